@@ -1,0 +1,195 @@
+"""The command path's storage: prepared SQL on the pooled DBAPI connection.
+
+A transition is a handful of statements — read the case (joined with the
+actor), update it under its version, append the audit event, touch its clocks,
+append the outbox row — in one transaction. Going through the ORM's identity
+map costs about nine times the database's own limit here, so this path speaks
+SQL directly; the statements are written once with ``:name`` parameters and
+translated to the driver's parameter style at start-up.
+
+SQLite write transactions begin with ``BEGIN IMMEDIATE``; PostgreSQL relies on
+the version check in ``UPDATE ... WHERE version = :version`` and, for sweepers,
+``FOR UPDATE SKIP LOCKED``.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, Iterator
+
+from sqlalchemy.engine import Engine as SAEngine
+
+from cases.types import from_db, to_sqlite
+
+_PARAM = re.compile(r"(?<![:\w]):(\w+)")
+
+CASE_COLUMNS = (
+    "id, number, definition, definition_version, state, version, title, category, source, "
+    "description, unit_id, unit_path, risk, risk_floor, flags, party_count, reporter, mediator, "
+    "lead_official, responsible_unit, supervision_level, data, reported_at, updated_at, closed_at, "
+    "audit_seq, audit_hash"
+)
+
+STATEMENTS: dict[str, str] = {
+    "case_for_actor": (
+        "SELECT " + ", ".join("c." + c.strip() for c in CASE_COLUMNS.split(",")) +
+        ", u.role, u.unit_path, u.unit_id, u.active "
+        "FROM cases c LEFT JOIN users u ON u.id = :actor WHERE c.number = :number"
+    ),
+    "case_by_number": "SELECT " + CASE_COLUMNS + " FROM cases WHERE number = :number",
+    "actor": "SELECT role, unit_path, unit_id, active, name FROM users WHERE id = :actor",
+    "user": "SELECT role, unit_path, active FROM users WHERE id = :id",
+    "unit": "SELECT kind, path, name FROM units WHERE id = :id",
+    "next_number": (
+        "INSERT INTO case_counters (prefix, year, last) VALUES (:prefix, :year, 1) "
+        "ON CONFLICT (prefix, year) DO UPDATE SET last = case_counters.last + 1 RETURNING last"
+    ),
+    "insert_case": (
+        "INSERT INTO cases (number, definition, definition_version, state, version, title, category, "
+        "source, description, unit_id, unit_path, risk, risk_floor, flags, party_count, reporter, "
+        "mediator, lead_official, responsible_unit, supervision_level, data, reported_at, updated_at, "
+        "closed_at, audit_seq, audit_hash) VALUES (:number, :definition, :definition_version, :state, 1, "
+        ":title, :category, :source, :description, :unit_id, :unit_path, :risk, :risk_floor, :flags, "
+        ":party_count, :reporter, NULL, NULL, NULL, NULL, :data, :now, :now, NULL, 1, :audit_hash) RETURNING id"
+    ),
+    "insert_party": (
+        "INSERT INTO parties (case_id, seq, name, role, phone, id_number, address) "
+        "VALUES (:case_id, :seq, :name, :role, :phone, :id_number, :address)"
+    ),
+    "update_case": (
+        "UPDATE cases SET state = :state, version = version + 1, risk = :risk, risk_floor = :risk_floor, "
+        "flags = :flags, party_count = :party_count, mediator = :mediator, lead_official = :lead_official, "
+        "responsible_unit = :responsible_unit, supervision_level = :supervision_level, data = :data, "
+        "updated_at = :now, closed_at = :closed_at, audit_seq = :audit_seq, audit_hash = :audit_hash "
+        "WHERE id = :id AND version = :version"
+    ),
+    "insert_audit": (
+        "INSERT INTO audit_events (case_id, seq, at, actor, action, from_state, to_state, data, prev_hash, hash) "
+        "VALUES (:case_id, :seq, :at, :actor, :action, :from_state, :to_state, :data, :prev_hash, :hash)"
+    ),
+    "insert_outbox": (
+        "INSERT INTO outbox (created_at, event, case_id, case_number, actor, audience, payload, status, "
+        "attempts, next_attempt_at) VALUES (:now, :event, :case_id, :case_number, :actor, :audience, "
+        ":payload, 'pending', 0, :now)"
+    ),
+    "running_clocks": (
+        "SELECT id, name, started_at, due_at, warn_at, extended, level, next_step, next_at, calendar_rev "
+        "FROM clocks WHERE case_id = :case_id AND stopped_at IS NULL"
+    ),
+    "insert_clock": (
+        "INSERT INTO clocks (case_id, name, started_at, due_at, warn_at, calendar_rev, status, extended, "
+        "level, next_step, next_at) VALUES (:case_id, :name, :started_at, :due_at, :warn_at, :calendar_rev, "
+        "'running', 0, NULL, :next_step, :next_at)"
+    ),
+    "stop_clock": (
+        "UPDATE clocks SET status = 'stopped', stopped_at = :now, next_step = NULL, next_at = NULL "
+        "WHERE id = :id AND stopped_at IS NULL"
+    ),
+    "reschedule_clock": (
+        "UPDATE clocks SET due_at = :due_at, warn_at = :warn_at, extended = :extended, "
+        "next_step = :next_step, next_at = :next_at, calendar_rev = :calendar_rev WHERE id = :id"
+    ),
+}
+
+
+class Tx:
+    """One open transaction on one DBAPI cursor, with dialect-aware helpers."""
+
+    __slots__ = ("cur", "store")
+
+    def __init__(self, cur, store: "Store"):
+        self.cur = cur
+        self.store = store
+
+    def t(self, value: datetime | None):
+        """A Python time as the driver wants it (fixed-width UTC text on SQLite)."""
+        if value is None:
+            return None
+        return to_sqlite(value) if self.store.is_sqlite else value
+
+    @staticmethod
+    def time(value) -> datetime | None:
+        return from_db(value)
+
+    def run(self, name: str, params: dict[str, Any]) -> int:
+        self.cur.execute(self.store.sql[name], params)
+        return self.cur.rowcount
+
+    def many(self, name: str, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.cur.executemany(self.store.sql[name], rows)
+
+    def one(self, name: str, params: dict[str, Any]):
+        self.cur.execute(self.store.sql[name], params)
+        return self.cur.fetchone()
+
+    def all(self, name: str, params: dict[str, Any]) -> list:
+        self.cur.execute(self.store.sql[name], params)
+        return self.cur.fetchall()
+
+    def query(self, sql: str, params: dict[str, Any] | None = None) -> list:
+        """Ad-hoc SQL written with ``:name`` parameters (translated per dialect)."""
+        self.cur.execute(self.store.translate(sql), params or {})
+        return self.cur.fetchall() if self.cur.description else []
+
+    def execute(self, sql: str, params: dict[str, Any] | None = None) -> int:
+        self.cur.execute(self.store.translate(sql), params or {})
+        return self.cur.rowcount
+
+
+class Store:
+    """Prepared statements and transactions for one database."""
+
+    def __init__(self, engine: SAEngine, statements: dict[str, str] | None = None):
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self.is_sqlite = self.dialect == "sqlite"
+        self._cache: dict[str, str] = {}
+        self.sql = {name: self.translate(text) for name, text in (statements or STATEMENTS).items()}
+
+    def translate(self, sql: str) -> str:
+        if self.is_sqlite:
+            return sql
+        out = self._cache.get(sql)
+        if out is None:
+            out = _PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
+            self._cache[sql] = out
+        return out
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        """A write transaction: commits on success, rolls back on any error."""
+        conn = self.engine.raw_connection()
+        try:
+            cur = conn.cursor()
+            if self.is_sqlite:
+                cur.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(cur, self)
+            except BaseException:
+                conn.rollback()
+                raise
+            else:
+                conn.commit()
+            finally:
+                cur.close()
+        finally:
+            conn.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """A read: a consistent snapshot on SQLite (one deferred transaction), rolled back after."""
+        conn = self.engine.raw_connection()
+        try:
+            cur = conn.cursor()
+            if self.is_sqlite:
+                cur.execute("BEGIN")
+            try:
+                yield Tx(cur, self)
+            finally:
+                conn.rollback()
+                cur.close()
+        finally:
+            conn.close()

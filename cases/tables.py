@@ -1,0 +1,199 @@
+"""The schema, as SQLAlchemy Core tables.
+
+Alembic migrations are written against these; a test checks that an empty
+database upgraded to head matches them. The command path does not go through
+these objects (it uses prepared SQL, see :mod:`cases.store`); admin screens and
+reports do.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+from cases.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+units = Table(
+    "units",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("parent_id", String(64), ForeignKey("units.id"), nullable=True),
+    Column("path", String(1000), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+Index("ix_units_path", units.c.path)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("unit_id", String(64), ForeignKey("units.id"), nullable=False),
+    Column("unit_path", String(1000), nullable=False),
+    Column("phone", String(32), nullable=True),
+    Column("email", String(200), nullable=True),
+    Column("lang", String(10), nullable=False, server_default="zh_CN"),
+    Column("active", Boolean(), nullable=False, server_default=text("true")),
+    Column("password_hash", String(200), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+Index("ix_users_unit_path_role", users.c.unit_path, users.c.role)
+
+case_counters = Table(
+    "case_counters",
+    metadata,
+    Column("prefix", String(40), primary_key=True),
+    Column("year", Integer(), primary_key=True),
+    Column("last", Integer(), nullable=False),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("number", String(64), nullable=False, unique=True),
+    Column("definition", String(64), nullable=False),
+    Column("definition_version", Integer(), nullable=False),
+    Column("state", String(40), nullable=False),
+    Column("version", Integer(), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("source", String(40), nullable=False),
+    Column("description", Text(), nullable=False, server_default=""),
+    Column("unit_id", String(64), ForeignKey("units.id"), nullable=False),
+    Column("unit_path", String(1000), nullable=False),
+    Column("risk", String(20), nullable=False),
+    Column("risk_floor", String(20), nullable=False),
+    Column("flags", Text(), nullable=False, server_default="[]"),
+    Column("party_count", Integer(), nullable=False),
+    Column("reporter", String(64), nullable=False),
+    Column("mediator", String(64), nullable=True),
+    Column("lead_official", String(64), nullable=True),
+    Column("responsible_unit", String(64), nullable=True),
+    Column("supervision_level", String(20), nullable=True),
+    Column("data", Text(), nullable=False, server_default="{}"),
+    Column("reported_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("closed_at", UTCDateTime(), nullable=True),
+    Column("audit_seq", Integer(), nullable=False),
+    Column("audit_hash", String(64), nullable=False),
+)
+Index("ix_cases_state", cases.c.state)
+Index("ix_cases_unit_path", cases.c.unit_path)
+Index("ix_cases_reported_at", cases.c.reported_at)
+
+parties = Table(
+    "parties",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("case_id", Integer(), ForeignKey("cases.id"), nullable=False),
+    Column("seq", Integer(), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("phone", String(32), nullable=True),
+    Column("id_number", String(18), nullable=True),
+    Column("address", String(300), nullable=True),
+    UniqueConstraint("case_id", "seq"),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("case_id", Integer(), ForeignKey("cases.id"), nullable=False),
+    Column("seq", Integer(), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("from_state", String(40), nullable=True),
+    Column("to_state", String(40), nullable=False),
+    Column("data", Text(), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("case_id", "seq"),
+)
+Index("ix_audit_events_at", audit_events.c.at)
+
+clocks = Table(
+    "clocks",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("case_id", Integer(), ForeignKey("cases.id"), nullable=False),
+    Column("name", String(40), nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("due_at", UTCDateTime(), nullable=False),
+    Column("warn_at", UTCDateTime(), nullable=True),
+    Column("calendar_rev", String(80), nullable=False, server_default=""),
+    Column("status", String(20), nullable=False),  # running / stopped
+    Column("stopped_at", UTCDateTime(), nullable=True),
+    Column("extended", Integer(), nullable=False, server_default="0"),
+    Column("level", String(20), nullable=True),  # highest ladder step raised
+    Column("next_step", String(20), nullable=True),
+    Column("next_at", UTCDateTime(), nullable=True),
+)
+# The sweep reads only clocks that still have a step to raise: cost grows with
+# the due clocks, not with the open cases.
+Index("ix_clocks_next_at", clocks.c.next_at, sqlite_where=clocks.c.next_at.isnot(None),
+      postgresql_where=clocks.c.next_at.isnot(None))
+Index("ix_clocks_case_id_name", clocks.c.case_id, clocks.c.name)
+# At most one running clock of a kind per case.
+Index("uq_clocks_running", clocks.c.case_id, clocks.c.name, unique=True,
+      sqlite_where=clocks.c.stopped_at.is_(None), postgresql_where=clocks.c.stopped_at.is_(None))
+
+escalations = Table(
+    "escalations",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("clock_id", Integer(), ForeignKey("clocks.id"), nullable=False),
+    Column("case_id", Integer(), ForeignKey("cases.id"), nullable=False),
+    Column("step", String(20), nullable=False),
+    Column("step_at", UTCDateTime(), nullable=False),
+    Column("raised_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("clock_id", "step"),  # each step fires exactly once per clock
+)
+Index("ix_escalations_raised_at", escalations.c.raised_at)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("case_id", Integer(), ForeignKey("cases.id"), nullable=True),
+    Column("case_number", String(64), nullable=True),
+    Column("actor", String(64), nullable=True),
+    Column("audience", Text(), nullable=False, server_default="[]"),
+    Column("payload", Text(), nullable=False, server_default="{}"),
+    Column("status", String(20), nullable=False, server_default="pending"),
+    Column("attempts", Integer(), nullable=False, server_default="0"),
+    Column("next_attempt_at", UTCDateTime(), nullable=False),
+    Column("claimed_by", String(64), nullable=True),
+    Column("claimed_until", UTCDateTime(), nullable=True),
+    Column("last_error", Text(), nullable=True),
+    Column("sent_at", UTCDateTime(), nullable=True),
+)
+Index("ix_outbox_status_next_attempt_at", outbox.c.status, outbox.c.next_attempt_at)

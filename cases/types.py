@@ -1,0 +1,59 @@
+"""Column types that keep time honest across SQLite and PostgreSQL.
+
+SQLite has no time zone type: ``DateTime(timezone=True)`` stores naive strings
+and comparisons with aware values go wrong. :class:`UTCDateTime` refuses naive
+values, stores UTC as a fixed-width text on SQLite (so text order is time order
+and the partial index on ``next_at`` works) and ``timestamptz`` on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import DateTime, String
+from sqlalchemy.types import TypeDecorator
+
+SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def to_sqlite(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime refused: store aware UTC values only")
+    return value.astimezone(timezone.utc).strftime(SQLITE_FORMAT)
+
+
+def from_sqlite(value: str) -> datetime:
+    return datetime.strptime(value, SQLITE_FORMAT).replace(tzinfo=timezone.utc)
+
+
+def from_db(value) -> datetime | None:
+    """Read a time column as fetched by either driver into an aware UTC datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return from_sqlite(value)
+    if value.tzinfo is None:
+        raise ValueError("naive datetime read from the database")
+    return value.astimezone(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(26))
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            raise ValueError("UTCDateTime needs an aware datetime")
+        if dialect.name == "sqlite":
+            return to_sqlite(value)
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        return from_db(value)

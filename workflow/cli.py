@@ -1,0 +1,465 @@
+"""The ``disputeflow`` command line: a stable contract (see DESIGN.md).
+
+Human output is Chinese tables (English with ``--lang en``); ``--json`` prints
+one JSON document. Errors are one readable line on stderr, never a traceback,
+with the exit codes 0 ok, 2 usage/validation, 3 not permitted, 4 conflict,
+5 not found, 1 other. Heavy modules are imported inside the commands so that
+``disputeflow --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+
+@dataclass
+class Ctx:
+    db: str | None
+    user: str | None
+    as_json: bool
+    lang: str
+    now: str | None
+    config: str | None
+    _engine: Any = None
+
+    @property
+    def en(self) -> bool:
+        return self.lang.startswith("en")
+
+    def t(self, zh: str, en: str) -> str:
+        return en if self.en else zh
+
+    def engine(self):
+        if self._engine is None:
+            from workflow.clock import FixedClock
+            from workflow.config import Config
+            from workflow.engine import Engine
+            from workflow.errors import ConfigError
+
+            cfg = Config.load(self.config, url=self.db, lang=self.lang)
+            clock = None
+            if self.now:
+                if not cfg.allow_now_override:
+                    raise ConfigError("本部署已禁止使用 --now 指定时间", "this deployment forbids --now")
+                clock = FixedClock(parse_cli_time(self.now, "--now"))
+            self._engine = Engine(cfg, clock=clock)
+        return self._engine
+
+    def actor(self) -> str:
+        from workflow.errors import ValidationError
+
+        if not self.user:
+            raise ValidationError.one("--as", "请用 --as 指明操作人（或设置 DISPUTEFLOW_USER）",
+                                      "say who is acting with --as (or DISPUTEFLOW_USER)")
+        return self.user
+
+    def out(self, doc: Any, human: str) -> None:
+        if self.as_json:
+            click.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
+        else:
+            click.echo(human)
+
+
+def parse_cli_time(text: str, field: str):
+    from workflow.errors import ValidationError
+    from workflow.timeutil import parse_time
+
+    try:
+        return parse_time(text)
+    except ValueError as exc:
+        zh = getattr(exc, "zh", None) or str(exc)
+        en = getattr(exc, "en", None) or str(exc)
+        raise ValidationError.one(field, zh, en) from None
+
+
+pass_ctx = click.make_pass_decorator(Ctx)
+
+
+@click.group(help="disputeflow — 矛盾纠纷排查调处工作流引擎。")
+@click.option("--db", envvar="DISPUTEFLOW_DB", help="数据库地址（默认：嵌入式 SQLite 文件 disputeflow.db）。")
+@click.option("--as", "user", envvar="DISPUTEFLOW_USER", help="操作人的用户名。")
+@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档。")
+@click.option("--lang", type=click.Choice(["zh_CN", "en"]), default=None, envvar="DISPUTEFLOW_LANG",
+              help="界面语言（默认简体中文）。")
+@click.option("--now", envvar="DISPUTEFLOW_NOW", help="把本次命令的时钟固定在此时刻（ISO 8601，须带时区）。")
+@click.option("--config", envvar="DISPUTEFLOW_CONFIG", help="配置文件（TOML）。")
+@click.version_option(package_name="disputeflow", message="%(prog)s %(version)s")
+@click.pass_context
+def cli(ctx, db, user, as_json, lang, now, config):
+    ctx.obj = Ctx(db=db, user=user, as_json=as_json, lang=lang or "zh_CN", now=now, config=config)
+
+
+# --------------------------------------------------------------------------- schema, demo
+
+
+@cli.command(help="创建或升级数据库结构（可重复执行）。")
+@pass_ctx
+def init(c: Ctx):
+    rev = c.engine().init()
+    c.out({"ok": True, "revision": rev}, c.t(f"数据库已就绪（结构版本 {rev}）。", f"database ready (schema revision {rev})."))
+
+
+@cli.command(help="载入示范镇（双乳镇）及样例案件；--day 再演示一天的工作。")
+@click.option("--day", is_flag=True, help="载入后演示一天的工作，最后显示督办看板。")
+@pass_ctx
+def demo(c: Ctx, day: bool):
+    from workflow import demo as demo_mod
+
+    eng = c.engine()
+    summary = demo_mod.load(eng)
+    if c.as_json and not day:
+        c.out(summary, "")
+        return
+    if not c.as_json:
+        click.echo(demo_mod.summary_text(summary, c.lang))
+    if day:
+        demo_mod.run_day(eng, echo=(lambda s: None) if c.as_json else click.echo, lang=c.lang)
+        if c.as_json:
+            c.out({"demo": summary, "overdue": eng.overdue()}, "")
+
+
+# --------------------------------------------------------------------------- units and users
+
+
+@cli.group(help="辖区单位：镇、村（社区）、网格、站所。")
+def unit():
+    pass
+
+
+@unit.command("add", help="新增单位。")
+@click.argument("unit_id")
+@click.option("--name", required=True, help="单位名称。")
+@click.option("--parent", help="上级单位编号。")
+@click.option("--kind", type=click.Choice(["town", "village", "community", "grid", "office"]), default="village",
+              show_default=True, help="单位类型。")
+@pass_ctx
+def unit_add(c: Ctx, unit_id, name, parent, kind):
+    u = c.engine().add_unit(unit_id, name, kind, parent)
+    c.out(u, c.t(f"已新增单位 {u['id']}（{u['name']}）。", f"unit {u['id']} ({u['name']}) added."))
+
+
+@unit.command("list", help="列出单位。")
+@pass_ctx
+def unit_list(c: Ctx):
+    from workflow.engine import UNIT_KINDS
+    from workflow.tables import render
+
+    rows = c.engine().units()
+    kinds = {k: (v[1] if c.en else v[0]) for k, v in UNIT_KINDS.items()}
+    c.out(rows, render(c.t("编号 名称 类型 上级", "id name kind parent").split(),
+                       [(r["id"], r["name"], kinds.get(r["kind"], r["kind"]), r["parent"]) for r in rows]))
+
+
+@cli.group(help="用户与角色。")
+def user():
+    pass
+
+
+@user.command("add", help="新增用户。角色：grid_officer 网格员、mediator 调解员、lead_official 包案领导、supervisor 督办人员、admin 管理员。")
+@click.argument("user_id")
+@click.option("--name", required=True, help="姓名。")
+@click.option("--role", required=True, help="角色。")
+@click.option("--unit", "unit_id", help="所属单位（默认：唯一的镇）。")
+@click.option("--phone", help="手机号。")
+@click.option("--email", help="电子邮箱。")
+@pass_ctx
+def user_add(c: Ctx, user_id, name, role, unit_id, phone, email):
+    eng = c.engine()
+    if not unit_id:
+        towns = [u for u in eng.units() if u["kind"] == "town"]
+        if len(towns) != 1:
+            from workflow.errors import ValidationError
+
+            raise ValidationError.one("--unit", "请用 --unit 指明所属单位", "say which unit with --unit")
+        unit_id = towns[0]["id"]
+    u = eng.add_user(user_id, name, role, unit_id, phone, email)
+    c.out(u, c.t(f"已新增用户 {u['id']}（{u['name']}，{eng.role_label(role)}）。",
+                 f"user {u['id']} ({u['name']}, {role}) added."))
+
+
+@user.command("list", help="列出用户。")
+@click.option("--unit", "unit_id", help="只看此单位。")
+@click.option("--role", help="只看此角色。")
+@pass_ctx
+def user_list(c: Ctx, unit_id, role):
+    from workflow.masking import mask_phone
+    from workflow.tables import render
+
+    eng = c.engine()
+    rows = eng.users(unit_id, role)
+    for r in rows:
+        r["phone"] = mask_phone(r["phone"])
+    c.out(rows, render(c.t("用户名 姓名 角色 单位 电话", "id name role unit phone").split(),
+                       [(r["id"], r["name"], eng.role_label(r["role"]), r["unit_name"], r["phone"]) for r in rows]))
+
+
+# --------------------------------------------------------------------------- cases
+
+
+@cli.group(help="案件：登记、查看、办理。")
+def case():
+    pass
+
+
+@case.command("open", help="登记一起矛盾纠纷。当事人写作 姓名[:角色[:电话]]，可重复。")
+@click.option("--title", required=True, help="纠纷名称。")
+@click.option("--category", required=True, help="纠纷类型（如 neighbour 邻里纠纷、land 土地山林、labour 劳资欠薪……）。")
+@click.option("--unit", "unit_id", required=True, help="所属村（社区）或网格编号。")
+@click.option("--party", "parties", multiple=True, help="当事人：姓名[:角色[:电话]]，角色 applicant/respondent/other。")
+@click.option("--source", help="来源：grid 网格排查、visit 来访、hotline 12345、police 110联动、petition 信访转办、other。")
+@click.option("--flag", "flags", multiple=True, help="风险标记：civil_to_criminal、key_person、violence。")
+@click.option("--description", help="纠纷简要情况。")
+@click.option("--note", help="备注（写入审计日志）。")
+@pass_ctx
+def case_open(c: Ctx, title, category, unit_id, parties, source, flags, description, note):
+    fields: dict[str, Any] = {"title": title, "category": category, "unit": unit_id, "parties": list(parties)}
+    if source:
+        fields["source"] = source
+    if flags:
+        fields["flags"] = list(flags)
+    if description:
+        fields["description"] = description
+    if note:
+        fields["note"] = note
+    eng = c.engine()
+    out = eng.report(c.actor(), **fields)
+    doc = eng.case(out.number, c.actor(), lang=c.lang)
+    c.out(doc, c.t(f"已登记：{out.number}（{doc['state_label']}，风险{doc['risk_label']}）",
+                   f"reported: {out.number} ({doc['state_label']}, risk {doc['risk_label']})"))
+
+
+@case.command("show", help="查看案件详情。")
+@click.argument("number")
+@pass_ctx
+def case_show(c: Ctx, number):
+    from workflow import render_case
+
+    eng = c.engine()
+    doc = eng.case(number, c.user, lang=c.lang)
+    c.out(doc, render_case.case_text(doc, eng, c.lang))
+
+
+@case.command("list", help="列出案件。")
+@click.option("--state", help="只看此状态。")
+@click.option("--unit", "unit_id", help="只看此单位（含下级）。")
+@click.option("--limit", type=int, default=200, show_default=True)
+@pass_ctx
+def case_list(c: Ctx, state, unit_id, limit):
+    from workflow.tables import render
+
+    rows = c.engine().list_cases(c.user, state=state, unit=unit_id, limit=limit)
+    from workflow.timeutil import format_local, parse_time
+
+    c.out(rows, render(c.t("编号 名称 村(社区) 类型 风险 状态 登记时间 督办", "number title unit category risk state reported supervision").split(),
+                       [(r["number"], r["title"], r["unit_name"], r["category_label"], r["risk_label"], r["state_label"],
+                         format_local(parse_time(r["reported_at"])), r["supervision"]) for r in rows], max_col=24))
+
+
+@case.command("actions", help="列出当前可执行的动作及其字段。")
+@click.argument("number")
+@pass_ctx
+def case_actions(c: Ctx, number):
+    from workflow.tables import render
+
+    rows = c.engine().actions(number, c.actor())
+    body = render(c.t("动作 名称 结果状态 字段 可否执行", "action label moves_to fields available").split(),
+                  [(r["action"], r["label"], r["moves_to_label"] or c.t("（不变）", "(same)"),
+                    ", ".join(f["name"] + ("*" if f["required"] else "") for f in r["fields"]),
+                    c.t("可", "yes") if r["available"] else "；".join(r["reasons"])) for r in rows], max_col=60)
+    c.out(rows, body + c.t("\n（* 为必填字段；用 case do 编号 动作 --set 字段=值 执行）",
+                           "\n(* marks required fields; run: case do NUMBER ACTION --set FIELD=VALUE)"))
+
+
+@case.command("history", help="查看案件的审计时间线。")
+@click.argument("number")
+@pass_ctx
+def case_history(c: Ctx, number):
+    from workflow import render_case
+
+    eng = c.engine()
+    rows = eng.history(number, c.user)
+    c.out(rows, render_case.history_text(rows, eng, number, c.lang))
+
+
+@case.command("do", help="对案件执行一个动作：case do 编号 动作 [--set 字段=值]...")
+@click.argument("number")
+@click.argument("action")
+@click.option("--note", help="备注（写入审计日志）。")
+@click.option("--set", "sets", multiple=True, help="字段=值，可重复；同一字段重复时组成列表。")
+@click.option("--expect-version", type=int, help="您看到的案件版本；若已被他人修改则拒绝（退出码 4）。")
+@pass_ctx
+def case_do(c: Ctx, number, action, note, sets, expect_version):
+    from workflow.errors import ValidationError
+
+    data: dict[str, Any] = {}
+    for item in sets:
+        if "=" not in item:
+            raise ValidationError.one("--set", f"“{item}”应写作 字段=值", f"{item!r} must be FIELD=VALUE")
+        k, v = item.split("=", 1)
+        k = k.strip()
+        if k in data:
+            data[k] = (data[k] if isinstance(data[k], list) else [data[k]]) + [v]
+        else:
+            data[k] = v
+    if note:
+        data["note"] = note
+    eng = c.engine()
+    out = eng.act(number, action, c.actor(), expected_version=expect_version, **data)
+    d = eng.definition()
+    doc = {"number": out.number, "action": out.event, "from_state": out.from_state, "to_state": out.to_state,
+           "version": out.version, "seq": out.seq, "data": out.data}
+    frm, to = d.state_label(out.from_state, c.lang), d.state_label(out.to_state, c.lang)
+    moved = c.t(f"{frm} → {to}", f"{frm} → {to}") if out.from_state != out.to_state else c.t(f"状态仍为{to}", f"still {to}")
+    c.out(doc, c.t(f"{out.number}：已{d.action_label(out.event, c.lang)}（{moved}）",
+                   f"{out.number}: {d.action_label(out.event, c.lang)} done ({moved})"))
+
+
+# --------------------------------------------------------------------------- deadlines
+
+
+@cli.command(help="督办看板：所有逾期时限，最严重的在前。")
+@click.option("--as-of", help="按此时刻计算（ISO 8601，须带时区；默认现在）。")
+@click.option("--unit", "unit_id", help="只看此单位（含下级）。")
+@pass_ctx
+def overdue(c: Ctx, as_of, unit_id):
+    from workflow import render_case
+
+    eng = c.engine()
+    at = parse_cli_time(as_of, "--as-of") if as_of else None
+    rows = eng.overdue(as_of=at, unit=unit_id, actor=c.user)
+    c.out(rows, render_case.board_text(rows, c.lang))
+
+
+@cli.command(help="执行一次升级巡检：把已到期的提醒和升级各发出一次。")
+@pass_ctx
+def sweep(c: Ctx):
+    from workflow.tables import render
+
+    rows = c.engine().sweep()
+    labels = {"warning": c.t("预警", "warning"), "level1": c.t("黄牌", "level 1"), "level2": c.t("橙牌", "level 2"),
+              "level3": c.t("红牌", "level 3")}
+    c.out({"raised": rows, "count": len(rows)},
+          render(c.t("编号 时限 级别 应发时间 自动挂牌", "number clock step at listed").split(),
+                 [(r["number"], r["clock"], labels.get(r["step"], r["step"]), r["step_at"], r["listed"]) for r in rows],
+                 title=c.t(f"本次巡检发出 {len(rows)} 条升级：", f"{len(rows)} escalations raised:")))
+
+
+# --------------------------------------------------------------------------- workflow, audit
+
+
+@cli.group("workflow", help="流程定义。")
+def workflow_group():
+    pass
+
+
+@workflow_group.command("show", help="列出流程的状态和动作。")
+@click.option("--name", help="流程名称（默认 grassroots）。")
+@pass_ctx
+def workflow_show(c: Ctx, name):
+    from workflow.definition import builtin
+    from workflow.tables import render
+
+    d = c.engine().definition(name) if c.config else builtin(name or "grassroots")
+    roles_zh = {"grid_officer": "网格员", "mediator": "调解员", "lead_official": "包案领导", "supervisor": "督办人员", "admin": "管理员"}
+    doc = {
+        "name": d.name, "version": d.version, "label": d.label.get(c.lang),
+        "states": [{"name": s.name, "label": s.label.get(c.lang), "stage": s.stage, "terminal": s.terminal} for s in d.states],
+        "actions": [{"name": a.name, "label": a.label.get(c.lang), "from": list(a.sources), "to": a.dest,
+                     "roles": list(a.roles), "fields": [f.name for f in a.fields], "guards": list(a.guards)}
+                    for a in (d.intake, *d.actions)],
+    }
+    states = render(c.t("状态 名称 阶段 终止", "state label stage terminal").split(),
+                    [(s.name, s.label.get(c.lang), s.stage, s.terminal) for s in d.states],
+                    title=c.t(f"流程：{d.label.zh}（{d.name} 第 {d.version} 版）\n\n状态：", f"workflow: {d.label.en} ({d.name} v{d.version})\n\nstates:"))
+    acts = render(c.t("动作 名称 从 到 角色", "action label from to roles").split(),
+                  [(a.name, a.label.get(c.lang), "、".join(d.state_label(s, c.lang) for s in a.sources) or c.t("（新案件）", "(new)"),
+                    d.state_label(a.dest, c.lang) if a.dest else (d.state_label(d.initial, c.lang) if a is d.intake else c.t("（不变）", "(same)")),
+                    "、".join(a.roles if c.en else [roles_zh.get(r, r) for r in a.roles])) for a in (d.intake, *d.actions)],
+                  max_col=60, title=c.t("\n动作：", "\nactions:"))
+    c.out(doc, states + "\n" + acts)
+
+
+@workflow_group.command("diagram", help="输出状态图（Mermaid 或 Graphviz DOT）。")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True)
+@click.option("--name", help="流程名称（默认 grassroots）。")
+@pass_ctx
+def workflow_diagram(c: Ctx, fmt, name):
+    from workflow.definition import builtin
+    from workflow.machine import compile_definition
+
+    d = c.engine().definition(name) if c.config else builtin(name or "grassroots")
+    compiled = compile_definition(d)
+    text = compiled.mermaid(c.lang) if fmt == "mermaid" else compiled.dot(c.lang)
+    c.out({"format": fmt, "diagram": text}, text.rstrip("\n"))
+
+
+@cli.group(help="审计日志。")
+def audit():
+    pass
+
+
+@audit.command("verify", help="校验每个案件的审计哈希链；发现篡改或缺失时退出码非零。")
+@pass_ctx
+def audit_verify(c: Ctx):
+    res = c.engine().verify_audit()
+    problems = res["problems"]
+    doc = {"cases": res["cases"], "events": res["events"], "ok": not problems,
+           "problems": [{"number": p.number, "seq": p.seq, "message": p.message(c.lang)} for p in problems]}
+    if problems:
+        lines = [c.t(f"发现 {len(problems)} 处问题：", f"{len(problems)} problems found:")]
+        lines += [f"  {p.number} #{p.seq if p.seq is not None else '-'}：{p.message(c.lang)}" for p in problems]
+        c.out(doc, "\n".join(lines))
+        sys.exit(1)
+    c.out(doc, c.t(f"审计日志完好：{res['cases']} 个案件，{res['events']} 条事件。",
+                   f"audit log intact: {res['cases']} cases, {res['events']} events."))
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI, turning every expected error into one line on stderr and an exit code."""
+    from workflow.errors import DisputeflowError
+
+    lang = os.environ.get("DISPUTEFLOW_LANG", "zh_CN")
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--lang" in args:
+        i = args.index("--lang")
+        if i + 1 < len(args):
+            lang = args[i + 1]
+    en = lang.startswith("en")
+    try:
+        cli.main(args=args, prog_name="disputeflow", standalone_mode=False)
+        return 0
+    except DisputeflowError as exc:
+        click.echo(("error: " if en else "错误：") + exc.message(lang), err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted" if en else "已中止", err=True)
+        return 1
+    except click.UsageError as exc:
+        click.echo(("usage error: " if en else "用法错误：") + exc.format_message(), err=True)
+        return 2
+    except click.ClickException as exc:
+        click.echo(("error: " if en else "错误：") + exc.format_message(), err=True)
+        return exc.exit_code
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # last resort: one line, never a traceback
+        import logging
+
+        logging.getLogger(__name__).debug("unexpected error", exc_info=True)
+        click.echo(("unexpected error: " if en else "意外错误：") + f"{type(exc).__name__}: {exc}", err=True)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

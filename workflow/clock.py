@@ -1,0 +1,42 @@
+"""Clocks: the one place the engine learns the time.
+
+The engine and the scheduler take a clock object instead of calling
+``datetime.now()``, so deadlines and escalations can be tested to the minute
+and a drill or a late paper record can run at a fixed time (``--now``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, aware, in UTC."""
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class FixedClock:
+    """A clock that stays where it is put; tests move it by hand."""
+
+    def __init__(self, at: datetime):
+        if at.tzinfo is None:
+            raise ValueError("FixedClock needs an aware datetime")
+        self.at = at.astimezone(timezone.utc)
+
+    def now(self) -> datetime:
+        return self.at
+
+    def advance(self, **kwargs) -> datetime:
+        self.at = self.at + timedelta(**kwargs)
+        return self.at
+
+    def set(self, at: datetime) -> None:
+        if at.tzinfo is None:
+            raise ValueError("FixedClock needs an aware datetime")
+        self.at = at.astimezone(timezone.utc)

@@ -1,0 +1,62 @@
+"""Engine configuration: a TOML file, the environment, or keyword arguments.
+
+Everything an operator may change (database, policy file, calendar overrides,
+extra workflow definitions, case number prefix, channels) is here; nothing is
+read from code defaults hidden deeper in the engine.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from workflow.errors import ConfigError
+
+
+@dataclass
+class Config:
+    url: str = ""
+    definitions: list[str] = field(default_factory=list)
+    default_definition: str = "grassroots"
+    policy: str | None = None
+    calendar_overrides: str | None = None
+    number_prefix: str | None = None
+    lang: str = "zh_CN"
+    allow_now_override: bool = True
+    sqlite_synchronous: str = "NORMAL"
+    notifications: dict[str, Any] = field(default_factory=dict)
+    scheduler: dict[str, Any] = field(default_factory=dict)
+    web: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None, **overrides: Any) -> "Config":
+        """Read ``path`` (or ``DISPUTEFLOW_CONFIG``), then apply ``overrides``.
+
+        Raises:
+            ConfigError: the file is unreadable, malformed or has unknown keys.
+        """
+        doc: dict[str, Any] = {}
+        path = path or os.environ.get("DISPUTEFLOW_CONFIG")
+        if path:
+            p = Path(path)
+            try:
+                doc = tomllib.loads(p.read_text(encoding="utf-8"))
+            except OSError as exc:
+                raise ConfigError(f"无法读取配置文件 {p}：{exc.strerror}", f"cannot read config {p}: {exc.strerror}") from None
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError(f"配置文件 {p} 格式错误：{exc}", f"config file {p} is malformed: {exc}") from None
+            known = {f.name for f in fields(cls)}
+            unknown = sorted(set(doc) - known)
+            if unknown:
+                raise ConfigError(f"配置文件 {p} 有未知配置项：{'、'.join(unknown)}",
+                                  f"config file {p} has unknown keys: {', '.join(unknown)}")
+            base = p.parent
+            for key in ("policy", "calendar_overrides"):
+                if doc.get(key):
+                    doc[key] = str((base / doc[key]).resolve())
+            doc["definitions"] = [str((base / d).resolve()) for d in doc.get("definitions", [])]
+        doc.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**doc)

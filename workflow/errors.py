@@ -1,0 +1,113 @@
+"""Typed errors with one root.
+
+Every error carries enough structure to be rendered in the reader's language
+(Simplified Chinese by default, English on request) and maps to one CLI exit
+code and one HTTP status, so the CLI and the web never guess from a message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class DisputeflowError(Exception):
+    """Root of every error the engine raises on purpose."""
+
+    exit_code = 1
+    http_status = 500
+    code = "error"
+
+    def __init__(self, zh: str, en: str | None = None):
+        super().__init__(en or zh)
+        self.zh = zh
+        self.en = en or zh
+
+    def message(self, lang: str = "zh_CN") -> str:
+        """The one readable line for this error, in ``lang``."""
+        return self.en if lang.startswith("en") else self.zh
+
+    def to_dict(self, lang: str = "zh_CN") -> dict:
+        return {"error": self.code, "message": self.message(lang)}
+
+
+class NotFound(DisputeflowError, LookupError):
+    exit_code = 5
+    http_status = 404
+    code = "not_found"
+
+
+class NotPermitted(DisputeflowError, PermissionError):
+    exit_code = 3
+    http_status = 403
+    code = "not_permitted"
+
+
+class Conflict(DisputeflowError):
+    """Someone else changed the case first; nothing of this command was written."""
+
+    exit_code = 4
+    http_status = 409
+    code = "conflict"
+
+
+class InvalidAction(DisputeflowError):
+    """The action does not apply to the case's current state.
+
+    ``allowed`` lists the actions that do apply, so a person knows what to do instead.
+    """
+
+    exit_code = 2
+    http_status = 409
+    code = "invalid_action"
+
+    def __init__(self, zh: str, en: str, allowed: list[str] | None = None):
+        super().__init__(zh, en)
+        self.allowed = list(allowed or [])
+
+    def to_dict(self, lang: str = "zh_CN") -> dict:
+        d = super().to_dict(lang)
+        d["allowed"] = self.allowed
+        return d
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One bad field: which one, and why, in both languages."""
+
+    field: str
+    zh: str
+    en: str
+
+    def message(self, lang: str = "zh_CN") -> str:
+        return self.en if lang.startswith("en") else self.zh
+
+
+class ValidationError(DisputeflowError, ValueError):
+    """Bad input. Names every bad field at once, not just the first."""
+
+    exit_code = 2
+    http_status = 400
+    code = "validation"
+
+    def __init__(self, errors: list[FieldError]):
+        self.errors = list(errors)
+        zh = "；".join(f"{e.field}：{e.zh}" for e in self.errors)
+        en = "; ".join(f"{e.field}: {e.en}" for e in self.errors)
+        super().__init__("输入有误 — " + zh, "invalid input — " + en)
+
+    @classmethod
+    def one(cls, field: str, zh: str, en: str) -> "ValidationError":
+        return cls([FieldError(field, zh, en)])
+
+    def to_dict(self, lang: str = "zh_CN") -> dict:
+        d = super().to_dict(lang)
+        d["fields"] = {e.field: e.message(lang) for e in self.errors}
+        return d
+
+
+class ConfigError(DisputeflowError):
+    """A configuration, definition or policy file that cannot be used."""
+
+    exit_code = 2
+    http_status = 500
+    code = "config"

@@ -1,0 +1,190 @@
+"""Guards and conditions, registered by name so definitions stay plain data.
+
+A guard looks at a read-only view of the case and the action's input and
+returns ``None`` (pass) or a :class:`Refusal` that names the field a person has
+to fix, in both languages. Guards never raise and never touch storage: the
+engine runs all of an action's guards and reports every refusal at once, which
+``transitions`` conditions (a bare ``False``) cannot do.
+
+Conditions are yes/no predicates used to decide whether a clock starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+HIGH_RISKS = frozenset({"high", "critical"})
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What a guard may see of a case: plain values, no database handle."""
+
+    state: str
+    risk: str | None = None
+    flags: tuple[str, ...] = ()
+    mediator: str | None = None
+    lead_official: str | None = None
+    responsible_unit: str | None = None
+    supervision_level: str | None = None
+    party_count: int = 0
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def high_risk(self) -> bool:
+        return self.risk in HIGH_RISKS
+
+
+@dataclass(frozen=True)
+class Refusal:
+    field: str
+    zh: str
+    en: str
+
+
+Guard = Callable[[CaseView, Mapping[str, Any]], "Refusal | None"]
+Condition = Callable[[CaseView, Mapping[str, Any]], bool]
+
+GUARDS: dict[str, Guard] = {}
+CONDITIONS: dict[str, Condition] = {}
+
+
+def register_guard(name: str) -> Callable[[Guard], Guard]:
+    """Register a guard under ``name`` so a definition can refer to it.
+
+    Embedding systems use this to add their own rules without forking.
+    """
+
+    def deco(fn: Guard) -> Guard:
+        GUARDS[name] = fn
+        return fn
+
+    return deco
+
+
+def register_condition(name: str) -> Callable[[Condition], Condition]:
+    def deco(fn: Condition) -> Condition:
+        CONDITIONS[name] = fn
+        return fn
+
+    return deco
+
+
+def check(names: tuple[str, ...], case: CaseView, data: Mapping[str, Any]) -> list[Refusal]:
+    """Run every named guard; return all refusals (empty when the action may go ahead)."""
+    out = []
+    for n in names:
+        r = GUARDS[n](case, data)
+        if r is not None:
+            out.append(r)
+    return out
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+@register_condition("always")
+def _always(case: CaseView, data: Mapping[str, Any]) -> bool:
+    return True
+
+
+@register_condition("high_risk")
+def _high_risk(case: CaseView, data: Mapping[str, Any]) -> bool:
+    return case.high_risk
+
+
+# --------------------------------------------------------------------------- guards
+
+
+@register_guard("controlled_if_high_risk")
+def controlled_if_high_risk(case: CaseView, data: Mapping[str, Any]) -> Refusal | None:
+    if case.high_risk and not case.data.get("measures"):
+        return Refusal("measures", "高/重大风险案件须先落实稳控措施（稳控）再调处",
+                       "high/critical risk: record control measures (control) before mediation")
+    return None
+
+
+@register_guard("lead_official_if_high_risk")
+def lead_official_if_high_risk(case: CaseView, data: Mapping[str, Any]) -> Refusal | None:
+    if case.high_risk and not case.lead_official:
+        return Refusal("lead_official", "高/重大风险案件须先确定包案领导",
+                       "high/critical risk: assign a lead official first")
+    return None
+
+
+@register_guard("plan_if_high_risk")
+def plan_if_high_risk(case: CaseView, data: Mapping[str, Any]) -> Refusal | None:
+    if case.high_risk and not (case.data.get("team") and case.data.get("plan")):
+        return Refusal("plan", "高/重大风险案件须先登记工作专班和化解方案",
+                       "high/critical risk: record the working team and the resolution plan first")
+    return None
+
+
+@register_guard("agreement_if_agreed")
+def agreement_if_agreed(case: CaseView, data: Mapping[str, Any]) -> Refusal | None:
+    if data.get("outcome") == "agreement" and not str(data.get("agreement") or "").strip():
+        return Refusal("agreement", "达成协议时须填写协议内容", "an agreed outcome needs the agreement text")
+    return None
+
+
+@register_guard("followup_not_dissatisfied")
+def followup_not_dissatisfied(case: CaseView, data: Mapping[str, Any]) -> Refusal | None:
+    visits = case.data.get("follow_ups") or []
+    if not visits:
+        return Refusal("follow_ups", "销号前至少需要一次回访", "closing needs at least one follow-up")
+    if visits[-1].get("satisfaction") == "dissatisfied":
+        return Refusal("follow_ups", "最近一次回访当事人不满意，不能销号",
+                       "the latest follow-up was dissatisfied; the case cannot be closed")
+    return None
+
+
+@register_guard("no_active_supervision")
+def no_active_supervision(case: CaseView, data: Mapping[str, Any]) -> Refusal | None:
+    if case.supervision_level:
+        return Refusal("supervision", "案件仍在挂牌督办中，须先摘牌", "the case is still listed for supervision; delist it first")
+    return None
+
+
+def five_ones_missing(case: CaseView) -> list[str]:
+    """The five-ones items (五个一) not yet in place; 'followed through' is the close itself."""
+    missing = []
+    if not case.lead_official:
+        missing.append("lead_official")
+    if not case.data.get("team"):
+        missing.append("team")
+    if not case.data.get("plan"):
+        missing.append("plan")
+    if not case.data.get("measures"):
+        missing.append("measures")
+    return missing
+
+
+@register_guard("five_ones_if_high_risk")
+def five_ones_if_high_risk(case: CaseView, data: Mapping[str, Any]) -> Refusal | None:
+    if case.high_risk:
+        missing = five_ones_missing(case)
+        if missing:
+            zh = {"lead_official": "包案领导", "team": "工作专班", "plan": "化解方案", "measures": "稳控措施"}
+            return Refusal("five_ones", "“五个一”未落实：缺少" + "、".join(zh[m] for m in missing),
+                           "five-ones incomplete: missing " + ", ".join(missing))
+    return None
+
+
+@register_guard("supervised")
+def supervised(case: CaseView, data: Mapping[str, Any]) -> Refusal | None:
+    if not case.supervision_level:
+        return Refusal("supervision", "案件未挂牌督办，无需摘牌", "the case is not listed for supervision")
+    return None
+
+
+_LEVEL_RANK = {"town": 1, "county": 2}
+
+
+@register_guard("supervision_raisable")
+def supervision_raisable(case: CaseView, data: Mapping[str, Any]) -> Refusal | None:
+    current = _LEVEL_RANK.get(case.supervision_level or "", 0)
+    wanted = _LEVEL_RANK.get(str(data.get("level")), 0)
+    if current and wanted <= current:
+        return Refusal("level", "案件已在同级或更高级别挂牌督办", "the case is already listed at this level or higher")
+    return None

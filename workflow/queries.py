@@ -1,0 +1,323 @@
+"""The read side and the small admin writes (units, users).
+
+Reads return plain dicts ready for JSON; personal data is masked here, by the
+reader's role, so no caller can forget to.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cases.types import from_db
+from workflow import guards
+from workflow.actor import Actor
+from workflow.commands import load_actor, may_touch
+from workflow.errors import NotFound, NotPermitted, ValidationError
+from workflow.masking import mask_party, needs_unmasked
+
+CASE_SELECT = (
+    "SELECT c.id, c.number, c.definition, c.definition_version, c.state, c.version, c.title, c.category, "
+    "c.source, c.description, c.unit_id, c.unit_path, c.risk, c.risk_floor, c.flags, c.party_count, c.reporter, "
+    "c.mediator, c.lead_official, c.responsible_unit, c.supervision_level, c.data, c.reported_at, c.updated_at, "
+    "c.closed_at, u.name FROM cases c JOIN units u ON u.id = c.unit_id"
+)
+CASE_KEYS = ("id", "number", "definition", "definition_version", "state", "version", "title", "category", "source",
+             "description", "unit", "unit_path", "risk", "risk_floor", "flags", "party_count", "reporter", "mediator",
+             "lead_official", "responsible_unit", "supervision_level", "data", "reported_at", "updated_at",
+             "closed_at", "unit_name")
+
+
+def _iso(value) -> str | None:
+    from workflow.timeutil import iso
+
+    dt = from_db(value)
+    return iso(dt) if dt else None
+
+
+def _check_read(actor: Actor | None, c: dict) -> None:
+    if actor is None or actor.role in ("admin", "system"):
+        return
+    if not may_touch(actor, c["unit_path"], c["mediator"], c["lead_official"], c["responsible_unit"]):
+        raise NotPermitted(f"案件“{c['number']}”不在您的管辖范围内", f"case {c['number']} is outside your jurisdiction")
+
+
+def _load(engine, tx, number: str) -> dict:
+    rows = tx.query(CASE_SELECT + " WHERE c.number = :number", {"number": number})
+    if not rows:
+        raise NotFound(f"案件“{number}”不存在", f"case {number} not found")
+    return dict(zip(CASE_KEYS, rows[0]))
+
+
+def _actor(engine, tx, actor) -> Actor | None:
+    if actor is None or isinstance(actor, Actor):
+        return actor
+    return load_actor(tx, actor)
+
+
+def _names(tx, ids) -> dict[str, str]:
+    ids = [i for i in set(ids) if i]
+    if not ids:
+        return {}
+    params = {f"i{n}": v for n, v in enumerate(ids)}
+    users = tx.query(f"SELECT id, name FROM users WHERE id IN ({', '.join(':' + k for k in params)})", params)
+    units = tx.query(f"SELECT id, name FROM units WHERE id IN ({', '.join(':' + k for k in params)})", params)
+    return {**dict(units), **dict(users)}
+
+
+def clock_rows(engine, tx, case_id: int, lang: str, definition) -> list[dict]:
+    rows = tx.query(
+        "SELECT name, started_at, due_at, warn_at, status, stopped_at, extended, level FROM clocks "
+        "WHERE case_id = :id ORDER BY id", {"id": case_id})
+    now = engine.clock.now()
+    out = []
+    for name, started, due, warn, status, stopped, extended, level in rows:
+        due_dt = from_db(due)
+        computed = level
+        if status == "running":
+            computed = level_at(engine, from_db(started), due_dt, now) or level
+        out.append({
+            "clock": name, "label": definition.clock_label(name, lang), "started_at": _iso(started),
+            "due_at": _iso(due), "warn_at": _iso(warn), "level": computed, "status": status,
+            "stopped_at": _iso(stopped), "extended": bool(extended),
+        })
+    return out
+
+
+def level_at(engine, started, due, at) -> str | None:
+    """The highest ladder step whose time has come at ``at`` (None: within time)."""
+    level = None
+    for step, when in engine.policy.step_times(started, due, engine.calendar):
+        if when <= at:
+            level = step.name
+    return level
+
+
+def case(engine, number: str, actor, lang: str) -> dict:
+    with engine.store.read() as tx:
+        who = _actor(engine, tx, actor)
+        c = _load(engine, tx, number)
+        _check_read(who, c)
+        d = engine.definition(c["definition"], c["definition_version"])
+        data = json.loads(c.pop("data"))
+        flags = json.loads(c["flags"])
+        parties = [
+            dict(zip(("seq", "name", "role", "phone", "id_number", "address"), r))
+            for r in tx.query("SELECT seq, name, role, phone, id_number, address FROM parties "
+                              "WHERE case_id = :id ORDER BY seq", {"id": c["id"]})
+        ]
+        role = who.role if who else None
+        if who is not None:
+            parties = [mask_party(p, role) for p in parties]
+        names = _names(tx, [c["mediator"], c["lead_official"], c["responsible_unit"], c["reporter"]])
+        deadlines = clock_rows(engine, tx, c["id"], lang, d)
+    view = guards.CaseView(state=c["state"], risk=c["risk"], lead_official=c["lead_official"], data=data)
+    supervision = None
+    if c["supervision_level"]:
+        supervision = {"level": c["supervision_level"],
+                       "level_label": d.vocab_label("level", c["supervision_level"], lang),
+                       "authority": data.get("supervision_authority"), "deadline": data.get("supervision_deadline")}
+    doc = {
+        "number": c["number"], "title": c["title"], "state": c["state"], "state_label": d.state_label(c["state"], lang),
+        "version": c["version"], "definition": c["definition"], "definition_version": c["definition_version"],
+        "category": c["category"], "category_label": d.vocab_label("category", c["category"], lang),
+        "source": c["source"], "source_label": d.vocab_label("source", c["source"], lang),
+        "description": c["description"], "unit": c["unit"], "unit_name": c["unit_name"],
+        "risk": c["risk"], "risk_label": d.vocab_label("risk", c["risk"], lang), "risk_floor": c["risk_floor"],
+        "flags": flags, "parties": parties, "party_count": c["party_count"],
+        "reporter": c["reporter"], "reporter_name": names.get(c["reporter"]),
+        "mediator": c["mediator"], "mediator_name": names.get(c["mediator"]),
+        "lead_official": c["lead_official"], "lead_official_name": names.get(c["lead_official"]),
+        "responsible_unit": c["responsible_unit"], "responsible_unit_name": names.get(c["responsible_unit"]),
+        "supervision": supervision,
+        "five_ones": {"required": view.high_risk, "missing": guards.five_ones_missing(view)},
+        "deadlines": deadlines,
+        "data": data,
+        "reported_at": _iso(c["reported_at"]), "updated_at": _iso(c["updated_at"]), "closed_at": _iso(c["closed_at"]),
+    }
+    return doc
+
+
+def history(engine, number: str, actor) -> list[dict]:
+    with engine.store.read() as tx:
+        who = _actor(engine, tx, actor)
+        c = _load(engine, tx, number)
+        _check_read(who, c)
+        d = engine.definition(c["definition"], c["definition_version"])
+        rows = tx.query("SELECT seq, at, actor, action, from_state, to_state, data, hash FROM audit_events "
+                        "WHERE case_id = :id ORDER BY seq", {"id": c["id"]})
+        names = _names(tx, [r[2] for r in rows])
+    out = []
+    role = who.role if who else None
+    for seq, at, act_by, action, frm, to, data, h in rows:
+        payload = json.loads(data)
+        if who is not None and not needs_unmasked(role) and "parties" in payload:
+            payload["parties"] = [mask_party(p, role) for p in payload["parties"]]
+        if who is not None and not needs_unmasked(role) and "party" in payload:
+            payload["party"] = [mask_party(p, role) for p in payload["party"]]
+        out.append({"seq": seq, "at": _iso(at), "actor": act_by, "actor_name": names.get(act_by, act_by),
+                    "action": action, "action_label": d.action_label(action, engine.lang) if action not in
+                    ("escalate",) else ("升级提醒" if not engine.lang.startswith("en") else "escalation"),
+                    "from_state": frm, "to_state": to, "data": payload, "hash": h})
+    return out
+
+
+def list_cases(engine, actor, state, unit, limit: int, offset: int) -> list[dict]:
+    where, params = [], {"limit": limit, "offset": offset}
+    with engine.store.read() as tx:
+        who = _actor(engine, tx, actor)
+        if who is not None and who.role not in ("admin", "system"):
+            where.append("(c.unit_path LIKE :scope OR c.mediator = :me OR c.lead_official = :me"
+                         " OR c.responsible_unit = :my_unit)")
+            params.update(scope=who.unit_path + "%", me=who.id, my_unit=who.unit_id or "")
+        if state:
+            where.append("c.state = :state")
+            params["state"] = state
+        if unit:
+            row = tx.one("unit", {"id": unit})
+            if row is None:
+                raise NotFound(f"单位“{unit}”不存在", f"unit {unit} not found")
+            where.append("c.unit_path LIKE :unit_scope")
+            params["unit_scope"] = row[1] + "%"
+        sql = CASE_SELECT + (" WHERE " + " AND ".join(where) if where else "") + \
+            " ORDER BY c.reported_at DESC, c.id DESC LIMIT :limit OFFSET :offset"
+        rows = tx.query(sql, params)
+    out = []
+    for r in rows:
+        c = dict(zip(CASE_KEYS, r))
+        d = engine.definition(c["definition"], c["definition_version"])
+        out.append({
+            "number": c["number"], "title": c["title"], "state": c["state"],
+            "state_label": d.state_label(c["state"], engine.lang), "risk": c["risk"],
+            "risk_label": d.vocab_label("risk", c["risk"], engine.lang), "category": c["category"],
+            "category_label": d.vocab_label("category", c["category"], engine.lang), "unit": c["unit"],
+            "unit_name": c["unit_name"], "mediator": c["mediator"], "lead_official": c["lead_official"],
+            "supervision": c["supervision_level"], "reported_at": _iso(c["reported_at"]), "version": c["version"],
+        })
+    return out
+
+
+def actions(engine, number: str, actor) -> list[dict]:
+    with engine.store.read() as tx:
+        who = _actor(engine, tx, actor)
+        if who is None:
+            raise NotPermitted("须指明操作人", "an actor is required")
+        c = _load(engine, tx, number)
+        _check_read(who, c)
+        running = [r[0] for r in tx.query("SELECT name FROM clocks WHERE case_id = :id AND stopped_at IS NULL",
+                                          {"id": c["id"]})]
+    d = engine.definition(c["definition"], c["definition_version"])
+    data = json.loads(c["data"])
+    view = guards.CaseView(state=c["state"], risk=c["risk"], flags=tuple(json.loads(c["flags"])),
+                           mediator=c["mediator"], lead_official=c["lead_official"],
+                           responsible_unit=c["responsible_unit"], supervision_level=c["supervision_level"],
+                           party_count=c["party_count"], data=data)
+    lang = engine.lang
+    out = []
+    for a in d.actions_from(c["state"]):
+        if who.role not in a.roles:
+            continue
+        refusals = guards.check(a.guards, view, {})
+        fields = []
+        for f in a.fields:
+            fd = {"name": f.name, "type": f.type, "label": f.label.get(lang), "required": f.required}
+            if f.vocab or f.type in ("choice", "choices"):
+                fd["choices"] = {k: v.get(lang) for k, v in d.vocab.get(f.vocab or f.name, {}).items()}
+            if f.type == "clock":
+                fd["choices"] = {k: d.clock_label(k, lang) for k in running}
+            fields.append(fd)
+        out.append({
+            "action": a.name, "label": a.label.get(lang), "moves_to": a.dest,
+            "moves_to_label": d.state_label(a.dest, lang) if a.dest else None,
+            "available": not refusals, "reasons": [r.en if lang.startswith("en") else r.zh for r in refusals],
+            "fields": fields,
+        })
+    return out
+
+
+# ---------------------------------------------------------------------- admin writes
+
+def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
+    from workflow.engine import UNIT_KINDS
+
+    errors = []
+    if not id or "/" in id or "%" in id or len(id) > 64:
+        errors.append(("id", "单位编号不能为空，且不能含有 / 或 %", "unit id must be non-empty without / or %"))
+    if not name.strip():
+        errors.append(("name", "单位名称不能为空", "unit name is required"))
+    if kind not in UNIT_KINDS:
+        errors.append(("kind", f"单位类型“{kind}”无效（可选：{'、'.join(UNIT_KINDS)}）",
+                       f"unit kind {kind!r} is invalid (one of {', '.join(UNIT_KINDS)})"))
+    if errors:
+        from workflow.errors import FieldError
+
+        raise ValidationError([FieldError(*e) for e in errors])
+    now = engine.clock.now()
+    with engine.store.write() as tx:
+        path = "/"
+        if parent:
+            row = tx.one("unit", {"id": parent})
+            if row is None:
+                raise ValidationError.one("parent", f"上级单位“{parent}”不存在", f"parent unit {parent!r} not found")
+            path = row[1]
+        if tx.one("unit", {"id": id}) is not None:
+            raise ValidationError.one("id", f"单位“{id}”已存在", f"unit {id!r} exists already")
+        path = f"{path}{id}/"
+        tx.execute("INSERT INTO units (id, name, kind, parent_id, path, created_at) "
+                   "VALUES (:id, :name, :kind, :parent, :path, :now)",
+                   {"id": id, "name": name.strip(), "kind": kind, "parent": parent, "path": path, "now": tx.t(now)})
+    return {"id": id, "name": name.strip(), "kind": kind, "parent": parent, "path": path}
+
+
+def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lang) -> dict:
+    from workflow.definition import ROLES
+    from workflow.errors import FieldError
+    from workflow.fields import valid_phone
+
+    errors = []
+    if not id or len(id) > 64 or any(ch.isspace() for ch in id):
+        errors.append(FieldError("id", "用户名不能为空且不能含空格", "user id must be non-empty without spaces"))
+    if not name.strip():
+        errors.append(FieldError("name", "姓名不能为空", "name is required"))
+    if role not in ROLES:
+        errors.append(FieldError("role", f"角色“{role}”无效（可选：{'、'.join(ROLES)}）",
+                                 f"role {role!r} is invalid (one of {', '.join(ROLES)})"))
+    if phone and not valid_phone(phone):
+        errors.append(FieldError("phone", f"电话号码“{phone}”格式有误", f"phone {phone!r} is malformed"))
+    if email and "@" not in email:
+        errors.append(FieldError("email", f"电子邮箱“{email}”格式有误", f"e-mail {email!r} is malformed"))
+    if errors:
+        raise ValidationError(errors)
+    now = engine.clock.now()
+    with engine.store.write() as tx:
+        row = tx.one("unit", {"id": unit})
+        if row is None:
+            raise ValidationError.one("unit", f"单位“{unit}”不存在", f"unit {unit!r} not found")
+        if tx.query("SELECT 1 FROM users WHERE id = :id", {"id": id}):
+            raise ValidationError.one("id", f"用户“{id}”已存在", f"user {id!r} exists already")
+        tx.execute("INSERT INTO users (id, name, role, unit_id, unit_path, phone, email, lang, active, created_at) "
+                   "VALUES (:id, :name, :role, :unit, :path, :phone, :email, :lang, :active, :now)",
+                   {"id": id, "name": name.strip(), "role": role, "unit": unit, "path": row[1], "phone": phone,
+                    "email": email, "lang": lang, "active": True, "now": tx.t(now)})
+    return {"id": id, "name": name.strip(), "role": role, "unit": unit, "unit_path": row[1]}
+
+
+def units(engine) -> list[dict]:
+    with engine.store.read() as tx:
+        rows = tx.query("SELECT id, name, kind, parent_id, path FROM units ORDER BY path")
+    return [dict(zip(("id", "name", "kind", "parent", "path"), r)) for r in rows]
+
+
+def users(engine, unit: str | None, role: str | None) -> list[dict]:
+    where, params = [], {}
+    if unit:
+        where.append("u.unit_id = :unit")
+        params["unit"] = unit
+    if role:
+        where.append("u.role = :role")
+        params["role"] = role
+    sql = ("SELECT u.id, u.name, u.role, u.unit_id, n.name, u.phone, u.email FROM users u "
+           "JOIN units n ON n.id = u.unit_id" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY u.id")
+    with engine.store.read() as tx:
+        rows = tx.query(sql, params)
+    return [dict(zip(("id", "name", "role", "unit", "unit_name", "phone", "email"), r)) for r in rows]

@@ -1,0 +1,103 @@
+"""Human-readable text for the CLI: a case, its timeline, the supervisor's board."""
+
+from __future__ import annotations
+
+from workflow.tables import pairs, render
+
+LEVELS = {
+    None: ("正常", "on time"),
+    "warning": ("预警", "warning"),
+    "level1": ("黄牌", "level 1 (yellow)"),
+    "level2": ("橙牌", "level 2 (orange)"),
+    "level3": ("红牌", "level 3 (red)"),
+}
+
+
+def level_label(level: str | None, lang: str) -> str:
+    zh, en = LEVELS.get(level, (level or "", level or ""))
+    return en if lang.startswith("en") else zh
+
+
+def _local(iso_text: str | None) -> str | None:
+    if not iso_text:
+        return None
+    from workflow.timeutil import format_local, parse_time
+
+    return format_local(parse_time(iso_text))
+
+
+def case_text(doc: dict, engine, lang: str) -> str:
+    en = lang.startswith("en")
+    d = engine.definition(doc["definition"], doc["definition_version"])
+    t = (lambda zh, e: e if en else zh)
+    flags = "、".join(d.vocab_label("flag", f, lang) for f in doc["flags"]) or None
+    sup = doc["supervision"]
+    sup_text = f"{sup['level_label']}（{sup['authority']}，期限 {_local(sup['deadline'])}）" if sup else None
+    items = [
+        (t("编号", "number"), doc["number"]),
+        (t("名称", "title"), doc["title"]),
+        (t("状态", "state"), doc["state_label"]),
+        (t("风险等级", "risk"), doc["risk_label"]),
+        (t("风险标记", "flags"), flags),
+        (t("类型", "category"), doc["category_label"]),
+        (t("来源", "source"), doc["source_label"]),
+        (t("所属村（社区）", "unit"), doc["unit_name"]),
+        (t("登记人", "reported by"), doc["reporter_name"] or doc["reporter"]),
+        (t("登记时间", "reported at"), _local(doc["reported_at"])),
+        (t("承办调解员", "mediator"), doc["mediator_name"]),
+        (t("责任站所", "responsible unit"), doc["responsible_unit_name"]),
+        (t("包案领导", "lead official"), doc["lead_official_name"]),
+        (t("挂牌督办", "supervision"), sup_text),
+        (t("版本", "version"), doc["version"]),
+    ]
+    if doc["description"]:
+        items.insert(2, (t("简要情况", "description"), doc["description"]))
+    if doc["five_ones"]["required"]:
+        missing = doc["five_ones"]["missing"]
+        zh = {"lead_official": "包案领导", "team": "工作专班", "plan": "化解方案", "measures": "稳控措施"}
+        items.append((t("“五个一”", "five-ones"), t("已落实", "complete") if not missing else
+                      t("缺少 ", "missing ") + "、".join(m if en else zh[m] for m in missing)))
+    out = [pairs(items)]
+    roles = {k: d.vocab_label("party_role", k, lang) for k in d.vocab.get("party_role", {})}
+    out.append("")
+    out.append(render(t("序号 当事人 身份 电话 身份证号", "# party role phone id").split(),
+                      [(p["seq"], p["name"], roles.get(p["role"], p["role"]), p.get("phone"), p.get("id_number"))
+                       for p in doc["parties"]], title=t("当事人：", "parties:")))
+    if doc["deadlines"]:
+        out.append("")
+        status = {"running": t("计时中", "running"), "stopped": t("已停止", "stopped")}
+        out.append(render(t("时限 到期时间 预警时间 级别 状态 已延期", "clock due warn level status extended").split(),
+                          [(k["label"], _local(k["due_at"]), _local(k["warn_at"]), level_label(k["level"], lang),
+                            status.get(k["status"], k["status"]), k["extended"]) for k in doc["deadlines"]],
+                          title=t("时限：", "deadlines:")))
+    return "\n".join(out)
+
+
+def history_text(rows: list[dict], engine, number: str, lang: str) -> str:
+    en = lang.startswith("en")
+    body = []
+    for r in rows:
+        data = {k: v for k, v in r["data"].items() if k not in ("parties",)}
+        summary = "，".join(f"{k}={v}" for k, v in data.items() if not isinstance(v, (dict, list)))
+        body.append((r["seq"], _local(r["at"]), r["actor_name"], r["action_label"],
+                     f"{r['from_state'] or '—'} → {r['to_state']}", summary))
+    return render(("#", "时间" if not en else "at", "操作人" if not en else "actor", "动作" if not en else "action",
+                   "状态" if not en else "state", "内容" if not en else "details"), body, max_col=50,
+                  title=(f"案件 {number} 的时间线：" if not en else f"timeline of {number}:"))
+
+
+def board_text(rows: list[dict], lang: str) -> str:
+    en = lang.startswith("en")
+    t = (lambda zh, e: e if en else zh)
+    body = [(level_label(r["level"], lang), r["number"], r["title"], r["unit_name"], r["clock_label"],
+             _local(r["due_at"]), t(f"{r['overdue_business_days']} 个工作日", f"{r['overdue_business_days']} business days"),
+             r["risk_label"], r["lead_official_name"], t("是", "yes") if r["supervision"] else t("否", "no"))
+            for r in rows]
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["level"] or "none"] = counts.get(r["level"] or "none", 0) + 1
+    summary = "，".join(f"{level_label(k if k != 'none' else None, lang)} {v}" for k, v in counts.items())
+    title = t(f"督办看板：逾期 {len(rows)} 项" + (f"（{summary}）" if summary else ""),
+              f"supervisor's board: {len(rows)} overdue" + (f" ({summary})" if summary else ""))
+    return render(t("级别 编号 名称 村(社区) 时限 到期 逾期 风险 包案领导 督办", "level number title unit clock due overdue risk lead supervised").split(),
+                  body, max_col=22, title=title)
