@@ -1,0 +1,273 @@
+"""The engine on a real database (SQLite file and PostgreSQL), driven through the facade."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import PARTIES, report
+from workflow import Conflict, Engine, InvalidAction, NotFound, NotPermitted, ValidationError
+
+
+def count(engine, sql, **params):
+    with engine.db.connect() as c:
+        return c.execute(text(sql), params).scalar()
+
+
+def test_low_risk_case_runs_the_whole_cycle(engine, clock):
+    n = report(engine)
+    assert engine.case(n)["state"] == "reported"
+    engine.act(n, "assign", "sup", mediator="med1")
+    engine.act(n, "assess", "med1", risk="low")
+    engine.act(n, "mediate", "med1")
+    clock.advance(days=3)
+    engine.act(n, "resolve", "med1", outcome="agreement", agreement="张三让出 30 厘米")
+    engine.act(n, "follow_up", "go", method="visit", satisfaction="satisfied", relapse_risk="low")
+    engine.act(n, "close", "sup")
+    doc = engine.case(n)
+    assert doc["state"] == "closed" and doc["closed_at"]
+    assert [h["action"] for h in engine.history(n)] == [
+        "report", "assign", "assess", "mediate", "resolve", "follow_up", "close"]
+    assert all(k["status"] == "stopped" for k in doc["deadlines"])
+    assert {k["clock"] for k in doc["deadlines"]} == {"assess", "resolve", "follow_up", "close"}
+    assert engine.verify_audit()["problems"] == []
+
+
+def test_case_numbers_carry_town_and_year_and_count_up(engine):
+    a, b = report(engine), report(engine)
+    assert a == "试点-2026-000001" and b == "试点-2026-000002"
+
+
+def test_intake_raises_the_risk_floor(engine):
+    many = [{"name": f"工人{i}"} for i in range(5)]
+    assert engine.case(report(engine, parties=many))["risk"] == "high"
+    assert engine.case(report(engine, flags=["civil_to_criminal"]))["risk"] == "high"
+    assert engine.case(report(engine, flags=["key_person"]))["risk"] == "high"
+    assert engine.case(report(engine, flags=["violence"]))["risk"] == "critical"
+    assert engine.case(report(engine))["risk"] == "low"
+
+
+def test_assessment_cannot_go_below_the_floor(engine):
+    n = report(engine, flags=["violence"])
+    out = engine.act(n, "assess", "med1", risk="low")
+    assert out.data["risk_raised_to_floor"] == "critical"
+    assert engine.case(n)["risk"] == "critical"
+
+
+def test_high_risk_needs_control_lead_and_plan_before_mediation(engine):
+    n = report(engine, flags=["civil_to_criminal"])
+    engine.act(n, "assess", "med1", risk="high")
+    with pytest.raises(ValidationError) as e:
+        engine.act(n, "mediate", "med1")
+    assert {f.field for f in e.value.errors} == {"measures", "lead_official", "plan"}
+    engine.act(n, "assign_lead", "sup", official="lead")
+    engine.act(n, "control", "lead", measures="每日见面")
+    engine.act(n, "plan", "med1", team="专班", plan="方案")
+    assert engine.act(n, "mediate", "med1").to_state == "mediating"
+
+
+def test_close_needs_a_satisfied_follow_up_and_no_supervision(engine, clock):
+    n = report(engine)
+    engine.act(n, "assess", "med1", risk="low")
+    engine.act(n, "mediate", "med1")
+    engine.act(n, "resolve", "med1", outcome="agreement", agreement="协议")
+    engine.act(n, "follow_up", "med1", method="phone", satisfaction="dissatisfied")
+    with pytest.raises(ValidationError) as e:
+        engine.act(n, "close", "sup")
+    assert e.value.errors[0].field == "follow_ups"
+    engine.act(n, "follow_up", "med1", method="visit", satisfaction="basically_satisfied")
+    engine.act(n, "supervise", "sup", level="town", authority="镇综治中心", deadline="2026-03-20T17:00+08:00")
+    with pytest.raises(ValidationError) as e:
+        engine.act(n, "close", "sup")
+    assert e.value.errors[0].field == "supervision"
+    engine.act(n, "delist", "sup")
+    assert engine.act(n, "close", "sup").to_state == "closed"
+
+
+def test_agreement_text_is_required_when_agreed(engine):
+    n = report(engine)
+    engine.act(n, "assess", "med1", risk="low")
+    engine.act(n, "mediate", "med1")
+    with pytest.raises(ValidationError) as e:
+        engine.act(n, "resolve", "med1", outcome="agreement")
+    assert e.value.errors[0].field == "agreement"
+    out = engine.act(n, "resolve", "med1", outcome="no_agreement", legal_channel="litigation")
+    assert out.to_state == "resolved"
+
+
+def test_reopen_after_closure_restarts_the_resolution_clock(engine, clock):
+    n = report(engine)
+    for a, who, kw in [("assess", "med1", {"risk": "low"}), ("mediate", "med1", {}),
+                       ("resolve", "med1", {"outcome": "agreement", "agreement": "x"}),
+                       ("follow_up", "go", {"method": "visit", "satisfaction": "satisfied"}), ("close", "sup", {})]:
+        engine.act(n, a, who, **kw)
+    clock.advance(days=10)
+    out = engine.act(n, "reopen", "med1", reason="反弹")
+    assert out.to_state == "mediating"
+    doc = engine.case(n)
+    running = [k for k in doc["deadlines"] if k["status"] == "running"]
+    assert [k["clock"] for k in running] == ["resolve"]
+    assert doc["closed_at"] is None and doc["data"]["reopenings"][0]["reason"] == "反弹"
+
+
+def test_refer_and_withdraw_end_the_case(engine):
+    a, b = report(engine), report(engine)
+    engine.act(a, "assess", "med1", risk="low")
+    assert engine.act(a, "refer", "med1", to="court").to_state == "referred"
+    assert engine.act(b, "withdraw", "med1", reason="双方和解").to_state == "withdrawn"
+    assert all(k["status"] == "stopped" for k in engine.case(b)["deadlines"])
+
+
+def test_invalid_action_lists_what_is_allowed(engine):
+    n = report(engine)
+    with pytest.raises(InvalidAction) as e:
+        engine.act(n, "close", "sup")
+    assert "assess" in e.value.allowed and "close" not in e.value.allowed
+    assert "已登记" in e.value.message()
+
+
+def test_roles_and_jurisdiction_are_enforced(engine):
+    n = report(engine)
+    with pytest.raises(NotPermitted):
+        engine.act(n, "assess", "go", risk="low")  # grid officers do not assess
+    with pytest.raises(NotPermitted):
+        engine.act(n, "assess", "med2", risk="low")  # another village
+    with pytest.raises(NotPermitted):
+        engine.case(n, "med2")
+    engine.act(n, "assign", "sup", responsible_unit="justice")
+    engine.act(n, "assess", "med-j", risk="low")  # the responsible office may act
+    with pytest.raises(NotPermitted):
+        engine.report("med2", title="x", category="other", unit="v1-g1", parties=["甲"])
+    with pytest.raises(NotFound):
+        engine.act("试点-2026-999999", "assess", "med1", risk="low")
+
+
+def test_bad_input_names_every_field_and_writes_nothing(engine):
+    before = count(engine, "SELECT count(*) FROM audit_events")
+    with pytest.raises(ValidationError) as e:
+        engine.report("go", title="", category="quarrel", unit="v1-g1",
+                      parties=[{"name": "张三", "phone": "12345", "id_number": "110105194912310021"}])
+    fields = {f.field for f in e.value.errors}
+    assert {"title", "category", "parties[1].phone", "parties[1].id_number"} <= fields
+    with pytest.raises(ValidationError) as e:
+        engine.report("go", title="t", category="neighbour", unit="v1-g1", parties=[])
+    assert e.value.errors[0].field == "parties"
+    n = report(engine)
+    with pytest.raises(ValidationError) as e:
+        engine.act(n, "assess", "med1", risk="low", colour="red")
+    assert e.value.errors[0].field == "colour"
+    with pytest.raises(ValidationError) as e:
+        engine.act(n, "supervise", "sup", level="town", authority="镇", deadline="2026-03-20 17:00")
+    assert e.value.errors[0].field == "deadline" and "时区" in e.value.errors[0].zh
+    assert count(engine, "SELECT count(*) FROM audit_events") == before + 1
+    assert count(engine, "SELECT count(*) FROM cases") == 1
+
+
+def test_chinese_labels_and_full_width_digits_are_accepted(engine):
+    n = engine.report("go", title="t", category="邻里纠纷", unit="v1-g1",
+                      parties=["王五:被申请人:１３８１２３４８０００"]).number
+    doc = engine.case(n, "med1")
+    assert doc["category"] == "neighbour"
+    assert doc["parties"][0]["role"] == "respondent" and doc["parties"][0]["phone"] == "13812348000"
+
+
+def test_personal_data_is_masked_for_roles_that_do_not_need_it(engine):
+    n = report(engine)
+    full = engine.case(n, "med1")["parties"][0]
+    masked = engine.case(n, "go")["parties"][0]
+    assert full["phone"] == "13812348000" and full["id_number"] == "11010519491231002X"
+    assert masked["phone"] == "138****8000" and masked["id_number"] == "**************002X"
+    hist = engine.history(n, "go")[0]["data"]["parties"][0]
+    assert hist["phone"] == "138****8000"
+
+
+def test_second_writer_with_a_stale_version_gets_a_conflict(db_url, engine):
+    n = report(engine)
+    seen = engine.case(n)["version"]
+    other = Engine(db_url, clock=engine.clock)  # a second process's connection pool
+    try:
+        other.act(n, "assess", "med1", risk="medium", expected_version=seen)
+        events = count(engine, "SELECT count(*) FROM audit_events")
+        with pytest.raises(Conflict):
+            engine.act(n, "note", "med1", text="我看到的是旧版本", expected_version=seen)
+        assert count(engine, "SELECT count(*) FROM audit_events") == events
+        assert engine.case(n)["risk"] == "medium"
+    finally:
+        other.close()
+
+
+def test_concurrent_updates_from_two_connections(db_url, engine):
+    """Two transactions read the same version; the one that commits second is refused."""
+    import threading
+
+    n = report(engine)
+    version = engine.case(n)["version"]
+    engines = [Engine(db_url, clock=engine.clock) for _ in range(2)]
+    results: list = []
+    barrier = threading.Barrier(2)
+
+    def worker(e, risk):
+        barrier.wait()
+        try:
+            e.act(n, "assess", "med1", risk=risk, expected_version=version)
+            results.append("ok")
+        except Conflict:
+            results.append("conflict")
+        except InvalidAction:
+            results.append("conflict")  # the winner moved the state first
+
+    threads = [threading.Thread(target=worker, args=(e, r)) for e, r in zip(engines, ("low", "medium"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for e in engines:
+        e.close()
+    assert sorted(results) == ["conflict", "ok"]
+    assert count(engine, "SELECT count(*) FROM audit_events") == 2
+
+
+def test_audit_verify_detects_tampering_and_deletion(engine):
+    n = report(engine)
+    engine.act(n, "assess", "med1", risk="low")
+    engine.act(n, "note", "med1", text="原始记录")
+    assert engine.verify_audit()["problems"] == []
+    with engine.db.begin() as c:
+        c.execute(text("UPDATE audit_events SET data = :d WHERE seq = 3"), {"d": '{"text":"篡改后的记录"}'})
+    problems = engine.verify_audit()["problems"]
+    assert problems and problems[0].seq == 3
+    with engine.db.begin() as c:
+        c.execute(text("DELETE FROM audit_events WHERE seq = 3"))
+    assert any(p.seq is None for p in engine.verify_audit()["problems"])
+
+
+def test_init_is_idempotent(engine):
+    assert engine.init() == engine.init()
+
+
+def test_actions_list_only_what_the_actor_may_do(engine):
+    n = report(engine)
+    names = [a["action"] for a in engine.actions(n, "med1")]
+    assert "assess" in names and "close" not in names and "supervise" not in names
+    sup = {a["action"]: a for a in engine.actions(n, "sup")}
+    assert "supervise" in sup and "delist" in sup and not sup["delist"]["available"]
+    assess = sup["assess"]
+    assert assess["fields"][0]["name"] == "risk" and "critical" in assess["fields"][0]["choices"]
+
+
+def test_listeners_are_called_after_commit(engine):
+    seen = []
+    engine.on("assess", lambda o: seen.append((o.number, o.to_state)))
+    engine.on("*", lambda o: seen.append(o.event))
+    engine.on("assess", lambda o: 1 / 0)  # a broken listener does not undo the change
+    n = report(engine)
+    engine.act(n, "assess", "med1", risk="low")
+    assert seen == ["report", (n, "assessed"), "assess"]
+    assert engine.case(n)["state"] == "assessed"
+
+
+def test_add_party_can_raise_the_risk_floor(engine):
+    n = report(engine)
+    for i in range(3):
+        engine.act(n, "add_party", "med1", party=f"村民{i}:other")
+    assert engine.case(n)["party_count"] == 5 and engine.case(n)["risk"] == "high"
