@@ -350,6 +350,68 @@ def sweep(c: Ctx):
                  title=c.t(f"本次巡检发出 {len(rows)} 条升级：", f"{len(rows)} escalations raised:")))
 
 
+@cli.group(help="调度器：定时巡检升级、每日督办摘要。")
+def scheduler():
+    pass
+
+
+@scheduler.command("run", help="在前台运行调度器（收到 SIGTERM/SIGINT 时干净退出）。启动时先补做停机期间到期的升级。")
+@click.option("--every", type=int, default=60, show_default=True, help="巡检间隔（秒）。")
+@click.option("--digest-at", default="08:30", show_default=True, help="每个工作日发送督办摘要的时刻。")
+@pass_ctx
+def scheduler_run(c: Ctx, every, digest_at):
+    import logging
+
+    from workflow.scheduler import run_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    eng = c.engine()
+    run_forever(eng, sweep_seconds=every, digest_at=digest_at,
+                ready=lambda: click.echo(c.t(f"调度器已启动：每 {every} 秒巡检一次，工作日 {digest_at} 发送督办摘要。",
+                                             f"scheduler started: sweep every {every}s, digest at {digest_at} on business days."),
+                                         err=True))
+    click.echo(c.t("调度器已停止。", "scheduler stopped."), err=True)
+
+
+@cli.group("calendar", help="工作日历：法定节假日与调休。")
+def calendar_group():
+    pass
+
+
+@calendar_group.command("show", help="列出某年的放假日和调休上班日。")
+@click.argument("year", type=int)
+@pass_ctx
+def calendar_show(c: Ctx, year):
+    from workflow.tables import render
+
+    cal = c.engine().calendar
+    off, work = cal.days_off(year), cal.makeup_workdays(year)
+    warnings = cal.warnings(year, c.lang)
+    doc = {"year": year, "revision": cal.revision, "days_off": [[d.isoformat(), n] for d, n in off],
+           "makeup_workdays": [[d.isoformat(), n] for d, n in work], "warnings": warnings}
+    wk = "一二三四五六日"
+    body = render(c.t("日期 星期 名称", "date weekday name").split(),
+                  [(d.isoformat(), c.t("星期" + wk[d.weekday()], d.strftime("%a")), n) for d, n in off],
+                  title=c.t(f"{year} 年放假日：", f"days off in {year}:"))
+    body += "\n\n" + render(c.t("日期 星期 名称", "date weekday name").split(),
+                             [(d.isoformat(), c.t("星期" + wk[d.weekday()], d.strftime("%a")), n) for d, n in work],
+                             title=c.t(f"{year} 年调休上班日：", f"make-up workdays in {year}:"))
+    if warnings:
+        body += "\n\n" + c.t("注意：", "note: ") + " ".join(warnings)
+    body += "\n" + c.t(f"日历数据版本：{cal.revision}", f"calendar revision: {cal.revision}")
+    c.out(doc, body)
+
+
+@calendar_group.command("refresh", help="日历数据变化后（升级节假日包或修改调整文件），重算受影响的在途时限并记入审计。")
+@pass_ctx
+def calendar_refresh(c: Ctx):
+    from workflow.recalc import refresh
+
+    res = refresh(c.engine())
+    c.out(res, c.t(f"已检查 {res['checked']} 个在途时限，重算 {res['changed']} 个（日历版本 {res['revision']}）。",
+                   f"checked {res['checked']} running clocks, recomputed {res['changed']} (calendar {res['revision']})."))
+
+
 # --------------------------------------------------------------------------- workflow, audit
 
 

@@ -1,0 +1,81 @@
+"""The long-running scheduler: APScheduler 3 as a clock that triggers idempotent work.
+
+APScheduler cannot share a job store between processes, so it keeps no job
+store at all: each process runs the sweep on an interval and the database
+decides who raises what (see :mod:`workflow.sweep`). Several schedulers against
+one PostgreSQL database therefore raise each step exactly once. At start the
+sweep runs immediately, which catches up on everything that came due while no
+scheduler was running. The time zone is Asia/Shanghai, never the host's.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import datetime
+from typing import Callable
+
+from workflow.timeutil import LOCAL_TZ
+
+log = logging.getLogger(__name__)
+
+
+def sweep_job(engine) -> None:
+    raised = engine.sweep()
+    if raised:
+        log.info("sweep raised %d escalations", len(raised))
+
+
+def digest_job(engine) -> None:
+    """The supervisors' daily digest of overdue items, on business days only."""
+    now = engine.clock.now()
+    if not engine.calendar.is_workday(now.astimezone(LOCAL_TZ).date()):
+        return
+    board = engine.overdue(as_of=now)
+    from workflow.commands import dumps
+
+    with engine.store.write() as tx:
+        tx.run("insert_outbox", {
+            "now": tx.t(now), "event": "digest", "case_id": None, "case_number": None, "actor": "system",
+            "audience": dumps(["role:supervisor@/"]),
+            "payload": dumps({"count": len(board), "numbers": [r["number"] for r in board[:200]]}),
+        })
+    log.info("daily digest queued: %d overdue items", len(board))
+
+
+def build(engine, *, sweep_seconds: int = 60, digest_at: str = "08:30"):
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    hour, minute = (int(x) for x in digest_at.split(":"))
+    sched = BackgroundScheduler(timezone=LOCAL_TZ, job_defaults={
+        "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
+    sched.add_job(sweep_job, IntervalTrigger(seconds=sweep_seconds, timezone=LOCAL_TZ), args=[engine],
+                  id="sweep", next_run_time=datetime.now(LOCAL_TZ))
+    sched.add_job(digest_job, CronTrigger(hour=hour, minute=minute, timezone=LOCAL_TZ), args=[engine], id="digest")
+    return sched
+
+
+def run_forever(engine, *, sweep_seconds: int = 60, digest_at: str = "08:30",
+                ready: Callable[[], None] | None = None) -> None:
+    """Run until SIGTERM or SIGINT; the running sweep finishes its transaction first."""
+    # APScheduler runs on the wall clock (this is the edge where real time enters);
+    # the work it triggers reads the engine's clock, which --now may fix.
+    stop = threading.Event()
+    sched = build(engine, sweep_seconds=sweep_seconds, digest_at=digest_at)
+
+    def _stop(signum, _frame):
+        log.info("signal %s: stopping the scheduler", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    sched.start()
+    if ready:
+        ready()
+    try:
+        stop.wait()
+    finally:
+        sched.shutdown(wait=True)
