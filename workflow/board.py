@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from cases.types import from_db
-from workflow.actor import Actor
-from workflow.errors import NotFound
 
 LEVEL_ORDER = {None: 0, "warning": 1, "level1": 2, "level2": 3, "level3": 4}
 
@@ -18,24 +16,14 @@ def overdue(engine, as_of: datetime, unit: str | None, actor) -> list[dict]:
     future date shows what will have happened by then); overdue time is given
     in business days and in hours.
     """
-    from workflow.queries import _actor, _iso
+    from workflow.queries import _actor, _iso, scope
 
     lang = engine.lang
     params = {"as_of": None}
     where = ["k.stopped_at IS NULL", "k.due_at <= :as_of"]
     with engine.store.read() as tx:
         params["as_of"] = tx.t(as_of)
-        who: Actor | None = _actor(engine, tx, actor)
-        if who is not None and who.role not in ("admin", "system"):
-            where.append("(c.unit_path LIKE :scope OR c.mediator = :me OR c.lead_official = :me"
-                         " OR c.responsible_unit = :my_unit)")
-            params.update(scope=who.unit_path + "%", me=who.id, my_unit=who.unit_id or "")
-        if unit:
-            row = tx.one("unit", {"id": unit})
-            if row is None:
-                raise NotFound(f"单位“{unit}”不存在", f"unit {unit} not found")
-            where.append("c.unit_path LIKE :unit_scope")
-            params["unit_scope"] = row[1] + "%"
+        scope(tx, _actor(engine, tx, actor), unit, where, params)
         rows = tx.query(
             "SELECT c.number, c.title, c.definition, c.definition_version, c.state, c.risk, c.unit_id, u.name, "
             "k.name, k.started_at, k.due_at, k.level, c.lead_official, l.name, c.supervision_level, c.mediator, "

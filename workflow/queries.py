@@ -162,23 +162,27 @@ def history(engine, number: str, actor) -> list[dict]:
     return out
 
 
+def scope(tx, who: Actor | None, unit: str | None, where: list[str], params: dict) -> None:
+    """Restrict a query over ``cases c`` to the reader's jurisdiction and, optionally, one unit's subtree."""
+    if who is not None and who.role not in ("admin", "system"):
+        where.append("(c.unit_path LIKE :scope OR c.mediator = :me OR c.lead_official = :me"
+                     " OR c.responsible_unit = :my_unit)")
+        params.update(scope=who.unit_path + "%", me=who.id, my_unit=who.unit_id or "")
+    if unit:
+        row = tx.one("unit", {"id": unit})
+        if row is None:
+            raise NotFound(f"单位“{unit}”不存在", f"unit {unit} not found")
+        where.append("c.unit_path LIKE :unit_scope")
+        params["unit_scope"] = row[1] + "%"
+
+
 def list_cases(engine, actor, state, unit, limit: int, offset: int) -> list[dict]:
     where, params = [], {"limit": limit, "offset": offset}
     with engine.store.read() as tx:
-        who = _actor(engine, tx, actor)
-        if who is not None and who.role not in ("admin", "system"):
-            where.append("(c.unit_path LIKE :scope OR c.mediator = :me OR c.lead_official = :me"
-                         " OR c.responsible_unit = :my_unit)")
-            params.update(scope=who.unit_path + "%", me=who.id, my_unit=who.unit_id or "")
+        scope(tx, _actor(engine, tx, actor), unit, where, params)
         if state:
             where.append("c.state = :state")
             params["state"] = state
-        if unit:
-            row = tx.one("unit", {"id": unit})
-            if row is None:
-                raise NotFound(f"单位“{unit}”不存在", f"unit {unit} not found")
-            where.append("c.unit_path LIKE :unit_scope")
-            params["unit_scope"] = row[1] + "%"
         sql = CASE_SELECT + (" WHERE " + " AND ".join(where) if where else "") + \
             " ORDER BY c.reported_at DESC, c.id DESC LIMIT :limit OFFSET :offset"
         rows = tx.query(sql, params)
