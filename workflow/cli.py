@@ -412,6 +412,46 @@ def calendar_refresh(c: Ctx):
                    f"checked {res['checked']} running clocks, recomputed {res['changed']} (calendar {res['revision']})."))
 
 
+@cli.group(help="通知发件箱。")
+def notify():
+    pass
+
+
+@notify.command("list", help="列出发件箱中的通知（--failed 只看失败的）。")
+@click.option("--failed", is_flag=True, help="只看发送失败或已放弃的。")
+@pass_ctx
+def notify_list(c: Ctx, failed):
+    from notifications.dispatcher import listing
+    from workflow.tables import render
+
+    rows = listing(c.engine(), failed)
+    status = {"pending": c.t("待发送", "pending"), "sent": c.t("已发送", "sent"), "dead": c.t("已放弃", "dead")}
+    c.out(rows, render(c.t("序号 事件 案件 接收人 状态 尝试次数", "id event case audience status attempts").split(),
+                       [(r["id"], r["event"], r["case_number"], ", ".join(r["audience"]),
+                         status.get(r["status"], r["status"]), r["attempts"]) for r in rows], max_col=50))
+
+
+@notify.command("dispatch", help="发送到期的通知。")
+@pass_ctx
+def notify_dispatch(c: Ctx):
+    res = c.engine().dispatch()
+    c.out(res, c.t(f"已认领 {res['claimed']} 条，发送成功 {res['sent']} 条，失败 {res['failed']} 条。",
+                   f"claimed {res['claimed']}, sent {res['sent']}, failed {res['failed']}."))
+
+
+@notify.command("retry", help="把失败或已放弃的通知重新放回待发送。")
+@click.argument("outbox_id", type=int)
+@pass_ctx
+def notify_retry(c: Ctx, outbox_id):
+    from notifications.dispatcher import retry
+    from workflow.errors import NotFound
+
+    eng = c.engine()
+    if not retry(eng, outbox_id, eng.clock.now()):
+        raise NotFound(f"通知 {outbox_id} 不存在或已发送", f"notification {outbox_id} not found or already sent")
+    c.out({"ok": True, "id": outbox_id}, c.t(f"通知 {outbox_id} 已重新排队。", f"notification {outbox_id} queued again."))
+
+
 # --------------------------------------------------------------------------- workflow, audit
 
 
