@@ -47,7 +47,8 @@ def start(engine, tx, case_id: int, name: str, now: datetime, risk: str | None, 
     return {"clock": name, "due_at": due_at}
 
 
-def extend(engine, tx, running: dict[str, tuple], clock: str, until: datetime, now: datetime) -> dict:
+def extend(engine, tx, running: dict[str, tuple], clock: str, until: datetime, now: datetime,
+           risk: str | None = None, category: str | None = None) -> dict:
     """Move a running clock's due time once, within the policy's cap.
 
     Steps already raised stay raised; the next step is recomputed from the new due time.
@@ -61,13 +62,11 @@ def extend(engine, tx, running: dict[str, tuple], clock: str, until: datetime, n
         raise ValidationError.one("clock", f"时限“{clock}”当前未在计时，无法延期", f"clock {clock} is not running")
     cid, _name, started_at, due_at, _warn, extended, level, *_ = row
     started_at, due_at = tx.time(started_at), tx.time(due_at)
-    limit = engine.policy.max_extensions_per_clock if hasattr(engine.policy, "max_extensions_per_clock") else 1
-    if extended >= limit:
+    if extended >= engine.policy.max_extensions_per_clock:
         raise ValidationError.one("clock", "该时限已延期过一次，不能再次延期", "this clock was extended already")
     if until <= due_at:
         raise ValidationError.one("until", "延期后的期限必须晚于原期限", "the new due time must be later than the current one")
-    cap = engine.policy.extension_cap(clock)
-    limit_at = _add(engine, due_at, cap)
+    limit_at = engine.policy.extension_limit(clock, due_at, engine.calendar, risk, category)
     if until > limit_at:
         from workflow.timeutil import format_local
 
@@ -82,18 +81,3 @@ def extend(engine, tx, running: dict[str, tuple], clock: str, until: datetime, n
     })
     return {"clock": clock, "from": due_at, "to": until}
 
-
-def _add(engine, at: datetime, duration) -> datetime:
-    from datetime import timedelta
-
-    if duration is None:
-        return at
-    if duration.unit == "calendar_hours":
-        return at + timedelta(hours=duration.amount)
-    if duration.unit == "calendar_days":
-        return at + timedelta(days=duration.amount)
-    from workflow.timeutil import LOCAL_TZ
-
-    local = at.astimezone(LOCAL_TZ)
-    day = engine.calendar.add_workdays(local.date(), duration.amount)
-    return local.replace(year=day.year, month=day.month, day=day.day).astimezone(at.tzinfo)

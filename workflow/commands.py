@@ -266,7 +266,8 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
                     "deadline": case_data.pop("supervision_deadline", None), "delisted_at": now, "by": who.id}))
                 cols["supervision_level"] = None
             elif effect == "extend_clock":
-                audit_data["extension"] = jsonable(clocks.extend(engine, tx, running, clean["clock"], clean["until"], now))
+                audit_data["extension"] = jsonable(clocks.extend(
+                    engine, tx, running, clean["clock"], clean["until"], now, cols.get("risk", row[C_RISK]), row[C_CATEGORY]))
             elif effect == "add_party":
                 for p in clean["party"]:
                     party_count += 1

@@ -22,7 +22,7 @@ from workflow.actor import Actor
 from workflow.clock import Clock, SystemClock
 from workflow.config import Config
 from workflow.definition import Definition, builtin, load_definition
-from workflow.errors import ConfigError, NotFound, NotPermitted, ValidationError
+from workflow.errors import ConfigError
 from workflow.machine import CompiledWorkflow, compile_definition
 
 log = logging.getLogger(__name__)

@@ -1,230 +1,463 @@
 """Deadline policy: how long each clock runs and when each ladder step fires.
 
-Plain data loaded from a TOML file and pure functions over it; the business
-calendar is passed in. A broken policy file is refused at start with its line
-and the reason.
+Plain data loaded from a TOML file (``workflow/policy.toml`` is the shipped
+default; an operator points to a copy) and pure functions over it. The business
+calendar is passed in, never looked up, so every answer depends only on the
+arguments and the same inputs always give the same due time.
+
+Counting rules (``count_from``, global with a per-clock override):
+
+* ``immediately`` (default): the clock starts at the action.
+  ``calendar_hours`` and ``calendar_days`` are plain elapsed time.
+  ``business_days`` keep the local time of day: Friday 15:00 + 1 business day
+  is the next workday at 15:00 (a Saturday if it is a make-up workday). A start
+  on a day off counts from 00:00 of the next workday, so Saturday 10:00 + 1
+  business day is the end of Monday (Tuesday 00:00).
+* ``next_day`` (as many Chinese rules count periods, 期间从次日起算): the period
+  starts at 00:00 local of the day after the start, and a count of days ends at
+  the END of its last day (24:00, written as 00:00 of the following day).
+  For ``business_days`` the counted days are workdays, the first being the first
+  workday on or after the next day. ``calendar_hours`` ignore ``next_day``: an
+  hours clock exists because the matter is urgent, and starting it tomorrow
+  would defeat it.
+
+Ladder steps: ``fraction`` steps fire when that share of the elapsed time
+between start and due has run (warning at 0.8); ``after_due`` steps fire N
+business days after due at the same local time of day (0 = at due).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import os
-import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from importlib import resources
-from pathlib import Path
-from typing import Any, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Mapping
 
-from workflow.errors import ConfigError
-from workflow.timeutil import LOCAL_TZ
+from workflow.tomlfile import ConfigFileError, key_lines, line_of, load_toml, read_text
+from workflow.timeutil import LOCAL_TZ, at_local, to_local, utc
+
+if TYPE_CHECKING:
+    from workflow.calendar import BusinessCalendar
 
 UNITS = ("calendar_hours", "calendar_days", "business_days")
 RISKS = ("low", "medium", "high", "critical")
+COUNT_FROM = ("immediately", "next_day")
+STEP_KINDS = ("fraction", "after_due")
+DEFAULT_SOURCE = "<内置默认政策 workflow/policy.toml>"
+
+_UNIT_LABELS = {"calendar_hours": ("{n} 小时", "{n} hours"), "calendar_days": ("{n} 天", "{n} calendar days"),
+                "business_days": ("{n} 个工作日", "{n} business days")}
 
 
-class PolicyError(ConfigError):
-    """A policy file that cannot be used: names the file, the line and the reason."""
+class PolicyError(ConfigFileError):
+    """A policy file that cannot be used, or a question the policy cannot answer (an unknown clock)."""
+
+    kind_zh = "政策文件"
+    kind_en = "policy file"
 
 
 @dataclass(frozen=True)
 class Duration:
+    """A length of time in one of three units; see the module docstring for how each is counted."""
+
     amount: int
     unit: str
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {self.unit!r}")
+        if not isinstance(self.amount, int) or isinstance(self.amount, bool) or self.amount < 0:
+            raise ValueError(f"amount must be a whole number >= 0, got {self.amount!r}")
+
+    def label(self, lang: str = "zh_CN") -> str:
+        """``1 个工作日`` / ``1 business days``, for notifications and error messages."""
+        zh, en = _UNIT_LABELS[self.unit]
+        return (en if lang.startswith("en") else zh).format(n=self.amount)
+
+    def lower_bound_hours(self) -> int:
+        """The fewest hours this can span (a business day spans at least a calendar day)."""
+        return self.amount if self.unit == "calendar_hours" else 24 * self.amount
 
 
 @dataclass(frozen=True)
 class LadderStep:
+    """One rung of the escalation ladder: when it fires, who is told, what people call it."""
+
     name: str
-    kind: str  # "fraction" of the clock, or business days "after_due"
+    kind: str  # "fraction" of the start→due span, or business days "after_due"
     value: float
     recipients: tuple[str, ...]
     list_for_supervision: bool
     label_zh: str
     label_en: str
 
+    def label(self, lang: str = "zh_CN") -> str:
+        return self.label_en if lang.startswith("en") else self.label_zh
+
 
 @dataclass(frozen=True)
 class ClockRule:
-    default: Duration | None
-    by_risk: Mapping[str, Duration] = field(default_factory=dict)
-    by_category: Mapping[str, Duration] = field(default_factory=dict)
+    """Durations for one clock. ``default is None`` and no other entry: the due time is given when started.
+
+    ``by_category[c]`` holds ``"default"`` and/or risk keys and replaces the
+    clock's own entries for that category (most specific wins; give the
+    category per-risk entries if risk should still shorten it).
+    """
+
+    default: Duration | None = None
+    by_risk: Mapping[str, Duration] = field(default_factory=lambda: MappingProxyType({}))
+    by_category: Mapping[str, Mapping[str, Duration]] = field(default_factory=lambda: MappingProxyType({}))
     extension_cap: Duration | None = None
+    count_from: str | None = None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Policy:
+    """The whole deadline policy. Immutable; one instance is shared by every request and sweep."""
+
     clocks: Mapping[str, ClockRule]
     ladder: tuple[LadderStep, ...]
     count_from: str = "immediately"
     max_extensions_per_clock: int = 1
-    default_extension_cap: Duration = Duration(30, "calendar_days")
-    tier_upgrade_after_days: int = 60
+    extension_hard_cap: Duration = Duration(30, "calendar_days")
+    tier_upgrade_after: Duration = Duration(60, "calendar_days")
+    tier_upgrade_recipients: tuple[str, ...] = ("lead_official",)
     unit_talk_level3_per_month: int = 3
-    source: str = "<default>"
+    unit_talk_recipients: tuple[str, ...] = ("supervisor",)
+    source: str = field(default=DEFAULT_SOURCE, compare=False)
+
+    # ----------------------------------------------------------------- loading
 
     @classmethod
     def default(cls) -> "Policy":
-        ref = resources.files("workflow") / "policy.toml"
-        return cls.parse(ref.read_text(encoding="utf-8"), "<内置默认政策>")
+        """The shipped policy (parsed once per process)."""
+        return _default_policy()
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None) -> "Policy":
+        """The policy in ``path``, or the shipped default when ``path`` is None.
+
+        Raises:
+            PolicyError: the file cannot be read or is wrong; names the file, line and reason.
+        """
         if path is None:
             return cls.default()
-        p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise PolicyError(f"无法读取政策文件 {p}：{exc.strerror}", f"cannot read policy file {p}: {exc.strerror}") from None
-        return cls.parse(text, str(p))
+        return cls.from_text(read_text(path, PolicyError), str(path))
 
     @classmethod
-    def parse(cls, text: str, where: str) -> "Policy":
-        try:
-            doc = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise PolicyError(f"政策文件 {where} 格式错误：{exc}", f"policy file {where} is malformed: {exc}") from None
-        lines = text.splitlines()
+    def from_text(cls, text: str, source: str = "<text>") -> "Policy":
+        """Parse policy TOML. Raises ``PolicyError`` as :meth:`load` does."""
+        return _parse(text, source)
 
-        def fail(key: str, zh: str, en: str):
-            line = _find_line(lines, key)
-            at_zh = f"第 {line} 行" if line else ""
-            at_en = f"line {line}" if line else ""
-            raise PolicyError(f"政策文件 {where} {at_zh}（{key}）：{zh}", f"policy file {where} {at_en} ({key}): {en}")
+    @property
+    def revision(self) -> str:
+        """A short id of the policy's content; a clock can store it to notice a changed policy."""
+        return hashlib.sha256(_canonical(self).encode()).hexdigest()[:12]
 
-        def duration(value: Any, key: str) -> Duration:
-            if not isinstance(value, Mapping) or set(value) - {"amount", "unit"}:
-                fail(key, "时长应写作 { amount = 数量, unit = 单位 }", "a duration is { amount = N, unit = U }")
-            amount, unit = value.get("amount"), value.get("unit")
-            if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
-                fail(key, "amount 应为非负整数", "amount must be a non-negative whole number")
-            if unit not in UNITS:
-                fail(key, f"unit 应为 {' / '.join(UNITS)} 之一", f"unit must be one of {', '.join(UNITS)}")
-            return Duration(amount, unit)
+    # ----------------------------------------------------------------- questions
 
-        known = {"count_from", "clocks", "ladder", "extension", "tier", "unit_talk"}
-        for k in doc:
-            if k not in known:
-                fail(k, "未知配置项", "unknown key")
-        count_from = doc.get("count_from", "immediately")
-        if count_from not in ("immediately", "next_day"):
-            fail("count_from", "应为 immediately 或 next_day", "must be immediately or next_day")
-        clocks: dict[str, ClockRule] = {}
-        for name, rule in doc.get("clocks", {}).items():
-            by_risk, by_cat = {}, {}
-            for k, v in rule.items():
-                if k in RISKS:
-                    by_risk[k] = duration(v, k)
-                elif k == "categories":
-                    by_cat = {c: duration(d, c) for c, d in v.items()}
-            for k in rule:
-                if k not in (*RISKS, "default", "categories", "extension_cap"):
-                    fail(k, f"时限 {name} 有未知配置项", f"clock {name} has an unknown key")
-            clocks[name] = ClockRule(
-                default=duration(rule["default"], "default") if "default" in rule else None,
-                by_risk=by_risk, by_category=by_cat,
-                extension_cap=duration(rule["extension_cap"], "extension_cap") if "extension_cap" in rule else None)
-        ladder = []
-        for i, step in enumerate(doc.get("ladder", [])):
-            kind = step.get("kind")
-            if kind not in ("fraction", "after_due"):
-                fail("kind", "kind 应为 fraction 或 after_due", "kind must be fraction or after_due")
-            value = step.get("value")
-            if not isinstance(value, (int, float)) or value < 0 or (kind == "fraction" and value > 1):
-                fail("value", "value 无效（fraction 取 0–1，after_due 取非负工作日数）",
-                     "invalid value (fraction 0–1, after_due a non-negative number of business days)")
-            if not step.get("name"):
-                fail("name", f"第 {i + 1} 级缺少 name", f"ladder step {i + 1} has no name")
-            ladder.append(LadderStep(step["name"], kind, float(value), tuple(step.get("recipients", ())),
-                                     bool(step.get("list_for_supervision", False)),
-                                     step.get("label_zh", step["name"]), step.get("label_en", step["name"])))
-        ext = doc.get("extension", {})
-        return cls(
-            clocks=clocks, ladder=tuple(ladder), count_from=count_from,
-            max_extensions_per_clock=int(ext.get("max_per_clock", 1)),
-            default_extension_cap=duration(ext["cap"], "cap") if "cap" in ext else Duration(30, "calendar_days"),
-            tier_upgrade_after_days=int(doc.get("tier", {}).get("upgrade_after_days", 60)),
-            unit_talk_level3_per_month=int(doc.get("unit_talk", {}).get("level3_per_month", 3)),
-            source=where,
-        )
+    def rule(self, clock: str) -> ClockRule:
+        """The rule for ``clock``.
 
-    # ------------------------------------------------------------------ pure functions
-
-    def duration(self, clock: str, risk: str | None = None, category: str | None = None) -> Duration | None:
+        Raises:
+            PolicyError: the policy names no such clock (a workflow uses a clock
+                the operator's policy forgot: refuse rather than run it without a deadline).
+        """
         rule = self.clocks.get(clock)
         if rule is None:
-            return None
-        if category and category in rule.by_category:
-            return rule.by_category[category]
-        if risk and risk in rule.by_risk:
+            known = "、".join(self.clocks) or "无"
+            raise PolicyError(self.source, None, f"没有时限“{clock}”的规定（已规定：{known}）",
+                              f"no rule for clock {clock!r} (known: {', '.join(self.clocks) or 'none'})")
+        return rule
+
+    def missing_clocks(self, names) -> list[str]:
+        """The clock names a workflow definition uses that this policy does not define (check at start-up)."""
+        return [n for n in names if n not in self.clocks]
+
+    def duration(self, clock: str, risk: str | None = None, category: str | None = None) -> Duration | None:
+        """How long ``clock`` runs for a case of this risk and category; None if set when started (supervision).
+
+        Most specific wins: category+risk, category default, risk, clock default.
+        An unknown risk or category counts as none given.
+        """
+        rule = self.rule(clock)
+        cat = rule.by_category.get(category) if category else None
+        if cat is not None:
+            if risk in cat:
+                return cat[risk]
+            if "default" in cat:
+                return cat["default"]
+        if risk in rule.by_risk:
             return rule.by_risk[risk]
         return rule.default
 
-    def due_at(self, clock: str, started_at: datetime, risk: str | None, category: str | None, calendar) -> datetime | None:
+    def due_at(self, clock: str, started_at: datetime, risk: str | None, category: str | None,
+               calendar: "BusinessCalendar") -> datetime | None:
+        """When ``clock`` started at ``started_at`` is due, as aware UTC; None if the policy gives no duration."""
         d = self.duration(clock, risk, category)
         if d is None:
             return None
-        return add_duration(started_at, d, calendar, self.count_from)
+        return add_duration(started_at, d, calendar, self.rule(clock).count_from or self.count_from)
 
-    def step_times(self, started_at: datetime, due_at: datetime, calendar) -> list[tuple[LadderStep, datetime]]:
-        out = []
+    def step_times(self, started_at: datetime, due_at: datetime,
+                   calendar: "BusinessCalendar") -> list[tuple[LadderStep, datetime]]:
+        """Every ladder step with the moment it fires, in firing order, as aware UTC.
+
+        Fraction steps are rounded to the second and never fall after due (a
+        due time set in the past fires them at due).
+        """
+        start, due = utc(started_at), utc(due_at)
+        span = (due - start).total_seconds()
+        out: list[tuple[LadderStep, datetime]] = []
         for step in self.ladder:
             if step.kind == "fraction":
-                at = started_at + (due_at - started_at) * step.value
+                at = min(start + timedelta(seconds=round(span * step.value)), due)
+            elif step.value:
+                at = add_workdays_keep_time(due, int(step.value), calendar)
             else:
-                at = add_workdays_keep_time(due_at, int(step.value), calendar) if step.value else due_at
+                at = due
             out.append((step, at))
         return out
-
-    def extension_cap(self, clock: str) -> Duration:
-        rule = self.clocks.get(clock)
-        return (rule.extension_cap if rule and rule.extension_cap else None) or self.default_extension_cap
 
     def step(self, name: str) -> LadderStep | None:
         return next((s for s in self.ladder if s.name == name), None)
 
+    def extension_cap(self, clock: str, risk: str | None = None, category: str | None = None) -> Duration:
+        """How far one extension may move ``clock``'s due time.
 
-def add_workdays_keep_time(at: datetime, n: int, calendar) -> datetime:
-    local = at.astimezone(LOCAL_TZ)
-    day = calendar.add_workdays(local.date(), n)
-    return datetime.combine(day, local.timetz().replace(tzinfo=None), LOCAL_TZ).astimezone(at.tzinfo)
+        The clock's ``extension_cap`` if set, else the clock's own duration
+        (for this risk/category), else the hard cap; a cap that surely exceeds
+        the hard cap is cut to it. Mixed units (business days against calendar
+        days) cannot be compared without a date: :meth:`extension_limit` gives
+        the exact latest time.
+        """
+        rule = self.rule(clock)
+        cap = rule.extension_cap or self.duration(clock, risk, category) or self.extension_hard_cap
+        if cap.lower_bound_hours() > self.extension_hard_cap.lower_bound_hours() and \
+                self.extension_hard_cap.unit != "business_days":
+            return self.extension_hard_cap
+        return cap
+
+    def extension_limit(self, clock: str, due_at: datetime, calendar: "BusinessCalendar",
+                        risk: str | None = None, category: str | None = None) -> datetime:
+        """The latest due time one extension may set: the earlier of due + cap and due + hard cap (aware UTC)."""
+        cap = self.extension_cap(clock, risk, category)
+        return min(add_duration(due_at, cap, calendar), add_duration(due_at, self.extension_hard_cap, calendar))
+
+    def tier_upgrade_at(self, reported_at: datetime, calendar: "BusinessCalendar") -> datetime:
+        """When a case reported at ``reported_at`` and still unresolved is upgraded (一般 → 复杂)."""
+        return add_duration(reported_at, self.tier_upgrade_after, calendar)
+
+    def needs_unit_talk(self, level3_this_month: int) -> bool:
+        """Whether a responsible unit with this many level-3 escalations in one local calendar month
+        is called to a talk (约谈); count with ``timeutil.month_bounds``."""
+        return level3_this_month >= self.unit_talk_level3_per_month
 
 
-def add_duration(start: datetime, d: Duration, calendar, count_from: str = "immediately") -> datetime:
-    """``start`` + ``d``.
+# --------------------------------------------------------------------------- time arithmetic
 
-    Under ``immediately``: hours and calendar days are elapsed time; business
-    days keep the time of day (Friday 15:00 + 1 = the next workday 15:00), and a
-    start on a day off counts from 00:00 of the next workday.
-    Under ``next_day``: counting starts at 00:00 of the following day, and a day
-    count ends at 24:00 of its last day.
+def add_workdays_keep_time(at: datetime, n: int, calendar: "BusinessCalendar") -> datetime:
+    """The same local time of day on the n-th workday after ``at``'s local day, as aware UTC."""
+    local = to_local(at)
+    return at_local(calendar.add_workdays(local.date(), n), local.timetz())
+
+
+def add_duration(start: datetime, d: Duration, calendar: "BusinessCalendar",
+                 count_from: str = "immediately") -> datetime:
+    """``start`` + ``d`` under ``count_from``, as aware UTC (rules in the module docstring).
+
+    Raises:
+        ValueError: ``start`` is naive or ``count_from`` is unknown.
     """
-    local = start.astimezone(LOCAL_TZ)
-    if count_from == "next_day":
-        base_day = local.date() + timedelta(days=1)
-        base = datetime.combine(base_day, time(0), LOCAL_TZ)
-        if d.unit == "calendar_hours":
-            return (base + timedelta(hours=d.amount)).astimezone(start.tzinfo)
-        if d.unit == "calendar_days":
-            return (base + timedelta(days=d.amount)).astimezone(start.tzinfo)
-        if d.amount == 0:
-            return base.astimezone(start.tzinfo)
-        first = calendar.add_workdays(base_day, 0)
-        last = calendar.add_workdays(first, d.amount - 1)
-        return datetime.combine(last + timedelta(days=1), time(0), LOCAL_TZ).astimezone(start.tzinfo)
+    start = utc(start)
+    if count_from not in COUNT_FROM:
+        raise ValueError(f"count_from must be one of {', '.join(COUNT_FROM)}, got {count_from!r}")
     if d.unit == "calendar_hours":
         return start + timedelta(hours=d.amount)
+    local_day = start.astimezone(LOCAL_TZ).date()
+    if count_from == "next_day":
+        first = local_day + timedelta(days=1)
+        if d.unit == "calendar_days":
+            return at_local(first + timedelta(days=d.amount))
+        first_work = calendar.add_workdays(first, 0)
+        if d.amount == 0:
+            return at_local(first_work)
+        return at_local(calendar.add_workdays(first_work, d.amount - 1) + timedelta(days=1))
     if d.unit == "calendar_days":
         return start + timedelta(days=d.amount)
-    if not calendar.is_workday(local.date()):
-        day = calendar.add_workdays(local.date(), 0)
-        local = datetime.combine(day, time(0), LOCAL_TZ)
-    return add_workdays_keep_time(local, d.amount, calendar)
+    if not calendar.is_workday(local_day):
+        return at_local(calendar.add_workdays(calendar.add_workdays(local_day, 0), d.amount))
+    return add_workdays_keep_time(start, d.amount, calendar)
 
 
-def _find_line(lines: list[str], key: str) -> int:
-    for n, line in enumerate(lines, 1):
-        s = line.strip()
-        if s.startswith(key) and s[len(key):].lstrip().startswith("=") or f" {key} =" in f" {s}" or s == f"[{key}]":
-            return n
-    return 0
+# --------------------------------------------------------------------------- parsing
+
+@functools.lru_cache(maxsize=1)
+def _default_policy() -> Policy:
+    text = (resources.files("workflow") / "policy.toml").read_text(encoding="utf-8")
+    return _parse(text, DEFAULT_SOURCE)
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p + 1}]" if isinstance(p, int) else (f".{p}" if out else p)
+    return out
+
+
+class _Reader:
+    """Checks one parsed document, raising PolicyError at the offending key's line."""
+
+    def __init__(self, text: str, source: str):
+        self.source = source
+        self.lines = key_lines(text)
+
+    def fail(self, path: tuple[str | int, ...], zh: str, en: str):
+        where = _dotted(path)
+        raise PolicyError(self.source, line_of(self.lines, path), f"{where}：{zh}", f"{where}: {en}")
+
+    def table(self, value: Any, path, allowed: tuple[str, ...] | None = None) -> dict:
+        if not isinstance(value, dict):
+            self.fail(path, "应为表（[...] 或 { ... }）", "must be a table")
+        for key in value:
+            if allowed is not None and key not in allowed:
+                self.fail(path + (key,), f"未知配置项（可用：{'、'.join(allowed)}）",
+                          f"unknown key (allowed: {', '.join(allowed)})")
+        return value
+
+    def duration(self, value: Any, path) -> Duration:
+        if not isinstance(value, dict):
+            self.fail(path, "时长应写作 { amount = 数量, unit = \"单位\" }", "a duration is { amount = N, unit = \"...\" }")
+        self.table(value, path, ("amount", "unit"))
+        amount, unit = value.get("amount"), value.get("unit")
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+            self.fail(path + ("amount",), f"应为非负整数，现为 {amount!r}", f"must be a whole number >= 0, got {amount!r}")
+        if unit not in UNITS:
+            self.fail(path + ("unit",), f"应为 {'、'.join(UNITS)} 之一，现为 {unit!r}",
+                      f"must be one of {', '.join(UNITS)}, got {unit!r}")
+        return Duration(amount, unit)
+
+    def count(self, value: Any, path, minimum: int = 0) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            self.fail(path, f"应为不小于 {minimum} 的整数，现为 {value!r}", f"must be a whole number >= {minimum}, got {value!r}")
+        return value
+
+    def roles(self, value: Any, path) -> tuple[str, ...]:
+        if not isinstance(value, list) or not value or not all(isinstance(r, str) and r for r in value):
+            self.fail(path, "应为非空的角色列表，例如 [\"assignee\"]", "must be a non-empty list of roles such as [\"assignee\"]")
+        return tuple(value)
+
+    def count_from(self, value: Any, path) -> str:
+        if value not in COUNT_FROM:
+            self.fail(path, f"应为 \"immediately\"（即时起算）或 \"next_day\"（次日起算），现为 {value!r}",
+                      f"must be \"immediately\" or \"next_day\", got {value!r}")
+        return value
+
+
+def _parse(text: str, source: str) -> Policy:
+    doc = load_toml(text, source, PolicyError)
+    r = _Reader(text, source)
+    r.table(doc, (), ("count_from", "clocks", "ladder", "extension", "tier_upgrade", "unit_talk"))
+    count_from = r.count_from(doc.get("count_from", "immediately"), ("count_from",))
+    clocks = {name: _clock(r, rule, ("clocks", name))
+              for name, rule in r.table(doc.get("clocks", {}), ("clocks",)).items()}
+    if not clocks:
+        r.fail(("clocks",), "至少要规定一个时限", "at least one clock is required")
+    ladder = _ladder(r, doc.get("ladder", []))
+    ext = r.table(doc.get("extension", {}), ("extension",), ("max_per_clock", "hard_cap"))
+    hard_cap = (r.duration(ext["hard_cap"], ("extension", "hard_cap")) if "hard_cap" in ext
+                else Duration(30, "calendar_days"))
+    for name, rule in clocks.items():
+        cap = rule.extension_cap
+        if cap and hard_cap.unit != "business_days" and cap.lower_bound_hours() > hard_cap.lower_bound_hours():
+            r.fail(("clocks", name, "extension_cap"), f"超过 extension.hard_cap（{hard_cap.label()}）",
+                   f"exceeds extension.hard_cap ({hard_cap.label('en')})")
+    tier = r.table(doc.get("tier_upgrade", {}), ("tier_upgrade",), ("after", "recipients"))
+    talk = r.table(doc.get("unit_talk", {}), ("unit_talk",), ("level3_per_month", "recipients"))
+    return Policy(
+        clocks=MappingProxyType(clocks), ladder=ladder, count_from=count_from,
+        max_extensions_per_clock=r.count(ext.get("max_per_clock", 1), ("extension", "max_per_clock")),
+        extension_hard_cap=hard_cap,
+        tier_upgrade_after=r.duration(tier["after"], ("tier_upgrade", "after")) if "after" in tier
+        else Duration(60, "calendar_days"),
+        tier_upgrade_recipients=r.roles(tier.get("recipients", ["lead_official"]), ("tier_upgrade", "recipients")),
+        unit_talk_level3_per_month=r.count(talk.get("level3_per_month", 3), ("unit_talk", "level3_per_month"), 1),
+        unit_talk_recipients=r.roles(talk.get("recipients", ["supervisor"]), ("unit_talk", "recipients")),
+        source=source,
+    )
+
+
+def _clock(r: _Reader, rule: Any, path) -> ClockRule:
+    r.table(rule, path, ("default", *RISKS, "categories", "extension_cap", "count_from"))
+    by_category = {}
+    for cat, entries in r.table(rule.get("categories", {}), path + ("categories",)).items():
+        cpath = path + ("categories", cat)
+        r.table(entries, cpath, ("default", *RISKS))
+        by_category[cat] = MappingProxyType({k: r.duration(v, cpath + (k,)) for k, v in entries.items()})
+    return ClockRule(
+        default=r.duration(rule["default"], path + ("default",)) if "default" in rule else None,
+        by_risk=MappingProxyType({k: r.duration(rule[k], path + (k,)) for k in RISKS if k in rule}),
+        by_category=MappingProxyType(by_category),
+        extension_cap=r.duration(rule["extension_cap"], path + ("extension_cap",)) if "extension_cap" in rule else None,
+        count_from=r.count_from(rule["count_from"], path + ("count_from",)) if "count_from" in rule else None,
+    )
+
+
+def _ladder(r: _Reader, steps: Any) -> tuple[LadderStep, ...]:
+    if not isinstance(steps, list) or not steps:
+        r.fail(("ladder",), "至少要有一级 [[ladder]]", "at least one [[ladder]] step is required")
+    out: list[LadderStep] = []
+    for i, step in enumerate(steps):
+        path = ("ladder", i)
+        r.table(step, path, ("name", "kind", "value", "recipients", "list_for_supervision", "label_zh", "label_en"))
+        name = step.get("name")
+        if not isinstance(name, str) or not name:
+            r.fail(path + ("name",), "缺少 name", "name is missing")
+        if any(s.name == name for s in out):
+            r.fail(path + ("name",), f"名称“{name}”重复", f"name {name!r} is used twice")
+        kind, value = step.get("kind"), step.get("value")
+        if kind not in STEP_KINDS:
+            r.fail(path + ("kind",), f"应为 \"fraction\" 或 \"after_due\"，现为 {kind!r}",
+                   f"must be \"fraction\" or \"after_due\", got {kind!r}")
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if kind == "fraction" and not (number and 0 < value <= 1):
+            r.fail(path + ("value",), f"fraction 的 value 应在 0 与 1 之间（如 0.8），现为 {value!r}",
+                   f"a fraction's value must be in (0, 1], such as 0.8, got {value!r}")
+        if kind == "after_due" and not (number and isinstance(value, int) and value >= 0):
+            r.fail(path + ("value",), f"after_due 的 value 应为非负整数（工作日数），现为 {value!r}",
+                   f"an after_due value must be a whole number of business days >= 0, got {value!r}")
+        if out and (STEP_KINDS.index(kind), value) < (STEP_KINDS.index(out[-1].kind), out[-1].value):
+            r.fail(path, "各级须按触发先后排列（先 fraction 由小到大，再 after_due 由小到大）",
+                   "steps must be listed in firing order (fractions ascending, then after_due ascending)")
+        label_zh = step.get("label_zh")
+        if not isinstance(label_zh, str) or not label_zh:
+            r.fail(path + ("label_zh",), "缺少中文名称 label_zh（如 “黄牌”）", "label_zh (the Chinese label) is missing")
+        label_en = step.get("label_en", name)
+        supervise = step.get("list_for_supervision", False)
+        if not isinstance(supervise, bool):
+            r.fail(path + ("list_for_supervision",), "应为 true 或 false", "must be true or false")
+        out.append(LadderStep(name, kind, float(value), r.roles(step.get("recipients"), path + ("recipients",)),
+                              supervise, label_zh, str(label_en)))
+    return tuple(out)
+
+
+def _canonical(policy: Policy) -> str:
+    def dur(d: Duration | None):
+        return None if d is None else [d.amount, d.unit]
+
+    clocks = {name: {"default": dur(c.default), "risk": {k: dur(v) for k, v in c.by_risk.items()},
+                     "categories": {k: {r: dur(d) for r, d in v.items()} for k, v in c.by_category.items()},
+                     "extension_cap": dur(c.extension_cap), "count_from": c.count_from}
+              for name, c in policy.clocks.items()}
+    ladder = [[s.name, s.kind, s.value, list(s.recipients), s.list_for_supervision, s.label_zh, s.label_en]
+              for s in policy.ladder]
+    return json.dumps({"clocks": clocks, "ladder": ladder, "count_from": policy.count_from,
+                       "ext": [policy.max_extensions_per_clock, dur(policy.extension_hard_cap)],
+                       "tier": [dur(policy.tier_upgrade_after), list(policy.tier_upgrade_recipients)],
+                       "talk": [policy.unit_talk_level3_per_month, list(policy.unit_talk_recipients)]},
+                      sort_keys=True, ensure_ascii=False)

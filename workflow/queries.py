@@ -7,7 +7,6 @@ reader's role, so no caller can forget to.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from cases.types import from_db
 from workflow import guards

@@ -8,7 +8,6 @@ deadlines were set by a person and are left alone.
 
 from __future__ import annotations
 
-import json
 
 from cases.audit import event_hash
 from workflow.clocks import next_step_after

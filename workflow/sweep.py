@@ -115,11 +115,9 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
 
 def _listing_deadline(engine, now: datetime) -> datetime:
     """Auto-listing gives the unit five business days to settle the case."""
-    from workflow.timeutil import LOCAL_TZ
+    from workflow.policy import add_workdays_keep_time
 
-    local = now.astimezone(LOCAL_TZ)
-    day = engine.calendar.add_workdays(local.date(), 5)
-    return local.replace(year=day.year, month=day.month, day=day.day).astimezone(now.tzinfo)
+    return add_workdays_keep_time(now, 5, engine.calendar)
 
 
 def _audience(recipients, c) -> list[str]:

@@ -1,65 +1,132 @@
-"""Time helpers: store UTC, show Asia/Shanghai, refuse times without a zone."""
+"""Time helpers: store UTC, show Asia/Shanghai, refuse times without a zone.
+
+Deadlines are legal facts ("due 2026-03-05 14:30 Beijing time"), so a time
+whose zone is unknown is refused rather than guessed: a naive value silently
+read as UTC or as the host's zone moves a due time by eight hours. A bare date
+is the one exception, because people write dates without zones and mean the
+local day: it is read as 00:00 in Asia/Shanghai.
+"""
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+UTC = timezone.utc
+
+_EXAMPLE = "2026-03-05T14:30+08:00"
 
 
 class TimeFormatError(ValueError):
+    """A time that cannot be used: malformed, or without a zone.
+
+    A ``ValueError`` so callers that only know the standard library still catch
+    it; it carries the reason in both languages for the person who typed it.
+    """
+
     def __init__(self, zh: str, en: str):
         super().__init__(en)
         self.zh = zh
         self.en = en
 
+    @property
+    def message_zh(self) -> str:
+        return self.zh
+
+    @property
+    def message_en(self) -> str:
+        return self.en
+
+    def message(self, lang: str = "zh_CN") -> str:
+        """The reason in ``lang`` (Simplified Chinese unless it starts with ``en``)."""
+        return self.en if lang.startswith("en") else self.zh
+
 
 def utc(dt: datetime) -> datetime:
-    if dt.tzinfo is None:
-        raise TimeFormatError("时间缺少时区", "time has no zone")
-    return dt.astimezone(timezone.utc)
+    """``dt`` as an aware UTC datetime, the only form the database stores.
+
+    Raises:
+        TimeFormatError: ``dt`` is naive — its zone would be a guess.
+        TypeError: ``dt`` is not a datetime (a bare ``date`` has no time of day).
+    """
+    if not isinstance(dt, datetime):
+        raise TypeError(f"expected a datetime, got {type(dt).__name__}")
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise TimeFormatError(f"时间 {dt.isoformat()} 缺少时区，无法确定是哪个时刻",
+                              f"time {dt.isoformat()} has no zone, so the instant is unknown")
+    return dt.astimezone(UTC)
 
 
 def to_local(dt: datetime) -> datetime:
+    """``dt`` in Asia/Shanghai, for showing it and for calendar arithmetic on local days."""
     return utc(dt).astimezone(LOCAL_TZ)
 
 
+def local_date(dt: datetime) -> date:
+    """The Asia/Shanghai calendar day ``dt`` falls on (not the UTC day: they differ 16:00–24:00 UTC)."""
+    return to_local(dt).date()
+
+
+def at_local(day: date, at: time = time(0)) -> datetime:
+    """The instant ``day`` at wall-clock time ``at`` in Asia/Shanghai, as aware UTC."""
+    return datetime.combine(day, at.replace(tzinfo=None), LOCAL_TZ).astimezone(UTC)
+
+
+def month_bounds(dt: datetime) -> tuple[datetime, datetime]:
+    """[start, end) of the local calendar month containing ``dt``, as aware UTC.
+
+    Monthly thresholds (unit talks, the monthly ledger) count by the Beijing
+    month; a UTC month would move eight hours of the 1st into the previous month.
+    """
+    local = to_local(dt)
+    first = local.date().replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    return at_local(first), at_local(nxt)
+
+
 def parse_time(text: str) -> datetime:
-    """ISO 8601 with a zone (``Z`` or ``+08:00``), or a bare date meaning 00:00 in Asia/Shanghai.
+    """Parse what a person or another system typed into an aware UTC datetime.
+
+    Accepts ISO 8601 with a zone (``Z``, ``+08:00``, ``+0800``), with ``T`` or a
+    space between date and time, and a bare date (``2026-03-05``), which means
+    00:00 of that day in Asia/Shanghai.
 
     Raises:
-        TimeFormatError: malformed, or a time of day without a zone (ambiguous).
+        TimeFormatError: empty or malformed text, or a time of day without a
+            zone (ambiguous: Beijing time or UTC?).
     """
-    s = str(text).strip()
-    if _DATE_ONLY.match(s):
+    if not isinstance(text, str):
+        raise TimeFormatError(f"时间应为文本，例如 {_EXAMPLE}", f"a time must be text such as {_EXAMPLE}")
+    s = text.strip()
+    if not s:
+        raise TimeFormatError(f"时间为空，请填写，例如 {_EXAMPLE}", f"the time is empty; write one such as {_EXAMPLE}")
+    if len(s) <= 10 and "T" not in s.upper() and ":" not in s:
         try:
-            d = date.fromisoformat(s)
+            return at_local(date.fromisoformat(s))
         except ValueError:
-            raise TimeFormatError(f"日期“{s}”无效", f"invalid date {s!r}") from None
-        return datetime.combine(d, time(0), LOCAL_TZ).astimezone(timezone.utc)
-    if s.endswith("Z") or s.endswith("z"):
-        s = s[:-1] + "+00:00"
+            raise TimeFormatError(f"日期“{s}”无效，应写作 2026-03-05", f"invalid date {s!r}; write e.g. 2026-03-05") from None
+    if s.endswith("z"):
+        s = s[:-1] + "Z"
     try:
-        dt = datetime.fromisoformat(s.replace(" ", "T", 1) if "T" not in s else s)
+        dt = datetime.fromisoformat(s)
     except ValueError:
-        raise TimeFormatError(f"时间“{text}”格式有误，应为 ISO 8601，例如 2026-03-05T14:30+08:00",
-                              f"time {text!r} is malformed; use ISO 8601 such as 2026-03-05T14:30+08:00") from None
+        raise TimeFormatError(f"时间“{s}”格式有误，应为 ISO 8601，例如 {_EXAMPLE}",
+                              f"time {s!r} is malformed; use ISO 8601 such as {_EXAMPLE}") from None
     if dt.tzinfo is None:
-        raise TimeFormatError(f"时间“{text}”缺少时区，请写明，例如 {s}+08:00",
-                              f"time {text!r} has no zone; add one, e.g. {s}+08:00")
-    return dt.astimezone(timezone.utc)
+        raise TimeFormatError(f"时间“{s}”缺少时区，请写明，例如 {s}+08:00（北京时间）",
+                              f"time {s!r} has no zone; add one, e.g. {s}+08:00 (Beijing time)")
+    return dt.astimezone(UTC)
 
 
 def format_local(dt: datetime | None) -> str:
+    """``2026-03-05 14:30`` in Asia/Shanghai, the form people read; ``""`` for no time."""
     if dt is None:
         return ""
     return to_local(dt).strftime("%Y-%m-%d %H:%M")
 
 
 def iso(dt: datetime) -> str:
-    """ISO 8601 in Asia/Shanghai with its offset (``2026-03-05T14:30:00+08:00``)."""
+    """ISO 8601 in Asia/Shanghai with its offset (``2026-03-05T14:30:00+08:00``), for APIs and exports."""
     local = to_local(dt)
     return local.isoformat(timespec="seconds" if local.microsecond == 0 else "microseconds")
