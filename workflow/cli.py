@@ -80,8 +80,43 @@ def parse_cli_time(text: str, field: str):
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
+# Command groups that live in their own modules, imported only when invoked so that
+# ``disputeflow --help`` stays fast. name -> ("module:attribute", short help zh).
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {}
 
-@click.group(help="disputeflow — 矛盾纠纷排查调处工作流引擎。")
+
+class LazyGroup(click.Group):
+    """A click group whose extra commands are imported on first use."""
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx, name):
+        cmd = super().get_command(ctx, name)
+        if cmd is None and name in LAZY_COMMANDS:
+            import importlib
+
+            target, _ = LAZY_COMMANDS[name]
+            module, attr = target.split(":")
+            cmd = getattr(importlib.import_module(module), attr)
+            self.add_command(cmd, name)
+        return cmd
+
+    def format_commands(self, ctx, formatter):
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in LAZY_COMMANDS and name not in self.commands:
+                rows.append((name, LAZY_COMMANDS[name][1]))
+            else:
+                cmd = self.commands.get(name)
+                if cmd is not None and not cmd.hidden:
+                    rows.append((name, cmd.get_short_help_str(formatter.width - 6 - len(name))))
+        if rows:
+            with formatter.section("命令" if not (ctx.obj and getattr(ctx.obj, "en", False)) else "Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, help="disputeflow — 矛盾纠纷排查调处工作流引擎。")
 @click.option("--db", envvar="DISPUTEFLOW_DB", help="数据库地址（默认：嵌入式 SQLite 文件 disputeflow.db）。")
 @click.option("--as", "user", envvar="DISPUTEFLOW_USER", help="操作人的用户名。")
 @click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档。")
