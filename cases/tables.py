@@ -197,3 +197,19 @@ outbox = Table(
     Column("sent_at", UTCDateTime(), nullable=True),
 )
 Index("ix_outbox_status_next_attempt_at", outbox.c.status, outbox.c.next_attempt_at)
+
+# --------------------------------------------------------------------------- unit talks (约谈)
+# A responsible unit with too many level-3 escalations in one local month is put on
+# the supervisor's list for a formal talk; UNIQUE(unit_id, month) lists it once.
+unit_talks = Table(
+    "unit_talks",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("unit_id", String(64), ForeignKey("units.id"), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("level3_count", Integer(), nullable=False),
+    Column("cases", Text(), nullable=False, server_default="[]"),
+    Column("listed_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("unit_id", "month"),
+)
+Index("ix_escalations_step_step_at", escalations.c.step, escalations.c.step_at)

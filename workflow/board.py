@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from cases.types import from_db
+from workflow.policy import TIER_CLOCK
 
 LEVEL_ORDER = {None: 0, "warning": 1, "level1": 2, "level2": 3, "level3": 4}
 
@@ -20,7 +21,8 @@ def overdue(engine, as_of: datetime, unit: str | None, actor) -> list[dict]:
 
     lang = engine.lang
     params = {"as_of": None}
-    where = ["k.stopped_at IS NULL", "k.due_at <= :as_of"]
+    # The tier clock is a milestone (upgrade to 复杂), not a duty someone is late on.
+    where = ["k.stopped_at IS NULL", "k.due_at <= :as_of", f"k.name <> '{TIER_CLOCK}'"]
     with engine.store.read() as tx:
         params["as_of"] = tx.t(as_of)
         scope(tx, _actor(engine, tx, actor), unit, where, params)
@@ -38,7 +40,7 @@ def overdue(engine, as_of: datetime, unit: str | None, actor) -> list[dict]:
          supervision, mediator, mediator_name) in rows:
         d = engine.definition(dname, dver)
         started_dt, due_dt = from_db(started), from_db(due)
-        level = level_at(engine, started_dt, due_dt, as_of)
+        level = level_at(engine, started_dt, due_dt, as_of, clock)
         if LEVEL_ORDER.get(raised, 0) > LEVEL_ORDER.get(level, 0):
             level = raised
         days = engine.calendar.workdays_between(due_dt.astimezone(LOCAL_TZ).date(), as_of.astimezone(LOCAL_TZ).date())

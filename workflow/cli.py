@@ -378,10 +378,15 @@ def sweep(c: Ctx):
 
     rows = c.engine().sweep()
     labels = {"warning": c.t("预警", "warning"), "level1": c.t("黄牌", "level 1"), "level2": c.t("橙牌", "level 2"),
-              "level3": c.t("红牌", "level 3")}
+              "level3": c.t("红牌", "level 3"), "tier_upgrade": c.t("升级为复杂", "tier upgrade")}
+    for r in rows:
+        if r["step"] == "unit_talk":
+            labels[f"talk:{r['unit']}"] = c.t(f"约谈 {r['unit']}（本月红牌 {r['level3_count']} 次）",
+                                              f"talk with {r['unit']} ({r['level3_count']} red cards this month)")
     c.out({"raised": rows, "count": len(rows)},
           render(c.t("编号 时限 级别 应发时间 自动挂牌", "number clock step at listed").split(),
-                 [(r["number"], r["clock"], labels.get(r["step"], r["step"]), r["step_at"], r["listed"]) for r in rows],
+                 [(r["number"], r["clock"], labels.get(f"talk:{r['unit']}" if r["step"] == "unit_talk" else r["step"],
+                                                         r["step"]), r["step_at"], r["listed"]) for r in rows],
                  title=c.t(f"本次巡检发出 {len(rows)} 条升级：", f"{len(rows)} escalations raised:")))
 
 

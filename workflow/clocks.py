@@ -14,8 +14,8 @@ from typing import Any
 from workflow.errors import ValidationError
 
 
-def ladder(engine, started_at: datetime, due_at: datetime) -> list[tuple[Any, datetime]]:
-    return engine.policy.step_times(started_at, due_at, engine.calendar)
+def ladder(engine, clock: str, started_at: datetime, due_at: datetime) -> list[tuple[Any, datetime]]:
+    return engine.policy.steps(clock, started_at, due_at, engine.calendar)
 
 
 def next_step_after(steps, level: str | None) -> tuple[str | None, datetime | None]:
@@ -36,7 +36,7 @@ def start(engine, tx, case_id: int, name: str, now: datetime, risk: str | None, 
         due_at = engine.policy.due_at(name, now, risk, category, engine.calendar)
         if due_at is None:
             return None
-    steps = ladder(engine, now, due_at)
+    steps = ladder(engine, name, now, due_at)
     warn_at = next((at for s, at in steps if s.kind == "fraction"), None)
     step, at = next_step_after(steps, None)
     tx.run("insert_clock", {
@@ -72,7 +72,7 @@ def extend(engine, tx, running: dict[str, tuple], clock: str, until: datetime, n
 
         raise ValidationError.one("until", f"延期超出政策上限（最晚 {format_local(limit_at)}）",
                                   f"extension beyond the policy cap (latest {limit_at.isoformat()})")
-    steps = ladder(engine, started_at, until)
+    steps = ladder(engine, clock, started_at, until)
     warn_at = next((at for s, at in steps if s.kind == "fraction"), None)
     step, at = next_step_after(steps, level)
     tx.run("reschedule_clock", {

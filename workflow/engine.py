@@ -85,6 +85,7 @@ class Engine:
             raise ConfigError(f"默认流程 {cfg.default_definition} 未定义", f"default workflow {cfg.default_definition} is not defined")
         self._policy = policy
         self._calendar = calendar
+        self.check_policy()
         self._listeners: dict[str, list[Callable]] = defaultdict(list)
         self._prefixes: dict[str, str] = {}
 
@@ -110,6 +111,25 @@ class Engine:
 
     def compiled(self, definition: Definition) -> CompiledWorkflow:
         return compile_definition(definition)
+
+    def check_policy(self) -> None:
+        """Load the deadline policy now and refuse to start if it is broken or misses a clock.
+
+        Done at construction so that an operator's mistake in the policy file
+        stops ``scheduler run`` or ``serve`` at start, with the file, the line
+        and the reason, rather than failing the first report of the morning.
+
+        Raises:
+            ConfigError: the policy file is unreadable or wrong (a ``PolicyError``
+                naming the line), or a loaded workflow uses a clock it does not define.
+        """
+        policy = self.policy
+        for d in self._definitions.values():
+            missing = policy.missing_clocks(d.clocks)
+            if missing:
+                raise ConfigError(
+                    f"政策文件 {policy.source} 没有规定流程 {d.name} 的时限：{'、'.join(missing)}",
+                    f"policy {policy.source} has no rule for the clocks of workflow {d.name}: {', '.join(missing)}")
 
     @property
     def policy(self):

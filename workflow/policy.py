@@ -49,6 +49,10 @@ RISKS = ("low", "medium", "high", "critical")
 COUNT_FROM = ("immediately", "next_day")
 STEP_KINDS = ("fraction", "after_due")
 DEFAULT_SOURCE = "<内置默认政策 workflow/policy.toml>"
+# The clock that upgrades a case's tier (一般 → 复杂) when it runs out. It has no
+# ladder: its one step fires at due, and it is timed by ``[tier_upgrade] after``.
+TIER_CLOCK = "tier"
+TIER_STEP = "tier_upgrade"
 
 _UNIT_LABELS = {"calendar_hours": ("{n} 小时", "{n} hours"), "calendar_days": ("{n} 天", "{n} calendar days"),
                 "business_days": ("{n} 个工作日", "{n} business days")}
@@ -169,6 +173,8 @@ class Policy:
                 the operator's policy forgot: refuse rather than run it without a deadline).
         """
         rule = self.clocks.get(clock)
+        if rule is None and clock == TIER_CLOCK:
+            return ClockRule(default=self.tier_upgrade_after)
         if rule is None:
             known = "、".join(self.clocks) or "无"
             raise PolicyError(self.source, None, f"没有时限“{clock}”的规定（已规定：{known}）",
@@ -177,7 +183,7 @@ class Policy:
 
     def missing_clocks(self, names) -> list[str]:
         """The clock names a workflow definition uses that this policy does not define (check at start-up)."""
-        return [n for n in names if n not in self.clocks]
+        return [n for n in names if n not in self.clocks and n != TIER_CLOCK]
 
     def duration(self, clock: str, risk: str | None = None, category: str | None = None) -> Duration | None:
         """How long ``clock`` runs for a case of this risk and category; None if set when started (supervision).
@@ -224,7 +230,21 @@ class Policy:
             out.append((step, at))
         return out
 
+    def steps(self, clock: str, started_at: datetime, due_at: datetime,
+              calendar: "BusinessCalendar") -> list[tuple[LadderStep, datetime]]:
+        """The steps ``clock`` fires: the ladder, or the single tier-upgrade step for the tier clock."""
+        if clock == TIER_CLOCK:
+            return [(self.tier_step, utc(due_at))]
+        return self.step_times(started_at, due_at, calendar)
+
+    @property
+    def tier_step(self) -> LadderStep:
+        return LadderStep(TIER_STEP, "after_due", 0, self.tier_upgrade_recipients, False, "升级为复杂案件",
+                          "upgraded to complex")
+
     def step(self, name: str) -> LadderStep | None:
+        if name == TIER_STEP:
+            return self.tier_step
         return next((s for s in self.ladder if s.name == name), None)
 
     def extension_cap(self, clock: str, risk: str | None = None, category: str | None = None) -> Duration:
@@ -252,6 +272,11 @@ class Policy:
     def tier_upgrade_at(self, reported_at: datetime, calendar: "BusinessCalendar") -> datetime:
         """When a case reported at ``reported_at`` and still unresolved is upgraded (一般 → 复杂)."""
         return add_duration(reported_at, self.tier_upgrade_after, calendar)
+
+    @property
+    def unit_talk_step(self) -> str:
+        """The ladder step counted for unit talks: the one that lists for supervision (红牌), else the last."""
+        return next((s.name for s in self.ladder if s.list_for_supervision), self.ladder[-1].name)
 
     def needs_unit_talk(self, level3_this_month: int) -> bool:
         """Whether a responsible unit with this many level-3 escalations in one local calendar month

@@ -74,7 +74,7 @@ def clock_rows(engine, tx, case_id: int, lang: str, definition) -> list[dict]:
         due_dt = from_db(due)
         computed = level
         if status == "running":
-            computed = level_at(engine, from_db(started), due_dt, now) or level
+            computed = level_at(engine, from_db(started), due_dt, now, name) or level
         out.append({
             "clock": name, "label": definition.clock_label(name, lang), "started_at": _iso(started),
             "due_at": _iso(due), "warn_at": _iso(warn), "level": computed, "status": status,
@@ -83,10 +83,10 @@ def clock_rows(engine, tx, case_id: int, lang: str, definition) -> list[dict]:
     return out
 
 
-def level_at(engine, started, due, at) -> str | None:
+def level_at(engine, started, due, at, clock: str = "") -> str | None:
     """The highest ladder step whose time has come at ``at`` (None: within time)."""
     level = None
-    for step, when in engine.policy.step_times(started, due, engine.calendar):
+    for step, when in engine.policy.steps(clock, started, due, engine.calendar):
         if when <= at:
             level = step.name
     return level
@@ -129,6 +129,9 @@ def case(engine, number: str, actor, lang: str) -> dict:
         "lead_official": c["lead_official"], "lead_official_name": names.get(c["lead_official"]),
         "responsible_unit": c["responsible_unit"], "responsible_unit_name": names.get(c["responsible_unit"]),
         "supervision": supervision,
+        "tier": data.get("tier", "ordinary"),
+        "tier_label": {"ordinary": ("一般", "ordinary"), "complex": ("复杂", "complex")}[
+            data.get("tier", "ordinary")][1 if lang.startswith("en") else 0],
         "five_ones": {"required": view.high_risk, "missing": guards.five_ones_missing(view)},
         "deadlines": deadlines,
         "data": data,

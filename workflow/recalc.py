@@ -33,7 +33,7 @@ def refresh(engine) -> dict:
             tx.execute("UPDATE clocks SET calendar_rev = :rev WHERE id = :id", {"rev": rev, "id": kid})
             if new_due is None or new_due == due_dt:
                 continue
-            steps = engine.policy.step_times(started_dt, new_due, engine.calendar)
+            steps = engine.policy.steps(name, started_dt, new_due, engine.calendar)
             warn = next((at for s, at in steps if s.kind == "fraction"), None)
             step, at = next_step_after(steps, level)
             tx.execute("UPDATE clocks SET due_at = :due, warn_at = :warn, next_step = :step, next_at = :at "

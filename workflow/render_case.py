@@ -38,6 +38,7 @@ def case_text(doc: dict, engine, lang: str) -> str:
         (t("名称", "title"), doc["title"]),
         (t("状态", "state"), doc["state_label"]),
         (t("风险等级", "risk"), doc["risk_label"]),
+        (t("案件类别", "tier"), doc["tier_label"]),
         (t("风险标记", "flags"), flags),
         (t("类型", "category"), doc["category_label"]),
         (t("来源", "source"), doc["source_label"]),

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +113,27 @@ def test_workflow_show_and_diagram(cli):
 def test_help_is_in_chinese(cli):
     out = cli("--help").stdout
     assert "矛盾纠纷" in out and "案件" in out
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "workflow.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_a_broken_policy_file_is_refused_at_start_with_its_line(tmp_path):
+    policy = tmp_path / "policy.toml"
+    text = (Path(__file__).resolve().parents[2] / "workflow" / "policy.toml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    bad = next(i for i, l in enumerate(lines) if l.startswith("[clocks.resolve]")) + 1
+    lines[bad] = 'default = { amount = 30, unit = "weeks" }'
+    policy.write_text("\n".join(lines), encoding="utf-8")
+    cfg = tmp_path / "disputeflow.toml"
+    cfg.write_text(f'policy = "{policy}"\n', encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    r = _cli("--db", db, "--config", str(cfg), "sweep")
+    assert r.returncode == 2, r.stderr
+    assert f"第 {bad + 1} 行" in r.stderr and "weeks" in r.stderr and "Traceback" not in r.stderr
+    lines[bad] = 'default = { amount = 30, unit = "calendar_days" }'
+    policy.write_text("\n".join(l for l in lines if not l.startswith("[clocks.control]") and "24, unit" not in l),
+                      encoding="utf-8")
+    r = _cli("--db", db, "--config", str(cfg), "sweep")
+    assert r.returncode == 2 and "control" in r.stderr, r.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from datetime import datetime, timedelta, timezone
 
@@ -131,7 +132,7 @@ def _sweep_worker(url, at_iso, out):
     eng = Engine(url, clock=FixedClock(datetime.fromisoformat(at_iso)))
     n = 0
     for _ in range(3):
-        n += len(eng.sweep(batch=50))
+        n += len([r for r in eng.sweep(batch=50) if r["clock"]])
     eng.close()
     out.put(n)
 
@@ -154,4 +155,81 @@ def test_concurrent_sweepers_raise_each_step_exactly_once(db_url, engine, clock,
     with engine.db.connect() as c:
         assert c.execute(text("SELECT count(*) FROM audit_events WHERE action = 'escalate' "
                               "AND data LIKE '%\"clock\":\"assess\"%'")).scalar() == len(numbers) * 4
+        # 300 red cards against one village in March: one talk, whatever the number of sweepers
+        talks = c.execute(text("SELECT unit_id, month, level3_count FROM unit_talks")).all()
+        assert [(u, m) for u, m, _ in talks] == [("v1-g1", "2026-03")] and talks[0][2] >= 3
     assert engine.verify_audit()["problems"] == []
+
+
+def outbox_events(engine, event):
+    with engine.db.connect() as c:
+        return c.execute(text("SELECT case_number, audience, payload FROM outbox WHERE event = :e ORDER BY id"),
+                         {"e": event}).all()
+
+
+def test_a_case_unsettled_for_sixty_days_is_upgraded_to_complex_once_and_the_lead_official_told(engine, clock):
+    n = report(engine)                      # 2026-03-03 09:00: tier upgrade due 2026-05-02 09:00
+    settled = report(engine)
+    engine.act(n, "assign_lead", "sup", official="lead")
+    engine.act(settled, "assess", "med1", risk="low")
+    engine.act(settled, "mediate", "med1")
+    engine.act(settled, "resolve", "med1", outcome="agreement", agreement="双方同意以现有围墙为界")
+    assert engine.case(n)["tier"] == "ordinary"
+    clock.set(local(2026, 5, 2, 8, 59))
+    assert [r for r in engine.sweep() if r["step"] == "tier_upgrade"] == []
+    clock.set(local(2026, 5, 2, 9, 0))
+    assert [(r["number"], r["clock"]) for r in engine.sweep() if r["step"] == "tier_upgrade"] == [(n, "tier")]
+    clock.set(local(2026, 6, 30, 9, 0))
+    assert [r for r in engine.sweep() if r["step"] == "tier_upgrade"] == []
+    doc = engine.case(n)
+    assert doc["tier"] == "complex" and doc["tier_label"] == "复杂"
+    assert [k["status"] for k in doc["deadlines"] if k["clock"] == "tier"] == ["stopped"]
+    assert [e for e in engine.history(n) if e["action"] == "tier_upgrade"][0]["data"]["tier"] == "complex"
+    sent = outbox_events(engine, "case.tier_upgraded")
+    assert [(num, json.loads(aud)) for num, aud, _ in sent] == [(n, ["user:lead"])]
+    assert engine.case(settled)["tier"] == "ordinary"
+    assert all(r["clock"] != "tier" for r in engine.overdue(as_of=local(2026, 6, 30), actor="sup"))
+    assert engine.verify_audit()["problems"] == []
+
+
+def test_three_red_cards_against_one_unit_in_a_month_list_it_for_a_talk_once(engine, clock):
+    def assessed(unit):
+        n = report(engine)
+        engine.act(n, "assess", "med1", risk="low", responsible_unit=unit)
+        return n                            # resolve clock not running: only "control"/"assess" stopped
+
+    # three cases whose mediation clocks run out together: 30 days from 2026-03-03 09:00
+    numbers = []
+    for _ in range(3):
+        n = assessed("justice")
+        engine.act(n, "mediate", "med1")
+        numbers.append(n)
+    other = assessed("justice")
+    clock.set(local(2026, 3, 20, 9, 0))
+    engine.act(other, "mediate", "med1")   # due 04-19 09:00, red card in late April
+    # red card = due (04-02 09:00) + 5 business days (清明 04-04..06 off) → 2026-04-10 09:00
+    clock.set(local(2026, 4, 10, 8, 59))
+    assert [r for r in engine.sweep() if r["step"] in ("level3", "unit_talk")] == []
+    clock.set(local(2026, 4, 10, 9, 0))
+    raised = engine.sweep()
+    assert sorted(r["number"] for r in raised if r["step"] == "level3") == sorted(numbers)
+    talks = [r for r in raised if r["step"] == "unit_talk"]
+    assert [(t["unit"], t["month"], sorted(t["cases"])) for t in talks] == [("justice", "2026-04", sorted(numbers))]
+    sent = outbox_events(engine, "unit.talk_listed")
+    assert [json.loads(aud) for _, aud, _ in sent] == [["role:supervisor@/t1/"]]
+    clock.set(local(2026, 5, 31, 9, 0))    # a fourth red card in the same month lists nothing again
+    raised = engine.sweep()
+    assert [r["number"] for r in raised if r["step"] == "level3" and r["clock"] == "resolve"] == [other]
+    assert [r for r in raised if r["step"] == "unit_talk"] == []
+    assert len(outbox_events(engine, "unit.talk_listed")) == 1
+
+
+def test_two_red_cards_are_not_enough_for_a_talk(engine, clock):
+    for _ in range(2):
+        n = report(engine)
+        engine.act(n, "assess", "med1", risk="low", responsible_unit="justice")
+        engine.act(n, "mediate", "med1")
+    clock.set(local(2026, 4, 30, 9, 0))
+    raised = engine.sweep()
+    assert len([r for r in raised if r["step"] == "level3" and r["clock"] == "resolve"]) == 2
+    assert [r for r in raised if r["step"] == "unit_talk"] == []

@@ -29,7 +29,7 @@ def test_low_risk_case_runs_the_whole_cycle(engine, clock):
     assert [h["action"] for h in engine.history(n)] == [
         "report", "assign", "assess", "mediate", "resolve", "follow_up", "close"]
     assert all(k["status"] == "stopped" for k in doc["deadlines"])
-    assert {k["clock"] for k in doc["deadlines"]} == {"assess", "resolve", "follow_up", "close"}
+    assert {k["clock"] for k in doc["deadlines"]} == {"assess", "tier", "resolve", "follow_up", "close"}
     assert engine.verify_audit()["problems"] == []
 
 
