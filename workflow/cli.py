@@ -371,6 +371,18 @@ def overdue(c: Ctx, as_of, unit_id):
     c.out(rows, render_case.board_text(rows, c.lang))
 
 
+@cli.command(help="约谈名单：一个月内红牌达到政策次数的责任单位。")
+@click.option("--month", help="只看此月（YYYY-MM）。")
+@pass_ctx
+def talks(c: Ctx, month):
+    from workflow.tables import render
+
+    rows = c.engine().unit_talks(month=month, actor=c.user)
+    c.out(rows, render(c.t("月份 单位 红牌次数 案件", "month unit red-cards cases").split(),
+                       [(r["month"], r["unit_name"], r["level3_count"], "、".join(r["cases"])) for r in rows],
+                       title=c.t(f"约谈名单（{len(rows)} 个单位）：", f"units listed for a talk ({len(rows)}):")))
+
+
 @cli.command(help="执行一次升级巡检：把已到期的提醒和升级各发出一次。")
 @pass_ctx
 def sweep(c: Ctx):

@@ -265,6 +265,12 @@ class Engine:
 
         return board.overdue(self, as_of or self.clock.now(), unit, actor)
 
+    def unit_talks(self, month: str | None = None, actor: str | Actor | None = None) -> list[dict]:
+        """Units the sweep put on the supervisor's list for a formal talk (约谈), optionally for one month (YYYY-MM)."""
+        from workflow import queries
+
+        return queries.unit_talks(self, actor, month)
+
     def sweep(self, now: datetime | None = None, batch: int = 500) -> list[dict]:
         """One escalation pass: raise every ladder step that has come due, exactly once."""
         from workflow import sweep

@@ -327,3 +327,22 @@ def users(engine, unit: str | None, role: str | None) -> list[dict]:
     with engine.store.read() as tx:
         rows = tx.query(sql, params)
     return [dict(zip(("id", "name", "role", "unit", "unit_name", "phone", "email"), r)) for r in rows]
+
+
+def unit_talks(engine, actor, month: str | None) -> list[dict]:
+    """Units listed for a formal talk (约谈), newest month first, within the reader's jurisdiction."""
+    where, params = [], {}
+    with engine.store.read() as tx:
+        who = _actor(engine, tx, actor)
+        if who is not None and who.role not in ("admin", "system"):
+            where.append("u.path LIKE :scope")
+            params["scope"] = who.unit_path + "%"
+        if month:
+            where.append("t.month = :month")
+            params["month"] = month
+        rows = tx.query(
+            "SELECT t.unit_id, u.name, t.month, t.level3_count, t.cases, t.listed_at FROM unit_talks t "
+            "JOIN units u ON u.id = t.unit_id" + (" WHERE " + " AND ".join(where) if where else "") +
+            " ORDER BY t.month DESC, t.level3_count DESC, t.unit_id", params)
+    return [{"unit": u, "unit_name": name, "month": m, "level3_count": n, "cases": json.loads(cs),
+             "listed_at": _iso(at)} for u, name, m, n, cs, at in rows]

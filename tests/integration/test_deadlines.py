@@ -222,6 +222,9 @@ def test_three_red_cards_against_one_unit_in_a_month_list_it_for_a_talk_once(eng
     assert [r["number"] for r in raised if r["step"] == "level3" and r["clock"] == "resolve"] == [other]
     assert [r for r in raised if r["step"] == "unit_talk"] == []
     assert len(outbox_events(engine, "unit.talk_listed")) == 1
+    listed = engine.unit_talks(actor="sup")
+    assert [(t["unit_name"], t["month"], t["level3_count"]) for t in listed] == [("试点司法所", "2026-04", 3)]
+    assert engine.unit_talks(month="2026-05") == [] and engine.unit_talks(actor="med2") == []
 
 
 def test_two_red_cards_are_not_enough_for_a_talk(engine, clock):
