@@ -45,6 +45,7 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", pool_size: int = 5) ->
             cur.execute(f"PRAGMA synchronous={sync}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA cache_size=-32768")  # 32 MiB: a sweep batch touches scattered pages
             cur.close()
 
         @event.listens_for(eng, "begin")

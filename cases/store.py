@@ -83,6 +83,12 @@ STATEMENTS: dict[str, str] = {
         "level, next_step, next_at) VALUES (:case_id, :name, :started_at, :due_at, :warn_at, :calendar_rev, "
         "'running', 0, NULL, :next_step, :next_at)"
     ),
+    # The sweep's bulk form: a clock already running (the partial unique index) is left alone.
+    "insert_clock_if_absent": (
+        "INSERT INTO clocks (case_id, name, started_at, due_at, warn_at, calendar_rev, status, extended, "
+        "level, next_step, next_at) VALUES (:case_id, :name, :started_at, :due_at, :warn_at, :calendar_rev, "
+        "'running', 0, NULL, :next_step, :next_at) ON CONFLICT (case_id, name) WHERE stopped_at IS NULL DO NOTHING"
+    ),
     "stop_clock": (
         "UPDATE clocks SET status = 'stopped', stopped_at = :now, next_step = NULL, next_at = NULL "
         "WHERE id = :id AND stopped_at IS NULL"
@@ -129,6 +135,47 @@ class Tx:
         self.cur.execute(self.store.sql[name], params)
         return self.cur.fetchall()
 
+    def insert_rows(self, table: str, columns: tuple[str, ...], rows: list[tuple], suffix: str = "") -> int:
+        """Insert many rows in as few round trips as the driver allows; returns how many were written.
+
+        SQLite: one prepared ``executemany`` (no network; the statement is the
+        unit of cost). PostgreSQL: one ``INSERT ... SELECT FROM unnest(arrays)``
+        with a parameter per column, not per value — executemany would be a
+        statement per row and a multi-row VALUES list costs more to build on the
+        client than to run. ``suffix`` is appended (``ON CONFLICT ... DO NOTHING``).
+        """
+        if not rows:
+            return 0
+        cols = ", ".join(columns)
+        if self.store.is_sqlite:
+            marks = ", ".join("?" * len(columns))
+            self.cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks}) {suffix}", rows)
+            return self.cur.rowcount
+        types = self.store.pg_types(table, columns)
+        arrays = ", ".join(f"%b::{t}[]" for t in types)  # binary: no per-element text escaping
+        self.cur.execute(f"INSERT INTO {table} ({cols}) SELECT * FROM unnest({arrays}) {suffix}",
+                         [list(col) for col in zip(*rows)])
+        return self.cur.rowcount
+
+    def update_rows(self, table: str, key: str, columns: tuple[str, ...], rows: list[tuple], extra: str = "") -> None:
+        """``UPDATE table SET col = value ... WHERE key = row[0]`` for many rows (key first in each row).
+
+        ``extra`` adds fixed assignments (``version = version + 1``). PostgreSQL
+        joins the table with ``unnest`` of one array per column, as above.
+        """
+        if not rows:
+            return
+        if self.store.is_sqlite:
+            sets = ", ".join([f"{c} = ?" for c in columns] + ([extra] if extra else []))
+            self.cur.executemany(f"UPDATE {table} SET {sets} WHERE {key} = ?", [(*r[1:], r[0]) for r in rows])
+            return
+        names = (key, *columns)
+        types = self.store.pg_types(table, names)
+        sets = ", ".join([f"{c} = v.{c}" for c in columns] + ([extra] if extra else []))
+        arrays = ", ".join(f"%b::{t}[]" for t in types)  # binary: no per-element text escaping
+        self.cur.execute(f"UPDATE {table} AS t SET {sets} FROM unnest({arrays}) AS v({', '.join(names)}) "
+                         f"WHERE t.{key} = v.{key}", [list(col) for col in zip(*rows)])
+
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list:
         """Ad-hoc SQL written with ``:name`` parameters (translated per dialect)."""
         self.cur.execute(self.store.translate(sql), params or {})
@@ -147,7 +194,23 @@ class Store:
         self.dialect = engine.dialect.name
         self.is_sqlite = self.dialect == "sqlite"
         self._cache: dict[str, str] = {}
+        self._types: dict[tuple, tuple[str, ...]] = {}
         self.sql = {name: self.translate(text) for name, text in (statements or STATEMENTS).items()}
+
+    def pg_types(self, table: str, columns: tuple[str, ...]) -> tuple[str, ...]:
+        """PostgreSQL type names of ``columns``, from the table definitions (for typed ``unnest`` arrays)."""
+        key = (table, columns)
+        out = self._types.get(key)
+        if out is None:
+            from sqlalchemy.dialects import postgresql
+
+            from cases.tables import metadata
+
+            dialect = postgresql.dialect()
+            t = metadata.tables[table]
+            out = tuple(t.c[c].type.compile(dialect=dialect) for c in columns)
+            self._types[key] = out
+        return out
 
     def translate(self, sql: str) -> str:
         if self.is_sqlite:

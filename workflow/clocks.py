@@ -36,15 +36,18 @@ def start(engine, tx, case_id: int, name: str, now: datetime, risk: str | None, 
         due_at = engine.policy.due_at(name, now, risk, category, engine.calendar)
         if due_at is None:
             return None
+    tx.run("insert_clock", row(engine, tx, case_id, name, now, due_at))
+    return {"clock": name, "due_at": due_at}
+
+
+def row(engine, tx, case_id: int, name: str, now: datetime, due_at: datetime) -> dict:
+    """The parameters of a new running clock: its ladder decides the warning and the first step."""
     steps = ladder(engine, name, now, due_at)
     warn_at = next((at for s, at in steps if s.kind == "fraction"), None)
     step, at = next_step_after(steps, None)
-    tx.run("insert_clock", {
-        "case_id": case_id, "name": name, "started_at": tx.t(now), "due_at": tx.t(due_at),
-        "warn_at": tx.t(warn_at), "calendar_rev": engine.calendar.revision, "next_step": step,
-        "next_at": tx.t(at),
-    })
-    return {"clock": name, "due_at": due_at}
+    return {"case_id": case_id, "name": name, "started_at": tx.t(now), "due_at": tx.t(due_at),
+            "warn_at": tx.t(warn_at), "calendar_rev": engine.calendar.revision, "next_step": step,
+            "next_at": tx.t(at)}
 
 
 def extend(engine, tx, running: dict[str, tuple], clock: str, until: datetime, now: datetime,

@@ -16,7 +16,9 @@ from datetime import datetime
 
 from cases.audit import event_hash
 from workflow.clocks import next_step_after
-from workflow.commands import dumps, jsonable
+from workflow.clocks import row as clock_row
+from workflow.commands import dumps
+from workflow.timeutil import iso
 from workflow.policy import TIER_CLOCK, TIER_STEP
 
 log = logging.getLogger(__name__)
@@ -47,93 +49,135 @@ def run(engine, now: datetime, batch: int = 500) -> list[dict]:
 
 
 def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
+    """Claim up to ``batch`` clocks with a step due, raise their steps, in one transaction.
+
+    Writes go in bulk (``executemany``): the claim holds the clocks (``SKIP
+    LOCKED`` on PostgreSQL, the write lock on SQLite), so each clock's ``level``
+    says which steps are new. The unique constraint stays the arbiter: if the
+    bulk insert of escalations meets a conflict (a row the level did not
+    explain), the batch falls back to row-by-row inserts inside a savepoint and
+    raises only what it inserted.
+    """
     store = engine.store
     policy = engine.policy
     cal = engine.calendar
     raised: list[dict] = []
     with store.write() as tx:
-        rows = tx.query(_claim_sql(store), {"now": tx.t(now), "batch": batch})
+        t_now = tx.t(now)
+        rows = tx.query(_claim_sql(store), {"now": t_now, "batch": batch})
         cases: dict[int, dict] = {}
+        new: list[tuple[dict, int, str, object, datetime, datetime]] = []
+        clock_updates: list[dict] = []
+        tier_done: list[dict] = []
         for (kid, case_id, name, started, due, level, number, state, version, seq, h, sup, data, unit_path,
              mediator, lead, resp, dname, dver, unit_id) in rows:
             started_dt, due_dt = tx.time(started), tx.time(due)
             steps = policy.steps(name, started_dt, due_dt, cal)
-            names = [s.name for s, _ in steps]
-            first = names.index(level) + 1 if level in names else 0
+            first = 0
+            for i, (s, _) in enumerate(steps):
+                if s.name == level:
+                    first = i + 1
+            c = cases.get(case_id)
+            if c is None:
+                c = cases[case_id] = {
+                    "id": case_id, "number": number, "state": state, "seq": seq, "hash": h, "sup": sup, "data": data,
+                    "unit_path": unit_path, "mediator": mediator, "lead": lead, "resp": resp, "unit_id": unit_id,
+                    "events": []}
             new_level = level
-            c = cases.setdefault(case_id, {
-                "number": number, "state": state, "version": version, "seq": seq, "hash": h, "sup": sup,
-                "data": json.loads(data), "unit_path": unit_path, "mediator": mediator, "lead": lead,
-                "resp": resp, "unit_id": unit_id, "definition": engine.definition(dname, dver), "events": [],
-                "touched": False})
             for step, at in steps[first:]:
                 if at > now:
                     break
-                n = tx.execute(
-                    "INSERT INTO escalations (clock_id, case_id, step, step_at, raised_at) "
-                    "VALUES (:clock_id, :case_id, :step, :step_at, :now) ON CONFLICT (clock_id, step) DO NOTHING",
-                    {"clock_id": kid, "case_id": case_id, "step": step.name, "step_at": tx.t(at), "now": tx.t(now)})
+                new.append((c, kid, name, step, at, due_dt))
                 new_level = step.name
-                if n == 1:
-                    c["events"].append((name, step, at, due_dt))
             nxt, nxt_at = next_step_after(steps, new_level)
             if name == TIER_CLOCK and nxt is None:
                 # the milestone has passed: the clock has done its one job
-                tx.execute("UPDATE clocks SET level = :level, next_step = NULL, next_at = NULL, stopped_at = :now, status = 'stopped' "
-                           "WHERE id = :id", {"level": new_level, "now": tx.t(now), "id": kid})
-                continue
-            tx.execute("UPDATE clocks SET level = :level, next_step = :step, next_at = :at WHERE id = :id",
-                       {"level": new_level, "step": nxt, "at": tx.t(nxt_at), "id": kid})
+                tier_done.append({"level": new_level, "now": t_now, "id": kid})
+            else:
+                clock_updates.append((kid, new_level, nxt, tx.t(nxt_at)))
+        if new:
+            for c, kid, name, step, at, due_dt in _insert_escalations(tx, new, t_now):
+                c["events"].append((name, step, at, due_dt))
+        tx.update_rows("clocks", "id", ("level", "next_step", "next_at"), clock_updates)
+        if tier_done:
+            tx.cur.executemany(store.translate(
+                "UPDATE clocks SET level = :level, next_step = NULL, next_at = NULL, stopped_at = :now, "
+                "status = 'stopped' WHERE id = :id"), tier_done)
+        audits: list[dict] = []
+        outbox: list[dict] = []
+        case_updates: list[dict] = []
+        new_clocks: list[dict] = []
+        listed: set[tuple[str, str]] = set()  # (unit, month) known to be on the talk list
         for case_id, c in cases.items():
             if not c["events"]:
                 continue
             seq, h = c["seq"], c["hash"]
+            data = None
             for clock, step, at, due_dt in c["events"]:
-                payload = {"clock": clock, "step": step.name, "step_at": at, "due_at": due_dt,
+                at_iso, due_iso = iso(at), iso(due_dt)
+                payload = {"clock": clock, "step": step.name, "step_at": at_iso, "due_at": due_iso,
                            "recipients": list(step.recipients)}
                 action, event = "escalate", f"escalate.{step.name}"
+                if step.name == TIER_STEP or (step.list_for_supervision and not c["sup"]):
+                    data = json.loads(c["data"]) if data is None else data
                 if step.name == TIER_STEP:
                     action, event = "tier_upgrade", "case.tier_upgraded"
-                    payload = {"tier": "complex", "from_tier": c["data"].get("tier", "ordinary"), "step_at": at,
+                    payload = {"tier": "complex", "from_tier": data.get("tier", "ordinary"), "step_at": at_iso,
                                "recipients": list(step.recipients)}
-                    c["data"]["tier"] = "complex"
+                    data["tier"] = "complex"
                 if step.list_for_supervision and not c["sup"]:
                     c["sup"] = "town"
                     deadline = _listing_deadline(engine, now)
-                    c["data"]["supervision_authority"] = "系统自动挂牌（红牌预警）"
-                    c["data"]["supervision_deadline"] = jsonable(deadline)
-                    c["data"]["supervision_auto"] = True
-                    payload["listed_for_supervision"] = {"level": "town", "deadline": deadline}
-                    from workflow import clocks as clock_rows
-
-                    running = {r[1]: r for r in tx.all("running_clocks", {"case_id": case_id})}
-                    clock_rows.start(engine, tx, case_id, "supervision", now, None, None, running, due_at=deadline)
-                audit_json = dumps(jsonable(payload))
+                    data["supervision_authority"] = "系统自动挂牌（红牌预警）"
+                    data["supervision_deadline"] = iso(deadline)
+                    data["supervision_auto"] = True
+                    payload["listed_for_supervision"] = {"level": "town", "deadline": iso(deadline)}
+                    new_clocks.append(clock_row(engine, tx, case_id, "supervision", now, deadline))
+                audit_json = dumps(payload)
                 seq += 1
                 prev = h
                 h = event_hash(prev, c["number"], seq, now, SYSTEM_ACTOR, action, c["state"], c["state"], audit_json)
-                tx.run("insert_audit", {
-                    "case_id": case_id, "seq": seq, "at": tx.t(now), "actor": SYSTEM_ACTOR, "action": action,
-                    "from_state": c["state"], "to_state": c["state"], "data": audit_json, "prev_hash": prev, "hash": h})
-                audience = _audience(step.recipients, c)
-                tx.run("insert_outbox", {
-                    "now": tx.t(now), "event": event, "case_id": case_id, "case_number": c["number"],
-                    "actor": SYSTEM_ACTOR, "audience": dumps(audience), "payload": audit_json})
-                raised.append({"number": c["number"], "clock": clock, "step": step.name,
-                               "step_at": jsonable(at), "due_at": jsonable(due_dt),
-                               "listed": bool(payload.get("listed_for_supervision"))})
+                audits.append((case_id, seq, t_now, SYSTEM_ACTOR, action, c["state"], c["state"], audit_json, prev, h))
+                outbox.append((t_now, event, case_id, c["number"], SYSTEM_ACTOR,
+                               dumps(_audience(step.recipients, c)), audit_json, "pending", 0, t_now))
+                raised.append({"number": c["number"], "clock": clock, "step": step.name, "step_at": at_iso,
+                               "due_at": due_iso, "listed": "listed_for_supervision" in payload})
                 if step.name == policy.unit_talk_step:
-                    talk = _unit_talk(engine, tx, c, at, now)
+                    talk = _unit_talk(engine, tx, c, at, now, listed)
                     if talk:
                         raised.append(talk)
-            tx.execute("UPDATE cases SET version = version + 1, audit_seq = :seq, audit_hash = :hash, "
-                       "supervision_level = :sup, data = :data, updated_at = :now WHERE id = :id",
-                       {"seq": seq, "hash": h, "sup": c["sup"], "data": dumps(c["data"]), "now": tx.t(now),
-                        "id": case_id})
+            case_updates.append((case_id, seq, h, c["sup"], c["data"] if data is None else dumps(data), t_now))
+        tx.many("insert_clock_if_absent", new_clocks)
+        tx.insert_rows("audit_events", AUDIT_COLUMNS, audits)
+        tx.insert_rows("outbox", OUTBOX_COLUMNS, outbox)
+        tx.update_rows("cases", "id", ("audit_seq", "audit_hash", "supervision_level", "data", "updated_at"),
+                       case_updates, extra="version = version + 1")
     return raised, len(rows)
 
 
-def _unit_talk(engine, tx, c: dict, step_at: datetime, now: datetime) -> dict | None:
+AUDIT_COLUMNS = ("case_id", "seq", "at", "actor", "action", "from_state", "to_state", "data", "prev_hash", "hash")
+OUTBOX_COLUMNS = ("created_at", "event", "case_id", "case_number", "actor", "audience", "payload", "status",
+                  "attempts", "next_attempt_at")
+ESCALATION_COLUMNS = ("clock_id", "case_id", "step", "step_at", "raised_at")
+_ON_CONFLICT = "ON CONFLICT (clock_id, step) DO NOTHING"
+
+
+def _insert_escalations(tx, new: list, t_now) -> list:
+    """Insert the escalation rows; return the ones this transaction raised (all, unless a conflict says otherwise)."""
+    rows = [(kid, c["id"], step.name, tx.t(at), t_now) for c, kid, _name, step, at, _due in new]
+    tx.cur.execute("SAVEPOINT escalations")
+    written = tx.insert_rows("escalations", ESCALATION_COLUMNS, rows, _ON_CONFLICT)
+    if written == len(rows):
+        tx.cur.execute("RELEASE SAVEPOINT escalations")
+        return new
+    log.warning("escalations already present for %d of %d due steps; raising row by row",
+                len(rows) - max(written, 0), len(rows))
+    tx.cur.execute("ROLLBACK TO SAVEPOINT escalations")
+    tx.cur.execute("RELEASE SAVEPOINT escalations")
+    return [n for n, r in zip(new, rows) if tx.insert_rows("escalations", ESCALATION_COLUMNS, [r], _ON_CONFLICT) == 1]
+
+
+def _unit_talk(engine, tx, c: dict, step_at: datetime, now: datetime, listed: set) -> dict | None:
     """List the case's responsible unit for a talk (约谈) when its red cards this month reach the policy's count.
 
     The month is the local calendar month of the step's own time, so a late sweep
@@ -144,6 +188,12 @@ def _unit_talk(engine, tx, c: dict, step_at: datetime, now: datetime) -> dict | 
 
     policy = engine.policy
     unit = c["resp"] or c["unit_id"]
+    month = to_local(step_at).strftime("%Y-%m")
+    if (unit, month) in listed:
+        return None
+    if tx.query("SELECT 1 FROM unit_talks WHERE unit_id = :unit AND month = :month", {"unit": unit, "month": month}):
+        listed.add((unit, month))  # counting again would only find more of the same
+        return None
     start, end = month_bounds(step_at)
     rows = tx.query(
         "SELECT c.number FROM escalations e JOIN cases c ON c.id = e.case_id "
@@ -152,8 +202,8 @@ def _unit_talk(engine, tx, c: dict, step_at: datetime, now: datetime) -> dict | 
         {"step": policy.unit_talk_step, "start": tx.t(start), "end": tx.t(end), "unit": unit})
     if not policy.needs_unit_talk(len(rows)):
         return None
-    month = to_local(step_at).strftime("%Y-%m")
     numbers = [r[0] for r in rows]
+    listed.add((unit, month))
     n = tx.execute(
         "INSERT INTO unit_talks (unit_id, month, level3_count, cases, listed_at) "
         "VALUES (:unit, :month, :count, :cases, :now) ON CONFLICT (unit_id, month) DO NOTHING",
@@ -166,7 +216,7 @@ def _unit_talk(engine, tx, c: dict, step_at: datetime, now: datetime) -> dict | 
     tx.run("insert_outbox", {"now": tx.t(now), "event": "unit.talk_listed", "case_id": None, "case_number": None,
                              "actor": SYSTEM_ACTOR, "audience": dumps(audience), "payload": payload})
     log.info("unit %s listed for a talk for %s (%d level-3 escalations)", unit, month, len(numbers))
-    return {"number": "", "clock": "", "step": "unit_talk", "step_at": jsonable(step_at), "due_at": None,
+    return {"number": "", "clock": "", "step": "unit_talk", "step_at": iso(step_at), "due_at": None,
             "listed": False, "unit": unit, "month": month, "level3_count": len(numbers), "cases": numbers}
 
 
