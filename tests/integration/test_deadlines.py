@@ -139,7 +139,7 @@ def _sweep_worker(url, at_iso, out):
 
 @pytest.mark.parametrize("workers", [4])
 def test_concurrent_sweepers_raise_each_step_exactly_once(db_url, engine, clock, workers):
-    numbers = [report(engine) for _ in range(300)]
+    numbers = [report(engine) for _ in range(1000)]
     at = local(2026, 4, 30, 9, 0)
     ctx = multiprocessing.get_context("spawn")
     q = ctx.Queue()
@@ -155,7 +155,7 @@ def test_concurrent_sweepers_raise_each_step_exactly_once(db_url, engine, clock,
     with engine.db.connect() as c:
         assert c.execute(text("SELECT count(*) FROM audit_events WHERE action = 'escalate' "
                               "AND data LIKE '%\"clock\":\"assess\"%'")).scalar() == len(numbers) * 4
-        # 300 red cards against one village in March: one talk, whatever the number of sweepers
+        # 1000 red cards against one grid in March: one talk, whatever the number of sweepers
         talks = c.execute(text("SELECT unit_id, month, level3_count FROM unit_talks")).all()
         assert [(u, m) for u, m, _ in talks] == [("v1-g1", "2026-03")] and talks[0][2] >= 3
     assert engine.verify_audit()["problems"] == []
