@@ -237,7 +237,7 @@ class Policy:
             return [(self.tier_step, utc(due_at))]
         return self.step_times(started_at, due_at, calendar)
 
-    @property
+    @functools.cached_property
     def tier_step(self) -> LadderStep:
         return LadderStep(TIER_STEP, "after_due", 0, self.tier_upgrade_recipients, False, "升级为复杂案件",
                           "upgraded to complex")
@@ -273,7 +273,7 @@ class Policy:
         """When a case reported at ``reported_at`` and still unresolved is upgraded (一般 → 复杂)."""
         return add_duration(reported_at, self.tier_upgrade_after, calendar)
 
-    @property
+    @functools.cached_property
     def unit_talk_step(self) -> str:
         """The ladder step counted for unit talks: the one that lists for supervision (红牌), else the last."""
         return next((s.name for s in self.ladder if s.list_for_supervision), self.ladder[-1].name)
