@@ -90,3 +90,24 @@ def parse_clock_name(name: str) -> tuple[int, str] | None:
     if len(parts) != 3 or not parts[0].isdigit():
         return None
     return int(parts[0]), parts[1]
+
+
+def describe_clock(name: str, lang: str = "zh_CN") -> str:
+    """A readable label for a duty clock on the board and the case page: ``重点人员 12 见面稳控（03-04 00:00 起）``.
+
+    Duty labels come from the shipped policy (the clock name keeps only the
+    duty's code); an operator's own duty names are shown as their code.
+    """
+    parsed = parse_clock_name(name)
+    if parsed is None:
+        return name
+    pid, duty = parsed
+    from workflow.policy import Policy
+
+    rule = Policy.default().key_persons.duties.get(duty)
+    label = rule.label(lang) if rule else duty
+    stamp = name.rsplit(".", 1)[1]
+    when = f"{stamp[4:6]}-{stamp[6:8]} {stamp[8:10]}:{stamp[10:12]}"
+    if lang.startswith("en"):
+        return f"key person {pid}: {label} (from {when})"
+    return f"重点人员 {pid} {label}（{when} 起）"

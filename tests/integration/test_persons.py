@@ -360,3 +360,42 @@ def test_control_rate_counts_persons_whose_duties_were_all_met(engine, clock):
     assert rate["under_control"] == 2 and rate["all_duties_met"] == 1 and rate["rate"] == 0.5
     assert rate["occurrences_due"] == 12 and rate["occurrences_missed"] == 2  # b's contact and report on the 4th
     assert engine.control_rate("v2", local(2026, 3, 3), local(2026, 3, 6))["rate"] is None
+
+
+def test_concurrent_sweepers_roll_and_escalate_each_occurrence_exactly_once(db_url, engine, clock):
+    import threading
+
+    from workflow import Engine
+    from workflow.clock import FixedClock
+
+    ids = [register(engine, name=f"人员{i}")[0] for i in range(12)]
+    at = local(2026, 3, 16, 10)
+    errors, barrier = [], threading.Barrier(3)
+
+    def worker():
+        eng = Engine(db_url, clock=FixedClock(at))
+        try:
+            barrier.wait()
+            for _ in range(2):
+                eng.sweep(batch=7)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            eng.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    # 3..16 March: 14 daily contacts and 10 workday reports per person, each once
+    per_person = q(engine, "SELECT person_id, duty, count(*), count(DISTINCT period_start) FROM key_person_duties "
+                           "GROUP BY person_id, duty")
+    assert sorted({(d, n, m) for _, d, n, m in per_person}) == [("contact", 14, 14), ("report", 10, 10)]
+    assert len(per_person) == 2 * len(ids)
+    steps = escalated(engine)
+    assert len(steps) == len(set(steps)) > 0
+    notices = q(engine, "SELECT count(*), count(DISTINCT clock_id || '/' || step) FROM key_person_notices")[0]
+    assert notices[0] == notices[1] == len(steps)
+    assert engine.verify_audit()["problems"] == [] and engine.verify_person_audit()["problems"] == []

@@ -131,3 +131,13 @@ def test_clock_names_fit_the_column_and_parse_back():
     assert name == "kp.123456789.contact.202603030900" and len(name) <= 40
     assert parse_clock_name(name) == (123456789, "contact")
     assert parse_clock_name("resolve") is None
+
+
+def test_duty_clocks_read_well_on_the_board_and_the_case_page():
+    from workflow.definition import builtin
+
+    d = builtin("grassroots")
+    assert d.clock_label("kp.7.contact.202603040000") == "重点人员 7 见面稳控（03-04 00:00 起）"
+    assert d.clock_label("kp.7.report.202603040000", "en") == "key person 7: daily report (zero report) (from 03-04 00:00)"
+    assert d.clock_label("assess") != "assess"
+    assert d.action_label("key_person_linked") == "关联重点人员"
