@@ -48,7 +48,8 @@ def after_sweep(engine, now: datetime, batch: int = 500, raised: list[dict] | No
 
     Forwarding runs when this pass raised a duty step, and once per engine
     object (a restart catches up whatever a crash between the sweep's commit
-    and the forwarding left behind); an idle pass costs two index probes.
+    and the forwarding left behind). An idle pass usually costs nothing: see
+    :func:`roll` for the remembered next roll time.
     """
     if roll(engine, now, batch):
         from workflow import sweep
@@ -63,12 +64,34 @@ def after_sweep(engine, now: datetime, batch: int = 500, raised: list[dict] | No
 _CAUGHT_UP: "weakref.WeakSet" = weakref.WeakSet()
 
 
+_NEXT_ROLL: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -> (probed at, earliest next roll)
+PROBE_TTL = timedelta(minutes=5)
+
+
+def forget(engine) -> None:
+    """This process changed a plan: probe again on the next pass."""
+    _NEXT_ROLL.pop(engine, None)
+
+
 def roll(engine, now: datetime, batch: int = 500) -> int:
-    """Create every occurrence whose period has begun by ``now``; returns how many were created."""
+    """Create every occurrence whose period has begun by ``now``; returns how many were created.
+
+    The earliest ``next_roll_at`` is remembered per engine for a few minutes
+    of clock time, so idle passes skip the probe. Another process may register
+    a person meanwhile; that only delays the creation of the person's next
+    occurrence by at most ``PROBE_TTL`` — its clock still starts at the
+    period's start, so no step is lost or moved — and registering, replanning
+    and recording a contact open the current period themselves.
+    """
+    known = _NEXT_ROLL.get(engine)
+    if known is not None and known[0] <= now < known[0] + PROBE_TTL and (known[1] is None or now < known[1]):
+        return 0
     with engine.store.read() as tx:
-        if not tx.query("SELECT 1 FROM key_persons WHERE next_roll_at IS NOT NULL AND next_roll_at <= :now LIMIT 1",
-                        {"now": tx.t(now)}):
-            return 0
+        earliest = tx.time(tx.query("SELECT MIN(next_roll_at) FROM key_persons WHERE next_roll_at IS NOT NULL")[0][0])
+    _NEXT_ROLL[engine] = (now, earliest)
+    if earliest is None or earliest > now:
+        return 0
+    forget(engine)
     created = 0
     while True:
         with engine.store.write() as tx:

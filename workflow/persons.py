@@ -139,6 +139,7 @@ def register(engine, actor, *, name: str, cases: list[str], risk: str, grid_offi
             "actor": who.id, "audience": dumps(duty_sweep.audience(("grid_officer", "lead_official"), grid_officer,
                                                                   lead_official, unit_row[1])),
             "payload": dumps({"person_id": pid, "person": mask_name(name), "risk": risk})})
+    duty_sweep.forget(engine)
     return {"id": pid, "risk": risk, "cases": numbers,
             "duties": {k: v.label("en") for k, v in engine.policy.key_persons.plan(risk).items()}}
 
@@ -250,6 +251,7 @@ def record_contact(engine, actor, person_id, *, method: str, at: datetime | None
                                                       p["lead_official"], p["unit_path"])),
                 "payload": dumps(jsonable({"person_id": p["id"], "person": mask_name(p["name"]), "at": at,
                                            "method": method, "risk_from": old_risk, "risk_to": new_risk}))})
+    duty_sweep.forget(engine)
     return {"contact_id": contact_id, "met": met, "risk": new_risk, "risk_raised": new_risk != old_risk}
 
 

@@ -310,6 +310,16 @@ def test_only_the_officer_the_lead_and_supervisors_of_the_jurisdiction_see_detai
     with pytest.raises(NotPermitted):
         engine.add_person("med2", name="某某", cases=[report(engine)], risk="high", grid_officer="go",
                           lead_official="lead")
+    with pytest.raises(NotPermitted):  # administrators keep the system, not the register
+        engine.add_person("admin", name="某某", cases=[report(engine)], risk="high", grid_officer="go",
+                          lead_official="lead")
+    for who in ("sup2", "go", "lead", "admin", "med1"):  # release: a supervisor of the jurisdiction only
+        with pytest.raises(NotPermitted):
+            engine.release_person(pid, who, reason="已化解")
+    with pytest.raises(NotPermitted):
+        engine.link_person(pid, report(engine), "go2")
+    with pytest.raises(NotPermitted):
+        engine.persons(None)
 
 
 def test_every_read_is_written_to_the_persons_audit_log(engine):
