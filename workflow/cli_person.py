@@ -76,7 +76,9 @@ def show(c: Ctx, person_id):
             lines.append(f"  {d['label']}  {c.t('期限', 'due')} {_when(d['due_at'])}  {mark}")
         for k in doc["contacts"][:10]:
             alarm = c.t("  ⚠ 异常", "  ! alarming") if k["alarming"] else ""
-            lines.append(f"  {_when(k['at'])}  {k['method']}  {k['state']}{alarm}")
+            method = {"visit": c.t("见面", "visit"), "phone": c.t("电话", "phone"),
+                      "report": c.t("报告", "report")}.get(k["method"], k["method"])
+            lines.append(f"  {_when(k['at'])}  {method}  {k['state']}{alarm}")
     else:
         lines.append(c.t("（您不是该人员的责任人员，详细信息已隐藏）", "(you are not in charge of this person; details hidden)"))
     c.out(doc, "\n".join(lines))

@@ -409,3 +409,36 @@ def test_concurrent_sweepers_roll_and_escalate_each_occurrence_exactly_once(db_u
     notices = q(engine, "SELECT count(*), count(DISTINCT clock_id || '/' || step) FROM key_person_notices")[0]
     assert notices[0] == notices[1] == len(steps)
     assert engine.verify_audit()["problems"] == [] and engine.verify_person_audit()["problems"] == []
+
+
+def test_a_paper_record_entered_late_meets_the_day_it_happened_and_bad_times_are_refused(engine, clock):
+    pid, _ = register(engine)
+    clock.set(local(2026, 3, 4, 21, 30))
+    engine.sweep()  # the 4th's warning is raised; the 3rd was missed
+    out = engine.record_contact(pid, "go", method="visit", at=local(2026, 3, 4, 10), note="纸质记录补录")
+    assert out["met"] == ["contact", "report"]
+    statuses = {local_date(s): st for s, _, st in occurrences(engine, pid, "contact")}
+    assert statuses == {date(2026, 3, 3): "open", date(2026, 3, 4): "met"}
+    clock.set(local(2026, 3, 6, 12))
+    engine.sweep()
+    fourth = [s for n, s in escalated(engine, pid) if n == "kp.%d.contact.202603040000" % pid]
+    assert fourth == ["warning"]  # raised before the record came in, nothing after
+    with pytest.raises(ValidationError) as e:
+        engine.record_contact(pid, "go", method="visit", at=local(2026, 3, 7))
+    assert e.value.errors[0].field == "at"
+    with pytest.raises(ValidationError):
+        engine.record_contact(pid, "go", method="visit", at=local(2026, 3, 1))
+    with pytest.raises(ValidationError) as e:
+        engine.add_person("go", name="某群体", kind="group", cases=[report(engine)], risk="high", grid_officer="go",
+                          lead_official="lead", reasons={"colour": "red"})
+    assert {f.field for f in e.value.errors} == {"group_size", "reasons"}
+    assert engine.add_person("go", name="讨薪群体", kind="group", group_size=12, cases=[report(engine)], risk="medium",
+                             grid_officer="go", lead_official="lead")["duties"] == {"report": "every 1 business day(s)"}
+
+
+def test_duty_clocks_show_on_the_case_page_and_the_board_with_a_readable_label(engine, clock):
+    pid, number = register(engine)
+    labels = {k["label"] for k in engine.case(number)["deadlines"] if k["clock"].startswith("kp.")}
+    assert labels == {f"重点人员 {pid} 见面稳控（03-03 09:00 起）", f"重点人员 {pid} 日报告（零报告）（03-03 09:00 起）"}
+    board = engine.overdue(as_of=local(2026, 3, 4, 12), actor="sup")
+    assert {r["clock_label"] for r in board if r["clock"].startswith("kp.")} == labels
