@@ -82,7 +82,9 @@ pass_ctx = click.make_pass_decorator(Ctx)
 
 # Command groups that live in their own modules, imported only when invoked so that
 # ``disputeflow --help`` stays fast. name -> ("module:attribute", short help zh).
-LAZY_COMMANDS: dict[str, tuple[str, str]] = {}
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "person": ("workflow.cli_person:group", "重点人员稳控：登记、查看、走访、解除稳控。"),
+}
 
 
 class LazyGroup(click.Group):

@@ -21,6 +21,7 @@ from workflow import clocks, fields, guards, risk
 from workflow.actor import Actor
 from workflow.definition import Action, Definition
 from workflow.errors import Conflict, InvalidAction, NotFound, NotPermitted, ValidationError
+from workflow.policy import DUTY_CLOCK_PREFIX
 
 # Positions in cases.store.CASE_COLUMNS (+ the joined actor columns).
 (C_ID, C_NUMBER, C_DEF, C_DEFVER, C_STATE, C_VERSION, C_TITLE, C_CATEGORY, C_SOURCE, C_DESC, C_UNIT_ID,
@@ -290,7 +291,8 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
         terminal = a.moves and definition.state(new_state).terminal
         stopped = []
         for name, r in list(running.items()):
-            if name in a.stops or (terminal and name != "supervision"):
+            # key-person duties outlive their anchor case: only release stops them
+            if name in a.stops or (terminal and name != "supervision" and not name.startswith(DUTY_CLOCK_PREFIX)):
                 tx.run("stop_clock", {"id": r[0], "now": tx.t(now)})
                 stopped.append(name)
                 del running[name]

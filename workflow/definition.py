@@ -140,10 +140,16 @@ class Definition:
         if name == self.intake.name:
             return self.intake.label.get(lang)
         a = self.action(name)
+        if a is None and name == "key_person_linked":
+            return "关联重点人员" if not lang.startswith("en") else "key person linked"
         return a.label.get(lang) if a else name
 
     def clock_label(self, name: str, lang: str = "zh_CN") -> str:
         lab = self.clocks.get(name)
+        if lab is None and name.startswith("kp."):  # a key-person duty occurrence (workflow.duties)
+            from workflow.duties import describe_clock
+
+            return describe_clock(name, lang)
         return lab.get(lang) if lab else name
 
     @property

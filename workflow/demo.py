@@ -102,6 +102,9 @@ def load(engine) -> dict:
                 for n in range(1, OFFICERS_PER_GRID + 1):
                     engine.add_user(officer(vid, g, n), _name(rng), "grid_officer", f"{vid}-g{g:02d}", phone=_phone(rng))
         _cases(engine, rng, real_clock.now())
+        from workflow import demo_persons
+
+        demo_persons.load(engine, rng, real_clock.now())
     finally:
         engine.clock = real_clock
     engine.sweep()

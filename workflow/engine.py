@@ -299,3 +299,62 @@ class Engine:
 
     def close(self) -> None:
         self.db.dispose()
+
+    # --- key persons (重点人员稳控) ---
+
+    def add_person(self, actor: str | Actor, **fields: Any) -> dict:
+        """Register a key person or group under control (see :func:`workflow.persons.register` for the fields)."""
+        from workflow import persons
+
+        return persons.register(self, actor, **fields)
+
+    def link_person(self, person_id: int, number: str, actor: str | Actor) -> dict:
+        """Link another case to a key person; raises that case's risk floor."""
+        from workflow import persons
+
+        return persons.link(self, actor, person_id, number)
+
+    def record_contact(self, person_id: int, actor: str | Actor, **fields: Any) -> dict:
+        """Record a contact or report (``method``, ``at``, ``state``, ``alarming``, ``note``); meets due duties."""
+        from workflow import persons
+
+        return persons.record_contact(self, actor, person_id, **fields)
+
+    def release_person(self, person_id: int, actor: str | Actor, *, reason: str) -> dict:
+        """Release a key person from control: a supervisor's decision, once every linked case is resolved."""
+        from workflow import persons
+
+        return persons.release(self, actor, person_id, reason=reason)
+
+    def persons(self, actor: str | Actor, *, status: str | None = None, unit: str | None = None, limit: int = 200,
+                offset: int = 0, lang: str | None = None) -> list[dict]:
+        """The key-person register as ``actor`` may see it (names masked unless in their charge); each read audited."""
+        from workflow import person_queries
+
+        return person_queries.persons(self, actor, status=status, unit=unit, limit=limit, offset=offset, lang=lang)
+
+    def person(self, person_id: int, actor: str | Actor, lang: str | None = None) -> dict:
+        """One key person: details for the grid officer, lead official and supervisors of the jurisdiction; audited."""
+        from workflow import person_queries
+
+        return person_queries.person(self, person_id, actor, lang=lang)
+
+    def contacts_due(self, actor: str | Actor, day=None, lang: str | None = None) -> list[dict]:
+        """Duties ``actor`` owes on the local ``day`` (a ``date``; default today) for the key persons in their charge."""
+        from workflow import person_queries
+
+        return person_queries.contacts_due(self, actor, day, lang=lang)
+
+    def control_rate(self, unit: str, start: datetime, end: datetime) -> dict:
+        """The key-person control rate (稳控率) for ``unit`` over ``[start, end)``; the definition is in
+        :func:`workflow.person_queries.control_rate`."""
+        from workflow import person_queries
+
+        return person_queries.control_rate(self, unit, start, end)
+
+    def verify_person_audit(self) -> dict:
+        """Walk every key person's audit chain (changes and reads)."""
+        from workflow.person_access import verify
+
+        with self.store.read() as tx:
+            return verify(tx)

@@ -32,6 +32,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import resources
@@ -53,6 +54,11 @@ DEFAULT_SOURCE = "<内置默认政策 workflow/policy.toml>"
 # ladder: its one step fires at due, and it is timed by ``[tier_upgrade] after``.
 TIER_CLOCK = "tier"
 TIER_STEP = "tier_upgrade"
+# Key-person duty occurrences (重点人员稳控) are ordinary clocks named
+# ``kp.<person>.<duty>.<period start>``; their due time is set when started.
+DUTY_CLOCK_PREFIX = "kp."
+RECURRENCE_UNITS = ("calendar_days", "business_days", "weeks")
+CONTACT_METHODS = ("visit", "phone", "report")
 
 _UNIT_LABELS = {"calendar_hours": ("{n} 小时", "{n} hours"), "calendar_days": ("{n} 天", "{n} calendar days"),
                 "business_days": ("{n} 个工作日", "{n} business days")}
@@ -121,6 +127,51 @@ class ClockRule:
 
 
 @dataclass(frozen=True)
+class Recurrence:
+    """How often a key-person duty recurs: every ``every`` calendar days, business days or weeks.
+
+    ``business_days`` periods are workdays of the official calendar (a Friday's
+    period ends at 24:00 Friday; the next starts Monday 00:00, or on a make-up
+    Saturday); ``weeks`` run Monday 00:00 to Monday 00:00, local time.
+    """
+
+    every: int
+    unit: str
+
+    def label(self, lang: str = "zh_CN") -> str:
+        zh = {"calendar_days": "每{n}天", "business_days": "每{n}个工作日", "weeks": "每{n}周"}[self.unit]
+        en = {"calendar_days": "every {n} day(s)", "business_days": "every {n} business day(s)",
+              "weeks": "every {n} week(s)"}[self.unit]
+        return (en if lang.startswith("en") else zh).format(n=self.every)
+
+
+@dataclass(frozen=True)
+class DutyRule:
+    """One recurring stabilisation duty (日见面, 日报告 …): which records meet it and how often, by risk."""
+
+    name: str
+    label_zh: str
+    label_en: str
+    satisfied_by: tuple[str, ...]
+    by_risk: Mapping[str, Recurrence]
+
+    def label(self, lang: str = "zh_CN") -> str:
+        return self.label_en if lang.startswith("en") else self.label_zh
+
+
+@dataclass(frozen=True)
+class KeyPersonPolicy:
+    """``[key_persons]``: the duties of a control plan and who hears of an alarming contact at once."""
+
+    duties: Mapping[str, DutyRule] = field(default_factory=lambda: MappingProxyType({}))
+    alarm_recipients: tuple[str, ...] = ("lead_official",)
+
+    def plan(self, risk: str) -> dict[str, Recurrence]:
+        """The duties a key person of ``risk`` has, with their recurrence (empty: no recurring duty)."""
+        return {name: d.by_risk[risk] for name, d in self.duties.items() if risk in d.by_risk}
+
+
+@dataclass(frozen=True)
 class Policy:
     """The whole deadline policy. Immutable; one instance is shared by every request and sweep."""
 
@@ -133,6 +184,7 @@ class Policy:
     tier_upgrade_recipients: tuple[str, ...] = ("lead_official",)
     unit_talk_level3_per_month: int = 3
     unit_talk_recipients: tuple[str, ...] = ("supervisor",)
+    key_persons: KeyPersonPolicy = KeyPersonPolicy()
     source: str = field(default=DEFAULT_SOURCE, compare=False)
 
     # ----------------------------------------------------------------- loading
@@ -175,6 +227,8 @@ class Policy:
         rule = self.clocks.get(clock)
         if rule is None and clock == TIER_CLOCK:
             return ClockRule(default=self.tier_upgrade_after)
+        if rule is None and clock.startswith(DUTY_CLOCK_PREFIX):
+            return ClockRule()  # a duty occurrence's due time is the end of its period, set when started
         if rule is None:
             known = "、".join(self.clocks) or "无"
             raise PolicyError(self.source, None, f"没有时限“{clock}”的规定（已规定：{known}）",
@@ -387,7 +441,8 @@ class _Reader:
 def _parse(text: str, source: str) -> Policy:
     doc = load_toml(text, source, PolicyError)
     r = _Reader(text, source)
-    r.table(doc, (), ("count_from", "clocks", "ladder", "extension", "tier_upgrade", "unit_talk"))
+    r.table(doc, (), ("count_from", "clocks", "ladder", "extension", "tier_upgrade", "unit_talk",
+                      "key_persons"))
     count_from = r.count_from(doc.get("count_from", "immediately"), ("count_from",))
     clocks = {name: _clock(r, rule, ("clocks", name))
               for name, rule in r.table(doc.get("clocks", {}), ("clocks",)).items()}
@@ -413,6 +468,7 @@ def _parse(text: str, source: str) -> Policy:
         tier_upgrade_recipients=r.roles(tier.get("recipients", ["lead_official"]), ("tier_upgrade", "recipients")),
         unit_talk_level3_per_month=r.count(talk.get("level3_per_month", 3), ("unit_talk", "level3_per_month"), 1),
         unit_talk_recipients=r.roles(talk.get("recipients", ["supervisor"]), ("unit_talk", "recipients")),
+        key_persons=_key_persons(r, doc.get("key_persons", {})),
         source=source,
     )
 
@@ -471,6 +527,50 @@ def _ladder(r: _Reader, steps: Any) -> tuple[LadderStep, ...]:
     return tuple(out)
 
 
+_DUTY_NAME = re.compile(r"^[a-z][a-z_]{0,11}$")
+
+
+def _key_persons(r: _Reader, section: Any) -> KeyPersonPolicy:
+    path = ("key_persons",)
+    r.table(section, path, ("duties", "alarm_recipients"))
+    duties = {}
+    for name, d in r.table(section.get("duties", {}), path + ("duties",)).items():
+        dpath = path + ("duties", name)
+        if not _DUTY_NAME.match(name):
+            r.fail(dpath, "职责名称应为 1–12 个小写字母或下划线（如 contact）",
+                   "a duty name is 1-12 lowercase letters or underscores (such as contact)")
+        r.table(d, dpath, ("label_zh", "label_en", "satisfied_by", *RISKS))
+        label_zh = d.get("label_zh")
+        if not isinstance(label_zh, str) or not label_zh:
+            r.fail(dpath + ("label_zh",), "缺少中文名称 label_zh（如 “日见面”）", "label_zh (the Chinese label) is missing")
+        methods = d.get("satisfied_by")
+        if not isinstance(methods, list) or not methods or any(m not in CONTACT_METHODS for m in methods):
+            r.fail(dpath + ("satisfied_by",), f"应为非空列表，取值 {'、'.join(CONTACT_METHODS)}，现为 {methods!r}",
+                   f"must be a non-empty list of {', '.join(CONTACT_METHODS)}, got {methods!r}")
+        by_risk = {k: _recurrence(r, d[k], dpath + (k,)) for k in RISKS if k in d}
+        if not by_risk:
+            r.fail(dpath, "至少为一个风险等级（low/medium/high/critical）规定频次",
+                   "give the recurrence for at least one risk level (low/medium/high/critical)")
+        duties[name] = DutyRule(name, label_zh, str(d.get("label_en", name)), tuple(methods),
+                                MappingProxyType(by_risk))
+    return KeyPersonPolicy(
+        duties=MappingProxyType(duties),
+        alarm_recipients=r.roles(section.get("alarm_recipients", ["lead_official"]), path + ("alarm_recipients",)))
+
+
+def _recurrence(r: _Reader, value: Any, path) -> Recurrence:
+    if not isinstance(value, dict):
+        r.fail(path, "频次应写作 { every = 数量, unit = \"单位\" }", "a recurrence is { every = N, unit = \"...\" }")
+    r.table(value, path, ("every", "unit"))
+    every, unit = value.get("every"), value.get("unit")
+    if not isinstance(every, int) or isinstance(every, bool) or every < 1:
+        r.fail(path + ("every",), f"应为正整数，现为 {every!r}", f"must be a whole number >= 1, got {every!r}")
+    if unit not in RECURRENCE_UNITS:
+        r.fail(path + ("unit",), f"应为 {'、'.join(RECURRENCE_UNITS)} 之一，现为 {unit!r}",
+               f"must be one of {', '.join(RECURRENCE_UNITS)}, got {unit!r}")
+    return Recurrence(every, unit)
+
+
 def _canonical(policy: Policy) -> str:
     def dur(d: Duration | None):
         return None if d is None else [d.amount, d.unit]
@@ -484,5 +584,9 @@ def _canonical(policy: Policy) -> str:
     return json.dumps({"clocks": clocks, "ladder": ladder, "count_from": policy.count_from,
                        "ext": [policy.max_extensions_per_clock, dur(policy.extension_hard_cap)],
                        "tier": [dur(policy.tier_upgrade_after), list(policy.tier_upgrade_recipients)],
-                       "talk": [policy.unit_talk_level3_per_month, list(policy.unit_talk_recipients)]},
+                       "talk": [policy.unit_talk_level3_per_month, list(policy.unit_talk_recipients)],
+                       "key_persons": [[[d.name, d.label_zh, d.label_en, list(d.satisfied_by),
+                                         {k: [v.every, v.unit] for k, v in d.by_risk.items()}]
+                                        for d in policy.key_persons.duties.values()],
+                                       list(policy.key_persons.alarm_recipients)]},
                       sort_keys=True, ensure_ascii=False)

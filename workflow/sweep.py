@@ -45,6 +45,9 @@ def run(engine, now: datetime, batch: int = 500) -> list[dict]:
         raised.extend(got)
         if n < batch:
             break
+    from workflow import duty_sweep  # key-person duties: roll the next occurrences, forward their escalations
+
+    raised.extend(duty_sweep.after_sweep(engine, now, batch, raised))
     return raised
 
 

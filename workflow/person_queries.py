@@ -1,0 +1,260 @@
+"""Reading the key-person register: the list, one person, contacts due on a day, the control rate.
+
+Every read of a person's record is written to the person's audit chain (who,
+when, which view, masked or not), so reads run in a write transaction. Details
+(name, identity, phone, address, reasons, contacts) go only to the readers
+:func:`workflow.person_access.privileged` names; others in the jurisdiction get
+a masked name and the risk level.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from workflow.actor import Actor
+from workflow.commands import load_actor
+from workflow.duties import period_on
+from workflow.errors import NotFound, NotPermitted
+from workflow.masking import mask_name
+from workflow.person_access import PERSON_COLUMNS, PERSON_SELECT, append, check_visible, load, privileged
+from workflow.timeutil import at_local, iso
+
+RISK_LABELS = {"low": ("低", "low"), "medium": ("中", "medium"), "high": ("高", "high"), "critical": ("重大", "critical")}
+STATUS_LABELS = {"controlled": ("稳控中", "under control"), "released": ("已解除稳控", "released from control")}
+KIND_LABELS = {"person": ("个人", "person"), "group": ("群体", "group")}
+
+
+def _label(table: dict, key: str, lang: str) -> str:
+    zh, en = table.get(key, (key, key))
+    return en if lang.startswith("en") else zh
+
+
+def _who(tx, actor) -> Actor:
+    if actor is None:
+        raise NotPermitted("须指明操作人", "an actor is required")
+    return load_actor(tx, actor)
+
+
+def _t(tx, value) -> str | None:
+    dt = tx.time(value)
+    return iso(dt) if dt else None
+
+
+def _summary(tx, p: dict, full: bool, lang: str, cases: list[str], unit_name: str | None) -> dict:
+    return {
+        "id": p["id"], "kind": p["kind"], "kind_label": _label(KIND_LABELS, p["kind"], lang),
+        "name": p["name"] if full else mask_name(p["name"]), "masked": not full,
+        "risk": p["risk"], "risk_label": _label(RISK_LABELS, p["risk"], lang),
+        "status": p["status"], "status_label": _label(STATUS_LABELS, p["status"], lang),
+        "unit": p["unit_id"], "unit_name": unit_name,
+        "grid_officer": p["grid_officer"], "lead_official": p["lead_official"],
+        "controlled_since": _t(tx, p["controlled_since"]), "released_at": _t(tx, p["released_at"]),
+        "cases": cases,
+    }
+
+
+def _cases_of(tx, ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    params = {f"p{i}": v for i, v in enumerate(ids)}
+    for pid, number in tx.query(
+            "SELECT l.person_id, c.number FROM key_person_cases l JOIN cases c ON c.id = l.case_id "
+            f"WHERE l.person_id IN ({', '.join(':' + k for k in params)}) ORDER BY l.id", params):
+        out[pid].append(number)
+    return out
+
+
+def persons(engine, actor, *, status: str | None = None, unit: str | None = None, limit: int = 200,
+            offset: int = 0, lang: str | None = None) -> list[dict]:
+    """The register as the reader may see it: everyone in their jurisdiction or in their charge, newest first."""
+    lang = lang or engine.lang
+    now = engine.clock.now()
+    with engine.store.write() as tx:
+        who = _who(tx, actor)
+        where, params = [], {"limit": limit, "offset": offset}
+        if who.role not in ("system",):
+            where.append("(unit_path LIKE :scope OR grid_officer = :me OR lead_official = :me)")
+            params.update(scope=who.unit_path + "%", me=who.id)
+        if status:
+            where.append("status = :status")
+            params["status"] = status
+        if unit:
+            row = tx.one("unit", {"id": unit})
+            if row is None:
+                raise NotFound(f"单位“{unit}”不存在", f"unit {unit} not found")
+            where.append("unit_path LIKE :unit_scope")
+            params["unit_scope"] = row[1] + "%"
+        sql = PERSON_SELECT + (" WHERE " + " AND ".join(where) if where else "") + \
+            " ORDER BY id DESC LIMIT :limit OFFSET :offset"
+        if not tx.store.is_sqlite:
+            sql += " FOR UPDATE"
+        rows = [dict(zip(PERSON_COLUMNS, r)) for r in tx.query(sql, params)]
+        cases = _cases_of(tx, [p["id"] for p in rows])
+        units = dict(tx.query("SELECT id, name FROM units"))
+        out = []
+        for p in rows:
+            full = privileged(who, p)
+            out.append(_summary(tx, p, full, lang, cases[p["id"]], units.get(p["unit_id"])))
+            append(tx, p, who.id, "read", {"view": "list", "masked": not full}, now)
+    return out
+
+
+def person(engine, person_id, actor, *, lang: str | None = None) -> dict:
+    """One person: full record (reasons, contacts, duties, plan) for privileged readers, else the masked summary.
+
+    Raises:
+        NotFound: no such person. NotPermitted: outside the reader's jurisdiction and not in their charge.
+    """
+    lang = lang or engine.lang
+    now = engine.clock.now()
+    kp = engine.policy.key_persons
+    with engine.store.write() as tx:
+        who = _who(tx, actor)
+        p = load(tx, person_id, lock=True)
+        check_visible(who, p)
+        full = privileged(who, p)
+        unit_name = (tx.one("unit", {"id": p["unit_id"]}) or (None, None, None))[2]
+        doc = _summary(tx, p, full, lang, _cases_of(tx, [p["id"]])[p["id"]], unit_name)
+        if full:
+            doc.update({
+                "id_number": p["id_number"], "phone": p["phone"], "address": p["address"],
+                "group_size": p["group_size"], "reasons": json.loads(p["reasons"]),
+                "release_reason": p["release_reason"], "released_by": p["released_by"],
+                "plan": [{"duty": d, "label": kp.duties[d].label(lang), "recurrence": rec.label(lang),
+                          "every": rec.every, "unit": rec.unit} for d, rec in kp.plan(p["risk"]).items()],
+                "contacts": [
+                    {"id": cid, "at": _t(tx, at), "method": method, "state": state, "alarming": bool(alarming),
+                     "note": note, "recorded_by": by}
+                    for cid, at, method, state, alarming, note, by in tx.query(
+                        "SELECT id, at, method, state, alarming, note, recorded_by FROM key_person_contacts "
+                        "WHERE person_id = :p ORDER BY at DESC, id DESC LIMIT 50", {"p": p["id"]})],
+                "duties": [
+                    {"duty": duty, "label": kp.duties[duty].label(lang) if duty in kp.duties else duty,
+                     "period_start": _t(tx, start), "due_at": _t(tx, due),
+                     "status": _occurrence_status(status, tx.time(due), now), "met_at": _t(tx, met)}
+                    for duty, start, due, status, met in tx.query(
+                        "SELECT duty, period_start, due_at, status, met_at FROM key_person_duties "
+                        "WHERE person_id = :p AND status <> 'cancelled' ORDER BY due_at DESC, id DESC LIMIT 60",
+                        {"p": p["id"]})],
+            })
+        append(tx, p, who.id, "read", {"view": "detail", "masked": not full}, now)
+    return doc
+
+
+def _occurrence_status(status: str, due: datetime, now: datetime) -> str:
+    """``met``, ``due`` (period still running) or ``missed`` (ended unmet); cancelled ones are never shown."""
+    if status == "met":
+        return "met"
+    return "missed" if due <= now else "due"
+
+
+def contacts_due(engine, actor, day: date | None = None, *, lang: str | None = None) -> list[dict]:
+    """What the reader owes on the local ``day``: each duty of each person in their charge whose period covers it.
+
+    "In their charge": the responsible grid officer, the lead official, or a
+    supervisor of the jurisdiction. Each item says ``due``, ``met`` or
+    ``missed``. Days not yet reached by the sweep are projected from the plan.
+    """
+    from workflow.timeutil import local_date
+
+    lang = lang or engine.lang
+    now = engine.clock.now()
+    day = day or local_date(now)
+    kp = engine.policy.key_persons
+    day_start, day_end = at_local(day), at_local(date.fromordinal(day.toordinal() + 1))
+    out = []
+    with engine.store.write() as tx:
+        who = _who(tx, actor)
+        sql = PERSON_SELECT + " WHERE status = 'controlled' AND (grid_officer = :me OR lead_official = :me"
+        params = {"me": who.id}
+        if who.role == "supervisor":
+            sql += " OR unit_path LIKE :scope"
+            params["scope"] = who.unit_path + "%"
+        sql += ") ORDER BY id"
+        if not tx.store.is_sqlite:
+            sql += " FOR UPDATE"
+        rows = [dict(zip(PERSON_COLUMNS, r)) for r in tx.query(sql, params)]
+        for p in rows:
+            if not privileged(who, p):
+                continue
+            occ = {}
+            for duty, start, due, status, met in tx.query(
+                    "SELECT duty, period_start, due_at, status, met_at FROM key_person_duties WHERE person_id = :p "
+                    "AND status <> 'cancelled' AND period_start < :end AND due_at > :start ORDER BY period_start",
+                    {"p": p["id"], "start": tx.t(day_start), "end": tx.t(day_end)}):
+                occ.setdefault(duty, (tx.time(start), tx.time(due), status, tx.time(met)))
+            last = dict(tx.query("SELECT duty, MAX(due_at) FROM key_person_duties WHERE person_id = :p "
+                                 "AND status <> 'cancelled' GROUP BY duty", {"p": p["id"]}))
+            items = []
+            for duty, rec in kp.plan(p["risk"]).items():
+                if duty in occ:
+                    start, due, status, met = occ[duty]
+                else:
+                    since = tx.time(last[duty]) if duty in last else tx.time(p["controlled_since"])
+                    if since >= day_end:
+                        continue
+                    got = period_on(rec, day, since, engine.calendar)
+                    if got is None:
+                        continue
+                    (start, due), status, met = got, "open", None
+                items.append({"person_id": p["id"], "name": p["name"], "risk": p["risk"],
+                              "risk_label": _label(RISK_LABELS, p["risk"], lang), "unit": p["unit_id"],
+                              "duty": duty, "duty_label": kp.duties[duty].label(lang),
+                              "period_start": iso(start), "due_at": iso(due),
+                              "status": _occurrence_status(status, due, now), "met_at": iso(met) if met else None})
+            if items:
+                out.extend(items)
+                append(tx, p, who.id, "read", {"view": "contacts_due", "day": day.isoformat(), "masked": False}, now)
+    out.sort(key=lambda r: (r["due_at"], r["person_id"], r["duty"]))
+    return out
+
+
+def control_rate(engine, unit: str, start: datetime, end: datetime) -> dict:
+    """The key-person control rate (稳控率) of ``unit`` (and the units under it) for ``[start, end)``.
+
+    Definition chosen here: the persons **under control at some moment of the
+    period** (control began before ``end`` and was not released before
+    ``start``) form the denominator; the numerator counts those of them with
+    **no missed duty occurrence** in the period — every occurrence whose due
+    time fell in ``(start, min(end, now)]`` was met by a record inside its own
+    period (a contact after an occurrence's period ended does not meet it).
+    Occurrences cancelled by a plan change or a release do not count. With
+    nobody under control the rate is ``None``, not 100 %.
+
+    Returns ``{"unit", "start", "end", "under_control", "all_duties_met", "rate",
+    "occurrences_due", "occurrences_missed", "definition_zh", "definition_en"}``.
+    """
+    now = engine.clock.now()
+    with engine.store.read() as tx:
+        row = tx.one("unit", {"id": unit})
+        if row is None:
+            raise NotFound(f"单位“{unit}”不存在", f"unit {unit} not found")
+        cutoff = min(end, now)
+        ids = [r[0] for r in tx.query(
+            "SELECT id FROM key_persons WHERE unit_path LIKE :scope AND controlled_since < :end "
+            "AND (released_at IS NULL OR released_at >= :start)",
+            {"scope": row[1] + "%", "start": tx.t(start), "end": tx.t(end)})]
+        due = missed = 0
+        missed_by: set[int] = set()
+        if ids:
+            params = {f"p{i}": v for i, v in enumerate(ids)}
+            params.update(start=tx.t(start), cutoff=tx.t(cutoff))
+            for pid, status in tx.query(
+                    "SELECT person_id, status FROM key_person_duties WHERE status <> 'cancelled' "
+                    f"AND person_id IN ({', '.join(':p' + str(i) for i in range(len(ids)))}) "
+                    "AND due_at > :start AND due_at <= :cutoff", params):
+                due += 1
+                if status != "met":
+                    missed += 1
+                    missed_by.add(pid)
+    n = len(ids)
+    ok = n - len(missed_by)
+    return {
+        "unit": unit, "start": iso(start), "end": iso(end), "under_control": n, "all_duties_met": ok,
+        "rate": (ok / n) if n else None, "occurrences_due": due, "occurrences_missed": missed,
+        "definition_zh": "稳控率 = 期间内在控且各项稳控职责均按期完成的重点人员数 ÷ 期间内在控的重点人员数",
+        "definition_en": "control rate = key persons under control in the period whose duties due in the period "
+                         "were all met, / key persons under control in the period",
+    }
