@@ -32,16 +32,7 @@ def digest_job(engine) -> None:
     now = engine.clock.now()
     if not engine.calendar.is_workday(now.astimezone(LOCAL_TZ).date()):
         return
-    board = engine.overdue(as_of=now)
-    from workflow.commands import dumps
-
-    with engine.store.write() as tx:
-        tx.run("insert_outbox", {
-            "now": tx.t(now), "event": "digest", "case_id": None, "case_number": None, "actor": "system",
-            "audience": dumps(["role:supervisor@/"]),
-            "payload": dumps({"count": len(board), "numbers": [r["number"] for r in board[:200]]}),
-        })
-    log.info("daily digest queued: %d overdue items", len(board))
+    engine.queue_digest(now)
 
 
 def build(engine, *, sweep_seconds: int = 60, digest_at: str = "08:30"):
