@@ -10,6 +10,7 @@ the file: any string value ``"env:NAME"`` is read from the environment, and
     backoff_seconds = 30        # 30 s, 60 s, 120 s … capped by backoff_max_seconds
     backoff_max_seconds = 21600
     claim_seconds = 300         # how long a dispatcher owns what it claimed
+    dispatch_seconds = 15       # how often `scheduler run` dispatches (0: never)
     template_dir = "/etc/disputeflow/templates"   # overrides, rendered in the sandbox
     person_channels = ["inbox"]                   # every recipient
     base_url = "https://tiaojie.example.gov.cn"   # links in messages (optional)
@@ -44,7 +45,7 @@ from typing import Any, Mapping
 from notifications.channels.base import ChannelConfigError
 
 KNOWN_KEYS = {"max_attempts", "backoff_seconds", "backoff_max_seconds", "claim_seconds", "template_dir",
-              "person_channels", "roles", "users", "channels", "base_url", "batch"}
+              "person_channels", "roles", "users", "channels", "base_url", "batch", "dispatch_seconds"}
 DEFAULT_CHANNELS = {"inbox": {"kind": "inbox"}, "log": {"kind": "log"}}
 
 

@@ -510,6 +510,24 @@ def notify_retry(c: Ctx, delivery_id):
     c.out({"ok": True, "id": delivery_id}, c.t(f"投递 {delivery_id} 已重新排队。", f"delivery {delivery_id} queued again."))
 
 
+@notify.command("preview", help="用示例案件预览某个事件的通知模板（含运维覆盖的模板）。")
+@click.argument("event")
+@click.option("--kind", type=click.Choice(["short", "email"]), default="email", show_default=True,
+              help="short：短文本（机器人、短信）；email：主题和正文。")
+@pass_ctx
+def notify_preview(c: Ctx, event, kind):
+    from notifications import samples
+    from workflow.errors import ValidationError
+
+    if event not in samples.EVENTS:
+        raise ValidationError.one("EVENT", f"没有事件“{event}”的示例，可选：{'、'.join(samples.EVENTS)}",
+                                  f"no sample for event {event!r}; known: {', '.join(samples.EVENTS)}")
+    ev, ctx = samples.context(event, c.lang)
+    out = c.engine().notifier.renderer.render(kind, c.lang, ev, ctx)
+    c.out({"event": ev, "subject": out.subject, "text": out.text, "html": out.html},
+          out.text if kind == "short" else f"{out.subject}\n\n{out.text}")
+
+
 # --------------------------------------------------------------------------- workflow, audit
 
 

@@ -35,6 +35,13 @@ def digest_job(engine) -> None:
     engine.queue_digest(now)
 
 
+def dispatch_job(engine) -> None:
+    """Deliver what the outbox holds (fan-out, then due deliveries); safe to run in every instance."""
+    res = engine.dispatch()
+    if res.get("routed") or res.get("claimed"):
+        log.info("dispatch: %s", res)
+
+
 def build(engine, *, sweep_seconds: int = 60, digest_at: str = "08:30"):
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.cron import CronTrigger
@@ -46,6 +53,9 @@ def build(engine, *, sweep_seconds: int = 60, digest_at: str = "08:30"):
     sched.add_job(sweep_job, IntervalTrigger(seconds=sweep_seconds, timezone=LOCAL_TZ), args=[engine],
                   id="sweep", next_run_time=datetime.now(LOCAL_TZ))
     sched.add_job(digest_job, CronTrigger(hour=hour, minute=minute, timezone=LOCAL_TZ), args=[engine], id="digest")
+    every = float(engine.config.notifications.get("dispatch_seconds", 15))
+    if every > 0:
+        sched.add_job(dispatch_job, IntervalTrigger(seconds=every, timezone=LOCAL_TZ), args=[engine], id="dispatch")
     return sched
 
 
