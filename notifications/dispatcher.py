@@ -189,16 +189,26 @@ class Dispatcher:
         return is_dead
 
     def run(self, now: datetime, limit: int | None = None) -> dict:
-        """Fan out what is new, then deliver what is due (one pass)."""
+        """Fan out what is new, then deliver everything due, ``limit`` rows per transaction.
+
+        A failed delivery is rescheduled into the future, so the loop ends.
+        """
+        limit = limit or self.settings.batch
         routed = 0
         while True:
             n = self.fan_out(now, limit)
             routed += n
-            if n < (limit or self.settings.batch):
+            if n < limit:
                 break
-        res = self.deliver(now, limit)
-        res["routed"] = routed
-        return res
+        total = {"claimed": 0, "sent": 0, "failed": 0, "dead": 0}
+        while True:
+            res = self.deliver(now, limit)
+            for k in total:
+                total[k] += res[k]
+            if res["claimed"] < limit:
+                break
+        total["routed"] = routed
+        return total
 
     # ------------------------------------------------------------------ inbox rendering
 

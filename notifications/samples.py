@@ -9,6 +9,7 @@ must show them masked.
 from __future__ import annotations
 
 from notifications.privacy import mask_party, scrub, scrub_all
+from notifications.render import local_time
 
 RAW_PARTIES = [
     {"name": "张三", "role": "applicant", "phone": "13812348000", "id_number": "11010519491231002X"},
@@ -18,11 +19,11 @@ SECRETS = ("13812348000", "13912345678", "11010519491231002X", "4403011988050612
 
 LABELS = {
     "zh_CN": {"category": "邻里纠纷", "risk": "高", "state": "调处中", "unit": "甲村第1网格", "source": "网格排查",
-              "clock": "化解", "resolve": "化解", "follow_up": "回访", "warning": "预警", "level1": "黄牌", "level3": "红牌",
+              "clock": "化解时限", "resolve": "化解时限", "follow_up": "回访时限", "warning": "预警", "level1": "黄牌", "level3": "红牌",
               "level": "县级挂牌", "resolved": "已办结", "closed": "已销号", "reported": "已登记",
               "mediating": "调处中", "referred": "已移交"},
     "en": {"category": "neighbour", "risk": "high", "state": "mediating", "unit": "Grid 1 of Jia village",
-           "source": "grid patrol", "clock": "resolve", "resolve": "resolve", "follow_up": "follow-up", "warning": "warning",
+           "source": "grid patrol", "clock": "resolution", "resolve": "resolution", "follow_up": "follow-up", "warning": "warning",
            "level1": "level 1 (yellow card)", "level3": "level 3 (red card)", "level": "county",
            "resolved": "resolved", "closed": "closed", "reported": "reported", "mediating": "mediating",
            "referred": "referred"},
@@ -87,7 +88,7 @@ def context(key: str, lang: str = "zh_CN", recipient: str = "调解员甲") -> t
         "case_number": case["number"] if case else "", "at": "2026-03-03 09:00", "actor_name": "督办员",
         "case": case, "data": data, "from_state_label": lab["mediating"], "to_state_label": lab[to] if to else "",
         "clock_label": lab.get(data.get("clock") or "", ""), "step_label": lab.get(step or "", step or ""),
-        "due_local": "2026-03-18 09:00" if (data.get("due_at") or data.get("until") or data.get("deadline")) else "",
+        "due_local": local_time(data.get("due_at") or data.get("until") or data.get("deadline")),
         "level_label": lab["level"] if data.get("level") else "",
         "unit_name": "试点司法所" if lang == "zh_CN" else "Justice office", "items": items,
         "recipient_name": recipient, "link": "https://tiaojie.example.gov.cn/cases/试点-2026-000123" if case else "",

@@ -355,6 +355,14 @@ class Engine:
         except (ChannelConfigError, LookupError) as exc:
             raise ConfigError(f"通知配置有误：{exc}", f"notification settings are wrong: {exc}") from None
 
+    def check_notifications(self) -> list[str]:
+        """Build the channels and load the templates now; returns the channel names.
+
+        Raises:
+            ConfigError: a wrong ``[notifications]`` setting, an unknown channel kind or a missing channel setting.
+        """
+        return sorted(self.notifier.channels)
+
     def add_channel(self, channel, *, name: str | None = None, everyone: bool = False) -> None:
         """Add a channel instance (a :class:`notifications.channels.base.Channel`) of the embedding system.
 

@@ -55,6 +55,7 @@ def build(engine, *, sweep_seconds: int = 60, digest_at: str = "08:30"):
     sched.add_job(digest_job, CronTrigger(hour=hour, minute=minute, timezone=LOCAL_TZ), args=[engine], id="digest")
     every = float(engine.config.notifications.get("dispatch_seconds", 15))
     if every > 0:
+        engine.check_notifications()  # a broken [notifications] table stops the scheduler at start
         sched.add_job(dispatch_job, IntervalTrigger(seconds=every, timezone=LOCAL_TZ), args=[engine], id="dispatch")
     return sched
 

@@ -133,3 +133,17 @@ def test_settings_from_config_and_environment():
         NotifySettings.from_config({"channels": {"email": {"password": "env:SMTP_PW"}}}, environ={})
     with pytest.raises(ChannelConfigError, match="unknown"):
         NotifySettings.from_config({"max_attempt": 3})
+
+
+def test_wrong_channel_settings_stop_the_engine_with_a_readable_error(tmp_path):
+    from workflow import ConfigError, Engine
+    from workflow.config import Config
+
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    assert Engine(url).check_notifications() == ["inbox", "log"]
+    bad = Engine(Config(url=url, notifications={"channels": {"mail": {"kind": "email"}}}))
+    with pytest.raises(ConfigError) as err:
+        bad.check_notifications()
+    assert "host" in err.value.message("zh_CN") and err.value.message("zh_CN").startswith("通知配置有误")
+    with pytest.raises(ConfigError, match="pigeon"):
+        Engine(Config(url=url, notifications={"channels": {"x": {"kind": "pigeon"}}})).check_notifications()
