@@ -150,17 +150,14 @@ def delivery_rates(quick: bool, url: str | None, tmp: Path) -> dict:
                                        recipient={"name": "调解员丙", "email": "bing@example.org"}))
                     for i in range(n)]
         for _ in range(3 if quick else ROUNDS):
+            report(eng)
+            eng.dispatch()  # warm: build channels, compile templates, connect
             for _i in range(n):
                 report(eng)
-            eng.dispatch(limit=1)  # warm: build channels, compile templates
-            sent = 0
             t = time.perf_counter()
-            while True:
-                res = eng.dispatch(limit=500)
-                sent += res["sent"]
-                if not res["claimed"] and not res["routed"]:
-                    break
+            sent = eng.dispatch(limit=500)["sent"]  # fans out and drains everything due
             ours.append(sent / (time.perf_counter() - t))
+            assert sent == n, sent
             t = time.perf_counter()  # the raw driver: prebuilt messages over one connection
             with smtplib.SMTP("127.0.0.1", server.port) as s:
                 for m in prebuilt:
@@ -172,6 +169,33 @@ def delivery_rates(quick: bool, url: str | None, tmp: Path) -> dict:
         if drop:
             drop()
     return {"ours": statistics.median(ours), "raw": statistics.median(raw), "n": n}
+
+
+def resolution_cost(quick: bool, tmp: Path) -> dict:
+    """What resolving recipients costs per outbox row, against one notifying command (``assign``).
+
+    Recipients are resolved at the first dispatch after the event, not inside
+    the command's transaction; this row shows what moving it there would add.
+    """
+    from notifications.recipients import resolve
+    from tests.conftest import report
+
+    n = 300 if quick else 2_000
+    eng = _engine(f"sqlite:///{tmp / 'resolve.db'}", 25)
+    numbers = [report(eng) for _ in range(50)]
+    res, act = [], []
+    for _ in range(ROUNDS):
+        with eng.store.read() as tx:
+            t = time.perf_counter()
+            for i in range(n):
+                resolve(tx, ["role:mediator@/t1/v1/v1-g1/"] if i % 2 else ["user:med-mail"])
+            res.append((time.perf_counter() - t) / n * 1e6)
+        t = time.perf_counter()
+        for i in range(n // 4):
+            eng.act(numbers[i % len(numbers)], "assign", "sup", mediator="med-mail")
+        act.append((time.perf_counter() - t) / (n // 4) * 1e6)
+    eng.close()
+    return {"resolve_us": statistics.median(res), "act_us": statistics.median(act)}
 
 
 def run(quick: bool = False, pg: str | None = None) -> dict:
@@ -186,6 +210,11 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
                  "unit": "renders/s (CPU)", "baseline": round(rr["short"]),
                  "ratio": round(rr["short_sandbox"] / rr["short"], 3)})
     with tempfile.TemporaryDirectory() as d:
+        rc = resolution_cost(quick, Path(d))
+        rows.append({"name": "recipients: resolve one outbox row (SQLite)", "value": round(rc["resolve_us"], 1),
+                     "unit": "µs", "baseline": round(rc["act_us"], 1),
+                     "ratio": round(rc["resolve_us"] / rc["act_us"], 3),
+                     "note": "baseline: one Engine.act('assign'); done at dispatch, not in the command"})
         targets = [("SQLite", None)] + ([("PostgreSQL", pg)] if pg else [])
         for label, url in targets:
             dr = delivery_rates(quick, url, Path(d))

@@ -71,17 +71,19 @@ class Dispatcher:
     def fan_out(self, now: datetime, limit: int | None = None) -> int:
         """Turn pending outbox rows into deliveries; returns how many rows were routed."""
         limit = limit or self.settings.batch
-        lock = "" if self.store.is_sqlite else " FOR UPDATE SKIP LOCKED"
+        lock = "" if self.store.is_sqlite else " FOR UPDATE OF o SKIP LOCKED"
         with self.store.write() as tx:
             t_now = tx.t(now)
             rows = tx.query(
-                "SELECT id, event, audience FROM outbox WHERE status = 'pending' AND next_attempt_at <= :now "
-                "AND (claimed_until IS NULL OR claimed_until < :now) ORDER BY id LIMIT :limit" + lock,
+                "SELECT o.id, o.event, o.audience, c.unit_path FROM outbox o LEFT JOIN cases c ON c.id = o.case_id "
+                "WHERE o.status = 'pending' AND o.next_attempt_at <= :now "
+                "AND (o.claimed_until IS NULL OR o.claimed_until < :now) ORDER BY o.id LIMIT :limit"
+                + lock,
                 {"now": t_now, "limit": limit})
             if not rows:
                 return 0
             deliveries: list[tuple] = []
-            for oid, event, audience in rows:
+            for oid, event, audience, unit_path in rows:
                 people = resolve(tx, json.loads(audience or "[]"))
                 for person in people:
                     for name in self.settings.person_channels_for(person["id"], person["role"]):
@@ -91,7 +93,7 @@ class Dispatcher:
                         deliveries.append((oid, person["id"], name, ch.kind, person["lang"] or "zh_CN", "pending", 0,
                                            t_now, t_now))
                 for name, ch in self.channels.items():
-                    if ch.audience == "group" and self._group_wants(name, ch, event):
+                    if ch.audience == "group" and self._group_wants(ch, event, unit_path):
                         lang = ch.settings.get("lang") or self.engine.lang
                         deliveries.append((oid, "*", name, ch.kind, lang, "pending", 0, t_now, t_now))
             tx.insert_rows("notification_deliveries", DELIVERY_COLUMNS, deliveries,
@@ -101,11 +103,18 @@ class Dispatcher:
                 "WHERE id = :id AND status = 'pending'"), [{"now": t_now, "id": r[0]} for r in rows])
         return len(rows)
 
-    def _group_wants(self, name: str, ch: Channel, event: str) -> bool:
+    @staticmethod
+    def _group_wants(ch: Channel, event: str, unit_path: str | None) -> bool:
+        """A group channel's ``events`` patterns (default all) and ``units`` (cases under those units only)."""
         import fnmatch
 
         patterns = ch.settings.get("events") or ["*"]
-        return any(fnmatch.fnmatchcase(event, p) for p in patterns)
+        if not any(fnmatch.fnmatchcase(event, p) for p in patterns):
+            return False
+        units = ch.settings.get("units")
+        if not units:
+            return True
+        return unit_path is not None and any(f"/{u}/" in unit_path for u in units)
 
     # ------------------------------------------------------------------ delivery
 

@@ -31,12 +31,12 @@ the file: any string value ``"env:NAME"`` is read from the environment, and
     kind = "wecom"
     url = "env:WECOM_ROBOT_URL"
     events = ["escalate.*", "supervise", "digest"]  # group channels: which events
+    units = ["donggang"]                            # … and only cases under these units
     lang = "zh_CN"
 """
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 from dataclasses import dataclass, field
@@ -133,7 +133,3 @@ class NotifySettings:
         if user_id in self.users:
             return list(dict.fromkeys(self.users[user_id]))
         return list(dict.fromkeys([*self.person_channels, *self.roles.get(role, [])]))
-
-    def group_channel_wants(self, name: str, event: str) -> bool:
-        patterns = self.channels.get(name, {}).get("events", ["*"])
-        return any(fnmatch.fnmatchcase(event, p) for p in patterns)

@@ -16,7 +16,7 @@ import pytest
 from notifications.channels import Channel
 from notifications.dispatcher import listing, retry
 from notifications.samples import SECRETS
-from tests.conftest import build_town, report
+from tests.conftest import PARTIES, build_town, report
 from tests.integration.notify_servers import HTTPServer, SMTPServer
 from workflow import Engine
 from workflow.config import Config
@@ -242,11 +242,17 @@ class Collect(Channel):
 def test_an_embedding_system_adds_its_own_channel_and_listens_after_commit(eng):
     ch = Collect({"events": ["assign"]})
     eng.add_channel(ch, name="host-app")
+    other_village = Collect({"units": ["v2"]})
+    eng.add_channel(other_village, name="v2-robot")
     heard = []
     eng.on("assign", heard.append)
     n = report(eng)
     eng.act(n, "assign", "sup", mediator="med1")
     eng.dispatch()
+    assert other_village.got == []  # the case is in v1
+    eng.report("med2", title="噪音扰民", category="neighbour", unit="v2", parties=PARTIES, source="visit")
+    eng.dispatch()
+    assert [m.event for m in other_village.got] == ["report"]
     assert [m.event for m in ch.got] == ["assign"] and ch.got[0].case_number == n
     assert "调解员甲" in ch.got[0].text and [o.number for o in heard] == [n]
 
@@ -281,3 +287,26 @@ def test_two_dispatchers_deliver_every_notification_exactly_once(eng, db_url, cl
     assert len(ids) == 12 and len(set(ids)) == 12
     assert sorted(b["case_number"] for _p, _h, b in hook.requests) == sorted(numbers)
     assert len(eng.inbox("med1", limit=100)) == 12 and len(eng.inbox("med-mail", limit=100)) == 12
+
+
+def test_follow_up_due_and_closure_reach_the_mediator_in_their_language(eng, clock, smtp):
+    eng.add_user("med-en", "Mediator Li", "mediator", "v1", email="li@example.org", lang="en")
+    n = report(eng)
+    eng.act(n, "assign", "sup", mediator="med-en")
+    eng.act(n, "assess", "med-en", risk="low")
+    eng.act(n, "mediate", "med-en")
+    eng.act(n, "resolve", "med-en", outcome="agreement", agreement="双方确认界址")
+    clock.advance(days=6)  # the follow-up clock (7 days) passes 80 %
+    assert [r["step"] for r in eng.sweep()] == ["warning"]
+    eng.act(n, "follow_up", "med-en", method="visit", satisfaction="satisfied")
+    eng.act(n, "close", "sup")
+    eng.dispatch()
+    titles = [m["title"] for m in eng.inbox("med-en")]
+    assert any(t.startswith("[Follow-up due]") for t in titles)
+    assert any(t.startswith("[Closed]") for t in titles) and any(t.startswith("[Assigned]") for t in titles)
+    mails = [m for m in smtp.messages if "li@example.org" in str(m["To"])]
+    assert any(m["Subject"].startswith("[Follow-up due]") for m in mails)
+    assert all("您好" not in m.get_body(("plain",)).get_content() for m in mails)
+    # the same messages read in Chinese
+    zh = [m["title"] for m in eng.inbox("med-en", lang="zh_CN")]
+    assert any(t.startswith("【回访提醒】") for t in zh) and any(t.startswith("【办结销号】") for t in zh)

@@ -128,7 +128,7 @@ def test_settings_from_config_and_environment():
     assert [s.backoff(i) for i in (1, 2, 3, 4, 5)] == [10, 20, 40, 60, 60]
     assert s.person_channels_for("li", "supervisor") == ["inbox", "email"]
     assert s.person_channels_for("zhang", "mediator") == ["email"]
-    assert s.group_channel_wants("robot", "escalate.level3") and not s.group_channel_wants("robot", "report")
+    assert s.channels["robot"]["events"] == ["escalate.*"] and s.channels["robot"]["name"] == "robot"
     with pytest.raises(ChannelConfigError, match="SMTP_PW"):
         NotifySettings.from_config({"channels": {"email": {"password": "env:SMTP_PW"}}}, environ={})
     with pytest.raises(ChannelConfigError, match="unknown"):
