@@ -24,11 +24,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from notifications.channels import Channel, Message, channel_class
+from notifications.channels import Channel, ChannelError, Message, channel_class
 from notifications.context import ContextBuilder
 from notifications.recipients import resolve
 from notifications.render import Renderer
@@ -131,11 +132,20 @@ class Dispatcher:
         return sorted(r[0] for r in rows)
 
     def deliver(self, now: datetime, limit: int | None = None) -> dict:
-        """Claim due deliveries and send them; returns counts."""
+        """Claim due deliveries and send them; returns counts.
+
+        Two guards keep a slow or dead server from doing harm: a group channel
+        (one URL for every message) that failed is not tried again in the same
+        pass — its other deliveries are recorded as failed with the same error
+        and back off; and the pass stops sending after half the claim time
+        (wall clock), releasing what it has not tried, so that no claim can
+        expire while its owner might still send.
+        """
         ids = self.claim(now, limit or self.settings.batch)
-        sent = failed = dead = 0
+        sent = failed = dead = released = 0
         if not ids:
-            return {"claimed": 0, "sent": 0, "failed": 0, "dead": 0}
+            return {"claimed": 0, "sent": 0, "failed": 0, "dead": 0, "released": 0}
+        budget_ends = time.monotonic() + self.settings.claim_seconds / 2
         builder = ContextBuilder(self.engine, self.settings.base_url)
         with self.store.read() as tx:
             params: dict[str, Any] = {}
@@ -143,28 +153,39 @@ class Dispatcher:
             params.update({f"d{i}": v for i, v in enumerate(ids)})
             items = tx.query(
                 "SELECT d.id, d.recipient, d.channel, d.lang, d.attempts, o.id, o.created_at, o.event, o.case_id, "
-                "o.case_number, o.actor, o.audience, o.payload, u.name, u.email, u.phone, u.role "
+                "o.case_number, o.actor, o.audience, o.payload, u.name, u.email, u.role "
                 f"FROM notification_deliveries d JOIN outbox o ON o.id = d.outbox_id "
                 f"LEFT JOIN users u ON u.id = d.recipient WHERE d.id IN ({marks}) ORDER BY d.id", params)
             builder.load(tx, [dict(zip(_OUTBOX_COLUMNS, it[5:13])) for it in items])
+        down: dict[str, str] = {}
         try:
-            for (did, recipient, chname, lang, attempts, oid, _c, event, _cid, number, _a, _aud, _p,
-                 uname, email, phone, role) in items:
+            for i, (did, recipient, chname, lang, attempts, oid, _c, event, _cid, number, _a, _aud, _p,
+                    uname, email, role) in enumerate(items):
+                if time.monotonic() > budget_ends:
+                    released = self._release([it[0] for it in items[i:]])
+                    log.warning("dispatch pass over its time budget: released %d deliveries", released)
+                    break
                 error = None
-                try:
-                    ch = self.channels.get(chname)
-                    if ch is None:
-                        raise LookupError(f"channel {chname} is no longer configured")
-                    person = {"id": recipient, "name": uname, "email": email, "role": role} if recipient != "*" else {}
-                    ctx = builder.context(oid, lang, person or None)
-                    out = self.renderer.render(ch.template, lang, event, ctx)
-                    ch.send(Message(event=event, lang=ctx["lang"], subject=out.subject, text=out.text, html=out.html,
-                                    case_number=number, outbox_id=oid, delivery_id=did,
-                                    created_at=builder.rows[oid]["created_at"], recipient=person,
-                                    data=_public(ctx)))
-                except Exception as exc:  # one failing channel or template must not stop the others
-                    error = f"{type(exc).__name__}: {exc}"[:500]
-                    log.warning("delivery %s (%s to %s) failed: %s", did, chname, recipient, error)
+                ch = self.channels.get(chname)
+                if chname in down:
+                    error = f"{down[chname]} (not tried again in this pass)"
+                else:
+                    try:
+                        if ch is None:
+                            raise LookupError(f"channel {chname} is no longer configured")
+                        person = {"id": recipient, "name": uname, "email": email, "role": role} \
+                            if recipient != "*" else {}
+                        ctx = builder.context(oid, lang, person or None)
+                        out = self.renderer.render(ch.template, lang, event, ctx)
+                        ch.send(Message(event=event, lang=ctx["lang"], subject=out.subject, text=out.text,
+                                        html=out.html, case_number=number, outbox_id=oid, delivery_id=did,
+                                        created_at=builder.rows[oid]["created_at"], recipient=person,
+                                        data=_public(ctx)))
+                    except Exception as exc:  # one failing channel or template must not stop the others
+                        error = f"{type(exc).__name__}: {exc}"[:450]
+                        log.warning("delivery %s (%s to %s) failed: %s", did, chname, recipient, error)
+                        if isinstance(exc, ChannelError) and ch is not None and ch.audience == "group":
+                            down[chname] = error
                 if error is None:
                     self._mark_sent(did, now)
                     sent += 1
@@ -178,7 +199,14 @@ class Dispatcher:
                     ch.close()
                 except Exception:
                     log.exception("closing channel %s failed", ch.name)
-        return {"claimed": len(ids), "sent": sent, "failed": failed, "dead": dead}
+        return {"claimed": len(ids), "sent": sent, "failed": failed, "dead": dead, "released": released}
+
+    def _release(self, ids: list[int]) -> int:
+        with self.store.write() as tx:
+            params = {"me": self.me, **{f"r{i}": v for i, v in enumerate(ids)}}
+            marks = ", ".join(f":r{i}" for i in range(len(ids)))
+            return tx.execute("UPDATE notification_deliveries SET claimed_by = NULL, claimed_until = NULL "
+                              f"WHERE claimed_by = :me AND status = 'pending' AND id IN ({marks})", params)
 
     def _mark_sent(self, did: int, now: datetime) -> None:
         with self.store.write() as tx:
@@ -209,12 +237,12 @@ class Dispatcher:
             routed += n
             if n < limit:
                 break
-        total = {"claimed": 0, "sent": 0, "failed": 0, "dead": 0}
+        total = {"claimed": 0, "sent": 0, "failed": 0, "dead": 0, "released": 0}
         while True:
             res = self.deliver(now, limit)
             for k in total:
                 total[k] += res[k]
-            if res["claimed"] < limit:
+            if res["claimed"] < limit or res["released"]:
                 break
         total["routed"] = routed
         return total

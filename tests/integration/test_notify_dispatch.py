@@ -310,3 +310,28 @@ def test_follow_up_due_and_closure_reach_the_mediator_in_their_language(eng, clo
     # the same messages read in Chinese
     zh = [m["title"] for m in eng.inbox("med-en", lang="zh_CN")]
     assert any(t.startswith("【回访提醒】") for t in zh) and any(t.startswith("【办结销号】") for t in zh)
+
+
+def test_a_dead_group_channel_is_tried_once_per_pass(eng, clock, hook):
+    hook.stop()
+    for _ in range(3):
+        report(eng)
+    res = eng.dispatch()
+    hooks = [r for r in listing(eng, failed_only=True) if r["channel"] == "hook"]
+    assert res["failed"] == 3 and len(hooks) == 3 and all(r["attempts"] == 1 for r in hooks)
+    assert sum("not tried again in this pass" in r["last_error"] for r in hooks) == 2
+
+
+def test_a_pass_over_its_time_budget_releases_what_it_did_not_try(db_url, clock, smtp, hook):
+    e = Engine(notify_config(db_url, smtp, hook, claim_seconds=0), clock=clock)
+    e.init()
+    build_town(e)
+    try:
+        report(e)
+        res = e.dispatch()
+        assert res["released"] == 2 and res["sent"] == 0  # nothing sent after the budget ran out
+        assert {r["status"] for r in listing(e)} == {"pending"}
+        e.notifier.settings.claim_seconds = 300
+        assert e.dispatch()["sent"] == 2
+    finally:
+        e.close()

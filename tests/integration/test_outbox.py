@@ -34,7 +34,8 @@ def test_dispatch_routes_each_row_once_and_sends_each_delivery_once(engine, cloc
     first = engine.dispatch()
     # the village's one mediator in the inbox, plus the development log channel
     assert first["routed"] == 1 and first["sent"] == 2
-    assert engine.dispatch() == {"claimed": 0, "sent": 0, "failed": 0, "dead": 0, "routed": 0}
+    assert engine.dispatch() == {"claimed": 0, "sent": 0, "failed": 0, "dead": 0, "released": 0,
+                                 "routed": 0}
     assert [s for _e, _a, s in outbox(engine)] == ["routed"]
     assert sorted((r["channel"], r["recipient"], r["status"]) for r in listing(engine)) == [
         ("inbox", "med1", "sent"), ("log", "*", "sent")]
