@@ -26,6 +26,18 @@ def start(db_url, now):
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def wait_started(proc, timeout=60):
+    """Block until the scheduler says it runs, so a signal never lands before its handler exists."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        if "调度器已启动" in line:
+            return
+    raise AssertionError("scheduler did not start")
+
+
 def test_killed_scheduler_restarts_without_losing_or_doubling(db_url, engine):
     numbers = [report(engine) for _ in range(400)]
     want = len(numbers) * 4
@@ -37,6 +49,7 @@ def test_killed_scheduler_restarts_without_losing_or_doubling(db_url, engine):
     p.wait(10)
     first = counts(engine)[0]
     q = start(db_url, "2026-04-30T09:00+08:00")
+    wait_started(q)
     deadline = time.time() + 90
     while counts(engine)[0] < want and time.time() < deadline:
         time.sleep(0.1)
