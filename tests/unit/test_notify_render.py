@@ -147,3 +147,28 @@ def test_wrong_channel_settings_stop_the_engine_with_a_readable_error(tmp_path):
     assert "host" in err.value.message("zh_CN") and err.value.message("zh_CN").startswith("通知配置有误")
     with pytest.raises(ConfigError, match="pigeon"):
         Engine(Config(url=url, notifications={"channels": {"x": {"kind": "pigeon"}}})).check_notifications()
+
+
+def test_config_file_template_dir_is_relative_to_the_file(tmp_path):
+    from workflow.config import Config
+
+    (tmp_path / "conf").mkdir()
+    path = tmp_path / "conf" / "disputeflow.toml"
+    path.write_text('[notifications]\ntemplate_dir = "tpl"\nmax_attempts = 4\n', encoding="utf-8")
+    cfg = Config.load(path)
+    assert cfg.notifications["template_dir"] == str((tmp_path / "conf" / "tpl").resolve())
+    assert NotifySettings.from_config(cfg.notifications).max_attempts == 4
+
+
+def test_the_notifications_package_does_not_import_the_workflow_package():
+    import subprocess
+    import sys
+
+    code = ("import sys, notifications.dispatcher, notifications.inbox, notifications.samples, "
+            "notifications.channels.email, notifications.channels.robots, notifications.channels.webhook, "
+            "notifications.channels.inbox, notifications.channels.log; "
+            "print(sorted(m for m in sys.modules if m == 'workflow' or m.startswith('workflow.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         cwd=str(Path(__file__).parents[2]))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
