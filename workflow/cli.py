@@ -84,6 +84,7 @@ pass_ctx = click.make_pass_decorator(Ctx)
 # ``disputeflow --help`` stays fast. name -> ("module:attribute", short help zh).
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "person": ("workflow.cli_person:group", "重点人员稳控：登记、查看、走访、解除稳控。"),
+    "inbox": ("workflow.cli_inbox:group", "站内消息：查看与标记已读。"),
 }
 
 
@@ -471,39 +472,61 @@ def notify():
     pass
 
 
-@notify.command("list", help="列出发件箱中的通知（--failed 只看失败的）。")
+@notify.command("list", help="列出通知的投递记录（--failed 只看失败或已放弃的）。")
 @click.option("--failed", is_flag=True, help="只看发送失败或已放弃的。")
+@click.option("--limit", type=int, default=200, show_default=True, help="最多列出条数。")
 @pass_ctx
-def notify_list(c: Ctx, failed):
+def notify_list(c: Ctx, failed, limit):
     from notifications.dispatcher import listing
     from workflow.tables import render
 
-    rows = listing(c.engine(), failed)
-    status = {"pending": c.t("待发送", "pending"), "sent": c.t("已发送", "sent"), "dead": c.t("已放弃", "dead")}
-    c.out(rows, render(c.t("序号 事件 案件 接收人 状态 尝试次数", "id event case audience status attempts").split(),
-                       [(r["id"], r["event"], r["case_number"], ", ".join(r["audience"]),
-                         status.get(r["status"], r["status"]), r["attempts"]) for r in rows], max_col=50))
+    rows = listing(c.engine(), failed, limit)
+    status = {"queued": c.t("待分发", "queued"), "pending": c.t("待发送", "pending"), "sent": c.t("已发送", "sent"),
+              "dead": c.t("已放弃", "dead")}
+    c.out(rows, render(c.t("序号 事件 案件 渠道 接收人 状态 尝试次数 错误", "id event case channel recipient status attempts error").split(),
+                       [(r["id"], r["event"], r["case_number"], r["channel"], r["recipient"],
+                         status.get(r["status"], r["status"]), r["attempts"], r["last_error"]) for r in rows], max_col=50))
 
 
-@notify.command("dispatch", help="发送到期的通知。")
+@notify.command("dispatch", help="分发并发送到期的通知。")
 @pass_ctx
 def notify_dispatch(c: Ctx):
     res = c.engine().dispatch()
-    c.out(res, c.t(f"已认领 {res['claimed']} 条，发送成功 {res['sent']} 条，失败 {res['failed']} 条。",
-                   f"claimed {res['claimed']}, sent {res['sent']}, failed {res['failed']}."))
+    c.out(res, c.t(f"分发 {res.get('routed', 0)} 条通知；认领 {res['claimed']} 条投递，成功 {res['sent']} 条，失败 {res['failed']} 条"
+                   f"（其中放弃 {res.get('dead', 0)} 条）。",
+                   f"routed {res.get('routed', 0)} notifications; claimed {res['claimed']} deliveries, sent {res['sent']}, "
+                   f"failed {res['failed']} (dead {res.get('dead', 0)})."))
 
 
-@notify.command("retry", help="把失败或已放弃的通知重新放回待发送。")
-@click.argument("outbox_id", type=int)
+@notify.command("retry", help="把失败或已放弃的投递重新放回待发送（ID 见 notify list）。")
+@click.argument("delivery_id", type=int)
 @pass_ctx
-def notify_retry(c: Ctx, outbox_id):
+def notify_retry(c: Ctx, delivery_id):
     from notifications.dispatcher import retry
     from workflow.errors import NotFound
 
     eng = c.engine()
-    if not retry(eng, outbox_id, eng.clock.now()):
-        raise NotFound(f"通知 {outbox_id} 不存在或已发送", f"notification {outbox_id} not found or already sent")
-    c.out({"ok": True, "id": outbox_id}, c.t(f"通知 {outbox_id} 已重新排队。", f"notification {outbox_id} queued again."))
+    if not retry(eng, delivery_id, eng.clock.now()):
+        raise NotFound(f"投递 {delivery_id} 不存在或已发送", f"delivery {delivery_id} not found or already sent")
+    c.out({"ok": True, "id": delivery_id}, c.t(f"投递 {delivery_id} 已重新排队。", f"delivery {delivery_id} queued again."))
+
+
+@notify.command("preview", help="用示例案件预览某个事件的通知模板（含运维覆盖的模板）。")
+@click.argument("event")
+@click.option("--kind", type=click.Choice(["short", "email"]), default="email", show_default=True,
+              help="short：短文本（机器人、短信）；email：主题和正文。")
+@pass_ctx
+def notify_preview(c: Ctx, event, kind):
+    from notifications import samples
+    from workflow.errors import ValidationError
+
+    if event not in samples.EVENTS:
+        raise ValidationError.one("EVENT", f"没有事件“{event}”的示例，可选：{'、'.join(samples.EVENTS)}",
+                                  f"no sample for event {event!r}; known: {', '.join(samples.EVENTS)}")
+    ev, ctx = samples.context(event, c.lang)
+    out = c.engine().notifier.renderer.render(kind, c.lang, ev, ctx)
+    c.out({"event": ev, "subject": out.subject, "text": out.text, "html": out.html},
+          out.text if kind == "short" else f"{out.subject}\n\n{out.text}")
 
 
 # --------------------------------------------------------------------------- workflow, audit

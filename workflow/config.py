@@ -58,5 +58,8 @@ class Config:
                 if doc.get(key):
                     doc[key] = str((base / doc[key]).resolve())
             doc["definitions"] = [str((base / d).resolve()) for d in doc.get("definitions", [])]
+            notify = doc.get("notifications")
+            if isinstance(notify, dict) and notify.get("template_dir"):
+                notify["template_dir"] = str((base / notify["template_dir"]).resolve())
         doc.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**doc)

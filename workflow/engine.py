@@ -358,3 +358,87 @@ class Engine:
 
         with self.store.read() as tx:
             return verify(tx)
+    # --- notifications ---
+
+    def _actor_id(self, actor: str | Actor) -> str:
+        return actor.id if isinstance(actor, Actor) else str(actor)
+
+    def inbox(self, actor: str | Actor, *, unread_only: bool = False, limit: int = 50, offset: int = 0,
+              lang: str | None = None) -> list[dict]:
+        """The actor's in-app messages, newest first.
+
+        Each is ``{id, event, case_number, title, body, created_at, read_at}``
+        (times aware UTC). With ``lang`` different from the language a message
+        was stored in, it is rendered again in ``lang``.
+        """
+        from notifications import inbox
+
+        me = self._actor_id(actor)
+        rows = inbox.messages(self.store, me, unread_only=unread_only, limit=limit, offset=offset)
+        if lang:
+            from notifications.render import normalise_lang
+
+            want = normalise_lang(lang)
+            other = [r["outbox_id"] for r in rows if normalise_lang(r["lang"]) != want]
+            again = self.notifier.render_for(other, want, user_id=me) if other else {}
+            for r in rows:
+                if r["outbox_id"] in again:
+                    r["title"], r["body"] = again[r["outbox_id"]].subject, again[r["outbox_id"]].text
+        keys = ("id", "event", "case_number", "title", "body", "created_at", "read_at")
+        return [{k: r[k] for k in keys} for r in rows]
+
+    def mark_read(self, actor: str | Actor, ids: list[int] | None = None) -> int:
+        """Mark the actor's messages read (all when ``ids`` is None); returns how many changed."""
+        from notifications import inbox
+
+        return inbox.mark_read(self.store, self._actor_id(actor), ids, self.clock.now())
+
+    def unread_count(self, actor: str | Actor) -> int:
+        from notifications import inbox
+
+        return inbox.unread_count(self.store, self._actor_id(actor))
+
+    @property
+    def notifier(self):
+        """The dispatcher (channels, templates, retry policy), built from ``[notifications]`` on first use.
+
+        Raises:
+            ConfigError: the notification settings or a channel's settings are wrong.
+        """
+        from notifications.channels import ChannelConfigError
+        from notifications.dispatcher import dispatcher_for
+
+        try:
+            return dispatcher_for(self)
+        except (ChannelConfigError, LookupError) as exc:
+            raise ConfigError(f"通知配置有误：{exc}", f"notification settings are wrong: {exc}") from None
+
+    def check_notifications(self) -> list[str]:
+        """Build the channels and load the templates now; returns the channel names.
+
+        Raises:
+            ConfigError: a wrong ``[notifications]`` setting, an unknown channel kind or a missing channel setting.
+        """
+        return sorted(self.notifier.channels)
+
+    def add_channel(self, channel, *, name: str | None = None, everyone: bool = False) -> None:
+        """Add a channel instance (a :class:`notifications.channels.base.Channel`) of the embedding system.
+
+        A group channel receives every notification (or those its ``events``
+        setting matches); a person channel is used for people configured to
+        use it, or for everyone when ``everyone`` is true.
+        """
+        name = name or channel.name
+        channel.name = name
+        extra = self.__dict__.setdefault("_extra_channels", {})
+        extra[name] = channel
+        d = self.notifier
+        d.channels[name] = channel
+        if everyone and channel.audience == "person" and name not in d.settings.person_channels:
+            d.settings.person_channels.append(name)
+
+    def queue_digest(self, now: datetime | None = None) -> int:
+        """Queue the supervisors' daily digest of overdue items (one per supervisor with any); returns how many."""
+        from workflow.digest import queue
+
+        return queue(self, now or self.clock.now())

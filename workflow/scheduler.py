@@ -32,16 +32,14 @@ def digest_job(engine) -> None:
     now = engine.clock.now()
     if not engine.calendar.is_workday(now.astimezone(LOCAL_TZ).date()):
         return
-    board = engine.overdue(as_of=now)
-    from workflow.commands import dumps
+    engine.queue_digest(now)
 
-    with engine.store.write() as tx:
-        tx.run("insert_outbox", {
-            "now": tx.t(now), "event": "digest", "case_id": None, "case_number": None, "actor": "system",
-            "audience": dumps(["role:supervisor@/"]),
-            "payload": dumps({"count": len(board), "numbers": [r["number"] for r in board[:200]]}),
-        })
-    log.info("daily digest queued: %d overdue items", len(board))
+
+def dispatch_job(engine) -> None:
+    """Deliver what the outbox holds (fan-out, then due deliveries); safe to run in every instance."""
+    res = engine.dispatch()
+    if res.get("routed") or res.get("claimed"):
+        log.info("dispatch: %s", res)
 
 
 def build(engine, *, sweep_seconds: int = 60, digest_at: str = "08:30"):
@@ -55,6 +53,10 @@ def build(engine, *, sweep_seconds: int = 60, digest_at: str = "08:30"):
     sched.add_job(sweep_job, IntervalTrigger(seconds=sweep_seconds, timezone=LOCAL_TZ), args=[engine],
                   id="sweep", next_run_time=datetime.now(LOCAL_TZ))
     sched.add_job(digest_job, CronTrigger(hour=hour, minute=minute, timezone=LOCAL_TZ), args=[engine], id="digest")
+    every = float(engine.config.notifications.get("dispatch_seconds", 15))
+    if every > 0:
+        engine.check_notifications()  # a broken [notifications] table stops the scheduler at start
+        sched.add_job(dispatch_job, IntervalTrigger(seconds=every, timezone=LOCAL_TZ), args=[engine], id="dispatch")
     return sched
 
 

@@ -1,40 +1,50 @@
-"""The outbox: rows commit with the change; dispatch claims each row once, retries, dead-letters."""
+"""The outbox: rows commit with the change; dispatch fans each row out once and delivers each delivery once."""
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from sqlalchemy import text
+
+from notifications.dispatcher import listing
 from tests.conftest import report
-from notifications.dispatcher import MAX_ATTEMPTS, dispatch, listing, retry
 from workflow import ValidationError
+
+
+def outbox(engine):
+    with engine.db.connect() as c:
+        return c.execute(text("SELECT event, audience, status FROM outbox ORDER BY id")).all()
 
 
 def test_outbox_rows_commit_with_the_change_or_not_at_all(engine):
     n = report(engine)
-    rows = listing(engine)
-    assert [r["event"] for r in rows] == ["report"] and rows[0]["audience"] == ["role:mediator@/t1/v1/v1-g1/"]
+    rows = outbox(engine)
+    assert [(e, json.loads(a)) for e, a, _ in rows] == [("report", ["role:mediator@/t1/v1/v1-g1/"])]
+    assert [r["status"] for r in listing(engine)] == ["queued"]
     with pytest.raises(ValidationError):
         engine.act(n, "assign", "sup", mediator="nobody")
-    assert len(listing(engine)) == 1
+    assert len(outbox(engine)) == 1
     engine.act(n, "assign", "sup", mediator="med1")
-    assert listing(engine)[0]["audience"] == ["user:med1"]
+    assert json.loads(outbox(engine)[-1][1]) == ["user:med1"]
 
 
-def test_dispatch_sends_once_and_dead_letters_after_the_limit(engine, clock):
+def test_dispatch_routes_each_row_once_and_sends_each_delivery_once(engine, clock):
     report(engine)
-    got = []
-    assert dispatch(engine, clock.now(), send=got.append)["sent"] == 1
-    assert dispatch(engine, clock.now(), send=got.append)["claimed"] == 0
-    assert len(got) == 1
+    first = engine.dispatch()
+    # the village's one mediator in the inbox, plus the development log channel
+    assert first["routed"] == 1 and first["sent"] == 2
+    assert engine.dispatch() == {"claimed": 0, "sent": 0, "failed": 0, "dead": 0, "released": 0,
+                                 "routed": 0}
+    assert [s for _e, _a, s in outbox(engine)] == ["routed"]
+    assert sorted((r["channel"], r["recipient"], r["status"]) for r in listing(engine)) == [
+        ("inbox", "med1", "sent"), ("log", "*", "sent")]
+    assert engine.unread_count("med1") == 1
+
+
+def test_inactive_users_are_not_notified(engine):
+    with engine.db.begin() as c:
+        c.execute(text("UPDATE users SET active = :f WHERE id = 'med1'"), {"f": False})
     report(engine)
-
-    def down(row):
-        raise ConnectionError("channel down")
-
-    for i in range(MAX_ATTEMPTS):
-        clock.advance(days=1)
-        dispatch(engine, clock.now(), send=down)
-    dead = [r for r in listing(engine, failed_only=True)]
-    assert len(dead) == 1 and dead[0]["status"] == "dead" and dead[0]["attempts"] == MAX_ATTEMPTS
-    assert retry(engine, dead[0]["id"], clock.now())
-    assert dispatch(engine, clock.now(), send=got.append)["sent"] == 1
+    engine.dispatch()
+    assert [r["recipient"] for r in listing(engine)] == ["*"]

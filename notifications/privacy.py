@@ -1,0 +1,70 @@
+"""Masking of personal data in everything a notification carries.
+
+Notifications leave the system (mail boxes, group chats, webhooks), so they are
+masked whatever the reader's role: phones keep their first three and last four
+digits (``138****8000``), identity numbers only their last four characters.
+Free text (titles, descriptions, notes) is scrubbed of anything that looks like
+a mobile number or an identity number, because people type them in there too.
+This module repeats the two rules of ``workflow.masking`` on purpose: the
+notifications package does not import the workflow package.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# 18-digit resident ID (last character may be X) or the old 15-digit form; then mobiles.
+_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """``13812348000`` → ``138****8000``; short numbers are starred out entirely."""
+    if not phone:
+        return phone
+    digits = re.sub(r"[\s-]", "", str(phone))
+    if len(digits) <= 7:
+        return "*" * len(digits)
+    return digits[:3] + "****" + digits[-4:]
+
+
+def mask_id(number: str | None) -> str | None:
+    """Identity numbers keep only their last four characters."""
+    if not number:
+        return number
+    number = str(number)
+    if len(number) <= 4:
+        return "*" * len(number)
+    return "*" * (len(number) - 4) + number[-4:]
+
+
+def scrub(text: Any) -> Any:
+    """Mask identity numbers and mobile numbers inside free text."""
+    if not isinstance(text, str) or not text:
+        return text
+    text = _ID_RE.sub(lambda m: mask_id(m.group(1)), text)
+    return _MOBILE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+
+
+def scrub_all(value: Any) -> Any:
+    """:func:`scrub` every string inside a JSON-like value."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {k: scrub_all(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [scrub_all(v) for v in value]
+    return value
+
+
+def mask_party(party: dict) -> dict:
+    p = dict(party)
+    if p.get("phone"):
+        p["phone"] = mask_phone(p["phone"])
+    if p.get("id_number"):
+        p["id_number"] = mask_id(p["id_number"])
+    for key in ("name", "address"):
+        if p.get(key):
+            p[key] = scrub(p[key])
+    return p

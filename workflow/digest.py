@@ -1,0 +1,53 @@
+"""The supervisors' daily digest of overdue items, as notifications.
+
+Each active supervisor gets one digest a local day listing the overdue clocks
+in their jurisdiction, worst first (at most ``MAX_ITEMS``; the count is
+complete). Nobody gets an empty digest. Several schedulers may run the job:
+the check-and-insert is serialised (``BEGIN IMMEDIATE`` on SQLite, a
+transaction-scoped advisory lock on PostgreSQL), so each supervisor gets one.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from workflow.commands import dumps
+from workflow.timeutil import at_local, local_date
+
+log = logging.getLogger(__name__)
+
+MAX_ITEMS = 50
+_LOCK_KEY = 7_0070_0001  # any constant shared by every process of this schema
+
+
+def queue(engine, now: datetime) -> int:
+    """Queue today's digests that are not queued yet; returns how many were queued."""
+    with engine.store.read() as tx:
+        sups = [r[0] for r in tx.query("SELECT id FROM users WHERE role = 'supervisor' AND active = :t ORDER BY id",
+                                       {"t": True})]
+    boards = {}
+    for sup in sups:
+        board = engine.overdue(as_of=now, actor=sup)
+        if board:
+            boards[sup] = board
+    day_start = at_local(local_date(now))
+    queued = 0
+    with engine.store.write() as tx:
+        if not engine.store.is_sqlite:
+            tx.execute("SELECT pg_advisory_xact_lock(:k)", {"k": _LOCK_KEY})
+        for sup, board in boards.items():
+            audience = dumps([f"user:{sup}"])
+            if tx.query("SELECT 1 FROM outbox WHERE event = 'digest' AND audience = :aud AND created_at >= :start",
+                        {"aud": audience, "start": tx.t(day_start)}):
+                continue
+            items = [{"number": r["number"], "title": r["title"], "unit_name": r["unit_name"], "clock": r["clock"],
+                      "level": r["level"], "due_at": r["due_at"], "overdue_business_days": r["overdue_business_days"]}
+                     for r in board[:MAX_ITEMS]]
+            tx.run("insert_outbox", {
+                "now": tx.t(now), "event": "digest", "case_id": None, "case_number": None, "actor": "system",
+                "audience": audience, "payload": dumps({"count": len(board), "items": items,
+                                                        "day": local_date(now).isoformat()})})
+            queued += 1
+    log.info("daily digest: %d queued", queued)
+    return queued
