@@ -33,7 +33,9 @@ BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates" / "notificati
 
 # Events whose template stem is not the event name itself.
 _BLANKS = re.compile(r"\n\s*\n(\s*\n)+")
-STEMS = {"case.tier_upgraded": "tier_upgraded", "unit.talk_listed": "unit_talk"}
+STEMS = {"case.tier_upgraded": "tier_upgraded", "unit.talk_listed": "unit_talk",
+         "person.registered": "person_registered", "person.alarm": "person_alarm",
+         "person.released": "person_released"}
 
 
 def normalise_lang(lang: str | None) -> str:
@@ -44,6 +46,8 @@ def normalise_lang(lang: str | None) -> str:
 
 def stem_for(event: str, data: dict | None = None) -> str:
     """The template stem of an event (escalations share one; the follow-up clock has its own)."""
+    if event.startswith("person.duty_"):
+        return "person_duty"
     if event.startswith("escalate."):
         if (data or {}).get("clock") == "follow_up":
             return "follow_up_due"

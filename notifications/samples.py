@@ -53,6 +53,13 @@ EVENTS = {
                                   "cases": ["试点-2026-000001", "试点-2026-000002", "试点-2026-000007"]},
                          "case": False},
     "digest": {"data": {"count": 3}, "case": False, "items": True},
+    "person.registered": {"data": {"person_id": 7, "person": "张*", "risk": "critical"}},
+    "person.alarm": {"data": {"person_id": 7, "person": "张*", "at": "2026-03-05T02:00:00+00:00", "method": "visit",
+                              "risk_from": "high", "risk_to": "critical"}},
+    "person.released": {"data": {"person_id": 7, "person": "张*", "reason": "纠纷已化解，情绪稳定"}},
+    "person.duty_level1": {"data": {"person_id": 7, "person": "张*", "duty": "contact", "step": "level1",
+                                    "period_start": "2026-03-04T16:00:00+00:00",
+                                    "due_at": "2026-03-05T16:00:00+00:00"}},
 }
 
 
