@@ -521,6 +521,7 @@ def workflow_show(c: Ctx, name):
 
     d = c.engine().definition(name) if c.config else builtin(name or "grassroots")
     roles_zh = {"grid_officer": "网格员", "mediator": "调解员", "lead_official": "包案领导", "supervisor": "督办人员", "admin": "管理员"}
+    roles_zh.update({k: v.label.zh for k, v in d.roles.items()})
     doc = {
         "name": d.name, "version": d.version, "label": d.label.get(c.lang),
         "states": [{"name": s.name, "label": s.label.get(c.lang), "stage": s.stage, "terminal": s.terminal} for s in d.states],

@@ -165,7 +165,8 @@ def report(engine, actor: str | Actor, definition: Definition, data: dict[str, A
         view = guards.CaseView(state=definition.initial, risk=floor, flags=tuple(flags), party_count=len(parties))
         for st in intake.starts:
             if st.when is None or guards.CONDITIONS[st.when](view, clean):
-                clocks.start(engine, tx, case_id, st.clock, now, floor, clean["category"], {})
+                clocks.start(engine, tx, case_id, st.clock, now, floor, clean["category"], {},
+                             tier=case_data.get("tier"))
         audience = _audience(intake, clean, None, None, unit_path)
         if audience:
             tx.run("insert_outbox", {
@@ -267,7 +268,8 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
                 cols["supervision_level"] = None
             elif effect == "extend_clock":
                 audit_data["extension"] = jsonable(clocks.extend(
-                    engine, tx, running, clean["clock"], clean["until"], now, cols.get("risk", row[C_RISK]), row[C_CATEGORY]))
+                    engine, tx, running, clean["clock"], clean["until"], now, cols.get("risk", row[C_RISK]), row[C_CATEGORY],
+                    case_data.get("tier")))
             elif effect == "add_party":
                 for p in clean["party"]:
                     party_count += 1
@@ -306,7 +308,8 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
                 # a re-listing at a higher level moves the supervision deadline
                 r = running.pop(st.clock)
                 tx.run("stop_clock", {"id": r[0], "now": tx.t(now)})
-            if clocks.start(engine, tx, row[C_ID], st.clock, now, cols["risk"], row[C_CATEGORY], running, due_at=due):
+            if clocks.start(engine, tx, row[C_ID], st.clock, now, cols["risk"], row[C_CATEGORY], running, due_at=due,
+                            tier=case_data.get("tier")):
                 started.append(st.clock)
         if stopped:
             audit_data["clocks_stopped"] = stopped

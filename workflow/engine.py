@@ -75,10 +75,13 @@ class Engine:
             self.db = make_engine(cfg.url, synchronous=cfg.sqlite_synchronous)
         self.store = Store(self.db)
         self._definitions: dict[tuple[str, int], Definition] = {}
+        self._roles: dict[str, tuple[str, str]] = {}  # roles added by loaded definitions
         self._latest: dict[str, Definition] = {}
         self.register_definition(builtin("grassroots"))
-        for path in cfg.definitions:
-            self.register_definition(load_definition(path))
+        from workflow.config import is_builtin_name
+
+        for entry in cfg.definitions:
+            self.register_definition(builtin(entry) if is_builtin_name(entry) else load_definition(entry))
         for d in definitions:
             self.register_definition(d)
         if cfg.default_definition not in self._latest:
@@ -94,6 +97,12 @@ class Engine:
     def register_definition(self, definition: Definition) -> None:
         """Make a definition available; the newest version of a name is used for new cases."""
         self._definitions[definition.key] = definition
+        for spec in definition.roles.values():
+            self._roles[spec.name] = (spec.label.zh, spec.label.en)
+            if spec.personal_data:
+                from workflow.masking import allow_personal_data
+
+                allow_personal_data(spec.name)
         cur = self._latest.get(definition.name)
         if cur is None or definition.version >= cur.version:
             self._latest[definition.name] = definition
@@ -158,8 +167,14 @@ class Engine:
         return at.astimezone(LOCAL_TZ).year
 
     def role_label(self, role: str, lang: str | None = None) -> str:
-        zh, en = ROLE_LABELS.get(role, (role, role))
+        zh, en = ROLE_LABELS.get(role) or self._roles.get(role) or (role, role)
         return en if (lang or self.lang).startswith("en") else zh
+
+    def known_roles(self) -> tuple[str, ...]:
+        """The built-in roles and those the loaded definitions add, in that order."""
+        from workflow.definition import ROLES
+
+        return (*ROLES, *(r for r in self._roles if r not in ROLES))
 
     def number_prefix(self, tx, unit_path: str) -> str:
         """The configured prefix, or the short name of the case's town (双乳镇 → 双乳)."""
