@@ -251,8 +251,9 @@ def case():
 @click.option("--flag", "flags", multiple=True, help="风险标记：civil_to_criminal、key_person、violence。")
 @click.option("--description", help="纠纷简要情况。")
 @click.option("--note", help="备注（写入审计日志）。")
+@click.option("--workflow", "definition", help="流程名称（默认为配置的默认流程；如 hotline 12345热线工单，须在配置中启用）。")
 @pass_ctx
-def case_open(c: Ctx, title, category, unit_id, parties, source, flags, description, note):
+def case_open(c: Ctx, title, category, unit_id, parties, source, flags, description, note, definition):
     fields: dict[str, Any] = {"title": title, "category": category, "unit": unit_id, "parties": list(parties)}
     if source:
         fields["source"] = source
@@ -263,7 +264,7 @@ def case_open(c: Ctx, title, category, unit_id, parties, source, flags, descript
     if note:
         fields["note"] = note
     eng = c.engine()
-    out = eng.report(c.actor(), **fields)
+    out = eng.report(c.actor(), definition=definition, **fields)
     doc = eng.case(out.number, c.actor(), lang=c.lang)
     c.out(doc, c.t(f"已登记：{out.number}（{doc['state_label']}，风险{doc['risk_label']}）",
                    f"reported: {out.number} ({doc['state_label']}, risk {doc['risk_label']})"))

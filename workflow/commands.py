@@ -162,7 +162,8 @@ def report(engine, actor: str | Actor, definition: Definition, data: dict[str, A
             "case_id": case_id, "seq": 1, "at": tx.t(now), "actor": who.id, "action": intake.name,
             "from_state": None, "to_state": definition.initial, "data": audit_json, "prev_hash": GENESIS, "hash": h,
         })
-        view = guards.CaseView(state=definition.initial, risk=floor, flags=tuple(flags), party_count=len(parties))
+        view = guards.CaseView(state=definition.initial, risk=floor, flags=tuple(flags), party_count=len(parties),
+                               category=clean["category"])
         for st in intake.starts:
             if st.when is None or guards.CONDITIONS[st.when](view, clean):
                 clocks.start(engine, tx, case_id, st.clock, now, floor, clean["category"], {},
@@ -229,7 +230,7 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
         flags = json.loads(row[C_FLAGS])
         view = guards.CaseView(state=state, risk=row[C_RISK], flags=tuple(flags), mediator=mediator, lead_official=lead,
                                responsible_unit=resp, supervision_level=row[C_SUPERVISION],
-                               party_count=row[C_PARTY_COUNT], data=case_data)
+                               party_count=row[C_PARTY_COUNT], data=case_data, category=row[C_CATEGORY])
         refusals = guards.check(a.guards, view, clean)
         if refusals:
             raise ValidationError([fields.FieldError(r.field, r.zh, r.en) for r in refusals])
@@ -298,7 +299,8 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
                 del running[name]
         after = guards.CaseView(state=new_state, risk=cols["risk"], flags=tuple(flags), mediator=cols["mediator"],
                                 lead_official=cols["lead_official"], responsible_unit=cols["responsible_unit"],
-                                supervision_level=cols["supervision_level"], party_count=party_count, data=case_data)
+                                supervision_level=cols["supervision_level"], party_count=party_count, data=case_data,
+                                category=row[C_CATEGORY])
         started = []
         for st in a.starts:
             if st.when is not None and not guards.CONDITIONS[st.when](after, clean):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from sqlalchemy.engine import Engine as SAEngine
 
@@ -24,6 +24,10 @@ from workflow.config import Config
 from workflow.definition import Definition, builtin, load_definition
 from workflow.errors import ConfigError
 from workflow.machine import CompiledWorkflow, compile_definition
+
+if TYPE_CHECKING:
+    from workflow.calendar import BusinessCalendar
+    from workflow.policy import Policy
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +62,8 @@ class Engine:
     """
 
     def __init__(self, url_or_config: str | Config | SAEngine | None = None, *, clock: Clock | None = None,
-                 definitions: Iterable[Definition] = (), policy=None, calendar=None, lang: str | None = None):
+                 definitions: Iterable[Definition] = (), policy: "Policy | None" = None, calendar: "BusinessCalendar | None" = None,
+                 lang: str | None = None):
         if isinstance(url_or_config, Config):
             cfg = url_or_config
         elif isinstance(url_or_config, SAEngine):
@@ -141,7 +146,7 @@ class Engine:
                     f"policy {policy.source} has no rule for the clocks of workflow {d.name}: {', '.join(missing)}")
 
     @property
-    def policy(self):
+    def policy(self) -> "Policy":
         if self._policy is None:
             from workflow.policy import Policy
 
@@ -149,7 +154,7 @@ class Engine:
         return self._policy
 
     @property
-    def calendar(self):
+    def calendar(self) -> "BusinessCalendar":
         if self._calendar is None:
             from workflow.calendar import BusinessCalendar
 
@@ -213,7 +218,7 @@ class Engine:
         from cases.schema import current_revision, upgrade
 
         upgrade(self.db)
-        return current_revision(self.db)
+        return current_revision(self.db) or ""
 
     def add_unit(self, id: str, name: str, kind: str, parent: str | None = None) -> dict:
         return queries.add_unit(self, id, name, kind, parent)

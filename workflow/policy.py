@@ -199,13 +199,13 @@ class Policy:
         rule = self.rule(clock)
         cat = rule.by_category.get(category) if category else None
         if cat is not None:
-            if risk in cat:
+            if risk is not None and risk in cat:
                 return cat[risk]
             if "default" in cat:
                 return cat["default"]
-        if tier in rule.by_tier:
+        if tier is not None and tier in rule.by_tier:
             return rule.by_tier[tier]
-        if risk in rule.by_risk:
+        if risk is not None and risk in rule.by_risk:
             return rule.by_risk[risk]
         return rule.default
 

@@ -217,7 +217,7 @@ def actions(engine, number: str, actor) -> list[dict]:
     view = guards.CaseView(state=c["state"], risk=c["risk"], flags=tuple(json.loads(c["flags"])),
                            mediator=c["mediator"], lead_official=c["lead_official"],
                            responsible_unit=c["responsible_unit"], supervision_level=c["supervision_level"],
-                           party_count=c["party_count"], data=data)
+                           party_count=c["party_count"], data=data, category=c["category"])
     lang = engine.lang
     out = []
     for a in d.actions_from(c["state"]):
