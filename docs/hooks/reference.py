@@ -355,7 +355,12 @@ def internal_markdown() -> str:
 
 # --------------------------------------------------------------------------- mkdocs entry points
 
+def changelog_markdown() -> str:
+    return (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
 GENERATED = {
+    "changelog.md": changelog_markdown,
     "reference/cli.md": cli_markdown,
     "reference/configuration.md": config_markdown,
     "reference/http.md": http_markdown,
