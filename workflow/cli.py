@@ -347,7 +347,8 @@ def case_do(c: Ctx, number, action, note, sets, expect_version):
         data["note"] = note
     eng = c.engine()
     out = eng.act(number, action, c.actor(), expected_version=expect_version, **data)
-    d = eng.definition()
+    meta = eng.case(out.number)  # labels come from the case's own workflow, not the default one
+    d = eng.definition(meta["definition"], meta["definition_version"])
     doc = {"number": out.number, "action": out.event, "from_state": out.from_state, "to_state": out.to_state,
            "version": out.version, "seq": out.seq, "data": out.data}
     frm, to = d.state_label(out.from_state, c.lang), d.state_label(out.to_state, c.lang)
