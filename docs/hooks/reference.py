@@ -273,6 +273,7 @@ def openapi_document() -> dict[str, Any] | None:
     with tempfile.TemporaryDirectory() as tmp:
         engine = Engine(f"sqlite:///{tmp}/openapi.db")
         try:
+            engine.init()
             app = app_module.create_app(engine)
             return app.openapi()
         finally:
