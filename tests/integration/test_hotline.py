@@ -184,3 +184,29 @@ def test_hotline_is_opt_in(tmp_path):
     assert "dispatcher" in eng2.known_roles()
     eng.close()
     eng2.close()
+
+
+def test_red_card_lists_the_order_and_blocks_closing_until_delisted(hotline):
+    eng, clock = hotline
+    number = accept(eng)
+    clock.set(local(2026, 9, 23, 10, 0))
+    eng.act(number, "dispatch", "pd", responsible_unit="cjb", handler="h-cj", tier="ordinary")
+    eng.act(number, "handle", "h-cj")
+    # due Saturday 10/10 10:00; red card five working days later: 10/12–10/16 → Friday 10/16 10:00
+    raised = eng.sweep(local(2026, 10, 16, 10, 0))
+    assert [r["step"] for r in raised if r.get("clock") == "hotline_handle"] == [
+        "warning", "level1", "level2", "level3"]
+    assert next(r for r in raised if r.get("step") == "level3")["listed"] is True
+    assert eng.case(number)["supervision"] is not None
+    clock.set(local(2026, 10, 16, 11, 0))
+    eng.act(number, "return", "h-cj", reason="需由区级部门办理")  # 退单 from handling
+    eng.act(number, "dispatch", "pd", responsible_unit="cjb", handler="h-cj", tier="complex")
+    eng.act(number, "handle", "h-cj")
+    eng.act(number, "reply", "h-cj", result="solved", reply="已办理")
+    eng.act(number, "visit", "ct", method="sms", satisfaction="basically_satisfied")
+    with pytest.raises(ValidationError) as exc:
+        eng.act(number, "close", "pd")
+    assert [e.field for e in exc.value.errors] == ["supervision"]
+    eng.act(number, "delist", "pd")
+    assert eng.act(number, "close", "pd").to_state == "closed"
+    assert len(eng.case(number)["data"]["returns"]) == 1
