@@ -238,6 +238,12 @@ class Engine:
     def report(self, actor: str | Actor, *, definition: str | None = None, **fields: Any) -> commands.Outcome:
         """Register a new dispute (登记). Returns the outcome, whose ``number`` is the case number.
 
+        Args:
+            actor: a user id, or an :class:`Actor` the embedding system vouches for.
+            definition: the workflow to open the case under (``"hotline"`` …); the
+                configured default when not given. The newest registered version is used.
+            fields: the intake fields of that workflow (title, category, unit, parties …).
+
         Raises:
             ValidationError: names every bad or missing field.
             NotPermitted: the actor's role may not report, or the unit is outside their jurisdiction.
