@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= sqlite:///disputeflow.db
 
-.PHONY: run test clean
+.PHONY: run test docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -25,5 +25,9 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
+# The documentation site, into site/ (works offline: open site/index.html).
+docs: $(VENV)/.installed-test
+	$(BIN)/mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) disputeflow.db disputeflow.db-wal disputeflow.db-shm *.egg-info
+	rm -rf site $(VENV) disputeflow.db disputeflow.db-wal disputeflow.db-shm *.egg-info

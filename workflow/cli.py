@@ -254,8 +254,9 @@ def case():
 @click.option("--flag", "flags", multiple=True, help="风险标记：civil_to_criminal、key_person、violence。")
 @click.option("--description", help="纠纷简要情况。")
 @click.option("--note", help="备注（写入审计日志）。")
+@click.option("--workflow", "definition", help="流程名称（默认为配置的默认流程；如 hotline 12345热线工单，须在配置中启用）。")
 @pass_ctx
-def case_open(c: Ctx, title, category, unit_id, parties, source, flags, description, note):
+def case_open(c: Ctx, title, category, unit_id, parties, source, flags, description, note, definition):
     fields: dict[str, Any] = {"title": title, "category": category, "unit": unit_id, "parties": list(parties)}
     if source:
         fields["source"] = source
@@ -266,7 +267,7 @@ def case_open(c: Ctx, title, category, unit_id, parties, source, flags, descript
     if note:
         fields["note"] = note
     eng = c.engine()
-    out = eng.report(c.actor(), **fields)
+    out = eng.report(c.actor(), definition=definition, **fields)
     doc = eng.case(out.number, c.actor(), lang=c.lang)
     c.out(doc, c.t(f"已登记：{out.number}（{doc['state_label']}，风险{doc['risk_label']}）",
                    f"reported: {out.number} ({doc['state_label']}, risk {doc['risk_label']})"))
@@ -349,7 +350,8 @@ def case_do(c: Ctx, number, action, note, sets, expect_version):
         data["note"] = note
     eng = c.engine()
     out = eng.act(number, action, c.actor(), expected_version=expect_version, **data)
-    d = eng.definition()
+    meta = eng.case(out.number)  # labels come from the case's own workflow, not the default one
+    d = eng.definition(meta["definition"], meta["definition_version"])
     doc = {"number": out.number, "action": out.event, "from_state": out.from_state, "to_state": out.to_state,
            "version": out.version, "seq": out.seq, "data": out.data}
     frm, to = d.state_label(out.from_state, c.lang), d.state_label(out.to_state, c.lang)
@@ -546,6 +548,7 @@ def workflow_show(c: Ctx, name):
 
     d = c.engine().definition(name) if c.config else builtin(name or "grassroots")
     roles_zh = {"grid_officer": "网格员", "mediator": "调解员", "lead_official": "包案领导", "supervisor": "督办人员", "admin": "管理员"}
+    roles_zh.update({k: v.label.zh for k, v in d.roles.items()})
     doc = {
         "name": d.name, "version": d.version, "label": d.label.get(c.lang),
         "states": [{"name": s.name, "label": s.label.get(c.lang), "stage": s.stage, "terminal": s.terminal} for s in d.states],

@@ -28,12 +28,12 @@ def next_step_after(steps, level: str | None) -> tuple[str | None, datetime | No
 
 
 def start(engine, tx, case_id: int, name: str, now: datetime, risk: str | None, category: str | None,
-          running: dict[str, tuple], due_at: datetime | None = None) -> dict | None:
+          running: dict[str, tuple], due_at: datetime | None = None, tier: str | None = None) -> dict | None:
     """Start clock ``name`` unless it is already running; returns what was started."""
     if name in running:
         return None
     if due_at is None:
-        due_at = engine.policy.due_at(name, now, risk, category, engine.calendar)
+        due_at = engine.policy.due_at(name, now, risk, category, engine.calendar, tier)
         if due_at is None:
             return None
     tx.run("insert_clock", row(engine, tx, case_id, name, now, due_at))
@@ -51,7 +51,7 @@ def row(engine, tx, case_id: int, name: str, now: datetime, due_at: datetime) ->
 
 
 def extend(engine, tx, running: dict[str, tuple], clock: str, until: datetime, now: datetime,
-           risk: str | None = None, category: str | None = None) -> dict:
+           risk: str | None = None, category: str | None = None, tier: str | None = None) -> dict:
     """Move a running clock's due time once, within the policy's cap.
 
     Steps already raised stay raised; the next step is recomputed from the new due time.
@@ -69,7 +69,7 @@ def extend(engine, tx, running: dict[str, tuple], clock: str, until: datetime, n
         raise ValidationError.one("clock", "该时限已延期过一次，不能再次延期", "this clock was extended already")
     if until <= due_at:
         raise ValidationError.one("until", "延期后的期限必须晚于原期限", "the new due time must be later than the current one")
-    limit_at = engine.policy.extension_limit(clock, due_at, engine.calendar, risk, category)
+    limit_at = engine.policy.extension_limit(clock, due_at, engine.calendar, risk, category, tier)
     if until > limit_at:
         from workflow.timeutil import format_local
 

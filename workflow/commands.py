@@ -163,10 +163,12 @@ def report(engine, actor: str | Actor, definition: Definition, data: dict[str, A
             "case_id": case_id, "seq": 1, "at": tx.t(now), "actor": who.id, "action": intake.name,
             "from_state": None, "to_state": definition.initial, "data": audit_json, "prev_hash": GENESIS, "hash": h,
         })
-        view = guards.CaseView(state=definition.initial, risk=floor, flags=tuple(flags), party_count=len(parties))
+        view = guards.CaseView(state=definition.initial, risk=floor, flags=tuple(flags), party_count=len(parties),
+                               category=clean["category"])
         for st in intake.starts:
             if st.when is None or guards.CONDITIONS[st.when](view, clean):
-                clocks.start(engine, tx, case_id, st.clock, now, floor, clean["category"], {})
+                clocks.start(engine, tx, case_id, st.clock, now, floor, clean["category"], {},
+                             tier=case_data.get("tier"))
         audience = _audience(intake, clean, None, None, unit_path)
         if audience:
             tx.run("insert_outbox", {
@@ -229,7 +231,7 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
         flags = json.loads(row[C_FLAGS])
         view = guards.CaseView(state=state, risk=row[C_RISK], flags=tuple(flags), mediator=mediator, lead_official=lead,
                                responsible_unit=resp, supervision_level=row[C_SUPERVISION],
-                               party_count=row[C_PARTY_COUNT], data=case_data)
+                               party_count=row[C_PARTY_COUNT], data=case_data, category=row[C_CATEGORY])
         refusals = guards.check(a.guards, view, clean)
         if refusals:
             raise ValidationError([fields.FieldError(r.field, r.zh, r.en) for r in refusals])
@@ -268,7 +270,8 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
                 cols["supervision_level"] = None
             elif effect == "extend_clock":
                 audit_data["extension"] = jsonable(clocks.extend(
-                    engine, tx, running, clean["clock"], clean["until"], now, cols.get("risk", row[C_RISK]), row[C_CATEGORY]))
+                    engine, tx, running, clean["clock"], clean["until"], now, cols.get("risk", row[C_RISK]), row[C_CATEGORY],
+                    case_data.get("tier")))
             elif effect == "add_party":
                 for p in clean["party"]:
                     party_count += 1
@@ -298,7 +301,8 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
                 del running[name]
         after = guards.CaseView(state=new_state, risk=cols["risk"], flags=tuple(flags), mediator=cols["mediator"],
                                 lead_official=cols["lead_official"], responsible_unit=cols["responsible_unit"],
-                                supervision_level=cols["supervision_level"], party_count=party_count, data=case_data)
+                                supervision_level=cols["supervision_level"], party_count=party_count, data=case_data,
+                                category=row[C_CATEGORY])
         started = []
         for st in a.starts:
             if st.when is not None and not guards.CONDITIONS[st.when](after, clean):
@@ -308,7 +312,8 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
                 # a re-listing at a higher level moves the supervision deadline
                 r = running.pop(st.clock)
                 tx.run("stop_clock", {"id": r[0], "now": tx.t(now)})
-            if clocks.start(engine, tx, row[C_ID], st.clock, now, cols["risk"], row[C_CATEGORY], running, due_at=due):
+            if clocks.start(engine, tx, row[C_ID], st.clock, now, cols["risk"], row[C_CATEGORY], running, due_at=due,
+                            tier=case_data.get("tier")):
                 started.append(st.clock)
         if stopped:
             audit_data["clocks_stopped"] = stopped

@@ -16,6 +16,12 @@ from typing import Any
 from workflow.errors import ConfigError
 
 
+def is_builtin_name(entry: str) -> bool:
+    """``definitions`` entries without a path separator or ``.toml`` name a definition shipped
+    with the package (``"hotline"``); the others are files."""
+    return "/" not in entry and "\\" not in entry and not entry.endswith(".toml")
+
+
 @dataclass
 class Config:
     url: str = ""
@@ -57,7 +63,8 @@ class Config:
             for key in ("policy", "calendar_overrides"):
                 if doc.get(key):
                     doc[key] = str((base / doc[key]).resolve())
-            doc["definitions"] = [str((base / d).resolve()) for d in doc.get("definitions", [])]
+            doc["definitions"] = [d if is_builtin_name(d) else str((base / d).resolve())
+                                  for d in doc.get("definitions", [])]
             notify = doc.get("notifications")
             if isinstance(notify, dict) and notify.get("template_dir"):
                 notify["template_dir"] = str((base / notify["template_dir"]).resolve())

@@ -21,6 +21,7 @@ FIELD_TYPES = frozenset(
     {"text", "choice", "choices", "user", "unit", "datetime", "bool", "int", "parties", "clock"}
 )
 ROLES = ("grid_officer", "mediator", "lead_official", "supervisor", "admin")
+ROLE_NAME_MAX = 20  # users.role is String(20)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,19 @@ class Label:
 
     def get(self, lang: str = "zh_CN") -> str:
         return self.en if lang.startswith("en") else self.zh
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    """A role a definition adds to the built-in ones (``[roles.<name>]`` in TOML).
+
+    ``personal_data``: holders of the role work with the parties directly and
+    see phone and ID numbers unmasked, as mediators do.
+    """
+
+    name: str
+    label: Label
+    personal_data: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +119,7 @@ class Definition:
     actions: tuple[Action, ...]
     vocab: Mapping[str, Mapping[str, Label]] = field(default_factory=dict)
     clocks: Mapping[str, Label] = field(default_factory=dict)
+    roles: Mapping[str, RoleSpec] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, int]:
@@ -244,6 +259,8 @@ def definition_from_dict(doc: Mapping[str, Any]) -> Definition:
             for vname, entries in doc.get("vocab", {}).items()
         }
         clocks = {k: Label(v[0], v[1] if len(v) > 1 else v[0]) for k, v in doc.get("clocks", {}).items()}
+        roles = {rname: RoleSpec(rname, _label(rd, f"角色 {rname}"), bool(rd.get("personal_data", False)))
+                 for rname, rd in doc.get("roles", {}).items()}
         intake = _action({**doc["intake"], "name": doc["intake"].get("name", "report")}, "登记")
         actions = tuple(_action(a, f"第 {i + 1} 个动作") for i, a in enumerate(doc.get("actions", ())))
         defn = Definition(
@@ -256,6 +273,7 @@ def definition_from_dict(doc: Mapping[str, Any]) -> Definition:
             actions=actions,
             vocab=vocab,
             clocks=clocks,
+            roles=roles,
         )
     except KeyError as exc:
         raise ConfigError(f"流程定义缺少必填项 {exc.args[0]}", f"workflow definition misses key {exc.args[0]}") from None
@@ -264,6 +282,12 @@ def definition_from_dict(doc: Mapping[str, Any]) -> Definition:
     problems: list[tuple[str, str]] = []
     if defn.initial not in names:
         problems.append((f"初始状态 {defn.initial} 未定义", f"initial state {defn.initial} is not defined"))
+    for rname in defn.roles:
+        if rname in ROLES or not rname.isidentifier() or len(rname) > ROLE_NAME_MAX:
+            problems.append((f"角色名 {rname} 无效（须为不超过 {ROLE_NAME_MAX} 个字符的标识符，且不与内置角色重名）",
+                             f"role name {rname} is invalid (an identifier of at most {ROLE_NAME_MAX} characters "
+                             "that is not a built-in role)"))
+    known_roles = (*ROLES, *defn.roles)
     seen: set[str] = set()
     for a in (defn.intake, *defn.actions):
         if a.name in seen:
@@ -273,7 +297,7 @@ def definition_from_dict(doc: Mapping[str, Any]) -> Definition:
             if s not in names:
                 problems.append((f"动作 {a.name} 引用了未定义的状态 {s}", f"action {a.name} names undefined state {s}"))
         for r in a.roles:
-            if r not in ROLES:
+            if r not in known_roles:
                 problems.append((f"动作 {a.name} 的角色 {r} 未知", f"action {a.name} names unknown role {r}"))
         for g in a.guards:
             if g not in guard_registry.GUARDS:

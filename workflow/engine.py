@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from sqlalchemy.engine import Engine as SAEngine
 
@@ -24,6 +24,10 @@ from workflow.config import Config
 from workflow.definition import Definition, builtin, load_definition
 from workflow.errors import ConfigError
 from workflow.machine import CompiledWorkflow, compile_definition
+
+if TYPE_CHECKING:
+    from workflow.calendar import BusinessCalendar
+    from workflow.policy import Policy
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +62,8 @@ class Engine:
     """
 
     def __init__(self, url_or_config: str | Config | SAEngine | None = None, *, clock: Clock | None = None,
-                 definitions: Iterable[Definition] = (), policy=None, calendar=None, lang: str | None = None):
+                 definitions: Iterable[Definition] = (), policy: "Policy | None" = None, calendar: "BusinessCalendar | None" = None,
+                 lang: str | None = None):
         if isinstance(url_or_config, Config):
             cfg = url_or_config
         elif isinstance(url_or_config, SAEngine):
@@ -75,10 +80,13 @@ class Engine:
             self.db = make_engine(cfg.url, synchronous=cfg.sqlite_synchronous)
         self.store = Store(self.db)
         self._definitions: dict[tuple[str, int], Definition] = {}
+        self._roles: dict[str, tuple[str, str]] = {}  # roles added by loaded definitions
         self._latest: dict[str, Definition] = {}
         self.register_definition(builtin("grassroots"))
-        for path in cfg.definitions:
-            self.register_definition(load_definition(path))
+        from workflow.config import is_builtin_name
+
+        for entry in cfg.definitions:
+            self.register_definition(builtin(entry) if is_builtin_name(entry) else load_definition(entry))
         for d in definitions:
             self.register_definition(d)
         if cfg.default_definition not in self._latest:
@@ -94,6 +102,12 @@ class Engine:
     def register_definition(self, definition: Definition) -> None:
         """Make a definition available; the newest version of a name is used for new cases."""
         self._definitions[definition.key] = definition
+        for spec in definition.roles.values():
+            self._roles[spec.name] = (spec.label.zh, spec.label.en)
+            if spec.personal_data:
+                from workflow.masking import allow_personal_data
+
+                allow_personal_data(spec.name)
         cur = self._latest.get(definition.name)
         if cur is None or definition.version >= cur.version:
             self._latest[definition.name] = definition
@@ -132,7 +146,7 @@ class Engine:
                     f"policy {policy.source} has no rule for the clocks of workflow {d.name}: {', '.join(missing)}")
 
     @property
-    def policy(self):
+    def policy(self) -> "Policy":
         if self._policy is None:
             from workflow.policy import Policy
 
@@ -140,7 +154,7 @@ class Engine:
         return self._policy
 
     @property
-    def calendar(self):
+    def calendar(self) -> "BusinessCalendar":
         if self._calendar is None:
             from workflow.calendar import BusinessCalendar
 
@@ -158,8 +172,14 @@ class Engine:
         return at.astimezone(LOCAL_TZ).year
 
     def role_label(self, role: str, lang: str | None = None) -> str:
-        zh, en = ROLE_LABELS.get(role, (role, role))
+        zh, en = ROLE_LABELS.get(role) or self._roles.get(role) or (role, role)
         return en if (lang or self.lang).startswith("en") else zh
+
+    def known_roles(self) -> tuple[str, ...]:
+        """The built-in roles and those the loaded definitions add, in that order."""
+        from workflow.definition import ROLES
+
+        return (*ROLES, *(r for r in self._roles if r not in ROLES))
 
     def number_prefix(self, tx, unit_path: str) -> str:
         """The configured prefix, or the short name of the case's town (双乳镇 → 双乳)."""
@@ -198,7 +218,7 @@ class Engine:
         from cases.schema import current_revision, upgrade
 
         upgrade(self.db)
-        return current_revision(self.db)
+        return current_revision(self.db) or ""
 
     def add_unit(self, id: str, name: str, kind: str, parent: str | None = None) -> dict:
         return queries.add_unit(self, id, name, kind, parent)
@@ -217,6 +237,12 @@ class Engine:
 
     def report(self, actor: str | Actor, *, definition: str | None = None, **fields: Any) -> commands.Outcome:
         """Register a new dispute (登记). Returns the outcome, whose ``number`` is the case number.
+
+        Args:
+            actor: a user id, or an :class:`Actor` the embedding system vouches for.
+            definition: the workflow to open the case under (``"hotline"`` …); the
+                configured default when not given. The newest registered version is used.
+            fields: the intake fields of that workflow (title, category, unit, parties …).
 
         Raises:
             ValidationError: names every bad or missing field.

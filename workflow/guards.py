@@ -30,6 +30,7 @@ class CaseView:
     supervision_level: str | None = None
     party_count: int = 0
     data: Mapping[str, Any] = field(default_factory=dict)
+    category: str | None = None
 
     @property
     def high_risk(self) -> bool:

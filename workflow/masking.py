@@ -4,6 +4,13 @@ from __future__ import annotations
 
 # Roles that handle a case's parties directly and may see contact details in full.
 UNMASKED_ROLES = frozenset({"mediator", "lead_official", "supervisor"})
+# Roles a loaded workflow definition declares with ``personal_data = true``.
+_DEFINED_UNMASKED: set[str] = set()
+
+
+def allow_personal_data(role: str) -> None:
+    """Let holders of ``role`` (declared by a definition) see contact details in full."""
+    _DEFINED_UNMASKED.add(role)
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -31,7 +38,7 @@ def mask_name(name: str | None) -> str | None:
 
 
 def needs_unmasked(role: str | None) -> bool:
-    return role in UNMASKED_ROLES
+    return role in UNMASKED_ROLES or role in _DEFINED_UNMASKED
 
 
 def mask_party(party: dict, role: str | None) -> dict:

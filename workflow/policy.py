@@ -117,11 +117,15 @@ class ClockRule:
     ``by_category[c]`` holds ``"default"`` and/or risk keys and replaces the
     clock's own entries for that category (most specific wins; give the
     category per-risk entries if risk should still shorten it).
+    ``by_tier[t]`` gives the duration for cases of tier ``t`` (the case's
+    ``tier``: ``ordinary`` 一般 or ``complex`` 复杂, as a 12345 work order is
+    classified when dispatched); it wins over risk, not over a category rule.
     """
 
     default: Duration | None = None
     by_risk: Mapping[str, Duration] = field(default_factory=lambda: MappingProxyType({}))
     by_category: Mapping[str, Mapping[str, Duration]] = field(default_factory=lambda: MappingProxyType({}))
+    by_tier: Mapping[str, Duration] = field(default_factory=lambda: MappingProxyType({}))
     extension_cap: Duration | None = None
     count_from: str | None = None
 
@@ -239,27 +243,30 @@ class Policy:
         """The clock names a workflow definition uses that this policy does not define (check at start-up)."""
         return [n for n in names if n not in self.clocks and n != TIER_CLOCK]
 
-    def duration(self, clock: str, risk: str | None = None, category: str | None = None) -> Duration | None:
-        """How long ``clock`` runs for a case of this risk and category; None if set when started (supervision).
+    def duration(self, clock: str, risk: str | None = None, category: str | None = None,
+                 tier: str | None = None) -> Duration | None:
+        """How long ``clock`` runs for a case of this risk, category and tier; None if set when started (supervision).
 
-        Most specific wins: category+risk, category default, risk, clock default.
-        An unknown risk or category counts as none given.
+        Most specific wins: category+risk, category default, tier, risk, clock default.
+        An unknown risk, category or tier counts as none given.
         """
         rule = self.rule(clock)
         cat = rule.by_category.get(category) if category else None
         if cat is not None:
-            if risk in cat:
+            if risk is not None and risk in cat:
                 return cat[risk]
             if "default" in cat:
                 return cat["default"]
-        if risk in rule.by_risk:
+        if tier is not None and tier in rule.by_tier:
+            return rule.by_tier[tier]
+        if risk is not None and risk in rule.by_risk:
             return rule.by_risk[risk]
         return rule.default
 
     def due_at(self, clock: str, started_at: datetime, risk: str | None, category: str | None,
-               calendar: "BusinessCalendar") -> datetime | None:
+               calendar: "BusinessCalendar", tier: str | None = None) -> datetime | None:
         """When ``clock`` started at ``started_at`` is due, as aware UTC; None if the policy gives no duration."""
-        d = self.duration(clock, risk, category)
+        d = self.duration(clock, risk, category, tier)
         if d is None:
             return None
         return add_duration(started_at, d, calendar, self.rule(clock).count_from or self.count_from)
@@ -301,7 +308,8 @@ class Policy:
             return self.tier_step
         return next((s for s in self.ladder if s.name == name), None)
 
-    def extension_cap(self, clock: str, risk: str | None = None, category: str | None = None) -> Duration:
+    def extension_cap(self, clock: str, risk: str | None = None, category: str | None = None,
+                      tier: str | None = None) -> Duration:
         """How far one extension may move ``clock``'s due time.
 
         The clock's ``extension_cap`` if set, else the clock's own duration
@@ -311,16 +319,16 @@ class Policy:
         the exact latest time.
         """
         rule = self.rule(clock)
-        cap = rule.extension_cap or self.duration(clock, risk, category) or self.extension_hard_cap
+        cap = rule.extension_cap or self.duration(clock, risk, category, tier) or self.extension_hard_cap
         if cap.lower_bound_hours() > self.extension_hard_cap.lower_bound_hours() and \
                 self.extension_hard_cap.unit != "business_days":
             return self.extension_hard_cap
         return cap
 
     def extension_limit(self, clock: str, due_at: datetime, calendar: "BusinessCalendar",
-                        risk: str | None = None, category: str | None = None) -> datetime:
+                        risk: str | None = None, category: str | None = None, tier: str | None = None) -> datetime:
         """The latest due time one extension may set: the earlier of due + cap and due + hard cap (aware UTC)."""
-        cap = self.extension_cap(clock, risk, category)
+        cap = self.extension_cap(clock, risk, category, tier)
         return min(add_duration(due_at, cap, calendar), add_duration(due_at, self.extension_hard_cap, calendar))
 
     def tier_upgrade_at(self, reported_at: datetime, calendar: "BusinessCalendar") -> datetime:
@@ -474,7 +482,7 @@ def _parse(text: str, source: str) -> Policy:
 
 
 def _clock(r: _Reader, rule: Any, path) -> ClockRule:
-    r.table(rule, path, ("default", *RISKS, "categories", "extension_cap", "count_from"))
+    r.table(rule, path, ("default", *RISKS, "categories", "tiers", "extension_cap", "count_from"))
     by_category = {}
     for cat, entries in r.table(rule.get("categories", {}), path + ("categories",)).items():
         cpath = path + ("categories", cat)
@@ -484,6 +492,8 @@ def _clock(r: _Reader, rule: Any, path) -> ClockRule:
         default=r.duration(rule["default"], path + ("default",)) if "default" in rule else None,
         by_risk=MappingProxyType({k: r.duration(rule[k], path + (k,)) for k in RISKS if k in rule}),
         by_category=MappingProxyType(by_category),
+        by_tier=MappingProxyType({k: r.duration(v, path + ("tiers", k))
+                                  for k, v in r.table(rule.get("tiers", {}), path + ("tiers",)).items()}),
         extension_cap=r.duration(rule["extension_cap"], path + ("extension_cap",)) if "extension_cap" in rule else None,
         count_from=r.count_from(rule["count_from"], path + ("count_from",)) if "count_from" in rule else None,
     )
@@ -577,7 +587,9 @@ def _canonical(policy: Policy) -> str:
 
     clocks = {name: {"default": dur(c.default), "risk": {k: dur(v) for k, v in c.by_risk.items()},
                      "categories": {k: {r: dur(d) for r, d in v.items()} for k, v in c.by_category.items()},
-                     "extension_cap": dur(c.extension_cap), "count_from": c.count_from}
+                     "extension_cap": dur(c.extension_cap), "count_from": c.count_from,
+                     # only when used, so that adding the key left existing revisions unchanged
+                     **({"tiers": {k: dur(v) for k, v in c.by_tier.items()}} if c.by_tier else {})}
               for name, c in policy.clocks.items()}
     ladder = [[s.name, s.kind, s.value, list(s.recipients), s.list_for_supervision, s.label_zh, s.label_en]
               for s in policy.ladder]

@@ -217,7 +217,7 @@ def actions(engine, number: str, actor) -> list[dict]:
     view = guards.CaseView(state=c["state"], risk=c["risk"], flags=tuple(json.loads(c["flags"])),
                            mediator=c["mediator"], lead_official=c["lead_official"],
                            responsible_unit=c["responsible_unit"], supervision_level=c["supervision_level"],
-                           party_count=c["party_count"], data=data)
+                           party_count=c["party_count"], data=data, category=c["category"])
     lang = engine.lang
     out = []
     for a in d.actions_from(c["state"]):
@@ -276,7 +276,6 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
 
 
 def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lang) -> dict:
-    from workflow.definition import ROLES
     from workflow.errors import FieldError
     from workflow.fields import valid_phone
 
@@ -285,6 +284,7 @@ def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lan
         errors.append(FieldError("id", "用户名不能为空且不能含空格", "user id must be non-empty without spaces"))
     if not name.strip():
         errors.append(FieldError("name", "姓名不能为空", "name is required"))
+    ROLES = engine.known_roles()
     if role not in ROLES:
         errors.append(FieldError("role", f"角色“{role}”无效（可选：{'、'.join(ROLES)}）",
                                  f"role {role!r} is invalid (one of {', '.join(ROLES)})"))

@@ -9,6 +9,8 @@ deadlines were set by a person and are left alone.
 from __future__ import annotations
 
 
+import json
+
 from cases.audit import event_hash
 from workflow.clocks import next_step_after
 from workflow.commands import dumps, jsonable
@@ -21,15 +23,16 @@ def refresh(engine) -> dict:
     with engine.store.write() as tx:
         rows = tx.query(
             "SELECT k.id, k.case_id, k.name, k.started_at, k.due_at, k.level, k.extended, k.calendar_rev, c.risk, "
-            "c.category, c.number, c.state, c.audit_seq, c.audit_hash FROM clocks k JOIN cases c ON c.id = k.case_id "
+            "c.category, c.number, c.state, c.audit_seq, c.audit_hash, c.data FROM clocks k JOIN cases c ON c.id = k.case_id "
             "WHERE k.stopped_at IS NULL ORDER BY k.case_id, k.id")
         heads: dict[int, tuple[int, str]] = {}
-        for kid, case_id, name, started, due, level, extended, krev, risk, category, number, state, seq, h in rows:
+        for kid, case_id, name, started, due, level, extended, krev, risk, category, number, state, seq, h, cdata in rows:
             checked += 1
             if krev == rev or extended or name == "supervision":
                 continue
             started_dt, due_dt = tx.time(started), tx.time(due)
-            new_due = engine.policy.due_at(name, started_dt, risk, category, engine.calendar)
+            new_due = engine.policy.due_at(name, started_dt, risk, category, engine.calendar,
+                                           json.loads(cdata or "{}").get("tier"))
             tx.execute("UPDATE clocks SET calendar_rev = :rev WHERE id = :id", {"rev": rev, "id": kid})
             if new_due is None or new_due == due_dt:
                 continue

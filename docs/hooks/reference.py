@@ -1,0 +1,377 @@
+"""MkDocs hook: reference pages generated from the code, so they cannot drift from it.
+
+* ``reference/cli.md`` walks the click group, lazy command groups included
+  (``LAZY_COMMANDS``), so a command added anywhere appears without editing docs.
+* ``reference/configuration.md`` lists every field of ``Config`` and every key
+  the policy parser accepts, with defaults; keys of the sub-tables that the code
+  reads but no description covers are still listed, marked undocumented.
+* ``reference/http.md`` renders the OpenAPI document of ``web.app.create_app``
+  when the ``web`` package is part of the build, else says it is not.
+* ``reference/internal.md`` lists every module that is not public.
+
+The functions are plain and importable so that tests can call them directly.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import importlib
+import importlib.util
+import pkgutil
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("workflow", "cases", "notifications", "web")
+
+if str(ROOT) not in sys.path:  # the hook runs inside mkdocs, not inside the test runner
+    sys.path.insert(0, str(ROOT))
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def _param_row(p) -> tuple[str, str, str]:
+    import click
+
+    if isinstance(p, click.Argument):
+        name = f"`{p.human_readable_name}`"
+    else:
+        name = ", ".join(f"`{o}`" for o in (*p.opts, *p.secondary_opts))
+    kind = "flag" if getattr(p, "is_flag", False) else (p.type.name if p.type is not None else "")
+    if isinstance(p.type, click.Choice):
+        kind = " \\| ".join(str(c) for c in p.type.choices)
+    extra = []
+    if getattr(p, "required", False):
+        extra.append("必填 required")
+    if getattr(p, "multiple", False):
+        extra.append("可重复 repeatable")
+    if getattr(p, "envvar", None):
+        extra.append(f"env `{p.envvar}`")
+    default = getattr(p, "default", None)
+    if default not in (None, False, (), []) and not callable(default):
+        extra.append(f"default `{default}`")
+    text = (getattr(p, "help", None) or "").replace("|", "\\|").replace("\n", " ")
+    if extra:
+        text = f"{text} ({'; '.join(extra)})" if text else "; ".join(extra)
+    return name, kind, text
+
+
+def _command_md(cmd, ctx, path: list[str], out: list[str]) -> None:
+    import click
+
+    title = " ".join(path)
+    level = "#" * min(2 + len(path) - 1, 4)
+    out.append(f"{level} `{title}`\n")
+    if cmd.help:
+        out.append(cmd.help.strip() + "\n")
+    usage = " ".join(cmd.collect_usage_pieces(ctx))
+    out.append(f"```\n{title} {usage}\n```\n")
+    params = [p for p in cmd.params if not getattr(p, "hidden", False)]
+    if params:
+        out.append("| 参数 parameter | 类型 type | 说明 description |\n|---|---|---|")
+        for p in params:
+            out.append("| {} | {} | {} |".format(*_param_row(p)))
+        out.append("")
+    if isinstance(cmd, click.Group):
+        for name in cmd.list_commands(ctx):
+            sub = cmd.get_command(ctx, name)
+            if sub is None or sub.hidden:
+                continue
+            sub_ctx = click.Context(sub, info_name=name, parent=ctx)
+            _command_md(sub, sub_ctx, [*path, name], out)
+
+
+def cli_markdown() -> str:
+    """The whole command tree of ``disputeflow``, lazily loaded groups included."""
+    import click
+
+    from workflow.cli import LAZY_COMMANDS, cli
+
+    ctx = click.Context(cli, info_name="disputeflow")
+    out = ["# 命令行参考 CLI reference\n",
+           "Generated from the `disputeflow` click group when the documentation is built "
+           f"({len(cli.list_commands(ctx))} top-level commands, {len(LAZY_COMMANDS)} of them loaded lazily). "
+           "Global options go before the command: `disputeflow --db URL --as USER --json case show NUMBER`. "
+           "Exit codes: 0 ok, 2 bad usage or validation, 3 not permitted, 4 conflict, 5 not found, 1 other.\n"]
+    _command_md(cli, ctx, ["disputeflow"], out)
+    return "\n".join(out) + "\n"
+
+
+def cli_command_paths() -> list[str]:
+    """Every command path (``disputeflow case open`` …), for tests."""
+    import click
+
+    from workflow.cli import cli
+
+    paths: list[str] = []
+
+    def walk(cmd, ctx, path):
+        paths.append(" ".join(path))
+        if isinstance(cmd, click.Group):
+            for name in cmd.list_commands(ctx):
+                sub = cmd.get_command(ctx, name)
+                if sub is not None and not sub.hidden:
+                    walk(sub, click.Context(sub, info_name=name, parent=ctx), [*path, name])
+
+    walk(cli, click.Context(cli, info_name="disputeflow"), ["disputeflow"])
+    return paths
+
+
+# --------------------------------------------------------------------------- configuration
+
+CONFIG_HELP: dict[str, str] = {
+    "url": "Database URL: `sqlite:///path.db` (embedded, the default `disputeflow.db`) or "
+           "`postgresql+psycopg://user@host/db` for several instances. `DISPUTEFLOW_DB` and `--db` override it.",
+    "definitions": "Extra workflow definitions: TOML files (relative to the configuration file) or names of "
+                   "definitions shipped with the package, such as `\"hotline\"` (12345 work orders).",
+    "default_definition": "The workflow used when a report names none.",
+    "policy": "Deadline and escalation policy file (TOML); the shipped `workflow/policy.toml` when unset. "
+              "Keys below.",
+    "calendar_overrides": "Operator's calendar override file: holidays and make-up workdays (调休) announced "
+                          "after the installed calendar data was published.",
+    "number_prefix": "Case number prefix; unset uses the short name of the case's town (双乳镇 → `双乳`).",
+    "lang": "Language of messages: `zh_CN` (default) or `en`.",
+    "allow_now_override": "Whether `--now` / `DISPUTEFLOW_NOW` may fix the clock (drills, late paper records). "
+                          "Set `false` in production if nobody should back-date.",
+    "sqlite_synchronous": "SQLite `PRAGMA synchronous` (`NORMAL` with WAL; `FULL` for power-loss safety).",
+    "notifications": "Table read by the notification dispatcher and its channels (`[notifications]`).",
+    "scheduler": "Table read by the scheduler (`[scheduler]`).",
+    "web": "Table read by the web workspace and HTTP API (`[web]`).",
+}
+
+POLICY_HELP: dict[str, tuple[str, str]] = {
+    "count_from": ("\"immediately\"", "How periods are counted: `immediately` or `next_day` (次日起算). "
+                                      "Also per clock."),
+    "clocks": ("(shipped set)", "One table per clock: `[clocks.<name>]`. Any name is allowed, so another "
+                                "workflow can define its own clocks."),
+    "clocks.<name>.default": ("none", "Duration of the clock; unset means the due time is given when it "
+                                      "starts (supervision)."),
+    "clocks.<name>.low / medium / high / critical": ("none", "Duration for cases of that risk."),
+    "clocks.<name>.categories.<category>": ("none", "Table with `default` and/or risk keys; replaces the clock's "
+                                                    "entries for that category."),
+    "clocks.<name>.tiers.<tier>": ("none", "Duration for cases of that tier (`ordinary` 一般 / `complex` 复杂); "
+                                           "wins over risk, not over a category rule."),
+    "clocks.<name>.extension_cap": ("the clock's duration", "How far one extension may move the due time."),
+    "clocks.<name>.count_from": ("global `count_from`", "Counting rule for this clock."),
+    "(duration).amount": ("—", "Whole number ≥ 0."),
+    "(duration).unit": ("—", "`calendar_hours`, `calendar_days` or `business_days` (official calendar)."),
+    "ladder": ("warning, level1–3", "The escalation ladder, `[[ladder]]` steps in firing order."),
+    "ladder.name": ("—", "Step id (`warning`, `level1` …)."),
+    "ladder.kind": ("—", "`fraction` (share of start→due) or `after_due` (business days after due)."),
+    "ladder.value": ("—", "0.8 for a fraction; business days for after_due (0 = at due)."),
+    "ladder.recipients": ("—", "Who is told: `assignee`, `responsible_unit`, `lead_official`, `supervisor`."),
+    "ladder.list_for_supervision": ("false", "The step lists the case for supervision (红牌)."),
+    "ladder.label_zh": ("—", "Chinese label (黄牌 …). Required."),
+    "ladder.label_en": ("the name", "English label."),
+    "extension": ("", "Table of extension limits (延期)."),
+    "extension.max_per_clock": ("1", "Extensions allowed per clock."),
+    "extension.hard_cap": ("30 calendar days", "No extension moves a due time further than this."),
+    "tier_upgrade": ("", "Upgrade of a case's tier (一般 → 复杂)."),
+    "tier_upgrade.after": ("60 calendar days", "A case still unresolved this long after its report is upgraded."),
+    "tier_upgrade.recipients": ("[\"lead_official\"]", "Who is told."),
+    "unit_talk": ("", "Formal talks (约谈) with responsible units."),
+    "unit_talk.level3_per_month": ("3", "Red cards in one calendar month that put a unit on the talk list."),
+    "unit_talk.recipients": ("[\"supervisor\"]", "Who is told."),
+}
+
+
+def policy_keys_in_code() -> set[str]:
+    """Every key name the policy parser accepts, read from the allowed-key tuples in ``workflow/policy.py``."""
+    tree = ast.parse((ROOT / "workflow" / "policy.py").read_text(encoding="utf-8"))
+    keys: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "table" \
+                and len(node.args) == 3 and isinstance(node.args[2], ast.Tuple):
+            keys.update(e.value for e in node.args[2].elts if isinstance(e, ast.Constant))
+    from workflow.policy import RISKS
+
+    return keys | set(RISKS)
+
+
+_SUBTABLE_READ = re.compile(r"\b(?:config|cfg|conf)\.(notifications|scheduler|web)"
+                            r"(?:\.get\(\s*|\[\s*)[\"'](\w+)[\"']")
+
+
+def subtable_keys_in_code() -> dict[str, set[str]]:
+    """Keys of ``[notifications]``, ``[scheduler]`` and ``[web]`` that the code reads."""
+    found: dict[str, set[str]] = {}
+    for pkg in PACKAGES:
+        base = ROOT / pkg
+        if not base.is_dir():
+            continue
+        for path in base.rglob("*.py"):
+            for table, key in _SUBTABLE_READ.findall(path.read_text(encoding="utf-8")):
+                found.setdefault(table, set()).add(key)
+    return found
+
+
+SUBTABLE_HELP: dict[str, str] = {}  # "table.key" -> description; keys found in code without one are listed too
+
+
+def config_markdown() -> str:
+    from workflow.config import Config
+
+    out = ["# 配置参考 Configuration reference\n",
+           "Generated from `workflow.config.Config` and from the policy parser when the documentation is built.\n",
+           "## Configuration file (`disputeflow.toml`)\n",
+           "Named by `--config` or `DISPUTEFLOW_CONFIG`. Unknown keys are refused at start with their names; "
+           "relative paths are read relative to the file.\n",
+           "| key | default | meaning |", "|---|---|---|"]
+    for f in dataclasses.fields(Config):
+        if f.default is not dataclasses.MISSING:
+            default = repr(f.default) if f.default not in ("", None) else ("unset" if f.default is None else '""')
+        else:
+            default = repr(f.default_factory())  # type: ignore[misc]
+        help_text = CONFIG_HELP.get(f.name)
+        if help_text is None:
+            raise ValueError(f"configuration key {f.name!r} has no description in docs/hooks/reference.py")
+        out.append(f"| `{f.name}` | `{default}` | {help_text} |")
+    sub = subtable_keys_in_code()
+    out.append("\n### Keys of the sub-tables read by the code\n")
+    rows = [(t, k) for t in sorted(sub) for k in sorted(sub[t])]
+    if rows:
+        out += ["| key | meaning |", "|---|---|"]
+        for t, k in rows:
+            out.append(f"| `{t}.{k}` | {SUBTABLE_HELP.get(f'{t}.{k}', '(undocumented: see the module that reads it)')} |")
+    else:
+        out.append("No part of this build reads keys from `[notifications]`, `[scheduler]` or `[web]` yet.")
+    out += ["\n## Policy file (`policy.toml`)\n",
+            "Every number of deadlines and escalation is policy. The shipped file is the reference example; an "
+            "operator copies it, edits it and names the copy in `policy`. A mistake is refused at start with the "
+            "file, the line and the reason.\n",
+            "| key | default | meaning |", "|---|---|---|"]
+    for key, (default, text) in POLICY_HELP.items():
+        out.append(f"| `{key}` | {default} | {text} |")
+    missing = sorted(k for k in policy_keys_in_code()
+                     if not any(re.search(rf"(^|[.\s/(]){re.escape(k)}($|[.\s/)])", doc) for doc in POLICY_HELP))
+    if missing:
+        raise ValueError(f"policy keys without a description in docs/hooks/reference.py: {', '.join(missing)}")
+    out.append("\n### The shipped policy\n")
+    out.append("```toml\n" + (ROOT / "workflow" / "policy.toml").read_text(encoding="utf-8") + "```\n")
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- HTTP API
+
+
+def openapi_document() -> dict[str, Any] | None:
+    """The OpenAPI document of the web app, or None when ``web`` is not part of this build."""
+    if importlib.util.find_spec("web") is None:
+        return None
+    try:
+        app_module = importlib.import_module("web.app")
+    except ImportError:
+        return None
+    import tempfile
+
+    from workflow.engine import Engine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = Engine(f"sqlite:///{tmp}/openapi.db")
+        try:
+            engine.init()
+            app = app_module.create_app(engine)
+            return app.openapi()
+        finally:
+            engine.close()
+
+
+def http_markdown(doc: dict[str, Any] | None = None, *, probe: bool = True) -> str:
+    if doc is None and probe:
+        doc = openapi_document()
+    out = ["# HTTP API 参考 HTTP API reference\n"]
+    if doc is None:
+        out.append("The HTTP API is not part of this build: the `web` package (`web.app.create_app`) is not "
+                   "installed. Embed the engine as a Python library instead (see the Python API reference); "
+                   "when `web` is installed, this page lists its endpoints, generated from its OpenAPI document.\n")
+        return "\n".join(out)
+    info = doc.get("info", {})
+    out.append(f"Generated from the OpenAPI document of `web.app.create_app` "
+               f"({info.get('title', '')} {info.get('version', '')}).\n")
+    for path, ops in sorted(doc.get("paths", {}).items()):
+        for method, op in ops.items():
+            if method.startswith("x-") or not isinstance(op, dict):
+                continue
+            out.append(f"## `{method.upper()} {path}`\n")
+            if op.get("summary"):
+                out.append(op["summary"] + "\n")
+            if op.get("description"):
+                out.append(op["description"].strip() + "\n")
+            params = op.get("parameters", [])
+            if params:
+                out += ["| parameter | in | required | description |", "|---|---|---|---|"]
+                for p in params:
+                    out.append(f"| `{p.get('name')}` | {p.get('in')} | {p.get('required', False)} | "
+                               f"{(p.get('description') or '').replace('|', '/')} |")
+                out.append("")
+            codes = ", ".join(f"`{c}`" for c in op.get("responses", {}))
+            if codes:
+                out.append(f"Responses: {codes}\n")
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- public and internal modules
+
+
+def all_modules() -> list[str]:
+    """Every module of the distribution's packages present in this build (found on disk, not imported)."""
+    names: list[str] = []
+    for pkg in PACKAGES:
+        base = ROOT / pkg
+        if not (base / "__init__.py").is_file():
+            continue
+        names.append(pkg)
+        for info in pkgutil.walk_packages([str(base)], prefix=f"{pkg}."):
+            if ".migrations" in info.name:
+                continue
+            names.append(info.name)
+    return sorted(names)
+
+
+def internal_modules() -> list[str]:
+    from workflow import PUBLIC_MODULES
+
+    return [m for m in all_modules() if m not in PUBLIC_MODULES]
+
+
+def internal_markdown() -> str:
+    from workflow import PUBLIC_MODULES
+
+    out = ["# 公开与内部模块 Public and internal modules\n",
+           "**The rule.** The public API is what `workflow` exports (`workflow.__all__`) and the documented names "
+           "of the modules in `workflow.PUBLIC_MODULES`. It follows semantic versioning: a release that breaks "
+           "it raises the major version (see the changelog). **Every other module is internal**: it may change "
+           "or disappear in any release; embedding code must not import it. Database tables are internal too — "
+           "read cases through the engine, not with SQL.\n",
+           "## Public modules\n"]
+    out += [f"- `{m}`" for m in PUBLIC_MODULES]
+    out += ["\n## Internal modules\n", "Generated from the modules present in this build.\n"]
+    out += [f"- `{m}` — internal" for m in internal_modules()]
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- mkdocs entry points
+
+def changelog_markdown() -> str:
+    return (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+GENERATED = {
+    "changelog.md": changelog_markdown,
+    "reference/cli.md": cli_markdown,
+    "reference/configuration.md": config_markdown,
+    "reference/http.md": http_markdown,
+    "reference/internal.md": internal_markdown,
+}
+
+
+def on_files(files, config):
+    from mkdocs.structure.files import File
+
+    for path, make in GENERATED.items():
+        files.append(File.generated(config, path, content=make()))
+    return files
