@@ -171,6 +171,15 @@ POLICY_HELP: dict[str, tuple[str, str]] = {
     "extension.max_per_clock": ("1", "Extensions allowed per clock."),
     "extension.hard_cap": ("30 calendar days", "No extension moves a due time further than this."),
     "tier_upgrade": ("", "Upgrade of a case's tier (一般 → 复杂)."),
+    "key_persons": ("", "Key persons (重点人员稳控): their recurring control duties."),
+    "key_persons.alarm_recipients": ("[\"lead_official\"]", "Who is told at once of an alarming contact."),
+    "key_persons.duties.<duty>": ("contact, report", "One recurring duty; `label_zh`, `label_en`."),
+    "key_persons.duties.<duty>.satisfied_by": ("—", "Contact methods that meet the duty (`visit`, `phone`, "
+                                                    "`report`)."),
+    "key_persons.duties.<duty>.<risk>.every": ("—", "How many units between occurrences (whole number ≥ 1)."),
+    "key_persons.duties.<duty>.<risk>": ("—", "Recurrence for persons of that risk: `{ every = N, unit = "
+                                              "\"calendar_days\" | \"business_days\" | \"weeks\" }`; "
+                                              "a risk without an entry has no such duty."),
     "tier_upgrade.after": ("60 calendar days", "A case still unresolved this long after its report is upgraded."),
     "tier_upgrade.recipients": ("[\"lead_official\"]", "Who is told."),
     "unit_talk": ("", "Formal talks (约谈) with responsible units."),
