@@ -82,7 +82,9 @@ pass_ctx = click.make_pass_decorator(Ctx)
 
 # Command groups that live in their own modules, imported only when invoked so that
 # ``disputeflow --help`` stays fast. name -> ("module:attribute", short help zh).
-LAZY_COMMANDS: dict[str, tuple[str, str]] = {}
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "import": ("workflow.cli_import:import_command", "从 Excel 或 CSV 台账导入案件"),
+}
 
 
 class LazyGroup(click.Group):
