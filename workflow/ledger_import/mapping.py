@@ -8,6 +8,7 @@ normal form (no spaces or line breaks, no ``*`` marks, half-width brackets), so
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -48,6 +49,7 @@ class MappingError(ConfigFileError):
     kind_en = "mapping file"
 
 
+@functools.lru_cache(maxsize=65536)
 def norm_heading(text) -> str:
     """The normal form headings and aliases are compared in."""
     if text is None:

@@ -11,6 +11,7 @@ is already due: the board shows it and the next sweep escalates it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,9 @@ from typing import Any
 from workflow import guards, risk as risk_mod
 from workflow.errors import ConfigError
 from workflow.ledger_import.validate import STEP_DATE, steps_for
-from workflow.timeutil import parse_time
+from workflow.timeutil import parse_time as _parse_time
+
+parse_time = functools.lru_cache(maxsize=65536)(_parse_time)
 
 
 @dataclass
@@ -108,13 +111,27 @@ class Planner:
         self.calendar = engine.calendar
         self.actor = actor_id
         self.info = ledger_info
+        # Ledger dates are days, and rows share them: due times and transitions are memoised.
+        self._due: dict[tuple, datetime | None] = {}
+        self._fire: dict[tuple[str, str], str] = {}
         for name in ("assess", "control", "mediate", "resolve", "follow_up", "close", "refer", "withdraw"):
             if definition.action(name) is None:
                 raise ConfigError(f"流程 {definition.name} 没有动作“{name}”，无法按台账状态导入",
                                   f"workflow {definition.name} has no action {name!r}; ledger states cannot be imported")
 
     def due(self, clock: str, start: datetime, risk: str | None, category: str) -> datetime | None:
-        return self.policy.due_at(clock, start, risk, category, self.calendar)
+        key = (clock, start, risk, category)
+        if key not in self._due:
+            self._due[key] = self.policy.due_at(clock, start, risk, category, self.calendar)
+        return self._due[key]
+
+    def fire(self, action: str, state: str) -> str:
+        """The state after ``action`` from ``state``, through the compiled machine (memoised)."""
+        key = (action, state)
+        out = self._fire.get(key)
+        if out is None:
+            out = self._fire[key] = self.compiled.fire(action, state)
+        return out
 
     def plan(self, rec: dict, row: int) -> Plan:
         """The history, clocks and columns for a new case from ``rec``."""
@@ -153,7 +170,7 @@ class Planner:
         closed_at = None
         for name, at in zip(actions, times):
             a = defn.action(name)
-            new_state = self.compiled.fire(name, state)
+            new_state = self.fire(name, state)
             d = step_data(rec, name, risk)
             if name == "assess":
                 cur_risk = risk

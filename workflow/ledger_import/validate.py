@@ -455,8 +455,10 @@ def identity_hash(rec: dict) -> str:
     return "h:" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:24]
 
 
-def record_hash(rec: dict) -> str:
-    return hashlib.sha256(json.dumps(rec, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+def record_json(rec: dict) -> tuple[str, str]:
+    """(hash, canonical JSON) of a record: the hash tells a changed row, the JSON is kept for diffs."""
+    text = json.dumps(rec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest(), text
 
 
 def floor_of(rec: dict) -> str:

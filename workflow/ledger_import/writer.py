@@ -61,6 +61,8 @@ class BulkWriter:
         self.namespace = namespace
         self.now = now
         self.units = units  # id -> (id, name, kind, path)
+        self._ladder: dict[tuple, tuple] = {}
+        self._times: dict[datetime, object] = {}
 
     # ----------------------------------------------------------------- lookups
 
@@ -79,8 +81,8 @@ class BulkWriter:
 
     # ----------------------------------------------------------------- one batch
 
-    def write_batch(self, items: list[tuple[int, dict, str]]) -> dict:
-        """Write ``(row, record, record_hash)`` items in one transaction.
+    def write_batch(self, items: list[tuple[int, dict, str, str]]) -> dict:
+        """Write ``(row, record, record_hash, record_json)`` items in one transaction.
 
         Returns:
             counts of created, updated and unchanged rows, and ``problems`` for
@@ -88,7 +90,7 @@ class BulkWriter:
         """
         result = {"created": 0, "updated": 0, "unchanged": 0, "problems": []}
         with self.store.write() as tx:
-            known = self.existing(tx, [rec["key"] for _, rec, _ in items])
+            known = self.existing(tx, [item[1]["key"] for item in items])
             new, changed = [], []
             for item in items:
                 hit = known.get(item[1]["key"])
@@ -101,8 +103,8 @@ class BulkWriter:
             if new:
                 self._insert(tx, new)
                 result["created"] = len(new)
-            for (row, rec, h), case_id in changed:
-                problem = self._update(tx, row, rec, h, case_id)
+            for (row, rec, h, js), case_id in changed:
+                problem = self._update(tx, row, rec, h, js, case_id)
                 if problem is None:
                     result["updated"] += 1
                 else:
@@ -120,7 +122,7 @@ class BulkWriter:
 
     def _numbers(self, tx, plans) -> list[str]:
         keys = []
-        for _, rec, _, plan in plans:
+        for _, rec, _, _, plan in plans:
             prefix = self.engine.number_prefix(tx, self.units[rec["unit"]][3])
             keys.append((prefix, self.engine.local_year(plan.events[0].at)))
         need: dict[tuple[str, int], int] = defaultdict(int)
@@ -137,18 +139,34 @@ class BulkWriter:
             out.append(f"{prefix}-{year}-{seq:06d}")
         return out
 
-    def _insert(self, tx, items: list[tuple[int, dict, str]]) -> None:
-        t = tx.t
-        plans = [(row, rec, h, self.planner.plan(rec, row)) for row, rec, h in items]
+    def _t(self, tx):
+        """``tx.t`` memoised: ledger rows share their dates, and the conversion is a third of a row's cost."""
+        cache = self._times
+        if len(cache) > 200_000:
+            cache.clear()
+        conv = tx.t
+
+        def t(value):
+            if value is None:
+                return None
+            out = cache.get(value)
+            if out is None:
+                out = cache[value] = conv(value)
+            return out
+        return t
+
+    def _insert(self, tx, items: list[tuple[int, dict, str, str]]) -> None:
+        t = self._t(tx)
+        plans = [(row, rec, h, js, self.planner.plan(rec, row)) for row, rec, h, js in items]
         ids = self._allocate_ids(tx, len(plans))
         numbers = self._numbers(tx, plans)
         now = t(self.now)
         defn = self.defn
         cases, parties, audits, clocks, keys = [], [], [], [], []
-        for (row, rec, h, plan), case_id, number in zip(plans, ids, numbers):
+        for (row, rec, h, js, plan), case_id, number in zip(plans, ids, numbers):
             prev = GENESIS
             for seq, ev in enumerate(plan.events, start=1):
-                data = dumps(jsonable(ev.data))
+                data = dumps(ev.data)  # planned data is JSON-ready (times as ISO text)
                 hh = event_hash(prev, number, seq, ev.at, self.actor, ev.action, ev.from_state, ev.to_state, data)
                 audits.append((case_id, seq, t(ev.at), self.actor, ev.action, ev.from_state, ev.to_state, data, prev, hh))
                 prev = hh
@@ -162,24 +180,30 @@ class BulkWriter:
             for i, p in enumerate(plan.parties, start=1):
                 parties.append((case_id, i, p["name"], p.get("role") or "applicant", p.get("phone"), None, None))
             for c in plan.clocks:
-                clocks.append(self._clock_row(tx, case_id, c.name, c.started_at, c.due_at, c.stopped_at))
-            keys.append((self.namespace, rec["key"], case_id, h, dumps(rec), now, now))
+                clocks.append(self._clock_row(t, case_id, c.name, c.started_at, c.due_at, c.stopped_at))
+            keys.append((self.namespace, rec["key"], case_id, h, js, now, now))
         tx.insert_rows("cases", CASE_INSERT, cases)
         tx.insert_rows("parties", PARTY_INSERT, parties)
         tx.insert_rows("audit_events", AUDIT_INSERT, audits)
         tx.insert_rows("clocks", CLOCK_INSERT, clocks)
         tx.insert_rows("import_keys", KEY_INSERT, keys)
 
-    def _clock_row(self, tx, case_id: int, name: str, started: datetime, due: datetime, stopped: datetime | None):
-        steps = self.engine.policy.steps(name, started, due, self.engine.calendar)
-        warn = next((at for s, at in steps if s.kind == "fraction"), None)
-        step, at = (None, None) if stopped else next_step_after(steps, None)
-        return (case_id, name, tx.t(started), tx.t(due), tx.t(warn), self.engine.calendar.revision,
-                "stopped" if stopped else "running", tx.t(stopped), 0, None, step, tx.t(at))
+    def _clock_row(self, t, case_id: int, name: str, started: datetime, due: datetime, stopped: datetime | None):
+        key = (name, started, due)
+        got = self._ladder.get(key)
+        if got is None:
+            steps = self.engine.policy.steps(name, started, due, self.engine.calendar)
+            got = self._ladder[key] = (next((at for s, at in steps if s.kind == "fraction"), None),
+                                       *next_step_after(steps, None))
+        warn, step, at = got
+        if stopped:
+            step, at = None, None
+        return (case_id, name, t(started), t(due), t(warn), self.engine.calendar.revision,
+                "stopped" if stopped else "running", t(stopped), 0, None, step, t(at))
 
     # ----------------------------------------------------------------- corrections
 
-    def _update(self, tx, row: int, rec: dict, h: str, case_id: int) -> RowProblem | None:
+    def _update(self, tx, row: int, rec: dict, h: str, js: str, case_id: int) -> RowProblem | None:
         lock = "" if self.store.is_sqlite else " FOR UPDATE"
         c = tx.query(f"SELECT {CASE_COLUMNS} FROM cases WHERE id = :id{lock}", {"id": case_id})[0]
         (cid, number, dname, dver, state, version, title, category, source, description, unit_id, unit_path, risk,
@@ -199,9 +223,8 @@ class BulkWriter:
         actions = steps_for(rec["state"], rec["dates"])
         times = step_times(rec, actions)
         path = [defn.initial]
-        compiled = self.engine.compiled(defn)
         for a in actions:
-            path.append(compiled.fire(a, path[-1]))
+            path.append(self.planner.fire(a, path[-1]))
         if rec["state"] != state:
             if state in path:
                 start = len(path) - 1 - path[::-1].index(state)
@@ -209,7 +232,7 @@ class BulkWriter:
                 for name, at in zip(actions[start:], times[start:]):
                     at = max(at, updated_at_dt(tx, c))
                     a = defn.action(name)
-                    new_state = compiled.fire(name, state)
+                    new_state = self.planner.fire(name, state)
                     d = step_data(rec, name, new_risk)
                     if name == "assess":
                         cols["risk"] = new_risk
@@ -234,7 +257,7 @@ class BulkWriter:
                         due = self.planner.due(st.clock, at, cols["risk"], category)
                         if due is None:
                             continue
-                        tx.insert_rows("clocks", CLOCK_INSERT, [self._clock_row(tx, cid, st.clock, at, due, None)])
+                        tx.insert_rows("clocks", CLOCK_INSERT, [self._clock_row(tx.t, cid, st.clock, at, due, None)])
                         kid = tx.query("SELECT id FROM clocks WHERE case_id = :c AND name = :n AND stopped_at IS NULL",
                                        {"c": cid, "n": st.clock})[0][0]
                         running[st.clock] = (kid, st.clock)
@@ -327,7 +350,7 @@ class BulkWriter:
             if done != 1:
                 raise Conflict(f"案件“{number}”已被他人修改，请重新导入", f"case {number} was changed meanwhile; import again")
         tx.execute("UPDATE import_keys SET row_hash = :h, record = :r, updated_at = :now WHERE namespace = :ns AND key = :k",
-                   {"h": h, "r": dumps(rec), "now": tx.t(self.now), "ns": self.namespace, "k": rec["key"]})
+                   {"h": h, "r": js, "now": tx.t(self.now), "ns": self.namespace, "k": rec["key"]})
         return None
 
     def _recompute_clocks(self, tx, case_id: int, risk: str, category: str) -> None:
