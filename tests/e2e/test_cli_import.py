@@ -131,3 +131,34 @@ def test_a_killed_import_leaves_no_half_imported_row_and_a_rerun_completes_it(cl
     doc = json.loads(cli("--as", "sup", "--json", "import", str(path), "--batch", "25").stdout)
     assert (doc["created"], doc["unchanged"]) == (70, 50)
     assert check() == {"cases": 120, "keys": 120, "bare": 0, "orphans": 0, "problems": 0}
+
+
+def test_a_progress_bar_is_drawn_on_a_terminal_and_not_in_a_pipe(cli, tmp_path):
+    import pty
+
+    if "postgresql" in str(cli.engine.db.url):
+        pytest.skip("the terminal output does not depend on the database")
+    path = write_xlsx(tmp_path / "台账.xlsx", ROWS)
+    master, slave = pty.openpty()
+    env = {**os.environ, "DISPUTEFLOW_DB": str(cli.engine.db.url), "DISPUTEFLOW_NOW": "2026-03-03T09:00+08:00",
+           "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    p = subprocess.Popen([sys.executable, "-m", "workflow.cli", "--as", "sup", "import", str(path)], stdout=subprocess.PIPE,
+                         stderr=slave, env=env, cwd=tmp_path)
+    out, _ = p.communicate(timeout=120)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert p.returncode == 0
+    screen = seen.decode("utf-8", "replace")
+    assert "校验" in screen and "写入" in screen and "100%" in screen
+    assert "新建 2 件" in out.decode() and "写入" not in out.decode()
+    piped = cli("--as", "sup", "import", str(path))
+    assert "写入" not in piped.stderr and "无变化 2 件" in piped.stdout

@@ -259,3 +259,66 @@ def test_a_named_sheet_is_read_and_a_missing_one_is_reported(engine, tmp_path):
         engine.import_ledger(path, actor="sup", sheet="四月")
     assert "三月" in exc.value.message()
     assert engine.import_ledger(path, actor="sup", sheet="三月", dry_run=True)["valid"] == 4
+
+
+def test_an_imported_case_goes_on_through_the_engine_like_any_other(engine, tmp_path):
+    path = write_xlsx(tmp_path / "台账.xlsx", rows_good())
+    engine.import_ledger(path, actor="sup")
+    number = by_ref(engine)["TZ-001"]
+    assert "resolve" in [a["action"] for a in engine.actions(number, "med1")]
+    out = engine.act(number, "resolve", "med1", outcome="agreement", agreement="院墙后退三十厘米")
+    assert out.to_state == "resolved" and out.seq == len(engine.history(number))
+    assert not [r for r in engine.overdue() if r["number"] == number]
+    assert engine.verify_audit()["problems"] == []
+
+
+def test_a_correction_leaves_a_case_the_engine_moved_on_and_reports_one_it_cannot_follow(engine, tmp_path, clock):
+    path = write_xlsx(tmp_path / "台账.xlsx", rows_good())
+    engine.import_ledger(path, actor="sup")
+    cases = by_ref(engine)
+    engine.act(cases["TZ-001"], "resolve", "med1", outcome="agreement", agreement="和解")
+    rows = rows_good()
+    rows[0][11] = "已调解，待回访"  # the ledger still says 调处中 but its note changed
+    rows[2][8] = "已撤回"  # the case is resolved; a resolved case cannot be withdrawn
+    write_xlsx(path, rows)
+    clock.set(T0 + timedelta(hours=1))
+    report = engine.import_ledger(path, actor="sup")
+    assert (report["updated"], report["bad_rows"]) == (1, 1)
+    assert report["problems"][0]["row"] == 6 and "无法按台账更正" in report["problems"][0]["message"]
+    assert engine.case(cases["TZ-001"])["state"] == "resolved"
+    assert engine.history(cases["TZ-001"])[-1]["data"]["changes"]["note"]["to"] == "已调解，待回访"
+    assert engine.case(cases["TZ-003"])["state"] == "resolved"
+    assert engine.verify_audit()["problems"] == []
+
+
+def test_the_report_is_in_english_on_request(engine, tmp_path):
+    rows = [["E-1", "２０２６年１月５日", "甲村", "打架", "张三", None, None, None, None, None, None, None]]
+    path = write_xlsx(tmp_path / "台账.xlsx", rows)
+    report = engine.import_ledger(path, actor="sup", dry_run=True, lang="en")
+    assert [(p["column"], p["message"]) for p in report["problems"]] == [
+        ("纠纷类型", "unknown category '打架' (map it in [values.category] of a mapping file)")]
+
+
+def test_two_imports_of_the_same_ledger_at_once_create_each_case_once(engine, tmp_path):
+    import threading
+
+    rows = [[f"C-{i:03d}", "2026-01-05", "甲村", "邻里纠纷", f"当事人{i}", None, "低", None, "调处中", None, None, None]
+            for i in range(60)]
+    path = write_xlsx(tmp_path / "台账.xlsx", rows)
+    results, failures = [], []
+
+    def run():
+        try:
+            results.append(engine.import_ledger(path, actor="sup", batch=10))
+        except Exception as exc:  # surfaced below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert sum(r["created"] for r in results) == 60 and sum(r["unchanged"] for r in results) == 60
+    assert count(engine, "cases") == count(engine, "import_keys") == 60
+    assert engine.verify_audit()["problems"] == []

@@ -157,10 +157,6 @@ class Planner:
         for st in intake.starts:
             if st.when is None or guards.CONDITIONS[st.when](view, {}):
                 self._start(running, st.clock, t0, intake_risk, rec["category"])
-        if rec["state"] == "reported":
-            report_started = [c for c in running]
-            if report_started:
-                report["clocks_started"] = report_started
         data: dict[str, Any] = {"ledger": self._ledger_data(rec, row)}
         assignments = self._assignments(rec)
         state = defn.initial

@@ -88,6 +88,15 @@ class BulkWriter:
             counts of created, updated and unchanged rows, and ``problems`` for
             corrections that could not be applied (the rest of the batch is written).
         """
+        integrity = self.store.engine.dialect.dbapi.IntegrityError
+        try:
+            return self._write_batch(items)
+        except integrity:
+            # another import of the same ledger committed some of these keys first:
+            # this batch rolled back whole; again, those rows are known and compare as such
+            return self._write_batch(items)
+
+    def _write_batch(self, items: list[tuple[int, dict, str, str]]) -> dict:
         result = {"created": 0, "updated": 0, "unchanged": 0, "problems": []}
         with self.store.write() as tx:
             known = self.existing(tx, [item[1]["key"] for item in items])
