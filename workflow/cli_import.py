@@ -22,6 +22,10 @@ def _bar(c: Ctx, enabled: bool):
     state = {"phase": None, "bar": None, "done": 0}
 
     def update(phase: str, done: int, total):
+        if not total:  # an unsized sheet: count rows instead of drawing a bar
+            click.echo(f"\r{labels.get(phase, phase)}：{done:,}", nl=False, err=True)
+            state["phase"] = None
+            return
         if phase != state["phase"]:
             if state["bar"] is not None:
                 state["bar"].render_finish()

@@ -26,6 +26,7 @@ def test_a_time_of_day_is_kept_and_read_as_beijing_time():
     assert iso(parse_date("2026-03-05 14:30")) == "2026-03-05T14:30:00+08:00"
     assert iso(parse_date("2026年3月5日 9时05分")) == "2026-03-05T09:05:00+08:00"
     assert iso(parse_date(46086.5)) == "2026-03-05T12:00:00+08:00"
+    assert iso(parse_date("2026-03-05T06:30:00Z")) == "2026-03-05T14:30:00+08:00"  # another platform's export
 
 
 def test_the_1904_date_system_is_honoured():

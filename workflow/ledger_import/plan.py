@@ -114,6 +114,8 @@ class Planner:
         # Ledger dates are days, and rows share them: due times and transitions are memoised.
         self._due: dict[tuple, datetime | None] = {}
         self._fire: dict[tuple[str, str], str] = {}
+        self._actions = {a.name: a for a in definition.actions}
+        self._terminal = {s.name: s.terminal for s in definition.states}
         for name in ("assess", "control", "mediate", "resolve", "follow_up", "close", "refer", "withdraw"):
             if definition.action(name) is None:
                 raise ConfigError(f"流程 {definition.name} 没有动作“{name}”，无法按台账状态导入",
@@ -122,6 +124,8 @@ class Planner:
     def due(self, clock: str, start: datetime, risk: str | None, category: str) -> datetime | None:
         key = (clock, start, risk, category)
         if key not in self._due:
+            if len(self._due) > 50_000:  # bounded: memory stays flat whatever the file's size
+                self._due.clear()
             self._due[key] = self.policy.due_at(clock, start, risk, category, self.calendar)
         return self._due[key]
 
@@ -165,7 +169,7 @@ class Planner:
         cur_risk = intake_risk
         closed_at = None
         for name, at in zip(actions, times):
-            a = defn.action(name)
+            a = self._actions[name]
             new_state = self.fire(name, state)
             d = step_data(rec, name, risk)
             if name == "assess":
@@ -179,18 +183,20 @@ class Planner:
             if a.record:
                 data.setdefault(a.record, []).append({**d, "at": _iso(at), "by": self.actor})
             stopped = []
-            terminal = defn.state(new_state).terminal
+            terminal = self._terminal[new_state]
             for cname in list(running):
                 if cname in a.stops or (terminal and cname != "supervision"):
                     c = running.pop(cname)
                     c.stopped_at = at
                     done.append(c)
                     stopped.append(cname)
-            after = guards.CaseView(state=new_state, risk=cur_risk, flags=tuple(rec["flags"]),
-                                    party_count=len(parties), lead_official=rec.get("lead_official"),
-                                    mediator=rec.get("mediator"), data=data)
+            after = None
             started = []
             for st in a.starts:
+                if st.when and after is None:
+                    after = guards.CaseView(state=new_state, risk=cur_risk, flags=tuple(rec["flags"]),
+                                            party_count=len(parties), lead_official=rec.get("lead_official"),
+                                            mediator=rec.get("mediator"), data=data)
                 if st.due_field or (st.when and not guards.CONDITIONS[st.when](after, d)):
                     continue
                 if self._start(running, st.clock, at, cur_risk, rec["category"]):

@@ -88,6 +88,18 @@ def parse_date(value, epoch_1904: bool = False) -> datetime:
         parts = tuple(int(g) for g in _COMPACT.match(text).groups()) + (0, 0, 0)
     elif re.fullmatch(r"\d{5}(\.\d+)?", text):
         return _serial(float(text), epoch_1904)
+    elif "T" in text and re.search(r"(Z|[+-]\d{2}:?\d{2})$", text):  # ISO 8601 with a zone, from another platform
+        from workflow.timeutil import parse_time
+
+        try:
+            dt = parse_time(text)
+        except ValueError:
+            dt = None
+        if dt is not None:
+            _plausible(dt.astimezone(LOCAL_TZ).date(), value)
+            return dt
+        raise LedgerValueError(f"无法识别的日期“{value}”，可写作 {EXAMPLES}",
+                               f"unreadable date {value!r}; write 2026-03-05, 2026/3/5 or 2026年3月5日")
     else:
         raise LedgerValueError(f"无法识别的日期“{value}”，可写作 {EXAMPLES}",
                                f"unreadable date {value!r}; write 2026-03-05, 2026/3/5 or 2026年3月5日")

@@ -21,7 +21,9 @@ import json
 from collections import defaultdict
 from datetime import datetime
 
-from cases.audit import GENESIS, event_hash
+import hashlib
+
+from cases.audit import GENESIS, canonical_time, event_hash
 from cases.store import CASE_COLUMNS
 from workflow import guards, risk as risk_mod
 from workflow.clocks import next_step_after
@@ -63,6 +65,7 @@ class BulkWriter:
         self.units = units  # id -> (id, name, kind, path)
         self._ladder: dict[tuple, tuple] = {}
         self._times: dict[datetime, object] = {}
+        self._canon: dict[datetime, str] = {}
 
     # ----------------------------------------------------------------- lookups
 
@@ -151,7 +154,7 @@ class BulkWriter:
     def _t(self, tx):
         """``tx.t`` memoised: ledger rows share their dates, and the conversion is a third of a row's cost."""
         cache = self._times
-        if len(cache) > 200_000:
+        if len(cache) > 50_000:
             cache.clear()
         conv = tx.t
 
@@ -176,7 +179,7 @@ class BulkWriter:
             prev = GENESIS
             for seq, ev in enumerate(plan.events, start=1):
                 data = dumps(ev.data)  # planned data is JSON-ready (times as ISO text)
-                hh = event_hash(prev, number, seq, ev.at, self.actor, ev.action, ev.from_state, ev.to_state, data)
+                hh = self._hash(prev, number, seq, ev.at, ev.action, ev.from_state, ev.to_state, data)
                 audits.append((case_id, seq, t(ev.at), self.actor, ev.action, ev.from_state, ev.to_state, data, prev, hh))
                 prev = hh
             n_events = len(plan.events)
@@ -197,10 +200,23 @@ class BulkWriter:
         tx.insert_rows("clocks", CLOCK_INSERT, clocks)
         tx.insert_rows("import_keys", KEY_INSERT, keys)
 
+    def _hash(self, prev: str, number: str, seq: int, at: datetime, action: str, frm: str | None, to: str,
+              data: str) -> str:
+        """``cases.audit.event_hash`` with the canonical time memoised (rows share their dates)."""
+        canon = self._canon.get(at)
+        if canon is None:
+            if len(self._canon) > 50_000:
+                self._canon.clear()
+            canon = self._canon[at] = canonical_time(at)
+        text = "\x1f".join((prev, number, str(seq), canon, self.actor, action, frm or "", to, data))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
     def _clock_row(self, t, case_id: int, name: str, started: datetime, due: datetime, stopped: datetime | None):
         key = (name, started, due)
         got = self._ladder.get(key)
         if got is None:
+            if len(self._ladder) > 50_000:
+                self._ladder.clear()
             steps = self.engine.policy.steps(name, started, due, self.engine.calendar)
             got = self._ladder[key] = (next((at for s, at in steps if s.kind == "fraction"), None),
                                        *next_step_after(steps, None))
