@@ -149,6 +149,8 @@ def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_
             raise ImportRejected(_finish(report, lang), lang)
         planner = Planner(engine, defn, who.id, {"namespace": ns, "file": path.name, "sheet": report["sheet"]})
         writer = BulkWriter(engine, planner, who.id, ns, now, {u[0]: u for u in units})
+        if "state" in report["columns"]:
+            writer.state_column = report["columns"]["state"]
         spool.seek(0)
         if dry_run:
             _classify(engine, writer, spool, report, batch, note)

@@ -66,6 +66,7 @@ class BulkWriter:
         self._ladder: dict[tuple, tuple] = {}
         self._times: dict[datetime, object] = {}
         self._canon: dict[datetime, str] = {}
+        self.state_column = "化解情况"  # the ledger's heading, for problems found while writing
 
     # ----------------------------------------------------------------- lookups
 
@@ -253,9 +254,13 @@ class BulkWriter:
         if rec["state"] != state:
             if state in path:
                 start = len(path) - 1 - path[::-1].index(state)
+                # a step is never dated before the case's last change of state
+                moved = tx.query("SELECT MAX(at) FROM audit_events WHERE case_id = :id AND "
+                                 "(from_state IS NULL OR from_state <> to_state)", {"id": cid})[0][0]
+                last_move = tx.time(moved)
                 new_risk = risk_mod.higher(rec.get("risk") or risk_floor, risk_floor)
                 for name, at in zip(actions[start:], times[start:]):
-                    at = max(at, updated_at_dt(tx, c))
+                    at = max(at, last_move)
                     a = defn.action(name)
                     new_state = self.planner.fire(name, state)
                     d = step_data(rec, name, new_risk)
@@ -297,7 +302,7 @@ class BulkWriter:
                     state = new_state
             elif not (state in STATE_ORDER and rec["state"] in STATE_ORDER
                       and STATE_ORDER.index(state) > STATE_ORDER.index(rec["state"])):
-                return RowProblem(row, "化解情况", f"案件 {number} 当前为“{defn.state_label(state)}”，台账为“"
+                return RowProblem(row, self.state_column, f"案件 {number} 当前为“{defn.state_label(state)}”，台账为“"
                                   f"{defn.state_label(rec['state'])}”，无法按台账更正，请在系统中处理",
                                   f"case {number} is {state} but the ledger says {rec['state']}; handle it in the system")
 
@@ -393,9 +398,3 @@ class BulkWriter:
             tx.run("reschedule_clock", {"id": kid, "due_at": tx.t(new_due), "warn_at": tx.t(warn), "extended": extended,
                                         "next_step": step, "next_at": tx.t(at),
                                         "calendar_rev": self.engine.calendar.revision})
-
-
-def updated_at_dt(tx, case_row) -> datetime:
-    """The case's last change: a correction never dates a step before what the case already recorded."""
-    return tx.time(case_row[23])
-
