@@ -8,7 +8,8 @@ sqlite3, i.e. what reading and storing the ledger costs with no validation,
 history or clocks. The import writes about eight rows per ledger row (case,
 parties, five or so audit events, clocks, key).
 
-Memory is flat when the peak at 100k rows is about the peak at 10k.
+Memory is flat when the peak at 100k rows is about the peak at 10k. The machine
+is shared, so each line also prints the load average its import ran under.
 
 Run: .venv/bin/python bench/bench_import.py [--quick] [--pg URL]
 """
@@ -100,10 +101,16 @@ def child_import(path: str, url: str) -> dict:
     t = time.perf_counter()
     report = eng.import_ledger(path, actor="sup", batch=1000)
     secs = time.perf_counter() - t
+    # the import's own peak, before the check below (verify_audit holds every case head in memory)
+    peak = _peak_mib()
     assert report["created"] == report["valid"] == report["rows"], {k: report[k] for k in ("rows", "valid", "created")}
     problems = eng.verify_audit()["problems"]
     assert not problems, problems[:3]
-    return {"rows": report["created"], "seconds": secs}
+    return {"rows": report["created"], "seconds": secs, "peak_mib": peak}
+
+
+def _peak_mib() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def child_raw(path: str, db: str) -> dict:
@@ -170,6 +177,7 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
                     "import_peak_mib": imp["peak_mib"],
                     "raw_rows_per_s": round(raw["rows"] / raw["seconds"]),
                     "raw_peak_mib": raw["peak_mib"],
+                    "load_average": imp["load_average"],  # the machine is shared: read the figures with it
                 }
                 entry["ratio_import_raw"] = round(entry["import_rows_per_s"] / entry["raw_rows_per_s"], 3)
                 if pg and n == sizes[0]:
@@ -179,7 +187,7 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
                 print(f"{fmt:4} {n:>7,} rows: import {entry['import_rows_per_s']:>7,} rows/s "
                       f"({entry['import_seconds']:.1f} s, peak {entry['import_peak_mib']:.0f} MiB) | raw read+insert "
                       f"{entry['raw_rows_per_s']:>8,} rows/s (peak {entry['raw_peak_mib']:.0f} MiB) | "
-                      f"ratio {entry['ratio_import_raw']:.3f}"
+                      f"ratio {entry['ratio_import_raw']:.3f} | load {entry['load_average']}"
                       + (f" | PostgreSQL {entry['pg_import_rows_per_s']:,} rows/s" if "pg_import_rows_per_s" in entry
                          else ""), flush=True)
     if len(sizes) > 1:
@@ -206,7 +214,8 @@ def _fresh_pg(url: str) -> str:
 def _child(argv: list[str]) -> None:
     kind, path, target = argv
     out = child_import(path, target) if kind == "import" else child_raw(path, target)
-    out["peak_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    out.setdefault("peak_mib", _peak_mib())
+    out["load_average"] = round(os.getloadavg()[0], 1)
     print(json.dumps(out))
 
 
