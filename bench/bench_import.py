@@ -181,7 +181,11 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
                 }
                 entry["ratio_import_raw"] = round(entry["import_rows_per_s"] / entry["raw_rows_per_s"], 3)
                 if pg and n == sizes[0]:
-                    pg_imp = in_child("import", path, _fresh_pg(pg))
+                    schema, pg_url = _fresh_pg(pg)
+                    try:
+                        pg_imp = in_child("import", path, pg_url)
+                    finally:
+                        _drop_pg(pg, schema)
                     entry["pg_import_rows_per_s"] = round(pg_imp["rows"] / pg_imp["seconds"])
                 results[f"{fmt}_{n}"] = entry
                 print(f"{fmt:4} {n:>7,} rows: import {entry['import_rows_per_s']:>7,} rows/s "
@@ -199,16 +203,25 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
     return results
 
 
-def _fresh_pg(url: str) -> str:
-    import uuid
-
+def _pg_admin(url: str):
     import psycopg
 
-    schema = "bench_" + uuid.uuid4().hex[:10]
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+
+
+def _fresh_pg(url: str) -> tuple[str, str]:
+    import uuid
+
+    schema = "bench_import_" + uuid.uuid4().hex[:10]
+    with _pg_admin(url) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     sep = "&" if "?" in url else "?"
-    return f"{url}{sep}options=-csearch_path%3D{schema}"
+    return schema, f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+def _drop_pg(url: str, schema: str) -> None:
+    with _pg_admin(url) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def _child(argv: list[str]) -> None:
