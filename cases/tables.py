@@ -365,3 +365,21 @@ inbox = Table(
     UniqueConstraint("outbox_id", "user_id"),
 )
 Index("ix_inbox_user_id_read_at", inbox.c.user_id, inbox.c.read_at)
+# --- ledger import ---
+# One row per imported ledger row: the key (the ledger's own number, or a hash of
+# the row's identifying cells) makes a re-import idempotent, and the normalised
+# record kept here lets a corrected re-import change only what changed.
+import_keys = Table(
+    "import_keys",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("namespace", String(100), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("case_id", Integer(), ForeignKey("cases.id"), nullable=False),
+    Column("row_hash", String(64), nullable=False),
+    Column("record", Text(), nullable=False),
+    Column("imported_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("namespace", "key"),
+)
+Index("ix_import_keys_case_id", import_keys.c.case_id)

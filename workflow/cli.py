@@ -85,6 +85,7 @@ pass_ctx = click.make_pass_decorator(Ctx)
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "person": ("workflow.cli_person:group", "重点人员稳控：登记、查看、走访、解除稳控。"),
     "inbox": ("workflow.cli_inbox:group", "站内消息：查看与标记已读。"),
+    "import": ("workflow.cli_import:import_command", "从 Excel 或 CSV 台账导入案件"),
 }
 
 

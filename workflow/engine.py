@@ -468,3 +468,40 @@ class Engine:
         from workflow.digest import queue
 
         return queue(self, now or self.clock.now())
+    # --- ledger import ---
+
+    def import_ledger(self, path, *, actor: str | Actor, sheet: str | None = None, mapping=None,
+                      dry_run: bool = False, skip_bad: bool = False, errors_path=None, namespace: str | None = None,
+                      batch: int = 500, progress=None, lang: str | None = None) -> dict:
+        """Import cases from an Excel (.xlsx) or CSV ledger (台账), each in the state its row records.
+
+        Every row is validated before anything is written. Rows are keyed by
+        their ledger number (or a hash of report day, unit and parties), so a
+        second import of the same file creates nothing and a corrected file
+        updates only the rows that changed, through audited events.
+
+        Args:
+            actor: a supervisor or administrator; every event is recorded as theirs.
+            sheet: the worksheet's name or 1-based position (default: the first).
+            mapping: an operator's mapping file (TOML) laid over the default column names.
+            dry_run: validate and forecast only; nothing is written.
+            skip_bad: import the good rows of a file with errors, and write the bad
+                ones, with reasons, to ``errors_path`` (default ``<file>.errors.csv``).
+            namespace: the key space of ledger numbers (one per ledger whose numbers may repeat).
+            batch: rows per transaction.
+            progress: ``callback(phase, done, total)`` with phase ``validate`` / ``check`` / ``write``.
+
+        Returns:
+            The report: counts (rows, blank, valid, bad_rows, created, updated,
+            unchanged), ``problems`` and ``warnings`` (row, column, message), ``error_file``.
+
+        Raises:
+            ImportRejected: bad rows and no ``skip_bad`` (nothing written; ``.report`` has them all).
+            ValidationError: the file has no recognisable heading or misses a required column.
+            NotFound: no such file or sheet. NotPermitted: the actor may not import.
+        """
+        from workflow.ledger_import import import_ledger
+
+        return import_ledger(self, path, actor=actor, sheet=sheet, mapping=mapping, dry_run=dry_run,
+                             skip_bad=skip_bad, errors_path=errors_path, namespace=namespace, batch=batch,
+                             progress=progress, lang=lang)

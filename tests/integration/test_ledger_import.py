@@ -1,0 +1,324 @@
+"""Importing ledgers into a real database: states, dates, clocks, validation, idempotence, corrections."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.conftest import T0
+from tests.ledgers import write_csv, write_xlsx
+from workflow.errors import NotPermitted, ValidationError
+from workflow.ledger_import import ImportRejected
+
+
+def rows_good():
+    return [
+        # 编号, 登记日期, 村(社区), 纠纷类型, 姓名, 联系电话, 风险等级, 包案领导, 化解情况, 办结日期, 销号日期, 备注
+        ["TZ-001", datetime(2026, 1, 5), "甲村", "邻里纠纷", "张三、李四", "13812345678、13912345678", "低", "包案领导",
+         "调处中", None, None, "院墙"],
+        ["TZ-002", 46024, "乙村", "婚姻家庭", "王五", 13812340000, "中", None, "已销号", "2026年1月20日", "2026/2/20", None],
+        ["TZ-003", "2026年3月1日", "v1", "欠薪", "赵六", "１３８１２３４５６７８", "高", "包案领导", "已化解", "2026-03-02",
+         None, None],
+        ["TZ-004", "2026-03-02", "甲村第1网格", "合同纠纷", "钱七", None, None, None, "已登记", None, None, None],
+    ]
+
+
+def count(engine, table):
+    with engine.store.read() as tx:
+        return tx.query(f"SELECT COUNT(*) FROM {table}")[0][0]
+
+
+def by_ref(engine):
+    out = {}
+    with engine.store.read() as tx:
+        for key, number in tx.query("SELECT k.key, c.number FROM import_keys k JOIN cases c ON c.id = k.case_id"):
+            out[key] = number
+    return out
+
+
+def test_an_excel_ledger_becomes_cases_in_the_states_its_rows_record(engine, tmp_path):
+    path = write_xlsx(tmp_path / "台账.xlsx", rows_good(), blank_after=(0, 2))
+    report = engine.import_ledger(path, actor="sup")
+    assert (report["rows"], report["blank"], report["created"], report["bad_rows"]) == (4, 2, 4, 0)
+    assert report["header_rows"] == [2, 3]
+    cases = by_ref(engine)
+    docs = {ref: engine.case(n, actor="sup") for ref, n in cases.items()}
+    assert {r: d["state"] for r, d in docs.items()} == {
+        "TZ-001": "mediating", "TZ-002": "closed", "TZ-003": "resolved", "TZ-004": "reported"}
+    # engine numbers by the report year; the ledger number stays on the case
+    assert cases["TZ-002"].startswith("试点-2026-")
+    assert docs["TZ-001"]["data"]["ledger"]["ref"] == "TZ-001"
+    assert [p["phone"] for p in docs["TZ-001"]["parties"]] == ["13812345678", "13912345678"]
+    assert docs["TZ-002"]["parties"][0]["phone"] == "13812340000"  # a phone stored as a number
+    assert docs["TZ-003"]["parties"][0]["phone"] == "13812345678"  # full-width digits
+    assert docs["TZ-003"]["risk"] == "high" and docs["TZ-001"]["lead_official"] == "lead"
+    assert docs["TZ-004"]["unit"] == "v1-g1" and docs["TZ-004"]["title"] == "钱七合同债务"
+    # the history carries the ledger's dates as effective times, on a verifiable chain
+    hist = engine.history(cases["TZ-002"])
+    assert [(h["action"], h["at"][:10]) for h in hist] == [
+        ("report", "2026-01-02"), ("assess", "2026-01-02"), ("mediate", "2026-01-02"), ("resolve", "2026-01-20"),
+        ("follow_up", "2026-01-20"), ("close", "2026-02-20")]
+    assert engine.verify_audit()["problems"] == []
+    assert engine.verify_audit()["events"] == count(engine, "audit_events")
+
+
+def test_imported_clocks_are_the_engines_own_so_overdue_cases_show_and_escalate_at_once(engine, tmp_path):
+    path = write_xlsx(tmp_path / "台账.xlsx", rows_good())
+    engine.import_ledger(path, actor="sup")
+    cases = by_ref(engine)
+    board = {(r["number"], r["clock"]): r for r in engine.overdue()}
+    # mediating since 5 January: the 30-day resolve clock fell due on 4 February
+    late = board[(cases["TZ-001"], "resolve")]
+    assert late["due_at"] == "2026-02-04T00:00:00+08:00" and late["level"] == "level3"
+    # reported on 2 March and never assessed: one business day ran out at midnight
+    assert set(board) == {(cases["TZ-001"], "resolve"), (cases["TZ-004"], "assess")}
+    raised = engine.sweep()
+    steps = sorted(e["step"] for e in raised if e["number"] == cases["TZ-001"])
+    assert steps == ["level1", "level2", "level3", "warning"]
+    assert engine.case(cases["TZ-001"])["supervision"] is not None
+    assert engine.verify_audit()["problems"] == []
+
+
+def test_an_imported_case_gets_the_same_due_times_as_one_reported_through_the_engine(engine, tmp_path, clock):
+    # reported on Friday 2026-03-06 (00:00): assessment is due one business day later
+    path = write_xlsx(tmp_path / "台账.xlsx", [["X-1", "2026-03-06", "甲村第1网格", "邻里纠纷", "张三", None, None, None,
+                                                  "已登记", None, None, None]])
+    clock.set(datetime(2026, 3, 7, tzinfo=timezone.utc))
+    engine.import_ledger(path, actor="sup")
+    clock.set(datetime(2026, 3, 5, 16, 0, tzinfo=timezone.utc))  # = 2026-03-06 00:00 Beijing
+    direct = engine.report("go", title="对照", category="neighbour", unit="v1-g1", parties=[{"name": "张三"}]).number
+    imported = engine.case(by_ref(engine)["X-1"])["deadlines"]
+    reference = engine.case(direct)["deadlines"]
+    assert [(d["clock"], d["due_at"], d["warn_at"]) for d in imported] == \
+        [(d["clock"], d["due_at"], d["warn_at"]) for d in reference]
+    assert imported[0]["due_at"] == "2026-03-09T00:00:00+08:00"
+
+
+def test_a_dry_run_reports_every_problem_exactly_and_writes_nothing(engine, tmp_path):
+    rows = rows_good() + [
+        ["TZ-005", "2026-02-30", "丙村", "打架", None, "12345", "超高", None, "乱写", None, None, None],
+        ["TZ-006", "2026/2/1", "乙村", "土地纠纷", "孙八", "138123", None, None, "已销号", "2026-01-15", None, None],
+        ["TZ-001", "2026-01-06", "甲村", "邻里纠纷", "张三", None, None, None, None, None, None, None],
+    ]
+    path = write_xlsx(tmp_path / "台账.xlsx", rows)
+    report = engine.import_ledger(path, actor="sup", dry_run=True)
+    assert (report["rows"], report["valid"], report["bad_rows"], report["created"]) == (7, 4, 3, 4)
+    got = [(p["row"], p["column"], p["message"]) for p in report["problems"]]
+    assert got == [
+        (8, "登记日期", "日期“2026-02-30”不存在"),
+        (8, "村(社区)", "单位“丙村”不存在（请先用 disputeflow unit add 建立，或填写单位编号）"),
+        (8, "纠纷类型", "纠纷类型“打架”无法识别（可填：邻里纠纷、婚姻家庭、土地山林、劳资欠薪、合同债务、损害赔偿、物业纠纷、"
+                      "征地拆迁、医疗纠纷、环境污染、消费维权、其他；或在映射文件 [values.category] 中指定）"),
+        (8, "当事人/姓名", "当事人为空"),
+        (8, "风险等级", "“超高”无法识别（可填：低、中、高、重大；或在映射文件 [values.risk] 中指定）"),
+        (8, "化解情况", "化解情况“乱写”无法识别（可填：已登记、已研判、已稳控、调处中、已办结、跟踪回访、已销号、已移交、已撤回；"
+                      "或在映射文件 [values.state] 中指定）"),
+        (9, "当事人/联系电话", "电话号码“138123”格式有误（手机 11 位，或带区号的固定电话）"),
+        (9, "办结日期", "办结日期（2026-01-15）早于登记日期（2026-02-01）"),
+        (10, "编号", "与第 4 行重复（同一编号或同一登记日期、村、当事人）"),
+    ]
+    assert count(engine, "cases") == 0 and count(engine, "import_keys") == 0 and count(engine, "audit_events") == 0
+
+
+def test_a_real_run_of_a_file_with_errors_writes_nothing(engine, tmp_path):
+    rows = rows_good() + [["TZ-009", "2026-01-07", "甲村", "打架", "张三", None, None, None, None, None, None, None]]
+    path = write_xlsx(tmp_path / "台账.xlsx", rows)
+    with pytest.raises(ImportRejected) as exc:
+        engine.import_ledger(path, actor="sup")
+    assert exc.value.report["bad_rows"] == 1 and exc.value.exit_code == 2
+    assert "第8行 纠纷类型" in exc.value.message()
+    assert count(engine, "cases") == 0 and count(engine, "import_keys") == 0
+    assert not (tmp_path / "台账.errors.csv").exists()
+
+
+def test_skip_bad_imports_the_rest_and_writes_an_error_file_that_reimports_once_fixed(engine, tmp_path):
+    rows = rows_good() + [["TZ-009", 46030, "甲村", "打架", "张三", 13812345678, None, None, None, None, None, None]]
+    path = write_xlsx(tmp_path / "台账.xlsx", rows)
+    report = engine.import_ledger(path, actor="sup", skip_bad=True)
+    assert (report["created"], report["bad_rows"]) == (4, 1)
+    err = tmp_path / "台账.errors.csv"
+    assert report["error_file"] == str(err)
+    with open(err, encoding="utf-8-sig", newline="") as f:
+        lines = list(csv.reader(f))
+    assert lines[0][-1] == "错误说明" and lines[0][4] == "当事人/姓名"
+    assert lines[1][:6] == ["TZ-009", "46030", "甲村", "打架", "张三", "13812345678"]
+    assert "纠纷类型“打架”无法识别" in lines[1][-1]
+    lines[1][3] = "损害赔偿"  # the operator fixes the category and imports the error file
+    with open(err, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(lines)
+    again = engine.import_ledger(err, actor="sup")
+    assert (again["created"], again["bad_rows"], again["unchanged"]) == (1, 0, 0)
+    doc = engine.case(by_ref(engine)["TZ-009"], actor="sup")
+    assert doc["category"] == "damages" and doc["parties"][0]["phone"] == "13812345678"
+    assert "错误说明" not in doc["data"]["ledger"].get("extra", {})
+
+
+def test_importing_the_same_file_twice_creates_nothing_twice(engine, tmp_path):
+    path = write_xlsx(tmp_path / "台账.xlsx", rows_good())
+    engine.import_ledger(path, actor="sup")
+    before = (count(engine, "cases"), count(engine, "audit_events"), count(engine, "clocks"), count(engine, "parties"))
+    again = engine.import_ledger(path, actor="sup")
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 4)
+    assert (count(engine, "cases"), count(engine, "audit_events"), count(engine, "clocks"),
+            count(engine, "parties")) == before
+    dry = engine.import_ledger(path, actor="sup", dry_run=True)
+    assert (dry["created"], dry["updated"], dry["unchanged"]) == (0, 0, 4)
+
+
+def test_rows_without_a_ledger_number_are_keyed_by_a_stable_hash(engine, tmp_path):
+    rows = [[None, *r[1:]] for r in rows_good()]
+    path = write_xlsx(tmp_path / "台账.xlsx", rows)
+    assert engine.import_ledger(path, actor="sup")["created"] == 4
+    rows[0][11] = "备注改了"
+    write_xlsx(path, rows)
+    again = engine.import_ledger(path, actor="sup")
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 1, 3)
+    assert count(engine, "cases") == 4
+
+
+def test_a_corrected_reimport_changes_only_the_changed_rows_through_audited_events(engine, tmp_path, clock):
+    path = write_xlsx(tmp_path / "台账.xlsx", rows_good())
+    engine.import_ledger(path, actor="sup")
+    cases = by_ref(engine)
+    versions = {r: engine.case(n)["version"] for r, n in cases.items()}
+    rows = rows_good()
+    rows[0][8:11] = ["已销号", "2026-02-10", "2026-02-25"]  # TZ-001 was settled and struck off since
+    rows[2][3] = "劳动争议"  # TZ-003: another word for the same category: nothing to change
+    rows[3][4] = "钱七、周九"  # TZ-004: a second party
+    rows[3][6] = "高"
+    write_xlsx(path, rows)
+    clock.set(T0 + timedelta(hours=2))
+    report = engine.import_ledger(path, actor="sup")
+    assert (report["created"], report["updated"], report["unchanged"]) == (0, 2, 2)
+    h1 = engine.history(cases["TZ-001"])
+    assert [(h["action"], h["at"][:10]) for h in h1[-4:]] == [
+        ("resolve", "2026-02-10"), ("follow_up", "2026-02-10"), ("close", "2026-02-25"), ("ledger_update", "2026-03-03")]
+    assert engine.case(cases["TZ-001"])["state"] == "closed"
+    assert not [r for r in engine.overdue() if r["number"] == cases["TZ-001"]]
+    assert set(h1[-1]["data"]["changes"]) == {"dates", "outcome"}
+    doc4 = engine.case(cases["TZ-004"], actor="sup")
+    assert [p["name"] for p in doc4["parties"]] == ["钱七", "周九"]
+    assert engine.history(cases["TZ-004"])[-1]["data"]["changes"]["parties"]["to"][1]["name"] == "周九"
+    assert engine.case(cases["TZ-002"])["version"] == versions["TZ-002"]  # untouched
+    assert engine.case(cases["TZ-003"])["version"] == versions["TZ-003"]
+    assert engine.case(cases["TZ-004"])["risk"] == "high"
+    assert engine.verify_audit()["problems"] == []
+    assert engine.import_ledger(path, actor="sup")["unchanged"] == 4
+
+
+def test_unknown_categories_are_mapped_by_the_operators_mapping_file(engine, tmp_path):
+    rows = [["M-1", "2026-01-05", "甲村", "打架斗殴", "张三", None, None, None, None, None, None, None],
+            ["M-2", "2026-01-05", "甲村", "噪音扰民", "李四", None, None, None, None, None, None, None]]
+    path = write_xlsx(tmp_path / "台账.xlsx", rows)
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[values.category]\n"打架斗殴" = "damages"\n\n[options]\nunknown_category = "other"\n',
+                       encoding="utf-8")
+    report = engine.import_ledger(path, actor="sup", mapping=mapping)
+    assert report["created"] == 2
+    assert [(w["row"], w["column"]) for w in report["warnings"]] == [(5, "纠纷类型")]
+    docs = {r: engine.case(n) for r, n in by_ref(engine).items()}
+    assert docs["M-1"]["category"] == "damages"
+    assert docs["M-2"]["category"] == "other" and docs["M-2"]["data"]["ledger"]["category_text"] == "噪音扰民"
+
+
+def test_a_mapping_file_names_the_columns_of_an_unusual_ledger(engine, tmp_path):
+    path = write_csv(tmp_path / "旧平台导出.csv", ["事件编码", "上报时间", "所在村居", "事件类别", "涉事人员", "手机"],
+                     [["E1", "2026/01/05 10:30", "乙村", "邻里", "刘一", "13812345678"]], encoding="gb18030")
+    with pytest.raises(ValidationError) as exc:
+        engine.import_ledger(path, actor="sup")
+    assert "表头" in exc.value.message()
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[columns]\nref = "事件编码"\nreported_at = "上报时间"\ncategory = "事件类别"\n'
+                       'parties = "涉事人员"\n', encoding="utf-8")
+    report = engine.import_ledger(path, actor="sup", mapping=mapping)
+    assert report["created"] == 1
+    doc = engine.case(by_ref(engine)["E1"], actor="sup")
+    assert (doc["unit"], doc["category"], doc["parties"][0]["phone"]) == ("v2", "neighbour", "13812345678")
+    assert engine.history(doc["number"])[0]["at"] == "2026-01-05T10:30:00+08:00"
+
+
+def test_only_supervisors_and_admins_import_and_only_within_their_jurisdiction(engine, tmp_path):
+    path = write_xlsx(tmp_path / "台账.xlsx", rows_good())
+    with pytest.raises(NotPermitted):
+        engine.import_ledger(path, actor="go")
+    engine.add_unit("t2", "邻镇", "town")
+    engine.add_unit("w1", "外村", "village", "t2")
+    engine.add_user("sup2", "邻镇督办", "supervisor", "t2")
+    report = engine.import_ledger(path, actor="sup2", dry_run=True)
+    assert report["bad_rows"] == 4
+    assert report["problems"][0]["message"] == "“甲村”不在您的管辖范围内"
+
+
+def test_a_named_sheet_is_read_and_a_missing_one_is_reported(engine, tmp_path):
+    from workflow.errors import NotFound
+
+    path = write_xlsx(tmp_path / "台账.xlsx", rows_good(), sheet="三月", extra_sheets=("说明",))
+    with pytest.raises(NotFound) as exc:
+        engine.import_ledger(path, actor="sup", sheet="四月")
+    assert "三月" in exc.value.message()
+    assert engine.import_ledger(path, actor="sup", sheet="三月", dry_run=True)["valid"] == 4
+
+
+def test_an_imported_case_goes_on_through_the_engine_like_any_other(engine, tmp_path):
+    path = write_xlsx(tmp_path / "台账.xlsx", rows_good())
+    engine.import_ledger(path, actor="sup")
+    number = by_ref(engine)["TZ-001"]
+    assert "resolve" in [a["action"] for a in engine.actions(number, "med1")]
+    out = engine.act(number, "resolve", "med1", outcome="agreement", agreement="院墙后退三十厘米")
+    assert out.to_state == "resolved" and out.seq == len(engine.history(number))
+    assert not [r for r in engine.overdue() if r["number"] == number]
+    assert engine.verify_audit()["problems"] == []
+
+
+def test_a_correction_leaves_a_case_the_engine_moved_on_and_reports_one_it_cannot_follow(engine, tmp_path, clock):
+    path = write_xlsx(tmp_path / "台账.xlsx", rows_good())
+    engine.import_ledger(path, actor="sup")
+    cases = by_ref(engine)
+    engine.act(cases["TZ-001"], "resolve", "med1", outcome="agreement", agreement="和解")
+    rows = rows_good()
+    rows[0][11] = "已调解，待回访"  # the ledger still says 调处中 but its note changed
+    rows[2][8] = "已撤回"  # the case is resolved; a resolved case cannot be withdrawn
+    write_xlsx(path, rows)
+    clock.set(T0 + timedelta(hours=1))
+    report = engine.import_ledger(path, actor="sup")
+    assert (report["updated"], report["bad_rows"]) == (1, 1)
+    assert report["problems"][0]["row"] == 6 and "无法按台账更正" in report["problems"][0]["message"]
+    assert engine.case(cases["TZ-001"])["state"] == "resolved"
+    assert engine.history(cases["TZ-001"])[-1]["data"]["changes"]["note"]["to"] == "已调解，待回访"
+    assert engine.case(cases["TZ-003"])["state"] == "resolved"
+    assert engine.verify_audit()["problems"] == []
+
+
+def test_the_report_is_in_english_on_request(engine, tmp_path):
+    rows = [["E-1", "２０２６年１月５日", "甲村", "打架", "张三", None, None, None, None, None, None, None]]
+    path = write_xlsx(tmp_path / "台账.xlsx", rows)
+    report = engine.import_ledger(path, actor="sup", dry_run=True, lang="en")
+    assert [(p["column"], p["message"]) for p in report["problems"]] == [
+        ("纠纷类型", "unknown category '打架' (map it in [values.category] of a mapping file)")]
+
+
+def test_two_imports_of_the_same_ledger_at_once_create_each_case_once(engine, tmp_path):
+    import threading
+
+    rows = [[f"C-{i:03d}", "2026-01-05", "甲村", "邻里纠纷", f"当事人{i}", None, "低", None, "调处中", None, None, None]
+            for i in range(60)]
+    path = write_xlsx(tmp_path / "台账.xlsx", rows)
+    results, failures = [], []
+
+    def run():
+        try:
+            results.append(engine.import_ledger(path, actor="sup", batch=10))
+        except Exception as exc:  # surfaced below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert sum(r["created"] for r in results) == 60 and sum(r["unchanged"] for r in results) == 60
+    assert count(engine, "cases") == count(engine, "import_keys") == 60
+    assert engine.verify_audit()["problems"] == []

@@ -1,0 +1,111 @@
+"""``disputeflow import``: bring an Excel or CSV ledger (台账) in.
+
+Prints a per-row report (row, column, what is wrong) and a summary; a progress
+bar goes to the terminal's stderr while a big file is read and written.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from workflow.cli import Ctx
+
+
+def _bar(c: Ctx, enabled: bool):
+    """A progress callback drawing one bar per phase on stderr (only on a terminal)."""
+    if not enabled:
+        return None
+    labels = {"validate": c.t("校验", "checking rows"), "check": c.t("比对", "comparing"),
+              "write": c.t("写入", "writing")}
+    state = {"phase": None, "bar": None, "done": 0}
+
+    def update(phase: str, done: int, total):
+        if not total:  # an unsized sheet: count rows instead of drawing a bar
+            click.echo(f"\r{labels.get(phase, phase)}：{done:,}", nl=False, err=True)
+            state["phase"] = None
+            return
+        if phase != state["phase"]:
+            if state["bar"] is not None:
+                state["bar"].render_finish()
+            state.update(phase=phase, done=0,
+                         bar=click.progressbar(length=total or 0, label=labels.get(phase, phase), file=sys.stderr,
+                                               show_pos=phase != "validate", show_percent=True))
+        bar = state["bar"]
+        if total and bar.length != total:
+            bar.length = total
+        step = max(done - state["done"], 0)
+        state["done"] = done
+        bar.update(step)
+        if total and done >= total:
+            bar.render_finish()
+    return update
+
+
+def _summary(c: Ctx, r: dict) -> str:
+    lines = []
+    probs = r.get("problems", [])
+    if probs:
+        from workflow.tables import render
+
+        lines.append(c.t("错误：", "Errors:"))
+        lines.append(render(c.t("行号 列 问题", "row column problem").split(),
+                            [(p["row"], p["column"], p["message"]) for p in probs]))
+    warns = r.get("warnings", [])
+    if warns:
+        from workflow.tables import render
+
+        lines.append(c.t("提示：", "Warnings:"))
+        lines.append(render(c.t("行号 列 提示", "row column note").split(),
+                            [(p["row"], p["column"], p["message"]) for p in warns]))
+    where = r["file"] + (f"（工作表 {r['sheet']}）" if r.get("sheet") and not c.en else
+                         f" (sheet {r['sheet']})" if r.get("sheet") else "")
+    if r["dry_run"]:
+        lines.append(c.t(
+            f"试导入 {where}：共 {r['rows']} 行（另有空行 {r['blank']} 行），有效 {r['valid']} 行，有误 {r['bad_rows']} 行，"
+            f"有提示 {r['warning_rows']} 行；将新建 {r['created']} 件，更新 {r['updated']} 件，无变化 {r['unchanged']} 件。"
+            f"未写入任何数据。",
+            f"dry run of {where}: {r['rows']} rows ({r['blank']} blank skipped), {r['valid']} valid, {r['bad_rows']} "
+            f"with errors, {r['warning_rows']} with warnings; would create {r['created']}, update {r['updated']}, "
+            f"leave {r['unchanged']} unchanged. Nothing was written."))
+    else:
+        lines.append(c.t(
+            f"已导入 {where}：共 {r['rows']} 行（另有空行 {r['blank']} 行），新建 {r['created']} 件，更新 {r['updated']} 件，"
+            f"无变化 {r['unchanged']} 件，跳过有误的 {r['bad_rows']} 行。",
+            f"imported {where}: {r['rows']} rows ({r['blank']} blank skipped), created {r['created']}, updated "
+            f"{r['updated']}, unchanged {r['unchanged']}, skipped {r['bad_rows']} bad rows."))
+        if r.get("error_file"):
+            lines.append(c.t(f"有误的行已写入 {r['error_file']}，改正后可再次导入。",
+                             f"the bad rows are in {r['error_file']}; fix them and import that file."))
+    return "\n".join(lines)
+
+
+@click.command("import", help="从 Excel（.xlsx）或 CSV 台账导入案件：先校验每一行，按台账记载的状态建案，可重复导入。")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--sheet", help="工作表名称或序号（默认第一个）。")
+@click.option("--mapping", type=click.Path(dir_okay=False), help="列映射文件（TOML），补充默认的中文列名。")
+@click.option("--dry-run", is_flag=True, help="只校验并报告，不写入。")
+@click.option("--skip-bad", is_flag=True, help="跳过有误的行，导入其余行，并把有误的行写入错误文件。")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="错误文件路径（默认：<文件名>.errors.csv）。")
+@click.option("--namespace", help="编号空间（不同台账的编号可能重复时，各用一个）。")
+@click.option("--batch", type=click.IntRange(1, 100_000), default=500, show_default=True, help="每个事务写入的行数。")
+@click.pass_obj
+def import_command(c: Ctx, file, sheet, mapping, dry_run, skip_bad, errors_path, namespace, batch):
+    from workflow.ledger_import.service import ImportRejected, public
+
+    eng = c.engine()
+    progress = _bar(c, sys.stderr.isatty() and not c.as_json)
+    try:
+        report = eng.import_ledger(file, actor=c.actor(), sheet=sheet, mapping=mapping, dry_run=dry_run,
+                                   skip_bad=skip_bad, errors_path=errors_path, namespace=namespace, batch=batch,
+                                   progress=progress, lang=c.lang)
+    except ImportRejected as exc:
+        c.out(public(exc.report), _summary_rejected(c, exc.report))
+        raise
+    c.out(public(report), _summary(c, report))
+
+
+def _summary_rejected(c: Ctx, r: dict) -> str:
+    text = _summary(c, {**r, "dry_run": True})
+    return text.rsplit("\n", 1)[0] if r.get("problems") else text

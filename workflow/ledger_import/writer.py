@@ -1,0 +1,400 @@
+"""The bulk path: write a batch of validated ledger rows in one transaction.
+
+New rows become cases with a few multi-row inserts per batch (``executemany``
+on SQLite, typed ``unnest`` arrays on PostgreSQL, see ``Tx.insert_rows``):
+numbers are reserved per prefix and year with one counter update, case ids
+with one query, and every row's parties, hash-chained audit events, clocks and
+import key go in with the case. A batch commits whole or not at all, so a
+killed import leaves no half-imported row, and the import key makes the next
+run skip what was committed.
+
+A row whose key is known and whose content changed is a correction: it is
+applied to that case alone, through audited events — the moving actions the
+ledger has advanced the case by (at the ledger's dates), ``assign_lead`` and
+``assign`` for new people, and one ``ledger_update`` event listing every other
+changed field — under the case's version, like any command.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import datetime
+
+import hashlib
+
+from cases.audit import GENESIS, canonical_time, event_hash
+from cases.store import CASE_COLUMNS
+from workflow import guards, risk as risk_mod
+from workflow.clocks import next_step_after
+from workflow.commands import dumps, jsonable
+from workflow.errors import Conflict
+from workflow.ledger_import.plan import Planner, step_data, step_times
+from workflow.ledger_import.validate import STATE_ORDER, RowProblem, steps_for
+from workflow.timeutil import iso
+
+CASE_INSERT = ("id", "number", "definition", "definition_version", "state", "version", "title", "category", "source",
+               "description", "unit_id", "unit_path", "risk", "risk_floor", "flags", "party_count", "reporter",
+               "mediator", "lead_official", "responsible_unit", "supervision_level", "data", "reported_at",
+               "updated_at", "closed_at", "audit_seq", "audit_hash")
+PARTY_INSERT = ("case_id", "seq", "name", "role", "phone", "id_number", "address")
+AUDIT_INSERT = ("case_id", "seq", "at", "actor", "action", "from_state", "to_state", "data", "prev_hash", "hash")
+CLOCK_INSERT = ("case_id", "name", "started_at", "due_at", "warn_at", "calendar_rev", "status", "stopped_at",
+                "extended", "level", "next_step", "next_at")
+KEY_INSERT = ("namespace", "key", "case_id", "row_hash", "record", "imported_at", "updated_at")
+COUNTER_SQL = ("INSERT INTO case_counters (prefix, year, last) VALUES (:prefix, :year, :n) "
+               "ON CONFLICT (prefix, year) DO UPDATE SET last = case_counters.last + excluded.last RETURNING last")
+# Fields a correction reports in one ledger_update event (people go through assign / assign_lead).
+CORRECTABLE = ("title", "category", "category_text", "description", "source", "unit", "flags", "parties", "risk",
+               "note", "agreement", "measures", "outcome", "method", "satisfaction", "referred_to", "referred_detail",
+               "withdraw_reason", "lead_official_name", "mediator_name", "responsible_unit_name", "extra", "ref",
+               "dates")
+
+
+class BulkWriter:
+    """Writes batches for one import: one actor, one namespace, one definition."""
+
+    def __init__(self, engine, planner: Planner, actor_id: str, namespace: str, now: datetime, units: dict):
+        self.engine = engine
+        self.store = engine.store
+        self.planner = planner
+        self.defn = planner.defn
+        self.actor = actor_id
+        self.namespace = namespace
+        self.now = now
+        self.units = units  # id -> (id, name, kind, path)
+        self._ladder: dict[tuple, tuple] = {}
+        self._times: dict[datetime, object] = {}
+        self._canon: dict[datetime, str] = {}
+        self.state_column = "化解情况"  # the ledger's heading, for problems found while writing
+
+    # ----------------------------------------------------------------- lookups
+
+    def existing(self, tx, keys: list[str]) -> dict[str, tuple[int, str]]:
+        """key -> (case_id, row_hash) for the keys already imported in this namespace."""
+        out: dict[str, tuple[int, str]] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            params = {f"k{j}": k for j, k in enumerate(chunk)}
+            params["ns"] = self.namespace
+            marks = ", ".join(f":k{j}" for j in range(len(chunk)))
+            for key, case_id, h in tx.query(
+                    f"SELECT key, case_id, row_hash FROM import_keys WHERE namespace = :ns AND key IN ({marks})", params):
+                out[key] = (case_id, h)
+        return out
+
+    # ----------------------------------------------------------------- one batch
+
+    def write_batch(self, items: list[tuple[int, dict, str, str]]) -> dict:
+        """Write ``(row, record, record_hash, record_json)`` items in one transaction.
+
+        Returns:
+            counts of created, updated and unchanged rows, and ``problems`` for
+            corrections that could not be applied (the rest of the batch is written).
+        """
+        integrity = self.store.engine.dialect.dbapi.IntegrityError
+        try:
+            return self._write_batch(items)
+        except integrity:
+            # another import of the same ledger committed some of these keys first:
+            # this batch rolled back whole; again, those rows are known and compare as such
+            return self._write_batch(items)
+
+    def _write_batch(self, items: list[tuple[int, dict, str, str]]) -> dict:
+        result = {"created": 0, "updated": 0, "unchanged": 0, "problems": []}
+        with self.store.write() as tx:
+            known = self.existing(tx, [item[1]["key"] for item in items])
+            new, changed = [], []
+            for item in items:
+                hit = known.get(item[1]["key"])
+                if hit is None:
+                    new.append(item)
+                elif hit[1] == item[2]:
+                    result["unchanged"] += 1
+                else:
+                    changed.append((item, hit[0]))
+            if new:
+                self._insert(tx, new)
+                result["created"] = len(new)
+            for (row, rec, h, js), case_id in changed:
+                problem = self._update(tx, row, rec, h, js, case_id)
+                if problem is None:
+                    result["updated"] += 1
+                else:
+                    result["problems"].append(problem)
+        return result
+
+    # ----------------------------------------------------------------- new cases
+
+    def _allocate_ids(self, tx, n: int) -> list[int]:
+        if self.store.is_sqlite:  # BEGIN IMMEDIATE holds the write lock: nobody else inserts meanwhile
+            top = tx.query("SELECT COALESCE(MAX(id), 0) FROM cases")[0][0]
+            return list(range(top + 1, top + n + 1))
+        rows = tx.query("SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, :n)", {"n": n})
+        return sorted(r[0] for r in rows)
+
+    def _numbers(self, tx, plans) -> list[str]:
+        keys = []
+        for _, rec, _, _, plan in plans:
+            prefix = self.engine.number_prefix(tx, self.units[rec["unit"]][3])
+            keys.append((prefix, self.engine.local_year(plan.events[0].at)))
+        need: dict[tuple[str, int], int] = defaultdict(int)
+        for k in keys:
+            need[k] += 1
+        nxt: dict[tuple[str, int], int] = {}
+        for (prefix, year), n in need.items():
+            last = tx.query(COUNTER_SQL, {"prefix": prefix, "year": year, "n": n})[0][0]
+            nxt[(prefix, year)] = last - n + 1
+        out = []
+        for prefix, year in keys:
+            seq = nxt[(prefix, year)]
+            nxt[(prefix, year)] = seq + 1
+            out.append(f"{prefix}-{year}-{seq:06d}")
+        return out
+
+    def _t(self, tx):
+        """``tx.t`` memoised: ledger rows share their dates, and the conversion is a third of a row's cost."""
+        cache = self._times
+        if len(cache) > 50_000:
+            cache.clear()
+        conv = tx.t
+
+        def t(value):
+            if value is None:
+                return None
+            out = cache.get(value)
+            if out is None:
+                out = cache[value] = conv(value)
+            return out
+        return t
+
+    def _insert(self, tx, items: list[tuple[int, dict, str, str]]) -> None:
+        t = self._t(tx)
+        plans = [(row, rec, h, js, self.planner.plan(rec, row)) for row, rec, h, js in items]
+        ids = self._allocate_ids(tx, len(plans))
+        numbers = self._numbers(tx, plans)
+        now = t(self.now)
+        defn = self.defn
+        cases, parties, audits, clocks, keys = [], [], [], [], []
+        for (row, rec, h, js, plan), case_id, number in zip(plans, ids, numbers):
+            prev = GENESIS
+            for seq, ev in enumerate(plan.events, start=1):
+                data = dumps(ev.data)  # planned data is JSON-ready (times as ISO text)
+                hh = self._hash(prev, number, seq, ev.at, ev.action, ev.from_state, ev.to_state, data)
+                audits.append((case_id, seq, t(ev.at), self.actor, ev.action, ev.from_state, ev.to_state, data, prev, hh))
+                prev = hh
+            n_events = len(plan.events)
+            unit = self.units[rec["unit"]]
+            cases.append((case_id, number, defn.name, defn.version, plan.state, n_events, rec["title"], rec["category"],
+                          rec["source"], rec["description"], rec["unit"], unit[3], plan.risk, plan.risk_floor,
+                          dumps(rec["flags"]), len(plan.parties), self.actor, rec.get("mediator"),
+                          rec.get("lead_official"), rec.get("responsible_unit"), None, dumps(plan.data),
+                          t(plan.events[0].at), t(plan.updated_at), t(plan.closed_at), n_events, prev))
+            for i, p in enumerate(plan.parties, start=1):
+                parties.append((case_id, i, p["name"], p.get("role") or "applicant", p.get("phone"), None, None))
+            for c in plan.clocks:
+                clocks.append(self._clock_row(t, case_id, c.name, c.started_at, c.due_at, c.stopped_at))
+            keys.append((self.namespace, rec["key"], case_id, h, js, now, now))
+        tx.insert_rows("cases", CASE_INSERT, cases)
+        tx.insert_rows("parties", PARTY_INSERT, parties)
+        tx.insert_rows("audit_events", AUDIT_INSERT, audits)
+        tx.insert_rows("clocks", CLOCK_INSERT, clocks)
+        tx.insert_rows("import_keys", KEY_INSERT, keys)
+
+    def _hash(self, prev: str, number: str, seq: int, at: datetime, action: str, frm: str | None, to: str,
+              data: str) -> str:
+        """``cases.audit.event_hash`` with the canonical time memoised (rows share their dates)."""
+        canon = self._canon.get(at)
+        if canon is None:
+            if len(self._canon) > 50_000:
+                self._canon.clear()
+            canon = self._canon[at] = canonical_time(at)
+        text = "\x1f".join((prev, number, str(seq), canon, self.actor, action, frm or "", to, data))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def _clock_row(self, t, case_id: int, name: str, started: datetime, due: datetime, stopped: datetime | None):
+        key = (name, started, due)
+        got = self._ladder.get(key)
+        if got is None:
+            if len(self._ladder) > 50_000:
+                self._ladder.clear()
+            steps = self.engine.policy.steps(name, started, due, self.engine.calendar)
+            got = self._ladder[key] = (next((at for s, at in steps if s.kind == "fraction"), None),
+                                       *next_step_after(steps, None))
+        warn, step, at = got
+        if stopped:
+            step, at = None, None
+        return (case_id, name, t(started), t(due), t(warn), self.engine.calendar.revision,
+                "stopped" if stopped else "running", t(stopped), 0, None, step, t(at))
+
+    # ----------------------------------------------------------------- corrections
+
+    def _update(self, tx, row: int, rec: dict, h: str, js: str, case_id: int) -> RowProblem | None:
+        lock = "" if self.store.is_sqlite else " FOR UPDATE"
+        c = tx.query(f"SELECT {CASE_COLUMNS} FROM cases WHERE id = :id{lock}", {"id": case_id})[0]
+        (cid, number, dname, dver, state, version, title, category, source, description, unit_id, unit_path, risk,
+         risk_floor, flags_json, party_count, reporter, mediator, lead, resp, supervision, data_json, reported_at,
+         updated_at, closed_at, seq, prev) = c
+        old = json.loads(tx.query("SELECT record FROM import_keys WHERE namespace = :ns AND key = :k",
+                                  {"ns": self.namespace, "k": rec["key"]})[0][0])
+        defn = self.engine.definition(dname, dver)
+        data = json.loads(data_json)
+        flags = json.loads(flags_json)
+        events: list[tuple[str, datetime, str, str, dict]] = []
+        running = {r[1]: r for r in tx.all("running_clocks", {"case_id": cid})}
+        cols = {"risk": risk, "mediator": mediator, "lead_official": lead, "responsible_unit": resp,
+                "closed_at": closed_at}
+
+        # 1. the ledger moved the case on: the missing moving actions, at the ledger's dates
+        actions = steps_for(rec["state"], rec["dates"])
+        times = step_times(rec, actions)
+        path = [defn.initial]
+        for a in actions:
+            path.append(self.planner.fire(a, path[-1]))
+        if rec["state"] != state:
+            if state in path:
+                start = len(path) - 1 - path[::-1].index(state)
+                # a step is never dated before the case's last change of state
+                moved = tx.query("SELECT MAX(at) FROM audit_events WHERE case_id = :id AND "
+                                 "(from_state IS NULL OR from_state <> to_state)", {"id": cid})[0][0]
+                last_move = tx.time(moved)
+                new_risk = risk_mod.higher(rec.get("risk") or risk_floor, risk_floor)
+                for name, at in zip(actions[start:], times[start:]):
+                    at = max(at, last_move)
+                    a = defn.action(name)
+                    new_state = self.planner.fire(name, state)
+                    d = step_data(rec, name, new_risk)
+                    if name == "assess":
+                        cols["risk"] = new_risk
+                    for spec in a.fields:
+                        if spec.name in d and spec.target and spec.target.startswith("data."):
+                            data[spec.target[5:]] = d[spec.name]
+                    if a.record:
+                        data.setdefault(a.record, []).append({**d, "at": iso(at), "by": self.actor})
+                    terminal = defn.state(new_state).terminal
+                    stopped, started = [], []
+                    for cname, r in list(running.items()):
+                        if cname in a.stops or (terminal and cname != "supervision"):
+                            tx.run("stop_clock", {"id": r[0], "now": tx.t(at)})
+                            stopped.append(cname)
+                            del running[cname]
+                    view = guards.CaseView(state=new_state, risk=cols["risk"], flags=tuple(flags),
+                                           party_count=party_count, lead_official=cols["lead_official"],
+                                           mediator=cols["mediator"], data=data)
+                    for st in a.starts:
+                        if st.due_field or st.clock in running or (st.when and not guards.CONDITIONS[st.when](view, d)):
+                            continue
+                        due = self.planner.due(st.clock, at, cols["risk"], category)
+                        if due is None:
+                            continue
+                        tx.insert_rows("clocks", CLOCK_INSERT, [self._clock_row(tx.t, cid, st.clock, at, due, None)])
+                        kid = tx.query("SELECT id FROM clocks WHERE case_id = :c AND name = :n AND stopped_at IS NULL",
+                                       {"c": cid, "n": st.clock})[0][0]
+                        running[st.clock] = (kid, st.clock)
+                        started.append(st.clock)
+                    if stopped:
+                        d["clocks_stopped"] = stopped
+                    if started:
+                        d["clocks_started"] = started
+                    events.append((name, at, state, new_state, d))
+                    if terminal:
+                        cols["closed_at"] = tx.t(at)
+                    state = new_state
+            elif not (state in STATE_ORDER and rec["state"] in STATE_ORDER
+                      and STATE_ORDER.index(state) > STATE_ORDER.index(rec["state"])):
+                return RowProblem(row, self.state_column, f"案件 {number} 当前为“{defn.state_label(state)}”，台账为“"
+                                  f"{defn.state_label(rec['state'])}”，无法按台账更正，请在系统中处理",
+                                  f"case {number} is {state} but the ledger says {rec['state']}; handle it in the system")
+
+        # 2. people, through the engine's own actions
+        if rec.get("lead_official") and rec.get("lead_official") != cols["lead_official"]:
+            events.append(("assign_lead", self.now, state, state, {"official": rec["lead_official"]}))
+            cols["lead_official"] = rec["lead_official"]
+        assign = {}
+        if rec.get("mediator") and rec["mediator"] != cols["mediator"]:
+            assign["mediator"] = cols["mediator"] = rec["mediator"]
+        if rec.get("responsible_unit") and rec["responsible_unit"] != cols["responsible_unit"]:
+            assign["responsible_unit"] = cols["responsible_unit"] = rec["responsible_unit"]
+        if assign:
+            events.append(("assign", self.now, state, state, assign))
+
+        # 3. every other changed cell, in one audited correction
+        changes = {f: {"from": old.get(f), "to": rec.get(f)} for f in CORRECTABLE if old.get(f) != rec.get(f)}
+        new_cols = {"title": title, "category": category, "source": source, "description": description,
+                    "unit_id": unit_id, "unit_path": unit_path}
+        parties_changed = "parties" in changes
+        if changes:
+            for f in ("title", "category", "source", "description"):
+                if f in changes:
+                    new_cols[f] = rec[f]
+            if "unit" in changes:
+                new_cols["unit_id"] = rec["unit"]
+                new_cols["unit_path"] = self.units[rec["unit"]][3]
+            if "flags" in changes:
+                flags = list(rec["flags"])
+            if parties_changed:
+                party_count = len(rec["parties"])
+            risk_floor = risk_mod.floor(party_count, flags) if parties_changed or "flags" in changes else risk_floor
+            want = (rec.get("risk") or cols["risk"]) if "risk" in changes else cols["risk"]
+            cols["risk"] = risk_mod.higher(want, risk_floor)
+            ledger = data.setdefault("ledger", {})
+            for k in ("category_text", "lead_official_name", "mediator_name", "responsible_unit_name", "extra", "ref"):
+                if k in changes:
+                    if rec.get(k):
+                        ledger[k] = rec[k]
+                    else:
+                        ledger.pop(k, None)
+            for k, target in (("agreement", "agreement"), ("measures", "measures"), ("outcome", "outcome"),
+                              ("withdraw_reason", "withdraw_reason"), ("referred_to", "referred_to"),
+                              ("referred_detail", "referred_detail")):
+                if k in changes and target in data and rec.get(k):
+                    data[target] = rec[k]
+            events.append(("ledger_update", self.now, state, state,
+                           {"changes": changes, "imported": {"namespace": self.namespace, "key": rec["key"], "row": row}}))
+        if parties_changed:
+            tx.execute("DELETE FROM parties WHERE case_id = :id", {"id": cid})
+            tx.insert_rows("parties", PARTY_INSERT, [(cid, i, p["name"], p.get("role") or "applicant", p.get("phone"),
+                                                      None, None) for i, p in enumerate(rec["parties"], start=1)])
+        if cols["risk"] != risk or new_cols["category"] != category:
+            self._recompute_clocks(tx, cid, cols["risk"], new_cols["category"])
+
+        n = len(events)
+        for name, at, frm, to, d in events:
+            seq += 1
+            dj = dumps(jsonable(d))
+            hh = event_hash(prev, number, seq, at, self.actor, name, frm, to, dj)
+            tx.run("insert_audit", {"case_id": cid, "seq": seq, "at": tx.t(at), "actor": self.actor, "action": name,
+                                    "from_state": frm, "to_state": to, "data": dj, "prev_hash": prev, "hash": hh})
+            prev = hh
+        if n:
+            done = tx.execute(
+                "UPDATE cases SET state = :state, version = version + :n, risk = :risk, risk_floor = :floor, "
+                "flags = :flags, party_count = :pc, mediator = :mediator, lead_official = :lead, "
+                "responsible_unit = :resp, data = :data, title = :title, category = :category, source = :source, "
+                "description = :description, unit_id = :unit_id, unit_path = :unit_path, updated_at = :now, "
+                "closed_at = :closed_at, audit_seq = :seq, audit_hash = :hash WHERE id = :id AND version = :version",
+                {"state": state, "n": n, "risk": cols["risk"], "floor": risk_floor, "flags": dumps(flags),
+                 "pc": party_count, "mediator": cols["mediator"], "lead": cols["lead_official"],
+                 "resp": cols["responsible_unit"], "data": dumps(data), **new_cols, "now": tx.t(self.now),
+                 "closed_at": cols["closed_at"], "seq": seq, "hash": prev, "id": cid, "version": version})
+            if done != 1:
+                raise Conflict(f"案件“{number}”已被他人修改，请重新导入", f"case {number} was changed meanwhile; import again")
+        tx.execute("UPDATE import_keys SET row_hash = :h, record = :r, updated_at = :now WHERE namespace = :ns AND key = :k",
+                   {"h": h, "r": js, "now": tx.t(self.now), "ns": self.namespace, "k": rec["key"]})
+        return None
+
+    def _recompute_clocks(self, tx, case_id: int, risk: str, category: str) -> None:
+        """A corrected risk or category changes the due times of the clocks still running (not set by a person)."""
+        for kid, name, started, due, _warn, extended, level, *_ in tx.all("running_clocks", {"case_id": case_id}):
+            if extended or name == "supervision":
+                continue
+            started_dt = tx.time(started)
+            new_due = self.planner.due(name, started_dt, risk, category)
+            if new_due is None or new_due == tx.time(due):
+                continue
+            steps = self.engine.policy.steps(name, started_dt, new_due, self.engine.calendar)
+            warn = next((at for s, at in steps if s.kind == "fraction"), None)
+            step, at = next_step_after(steps, level)
+            tx.run("reschedule_clock", {"id": kid, "due_at": tx.t(new_due), "warn_at": tx.t(warn), "extended": extended,
+                                        "next_step": step, "next_at": tx.t(at),
+                                        "calendar_rev": self.engine.calendar.revision})
