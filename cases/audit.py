@@ -18,7 +18,10 @@ GENESIS = "0" * 64
 
 
 def canonical_time(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC (isoformat: the C fast path, a tenth of strftime's cost)."""
+    if value.tzinfo is not timezone.utc:
+        value = value.astimezone(timezone.utc)
+    return value.replace(tzinfo=None).isoformat("T", "microseconds") + "Z"
 
 
 def event_hash(prev_hash: str, number: str, seq: int, at: datetime, actor: str, action: str,

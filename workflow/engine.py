@@ -298,4 +298,5 @@ class Engine:
             return commands.load_actor(tx, actor)
 
     def close(self) -> None:
+        self.store.close()
         self.db.dispose()
