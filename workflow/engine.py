@@ -300,3 +300,15 @@ class Engine:
     def close(self) -> None:
         self.store.close()
         self.db.dispose()
+
+    # --- bulk ---
+
+    def act_many(self, items, *, batch: int = 100) -> list[commands.Outcome]:
+        """Apply ``(number, action, actor, fields)`` items in order, ``batch`` per transaction.
+
+        Each item is checked and written exactly as ``act`` would; see
+        :func:`workflow.bulk.act_many` for what happens when one fails.
+        """
+        from workflow import bulk
+
+        return bulk.act_many(self, items, batch=batch)
