@@ -24,9 +24,11 @@ def canonical_time(value: datetime) -> str:
     return value.replace(tzinfo=None).isoformat("T", "microseconds") + "Z"
 
 
-def event_hash(prev_hash: str, number: str, seq: int, at: datetime, actor: str, action: str,
+def event_hash(prev_hash: str, number: str, seq: int, at: datetime | str, actor: str, action: str,
                from_state: str | None, to_state: str, data_json: str) -> str:
-    parts = (prev_hash, number, str(seq), canonical_time(at), actor, action, from_state or "", to_state, data_json)
+    """The event's hash; ``at`` is a datetime or its :func:`canonical_time` (a batch converts it once)."""
+    when = canonical_time(at) if isinstance(at, datetime) else at
+    parts = (prev_hash, number, str(seq), when, actor, action, from_state or "", to_state, data_json)
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
