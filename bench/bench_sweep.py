@@ -52,7 +52,7 @@ def seed(eng: Engine, n: int, due_fraction: float = 0.01) -> int:
                 due = i % every == 0
                 due_count += due
                 # each clock its own start (a second apart), as in life: no two share a ladder
-                started = NOW - timedelta(days=20, seconds=i) if due else NOW - timedelta(hours=1, seconds=i % 1800)
+                started = NOW - timedelta(days=20, seconds=i // every) if due else NOW - timedelta(hours=1, seconds=i % 1800)
                 due_at = started + timedelta(days=1)
                 next_at = started + timedelta(hours=19, minutes=12)  # the warning, at 80%
                 cases.append((i + 1, f"基准-2026-{i + 1:07d}", d.name, d.version, t(started)))

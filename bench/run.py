@@ -130,7 +130,9 @@ def line_text(r: dict) -> str:
 
 
 def markdown(results: dict[str, dict], meta: dict) -> str:
+    load = meta["machine"].get("load_average_after")
     lines = [f"Measured {meta['generated_at']} on {meta['machine']['cpus']} CPUs, Python {meta['machine']['python']}"
+             f"{f' (load average {load[0]} at the end: a shared machine)' if load else ''}"
              f"{' (quick run)' if meta['quick'] else ''}. Figures are medians of interleaved runs; each ratio "
              "is measured against its baseline in the same run.", "",
              "| benchmark | figure | ratio | target | status |", "|---|---:|---|---|---|"]
@@ -175,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     meta = {"generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "quick": args.quick,
             "postgresql": bool(pg), "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                                "platform": platform.platform()}}
+                                                "platform": platform.platform(),
+                                                "load_average_after": [round(x, 1) for x in os.getloadavg()]}}
     merged: dict[str, dict] = {}
     if args.only and out.exists():  # a partial run keeps the other topics' last figures
         try:

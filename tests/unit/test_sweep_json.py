@@ -19,3 +19,12 @@ def test_string_lists_match_dumps_with_quotes_and_chinese():
     values = ["user:调解员甲", 'role:"x"@/t/v/', "back\\slash", "tab\t"]
     assert _json_strings(values) == dumps(values)
     assert _json_strings([]) == dumps([])
+
+
+def test_dumps_is_canonical_json():
+    import json
+
+    doc = {"b": [1, 2.5, None, True], "a": "调解 \"引号\"", "c": {"z": 1, "y": {}}, "when": object}
+    want = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    assert dumps(doc) == want
+    assert dumps("text") == '"text"' and dumps([]) == "[]"
