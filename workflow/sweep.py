@@ -10,8 +10,10 @@ serialises them. A late sweep raises every step that passed, in order.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+from contextlib import contextmanager
 from datetime import datetime
 
 from cases.audit import canonical_time, event_hash
@@ -63,7 +65,7 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
     cal = engine.calendar
     raised: list[dict] = []
     times = _TimeTexts()
-    with store.write() as tx:
+    with _collector_paused(), store.write() as tx:
         t_now = tx.t(now)
         rows = tx.query(_claim_sql(store), {"now": t_now, "batch": batch})
         cases: dict[int, dict] = {}
@@ -173,6 +175,25 @@ OUTBOX_COLUMNS = ("created_at", "event", "case_id", "case_number", "actor", "aud
                   "attempts", "next_attempt_at")
 ESCALATION_COLUMNS = ("clock_id", "case_id", "step", "step_at", "raised_at")
 _ON_CONFLICT = "ON CONFLICT (clock_id, step) DO NOTHING"
+
+
+@contextmanager
+def _collector_paused():
+    """Pause Python's cycle collector for one batch.
+
+    A batch allocates tens of thousands of short-lived, acyclic objects (rows,
+    tuples, strings); each allocation burst triggers collections that walk every
+    object the process holds — measured at a tenth to a fifth of the sweep's CPU.
+    Reference counting still frees everything; the collector resumes (if it was
+    on) when the batch ends, whatever happens.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _TimeTexts:
