@@ -134,15 +134,16 @@ def sqlite_size(n: int, workdir: Path) -> dict:
     seeded = time.perf_counter() - t
     empty = time_empty_sweep(eng)
     find = time_find(eng, batch=min(500, due))
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     raised = [r for r in eng.sweep(now=NOW) if r["clock"]]
-    full = time.perf_counter() - t
+    full, cpu = time.perf_counter() - t, time.process_time() - cpu
     total, distinct = count_escalations(eng)
     eng.close()
     path.unlink()
     return {"open": n, "due": due, "seed_s": seeded, "empty_ms": empty * 1e3,
             "find_us_per_due": find / min(500, due) * 1e6, "escalations": len(raised), "sweep_s": full,
-            "escalations_per_s": len(raised) / full, "duplicates": total - distinct}
+            "escalations_per_s": len(raised) / full, "escalations_per_cpu_s": len(raised) / cpu,
+            "duplicates": total - distinct}
 
 
 def pg_concurrent(pg: str, n: int, workers: int = 4) -> dict:
@@ -189,6 +190,9 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
                     "value": round(r["escalations_per_s"]), "unit": "escalations/s", "target": "≥ 30,000/s",
                     "ok": r["escalations_per_s"] >= 30_000 and r["duplicates"] == 0,
                     "duplicates": r["duplicates"], "escalations": r["escalations"]})
+        # Wall time on a shared machine waits for other processes; the sweeper's own CPU time does not.
+        out.append({"name": f"sweep: escalations per CPU second of the sweeper, {k} open (SQLite)",
+                    "value": round(r["escalations_per_cpu_s"]), "unit": "escalations/CPU s"})
     url = pg_url(pg)
     if url:
         try:
