@@ -18,12 +18,17 @@ GENESIS = "0" * 64
 
 
 def canonical_time(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC (isoformat: the C fast path, a tenth of strftime's cost)."""
+    if value.tzinfo is not timezone.utc:
+        value = value.astimezone(timezone.utc)
+    return value.replace(tzinfo=None).isoformat("T", "microseconds") + "Z"
 
 
-def event_hash(prev_hash: str, number: str, seq: int, at: datetime, actor: str, action: str,
+def event_hash(prev_hash: str, number: str, seq: int, at: datetime | str, actor: str, action: str,
                from_state: str | None, to_state: str, data_json: str) -> str:
-    parts = (prev_hash, number, str(seq), canonical_time(at), actor, action, from_state or "", to_state, data_json)
+    """The event's hash; ``at`` is a datetime or its :func:`canonical_time` (a batch converts it once)."""
+    when = canonical_time(at) if isinstance(at, datetime) else at
+    parts = (prev_hash, number, str(seq), when, actor, action, from_state or "", to_state, data_json)
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 

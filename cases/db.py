@@ -9,9 +9,11 @@ writes fails with "database is locked" under concurrent writers).
 from __future__ import annotations
 
 import os
+import select
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.engine import Engine as SAEngine
 from sqlalchemy.engine import make_url
 
@@ -54,7 +56,25 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", pool_size: int = 5) ->
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return eng
-    return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    eng = create_engine(url, pool_size=pool_size, max_overflow=10)
+
+    @event.listens_for(eng, "checkout")
+    def _still_open(dbapi_conn, _record, _proxy):
+        # Instead of pool_pre_ping's SELECT 1 (a round trip on every command), look at
+        # the socket: an idle connection has nothing to read unless the server closed
+        # it (restart, idle timeout, terminate) and said so. SQLAlchemy then retries
+        # the checkout with a fresh connection.
+        if dbapi_conn.closed or dbapi_conn.broken or _readable(dbapi_conn.fileno()):
+            raise DisconnectionError("connection closed by the server")
+
+    return eng
+
+
+def _readable(fd: int) -> bool:
+    try:
+        return bool(select.select([fd], [], [], 0)[0])
+    except (OSError, ValueError):
+        return True
 
 
 def url_from_env(explicit: str | None = None) -> str:

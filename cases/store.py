@@ -14,7 +14,9 @@ the version check in ``UPDATE ... WHERE version = :version`` and, for sweepers,
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Iterator
@@ -25,11 +27,13 @@ from cases.types import from_db, to_sqlite
 
 _PARAM = re.compile(r"(?<![:\w]):(\w+)")
 
+# What a command reads of a case: every column a check, a guard or a write needs, and
+# nothing a command never looks at (the description, source, timestamps) — each
+# extra column is converted by the driver on every transition.
 CASE_COLUMNS = (
-    "id, number, definition, definition_version, state, version, title, category, source, "
-    "description, unit_id, unit_path, risk, risk_floor, flags, party_count, reporter, mediator, "
-    "lead_official, responsible_unit, supervision_level, data, reported_at, updated_at, closed_at, "
-    "audit_seq, audit_hash"
+    "id, number, definition, definition_version, state, version, title, category, unit_id, unit_path, "
+    "risk, risk_floor, flags, party_count, reporter, mediator, lead_official, responsible_unit, "
+    "supervision_level, data, closed_at, audit_seq, audit_hash"
 )
 
 STATEMENTS: dict[str, str] = {
@@ -193,6 +197,13 @@ class Store:
         self.engine = engine
         self.dialect = engine.dialect.name
         self.is_sqlite = self.dialect == "sqlite"
+        # SQLite has one writer at a time anyway: the process keeps one connection for
+        # its writes instead of checking one out of the pool per command (which costs
+        # as much as a statement). Taken without waiting; a second writer in the
+        # process (another thread) uses a pooled connection and SQLite's own lock.
+        self._writer = None
+        self._writer_pid = 0
+        self._writer_lock = threading.Lock()
         self._cache: dict[str, str] = {}
         self._types: dict[tuple, tuple[str, ...]] = {}
         self.sql = {name: self.translate(text) for name, text in (statements or STATEMENTS).items()}
@@ -221,25 +232,57 @@ class Store:
             self._cache[sql] = out
         return out
 
+    def _held_writer(self):
+        """The process's SQLite write connection (the DBAPI one), opened on first use and after a fork."""
+        if self._writer is None or self._writer_pid != os.getpid():
+            self._writer = self.engine.raw_connection()
+            self._writer_pid = os.getpid()
+        return self._writer.dbapi_connection
+
+    def _drop_writer(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None and self._writer_pid == os.getpid():
+            try:
+                writer.invalidate()
+            except Exception:  # already broken: nothing left to release
+                pass
+
     @contextmanager
     def write(self) -> Iterator[Tx]:
         """A write transaction: commits on success, rolls back on any error."""
-        conn = self.engine.raw_connection()
+        held = self.is_sqlite and self._writer_lock.acquire(blocking=False)
         try:
+            conn = self._held_writer() if held else self.engine.raw_connection()
             cur = conn.cursor()
-            if self.is_sqlite:
-                cur.execute("BEGIN IMMEDIATE")
             try:
-                yield Tx(cur, self)
+                if self.is_sqlite:
+                    cur.execute("BEGIN IMMEDIATE")
+                try:
+                    yield Tx(cur, self)
+                except BaseException:
+                    conn.rollback()
+                    raise
+                else:
+                    conn.commit()
+                finally:
+                    cur.close()
             except BaseException:
-                conn.rollback()
+                if held and conn.in_transaction:  # the rollback itself failed: start afresh next time
+                    self._drop_writer()
                 raise
-            else:
-                conn.commit()
             finally:
-                cur.close()
+                if not held:
+                    conn.close()
         finally:
-            conn.close()
+            if held:
+                self._writer_lock.release()
+
+    def close(self) -> None:
+        """Give back the held write connection (before the engine's pool is disposed)."""
+        with self._writer_lock:
+            writer, self._writer = self._writer, None
+            if writer is not None and self._writer_pid == os.getpid():
+                writer.close()
 
     @contextmanager
     def read(self) -> Iterator[Tx]:

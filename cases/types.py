@@ -17,10 +17,13 @@ SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def to_sqlite(value: datetime) -> str:
-    if value.tzinfo is None:
+    tz = value.tzinfo
+    if tz is None:
         raise ValueError("naive datetime refused: store aware UTC values only")
+    if tz is not timezone.utc:
+        value = value.astimezone(timezone.utc)
     # isoformat is the C fast path and gives exactly SQLITE_FORMAT (strftime costs 4 µs a call)
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def from_sqlite(value: str) -> datetime:

@@ -324,6 +324,7 @@ class Engine:
             return commands.load_actor(tx, actor)
 
     def close(self) -> None:
+        self.store.close()
         self.db.dispose()
 
     # --- key persons (重点人员稳控) ---
@@ -505,3 +506,14 @@ class Engine:
         return import_ledger(self, path, actor=actor, sheet=sheet, mapping=mapping, dry_run=dry_run,
                              skip_bad=skip_bad, errors_path=errors_path, namespace=namespace, batch=batch,
                              progress=progress, lang=lang)
+    # --- bulk ---
+
+    def act_many(self, items, *, batch: int = 100) -> list[commands.Outcome]:
+        """Apply ``(number, action, actor, fields)`` items in order, ``batch`` per transaction.
+
+        Each item is checked and written exactly as ``act`` would; see
+        :func:`workflow.bulk.act_many` for what happens when one fails.
+        """
+        from workflow import bulk
+
+        return bulk.act_many(self, items, batch=batch)

@@ -10,11 +10,13 @@ serialises them. A late sweep raises every step that passed, in order.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+from contextlib import contextmanager
 from datetime import datetime
 
-from cases.audit import event_hash
+from cases.audit import canonical_time, event_hash
 from workflow.clocks import next_step_after
 from workflow.clocks import row as clock_row
 from workflow.commands import dumps
@@ -65,7 +67,8 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
     policy = engine.policy
     cal = engine.calendar
     raised: list[dict] = []
-    with store.write() as tx:
+    times = _TimeTexts()
+    with _collector_paused(), store.write() as tx:
         t_now = tx.t(now)
         rows = tx.query(_claim_sql(store), {"now": t_now, "batch": batch})
         cases: dict[int, dict] = {}
@@ -97,9 +100,9 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
                 # the milestone has passed: the clock has done its one job
                 tier_done.append({"level": new_level, "now": t_now, "id": kid})
             else:
-                clock_updates.append((kid, new_level, nxt, tx.t(nxt_at)))
+                clock_updates.append((kid, new_level, nxt, times.db(tx, nxt_at)))
         if new:
-            for c, kid, name, step, at, due_dt in _insert_escalations(tx, new, t_now):
+            for c, kid, name, step, at, due_dt in _insert_escalations(tx, new, t_now, times):
                 c["events"].append((name, step, at, due_dt))
         tx.update_rows("clocks", "id", ("level", "next_step", "next_at"), clock_updates)
         if tier_done:
@@ -111,17 +114,24 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
         case_updates: list[dict] = []
         new_clocks: list[dict] = []
         listed: set[tuple[str, str]] = set()  # (unit, month) known to be on the talk list
+        listing = None  # the auto-listing deadline and supervision clock depend only on now: once a batch
+        canonical_now = canonical_time(now)
         for case_id, c in cases.items():
             if not c["events"]:
                 continue
             seq, h = c["seq"], c["hash"]
             data = None
             for clock, step, at, due_dt in c["events"]:
-                at_iso, due_iso = iso(at), iso(due_dt)
-                payload = {"clock": clock, "step": step.name, "step_at": at_iso, "due_at": due_iso,
-                           "recipients": list(step.recipients)}
+                at_iso, due_iso = times.iso(at), times.iso(due_dt)
                 action, event = "escalate", f"escalate.{step.name}"
-                if step.name == TIER_STEP or (step.list_for_supervision and not c["sup"]):
+                special = step.name == TIER_STEP or (step.list_for_supervision and not c["sup"])
+                if not special:
+                    # the common case, written straight to the canonical JSON dumps() would give
+                    audit_json = _escalation_json(clock, step, at_iso, due_iso)
+                    payload = None
+                else:
+                    payload = {"clock": clock, "step": step.name, "step_at": at_iso, "due_at": due_iso,
+                               "recipients": list(step.recipients)}
                     data = json.loads(c["data"]) if data is None else data
                 if step.name == TIER_STEP:
                     action, event = "tier_upgrade", "case.tier_upgraded"
@@ -130,21 +140,26 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
                     data["tier"] = "complex"
                 if step.list_for_supervision and not c["sup"]:
                     c["sup"] = "town"
-                    deadline = _listing_deadline(engine, now)
+                    if listing is None:
+                        deadline = _listing_deadline(engine, now)
+                        listing = (deadline, iso(deadline), clock_row(engine, tx, 0, "supervision", now, deadline))
+                    deadline, deadline_iso, clock_params = listing
                     data["supervision_authority"] = "系统自动挂牌（红牌预警）"
-                    data["supervision_deadline"] = iso(deadline)
+                    data["supervision_deadline"] = deadline_iso
                     data["supervision_auto"] = True
-                    payload["listed_for_supervision"] = {"level": "town", "deadline": iso(deadline)}
-                    new_clocks.append(clock_row(engine, tx, case_id, "supervision", now, deadline))
-                audit_json = dumps(payload)
+                    payload["listed_for_supervision"] = {"level": "town", "deadline": deadline_iso}
+                    new_clocks.append({**clock_params, "case_id": case_id})
+                if payload is not None:
+                    audit_json = dumps(payload)
                 seq += 1
                 prev = h
-                h = event_hash(prev, c["number"], seq, now, SYSTEM_ACTOR, action, c["state"], c["state"], audit_json)
+                h = event_hash(prev, c["number"], seq, canonical_now, SYSTEM_ACTOR, action, c["state"], c["state"],
+                               audit_json)
                 audits.append((case_id, seq, t_now, SYSTEM_ACTOR, action, c["state"], c["state"], audit_json, prev, h))
                 outbox.append((t_now, event, case_id, c["number"], SYSTEM_ACTOR,
-                               dumps(_audience(step.recipients, c)), audit_json, "pending", 0, t_now))
+                               _json_strings(_audience(step.recipients, c)), audit_json, "pending", 0, t_now))
                 raised.append({"number": c["number"], "clock": clock, "step": step.name, "step_at": at_iso,
-                               "due_at": due_iso, "listed": "listed_for_supervision" in payload})
+                               "due_at": due_iso, "listed": payload is not None and "listed_for_supervision" in payload})
                 if step.name == policy.unit_talk_step:
                     talk = _unit_talk(engine, tx, c, at, now, listed)
                     if talk:
@@ -165,9 +180,72 @@ ESCALATION_COLUMNS = ("clock_id", "case_id", "step", "step_at", "raised_at")
 _ON_CONFLICT = "ON CONFLICT (clock_id, step) DO NOTHING"
 
 
-def _insert_escalations(tx, new: list, t_now) -> list:
+@contextmanager
+def _collector_paused():
+    """Pause Python's cycle collector for one batch.
+
+    A batch allocates tens of thousands of short-lived, acyclic objects (rows,
+    tuples, strings); each allocation burst triggers collections that walk every
+    object the process holds — measured at a tenth to a fifth of the sweep's CPU.
+    Reference counting still frees everything; the collector resumes (if it was
+    on) when the batch ends, whatever happens.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class _TimeTexts:
+    """Times as the database and the payloads want them, each converted once a batch.
+
+    A batch repeats the same instants (a clock's due time in each of its steps'
+    payloads; steps of clocks started together), and each conversion costs more
+    than the dictionary lookup that spares it.
+    """
+
+    __slots__ = ("_iso", "_db")
+
+    def __init__(self):
+        self._iso: dict[datetime, str] = {}
+        self._db: dict[datetime, object] = {}
+
+    def iso(self, dt: datetime) -> str:
+        out = self._iso.get(dt)
+        if out is None:
+            out = self._iso[dt] = iso(dt)
+        return out
+
+    def db(self, tx, dt: datetime | None):
+        if dt is None:
+            return None
+        out = self._db.get(dt)
+        if out is None:
+            out = self._db[dt] = tx.t(dt)
+        return out
+
+
+_json_str = json.encoder.encode_basestring  # the C escaper dumps() uses (ensure_ascii=False)
+
+
+def _json_strings(values: list[str]) -> str:
+    """``dumps(values)`` for a list of strings, without the encoder's per-call set-up."""
+    return "[" + ",".join([_json_str(v) for v in values]) + "]"
+
+
+def _escalation_json(clock: str, step, at_iso: str, due_iso: str) -> str:
+    """``dumps`` of an escalation's payload (keys sorted, no spaces), written directly: this is per escalation."""
+    return (f'{{"clock":{_json_str(clock)},"due_at":{_json_str(due_iso)},'
+            f'"recipients":{_json_strings(list(step.recipients))},"step":{_json_str(step.name)},'
+            f'"step_at":{_json_str(at_iso)}}}')
+
+
+def _insert_escalations(tx, new: list, t_now, times: _TimeTexts) -> list:
     """Insert the escalation rows; return the ones this transaction raised (all, unless a conflict says otherwise)."""
-    rows = [(kid, c["id"], step.name, tx.t(at), t_now) for c, kid, _name, step, at, _due in new]
+    rows = [(kid, c["id"], step.name, times.db(tx, at), t_now) for c, kid, _name, step, at, _due in new]
     tx.cur.execute("SAVEPOINT escalations")
     written = tx.insert_rows("escalations", ESCALATION_COLUMNS, rows, _ON_CONFLICT)
     if written == len(rows):
@@ -191,7 +269,8 @@ def _unit_talk(engine, tx, c: dict, step_at: datetime, now: datetime, listed: se
 
     policy = engine.policy
     unit = c["resp"] or c["unit_id"]
-    month = to_local(step_at).strftime("%Y-%m")
+    local = to_local(step_at)
+    month = f"{local.year:04d}-{local.month:02d}"
     if (unit, month) in listed:
         return None
     if tx.query("SELECT 1 FROM unit_talks WHERE unit_id = :unit AND month = :month", {"unit": unit, "month": month}):
