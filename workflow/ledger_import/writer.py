@@ -24,7 +24,6 @@ from datetime import datetime
 import hashlib
 
 from cases.audit import GENESIS, canonical_time, event_hash
-from cases.store import CASE_COLUMNS
 from workflow import guards, risk as risk_mod
 from workflow.clocks import next_step_after
 from workflow.commands import dumps, jsonable
@@ -49,6 +48,14 @@ CORRECTABLE = ("title", "category", "category_text", "description", "source", "u
                "note", "agreement", "measures", "outcome", "method", "satisfaction", "referred_to", "referred_detail",
                "withdraw_reason", "lead_official_name", "mediator_name", "responsible_unit_name", "extra", "ref",
                "dates")
+
+# A correction reads the whole case row (the command path reads fewer columns).
+IMPORT_CASE_COLUMNS = (
+    "id, number, definition, definition_version, state, version, title, category, source, "
+    "description, unit_id, unit_path, risk, risk_floor, flags, party_count, reporter, mediator, "
+    "lead_official, responsible_unit, supervision_level, data, reported_at, updated_at, closed_at, "
+    "audit_seq, audit_hash"
+)
 
 
 class BulkWriter:
@@ -231,7 +238,7 @@ class BulkWriter:
 
     def _update(self, tx, row: int, rec: dict, h: str, js: str, case_id: int) -> RowProblem | None:
         lock = "" if self.store.is_sqlite else " FOR UPDATE"
-        c = tx.query(f"SELECT {CASE_COLUMNS} FROM cases WHERE id = :id{lock}", {"id": case_id})[0]
+        c = tx.query(f"SELECT {IMPORT_CASE_COLUMNS} FROM cases WHERE id = :id{lock}", {"id": case_id})[0]
         (cid, number, dname, dver, state, version, title, category, source, description, unit_id, unit_path, risk,
          risk_floor, flags_json, party_count, reporter, mediator, lead, resp, supervision, data_json, reported_at,
          updated_at, closed_at, seq, prev) = c
