@@ -82,7 +82,10 @@ pass_ctx = click.make_pass_decorator(Ctx)
 
 # Command groups that live in their own modules, imported only when invoked so that
 # ``disputeflow --help`` stays fast. name -> ("module:attribute", short help zh).
-LAZY_COMMANDS: dict[str, tuple[str, str]] = {}
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "serve": ("workflow.cli_web:serve", "启动网页工作台和 HTTP 接口（含调度器）。"),
+    "token": ("workflow.cli_web:token", "HTTP 接口令牌：签发、列出、吊销。"),
+}
 
 
 class LazyGroup(click.Group):
@@ -232,6 +235,15 @@ def user_list(c: Ctx, unit_id, role):
         r["phone"] = mask_phone(r["phone"])
     c.out(rows, render(c.t("用户名 姓名 角色 单位 电话", "id name role unit phone").split(),
                        [(r["id"], r["name"], eng.role_label(r["role"]), r["unit_name"], r["phone"]) for r in rows]))
+
+
+def _user_passwd():
+    from workflow.cli_web import passwd  # click only: keeps --help fast
+
+    return passwd
+
+
+user.add_command(_user_passwd(), "passwd")
 
 
 # --------------------------------------------------------------------------- cases
