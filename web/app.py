@@ -180,6 +180,11 @@ def _install_page_errors(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        if request.url.path.startswith("/api/"):  # an API caller gets a problem document, never a page
+            from web.problems import problem
+
+            detail = exc.detail if isinstance(exc.detail, str) else str(exc.status_code)
+            return problem(exc.status_code, "http", detail, deps.lang_of(request), request.url.path)
         key = {403: "forbidden", 404: "not_found"}.get(exc.status_code, "error")
         detail = exc.detail if isinstance(exc.detail, str) else ""
         return error_page(request, exc.status_code, key, detail)

@@ -15,6 +15,7 @@ TITLES = {
     404: ("未找到", "Not found"), 405: ("方法不允许", "Method not allowed"), 409: ("冲突", "Conflict"),
     413: ("请求过大", "Payload too large"), 415: ("不支持的媒体类型", "Unsupported media type"),
     422: ("无法处理", "Unprocessable"), 429: ("请求过多", "Too many requests"), 500: ("服务器错误", "Server error"),
+    501: ("未实现", "Not implemented"),
     503: ("服务不可用", "Service unavailable"),
 }
 
