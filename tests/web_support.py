@@ -6,10 +6,15 @@ a free port; clients are ``httpx`` clients that keep cookies like a browser.
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -96,3 +101,38 @@ def post_form(c: httpx.Client, page: str, action: str, data: dict, csrf: str | N
     """Post a form the way a browser would after loading ``page`` (its CSRF token included)."""
     token = csrf if csrf is not None else csrf_of(c.get(page).text)
     return c.post(action, data={"csrf": token, **data})
+
+
+class Serve:
+    """``disputeflow serve`` as a separate process on loopback, with a fixed clock."""
+
+    def __init__(self, db: str, now, cwd: Path, *extra: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "DISPUTEFLOW_DB": db}
+        env.pop("DISPUTEFLOW_NOW", None)
+        self.log = open(cwd / f"serve-{self.port}.log", "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "workflow.cli", "--now", now.isoformat(), "serve", "--port", str(self.port),
+             "--secret", "e2e-secret", "--sweep-seconds", "3600", *extra],
+            env=env, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT)
+        import httpx
+
+        for _ in range(300):  # bounded wait: at most about 30 s
+            if self.proc.poll() is not None:
+                raise RuntimeError((cwd / f"serve-{self.port}.log").read_text())
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("serve did not answer")
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()

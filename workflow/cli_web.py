@@ -8,8 +8,12 @@ and browser tests.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:  # the CLI imports this module; no import back at run time
+    from workflow.cli import Ctx
 
 # Demo sign-ins that ``serve --demo-logins`` sets (only where no password is set yet).
 DEMO_PASSWORD = "shuangru2026"

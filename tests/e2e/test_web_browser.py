@@ -10,17 +10,13 @@ Screenshots go to ``DISPUTEFLOW_SCREENSHOTS`` or the test's temporary folder.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import T0, build_town
-from tests.web_support import CHEAP_HASHES, PASSWORD, free_port
+from tests.web_support import CHEAP_HASHES, PASSWORD, Serve
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -29,41 +25,6 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (/usr/bin/chromium)")
-
-
-class Serve:
-    """``disputeflow serve`` as a separate process on loopback, with a fixed clock."""
-
-    def __init__(self, db: str, now, cwd: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DISPUTEFLOW_DB": db}
-        env.pop("DISPUTEFLOW_NOW", None)
-        self.log = open(cwd / f"serve-{self.port}.log", "w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "workflow.cli", "--now", now.isoformat(), "serve", "--port", str(self.port),
-             "--secret", "e2e-secret", "--sweep-seconds", "3600"],
-            env=env, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT)
-        import httpx
-
-        for _ in range(300):  # bounded wait: at most about 30 s
-            if self.proc.poll() is not None:
-                raise RuntimeError((cwd / f"serve-{self.port}.log").read_text())
-            try:
-                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("serve did not answer")
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
 
 
 @pytest.fixture
