@@ -250,3 +250,6 @@ api_tokens = Table(
     Column("last_used_at", UTCDateTime(), nullable=True),
     UniqueConstraint("token_hash"),
 )
+# "My work" walks the running clocks in due order and stops after a page of cases.
+Index("ix_clocks_running_due_at", clocks.c.due_at, sqlite_where=clocks.c.stopped_at.is_(None),
+      postgresql_where=clocks.c.stopped_at.is_(None))

@@ -219,20 +219,20 @@ def create_api(engine, scheduler_state) -> FastAPI:
                       who=Depends(actor)):
         e = eng(request)
         _inbox(e)
-        rows = e.inbox(who, unread_only=unread_only, limit=limit + 1, offset=offset, lang=_lang(request))
+        rows = e.inbox(who.id, unread_only=unread_only, limit=limit + 1, offset=offset, lang=_lang(request))
         for r in rows:
             for k in ("created_at", "read_at"):
                 if r.get(k) is not None and not isinstance(r[k], str):
                     r[k] = r[k].isoformat()
         doc = page(rows, limit, offset)
-        doc["unread"] = e.unread_count(who)
+        doc["unread"] = e.unread_count(who.id)
         return doc
 
     @api.post("/notifications/read", responses={**ERRORS, 501: ERRORS[400]}, summary="Mark messages read")
     def notifications_read(body: ReadIn, request: Request, who=Depends(actor)):
         e = eng(request)
         _inbox(e)
-        return {"marked": e.mark_read(who, body.ids)}
+        return {"marked": e.mark_read(who.id, body.ids)}
 
     @api.get("/health", summary="Database, scheduler and outbox backlog")
     def health():

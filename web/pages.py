@@ -41,6 +41,12 @@ def _pager(total: int, page_no: int, size: int = PAGE_SIZE) -> dict:
             "next": page_no + 1 if page_no < pages else None}
 
 
+def _open_pager(found: dict, page_no: int) -> dict:
+    """Previous/next only: work lists do not count their whole jurisdiction."""
+    return {"page": page_no, "pages": None, "total": None, "prev": page_no - 1 if page_no > 1 else None,
+            "next": page_no + 1 if found["more"] else None}
+
+
 # --------------------------------------------------------------------------- sign-in
 
 
@@ -98,7 +104,7 @@ def my_work(request: Request, user=Depends(current_user)):
     engine = engine_for(request)
     page_no = _page_no(request)
     work = engine.my_work(user, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
-    return page(request, "work.html.j2", user=user, items=work["items"], pager=_pager(work["total"], page_no))
+    return page(request, "work.html.j2", user=user, items=work["items"], pager=_open_pager(work, page_no))
 
 
 # --------------------------------------------------------------------------- report
@@ -314,10 +320,12 @@ def supervised(request: Request, user=Depends(current_user)):
     engine = engine_for(request)
     page_no = _page_no(request)
     found = engine.supervised_cases(user, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
-    return page(request, "supervised.html.j2", user=user, items=found["items"], pager=_pager(found["total"], page_no))
+    return page(request, "supervised.html.j2", user=user, items=found["items"], pager=_open_pager(found, page_no))
 
 
 def inbox_available(engine) -> bool:
+    """The in-app inbox (``engine.inbox``/``mark_read``/``unread_count``) is provided by the notifications
+    package; a build without it shows a notice instead of failing. It is addressed by user id."""
     return all(hasattr(engine, m) for m in ("inbox", "mark_read", "unread_count"))
 
 
@@ -329,11 +337,11 @@ def inbox(request: Request, user=Depends(current_user)):
         return page(request, "inbox.html.j2", user=user, available=False, messages=[], unread=0, pager=None)
     page_no = _page_no(request)
     unread_only = request.query_params.get("unread") == "1"
-    messages = engine.inbox(user, unread_only=unread_only, limit=PAGE_SIZE + 1, offset=(page_no - 1) * PAGE_SIZE,
+    messages = engine.inbox(user.id, unread_only=unread_only, limit=PAGE_SIZE + 1, offset=(page_no - 1) * PAGE_SIZE,
                             lang=lang)
     more = len(messages) > PAGE_SIZE
     return page(request, "inbox.html.j2", user=user, available=True, messages=messages[:PAGE_SIZE],
-                unread=engine.unread_count(user),
+                unread=engine.unread_count(user.id),
                 pager={"page": page_no, "prev": page_no - 1 if page_no > 1 else None,
                        "next": page_no + 1 if more else None, "pages": None, "total": None})
 
@@ -344,7 +352,7 @@ async def inbox_read(request: Request, user=Depends(current_user)):
     engine = engine_for(request)
     if inbox_available(engine):
         ids = [int(v) for v in form.get("id", []) if v.isdigit()]
-        engine.mark_read(user, ids or None)
+        engine.mark_read(user.id, ids or None)
     return RedirectResponse("/inbox", status_code=303)
 
 

@@ -1,4 +1,4 @@
-"""web sign-in: password hashes, failed sign-ins, API tokens
+"""web sign-in: password hashes, failed sign-ins, API tokens; running clocks by due time
 
 Revision ID: 0008
 Revises: 0006
@@ -48,9 +48,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name='pk_api_tokens'),
         sa.UniqueConstraint('token_hash', name='uq_api_tokens_token_hash'),
     )
+    op.create_index('ix_clocks_running_due_at', 'clocks', ['due_at'], unique=False,
+                    sqlite_where=sa.text('stopped_at IS NULL'), postgresql_where=sa.text('stopped_at IS NULL'))
 
 
 def downgrade() -> None:
+    op.drop_index('ix_clocks_running_due_at', table_name='clocks')
     op.drop_table('api_tokens')
     op.drop_index('ix_login_failures_user_id_at', table_name='login_failures')
     op.drop_table('login_failures')
