@@ -4,7 +4,8 @@ What it shows: the median and 95th percentile of "my work" (a village mediator's
 open cases by nearest deadline), the supervisor's overdue board (1% of the
 clocks overdue, town-wide) and a case page, each against the same server's
 ``/healthz`` measured in the same run (the cost of the HTTP stack, sessions
-and one database round trip), as a ratio.
+and one database round trip), as a ratio; beside each, the same read through
+the facade in-process (no HTTP, no rendering), to tell the two costs apart.
 
 The server is ``disputeflow serve --no-scheduler`` in its own process; the load
 is a bounded loop of keep-alive clients in threads (a fixed number of requests
@@ -178,6 +179,24 @@ def load(base: str, cookies, path: str, requests: int, concurrency: int) -> list
     return out
 
 
+def facade_times(url: str, number: str, rounds: int = 15) -> dict:
+    """The same reads in-process through the facade (no HTTP, no rendering): medians in ms."""
+    eng = Engine(url, clock=FixedClock(NOW))
+    calls = {"work": lambda: eng.my_work("m"), "board": lambda: eng.overdue(actor="s"),
+             "case": lambda: (eng.case(number, "m"), eng.history(number, "m"), eng.actions(number, "m"))}
+    out = {}
+    for key, call in calls.items():
+        call()
+        times = []
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - t0) * 1000)
+        out[key] = statistics.median(times)
+    eng.close()
+    return out
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
 
@@ -187,21 +206,23 @@ def measure(n: int, workdir: Path, requests: int, concurrency: int, pg: str | No
     eng = Engine(url, clock=FixedClock(NOW))
     number = seed(eng, n)
     eng.close()
+    facade = facade_times(url, number)
     proc, base = start_server(url, workdir)
     try:
         med, sup = signed_in(base, "m"), signed_in(base, "s")
-        pages = [("healthz (baseline)", "/healthz", med), ("my work (village mediator)", "/", med),
-                 ("overdue board (supervisor)", "/board", sup), ("case page", f"/cases/{number}", med)]
+        pages = [("healthz (baseline)", "/healthz", med, None), ("my work (village mediator)", "/", med, "work"),
+                 ("overdue board (supervisor)", "/board", sup, "board"), ("case page", f"/cases/{number}", med, "case")]
         rows = []
         base_median = None
-        for label, path, client in pages:
+        for label, path, client, key in pages:
             lat = load(base, client.cookies, path, requests, concurrency)
             med_ms, p95_ms = statistics.median(lat), p95(lat)
             if base_median is None:
                 base_median = med_ms
             rows.append({"name": f"web {label}, {n // 1000}k cases{' (PostgreSQL)' if pg else ''}",
                          "median_ms": round(med_ms, 1), "p95_ms": round(p95_ms, 1),
-                         "ratio": round(med_ms / base_median, 1), "requests": len(lat)})
+                         "ratio": round(med_ms / base_median, 1), "requests": len(lat),
+                         "facade_ms": round(facade[key], 1) if key else None})
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -242,6 +263,7 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     pg_url = args[args.index("--pg") + 1] if "--pg" in args else None
     result = run(quick="--quick" in args, pg=pg_url)
-    print(f"{'page':<58} {'median ms':>10} {'p95 ms':>9} {'× healthz':>10}")
+    print(f"{'page':<58} {'median ms':>10} {'p95 ms':>9} {'× healthz':>10} {'facade ms':>10}")
     for row in result["rows"]:
-        print(f"{row['name']:<58} {row['median_ms']:>10} {row['p95_ms']:>9} {row['ratio']:>10}")
+        facade = row["facade_ms"] if row["facade_ms"] is not None else "—"
+        print(f"{row['name']:<58} {row['median_ms']:>10} {row['p95_ms']:>9} {row['ratio']:>10} {facade:>10}")

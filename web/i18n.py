@@ -65,6 +65,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "actions": ("可办理的事项", "Actions you can take"),
     "no_actions": ("您目前没有可办理的事项。", "There is nothing you can do on this case now."),
     "unavailable": ("暂不可办理：", "Not yet possible: "),
+    "not_yet": ("暂不可办理", "Not possible yet"),
+    "system_actor": ("系统", "system"),
     "note": ("备注", "Note"),
     "filters": ("筛选", "Filter"),
     "all": ("全部", "All"),

@@ -134,10 +134,13 @@ def test_case_page_shows_facts_clocks_timeline_and_exactly_my_actions(live):
     html = c.get(f"/cases/{n}").text
     assert "宅基地边界纠纷" in html and "13812348000" in html  # a mediator needs the phone in full
     assert "研判时限" in html and "办理记录" in html and "指派" in html
-    mine = {a["action"] for a in live.engine.actions(n, "med1")}
-    for action in mine:
-        assert f'data-action="{action}"' in html
-        assert f'action="/cases/{n}/act/{action}"' in html
+    mine = live.engine.actions(n, "med1")
+    assert mine
+    for a in mine:
+        if a["available"]:
+            assert f'data-action="{a["action"]}"' in html and f'action="/cases/{n}/act/{a["action"]}"' in html
+        else:  # shown with the reason, but no form to submit
+            assert f'data-waiting="{a["action"]}"' in html and f'action="/cases/{n}/act/{a["action"]}"' not in html
     assert 'data-action="close"' not in html  # a supervisor's action, not offered to a mediator
 
 
