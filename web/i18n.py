@@ -107,6 +107,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "required": ("必填", "required"),
     "choose": ("请选择", "choose"),
     "yes": ("是", "yes"),
+    "action_col": ("动作", "Action"),
+    "from_states": ("适用状态", "From"),
+    "to_state": ("办理后状态", "To"),
+    "roles": ("可办理角色", "Roles"),
     "workflow_caption": ("状态图由流程定义直接生成。", "Drawn from the workflow definition itself."),
 }
 
