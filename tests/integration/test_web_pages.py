@@ -298,3 +298,15 @@ def test_work_list_pages_in_due_order_with_undated_cases_last(live, clock):
     assert seen == numbers[1:] + [numbers[0]]
     c = login(live, "med1")
     assert "下一页" not in c.get("/").text
+
+
+def test_a_tampered_session_cookie_is_not_a_session(live):
+    c = login(live, "med1")
+    assert c.get("/").status_code == 200
+    value = c.cookies.get("df_session")
+    forged = client(live)
+    forged.cookies.set("df_session", value[:-4] + ("AAAA" if not value.endswith("AAAA") else "BBBB"))
+    assert forged.get("/").status_code == 303
+    other = client(live)
+    other.cookies.set("df_session", value)  # a genuine cookie is self-contained: valid until it expires (12 h)
+    assert other.get("/").status_code == 200
