@@ -224,6 +224,8 @@ user_passwords = Table(
     Column("user_id", String(64), ForeignKey("users.id"), primary_key=True),
     Column("password_hash", String(255), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+    # Bumped by sign-out and by a password change: every session cookie issued before is void.
+    Column("session_gen", Integer(), nullable=False, server_default="0"),
 )
 
 login_failures = Table(

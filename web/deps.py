@@ -1,8 +1,9 @@
 """What every page needs: the signed-in actor, the language, CSRF checks and rendering.
 
 Sessions are Starlette's signed cookie (itsdangerous): HttpOnly, SameSite=Lax,
-holding only the user id, the CSRF token and the language. The actor is
-re-read from the engine on every request, so a disabled user is out at once.
+holding only the user id, the session generation, the CSRF token and the
+language. The actor and the generation are re-read on every request, so a
+disabled user is out at once and a sign-out voids every copy of the cookie.
 Feature routers use these helpers too (see :mod:`web`).
 """
 
@@ -88,8 +89,12 @@ def current_user(request: Request):
     uid = request.session.get("user")
     if not uid:
         raise LoginRequired()
+    engine = engine_of(request)
+    if request.session.get("gen") != engine.session_generation(uid):  # signed out since, or password changed
+        request.session.clear()
+        raise LoginRequired()
     try:
-        return engine_of(request).resolve_actor(uid)
+        return engine.resolve_actor(uid)
     except NotPermitted:
         request.session.clear()
         raise LoginRequired() from None

@@ -73,6 +73,7 @@ async def login(request: Request):
     lang = request.session.get("lang")
     request.session.clear()  # a fresh session (and CSRF token) on sign-in: no session fixation
     request.session["user"] = actor.id
+    request.session["gen"] = engine.session_generation(actor.id)
     if lang:
         request.session["lang"] = lang
     deps.csrf_token(request)
@@ -82,6 +83,9 @@ async def login(request: Request):
 @router.post("/logout")
 async def logout(request: Request):
     await check_csrf(request)
+    uid = request.session.get("user")
+    if uid:
+        deps.engine_of(request).end_sessions(uid)  # a copy of this cookie elsewhere dies too
     lang = request.session.get("lang")
     request.session.clear()
     if lang:

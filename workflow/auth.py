@@ -59,7 +59,8 @@ def set_password(engine, user_id: str, password: str) -> None:
     with engine.store.write() as tx:
         if not tx.query("SELECT 1 FROM users WHERE id = :id", {"id": user_id}):
             raise NotFound(f"用户“{user_id}”不存在", f"user {user_id!r} not found")
-        n = tx.execute("UPDATE user_passwords SET password_hash = :h, updated_at = :now WHERE user_id = :id",
+        n = tx.execute("UPDATE user_passwords SET password_hash = :h, updated_at = :now, "
+                       "session_gen = session_gen + 1 WHERE user_id = :id",
                        {"h": digest, "now": tx.t(now), "id": user_id})
         if not n:
             tx.execute("INSERT INTO user_passwords (user_id, password_hash, updated_at) VALUES (:id, :h, :now)",
@@ -103,6 +104,24 @@ def authenticate(engine, user_id: str, password: str, remote: str | None = None)
     with engine.store.write() as tx:
         tx.execute("DELETE FROM login_failures WHERE user_id = :id", {"id": user_id})
     return engine.resolve_actor(user_id)
+
+
+def session_generation(engine, user_id: str) -> int | None:
+    """The current session generation of a user (None: no password, so no web sessions at all).
+
+    A session cookie records the generation it was issued under; sign-out and a
+    password change bump it, so a copied or stolen cookie dies with the sign-out
+    even though the cookie itself is self-contained.
+    """
+    with engine.store.read() as tx:
+        rows = tx.query("SELECT session_gen FROM user_passwords WHERE user_id = :id", {"id": user_id})
+    return rows[0][0] if rows else None
+
+
+def end_sessions(engine, user_id: str) -> None:
+    """Void every session cookie of ``user_id`` (sign-out)."""
+    with engine.store.write() as tx:
+        tx.execute("UPDATE user_passwords SET session_gen = session_gen + 1 WHERE user_id = :id", {"id": user_id})
 
 
 def _digest(token: str) -> str:

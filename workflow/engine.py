@@ -314,6 +314,18 @@ class Engine:
 
         return auth.authenticate(self, user_id, password, remote)
 
+    def session_generation(self, user_id: str) -> int | None:
+        """The generation a web session cookie must carry to be valid (bumped by sign-out)."""
+        from workflow import auth
+
+        return auth.session_generation(self, user_id)
+
+    def end_sessions(self, user_id: str) -> None:
+        """Sign-out: void every web session of the user."""
+        from workflow import auth
+
+        auth.end_sessions(self, user_id)
+
     def create_token(self, name: str, user_id: str, unit: str | None = None) -> dict:
         """Issue an API token for another system; the clear token is returned once."""
         from workflow import auth

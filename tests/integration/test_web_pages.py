@@ -300,7 +300,7 @@ def test_work_list_pages_in_due_order_with_undated_cases_last(live, clock):
     assert "下一页" not in c.get("/").text
 
 
-def test_a_tampered_session_cookie_is_not_a_session(live):
+def test_a_tampered_or_signed_out_session_cookie_is_not_a_session(live):
     c = login(live, "med1")
     assert c.get("/").status_code == 200
     value = c.cookies.get("df_session")
@@ -308,5 +308,15 @@ def test_a_tampered_session_cookie_is_not_a_session(live):
     forged.cookies.set("df_session", value[:-4] + ("AAAA" if not value.endswith("AAAA") else "BBBB"))
     assert forged.get("/").status_code == 303
     other = client(live)
-    other.cookies.set("df_session", value)  # a genuine cookie is self-contained: valid until it expires (12 h)
+    other.cookies.set("df_session", value)  # a copied genuine cookie works …
     assert other.get("/").status_code == 200
+    home = c.get("/")
+    assert c.post("/logout", data={"csrf": csrf_of(home.text)}).status_code == 303
+    assert other.get("/").status_code == 303  # … until its user signs out
+
+
+def test_a_password_change_ends_existing_sessions(live):
+    c = login(live, "med1")
+    assert c.get("/").status_code == 200
+    live.engine.set_password("med1", "another-password-1")
+    assert c.get("/").status_code == 303

@@ -20,6 +20,7 @@ def upgrade() -> None:
         sa.Column('user_id', sa.String(length=64), nullable=False),
         sa.Column('password_hash', sa.String(length=255), nullable=False),
         sa.Column('updated_at', cases.types.UTCDateTime(), nullable=False),
+        sa.Column('session_gen', sa.Integer(), server_default='0', nullable=False),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_user_passwords_user_id_users'),
         sa.PrimaryKeyConstraint('user_id', name='pk_user_passwords'),
     )
