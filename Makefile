@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= sqlite:///disputeflow.db
+PORT   ?= 8000
 
 .PHONY: run test docs clean
 
@@ -21,6 +22,7 @@ $(VENV)/.installed-test: $(BIN)/python setup.cfg pyproject.toml
 run: $(VENV)/.installed
 	$(BIN)/disputeflow --db $(DB) init
 	$(BIN)/disputeflow --db $(DB) demo --day
+	$(BIN)/disputeflow --db $(DB) serve --demo-logins --port $(PORT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
