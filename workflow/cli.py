@@ -82,7 +82,9 @@ pass_ctx = click.make_pass_decorator(Ctx)
 
 # Command groups that live in their own modules, imported only when invoked so that
 # ``disputeflow --help`` stays fast. name -> ("module:attribute", short help zh).
-LAZY_COMMANDS: dict[str, tuple[str, str]] = {}
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "report": ("workflow.cli_report:group", "报表：台账、统计、零报告、研判会议程、调解文书。"),
+}
 
 
 class LazyGroup(click.Group):
