@@ -7,19 +7,24 @@ files. Every label is XML-escaped; the caller marks the result safe.
 
 from __future__ import annotations
 
+import math
 from xml.sax.saxutils import escape
 
 PALETTE = ("#c0392b", "#2471a3", "#239b56", "#b9770e", "#7d3c98")
 FONT = "font-family=\"'Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei','Microsoft YaHei',sans-serif\""
 
 
-def _nice_max(v: float) -> float:
+def _nice_max(v: float, ticks: int = 4) -> float:
+    """The smallest round axis maximum ≥ ``v`` that splits into ``ticks`` round steps."""
     if v <= 0:
-        return 1
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000):
-        if v <= step * 5:
-            return step * 5
-    return v
+        return ticks
+    raw = v / ticks
+    mag = 10 ** math.floor(math.log10(raw))
+    for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if m * mag >= raw:
+            step = m * mag
+            return step * ticks if step >= 1 else ticks
+    return raw * ticks
 
 
 def bars(items: list[tuple[str, float]], *, title: str, width: int = 640, bar_h: int = 18) -> str:
