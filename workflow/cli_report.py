@@ -12,12 +12,12 @@ from pathlib import Path
 
 import click
 
-from workflow.cli import Ctx
+# ``click.pass_obj`` rather than a type-matched decorator: under ``python -m workflow.cli`` the
+# ``Ctx`` class of ``__main__`` is not the one this module would import.
+pass_ctx = click.pass_obj
 
-pass_ctx = click.make_pass_decorator(Ctx)
 
-
-def _write(c: Ctx, name: str, body: bytes, mime: str, out: str | None) -> None:
+def _write(c, name: str, body: bytes, mime: str, out: str | None) -> None:
     if out == "-":
         if not (mime.startswith("text/") or mime == "application/json"):
             from workflow.errors import ValidationError
@@ -38,7 +38,7 @@ def _period_params(month, year, start, end) -> dict:
     return {"month": month, "year": year, "start": start, "end": end}
 
 
-def _run(c: Ctx, kind: str, fmt: str | None, out: str | None, **params) -> None:
+def _run(c, kind: str, fmt: str | None, out: str | None, **params) -> None:
     eng = c.engine()
     params = {k: v for k, v in params.items() if v is not None}
     name, body, mime = eng.report_file(kind, fmt=fmt, actor=c.actor(), lang=c.lang, **params)
@@ -56,7 +56,7 @@ def group():
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "html", "json"]), default="xlsx", show_default=True)
 @click.option("--out", help="输出文件或目录；- 为标准输出（仅文本格式）。")
 @pass_ctx
-def ledger(c: Ctx, month, unit_id, fmt, out):
+def ledger(c, month, unit_id, fmt, out):
     _run(c, "ledger", fmt, out, month=month, unit=unit_id)
 
 
@@ -69,7 +69,7 @@ def ledger(c: Ctx, month, unit_id, fmt, out):
 @click.option("--format", "fmt", type=click.Choice(["html", "xlsx", "csv", "json"]), default="html", show_default=True)
 @click.option("--out", help="输出文件或目录；- 为标准输出（仅文本格式）。")
 @pass_ctx
-def stats(c: Ctx, month, year, start, end, unit_id, fmt, out):
+def stats(c, month, year, start, end, unit_id, fmt, out):
     _run(c, "stats", fmt, out, unit=unit_id, **_period_params(month, year, start, end))
 
 
@@ -79,7 +79,7 @@ def stats(c: Ctx, month, year, start, end, unit_id, fmt, out):
 @click.option("--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True)
 @click.option("--out", help="输出文件或目录；- 为标准输出。")
 @pass_ctx
-def nil(c: Ctx, month, unit_id, fmt, out):
+def nil(c, month, unit_id, fmt, out):
     _run(c, "nil", fmt, out, month=month, unit=unit_id)
 
 
@@ -90,7 +90,7 @@ def nil(c: Ctx, month, unit_id, fmt, out):
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "json"]), default="html", show_default=True)
 @click.option("--out", help="输出文件或目录；- 为标准输出。")
 @pass_ctx
-def agenda(c: Ctx, day, since, unit_id, fmt, out):
+def agenda(c, day, since, unit_id, fmt, out):
     _run(c, "agenda", fmt, out, date=day, since=since, unit=unit_id)
 
 
@@ -101,7 +101,7 @@ def agenda(c: Ctx, day, since, unit_id, fmt, out):
 @click.option("--performance-due", help="履行期限（调解协议书）。")
 @click.option("--out", help="输出文件或目录；- 为标准输出。")
 @pass_ctx
-def paper(c: Ctx, kind, number, performance, performance_due, out):
+def paper(c, kind, number, performance, performance_due, out):
     _run(c, kind, "html", out, number=number, performance=performance, performance_due=performance_due)
 
 
@@ -110,7 +110,7 @@ def paper(c: Ctx, kind, number, performance, performance_due, out):
 @click.option("--month", required=True, help="月份（YYYY-MM）。")
 @click.option("--unit", "unit_id", help="单位（默认：本人所在单位）。")
 @pass_ctx
-def verify(c: Ctx, kind, month, unit_id):
+def verify(c, kind, month, unit_id):
     from workflow.reports.files import verify_snapshot
 
     res = verify_snapshot(c.engine(), kind, c.actor(), month=month, unit=unit_id)

@@ -45,11 +45,13 @@ def build(engine, unit_id: str, day, since=None) -> dict:
         raise ValidationError.one("since", "上次会议日期须早于本次会议", "the last meeting must be before this one")
     now = engine.clock.now()
     as_of = min(now, at_local(meeting + timedelta(days=1)))
+    # The agenda is live: what happened at this very instant counts (the replay's end is exclusive).
+    until = as_of + timedelta(microseconds=1) if as_of == now else as_of
     start = at_local(last)
     units = Units.load(engine)
     unit = units.get(unit_id)
     sections: dict[str, list] = {"new": [], "high_risk": [], "supervised": [], "relapses": [], "sign_off": []}
-    for f in facts_mod.scan(engine, unit.path, start, as_of):
+    for f in facts_mod.scan(engine, unit.path, start, until):
         item = None
 
         def it():

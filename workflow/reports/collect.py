@@ -7,6 +7,7 @@ names in a dataset are already masked: ledgers travel upward.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -16,13 +17,21 @@ from workflow.reports.control import control_rate
 from workflow.reports.period import Period, day_of
 from workflow.reports.stats import MonthTally, Tally, add_trend
 from workflow.reports.units import Units, user_names
-from workflow.timeutil import iso, local_date
+from workflow.timeutil import iso
 
 TREND_MONTHS = 12
 
 
-def _month_key(at: datetime) -> str:
-    return local_date(at).strftime("%Y-%m")
+class MonthKeys:
+    """Which local month an instant falls in, by bisecting the months' UTC bounds (no time zone maths per event)."""
+
+    def __init__(self, months: list[Period]):
+        self.starts = [m.start for m in months]
+        self.keys = [m.first.strftime("%Y-%m") for m in months]
+
+    def __call__(self, at: datetime) -> str | None:
+        i = bisect_right(self.starts, at) - 1
+        return self.keys[i] if i >= 0 else None
 
 
 def trend_window(period: Period) -> Period:
@@ -44,13 +53,17 @@ def header(units: Units, unit_id: str, period: Period, now: datetime) -> dict:
             "generated_at": iso(now)}
 
 
-def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: bool = True) -> dict:
+def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: bool | None = None) -> dict:
     """Scan once and return the statistics dataset, with the ledger rows when ``ledger`` is set.
+
+    The month-by-month trend (twelve months back for a short period) is drawn for
+    statistics; a ledger leaves it out unless asked, so it reads only its own month.
 
     Raises:
         NotFound: the unit does not exist.
     """
     now = engine.clock.now()
+    trend = (not ledger) if trend is None else trend
     units = Units.load(engine)
     unit = units.get(unit_id)
     start, end = period.start, period.end
@@ -59,8 +72,11 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
     overall = Tally()
     groups = {"village": defaultdict(Tally), "category": defaultdict(Tally), "source": defaultdict(Tally)}
     months = {m.first.strftime("%Y-%m"): MonthTally() for m in window.months()} if trend else {}
+    month_of = MonthKeys(window.months())
     rows: list[dict] = []
-    for f in facts_mod.scan(engine, unit.path, window.start, end, period_start=start):
+    payloads = None if ledger else facts_mod.STATS_PAYLOADS
+    for f in facts_mod.scan(engine, unit.path, window.start, end, period_start=start,
+                            **({"payloads": payloads} if payloads else {})):
         village = units.village_of(f.unit_path)
         if not f.terminal_before_start():
             overall.add(f, start, end, due)
@@ -70,7 +86,7 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
             if ledger:
                 rows.append(_ledger_row(f, village, start, end))
         if trend:
-            add_trend(months, f, window.start, end, _month_key)
+            add_trend(months, f, window.start, end, month_of)
     doc = header(units, unit_id, period, now)
     doc["kind"] = "ledger" if ledger else "stats"
     doc["as_of"] = iso(min(end, now))
@@ -135,7 +151,8 @@ def nil_report(engine, unit_id: str, period: Period) -> dict:
     unit = units.get(unit_id)
     counts: dict[str, int] = defaultdict(int)
     total = 0
-    for f in facts_mod.scan(engine, unit.path, period.start, period.end, reported_only=True):
+    for f in facts_mod.scan(engine, unit.path, period.start, period.end, reported_only=True,
+                            payloads=frozenset()):
         counts[units.village_of(f.unit_path)] += 1
         total += 1
     doc = header(units, unit_id, period, now)

@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from cases.types import from_db
 
 TERMINAL = frozenset({"closed", "referred", "withdrawn"})
 DONE = frozenset({"resolved", "following_up", "closed"})
@@ -25,6 +24,17 @@ LEVELS = ("level1", "level2", "level3")
 # Events whose payload the replay reads; the rest are counted by name only.
 _PARSED = frozenset({"report", "assess", "assign", "assign_lead", "resolve", "follow_up", "supervise", "delist",
                      "escalate", "refer", "add_party"})
+# What the statistics alone need: outcomes and escalation steps (a year of a county parses a tenth of the log).
+STATS_PAYLOADS = frozenset({"resolve", "escalate"})
+_EMPTY: dict = {}
+_fromiso = datetime.fromisoformat
+
+
+def _time(value) -> datetime | None:
+    """A stored time as an aware datetime; SQLite's fixed-width UTC text parsed on the fast path."""
+    if value is None or not isinstance(value, str):
+        return value
+    return _fromiso(value + "+00:00")
 
 
 @dataclass(slots=True)
@@ -66,7 +76,12 @@ class CaseFacts:
         return "key_person" in self.flags
 
     def apply(self, at: datetime, action: str, to_state: str, data: dict | None, start: datetime) -> None:
-        """Fold one audit event into the facts (events arrive in sequence order)."""
+        """Fold one audit event into the facts (events arrive in sequence order).
+
+        ``data`` is ``None`` for events whose payload the caller chose not to parse.
+        """
+        if data is None:
+            data = _EMPTY
         if at < start:
             self.state_at_start = to_state
         else:
@@ -138,7 +153,8 @@ def _cursor(conn, is_sqlite: bool, name: str):
 
 
 def scan(engine, unit_path: str, start: datetime, end: datetime, *, period_start: datetime | None = None,
-         case_ids: set[int] | None = None, reported_only: bool = False) -> Iterator[CaseFacts]:
+         case_ids: set[int] | None = None, reported_only: bool = False,
+         payloads: frozenset[str] = _PARSED) -> Iterator[CaseFacts]:
     """Yield the facts of every case under ``unit_path`` that may count in ``[start, end)``.
 
     Args:
@@ -146,6 +162,7 @@ def scan(engine, unit_path: str, start: datetime, end: datetime, *, period_start
         period_start: where ``state_at_start`` is taken (default ``start``; a trend
             window reads from earlier than the period it reports on).
         reported_only: only cases reported inside the window (the nil report needs no more).
+        payloads: the actions whose JSON payload is parsed (``STATS_PAYLOADS`` when only counting).
     """
     period_start = period_start or start
     store = engine.store
@@ -180,12 +197,12 @@ def scan(engine, unit_path: str, start: datetime, end: datetime, *, period_start
             facts = None
             if case_ids is None or cid in case_ids:
                 facts = CaseFacts(cid, number, title, category, source, unit_id, path, tuple(json.loads(flags)),
-                                  from_db(reported_at))
+                                  _time(reported_at))
             while pending is not None and pending[0] <= cid:
                 ecid, at, action, to_state, data = pending
                 if facts is not None and ecid == cid:
-                    facts.apply(from_db(at), action, to_state,
-                                json.loads(data) if action in _PARSED else None, period_start)
+                    facts.apply(_time(at), action, to_state,
+                                json.loads(data) if action in payloads else None, period_start)
                 pending = next(events, None)
             if facts is not None:
                 yield facts
@@ -216,7 +233,7 @@ def resolve_clocks(engine, unit_path: str, start: datetime, end: datetime) -> di
             "SELECT k.case_id, k.stopped_at, k.due_at FROM clocks k JOIN cases c ON c.id = k.case_id "
             "WHERE k.name = 'resolve' AND c.unit_path LIKE :scope AND k.stopped_at >= :start AND k.stopped_at < :end",
             {"scope": unit_path + "%", "start": tx.t(start), "end": tx.t(end)})
-    return {(cid, from_db(stopped)): from_db(due) for cid, stopped, due in rows}
+    return {(cid, _time(stopped)): _time(due) for cid, stopped, due in rows}
 
 
 def overdue_days(engine, case_ids: list[int], as_of: datetime) -> dict[int, int]:
@@ -237,7 +254,7 @@ def overdue_days(engine, case_ids: list[int], as_of: datetime) -> dict[int, int]
                 "SELECT case_id, due_at, stopped_at FROM clocks WHERE name <> 'tier' AND started_at < :as_of "
                 f"AND due_at < :as_of AND case_id IN ({', '.join(':' + k for k in params if k != 'as_of')})", params)
             for cid, due, stopped in rows:
-                due_dt, stop_dt = from_db(due), from_db(stopped)
+                due_dt, stop_dt = _time(due), _time(stopped)
                 until = as_of if stop_dt is None or stop_dt > as_of else stop_dt
                 late = int((until - due_dt).total_seconds() // 86400)
                 if late > out.get(cid, 0):

@@ -108,35 +108,54 @@ def _xlsx_stat_sheet(ws, doc: dict, labels: Labels, title: str) -> None:
 
 
 def ledger_xlsx(engine, doc: dict, lang: str) -> bytes:
-    """Sheet 1 the ledger (title, period, header on row 3, one case per row from row 4); sheet 2 the summary."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    """Sheet 1 the ledger (title, period, header on row 3, one case per row from row 4); sheet 2 the summary.
 
-    labels = Labels(engine, lang)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = t(lang, "台账", "Ledger")
-    ws.append([doc["unit"]["name"] + t(lang, "矛盾纠纷排查调处工作台账", " — dispute mediation ledger")])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append([t(lang, "统计期间：", "Period: ") + _period(doc, lang) + "　" + t(lang, "数据截至：", "As of: ")
-               + doc["as_of"][:16].replace("T", " ")])
-    ws.append([c[2] if en(lang) else c[1] for c in LEDGER_COLUMNS])
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for row in ledger_cells(doc, labels):
-        ws.append(row)
-    ws.freeze_panes = "C4"
-    widths = {"number": 20, "title": 24, "parties": 28, "supervision": 26, "responsible_unit": 14}
+    The ledger sheet is streamed (openpyxl's write-only mode): a county month
+    has thousands of rows and the workbook never holds them as cell objects.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    labels = Labels(engine, lang)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(t(lang, "台账", "Ledger"))
+    widths = {"number": 20, "title": 24, "parties": 28, "supervision": 26, "responsible_unit": 14}
     for i, (key, *_rest) in enumerate(LEDGER_COLUMNS, 1):
         ws.column_dimensions[get_column_letter(i)].width = widths.get(key, 11)
+    ws.freeze_panes = "C4"
     ws.print_options.gridLines = True
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = "9"  # A4
     ws.print_title_rows = "3:3"
-    _xlsx_stat_sheet(wb.create_sheet(t(lang, "汇总", "Summary")), doc, labels, t(lang, "汇总", "Summary"))
+    title = WriteOnlyCell(ws, doc["unit"]["name"] + t(lang, "矛盾纠纷排查调处工作台账", " — dispute mediation ledger"))
+    title.font = Font(bold=True, size=14)
+    ws.append([title])
+    ws.append([t(lang, "统计期间：", "Period: ") + _period(doc, lang) + "　" + t(lang, "数据截至：", "As of: ")
+               + doc["as_of"][:16].replace("T", " ")])
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="center")
+    heads = []
+    for c in LEDGER_COLUMNS:
+        cell = WriteOnlyCell(ws, c[2] if en(lang) else c[1])
+        cell.font, cell.alignment = bold, wrap
+        heads.append(cell)
+    ws.append(heads)
+    for row in ledger_cells(doc, labels):
+        ws.append(row)
+    summary = Workbook()  # the summary is small: built normally, then copied value by value
+    _xlsx_stat_sheet(summary.active, doc, labels, t(lang, "汇总", "Summary"))
+    ws2 = wb.create_sheet(t(lang, "汇总", "Summary"))
+    for row in summary.active.iter_rows():
+        out = []
+        for c in row:
+            cell = WriteOnlyCell(ws2, c.value)
+            if c.font and c.font.b:
+                cell.font = bold
+            if c.number_format != "General":
+                cell.number_format = c.number_format
+            out.append(cell)
+        ws2.append(out)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
