@@ -153,7 +153,7 @@ def _cursor(conn, is_sqlite: bool, name: str):
 
 
 def scan(engine, unit_path: str, start: datetime, end: datetime, *, period_start: datetime | None = None,
-         case_ids: set[int] | None = None, reported_only: bool = False,
+         reported_only: bool = False,
          payloads: frozenset[str] = _PARSED) -> Iterator[CaseFacts]:
     """Yield the facts of every case under ``unit_path`` that may count in ``[start, end)``.
 
@@ -175,8 +175,8 @@ def scan(engine, unit_path: str, start: datetime, end: datetime, *, period_start
     conn = engine.db.raw_connection()
     try:
         tx_cur = conn.cursor()
-        if store.is_sqlite:
-            tx_cur.execute("BEGIN")  # one consistent snapshot for both streams
+        # one consistent snapshot for both streams
+        tx_cur.execute("BEGIN" if store.is_sqlite else "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         from cases.types import to_sqlite
 
         conv = to_sqlite if store.is_sqlite else (lambda v: v)
@@ -194,18 +194,15 @@ def scan(engine, unit_path: str, start: datetime, end: datetime, *, period_start
         events = _rows(events_cur)
         pending = next(events, None)
         for cid, number, title, category, source, unit_id, path, flags, reported_at in _rows(cases_cur):
-            facts = None
-            if case_ids is None or cid in case_ids:
-                facts = CaseFacts(cid, number, title, category, source, unit_id, path, tuple(json.loads(flags)),
-                                  _time(reported_at))
+            facts = CaseFacts(cid, number, title, category, source, unit_id, path, tuple(json.loads(flags)),
+                              _time(reported_at))
             while pending is not None and pending[0] <= cid:
                 ecid, at, action, to_state, data = pending
-                if facts is not None and ecid == cid:
+                if ecid == cid:
                     facts.apply(_time(at), action, to_state,
                                 json.loads(data) if action in payloads else None, period_start)
                 pending = next(events, None)
-            if facts is not None:
-                yield facts
+            yield facts
         cases_cur.close()
         events_cur.close()
         tx_cur.close()
