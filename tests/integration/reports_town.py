@@ -110,3 +110,27 @@ def april(engine, clock, cases) -> None:
     clock.set(at(4, 5))
     engine.act(cases["A"], "reopen", "sup", reason="围墙又被砌回")
     clock.set(at(5, 2, 9))
+
+
+def town_engine(backend: str, tmp_path_factory, *then):
+    """A generator for module-scoped fixtures: an engine on ``backend`` with the town built (and ``then`` applied).
+
+    Yields ``(engine, clock, cases)``; the database is dropped afterwards.
+    """
+    from tests.conftest import T0, build_town, make_db_url
+    from workflow import Engine
+    from workflow.clock import FixedClock
+
+    url, drop = make_db_url(backend, tmp_path_factory.mktemp("town"))
+    clock = FixedClock(T0)
+    eng = Engine(url, clock=clock)
+    eng.init()
+    build_town(eng)
+    cases = build(eng, clock)
+    for step in then:
+        step(eng, clock, cases)
+    try:
+        yield eng, clock, cases
+    finally:
+        eng.close()
+        drop()

@@ -9,25 +9,35 @@ from tests.integration.reports_town import at
 from workflow.errors import NotPermitted, ValidationError
 
 
-@pytest.fixture
-def town(engine, clock):
-    return reports_town.build(engine, clock)
-
-
 def _meeting_morning(engine, clock, town):
     """1 April before the meeting: E listed for supervision, F visited, a new critical case."""
     clock.set(at(4, 1, 8))
     engine.act(town["E"], "supervise", "sup", level="county", authority="县综治中心", deadline="2026-04-15")
     engine.act(town["F"], "follow_up", "med2", method="visit", satisfaction="satisfied")
     clock.set(at(4, 1, 8, 30))
-    new = engine.report("go", title="持刀威胁纠纷", category="neighbour", unit="v1-g1", parties=reports_town.PARTIES,
-                        flags=["violence"]).number
+    town["new"] = engine.report("go", title="持刀威胁纠纷", category="neighbour", unit="v1-g1",
+                                parties=reports_town.PARTIES, flags=["violence"]).number
     clock.set(at(4, 1, 9))
-    return new
 
 
-def test_agenda_sections(engine, clock, town):
-    new = _meeting_morning(engine, clock, town)
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def meeting(request, tmp_path_factory):
+    """The town on the morning of the 1 April meeting; the tests only read it."""
+    yield from reports_town.town_engine(request.param, tmp_path_factory, _meeting_morning)
+
+
+@pytest.fixture
+def engine(meeting):
+    return meeting[0]
+
+
+@pytest.fixture
+def town(meeting):
+    return meeting[2]
+
+
+def test_agenda_sections(engine, town):
+    new = town["new"]
     doc = engine.report_data("agenda", actor="sup", date="2026-04-01", since="2026-03-14")
     s = doc["sections"]
     assert [r["number"] for r in s["new"]] == [new]
@@ -40,8 +50,7 @@ def test_agenda_sections(engine, clock, town):
     assert doc["overdue"]["level1"] == [] and doc["overdue"]["level3"] == []
 
 
-def test_agenda_html_and_markdown(engine, clock, town):
-    _meeting_morning(engine, clock, town)
+def test_agenda_html_and_markdown(engine, town):
     name, md, mime = engine.report_file("agenda", fmt="md", actor="sup", date="2026-04-01", since="2026-03-14")
     text = md.decode()
     assert name == "t1-研判会议程-2026-04-01.md" and mime.startswith("text/markdown")
@@ -97,9 +106,12 @@ def test_operators_override_templates_in_the_sandbox(engine, town, tmp_path):
     (tmp_path / "agreement.html.j2").write_text("自定义协议书 {{ case.number }} {{ committee }}", encoding="utf-8")
     (tmp_path / "visit.html.j2").write_text("{{ data.update({'x': 1}) }}", encoding="utf-8")
     engine.config.report_templates = str(tmp_path)
-    body = engine.report_file("agreement", actor="med1", number=town["A"])[1].decode()
+    try:
+        body = engine.report_file("agreement", actor="med1", number=town["A"])[1].decode()
+        with pytest.raises(SecurityError):
+            engine.report_file("visit", actor="med1", number=town["A"])
+        index = engine.report_file("index", actor="med1", number=town["A"])[1].decode()
+    finally:
+        engine.config.report_templates = None
     assert body == f"自定义协议书 {town['A']} 甲村人民调解委员会"
-    with pytest.raises(SecurityError):
-        engine.report_file("visit", actor="med1", number=town["A"])
-    # the built-in ones still serve what the operator did not override
-    assert "卷宗目录" in engine.report_file("index", actor="med1", number=town["A"])[1].decode()
+    assert "卷宗目录" in index  # the built-in ones still serve what the operator did not override

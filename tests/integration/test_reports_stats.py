@@ -10,6 +10,18 @@ from tests.integration import reports_town
 from workflow.errors import NotPermitted, ValidationError
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def march_town(request, tmp_path_factory):
+    """The town as built (the clock on 1 April), shared by the tests that only read."""
+    yield from reports_town.town_engine(request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def april_town(request, tmp_path_factory):
+    """The town after April (A relapsed; the clock on 2 May), shared by the tests that only read."""
+    yield from reports_town.town_engine(request.param, tmp_path_factory, reports_town.april)
+
+
 @pytest.fixture
 def town(engine, clock):
     return reports_town.build(engine, clock)
@@ -19,7 +31,8 @@ def march(engine, **kw):
     return engine.report_data("stats", actor="sup", month="2026-03", **kw)
 
 
-def test_march_statistics_worked_out_by_hand(engine, town):
+def test_march_statistics_worked_out_by_hand(march_town):
+    engine, _clock, town = march_town
     o = march(engine)["overall"]
     # Reported in March: A, B, C, D, E.
     assert o["reported"] == 5
@@ -43,7 +56,8 @@ def test_march_statistics_worked_out_by_hand(engine, town):
     assert o["control"]["source"] == "case_flags"
 
 
-def test_march_breakdowns(engine, town):
+def test_march_breakdowns(march_town):
+    engine, _clock, town = march_town
     doc = march(engine)
     v = {r["key"]: r for r in doc["by_village"]}
     # 甲村: A, B, E reported; A resolved; A and B concluded; G's relapse; E's key person.
@@ -61,7 +75,8 @@ def test_march_breakdowns(engine, town):
     assert src["police"]["reported"] == 0 and src["police"]["resolved"] == 1  # F, reported in February
 
 
-def test_trend_is_month_by_month(engine, town):
+def test_trend_is_month_by_month(march_town):
+    engine, _clock, town = march_town
     trend = {m["month"]: m for m in march(engine)["trend"]}
     assert len(trend) == 12 and list(trend)[-1] == "2026-03"
     assert trend["2026-01"] == {"month": "2026-01", "reported": 1, "concluded": 1, "resolved": 1, "relapses": 0, "overdue": 0}
@@ -69,8 +84,8 @@ def test_trend_is_month_by_month(engine, town):
     assert trend["2026-03"] == {"month": "2026-03", "reported": 5, "concluded": 3, "resolved": 2, "relapses": 1, "overdue": 1}
 
 
-def test_a_month_with_no_cases_and_the_reopening_after_closure(engine, clock, town):
-    reports_town.april(engine, clock, town)
+def test_a_month_with_no_cases_and_the_reopening_after_closure(april_town):
+    engine, clock, town = april_town
     april = engine.report_data("stats", actor="sup", month="2026-04")["overall"]
     assert april["reported"] == 0 and april["relapses"] == 1  # A reopened on 5 April
     assert april["resolution_rate"] is None and april["mediation_success_rate"] is None and april["avg_days"] is None
@@ -81,8 +96,8 @@ def test_a_month_with_no_cases_and_the_reopening_after_closure(engine, clock, to
     assert march(engine)["overall"]["cohort_resolved"] == 1
 
 
-def test_year_statistics(engine, clock, town):
-    reports_town.april(engine, clock, town)
+def test_year_statistics(april_town):
+    engine, clock, town = april_town
     o = engine.report_data("stats", actor="sup", year=2026)["overall"]
     # Reported in 2026: G, H, F, A, B, C, D, E. Resolved at the end of the year (now, 2 May): none stands —
     # G and A were reopened, F is resolved: F was reported in February → 1; H and D withdrawn.
@@ -90,8 +105,8 @@ def test_year_statistics(engine, clock, town):
     assert o["relapses"] == 2 and o["concluded"] == 4  # G (January), A, B, F
 
 
-def test_ledger_rows_as_of_the_end_of_march(engine, clock, town):
-    reports_town.april(engine, clock, town)  # A's April relapse must not show in March
+def test_ledger_rows_as_of_the_end_of_march(april_town):
+    engine, clock, town = april_town  # A's April relapse must not show in March
     doc = engine.report_data("ledger", actor="sup", month="2026-03")
     rows = {r["number"]: r for r in doc["rows"]}
     assert [r["number"] for r in doc["rows"]] == [town[k] for k in "GFABCDE"]  # H was struck off in February
@@ -108,7 +123,8 @@ def test_ledger_rows_as_of_the_end_of_march(engine, clock, town):
     assert rows[town["E"]]["risk"] == "high" and rows[town["E"]]["key_person"] is True
 
 
-def test_ledger_xlsx_cell_by_cell(engine, town):
+def test_ledger_xlsx_cell_by_cell(march_town):
+    engine, _clock, town = march_town
     from openpyxl import load_workbook
 
     name, body, mime = engine.report_file("ledger", fmt="xlsx", actor="sup", month="2026-03")
@@ -134,7 +150,8 @@ def test_ledger_xlsx_cell_by_cell(engine, town):
     assert any(r[0] and str(r[0]).startswith("化解率 =") for r in values)  # definitions are written down
 
 
-def test_ledger_csv_and_html(engine, town):
+def test_ledger_csv_and_html(march_town):
+    engine, _clock, town = march_town
     name, body, mime = engine.report_file("ledger", fmt="csv", actor="sup", month="2026-03")
     text = body.decode("utf-8")
     assert text.startswith("\ufeff序号,案件编号") and mime.startswith("text/csv")
@@ -145,7 +162,8 @@ def test_ledger_csv_and_html(engine, town):
     assert b"Agreement" in html or b"agreement" in html
 
 
-def test_permissions_and_bad_input(engine, town):
+def test_permissions_and_bad_input(march_town):
+    engine, _clock, town = march_town
     with pytest.raises(NotPermitted):
         engine.report_file("ledger", fmt="csv", actor="go", month="2026-03")  # grid officers do not export
     with pytest.raises(NotPermitted):
@@ -159,8 +177,8 @@ def test_permissions_and_bad_input(engine, town):
         engine.report_file("ledger", fmt="csv", actor="sup", month="2026-13")
 
 
-def test_nil_report(engine, clock, town):
-    reports_town.april(engine, clock, town)
+def test_nil_report(april_town):
+    engine, clock, town = april_town
     name, body, _ = engine.report_file("nil", fmt="html", actor="sup", month="2026-04")
     html = body.decode()
     assert name == "t1-零报告-2026-04.html" and "无新发矛盾纠纷" in html and "试点镇" in html
@@ -199,7 +217,11 @@ def test_recomputation_without_snapshot_matches_when_nothing_was_backdated(engin
     assert {k: v for k, v in fresh.items() if k != "generated_at"} == {k: v for k, v in frozen.items() if k != "generated_at"}
 
 
-def test_control_rate_switches_to_the_key_person_register(engine, town):
+def test_control_rate_switches_to_the_key_person_register(march_town):
+    engine, _clock, town = march_town
     engine.control_rate = lambda unit, start, end: {"controlled": 3, "total": 4, "rate": 0.75}
-    o = engine.report_data("stats", actor="sup", start="2026-03-01", end="2026-03-31")["overall"]
+    try:
+        o = engine.report_data("stats", actor="sup", start="2026-03-02", end="2026-03-31")["overall"]
+    finally:
+        del engine.control_rate
     assert o["control_rate"] == 0.75 and o["control"]["source"] == "key_persons"
