@@ -115,13 +115,26 @@ def supervision_text(sup: dict | None, labels: Labels) -> str:
     return t(lang, "，", ", ").join(parts)
 
 
+MAX_PARTIES_LISTED = 3
+
+
+def party_text(parties: list, labels: Labels) -> str:
+    """``张*（申请人）、李*（被申请人）``; a group dispute lists its first two and the head count."""
+    lang = labels.lang
+    shown = parties if len(parties) <= MAX_PARTIES_LISTED else parties[:2]
+    text = t(lang, "、", ", ").join(f"{n}（{labels('party_role', role)}）" if not en(lang)
+                                    else f"{n} ({labels('party_role', role)})" for n, role in shown)
+    if len(shown) < len(parties):
+        text += t(lang, f"等{len(parties)}人", f" and others ({len(parties)} in all)")
+    return text
+
+
 def ledger_cells(doc: dict, labels: Labels) -> list[list]:
     """The ledger's rows as cell values in column order (numbers stay numbers for the spreadsheet)."""
     lang = labels.lang
     out = []
     for i, r in enumerate(doc.get("rows", []), 1):
-        parties = t(lang, "、", ", ").join(f"{n}（{labels('party_role', role)}）" if not en(lang)
-                                           else f"{n} ({labels('party_role', role)})" for n, role in r["parties"])
+        parties = party_text(r["parties"], labels)
         outcome = labels("outcome", r["outcome"]) if r["outcome"] else ""
         if r["state"] == "referred" and r.get("referred_to"):
             outcome = t(lang, "移交", "referred to ") + labels("referral", r["referred_to"])
