@@ -53,6 +53,8 @@ def test_ledger_written_as_xlsx_and_csv(cli):
     out = cli("--as", "sup", "report", "ledger", "--month", "2026-03", "--format", "csv", "--out", "-").stdout
     assert out.splitlines()[1].startswith("1,试点-2026-000001,宅基地纠纷,2026-03-03")
     assert "13812348000" not in out
+    p = cli("--as", "sup", "--json", "report", "verify", "ledger", "--month", "2026-03", now="2026-04-02T09:00+08:00")
+    assert json.loads(p.stdout) == {"frozen": True, "same": True, "differences": []}
 
 
 def test_statistics_nil_report_and_agenda(cli, tmp_path):
