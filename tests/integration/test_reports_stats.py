@@ -219,9 +219,22 @@ def test_recomputation_without_snapshot_matches_when_nothing_was_backdated(engin
 
 def test_control_rate_switches_to_the_key_person_register(march_town):
     engine, _clock, town = march_town
-    engine.control_rate = lambda unit, start, end: {"controlled": 3, "total": 4, "rate": 0.75}
+    asked = []
+
+    def register(unit, start, end):
+        asked.append((unit, start, end))
+        return {"under_control": 4, "all_duties_met": 3, "rate": 0.75, "definition_zh": "稳控率 = 在控且职责均按期完成的人数 ÷ 在控人数"}
+
+    engine.control_rate = register
     try:
-        o = engine.report_data("stats", actor="sup", start="2026-03-02", end="2026-03-31")["overall"]
+        o = engine.report_data("stats", actor="sup", start="2026-03-02", end="2026-03-30")["overall"]
+        html = engine.report_file("stats", fmt="html", actor="sup", start="2026-03-02", end="2026-03-30")[1].decode()
+        engine.control_rate = lambda unit, start, end: {"under_control": 0, "all_duties_met": 0, "rate": None}
+        empty = engine.report_data("stats", actor="sup", start="2026-03-03", end="2026-03-30")["overall"]
     finally:
         del engine.control_rate
-    assert o["control_rate"] == 0.75 and o["control"]["source"] == "key_persons"
+    assert asked[0] == ("t1", reports_town.at(3, 2, 0), reports_town.at(3, 31, 0))
+    assert (o["control_rate"], o["control"]["total"], o["control"]["source"]) == (0.75, 4, "key_persons")
+    assert "稳控率取自重点人员台账" in html and "在控且职责均按期完成" in html
+    # nobody under control in the register: the flags' figure (E, controlled) stands, and says so
+    assert (empty["control_rate"], empty["control"]["source"]) == (1.0, "case_flags")

@@ -1,10 +1,14 @@
 """The key-person control rate (稳控率), behind one function.
 
-Today it is computed from the cases' ``key_person`` flag: of the cases involving
-a key person that were open at some time in the period, the share whose control
-measures (稳控) were recorded by the end of the period. When the engine offers
-the key-person register's own figure (``engine.control_rate(unit, start, end)``),
-that figure is used for the jurisdiction as a whole and the report says so.
+Without a key-person register it is computed from the cases' ``key_person``
+flag: of the cases involving a key person that were open at some time in the
+period, the share whose control measures (稳控) were recorded by the end of the
+period. When the engine offers the register's own figure
+(``engine.control_rate(unit, start, end)``: persons under control in the
+period, and those whose control duties were all met), that figure is used for
+the jurisdiction as a whole, with the register's own definition, and the
+report says so. A register with nobody under control in the period leaves the
+flags' figure in place rather than a blank.
 """
 
 from __future__ import annotations
@@ -19,20 +23,25 @@ def from_flags(controlled: int, total: int) -> dict:
 def control_rate(engine, unit: str | None, start: datetime, end: datetime, *, controlled: int, total: int) -> dict:
     """The control rate for the jurisdiction: the register's figure if the engine has one, else the flags'.
 
-    The register's answer may carry ``rate`` and the counts as ``controlled``/``total``
-    (or ``persons``); anything it leaves out is taken from the flags.
+    Returns ``{"controlled", "total", "rate", "source"}`` (source ``key_persons``
+    or ``case_flags``), plus ``definition_zh``/``definition_en`` from the register.
     """
     fallback = from_flags(controlled, total)
     fn = getattr(engine, "control_rate", None)
     if not callable(fn):
         return fallback
     doc = dict(fn(unit, start, end) or {})
-    total_reg = doc.get("total", doc.get("persons"))
-    done_reg = doc.get("controlled")
+    reg_total = doc.get("under_control", doc.get("total"))
+    reg_done = doc.get("all_duties_met", doc.get("controlled"))
+    if not reg_total:
+        return fallback
     rate = doc.get("rate")
-    if rate is None and total_reg:
-        rate = _ratio(done_reg or 0, total_reg)
-    return {"controlled": done_reg, "total": total_reg, "rate": rate, "source": "key_persons"}
+    rate = round(rate, 4) if rate is not None else _ratio(reg_done or 0, reg_total)
+    out = {"controlled": reg_done, "total": reg_total, "rate": rate, "source": "key_persons"}
+    for key in ("definition_zh", "definition_en"):
+        if doc.get(key):
+            out[key] = doc[key]
+    return out
 
 
 def _ratio(num: int, den: int) -> float | None:
