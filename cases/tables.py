@@ -424,3 +424,21 @@ api_tokens = Table(
 # "My work" walks the running clocks in due order and stops after a page of cases.
 Index("ix_clocks_running_due_at", clocks.c.due_at, sqlite_where=clocks.c.stopped_at.is_(None),
       postgresql_where=clocks.c.stopped_at.is_(None))
+# --- reports ---
+# The first generation of a report for a period that has ended is frozen here, so
+# what was reported upward is what is served again (records entered late with a
+# back-dated clock cannot rewrite a closed month). ``body`` is the JSON dataset
+# the files are rendered from; ``digest`` is its SHA-256.
+report_snapshots = Table(
+    "report_snapshots",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),
+    Column("unit_id", String(64), ForeignKey("units.id"), nullable=False),
+    Column("period", String(30), nullable=False),
+    Column("generated_at", UTCDateTime(), nullable=False),
+    Column("generated_by", String(64), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("body", Text(), nullable=False),
+    UniqueConstraint("kind", "unit_id", "period"),
+)

@@ -88,6 +88,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("workflow.cli_import:import_command", "从 Excel 或 CSV 台账导入案件"),
     "serve": ("workflow.cli_web:serve", "启动网页工作台和 HTTP 接口（含调度器）。"),
     "token": ("workflow.cli_web:token", "HTTP 接口令牌：签发、列出、吊销。"),
+    "report": ("workflow.cli_report:group", "报表：台账、统计、零报告、研判会议程、调解文书。"),
 }
 
 

@@ -570,3 +570,23 @@ class Engine:
         from workflow import worklist
 
         return worklist.supervised(self, actor, limit=limit, offset=offset, lang=lang)
+    # --- reports ---
+
+    def report_file(self, kind: str, *, fmt: str | None = None, actor: str | Actor | None = None,
+                    lang: str | None = None, **params: Any) -> tuple[str, bytes, str]:
+        """One report as ``(filename, bytes, mimetype)``: ledger, stats, nil, agenda or case paperwork.
+
+        See :mod:`workflow.reports.files` for the kinds, formats and parameters.
+
+        Raises:
+            ValidationError, NotPermitted, NotFound.
+        """
+        from workflow.reports.files import report_file
+
+        return report_file(self, kind, fmt=fmt, actor=actor, lang=lang or self.lang, **params)
+
+    def report_data(self, kind: str, *, actor: str | Actor | None = None, **params: Any) -> dict:
+        """The JSON dataset a jurisdiction report is rendered from (ledger, stats, nil, agenda)."""
+        from workflow.reports.files import _actor, dataset
+
+        return dataset(self, kind, _actor(self, actor), params)
