@@ -111,6 +111,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "from_states": ("适用状态", "From"),
     "to_state": ("办理后状态", "To"),
     "roles": ("可办理角色", "Roles"),
+    "paperwork": ("文书（可打印）", "Paperwork (printable)"),
+    "paper_agreement": ("调解协议书", "Mediation agreement"),
+    "paper_record": ("调解记录", "Mediation record"),
+    "paper_visit": ("回访记录", "Return visits"),
+    "paper_index": ("卷宗目录", "File index"),
     "workflow_caption": ("状态图由流程定义直接生成。", "Drawn from the workflow definition itself."),
 }
 
