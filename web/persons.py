@@ -134,7 +134,8 @@ def _person_page(request: Request, user, person_id: int, status: int = 200, erro
     doc = engine.person(person_id, user, lang=lang_of(request))
     may_act = not doc["masked"] and doc["status"] == "controlled"
     may_release = may_act and user.role == "supervisor"
-    return page(request, "person.html.j2", status=status, user=user, p=doc, may_act=may_act,
+    names = {u["id"]: u["name"] for u in engine.users()} if not doc["masked"] else {}
+    return page(request, "person.html.j2", status=status, user=user, p=doc, may_act=may_act, names=names,
                 may_release=may_release, errors=errors or {}, values=values or {}, form=form, notice=notice,
                 **_ctx(request))
 

@@ -170,3 +170,32 @@ def test_report_on_a_phone_resolve_and_sign_off_from_the_overdue_board(town, bro
     assert [h["action"] for h in eng.history(number)][:4] == ["report", "assess", "mediate", "resolve"]
     assert len(list(shots.glob("0*.png"))) == 7
 
+
+
+def test_key_person_register_on_a_phone(town, browser, shots, tmp_path):
+    """The grid officer in charge finds today's contact on a phone, records it and sees it met."""
+    url, eng = town
+    number = eng.report("go", title="宅基地边界纠纷", category="neighbour", unit="v1-g1", source="grid",
+                        parties=[{"name": "张三", "role": "applicant"}]).number
+    pid = eng.add_person("go", name="王大锤", cases=[number], risk="critical", grid_officer="go",
+                         lead_official="lead")["id"]
+    serve = Serve(url, T0 + timedelta(hours=1), tmp_path)
+    try:
+        phone = sign_in(browser, serve.url, "go", PHONE)
+        phone.click("a[data-nav=persons]")
+        due = phone.locator(f"#due-list tr[data-person='{pid}']")
+        assert due.count() >= 1 and due.first.get_attribute("data-status") == "due"
+        assert phone.locator(f"#register tr[data-person='{pid}']").inner_text().count("王大锤") == 1
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+        phone.screenshot(path=str(shots / "kp-01-phone-register.png"), full_page=True)
+        phone.click(f"#register tr[data-person='{pid}'] a")
+        phone.select_option("#contact-form select[name=method]", "visit")
+        phone.fill("#contact-form textarea[name=state]", "情绪稳定")
+        with phone.expect_navigation():
+            phone.click("#contact-form button[type=submit]")
+        assert phone.locator(".flash").inner_text() == "已记录走访。"
+        assert "情绪稳定" in phone.locator("#contacts").inner_text()
+        phone.screenshot(path=str(shots / "kp-02-phone-contact-recorded.png"), full_page=True)
+    finally:
+        serve.stop()
+    assert eng.person(pid, "go")["contacts"][0]["state"] == "情绪稳定"

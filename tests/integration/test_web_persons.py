@@ -42,6 +42,7 @@ def test_register_and_person_page_by_role(live):
     one = go.get(f"/persons/{pid}").text
     assert "王大锤" in one and "110105198001011234" in one and "扬言报复" in one and 'id="contact-form"' in one
     assert 'id="release-form"' not in one and number in one
+    assert "网格员小王" in one and "包案领导" in one  # people by name, not by user id
     # another grid officer and a mediator of the jurisdiction: a masked name, no details, no forms
     for uid in ("go2", "med1"):
         c = login(live, uid)
