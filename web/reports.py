@@ -40,7 +40,7 @@ WORDS = {
     "year": ("年度", "Year"),
     "start": ("开始日期", "From"),
     "end": ("结束日期", "To"),
-    "period_hint": ("填月份，或填年度，或填起止日期。", "Give a month, a year, or a date range."),
+    "period_hint": ("默认按月份统计；填了年度或起止日期则按其统计。", "By month unless a year or a date range is given."),
     "unit": ("单位", "Unit"),
     "format": ("格式", "Format"),
     "date": ("会议日期", "Meeting date"),
@@ -119,6 +119,11 @@ def download(request: Request, user=Depends(current_user)):
     kind = q.get("kind", "")
     fmt = q.get("format") or None
     params = {k: q.get(k).strip() for k in PARAMS if (q.get(k) or "").strip()}
+    # The month comes pre-filled: a year or a date range typed on the form is the reader's real choice.
+    if params.get("start") and params.get("end"):
+        params.pop("month", None), params.pop("year", None)
+    elif params.get("year"):
+        params.pop("month", None)
     try:
         name, body, mime = engine.report_file(kind, fmt=fmt, actor=user, lang=lang, **params)
     except ValidationError as exc:

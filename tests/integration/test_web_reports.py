@@ -75,7 +75,8 @@ def test_ledger_downloads_in_every_format_keep_to_the_jurisdiction(live, cases):
 
 def test_statistics_nil_report_and_agenda(live, cases):
     sup = login(live, "sup")
-    r = sup.get("/reports/download", params={"kind": "stats", "format": "xlsx", "unit": "t1", "year": "2026"})
+    r = sup.get("/reports/download", params={"kind": "stats", "format": "xlsx", "unit": "t1", "month": "2026-03",
+                                              "year": "2026"})  # the month is pre-filled; the typed year wins
     assert r.status_code == 200 and filename_of(r) == "t1-统计-2026-01-01_2026-12-31.xlsx"
     r = sup.get("/reports/download", params={"kind": "stats", "format": "html", "unit": "v1",
                                               "start": "2026-03-01", "end": "2026-03-31"})
