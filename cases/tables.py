@@ -383,3 +383,62 @@ import_keys = Table(
     UniqueConstraint("namespace", "key"),
 )
 Index("ix_import_keys_case_id", import_keys.c.case_id)
+# --- web ---
+# Sign-in for the web workspace and tokens for other systems. Passwords and
+# tokens are stored only as hashes (argon2 for passwords, SHA-256 for random
+# tokens); failed sign-ins are rows so a lock-out holds across processes.
+user_passwords = Table(
+    "user_passwords",
+    metadata,
+    Column("user_id", String(64), ForeignKey("users.id"), primary_key=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    # Bumped by sign-out and by a password change: every session cookie issued before is void.
+    Column("session_gen", Integer(), nullable=False, server_default="0"),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("user_id", String(64), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("remote", String(64), nullable=True),
+)
+Index("ix_login_failures_user_id_at", login_failures.c.user_id, login_failures.c.at)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("unit_id", String(64), ForeignKey("units.id"), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("prefix", String(16), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+    Column("last_used_at", UTCDateTime(), nullable=True),
+    UniqueConstraint("token_hash"),
+)
+# "My work" walks the running clocks in due order and stops after a page of cases.
+Index("ix_clocks_running_due_at", clocks.c.due_at, sqlite_where=clocks.c.stopped_at.is_(None),
+      postgresql_where=clocks.c.stopped_at.is_(None))
+# --- reports ---
+# The first generation of a report for a period that has ended is frozen here, so
+# what was reported upward is what is served again (records entered late with a
+# back-dated clock cannot rewrite a closed month). ``body`` is the JSON dataset
+# the files are rendered from; ``digest`` is its SHA-256.
+report_snapshots = Table(
+    "report_snapshots",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),
+    Column("unit_id", String(64), ForeignKey("units.id"), nullable=False),
+    Column("period", String(30), nullable=False),
+    Column("generated_at", UTCDateTime(), nullable=False),
+    Column("generated_by", String(64), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("body", Text(), nullable=False),
+    UniqueConstraint("kind", "unit_id", "period"),
+)

@@ -86,6 +86,9 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "person": ("workflow.cli_person:group", "重点人员稳控：登记、查看、走访、解除稳控。"),
     "inbox": ("workflow.cli_inbox:group", "站内消息：查看与标记已读。"),
     "import": ("workflow.cli_import:import_command", "从 Excel 或 CSV 台账导入案件"),
+    "serve": ("workflow.cli_web:serve", "启动网页工作台和 HTTP 接口（含调度器）。"),
+    "token": ("workflow.cli_web:token", "HTTP 接口令牌：签发、列出、吊销。"),
+    "report": ("workflow.cli_report:group", "报表：台账、统计、零报告、研判会议程、调解文书。"),
 }
 
 
@@ -236,6 +239,15 @@ def user_list(c: Ctx, unit_id, role):
         r["phone"] = mask_phone(r["phone"])
     c.out(rows, render(c.t("用户名 姓名 角色 单位 电话", "id name role unit phone").split(),
                        [(r["id"], r["name"], eng.role_label(r["role"]), r["unit_name"], r["phone"]) for r in rows]))
+
+
+def _user_passwd():
+    from workflow.cli_web import passwd  # click only: keeps --help fast
+
+    return passwd
+
+
+user.add_command(_user_passwd(), "passwd")
 
 
 # --------------------------------------------------------------------------- cases

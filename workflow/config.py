@@ -36,6 +36,7 @@ class Config:
     notifications: dict[str, Any] = field(default_factory=dict)
     scheduler: dict[str, Any] = field(default_factory=dict)
     web: dict[str, Any] = field(default_factory=dict)
+    report_templates: str | None = None  # a directory whose templates override templates/reports/
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, **overrides: Any) -> "Config":
@@ -60,7 +61,7 @@ class Config:
                 raise ConfigError(f"配置文件 {p} 有未知配置项：{'、'.join(unknown)}",
                                   f"config file {p} has unknown keys: {', '.join(unknown)}")
             base = p.parent
-            for key in ("policy", "calendar_overrides"):
+            for key in ("policy", "calendar_overrides", "report_templates"):
                 if doc.get(key):
                     doc[key] = str((base / doc[key]).resolve())
             doc["definitions"] = [d if is_builtin_name(d) else str((base / d).resolve())

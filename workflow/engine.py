@@ -506,6 +506,7 @@ class Engine:
         return import_ledger(self, path, actor=actor, sheet=sheet, mapping=mapping, dry_run=dry_run,
                              skip_bad=skip_bad, errors_path=errors_path, namespace=namespace, batch=batch,
                              progress=progress, lang=lang)
+
     # --- bulk ---
 
     def act_many(self, items, *, batch: int = 100) -> list[commands.Outcome]:
@@ -517,3 +518,88 @@ class Engine:
         from workflow import bulk
 
         return bulk.act_many(self, items, batch=batch)
+    # --- web ---
+
+    def set_password(self, user_id: str, password: str) -> None:
+        """Set a user's web sign-in password (stored as an argon2 hash)."""
+        from workflow import auth
+
+        auth.set_password(self, user_id, password)
+
+    def authenticate(self, user_id: str, password: str, remote: str | None = None) -> Actor:
+        """Check a web sign-in; raises ``auth.AuthError`` or ``auth.LockedOut``."""
+        from workflow import auth
+
+        return auth.authenticate(self, user_id, password, remote)
+
+    def session_generation(self, user_id: str) -> int | None:
+        """The generation a web session cookie must carry to be valid (bumped by sign-out)."""
+        from workflow import auth
+
+        return auth.session_generation(self, user_id)
+
+    def end_sessions(self, user_id: str) -> None:
+        """Sign-out: void every web session of the user."""
+        from workflow import auth
+
+        auth.end_sessions(self, user_id)
+
+    def create_token(self, name: str, user_id: str, unit: str | None = None) -> dict:
+        """Issue an API token for another system; the clear token is returned once."""
+        from workflow import auth
+
+        return auth.create_token(self, name, user_id, unit)
+
+    def token_actor(self, token: str) -> Actor:
+        from workflow import auth
+
+        return auth.token_actor(self, token)
+
+    def revoke_token(self, token_id: int) -> None:
+        from workflow import auth
+
+        auth.revoke_token(self, token_id)
+
+    def tokens(self) -> list[dict]:
+        from workflow import auth
+
+        return auth.tokens(self)
+
+    def health(self) -> dict:
+        """Database reachability and outbox backlog, for the web health endpoint."""
+        from workflow import auth
+
+        return auth.health(self)
+
+    def my_work(self, actor: str | Actor, *, limit: int = 50, offset: int = 0, lang: str | None = None) -> dict:
+        """Open cases in the actor's jurisdiction, nearest deadline first: ``{"total", "items"}``."""
+        from workflow import worklist
+
+        return worklist.my_work(self, actor, limit=limit, offset=offset, lang=lang)
+
+    def supervised_cases(self, actor: str | Actor, *, limit: int = 50, offset: int = 0,
+                         lang: str | None = None) -> dict:
+        """Cases listed for supervision (挂牌督办) in the actor's jurisdiction, nearest deadline first."""
+        from workflow import worklist
+
+        return worklist.supervised(self, actor, limit=limit, offset=offset, lang=lang)
+    # --- reports ---
+
+    def report_file(self, kind: str, *, fmt: str | None = None, actor: str | Actor | None = None,
+                    lang: str | None = None, **params: Any) -> tuple[str, bytes, str]:
+        """One report as ``(filename, bytes, mimetype)``: ledger, stats, nil, agenda or case paperwork.
+
+        See :mod:`workflow.reports.files` for the kinds, formats and parameters.
+
+        Raises:
+            ValidationError, NotPermitted, NotFound.
+        """
+        from workflow.reports.files import report_file
+
+        return report_file(self, kind, fmt=fmt, actor=actor, lang=lang or self.lang, **params)
+
+    def report_data(self, kind: str, *, actor: str | Actor | None = None, **params: Any) -> dict:
+        """The JSON dataset a jurisdiction report is rendered from (ledger, stats, nil, agenda)."""
+        from workflow.reports.files import _actor, dataset
+
+        return dataset(self, kind, _actor(self, actor), params)

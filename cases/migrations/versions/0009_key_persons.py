@@ -1,7 +1,7 @@
 """key persons (重点人员稳控): register, case links, contacts, duty occurrences, notices, audit log
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import cases.types
 
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

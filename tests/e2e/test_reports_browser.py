@@ -1,0 +1,124 @@
+"""The HTML reports in a real Chromium (Debian's, driven by Playwright): charts drawn, Chinese shown, A4 print.
+
+Never downloads a browser: it uses /usr/bin/chromium and skips, saying so, when it is absent.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from tests.conftest import build_town, make_db_url
+from tests.integration import reports_town
+
+CHROMIUM = "/usr/bin/chromium"
+A4_PORTRAIT_PX = 794  # 210 mm at 96 dpi
+A4_LANDSCAPE_PX = 1123
+
+pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed")
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """The March statistics, ledger and agenda and A's agreement, written as files."""
+    from workflow import Engine
+    from workflow.clock import FixedClock
+
+    tmp = tmp_path_factory.mktemp("reports")
+    url, _ = make_db_url("sqlite", tmp)
+    clock = FixedClock(reports_town.at(1, 5))
+    eng = Engine(url, clock=clock)
+    eng.init()
+    build_town(eng)
+    town = reports_town.build(eng, clock)
+    files = {}
+    for key, kind, fmt, params in (("stats", "stats", "html", {"month": "2026-03"}),
+                                   ("stats_en", "stats", "html", {"month": "2026-03", "lang": "en"}),
+                                   ("ledger", "ledger", "html", {"month": "2026-03"}),
+                                   ("agenda", "agenda", "html", {"date": "2026-03-26"}),
+                                   ("agreement", "agreement", "html", {"number": town["A"]})):
+        name, body, _ = eng.report_file(kind, fmt=fmt, actor="sup", **params)
+        path = tmp / f"{key}-{name}"
+        path.write_bytes(body)
+        files[key] = path
+    eng.close()
+    return files
+
+
+@pytest.fixture(scope="module")
+def browser():
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM,
+                              args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+def _open(browser, path, width=A4_PORTRAIT_PX):
+    page = browser.new_page(viewport={"width": width, "height": 1100})
+    requests = []
+    page.on("request", lambda r: requests.append(r.url) if not r.url.startswith("file:") else None)
+    page.goto(path.as_uri())
+    return page, requests
+
+
+def test_statistics_charts_render_with_chinese_text(browser, reports):
+    page, requests = _open(browser, reports["stats"])
+    assert page.locator("h1").inner_text() == "试点镇矛盾纠纷排查调处工作统计表"
+    charts = page.locator("svg.chart")
+    assert charts.count() == 3
+    for i in range(3):
+        box = charts.nth(i).bounding_box()
+        assert box["width"] > 300 and box["height"] > 60
+    # bars are drawn to scale: 甲村 reported 3, 乙村 2
+    widths = page.eval_on_selector("svg.chart-bars",
+                                   "svg => [...svg.querySelectorAll('rect.bar')].map(e => e.getBBox().width)")
+    assert widths[:2] and widths[0] > widths[1] > 0
+    assert page.locator("svg.chart-lines polyline.series").count() == 3
+    assert page.eval_on_selector("svg.chart-lines", "e => e.getAttribute('aria-label')") == "逐月趋势"
+    body = page.locator("body").inner_text()
+    for text in ("化解率", "调解成功率", "按期办结率", "稳控率", "25.0%", "指标口径", "甲村", "乙村"):
+        assert text in body, text
+    # CJK glyphs take up room (a missing font would draw nothing or tofu of zero width)
+    assert page.eval_on_selector("h1", "e => e.getBoundingClientRect().width") > 200
+    assert requests == []  # nothing fetched from the network
+
+
+def test_statistics_in_english(browser, reports):
+    page, _ = _open(browser, reports["stats_en"])
+    assert "dispute mediation statistics" in page.locator("h1").inner_text()
+    assert "Resolution rate" in page.locator("body").inner_text()
+
+
+def test_statistics_print_on_a4_portrait(browser, reports):
+    page, _ = _open(browser, reports["stats"])
+    page.emulate_media(media="print")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    assert pdf.startswith(b"%PDF") and 1 <= pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") + pdf.count(b"/Type /Page/") <= 6
+
+
+def test_ledger_prints_on_a4_landscape(browser, reports):
+    page, _ = _open(browser, reports["ledger"], width=A4_LANDSCAPE_PX)
+    page.emulate_media(media="print")
+    assert page.locator("table.ledger tbody tr").count() == 7
+    assert page.eval_on_selector("table.ledger thead", "e => getComputedStyle(e).display") == "table-header-group"
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    assert page.pdf(prefer_css_page_size=True).startswith(b"%PDF")
+
+
+def test_agenda_and_agreement_show_their_chinese_headings(browser, reports):
+    page, _ = _open(browser, reports["agenda"])
+    headings = page.locator("h2").all_inner_texts()
+    assert headings[0].startswith("一、上次会议以来新登记的纠纷") and headings[-1].startswith("六、待销号案件")
+    page, _ = _open(browser, reports["agreement"])
+    assert page.locator("h1").inner_text() == "人民调解协议书"
+    seal = page.locator(".seal")
+    assert seal.inner_text() == "（人民调解委员会印章）" and seal.bounding_box()["width"] > 100

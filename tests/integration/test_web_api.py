@@ -1,0 +1,210 @@
+"""The HTTP API over real HTTP: tokens, every route, every refusal as a problem document."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.conftest import PARTIES, report
+from tests.web_support import live, sqlite_url  # noqa: F401
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def db_url(sqlite_url):
+    return sqlite_url
+
+
+@pytest.fixture
+def api(live):
+    """A client factory: ``api(user, unit=None)`` gives an httpx client holding a fresh token."""
+    clients = []
+
+    def make(user: str, unit: str | None = None) -> httpx.Client:
+        token = live.engine.create_token(f"system-{user}", user, unit)["token"]
+        c = httpx.Client(base_url=live.url + "/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        clients.append(c)
+        return c
+
+    make.live = live
+    yield make
+    for c in clients:
+        c.close()
+
+
+def is_problem(r: httpx.Response, status: int) -> dict:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith(PROBLEM)
+    doc = r.json()
+    assert doc["status"] == status and doc["type"].startswith("urn:disputeflow:problem:") and doc["title"]
+    assert doc["detail"]
+    return doc
+
+
+def test_openapi_document_describes_the_api(api):
+    r = httpx.get(api.live.url + "/api/v1/openapi.json")
+    assert r.status_code == 200
+    doc = r.json()
+    assert doc["openapi"].startswith("3.")
+    paths = set(doc["paths"])
+    assert {"/cases", "/cases/{number}", "/cases/{number}/actions", "/cases/{number}/actions/{action}",
+            "/cases/{number}/history", "/overdue", "/notifications", "/health"} <= paths
+
+
+def test_no_token_bad_token_and_revoked_token_are_401(api):
+    base = api.live.url + "/api/v1"
+    is_problem(httpx.get(base + "/cases"), 401)
+    is_problem(httpx.get(base + "/cases", headers={"Authorization": "Bearer dfk_nope"}), 401)
+    is_problem(httpx.get(base + "/cases", headers={"Authorization": "Basic abc"}), 401)
+    t = api.live.engine.create_token("hotline", "sup")
+    ok = httpx.get(base + "/cases", headers={"Authorization": f"Bearer {t['token']}"})
+    assert ok.status_code == 200
+    api.live.engine.revoke_token(t["id"])
+    is_problem(httpx.get(base + "/cases", headers={"Authorization": f"Bearer {t['token']}"}), 401)
+
+
+def test_tokens_are_stored_hashed(api):
+    t = api.live.engine.create_token("hotline", "sup")
+    with api.live.engine.store.read() as tx:
+        rows = tx.query("SELECT token_hash, prefix FROM api_tokens")
+    assert t["token"] not in {r[0] for r in rows} and len(rows[0][0]) == 64
+
+
+def test_open_show_act_and_history(api):
+    c = api("med1")
+    r = c.post("/cases", json={"title": "果树越界纠纷", "category": "neighbour", "unit": "v1",
+                               "parties": [{"name": "赵大", "phone": "13812345678"}, {"name": "钱二", "role": "respondent"}],
+                               "source": "hotline"})
+    assert r.status_code == 201, r.text
+    number = r.json()["number"]
+    doc = c.get(f"/cases/{number}").json()
+    assert doc["state"] == "reported" and doc["parties"][0]["phone"] == "13812345678"
+    assert {k["clock"] for k in doc["deadlines"]} >= {"assess"}
+    acts = c.get(f"/cases/{number}/actions").json()["items"]
+    assert "assess" in {a["action"] for a in acts}
+    r = c.post(f"/cases/{number}/actions/assess", json={"data": {"risk": "medium"}, "note": "电话核实",
+                                                        "expected_version": doc["version"]})
+    assert r.status_code == 200 and r.json()["to_state"] == "assessed"
+    h = c.get(f"/cases/{number}/history", params={"limit": 1}).json()
+    assert h["total"] == 2 and len(h["items"]) == 1 and h["next_offset"] == 1
+    assert h["items"][0]["action"] == "report"
+    h2 = c.get(f"/cases/{number}/history", params={"limit": 1, "offset": 1}).json()
+    assert h2["items"][0]["action"] == "assess" and h2["next_offset"] is None
+
+
+def test_grid_officer_token_sees_masked_phones(api):
+    n = report(api.live.engine)
+    doc = api("go").get(f"/cases/{n}").json()
+    assert doc["parties"][0]["phone"] == "138****8000"
+
+
+def test_validation_problem_lists_every_bad_field(api):
+    c = api("med1")
+    r = c.post("/cases", json={"title": "", "category": "weather", "unit": "nowhere",
+                               "parties": [{"name": "赵大", "phone": "123"}]})
+    doc = is_problem(r, 400)
+    fields = {e["field"] for e in doc["errors"]}
+    assert {"title", "category", "unit", "parties[1].phone"} <= fields
+    assert api.live.engine.list_cases() == []
+    r = c.post("/cases", json={"title": "x", "parties": "nobody", "extra": 1})
+    doc = is_problem(r, 400)
+    assert {"category", "unit", "parties", "extra"} <= {e["field"] for e in doc["errors"]}
+    r = c.post("/cases", content=b"{not json", headers={"content-type": "application/json"})
+    is_problem(r, 400)
+
+
+def test_act_refusals_are_problem_documents(api):
+    eng = api.live.engine
+    n = report(eng)
+    med1, med2, go = api("med1"), api("med2"), api("go")
+    is_problem(med2.get(f"/cases/{n}"), 403)
+    is_problem(med2.post(f"/cases/{n}/actions/assess", json={"data": {"risk": "low"}}), 403)
+    is_problem(go.post(f"/cases/{n}/actions/assess", json={"data": {"risk": "low"}}), 403)
+    is_problem(med1.get("/cases/试点-2026-999999"), 404)
+    is_problem(med1.post("/cases/试点-2026-999999/actions/assess", json={"data": {}}), 404)
+    doc = is_problem(med1.post(f"/cases/{n}/actions/close", json={}), 409)
+    assert "assess" in doc["allowed"]
+    doc = is_problem(med1.post(f"/cases/{n}/actions/assess", json={"data": {"risk": "extreme", "color": 1}}), 400)
+    assert {"risk", "color"} <= {e["field"] for e in doc["errors"]}
+    is_problem(med1.post(f"/cases/{n}/actions/assess", json={"data": {"number": "x"}}), 400)
+    assert med1.post(f"/cases/{n}/actions/assess", json={"data": {"risk": "low"}, "expected_version": 1}).status_code == 200
+    stale = is_problem(med1.post(f"/cases/{n}/actions/mediate", json={"expected_version": 1}), 409)
+    assert stale["type"].endswith("conflict")
+    assert eng.case(n)["state"] == "assessed"
+
+
+def test_token_is_narrowed_to_its_unit(api):
+    eng = api.live.engine
+    a = report(eng)
+    b = eng.report("med2", title="乙村纠纷", category="land", unit="v2", parties=PARTIES).number
+    town_wide = api("sup")
+    only_v2 = api("sup", unit="v2")
+    assert {c["number"] for c in town_wide.get("/cases").json()["items"]} == {a, b}
+    assert {c["number"] for c in only_v2.get("/cases").json()["items"]} == {b}
+    is_problem(only_v2.get(f"/cases/{a}"), 403)
+    with pytest.raises(Exception):
+        eng.create_token("too wide", "med2", "v1")  # outside the user's own jurisdiction
+
+
+def test_lists_are_paged(api):
+    eng = api.live.engine
+    numbers = [report(eng, title=f"纠纷{i}") for i in range(5)]
+    c = api("sup")
+    first = c.get("/cases", params={"limit": 2}).json()
+    assert len(first["items"]) == 2 and first["next_offset"] == 2
+    seen = []
+    offset = 0
+    while offset is not None:
+        page = c.get("/cases", params={"limit": 2, "offset": offset}).json()
+        seen += [i["number"] for i in page["items"]]
+        offset = page["next_offset"]
+    assert sorted(seen) == sorted(numbers)
+    is_problem(c.get("/cases", params={"limit": 0}), 400)
+    is_problem(c.get("/cases", params={"limit": "many"}), 400)
+
+
+def test_overdue_board_with_filters(api, clock):
+    eng = api.live.engine
+    a = report(eng)
+    b = report(eng, title="暴力威胁", flags=["violence"])
+    clock.advance(days=4)
+    c = api("sup")
+    doc = c.get("/overdue").json()
+    assert {r["number"] for r in doc["items"]} == {a, b} and doc["total"] == 2
+    crit = c.get("/overdue", params={"risk": "critical"}).json()
+    assert [r["number"] for r in crit["items"]] == [b]
+    assert c.get("/overdue", params={"unit": "v2"}).json()["items"] == []
+    is_problem(c.get("/overdue", params={"as_of": "yesterday"}), 400)
+    is_problem(c.get("/overdue", params={"unit": "nowhere"}), 404)
+    assert api("med2").get("/overdue").json()["items"] == []  # outside med2's village
+
+
+def test_notifications_follow_the_inbox_contract(api):
+    eng = api.live.engine
+    c = api("med1")
+    from web.pages import inbox_available
+
+    if not inbox_available(eng):
+        doc = is_problem(c.get("/notifications"), 501)
+        assert "inbox" in doc["detail"] or "消息" in doc["detail"]
+        pytest.skip("in-app inbox not available in this build")
+    report(eng)
+    eng.dispatch()
+    doc = c.get("/notifications").json()
+    assert doc["unread"] >= 1 and doc["items"]
+    assert {"id", "event", "case_number", "title", "body", "created_at", "read_at"} <= set(doc["items"][0])
+    marked = c.post("/notifications/read", json={"ids": None}).json()["marked"]
+    assert marked >= 1 and c.get("/notifications").json()["unread"] == 0
+
+
+def test_health_endpoint(api):
+    r = httpx.get(api.live.url + "/api/v1/health")
+    assert r.status_code == 200 and r.json()["database"] is True
+
+
+def test_english_problem_details(api):
+    c = api("med2")
+    n = report(api.live.engine)
+    doc = is_problem(c.get(f"/cases/{n}", headers={"Accept-Language": "en"}), 403)
+    assert "outside your jurisdiction" in doc["detail"] and doc["title"] == "Forbidden"

@@ -1,0 +1,246 @@
+"""The HTTP API under /api/v1: the facade's operations as JSON, for other systems.
+
+Callers authenticate with a bearer token from ``disputeflow token create``; a
+token acts as its user narrowed to its unit, so the engine's roles and
+jurisdiction apply exactly as on the command line. Errors are RFC 9457 problem
+documents (see :mod:`web.problems`); lists are paged with ``limit``/``offset``
+and say where the next page starts.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from web import problems
+
+log = logging.getLogger(__name__)
+
+MAX_OFFSET = 1_000_000_000
+RESERVED = frozenset({"number", "action", "actor", "expected_version"})
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: Optional[str] = None
+    errors: Optional[list[dict[str, str]]] = None
+    allowed: Optional[list[str]] = None
+
+
+class PartyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(max_length=200)
+    role: Optional[str] = Field(None, max_length=40)
+    phone: Optional[str] = Field(None, max_length=40)
+    id_number: Optional[str] = Field(None, max_length=40)
+    address: Optional[str] = Field(None, max_length=500)
+
+
+class ReportIn(BaseModel):
+    """A new dispute (登记). Field meanings as in ``disputeflow case open``."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(max_length=500)
+    category: str = Field(max_length=40)
+    unit: str = Field(max_length=64)
+    parties: list[PartyIn] = Field(max_length=200)
+    description: Optional[str] = Field(None, max_length=10000)
+    source: Optional[str] = Field(None, max_length=40)
+    flags: Optional[list[str]] = Field(None, max_length=20)
+    occurred_at: Optional[str] = Field(None, max_length=64)
+
+
+class ActIn(BaseModel):
+    """One action on a case: its fields in ``data``; ``expected_version`` guards against lost updates."""
+
+    model_config = ConfigDict(extra="forbid")
+    data: dict[str, Any] = Field(default_factory=dict)
+    note: Optional[str] = Field(None, max_length=2000)
+    expected_version: Optional[int] = Field(None, ge=0, le=2**31)
+
+
+class ReadIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ids: Optional[list[int]] = Field(None, max_length=1000)
+
+
+ERRORS = {status: {"model": Problem, "content": {"application/problem+json": {}}}
+          for status in (400, 401, 403, 404, 409)}
+
+
+def _lang(request: Request) -> str:
+    q = request.query_params.get("lang")
+    if q in ("zh_CN", "en"):
+        return q
+    accept = request.headers.get("accept-language", "")
+    return "en" if accept.lower().startswith("en") else "zh_CN"
+
+
+def create_api(engine, scheduler_state) -> FastAPI:
+    """The /api/v1 sub-application over ``engine``."""
+    import copy
+
+    from workflow.errors import DisputeflowError
+
+    engines = {}
+
+    def eng(request: Request):
+        lang = _lang(request)
+        if lang not in engines:
+            e = copy.copy(engine)
+            e.lang = lang
+            engines[lang] = e
+        return engines[lang]
+
+    def actor(request: Request):
+        from workflow.auth import AuthError
+
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthError("需要令牌（Authorization: Bearer …）", "a bearer token is required")
+        return engine.token_actor(token.strip())
+
+    api = FastAPI(title="disputeflow API", version="1", openapi_url="/openapi.json", docs_url=None, redoc_url=None,
+                  description="矛盾纠纷排查调处 — cases, actions, deadlines and notifications. "
+                              "Errors are RFC 9457 problem documents.")
+
+    @api.exception_handler(DisputeflowError)
+    async def engine_error(request: Request, exc: DisputeflowError):
+        if exc.http_status >= 500:
+            log.error("engine error on %s: %s", request.url.path, exc)
+        return problems.from_error(exc, _lang(request), request.url.path)
+
+    @api.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        return problems.from_request_validation(exc, _lang(request), request.url.path)
+
+    @api.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.status_code)
+        return problems.problem(exc.status_code, "http", detail, _lang(request), request.url.path)
+
+    @api.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception):
+        log.exception("unexpected error on %s", request.url.path)
+        return problems.problem(500, "internal", "internal error", _lang(request), request.url.path)
+
+    def page(items: list, limit: int, offset: int, total: int | None = None) -> dict:
+        more = len(items) > limit
+        doc = {"items": items[:limit], "limit": limit, "offset": offset,
+               "next_offset": offset + limit if more else None}
+        if total is not None:
+            doc["total"] = total
+        return doc
+
+    Limit = Query(50, ge=1, le=200)
+    Offset = Query(0, ge=0, le=MAX_OFFSET)
+
+    @api.post("/cases", status_code=201, responses=ERRORS, summary="Report a dispute (登记)")
+    def open_case(body: ReportIn, request: Request, who=Depends(actor)):
+        fields = body.model_dump(exclude_none=True)
+        out = eng(request).report(who, **fields)
+        return {"number": out.number, "state": out.to_state, "version": out.version}
+
+    @api.get("/cases", responses=ERRORS, summary="List cases in the caller's jurisdiction")
+    def list_cases(request: Request, state: Optional[str] = Query(None, max_length=40),
+                   unit: Optional[str] = Query(None, max_length=64), limit: int = Limit, offset: int = Offset,
+                   who=Depends(actor)):
+        rows = eng(request).list_cases(who, state=state, unit=unit, limit=limit + 1, offset=offset)
+        return page(rows, limit, offset)
+
+    @api.get("/cases/{number}", responses=ERRORS, summary="One case (parties masked by role)")
+    def show(number: str, request: Request, who=Depends(actor)):
+        return eng(request).case(number, who, _lang(request))
+
+    @api.get("/cases/{number}/actions", responses=ERRORS, summary="Actions the caller may take now")
+    def actions(number: str, request: Request, who=Depends(actor)):
+        return {"items": eng(request).actions(number, who)}
+
+    @api.post("/cases/{number}/actions/{action}", responses=ERRORS, summary="Perform an action")
+    def act(number: str, action: str, body: ActIn, request: Request, who=Depends(actor)):
+        from workflow.errors import FieldError, ValidationError
+
+        bad = sorted(RESERVED & set(body.data))
+        if bad:
+            raise ValidationError([FieldError(f"data.{k}", "不能作为动作字段", "not an action field") for k in bad])
+        data = dict(body.data)
+        if body.note:
+            data["note"] = body.note
+        out = eng(request).act(number, action, who, expected_version=body.expected_version, **data)
+        return {"number": out.number, "action": out.event, "from_state": out.from_state, "to_state": out.to_state,
+                "version": out.version, "seq": out.seq}
+
+    @api.get("/cases/{number}/history", responses=ERRORS, summary="The case's audit timeline")
+    def history(number: str, request: Request, limit: int = Limit, offset: int = Offset, who=Depends(actor)):
+        rows = eng(request).history(number, who)
+        return page(rows[offset:offset + limit + 1], limit, offset, total=len(rows))
+
+    @api.get("/overdue", responses=ERRORS, summary="The supervisor's board: overdue clocks, worst first")
+    def overdue(request: Request, unit: Optional[str] = Query(None, max_length=64),
+                clock: Optional[str] = Query(None, max_length=40), level: Optional[str] = Query(None, max_length=20),
+                risk: Optional[str] = Query(None, max_length=20), as_of: Optional[str] = Query(None, max_length=64),
+                limit: int = Limit, offset: int = Offset, who=Depends(actor)):
+        from workflow.errors import ValidationError
+
+        e = eng(request)
+        when = None
+        if as_of:
+            try:
+                when = e.parse_time(as_of)
+            except ValueError as exc:
+                raise ValidationError.one("as_of", getattr(exc, "zh", str(exc)), getattr(exc, "en", str(exc))) from None
+        rows = e.overdue(as_of=when, unit=unit, actor=who)
+        for key, value in (("clock", clock), ("level", level), ("risk", risk)):
+            if value:
+                rows = [r for r in rows if r[key] == value]
+        return page(rows[offset:offset + limit + 1], limit, offset, total=len(rows))
+
+    def _inbox(e):
+        from workflow.errors import DisputeflowError as Base
+
+        if not all(hasattr(e, m) for m in ("inbox", "mark_read", "unread_count")):
+            err = Base("本版本未包含站内消息功能", "the in-app inbox is not part of this build")
+            err.http_status, err.code = 501, "not_implemented"
+            raise err
+
+    @api.get("/notifications", responses={**ERRORS, 501: ERRORS[400]}, summary="The caller's in-app messages")
+    def notifications(request: Request, unread_only: bool = False, limit: int = Limit, offset: int = Offset,
+                      who=Depends(actor)):
+        e = eng(request)
+        _inbox(e)
+        rows = e.inbox(who.id, unread_only=unread_only, limit=limit + 1, offset=offset, lang=_lang(request))
+        for r in rows:
+            for k in ("created_at", "read_at"):
+                if r.get(k) is not None and not isinstance(r[k], str):
+                    r[k] = r[k].isoformat()
+        doc = page(rows, limit, offset)
+        doc["unread"] = e.unread_count(who.id)
+        return doc
+
+    @api.post("/notifications/read", responses={**ERRORS, 501: ERRORS[400]}, summary="Mark messages read")
+    def notifications_read(body: ReadIn, request: Request, who=Depends(actor)):
+        e = eng(request)
+        _inbox(e)
+        return {"marked": e.mark_read(who.id, body.ids)}
+
+    @api.get("/health", summary="Database, scheduler and outbox backlog")
+    def health():
+        from fastapi.responses import JSONResponse
+
+        from web.app import health_doc
+
+        doc = health_doc(engine, scheduler_state)
+        return JSONResponse(doc, status_code=200 if doc["ok"] else 503)
+
+    return api

@@ -1,0 +1,194 @@
+"""The application factory: workspace pages, the /api/v1 sub-application, health, static files.
+
+``create_app(engine)`` builds everything from one engine facade; ``disputeflow
+serve`` runs it on uvicorn with the scheduler in the same process.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import secrets
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from web import deps
+from web.i18n import word
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parent / "static"
+SESSION_COOKIE = "df_session"
+SESSION_MAX_AGE = 12 * 3600
+
+# Feature pages added later (key persons, reports …): "module:attribute" of an APIRouter.
+# Included when importable; a missing module is skipped with a log line.
+FEATURE_ROUTERS: list[str] = [
+    "web.persons:router",
+    "web.reports:router",
+]
+
+
+def _load_router(path: str):
+    module, _, attr = path.partition(":")
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
+            log.info("feature router %s not installed", path)
+            return None
+        raise
+    from web import nav
+
+    for item in getattr(mod, "NAV_ITEMS", ()):
+        nav.register(item)
+    return getattr(mod, attr or "router")
+
+
+class SchedulerState:
+    """What the health endpoint reports about the in-process scheduler."""
+
+    def __init__(self, scheduler=None):
+        self.scheduler = scheduler
+
+    @property
+    def enabled(self) -> bool:
+        return self.scheduler is not None
+
+    @property
+    def alive(self) -> bool:
+        return bool(self.scheduler is not None and self.scheduler.running)
+
+
+def create_app(engine, *, secret: str | None = None, scheduler=None, lang: str | None = None,
+               routers: Iterable[Any] = (), secure_cookies: bool = False) -> FastAPI:
+    """Build the ASGI app over ``engine``.
+
+    Args:
+        secret: key that signs session cookies; a random one (sessions end with
+            the process) when not given.
+        scheduler: an APScheduler scheduler started and stopped with the app.
+        lang: default language of pages (the engine's when not given).
+        routers: extra feature routers, in addition to :data:`FEATURE_ROUTERS`.
+        secure_cookies: mark the session cookie ``Secure`` (behind HTTPS).
+    """
+    from web import api, pages
+
+    state = SchedulerState(scheduler)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if scheduler is not None:
+            scheduler.start()
+        try:
+            yield
+        finally:
+            if scheduler is not None and scheduler.running:
+                scheduler.shutdown(wait=True)
+
+    app = FastAPI(title="disputeflow", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.engine = engine
+    app.state.engines = {}
+    app.state.default_lang = lang or engine.lang
+    app.state.scheduler = state
+    app.add_middleware(SessionMiddleware, secret_key=secret or secrets.token_urlsafe(32),
+                       session_cookie=SESSION_COOKIE, max_age=SESSION_MAX_AGE, same_site="lax",
+                       https_only=secure_cookies)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                "form-action 'self'; frame-ancestors 'none'")
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    app.mount("/api/v1", api.create_api(engine, state))
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz():
+        doc = health_doc(engine, state)
+        return JSONResponse(doc, status_code=200 if doc["ok"] else 503)
+
+    app.include_router(pages.router)
+    for path in FEATURE_ROUTERS:
+        router = _load_router(path)
+        if router is not None:
+            app.include_router(router)
+    for router in routers:
+        app.include_router(router)
+
+    _install_page_errors(app)
+    return app
+
+
+def health_doc(engine, state: SchedulerState) -> dict:
+    h = engine.health()
+    outbox = h.get("outbox", {})
+    doc = {
+        "ok": bool(h["database"]) and (state.alive or not state.enabled),
+        "database": h["database"],
+        "scheduler": {"enabled": state.enabled, "alive": state.alive},
+        "outbox": {"pending": outbox.get("pending", 0), "failed": outbox.get("failed", 0),
+                   "dead": outbox.get("dead", 0)},
+    }
+    return doc
+
+
+def _install_page_errors(app: FastAPI) -> None:
+    from workflow.errors import DisputeflowError
+
+    def error_page(request: Request, status: int, title_key: str, message: str):
+        user = None
+        try:
+            user = deps.current_user(request)
+        except Exception:
+            user = None
+        return deps.page(request, "error.html.j2", status=status, user=user, title=word(title_key, deps.lang_of(request)),
+                         message=message)
+
+    @app.exception_handler(deps.LoginRequired)
+    async def login_required(request: Request, exc):
+        target = request.url.path + (("?" + request.url.query) if request.url.query else "")
+        return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
+
+    @app.exception_handler(deps.CsrfFailed)
+    async def csrf_failed(request: Request, exc):
+        return error_page(request, 403, "forbidden", word("csrf_failed", deps.lang_of(request)))
+
+    @app.exception_handler(DisputeflowError)
+    async def engine_error(request: Request, exc: DisputeflowError):
+        key = {403: "forbidden", 404: "not_found", 409: "conflict"}.get(exc.http_status, "error")
+        status = exc.http_status if exc.http_status < 500 else 500
+        return error_page(request, status, key, exc.message(deps.lang_of(request)))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if request.url.path.startswith("/api/"):  # an API caller gets a problem document, never a page
+            from web.problems import problem
+
+            detail = exc.detail if isinstance(exc.detail, str) else str(exc.status_code)
+            return problem(exc.status_code, "http", detail, deps.lang_of(request), request.url.path)
+        key = {403: "forbidden", 404: "not_found"}.get(exc.status_code, "error")
+        detail = exc.detail if isinstance(exc.detail, str) else ""
+        return error_page(request, exc.status_code, key, detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        return error_page(request, 400, "error", "; ".join(str(e.get("msg")) for e in exc.errors()))

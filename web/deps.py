@@ -1,0 +1,152 @@
+"""What every page needs: the signed-in actor, the language, CSRF checks and rendering.
+
+Sessions are Starlette's signed cookie (itsdangerous): HttpOnly, SameSite=Lax,
+holding only the user id, the session generation, the CSRF token and the
+language. The actor and the generation are re-read on every request, so a
+disabled user is out at once and a sign-out voids every copy of the cookie.
+Feature routers use these helpers too (see :mod:`web`).
+"""
+
+from __future__ import annotations
+
+import copy
+import hmac
+import secrets
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from web import nav
+from web.i18n import LANGS, word
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "web"
+
+
+class LoginRequired(Exception):
+    """Raised by :func:`current_user` when nobody is signed in; the app redirects to the sign-in page."""
+
+
+class CsrfFailed(Exception):
+    """A form post without the session's CSRF token."""
+
+
+def engine_of(request: Request):
+    return request.app.state.engine
+
+
+def lang_of(request: Request) -> str:
+    lang = request.session.get("lang") if "session" in request.scope else None
+    return lang if lang in LANGS else request.app.state.default_lang
+
+
+def engine_for(request: Request):
+    """The engine speaking the reader's language.
+
+    The facade labels lists in ``engine.lang``; a shallow copy per language
+    shares the database, clock, definitions and policy, so switching language
+    per request costs nothing and never changes another request's engine.
+    """
+    lang = lang_of(request)
+    cache = request.app.state.engines
+    if lang not in cache:
+        eng = copy.copy(request.app.state.engine)
+        eng.lang = lang
+        cache[lang] = eng
+    return cache[lang]
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(24)
+        request.session["csrf"] = token
+    return token
+
+
+async def check_csrf(request: Request) -> dict:
+    """Read the posted form and refuse it unless it carries the session's CSRF token.
+
+    Returns the form as a dict of lists (repeated names kept).
+    """
+    form = await request.form()
+    sent = form.get("csrf") or ""
+    expected = request.session.get("csrf") or ""
+    if not expected or not hmac.compare_digest(str(sent), str(expected)):
+        raise CsrfFailed()
+    out: dict[str, list[str]] = {}
+    for k, v in form.multi_items():
+        out.setdefault(k, []).append(v if isinstance(v, str) else "")
+    return out
+
+
+def current_user(request: Request):
+    """The signed-in actor (a dependency for every workspace page)."""
+    from workflow.errors import NotPermitted
+
+    uid = request.session.get("user")
+    if not uid:
+        raise LoginRequired()
+    engine = engine_of(request)
+    if request.session.get("gen") != engine.session_generation(uid):  # signed out since, or password changed
+        request.session.clear()
+        raise LoginRequired()
+    try:
+        return engine.resolve_actor(uid)
+    except NotPermitted:
+        request.session.clear()
+        raise LoginRequired() from None
+
+
+def local_time(value: str | datetime | None, with_year: bool = True) -> str:
+    """An ISO time shown in Asia/Shanghai, to the minute."""
+    from workflow.timeutil import LOCAL_TZ
+
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if value.tzinfo is None:
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M" if with_year else "%m-%d %H:%M")
+
+
+def _env():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["local"] = local_time
+    return env
+
+
+def templates(request: Request):
+    env = getattr(request.app.state, "jinja", None)
+    if env is None:
+        env = request.app.state.jinja = _env()
+    return env
+
+
+def page(request: Request, template: str, status: int = 200, **ctx) -> HTMLResponse:
+    """Render a workspace page inside the common layout."""
+    lang = lang_of(request)
+    user = ctx.pop("user", None)
+    base = {
+        "lang": lang, "user": user, "csrf": csrf_token(request), "path": request.url.path,
+        "nav": nav.items_for(user.role if user else None) if user else [],
+        "t": lambda key, **kw: word(key, lang, **kw), "quote": quote,
+        "role_label": (lambda r: engine_of(request).role_label(r, lang)),
+        "flash": request.session.pop("flash", None) if "session" in request.scope else None,
+    }
+    base.update(ctx)
+    html = templates(request).get_template(template).render(**base)
+    return HTMLResponse(html, status_code=status)
+
+
+def flash(request: Request, text: str) -> None:
+    request.session["flash"] = text

@@ -1,0 +1,373 @@
+"""The workspace pages: sign-in, my work, report, case, board, supervised, inbox, workflow.
+
+Every page reads through the engine facade with the signed-in actor, so the
+engine's roles and jurisdiction decide what is shown; every form carries the
+session's CSRF token and, for actions on a case, the version the person saw
+(a stale form is a 409, never a silent overwrite).
+"""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+
+from web import deps
+from web.deps import check_csrf, current_user, engine_for, flash, lang_of, page
+from web.i18n import LANGS, word
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 50
+_LOCAL_PATH = re.compile(r"^/(?!/)[^\s\\]*$")
+
+
+def _safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site paths: an open redirect after sign-in would help phishing."""
+    return target if target and _LOCAL_PATH.match(target) else default
+
+
+def _page_no(request: Request) -> int:
+    try:
+        return max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _pager(total: int, page_no: int, size: int = PAGE_SIZE) -> dict:
+    pages = max(1, (total + size - 1) // size)
+    return {"page": page_no, "pages": pages, "total": total, "prev": page_no - 1 if page_no > 1 else None,
+            "next": page_no + 1 if page_no < pages else None}
+
+
+def _open_pager(found: dict, page_no: int) -> dict:
+    """Previous/next only: work lists do not count their whole jurisdiction."""
+    return {"page": page_no, "pages": None, "total": None, "prev": page_no - 1 if page_no > 1 else None,
+            "next": page_no + 1 if found["more"] else None}
+
+
+# --------------------------------------------------------------------------- sign-in
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/"):
+    return page(request, "login.html.j2", next=_safe_next(next), error=None, user_id="")
+
+
+@router.post("/login")
+async def login(request: Request):
+    from workflow.auth import AuthError
+
+    form = await check_csrf(request)
+    user_id = (form.get("user_id") or [""])[0]
+    password = (form.get("password") or [""])[0]
+    target = _safe_next((form.get("next") or ["/"])[0])
+    engine = deps.engine_of(request)
+    remote = request.client.host if request.client else None
+    try:
+        actor = engine.authenticate(user_id, password, remote)
+    except AuthError as exc:
+        return page(request, "login.html.j2", status=exc.http_status if exc.http_status != 401 else 401,
+                    next=target, error=exc.message(lang_of(request)), user_id=user_id)
+    lang = request.session.get("lang")
+    request.session.clear()  # a fresh session (and CSRF token) on sign-in: no session fixation
+    request.session["user"] = actor.id
+    request.session["gen"] = engine.session_generation(actor.id)
+    if lang:
+        request.session["lang"] = lang
+    deps.csrf_token(request)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/logout")
+async def logout(request: Request):
+    await check_csrf(request)
+    uid = request.session.get("user")
+    if uid:
+        deps.engine_of(request).end_sessions(uid)  # a copy of this cookie elsewhere dies too
+    lang = request.session.get("lang")
+    request.session.clear()
+    if lang:
+        request.session["lang"] = lang
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/lang/{code}")
+def switch_language(request: Request, code: str, next: str = "/"):
+    if code in LANGS:
+        request.session["lang"] = code
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+# --------------------------------------------------------------------------- my work
+
+
+@router.get("/")
+def my_work(request: Request, user=Depends(current_user)):
+    engine = engine_for(request)
+    page_no = _page_no(request)
+    work = engine.my_work(user, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
+    return page(request, "work.html.j2", user=user, items=work["items"], pager=_open_pager(work, page_no))
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _intake_context(engine, user, lang: str) -> dict:
+    d = engine.definition()
+    units = [u for u in engine.units() if u["kind"] in ("village", "community", "grid", "town")
+             and u["path"].startswith(user.unit_path)]
+    return {
+        "categories": {k: v.get(lang) for k, v in d.vocab["category"].items()},
+        "sources": {k: v.get(lang) for k, v in d.vocab["source"].items()},
+        "flags": {k: v.get(lang) for k, v in d.vocab["flag"].items()},
+        "party_roles": {k: v.get(lang) for k, v in d.vocab["party_role"].items()},
+        "units": units,
+        "labels": {f.name: f.label.get(lang) for f in d.intake.fields},
+    }
+
+
+PARTY_ROWS = 3
+
+
+def _local_datetime(value: str) -> str:
+    """``datetime-local`` inputs carry no zone: they are Shanghai time."""
+    value = value.strip()
+    if value and re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$", value):
+        return value + "+08:00"
+    return value
+
+
+@router.get("/report")
+def report_form(request: Request, user=Depends(current_user)):
+    engine = engine_for(request)
+    lang = lang_of(request)
+    default_unit = user.unit_id
+    values = {"unit": default_unit, "source": "grid", "flags": [],
+              "parties": [{"name": "", "role": "applicant" if i == 0 else "respondent", "phone": "", "id_number": ""}
+                          for i in range(PARTY_ROWS)]}
+    return page(request, "report.html.j2", user=user, values=values, errors={}, **_intake_context(engine, user, lang))
+
+
+@router.post("/report")
+async def report(request: Request, user=Depends(current_user)):
+    from workflow.errors import ValidationError
+
+    form = await check_csrf(request)
+    engine = engine_for(request)
+    lang = lang_of(request)
+    one = lambda k: (form.get(k) or [""])[0].strip()  # noqa: E731
+    from itertools import zip_longest
+
+    rows = [{"name": (n or "").strip(), "role": (r or "").strip(), "phone": (p or "").strip(),
+             "id_number": (i or "").strip()}
+            for n, r, p, i in zip_longest(form.get("party_name", []), form.get("party_role", []),
+                                          form.get("party_phone", []), form.get("party_id", []))][:20]
+    filled = [(n, r) for n, r in enumerate(rows) if any(r[k] for k in ("name", "phone", "id_number"))]
+    fields = {"title": one("title"), "category": one("category"), "unit": one("unit"), "source": one("source"),
+              "description": one("description"), "flags": form.get("flags", []),
+              "parties": [{k: v for k, v in r.items() if v} for _, r in filled]}
+    if one("occurred_at"):
+        fields["occurred_at"] = _local_datetime(one("occurred_at"))
+    payload = {k: v for k, v in fields.items() if v not in ("", [], None)}
+    try:
+        out = engine.report(user, **payload)
+    except ValidationError as exc:
+        errors = {}
+        for e in exc.errors:
+            name = e.field
+            m = re.match(r"^parties\[(\d+)\](?:\.(\w+))?$", name)
+            if m:  # back to the form's own row numbers
+                n = int(m.group(1)) - 1
+                row = filled[n][0] if n < len(filled) else 0
+                name = f"party_{row}_{m.group(2) or 'name'}"
+            errors[name] = e.message(lang)
+        while len(rows) < PARTY_ROWS:
+            rows.append({"name": "", "role": "respondent", "phone": "", "id_number": ""})
+        values = {**fields, "parties": rows, "occurred_at": one("occurred_at")}
+        return page(request, "report.html.j2", status=400, user=user, values=values, errors=errors,
+                    **_intake_context(engine, user, lang))
+    flash(request, word("reported_ok", lang, number=out.number))
+    return RedirectResponse(f"/cases/{out.number}", status_code=303)
+
+
+# --------------------------------------------------------------------------- case page
+
+
+def _case_context(engine, number: str, user, lang: str) -> dict:
+    case = engine.case(number, user, lang)
+    history = engine.history(number, user)
+    actions = engine.actions(number, user)
+    people = [u for u in engine.users() if u["role"] != "grid_officer"]
+    offices = [u for u in engine.units() if u["kind"] == "office"]
+    d = engine.definition(case["definition"], case["definition_version"])
+    return {"case": case, "history": history, "actions": actions, "people": people, "offices": offices, "d": d}
+
+
+@router.get("/cases/{number}")
+def case_page(request: Request, number: str, user=Depends(current_user)):
+    engine = engine_for(request)
+    lang = lang_of(request)
+    return page(request, "case.html.j2", user=user, form_errors={}, form_values={}, form_action=None, notice=None,
+                **_case_context(engine, number, user, lang))
+
+
+def _action_data(spec: dict | None, form: dict) -> dict:
+    """Turn a posted action form into the facade's fields (empty optional fields dropped)."""
+    data = {}
+    fields = spec["fields"] if spec else []
+    for f in fields:
+        name = f["name"]
+        values = [v.strip() for v in form.get(name, []) if v.strip()]
+        if f["type"] == "choices":
+            if values:
+                data[name] = values
+        elif f["type"] == "bool":
+            data[name] = bool(values)
+        elif f["type"] == "datetime":
+            if values:
+                data[name] = _local_datetime(values[0])
+        elif f["type"] == "parties":
+            party = {k: (form.get(f"{name}_{k}") or [""])[0].strip() for k in ("name", "role", "phone", "id_number")}
+            party = {k: v for k, v in party.items() if v}
+            if party:
+                data[name] = [party]
+        elif values:
+            data[name] = values[0]
+    note = (form.get("note") or [""])[0].strip()
+    if note:
+        data["note"] = note
+    return data
+
+
+@router.post("/cases/{number}/act/{action}")
+async def act(request: Request, number: str, action: str, user=Depends(current_user)):
+    from workflow.errors import Conflict, InvalidAction, ValidationError
+
+    form = await check_csrf(request)
+    engine = engine_for(request)
+    lang = lang_of(request)
+    specs = {a["action"]: a for a in engine.actions(number, user)}
+    data = _action_data(specs.get(action), form)
+    version = (form.get("version") or [""])[0]
+    expected = int(version) if version.isdigit() else None
+    target = _safe_next((form.get("next") or [""])[0], f"/cases/{number}")
+    try:
+        engine.act(number, action, user, expected_version=expected, **data)
+    except (ValidationError, Conflict, InvalidAction) as exc:
+        errors = {e.field: e.message(lang) for e in exc.errors} if isinstance(exc, ValidationError) else {}
+        notice = exc.message(lang) + ("" if not isinstance(exc, Conflict) else " " + word("conflict_hint", lang))
+        values = {k: v for k, v in form.items() if k not in ("csrf",)}
+        return page(request, "case.html.j2", status=exc.http_status, user=user, form_errors=errors,
+                    form_values=values, form_action=action, notice=notice,
+                    **_case_context(engine, number, user, lang))
+    label = specs[action]["label"] if action in specs else action
+    flash(request, word("done_ok", lang, action=label))
+    return RedirectResponse(target, status_code=303)
+
+
+# --------------------------------------------------------------------------- the board
+
+BOARD_ROLES = ("supervisor", "lead_official", "admin")
+
+
+def _village_of(path: str) -> str | None:
+    parts = [p for p in path.split("/") if p]
+    return parts[1] if len(parts) > 1 else (parts[0] if parts else None)
+
+
+@router.get("/board")
+def board(request: Request, user=Depends(current_user)):
+    from workflow.errors import NotPermitted
+
+    if user.role not in BOARD_ROLES:
+        raise NotPermitted("督办看板仅供督办人员、包案领导查看", "the overdue board is for supervisors and lead officials")
+    engine = engine_for(request)
+    lang = lang_of(request)
+    q = request.query_params
+    units = engine.units()
+    paths = {u["id"]: u["path"] for u in units}
+    names = {u["id"]: u["name"] for u in units}
+    village = q.get("village") or None
+    if village and village not in paths:
+        village = None
+    rows = engine.overdue(unit=village, actor=user)
+    for r in rows:
+        r["village"] = _village_of(paths.get(r["unit"], ""))
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["village"]] = counts.get(r["village"], 0) + 1
+    for key in ("clock", "level", "risk"):
+        if q.get(key):
+            rows = [r for r in rows if (r[key] or "") == q.get(key)]
+    page_no = _page_no(request)
+    pager = _pager(len(rows), page_no)
+    shown = rows[(page_no - 1) * PAGE_SIZE: page_no * PAGE_SIZE]
+    d = engine.definition()
+    villages = [u for u in units if u["kind"] in ("village", "community") and u["path"].startswith(user.unit_path)]
+    query = "&".join(f"{k}={deps.quote(v)}" for k, v in q.items() if k != "page" and v)
+    return page(request, "board.html.j2", user=user, rows=shown, pager=pager, villages=villages,
+                counts=sorted(((names.get(k, k), n, k) for k, n in counts.items() if k), key=lambda x: -x[1]),
+                clocks={k: v.get(lang) for k, v in d.clocks.items() if k != "tier"},
+                risks={k: v.get(lang) for k, v in d.vocab["risk"].items()},
+                levels=("warning", "level1", "level2", "level3"), filters=dict(q), query=query,
+                supervision_levels={k: v.get(lang) for k, v in d.vocab["level"].items()},
+                may_list=user.role == "supervisor")
+
+
+# --------------------------------------------------------------------------- supervised, inbox, workflow
+
+
+@router.get("/supervised")
+def supervised(request: Request, user=Depends(current_user)):
+    engine = engine_for(request)
+    page_no = _page_no(request)
+    found = engine.supervised_cases(user, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
+    return page(request, "supervised.html.j2", user=user, items=found["items"], pager=_open_pager(found, page_no))
+
+
+def inbox_available(engine) -> bool:
+    """The in-app inbox (``engine.inbox``/``mark_read``/``unread_count``) is provided by the notifications
+    package; a build without it shows a notice instead of failing. It is addressed by user id."""
+    return all(hasattr(engine, m) for m in ("inbox", "mark_read", "unread_count"))
+
+
+@router.get("/inbox")
+def inbox(request: Request, user=Depends(current_user)):
+    engine = engine_for(request)
+    lang = lang_of(request)
+    if not inbox_available(engine):
+        return page(request, "inbox.html.j2", user=user, available=False, messages=[], unread=0, pager=None)
+    page_no = _page_no(request)
+    unread_only = request.query_params.get("unread") == "1"
+    messages = engine.inbox(user.id, unread_only=unread_only, limit=PAGE_SIZE + 1, offset=(page_no - 1) * PAGE_SIZE,
+                            lang=lang)
+    more = len(messages) > PAGE_SIZE
+    return page(request, "inbox.html.j2", user=user, available=True, messages=messages[:PAGE_SIZE],
+                unread=engine.unread_count(user.id),
+                pager={"page": page_no, "prev": page_no - 1 if page_no > 1 else None,
+                       "next": page_no + 1 if more else None, "pages": None, "total": None})
+
+
+@router.post("/inbox/read")
+async def inbox_read(request: Request, user=Depends(current_user)):
+    form = await check_csrf(request)
+    engine = engine_for(request)
+    if inbox_available(engine):
+        ids = [int(v) for v in form.get("id", []) if v.isdigit()]
+        engine.mark_read(user.id, ids or None)
+    return RedirectResponse("/inbox", status_code=303)
+
+
+@router.get("/workflow")
+def workflow_page(request: Request, user=Depends(current_user)):
+    from web.diagram import svg
+
+    engine = engine_for(request)
+    lang = lang_of(request)
+    d = engine.definition()
+    return page(request, "workflow.html.j2", user=user, svg=svg(d, lang), definition=d,
+                actions=[(a.label.get(lang), [d.state_label(s, lang) for s in a.sources],
+                          d.state_label(a.dest, lang) if a.dest else "—", [engine.role_label(r, lang) for r in a.roles])
+                         for a in d.actions])

@@ -1,0 +1,209 @@
+"""Credentials: password sign-in with lock-out, and API tokens for other systems.
+
+Passwords are stored as argon2 hashes; a failed sign-in is a row, so the
+lock-out (too many failures within a window) holds across worker processes and
+restarts. API tokens are random strings shown once; only their SHA-256 lands
+in the database (a token already has full entropy, so a slow hash buys nothing
+and would slow every API call). A token acts as the user it was issued for,
+narrowed to one unit of that user's jurisdiction.
+
+The time comes from the engine's clock, so lock-out windows can be tested.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from workflow.actor import Actor
+from workflow.errors import NotFound, NotPermitted, ValidationError
+
+MAX_FAILURES = 5
+LOCK_WINDOW = timedelta(minutes=15)
+MIN_PASSWORD = 8
+TOKEN_PREFIX = "dfk_"
+
+
+class AuthError(NotPermitted):
+    """Sign-in or token refused. Says nothing about which part was wrong."""
+
+    http_status = 401
+    code = "unauthenticated"
+
+
+class LockedOut(AuthError):
+    """Too many failed sign-ins: the account waits until the window has passed."""
+
+    http_status = 429
+    code = "locked_out"
+
+
+# argon2 cost parameters for new hashes (argon2-cffi defaults when empty); a hash
+# carries its own parameters, so changing these never locks anyone out.
+HASH_PARAMS: dict = {}
+
+
+def _hasher():
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(**HASH_PARAMS)
+
+
+def set_password(engine, user_id: str, password: str) -> None:
+    """Store a new password hash for an existing user and clear their failures."""
+    if len(password or "") < MIN_PASSWORD:
+        raise ValidationError.one("password", f"密码至少 {MIN_PASSWORD} 个字符", f"password needs at least {MIN_PASSWORD} characters")
+    digest = _hasher().hash(password)
+    now = engine.clock.now()
+    with engine.store.write() as tx:
+        if not tx.query("SELECT 1 FROM users WHERE id = :id", {"id": user_id}):
+            raise NotFound(f"用户“{user_id}”不存在", f"user {user_id!r} not found")
+        n = tx.execute("UPDATE user_passwords SET password_hash = :h, updated_at = :now, "
+                       "session_gen = session_gen + 1 WHERE user_id = :id",
+                       {"h": digest, "now": tx.t(now), "id": user_id})
+        if not n:
+            tx.execute("INSERT INTO user_passwords (user_id, password_hash, updated_at) VALUES (:id, :h, :now)",
+                       {"id": user_id, "h": digest, "now": tx.t(now)})
+        tx.execute("DELETE FROM login_failures WHERE user_id = :id", {"id": user_id})
+
+
+def authenticate(engine, user_id: str, password: str, remote: str | None = None) -> Actor:
+    """Check a sign-in; return the actor, or raise after recording the failure.
+
+    Raises:
+        LockedOut: MAX_FAILURES failures within LOCK_WINDOW (checked before the password,
+            so guessing during a lock-out learns nothing).
+        AuthError: unknown user, disabled user, no password set, or wrong password.
+    """
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    now = engine.clock.now()
+    user_id = (user_id or "").strip()[:64]
+    with engine.store.read() as tx:
+        since = tx.t(now - LOCK_WINDOW)
+        failures = tx.query("SELECT COUNT(*) FROM login_failures WHERE user_id = :id AND at > :since",
+                            {"id": user_id, "since": since})[0][0]
+        row = tx.query("SELECT p.password_hash, u.active FROM users u JOIN user_passwords p ON p.user_id = u.id "
+                       "WHERE u.id = :id", {"id": user_id})
+    if failures >= MAX_FAILURES:
+        minutes = int(LOCK_WINDOW.total_seconds() // 60)
+        raise LockedOut(f"登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试",
+                        f"too many failed sign-ins: the account is locked, try again in {minutes} minutes")
+    ok = False
+    if row and row[0][1]:
+        try:
+            ok = _hasher().verify(row[0][0], password or "")
+        except (VerificationError, InvalidHashError):
+            ok = False
+    if not ok:
+        with engine.store.write() as tx:
+            tx.execute("INSERT INTO login_failures (user_id, at, remote) VALUES (:id, :at, :remote)",
+                       {"id": user_id, "at": tx.t(now), "remote": (remote or "")[:64]})
+        raise AuthError("用户名或密码错误", "wrong user name or password")
+    with engine.store.write() as tx:
+        tx.execute("DELETE FROM login_failures WHERE user_id = :id", {"id": user_id})
+    return engine.resolve_actor(user_id)
+
+
+def session_generation(engine, user_id: str) -> int | None:
+    """The current session generation of a user (None: no password, so no web sessions at all).
+
+    A session cookie records the generation it was issued under; sign-out and a
+    password change bump it, so a copied or stolen cookie dies with the sign-out
+    even though the cookie itself is self-contained.
+    """
+    with engine.store.read() as tx:
+        rows = tx.query("SELECT session_gen FROM user_passwords WHERE user_id = :id", {"id": user_id})
+    return rows[0][0] if rows else None
+
+
+def end_sessions(engine, user_id: str) -> None:
+    """Void every session cookie of ``user_id`` (sign-out)."""
+    with engine.store.write() as tx:
+        tx.execute("UPDATE user_passwords SET session_gen = session_gen + 1 WHERE user_id = :id", {"id": user_id})
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(engine, name: str, user_id: str, unit: str | None = None) -> dict:
+    """Issue a token acting as ``user_id`` within ``unit`` (default: the user's own unit).
+
+    Returns the token in clear once (``token``), with its id, prefix and scope.
+    """
+    errors = []
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        errors.append(("name", "令牌名称不能为空（最多 100 字）", "token name is required (at most 100 characters)"))
+    if errors:
+        from workflow.errors import FieldError
+
+        raise ValidationError([FieldError(*e) for e in errors])
+    actor = engine.resolve_actor(user_id)
+    now = engine.clock.now()
+    with engine.store.write() as tx:
+        unit = unit or actor.unit_id
+        row = tx.one("unit", {"id": unit})
+        if row is None:
+            raise ValidationError.one("unit", f"单位“{unit}”不存在", f"unit {unit!r} not found")
+        if not row[1].startswith(actor.unit_path):
+            raise ValidationError.one("unit", f"单位“{unit}”不在用户“{user_id}”的管辖范围内",
+                                      f"unit {unit!r} is outside the jurisdiction of {user_id!r}")
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        tx.execute("INSERT INTO api_tokens (name, user_id, unit_id, token_hash, prefix, created_at) "
+                   "VALUES (:name, :user, :unit, :hash, :prefix, :now)",
+                   {"name": name, "user": user_id, "unit": unit, "hash": _digest(token), "prefix": token[:10],
+                    "now": tx.t(now)})
+        tid = tx.query("SELECT id FROM api_tokens WHERE token_hash = :h", {"h": _digest(token)})[0][0]
+    return {"id": tid, "name": name, "user": user_id, "unit": unit, "prefix": token[:10], "token": token}
+
+
+def token_actor(engine, token: str) -> Actor:
+    """The actor a bearer token stands for: its user, narrowed to the token's unit.
+
+    Raises:
+        AuthError: unknown or revoked token, or its user is disabled.
+    """
+    if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        raise AuthError("令牌无效", "invalid token")
+    with engine.store.read() as tx:
+        rows = tx.query(
+            "SELECT t.user_id, t.revoked_at, n.path, n.id, u.role, u.active, u.name, u.unit_path FROM api_tokens t "
+            "JOIN units n ON n.id = t.unit_id JOIN users u ON u.id = t.user_id WHERE t.token_hash = :h",
+            {"h": _digest(token)})
+    if not rows or rows[0][1] is not None or not rows[0][5]:
+        raise AuthError("令牌无效或已吊销", "invalid or revoked token")
+    user_id, _, path, unit_id, role, _, name, user_path = rows[0]
+    if not path.startswith(user_path):  # the user moved since: the token no longer fits
+        raise AuthError("令牌的单位已不在其用户的管辖范围内", "the token's unit is no longer in its user's jurisdiction")
+    return Actor(id=user_id, role=role, unit_path=path, unit_id=unit_id, name=name)
+
+
+def revoke_token(engine, token_id: int) -> None:
+    now = engine.clock.now()
+    with engine.store.write() as tx:
+        n = tx.execute("UPDATE api_tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL",
+                       {"now": tx.t(now), "id": token_id})
+    if not n:
+        raise NotFound(f"令牌 {token_id} 不存在或已吊销", f"token {token_id} not found or already revoked")
+
+
+def tokens(engine) -> list[dict]:
+    from workflow.queries import _iso
+
+    with engine.store.read() as tx:
+        rows = tx.query("SELECT id, name, user_id, unit_id, prefix, created_at, revoked_at FROM api_tokens ORDER BY id")
+    return [{"id": i, "name": n, "user": u, "unit": un, "prefix": p, "created_at": _iso(c), "revoked_at": _iso(r)}
+            for i, n, u, un, p, c, r in rows]
+
+
+def health(engine) -> dict:
+    """Database reachability and the outbox backlog (pending and failed notifications)."""
+    try:
+        with engine.store.read() as tx:
+            rows = tx.query("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+    except Exception as exc:  # reported, not raised: the health page must answer
+        return {"database": False, "error": type(exc).__name__, "outbox": {}}
+    return {"database": True, "outbox": {s: n for s, n in rows}}

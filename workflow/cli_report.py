@@ -1,0 +1,125 @@
+"""``disputeflow report …``: the ledger, statistics, nil report, review-meeting agenda and paperwork.
+
+Each command writes one file (named after the unit, the report and the period)
+into the current directory, or where ``--out`` says; ``--out -`` prints text
+formats to standard output.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+# ``click.pass_obj`` rather than a type-matched decorator: under ``python -m workflow.cli`` the
+# ``Ctx`` class of ``__main__`` is not the one this module would import.
+pass_ctx = click.pass_obj
+
+
+def _write(c, name: str, body: bytes, mime: str, out: str | None) -> None:
+    if out == "-":
+        if not (mime.startswith("text/") or mime == "application/json"):
+            from workflow.errors import ValidationError
+
+            raise ValidationError.one("--out", "二进制格式不能输出到标准输出，请用 --out 指明文件",
+                                      "a binary format cannot go to standard output; name a file with --out")
+        sys.stdout.write(body.decode("utf-8"))
+        return
+    path = Path(out) if out else Path(name)
+    if path.is_dir():
+        path = path / name
+    path.write_bytes(body)
+    c.out({"file": str(path), "bytes": len(body), "mimetype": mime},
+          c.t(f"已生成 {path}（{len(body)} 字节）", f"wrote {path} ({len(body)} bytes)"))
+
+
+def _period_params(month, year, start, end) -> dict:
+    return {"month": month, "year": year, "start": start, "end": end}
+
+
+def _run(c, kind: str, fmt: str | None, out: str | None, **params) -> None:
+    eng = c.engine()
+    params = {k: v for k, v in params.items() if v is not None}
+    name, body, mime = eng.report_file(kind, fmt=fmt, actor=c.actor(), lang=c.lang, **params)
+    _write(c, name, body, mime, out)
+
+
+@click.group("report", help="报表：台账、统计、零报告、研判会议程、调解文书。")
+def group():
+    pass
+
+
+@group.command("ledger", help="月度台账：每起纠纷一行，另附汇总表。")
+@click.option("--month", required=True, help="月份（YYYY-MM）。")
+@click.option("--unit", "unit_id", help="单位（默认：本人所在单位）。")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "html", "json"]), default="xlsx", show_default=True)
+@click.option("--out", help="输出文件或目录；- 为标准输出（仅文本格式）。")
+@pass_ctx
+def ledger(c, month, unit_id, fmt, out):
+    _run(c, "ledger", fmt, out, month=month, unit=unit_id)
+
+
+@group.command("stats", help="统计报表：分村、分类型、分来源，逐月趋势，附指标口径。")
+@click.option("--month", help="月份（YYYY-MM）。")
+@click.option("--year", help="年度（YYYY）。")
+@click.option("--from", "start", help="起始日期（含）。")
+@click.option("--to", "end", help="截止日期（含）。")
+@click.option("--unit", "unit_id", help="单位（默认：本人所在单位）。")
+@click.option("--format", "fmt", type=click.Choice(["html", "xlsx", "csv", "json"]), default="html", show_default=True)
+@click.option("--out", help="输出文件或目录；- 为标准输出（仅文本格式）。")
+@pass_ctx
+def stats(c, month, year, start, end, unit_id, fmt, out):
+    _run(c, "stats", fmt, out, unit=unit_id, **_period_params(month, year, start, end))
+
+
+@group.command("nil", help="零报告：本期无新发纠纷的单位报送。")
+@click.option("--month", required=True, help="月份（YYYY-MM）。")
+@click.option("--unit", "unit_id", help="单位（默认：本人所在单位）。")
+@click.option("--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True)
+@click.option("--out", help="输出文件或目录；- 为标准输出。")
+@pass_ctx
+def nil(c, month, unit_id, fmt, out):
+    _run(c, "nil", fmt, out, month=month, unit=unit_id)
+
+
+@group.command("agenda", help="研判会议程：新案、高风险、逾期、督办、反弹、待销号。")
+@click.option("--date", "day", required=True, help="会议日期（YYYY-MM-DD）。")
+@click.option("--since", help="上次会议日期（默认：七天前）。")
+@click.option("--unit", "unit_id", help="单位（默认：本人所在单位）。")
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "json"]), default="html", show_default=True)
+@click.option("--out", help="输出文件或目录；- 为标准输出。")
+@pass_ctx
+def agenda(c, day, since, unit_id, fmt, out):
+    _run(c, "agenda", fmt, out, date=day, since=since, unit=unit_id)
+
+
+@group.command("paper", help="调解文书：agreement 调解协议书、record 调解笔录、visit 回访记录、index 卷宗目录。")
+@click.argument("kind", type=click.Choice(["agreement", "record", "visit", "index"]))
+@click.argument("number")
+@click.option("--performance", help="履行方式（调解协议书）。")
+@click.option("--performance-due", help="履行期限（调解协议书）。")
+@click.option("--out", help="输出文件或目录；- 为标准输出。")
+@pass_ctx
+def paper(c, kind, number, performance, performance_due, out):
+    _run(c, kind, "html", out, number=number, performance=performance, performance_due=performance_due)
+
+
+@group.command("verify", help="用审计日志重算已封存的报表，核对每个数字是否一致。")
+@click.argument("kind", type=click.Choice(["ledger", "stats", "nil"]))
+@click.option("--month", required=True, help="月份（YYYY-MM）。")
+@click.option("--unit", "unit_id", help="单位（默认：本人所在单位）。")
+@pass_ctx
+def verify(c, kind, month, unit_id):
+    from workflow.reports.files import verify_snapshot
+
+    res = verify_snapshot(c.engine(), kind, c.actor(), month=month, unit=unit_id)
+    if not res["frozen"]:
+        c.out(res, c.t("该报表尚未封存。", "this report has not been frozen yet."))
+        return
+    if res["same"]:
+        c.out(res, c.t("重算结果与封存报表一致。", "recomputation matches the frozen report."))
+        return
+    c.out(res, c.t("重算结果与封存报表不一致：", "recomputation differs from the frozen report: ")
+          + ", ".join(res["differences"]))
+    sys.exit(1)

@@ -1,0 +1,164 @@
+"""One pass over the facts that builds the datasets reports are rendered from.
+
+A dataset is plain JSON (codes, resolved names, local dates as text), so it can
+be frozen as a snapshot and rendered later in any format and language. Party
+names in a dataset are already masked: ledgers travel upward.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from workflow.masking import mask_name
+from workflow.reports import facts as facts_mod
+from workflow.reports.control import control_rate
+from workflow.reports.period import Period, day_of
+from workflow.reports.stats import MonthTally, Tally, add_trend
+from workflow.reports.units import Units, user_names
+from workflow.timeutil import iso
+
+TREND_MONTHS = 12
+
+
+class MonthKeys:
+    """Which local month an instant falls in, by bisecting the months' UTC bounds (no time zone maths per event)."""
+
+    def __init__(self, months: list[Period]):
+        self.starts = [m.start for m in months]
+        self.keys = [m.first.strftime("%Y-%m") for m in months]
+
+    def __call__(self, at: datetime) -> str | None:
+        i = bisect_right(self.starts, at) - 1
+        return self.keys[i] if i >= 0 else None
+
+
+def trend_window(period: Period) -> Period:
+    """The months the trend shows: the period's own, or the twelve ending with a shorter period."""
+    months = period.months()
+    if len(months) >= TREND_MONTHS:
+        return period
+    first = period.first.replace(day=1)
+    for _ in range(TREND_MONTHS - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return Period(first, period.after)
+
+
+def header(units: Units, unit_id: str, period: Period, now: datetime) -> dict:
+    u = units.get(unit_id)
+    return {"unit": {"id": u.id, "name": u.name, "path": u.path},
+            "period": {"first": period.first.isoformat(), "last": period.last.isoformat(),
+                       "label_zh": period.label("zh_CN"), "label_en": period.label("en"), "is_month": period.is_month},
+            "generated_at": iso(now)}
+
+
+def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: bool | None = None) -> dict:
+    """Scan once and return the statistics dataset, with the ledger rows when ``ledger`` is set.
+
+    The month-by-month trend (twelve months back for a short period) is drawn for
+    statistics; a ledger leaves it out unless asked, so it reads only its own month.
+
+    Raises:
+        NotFound: the unit does not exist.
+    """
+    now = engine.clock.now()
+    trend = (not ledger) if trend is None else trend
+    units = Units.load(engine)
+    unit = units.get(unit_id)
+    start, end = period.start, period.end
+    window = trend_window(period) if trend else period
+    due = facts_mod.resolve_clocks(engine, unit.path, start, end)
+    overall = Tally()
+    groups = {"village": defaultdict(Tally), "category": defaultdict(Tally), "source": defaultdict(Tally)}
+    months = {m.first.strftime("%Y-%m"): MonthTally() for m in window.months()} if trend else {}
+    month_of = MonthKeys(window.months())
+    rows: list[dict] = []
+    payloads = None if ledger else facts_mod.STATS_PAYLOADS
+    for f in facts_mod.scan(engine, unit.path, window.start, end, period_start=start,
+                            **({"payloads": payloads} if payloads else {})):
+        village = units.village_of(f.unit_path)
+        if not f.terminal_before_start():
+            overall.add(f, start, end, due)
+            groups["village"][village].add(f, start, end, due)
+            groups["category"][f.category].add(f, start, end, due)
+            groups["source"][f.source].add(f, start, end, due)
+            if ledger:
+                rows.append(_ledger_row(f, village, start, end))
+        if trend:
+            add_trend(months, f, window.start, end, month_of)
+    doc = header(units, unit_id, period, now)
+    doc["kind"] = "ledger" if ledger else "stats"
+    doc["as_of"] = iso(min(end, now))
+    figures = overall.figures()
+    figures["control"] = control_rate(engine, unit_id, start, end, controlled=overall.kp_controlled,
+                                      total=overall.kp_total)
+    if figures["control"]["source"] != "case_flags":
+        figures["control_rate"] = figures["control"]["rate"]
+    doc["overall"] = figures
+    village_rows = []
+    seen = set()
+    for v in units.villages_under(unit.path):
+        t = groups["village"].get(v.id) or Tally()
+        village_rows.append({"key": v.id, "name": v.name, **t.figures()})
+        seen.add(v.id)
+    for key, t in groups["village"].items():
+        if key not in seen:
+            village_rows.append({"key": key, "name": units.name(key), **t.figures()})
+    doc["by_village"] = village_rows
+    doc["by_category"] = [{"key": k, **t.figures()} for k, t in sorted(groups["category"].items()) if t.active()]
+    doc["by_source"] = [{"key": k, **t.figures()} for k, t in sorted(groups["source"].items()) if t.active()]
+    doc["trend"] = [{"month": k, **m.as_dict()} for k, m in months.items()]
+    doc["nil_units"] = [r["key"] for r in village_rows if r["reported"] == 0]
+    if ledger:
+        late = facts_mod.overdue_days(engine, [r.pop("_id") for r in rows], min(end, now))
+        names = user_names(engine, [x for r in rows for x in (r["mediator"], r["lead_official"])])
+        for r in rows:
+            r["overdue_days"] = late.get(r.pop("_case_id"), 0)
+            r["village_name"] = units.name(r["village"])
+            r["responsible_unit_name"] = units.name(r["responsible_unit"]) if r["responsible_unit"] else ""
+            r["mediator_name"] = names.get(r["mediator"], r["mediator"] or "")
+            r["lead_official_name"] = names.get(r["lead_official"], r["lead_official"] or "")
+        rows.sort(key=lambda r: (r["reported"], r["number"]))
+        doc["rows"] = rows
+    return doc
+
+
+def _ledger_row(f: facts_mod.CaseFacts, village: str, start: datetime, end: datetime) -> dict:
+    done = f.state in facts_mod.DONE
+    sup = f.supervision
+    return {
+        "_id": f.id, "_case_id": f.id, "number": f.number, "title": f.title, "new": f.reported_at >= start,
+        "reported": day_of(f.reported_at), "assessed": day_of(f.assessed_at),
+        "resolved": day_of(f.resolved_at) if done else "",
+        "closed": day_of(f.closed_at) if f.state == "closed" else day_of(f.ended_at) if f.state in ("referred", "withdrawn") else "",
+        "village": village, "category": f.category, "source": f.source,
+        "parties": [[mask_name(n), r] for n, r in f.parties], "risk": f.risk,
+        "responsible_unit": f.responsible_unit, "mediator": f.mediator, "lead_official": f.lead_official,
+        "supervision": dict(sup) if sup else None, "state": f.state,
+        "outcome": f.outcome if done else None, "referred_to": f.referred_to, "satisfaction": f.satisfaction,
+        "relapses": len(f.reopens), "key_person": f.key_person,
+    }
+
+
+def nil_report(engine, unit_id: str, period: Period) -> dict:
+    """The nil report (零报告): the unit's villages, each with its count of new disputes in the period.
+
+    The unit as a whole reports nil when none of them had one.
+    """
+    now = engine.clock.now()
+    units = Units.load(engine)
+    unit = units.get(unit_id)
+    counts: dict[str, int] = defaultdict(int)
+    total = 0
+    for f in facts_mod.scan(engine, unit.path, period.start, period.end, reported_only=True,
+                            payloads=frozenset()):
+        counts[units.village_of(f.unit_path)] += 1
+        total += 1
+    doc = header(units, unit_id, period, now)
+    doc["kind"] = "nil"
+    doc["total"] = total
+    doc["nil"] = total == 0
+    doc["units"] = [{"key": v.id, "name": v.name, "reported": counts.get(v.id, 0)}
+                    for v in units.villages_under(unit.path)]
+    return doc

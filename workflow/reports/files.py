@@ -1,0 +1,149 @@
+"""``report_file``: which report, for whom, in which format — the one entry for the facade, CLI and web.
+
+Kinds and formats:
+
+========== ======================= ==========================================
+kind       formats                 parameters
+========== ======================= ==========================================
+ledger     csv, xlsx, html, json   month (or year / start+end), unit
+stats      html, xlsx, csv, json   month, year or start+end; unit
+nil        html, json              month (or year / start+end), unit
+agenda     html, md, json          date, since (default: seven days earlier), unit
+agreement  html                    number; performance, performance_due
+record     html                    number
+visit      html                    number
+index      html                    number
+========== ======================= ==========================================
+
+Reports on a jurisdiction need a role that oversees cases (mediator, lead
+official, supervisor, administrator); the unit defaults to the reader's own and
+must lie inside it. Case paperwork follows the case's own read rule.
+"""
+
+from __future__ import annotations
+
+import json
+
+from workflow.actor import Actor
+from workflow.errors import NotPermitted, ValidationError
+from workflow.reports import collect, formats, period as period_mod, snapshot
+
+REPORT_ROLES = frozenset({"mediator", "lead_official", "supervisor", "admin", "system"})
+JURISDICTION_KINDS = {"ledger": ("csv", "xlsx", "html", "json"), "stats": ("html", "xlsx", "csv", "json"),
+                      "nil": ("html", "json"), "agenda": ("html", "md", "json")}
+PAPER_KINDS = ("agreement", "record", "visit", "index")
+MIME = {"csv": "text/csv; charset=utf-8", "xlsx": formats.XLSX_MIME, "html": "text/html; charset=utf-8",
+        "json": "application/json", "md": "text/markdown; charset=utf-8"}
+
+
+def _actor(engine, actor) -> Actor:
+    who = engine.resolve_actor(actor)
+    if who is None:
+        raise NotPermitted("须指明操作人", "an actor is required")
+    return who
+
+
+def jurisdiction(engine, who: Actor, unit: str | None) -> str:
+    """The unit the report covers: the one asked for (inside the reader's jurisdiction) or the reader's own.
+
+    Raises:
+        NotPermitted: the role may not produce reports, or the unit is outside the reader's jurisdiction.
+        NotFound: the unit does not exist.
+    """
+    from workflow.reports.units import Units
+
+    if who.role not in REPORT_ROLES:
+        raise NotPermitted(f"角色“{engine.role_label(who.role)}”不能生成报表", f"role {who.role} may not produce reports")
+    units = Units.load(engine)
+    if unit is None:
+        if who.unit_id:
+            return who.unit_id
+        roots = [u.id for u in units.by_id.values() if u.parent is None]
+        if len(roots) != 1:
+            raise ValidationError.one("unit", "请指明单位", "say which unit")
+        return roots[0]
+    u = units.get(unit)
+    if who.role not in ("admin", "system") and not who.covers(u.path):
+        raise NotPermitted(f"“{u.name}”不在您的管辖范围内", f"{unit} is outside your jurisdiction")
+    return unit
+
+
+def dataset(engine, kind: str, who: Actor, params: dict) -> dict:
+    """The JSON dataset of a jurisdiction report (frozen once its period has ended)."""
+    unit = jurisdiction(engine, who, params.get("unit"))
+    if kind == "agenda":
+        from workflow.reports import agenda
+
+        return agenda.build(engine, unit, params.get("date"), params.get("since"))
+    period = period_mod.from_params(params)
+    if kind == "nil":
+        doc = snapshot.get_or_build(engine, "nil", unit, period, who.id,
+                                    lambda: collect.nil_report(engine, unit, period))
+        if not doc["nil"]:
+            raise ValidationError.one(
+                "unit", f"{doc['unit']['name']}在{period.label()}有 {doc['total']} 起新发纠纷，不能报零报告",
+                f"{doc['unit']['name']} had {doc['total']} new disputes in {period.label('en')}: no nil report")
+        return doc
+    return snapshot.get_or_build(engine, kind, unit, period, who.id,
+                                 lambda: collect.build(engine, unit, period, ledger=kind == "ledger"))
+
+
+def report_file(engine, kind: str, *, fmt: str | None = None, actor=None, lang: str | None = None,
+                **params) -> tuple[str, bytes, str]:
+    """Produce one report as ``(filename, bytes, mimetype)``.
+
+    Raises:
+        ValidationError: unknown kind or format, or bad parameters (each named).
+        NotPermitted, NotFound: as for the case or jurisdiction asked for.
+    """
+    lang = lang or engine.lang
+    who = _actor(engine, actor)
+    if kind in PAPER_KINDS:
+        from workflow.reports import paperwork
+
+        fmt = fmt or "html"
+        if fmt != "html":
+            raise ValidationError.one("format", "文书只能生成 HTML（用于打印）", "paperwork is produced as HTML for printing")
+        name, body = paperwork.render_paper(engine, kind, who, lang, **params)
+        return name, body, MIME["html"]
+    if kind not in JURISDICTION_KINDS:
+        raise ValidationError.one("kind", f"报表类型“{kind}”无效（可选：{'、'.join([*JURISDICTION_KINDS, *PAPER_KINDS])}）",
+                                  f"unknown report kind {kind!r} (one of {', '.join([*JURISDICTION_KINDS, *PAPER_KINDS])})")
+    allowed = JURISDICTION_KINDS[kind]
+    fmt = fmt or allowed[0]
+    if fmt not in allowed:
+        raise ValidationError.one("format", f"{kind} 报表的格式只能是 {'、'.join(allowed)}",
+                                  f"format for {kind} must be one of {', '.join(allowed)}")
+    doc = dataset(engine, kind, who, params)
+    stem = _stem(kind, doc, lang)
+    if fmt == "json":
+        body = json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+    elif kind == "agenda":
+        from workflow.reports import agenda
+
+        body = agenda.render_agenda(engine, doc, lang, fmt)
+    else:
+        body = getattr(formats, f"{kind}_{fmt}")(engine, doc, lang)
+    return f"{stem}.{fmt}", body, MIME[fmt]
+
+
+def _stem(kind: str, doc: dict, lang: str) -> str:
+    names = {"ledger": ("台账", "ledger"), "stats": ("统计", "statistics"), "nil": ("零报告", "nil-report"),
+             "agenda": ("研判会议程", "review-agenda")}[kind]
+    label = names[1] if lang.startswith("en") else names[0]
+    if kind == "agenda":
+        return f"{doc['unit']['id']}-{label}-{doc['date']}"
+    p = doc["period"]
+    when = p["first"][:7] if p["is_month"] else f"{p['first']}_{p['last']}"
+    return f"{doc['unit']['id']}-{label}-{when}"
+
+
+def verify_snapshot(engine, kind: str, actor, **params) -> dict:
+    """Recompute a frozen report from the audit log and compare it with what was frozen."""
+    who = _actor(engine, actor)
+    unit = jurisdiction(engine, who, params.get("unit"))
+    period = period_mod.from_params(params)
+    if kind == "nil":
+        return snapshot.verify(engine, kind, unit, period, lambda: collect.nil_report(engine, unit, period))
+    return snapshot.verify(engine, kind, unit, period,
+                           lambda: collect.build(engine, unit, period, ledger=kind == "ledger"))

@@ -1,0 +1,174 @@
+"""Datasets to files: CSV, XLSX (openpyxl) and printable HTML.
+
+Each function returns bytes. CSV carries a UTF-8 byte-order mark so that the
+spreadsheet programs used in township offices open the Chinese text correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from workflow.reports.render import (LEDGER_COLUMNS, STAT_COLUMNS, TREND_COLUMNS, Labels, chart_context, en,
+                                     fmt_value, group_rows, ledger_cells, render, t)
+from workflow.reports.stats import DEFINITIONS
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _period(doc: dict, lang: str) -> str:
+    return doc["period"]["label_en" if en(lang) else "label_zh"]
+
+
+def _stat_context(doc: dict, labels: Labels) -> dict:
+    lang = labels.lang
+    return {
+        "doc": doc, "period": _period(doc, lang), "columns": STAT_COLUMNS, "trend_columns": TREND_COLUMNS,
+        "overall": {"name": t(lang, "合计", "Total"), **doc["overall"]},
+        "control": doc["overall"].get("control", {}),
+        "villages": group_rows(doc, "village", labels), "categories": group_rows(doc, "category", labels),
+        "sources": group_rows(doc, "source", labels),
+        "nil_names": [r["name"] for r in doc["by_village"] if r["reported"] == 0],
+        "definitions": DEFINITIONS,
+    }
+
+
+def ledger_html(engine, doc: dict, lang: str) -> bytes:
+    labels = Labels(engine, lang)
+    ctx = _stat_context(doc, labels)
+    ctx.update(headers=[c[2] if en(lang) else c[1] for c in LEDGER_COLUMNS], cells=ledger_cells(doc, labels))
+    return render(engine, "ledger.html.j2", lang, **ctx).encode("utf-8")
+
+
+def stats_html(engine, doc: dict, lang: str) -> bytes:
+    labels = Labels(engine, lang)
+    ctx = _stat_context(doc, labels)
+    ctx.update(chart_context(doc, lang, labels))
+    return render(engine, "stats.html.j2", lang, **ctx).encode("utf-8")
+
+
+def nil_html(engine, doc: dict, lang: str) -> bytes:
+    return render(engine, "nil.html.j2", lang, doc=doc, period=_period(doc, lang)).encode("utf-8")
+
+
+def ledger_csv(engine, doc: dict, lang: str) -> bytes:
+    labels = Labels(engine, lang)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([c[2] if en(lang) else c[1] for c in LEDGER_COLUMNS])
+    w.writerows(ledger_cells(doc, labels))
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def stats_csv(engine, doc: dict, lang: str) -> bytes:
+    """The breakdown tables one after another, each with its own header row."""
+    labels = Labels(engine, lang)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    heads = [c[2] if en(lang) else c[1] for c in STAT_COLUMNS]
+    for by, title in (("overall", t(lang, "合计", "Total")), ("village", t(lang, "村（社区）", "Village")),
+                      ("category", t(lang, "纠纷类型", "Category")), ("source", t(lang, "来源", "Source"))):
+        rows = [{"name": title, **doc["overall"]}] if by == "overall" else group_rows(doc, by, labels)
+        w.writerow([title, *heads])
+        for r in rows:
+            w.writerow([r["name"], *(fmt_value(r[k], kind) for k, _, _, kind in STAT_COLUMNS)])
+        w.writerow([])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _xlsx_stat_sheet(ws, doc: dict, labels: Labels, title: str) -> None:
+    from openpyxl.styles import Font
+
+    lang = labels.lang
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([t(lang, "统计期间：", "Period: ") + _period(doc, lang)])
+    heads = [c[2] if en(lang) else c[1] for c in STAT_COLUMNS]
+    for by, first in (("overall", t(lang, "合计", "Total")), ("village", t(lang, "村（社区）", "Village")),
+                      ("category", t(lang, "纠纷类型", "Category")), ("source", t(lang, "来源", "Source"))):
+        ws.append([])
+        ws.append([first, *heads])
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+        rows = [{"name": first, **doc["overall"]}] if by == "overall" else group_rows(doc, by, labels)
+        for r in rows:
+            ws.append([r["name"], *(r[k] for k, *_ in STAT_COLUMNS)])
+            for col, (k, _, _, kind) in enumerate(STAT_COLUMNS, 2):
+                if kind == "rate":
+                    ws.cell(row=ws.max_row, column=col).number_format = "0.0%"
+    ws.append([])
+    ws.append([t(lang, "逐月趋势", "Month by month")])
+    ws.append([c[2] if en(lang) else c[1] for c in TREND_COLUMNS])
+    for m in doc.get("trend", []):
+        ws.append([m[k] for k, *_ in TREND_COLUMNS])
+    ws.append([])
+    ws.append([t(lang, "指标口径", "Definitions")])
+    for _key, zh, en_text in DEFINITIONS:
+        ws.append([en_text if en(lang) else zh])
+
+
+def ledger_xlsx(engine, doc: dict, lang: str) -> bytes:
+    """Sheet 1 the ledger (title, period, header on row 3, one case per row from row 4); sheet 2 the summary.
+
+    The ledger sheet is streamed (openpyxl's write-only mode): a county month
+    has thousands of rows and the workbook never holds them as cell objects.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    labels = Labels(engine, lang)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(t(lang, "台账", "Ledger"))
+    widths = {"number": 20, "title": 24, "parties": 28, "supervision": 26, "responsible_unit": 14}
+    for i, (key, *_rest) in enumerate(LEDGER_COLUMNS, 1):
+        ws.column_dimensions[get_column_letter(i)].width = widths.get(key, 11)
+    ws.freeze_panes = "C4"
+    ws.print_options.gridLines = True
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.print_title_rows = "3:3"
+    title = WriteOnlyCell(ws, doc["unit"]["name"] + t(lang, "矛盾纠纷排查调处工作台账", " — dispute mediation ledger"))
+    title.font = Font(bold=True, size=14)
+    ws.append([title])
+    ws.append([t(lang, "统计期间：", "Period: ") + _period(doc, lang) + "　" + t(lang, "数据截至：", "As of: ")
+               + doc["as_of"][:16].replace("T", " ")])
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="center")
+    heads = []
+    for c in LEDGER_COLUMNS:
+        cell = WriteOnlyCell(ws, c[2] if en(lang) else c[1])
+        cell.font, cell.alignment = bold, wrap
+        heads.append(cell)
+    ws.append(heads)
+    for row in ledger_cells(doc, labels):
+        ws.append(row)
+    summary = Workbook()  # the summary is small: built normally, then copied value by value
+    _xlsx_stat_sheet(summary.active, doc, labels, t(lang, "汇总", "Summary"))
+    ws2 = wb.create_sheet(t(lang, "汇总", "Summary"))
+    for row in summary.active.iter_rows():
+        out = []
+        for c in row:
+            cell = WriteOnlyCell(ws2, c.value)
+            if c.font and c.font.b:
+                cell.font = bold
+            if c.number_format != "General":
+                cell.number_format = c.number_format
+            out.append(cell)
+        ws2.append(out)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def stats_xlsx(engine, doc: dict, lang: str) -> bytes:
+    from openpyxl import Workbook
+
+    labels = Labels(engine, lang)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = t(lang, "统计", "Statistics")
+    _xlsx_stat_sheet(ws, doc, labels, doc["unit"]["name"] + t(lang, "矛盾纠纷排查调处工作统计表", " — dispute statistics"))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
