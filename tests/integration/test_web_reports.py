@@ -132,3 +132,14 @@ def test_case_page_links_its_paperwork(live, cases):
     assert med.get(f"/cases/{a}/paper/nonsense").status_code == 404
     r = login(live, "med2").get(f"/cases/{a}/paper/index")
     assert r.status_code == 403
+
+
+def test_reports_page_in_english_and_for_the_administrator(live):
+    admin = login(live, "admin")
+    html = admin.get("/reports").text
+    assert 'id="agenda-form"' in html and 'value="2026-02"' in html  # last month is the default
+    admin.get("/lang/en?next=/reports")
+    html = admin.get("/reports").text
+    assert "Dispute ledger" in html and "Review-meeting agenda" in html and "Download" in html
+    r = admin.get("/reports/download", params={"kind": "ledger", "format": "csv", "month": "2026-03", "unit": "v2"})
+    assert r.status_code == 200 and filename_of(r) == "v2-ledger-2026-03.csv"
