@@ -141,6 +141,8 @@ CONFIG_HELP: dict[str, str] = {
     "notifications": "Table read by the notification dispatcher and its channels (`[notifications]`).",
     "scheduler": "Table read by the scheduler (`[scheduler]`).",
     "web": "Table read by the web workspace and HTTP API (`[web]`).",
+    "report_templates": "Directory whose templates override the shipped report and paperwork templates "
+                        "(`templates/reports/`); they run in jinja2's sandbox.",
 }
 
 POLICY_HELP: dict[str, tuple[str, str]] = {
@@ -267,6 +269,24 @@ def config_markdown() -> str:
 # --------------------------------------------------------------------------- HTTP API
 
 
+def _merged_openapi(app) -> dict[str, Any]:
+    """The app's OpenAPI document with the paths of every mounted sub-application (the API lives at /api/v1)."""
+    doc = app.openapi()
+    paths = dict(doc.get("paths", {}))
+    for route in app.routes:
+        sub = getattr(route, "app", None)
+        if sub is not None and sub is not app and hasattr(sub, "openapi"):
+            sub_doc = sub.openapi()
+            prefix = getattr(route, "path", "").rstrip("/")
+            paths.update({prefix + path: ops for path, ops in sub_doc.get("paths", {}).items()})
+            if doc.get("info", {}).get("version") in (None, "0.1.0"):
+                doc["info"] = sub_doc.get("info", doc.get("info", {}))
+            for key, value in sub_doc.get("components", {}).items():
+                doc.setdefault("components", {}).setdefault(key, {}).update(value)
+    doc["paths"] = paths
+    return doc
+
+
 def openapi_document() -> dict[str, Any] | None:
     """The OpenAPI document of the web app, or None when ``web`` is not part of this build."""
     if importlib.util.find_spec("web") is None:
@@ -283,8 +303,7 @@ def openapi_document() -> dict[str, Any] | None:
         engine = Engine(f"sqlite:///{tmp}/openapi.db")
         try:
             engine.init()
-            app = app_module.create_app(engine)
-            return app.openapi()
+            return _merged_openapi(app_module.create_app(engine))
         finally:
             engine.close()
 
