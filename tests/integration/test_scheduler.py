@@ -21,9 +21,25 @@ def counts(engine):
 
 
 def start(db_url, now):
-    env = {**os.environ, "DISPUTEFLOW_DB": db_url, "DISPUTEFLOW_NOW": now}
+    env = {**os.environ, "DISPUTEFLOW_DB": db_url, "DISPUTEFLOW_NOW": now, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen([sys.executable, "-m", "workflow.cli", "scheduler", "run", "--every", "1"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_ready(p, timeout: float = 60) -> None:
+    """Wait (bounded) for the scheduler's start line: its signal handlers are installed by then.
+
+    On a loaded machine start-up can take longer than the escalations themselves;
+    a SIGTERM before the handlers exist would kill the process instead of stopping it.
+    """
+    import select
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        ready, _, _ = select.select([p.stderr], [], [], 0.5)
+        if ready and "调度器已启动" in p.stderr.readline():
+            return
+    raise AssertionError("the scheduler did not start")
 
 
 def test_killed_scheduler_restarts_without_losing_or_doubling(db_url, engine):
@@ -37,6 +53,7 @@ def test_killed_scheduler_restarts_without_losing_or_doubling(db_url, engine):
     p.wait(10)
     first = counts(engine)[0]
     q = start(db_url, "2026-04-30T09:00+08:00")
+    wait_ready(q)
     deadline = time.time() + 90
     while counts(engine)[0] < want and time.time() < deadline:
         time.sleep(0.1)
