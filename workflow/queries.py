@@ -247,8 +247,10 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
     from workflow.engine import UNIT_KINDS
 
     errors = []
-    if not id or "/" in id or "%" in id or len(id) > 64:
-        errors.append(("id", "单位编号不能为空，且不能含有 / 或 %", "unit id must be non-empty without / or %"))
+    # Jurisdiction is a LIKE on the unit path: its wildcards may not appear in an id.
+    if not id or any(ch in id for ch in "/%_\\") or len(id) > 64:
+        errors.append(("id", "单位编号不能为空，且不能含有 /、%、_ 或 \\（可用连字符 -）",
+                       "unit id must be non-empty without /, %, _ or \\ (use a hyphen)"))
     if not name.strip():
         errors.append(("name", "单位名称不能为空", "unit name is required"))
     if kind not in UNIT_KINDS:

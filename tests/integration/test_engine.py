@@ -271,3 +271,15 @@ def test_add_party_can_raise_the_risk_floor(engine):
     for i in range(3):
         engine.act(n, "add_party", "med1", party=f"村民{i}:other")
     assert engine.case(n)["party_count"] == 5 and engine.case(n)["risk"] == "high"
+
+
+def test_unit_ids_may_not_hold_like_wildcards(engine):
+    """Jurisdiction is a LIKE on the unit path: "v_1" would otherwise also match "vx1"."""
+    from workflow.errors import ValidationError
+
+    for bad in ("v_1", "v%1", "a/b", "v\\1"):
+        with pytest.raises(ValidationError) as err:
+            engine.add_unit(bad, "某村", "village", "t1")
+        assert [e.field for e in err.value.errors] == ["id"]
+        assert "连字符" in err.value.errors[0].zh
+    assert engine.add_unit("v-3", "丙村", "village", "t1")["id"] == "v-3"
