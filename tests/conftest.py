@@ -47,6 +47,28 @@ def make_db_url(backend: str, tmp_path) -> tuple[str, callable]:
     return url, drop
 
 
+def cli_runner(url: str, cwd, now: str = "2026-03-03T09:00+08:00", **env_extra: str):
+    """Run ``disputeflow`` as a real process against ``url``: ``run(*args, ok=True, now=None)``.
+
+    ``ok`` asserts a zero exit (showing stderr); ``now`` fixes the clock for one call.
+    """
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DISPUTEFLOW_DB": url, "DISPUTEFLOW_NOW": now, **env_extra}
+    env.pop("DISPUTEFLOW_USER", None)
+
+    def run(*args, ok=True, now=None):
+        e = dict(env, DISPUTEFLOW_NOW=now) if now else env
+        p = subprocess.run([sys.executable, "-m", "workflow.cli", *args], capture_output=True, text=True,
+                           env=e, cwd=cwd, timeout=120)
+        if ok:
+            assert p.returncode == 0, p.stderr
+        return p
+
+    return run
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request, tmp_path):
     url, drop = make_db_url(request.param, tmp_path)

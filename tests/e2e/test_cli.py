@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_db_url
+from tests.conftest import cli_runner, make_db_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def cli(request, tmp_path):
     url, drop = make_db_url(request.param, tmp_path)
-    env = {**os.environ, "DISPUTEFLOW_DB": url, "DISPUTEFLOW_NOW": "2026-03-03T09:00+08:00"}
-    env.pop("DISPUTEFLOW_USER", None)
-
-    def run(*args, ok=True):
-        p = subprocess.run([sys.executable, "-m", "workflow.cli", *args], capture_output=True, text=True,
-                           env=env, cwd=tmp_path, timeout=120)
-        if ok:
-            assert p.returncode == 0, p.stderr
-        return p
+    run = cli_runner(url, tmp_path)
 
     run("init")
     for args in (["unit", "add", "t1", "--name", "试点镇", "--kind", "town"],

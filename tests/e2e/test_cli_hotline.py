@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import make_db_url
+from tests.conftest import cli_runner, make_db_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -17,16 +14,7 @@ def cli(request, tmp_path):
     url, drop = make_db_url(request.param, tmp_path)
     config = tmp_path / "disputeflow.toml"
     config.write_text('definitions = ["hotline"]\n', encoding="utf-8")
-    env = {**os.environ, "DISPUTEFLOW_DB": url, "DISPUTEFLOW_CONFIG": str(config),
-           "DISPUTEFLOW_NOW": "2026-09-23T10:00+08:00"}
-    env.pop("DISPUTEFLOW_USER", None)
-
-    def run(*args, ok=True):
-        p = subprocess.run([sys.executable, "-m", "workflow.cli", *args], capture_output=True, text=True,
-                           env=env, cwd=tmp_path, timeout=120)
-        if ok:
-            assert p.returncode == 0, p.stderr
-        return p
+    run = cli_runner(url, tmp_path, now="2026-09-23T10:00+08:00", DISPUTEFLOW_CONFIG=str(config))
 
     run("init")
     for args in (["unit", "add", "bj", "--name", "滨江街道", "--kind", "town"],

@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import make_db_url
+from tests.conftest import cli_runner, make_db_url
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def cli(request, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("cli")
     url, drop = make_db_url(request.param, tmp_path)
-    env = {**os.environ, "DISPUTEFLOW_DB": url, "DISPUTEFLOW_NOW": "2026-03-03T09:00+08:00"}
-    env.pop("DISPUTEFLOW_USER", None)
-
-    def run(*args, ok=True, now=None):
-        e = dict(env, DISPUTEFLOW_NOW=now) if now else env
-        p = subprocess.run([sys.executable, "-m", "workflow.cli", *args], capture_output=True, text=True,
-                           env=e, cwd=tmp_path, timeout=120)
-        if ok:
-            assert p.returncode == 0, p.stderr
-        return p
+    run = cli_runner(url, tmp_path)
 
     # The town is set up in-process (the CLI for that is tested elsewhere); the reports go through the CLI.
     from datetime import datetime, timezone
