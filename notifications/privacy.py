@@ -5,8 +5,8 @@ masked whatever the reader's role: phones keep their first three and last four
 digits (``138****8000``), identity numbers only their last four characters.
 Free text (titles, descriptions, notes) is scrubbed of anything that looks like
 a mobile number or an identity number, because people type them in there too.
-This module repeats the two rules of ``workflow.masking`` on purpose: the
-notifications package does not import the workflow package.
+The phone and ID rules here are the only ones: ``workflow.masking`` re-exports them,
+since the notifications package does not import the workflow package.
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# One rule for phones and ID numbers everywhere: the notifications package owns it
+# (it must not import this package), and lists, pages and logs use the same one.
+from notifications.privacy import mask_id, mask_phone  # noqa: F401  (re-exported)
+
 # Roles that handle a case's parties directly and may see contact details in full.
 UNMASKED_ROLES = frozenset({"mediator", "lead_official", "supervisor"})
 # Roles a loaded workflow definition declares with ``personal_data = true``.
@@ -11,23 +15,6 @@ _DEFINED_UNMASKED: set[str] = set()
 def allow_personal_data(role: str) -> None:
     """Let holders of ``role`` (declared by a definition) see contact details in full."""
     _DEFINED_UNMASKED.add(role)
-
-
-def mask_phone(phone: str | None) -> str | None:
-    """``13812348000`` → ``138****8000``; landlines keep area code and last four."""
-    if not phone:
-        return phone
-    digits = phone.replace("-", "")
-    if len(digits) <= 7:
-        return "*" * len(digits)
-    return digits[:3] + "****" + digits[-4:]
-
-
-def mask_id(number: str | None) -> str | None:
-    """ID numbers keep only their last four characters."""
-    if not number:
-        return number
-    return "*" * (len(number) - 4) + number[-4:]
 
 
 def mask_name(name: str | None) -> str | None:
