@@ -182,7 +182,7 @@ def load(base: str, cookies, path: str, requests: int, concurrency: int) -> list
 def facade_times(url: str, number: str, rounds: int = 15) -> dict:
     """The same reads in-process through the facade (no HTTP, no rendering): medians in ms."""
     eng = Engine(url, clock=FixedClock(NOW))
-    calls = {"work": lambda: eng.my_work("m"), "board": lambda: eng.overdue(actor="s"),
+    calls = {"work": lambda: eng.my_work("m"), "board": lambda: eng.overdue_page(actor="s", limit=50),
              "case": lambda: (eng.case(number, "m"), eng.history(number, "m"), eng.actions(number, "m"))}
     out = {}
     for key, call in calls.items():

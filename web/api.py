@@ -200,11 +200,9 @@ def create_api(engine, scheduler_state) -> FastAPI:
                 when = e.parse_time(as_of)
             except ValueError as exc:
                 raise ValidationError.one("as_of", getattr(exc, "zh", str(exc)), getattr(exc, "en", str(exc))) from None
-        rows = e.overdue(as_of=when, unit=unit, actor=who)
-        for key, value in (("clock", clock), ("level", level), ("risk", risk)):
-            if value:
-                rows = [r for r in rows if r[key] == value]
-        return page(rows[offset:offset + limit + 1], limit, offset, total=len(rows))
+        found = e.overdue_page(as_of=when, unit=unit, actor=who, clock=clock, level=level, risk=risk,
+                               limit=limit + 1, offset=offset)
+        return page(found["items"], limit, offset, total=found["total"])
 
     def _inbox(e):
         from workflow.errors import DisputeflowError as Base

@@ -292,18 +292,23 @@ def board(request: Request, user=Depends(current_user)):
     village = q.get("village") or None
     if village and village not in paths:
         village = None
-    rows = engine.overdue(unit=village, actor=user)
-    for r in rows:
-        r["village"] = _village_of(paths.get(r["unit"], ""))
+    as_of = engine.clock.now()
     counts: dict[str, int] = {}
-    for r in rows:
-        counts[r["village"]] = counts.get(r["village"], 0) + 1
-    for key in ("clock", "level", "risk"):
-        if q.get(key):
-            rows = [r for r in rows if (r[key] or "") == q.get(key)]
+    for unit_id, n in engine.overdue_counts(as_of=as_of, unit=village, actor=user).items():
+        key = _village_of(paths.get(unit_id, ""))
+        counts[key] = counts.get(key, 0) + n
+    filters = {key: q.get(key) or None for key in ("clock", "level", "risk")}
     page_no = _page_no(request)
-    pager = _pager(len(rows), page_no)
-    shown = rows[(page_no - 1) * PAGE_SIZE: page_no * PAGE_SIZE]
+    total = sum(counts.values())  # the unfiltered count bounds the filtered one
+    shown: list[dict] = []
+    if total:
+        filtered = any(filters.values())
+        found = engine.overdue_page(as_of=as_of, unit=village, actor=user, limit=PAGE_SIZE,
+                                    offset=min((page_no - 1) * PAGE_SIZE, total), count=filtered, **filters)
+        shown = found["items"]
+        if filtered:
+            total = found["total"]
+    pager = _pager(total, page_no)
     d = engine.definition()
     villages = [u for u in units if u["kind"] in ("village", "community") and u["path"].startswith(user.unit_path)]
     query = "&".join(f"{k}={deps.quote(v)}" for k, v in q.items() if k != "page" and v)

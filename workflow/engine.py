@@ -291,6 +291,25 @@ class Engine:
 
         return board.overdue(self, as_of or self.clock.now(), unit, actor)
 
+    def overdue_page(self, as_of: datetime | None = None, unit: str | None = None,
+                     actor: str | Actor | None = None, *, clock: str | None = None, level: str | None = None,
+                     risk: str | None = None, limit: int = 50, offset: int = 0, count: bool = True) -> dict:
+        """One page of the board, filtered, ordered and paged in the database: ``{"items", "total"}``.
+
+        ``count=False`` skips the count query (``total`` is then None), for a caller that knows it.
+        """
+        from workflow import board
+
+        return board.page(self, as_of or self.clock.now(), unit, actor, clock=clock, level=level, risk=risk,
+                          limit=limit, offset=offset, count=count)
+
+    def overdue_counts(self, as_of: datetime | None = None, unit: str | None = None,
+                       actor: str | Actor | None = None) -> dict[str, int]:
+        """How many overdue clocks each unit has on the reader's board, by unit id."""
+        from workflow import board
+
+        return board.counts_by_unit(self, as_of or self.clock.now(), unit, actor)
+
     def unit_talks(self, month: str | None = None, actor: str | Actor | None = None) -> list[dict]:
         """Units the sweep put on the supervisor's list for a formal talk (约谈), optionally for one month (YYYY-MM)."""
         from workflow import queries
