@@ -77,6 +77,17 @@ WORDS = {
     "yes": ("是", "yes"),
     "alarm": ("异常", "alarming"),
     "release_reason": ("解除理由", "Release reason"),
+    "new": ("登记重点人员", "Register a key person"),
+    "new_hint": ("登记后按风险等级生成稳控职责；姓名、身份证号等只对责任网格员、包案领导和督办人员显示。",
+                 "Registration sets up the control duties for the risk level; names and ID numbers are shown only to "
+                 "the grid officer, the lead official and supervisors in charge."),
+    "cases_hint": ("案件编号，多个用空格或逗号分隔", "case numbers, separated by spaces or commas"),
+    "person": ("个人", "person"),
+    "group": ("群体", "group"),
+    "choose": ("请选择", "Choose"),
+    "submit_new": ("登记", "Register"),
+    "registered_ok": ("已登记重点人员 {name}（编号 {id}）。", "Key person {name} registered (no. {id})."),
+    "unit_default": ("默认：第一起案件的单位", "default: the first case's unit"),
 }
 
 
@@ -123,9 +134,11 @@ def register_page(request: Request, user=Depends(current_user)):
     query = "&".join(f"{k}={v}" for k, v in (("status", status), ("unit", unit)) if v)
     pager = {"page": page_no, "pages": None, "total": None, "prev": page_no - 1 if page_no > 1 else None,
              "next": page_no + 1 if len(rows) > PAGE_SIZE else None}
+    from workflow.persons import REGISTER_ROLES
+
     return page(request, "persons.html.j2", user=user, rows=rows[:PAGE_SIZE], due=due, day=shown_day.isoformat(),
                 villages=villages, filters={"status": status or "", "unit": unit or ""}, query=query, pager=pager,
-                **_ctx(request))
+                may_register=user.role in REGISTER_ROLES, **_ctx(request))
 
 
 def _person_page(request: Request, user, person_id: int, status: int = 200, errors: dict | None = None,
@@ -138,6 +151,98 @@ def _person_page(request: Request, user, person_id: int, status: int = 200, erro
     return page(request, "person.html.j2", status=status, user=user, p=doc, may_act=may_act, names=names,
                 may_release=may_release, errors=errors or {}, values=values or {}, form=form, notice=notice,
                 **_ctx(request))
+
+
+REGISTER_FIELDS = ("name", "kind", "group_size", "risk", "cases", "grid_officer", "lead_official", "unit",
+                   "id_number", "phone", "address", "threat", "mental_state", "prior_incidents", "note")
+
+
+def _related(path: str, mine: str) -> bool:
+    """A unit above or below the reader's own: a village registers with the town's lead official."""
+    return path.startswith(mine) or mine.startswith(path)
+
+
+def _new_page(request: Request, user, values: dict, errors: dict | None = None, notice: str | None = None,
+              status: int = 200):
+    from workflow import risk as risk_mod
+
+    engine = engine_for(request)
+    lang = lang_of(request)
+    units = {u["id"]: u for u in engine.units()}
+    mine = user.unit_path if user.role != "admin" else "/"
+    people = [u for u in engine.users() if u["role"] in ("grid_officer", "lead_official")
+              and _related(units.get(u["unit"], {}).get("path", ""), mine)]
+    d = engine.definition()
+    return page(request, "person_new.html.j2", status=status, user=user, values=values, errors=errors or {},
+                notice=notice, units=[u for u in units.values() if u["kind"] in ("village", "community", "grid")
+                                      and u["path"].startswith(mine)],
+                grid_officers=[u for u in people if u["role"] == "grid_officer"],
+                leads=[u for u in people if u["role"] == "lead_official"],
+                risks={k: d.vocab_label("risk", k, lang) for k in risk_mod.LEVELS}, **_ctx(request))
+
+
+def _may_register(engine, user) -> None:
+    from workflow.errors import NotPermitted
+    from workflow.persons import REGISTER_ROLES
+
+    if user.role not in REGISTER_ROLES:
+        raise NotPermitted(f"角色“{engine.role_label(user.role)}”不能登记重点人员",
+                           f"role {user.role} may not register key persons")
+
+
+@router.get("/persons/new")
+def new_person_form(request: Request, user=Depends(current_user)):
+    engine = engine_for(request)
+    _may_register(engine, user)
+    case = request.query_params.get("case", "")[:40]
+    return _new_page(request, user, {"kind": "person", "cases": case,
+                                     "grid_officer": user.id if user.role == "grid_officer" else ""})
+
+
+@router.post("/persons/new")
+async def new_person(request: Request, user=Depends(current_user)):
+    import re
+
+    from workflow.errors import NotFound, NotPermitted, ValidationError
+    from workflow.masking import mask_name
+
+    form = await check_csrf(request)
+    engine = engine_for(request)
+    _may_register(engine, user)
+    lang = lang_of(request)
+    en = lang.startswith("en")
+    values = {k: (form.get(k) or [""])[0].strip() for k in REGISTER_FIELDS}
+    errors: dict[str, str] = {}
+    group_size = None
+    if values["kind"] == "group" and values["group_size"]:
+        try:
+            group_size = int(values["group_size"])
+        except ValueError:
+            errors["group_size"] = "must be a whole number" if en else "人数应为整数"
+    fields = {
+        "name": values["name"], "kind": values["kind"] or "person", "risk": values["risk"],
+        "cases": [n for n in re.split(r"[\s,，、;；]+", values["cases"]) if n][:20],
+        "grid_officer": values["grid_officer"], "lead_official": values["lead_official"],
+        "unit": values["unit"] or None, "id_number": values["id_number"] or None, "phone": values["phone"] or None,
+        "address": values["address"] or None, "group_size": group_size if values["kind"] == "group" else None,
+        "reasons": {k: values[k] for k in ("threat", "mental_state", "prior_incidents", "note") if values[k]},
+    }
+    notice, status = None, 400
+    if not errors:
+        try:
+            out = engine.add_person(user, **fields)
+        except ValidationError as exc:
+            for e in exc.errors:
+                errors.setdefault(e.field, e.message(lang))
+            if "risk" in errors and not values["risk"]:  # the engine lists the codes; the form offers labels
+                errors["risk"] = "required: choose a risk level" if en else "必填，请选择风险等级"
+        except (NotPermitted, NotFound) as exc:
+            notice, status = exc.message(lang), exc.http_status
+        else:
+            flash(request, _w(lang)("registered_ok").format(name=mask_name(fields["name"]), id=out["id"]))
+            return RedirectResponse(f"/persons/{out['id']}", status_code=303)
+    return _new_page(request, user, values, errors, notice=notice or (_w(lang)("fix_errors") if errors else None),
+                     status=status)
 
 
 @router.get("/persons/{person_id}")

@@ -177,12 +177,30 @@ def test_key_person_register_on_a_phone(town, browser, shots, tmp_path):
     url, eng = town
     number = eng.report("go", title="宅基地边界纠纷", category="neighbour", unit="v1-g1", source="grid",
                         parties=[{"name": "张三", "role": "applicant"}]).number
-    pid = eng.add_person("go", name="王大锤", cases=[number], risk="critical", grid_officer="go",
-                         lead_official="lead")["id"]
     serve = Serve(url, T0 + timedelta(hours=1), tmp_path)
     try:
         phone = sign_in(browser, serve.url, "go", PHONE)
         phone.click("a[data-nav=persons]")
+        # register the person on the phone: a first try without a risk level is refused, the form kept
+        phone.click("#new-person")
+        phone.fill("#person-form input[name=name]", "王大锤")
+        phone.fill("#person-form input[name=cases]", number)
+        phone.select_option("#person-form select[name=lead_official]", "lead")
+        phone.fill("#person-form textarea[name=threat]", "扬言上访")
+        with phone.expect_navigation():
+            phone.click("#person-submit")
+        assert phone.locator(".field-error[data-field=risk]").inner_text() == "必填，请选择风险等级"
+        assert phone.input_value("#person-form input[name=name]") == "王大锤"
+        assert phone.input_value("#person-form textarea[name=threat]") == "扬言上访"
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+        phone.screenshot(path=str(shots / "kp-00-phone-register-form.png"), full_page=True)
+        phone.select_option("#person-form select[name=risk]", "critical")
+        with phone.expect_navigation():
+            phone.click("#person-submit")
+        assert phone.locator(".flash").inner_text().startswith("已登记重点人员 王**")
+        pid = int(phone.url.rsplit("/", 1)[1])
+        assert phone.locator("#person-name").inner_text() == "王大锤"
+        phone.click("text=← 重点人员名册")
         due = phone.locator(f"#due-list tr[data-person='{pid}']")
         assert due.count() >= 1 and due.first.get_attribute("data-status") == "due"
         assert phone.locator(f"#register tr[data-person='{pid}']").inner_text().count("王大锤") == 1

@@ -133,3 +133,65 @@ def test_english_register(live):
     c.get("/lang/en?next=/persons")
     html = c.get("/persons").text
     assert "Key persons" in html and "Contacts due today" in html and "under control" in html
+
+
+def test_register_a_key_person_from_the_web(live):
+    eng = live.engine
+    number = report(eng)
+    go = login(live, "go")
+    assert 'id="new-person"' in go.get("/persons").text
+    form = go.get(f"/persons/new?case={number}").text
+    assert "登记重点人员" in form and f'value="{number}"' in form and '<option value="go" selected' in form
+    assert '<option value="lead"' in form  # the town's lead official, above the grid officer's village
+    # no CSRF token: refused, nothing written
+    r = go.post("/persons/new", data={"name": "王大锤", "cases": number, "risk": "high", "grid_officer": "go",
+                                      "lead_official": "lead"})
+    assert r.status_code == 403 and eng.persons("sup") == []
+    # missing fields are named in Chinese and what was typed stays in the form
+    typed = {"name": "王大锤", "cases": number, "risk": "", "grid_officer": "go", "lead_official": "",
+             "id_number": "110105198001011234", "threat": "扬言报复"}
+    r = post_form(go, "/persons/new", "/persons/new", typed)
+    assert r.status_code == 400 and 'data-field="risk"' in r.text and 'data-field="lead_official"' in r.text
+    assert "必填" in r.text and "请修改标红的项目" in r.text
+    assert 'value="王大锤"' in r.text and 'value="110105198001011234"' in r.text and "扬言报复" in r.text
+    r = post_form(go, "/persons/new", "/persons/new", {**typed, "risk": "high", "lead_official": "lead",
+                                                       "kind": "group", "group_size": "很多"})
+    assert r.status_code == 400 and "人数应为整数" in r.text
+    r = post_form(go, "/persons/new", "/persons/new", {**typed, "risk": "high", "lead_official": "lead",
+                                                       "cases": "没有这个案件"})
+    assert r.status_code == 400 and "不存在" in r.text and 'data-field="cases"' in r.text
+    assert eng.persons("sup") == []
+    # registered: to the person's page, with the name masked in the notice
+    r = post_form(go, "/persons/new", "/persons/new", {**typed, "risk": "high", "lead_official": "lead",
+                                                       "phone": "13700001111"})
+    assert r.status_code == 303
+    pid = int(r.headers["location"].rsplit("/", 1)[1])
+    page_ = go.get(r.headers["location"]).text
+    assert "已登记重点人员 王**" in page_ and "13700001111" in page_ and "扬言报复" in page_
+    doc = eng.person(pid, "sup")
+    assert doc["risk"] == "high" and doc["cases"] == [number] and doc["grid_officer"] == "go"
+    assert doc["id_number"] == "110105198001011234" and doc["reasons"] == {"threat": "扬言报复"}
+    assert "key_person" in eng.case(number)["flags"]
+
+
+def test_register_form_roles_and_jurisdiction(live):
+    eng = live.engine
+    number = report(eng)
+    # the administrator manages accounts, not key persons
+    admin = login(live, "admin")
+    assert 'id="new-person"' not in admin.get("/persons").text
+    assert admin.get("/persons/new").status_code == 403
+    # a mediator of another village may not put this village's case on the register; the form stays filled
+    med2 = login(live, "med2")
+    r = post_form(med2, "/persons/new", "/persons/new", {"name": "李某", "cases": number, "risk": "medium",
+                                                         "grid_officer": "go", "lead_official": "lead"})
+    assert r.status_code == 403 and "不在您的管辖范围内" in r.text and 'value="李某"' in r.text
+    assert eng.persons("sup") == []
+    # a mediator in the village registers for the grid officer: the mediator then sees only the masked name
+    med1 = login(live, "med1")
+    r = post_form(med1, "/persons/new", "/persons/new", {"name": "李某某", "cases": number, "risk": "medium",
+                                                         "grid_officer": "go", "lead_official": "lead",
+                                                         "phone": "13700002222"})
+    assert r.status_code == 303
+    html = med1.get(r.headers["location"]).text
+    assert "李**" in html and "李某某" not in html and "13700002222" not in html
