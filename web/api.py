@@ -69,6 +69,17 @@ class ActIn(BaseModel):
     expected_version: Optional[int] = Field(None, ge=0, le=2**31)
 
 
+class ContactIn(BaseModel):
+    """A contact with a key person (走访): ``method`` is visit, phone or report; ``at`` defaults to now."""
+
+    model_config = ConfigDict(extra="forbid")
+    method: str = Field(max_length=20)
+    at: Optional[str] = Field(None, max_length=64)
+    state: str = Field("", max_length=2000)
+    alarming: bool = False
+    note: str = Field("", max_length=2000)
+
+
 class ReadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     ids: Optional[list[int]] = Field(None, max_length=1000)
@@ -203,6 +214,38 @@ def create_api(engine, scheduler_state) -> FastAPI:
         found = e.overdue_page(as_of=when, unit=unit, actor=who, clock=clock, level=level, risk=risk,
                                limit=limit + 1, offset=offset)
         return page(found["items"], limit, offset, total=found["total"])
+
+    @api.get("/persons", responses=ERRORS, summary="The key-person register (重点人员) within the caller's jurisdiction")
+    def persons(request: Request, status: Optional[str] = Query(None, pattern="^(controlled|released)$"),
+                unit: Optional[str] = Query(None, max_length=64), limit: int = Limit, offset: int = Offset,
+                who=Depends(actor)):
+        """Names are masked for callers not in charge of the person; every person listed is logged as read."""
+        rows = eng(request).persons(who, status=status, unit=unit, limit=limit + 1, offset=offset,
+                                    lang=_lang(request))
+        return page(rows, limit, offset)
+
+    @api.get("/persons/{person_id}", responses=ERRORS, summary="One key person (details only for those in charge)")
+    def person(person_id: int, request: Request, who=Depends(actor)):
+        """Details (identity, reasons, contacts, duties) for the responsible grid officer, the lead official and
+        supervisors of the jurisdiction; a masked summary for others in the jurisdiction. Every read is logged."""
+        return eng(request).person(person_id, who, lang=_lang(request))
+
+    @api.post("/persons/{person_id}/contacts", status_code=201, responses=ERRORS,
+              summary="Record a contact with a key person (走访记录)")
+    def person_contact(person_id: int, body: ContactIn, request: Request, who=Depends(actor)):
+        """Meets the duties the method satisfies for the period the contact falls in; an alarming contact
+        raises the person's risk one level and alerts the lead official."""
+        from workflow.errors import ValidationError
+
+        e = eng(request)
+        at = None
+        if body.at:
+            try:
+                at = e.parse_time(body.at)
+            except ValueError as exc:
+                raise ValidationError.one("at", getattr(exc, "zh", str(exc)), getattr(exc, "en", str(exc))) from None
+        return e.record_contact(person_id, who, method=body.method, at=at, state=body.state,
+                                alarming=body.alarming, note=body.note)
 
     def _inbox(e):
         from workflow.errors import DisputeflowError as Base

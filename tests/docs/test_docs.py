@@ -48,6 +48,10 @@ def test_the_site_builds_strict_and_offline(tmp_path):
         assert f'id="workflow.' in python_ref and name in python_ref, name
     cli_ref = (site / "reference" / "cli.html").read_text(encoding="utf-8")
     assert "disputeflow case open" in cli_ref and "--workflow" in cli_ref
+    http_ref = (site / "reference" / "http.html").read_text(encoding="utf-8")
+    for route in ("GET /api/v1/overdue", "GET /api/v1/persons", "GET /api/v1/persons/{person_id}",
+                  "POST /api/v1/persons/{person_id}/contacts"):
+        assert route in http_ref, route
     # offline: no script, stylesheet or font fetched from the network
     for html in site.rglob("*.html"):
         text = html.read_text(encoding="utf-8")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -208,3 +210,73 @@ def test_english_problem_details(api):
     n = report(api.live.engine)
     doc = is_problem(c.get(f"/cases/{n}", headers={"Accept-Language": "en"}), 403)
     assert "outside your jurisdiction" in doc["detail"] and doc["title"] == "Forbidden"
+
+
+def _person(eng):
+    number = report(eng)
+    pid = eng.add_person("go", name="王大锤", cases=[number], risk="critical", grid_officer="go", lead_official="lead",
+                         phone="13700001111", id_number="110105198001011234", reasons={"threat": "扬言报复"})["id"]
+    return pid
+
+
+def _reads(eng, pid):
+    with eng.store.read() as tx:
+        return [(a, d) for a, d in tx.query("SELECT actor, data FROM key_person_events WHERE person_id = :p "
+                                            "AND action = 'read' ORDER BY seq", {"p": pid})]
+
+
+def test_key_persons_list_and_show_masked_and_audited(api):
+    eng = api.live.engine
+    pid = _person(eng)
+    paths = set(httpx.get(api.live.url + "/api/v1/openapi.json").json()["paths"])
+    assert {"/persons", "/persons/{person_id}", "/persons/{person_id}/contacts"} <= paths
+    go = api("go")
+    doc = go.get("/persons").json()
+    assert [p["id"] for p in doc["items"]] == [pid] and doc["items"][0]["name"] == "王大锤"
+    assert doc["next_offset"] is None and not doc["items"][0]["masked"]
+    one = go.get(f"/persons/{pid}").json()
+    assert one["phone"] == "13700001111" and one["reasons"] == {"threat": "扬言报复"} and one["plan"]
+    # in the jurisdiction but not in charge: a masked name, no details
+    med1 = api("med1")
+    assert med1.get("/persons").json()["items"][0]["name"] == "王**"
+    masked = med1.get(f"/persons/{pid}").json()
+    assert masked["masked"] and masked["name"] == "王**" and "phone" not in masked and "reasons" not in masked
+    assert "王大锤" not in med1.get(f"/persons/{pid}").text
+    # outside: refused as a problem document; a token narrowed to another village is outside too
+    assert api("med2").get("/persons").json()["items"] == []
+    assert "不在您的管辖范围内" in is_problem(api("med2").get(f"/persons/{pid}"), 403)["detail"]
+    narrowed = api("sup", unit="v2")
+    assert narrowed.get("/persons").json()["items"] == []
+    is_problem(narrowed.get(f"/persons/{pid}"), 403)
+    assert api("sup").get(f"/persons/{pid}").json()["phone"] == "13700001111"
+    is_problem(go.get("/persons/999999"), 404)
+    is_problem(go.get("/persons/abc"), 400)
+    is_problem(go.get("/persons", params={"status": "gone"}), 400)
+    en = go.get("/persons/999999", params={"lang": "en"}).json()
+    assert "not found" in en["detail"]
+    # every read through the API is on the person's own log, with the reader and the view
+    reads = [(a, json.loads(d)) for a, d in _reads(eng, pid)]
+    assert ("go", {"view": "list", "masked": False}) in reads and ("go", {"view": "detail", "masked": False}) in reads
+    assert ("med1", {"view": "detail", "masked": True}) in reads
+    assert ("sup", {"view": "detail", "masked": False}) in reads
+    assert all(a != "med2" for a, _ in reads)
+
+
+def test_key_person_contact_through_the_api(api, clock):
+    eng = api.live.engine
+    pid = _person(eng)
+    go = api("go")
+    r = go.post(f"/persons/{pid}/contacts", json={"method": "visit", "state": "情绪稳定"})
+    assert r.status_code == 201, r.text
+    assert r.json()["met"] and r.json()["risk"] == "critical" and not r.json()["risk_raised"]
+    assert eng.person(pid, "go")["contacts"][0]["state"] == "情绪稳定"
+    doc = is_problem(go.post(f"/persons/{pid}/contacts", json={"method": "pigeon", "at": "2030-01-01T09:00+08:00"}), 400)
+    assert {e["field"] for e in doc["errors"]} == {"method", "at"}
+    doc = is_problem(go.post(f"/persons/{pid}/contacts", json={"method": "visit", "at": "yesterday"}), 400)
+    assert doc["errors"][0]["field"] == "at"
+    is_problem(go.post(f"/persons/{pid}/contacts", json={"method": "visit", "extra": 1}), 400)
+    assert "只有责任网格员" in is_problem(api("med1").post(f"/persons/{pid}/contacts", json={"method": "visit"}),
+                                       403)["detail"]
+    is_problem(api("sup", unit="v2").post(f"/persons/{pid}/contacts", json={"method": "phone"}), 403)
+    is_problem(go.post("/persons/999999/contacts", json={"method": "visit"}), 404)
+    assert len(eng.person(pid, "go")["contacts"]) == 1
