@@ -78,22 +78,44 @@ def check_privileged(who: Actor, p: dict, what_zh: str, what_en: str) -> None:
                            f"jurisdiction may {what_en}")
 
 
-def append(tx, p: dict, actor: str, action: str, data: dict, now: datetime, bump_version: bool = False) -> None:
-    """Append one event to the person's chain and move the head kept on the row (``p`` is updated in place)."""
+EVENT_COLUMNS = ("person_id", "seq", "at", "actor", "action", "data", "prev_hash", "hash")
+
+
+def _chain(tx, p: dict, actor: str, action: str, data: dict, now: datetime) -> tuple:
+    """The next event of ``p``'s chain as a row of :data:`EVENT_COLUMNS`; moves the head kept in ``p``."""
     seq = p["audit_seq"] + 1
     prev = p["audit_hash"]
     data_json = dumps(jsonable(data))
     h = event_hash(prev, chain_key(p["id"]), seq, now, actor, action, None, p["status"], data_json)
+    p["audit_seq"], p["audit_hash"] = seq, h
+    return (p["id"], seq, tx.t(now), actor, action, data_json, prev, h)
+
+
+def append(tx, p: dict, actor: str, action: str, data: dict, now: datetime, bump_version: bool = False) -> None:
+    """Append one event to the person's chain and move the head kept on the row (``p`` is updated in place)."""
+    row = _chain(tx, p, actor, action, data, now)
     tx.execute("INSERT INTO key_person_events (person_id, seq, at, actor, action, data, prev_hash, hash) "
                "VALUES (:pid, :seq, :at, :actor, :action, :data, :prev, :hash)",
-               {"pid": p["id"], "seq": seq, "at": tx.t(now), "actor": actor, "action": action, "data": data_json,
-                "prev": prev, "hash": h})
+               dict(zip(("pid", "seq", "at", "actor", "action", "data", "prev", "hash"), row)))
     tx.execute("UPDATE key_persons SET audit_seq = :seq, audit_hash = :hash"
                + (", version = version + 1" if bump_version else "") + " WHERE id = :id",
-               {"seq": seq, "hash": h, "id": p["id"]})
-    p["audit_seq"], p["audit_hash"] = seq, h
+               {"seq": p["audit_seq"], "hash": p["audit_hash"], "id": p["id"]})
     if bump_version:
         p["version"] += 1
+
+
+def append_reads(tx, persons: list[tuple[dict, dict]], actor: str, now: datetime) -> None:
+    """Log a read on each person's chain (``(person, data)`` pairs) in two statements, not two per person.
+
+    Each event still hashes onto its own person's chain; the rows must be
+    locked by the caller (``FOR UPDATE`` on PostgreSQL) as for :func:`append`.
+    """
+    if not persons:
+        return
+    rows = [_chain(tx, p, actor, "read", data, now) for p, data in persons]
+    heads = {p["id"]: (p["id"], p["audit_seq"], p["audit_hash"]) for p, _ in persons}
+    tx.insert_rows("key_person_events", EVENT_COLUMNS, rows)
+    tx.update_rows("key_persons", "id", ("audit_seq", "audit_hash"), list(heads.values()))
 
 
 def genesis() -> str:

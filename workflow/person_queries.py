@@ -17,7 +17,8 @@ from workflow.commands import load_actor
 from workflow.duties import period_on
 from workflow.errors import NotFound, NotPermitted
 from workflow.masking import mask_name
-from workflow.person_access import PERSON_COLUMNS, PERSON_SELECT, append, check_visible, load, privileged
+from workflow.person_access import (PERSON_COLUMNS, PERSON_SELECT, append, append_reads, check_visible, load,
+                                    privileged)
 from workflow.timeutil import at_local, iso
 
 RISK_LABELS = {"low": ("低", "low"), "medium": ("中", "medium"), "high": ("高", "high"), "critical": ("重大", "critical")}
@@ -93,11 +94,12 @@ def persons(engine, actor, *, status: str | None = None, unit: str | None = None
         rows = [dict(zip(PERSON_COLUMNS, r)) for r in tx.query(sql, params)]
         cases = _cases_of(tx, [p["id"] for p in rows])
         units = dict(tx.query("SELECT id, name FROM units"))
-        out = []
+        out, reads = [], []
         for p in rows:
             full = privileged(who, p)
             out.append(_summary(tx, p, full, lang, cases[p["id"]], units.get(p["unit_id"])))
-            append(tx, p, who.id, "read", {"view": "list", "masked": not full}, now)
+            reads.append((p, {"view": "list", "masked": not full}))
+        append_reads(tx, reads, who.id, now)
     return out
 
 
@@ -167,32 +169,42 @@ def contacts_due(engine, actor, day: date | None = None, *, lang: str | None = N
     out = []
     with engine.store.write() as tx:
         who = _who(tx, actor)
-        sql = PERSON_SELECT + " WHERE status = 'controlled' AND (grid_officer = :me OR lead_official = :me"
-        params = {"me": who.id}
+        cond = "status = 'controlled' AND (grid_officer = :me OR lead_official = :me"
+        params = {"me": who.id, "start": tx.t(day_start), "end": tx.t(day_end)}
         if who.role == "supervisor":
-            sql += " OR unit_path LIKE :scope"
+            cond += " OR unit_path LIKE :scope"
             params["scope"] = who.unit_path + "%"
-        sql += ") ORDER BY id"
+        cond += ")"
+        sql = PERSON_SELECT + f" WHERE {cond} ORDER BY id"
         if not tx.store.is_sqlite:
-            sql += " FOR UPDATE"
+            sql += " FOR UPDATE"  # the read is logged on each person's chain
         rows = [dict(zip(PERSON_COLUMNS, r)) for r in tx.query(sql, params)]
+        # the occurrences covering the day and the latest due time per duty, for all of them in one query
+        occ: dict[int, dict[str, tuple]] = {}
+        last: dict[int, dict[str, datetime]] = {}
+        if rows:
+            mine = f"d.status <> 'cancelled' AND d.person_id IN (SELECT id FROM key_persons WHERE {cond})"
+            for kind, pid, duty, start, due, status, met in tx.query(
+                    "SELECT 'o', d.person_id, d.duty, d.period_start, d.due_at, d.status, d.met_at "
+                    f"FROM key_person_duties d WHERE {mine} AND d.period_start < :end AND d.due_at > :start "
+                    "UNION ALL SELECT 'l', d.person_id, d.duty, NULL, MAX(d.due_at), NULL, NULL "
+                    f"FROM key_person_duties d WHERE {mine} GROUP BY d.person_id, d.duty "
+                    "ORDER BY 1, 2, 4", params):
+                if kind == "l":
+                    last.setdefault(pid, {})[duty] = tx.time(due)
+                else:
+                    occ.setdefault(pid, {}).setdefault(duty, (tx.time(start), tx.time(due), status, tx.time(met)))
+        reads = []
         for p in rows:
             if not privileged(who, p):
                 continue
-            occ = {}
-            for duty, start, due, status, met in tx.query(
-                    "SELECT duty, period_start, due_at, status, met_at FROM key_person_duties WHERE person_id = :p "
-                    "AND status <> 'cancelled' AND period_start < :end AND due_at > :start ORDER BY period_start",
-                    {"p": p["id"], "start": tx.t(day_start), "end": tx.t(day_end)}):
-                occ.setdefault(duty, (tx.time(start), tx.time(due), status, tx.time(met)))
-            last = dict(tx.query("SELECT duty, MAX(due_at) FROM key_person_duties WHERE person_id = :p "
-                                 "AND status <> 'cancelled' GROUP BY duty", {"p": p["id"]}))
+            mine, latest = occ.get(p["id"], {}), last.get(p["id"], {})
             items = []
             for duty, rec in kp.plan(p["risk"]).items():
-                if duty in occ:
-                    start, due, status, met = occ[duty]
+                if duty in mine:
+                    start, due, status, met = mine[duty]
                 else:
-                    since = tx.time(last[duty]) if duty in last else tx.time(p["controlled_since"])
+                    since = latest[duty] if duty in latest else tx.time(p["controlled_since"])
                     if since >= day_end:
                         continue
                     got = period_on(rec, day, since, engine.calendar)
@@ -206,7 +218,8 @@ def contacts_due(engine, actor, day: date | None = None, *, lang: str | None = N
                               "status": _occurrence_status(status, due, now), "met_at": iso(met) if met else None})
             if items:
                 out.extend(items)
-                append(tx, p, who.id, "read", {"view": "contacts_due", "day": day.isoformat(), "masked": False}, now)
+                reads.append((p, {"view": "contacts_due", "day": day.isoformat(), "masked": False}))
+        append_reads(tx, reads, who.id, now)
     out.sort(key=lambda r: (r["due_at"], r["person_id"], r["duty"]))
     return out
 
