@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from notifications.privacy import mask_party, scrub, scrub_all
+from notifications.privacy import NOTIFICATION_SCRUB, mask_contacts, scrub, scrub_all
 from notifications.render import local_time, normalise_lang
 
 LEVEL_VOCAB = "level"
@@ -92,7 +92,7 @@ class ContextBuilder:
                     "SELECT case_id, seq, name, role, phone, id_number FROM parties WHERE case_id IN "
                     + _in("c", case_ids, params) + " ORDER BY case_id, seq", params):
                 self.parties.setdefault(cid, []).append(
-                    mask_party({"name": name, "role": role, "phone": phone, "id_number": idn}))
+                    mask_contacts({"name": name, "role": role, "phone": phone, "id_number": idn}, NOTIFICATION_SCRUB))
         pairs = sorted({(r["case_id"], r["payload"].get("seq")) for r in new
                         if r["case_id"] is not None and isinstance(r["payload"].get("seq"), int)} - set(self.audit))
         for i in range(0, len(pairs), 200):

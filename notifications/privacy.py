@@ -5,8 +5,9 @@ masked whatever the reader's role: phones keep their first three and last four
 digits (``138****8000``), identity numbers only their last four characters.
 Free text (titles, descriptions, notes) is scrubbed of anything that looks like
 a mobile number or an identity number, because people type them in there too.
-The phone and ID rules here are the only ones: ``workflow.masking`` re-exports them,
-since the notifications package does not import the workflow package.
+The phone and ID rules here, and :func:`mask_contacts` that applies them to a record,
+are the only ones: ``workflow.masking`` re-exports them, since the notifications
+package does not import the workflow package.
 """
 
 from __future__ import annotations
@@ -58,13 +59,27 @@ def scrub_all(value: Any) -> Any:
     return value
 
 
-def mask_party(party: dict) -> dict:
-    p = dict(party)
-    if p.get("phone"):
-        p["phone"] = mask_phone(p["phone"])
-    if p.get("id_number"):
-        p["id_number"] = mask_id(p["id_number"])
-    for key in ("name", "address"):
-        if p.get(key):
-            p[key] = scrub(p[key])
-    return p
+CONTACT_KEYS = ("phone", "id_number")
+
+
+def mask_contacts(record: dict, scrub_keys: tuple[str, ...] = ()) -> dict:
+    """A copy of ``record`` (a party, a user) with its phone and identity number masked.
+
+    The one masking rule for a person's contact details, used by case pages,
+    history, user lists and notifications alike. ``scrub_keys`` names free-text
+    fields to :func:`scrub` as well (notifications scrub names and addresses,
+    since people type numbers into them).
+    """
+    out = dict(record)
+    if out.get("phone"):
+        out["phone"] = mask_phone(out["phone"])
+    if out.get("id_number"):
+        out["id_number"] = mask_id(out["id_number"])
+    for key in scrub_keys:
+        if out.get(key):
+            out[key] = scrub(out[key])
+    return out
+
+
+# What a notification carries about a party: contact details masked, numbers scrubbed from the rest.
+NOTIFICATION_SCRUB = ("name", "address")

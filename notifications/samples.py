@@ -8,7 +8,7 @@ must show them masked.
 
 from __future__ import annotations
 
-from notifications.privacy import mask_party, scrub, scrub_all
+from notifications.privacy import NOTIFICATION_SCRUB, mask_contacts, scrub, scrub_all
 from notifications.render import local_time
 
 RAW_PARTIES = [
@@ -68,7 +68,7 @@ def context(key: str, lang: str = "zh_CN", recipient: str = "调解员甲") -> t
     spec = EVENTS[key]
     lab = LABELS[lang]
     data = scrub_all(dict(spec["data"]))
-    parties = [mask_party(p) for p in RAW_PARTIES]
+    parties = [mask_contacts(p, NOTIFICATION_SCRUB) for p in RAW_PARTIES]
     case = None
     if spec.get("case", True):
         case = {

@@ -230,13 +230,11 @@ def user_add(c: Ctx, user_id, name, role, unit_id, phone, email):
 @click.option("--role", help="只看此角色。")
 @pass_ctx
 def user_list(c: Ctx, unit_id, role):
-    from workflow.masking import mask_phone
+    from workflow.masking import mask_contacts
     from workflow.tables import render
 
     eng = c.engine()
-    rows = eng.users(unit_id, role)
-    for r in rows:
-        r["phone"] = mask_phone(r["phone"])
+    rows = [mask_contacts(r) for r in eng.users(unit_id, role)]
     c.out(rows, render(c.t("用户名 姓名 角色 单位 电话", "id name role unit phone").split(),
                        [(r["id"], r["name"], eng.role_label(r["role"]), r["unit_name"], r["phone"]) for r in rows]))
 

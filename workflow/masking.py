@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # One rule for phones and ID numbers everywhere: the notifications package owns it
 # (it must not import this package), and lists, pages and logs use the same one.
-from notifications.privacy import mask_id, mask_phone  # noqa: F401  (re-exported)
+from notifications.privacy import mask_contacts, mask_id, mask_phone  # noqa: F401  (re-exported)
 
 # Roles that handle a case's parties directly and may see contact details in full.
 UNMASKED_ROLES = frozenset({"mediator", "lead_official", "supervisor"})
@@ -29,11 +29,5 @@ def needs_unmasked(role: str | None) -> bool:
 
 
 def mask_party(party: dict, role: str | None) -> dict:
-    if needs_unmasked(role):
-        return dict(party)
-    p = dict(party)
-    if p.get("phone"):
-        p["phone"] = mask_phone(p["phone"])
-    if p.get("id_number"):
-        p["id_number"] = mask_id(p["id_number"])
-    return p
+    """A party as a reader in ``role`` sees it: in full for the roles that handle parties, else masked."""
+    return dict(party) if needs_unmasked(role) else mask_contacts(party)
