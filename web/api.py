@@ -261,10 +261,12 @@ def create_api(engine, scheduler_state) -> FastAPI:
         e = eng(request)
         _inbox(e)
         rows = e.inbox(who.id, unread_only=unread_only, limit=limit + 1, offset=offset, lang=_lang(request))
-        for r in rows:
+        from workflow.timeutil import iso
+
+        for r in rows:  # the API's one time format: ISO 8601 with the +08:00 offset, as everywhere else
             for k in ("created_at", "read_at"):
                 if r.get(k) is not None and not isinstance(r[k], str):
-                    r[k] = r[k].isoformat()
+                    r[k] = iso(r[k])
         doc = page(rows, limit, offset)
         doc["unread"] = e.unread_count(who.id)
         return doc

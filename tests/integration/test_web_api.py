@@ -196,8 +196,13 @@ def test_notifications_follow_the_inbox_contract(api):
     doc = c.get("/notifications").json()
     assert doc["unread"] >= 1 and doc["items"]
     assert {"id", "event", "case_number", "title", "body", "created_at", "read_at"} <= set(doc["items"][0])
+    case_time = c.get(f"/cases/{doc['items'][0]['case_number']}").json()["reported_at"]
+    assert doc["items"][0]["created_at"].endswith("+08:00") and case_time.endswith("+08:00")
+    assert doc["items"][0]["created_at"] == "2026-03-03T09:00:00+08:00"
     marked = c.post("/notifications/read", json={"ids": None}).json()["marked"]
     assert marked >= 1 and c.get("/notifications").json()["unread"] == 0
+    read = c.get("/notifications").json()["items"][0]
+    assert read["read_at"].endswith("+08:00")
 
 
 def test_health_endpoint(api):
