@@ -131,6 +131,7 @@ class ContextBuilder:
         case = self.cases.get(row["case_id"]) if row["case_id"] is not None else None
         d = self.labels.definition(case["definition"], case["definition_version"]) if case else \
             self.labels.definition(None, None)
+        policy = self.labels.engine.policy
         data = dict(payload)
         if case is not None and isinstance(payload.get("seq"), int):
             data.update(self.audit.get((row["case_id"], payload["seq"]), {}))
@@ -161,7 +162,7 @@ class ContextBuilder:
         items = []
         for it in payload.get("items", []) or []:
             it = scrub_all(dict(it))
-            it["clock_label"] = d.clock_label(it.get("clock", ""), lang) if d else it.get("clock", "")
+            it["clock_label"] = d.clock_label(it.get("clock", ""), lang, policy) if d else it.get("clock", "")
             it["level_label"] = self.labels.step(it.get("level"), lang)
             it["due_local"] = local_time(it.get("due_at"))
             items.append(it)
@@ -174,7 +175,7 @@ class ContextBuilder:
             "case": case_doc, "data": data,
             "from_state_label": d.state_label(data["from_state"], lang) if (d and data.get("from_state")) else "",
             "to_state_label": d.state_label(data["to_state"], lang) if (d and data.get("to_state")) else "",
-            "clock_label": d.clock_label(clock, lang) if (d and clock) else clock,
+            "clock_label": d.clock_label(clock, lang, policy) if (d and clock) else clock,
             "step_label": self.labels.step(data.get("step"), lang),
             "due_local": local_time(data.get("due_at") or data.get("until") or data.get("deadline")),
             "level_label": vocab(LEVEL_VOCAB, data.get("level")),

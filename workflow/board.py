@@ -184,7 +184,7 @@ def _doc(engine, as_of: datetime, row) -> dict:
     return {
         "number": number, "title": title, "state": state, "state_label": d.state_label(state, lang),
         "risk": risk, "risk_label": d.vocab_label("risk", risk, lang), "unit": unit_id, "unit_name": unit_name,
-        "clock": clock, "clock_label": d.clock_label(clock, lang), "due_at": _iso(due),
+        "clock": clock, "clock_label": d.clock_label(clock, lang, engine.policy), "due_at": _iso(due),
         "overdue_business_days": max(days, 0), "overdue_hours": round(hours, 1), "level": level,
         "lead_official": lead, "lead_official_name": lead_name, "mediator": mediator,
         "mediator_name": mediator_name, "supervision": supervision,

@@ -159,12 +159,13 @@ class Definition:
             return "关联重点人员" if not lang.startswith("en") else "key person linked"
         return a.label.get(lang) if a else name
 
-    def clock_label(self, name: str, lang: str = "zh_CN") -> str:
+    def clock_label(self, name: str, lang: str = "zh_CN", policy=None) -> str:
+        """The clock's label; a key-person duty occurrence is labelled from ``policy`` (the engine's)."""
         lab = self.clocks.get(name)
         if lab is None and name.startswith("kp."):  # a key-person duty occurrence (workflow.duties)
             from workflow.duties import describe_clock
 
-            return describe_clock(name, lang)
+            return describe_clock(name, lang, policy)
         return lab.get(lang) if lab else name
 
     @property

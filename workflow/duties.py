@@ -24,7 +24,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Iterator
 
-from workflow.policy import DUTY_CLOCK_PREFIX, Recurrence
+from workflow.policy import DUTY_CLOCK_PREFIX, Policy, Recurrence
 from workflow.timeutil import at_local, local_date, to_local, utc
 
 if TYPE_CHECKING:
@@ -92,19 +92,19 @@ def parse_clock_name(name: str) -> tuple[int, str] | None:
     return int(parts[0]), parts[1]
 
 
-def describe_clock(name: str, lang: str = "zh_CN") -> str:
+def describe_clock(name: str, lang: str = "zh_CN", policy: Policy | None = None) -> str:
     """A readable label for a duty clock on the board and the case page: ``重点人员 12 见面稳控（03-04 00:00 起）``.
 
-    Duty labels come from the shipped policy (the clock name keeps only the
-    duty's code); an operator's own duty names are shown as their code.
+    Duty labels come from ``policy`` — the engine's, so an operator's own duties
+    read with their own names — or the shipped policy when none is given (the
+    clock name keeps only the duty's code); a duty the policy does not know is
+    shown as its code.
     """
     parsed = parse_clock_name(name)
     if parsed is None:
         return name
     pid, duty = parsed
-    from workflow.policy import Policy
-
-    rule = Policy.default().key_persons.duties.get(duty)
+    rule = (policy or Policy.default()).key_persons.duties.get(duty)
     label = rule.label(lang) if rule else duty
     stamp = name.rsplit(".", 1)[1]
     when = f"{stamp[4:6]}-{stamp[6:8]} {stamp[8:10]}:{stamp[10:12]}"

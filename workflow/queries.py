@@ -76,7 +76,7 @@ def clock_rows(engine, tx, case_id: int, lang: str, definition) -> list[dict]:
         if status == "running":
             computed = level_at(engine, from_db(started), due_dt, now, name) or level
         out.append({
-            "clock": name, "label": definition.clock_label(name, lang), "started_at": _iso(started),
+            "clock": name, "label": definition.clock_label(name, lang, engine.policy), "started_at": _iso(started),
             "due_at": _iso(due), "warn_at": _iso(warn), "level": computed, "status": status,
             "stopped_at": _iso(stopped), "extended": bool(extended),
         })
@@ -230,7 +230,7 @@ def actions(engine, number: str, actor) -> list[dict]:
             if f.vocab or f.type in ("choice", "choices"):
                 fd["choices"] = {k: v.get(lang) for k, v in d.vocab.get(f.vocab or f.name, {}).items()}
             if f.type == "clock":
-                fd["choices"] = {k: d.clock_label(k, lang) for k in running}
+                fd["choices"] = {k: d.clock_label(k, lang, engine.policy) for k in running}
             fields.append(fd)
         out.append({
             "action": a.name, "label": a.label.get(lang), "moves_to": a.dest,

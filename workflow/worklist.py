@@ -90,14 +90,15 @@ def _docs(engine, tx, ids: list[int], lang: str) -> list[dict]:
         nearest = None
         if running:
             name, _, due = running[0]
-            nearest = {"clock": name, "label": d.clock_label(name, lang), "due_at": _iso(due)}
+            nearest = {"clock": name, "label": d.clock_label(name, lang, engine.policy), "due_at": _iso(due)}
         doc = json.loads(data)
         out.append({
             "number": number, "title": title, "state": state, "state_label": d.state_label(state, lang),
             "risk": risk, "risk_label": d.vocab_label("risk", risk, lang), "unit": unit_id, "unit_name": unit_name,
             "supervision": supervision, "version": version, "mediator": mediator,
             "level": worst, "next_clock": nearest,
-            "clocks": [{"clock": n, "label": d.clock_label(n, lang), "due_at": _iso(due)} for n, _, due in running],
+            "clocks": [{"clock": n, "label": d.clock_label(n, lang, engine.policy), "due_at": _iso(due)}
+                       for n, _, due in running],
             "supervision_label": d.vocab_label("level", supervision, lang) if supervision else None,
             "authority": doc.get("supervision_authority"), "deadline": doc.get("supervision_deadline"),
         })

@@ -90,3 +90,31 @@ def test_contacts_due_projects_days_the_sweep_has_not_reached(engine, clock):
     sat = engine.contacts_due("go", date(2026, 3, 7))
     assert sorted((r["person_id"], r["duty"], r["due_at"]) for r in sat) == [
         (pid, "contact", "2026-03-08T00:00:00+08:00") for pid in pids]
+
+
+def test_duty_clocks_are_labelled_from_the_engines_policy(db_url, clock):
+    """An operator who renames a duty sees their own name on the case page, the board and in work lists."""
+    from pathlib import Path
+
+    from tests.conftest import build_town
+    from workflow import Engine
+    from workflow.policy import Policy
+
+    shipped = (Path(__file__).resolve().parents[2] / "workflow" / "policy.toml").read_text(encoding="utf-8")
+    assert 'label_zh = "见面稳控"' in shipped
+    policy = Policy.from_text(shipped.replace('label_zh = "见面稳控"', 'label_zh = "入户见面"'))
+    eng = Engine(db_url, clock=clock, policy=policy)
+    try:
+        eng.init()
+        build_town(eng)
+        pid = add(eng, 1)[0]
+        number = eng.person(pid, "sup")["cases"][0]
+        labels = [k["label"] for k in eng.case(number, "sup")["deadlines"] if k["clock"].startswith("kp.")]
+        assert labels and any(f"重点人员 {pid} 入户见面" in x for x in labels), labels
+        assert not any("见面稳控" in x for x in labels)
+        clock.advance(days=3)
+        board = [r for r in eng.overdue(actor="sup") if r["clock"].startswith("kp.")]
+        assert board and all("见面稳控" not in r["clock_label"] for r in board)
+        assert any("入户见面" in r["clock_label"] for r in board)
+    finally:
+        eng.close()

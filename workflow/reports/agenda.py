@@ -101,4 +101,4 @@ def _item(f: facts_mod.CaseFacts, units: Units) -> dict:
 
 def render_agenda(engine, doc: dict, lang: str, fmt: str) -> bytes:
     return render(engine, f"agenda.{fmt}.j2", lang, doc=doc, s=doc["sections"], overdue=doc["overdue"],
-                  levels=LEVEL_ORDER, clock_label=lambda c: engine.definition().clock_label(c, lang)).encode("utf-8")
+                  levels=LEVEL_ORDER, clock_label=lambda c: engine.definition().clock_label(c, lang, engine.policy)).encode("utf-8")
