@@ -220,9 +220,10 @@ def create_api(engine, scheduler_state) -> FastAPI:
                 unit: Optional[str] = Query(None, max_length=64), limit: int = Limit, offset: int = Offset,
                 who=Depends(actor)):
         """Names are masked for callers not in charge of the person; every person listed is logged as read."""
-        rows = eng(request).persons(who, status=status, unit=unit, limit=limit + 1, offset=offset,
-                                    lang=_lang(request))
-        return page(rows, limit, offset)
+        found = eng(request).persons_page(who, status=status, unit=unit, limit=limit, offset=offset,
+                                          lang=_lang(request))
+        return {"items": found["items"], "limit": limit, "offset": offset,
+                "next_offset": offset + limit if found["more"] else None}
 
     @api.get("/persons/{person_id}", responses=ERRORS, summary="One key person (details only for those in charge)")
     def person(person_id: int, request: Request, who=Depends(actor)):

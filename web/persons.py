@@ -122,8 +122,8 @@ def register_page(request: Request, user=Depends(current_user)):
         page_no = max(1, int(q.get("page", "1")))
     except ValueError:
         page_no = 1
-    rows = engine.persons(user, status=status, unit=unit, limit=PAGE_SIZE + 1, offset=(page_no - 1) * PAGE_SIZE,
-                          lang=lang)
+    found = engine.persons_page(user, status=status, unit=unit, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE,
+                                lang=lang)
     day = _day(q.get("day"))
     due = engine.contacts_due(user, day=day, lang=lang)
     from workflow.timeutil import local_date
@@ -133,10 +133,10 @@ def register_page(request: Request, user=Depends(current_user)):
                 and u["path"].startswith(user.unit_path)]
     query = "&".join(f"{k}={v}" for k, v in (("status", status), ("unit", unit)) if v)
     pager = {"page": page_no, "pages": None, "total": None, "prev": page_no - 1 if page_no > 1 else None,
-             "next": page_no + 1 if len(rows) > PAGE_SIZE else None}
+             "next": page_no + 1 if found["more"] else None}
     from workflow.persons import REGISTER_ROLES
 
-    return page(request, "persons.html.j2", user=user, rows=rows[:PAGE_SIZE], due=due, day=shown_day.isoformat(),
+    return page(request, "persons.html.j2", user=user, rows=found["items"], due=due, day=shown_day.isoformat(),
                 villages=villages, filters={"status": status or "", "unit": unit or ""}, query=query, pager=pager,
                 may_register=user.role in REGISTER_ROLES, **_ctx(request))
 

@@ -379,6 +379,14 @@ class Engine:
 
         return person_queries.persons(self, actor, status=status, unit=unit, limit=limit, offset=offset, lang=lang)
 
+    def persons_page(self, actor: str | Actor, *, status: str | None = None, unit: str | None = None,
+                     limit: int = 50, offset: int = 0, lang: str | None = None) -> dict:
+        """One page of the register, ``{"items", "more"}``; only the persons returned are logged as read."""
+        from workflow import person_queries
+
+        return person_queries.persons_page(self, actor, status=status, unit=unit, limit=limit, offset=offset,
+                                           lang=lang)
+
     def person(self, person_id: int, actor: str | Actor, lang: str | None = None) -> dict:
         """One key person: details for the grid officer, lead official and supervisors of the jurisdiction; audited."""
         from workflow import person_queries

@@ -70,11 +70,28 @@ def _cases_of(tx, ids: list[int]) -> dict[int, list[str]]:
 def persons(engine, actor, *, status: str | None = None, unit: str | None = None, limit: int = 200,
             offset: int = 0, lang: str | None = None) -> list[dict]:
     """The register as the reader may see it: everyone in their jurisdiction or in their charge, newest first."""
+    return _register(engine, actor, status, unit, limit, offset, lang, peek=False)[0]
+
+
+def persons_page(engine, actor, *, status: str | None = None, unit: str | None = None, limit: int = 50,
+                 offset: int = 0, lang: str | None = None) -> dict:
+    """One page of the register: ``{"items", "more"}``.
+
+    Whether another page follows is found by reading one row more, which is
+    neither returned nor logged as read: the read log names only the persons
+    the reader was shown.
+    """
+    items, more = _register(engine, actor, status, unit, limit, offset, lang, peek=True)
+    return {"items": items, "more": more}
+
+
+def _register(engine, actor, status, unit, limit: int, offset: int, lang: str | None, peek: bool
+              ) -> tuple[list[dict], bool]:
     lang = lang or engine.lang
     now = engine.clock.now()
     with engine.store.write() as tx:
         who = _who(tx, actor)
-        where, params = [], {"limit": limit, "offset": offset}
+        where, params = [], {"limit": limit + (1 if peek else 0), "offset": offset}
         if who.role not in ("system",):
             where.append("(unit_path LIKE :scope OR grid_officer = :me OR lead_official = :me)")
             params.update(scope=who.unit_path + "%", me=who.id)
@@ -92,6 +109,8 @@ def persons(engine, actor, *, status: str | None = None, unit: str | None = None
         if not tx.store.is_sqlite:
             sql += " FOR UPDATE"
         rows = [dict(zip(PERSON_COLUMNS, r)) for r in tx.query(sql, params)]
+        more = len(rows) > limit
+        rows = rows[:limit]
         cases = _cases_of(tx, [p["id"] for p in rows])
         units = dict(tx.query("SELECT id, name FROM units"))
         out, reads = [], []
@@ -100,7 +119,7 @@ def persons(engine, actor, *, status: str | None = None, unit: str | None = None
             out.append(_summary(tx, p, full, lang, cases[p["id"]], units.get(p["unit_id"])))
             reads.append((p, {"view": "list", "masked": not full}))
         append_reads(tx, reads, who.id, now)
-    return out
+    return out, more
 
 
 def person(engine, person_id, actor, *, lang: str | None = None) -> dict:

@@ -118,3 +118,14 @@ def test_duty_clocks_are_labelled_from_the_engines_policy(db_url, clock):
         assert any("入户见面" in r["clock_label"] for r in board)
     finally:
         eng.close()
+
+
+def test_a_register_page_logs_only_the_persons_it_shows(engine):
+    pids = add(engine, 3)  # listed newest first
+    found = engine.persons_page("sup", limit=2)
+    assert [p["id"] for p in found["items"]] == pids[:0:-1] and found["more"] is True
+    assert [a for a, _ in reads(engine, pids[0])] == []  # looked at to know a page follows, never shown
+    assert [a for a, _ in reads(engine, pids[2])] == ["sup"]
+    last = engine.persons_page("sup", limit=2, offset=2)
+    assert [p["id"] for p in last["items"]] == [pids[0]] and last["more"] is False
+    assert [a for a, _ in reads(engine, pids[0])] == ["sup"]
