@@ -150,6 +150,27 @@ def test_ledger_xlsx_cell_by_cell(march_town):
     assert any(r[0] and str(r[0]).startswith("化解率 =") for r in values)  # definitions are written down
 
 
+def test_xlsx_files_do_not_depend_on_the_wall_clock(march_town, monkeypatch):
+    """Two builds of one report are one file: openpyxl's wall-clock stamps are replaced by the report's time."""
+    import time
+    import types
+    import zipfile
+
+    engine, _clock, _town = march_town
+    for kind in ("ledger", "stats"):
+        first = engine.report_file(kind, fmt="xlsx", actor="sup", month="2026-03")[1]
+        later = types.SimpleNamespace(**{k: getattr(time, k) for k in dir(time) if not k.startswith("_")})
+        later.time = lambda: time.time() + 3 * 3600  # the same report three hours later
+        monkeypatch.setattr(zipfile, "time", later)
+        again = engine.report_file(kind, fmt="xlsx", actor="sup", month="2026-03")[1]
+        monkeypatch.undo()
+        assert first == again, kind
+        with zipfile.ZipFile(io.BytesIO(first)) as z:
+            core = z.read("docProps/core.xml").decode()
+            assert {i.date_time for i in z.infolist()} == {(2026, 4, 1, 0, 0, 0)}  # local time
+        assert "2026-03-31T16:00:00Z" in core  # as of the end of March in Asia/Shanghai, in UTC
+
+
 def test_ledger_csv_and_html(march_town):
     engine, _clock, town = march_town
     name, body, mime = engine.report_file("ledger", fmt="csv", actor="sup", month="2026-03")

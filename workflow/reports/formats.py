@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+from datetime import datetime, timezone
 
 from workflow.reports.render import (LEDGER_COLUMNS, STAT_COLUMNS, TREND_COLUMNS, Labels, chart_context, en,
                                      fmt_value, group_rows, ledger_cells, render, t)
 from workflow.reports.stats import DEFINITIONS
+from workflow.timeutil import to_local
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -156,9 +159,7 @@ def ledger_xlsx(engine, doc: dict, lang: str) -> bytes:
                 cell.number_format = c.number_format
             out.append(cell)
         ws2.append(out)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return _saved(wb, doc)
 
 
 def stats_xlsx(engine, doc: dict, lang: str) -> bytes:
@@ -169,6 +170,30 @@ def stats_xlsx(engine, doc: dict, lang: str) -> bytes:
     ws = wb.active
     ws.title = t(lang, "统计", "Statistics")
     _xlsx_stat_sheet(ws, doc, labels, doc["unit"]["name"] + t(lang, "矛盾纠纷排查调处工作统计表", " — dispute statistics"))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return _saved(wb, doc)
+
+
+def _saved(wb, doc: dict) -> bytes:
+    """The workbook's bytes, stamped with the report's own time instead of the wall clock.
+
+    openpyxl writes the current time into the document properties and every zip
+    member, so the same report built a second later would differ byte for byte;
+    stamped with ``as_of`` one report is one file (a download equals the
+    facade's output, a stored report can be compared with a rebuilt one).
+    """
+    as_of = datetime.fromisoformat(doc["as_of"])
+    at = as_of.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
+    wb.properties.created = wb.properties.modified = at  # openpyxl writes these as UTC
+    raw = io.BytesIO()
+    wb.save(raw)
+    out = io.BytesIO()
+    local = to_local(as_of)  # zip times have no zone: the reader's local time
+    stamp = (max(local.year, 1980),) + local.timetuple()[1:6]
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=stamp)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = info.external_attr
+            dst.writestr(member, src.read(info.filename))
+    return out.getvalue()
