@@ -237,7 +237,13 @@ def _json_strings(values: list[str]) -> str:
 
 
 def _escalation_json(clock: str, step, at_iso: str, due_iso: str) -> str:
-    """``dumps`` of an escalation's payload (keys sorted, no spaces), written directly: this is per escalation."""
+    """``dumps`` of an escalation's payload (keys sorted, no spaces), written directly: this is per escalation.
+
+    The audit hash covers this text, so it must be byte for byte what ``dumps``
+    gives; both escape strings with the same ``encode_basestring``, and
+    tests/unit/test_sweep_json.py holds them equal over awkward text (Chinese,
+    quotes, backslashes, control characters, lone surrogates, no recipients).
+    """
     return (f'{{"clock":{_json_str(clock)},"due_at":{_json_str(due_iso)},'
             f'"recipients":{_json_strings(list(step.recipients))},"step":{_json_str(step.name)},'
             f'"step_at":{_json_str(at_iso)}}}')
