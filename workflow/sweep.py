@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import threading
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -68,7 +69,7 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
     cal = engine.calendar
     raised: list[dict] = []
     times = _TimeTexts()
-    with _collector_paused(), store.write() as tx:
+    with _collector_relaxed(), store.write() as tx:
         t_now = tx.t(now)
         rows = tx.query(_claim_sql(store), {"now": t_now, "batch": batch})
         cases: dict[int, dict] = {}
@@ -180,23 +181,43 @@ ESCALATION_COLUMNS = ("clock_id", "case_id", "step", "step_at", "raised_at")
 _ON_CONFLICT = "ON CONFLICT (clock_id, step) DO NOTHING"
 
 
-@contextmanager
-def _collector_paused():
-    """Pause Python's cycle collector for one batch.
+_BATCH_GEN0_THRESHOLD = 100_000  # allocations between young collections while a batch runs (CPython's default: 700)
+_relaxed_lock = threading.Lock()
+_relaxed = {"depth": 0, "saved": None}
 
-    A batch allocates tens of thousands of short-lived, acyclic objects (rows,
-    tuples, strings); each allocation burst triggers collections that walk every
-    object the process holds — measured at a tenth to a fifth of the sweep's CPU.
-    Reference counting still frees everything; the collector resumes (if it was
-    on) when the batch ends, whatever happens.
+
+@contextmanager
+def _collector_relaxed():
+    """Collect young objects less often while a batch runs; the collector stays on.
+
+    A batch allocates tens of thousands of short-lived, acyclic containers (rows,
+    tuples, dicts); at CPython's default threshold (700 allocations) they trigger
+    hundreds of collections, and the older generations' ones walk every object the
+    process holds: measured at a tenth to a fifth of the sweep's CPU. Disabling the
+    collector saved the same, but the setting is process-wide: ``disputeflow
+    serve`` runs the scheduler in-process, and the web threads' cyclic garbage
+    would go uncollected for the whole sweep. A higher young-generation threshold
+    saves as much (measured on a 100k-case sweep with 800k objects held) while
+    every thread's garbage is still collected, only in larger steps.
+
+    Sweeps in several threads nest: the first raises the threshold, the last
+    puts back what it found — unless something else changed it meanwhile.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    with _relaxed_lock:
+        if _relaxed["depth"] == 0:
+            old = gc.get_threshold()
+            _relaxed["saved"] = old if old[0] and old[0] < _BATCH_GEN0_THRESHOLD else None
+            if _relaxed["saved"]:
+                gc.set_threshold(_BATCH_GEN0_THRESHOLD, *old[1:])
+        _relaxed["depth"] += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _relaxed_lock:
+            _relaxed["depth"] -= 1
+            saved = _relaxed["saved"]
+            if _relaxed["depth"] == 0 and saved and gc.get_threshold() == (_BATCH_GEN0_THRESHOLD, *saved[1:]):
+                gc.set_threshold(*saved)
 
 
 class _TimeTexts:
