@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workflow.commands import dumps
 from workflow.policy import LadderStep
-from workflow.sweep import _escalation_json, _json_strings
+from workflow.sweep import _BatchTexts, _escalation_json, _json_strings
+from workflow.timeutil import iso
 
 
 def test_escalation_payload_is_the_canonical_json():
@@ -54,3 +58,10 @@ def test_escalation_payload_matches_dumps_for_any_text(clock, name, at, due, rec
     want = dumps({"clock": clock, "step": name, "step_at": at, "due_at": due, "recipients": recipients})
     assert _escalation_json(clock, step, at, due) == want
     assert _json_strings(recipients) == dumps(recipients)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.sampled_from(
+    [timezone.utc, timezone(timedelta(hours=-5)), ZoneInfo("Asia/Shanghai"), ZoneInfo("Europe/Berlin")])))
+def test_batch_iso_texts_are_timeutil_iso(dt):
+    assert _BatchTexts(None, None, None).iso(dt) == iso(dt)
