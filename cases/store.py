@@ -180,6 +180,23 @@ class Tx:
         self.cur.execute(f"UPDATE {table} AS t SET {sets} FROM unnest({arrays}) AS v({', '.join(names)}) "
                          f"WHERE t.{key} = v.{key}", [list(col) for col in zip(*rows)])
 
+    @contextmanager
+    def pipeline(self) -> Iterator[None]:
+        """Send the statements inside without waiting for each one's answer (PostgreSQL pipeline mode).
+
+        For writes whose results nobody reads: inside the block ``rowcount`` and
+        fetches are not yet known (a fetch would wait for the answers), and an
+        error surfaces when the block ends — inside the transaction, which it
+        then rolls back. A sweep batch's closing writes are six statements: one
+        round trip instead of six, which counts when the server shares the
+        machine. SQLite has no round trips to save.
+        """
+        if self.store.is_sqlite:
+            yield
+            return
+        with self.cur.connection.pipeline():
+            yield
+
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list:
         """Ad-hoc SQL written with ``:name`` parameters (translated per dialect)."""
         self.cur.execute(self.store.translate(sql), params or {})

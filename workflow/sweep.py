@@ -108,11 +108,6 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
         if new:
             for c, kid, name, step, due_iso in _insert_escalations(tx, new, t_now):
                 c["events"].append((name, step, due_iso))
-        tx.update_rows("clocks", "id", ("level", "next_step", "next_at"), clock_updates)
-        if tier_done:
-            tx.cur.executemany(store.translate(
-                "UPDATE clocks SET level = :level, next_step = NULL, next_at = NULL, stopped_at = :now, "
-                "status = 'stopped' WHERE id = :id"), tier_done)
         audits: list[tuple] = []
         outbox: list[tuple] = []
         case_updates: list[tuple] = []
@@ -173,11 +168,17 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
                     if talk:
                         raised.append(talk)
             case_updates.append((case_id, seq, h, c["sup"], c["data"] if data is None else dumps(data), t_now))
-        tx.insert_rows("clocks", NEW_CLOCK_COLUMNS, new_clocks, _CLOCK_IF_ABSENT)
-        tx.insert_rows("audit_events", AUDIT_COLUMNS, audits)
-        tx.insert_rows("outbox", OUTBOX_COLUMNS, outbox)
-        tx.update_rows("cases", "id", ("audit_seq", "audit_hash", "supervision_level", "data", "updated_at"),
-                       case_updates, extra="version = version + 1")
+        with tx.pipeline():  # nothing below is read back: one round trip on PostgreSQL
+            tx.update_rows("clocks", "id", ("level", "next_step", "next_at"), clock_updates)
+            if tier_done:
+                tx.cur.executemany(store.translate(
+                    "UPDATE clocks SET level = :level, next_step = NULL, next_at = NULL, stopped_at = :now, "
+                    "status = 'stopped' WHERE id = :id"), tier_done)
+            tx.insert_rows("clocks", NEW_CLOCK_COLUMNS, new_clocks, _CLOCK_IF_ABSENT)
+            tx.insert_rows("audit_events", AUDIT_COLUMNS, audits)
+            tx.insert_rows("outbox", OUTBOX_COLUMNS, outbox)
+            tx.update_rows("cases", "id", ("audit_seq", "audit_hash", "supervision_level", "data", "updated_at"),
+                           case_updates, extra="version = version + 1")
     return raised, len(rows)
 
 
