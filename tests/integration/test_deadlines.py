@@ -258,3 +258,18 @@ def test_a_step_someone_else_raised_is_not_raised_again_and_the_chain_holds(engi
                                "WHERE c.number = :n AND a.action = 'escalate' ORDER BY a.seq"), {"n": first}).scalars()
         assert [json.loads(d)["step"] for d in steps] == ["warning", "level2", "level3"]
     assert engine.verify_audit()["problems"] == []
+
+
+def test_a_sweep_gives_back_the_wal_checkpoint_setting(engine, clock):
+    if not engine.store.is_sqlite:
+        pytest.skip("SQLite's WAL only")
+    report(engine)
+    conn = engine.store._held_writer()
+    before = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    clock.set(local(2026, 3, 20, 9, 0))
+    seen = []
+    with engine.store.checkpoint_every(12_345):
+        seen.append(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    assert seen == [12_345]
+    assert len([r for r in engine.sweep() if r["clock"] == "assess"]) == 4
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == before
