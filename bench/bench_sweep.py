@@ -145,7 +145,8 @@ _RAW_WRITES = (
     "%b::varchar[], %b::text[], %b::text[], %b::varchar[], %b::int[], %b::timestamptz[])",
     "INSERT INTO clocks (case_id, name, started_at, due_at, warn_at, calendar_rev, status, extended, level, "
     "next_step, next_at) SELECT v.case_id, 'supervision', v.now, v.due, v.warn, '', 'running', 0, NULL, 'warning', "
-    "v.warn FROM unnest(%b::int[], %b::timestamptz[], %b::timestamptz[], %b::timestamptz[]) AS v(case_id, now, due, warn) "
+    "v.warn FROM unnest(%b::int[], %b::timestamptz[], %b::timestamptz[], %b::timestamptz[]) "
+    "AS v(case_id, now, due, warn) "
     "ON CONFLICT (case_id, name) WHERE stopped_at IS NULL DO NOTHING",
     "UPDATE cases AS t SET audit_seq = v.seq, audit_hash = v.hash, supervision_level = 'town', data = v.data, "
     "updated_at = v.now, version = t.version + 1 FROM unnest(%b::int[], %b::int[], %b::varchar[], %b::text[], "
@@ -322,7 +323,8 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
         try:
             # Engine and raw sweepers alternate, three rounds each: the figure is the median, the ratio the
             # median of the ratios within a round (a shared machine drifts between minutes).
-            pairs = [(pg_concurrent(url, n), pg_concurrent(url, n, target=_raw_sweeper)) for _ in range(1 if quick else 3)]
+            pairs = [(pg_concurrent(url, n), pg_concurrent(url, n, target=_raw_sweeper))
+                     for _ in range(1 if quick else 3)]
         except Exception as exc:  # no server: say so, never pretend
             out.append({"name": "sweep: 4 sweepers on PostgreSQL", "value": None, "unit": "escalations/s",
                         "skipped": f"PostgreSQL unavailable: {exc}"})

@@ -1,4 +1,4 @@
-"""The sweep collects young objects less often during a batch, keeps the collector on, and always gives the setting back."""
+"""The sweep collects young objects less often during a batch, keeps the collector on, and gives the setting back."""
 
 from __future__ import annotations
 
