@@ -281,11 +281,15 @@ class Policy:
         start, due = utc(started_at), utc(due_at)
         span = (due - start).total_seconds()
         out: list[tuple[LadderStep, datetime]] = []
+        local = None  # due's local day and time of day, converted once for every after-due step (the sweep's hot path)
         for step in self.ladder:
             if step.kind == "fraction":
                 at = min(start + timedelta(seconds=round(span * step.value)), due)
             elif step.value:
-                at = add_workdays_keep_time(due, int(step.value), calendar)
+                if local is None:
+                    local = to_local(due)
+                    day, time_of_day = local.date(), local.timetz()
+                at = at_local(calendar.add_workdays(day, int(step.value)), time_of_day)  # add_workdays_keep_time
             else:
                 at = due
             out.append((step, at))

@@ -236,3 +236,40 @@ def test_two_red_cards_are_not_enough_for_a_talk(engine, clock):
     raised = engine.sweep()
     assert len([r for r in raised if r["step"] == "level3" and r["clock"] == "resolve"]) == 2
     assert [r for r in raised if r["step"] == "unit_talk"] == []
+
+
+def test_a_step_someone_else_raised_is_not_raised_again_and_the_chain_holds(engine, clock):
+    """The unique constraint, not the clock's level, has the last word: a row the level does not explain wins."""
+    first, second = report(engine), report(engine)
+    with engine.db.begin() as c:  # level1 already raised by a writer that did not move the clock
+        kid, case_id = c.execute(text("SELECT k.id, k.case_id FROM clocks k JOIN cases c ON c.id = k.case_id "
+                                      "WHERE c.number = :n AND k.name = 'assess'"), {"n": first}).one()
+        c.execute(text("INSERT INTO escalations (clock_id, case_id, step, step_at, raised_at) "
+                       "VALUES (:k, :c, 'level1', :t, :t)"), {"k": kid, "c": case_id, "t": local(2026, 3, 4, 9)})
+    clock.set(local(2026, 3, 20, 9, 0))
+    got = [(r["number"], r["step"]) for r in engine.sweep() if r["clock"] == "assess"]
+    assert sorted(got) == sorted([(first, "warning"), (first, "level2"), (first, "level3"),
+                                  (second, "warning"), (second, "level1"), (second, "level2"), (second, "level3")])
+    total, distinct = escalations(engine)
+    assert total == distinct == 8
+    assert engine.sweep() == []
+    with engine.db.connect() as c:
+        steps = c.execute(text("SELECT a.data FROM audit_events a JOIN cases c ON c.id = a.case_id "
+                               "WHERE c.number = :n AND a.action = 'escalate' ORDER BY a.seq"), {"n": first}).scalars()
+        assert [json.loads(d)["step"] for d in steps] == ["warning", "level2", "level3"]
+    assert engine.verify_audit()["problems"] == []
+
+
+def test_a_sweep_gives_back_the_wal_checkpoint_setting(engine, clock):
+    if not engine.store.is_sqlite:
+        pytest.skip("SQLite's WAL only")
+    report(engine)
+    conn = engine.store._held_writer()
+    before = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    clock.set(local(2026, 3, 20, 9, 0))
+    seen = []
+    with engine.store.checkpoint_every(12_345):
+        seen.append(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    assert seen == [12_345]
+    assert len([r for r in engine.sweep() if r["clock"] == "assess"]) == 4
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == before
