@@ -22,7 +22,7 @@ from cases.audit import canonical_time, event_hash
 from cases.types import from_db
 from workflow.clocks import row as clock_row
 from workflow.commands import dumps
-from workflow.timeutil import LOCAL_TZ, iso
+from workflow.timeutil import iso
 from workflow.policy import TIER_CLOCK, TIER_STEP
 
 log = logging.getLogger(__name__)
@@ -278,11 +278,10 @@ class _BatchTexts:
         return out
 
     def iso(self, dt: datetime) -> str:
-        """``timeutil.iso`` of an aware time (the policy's are): one zone conversion, not two."""
+        """``timeutil.iso`` of an aware time, once per distinct instant of the batch."""
         out = self._iso.get(dt)
         if out is None:
-            local = dt.astimezone(LOCAL_TZ)
-            out = self._iso[dt] = local.isoformat(timespec="microseconds" if local.microsecond else "seconds")
+            out = self._iso[dt] = iso(dt)
         return out
 
     def step(self, step) -> _StepTexts:
