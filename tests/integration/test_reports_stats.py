@@ -152,16 +152,27 @@ def test_ledger_xlsx_cell_by_cell(march_town):
 
 def test_xlsx_files_do_not_depend_on_the_wall_clock(march_town, monkeypatch):
     """Two builds of one report are one file: openpyxl's wall-clock stamps are replaced by the report's time."""
+    import datetime
     import time
     import types
     import zipfile
 
+    import openpyxl.writer.excel
+
     engine, _clock, _town = march_town
     for kind in ("ledger", "stats"):
         first = engine.report_file(kind, fmt="xlsx", actor="sup", month="2026-03")[1]
+        # the same report three hours later, as far as the zip and openpyxl's save can tell
         later = types.SimpleNamespace(**{k: getattr(time, k) for k in dir(time) if not k.startswith("_")})
-        later.time = lambda: time.time() + 3 * 3600  # the same report three hours later
+        later.time = lambda: time.time() + 3 * 3600
         monkeypatch.setattr(zipfile, "time", later)
+
+        class Later(datetime.datetime):
+            @classmethod
+            def now(cls, tz=None):
+                return datetime.datetime.now(tz) + datetime.timedelta(hours=3)
+
+        monkeypatch.setattr(openpyxl.writer.excel, "datetime", types.SimpleNamespace(datetime=Later, timezone=datetime.timezone))
         again = engine.report_file(kind, fmt="xlsx", actor="sup", month="2026-03")[1]
         monkeypatch.undo()
         assert first == again, kind

@@ -176,24 +176,27 @@ def stats_xlsx(engine, doc: dict, lang: str) -> bytes:
 def _saved(wb, doc: dict) -> bytes:
     """The workbook's bytes, stamped with the report's own time instead of the wall clock.
 
-    openpyxl writes the current time into the document properties and every zip
-    member, so the same report built a second later would differ byte for byte;
-    stamped with ``as_of`` one report is one file (a download equals the
+    openpyxl writes the time of saving into the document properties and every
+    zip member, so the same report built a second later would differ byte for
+    byte; stamped with ``as_of`` one report is one file (a download equals the
     facade's output, a stored report can be compared with a rebuilt one).
     """
+    from openpyxl.xml.functions import tostring
+
     as_of = datetime.fromisoformat(doc["as_of"])
+    raw = io.BytesIO()
+    wb.save(raw)  # sets properties.modified to now
     at = as_of.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
     wb.properties.created = wb.properties.modified = at  # openpyxl writes these as UTC
-    raw = io.BytesIO()
-    wb.save(raw)
-    out = io.BytesIO()
+    core = tostring(wb.properties.to_tree())
     local = to_local(as_of)  # zip times have no zone: the reader's local time
     stamp = (max(local.year, 1980),) + local.timetuple()[1:6]
+    out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             member = zipfile.ZipInfo(info.filename, date_time=stamp)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = info.external_attr
-            dst.writestr(member, src.read(info.filename))
+            dst.writestr(member, core if info.filename == "docProps/core.xml" else src.read(info.filename))
     return out.getvalue()
