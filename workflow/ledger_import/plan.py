@@ -114,6 +114,7 @@ class Planner:
         # Ledger dates are days, and rows share them: due times and transitions are memoised.
         self._due: dict[tuple, datetime | None] = {}
         self._fire: dict[tuple[str, str], str] = {}
+        self._floors: dict[tuple, tuple[str, list[str]]] = {}
         self._actions = {a.name: a for a in definition.actions}
         self._terminal = {s.name: s.terminal for s in definition.states}
         for name in ("assess", "control", "mediate", "resolve", "follow_up", "close", "refer", "withdraw"):
@@ -122,12 +123,25 @@ class Planner:
                                   f"workflow {definition.name} has no action {name!r}; ledger states cannot be imported")
 
     def due(self, clock: str, start: datetime, risk: str | None, category: str) -> datetime | None:
-        key = (clock, start, risk, category)
-        if key not in self._due:
+        """``policy.due_at``, memoised by the duration the policy gives (few per clock), not by risk and category."""
+        length = self.policy.duration(clock, risk, category)
+        if length is None:
+            return None
+        key = (clock, start, length)
+        out = self._due.get(key)
+        if out is None:
             if len(self._due) > 50_000:  # bounded: memory stays flat whatever the file's size
                 self._due.clear()
-            self._due[key] = self.policy.due_at(clock, start, risk, category, self.calendar)
-        return self._due[key]
+            out = self._due[key] = self.policy.due_at(clock, start, risk, category, self.calendar)
+        return out
+
+    def _floor(self, party_count: int, flags: list[str]) -> tuple[str, list[str]]:
+        """The risk floor and its reasons, memoised (a handful of distinct inputs per ledger)."""
+        key = (party_count, *flags)
+        got = self._floors.get(key)
+        if got is None:
+            got = self._floors[key] = (risk_mod.floor(party_count, flags), risk_mod.reasons(party_count, flags))
+        return got[0], list(got[1])
 
     def fire(self, action: str, state: str) -> str:
         """The state after ``action`` from ``state``, through the compiled machine (memoised)."""
@@ -143,22 +157,24 @@ class Planner:
         intake = defn.intake
         t0 = parse_time(rec["dates"]["reported_at"])
         parties = [dict(p) for p in rec["parties"]]
-        floor = risk_mod.floor(len(parties), rec["flags"])
+        floor, reasons = self._floor(len(parties), rec["flags"])
         risk = risk_mod.higher(rec.get("risk") or floor, floor)
         intake_risk = risk if rec["state"] == "reported" else floor
         report = {"title": rec["title"], "category": rec["category"], "unit": rec["unit"],
                   "description": rec["description"], "source": rec["source"], "flags": rec["flags"],
                   "parties": parties, "risk_floor": floor,
-                  "risk_reasons": risk_mod.reasons(len(parties), rec["flags"]),
+                  "risk_reasons": reasons,
                   "imported": {**self.info, "row": row, "key": rec["key"], "ref": rec.get("ref")}}
         if rec.get("note"):
             report["note"] = rec["note"]
         events = [Event(intake.name, t0, None, defn.initial, report)]
         running: dict[str, ClockPlan] = {}
         done: list[ClockPlan] = []
-        view = guards.CaseView(state=defn.initial, risk=intake_risk, flags=tuple(rec["flags"]),
-                               party_count=len(parties))
+        view = None
         for st in intake.starts:
+            if st.when is not None and view is None:
+                view = guards.CaseView(state=defn.initial, risk=intake_risk, flags=tuple(rec["flags"]),
+                                       party_count=len(parties))
             if st.when is None or guards.CONDITIONS[st.when](view, {}):
                 self._start(running, st.clock, t0, intake_risk, rec["category"])
         data: dict[str, Any] = {"ledger": self._ledger_data(rec, row)}

@@ -72,6 +72,7 @@ class BulkWriter:
         self._ladder: dict[tuple, tuple] = {}
         self._times: dict[datetime, object] = {}
         self._canon: dict[datetime, str] = {}
+        self._conv = self._make_conv()
         self.state_column = "化解情况"  # the ledger's heading, for problems found while writing
 
     # ----------------------------------------------------------------- lookups
@@ -161,12 +162,10 @@ class BulkWriter:
             out.append(f"{prefix}-{year}-{seq:06d}")
         return out
 
-    def _t(self, tx=None):
-        """The driver's form of a time (``tx.t``), memoised: ledger rows share their dates, and the
-        conversion is a third of a row's cost. Needs no transaction: it depends on the dialect only."""
+    def _make_conv(self):
+        """The driver's form of a time (what ``tx.t`` gives), memoised: ledger rows share their dates,
+        and the conversion is a third of a row's cost. Needs no transaction: it depends on the dialect only."""
         cache = self._times
-        if len(cache) > 50_000:
-            cache.clear()
         conv = to_sqlite if self.store.is_sqlite else None
 
         def t(value):
@@ -174,6 +173,8 @@ class BulkWriter:
                 return None
             out = cache.get(value)
             if out is None:
+                if len(cache) > 50_000:  # bounded: memory stays flat
+                    cache.clear()
                 out = cache[value] = conv(value) if conv is not None else value
             return out
         return t
@@ -186,7 +187,7 @@ class BulkWriter:
         number and audit hashes, which :meth:`_insert` adds inside the batch's
         transaction. Pure, so it can run ahead of the writes in another thread.
         """
-        t = self._t()
+        t = self._conv
         canon = self._canon_time
         defn = self.defn
         actor = self.actor
@@ -206,7 +207,7 @@ class BulkWriter:
                     t(plan.events[0].at), t(plan.updated_at), t(plan.closed_at), n_events)
             parties = [(i, p["name"], p.get("role") or "applicant", p.get("phone"), None, None)
                        for i, p in enumerate(plan.parties, start=1)]
-            clocks = [self._clock_tail(t, c.name, c.started_at, c.due_at, c.stopped_at) for c in plan.clocks]
+            clocks = [self._clock_tail(c.name, c.started_at, c.due_at, c.stopped_at) for c in plan.clocks]
             out.append(((unit_path, local_year(plan.events[0].at)), case, events, parties, clocks,
                         (rec["key"], h, js)))
         return out
@@ -214,7 +215,7 @@ class BulkWriter:
     def _insert(self, tx, prepared: list[tuple]) -> None:
         ids = self._allocate_ids(tx, len(prepared))
         numbers = self._numbers(tx, [p[0] for p in prepared])
-        now = self._t()(self.now)
+        now = self._conv(self.now)
         actor = self.actor
         ns = self.namespace
         cases, parties, audits, clocks, keys = [], [], [], [], []
@@ -243,24 +244,25 @@ class BulkWriter:
             canon = self._canon[at] = canonical_time(at)
         return canon
 
-    def _clock_row(self, t, case_id: int, name: str, started: datetime, due: datetime, stopped: datetime | None):
-        return (case_id, *self._clock_tail(t, name, started, due, stopped))
+    def _clock_row(self, case_id: int, name: str, started: datetime, due: datetime, stopped: datetime | None):
+        return (case_id, *self._clock_tail(name, started, due, stopped))
 
-    def _clock_tail(self, t, name: str, started: datetime, due: datetime, stopped: datetime | None) -> tuple:
-        """A clocks row without its case id."""
+    def _clock_tail(self, name: str, started: datetime, due: datetime, stopped: datetime | None) -> tuple:
+        """A clocks row without its case id (the ladder and the converted times memoised per clock, start and due)."""
+        t = self._conv
         key = (name, started, due)
         got = self._ladder.get(key)
         if got is None:
             if len(self._ladder) > 50_000:
                 self._ladder.clear()
             steps = self.engine.policy.steps(name, started, due, self.engine.calendar)
-            got = self._ladder[key] = (next((at for s, at in steps if s.kind == "fraction"), None),
-                                       *next_step_after(steps, None))
-        warn, step, at = got
+            warn = next((at for s, at in steps if s.kind == "fraction"), None)
+            step, at = next_step_after(steps, None)
+            head = (name, t(started), t(due), t(warn), self.engine.calendar.revision)
+            got = self._ladder[key] = (head + ("stopped",), head + ("running", None, 0, None, step, t(at)))
         if stopped:
-            step, at = None, None
-        return (name, t(started), t(due), t(warn), self.engine.calendar.revision,
-                "stopped" if stopped else "running", t(stopped), 0, None, step, t(at))
+            return got[0] + (t(stopped), 0, None, None, None)
+        return got[1]
 
     # ----------------------------------------------------------------- corrections
 
@@ -322,7 +324,7 @@ class BulkWriter:
                         due = self.planner.due(st.clock, at, cols["risk"], category)
                         if due is None:
                             continue
-                        tx.insert_rows("clocks", CLOCK_INSERT, [self._clock_row(tx.t, cid, st.clock, at, due, None)])
+                        tx.insert_rows("clocks", CLOCK_INSERT, [self._clock_row(cid, st.clock, at, due, None)])
                         kid = tx.query("SELECT id FROM clocks WHERE case_id = :c AND name = :n AND stopped_at IS NULL",
                                        {"c": cid, "n": st.clock})[0][0]
                         running[st.clock] = (kid, st.clock)
