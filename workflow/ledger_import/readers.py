@@ -214,7 +214,7 @@ class CalamineLedger(Ledger):
 
     Empty cells read as ``""`` in calamine and as ``None`` here; rows and columns
     are numbered from A1 even when the sheet's data starts lower or further
-    right; a date cell is a ``date`` (``datetime`` when it has a time), a number a
+    right (the tests pin calamine's way of yielding such a sheet); a date cell is a ``date`` (``datetime`` when it has a time), a number a
     ``float`` (the value readers take 13812340000.0 and 46024.0 as openpyxl's ints).
     A merged cell's value sits in its first cell, the others read empty, as in
     openpyxl's read-only mode, so the heading logic is the same.
@@ -250,15 +250,17 @@ class CalamineLedger(Ledger):
                                       f"cannot read the Excel file {path.name}: {exc}") from None
         self.sheet = name
         self.epoch_1904 = _epoch_1904(path)
-        start = self.ws.start
-        self._top, self._left = start if start else (0, 0)
+        # iter_rows yields every row from the first (empty ones above the data too) but
+        # only the columns from the data's first one: pad those on the left
+        start, end = self.ws.start, self.ws.end
+        self._left = start[1] if start else 0
         self._done = 0
-        self._total = self._top + self.ws.height if start else 0
+        self._total = end[0] + 1 if end else 0
         self._it = self._find_header(self._numbered())
 
     def _numbered(self) -> Iterator[tuple[int, tuple]]:
         pad = (None,) * self._left
-        n = self._top
+        n = 0
         for row in self.ws.iter_rows():
             n += 1
             self._done = n
