@@ -115,6 +115,7 @@ class Planner:
         self._due: dict[tuple, datetime | None] = {}
         self._fire: dict[tuple[str, str], str] = {}
         self._floors: dict[tuple, tuple[str, list[str]]] = {}
+        self._lengths: dict[tuple, object] = {}  # (clock, risk, category) -> the policy's duration or None
         self._actions = {a.name: a for a in definition.actions}
         self._terminal = {s.name: s.terminal for s in definition.states}
         for name in ("assess", "control", "mediate", "resolve", "follow_up", "close", "refer", "withdraw"):
@@ -124,7 +125,10 @@ class Planner:
 
     def due(self, clock: str, start: datetime, risk: str | None, category: str) -> datetime | None:
         """``policy.due_at``, memoised by the duration the policy gives (few per clock), not by risk and category."""
-        length = self.policy.duration(clock, risk, category)
+        rule = (clock, risk, category)
+        length = self._lengths.get(rule, self)
+        if length is self:
+            length = self._lengths[rule] = self.policy.duration(clock, risk, category)
         if length is None:
             return None
         key = (clock, start, length)

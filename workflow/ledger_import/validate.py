@@ -196,7 +196,10 @@ class RowValidator:
             warnings.append(RowProblem(row, self._label(name), zh, en))
 
         def text(name) -> str:
-            return half_width(clean_text(get(name))) if name == "ref" else clean_text(get(name))
+            v = get(name)
+            if v is None:
+                return ""
+            return half_width(clean_text(v)) if name == "ref" else clean_text(v)
 
         def choice(name: str, kind: str, vocab: str) -> str | None:
             raw = get(name)
