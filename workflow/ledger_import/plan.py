@@ -19,7 +19,7 @@ from typing import Any
 from workflow import guards, risk as risk_mod
 from workflow.errors import ConfigError
 from workflow.ledger_import.validate import STEP_DATE, steps_for
-from workflow.timeutil import parse_time as _parse_time
+from workflow.timeutil import iso, parse_time as _parse_time
 
 parse_time = functools.lru_cache(maxsize=65536)(_parse_time)
 
@@ -117,6 +117,9 @@ class Planner:
         self._floors: dict[tuple, tuple[str, list[str]]] = {}
         self._lengths: dict[tuple, object] = {}  # (clock, risk, category) -> the policy's duration or None
         self._actions = {a.name: a for a in definition.actions}
+        # per action, the fields that land in the case's data: (field, data key)
+        self._data_targets = {a.name: [(f.name, f.target[5:]) for f in a.fields
+                                       if f.target and f.target.startswith("data.")] for a in definition.actions}
         self._terminal = {s.name: s.terminal for s in definition.states}
         for name in ("assess", "control", "mediate", "resolve", "follow_up", "close", "refer", "withdraw"):
             if definition.action(name) is None:
@@ -197,9 +200,9 @@ class Planner:
                 if rec.get("risk") and risk != rec["risk"]:
                     d["risk"] = rec["risk"]
                     d["risk_raised_to_floor"] = risk
-            for spec in a.fields:
-                if spec.name in d and spec.target and spec.target.startswith("data."):
-                    data[spec.target[5:]] = d[spec.name]
+            for field_name, key in self._data_targets[name]:
+                if field_name in d:
+                    data[key] = d[field_name]
             if a.record:
                 data.setdefault(a.record, []).append({**d, "at": _iso(at), "by": self.actor})
             stopped = []
@@ -267,7 +270,7 @@ class Planner:
         return out
 
 
+@functools.lru_cache(maxsize=8192)
 def _iso(dt: datetime) -> str:
-    from workflow.timeutil import iso
-
+    """``timeutil.iso``, memoised (rows share their dates)."""
     return iso(dt)
