@@ -22,6 +22,7 @@ from workflow.ledger_import.validate import STEP_DATE, steps_for
 from workflow.timeutil import iso, parse_time as _parse_time
 
 parse_time = functools.lru_cache(maxsize=65536)(_parse_time)
+_UNSET = object()
 
 
 @dataclass
@@ -129,8 +130,8 @@ class Planner:
     def due(self, clock: str, start: datetime, risk: str | None, category: str) -> datetime | None:
         """``policy.due_at``, memoised by the duration the policy gives (few per clock), not by risk and category."""
         rule = (clock, risk, category)
-        length = self._lengths.get(rule, self)
-        if length is self:
+        length = self._lengths.get(rule, _UNSET)
+        if length is _UNSET:
             length = self._lengths[rule] = self.policy.duration(clock, risk, category)
         if length is None:
             return None
