@@ -2,14 +2,18 @@
 
 Each measurement runs in its own process (so its peak resident memory is its
 own): the full ``Engine.import_ledger`` into a fresh SQLite file, against a raw
-baseline measured in the same run on the same file — the reader alone (csv /
+baseline measured in the same run on the same file — the reader the import
+uses alone (csv; python-calamine for .xlsx when the import picks it, else
 openpyxl read-only) plus one ``executemany`` of the rows into a flat table with
 sqlite3, i.e. what reading and storing the ledger costs with no validation,
-history or clocks. The import writes about eight rows per ledger row (case,
-parties, five or so audit events, clocks, key).
+history or clocks. For .xlsx the openpyxl read-only baseline is measured too
+(the reader for sheets past the calamine bound). The import writes about eight
+rows per ledger row (case, parties, five or so audit events, clocks, key).
 
-Memory is flat when the peak at 100k rows is about the peak at 10k. The machine
-is shared, so each line also prints the load average its import ran under.
+Memory is flat when the peak at 100k rows is about the peak at 10k; the calamine
+reader holds the sheet, up to its bound (see ``readers.CALAMINE_MAX_XML``). The
+machine is shared, so each line also prints the import's CPU seconds and the
+load average it ran under.
 
 Run: .venv/bin/python bench/bench_import.py [--quick] [--pg URL]
 """
@@ -98,23 +102,24 @@ def setup_db(url: str):
 
 def child_import(path: str, url: str) -> dict:
     eng = setup_db(url)
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     report = eng.import_ledger(path, actor="sup", batch=1000)
-    secs = time.perf_counter() - t
+    secs, cpu = time.perf_counter() - t, time.process_time() - cpu
     # the import's own peak, before the check below (verify_audit holds every case head in memory)
     peak = _peak_mib()
     assert report["created"] == report["valid"] == report["rows"], {k: report[k] for k in ("rows", "valid", "created")}
     problems = eng.verify_audit()["problems"]
     assert not problems, problems[:3]
-    return {"rows": report["created"], "seconds": secs, "peak_mib": peak}
+    return {"rows": report["created"], "seconds": secs, "cpu_seconds": cpu, "peak_mib": peak}
 
 
 def _peak_mib() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def child_raw(path: str, db: str) -> dict:
-    """The baseline: stream the same file with the same reader and store each row once, flat."""
+def child_raw(path: str, db: str, reader: str = "import") -> dict:
+    """The baseline: read the same file with the same reader (or openpyxl) and store each row once, flat."""
+    calamine = reader == "import" and path.endswith(".xlsx") and _calamine(path)  # decided before the clock starts
     t = time.perf_counter()
     con = sqlite3.connect(db, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
@@ -127,13 +132,18 @@ def child_raw(path: str, db: str) -> dict:
         f = open(path, encoding="utf-8-sig", newline="")
         it = csv.reader(f)
         next(it)
+    elif calamine:
+        from python_calamine import CalamineWorkbook
+
+        it = CalamineWorkbook.from_path(path).get_sheet_by_index(0).iter_rows()
+        next(it), next(it)
     else:
         from openpyxl import load_workbook
 
         wb = load_workbook(path, read_only=True, data_only=True)
         it = wb.worksheets[0].iter_rows(min_row=3, values_only=True)
     for row in it:
-        batch.append(tuple(None if v is None else str(v) for v in row[:len(HEADER)]))
+        batch.append(tuple(None if v is None or v == "" else str(v) for v in row[:len(HEADER)]))
         if len(batch) >= 1000:
             con.execute("BEGIN")
             con.executemany(f"INSERT INTO ledger VALUES ({marks})", batch)
@@ -146,6 +156,12 @@ def child_raw(path: str, db: str) -> dict:
         con.execute("COMMIT")
         n += len(batch)
     return {"rows": n, "seconds": time.perf_counter() - t}
+
+
+def _calamine(path: str) -> bool:
+    from workflow.ledger_import.readers import calamine_fits
+
+    return calamine_fits(Path(path))
 
 
 def in_child(kind: str, path: Path, target: str) -> dict:
@@ -172,13 +188,19 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
                 imp = in_child("import", path, url)
                 entry = {
                     "rows": n,
+                    "reader": "csv" if fmt == "csv" else ("calamine" if _calamine(str(path)) else "openpyxl"),
                     "import_rows_per_s": round(imp["rows"] / imp["seconds"]),
                     "import_seconds": round(imp["seconds"], 2),
+                    "import_cpu_seconds": round(imp["cpu_seconds"], 2),
                     "import_peak_mib": imp["peak_mib"],
                     "raw_rows_per_s": round(raw["rows"] / raw["seconds"]),
                     "raw_peak_mib": raw["peak_mib"],
                     "load_average": imp["load_average"],  # the machine is shared: read the figures with it
                 }
+                if fmt == "xlsx" and entry["reader"] != "openpyxl":
+                    slow = in_child("raw-openpyxl", path, str(d / f"raw_openpyxl_{n}.db"))
+                    entry["raw_openpyxl_rows_per_s"] = round(slow["rows"] / slow["seconds"])
+                    entry["raw_openpyxl_peak_mib"] = slow["peak_mib"]
                 entry["ratio_import_raw"] = round(entry["import_rows_per_s"] / entry["raw_rows_per_s"], 3)
                 if pg and n == sizes[0]:
                     schema, pg_url = _fresh_pg(pg)
@@ -189,9 +211,12 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
                     entry["pg_import_rows_per_s"] = round(pg_imp["rows"] / pg_imp["seconds"])
                 results[f"{fmt}_{n}"] = entry
                 print(f"{fmt:4} {n:>7,} rows: import {entry['import_rows_per_s']:>7,} rows/s "
-                      f"({entry['import_seconds']:.1f} s, peak {entry['import_peak_mib']:.0f} MiB) | raw read+insert "
+                      f"({entry['import_seconds']:.1f} s, CPU {entry['import_cpu_seconds']:.1f} s, "
+                      f"peak {entry['import_peak_mib']:.0f} MiB) | raw read+insert ({entry['reader']}) "
                       f"{entry['raw_rows_per_s']:>8,} rows/s (peak {entry['raw_peak_mib']:.0f} MiB) | "
                       f"ratio {entry['ratio_import_raw']:.3f} | load {entry['load_average']}"
+                      + (f" | raw openpyxl {entry['raw_openpyxl_rows_per_s']:,} rows/s "
+                         f"(peak {entry['raw_openpyxl_peak_mib']:.0f} MiB)" if "raw_openpyxl_rows_per_s" in entry else "")
                       + (f" | PostgreSQL {entry['pg_import_rows_per_s']:,} rows/s" if "pg_import_rows_per_s" in entry
                          else ""), flush=True)
     if len(sizes) > 1:
@@ -226,7 +251,10 @@ def _drop_pg(url: str, schema: str) -> None:
 
 def _child(argv: list[str]) -> None:
     kind, path, target = argv
-    out = child_import(path, target) if kind == "import" else child_raw(path, target)
+    if kind == "import":
+        out = child_import(path, target)
+    else:
+        out = child_raw(path, target, "openpyxl" if kind == "raw-openpyxl" else "import")
     out.setdefault("peak_mib", _peak_mib())
     out["load_average"] = round(os.getloadavg()[0], 1)
     print(json.dumps(out))

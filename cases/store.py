@@ -296,7 +296,7 @@ class Store:
 
     @contextmanager
     def checkpoint_every(self, pages: int) -> Iterator[None]:
-        """SQLite: during a long run of write transactions, copy the WAL back only every ``pages`` pages.
+        """SQLite: during a long run of write transactions (a sweep, an import), copy the WAL back only every ``pages`` pages.
 
         By default a commit that leaves more than 1,000 pages (4 MB) in the WAL
         copies them into the database file and syncs it; a sweep batch writes
@@ -320,9 +320,13 @@ class Store:
             yield
         finally:
             with self._writer_lock:
-                conn = self._held_writer()
-                conn.execute(f"PRAGMA wal_autocheckpoint={int(before)}")
-                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                if self._writer is not None and self._writer_pid == os.getpid():
+                    conn = self._writer.dbapi_connection
+                    try:
+                        conn.execute(f"PRAGMA wal_autocheckpoint={int(before)}")
+                        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    except self.engine.dialect.dbapi.Error:  # a broken connection: the load's own error tells
+                        self._drop_writer()
 
     def close(self) -> None:
         """Give back the held write connection (before the engine's pool is disposed)."""

@@ -64,6 +64,11 @@ def norm_value(text) -> str:
     return norm_heading(text)
 
 
+@functools.lru_cache(maxsize=16)
+def _splitter(separators: str):
+    return re.compile("[" + re.escape(separators) + "]").split
+
+
 @dataclass
 class Mapping:
     """Aliases per field (most preferred first), value tables per kind, and options."""
@@ -90,8 +95,8 @@ class Mapping:
         return self.values.get(kind, {}).get(norm_value(text))
 
     def split(self, text: str) -> list[str]:
-        parts = re.split("[" + re.escape(self.separators) + "]", text)
-        return [p.strip() for p in parts if p.strip()]
+        parts = _splitter(self.separators)(text)
+        return [p for p in map(str.strip, parts) if p]
 
 
 def _read_doc(text: str, source: str) -> dict:

@@ -19,9 +19,10 @@ from typing import Any
 from workflow import guards, risk as risk_mod
 from workflow.errors import ConfigError
 from workflow.ledger_import.validate import STEP_DATE, steps_for
-from workflow.timeutil import parse_time as _parse_time
+from workflow.timeutil import iso, parse_time as _parse_time
 
 parse_time = functools.lru_cache(maxsize=65536)(_parse_time)
+_UNSET = object()
 
 
 @dataclass
@@ -114,7 +115,12 @@ class Planner:
         # Ledger dates are days, and rows share them: due times and transitions are memoised.
         self._due: dict[tuple, datetime | None] = {}
         self._fire: dict[tuple[str, str], str] = {}
+        self._floors: dict[tuple, tuple[str, list[str]]] = {}
+        self._lengths: dict[tuple, object] = {}  # (clock, risk, category) -> the policy's duration or None
         self._actions = {a.name: a for a in definition.actions}
+        # per action, the fields that land in the case's data: (field, data key)
+        self._data_targets = {a.name: [(f.name, f.target[5:]) for f in a.fields
+                                       if f.target and f.target.startswith("data.")] for a in definition.actions}
         self._terminal = {s.name: s.terminal for s in definition.states}
         for name in ("assess", "control", "mediate", "resolve", "follow_up", "close", "refer", "withdraw"):
             if definition.action(name) is None:
@@ -122,12 +128,28 @@ class Planner:
                                   f"workflow {definition.name} has no action {name!r}; ledger states cannot be imported")
 
     def due(self, clock: str, start: datetime, risk: str | None, category: str) -> datetime | None:
-        key = (clock, start, risk, category)
-        if key not in self._due:
+        """``policy.due_at``, memoised by the duration the policy gives (few per clock), not by risk and category."""
+        rule = (clock, risk, category)
+        length = self._lengths.get(rule, _UNSET)
+        if length is _UNSET:
+            length = self._lengths[rule] = self.policy.duration(clock, risk, category)
+        if length is None:
+            return None
+        key = (clock, start, length)
+        out = self._due.get(key)
+        if out is None:
             if len(self._due) > 50_000:  # bounded: memory stays flat whatever the file's size
                 self._due.clear()
-            self._due[key] = self.policy.due_at(clock, start, risk, category, self.calendar)
-        return self._due[key]
+            out = self._due[key] = self.policy.due_at(clock, start, risk, category, self.calendar)
+        return out
+
+    def _floor(self, party_count: int, flags: list[str]) -> tuple[str, list[str]]:
+        """The risk floor and its reasons, memoised (a handful of distinct inputs per ledger)."""
+        key = (party_count, *flags)
+        got = self._floors.get(key)
+        if got is None:
+            got = self._floors[key] = (risk_mod.floor(party_count, flags), risk_mod.reasons(party_count, flags))
+        return got[0], list(got[1])
 
     def fire(self, action: str, state: str) -> str:
         """The state after ``action`` from ``state``, through the compiled machine (memoised)."""
@@ -143,22 +165,24 @@ class Planner:
         intake = defn.intake
         t0 = parse_time(rec["dates"]["reported_at"])
         parties = [dict(p) for p in rec["parties"]]
-        floor = risk_mod.floor(len(parties), rec["flags"])
+        floor, reasons = self._floor(len(parties), rec["flags"])
         risk = risk_mod.higher(rec.get("risk") or floor, floor)
         intake_risk = risk if rec["state"] == "reported" else floor
         report = {"title": rec["title"], "category": rec["category"], "unit": rec["unit"],
                   "description": rec["description"], "source": rec["source"], "flags": rec["flags"],
                   "parties": parties, "risk_floor": floor,
-                  "risk_reasons": risk_mod.reasons(len(parties), rec["flags"]),
+                  "risk_reasons": reasons,
                   "imported": {**self.info, "row": row, "key": rec["key"], "ref": rec.get("ref")}}
         if rec.get("note"):
             report["note"] = rec["note"]
         events = [Event(intake.name, t0, None, defn.initial, report)]
         running: dict[str, ClockPlan] = {}
         done: list[ClockPlan] = []
-        view = guards.CaseView(state=defn.initial, risk=intake_risk, flags=tuple(rec["flags"]),
-                               party_count=len(parties))
+        view = None
         for st in intake.starts:
+            if st.when is not None and view is None:
+                view = guards.CaseView(state=defn.initial, risk=intake_risk, flags=tuple(rec["flags"]),
+                                       party_count=len(parties))
             if st.when is None or guards.CONDITIONS[st.when](view, {}):
                 self._start(running, st.clock, t0, intake_risk, rec["category"])
         data: dict[str, Any] = {"ledger": self._ledger_data(rec, row)}
@@ -177,9 +201,9 @@ class Planner:
                 if rec.get("risk") and risk != rec["risk"]:
                     d["risk"] = rec["risk"]
                     d["risk_raised_to_floor"] = risk
-            for spec in a.fields:
-                if spec.name in d and spec.target and spec.target.startswith("data."):
-                    data[spec.target[5:]] = d[spec.name]
+            for field_name, key in self._data_targets[name]:
+                if field_name in d:
+                    data[key] = d[field_name]
             if a.record:
                 data.setdefault(a.record, []).append({**d, "at": _iso(at), "by": self.actor})
             stopped = []
@@ -247,7 +271,7 @@ class Planner:
         return out
 
 
+@functools.lru_cache(maxsize=8192)
 def _iso(dt: datetime) -> str:
-    from workflow.timeutil import iso
-
+    """``timeutil.iso``, memoised (rows share their dates)."""
     return iso(dt)

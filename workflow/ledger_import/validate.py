@@ -12,9 +12,11 @@ changed, and it is kept with the import key so a correction can be diffed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
+from json.encoder import c_make_encoder, encode_basestring
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +34,24 @@ STEP_DATE = {"assess": "assessed_at", "control": "controlled_at", "mediate": "me
              "resolve": "resolved_at", "follow_up": "followed_up_at", "close": "closed_at"}
 STATE_ORDER = ("reported", "assessed", "controlled", "mediating", "resolved", "following_up", "closed")
 UNIT_KINDS = ("town", "village", "community", "grid")
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_date_cached(value, epoch_1904: bool, _type: type) -> datetime:
+    return parse_date(value, epoch_1904)
+
+
+def _parse_date(value, epoch_1904: bool) -> datetime:
+    """``parse_date`` memoised: a ledger has few distinct dates (bounded, so memory stays flat)."""
+    try:
+        return _parse_date_cached(value, epoch_1904, value.__class__)
+    except TypeError:  # unhashable: not a cell value a reader yields, parse it as it is
+        return parse_date(value, epoch_1904)
+
+
+@functools.lru_cache(maxsize=8192)
+def _iso(value: datetime) -> str:
+    return iso(value)
 
 
 @dataclass(frozen=True)
@@ -138,19 +158,25 @@ class RowValidator:
         self.actor = actor
         self.now = now
         self.epoch_1904 = epoch_1904
+        self._fields = [(name, c.index) for name, c in columns.items()]
         used = {c.index for c in columns.values()}
         self.extra_columns = [c for c in all_columns if c.index not in used and c.names]
 
-    def _raw(self, values: tuple, name: str):
-        c = self.columns.get(name)
-        if c is None or c.index >= len(values):
-            return None
-        v = values[c.index]
-        if isinstance(v, str):
-            v = v.strip()
-            if not v:
-                return None
-        return v
+    def _raws(self, values: tuple) -> dict[str, Any]:
+        """The row's non-empty cells by field, strings trimmed (read once per row, not once per look-up)."""
+        out: dict[str, Any] = {}
+        n = len(values)
+        for name, i in self._fields:
+            if i < n:
+                v = values[i]
+                if v.__class__ is str or isinstance(v, str):
+                    v = v.strip()
+                    if not v:
+                        continue
+                elif v is None:
+                    continue
+                out[name] = v
+        return out
 
     def _label(self, name: str) -> str:
         c = self.columns.get(name)
@@ -160,6 +186,8 @@ class RowValidator:
         """(record or None, errors, warnings) for one non-blank row."""
         errors: list[RowProblem] = []
         warnings: list[RowProblem] = []
+        raws = self._raws(values)
+        get = raws.get
 
         def err(name, zh, en):
             errors.append(RowProblem(row, self._label(name), zh, en))
@@ -168,10 +196,13 @@ class RowValidator:
             warnings.append(RowProblem(row, self._label(name), zh, en))
 
         def text(name) -> str:
-            return half_width(clean_text(self._raw(values, name))) if name in ("ref",) else clean_text(self._raw(values, name))
+            v = get(name)
+            if v is None:
+                return ""
+            return half_width(clean_text(v)) if name == "ref" else clean_text(v)
 
         def choice(name: str, kind: str, vocab: str) -> str | None:
-            raw = self._raw(values, name)
+            raw = get(name)
             if raw is None:
                 return None
             code = self.mapping.value(kind, half_width(clean_text(raw)))
@@ -187,11 +218,11 @@ class RowValidator:
 
         dates: dict[str, datetime] = {}
         for name in DATE_FIELDS:
-            raw = self._raw(values, name)
+            raw = get(name)
             if raw is None:
                 continue
             try:
-                d = parse_date(raw, self.epoch_1904)
+                d = _parse_date(raw, self.epoch_1904)
             except LedgerValueError as exc:
                 err(name, exc.zh, exc.en)
                 continue
@@ -199,7 +230,7 @@ class RowValidator:
                 err(name, f"日期“{cell_text(raw)}”晚于当前时间", f"date {cell_text(raw)!r} is in the future")
                 continue
             dates[name] = d
-        if self._raw(values, "reported_at") is None:
+        if get("reported_at") is None:
             err("reported_at", "登记日期为空", "the report date is empty")
 
         unit_text = half_width(text("unit"))
@@ -220,7 +251,7 @@ class RowValidator:
                 unit = None
         rec["unit"] = unit[0] if unit else None
 
-        cat_raw = self._raw(values, "category")
+        cat_raw = get("category")
         category = None
         if cat_raw is None:
             err("category", "纠纷类型为空", "the category is empty")
@@ -240,7 +271,7 @@ class RowValidator:
                     rec["category_text"] = word
         rec["category"] = category
 
-        rec["parties"] = self._parties(values, err)
+        rec["parties"] = self._parties(raws, err)
         title = text("title")
         if not title and rec["parties"] and category:
             names = [p["name"] for p in rec["parties"]]
@@ -254,7 +285,7 @@ class RowValidator:
             err("description", "简要情况过长（最多 5000 字）", "description is too long (at most 5000)")
         rec["description"] = desc
 
-        src_raw = self._raw(values, "source")
+        src_raw = get("source")
         source = "other"
         if src_raw is not None:
             source = self.mapping.value("source", half_width(clean_text(src_raw)))
@@ -264,7 +295,7 @@ class RowValidator:
         rec["source"] = source
 
         flags: list[str] = []
-        fl_raw = self._raw(values, "flags")
+        fl_raw = get("flags")
         if fl_raw is not None:
             for word in self.mapping.split(half_width(clean_text(fl_raw))):
                 code = self.mapping.value("flag", word)
@@ -297,7 +328,7 @@ class RowValidator:
             else:
                 rec["responsible_unit"] = u[0]
 
-        state_raw = self._raw(values, "state")
+        state_raw = get("state")
         state = None
         if state_raw is not None:
             state = self.mapping.value("state", half_width(clean_text(state_raw)))
@@ -333,9 +364,14 @@ class RowValidator:
 
         if state is not None and "reported_at" in dates:
             self._check_dates(state, dates, rec, err, warn)
-        rec["dates"] = {k: iso(v) for k, v in sorted(dates.items())}
-        rec["extra"] = {c.label: cell_text(values[c.index]) for c in self.extra_columns
-                        if c.index < len(values) and cell_text(values[c.index]).strip()}
+        rec["dates"] = {k: _iso(v) for k, v in sorted(dates.items())}
+        extra = {}
+        for c in self.extra_columns:
+            if c.index < len(values) and values[c.index] is not None:
+                cell = cell_text(values[c.index])
+                if cell.strip():
+                    extra[c.label] = cell
+        rec["extra"] = extra
         if errors:
             return None, errors, warnings
         rec["key"] = rec["ref"] or identity_hash(rec)
@@ -344,11 +380,11 @@ class RowValidator:
             return None, errors, warnings
         return rec, errors, warnings
 
-    def _parties(self, values: tuple, err) -> list[dict]:
+    def _parties(self, raws: dict, err) -> list[dict]:
         out: list[dict] = []
         sep = self.mapping.split
         for name, role in (("applicant", "applicant"), ("respondent", "respondent"), ("parties", None)):
-            raw = self._raw(values, name)
+            raw = raws.get(name)
             if raw is None:
                 continue
             for i, who in enumerate(sep(clean_text(raw))):
@@ -360,7 +396,7 @@ class RowValidator:
         if not out:
             err("parties" if "parties" in self.columns else "applicant", "当事人为空", "no party is named")
             return out
-        raw_phone = self._raw(values, "phones")
+        raw_phone = raws.get("phones")
         if raw_phone is None:
             return out
         phones = [raw_phone] if isinstance(raw_phone, (int, float)) else sep(clean_text(raw_phone))
@@ -455,7 +491,16 @@ def identity_hash(rec: dict) -> str:
     return "h:" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:24]
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode without building the
+# C encoder on every call (a record is a tree: no circular check).
+_C_ENCODE = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ":", ",", False, False, True) if c_make_encoder else None
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _ENCODE(value) -> str:
+    if _C_ENCODE is None:
+        return _ENCODER(value)
+    return "".join(_C_ENCODE(value, 0))
 
 
 def record_json(rec: dict) -> tuple[str, str]:

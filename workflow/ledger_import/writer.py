@@ -21,9 +21,8 @@ import json
 from collections import defaultdict
 from datetime import datetime
 
-import hashlib
-
 from cases.audit import GENESIS, canonical_time, event_hash
+from cases.types import to_sqlite
 from workflow import guards, risk as risk_mod
 from workflow.clocks import next_step_after
 from workflow.commands import dumps, jsonable
@@ -73,6 +72,7 @@ class BulkWriter:
         self._ladder: dict[tuple, tuple] = {}
         self._times: dict[datetime, object] = {}
         self._canon: dict[datetime, str] = {}
+        self._conv = self._make_conv()
         self.state_column = "化解情况"  # the ledger's heading, for problems found while writing
 
     # ----------------------------------------------------------------- lookups
@@ -92,8 +92,11 @@ class BulkWriter:
 
     # ----------------------------------------------------------------- one batch
 
-    def write_batch(self, items: list[tuple[int, dict, str, str]]) -> dict:
+    def write_batch(self, items: list[tuple[int, dict, str, str]], prepared: list | None = None) -> dict:
         """Write ``(row, record, record_hash, record_json)`` items in one transaction.
+
+        ``prepared`` is :meth:`prepare` of ``items`` when the caller computed it
+        ahead (in another thread, while the previous batch was being written).
 
         Returns:
             counts of created, updated and unchanged rows, and ``problems`` for
@@ -101,26 +104,28 @@ class BulkWriter:
         """
         integrity = self.store.engine.dialect.dbapi.IntegrityError
         try:
-            return self._write_batch(items)
+            return self._write_batch(items, prepared)
         except integrity:
             # another import of the same ledger committed some of these keys first:
             # this batch rolled back whole; again, those rows are known and compare as such
-            return self._write_batch(items)
+            return self._write_batch(items, prepared)
 
-    def _write_batch(self, items: list[tuple[int, dict, str, str]]) -> dict:
+    def _write_batch(self, items: list[tuple[int, dict, str, str]], prepared: list | None) -> dict:
         result = {"created": 0, "updated": 0, "unchanged": 0, "problems": []}
         with self.store.write() as tx:
             known = self.existing(tx, [item[1]["key"] for item in items])
             new, changed = [], []
-            for item in items:
+            for i, item in enumerate(items):
                 hit = known.get(item[1]["key"])
                 if hit is None:
-                    new.append(item)
+                    new.append(prepared[i] if prepared is not None else i)
                 elif hit[1] == item[2]:
                     result["unchanged"] += 1
                 else:
                     changed.append((item, hit[0]))
             if new:
+                if prepared is None:
+                    new = self.prepare([items[i] for i in new])
                 self._insert(tx, new)
                 result["created"] = len(new)
             for (row, rec, h, js), case_id in changed:
@@ -140,11 +145,9 @@ class BulkWriter:
         rows = tx.query("SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, :n)", {"n": n})
         return sorted(r[0] for r in rows)
 
-    def _numbers(self, tx, plans) -> list[str]:
-        keys = []
-        for _, rec, _, _, plan in plans:
-            prefix = self.engine.number_prefix(tx, self.units[rec["unit"]][3])
-            keys.append((prefix, self.engine.local_year(plan.events[0].at)))
+    def _numbers(self, tx, years: list[tuple[str, int]]) -> list[str]:
+        """Case numbers for new cases given as (unit path, local report year), reserved with one update per prefix and year."""
+        keys = [(self.engine.number_prefix(tx, path), year) for path, year in years]
         need: dict[tuple[str, int], int] = defaultdict(int)
         for k in keys:
             need[k] += 1
@@ -159,80 +162,107 @@ class BulkWriter:
             out.append(f"{prefix}-{year}-{seq:06d}")
         return out
 
-    def _t(self, tx):
-        """``tx.t`` memoised: ledger rows share their dates, and the conversion is a third of a row's cost."""
+    def _make_conv(self):
+        """The driver's form of a time (what ``tx.t`` gives), memoised: ledger rows share their dates,
+        and the conversion is a third of a row's cost. Needs no transaction: it depends on the dialect only."""
         cache = self._times
-        if len(cache) > 50_000:
-            cache.clear()
-        conv = tx.t
+        conv = to_sqlite if self.store.is_sqlite else None
 
         def t(value):
             if value is None:
                 return None
             out = cache.get(value)
             if out is None:
-                out = cache[value] = conv(value)
+                if len(cache) > 50_000:  # bounded: memory stays flat
+                    cache.clear()
+                out = cache[value] = conv(value) if conv is not None else value
             return out
         return t
 
-    def _insert(self, tx, items: list[tuple[int, dict, str, str]]) -> None:
-        t = self._t(tx)
-        plans = [(row, rec, h, js, self.planner.plan(rec, row)) for row, rec, h, js in items]
-        ids = self._allocate_ids(tx, len(plans))
-        numbers = self._numbers(tx, plans)
-        now = t(self.now)
+    def prepare(self, items: list[tuple[int, dict, str, str]]) -> list[tuple]:
+        """For each item, everything inserting it as a new case needs that the database does not decide.
+
+        That is the plan (history, clocks, columns), each event's JSON and
+        canonical time, and the case, party and clock rows short of the case id,
+        number and audit hashes, which :meth:`_insert` adds inside the batch's
+        transaction. Pure, so it can run ahead of the writes in another thread.
+        """
+        t = self._conv
+        canon = self._canon_time
         defn = self.defn
+        actor = self.actor
+        units = self.units
+        local_year = self.engine.local_year
+        out = []
+        for row, rec, h, js in items:
+            plan = self.planner.plan(rec, row)
+            events = [(t(ev.at), canon(ev.at), ev.action, ev.from_state, ev.to_state, dumps(ev.data))
+                      for ev in plan.events]
+            n_events = len(events)
+            unit_path = units[rec["unit"]][3]
+            case = (defn.name, defn.version, plan.state, n_events, rec["title"], rec["category"],
+                    rec["source"], rec["description"], rec["unit"], unit_path, plan.risk, plan.risk_floor,
+                    dumps(rec["flags"]), len(plan.parties), actor, rec.get("mediator"),
+                    rec.get("lead_official"), rec.get("responsible_unit"), None, dumps(plan.data),
+                    t(plan.events[0].at), t(plan.updated_at), t(plan.closed_at), n_events)
+            parties = [(i, p["name"], p.get("role") or "applicant", p.get("phone"), None, None)
+                       for i, p in enumerate(plan.parties, start=1)]
+            clocks = [self._clock_tail(c.name, c.started_at, c.due_at, c.stopped_at) for c in plan.clocks]
+            out.append(((unit_path, local_year(plan.events[0].at)), case, events, parties, clocks,
+                        (rec["key"], h, js)))
+        return out
+
+    def _insert(self, tx, prepared: list[tuple]) -> None:
+        ids = self._allocate_ids(tx, len(prepared))
+        numbers = self._numbers(tx, [p[0] for p in prepared])
+        now = self._conv(self.now)
+        actor = self.actor
+        ns = self.namespace
         cases, parties, audits, clocks, keys = [], [], [], [], []
-        for (row, rec, h, js, plan), case_id, number in zip(plans, ids, numbers):
+        for (_, case, events, prows, crows, (key, h, js)), case_id, number in zip(prepared, ids, numbers):
             prev = GENESIS
-            for seq, ev in enumerate(plan.events, start=1):
-                data = dumps(ev.data)  # planned data is JSON-ready (times as ISO text)
-                hh = self._hash(prev, number, seq, ev.at, ev.action, ev.from_state, ev.to_state, data)
-                audits.append((case_id, seq, t(ev.at), self.actor, ev.action, ev.from_state, ev.to_state, data, prev, hh))
+            for seq, (at, canon, action, frm, to, data) in enumerate(events, start=1):
+                hh = event_hash(prev, number, seq, canon, actor, action, frm, to, data)
+                audits.append((case_id, seq, at, actor, action, frm, to, data, prev, hh))
                 prev = hh
-            n_events = len(plan.events)
-            unit = self.units[rec["unit"]]
-            cases.append((case_id, number, defn.name, defn.version, plan.state, n_events, rec["title"], rec["category"],
-                          rec["source"], rec["description"], rec["unit"], unit[3], plan.risk, plan.risk_floor,
-                          dumps(rec["flags"]), len(plan.parties), self.actor, rec.get("mediator"),
-                          rec.get("lead_official"), rec.get("responsible_unit"), None, dumps(plan.data),
-                          t(plan.events[0].at), t(plan.updated_at), t(plan.closed_at), n_events, prev))
-            for i, p in enumerate(plan.parties, start=1):
-                parties.append((case_id, i, p["name"], p.get("role") or "applicant", p.get("phone"), None, None))
-            for c in plan.clocks:
-                clocks.append(self._clock_row(t, case_id, c.name, c.started_at, c.due_at, c.stopped_at))
-            keys.append((self.namespace, rec["key"], case_id, h, js, now, now))
+            cases.append((case_id, number, *case, prev))
+            parties.extend((case_id, *r) for r in prows)
+            clocks.extend((case_id, *r) for r in crows)
+            keys.append((ns, key, case_id, h, js, now, now))
         tx.insert_rows("cases", CASE_INSERT, cases)
         tx.insert_rows("parties", PARTY_INSERT, parties)
         tx.insert_rows("audit_events", AUDIT_INSERT, audits)
         tx.insert_rows("clocks", CLOCK_INSERT, clocks)
         tx.insert_rows("import_keys", KEY_INSERT, keys)
 
-    def _hash(self, prev: str, number: str, seq: int, at: datetime, action: str, frm: str | None, to: str,
-              data: str) -> str:
-        """``cases.audit.event_hash`` with the canonical time memoised (rows share their dates)."""
+    def _canon_time(self, at: datetime) -> str:
+        """``cases.audit.canonical_time``, memoised (rows share their dates)."""
         canon = self._canon.get(at)
         if canon is None:
             if len(self._canon) > 50_000:
                 self._canon.clear()
             canon = self._canon[at] = canonical_time(at)
-        text = "\x1f".join((prev, number, str(seq), canon, self.actor, action, frm or "", to, data))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return canon
 
-    def _clock_row(self, t, case_id: int, name: str, started: datetime, due: datetime, stopped: datetime | None):
+    def _clock_row(self, case_id: int, name: str, started: datetime, due: datetime, stopped: datetime | None):
+        return (case_id, *self._clock_tail(name, started, due, stopped))
+
+    def _clock_tail(self, name: str, started: datetime, due: datetime, stopped: datetime | None) -> tuple:
+        """A clocks row without its case id (the ladder and the converted times memoised per clock, start and due)."""
+        t = self._conv
         key = (name, started, due)
         got = self._ladder.get(key)
         if got is None:
             if len(self._ladder) > 50_000:
                 self._ladder.clear()
             steps = self.engine.policy.steps(name, started, due, self.engine.calendar)
-            got = self._ladder[key] = (next((at for s, at in steps if s.kind == "fraction"), None),
-                                       *next_step_after(steps, None))
-        warn, step, at = got
+            warn = next((at for s, at in steps if s.kind == "fraction"), None)
+            step, at = next_step_after(steps, None)
+            head = (name, t(started), t(due), t(warn), self.engine.calendar.revision)
+            got = self._ladder[key] = (head + ("stopped",), head + ("running", None, 0, None, step, t(at)))
         if stopped:
-            step, at = None, None
-        return (case_id, name, t(started), t(due), t(warn), self.engine.calendar.revision,
-                "stopped" if stopped else "running", t(stopped), 0, None, step, t(at))
+            return got[0] + (t(stopped), 0, None, None, None)
+        return got[1]
 
     # ----------------------------------------------------------------- corrections
 
@@ -294,7 +324,7 @@ class BulkWriter:
                         due = self.planner.due(st.clock, at, cols["risk"], category)
                         if due is None:
                             continue
-                        tx.insert_rows("clocks", CLOCK_INSERT, [self._clock_row(tx.t, cid, st.clock, at, due, None)])
+                        tx.insert_rows("clocks", CLOCK_INSERT, [self._clock_row(cid, st.clock, at, due, None)])
                         kid = tx.query("SELECT id FROM clocks WHERE case_id = :c AND name = :n AND stopped_at IS NULL",
                                        {"c": cid, "n": st.clock})[0][0]
                         running[st.clock] = (kid, st.clock)
