@@ -36,6 +36,9 @@ CASE_COLUMNS = (
     "supervision_level, data, closed_at, audit_seq, audit_hash"
 )
 
+# What a command reads of a running clock (``running_clocks``, in this order).
+RUNNING_CLOCK_COLUMNS = "id, name, started_at, due_at, warn_at, extended, level, next_step, next_at, calendar_rev"
+
 STATEMENTS: dict[str, str] = {
     "case_for_actor": (
         "SELECT " + ", ".join("c." + c.strip() for c in CASE_COLUMNS.split(",")) +
@@ -63,7 +66,7 @@ STATEMENTS: dict[str, str] = {
         "VALUES (:case_id, :seq, :name, :role, :phone, :id_number, :address)"
     ),
     "update_case": (
-        "UPDATE cases SET state = :state, version = version + 1, risk = :risk, risk_floor = :risk_floor, "
+        "UPDATE cases SET state = :state, version = :new_version, risk = :risk, risk_floor = :risk_floor, "
         "flags = :flags, party_count = :party_count, mediator = :mediator, lead_official = :lead_official, "
         "responsible_unit = :responsible_unit, supervision_level = :supervision_level, data = :data, "
         "updated_at = :now, closed_at = :closed_at, audit_seq = :audit_seq, audit_hash = :audit_hash "
@@ -79,8 +82,7 @@ STATEMENTS: dict[str, str] = {
         ":payload, 'pending', 0, :now)"
     ),
     "running_clocks": (
-        "SELECT id, name, started_at, due_at, warn_at, extended, level, next_step, next_at, calendar_rev "
-        "FROM clocks WHERE case_id = :case_id AND stopped_at IS NULL"
+        "SELECT " + RUNNING_CLOCK_COLUMNS + " FROM clocks WHERE case_id = :case_id AND stopped_at IS NULL"
     ),
     "insert_clock": (
         "INSERT INTO clocks (case_id, name, started_at, due_at, warn_at, calendar_rev, status, extended, "
@@ -97,6 +99,18 @@ STATEMENTS: dict[str, str] = {
         "UPDATE clocks SET status = 'stopped', stopped_at = :now, next_step = NULL, next_at = NULL "
         "WHERE id = :id AND stopped_at IS NULL"
     ),
+    # A command's forms key a running clock by its case and name (at most one runs, the
+    # partial unique index): a batch may stop or extend a clock it started itself, before
+    # that clock has an id.
+    "stop_running_clock": (
+        "UPDATE clocks SET status = 'stopped', stopped_at = :now, next_step = NULL, next_at = NULL "
+        "WHERE case_id = :case_id AND name = :name AND stopped_at IS NULL"
+    ),
+    "reschedule_running_clock": (
+        "UPDATE clocks SET due_at = :due_at, warn_at = :warn_at, extended = :extended, "
+        "next_step = :next_step, next_at = :next_at, calendar_rev = :calendar_rev "
+        "WHERE case_id = :case_id AND name = :name AND stopped_at IS NULL"
+    ),
     "reschedule_clock": (
         "UPDATE clocks SET due_at = :due_at, warn_at = :warn_at, extended = :extended, "
         "next_step = :next_step, next_at = :next_at, calendar_rev = :calendar_rev WHERE id = :id"
@@ -107,17 +121,27 @@ STATEMENTS: dict[str, str] = {
 class Tx:
     """One open transaction on one DBAPI cursor, with dialect-aware helpers."""
 
-    __slots__ = ("cur", "store")
+    __slots__ = ("cur", "store", "_last")
 
     def __init__(self, cur, store: "Store"):
         self.cur = cur
         self.store = store
+        self._last: tuple = (None, None)
 
     def t(self, value: datetime | None):
-        """A Python time as the driver wants it (fixed-width UTC text on SQLite)."""
+        """A Python time as the driver wants it (fixed-width UTC text on SQLite).
+
+        The last conversion is kept: a batch stamps every row with the same time.
+        """
         if value is None:
             return None
-        return to_sqlite(value) if self.store.is_sqlite else value
+        if not self.store.is_sqlite:
+            return value
+        last, text = self._last
+        if value is not last:
+            text = to_sqlite(value)
+            self._last = (value, text)
+        return text
 
     @staticmethod
     def time(value) -> datetime | None:
@@ -127,9 +151,12 @@ class Tx:
         self.cur.execute(self.store.sql[name], params)
         return self.cur.rowcount
 
-    def many(self, name: str, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            self.cur.executemany(self.store.sql[name], rows)
+    def many(self, name: str, rows: list[dict[str, Any]]) -> int:
+        """Run statement ``name`` once per row; returns the rows changed in all."""
+        if not rows:
+            return 0
+        self.cur.executemany(self.store.sql[name], rows)
+        return self.cur.rowcount
 
     def one(self, name: str, params: dict[str, Any]):
         self.cur.execute(self.store.sql[name], params)
@@ -138,6 +165,24 @@ class Tx:
     def all(self, name: str, params: dict[str, Any]) -> list:
         self.cur.execute(self.store.sql[name], params)
         return self.cur.fetchall()
+
+    def select_in(self, sql: str, values, chunk: int = 500) -> list:
+        """Rows of ``sql`` (plain SQL ending in a column to match) for every value in ``values``.
+
+        ``SELECT ... WHERE number`` becomes ``... WHERE number IN (?, ?, ...)`` on
+        SQLite and ``... WHERE number = ANY(%s)`` (one array parameter) on
+        PostgreSQL, ``chunk`` values a statement. Rows come in no given order.
+        """
+        values = list(values)
+        out: list = []
+        for lo in range(0, len(values), chunk):
+            part = values[lo:lo + chunk]
+            if self.store.is_sqlite:
+                self.cur.execute(f"{sql} IN ({', '.join('?' * len(part))})", part)
+            else:
+                self.cur.execute(f"{sql} = ANY(%s)", (part,))
+            out.extend(self.cur.fetchall())
+        return out
 
     def insert_rows(self, table: str, columns: tuple[str, ...], rows: list[tuple], suffix: str = "") -> int:
         """Insert many rows in as few round trips as the driver allows; returns how many were written.

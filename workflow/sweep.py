@@ -142,7 +142,7 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
                     c["sup"] = "town"
                     if listing is None:
                         deadline = _listing_deadline(engine, now)
-                        listing = (deadline, iso(deadline), clock_row(engine, tx, 0, "supervision", now, deadline))
+                        listing = (deadline, iso(deadline), clock_row(engine, tx.t, 0, "supervision", now, deadline))
                     deadline, deadline_iso, clock_params = listing
                     data["supervision_authority"] = "系统自动挂牌（红牌预警）"
                     data["supervision_deadline"] = deadline_iso
