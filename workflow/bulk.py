@@ -20,7 +20,8 @@ resume from ``committed``.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from workflow import commands
 from workflow.actor import Actor
@@ -138,23 +139,23 @@ def _read(engine, tx, chunk):
     user_ids = {item[2] for _, item in chunk if isinstance(item[2], str)}
     unit_ids: set[str] = set()
     clock_cases: set[int] = set()
+    kinds: dict[tuple, tuple | None] = {}  # (definition, version, action) → what its items read
     for _, (number, action, _actor, data) in chunk:
         row = rows.get(number)
         if row is None or not isinstance(data, Mapping):
             continue  # its item fails in turn, with its own error
-        try:
-            definition = engine.definition(row[C_DEF], row[C_DEFVER])
-        except DisputeflowError:
+        key = (row[C_DEF], row[C_DEFVER], action)
+        kind = kinds.get(key, False)
+        if kind is False:
+            kind = kinds[key] = _reads(engine, *key)
+        if kind is None:
             continue
-        a = definition.action(action)
-        if a is None:
-            continue
-        for spec in a.fields:
-            if spec.type in ("user", "unit"):
-                value = data.get(spec.name)
-                if isinstance(value, str) and value.strip():
-                    (user_ids if spec.type == "user" else unit_ids).add(value.strip())
-        if may_touch_clocks(definition, a):
+        lookups, touches_clocks = kind
+        for name, is_user in lookups:
+            value = data.get(name)
+            if isinstance(value, str) and value.strip():
+                (user_ids if is_user else unit_ids).add(value.strip())
+        if touches_clocks:
             clock_cases.add(row[C_ID])
     users: dict = {uid: None for uid in user_ids}
     actors: dict[str, Actor] = {}
@@ -174,3 +175,17 @@ def _read(engine, tx, chunk):
                               clock_cases):
             running[r[-1]][r[1]] = r[:-1]
     return commands.TxResolver(tx, users, units), rows, actors, running
+
+
+def _reads(engine, definition: str, version: int, action: str) -> tuple | None:
+    """What an item of this action reads: its user and unit fields ``(name, is_user)``, and whether it may
+    touch the case's clocks; None if the action or its definition is unknown (the item fails in decide)."""
+    try:
+        d = engine.definition(definition, version)
+    except DisputeflowError:
+        return None
+    a = d.action(action)
+    if a is None:
+        return None
+    lookups = tuple((spec.name, spec.type == "user") for spec in a.fields if spec.type in ("user", "unit"))
+    return lookups, may_touch_clocks(d, a)

@@ -19,7 +19,8 @@ from workflow.actor import Actor
 from workflow.definition import Definition
 from workflow.errors import Conflict, NotFound, NotPermitted
 from workflow.transition import (  # noqa: F401  (the command path's names, kept importable from here)
-    A_ACTIVE, A_ROLE, A_UNIT_ID, A_UNIT_PATH, C_AUDIT_HASH, C_AUDIT_SEQ, C_ID, C_NUMBER, C_VERSION, Decision,
+    A_ACTIVE, A_ROLE, A_UNIT_ID, A_UNIT_PATH, C_AUDIT_HASH, C_AUDIT_SEQ, C_CLOSED_AT, C_DATA, C_ID, C_LEAD,
+    C_MEDIATOR, C_NUMBER, C_PARTY_COUNT, C_RESP, C_RISK, C_RISK_FLOOR, C_STATE, C_SUPERVISION, C_VERSION, Decision,
     Outcome, audience, decide, dumps, invalid_action, jsonable, may_touch,
 )
 
@@ -159,13 +160,20 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
     return decision.outcome
 
 
+# The case columns an action may change, with their positions in a case row.
+_CHANGEABLE = ((C_STATE, "state"), (C_RISK, "risk"), (C_RISK_FLOOR, "risk_floor"), (C_PARTY_COUNT, "party_count"),
+               (C_MEDIATOR, "mediator"), (C_LEAD, "lead_official"), (C_RESP, "responsible_unit"),
+               (C_SUPERVISION, "supervision_level"), (C_DATA, "data"), (C_CLOSED_AT, "closed_at"))
+
+
 def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
     """Store what :func:`decide` decided, in the items' order.
 
     Clock and party rows go first, one statement each in order (a stop before
     the start of the same clock); then the cases, the audit events and the
-    outbox rows, one statement per kind for the lot. A case that several items
-    changed is updated once, to what the last one left, under the version the
+    outbox rows, one statement per kind (and per set of changed columns) for
+    the lot. A case that several items changed is updated once, from the row
+    the first one read to the row the last one left, under the version the
     first one read.
 
     Raises:
@@ -177,20 +185,42 @@ def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
             tx.run(name, params)
     if len(decisions) == 1:
         d = decisions[0]
-        if tx.run("update_case", d.update) != 1:
+        columns, values = _case_update(d.base, d.row, d.at)
+        if tx.update_cases(columns, [values]) != 1:
             raise _conflict(d, 0)
         tx.run("insert_audit", d.audit)
         if d.outbox is not None:
             tx.run("insert_outbox", d.outbox)
         return
-    updates: dict[int, dict] = {}
+    spans: dict[int, list] = {}  # case id → [row read first, last decision]
     for d in decisions:
-        first = updates.get(d.row[C_ID])
-        updates[d.row[C_ID]] = d.update if first is None else {**d.update, "version": first["version"]}
-    if tx.many("update_case", list(updates.values())) != len(updates):
+        span = spans.get(d.row[C_ID])
+        if span is None:
+            spans[d.row[C_ID]] = [d.base, d]
+        else:
+            span[1] = d
+    groups: dict[tuple[str, ...], list[tuple]] = {}
+    for base, last in spans.values():
+        columns, values = _case_update(base, last.row, last.at)
+        groups.setdefault(columns, []).append(values)
+    if sum(tx.update_cases(columns, rows) for columns, rows in groups.items()) != len(spans):
         raise _first_conflict(tx, decisions)
     tx.many("insert_audit", [d.audit for d in decisions])
     tx.many("insert_outbox", [d.outbox for d in decisions if d.outbox is not None])
+
+
+def _case_update(base: tuple, row: tuple, at) -> tuple[tuple[str, ...], list]:
+    """The columns that differ between ``base`` and ``row``, and the parameters of :meth:`Tx.update_cases`."""
+    names = []
+    values = [row[C_VERSION], at, row[C_AUDIT_SEQ], row[C_AUDIT_HASH]]
+    for i, name in _CHANGEABLE:
+        value = row[i]
+        if value != base[i]:
+            names.append(name)
+            values.append(value)
+    values.append(row[C_ID])
+    values.append(base[C_VERSION])
+    return tuple(names), values
 
 
 def _conflict(d: Decision, position: int) -> Conflict:
