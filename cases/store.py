@@ -141,17 +141,18 @@ class Tx:
     def time(value) -> datetime | None:
         return from_db(value)
 
-    def run(self, name: str, params: dict[str, Any]) -> int:
+    def run(self, name: str, params: dict[str, Any] | tuple) -> int:
+        """Run statement ``name``: parameters by name (a dict), or a tuple in the statement's parameter order."""
         sql, values = self.store.sql[name]
-        self.cur.execute(sql, values(params))
+        self.cur.execute(sql, params if type(params) is tuple else values(params))
         return self.cur.rowcount
 
-    def many(self, name: str, rows: list[dict[str, Any]]) -> int:
-        """Run statement ``name`` once per row; returns the rows changed in all."""
+    def many(self, name: str, rows: list[dict[str, Any]] | list[tuple]) -> int:
+        """Run statement ``name`` once per row (dicts, or tuples as for :meth:`run`); returns the rows changed in all."""
         if not rows:
             return 0
         sql, values = self.store.sql[name]
-        self.cur.executemany(sql, [values(r) for r in rows])
+        self.cur.executemany(sql, rows if type(rows[0]) is tuple else [values(r) for r in rows])
         return self.cur.rowcount
 
     def one(self, name: str, params: dict[str, Any]):

@@ -64,6 +64,8 @@ def act_many(engine, items: Iterable[Item], *, batch: int = 100) -> list[command
 
 
 def _unpack(i: int, item: Item) -> tuple:
+    if type(item) is tuple and len(item) == 4 and item[3] is not None:  # the usual item: no ABC checks
+        return item
     if isinstance(item, (str, bytes)) or not isinstance(item, Sequence) or len(item) not in (3, 4):
         raise ValidationError.one(f"items[{i}]", "每项应为（案件编号, 动作, 操作人, 字段）",
                                   "each item must be (number, action, actor, fields)")
@@ -78,11 +80,10 @@ def _apply(engine, chunk: list[tuple[int, tuple]], out: list[commands.Outcome]) 
     index, number = None, None
     try:
         with engine.store.write() as tx:
+            batch = _Batch(engine, tx, now, *_read(engine, tx, chunk))
             decisions = []
-            resolver, rows, actors, running = _read(engine, tx, chunk)
             for index, (number, action, actor, data) in chunk:
-                decisions.append(_decide(engine, tx, now, resolver, rows, actors, running,
-                                         number, action, actor, data))
+                decisions.append(batch.decide(number, action, actor, data))
             try:
                 commands.write(tx, decisions)
             except DisputeflowError as exc:  # a case changed under the batch (PostgreSQL)
@@ -97,33 +98,45 @@ def _apply(engine, chunk: list[tuple[int, tuple]], out: list[commands.Outcome]) 
         engine._emit(outcome)
 
 
-def _decide(engine, tx, now, resolver, rows, actors, running, number, action, actor, data):
-    """One item, on the rows the items before it left (``rows`` and ``running`` are updated)."""
-    data = dict(data)
-    expected = data.pop("expected_version", None)
-    note = data.pop("note", None)
-    row = rows.get(number)
-    if row is None:
-        raise NotFound(f"案件“{number}”不存在", f"case {number} not found")
-    if isinstance(actor, Actor):
-        who = actor
-    else:
-        who = actors.get(actor)
-        if who is None:
-            raise NotPermitted(f"用户“{actor}”不存在或已停用", f"user {actor!r} does not exist or is disabled")
-    case_id = row[C_ID]
+class _Batch:
+    """One batch's reads, kept current as its items are decided in order."""
 
-    def clocks_of() -> dict:
-        found = running.get(case_id)
+    def __init__(self, engine, tx, now, resolver, rows, actors, running):
+        self.engine, self.tx, self.now = engine, tx, now
+        self.resolver = resolver
+        self.rows = rows  # number → the case row as the items so far leave it
+        self.actors = actors
+        self.running = running  # case id → running clocks as the items so far leave them
+
+    def decide(self, number, action, actor, data) -> commands.Decision:
+        if "expected_version" in data or "note" in data:
+            data = dict(data)
+            expected = data.pop("expected_version", None)
+            note = data.pop("note", None)
+        else:
+            expected = note = None
+        row = self.rows.get(number)
+        if row is None:
+            raise NotFound(f"案件“{number}”不存在", f"case {number} not found")
+        if isinstance(actor, Actor):
+            who = actor
+        else:
+            who = self.actors.get(actor)
+            if who is None:
+                raise NotPermitted(f"用户“{actor}”不存在或已停用", f"user {actor!r} does not exist or is disabled")
+        tx = self.tx
+        d = decide(self.engine, row, who, action, data, note, expected, self.now, tx.t, tx.time, self.resolver,
+                   self.clocks_of)
+        self.rows[number] = d.row
+        if d.running is not None:
+            self.running[row[C_ID]] = d.running
+        return d
+
+    def clocks_of(self, case_id: int) -> dict:
+        found = self.running.get(case_id)
         if found is None:
-            found = running[case_id] = commands.running_clocks(tx, case_id)
+            found = self.running[case_id] = commands.running_clocks(self.tx, case_id)
         return found
-
-    d = decide(engine, row, who, action, data, note, expected, now, tx.t, tx.time, resolver, clocks_of)
-    rows[number] = d.row
-    if d.running is not None:
-        running[case_id] = d.running
-    return d
 
 
 def _read(engine, tx, chunk):
@@ -142,7 +155,7 @@ def _read(engine, tx, chunk):
     kinds: dict[tuple, tuple | None] = {}  # (definition, version, action) → what its items read
     for _, (number, action, _actor, data) in chunk:
         row = rows.get(number)
-        if row is None or not isinstance(data, Mapping):
+        if row is None or not (type(data) is dict or isinstance(data, Mapping)):
             continue  # its item fails in turn, with its own error
         key = (row[C_DEF], row[C_DEFVER], action)
         kind = kinds.get(key, False)

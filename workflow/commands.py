@@ -155,15 +155,16 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
                 raise NotPermitted(f"用户“{actor}”不存在或已停用", f"user {actor!r} does not exist or is disabled")
             who = Actor(id=actor, role=row[A_ROLE], unit_path=row[A_UNIT_PATH], unit_id=row[A_UNIT_ID])
         decision = decide(engine, row, who, action, data, note, expected_version, now, tx.t, tx.time,
-                          TxResolver(tx), lambda: running_clocks(tx, row[C_ID]))
+                          TxResolver(tx), lambda case_id: running_clocks(tx, case_id))
         write(tx, (decision,))
     return decision.outcome
 
 
-# The case columns an action may change, with their positions in a case row.
-_CHANGEABLE = ((C_STATE, "state"), (C_RISK, "risk"), (C_RISK_FLOOR, "risk_floor"), (C_PARTY_COUNT, "party_count"),
-               (C_MEDIATOR, "mediator"), (C_LEAD, "lead_official"), (C_RESP, "responsible_unit"),
-               (C_SUPERVISION, "supervision_level"), (C_DATA, "data"), (C_CLOSED_AT, "closed_at"))
+# The case columns an action may change: position in a case row → column name.
+_CHANGEABLE = {C_STATE: "state", C_RISK: "risk", C_RISK_FLOOR: "risk_floor", C_PARTY_COUNT: "party_count",
+               C_MEDIATOR: "mediator", C_LEAD: "lead_official", C_RESP: "responsible_unit",
+               C_SUPERVISION: "supervision_level", C_DATA: "data", C_CLOSED_AT: "closed_at"}
+_CHANGEABLE_AT = tuple(_CHANGEABLE)
 
 
 def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
@@ -185,8 +186,8 @@ def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
             tx.run(name, params)
     if len(decisions) == 1:
         d = decisions[0]
-        columns, values = _case_update(d.base, d.row, d.at)
-        if tx.update_cases(columns, [values]) != 1:
+        changed, values = _case_update(d.base, d.row, d.at)
+        if _update_cases(tx, changed, [values]) != 1:
             raise _conflict(d, 0)
         tx.run("insert_audit", d.audit)
         if d.outbox is not None:
@@ -199,28 +200,26 @@ def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
             spans[d.row[C_ID]] = [d.base, d]
         else:
             span[1] = d
-    groups: dict[tuple[str, ...], list[tuple]] = {}
+    groups: dict[tuple[int, ...], list[list]] = {}
     for base, last in spans.values():
-        columns, values = _case_update(base, last.row, last.at)
-        groups.setdefault(columns, []).append(values)
-    if sum(tx.update_cases(columns, rows) for columns, rows in groups.items()) != len(spans):
+        changed, values = _case_update(base, last.row, last.at)
+        groups.setdefault(changed, []).append(values)
+    if sum(_update_cases(tx, changed, rows) for changed, rows in groups.items()) != len(spans):
         raise _first_conflict(tx, decisions)
     tx.many("insert_audit", [d.audit for d in decisions])
     tx.many("insert_outbox", [d.outbox for d in decisions if d.outbox is not None])
 
 
-def _case_update(base: tuple, row: tuple, at) -> tuple[tuple[str, ...], list]:
-    """The columns that differ between ``base`` and ``row``, and the parameters of :meth:`Tx.update_cases`."""
-    names = []
-    values = [row[C_VERSION], at, row[C_AUDIT_SEQ], row[C_AUDIT_HASH]]
-    for i, name in _CHANGEABLE:
-        value = row[i]
-        if value != base[i]:
-            names.append(name)
-            values.append(value)
-    values.append(row[C_ID])
-    values.append(base[C_VERSION])
-    return tuple(names), values
+def _case_update(base: tuple, row: tuple, at) -> tuple[tuple[int, ...], list]:
+    """The positions of the columns that differ between ``base`` and ``row``, and the parameters of
+    :meth:`Tx.update_cases` for them."""
+    changed = tuple([i for i in _CHANGEABLE_AT if row[i] != base[i]])
+    return changed, [row[C_VERSION], at, row[C_AUDIT_SEQ], row[C_AUDIT_HASH], *[row[i] for i in changed],
+                     row[C_ID], base[C_VERSION]]
+
+
+def _update_cases(tx, changed: tuple[int, ...], rows: list) -> int:
+    return tx.update_cases(tuple([_CHANGEABLE[i] for i in changed]), rows)
 
 
 def _conflict(d: Decision, position: int) -> Conflict:

@@ -103,6 +103,29 @@ class Action:
         return self.dest is not None
 
     @cached_property
+    def notify_tokens(self) -> tuple[tuple[str, str, str], ...]:
+        """``notify`` as ``(token, kind, what)``: ``field:mediator`` → ``("field:mediator", "field", "mediator")``."""
+        out = []
+        for token in self.notify:
+            kind, _, what = token.partition(":")
+            out.append((token, kind, what))
+        return tuple(out)
+
+    @cached_property
+    def targets(self) -> tuple[tuple[str, str, str], ...]:
+        """The fields with a target as ``(field, kind, key)``: ``case.mediator`` → ``(name, "case", "mediator")``."""
+        out = []
+        for f in self.fields:
+            if f.target:
+                kind, _, key = f.target.partition(".")
+                out.append((f.name, kind, key))
+        return tuple(out)
+
+    @cached_property
+    def field_names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields)
+
+    @cached_property
     def data_fields(self) -> tuple[str, ...]:
         """The fields whose value lands in the case's JSON document (a target other than ``case.*``)."""
         return tuple(f.name for f in self.fields if f.target and not f.target.startswith("case."))
