@@ -26,7 +26,6 @@ from workflow import clocks, fields, guards, risk
 from workflow.actor import Actor
 from workflow.definition import Action, Definition
 from workflow.errors import Conflict, InvalidAction, NotPermitted, ValidationError
-from workflow.policy import DUTY_CLOCK_PREFIX
 
 # Positions in cases.store.CASE_COLUMNS (+ the joined actor columns of ``case_for_actor``).
 (C_ID, C_NUMBER, C_DEF, C_DEFVER, C_STATE, C_VERSION, C_CATEGORY,
@@ -268,8 +267,8 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
         # Clocks: stop what this action answers, then start what it opens.
         stopped = []
         for name in list(running):
-            # key-person duties outlive their anchor case: only release stops them
-            if name in a.stops or (terminal and name != "supervision" and not name.startswith(DUTY_CLOCK_PREFIX)):
+            # a clock that outlives the case (supervision, key-person duties) stops only when answered
+            if name in a.stops or (terminal and not engine.policy.outlives_case(name)):
                 ops.append(("stop_running_clock", {"case_id": case_id, "name": name, "now": t_now}))
                 stopped.append(name)
                 del running[name]
