@@ -190,7 +190,8 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
                        f"case {number} was changed by someone else (version {version}, you saw {expected_version}); reload and retry")
     clean = fields.validate(definition, a, data, resolver, engine.parse_time)
     # The case's JSON documents are parsed only when this action reads or changes them.
-    reads_data = bool(a.guards or a.record or a.effects or a.starts) or any(name in clean for name in a.data_fields)
+    reads_data = bool(a.guards or a.record or a.effects or a.starts) or (
+        bool(a.data_fields) and any(name in clean for name in a.data_fields))
     case_data = json.loads(row[C_DATA]) if reads_data else None
     flags = json.loads(row[C_FLAGS]) if (a.guards or a.effects or a.starts) else None
     if a.guards:
