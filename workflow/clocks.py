@@ -1,9 +1,11 @@
-"""Starting, stopping and extending a case's clocks inside a command's transaction.
+"""A case's clock rows: what starting or extending a clock writes.
 
 Durations and ladder times come from the policy and the business calendar
-(pure); this module only turns them into rows. Each clock row carries the next
-ladder step and when it is due (``next_step``/``next_at``), which is what the
-sweep's partial index reads.
+(pure); this module only turns them into rows. A command plans them from the
+clocks it read (:func:`plan_start`, :func:`plan_extend`) and writes them with
+its other rows; :func:`start` plans and writes at once. Each clock row carries
+the next ladder step and when it is due (``next_step``/``next_at``), which is
+what the sweep's partial index reads.
 """
 
 from __future__ import annotations

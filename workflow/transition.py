@@ -267,7 +267,7 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
     if running is not None:
         # Clocks: stop what this action answers, then start what it opens.
         stopped = []
-        for name in list(running):
+        for name in sorted(running):  # by name, however the clocks were read (the list is in the audit event)
             # a clock that outlives the case (supervision, key-person duties) stops only when answered
             if name in a.stops or (terminal and not engine.policy.outlives_case(name)):
                 ops.append(("stop_running_clock", {"case_id": case_id, "name": name, "now": t_now}))
