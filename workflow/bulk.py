@@ -179,8 +179,8 @@ def _read(engine, tx, chunk):
             actors[uid] = Actor(id=uid, role=role, unit_path=unit_path, unit_id=unit_id)
     units: dict = {uid: None for uid in unit_ids}
     if unit_ids:
-        for uid, kind, path, name in tx.select_in("SELECT id, kind, path, name FROM units WHERE id", unit_ids):
-            units[uid] = (kind, path, name)
+        for uid, unit_kind, path, name in tx.select_in("SELECT id, kind, path, name FROM units WHERE id", unit_ids):
+            units[uid] = (unit_kind, path, name)
     running: dict[int, dict] = {}
     if clock_cases:
         running = {cid: {} for cid in clock_cases}
