@@ -1,92 +1,57 @@
 """The write path: report a case and act on it, each in one transaction.
 
-A command reads the case joined with the actor, checks role, jurisdiction,
-state, input and guards, fires the shared machine, applies the action's
-targets and effects, appends the hash-chained audit event, starts and stops
-clocks and appends the outbox row — then commits once. Nothing is rendered and
-nothing is sent here; callbacks and deliveries run after commit.
+A command reads the case joined with the actor, lets :func:`workflow.transition.decide`
+check role, jurisdiction, state, input and guards and compute every row —
+the case's new columns, the hash-chained audit event, clock changes, the outbox
+row — then writes them and commits once. Nothing is rendered and nothing is
+sent here; callbacks and deliveries run after commit.
 """
 
 from __future__ import annotations
 
-import json
 from contextlib import nullcontext
-from json.encoder import c_make_encoder, encode_basestring
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-from transitions import MachineError
 
 from cases.audit import GENESIS, event_hash
 from workflow import clocks, fields, guards, risk
 from workflow.actor import Actor
-from workflow.definition import Action, Definition
-from workflow.errors import Conflict, InvalidAction, NotFound, NotPermitted, ValidationError
-from workflow.policy import DUTY_CLOCK_PREFIX
-
-# Positions in cases.store.CASE_COLUMNS (+ the joined actor columns).
-(C_ID, C_NUMBER, C_DEF, C_DEFVER, C_STATE, C_VERSION, C_TITLE, C_CATEGORY, C_UNIT_ID,
- C_UNIT_PATH, C_RISK, C_RISK_FLOOR, C_FLAGS, C_PARTY_COUNT, C_REPORTER, C_MEDIATOR, C_LEAD, C_RESP,
- C_SUPERVISION, C_DATA, C_CLOSED_AT, C_AUDIT_SEQ, C_AUDIT_HASH,
- A_ROLE, A_UNIT_PATH, A_UNIT_ID, A_ACTIVE) = range(27)
-
-# The C encoder json.dumps(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-# default=str) builds on every call, built once: a third of the cost per call, and a
-# command encodes four documents. Our documents are trees (no circular check).
-_ENCODE = c_make_encoder(None, str, encode_basestring, None, ":", ",", True, False, True) if c_make_encoder else None
-_DUMPS = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode
-
-
-def dumps(value: Any) -> str:
-    """Canonical JSON: sorted keys, no spaces, UTF-8 text as is (the audit hash covers this text)."""
-    if _ENCODE is None:
-        return _DUMPS(value)
-    return "".join(_ENCODE(value, 0))
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a command did, handed to the caller and to ``engine.on`` listeners after commit."""
-
-    event: str
-    number: str
-    actor: str
-    at: datetime
-    from_state: str | None
-    to_state: str
-    version: int
-    seq: int
-    data: dict
-
+from workflow.definition import Definition
+from workflow.errors import Conflict, NotFound, NotPermitted
+from workflow.transition import (  # noqa: F401  (the command path's names, kept importable from here)
+    A_ACTIVE, A_ROLE, A_UNIT_ID, A_UNIT_PATH, C_AUDIT_HASH, C_AUDIT_SEQ, C_CLOSED_AT, C_DATA, C_ID, C_LEAD,
+    C_MEDIATOR, C_NUMBER, C_PARTY_COUNT, C_RESP, C_RISK, C_RISK_FLOOR, C_STATE, C_SUPERVISION, C_VERSION, Decision,
+    Outcome, audience, decide, dumps, invalid_action, jsonable, may_touch,
+)
 
 class TxResolver:
-    """Field lookups (users, units) inside the command's own transaction."""
+    """Field lookups (users, units) inside the command's own transaction.
 
-    def __init__(self, tx):
+    A batch hands in what it read for all its items at once (``users``:
+    id → (role, unit_path, active) or None; ``units``: id → (kind, path, name)
+    or None); anything else is read when asked and kept.
+    """
+
+    def __init__(self, tx, users: dict | None = None, units: dict | None = None):
         self.tx = tx
+        self.users = users if users is not None else {}
+        self.units = units if units is not None else {}
 
     def user(self, user_id: str):
-        row = self.tx.one("user", {"id": user_id})
+        try:
+            row = self.users[user_id]
+        except KeyError:
+            row = self.users[user_id] = self.tx.one("user", {"id": user_id})
         if row is None or not row[2]:
             return None
         return row[0], row[1]
 
     def unit(self, unit_id: str):
-        row = self.tx.one("unit", {"id": unit_id})
+        try:
+            row = self.units[unit_id]
+        except KeyError:
+            row = self.units[unit_id] = self.tx.one("unit", {"id": unit_id})
         return (row[0], row[1]) if row else None
-
-
-def jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        from workflow.timeutil import iso
-
-        return iso(value)
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    return value
 
 
 def load_actor(tx, actor: str | Actor) -> Actor:
@@ -96,29 +61,6 @@ def load_actor(tx, actor: str | Actor) -> Actor:
     if row is None or not row[3]:
         raise NotPermitted(f"用户“{actor}”不存在或已停用", f"user {actor!r} does not exist or is disabled")
     return Actor(id=actor, role=row[0], unit_path=row[1], unit_id=row[2], name=row[4])
-
-
-def may_touch(actor: Actor, unit_path: str, mediator: str | None, lead: str | None, responsible: str | None) -> bool:
-    """Jurisdiction: the actor's unit covers the case's unit, or the actor is named on the case."""
-    return (actor.covers(unit_path) or actor.id in (mediator, lead)
-            or (responsible is not None and actor.unit_id == responsible))
-
-
-def _audience(action: Action, clean: dict, mediator: str | None, lead: str | None, unit_path: str) -> list[str]:
-    out = []
-    for token in action.notify:
-        kind, _, what = token.partition(":")
-        if kind == "unit":
-            out.append(f"role:{what}@{unit_path}")
-        elif kind == "case":
-            who = {"mediator": mediator, "lead_official": lead}.get(what)
-            if who:
-                out.append(f"user:{who}")
-        elif kind == "field" and clean.get(what):
-            out.append(f"user:{clean[what]}")
-        else:
-            out.append(token)
-    return out
 
 
 def report(engine, actor: str | Actor, definition: Definition, data: dict[str, Any]) -> Outcome:
@@ -178,38 +120,28 @@ def report(engine, actor: str | Actor, definition: Definition, data: dict[str, A
             if st.when is None or guards.CONDITIONS[st.when](view, clean):
                 clocks.start(engine, tx, case_id, st.clock, now, floor, clean["category"], {},
                              tier=case_data.get("tier"))
-        audience = _audience(intake, clean, None, None, unit_path)
-        if audience:
+        to = audience(intake, clean, None, None, unit_path)
+        if to:
             tx.run("insert_outbox", {
                 "now": tx.t(now), "event": intake.name, "case_id": case_id, "case_number": number, "actor": who.id,
-                "audience": dumps(audience), "payload": dumps({"to_state": definition.initial, "seq": 1}),
+                "audience": dumps(to), "payload": dumps({"to_state": definition.initial, "seq": 1}),
             })
     return Outcome(intake.name, number, who.id, now, None, definition.initial, 1, 1, audit_data)
 
 
-def invalid_action(engine, definition: Definition, who: Actor, state: str, action: str) -> InvalidAction:
-    allowed = [a.name for a in definition.actions_from(state) if who.role in a.roles]
-    labels = "、".join(definition.action_label(a) for a in allowed) or "无"
-    st = definition.state_label(state)
-    known = definition.action(action) is not None
-    if known:
-        zh = f"案件当前状态为“{st}”，不能执行“{definition.action_label(action)}”。可执行：{labels}"
-        en = f"action {action} does not apply in state {state}; allowed: {', '.join(allowed) or 'none'}"
-    else:
-        zh = f"没有名为“{action}”的动作。可执行：{labels}"
-        en = f"no action named {action!r}; allowed: {', '.join(allowed) or 'none'}"
-    return InvalidAction(zh, en, allowed)
+def running_clocks(tx, case_id: int) -> dict[str, tuple]:
+    """The case's running clocks, by name."""
+    return {r[1]: r for r in tx.all("running_clocks", {"case_id": case_id})}
 
 
 def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, Any],
         expected_version: int | None = None, *, tx=None, now: datetime | None = None) -> Outcome:
-    """Apply one action in its own transaction, or inside ``tx`` when a caller batches several (bulk)."""
+    """Apply one action in its own transaction (or inside ``tx``): read, decide, write."""
     store = engine.store
     now = now or engine.clock.now()
     data = dict(data)
     note = data.pop("note", None)
     with (nullcontext(tx) if tx is not None else store.write()) as tx:
-        t_now = tx.t(now)
         if isinstance(actor, Actor):
             row = tx.one("case_by_number", {"number": number})
             who = actor
@@ -222,148 +154,87 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
             if row[A_ROLE] is None or not row[A_ACTIVE]:
                 raise NotPermitted(f"用户“{actor}”不存在或已停用", f"user {actor!r} does not exist or is disabled")
             who = Actor(id=actor, role=row[A_ROLE], unit_path=row[A_UNIT_PATH], unit_id=row[A_UNIT_ID])
-        definition = engine.definition(row[C_DEF], row[C_DEFVER])
-        state = row[C_STATE]
-        a = definition.action(action)
-        if a is None or state not in a.sources:
-            raise invalid_action(engine, definition, who, state, action)
-        if who.role not in a.roles:
-            roles = "、".join(engine.role_label(r) for r in a.roles)
-            raise NotPermitted(f"“{a.label.zh}”须由{roles}执行（您是{engine.role_label(who.role)}）",
-                               f"{action} needs role {' or '.join(a.roles)} (you are {who.role})")
-        mediator, lead, resp = row[C_MEDIATOR], row[C_LEAD], row[C_RESP]
-        if not may_touch(who, row[C_UNIT_PATH], mediator, lead, resp):
-            raise NotPermitted(f"案件“{number}”不在您的管辖范围内", f"case {number} is outside your jurisdiction")
-        if expected_version is not None and expected_version != row[C_VERSION]:
-            raise Conflict(f"案件“{number}”已被他人修改（版本 {row[C_VERSION]}，您看到的是 {expected_version}），请刷新后重试",
-                           f"case {number} was changed by someone else (version {row[C_VERSION]}, you saw {expected_version}); reload and retry")
-        clean = fields.validate(definition, a, data, TxResolver(tx), engine.parse_time)
-        case_data = json.loads(row[C_DATA])
-        flags = json.loads(row[C_FLAGS])
-        refusals = None
-        if a.guards:
-            view = guards.CaseView(state=state, risk=row[C_RISK], flags=tuple(flags), mediator=mediator,
-                                   lead_official=lead, responsible_unit=resp, supervision_level=row[C_SUPERVISION],
-                                   party_count=row[C_PARTY_COUNT], data=case_data, category=row[C_CATEGORY])
-            refusals = guards.check(a.guards, view, clean)
-        if refusals:
-            raise ValidationError([fields.FieldError(r.field, r.zh, r.en) for r in refusals])
-        new_state = state
-        if a.moves:
-            try:
-                new_state = engine.compiled(definition).fire(a.name, state)
-            except MachineError:
-                raise invalid_action(engine, definition, who, state, action) from None
-
-        cols = {"risk": row[C_RISK], "mediator": mediator, "lead_official": lead, "responsible_unit": resp,
-                "supervision_level": row[C_SUPERVISION]}
-        risk_floor = row[C_RISK_FLOOR]
-        party_count = row[C_PARTY_COUNT]
-        audit_data = jsonable(clean)
-        for spec in a.fields:
-            if spec.name not in clean or not spec.target:
-                continue
-            kind, _, key = spec.target.partition(".")
-            if kind == "case":
-                cols[key] = clean[spec.name]
-            else:
-                case_data[key] = jsonable(clean[spec.name])
-        if "risk" in clean and risk.rank(clean["risk"]) < risk.rank(risk_floor):
-            cols["risk"] = risk_floor
-            audit_data["risk_raised_to_floor"] = risk_floor
-        if a.record:
-            entry = jsonable({**clean, "at": now, "by": who.id})
-            case_data.setdefault(a.record, []).append(entry)
-        terminal = a.moves and definition.state(new_state).terminal
-        # Only an action that stops, starts or extends a clock, or ends the case, reads its clocks.
-        touches_clocks = terminal or a.stops or a.starts or "extend_clock" in a.effects
-        running = {r[1]: r for r in tx.all("running_clocks", {"case_id": row[C_ID]})} if touches_clocks else {}
-        for effect in a.effects:
-            if effect == "delist":
-                case_data.setdefault("supervision_history", []).append(jsonable({
-                    "level": cols["supervision_level"], "authority": case_data.pop("supervision_authority", None),
-                    "deadline": case_data.pop("supervision_deadline", None), "delisted_at": now, "by": who.id}))
-                cols["supervision_level"] = None
-            elif effect == "extend_clock":
-                audit_data["extension"] = jsonable(clocks.extend(
-                    engine, tx, running, clean["clock"], clean["until"], now, cols.get("risk", row[C_RISK]), row[C_CATEGORY],
-                    case_data.get("tier")))
-            elif effect == "add_party":
-                for p in clean["party"]:
-                    party_count += 1
-                    tx.run("insert_party", {"case_id": row[C_ID], "seq": party_count, "name": p["name"],
-                                            "role": p.get("role") or "applicant", "phone": p.get("phone"),
-                                            "id_number": p.get("id_number"), "address": p.get("address")})
-                new_floor = risk.floor(party_count, flags)
-                if risk.rank(new_floor) > risk.rank(risk_floor):
-                    risk_floor = new_floor
-                    audit_data["risk_floor"] = new_floor
-                if risk.rank(risk_floor) > risk.rank(cols["risk"]):
-                    cols["risk"] = risk_floor
-                    audit_data["risk_raised_to_floor"] = risk_floor
-            else:
-                raise AssertionError(f"unknown effect {effect}")
-        if note:
-            audit_data["note"] = note
-
-        # Clocks: stop what this action answers, then start what it opens.
-        stopped = []
-        for name, r in list(running.items()):
-            # key-person duties outlive their anchor case: only release stops them
-            if name in a.stops or (terminal and name != "supervision" and not name.startswith(DUTY_CLOCK_PREFIX)):
-                tx.run("stop_clock", {"id": r[0], "now": t_now})
-                stopped.append(name)
-                del running[name]
-        after = guards.CaseView(state=new_state, risk=cols["risk"], flags=tuple(flags), mediator=cols["mediator"],
-                                lead_official=cols["lead_official"], responsible_unit=cols["responsible_unit"],
-                                supervision_level=cols["supervision_level"], party_count=party_count,
-                                data=case_data, category=row[C_CATEGORY]) if a.starts else None
-        started = []
-        for st in a.starts:
-            if st.when is not None and not guards.CONDITIONS[st.when](after, clean):
-                continue
-            due = clean.get(st.due_field) if st.due_field else None
-            if st.due_field and name_running(running, st.clock):
-                # a re-listing at a higher level moves the supervision deadline
-                r = running.pop(st.clock)
-                tx.run("stop_clock", {"id": r[0], "now": t_now})
-            if clocks.start(engine, tx, row[C_ID], st.clock, now, cols["risk"], row[C_CATEGORY], running, due_at=due,
-                            tier=case_data.get("tier")):
-                started.append(st.clock)
-        if stopped:
-            audit_data["clocks_stopped"] = stopped
-        if started:
-            audit_data["clocks_started"] = started
-
-        seq = row[C_AUDIT_SEQ] + 1
-        audit_json = dumps(audit_data)
-        h = event_hash(row[C_AUDIT_HASH], number, seq, now, who.id, a.name, state, new_state, audit_json)
-        closed_at = row[C_CLOSED_AT]
-        if terminal:
-            closed_at = t_now
-        elif a.moves and closed_at is not None:
-            closed_at = None
-        n = tx.run("update_case", {
-            "id": row[C_ID], "version": row[C_VERSION], "state": new_state, "risk": cols["risk"],
-            "risk_floor": risk_floor, "flags": row[C_FLAGS], "party_count": party_count,
-            "mediator": cols["mediator"], "lead_official": cols["lead_official"],
-            "responsible_unit": cols["responsible_unit"], "supervision_level": cols["supervision_level"],
-            "data": dumps(case_data), "now": t_now, "closed_at": closed_at, "audit_seq": seq, "audit_hash": h,
-        })
-        if n != 1:
-            raise Conflict(f"案件“{number}”已被他人修改，请刷新后重试", f"case {number} was changed by someone else; reload and retry")
-        tx.run("insert_audit", {
-            "case_id": row[C_ID], "seq": seq, "at": t_now, "actor": who.id, "action": a.name,
-            "from_state": state, "to_state": new_state, "data": audit_json, "prev_hash": row[C_AUDIT_HASH], "hash": h,
-        })
-        audience = _audience(a, clean, cols["mediator"], cols["lead_official"], row[C_UNIT_PATH])
-        if audience:
-            tx.run("insert_outbox", {
-                "now": t_now, "event": a.name, "case_id": row[C_ID], "case_number": number, "actor": who.id,
-                "audience": dumps(audience), "payload": dumps({"from_state": state, "to_state": new_state, "seq": seq}),
-            })
-    return Outcome(a.name, number, who.id, now, state, new_state, row[C_VERSION] + 1, seq, audit_data)
+        decision = decide(engine, row, who, action, data, note, expected_version, now, tx.t, tx.time,
+                          TxResolver(tx), lambda case_id: running_clocks(tx, case_id))
+        write(tx, (decision,))
+    return decision.outcome
 
 
-def name_running(running: dict, name: str) -> bool:
-    return name in running
+# The case columns an action may change: position in a case row → column name.
+_CHANGEABLE = {C_STATE: "state", C_RISK: "risk", C_RISK_FLOOR: "risk_floor", C_PARTY_COUNT: "party_count",
+               C_MEDIATOR: "mediator", C_LEAD: "lead_official", C_RESP: "responsible_unit",
+               C_SUPERVISION: "supervision_level", C_DATA: "data", C_CLOSED_AT: "closed_at"}
+_CHANGEABLE_AT = tuple(_CHANGEABLE)
+
+
+def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
+    """Store what :func:`decide` decided, in the items' order.
+
+    Clock and party rows go first, one statement each in order (a stop before
+    the start of the same clock); then the cases, the audit events and the
+    outbox rows, one statement per kind (and per set of changed columns) for
+    the lot. A case that several items changed is updated once, from the row
+    the first one read to the row the last one left, under the version the
+    first one read.
+
+    Raises:
+        Conflict: a case changed since it was read (its version moved), with
+            ``position`` set to the first decision on that case.
+    """
+    for d in decisions:
+        for name, params in d.ops:
+            tx.run(name, params)
+    if len(decisions) == 1:
+        d = decisions[0]
+        changed, values = _case_update(d.base, d.row, d.at)
+        if _update_cases(tx, changed, [values]) != 1:
+            raise _conflict(d, 0)
+        tx.run("insert_audit", d.audit)
+        if d.outbox is not None:
+            tx.run("insert_outbox", d.outbox)
+        return
+    spans: dict[int, list] = {}  # case id → [row read first, last decision]
+    for d in decisions:
+        span = spans.get(d.row[C_ID])
+        if span is None:
+            spans[d.row[C_ID]] = [d.base, d]
+        else:
+            span[1] = d
+    groups: dict[tuple[int, ...], list[list]] = {}
+    for base, last in spans.values():
+        changed, values = _case_update(base, last.row, last.at)
+        groups.setdefault(changed, []).append(values)
+    if sum(_update_cases(tx, changed, rows) for changed, rows in groups.items()) != len(spans):
+        raise _first_conflict(tx, decisions)
+    tx.many("insert_audit", [d.audit for d in decisions])
+    tx.many("insert_outbox", [d.outbox for d in decisions if d.outbox is not None])
+
+
+def _case_update(base: tuple, row: tuple, at) -> tuple[tuple[int, ...], list]:
+    """The positions of the columns that differ between ``base`` and ``row``, and the parameters of
+    :meth:`Tx.update_cases` for them."""
+    changed = tuple([i for i in _CHANGEABLE_AT if row[i] != base[i]])
+    return changed, [row[C_VERSION], at, row[C_AUDIT_SEQ], row[C_AUDIT_HASH], *[row[i] for i in changed],
+                     row[C_ID], base[C_VERSION]]
+
+
+def _update_cases(tx, changed: tuple[int, ...], rows: list) -> int:
+    return tx.update_cases(tuple([_CHANGEABLE[i] for i in changed]), rows)
+
+
+def _conflict(d: Decision, position: int) -> Conflict:
+    number = d.outcome.number
+    exc = Conflict(f"案件“{number}”已被他人修改，请刷新后重试", f"case {number} was changed by someone else; reload and retry")
+    exc.position = position
+    return exc
+
+
+def _first_conflict(tx, decisions) -> Conflict:
+    """Which case changed under a batch: the first whose stored hash is not the one its last item left
+    (each case was updated at most once, so a case not updated still holds someone else's hash)."""
+    final = {d.row[C_ID]: d.row[C_AUDIT_HASH] for d in decisions}
+    stored = dict(tx.select_in("SELECT id, audit_hash FROM cases WHERE id", final))
+    for i, d in enumerate(decisions):
+        if stored.get(d.row[C_ID]) != final[d.row[C_ID]]:
+            return _conflict(d, i)
+    return _conflict(decisions[0], 0)  # not reached: some update matched no row

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
@@ -101,6 +102,34 @@ class Action:
     def moves(self) -> bool:
         return self.dest is not None
 
+    @cached_property
+    def notify_tokens(self) -> tuple[tuple[str, str, str], ...]:
+        """``notify`` as ``(token, kind, what)``: ``field:mediator`` → ``("field:mediator", "field", "mediator")``."""
+        out = []
+        for token in self.notify:
+            kind, _, what = token.partition(":")
+            out.append((token, kind, what))
+        return tuple(out)
+
+    @cached_property
+    def targets(self) -> tuple[tuple[str, str, str], ...]:
+        """The fields with a target as ``(field, kind, key)``: ``case.mediator`` → ``(name, "case", "mediator")``."""
+        out = []
+        for f in self.fields:
+            if f.target:
+                kind, _, key = f.target.partition(".")
+                out.append((f.name, kind, key))
+        return tuple(out)
+
+    @cached_property
+    def field_names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields)
+
+    @cached_property
+    def data_fields(self) -> tuple[str, ...]:
+        """The fields whose value lands in the case's JSON document (a target other than ``case.*``)."""
+        return tuple(f.name for f in self.fields if f.target and not f.target.startswith("case."))
+
     def field(self, name: str) -> FieldSpec | None:
         for f in self.fields:
             if f.name == name:
@@ -132,10 +161,14 @@ class Definition:
         raise KeyError(name)
 
     def action(self, name: str) -> Action | None:
+        return self._actions_by_name.get(name)
+
+    @cached_property
+    def _actions_by_name(self) -> dict[str, Action]:
+        out: dict[str, Action] = {}
         for a in self.actions:
-            if a.name == name:
-                return a
-        return None
+            out.setdefault(a.name, a)  # the first of a name, as a scan in order finds it
+        return out
 
     def actions_from(self, state: str) -> list[Action]:
         """Actions whose source states include ``state``, in definition order."""

@@ -138,7 +138,7 @@ def _occurrence(engine, tx, person_id: int, duty: str, start: datetime, end: dat
                    {"p": person_id, "duty": duty, "start": tx.t(start), "end": tx.t(end)})
     if not got:
         return 0
-    params = clock_rows.row(engine, tx, anchor_case_id, clock_name(person_id, duty, start), start, end)
+    params = clock_rows.row(engine, tx.t, anchor_case_id, clock_name(person_id, duty, start), start, end)
     kid = tx.query("INSERT INTO clocks (case_id, name, started_at, due_at, warn_at, calendar_rev, status, extended, "
                    "level, next_step, next_at) VALUES (:case_id, :name, :started_at, :due_at, :warn_at, "
                    ":calendar_rev, 'running', 0, NULL, :next_step, :next_at) RETURNING id", params)[0][0]

@@ -121,7 +121,7 @@ def validate(defn: Definition, action: Action, data: Mapping[str, Any], resolver
     """
     errors: list[FieldError] = []
     clean: dict[str, Any] = {}
-    known = {f.name for f in action.fields}
+    known = action.field_names
     for name in data:
         if name not in known:
             allowed = "、".join(f.name for f in action.fields) or "无"

@@ -128,6 +128,12 @@ class ClockRule:
     by_tier: Mapping[str, Duration] = field(default_factory=lambda: MappingProxyType({}))
     extension_cap: Duration | None = None
     count_from: str | None = None
+    # The clock keeps running when its case ends (a terminal action stops every other
+    # running clock): only the action that answers it, or a release, stops it.
+    outlives_case: bool = False
+
+
+_DUTY_CLOCK_RULE = ClockRule(outlives_case=True)
 
 
 @dataclass(frozen=True)
@@ -232,12 +238,24 @@ class Policy:
         if rule is None and clock == TIER_CLOCK:
             return ClockRule(default=self.tier_upgrade_after)
         if rule is None and clock.startswith(DUTY_CLOCK_PREFIX):
-            return ClockRule()  # a duty occurrence's due time is the end of its period, set when started
+            # A duty occurrence's due time is the end of its period, set when started; the
+            # duty belongs to the key person, not to the case it is anchored on: it outlives it.
+            return _DUTY_CLOCK_RULE
         if rule is None:
             known = "、".join(self.clocks) or "无"
             raise PolicyError(self.source, None, f"没有时限“{clock}”的规定（已规定：{known}）",
                               f"no rule for clock {clock!r} (known: {', '.join(self.clocks) or 'none'})")
         return rule
+
+    def outlives_case(self, clock: str) -> bool:
+        """Whether running ``clock`` keeps running when its case ends (``outlives_case``).
+
+        A clock the policy does not know (one it no longer defines) does not.
+        """
+        try:
+            return self.rule(clock).outlives_case
+        except PolicyError:
+            return False
 
     def missing_clocks(self, names) -> list[str]:
         """The clock names a workflow definition uses that this policy does not define (check at start-up)."""
@@ -486,7 +504,10 @@ def _parse(text: str, source: str) -> Policy:
 
 
 def _clock(r: _Reader, rule: Any, path) -> ClockRule:
-    r.table(rule, path, ("default", *RISKS, "categories", "tiers", "extension_cap", "count_from"))
+    r.table(rule, path, ("default", *RISKS, "categories", "tiers", "extension_cap", "count_from", "outlives_case"))
+    outlives = rule.get("outlives_case", False)
+    if not isinstance(outlives, bool):
+        r.fail(path + ("outlives_case",), "应为 true 或 false", "must be true or false")
     by_category = {}
     for cat, entries in r.table(rule.get("categories", {}), path + ("categories",)).items():
         cpath = path + ("categories", cat)
@@ -500,6 +521,7 @@ def _clock(r: _Reader, rule: Any, path) -> ClockRule:
                                   for k, v in r.table(rule.get("tiers", {}), path + ("tiers",)).items()}),
         extension_cap=r.duration(rule["extension_cap"], path + ("extension_cap",)) if "extension_cap" in rule else None,
         count_from=r.count_from(rule["count_from"], path + ("count_from",)) if "count_from" in rule else None,
+        outlives_case=outlives,
     )
 
 
@@ -593,7 +615,8 @@ def _canonical(policy: Policy) -> str:
                      "categories": {k: {r: dur(d) for r, d in v.items()} for k, v in c.by_category.items()},
                      "extension_cap": dur(c.extension_cap), "count_from": c.count_from,
                      # only when used, so that adding the key left existing revisions unchanged
-                     **({"tiers": {k: dur(v) for k, v in c.by_tier.items()}} if c.by_tier else {})}
+                     **({"tiers": {k: dur(v) for k, v in c.by_tier.items()}} if c.by_tier else {}),
+                     **({"outlives_case": True} if c.outlives_case else {})}
               for name, c in policy.clocks.items()}
     ladder = [[s.name, s.kind, s.value, list(s.recipients), s.list_for_supervision, s.label_zh, s.label_en]
               for s in policy.ladder]

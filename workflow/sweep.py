@@ -145,7 +145,7 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
                         c["sup"] = "town"
                         if listing is None:
                             deadline = _listing_deadline(engine, now)
-                            params = clock_row(engine, tx, 0, "supervision", now, deadline)
+                            params = clock_row(engine, tx.t, 0, "supervision", now, deadline)
                             listing = (iso(deadline), (params["name"], params["started_at"], params["due_at"],
                                                        params["warn_at"], params["calendar_rev"], "running",
                                                        params["next_step"], params["next_at"]))

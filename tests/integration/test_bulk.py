@@ -64,3 +64,32 @@ def test_listeners_hear_each_item_after_its_batch_commits(engine):
     engine.act_many([(n, "note", "med1", {"text": str(i)}) for i in range(3)], batch=2)
     assert [h[0] for h in heard] == [n, n, n]
     assert all(h[1] >= 3 for h in heard)  # the batch was already stored when the listener ran
+
+
+def _clocks(engine, number):
+    with engine.store.read() as tx:
+        return tx.query("SELECT k.name, k.status, k.started_at, k.due_at, k.warn_at, k.extended, k.level, "
+                        "k.next_step, k.next_at, k.stopped_at FROM clocks k JOIN cases c ON c.id = k.case_id "
+                        "WHERE c.number = :n ORDER BY k.id", {"n": number})
+
+
+def test_clocks_started_extended_and_stopped_within_one_batch_match_one_by_one(engine):
+    # Within a batch a clock may be started, extended and stopped before it was ever
+    # written: the batch keeps each case's running clocks as its items leave them.
+    steps = [("assess", "med1", {"risk": "low"}),
+             ("mediate", "med1", {}),
+             ("supervise", "sup", {"level": "town", "authority": "镇综治中心", "deadline": "2026-03-20T17:00+08:00"}),
+             ("extend", "sup", {"clock": "supervision", "until": "2026-03-27T17:00+08:00", "reason": "需要协调"}),
+             ("extend", "sup", {"clock": "resolve", "until": "2026-04-10T17:00+08:00", "reason": "鉴定"}),
+             ("supervise", "sup", {"level": "county", "authority": "县综治中心", "deadline": "2026-03-25T17:00+08:00"}),
+             ("refer", "med1", {"to": "court"})]
+    one, many = report(engine), report(engine)
+    for action, who, fields in steps:
+        engine.act(one, action, who, **fields)
+    outcomes = engine.act_many([(many, action, who, fields) for action, who, fields in steps])
+    assert [o.to_state for o in outcomes][-1] == "referred"
+    assert _clocks(engine, many) == _clocks(engine, one)
+    assert [(e["action"], e["data"]) for e in engine.history(many)] == \
+        [(e["action"], e["data"]) for e in engine.history(one)]
+    assert [o.data for o in outcomes] == [e["data"] for e in engine.history(many)[1:]]
+    assert engine.verify_audit()["problems"] == []

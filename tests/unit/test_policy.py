@@ -350,3 +350,21 @@ def test_policy_is_immutable():
         P.count_from = "next_day"
     with pytest.raises(TypeError):
         P.clocks["assess"] = None
+
+
+def test_a_clock_declares_whether_it_outlives_its_case():
+    # Supervision (督办) runs on after a case ends until it is delisted; duty occurrences
+    # belong to the key person, not to the case they are anchored on.
+    assert P.outlives_case("supervision") is True
+    assert P.outlives_case("kp.p1.contact.20260301") is True
+    assert not any(P.outlives_case(c) for c in ("assess", "resolve", "close", "tier", "inspection"))
+    flagged = Policy.from_text('[clocks.watch]\noutlives_case = true\n[clocks.a]\n'
+                               'default = { amount = 1, unit = "calendar_days" }\n' + GOOD_LADDER)
+    assert flagged.outlives_case("watch") and not flagged.outlives_case("a")
+    assert flagged.revision != Policy.from_text('[clocks.watch]\n[clocks.a]\n'
+                                                'default = { amount = 1, unit = "calendar_days" }\n'
+                                                + GOOD_LADDER).revision
+    with pytest.raises(PolicyError) as e:
+        Policy.from_text('[clocks.a]\ndefault = { amount = 1, unit = "calendar_days" }\noutlives_case = "yes"\n'
+                         + GOOD_LADDER, "p.toml")
+    assert e.value.line == 3 and "outlives_case" in e.value.message_en
