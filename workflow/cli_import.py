@@ -59,6 +59,13 @@ def _summary(c: Ctx, r: dict) -> str:
         lines.append(c.t("提示：", "Warnings:"))
         lines.append(render(c.t("行号 列 提示", "row column note").split(),
                             [(p["row"], p["column"], p["message"]) for p in warns]))
+    notes = r.get("notices", [])
+    if notes:
+        from workflow.tables import render
+
+        lines.append(c.t("回退：", "Moved back:"))
+        lines.append(render(c.t("行号 列 说明", "row column note").split(),
+                            [(p["row"], p["column"], p["message"]) for p in notes]))
     where = r["file"] + (f"（工作表 {r['sheet']}）" if r.get("sheet") and not c.en else
                          f" (sheet {r['sheet']})" if r.get("sheet") else "")
     if r["dry_run"]:

@@ -322,3 +322,80 @@ def test_two_imports_of_the_same_ledger_at_once_create_each_case_once(engine, tm
     assert sum(r["created"] for r in results) == 60 and sum(r["unchanged"] for r in results) == 60
     assert count(engine, "cases") == count(engine, "import_keys") == 60
     assert engine.verify_audit()["problems"] == []
+
+
+def audit_count(engine):
+    return count(engine, "audit_events")
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_ledger_that_moves_a_row_back_reopens_the_case_through_the_workflow(engine, tmp_path, clock, kind):
+    def write(rows):
+        if kind == "xlsx":
+            return write_xlsx(tmp_path / "台账.xlsx", rows)
+        header = ["编号", "登记日期", "村(社区)", "纠纷类型", "姓名", "联系电话", "风险等级", "包案领导", "化解情况",
+                  "办结日期", "销号日期", "备注"]
+        # (a cell reading 包案领导 would pass for a second heading row: the lead is named by id here)
+        return write_csv(tmp_path / "台账.csv", header,
+                         [[{46024: "2026-01-02", "包案领导": "lead"}.get(v, v) for v in r] for r in rows])
+
+    first = 4 if kind == "xlsx" else 2  # the ledger row of TZ-001
+    path = write(rows_good())
+    engine.import_ledger(path, actor="sup")
+    cases = by_ref(engine)
+    rows = rows_good()
+    rows[1][8:11] = ["调处中", None, None]  # TZ-002: struck off by mistake, the dispute flared up again
+    rows[2][8:10] = ["已登记", None]  # TZ-003: resolved -> reported: the workflow has no way back there
+    path = write(rows)
+    clock.set(T0 + timedelta(hours=2))
+    before = (audit_count(engine), engine.case(cases["TZ-002"])["version"])
+    dry = engine.import_ledger(path, actor="sup", dry_run=True)
+    assert (dry["updated"], dry["reopened"], dry["bad_rows"]) == (1, 1, 1)
+    assert [(n["row"], n["column"]) for n in dry["notices"]] == [(first + 1, "化解情况")]
+    assert dry["notices"][0]["message"].startswith(f"案件 {cases['TZ-002']} 将重新打开：已销号 → 调处中")
+    assert [(p["row"], p["column"]) for p in dry["problems"]] == [(first + 2, "化解情况")]
+    assert dry["problems"][0]["message"] == (
+        f"案件 {cases['TZ-003']} 当前为“已办结”，台账改为“已登记”：流程中从“已办结”只能退回到“调处中”，"
+        "无法按台账改为“已登记”，请在系统中处理")
+    assert (audit_count(engine), engine.case(cases["TZ-002"])["version"]) == before  # a dry run writes nothing
+
+    report = engine.import_ledger(path, actor="sup")
+    assert (report["updated"], report["reopened"], report["bad_rows"]) == (1, 1, 1)
+    assert report["notices"][0]["message"].startswith(f"案件 {cases['TZ-002']} 已重新打开")
+    doc = engine.case(cases["TZ-002"], actor="sup")
+    assert doc["state"] == "mediating" and doc["closed_at"] is None
+    hist = engine.history(cases["TZ-002"])
+    reopen = hist[-2]
+    assert (reopen["action"], reopen["from_state"], reopen["to_state"], reopen["actor"]) == \
+        ("reopen", "closed", "mediating", "sup")
+    assert reopen["data"]["reason"] == "台账更正：化解情况由“已销号”改为“调处中”"
+    assert reopen["data"]["clocks_started"] == ["resolve"]
+    assert hist[-1]["action"] == "ledger_update"
+    assert doc["data"]["reopenings"][0]["reason"] == reopen["data"]["reason"]
+    assert "resolve" in [d["clock"] for d in doc["deadlines"] if d.get("status", "running") == "running"]
+    assert engine.case(cases["TZ-003"])["state"] == "resolved"  # reported, not changed
+    # the reopened case goes on through the engine, and a third import changes nothing
+    assert "resolve" in [a["action"] for a in engine.actions(cases["TZ-002"], "med2")]
+    assert engine.import_ledger(path, actor="sup", skip_bad=True)["unchanged"] == 3
+    assert engine.verify_audit()["problems"] == []
+
+
+def test_a_row_moved_back_from_following_up_reopens_and_an_admin_may_not_reopen(engine, tmp_path, clock):
+    rows = [["R-1", "2026-01-05", "甲村", "邻里纠纷", "张三", None, None, None, "跟踪回访", "2026-01-20", None, None],
+            ["R-2", "2026-01-05", "甲村", "邻里纠纷", "李四", None, None, None, "已办结", "2026-01-20", None, None]]
+    path = write_xlsx(tmp_path / "台账.xlsx", rows)
+    engine.import_ledger(path, actor="sup")
+    cases = by_ref(engine)
+    rows[0][8] = "调处中"
+    rows[1][8] = "调处中"
+    write_xlsx(path, rows)
+    clock.set(T0 + timedelta(hours=1))
+    refused = engine.import_ledger(path, actor="admin", skip_bad=True)
+    assert (refused["updated"], refused["reopened"], refused["bad_rows"]) == (0, 0, 2)
+    assert "须由调解员、督办人员执行（导入人是管理员）" in refused["problems"][0]["message"]
+    report = engine.import_ledger(path, actor="sup")
+    assert (report["updated"], report["reopened"]) == (2, 2)
+    for ref in ("R-1", "R-2"):
+        assert engine.case(cases[ref])["state"] == "mediating"
+        assert engine.history(cases[ref])[-2]["action"] == "reopen"
+    assert engine.verify_audit()["problems"] == []
