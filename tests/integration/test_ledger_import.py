@@ -399,3 +399,87 @@ def test_a_row_moved_back_from_following_up_reopens_and_an_admin_may_not_reopen(
         assert engine.case(cases[ref])["state"] == "mediating"
         assert engine.history(cases[ref])[-2]["action"] == "reopen"
     assert engine.verify_audit()["problems"] == []
+
+
+ID_A, ID_B, ID_C = "11010519491231002X", "320102198001011238", "440306199003074564"
+ID_HEAD = ["编号", "登记日期", "村(社区)", "纠纷类型", "申请人", "申请人身份证号码", "被申请人", "被申请人身份证号码",
+           "联系电话", "化解情况"]
+
+
+def id_rows():
+    return [
+        ["ID-1", "2026-01-05", "甲村", "邻里纠纷", "张三", "１１０１０５１９４９１２３１００２ｘ", "李四", ID_B,
+         "13812345678、13912345678", "调处中"],
+        ["ID-2", "2026-01-06", "甲村", "邻里纠纷", "王五", "320102198001011239", "赵六", None, None, "调处中"],
+        ["ID-3", "2026-01-07", "甲村", "邻里纠纷", "钱七", 320102198001011238, "孙八", None, None, "调处中"],
+    ]
+
+
+def write_flat_xlsx(path, header, rows):
+    """A one-heading-row workbook with the ID columns formatted as text, as a careful clerk keeps them."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    for col in ws.iter_cols(min_row=2):
+        for c in col:
+            if isinstance(c.value, str):
+                c.number_format = "@"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_id_numbers_go_to_the_parties_checked_and_masked_wherever_they_are_shown(engine, tmp_path, kind):
+    import json
+
+    from workflow.ledger_import.service import public
+
+    rows = id_rows()
+    if kind == "xlsx":
+        path = write_flat_xlsx(tmp_path / "台账.xlsx", ID_HEAD, rows)
+    else:
+        rows[2][5] = "3.20102198001011E+17"  # what a spreadsheet saved as CSV makes of a number
+        path = write_csv(tmp_path / "台账.csv", ID_HEAD, rows)
+    report = engine.import_ledger(path, actor="sup", skip_bad=True, errors_path=tmp_path / "待修正.csv")
+    assert (report["created"], report["bad_rows"]) == (1, 2)
+    assert [(p["row"], p["column"], p["message"]) for p in report["problems"]] == [
+        (3, "申请人身份证号码", "身份证号码“**************1239”校验位有误，请核对"),
+        (4, "申请人身份证号码", "身份证号码被存成了数字，末几位已丢失，请把该列设为文本后重新填写"),
+    ]
+    # the printed report carries no full ID number nor phone
+    printed = json.dumps(public(report), ensure_ascii=False)
+    assert ID_A not in printed and ID_B not in printed and "320102198001011239" not in printed
+    assert "13812345678" not in printed
+    # the error file is the operator's own rows back, with the reasons masked
+    with open(tmp_path / "待修正.csv", encoding="utf-8-sig") as f:
+        err = list(csv.reader(f))
+    assert err[1][5] == "320102198001011239" and err[1][-1].startswith("申请人身份证号码：身份证号码“*")
+    number = by_ref(engine)["ID-1"]
+    full = engine.case(number, actor="sup", )["parties"]
+    assert [(p["name"], p["id_number"]) for p in full] == [("张三", ID_A), ("李四", ID_B)]
+    masked = engine.case(number, actor="admin")["parties"]
+    assert [p["id_number"] for p in masked] == ["**************002X", "**************1238"]
+    assert "extra" not in engine.case(number, actor="sup")["data"]["ledger"]  # no longer kept as a loose column
+    report_event = engine.history(number, actor="admin")[0]
+    assert [p["id_number"] for p in report_event["data"]["parties"]] == ["**************002X", "**************1238"]
+
+
+def test_a_corrected_id_number_is_audited_and_masked_in_the_history(engine, tmp_path, clock):
+    path = write_flat_xlsx(tmp_path / "台账.xlsx", ID_HEAD, id_rows()[:1])
+    engine.import_ledger(path, actor="sup")
+    number = by_ref(engine)["ID-1"]
+    rows = id_rows()[:1]
+    rows[0][7] = ID_C
+    write_flat_xlsx(path, ID_HEAD, rows)
+    clock.set(T0 + timedelta(hours=1))
+    assert engine.import_ledger(path, actor="sup")["updated"] == 1
+    assert engine.case(number, actor="sup")["parties"][1]["id_number"] == ID_C
+    change = engine.history(number, actor="admin")[-1]["data"]["changes"]["parties"]
+    assert change["from"][1]["id_number"] == "**************1238" and change["to"][1]["id_number"] == "**************4564"
+    assert change["to"][0]["phone"] == "138****5678"
+    assert engine.history(number, actor="sup")[-1]["data"]["changes"]["parties"]["to"][1]["id_number"] == ID_C
+    assert engine.verify_audit()["problems"] == []

@@ -211,7 +211,7 @@ class BulkWriter:
                     dumps(rec["flags"]), len(plan.parties), actor, rec.get("mediator"),
                     rec.get("lead_official"), rec.get("responsible_unit"), None, dumps(plan.data),
                     t(plan.events[0].at), t(plan.updated_at), t(plan.closed_at), n_events)
-            parties = [(i, p["name"], p.get("role") or "applicant", p.get("phone"), None, None)
+            parties = [(i, p["name"], p.get("role") or "applicant", p.get("phone"), p.get("id_number"), None)
                        for i, p in enumerate(plan.parties, start=1)]
             clocks = [self._clock_tail(c.name, c.started_at, c.due_at, c.stopped_at) for c in plan.clocks]
             out.append(((unit_path, local_year(plan.events[0].at)), case, events, parties, clocks,
@@ -384,7 +384,8 @@ class BulkWriter:
         if parties_changed:
             tx.execute("DELETE FROM parties WHERE case_id = :id", {"id": cid})
             tx.insert_rows("parties", PARTY_INSERT, [(cid, i, p["name"], p.get("role") or "applicant", p.get("phone"),
-                                                      None, None) for i, p in enumerate(rec["parties"], start=1)])
+                                                      p.get("id_number"), None)
+                                                 for i, p in enumerate(rec["parties"], start=1)])
         if cols["risk"] != risk or new_cols["category"] != category:
             self._recompute_clocks(tx, cid, cols["risk"], new_cols["category"])
 
