@@ -41,3 +41,12 @@ def test_the_reopen_arc_is_only_for_the_roles_the_definition_names():
 def test_required_text_fields_take_the_ledgers_reason():
     a = grassroots().action("reopen")
     assert fill_fields(a, "台账更正") == ({"reason": "台账更正"}, None)
+
+
+def test_a_required_field_the_ledger_cannot_give_is_named():
+    from types import SimpleNamespace
+
+    label = SimpleNamespace(zh="反弹类型")
+    action = SimpleNamespace(fields=(SimpleNamespace(name="reason", type="text", required=True, label=label),
+                                     SimpleNamespace(name="kind", type="choice", required=True, label=label)))
+    assert fill_fields(action, "台账更正") == ({"reason": "台账更正"}, "反弹类型")

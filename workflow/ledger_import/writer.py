@@ -17,6 +17,7 @@ changed field — under the case's version, like any command.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import defaultdict
 from datetime import datetime
@@ -312,25 +313,15 @@ class BulkWriter:
                 reason = self._reason(defn, old.get("state"), rec["state"])
                 was = state
                 new_risk = risk_mod.higher(rec.get("risk") or risk_floor, risk_floor)
-                for name in steps:
-                    a = defn.action(name)
-                    if name in STEP_DATE or name in ("refer", "withdraw"):
-                        d = step_data(rec, name, new_risk)
-                    else:
-                        d, missing = fill_fields(a, reason)
-                        if missing:
-                            return self._back_problem(defn, row, number, mv["state"], rec["state"],
-                                                      f"“{a.label.zh}”须填写“{missing}”，台账无法提供",
-                                                      f"{name} needs {missing}, which the ledger does not give")
-                    if a.guards:
-                        view = guards.CaseView(state=mv["state"], risk=cols["risk"], flags=tuple(flags),
-                                               mediator=cols["mediator"], lead_official=cols["lead_official"],
-                                               responsible_unit=cols["responsible_unit"], supervision_level=supervision,
-                                               party_count=party_count, data=data, category=category)
-                        refusals = guards.check(a.guards, view, d)
-                        if refusals:
-                            return self._back_problem(defn, row, number, mv["state"], rec["state"],
-                                                      "；".join(r.zh for r in refusals), "; ".join(r.en for r in refusals))
+                # every step is checked before the first is written: a refused row leaves no trace
+                view = guards.CaseView(state=state, risk=cols["risk"], flags=tuple(flags), mediator=cols["mediator"],
+                                       lead_official=cols["lead_official"], responsible_unit=cols["responsible_unit"],
+                                       supervision_level=supervision, party_count=party_count, data=data,
+                                       category=category)
+                planned, problem = self._check_back(defn, view, steps, rec, reason, new_risk, row, number)
+                if problem is not None:
+                    return problem
+                for name, d in planned:
                     self._step(tx, mv, name, self.now, d)
                 self._reopened = RowProblem(row, self.state_column, *self._reopen_text(defn, number, was, rec["state"],
                                                                                       steps, done=True))
@@ -445,6 +436,34 @@ class BulkWriter:
                                       f"{defn.state_label(target)}”，无法按台账更正，请在系统中处理",
                                       f"case {number} is {state} but the ledger says {target}; handle it in the system")
 
+    def _check_back(self, defn, view, steps: list[str], rec: dict, reason: str, risk: str, row: int,
+                    number: str) -> tuple[list[tuple[str, dict]], RowProblem | None]:
+        """The fields of each step back and forward, or the problem that stops the row (nothing written yet).
+
+        Each action's required fields must be fillable from the ledger and its
+        guards must pass on the case as it stands when the step is taken.
+        """
+        planned: list[tuple[str, dict]] = []
+        state = view.state
+        for name in steps:
+            a = defn.action(name)
+            if name in STEP_DATE or name in ("refer", "withdraw"):
+                d = step_data(rec, name, risk)
+            else:
+                d, missing = fill_fields(a, reason)
+                if missing:
+                    return [], self._back_problem(defn, row, number, view.state, rec["state"],
+                                                  f"“{a.label.zh}”须填写“{missing}”，台账无法提供",
+                                                  f"{name} needs {missing}, which the ledger does not give")
+            if a.guards:
+                refusals = guards.check(a.guards, dataclasses.replace(view, state=state), d)
+                if refusals:
+                    return [], self._back_problem(defn, row, number, view.state, rec["state"],
+                                                  "；".join(r.zh for r in refusals), "; ".join(r.en for r in refusals))
+            planned.append((name, d))
+            state = self.planner.fire(name, state)
+        return planned, None
+
     def _back_problem(self, defn, row: int, number: str, state: str, target: str, zh: str, en: str) -> RowProblem:
         return RowProblem(row, self.state_column,
                           f"案件 {number} 当前为“{defn.state_label(state)}”，台账改为“{defn.state_label(target)}”：{zh}",
@@ -457,14 +476,23 @@ class BulkWriter:
 
     def forecast(self, tx, rec: dict, case_id: int, row: int) -> tuple[tuple[str, str] | None, RowProblem | None]:
         """A dry run's word on how a changed row would move its case: (notice or None, problem or None)."""
-        state, dname, dver, number, old_json = tx.query(
-            "SELECT c.state, c.definition, c.definition_version, c.number, k.record FROM cases c "
-            "JOIN import_keys k ON k.case_id = c.id WHERE c.id = :id AND k.namespace = :ns AND k.key = :k",
+        (state, dname, dver, number, old_json, risk, risk_floor, flags, mediator, lead, resp, supervision, pc, data,
+         category) = tx.query(
+            "SELECT c.state, c.definition, c.definition_version, c.number, k.record, c.risk, c.risk_floor, c.flags, "
+            "c.mediator, c.lead_official, c.responsible_unit, c.supervision_level, c.party_count, c.data, c.category "
+            "FROM cases c JOIN import_keys k ON k.case_id = c.id WHERE c.id = :id AND k.namespace = :ns AND k.key = :k",
             {"id": case_id, "ns": self.namespace, "k": rec["key"]})[0]
         defn = self.engine.definition(dname, dver)
         old_state = json.loads(old_json).get("state")
         kind, steps, problem = self.decide(defn, state, old_state, rec, number, row)
         if kind != "back":
+            return None, problem
+        view = guards.CaseView(state=state, risk=risk, flags=tuple(json.loads(flags)), mediator=mediator,
+                               lead_official=lead, responsible_unit=resp, supervision_level=supervision,
+                               party_count=pc, data=json.loads(data), category=category)
+        _, problem = self._check_back(defn, view, steps, rec, self._reason(defn, old_state, rec["state"]),
+                                      risk_mod.higher(rec.get("risk") or risk_floor, risk_floor), row, number)
+        if problem is not None:
             return None, problem
         return self._reopen_text(defn, number, state, rec["state"], steps, done=False), None
 
