@@ -483,3 +483,18 @@ def test_a_corrected_id_number_is_audited_and_masked_in_the_history(engine, tmp_
     assert change["to"][0]["phone"] == "138****5678"
     assert engine.history(number, actor="sup")[-1]["data"]["changes"]["parties"]["to"][1]["id_number"] == ID_C
     assert engine.verify_audit()["problems"] == []
+
+
+def test_supervision_and_extension_columns_stay_on_the_case_word_for_word_and_replay_nothing(engine, tmp_path):
+    head = ["编号", "登记日期", "村(社区)", "纠纷类型", "当事人", "化解情况", "督办级别", "督办日期", "是否延期", "延期至"]
+    path = write_flat_xlsx(tmp_path / "台账.xlsx", head,
+                           [["S-1", "2026-01-05", "甲村", "邻里纠纷", "张三", "调处中", "县级督办", "2026-02-01", "是",
+                             "2026-03-01"]])
+    report = engine.import_ledger(path, actor="sup")
+    assert report["created"] == 1
+    number = by_ref(engine)["S-1"]
+    doc = engine.case(number, actor="sup")
+    assert doc["data"]["ledger"]["extra"] == {"督办级别": "县级督办", "督办日期": "2026-02-01", "是否延期": "是",
+                                              "延期至": "2026-03-01"}
+    assert doc["supervision"] is None
+    assert not {"supervise", "extend"} & {h["action"] for h in engine.history(number)}
