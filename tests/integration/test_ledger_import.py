@@ -380,6 +380,25 @@ def test_a_ledger_that_moves_a_row_back_reopens_the_case_through_the_workflow(en
     assert engine.verify_audit()["problems"] == []
 
 
+def test_a_closed_row_corrected_to_resolved_is_reopened_then_resolved_again(engine, tmp_path, clock):
+    rows = [["C-1", "2026-01-05", "甲村", "邻里纠纷", "张三", None, None, None, "已销号", "2026-01-20", "2026-02-20",
+             None]]
+    path = write_xlsx(tmp_path / "台账.xlsx", rows)
+    engine.import_ledger(path, actor="sup")
+    number = by_ref(engine)["C-1"]
+    rows[0][8:11] = ["已办结", "2026-01-20", None]
+    write_xlsx(path, rows)
+    clock.set(T0 + timedelta(hours=1))
+    report = engine.import_ledger(path, actor="sup")
+    assert (report["updated"], report["reopened"]) == (1, 1), report["problems"]
+    hist = engine.history(number)
+    assert [(h["action"], h["from_state"], h["to_state"]) for h in hist[-3:]] == [
+        ("reopen", "closed", "mediating"), ("resolve", "mediating", "resolved"), ("ledger_update", "resolved", "resolved")]
+    doc = engine.case(number, actor="sup")
+    assert doc["state"] == "resolved" and doc["closed_at"] is None
+    assert engine.verify_audit()["problems"] == []
+
+
 def test_a_row_moved_back_from_following_up_reopens_and_an_admin_may_not_reopen(engine, tmp_path, clock):
     rows = [["R-1", "2026-01-05", "甲村", "邻里纠纷", "张三", None, None, None, "跟踪回访", "2026-01-20", None, None],
             ["R-2", "2026-01-05", "甲村", "邻里纠纷", "李四", None, None, None, "已办结", "2026-01-20", None, None]]

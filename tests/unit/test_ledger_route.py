@@ -50,3 +50,8 @@ def test_a_required_field_the_ledger_cannot_give_is_named():
     action = SimpleNamespace(fields=(SimpleNamespace(name="reason", type="text", required=True, label=label),
                                      SimpleNamespace(name="kind", type="choice", required=True, label=label)))
     assert fill_fields(action, "台账更正") == ({"reason": "台账更正"}, "反弹类型")
+
+
+def test_a_reopen_that_lands_before_the_rows_state_goes_on_by_the_main_line():
+    r = back_route(grassroots(), "closed", "resolved", "supervisor")
+    assert r.actions == ("reopen", "resolve")

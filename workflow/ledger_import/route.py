@@ -42,8 +42,8 @@ def back_route(definition, start: str, target: str, role: str, role_label=str) -
 
     The route uses at least one action that leaves a later state for an earlier
     one (a reopen arc), then main-line actions forward if the arc lands before
-    ``target``; referral and withdrawal never lie on it. Each action must be one
-    ``role`` may do.
+    ``target``; referral and withdrawal never lie on it. Each reopen arc must be
+    one ``role`` may do.
     """
     label = definition.state_label
     moving = [a for a in definition.actions if a.dest in STATE_ORDER and a.name not in ("refer", "withdraw")
@@ -72,9 +72,11 @@ def back_route(definition, start: str, target: str, role: str, role_label=str) -
         lands = "、".join(dict.fromkeys(f"“{label(a.dest)}”" for a in back if start in a.sources))
         return Route((), f"流程中从“{label(start)}”只能退回到{lands}，无法按台账改为“{label(target)}”，请在系统中处理",
                      f"the workflow goes back from {start} only to {lands}; the ledger's {target} cannot be applied")
+    # the reopen arcs are the importer's own decisions, checked like any action; the main-line
+    # steps after them replay what the ledger records, as every import of a row does
     for name in found:
         a = definition.action(name)
-        if role not in a.roles:
+        if a in back and role not in a.roles:
             return Route((), f"“{a.label.zh}”须由{'、'.join(map(role_label, a.roles))}执行（导入人是{role_label(role)}），"
                          "无法据台账重新打开，请在系统中处理",
                          f"{name} needs role {' or '.join(a.roles)}; the importer may not move the case back")

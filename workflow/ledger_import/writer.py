@@ -440,21 +440,24 @@ class BulkWriter:
                     number: str) -> tuple[list[tuple[str, dict]], RowProblem | None]:
         """The fields of each step back and forward, or the problem that stops the row (nothing written yet).
 
-        Each action's required fields must be fillable from the ledger and its
-        guards must pass on the case as it stands when the step is taken.
+        Each reopen arc's required fields must be fillable from the ledger and its
+        guards must pass on the case as it stands when the step is taken; the
+        main-line steps after it replay the ledger, as a new row's do.
         """
         planned: list[tuple[str, dict]] = []
         state = view.state
         for name in steps:
             a = defn.action(name)
             if name in STEP_DATE or name in ("refer", "withdraw"):
-                d = step_data(rec, name, risk)
-            else:
-                d, missing = fill_fields(a, reason)
-                if missing:
-                    return [], self._back_problem(defn, row, number, view.state, rec["state"],
-                                                  f"“{a.label.zh}”须填写“{missing}”，台账无法提供",
-                                                  f"{name} needs {missing}, which the ledger does not give")
+                # a main-line step replays what the ledger records, as the import of a new row does
+                planned.append((name, step_data(rec, name, risk)))
+                state = self.planner.fire(name, state)
+                continue
+            d, missing = fill_fields(a, reason)
+            if missing:
+                return [], self._back_problem(defn, row, number, view.state, rec["state"],
+                                              f"“{a.label.zh}”须填写“{missing}”，台账无法提供",
+                                              f"{name} needs {missing}, which the ledger does not give")
             if a.guards:
                 refusals = guards.check(a.guards, dataclasses.replace(view, state=state), d)
                 if refusals:
