@@ -43,6 +43,14 @@ def _bar(c: Ctx, enabled: bool):
     return update
 
 
+def _reopened_zh(r: dict) -> str:
+    return f"（其中重新打开 {r['reopened']} 件）" if r.get("reopened") else ""
+
+
+def _reopened_en(r: dict) -> str:
+    return f" ({r['reopened']} reopened)" if r.get("reopened") else ""
+
+
 def _summary(c: Ctx, r: dict) -> str:
     lines = []
     probs = r.get("problems", [])
@@ -59,22 +67,32 @@ def _summary(c: Ctx, r: dict) -> str:
         lines.append(c.t("提示：", "Warnings:"))
         lines.append(render(c.t("行号 列 提示", "row column note").split(),
                             [(p["row"], p["column"], p["message"]) for p in warns]))
+    notes = r.get("notices", [])
+    if notes:
+        from workflow.tables import render
+
+        lines.append(c.t("回退：", "Moved back:"))
+        lines.append(render(c.t("行号 列 说明", "row column note").split(),
+                            [(p["row"], p["column"], p["message"]) for p in notes]))
     where = r["file"] + (f"（工作表 {r['sheet']}）" if r.get("sheet") and not c.en else
                          f" (sheet {r['sheet']})" if r.get("sheet") else "")
     if r["dry_run"]:
         lines.append(c.t(
             f"试导入 {where}：共 {r['rows']} 行（另有空行 {r['blank']} 行），有效 {r['valid']} 行，有误 {r['bad_rows']} 行，"
-            f"有提示 {r['warning_rows']} 行；将新建 {r['created']} 件，更新 {r['updated']} 件，无变化 {r['unchanged']} 件。"
+            f"有提示 {r['warning_rows']} 行；将新建 {r['created']} 件，更新 {r['updated']} 件{_reopened_zh(r)}，"
+            f"无变化 {r['unchanged']} 件。"
             f"未写入任何数据。",
             f"dry run of {where}: {r['rows']} rows ({r['blank']} blank skipped), {r['valid']} valid, {r['bad_rows']} "
-            f"with errors, {r['warning_rows']} with warnings; would create {r['created']}, update {r['updated']}, "
+            f"with errors, {r['warning_rows']} with warnings; would create {r['created']}, update {r['updated']}"
+            f"{_reopened_en(r)}, "
             f"leave {r['unchanged']} unchanged. Nothing was written."))
     else:
         lines.append(c.t(
-            f"已导入 {where}：共 {r['rows']} 行（另有空行 {r['blank']} 行），新建 {r['created']} 件，更新 {r['updated']} 件，"
+            f"已导入 {where}：共 {r['rows']} 行（另有空行 {r['blank']} 行），新建 {r['created']} 件，"
+            f"更新 {r['updated']} 件{_reopened_zh(r)}，"
             f"无变化 {r['unchanged']} 件，跳过有误的 {r['bad_rows']} 行。",
             f"imported {where}: {r['rows']} rows ({r['blank']} blank skipped), created {r['created']}, updated "
-            f"{r['updated']}, unchanged {r['unchanged']}, skipped {r['bad_rows']} bad rows."))
+            f"{r['updated']}{_reopened_en(r)}, unchanged {r['unchanged']}, skipped {r['bad_rows']} bad rows."))
         if r.get("error_file"):
             lines.append(c.t(f"有误的行已写入 {r['error_file']}，改正后可再次导入。",
                              f"the bad rows are in {r['error_file']}; fix them and import that file."))

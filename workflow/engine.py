@@ -506,7 +506,9 @@ class Engine:
         Every row is validated before anything is written. Rows are keyed by
         their ledger number (or a hash of report day, unit and parties), so a
         second import of the same file creates nothing and a corrected file
-        updates only the rows that changed, through audited events.
+        updates only the rows that changed, through audited events. A row whose
+        state went backwards since the last import reopens its case through the
+        workflow's reopen action (or is reported where the workflow has no way back).
 
         Args:
             actor: a supervisor or administrator; every event is recorded as theirs.
@@ -521,7 +523,8 @@ class Engine:
 
         Returns:
             The report: counts (rows, blank, valid, bad_rows, created, updated,
-            unchanged), ``problems`` and ``warnings`` (row, column, message), ``error_file``.
+            unchanged, reopened), ``problems``, ``warnings`` and ``notices`` (the reopenings)
+            as (row, column, message), ``error_file``.
 
         Raises:
             ImportRejected: bad rows and no ``skip_bad`` (nothing written; ``.report`` has them all).

@@ -157,6 +157,10 @@ def history(engine, number: str, actor) -> list[dict]:
             payload["parties"] = [mask_party(p, role) for p in payload["parties"]]
         if who is not None and not needs_unmasked(role) and "party" in payload:
             payload["party"] = [mask_party(p, role) for p in payload["party"]]
+        if who is not None and not needs_unmasked(role) and "parties" in payload.get("changes", {}):
+            # a ledger correction lists the parties before and after
+            diff = payload["changes"]["parties"]
+            payload["changes"]["parties"] = {k: [mask_party(p, role) for p in (v or [])] for k, v in diff.items()}
         out.append({"seq": seq, "at": _iso(at), "actor": act_by, "actor_name": names.get(act_by, act_by),
                     "action": action, "action_label": d.action_label(action, engine.lang) if action not in
                     ("escalate",) else ("升级提醒" if not engine.lang.startswith("en") else "escalation"),

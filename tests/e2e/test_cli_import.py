@@ -162,3 +162,16 @@ def test_a_progress_bar_is_drawn_on_a_terminal_and_not_in_a_pipe(cli, tmp_path):
     assert "新建 2 件" in out.decode() and "写入" not in out.decode()
     piped = cli("--as", "sup", "import", str(path))
     assert "写入" not in piped.stderr and "无变化 2 件" in piped.stdout
+
+
+def test_a_dry_run_of_a_ledger_moving_a_row_back_prints_the_reopening_and_the_import_does_it(cli, tmp_path):
+    path = write_xlsx(tmp_path / "台账.xlsx", ROWS)
+    cli("--as", "sup", "import", str(path))
+    rows = [list(r) for r in ROWS]
+    rows[1][8:11] = ["调处中", None, None]
+    write_xlsx(path, rows)
+    p = cli("--as", "sup", "import", str(path), "--dry-run")
+    assert "回退：" in p.stdout and "将重新打开" in p.stdout
+    assert "更新 1 件（其中重新打开 1 件）" in p.stdout and "未写入任何数据" in p.stdout
+    out = json.loads(cli("--as", "sup", "--json", "import", str(path)).stdout)
+    assert (out["reopened"], out["updated"]) == (1, 1) and "已重新打开" in out["notices"][0]["message"]

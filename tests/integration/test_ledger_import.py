@@ -322,3 +322,198 @@ def test_two_imports_of_the_same_ledger_at_once_create_each_case_once(engine, tm
     assert sum(r["created"] for r in results) == 60 and sum(r["unchanged"] for r in results) == 60
     assert count(engine, "cases") == count(engine, "import_keys") == 60
     assert engine.verify_audit()["problems"] == []
+
+
+def audit_count(engine):
+    return count(engine, "audit_events")
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_ledger_that_moves_a_row_back_reopens_the_case_through_the_workflow(engine, tmp_path, clock, kind):
+    def write(rows):
+        if kind == "xlsx":
+            return write_xlsx(tmp_path / "台账.xlsx", rows)
+        header = ["编号", "登记日期", "村(社区)", "纠纷类型", "姓名", "联系电话", "风险等级", "包案领导", "化解情况",
+                  "办结日期", "销号日期", "备注"]
+        # (a cell reading 包案领导 would pass for a second heading row: the lead is named by id here)
+        return write_csv(tmp_path / "台账.csv", header,
+                         [[{46024: "2026-01-02", "包案领导": "lead"}.get(v, v) for v in r] for r in rows])
+
+    first = 4 if kind == "xlsx" else 2  # the ledger row of TZ-001
+    path = write(rows_good())
+    engine.import_ledger(path, actor="sup")
+    cases = by_ref(engine)
+    rows = rows_good()
+    rows[1][8:11] = ["调处中", None, None]  # TZ-002: struck off by mistake, the dispute flared up again
+    rows[2][8:10] = ["已登记", None]  # TZ-003: resolved -> reported: the workflow has no way back there
+    path = write(rows)
+    clock.set(T0 + timedelta(hours=2))
+    before = (audit_count(engine), engine.case(cases["TZ-002"])["version"])
+    dry = engine.import_ledger(path, actor="sup", dry_run=True)
+    assert (dry["updated"], dry["reopened"], dry["bad_rows"]) == (1, 1, 1)
+    assert [(n["row"], n["column"]) for n in dry["notices"]] == [(first + 1, "化解情况")]
+    assert dry["notices"][0]["message"].startswith(f"案件 {cases['TZ-002']} 将重新打开：已销号 → 调处中")
+    assert [(p["row"], p["column"]) for p in dry["problems"]] == [(first + 2, "化解情况")]
+    assert dry["problems"][0]["message"] == (
+        f"案件 {cases['TZ-003']} 当前为“已办结”，台账改为“已登记”：流程中从“已办结”只能退回到“调处中”，"
+        "无法按台账改为“已登记”，请在系统中处理")
+    assert (audit_count(engine), engine.case(cases["TZ-002"])["version"]) == before  # a dry run writes nothing
+
+    report = engine.import_ledger(path, actor="sup")
+    assert (report["updated"], report["reopened"], report["bad_rows"]) == (1, 1, 1)
+    assert report["notices"][0]["message"].startswith(f"案件 {cases['TZ-002']} 已重新打开")
+    doc = engine.case(cases["TZ-002"], actor="sup")
+    assert doc["state"] == "mediating" and doc["closed_at"] is None
+    hist = engine.history(cases["TZ-002"])
+    reopen = hist[-2]
+    assert (reopen["action"], reopen["from_state"], reopen["to_state"], reopen["actor"]) == \
+        ("reopen", "closed", "mediating", "sup")
+    assert reopen["data"]["reason"] == "台账更正：化解情况由“已销号”改为“调处中”"
+    assert reopen["data"]["clocks_started"] == ["resolve"]
+    assert hist[-1]["action"] == "ledger_update"
+    assert doc["data"]["reopenings"][0]["reason"] == reopen["data"]["reason"]
+    assert "resolve" in [d["clock"] for d in doc["deadlines"] if d.get("status", "running") == "running"]
+    assert engine.case(cases["TZ-003"])["state"] == "resolved"  # reported, not changed
+    # the reopened case goes on through the engine, and a third import changes nothing
+    assert "resolve" in [a["action"] for a in engine.actions(cases["TZ-002"], "med2")]
+    assert engine.import_ledger(path, actor="sup", skip_bad=True)["unchanged"] == 3
+    assert engine.verify_audit()["problems"] == []
+
+
+def test_a_closed_row_corrected_to_resolved_is_reopened_then_resolved_again(engine, tmp_path, clock):
+    rows = [["C-1", "2026-01-05", "甲村", "邻里纠纷", "张三", None, None, None, "已销号", "2026-01-20", "2026-02-20",
+             None]]
+    path = write_xlsx(tmp_path / "台账.xlsx", rows)
+    engine.import_ledger(path, actor="sup")
+    number = by_ref(engine)["C-1"]
+    rows[0][8:11] = ["已办结", "2026-01-20", None]
+    write_xlsx(path, rows)
+    clock.set(T0 + timedelta(hours=1))
+    report = engine.import_ledger(path, actor="sup")
+    assert (report["updated"], report["reopened"]) == (1, 1), report["problems"]
+    hist = engine.history(number)
+    assert [(h["action"], h["from_state"], h["to_state"]) for h in hist[-3:]] == [
+        ("reopen", "closed", "mediating"), ("resolve", "mediating", "resolved"), ("ledger_update", "resolved", "resolved")]
+    doc = engine.case(number, actor="sup")
+    assert doc["state"] == "resolved" and doc["closed_at"] is None
+    assert engine.verify_audit()["problems"] == []
+
+
+def test_a_row_moved_back_from_following_up_reopens_and_an_admin_may_not_reopen(engine, tmp_path, clock):
+    rows = [["R-1", "2026-01-05", "甲村", "邻里纠纷", "张三", None, None, None, "跟踪回访", "2026-01-20", None, None],
+            ["R-2", "2026-01-05", "甲村", "邻里纠纷", "李四", None, None, None, "已办结", "2026-01-20", None, None]]
+    path = write_xlsx(tmp_path / "台账.xlsx", rows)
+    engine.import_ledger(path, actor="sup")
+    cases = by_ref(engine)
+    rows[0][8] = "调处中"
+    rows[1][8] = "调处中"
+    write_xlsx(path, rows)
+    clock.set(T0 + timedelta(hours=1))
+    refused = engine.import_ledger(path, actor="admin", skip_bad=True)
+    assert (refused["updated"], refused["reopened"], refused["bad_rows"]) == (0, 0, 2)
+    assert "须由调解员、督办人员执行（导入人是管理员）" in refused["problems"][0]["message"]
+    report = engine.import_ledger(path, actor="sup")
+    assert (report["updated"], report["reopened"]) == (2, 2)
+    for ref in ("R-1", "R-2"):
+        assert engine.case(cases[ref])["state"] == "mediating"
+        assert engine.history(cases[ref])[-2]["action"] == "reopen"
+    assert engine.verify_audit()["problems"] == []
+
+
+ID_A, ID_B, ID_C = "11010519491231002X", "320102198001011238", "440306199003074564"
+ID_HEAD = ["编号", "登记日期", "村(社区)", "纠纷类型", "申请人", "申请人身份证号码", "被申请人", "被申请人身份证号码",
+           "联系电话", "化解情况"]
+
+
+def id_rows():
+    return [
+        ["ID-1", "2026-01-05", "甲村", "邻里纠纷", "张三", "１１０１０５１９４９１２３１００２ｘ", "李四", ID_B,
+         "13812345678、13912345678", "调处中"],
+        ["ID-2", "2026-01-06", "甲村", "邻里纠纷", "王五", "320102198001011239", "赵六", None, None, "调处中"],
+        ["ID-3", "2026-01-07", "甲村", "邻里纠纷", "钱七", 320102198001011238, "孙八", None, None, "调处中"],
+    ]
+
+
+def write_flat_xlsx(path, header, rows):
+    """A one-heading-row workbook with the ID columns formatted as text, as a careful clerk keeps them."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    for col in ws.iter_cols(min_row=2):
+        for c in col:
+            if isinstance(c.value, str):
+                c.number_format = "@"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_id_numbers_go_to_the_parties_checked_and_masked_wherever_they_are_shown(engine, tmp_path, kind):
+    import json
+
+    from workflow.ledger_import.service import public
+
+    rows = id_rows()
+    if kind == "xlsx":
+        path = write_flat_xlsx(tmp_path / "台账.xlsx", ID_HEAD, rows)
+    else:
+        rows[2][5] = "3.20102198001011E+17"  # what a spreadsheet saved as CSV makes of a number
+        path = write_csv(tmp_path / "台账.csv", ID_HEAD, rows)
+    report = engine.import_ledger(path, actor="sup", skip_bad=True, errors_path=tmp_path / "待修正.csv")
+    assert (report["created"], report["bad_rows"]) == (1, 2)
+    assert [(p["row"], p["column"], p["message"]) for p in report["problems"]] == [
+        (3, "申请人身份证号码", "身份证号码“**************1239”校验位有误，请核对"),
+        (4, "申请人身份证号码", "身份证号码被存成了数字，末几位已丢失，请把该列设为文本后重新填写"),
+    ]
+    # the printed report carries no full ID number nor phone
+    printed = json.dumps(public(report), ensure_ascii=False)
+    assert ID_A not in printed and ID_B not in printed and "320102198001011239" not in printed
+    assert "13812345678" not in printed
+    # the error file is the operator's own rows back, with the reasons masked
+    with open(tmp_path / "待修正.csv", encoding="utf-8-sig") as f:
+        err = list(csv.reader(f))
+    assert err[1][5] == "320102198001011239" and err[1][-1].startswith("申请人身份证号码：身份证号码“*")
+    number = by_ref(engine)["ID-1"]
+    full = engine.case(number, actor="sup", )["parties"]
+    assert [(p["name"], p["id_number"]) for p in full] == [("张三", ID_A), ("李四", ID_B)]
+    masked = engine.case(number, actor="admin")["parties"]
+    assert [p["id_number"] for p in masked] == ["**************002X", "**************1238"]
+    assert "extra" not in engine.case(number, actor="sup")["data"]["ledger"]  # no longer kept as a loose column
+    report_event = engine.history(number, actor="admin")[0]
+    assert [p["id_number"] for p in report_event["data"]["parties"]] == ["**************002X", "**************1238"]
+
+
+def test_a_corrected_id_number_is_audited_and_masked_in_the_history(engine, tmp_path, clock):
+    path = write_flat_xlsx(tmp_path / "台账.xlsx", ID_HEAD, id_rows()[:1])
+    engine.import_ledger(path, actor="sup")
+    number = by_ref(engine)["ID-1"]
+    rows = id_rows()[:1]
+    rows[0][7] = ID_C
+    write_flat_xlsx(path, ID_HEAD, rows)
+    clock.set(T0 + timedelta(hours=1))
+    assert engine.import_ledger(path, actor="sup")["updated"] == 1
+    assert engine.case(number, actor="sup")["parties"][1]["id_number"] == ID_C
+    change = engine.history(number, actor="admin")[-1]["data"]["changes"]["parties"]
+    assert change["from"][1]["id_number"] == "**************1238" and change["to"][1]["id_number"] == "**************4564"
+    assert change["to"][0]["phone"] == "138****5678"
+    assert engine.history(number, actor="sup")[-1]["data"]["changes"]["parties"]["to"][1]["id_number"] == ID_C
+    assert engine.verify_audit()["problems"] == []
+
+
+def test_supervision_and_extension_columns_stay_on_the_case_word_for_word_and_replay_nothing(engine, tmp_path):
+    head = ["编号", "登记日期", "村(社区)", "纠纷类型", "当事人", "化解情况", "督办级别", "督办日期", "是否延期", "延期至"]
+    path = write_flat_xlsx(tmp_path / "台账.xlsx", head,
+                           [["S-1", "2026-01-05", "甲村", "邻里纠纷", "张三", "调处中", "县级督办", "2026-02-01", "是",
+                             "2026-03-01"]])
+    report = engine.import_ledger(path, actor="sup")
+    assert report["created"] == 1
+    number = by_ref(engine)["S-1"]
+    doc = engine.case(number, actor="sup")
+    assert doc["data"]["ledger"]["extra"] == {"督办级别": "县级督办", "督办日期": "2026-02-01", "是否延期": "是",
+                                              "延期至": "2026-03-01"}
+    assert doc["supervision"] is None
+    assert not {"supervise", "extend"} & {h["action"] for h in engine.history(number)}

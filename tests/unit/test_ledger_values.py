@@ -8,7 +8,7 @@ import pytest
 
 from workflow.ledger_import.mapping import norm_heading
 from workflow.ledger_import.readers import build_columns
-from workflow.ledger_import.values import LedgerValueError, parse_date, parse_phone
+from workflow.ledger_import.values import LedgerValueError, parse_date, parse_id_number, parse_phone
 from workflow.timeutil import iso
 
 MARCH_5 = "2026-03-05T00:00:00+08:00"
@@ -68,3 +68,23 @@ def test_a_two_level_heading_names_each_column_by_its_group_and_sub_heading():
     assert cols[2].names == ("联系电话", "当事人/联系电话", "当事人")
     flat = build_columns(["当事人/姓名"], None)
     assert flat[0].names == ("当事人/姓名", "姓名", "当事人")
+
+
+@pytest.mark.parametrize("value", ["11010519491231002X", "11010519491231002x", "１１０１０５１９４９１２３１００２Ｘ",
+                                   " 110105 19491231 002X ", "110105-19491231-002X"])
+def test_resident_id_numbers_are_read_in_every_typed_form(value):
+    assert parse_id_number(value) == "11010519491231002X"
+
+
+@pytest.mark.parametrize("value, message", [
+    ("320102198001011239", "身份证号码“**************1239”校验位有误，请核对"),
+    ("32010219800101123", "身份证号码“*************1123”格式有误（应为 18 位，最后一位可为 X）"),
+    ("110105491231002", "身份证号码“***********1002”格式有误（应为 18 位，最后一位可为 X）"),
+    (320102198001011238, "身份证号码被存成了数字，末几位已丢失，请把该列设为文本后重新填写"),
+    (3.20102198001011e17, "身份证号码被存成了数字，末几位已丢失，请把该列设为文本后重新填写"),
+    ("3.20102198001011E+17", "身份证号码被存成了数字，末几位已丢失，请把该列设为文本后重新填写"),
+])
+def test_a_wrong_id_number_is_refused_in_chinese_showing_only_its_last_four(value, message):
+    with pytest.raises(LedgerValueError) as exc:
+        parse_id_number(value)
+    assert exc.value.zh == message

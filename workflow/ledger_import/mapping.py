@@ -19,7 +19,7 @@ from workflow.tomlfile import ConfigFileError, load_toml, read_text
 
 FIELDS = (
     "ref", "reported_at", "unit", "category", "title", "description", "parties", "applicant", "respondent",
-    "phones", "risk", "lead_official", "mediator", "responsible_unit", "source", "flags", "state", "assessed_at",
+    "phones", "applicant_id_number", "respondent_id_number", "id_numbers", "risk", "lead_official", "mediator", "responsible_unit", "source", "flags", "state", "assessed_at",
     "controlled_at", "measures", "mediation_at", "resolved_at", "outcome", "agreement", "followed_up_at", "method",
     "satisfaction", "closed_at", "referred_to", "withdraw_reason", "note",
 )
@@ -28,7 +28,8 @@ REQUIRED = ("reported_at", "unit", "category")
 FIELD_LABELS = {
     "ref": "编号", "reported_at": "登记日期", "unit": "村(社区)", "category": "纠纷类型", "title": "纠纷名称",
     "description": "简要情况", "parties": "当事人", "applicant": "申请人", "respondent": "被申请人",
-    "phones": "联系电话", "risk": "风险等级", "lead_official": "包案领导", "mediator": "调解员",
+    "phones": "联系电话", "applicant_id_number": "申请人身份证号码", "respondent_id_number": "被申请人身份证号码",
+    "id_numbers": "身份证号码", "risk": "风险等级", "lead_official": "包案领导", "mediator": "调解员",
     "responsible_unit": "责任单位", "source": "来源", "flags": "风险标记", "state": "化解情况",
     "assessed_at": "研判日期", "controlled_at": "稳控日期", "measures": "稳控措施", "mediation_at": "调处日期",
     "resolved_at": "办结日期", "outcome": "调处结果", "agreement": "协议内容", "followed_up_at": "回访日期",

@@ -100,7 +100,8 @@ def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_
     path = Path(path)
     report: dict = {"file": str(path), "sheet": None, "namespace": ns, "dry_run": dry_run, "rows": 0, "blank": 0,
                     "valid": 0, "bad_rows": 0, "warning_rows": 0, "created": 0, "updated": 0, "unchanged": 0,
-                    "written": False, "error_file": None, "columns": {}, "_problems": [], "_warnings": []}
+                    "reopened": 0, "written": False, "error_file": None, "columns": {}, "_problems": [], "_warnings": [],
+                    "_notices": []}
     note = progress or (lambda *a: None)
     err_path = Path(errors_path) if errors_path else default_error_path(path)
     err_file = err_writer = None
@@ -165,7 +166,7 @@ def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_
         if report["bad_rows"] and not skip_bad and not dry_run:
             raise ImportRejected(_finish(report, lang), lang)
         planner = Planner(engine, defn, who.id, {"namespace": ns, "file": path.name, "sheet": report["sheet"]})
-        writer = BulkWriter(engine, planner, who.id, ns, now, {u[0]: u for u in units})
+        writer = BulkWriter(engine, planner, who.id, ns, now, {u[0]: u for u in units}, role=who.role)
         if "state" in report["columns"]:
             writer.state_column = report["columns"]["state"]
         spool.seek(0)
@@ -182,6 +183,8 @@ def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_
                 for p in got["problems"]:
                     report["bad_rows"] += 1
                     _keep(report["_problems"], [p])
+                report["reopened"] += len(got["notices"])
+                _keep(report["_notices"], got["notices"])
                 done += len(items)
                 report["written"] = True
                 note("write", done, report["valid"])
@@ -222,13 +225,21 @@ def _classify(engine, writer: BulkWriter, spool, report: dict, batch: int, note)
     with engine.store.read() as tx:
         for items in _batches(spool, max(batch, 1000)):
             known = writer.existing(tx, [item[1]["key"] for item in items])
-            for _, rec, h, _ in items:
+            for row, rec, h, _ in items:
                 hit = known.get(rec["key"])
                 if hit is None:
                     report["created"] += 1
                 elif hit[1] == h:
                     report["unchanged"] += 1
                 else:
+                    notice, problem = writer.forecast(tx, rec, hit[0], row)
+                    if problem is not None:
+                        report["bad_rows"] += 1
+                        _keep(report["_problems"], [problem])
+                        continue
+                    if notice is not None:
+                        report["reopened"] += 1
+                        _keep(report["_notices"], [RowProblem(row, writer.state_column, *notice)])
                     report["updated"] += 1
             done += len(items)
             note("check", done, report["valid"])
@@ -240,6 +251,8 @@ def _finish(report: dict, lang: str) -> dict:
                           for p in report["_problems"]]
     report["warnings"] = [{"row": p["row"], "column": p["column"], "message": p["en"] if en else p["zh"]}
                           for p in report["_warnings"]]
+    report["notices"] = [{"row": p["row"], "column": p["column"], "message": p["en"] if en else p["zh"]}
+                         for p in report["_notices"]]
     return report
 
 

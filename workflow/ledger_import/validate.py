@@ -24,7 +24,8 @@ from workflow import risk as risk_mod
 from workflow.errors import ValidationError
 from workflow.ledger_import.mapping import FIELD_LABELS, REQUIRED, Mapping
 from workflow.ledger_import.readers import Column, cell_text
-from workflow.ledger_import.values import LedgerValueError, clean_text, half_width, parse_date, parse_phone
+from workflow.ledger_import.values import (LedgerValueError, clean_text, half_width, parse_date, parse_id_number,
+                                          parse_phone)
 from workflow.timeutil import iso
 
 DATE_FIELDS = ("reported_at", "assessed_at", "controlled_at", "mediation_at", "resolved_at", "followed_up_at",
@@ -397,18 +398,34 @@ class RowValidator:
             err("parties" if "parties" in self.columns else "applicant", "当事人为空", "no party is named")
             return out
         raw_phone = raws.get("phones")
-        if raw_phone is None:
-            return out
-        phones = [raw_phone] if isinstance(raw_phone, (int, float)) else sep(clean_text(raw_phone))
-        if len(phones) > 1 and len(phones) != len(out):
-            err("phones", f"联系电话有 {len(phones)} 个，当事人有 {len(out)} 人，无法一一对应",
-                f"{len(phones)} phone numbers for {len(out)} parties")
-            return out
-        for p, ph in zip(out, phones):
-            try:
-                p["phone"] = parse_phone(ph)
-            except LedgerValueError as exc:
-                err("phones", exc.zh, exc.en)
+        if raw_phone is not None:
+            phones = [raw_phone] if isinstance(raw_phone, (int, float)) else sep(clean_text(raw_phone))
+            if len(phones) > 1 and len(phones) != len(out):
+                err("phones", f"联系电话有 {len(phones)} 个，当事人有 {len(out)} 人，无法一一对应",
+                    f"{len(phones)} phone numbers for {len(out)} parties")
+            else:
+                for p, ph in zip(out, phones):
+                    try:
+                        p["phone"] = parse_phone(ph)
+                    except LedgerValueError as exc:
+                        err("phones", exc.zh, exc.en)
+        for name, role in (("applicant_id_number", "applicant"), ("respondent_id_number", "respondent"),
+                           ("id_numbers", None)):
+            raw = raws.get(name)
+            if raw is None:
+                continue
+            whom = [p for p in out if (role is None or p["role"] == role) and "id_number" not in p]
+            ids = [raw] if isinstance(raw, (int, float)) else sep(clean_text(raw))
+            if not whom or (len(ids) > 1 and len(ids) != len(whom)):
+                who = {"applicant": "申请人", "respondent": "被申请人"}.get(role, "当事人")
+                err(name, f"身份证号码有 {len(ids)} 个，{who}有 {len(whom)} 人，无法一一对应",
+                    f"{len(ids)} ID numbers for {len(whom)} parties")
+                continue
+            for p, idn in zip(whom, ids):
+                try:
+                    p["id_number"] = parse_id_number(idn)
+                except LedgerValueError as exc:
+                    err(name, exc.zh, exc.en)
         return out
 
     @staticmethod

@@ -148,3 +148,33 @@ def parse_phone(value) -> str:
         return text
     raise LedgerValueError(f"电话号码“{clean_text(value)}”格式有误（手机 11 位，或带区号的固定电话）",
                            f"phone {clean_text(value)!r} is malformed (11-digit mobile or landline with area code)")
+
+
+def parse_id_number(value) -> str:
+    """A resident ID number (18 characters, GB 11643 checksum, last one may be X) as upper-case ASCII.
+
+    Full-width digits, spaces and a lower-case x are read. A number stored as a
+    number cannot be trusted: Excel keeps 15 significant digits, so the last
+    ones are already lost. Messages show only the last four characters: the
+    report is printed and may be logged.
+
+    Raises:
+        LedgerValueError: stored as a number, not 18 characters, or a wrong checksum.
+    """
+    from workflow.masking import mask_contacts
+    from workflow.fields import valid_id_number
+
+    text = re.sub(r"[\s\-]", "", half_width(clean_text(value))).upper()
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)) or re.fullmatch(r"\d(\.\d+)?E\+\d+", text):
+        # a number cell, or one a spreadsheet wrote out as 3.20102198001011E+17
+        raise LedgerValueError("身份证号码被存成了数字，末几位已丢失，请把该列设为文本后重新填写",
+                               "the ID number is stored as a number and has lost its last digits; "
+                               "format the column as text and type it again")
+    shown = mask_contacts({"id_number": text})["id_number"]
+    if not re.fullmatch(r"\d{17}[\dX]", text):
+        raise LedgerValueError(f"身份证号码“{shown}”格式有误（应为 18 位，最后一位可为 X）",
+                               f"ID number {shown!r} is malformed (18 characters, the last may be X)")
+    if not valid_id_number(text):
+        raise LedgerValueError(f"身份证号码“{shown}”校验位有误，请核对",
+                               f"ID number {shown!r} has a wrong check digit")
+    return text

@@ -17,6 +17,7 @@ changed field — under the case's version, like any command.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import defaultdict
 from datetime import datetime
@@ -28,7 +29,8 @@ from workflow.clocks import next_step_after
 from workflow.commands import dumps, jsonable
 from workflow.errors import Conflict
 from workflow.ledger_import.plan import Planner, step_data, step_times
-from workflow.ledger_import.validate import STATE_ORDER, RowProblem, steps_for
+from workflow.ledger_import.route import back_route, fill_fields, moved_back
+from workflow.ledger_import.validate import STATE_ORDER, STEP_DATE, RowProblem, steps_for
 from workflow.timeutil import iso
 
 CASE_INSERT = ("id", "number", "definition", "definition_version", "state", "version", "title", "category", "source",
@@ -60,8 +62,11 @@ IMPORT_CASE_COLUMNS = (
 class BulkWriter:
     """Writes batches for one import: one actor, one namespace, one definition."""
 
-    def __init__(self, engine, planner: Planner, actor_id: str, namespace: str, now: datetime, units: dict):
+    def __init__(self, engine, planner: Planner, actor_id: str, namespace: str, now: datetime, units: dict,
+                 role: str = "supervisor"):
         self.engine = engine
+        self.role = role  # the importer's role: reopening a case is an action the definition grants by role
+        self._reopened: RowProblem | None = None  # what the last correction reopened (a notice for the report)
         self.store = engine.store
         self.planner = planner
         self.defn = planner.defn
@@ -111,7 +116,7 @@ class BulkWriter:
             return self._write_batch(items, prepared)
 
     def _write_batch(self, items: list[tuple[int, dict, str, str]], prepared: list | None) -> dict:
-        result = {"created": 0, "updated": 0, "unchanged": 0, "problems": []}
+        result = {"created": 0, "updated": 0, "unchanged": 0, "problems": [], "notices": []}
         with self.store.write() as tx:
             known = self.existing(tx, [item[1]["key"] for item in items])
             new, changed = [], []
@@ -132,6 +137,8 @@ class BulkWriter:
                 problem = self._update(tx, row, rec, h, js, case_id)
                 if problem is None:
                     result["updated"] += 1
+                    if self._reopened is not None:
+                        result["notices"].append(self._reopened)
                 else:
                     result["problems"].append(problem)
         return result
@@ -205,7 +212,7 @@ class BulkWriter:
                     dumps(rec["flags"]), len(plan.parties), actor, rec.get("mediator"),
                     rec.get("lead_official"), rec.get("responsible_unit"), None, dumps(plan.data),
                     t(plan.events[0].at), t(plan.updated_at), t(plan.closed_at), n_events)
-            parties = [(i, p["name"], p.get("role") or "applicant", p.get("phone"), None, None)
+            parties = [(i, p["name"], p.get("role") or "applicant", p.get("phone"), p.get("id_number"), None)
                        for i, p in enumerate(plan.parties, start=1)]
             clocks = [self._clock_tail(c.name, c.started_at, c.due_at, c.stopped_at) for c in plan.clocks]
             out.append(((unit_path, local_year(plan.events[0].at)), case, events, parties, clocks,
@@ -282,66 +289,43 @@ class BulkWriter:
         cols = {"risk": risk, "mediator": mediator, "lead_official": lead, "responsible_unit": resp,
                 "closed_at": closed_at}
 
-        # 1. the ledger moved the case on: the missing moving actions, at the ledger's dates
-        actions = steps_for(rec["state"], rec["dates"])
-        times = step_times(rec, actions)
-        path = [defn.initial]
-        for a in actions:
-            path.append(self.planner.fire(a, path[-1]))
-        if rec["state"] != state:
-            if state in path:
-                start = len(path) - 1 - path[::-1].index(state)
+        # 1. the ledger moved the case on (the missing moving actions, at the ledger's dates),
+        #    or back (the workflow's reopen arcs, now, then forward to the row's state)
+        self._reopened = None
+        kind, steps, problem = self.decide(defn, state, old.get("state"), rec, number, row)
+        if problem is not None:
+            return problem
+        if kind != "none":
+            mv = {"cid": cid, "defn": defn, "state": state, "cols": cols, "data": data, "running": running,
+                  "flags": flags, "party_count": party_count, "category": category, "events": events}
+            if kind == "forward":
                 # a step is never dated before the case's last change of state
                 moved = tx.query("SELECT MAX(at) FROM audit_events WHERE case_id = :id AND "
                                  "(from_state IS NULL OR from_state <> to_state)", {"id": cid})[0][0]
                 last_move = tx.time(moved)
                 new_risk = risk_mod.higher(rec.get("risk") or risk_floor, risk_floor)
-                for name, at in zip(actions[start:], times[start:]):
-                    at = max(at, last_move)
-                    a = defn.action(name)
-                    new_state = self.planner.fire(name, state)
+                for name, at in steps:
                     d = step_data(rec, name, new_risk)
                     if name == "assess":
                         cols["risk"] = new_risk
-                    for spec in a.fields:
-                        if spec.name in d and spec.target and spec.target.startswith("data."):
-                            data[spec.target[5:]] = d[spec.name]
-                    if a.record:
-                        data.setdefault(a.record, []).append({**d, "at": iso(at), "by": self.actor})
-                    terminal = defn.state(new_state).terminal
-                    stopped, started = [], []
-                    for cname, r in list(running.items()):
-                        if cname in a.stops or (terminal and cname != "supervision"):
-                            tx.run("stop_clock", {"id": r[0], "now": tx.t(at)})
-                            stopped.append(cname)
-                            del running[cname]
-                    view = guards.CaseView(state=new_state, risk=cols["risk"], flags=tuple(flags),
-                                           party_count=party_count, lead_official=cols["lead_official"],
-                                           mediator=cols["mediator"], data=data)
-                    for st in a.starts:
-                        if st.due_field or st.clock in running or (st.when and not guards.CONDITIONS[st.when](view, d)):
-                            continue
-                        due = self.planner.due(st.clock, at, cols["risk"], category)
-                        if due is None:
-                            continue
-                        tx.insert_rows("clocks", CLOCK_INSERT, [self._clock_row(cid, st.clock, at, due, None)])
-                        kid = tx.query("SELECT id FROM clocks WHERE case_id = :c AND name = :n AND stopped_at IS NULL",
-                                       {"c": cid, "n": st.clock})[0][0]
-                        running[st.clock] = (kid, st.clock)
-                        started.append(st.clock)
-                    if stopped:
-                        d["clocks_stopped"] = stopped
-                    if started:
-                        d["clocks_started"] = started
-                    events.append((name, at, state, new_state, d))
-                    if terminal:
-                        cols["closed_at"] = tx.t(at)
-                    state = new_state
-            elif not (state in STATE_ORDER and rec["state"] in STATE_ORDER
-                      and STATE_ORDER.index(state) > STATE_ORDER.index(rec["state"])):
-                return RowProblem(row, self.state_column, f"案件 {number} 当前为“{defn.state_label(state)}”，台账为“"
-                                  f"{defn.state_label(rec['state'])}”，无法按台账更正，请在系统中处理",
-                                  f"case {number} is {state} but the ledger says {rec['state']}; handle it in the system")
+                    self._step(tx, mv, name, max(at, last_move), d)
+            else:
+                reason = self._reason(defn, old.get("state"), rec["state"])
+                was = state
+                new_risk = risk_mod.higher(rec.get("risk") or risk_floor, risk_floor)
+                # every step is checked before the first is written: a refused row leaves no trace
+                view = guards.CaseView(state=state, risk=cols["risk"], flags=tuple(flags), mediator=cols["mediator"],
+                                       lead_official=cols["lead_official"], responsible_unit=cols["responsible_unit"],
+                                       supervision_level=supervision, party_count=party_count, data=data,
+                                       category=category)
+                planned, problem = self._check_back(defn, view, steps, rec, reason, new_risk, row, number)
+                if problem is not None:
+                    return problem
+                for name, d in planned:
+                    self._step(tx, mv, name, self.now, d)
+                self._reopened = RowProblem(row, self.state_column, *self._reopen_text(defn, number, was, rec["state"],
+                                                                                      steps, done=True))
+            state = mv["state"]
 
         # 2. people, through the engine's own actions
         if rec.get("lead_official") and rec.get("lead_official") != cols["lead_official"]:
@@ -391,7 +375,8 @@ class BulkWriter:
         if parties_changed:
             tx.execute("DELETE FROM parties WHERE case_id = :id", {"id": cid})
             tx.insert_rows("parties", PARTY_INSERT, [(cid, i, p["name"], p.get("role") or "applicant", p.get("phone"),
-                                                      None, None) for i, p in enumerate(rec["parties"], start=1)])
+                                                      p.get("id_number"), None)
+                                                 for i, p in enumerate(rec["parties"], start=1)])
         if cols["risk"] != risk or new_cols["category"] != category:
             self._recompute_clocks(tx, cid, cols["risk"], new_cols["category"])
 
@@ -419,6 +404,152 @@ class BulkWriter:
         tx.execute("UPDATE import_keys SET row_hash = :h, record = :r, updated_at = :now WHERE namespace = :ns AND key = :k",
                    {"h": h, "r": js, "now": tx.t(self.now), "ns": self.namespace, "k": rec["key"]})
         return None
+
+    def decide(self, defn, state: str, old_state: str | None, rec: dict, number: str, row: int):
+        """How a correction moves the case: ``(kind, steps, problem)``.
+
+        ``kind`` is ``none``, ``forward`` (steps are ``(action, ledger time)``
+        pairs of the ledger's main line) or ``back`` (steps are action names: a
+        reopen arc of the definition, then forward). A case the engine moved on
+        while the ledger's state stayed put is left as it is; a ledger whose
+        own state went backwards is followed back, or the row is reported.
+        """
+        target = rec["state"]
+        if target == state:
+            return "none", [], None
+        actions = steps_for(target, rec["dates"])
+        path = [defn.initial]
+        for a in actions:
+            path.append(self.planner.fire(a, path[-1]))
+        if state in path:
+            start = len(path) - 1 - path[::-1].index(state)
+            return "forward", list(zip(actions[start:], step_times(rec, actions)[start:])), None
+        if moved_back(old_state, target) and (state not in STATE_ORDER or
+                                              STATE_ORDER.index(state) > STATE_ORDER.index(target)):
+            route = back_route(defn, state, target, self.role, self.engine.role_label)
+            if not route.ok:
+                return "none", [], self._back_problem(defn, row, number, state, target, route.zh, route.en)
+            return "back", list(route.actions), None
+        if state in STATE_ORDER and target in STATE_ORDER and STATE_ORDER.index(state) > STATE_ORDER.index(target):
+            return "none", [], None
+        return "none", [], RowProblem(row, self.state_column, f"案件 {number} 当前为“{defn.state_label(state)}”，台账为“"
+                                      f"{defn.state_label(target)}”，无法按台账更正，请在系统中处理",
+                                      f"case {number} is {state} but the ledger says {target}; handle it in the system")
+
+    def _check_back(self, defn, view, steps: list[str], rec: dict, reason: str, risk: str, row: int,
+                    number: str) -> tuple[list[tuple[str, dict]], RowProblem | None]:
+        """The fields of each step back and forward, or the problem that stops the row (nothing written yet).
+
+        Each reopen arc's required fields must be fillable from the ledger and its
+        guards must pass on the case as it stands when the step is taken; the
+        main-line steps after it replay the ledger, as a new row's do.
+        """
+        planned: list[tuple[str, dict]] = []
+        state = view.state
+        for name in steps:
+            a = defn.action(name)
+            if name in STEP_DATE or name in ("refer", "withdraw"):
+                # a main-line step replays what the ledger records, as the import of a new row does
+                planned.append((name, step_data(rec, name, risk)))
+                state = self.planner.fire(name, state)
+                continue
+            d, missing = fill_fields(a, reason)
+            if missing:
+                return [], self._back_problem(defn, row, number, view.state, rec["state"],
+                                              f"“{a.label.zh}”须填写“{missing}”，台账无法提供",
+                                              f"{name} needs {missing}, which the ledger does not give")
+            if a.guards:
+                refusals = guards.check(a.guards, dataclasses.replace(view, state=state), d)
+                if refusals:
+                    return [], self._back_problem(defn, row, number, view.state, rec["state"],
+                                                  "；".join(r.zh for r in refusals), "; ".join(r.en for r in refusals))
+            planned.append((name, d))
+            state = self.planner.fire(name, state)
+        return planned, None
+
+    def _back_problem(self, defn, row: int, number: str, state: str, target: str, zh: str, en: str) -> RowProblem:
+        return RowProblem(row, self.state_column,
+                          f"案件 {number} 当前为“{defn.state_label(state)}”，台账改为“{defn.state_label(target)}”：{zh}",
+                          f"case {number} is {state}, the ledger now says {target}: {en}")
+
+    @staticmethod
+    def _reason(defn, old_state: str | None, new_state: str) -> str:
+        was = defn.state_label(old_state) if old_state else "—"
+        return f"台账更正：化解情况由“{was}”改为“{defn.state_label(new_state)}”"
+
+    def forecast(self, tx, rec: dict, case_id: int, row: int) -> tuple[tuple[str, str] | None, RowProblem | None]:
+        """A dry run's word on how a changed row would move its case: (notice or None, problem or None)."""
+        (state, dname, dver, number, old_json, risk, risk_floor, flags, mediator, lead, resp, supervision, pc, data,
+         category) = tx.query(
+            "SELECT c.state, c.definition, c.definition_version, c.number, k.record, c.risk, c.risk_floor, c.flags, "
+            "c.mediator, c.lead_official, c.responsible_unit, c.supervision_level, c.party_count, c.data, c.category "
+            "FROM cases c JOIN import_keys k ON k.case_id = c.id WHERE c.id = :id AND k.namespace = :ns AND k.key = :k",
+            {"id": case_id, "ns": self.namespace, "k": rec["key"]})[0]
+        defn = self.engine.definition(dname, dver)
+        old_state = json.loads(old_json).get("state")
+        kind, steps, problem = self.decide(defn, state, old_state, rec, number, row)
+        if kind != "back":
+            return None, problem
+        view = guards.CaseView(state=state, risk=risk, flags=tuple(json.loads(flags)), mediator=mediator,
+                               lead_official=lead, responsible_unit=resp, supervision_level=supervision,
+                               party_count=pc, data=json.loads(data), category=category)
+        _, problem = self._check_back(defn, view, steps, rec, self._reason(defn, old_state, rec["state"]),
+                                      risk_mod.higher(rec.get("risk") or risk_floor, risk_floor), row, number)
+        if problem is not None:
+            return None, problem
+        return self._reopen_text(defn, number, state, rec["state"], steps, done=False), None
+
+    @staticmethod
+    def _reopen_text(defn, number: str, state: str, target: str, steps: list[str], done: bool) -> tuple[str, str]:
+        """(zh, en) of a reopening, as a dry run forecasts it or an import reports it."""
+        labels = "、".join(f"“{defn.action(n).label.zh}”" for n in steps)
+        zh = (f"案件 {number} {'已' if done else '将'}重新打开：{defn.state_label(state)} → {defn.state_label(target)}"
+              f"（经{labels}）")
+        en = (f"case {number} {'was' if done else 'would be'} reopened: {state} -> {target} (by {', '.join(steps)})")
+        return zh, en
+
+    def _step(self, tx, mv: dict, name: str, at: datetime, d: dict) -> None:
+        """Apply one moving action to a case being corrected: its data, clocks and audit event."""
+        defn, cols, data, running = mv["defn"], mv["cols"], mv["data"], mv["running"]
+        state = mv["state"]
+        a = defn.action(name)
+        new_state = self.planner.fire(name, state)
+        for spec in a.fields:
+            if spec.name in d and spec.target and spec.target.startswith("data."):
+                data[spec.target[5:]] = d[spec.name]
+        if a.record:
+            data.setdefault(a.record, []).append({**d, "at": iso(at), "by": self.actor})
+        terminal = defn.state(new_state).terminal
+        stopped, started = [], []
+        for cname, r in list(running.items()):
+            if cname in a.stops or (terminal and cname != "supervision"):
+                tx.run("stop_clock", {"id": r[0], "now": tx.t(at)})
+                stopped.append(cname)
+                del running[cname]
+        view = guards.CaseView(state=new_state, risk=cols["risk"], flags=tuple(mv["flags"]),
+                               party_count=mv["party_count"], lead_official=cols["lead_official"],
+                               mediator=cols["mediator"], data=data)
+        for st in a.starts:
+            if st.due_field or st.clock in running or (st.when and not guards.CONDITIONS[st.when](view, d)):
+                continue
+            due = self.planner.due(st.clock, at, cols["risk"], mv["category"])
+            if due is None:
+                continue
+            tx.insert_rows("clocks", CLOCK_INSERT, [self._clock_row(mv["cid"], st.clock, at, due, None)])
+            kid = tx.query("SELECT id FROM clocks WHERE case_id = :c AND name = :n AND stopped_at IS NULL",
+                           {"c": mv["cid"], "n": st.clock})[0][0]
+            running[st.clock] = (kid, st.clock)
+            started.append(st.clock)
+        if stopped:
+            d["clocks_stopped"] = stopped
+        if started:
+            d["clocks_started"] = started
+        mv["events"].append((name, at, state, new_state, d))
+        if terminal:
+            cols["closed_at"] = tx.t(at)
+        elif defn.state(state).terminal:
+            cols["closed_at"] = None
+        mv["state"] = new_state
 
     def _recompute_clocks(self, tx, case_id: int, risk: str, category: str) -> None:
         """A corrected risk or category changes the due times of the clocks still running (not set by a person)."""
