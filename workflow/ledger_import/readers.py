@@ -94,6 +94,10 @@ class Ledger:
         """(done, total) in the reader's own unit (rows or bytes) for a progress bar."""
         return 0, None
 
+    def rows(self) -> Iterator[tuple[int, tuple]]:
+        """The data rows, numbered as the file numbers them (``_it``, set once the header is found)."""
+        return self._it
+
     def _find_header(self, it: Iterator[tuple[int, tuple]]) -> Iterator[tuple[int, tuple]]:
         """Read the top rows, set ``columns``, and return the rows iterator positioned after the heading."""
         head: list[tuple[int, tuple]] = []
@@ -164,7 +168,20 @@ def build_columns(top: list, sub: list | None) -> list[Column]:
     return out
 
 
-class XlsxLedger(Ledger):
+class _Workbook(Ledger):
+    """A spreadsheet reader: rows counted as read against the sheet's row count."""
+
+    _done = 0
+    _total: int | None = None
+
+    def progress(self) -> tuple[int, int | None]:
+        return self._done, self._total
+
+    def close(self) -> None:
+        self.wb.close()
+
+
+class XlsxLedger(_Workbook):
     kind = "xlsx"
 
     def __init__(self, path: Path, is_heading, sheet: str | None = None):
@@ -199,17 +216,9 @@ class XlsxLedger(Ledger):
             self._done = n
             yield n, values
 
-    def rows(self) -> Iterator[tuple[int, tuple]]:
-        return self._it
-
-    def progress(self) -> tuple[int, int | None]:
-        return self._done, self._total
-
-    def close(self) -> None:
-        self.wb.close()
 
 
-class CalamineLedger(Ledger):
+class CalamineLedger(_Workbook):
     """An .xlsx sheet read by python-calamine, yielding what openpyxl's read-only mode yields.
 
     Empty cells read as ``""`` in calamine and as ``None`` here; rows and columns
@@ -266,14 +275,6 @@ class CalamineLedger(Ledger):
             self._done = n
             yield n, pad + tuple([None if v == "" else v for v in row])
 
-    def rows(self) -> Iterator[tuple[int, tuple]]:
-        return self._it
-
-    def progress(self) -> tuple[int, int | None]:
-        return self._done, self._total
-
-    def close(self) -> None:
-        self.wb.close()
 
 
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
@@ -329,9 +330,6 @@ class CsvLedger(Ledger):
     def _numbered(self) -> Iterator[tuple[int, tuple]]:
         for values in self._reader:
             yield self._reader.line_num, tuple(values)
-
-    def rows(self) -> Iterator[tuple[int, tuple]]:
-        return self._it
 
     def progress(self) -> tuple[int, int | None]:
         return self._raw.count, self._size
