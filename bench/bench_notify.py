@@ -202,24 +202,27 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
     rows = []
     rr = render_rates(quick)
     rows.append({"name": "render: short text (robots, SMS), compiled once", "value": round(rr["short"]),
-                 "unit": "renders/s (CPU)", "wall": round(rr["short_wall"]), "baseline": round(rr["format"]), "ratio": round(rr["short"] / rr["format"], 3),
+                 "unit": "renders/s (CPU)", "wall": round(rr["short_wall"]), "baseline_value": round(rr["format"]),
+                 "baseline": f"str.format of the same text ({rr['format']:,.0f}/s)", "ratio": round(rr["short"] / rr["format"], 3),
                  "target": "≥ 30,000/s", "ok": rr["short"] >= 30_000})
     rows.append({"name": "render: full e-mail (subject, text, HTML)", "value": round(rr["email"]),
-                 "unit": "renders/s (CPU)", "wall": round(rr["email_wall"]), "baseline": round(rr["format"]), "ratio": round(rr["email"] / rr["format"], 3)})
+                 "unit": "renders/s (CPU)", "wall": round(rr["email_wall"])})  # no ratio: no bare baseline renders the whole e-mail
     rows.append({"name": "render: short text, sandboxed (override dir set)", "value": round(rr["short_sandbox"]),
-                 "unit": "renders/s (CPU)", "baseline": round(rr["short"]),
+                 "unit": "renders/s (CPU)", "baseline_value": round(rr["short"]), "baseline": "the unsandboxed short render",
                  "ratio": round(rr["short_sandbox"] / rr["short"], 3)})
     with tempfile.TemporaryDirectory() as d:
         rc = resolution_cost(quick, Path(d))
         rows.append({"name": "recipients: resolve one outbox row (SQLite)", "value": round(rc["resolve_us"], 1),
-                     "unit": "µs", "baseline": round(rc["act_us"], 1),
+                     "unit": "µs", "baseline_value": round(rc["act_us"], 1),
+                     "baseline": f"one Engine.act('assign') ({rc['act_us']:.0f} µs)",
                      "ratio": round(rc["resolve_us"] / rc["act_us"], 3),
                      "note": "baseline: one Engine.act('assign'); done at dispatch, not in the command"})
         targets = [("SQLite", None)] + ([("PostgreSQL", pg)] if pg else [])
         for label, url in targets:
             dr = delivery_rates(quick, url, Path(d))
             rows.append({"name": f"deliver: e-mail to local aiosmtpd ({label})", "value": round(dr["ours"]),
-                         "unit": "deliveries/s", "baseline": round(dr["raw"]),
+                         "unit": "deliveries/s", "baseline_value": round(dr["raw"]),
+                         "baseline": f"raw smtplib, prebuilt messages, one connection ({dr['raw']:,.0f}/s)",
                          "ratio": round(dr["ours"] / dr["raw"], 3), "n": dr["n"]})
     return {"rows": rows, "ok": all(r.get("ok", True) for r in rows)}
 
@@ -230,7 +233,7 @@ if __name__ == "__main__":
         pg_url = sys.argv[sys.argv.index("--pg") + 1]
     out = run(quick="--quick" in sys.argv, pg=pg_url)
     for row in out["rows"]:
-        extra = f"  (ratio {row['ratio']} vs {row['baseline']})"
+        extra = f"  (ratio {row['ratio']} × {row['baseline']})" if "ratio" in row else ""
         if "wall" in row:
             extra += f"  wall-clock {row['wall']}/s"
         if "target" in row:

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from workflow import Engine  # noqa: E402
 from workflow.clock import FixedClock  # noqa: E402
+from bench.common import row  # noqa: E402
 
 T0 = datetime(2026, 3, 3, 1, 0, tzinfo=timezone.utc)  # Tuesday 09:00 in Shanghai
 PG_URL = os.environ.get("DISPUTEFLOW_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -85,15 +86,23 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
     eng.sweep()
     roll_s = time.perf_counter() - t
     eng.close()
-    return {"backend": "postgresql" if pg else "sqlite", "persons": persons,
-            "idle_sweep_us": round(idle_with, 1), "idle_sweep_without_duties_us": round(idle_without, 1),
-            "idle_ratio": round(idle_with / idle_without, 2),
-            "roll_one_day_s": round(roll_s, 3), "occurrences_per_s": round(2 * persons / roll_s)}
-
+    backend = "PostgreSQL" if pg else "SQLite"
+    details = {"backend": backend.lower(), "persons": persons,
+               "idle_sweep_us": round(idle_with, 1), "idle_sweep_without_duties_us": round(idle_without, 1),
+               "idle_ratio": round(idle_with / idle_without, 2),
+               "roll_one_day_s": round(roll_s, 3), "occurrences_per_s": round(2 * persons / roll_s)}
+    return {"title": "key-person duties", "details": details, "rows": [
+        row(f"persons: idle sweep without the key-person step, {persons} persons ({backend})",
+            details["idle_sweep_without_duties_us"], "µs per pass"),
+        row(f"persons: idle sweep with the key-person step, {persons} persons ({backend})", details["idle_sweep_us"],
+            "µs per pass", ratio=idle_with / idle_without, baseline="the sweep without the step, interleaved"),
+        row(f"persons: roll one day, {persons} persons × 2 duties ({backend}, {roll_s:.2f} s)",
+            details["occurrences_per_s"], "occurrences/s"),
+    ]}
 
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
     res = run(quick=quick)
-    print(res)
+    print(res["details"])
     if "--pg" in sys.argv:
-        print(run(quick=quick, pg=PG_URL))
+        print(run(quick=quick, pg=PG_URL)["details"])

@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from contextlib import ExitStack
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -33,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from workflow import Engine  # noqa: E402
 from workflow.clock import FixedClock  # noqa: E402
 from workflow.timeutil import LOCAL_TZ  # noqa: E402
+from bench.common import pg_schema  # noqa: E402
 
 CATEGORIES = ["neighbour", "marriage_family", "land", "labour", "contract", "damages", "property", "demolition",
               "medical", "environment", "consumer", "other"]
@@ -177,8 +179,9 @@ def _raw_read(eng: Engine) -> None:
 def run(quick: bool = False, pg: str | None = None) -> dict:
     n = 10_000 if quick else 100_000
     repeat = 3
-    with tempfile.TemporaryDirectory() as d:
-        url = pg or f"sqlite:///{Path(d) / 'county.db'}"
+    with tempfile.TemporaryDirectory() as d, ExitStack() as stack:
+        # PostgreSQL: a throw-away schema, so a shared test database's other contents never collide
+        url = stack.enter_context(pg_schema(pg, "bench_reports")) if pg else f"sqlite:///{Path(d) / 'county.db'}"
         clock = FixedClock(datetime(2025, 12, 31, 23, tzinfo=LOCAL_TZ))  # the year has not ended: computed each time
         eng = Engine(url, clock=clock)
         eng.init()
@@ -204,13 +207,34 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
         res["ledger_dec_freeze_s"] = round(_timed(ledger_xlsx, 1), 3)
         res["ledger_dec_frozen_xlsx_s"] = round(_timed(ledger_xlsx, repeat), 3)
         eng.close()
-    return res
+    return {"title": "reports", "details": res, "rows": table_rows(res, "PostgreSQL" if pg else "SQLite")}
+
+
+def table_rows(res: dict, backend: str) -> list[dict]:
+    """The published lines: each report's seconds against the raw read of the audit log, and its heap peak."""
+    from bench.common import row
+
+    scope = f"{res['cases']:,} cases, {res['events']:,} events ({backend})"
+    base = f"raw read of the audit log ({res['raw_read_s']:.2f} s)"
+    out = [row(f"reports: raw read of every audit event of the year (baseline), {scope}", res["raw_read_s"], "s",
+               note=f"data set bulk-built in {res['build_s']} s")]
+    for key, label in (("stats_year", "statistics for the year (dataset)"),
+                       ("stats_year_html", "statistics for the year (HTML)"),
+                       ("ledger_dec_xlsx", f"December ledger, {res['ledger_rows']:,} rows (XLSX)"),
+                       ("ledger_dec_csv", f"December ledger, {res['ledger_rows']:,} rows (CSV)")):
+        out.append(row(f"reports: {label}, {scope}", res[key + "_s"], "s", ratio=res[key + "_ratio"], baseline=base))
+        out.append(row(f"reports: {label}, Python heap peak", res[key + "_peak_mib"], "MiB"))
+    out.append(row("reports: December ledger (XLSX), first run after the month ends (freezes it)",
+                   res["ledger_dec_freeze_s"], "s", ratio=res["ledger_dec_freeze_s"] / res["raw_read_s"], baseline=base))
+    out.append(row("reports: December ledger (XLSX), served from the frozen snapshot", res["ledger_dec_frozen_xlsx_s"],
+                   "s", ratio=res["ledger_dec_frozen_xlsx_s"] / res["raw_read_s"], baseline=base))
+    return out
 
 
 def main() -> None:
     quick = "--quick" in sys.argv
     pg = sys.argv[sys.argv.index("--pg") + 1] if "--pg" in sys.argv else None
-    res = run(quick=quick, pg=pg)
+    res = run(quick=quick, pg=pg)["details"]
     print(f"county year: {res['cases']:,} cases, {res['events']:,} audit events (bulk build {res['build_s']} s)")
     print(f"baseline: raw read of every audit event       {res['raw_read_s']:.3f} s (median of 3)")
     for key, label in (("stats_year", "statistics for the year (dataset)"), ("stats_year_html", "statistics for the year (HTML)"),

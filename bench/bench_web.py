@@ -220,8 +220,11 @@ def measure(n: int, workdir: Path, requests: int, concurrency: int, pg: str | No
             if base_median is None:
                 base_median = med_ms
             rows.append({"name": f"web {label}, {n // 1000}k cases{' (PostgreSQL)' if pg else ''}",
+                         "value": round(med_ms, 1), "unit": f"ms median (p95 {p95_ms:.1f} ms)",
                          "median_ms": round(med_ms, 1), "p95_ms": round(p95_ms, 1),
-                         "ratio": round(med_ms / base_median, 1), "requests": len(lat),
+                         "ratio": round(med_ms / base_median, 2) if key else None,
+                         "baseline": "/healthz median, same server" if key else None,
+                         "requests": len(lat),
                          "facade_ms": round(facade[key], 1) if key else None})
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -266,4 +269,4 @@ if __name__ == "__main__":
     print(f"{'page':<58} {'median ms':>10} {'p95 ms':>9} {'× healthz':>10} {'facade ms':>10}")
     for row in result["rows"]:
         facade = row["facade_ms"] if row["facade_ms"] is not None else "—"
-        print(f"{row['name']:<58} {row['median_ms']:>10} {row['p95_ms']:>9} {row['ratio']:>10} {facade:>10}")
+        print(f"{row['name']:<58} {row['median_ms']:>10} {row['p95_ms']:>9} {row['ratio'] if row['ratio'] is not None else '—':>10} {facade:>10}")
