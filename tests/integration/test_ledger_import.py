@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -115,7 +116,7 @@ def test_a_dry_run_reports_every_problem_exactly_and_writes_nothing(engine, tmp_
         (8, "风险等级", "“超高”无法识别（可填：低、中、高、重大；或在映射文件 [values.risk] 中指定）"),
         (8, "化解情况", "化解情况“乱写”无法识别（可填：已登记、已研判、已稳控、调处中、已办结、跟踪回访、已销号、已移交、已撤回；"
                       "或在映射文件 [values.state] 中指定）"),
-        (9, "当事人/联系电话", "电话号码“138123”格式有误（手机 11 位，或带区号的固定电话）"),
+        (9, "当事人/联系电话", "电话号码“******”格式有误（手机 11 位，或带区号的固定电话）"),
         (9, "办结日期", "办结日期（2026-01-15）早于登记日期（2026-02-01）"),
         (10, "编号", "与第 4 行重复（同一编号或同一登记日期、村、当事人）"),
     ]
@@ -206,6 +207,32 @@ def test_a_corrected_reimport_changes_only_the_changed_rows_through_audited_even
     assert engine.case(cases["TZ-004"])["risk"] == "high"
     assert engine.verify_audit()["problems"] == []
     assert engine.import_ledger(path, actor="sup")["unchanged"] == 4
+
+
+def test_a_correction_that_ends_a_case_leaves_the_clocks_that_outlive_it_running(engine, tmp_path, clock):
+    """A key person's duties go on when the linked case is struck off through a ledger, as through a command."""
+    path = write_xlsx(tmp_path / "台账.xlsx", rows_good())
+    engine.import_ledger(path, actor="sup")
+    number = by_ref(engine)["TZ-001"]
+    engine.add_person("sup", name="王大锤", cases=[number], risk="critical", grid_officer="go", lead_official="lead",
+                      reasons={"threat": "扬言报复"})
+    engine.sweep()
+
+    def duties():
+        with engine.store.read() as tx:
+            return sorted(r[0] for r in tx.query(
+                "SELECT k.name FROM clocks k JOIN cases c ON c.id = k.case_id "
+                "WHERE c.number = :n AND k.stopped_at IS NULL AND k.name LIKE 'kp.%'", {"n": number}))
+
+    running = duties()
+    assert running  # the control plan's contacts and reports
+    rows = rows_good()
+    rows[0][8:11] = ["已销号", "2026-02-10", "2026-02-25"]
+    write_xlsx(path, rows)
+    clock.set(T0 + timedelta(hours=2))
+    assert engine.import_ledger(path, actor="sup")["updated"] == 1
+    assert engine.case(number)["state"] == "closed"
+    assert duties() == running
 
 
 def test_unknown_categories_are_mapped_by_the_operators_mapping_file(engine, tmp_path):
@@ -339,11 +366,16 @@ def test_a_ledger_that_moves_a_row_back_reopens_the_case_through_the_workflow(en
         return write_csv(tmp_path / "台账.csv", header,
                          [[{46024: "2026-01-02", "包案领导": "lead"}.get(v, v) for v in r] for r in rows])
 
+    def ledger():
+        rows = rows_good()
+        rows[1][7] = "包案领导"  # TZ-002 has a lead official, who hears of the reopening
+        return rows
+
     first = 4 if kind == "xlsx" else 2  # the ledger row of TZ-001
-    path = write(rows_good())
+    path = write(ledger())
     engine.import_ledger(path, actor="sup")
     cases = by_ref(engine)
-    rows = rows_good()
+    rows = ledger()
     rows[1][8:11] = ["调处中", None, None]  # TZ-002: struck off by mistake, the dispute flared up again
     rows[2][8:10] = ["已登记", None]  # TZ-003: resolved -> reported: the workflow has no way back there
     path = write(rows)
@@ -371,6 +403,11 @@ def test_a_ledger_that_moves_a_row_back_reopens_the_case_through_the_workflow(en
     assert reopen["data"]["reason"] == "台账更正：化解情况由“已销号”改为“调处中”"
     assert reopen["data"]["clocks_started"] == ["resolve"]
     assert hist[-1]["action"] == "ledger_update"
+    with engine.store.read() as tx:  # the reopening tells the case's people, as the reopen command does
+        told = tx.query("SELECT audience, payload FROM outbox WHERE case_number = :n AND event = 'reopen'",
+                        {"n": cases["TZ-002"]})
+    assert [(json.loads(a), json.loads(p)) for a, p in told] == \
+        [(["user:lead"], {"from_state": "closed", "to_state": "mediating", "seq": reopen["seq"]})]
     assert doc["data"]["reopenings"][0]["reason"] == reopen["data"]["reason"]
     assert "resolve" in [d["clock"] for d in doc["deadlines"] if d.get("status", "running") == "running"]
     assert engine.case(cases["TZ-003"])["state"] == "resolved"  # reported, not changed

@@ -32,6 +32,7 @@ from workflow.ledger_import.plan import Planner, step_data, step_times
 from workflow.ledger_import.route import back_route, fill_fields, moved_back
 from workflow.ledger_import.validate import STATE_ORDER, STEP_DATE, RowProblem, steps_for
 from workflow.timeutil import iso
+from workflow.transition import audience
 
 CASE_INSERT = ("id", "number", "definition", "definition_version", "state", "version", "title", "category", "source",
                "description", "unit_id", "unit_path", "risk", "risk_floor", "flags", "party_count", "reporter",
@@ -292,6 +293,7 @@ class BulkWriter:
         # 1. the ledger moved the case on (the missing moving actions, at the ledger's dates),
         #    or back (the workflow's reopen arcs, now, then forward to the row's state)
         self._reopened = None
+        notify: set[str] = set()  # actions whose outbox row is written (a reopening; a backlog replay tells no one)
         kind, steps, problem = self.decide(defn, state, old.get("state"), rec, number, row)
         if problem is not None:
             return problem
@@ -323,6 +325,8 @@ class BulkWriter:
                     return problem
                 for name, d in planned:
                     self._step(tx, mv, name, self.now, d)
+                # the case is live again: its people hear of it as from the reopen command itself
+                notify.add(planned[0][0])
                 self._reopened = RowProblem(row, self.state_column, *self._reopen_text(defn, number, was, rec["state"],
                                                                                       steps, done=True))
             state = mv["state"]
@@ -388,6 +392,13 @@ class BulkWriter:
             tx.run("insert_audit", {"case_id": cid, "seq": seq, "at": tx.t(at), "actor": self.actor, "action": name,
                                     "from_state": frm, "to_state": to, "data": dj, "prev_hash": prev, "hash": hh})
             prev = hh
+            if name in notify:
+                to_whom = audience(defn.action(name), d, cols["mediator"], cols["lead_official"],
+                                   new_cols["unit_path"])
+                if to_whom:
+                    tx.run("insert_outbox", {"now": tx.t(self.now), "event": name, "case_id": cid,
+                                             "case_number": number, "actor": self.actor, "audience": dumps(to_whom),
+                                             "payload": dumps({"from_state": frm, "to_state": to, "seq": seq})})
         if n:
             done = tx.execute(
                 "UPDATE cases SET state = :state, version = version + :n, risk = :risk, risk_floor = :floor, "
@@ -522,7 +533,7 @@ class BulkWriter:
         terminal = defn.state(new_state).terminal
         stopped, started = [], []
         for cname, r in list(running.items()):
-            if cname in a.stops or (terminal and cname != "supervision"):
+            if cname in a.stops or (terminal and not self.engine.policy.outlives_case(cname)):
                 tx.run("stop_clock", {"id": r[0], "now": tx.t(at)})
                 stopped.append(cname)
                 del running[cname]
