@@ -146,8 +146,11 @@ def parse_phone(value) -> str:
         text = text[2:]
     if MOBILE.match(text) or LANDLINE.match(text):
         return text
-    raise LedgerValueError(f"电话号码“{clean_text(value)}”格式有误（手机 11 位，或带区号的固定电话）",
-                           f"phone {clean_text(value)!r} is malformed (11-digit mobile or landline with area code)")
+    from workflow.masking import mask_contacts
+
+    shown = mask_contacts({"phone": clean_text(value)})["phone"]  # reports and logs never carry a whole number
+    raise LedgerValueError(f"电话号码“{shown}”格式有误（手机 11 位，或带区号的固定电话）",
+                           f"phone {shown!r} is malformed (11-digit mobile or landline with area code)")
 
 
 def parse_id_number(value) -> str:
