@@ -280,6 +280,8 @@ class Store:
         self._writer = None
         self._writer_pid = 0
         self._writer_lock = threading.Lock()
+        self._checkpoint_runs = 0  # checkpoint_every runs in progress, and the setting before the first
+        self._checkpoint_before = 1000
         self._cache: dict[str, str] = {}
         self._types: dict[tuple, tuple[str, ...]] = {}
         self._case_updates: dict[tuple[str, ...], str] = {}
@@ -398,18 +400,22 @@ class Store:
             return
         try:
             conn = self._held_writer()
-            before = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-            conn.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
+            if self._checkpoint_runs == 0:  # nested runs (a sweep during an import) restore the first setting
+                self._checkpoint_before = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+            current = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+            conn.execute(f"PRAGMA wal_autocheckpoint={max(int(pages), int(current))}")
+            self._checkpoint_runs += 1
         finally:
             self._writer_lock.release()
         try:
             yield
         finally:
             with self._writer_lock:
-                if self._writer is not None and self._writer_pid == os.getpid():
+                self._checkpoint_runs -= 1
+                if self._checkpoint_runs == 0 and self._writer is not None and self._writer_pid == os.getpid():
                     conn = self._writer.dbapi_connection
                     try:
-                        conn.execute(f"PRAGMA wal_autocheckpoint={int(before)}")
+                        conn.execute(f"PRAGMA wal_autocheckpoint={int(self._checkpoint_before)}")
                         conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
                     except self.engine.dialect.dbapi.Error:  # a broken connection: the load's own error tells
                         self._drop_writer()

@@ -273,3 +273,20 @@ def test_a_sweep_gives_back_the_wal_checkpoint_setting(engine, clock):
     assert seen == [12_345]
     assert len([r for r in engine.sweep() if r["clock"] == "assess"]) == 4
     assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == before
+
+
+def test_overlapping_checkpoint_runs_give_back_the_first_setting(engine):
+    """A sweep that starts and ends inside an import (or the other way round) leaves the default behind."""
+    if not engine.store.is_sqlite:
+        pytest.skip("SQLite's WAL only")
+    conn = engine.store._held_writer()
+    before = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    setting = lambda: conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]  # noqa: E731
+    sweep, load = engine.store.checkpoint_every(10_000), engine.store.checkpoint_every(16_384)
+    sweep.__enter__()
+    load.__enter__()
+    assert setting() == 16_384
+    sweep.__exit__(None, None, None)  # the sweep ends first: the import's setting stays
+    assert setting() == 16_384
+    load.__exit__(None, None, None)
+    assert setting() == before
