@@ -141,12 +141,20 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
     now = now or engine.clock.now()
     data = dict(data)
     note = data.pop("note", None)
+    resolver = None
     with (nullcontext(tx) if tx is not None else store.write()) as tx:
         if isinstance(actor, Actor):
             row = tx.one("case_by_number", {"number": number})
             who = actor
         else:
-            row = tx.one("case_for_actor", {"number": number, "actor": actor})
+            user = _named_user(engine, action, data)
+            if user is None:
+                row = tx.one("case_for_actor", {"number": number, "actor": actor})
+            else:
+                row = tx.one("case_for_actor_and_user", {"number": number, "actor": actor, "user": user})
+                if row is not None:
+                    row, named = row[:_ACTOR_ROW], row[_ACTOR_ROW:]
+                    resolver = TxResolver(tx, {user: named if named[0] is not None else None})
             who = None
         if row is None:
             raise NotFound(f"案件“{number}”不存在", f"case {number} not found")
@@ -155,9 +163,22 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
                 raise NotPermitted(f"用户“{actor}”不存在或已停用", f"user {actor!r} does not exist or is disabled")
             who = Actor(id=actor, role=row[A_ROLE], unit_path=row[A_UNIT_PATH], unit_id=row[A_UNIT_ID])
         decision = decide(engine, row, who, action, data, note, expected_version, now, tx.t, tx.time,
-                          TxResolver(tx), lambda case_id: running_clocks(tx, case_id))
+                          resolver or TxResolver(tx), lambda case_id: running_clocks(tx, case_id))
         write(tx, (decision,))
     return decision.outcome
+
+
+_ACTOR_ROW = A_ACTIVE + 1  # a case row with its actor's columns; the named user's follow
+
+
+def _named_user(engine, action: str, data: dict) -> str | None:
+    """The user the action's first user field names, read with the case (a guess: the case's definition is not
+    known yet, so any loaded definition's action of this name counts; a wrong guess costs nothing)."""
+    for name in engine._user_field_names(action):
+        value = data.get(name)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
 
 
 # The case columns an action may change: position in a case row → column name.

@@ -80,6 +80,7 @@ class Engine:
             self.db = make_engine(cfg.url, synchronous=cfg.sqlite_synchronous)
         self.store = Store(self.db)
         self._definitions: dict[tuple[str, int], Definition] = {}
+        self._user_fields: dict[str, tuple[str, ...]] = {}
         self._roles: dict[str, tuple[str, str]] = {}  # roles added by loaded definitions
         self._latest: dict[str, Definition] = {}
         self.register_definition(builtin("grassroots"))
@@ -102,6 +103,7 @@ class Engine:
     def register_definition(self, definition: Definition) -> None:
         """Make a definition available; the newest version of a name is used for new cases."""
         self._definitions[definition.key] = definition
+        self._user_fields.clear()
         for spec in definition.roles.values():
             self._roles[spec.name] = (spec.label.zh, spec.label.en)
             if spec.personal_data:
@@ -112,6 +114,19 @@ class Engine:
         if cur is None or definition.version >= cur.version:
             self._latest[definition.name] = definition
         compile_definition(definition)
+
+    def _user_field_names(self, action: str) -> tuple[str, ...]:
+        """The user fields of the actions named ``action`` in every loaded definition (read with the case)."""
+        got = self._user_fields.get(action)
+        if got is None:
+            names: dict[str, None] = {}
+            for d in self._definitions.values():
+                a = d.action(action)
+                for spec in a.fields if a is not None else ():
+                    if spec.type == "user":
+                        names[spec.name] = None
+            got = self._user_fields[action] = tuple(names)
+        return got
 
     def definition(self, name: str | None = None, version: int | None = None) -> Definition:
         name = name or self.config.default_definition

@@ -295,3 +295,37 @@ def test_unit_ids_may_not_hold_like_wildcards(engine):
         assert [e.field for e in err.value.errors] == ["id"]
         assert "连字符" in err.value.errors[0].zh
     assert engine.add_unit("v-3", "丙村", "village", "t1")["id"] == "v-3"
+
+
+def test_the_user_an_action_names_is_read_with_the_case_and_checked_as_before(engine, monkeypatch):
+    """``assign`` reads its mediator in the case's own statement; every answer is the lookup's answer."""
+    from collections import Counter
+
+    from cases.store import Tx
+
+    seen = Counter()
+    real = Tx.one
+
+    def one(self, name, *a, **kw):
+        seen[name] += 1
+        return real(self, name, *a, **kw)
+
+    monkeypatch.setattr(Tx, "one", one)
+    number = report(engine)
+    with pytest.raises(ValidationError) as e:
+        engine.act(number, "assign", "sup", mediator="ghost")
+    assert [(f.field, f.zh) for f in e.value.errors] == [("mediator", "用户“ghost”不存在")]
+    with pytest.raises(ValidationError) as e:
+        engine.act(number, "assign", "sup", mediator="go")  # a grid officer, not a mediator
+    assert [f.field for f in e.value.errors] == ["mediator"]
+    with engine.store.engine.begin() as c:
+        c.execute(text("UPDATE users SET active = :f WHERE id = 'med2'"), {"f": False})
+    with pytest.raises(ValidationError) as e:
+        engine.act(number, "assign", "sup", mediator="med2")  # no longer active
+    assert [(f.field, f.zh) for f in e.value.errors] == [("mediator", "用户“med2”不存在")]
+    seen.clear()
+    out = engine.act(number, "assign", "sup", mediator=" med1 ")
+    assert out.data["mediator"] == "med1" and engine.case(number)["mediator"] == "med1"
+    assert seen["case_for_actor_and_user"] == 1 and seen["user"] == 0 and seen["case_for_actor"] == 0
+    with pytest.raises(NotFound):
+        engine.act("NOPE-2026-000001", "assign", "sup", mediator="med1")
