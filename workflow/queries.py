@@ -13,7 +13,7 @@ from workflow import guards
 from workflow.actor import Actor
 from workflow.commands import load_actor, may_touch
 from workflow.errors import NotFound, NotPermitted, ValidationError
-from workflow.masking import mask_party, needs_unmasked
+from workflow.masking import mask_party, needs_unmasked, scrub_all
 
 CASE_SELECT = (
     "SELECT c.id, c.number, c.definition, c.definition_version, c.state, c.version, c.title, c.category, "
@@ -108,6 +108,8 @@ def case(engine, number: str, actor, lang: str) -> dict:
         role = who.role if who else None
         if who is not None:
             parties = [mask_party(p, role) for p in parties]
+            if not needs_unmasked(role):
+                _scrub_ledger(data)
         names = _names(tx, [c["mediator"], c["lead_official"], c["responsible_unit"], c["reporter"]])
         deadlines = clock_rows(engine, tx, c["id"], lang, d)
     view = guards.CaseView(state=c["state"], risk=c["risk"], lead_official=c["lead_official"], data=data)
@@ -161,11 +163,22 @@ def history(engine, number: str, actor) -> list[dict]:
             # a ledger correction lists the parties before and after
             diff = payload["changes"]["parties"]
             payload["changes"]["parties"] = {k: [mask_party(p, role) for p in (v or [])] for k, v in diff.items()}
+        if who is not None and not needs_unmasked(role):
+            _scrub_ledger(payload)
         out.append({"seq": seq, "at": _iso(at), "actor": act_by, "actor_name": names.get(act_by, act_by),
                     "action": action, "action_label": d.action_label(action, engine.lang) if action not in
                     ("escalate",) else ("升级提醒" if not engine.lang.startswith("en") else "escalation"),
                     "from_state": frm, "to_state": to, "data": payload, "hash": h})
     return out
+
+
+def _scrub_ledger(doc: dict) -> None:
+    """Mask ID and mobile numbers typed into an imported ledger's unmapped columns (kept word for word)."""
+    if isinstance(doc.get("ledger"), dict) and doc["ledger"].get("extra"):
+        doc["ledger"] = {**doc["ledger"], "extra": scrub_all(doc["ledger"]["extra"])}
+    changes = doc.get("changes")
+    if isinstance(changes, dict) and "extra" in changes:
+        changes["extra"] = scrub_all(changes["extra"])
 
 
 def scope(tx, who: Actor | None, unit: str | None, where: list[str], params: dict) -> None:

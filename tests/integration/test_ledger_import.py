@@ -554,3 +554,17 @@ def test_supervision_and_extension_columns_stay_on_the_case_word_for_word_and_re
                                               "延期至": "2026-03-01"}
     assert doc["supervision"] is None
     assert not {"supervise", "extend"} & {h["action"] for h in engine.history(number)}
+
+
+def test_numbers_typed_into_unmapped_columns_are_masked_for_readers_who_do_not_handle_parties(engine, tmp_path):
+    head = ["编号", "登记日期", "村(社区)", "纠纷类型", "申请人", "化解情况", "其他信息"]
+    path = write_csv(tmp_path / "台账.csv", head,
+                     [["EX-1", "2026-01-05", "甲村", "邻里纠纷", "张三", "调处中", f"身份证{ID_A}，电话13812345678"]])
+    engine.import_ledger(path, actor="sup")
+    number = by_ref(engine)["EX-1"]
+    assert engine.case(number, actor="sup")["data"]["ledger"]["extra"] == {
+        "其他信息": f"身份证{ID_A}，电话13812345678"}  # kept word for word for the roles that handle parties
+    text = json.dumps(engine.case(number, actor="admin")["data"], ensure_ascii=False)
+    assert "其他信息" in text and ID_A not in text and "13812345678" not in text and "138****5678" in text
+    text = json.dumps(engine.history(number, actor="admin"), ensure_ascii=False)
+    assert ID_A not in text and "13812345678" not in text
