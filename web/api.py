@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Optional
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -247,6 +247,28 @@ def create_api(engine, scheduler_state) -> FastAPI:
                 raise ValidationError.one("at", getattr(exc, "zh", str(exc)), getattr(exc, "en", str(exc))) from None
         return e.record_contact(person_id, who, method=body.method, at=at, state=body.state,
                                 alarming=body.alarming, note=body.note)
+
+    @api.get("/reports/{kind}", responses={**ERRORS, 200: {"description": "The report as a file, or its dataset "
+                                                                    "as JSON with format=json"}},
+             summary="A jurisdiction report (台账, 统计, 零报告, 例会议程) as a file or as data")
+    def jurisdiction_report(kind: str = Path(..., pattern="^(ledger|stats|nil|agenda)$"), *, request: Request,
+                            format: Optional[str] = Query(None, pattern="^(csv|xlsx|html|md|json)$"),
+                            unit: Optional[str] = None, month: Optional[str] = None, year: Optional[str] = None,
+                            start: Optional[str] = None, end: Optional[str] = None,
+                            date: Optional[str] = Query(None, description="agenda: the meeting day"),
+                            since: Optional[str] = Query(None, description="agenda: the last meeting day"),
+                            who=Depends(actor)):
+        """The same reports as ``disputeflow report`` and the workspace's 报表 page, for the token's jurisdiction:
+        figures replayed from the audit log as of the period's end. ``format=json`` gives the dataset."""
+        from web.reports import file_response
+
+        params = {k: v.strip() for k, v in (("unit", unit), ("month", month), ("year", year), ("start", start),
+                                            ("end", end), ("date", date), ("since", since)) if v and v.strip()}
+        e = eng(request)
+        if format == "json":
+            return e.report_data(kind, actor=who, **params)
+        name, body, mime = e.report_file(kind, fmt=format, actor=who, lang=_lang(request), **params)
+        return file_response(name, body, mime)
 
     def _inbox(e):
         from workflow.errors import DisputeflowError as Base

@@ -285,3 +285,29 @@ def test_key_person_contact_through_the_api(api, clock):
     is_problem(api("sup", unit="v2").post(f"/persons/{pid}/contacts", json={"method": "phone"}), 403)
     is_problem(go.post("/persons/999999/contacts", json={"method": "visit"}), 404)
     assert len(eng.person(pid, "go")["contacts"]) == 1
+
+
+def test_jurisdiction_reports_as_files_and_data(api):
+    from workflow.timeutil import to_local
+
+    engine = api.live.engine
+    number = report(engine, parties=PARTIES)
+    local = to_local(engine.clock.now())
+    month = f"{local.year:04d}-{local.month:02d}"
+    sup = api("sup")
+    r = sup.get("/reports/ledger", params={"month": month, "format": "csv"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert "attachment" in r.headers["content-disposition"] and "filename*=UTF-8''" in r.headers["content-disposition"]
+    text = r.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("序号,案件编号") and number in text
+    data = sup.get("/reports/stats", params={"month": month, "format": "json"}).json()
+    assert data["overall"]["reported"] == 1
+    xlsx = sup.get("/reports/ledger", params={"month": month, "format": "xlsx"})
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    # the facade's rules, as problem documents
+    is_problem(api("go").get("/reports/ledger", params={"month": month}), 403)  # a grid officer makes no reports
+    is_problem(api("med2").get("/reports/ledger", params={"month": month, "unit": "v1"}), 403)  # another village
+    assert "月份" in is_problem(sup.get("/reports/ledger", params={"month": "2026-13"}), 400)["detail"]
+    wrong = is_problem(sup.get("/reports/agreement", params={"month": month}), 400)  # paperwork lives under its case
+    assert [e["field"] for e in wrong["errors"]] == ["kind"]
+    is_problem(sup.get("/reports/ledger", params={"month": month, "format": "pdf"}), 400)
