@@ -132,27 +132,32 @@ _RAW_CLAIM = ("SELECT k.id, k.case_id, k.started_at, k.due_at, k.level, c.number
               "c.audit_hash, c.unit_path FROM clocks k JOIN cases c ON c.id = k.case_id "
               "WHERE k.next_at IS NOT NULL AND k.next_at <= %s ORDER BY k.next_at, k.id LIMIT %s "
               "FOR UPDATE OF k, c SKIP LOCKED")
+# A column with one value in every row of a batch (its time, actor, action, status) goes as one parameter, as the
+# engine sends it (cases.store._pg_columns); every other column as a typed binary array.
 _RAW_WRITES = (
-    "INSERT INTO escalations (clock_id, case_id, step, step_at, raised_at) SELECT * FROM "
-    "unnest(%b::int[], %b::int[], %b::varchar[], %b::timestamptz[], %b::timestamptz[]) "
+    "INSERT INTO escalations (clock_id, case_id, step, step_at, raised_at) SELECT v.k, v.c, v.s, v.a, "
+    "%b::timestamptz FROM unnest(%b::int[], %b::int[], %b::varchar[], %b::timestamptz[]) AS v(k, c, s, a) "
     "ON CONFLICT (clock_id, step) DO NOTHING",
-    "UPDATE clocks AS t SET level = v.level, next_step = NULL, next_at = NULL FROM "
-    "unnest(%b::int[], %b::varchar[]) AS v(id, level) WHERE t.id = v.id",
+    "UPDATE clocks AS t SET level = %b::varchar, next_step = NULL, next_at = NULL FROM unnest(%b::int[]) AS v(id) "
+    "WHERE t.id = v.id",
     "INSERT INTO audit_events (case_id, seq, at, actor, action, from_state, to_state, data, prev_hash, hash) "
-    "SELECT * FROM unnest(%b::int[], %b::int[], %b::timestamptz[], %b::varchar[], %b::varchar[], %b::varchar[], "
-    "%b::varchar[], %b::text[], %b::varchar[], %b::varchar[])",
+    "SELECT v.c, v.seq, %b::timestamptz, %b::varchar, %b::varchar, v.fs, v.ts, v.data, v.prev, v.h FROM "
+    "unnest(%b::int[], %b::int[], %b::varchar[], %b::varchar[], %b::text[], %b::varchar[], %b::varchar[]) "
+    "AS v(c, seq, fs, ts, data, prev, h)",
     "INSERT INTO outbox (created_at, event, case_id, case_number, actor, audience, payload, status, attempts, "
-    "next_attempt_at) SELECT * FROM unnest(%b::timestamptz[], %b::varchar[], %b::int[], %b::varchar[], "
-    "%b::varchar[], %b::text[], %b::text[], %b::varchar[], %b::int[], %b::timestamptz[])",
+    "next_attempt_at) SELECT %b::timestamptz, v.e, v.c, v.n, %b::varchar, v.a, v.p, %b::varchar, %b::int, "
+    "%b::timestamptz FROM unnest(%b::varchar[], %b::int[], %b::varchar[], %b::text[], %b::text[]) AS v(e, c, n, a, p)",
     "INSERT INTO clocks (case_id, name, started_at, due_at, warn_at, calendar_rev, status, extended, level, "
-    "next_step, next_at) SELECT v.case_id, 'supervision', v.now, v.due, v.warn, '', 'running', 0, NULL, 'warning', "
-    "v.warn FROM unnest(%b::int[], %b::timestamptz[], %b::timestamptz[], %b::timestamptz[]) "
-    "AS v(case_id, now, due, warn) "
+    "next_step, next_at) SELECT v.c, 'supervision', %b::timestamptz, %b::timestamptz, %b::timestamptz, '', "
+    "'running', 0, NULL, 'warning', %b::timestamptz FROM unnest(%b::int[]) AS v(c) "
     "ON CONFLICT (case_id, name) WHERE stopped_at IS NULL DO NOTHING",
-    "UPDATE cases AS t SET audit_seq = v.seq, audit_hash = v.hash, supervision_level = 'town', data = v.data, "
-    "updated_at = v.now, version = t.version + 1 FROM unnest(%b::int[], %b::int[], %b::varchar[], %b::text[], "
-    "%b::timestamptz[]) AS v(id, seq, hash, data, now) WHERE t.id = v.id",
+    "UPDATE cases AS t SET audit_seq = v.seq, audit_hash = v.h, supervision_level = 'town', data = %b::text, "
+    "updated_at = %b::timestamptz, version = t.version + 1 FROM unnest(%b::int[], %b::int[], %b::varchar[]) "
+    "AS v(id, seq, h) WHERE t.id = v.id",
 )
+# Per statement: (the row positions sent once, taken from the first row), (the positions sent as arrays).
+_RAW_PG_COLUMNS = (((4,), (0, 1, 2, 3)), ((1,), (0,)), ((2, 3, 4), (0, 1, 5, 6, 7, 8, 9)),
+                   ((0, 4, 7, 8, 9), (1, 2, 3, 5, 6)), ((1, 2, 3, 3), (0,)), ((3, 4), (0, 1, 2)))
 _RAW_STEPS = (("warning", None), ("level1", 0), ("level2", 2), ("level3", 5))
 
 
@@ -196,8 +201,8 @@ def _raw_batch(con, now: datetime) -> int:
     """One batch of the sweep's row writes with nothing but psycopg: the database's limit for the same work.
 
     Same schema, same claim, same rows (:func:`_raw_rows`), sent as the engine
-    would ideally: typed ``unnest`` arrays, one statement per table, pipelined
-    after the claim.
+    would ideally: typed ``unnest`` arrays (a batch's constants once), one
+    statement per table, pipelined after the claim.
     """
     with con.transaction():
         rows = con.execute(_RAW_CLAIM, (now, PG_BATCH)).fetchall()
@@ -205,8 +210,9 @@ def _raw_batch(con, now: datetime) -> int:
             return 0
         tables = _raw_rows(rows, now, lambda t: t)
         with con.pipeline():
-            for sql, table in zip(_RAW_WRITES, tables):
-                con.execute(sql, [list(col) for col in zip(*table)])
+            for sql, table, (once, arrays) in zip(_RAW_WRITES, tables, _RAW_PG_COLUMNS):
+                columns = list(zip(*table))
+                con.execute(sql, [table[0][i] for i in once] + [list(columns[i]) for i in arrays])
     return len(tables[0])
 
 
