@@ -80,6 +80,24 @@ class ContactIn(BaseModel):
     note: str = Field("", max_length=2000)
 
 
+class PersonIn(BaseModel):
+    """A key person or group to put under control (重点人员登记). Field meanings as in ``disputeflow person add``."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(max_length=100)
+    cases: list[str] = Field(max_length=50)
+    risk: str = Field(max_length=20)
+    grid_officer: str = Field(max_length=64)
+    lead_official: str = Field(max_length=64)
+    unit: Optional[str] = Field(None, max_length=64)
+    kind: str = Field("person", max_length=20)
+    group_size: Optional[int] = Field(None, ge=0, le=100_000)
+    id_number: Optional[str] = Field(None, max_length=40)
+    phone: Optional[str] = Field(None, max_length=40)
+    address: Optional[str] = Field(None, max_length=500)
+    reasons: Optional[dict[str, str]] = Field(None, max_length=10)
+
+
 class ReadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     ids: Optional[list[int]] = Field(None, max_length=1000)
@@ -224,6 +242,13 @@ def create_api(engine, scheduler_state) -> FastAPI:
                                           lang=_lang(request))
         return {"items": found["items"], "limit": limit, "offset": offset,
                 "next_offset": offset + limit if found["more"] else None}
+
+    @api.post("/persons", status_code=201, responses=ERRORS, summary="Register a key person or group (登记重点人员)")
+    def register_person(body: PersonIn, request: Request, who=Depends(actor)):
+        """Grid officers, mediators, lead officials and supervisors register within their jurisdiction; the
+        person's duties (visits, reports) start at once and the linked cases' risk floor rises to the person's.
+        Returns the new id, the risk, the linked cases and the duties; the identity stays on the person's page."""
+        return eng(request).add_person(who, **body.model_dump(exclude_none=True))
 
     @api.get("/persons/{person_id}", responses=ERRORS, summary="One key person (details only for those in charge)")
     def person(person_id: int, request: Request, who=Depends(actor)):

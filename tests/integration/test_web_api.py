@@ -287,6 +287,33 @@ def test_key_person_contact_through_the_api(api, clock):
     assert len(eng.person(pid, "go")["contacts"]) == 1
 
 
+def test_register_a_key_person_through_the_api(api):
+    eng = api.live.engine
+    number = report(eng)
+    go = api("go")
+    body = {"name": "李四", "cases": [number], "risk": "high", "grid_officer": "go", "lead_official": "lead",
+            "phone": "13700002222", "id_number": "110105198001011234", "reasons": {"threat": "扬言上访"}}
+    r = go.post("/persons", json=body)
+    assert r.status_code == 201, r.text
+    out = r.json()
+    assert out["risk"] == "high" and out["cases"] == [number] and out["duties"]
+    assert "13700002222" not in r.text and "110105198001011234" not in r.text
+    shown = go.get(f"/persons/{out['id']}").json()
+    assert shown["name"] == "李四" and shown["phone"] == "13700002222" and shown["reasons"] == {"threat": "扬言上访"}
+    assert eng.case(number)["risk"] == "high"  # the linked case's floor rose to the person's
+    # every bad field named at once, nothing written
+    doc = is_problem(go.post("/persons", json={**body, "risk": "extreme", "reasons": {"mood": "x"}}), 400)
+    assert {"risk", "reasons"} <= {e["field"] for e in doc["errors"]}
+    is_problem(go.post("/persons", json={**body, "colour": "red"}), 400)
+    doc = is_problem(go.post("/persons", json={**body, "cases": ["不存在-1"]}), 400)
+    assert doc["errors"][0]["field"] == "cases" and "不存在-1" in doc["errors"][0]["detail"]
+    # the jurisdiction: a mediator of another village may not register a case of this one
+    is_problem(api("med2").post("/persons", json=body), 403)
+    assert [p["id"] for p in go.get("/persons").json()["items"]] == [out["id"]]
+    en = go.post("/persons", json={**body, "risk": "extreme"}, params={"lang": "en"}).json()
+    assert "must be one of" in json.dumps(en, ensure_ascii=False)
+
+
 def test_jurisdiction_reports_as_files_and_data(api):
     from workflow.timeutil import to_local
 
