@@ -208,11 +208,7 @@ def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
     if len(decisions) == 1:
         d = decisions[0]
         changed, values = _case_update(d.base, d.row, d.at)
-        if _update_cases(tx, changed, [values]) != 1:
-            raise _conflict(d, 0)
-        tx.run("insert_audit", d.audit)
-        if d.outbox is not None:
-            tx.run("insert_outbox", d.outbox)
+        tx.change_case(tuple([_CHANGEABLE[i] for i in changed]), values, d.audit, d.outbox, lambda: _conflict(d, 0))
         return
     spans: dict[int, list] = {}  # case id → [row read first, last decision]
     for d in decisions:

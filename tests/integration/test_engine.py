@@ -208,6 +208,45 @@ def test_second_writer_with_a_stale_version_gets_a_conflict(db_url, engine):
         other.close()
 
 
+def test_a_change_between_the_read_and_the_write_is_a_conflict_and_writes_nothing(db_url, engine, monkeypatch):
+    """PostgreSQL reads the case without a lock: another command may commit before this one writes. The write
+    (the case update with the audit event and the outbox row, one statement) then changes nothing."""
+    if db_url.startswith("sqlite"):
+        pytest.skip("SQLite: BEGIN IMMEDIATE serialises writers, so nothing can come between a command's read and its write")
+    from workflow import commands
+
+    n = report(engine)
+    other = Engine(db_url, clock=engine.clock)
+    real = commands.decide
+    fired = []
+
+    def decide_then_interfere(*args, **kwargs):
+        out = real(*args, **kwargs)
+        if not fired:
+            fired.append(1)
+            other.act(n, "note", "med1", text="抢先一步")  # commits on its own connection before the write
+        return out
+
+    monkeypatch.setattr(commands, "decide", decide_then_interfere)
+    try:
+        events = count(engine, "SELECT count(*) FROM audit_events")
+        with pytest.raises(Conflict) as caught:
+            engine.act(n, "assess", "med1", risk="high")
+        assert fired and "已被他人修改" in caught.value.message("zh_CN")
+        # the other command's event only; none of this one's rows
+        assert count(engine, "SELECT count(*) FROM audit_events") == events + 1
+        assert count(engine, "SELECT count(*) FROM audit_events WHERE action = 'assess'") == 0
+        assert count(engine, "SELECT count(*) FROM outbox WHERE event = 'assess'") == 0
+        case = engine.case(n)
+        assert case["risk"] != "high" and case["state"] == "reported"
+        assert engine.history(n)[-1]["action"] == "note"
+        assert engine.verify_audit()["problems"] == []
+        engine.act(n, "assess", "med1", risk="high")  # read again, it goes through
+        assert engine.case(n)["state"] != "reported"
+    finally:
+        other.close()
+
+
 def test_concurrent_updates_from_two_connections(db_url, engine):
     """Two transactions read the same version; the one that commits second is refused."""
     import threading
