@@ -113,3 +113,20 @@ def test_the_write_pass_leaves_the_connections_checkpoint_setting_as_it_found_it
     engine.import_ledger(path, actor="sup")
     with engine.store.write() as tx:
         assert tx.query("PRAGMA wal_autocheckpoint")[0][0] == 1000
+
+
+@pytest.mark.parametrize("sub, second", [
+    # a data row whose texts happen to read like headings: under single-column headings, so data
+    (["2026-03-01", "一村", "邻里纠纷", "张三", "包案领导"], False),
+    # a real second level: only under the merged group heading (当事人 over 姓名 | 联系电话)
+    ([None, None, None, "姓名", "联系电话"], True),
+])
+def test_the_row_under_the_heading_is_a_second_level_only_under_a_merged_group(tmp_path, sub, second):
+    from tests.ledgers import write_csv
+
+    top = ["登记日期", "村(社区)", "纠纷类型", "当事人", None] if second else ["登记日期", "村(社区)", "纠纷类型", "姓名", "备注"]
+    path = write_csv(tmp_path / "台账.csv", top, [sub, ["2026-03-02", "二村", "婚姻家庭", "李四", "13812345678"]])
+    with readers.open_ledger(path, load_mapping().known_heading) as led:
+        rows = list(led.rows())
+        assert led.header_rows == ((1, 2) if second else (1,))
+    assert [n for n, _ in rows] == ([3] if second else [2, 3])

@@ -122,7 +122,8 @@ class Ledger:
         if rest:
             cand = list(rest[0][1])
             texts = [v for v in cand if v not in (None, "")]
-            if texts and all(isinstance(v, str) for v in texts) and any(self.is_heading(v) for v in texts):
+            if (texts and all(isinstance(v, str) for v in texts) and any(self.is_heading(v) for v in texts)
+                    and _under_groups(top, cand)):
                 sub = cand
                 rest = rest[1:]
                 self.header_rows = (head[best][0], head[best + 1][0])
@@ -135,6 +136,23 @@ class Ledger:
             yield from it
 
         return chain()
+
+
+def _under_groups(top: list, row: list) -> bool:
+    """Whether every filled cell of ``row`` sits where a second heading level can: under a group heading
+    merged across several columns (当事人 over 姓名 | 联系电话) or under an empty top cell.
+
+    A heading that spans one column is merged down over the row below, so that row is empty there;
+    a data row has values under those headings, even when one of its texts happens to read like a
+    heading (a 备注 saying 包案领导).
+    """
+    open_span = [False] * len(row)
+    for j, value in enumerate(top[:len(row)]):
+        empty = value in (None, "")
+        nxt = top[j + 1] if j + 1 < len(top) else None
+        open_span[j] = empty or (nxt in (None, "") and j + 1 < len(top))
+    open_span += [True] * (len(row) - len(open_span))  # past the top row's last cell
+    return all(v in (None, "") or open_span[j] for j, v in enumerate(row))
 
 
 def _text(v) -> str:
