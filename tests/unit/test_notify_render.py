@@ -100,8 +100,20 @@ def test_templates_ship_inside_the_package():
     root = Path(templates.__file__).parent / "notifications"
     assert root == BUILTIN_DIR
     assert (root / "zh_CN" / "report.j2").is_file() and (root / "en" / "_layout.html.j2").is_file()
-    text = (Path(__file__).parents[2] / "setup.cfg").read_text(encoding="utf-8")
-    assert "templates = **/*.j2" in text
+    # every template file is declared as package data of the package its directory is
+    import configparser
+    from fnmatch import fnmatch
+
+    project = Path(__file__).parents[2]
+    cfg = configparser.ConfigParser()
+    cfg.optionxform = str  # package names keep their case (zh_CN)
+    cfg.read(project / "setup.cfg", encoding="utf-8")
+    declared = {pkg: [p.strip() for p in v.split(",")] for pkg, v in cfg["options.package_data"].items()}
+    files = [f for f in (project / "templates").rglob("*") if f.is_file() and f.suffix not in (".py", ".pyc")]
+    assert len(files) > 20
+    for f in files:
+        pkg = ".".join(f.parent.relative_to(project).parts)
+        assert any(fnmatch(f.name, pat) for pat in declared.get(pkg, ())), f"{f} is not package data of {pkg}"
 
 
 @pytest.mark.parametrize("raw, masked", [("13812348000", "138****8000"), ("138-1234-8000", "138****8000"),
