@@ -9,6 +9,7 @@ creates or upgrades the schema.
 from __future__ import annotations
 
 import logging
+import os
 from collections import defaultdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -57,8 +58,9 @@ class Engine:
             embedded SQLite file ``disputeflow.db``.
         clock: where the engine reads the time (a fixed clock for drills and tests).
         definitions: extra workflow definitions an embedding system supplies.
-        policy, calendar: a deadline policy and business calendar to use instead
-            of the configured ones.
+        policy: a deadline policy to use instead of the configured one.
+        calendar: a business calendar to use instead of the configured one.
+        lang: the language of messages and documents (``zh_CN`` unless set).
     """
 
     def __init__(self, url_or_config: str | Config | SAEngine | None = None, *, clock: Clock | None = None,
@@ -277,7 +279,11 @@ class Engine:
             data: the action's fields (see ``actions()``), plus an optional ``note``.
 
         Raises:
-            NotFound, InvalidAction, NotPermitted, ValidationError, Conflict.
+            NotFound: no case has this number.
+            InvalidAction: the action is not allowed in the case's state (the message lists those that are).
+            NotPermitted: the actor's role or jurisdiction does not allow it.
+            ValidationError: a field is missing or wrong (each one is named).
+            Conflict: someone changed the case since it was read, or since ``expected_version``.
         """
         out = commands.act(self, number, action, actor, data, expected_version)
         self._emit(out)
@@ -513,9 +519,10 @@ class Engine:
         return queue(self, now or self.clock.now())
     # --- ledger import ---
 
-    def import_ledger(self, path, *, actor: str | Actor, sheet: str | None = None, mapping=None,
-                      dry_run: bool = False, skip_bad: bool = False, errors_path=None, namespace: str | None = None,
-                      batch: int = 500, progress=None, lang: str | None = None) -> dict:
+    def import_ledger(self, path: str | os.PathLike, *, actor: str | Actor, sheet: str | None = None,
+                      mapping: str | os.PathLike | None = None, dry_run: bool = False, skip_bad: bool = False,
+                      errors_path: str | os.PathLike | None = None, namespace: str | None = None, batch: int = 500,
+                      progress: Callable[[str, int, int], None] | None = None, lang: str | None = None) -> dict:
         """Import cases from an Excel (.xlsx) or CSV ledger (台账), each in the state its row records.
 
         Every row is validated before anything is written. Rows are keyed by
@@ -637,7 +644,9 @@ class Engine:
         See :mod:`workflow.reports.files` for the kinds, formats and parameters.
 
         Raises:
-            ValidationError, NotPermitted, NotFound.
+            ValidationError: an unknown kind or format, or a bad parameter (each one is named).
+            NotPermitted: the actor's role or jurisdiction may not have this report.
+            NotFound: the unit or case named does not exist.
         """
         from workflow.reports.files import report_file
 
