@@ -115,18 +115,31 @@ def test_the_write_pass_leaves_the_connections_checkpoint_setting_as_it_found_it
         assert tx.query("PRAGMA wal_autocheckpoint")[0][0] == 1000
 
 
-@pytest.mark.parametrize("sub, second", [
+DATA = ["2026-03-02", "二村", "婚姻家庭", "李四", "13812345678"]
+
+
+@pytest.mark.parametrize("top, sub, second", [
     # a data row whose texts happen to read like headings: under single-column headings, so data
-    (["2026-03-01", "一村", "邻里纠纷", "张三", "包案领导"], False),
-    # a real second level: only under the merged group heading (当事人 over 姓名 | 联系电话)
-    ([None, None, None, "姓名", "联系电话"], True),
+    (["登记日期", "村(社区)", "纠纷类型", "姓名", "备注"], ["2026-03-01", "一村", "邻里纠纷", "张三", "包案领导"], False),
+    # a trailing empty column does not make a group
+    (["登记日期", "村(社区)", "纠纷类型", "姓名", "备注", None], ["2026-03-01", "一村", "邻里纠纷", "张三", "包案领导"], False),
+    # a real second level under the merged group heading (当事人 over 姓名 | 联系电话)
+    (["登记日期", "村(社区)", "纠纷类型", "当事人", None], [None, None, None, "姓名", "联系电话"], True),
+    # the merge split and filled (WPS 拆分并填充), or a pandas export: the group's text repeated
+    (["登记日期", "村(社区)", "纠纷类型", "当事人", "当事人"], [None, None, None, "姓名", "联系电话"], True),
+    # ... with the single-column headings filled down too
+    (["登记日期", "村(社区)", "纠纷类型", "当事人", "当事人"], ["登记日期", "村(社区)", "纠纷类型", "姓名", "联系电话"], True),
+    # a top row cut short of the rows under it
+    (["登记日期", "村(社区)", "纠纷类型", "当事人"], [None, None, None, "姓名", "联系电话"], True),
 ])
-def test_the_row_under_the_heading_is_a_second_level_only_under_a_merged_group(tmp_path, sub, second):
+def test_the_row_under_the_heading_is_a_second_level_only_under_a_group(tmp_path, top, sub, second):
     from tests.ledgers import write_csv
 
-    top = ["登记日期", "村(社区)", "纠纷类型", "当事人", None] if second else ["登记日期", "村(社区)", "纠纷类型", "姓名", "备注"]
-    path = write_csv(tmp_path / "台账.csv", top, [sub, ["2026-03-02", "二村", "婚姻家庭", "李四", "13812345678"]])
+    path = write_csv(tmp_path / "台账.csv", top, [sub, DATA])
     with readers.open_ledger(path, load_mapping().known_heading) as led:
         rows = list(led.rows())
         assert led.header_rows == ((1, 2) if second else (1,))
+        labels = [c.label for c in led.columns]
     assert [n for n, _ in rows] == ([3] if second else [2, 3])
+    if second:
+        assert labels[:5] == ["登记日期", "村(社区)", "纠纷类型", "当事人/姓名", "当事人/联系电话"]

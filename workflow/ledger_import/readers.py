@@ -140,19 +140,21 @@ class Ledger:
 
 def _under_groups(top: list, row: list) -> bool:
     """Whether every filled cell of ``row`` sits where a second heading level can: under a group heading
-    merged across several columns (当事人 over 姓名 | 联系电话) or under an empty top cell.
+    spanning several columns (当事人 over 姓名 | 联系电话) or under an empty top cell.
 
-    A heading that spans one column is merged down over the row below, so that row is empty there;
-    a data row has values under those headings, even when one of its texts happens to read like a
-    heading (a 备注 saying 包案领导).
+    A group spans a column when its neighbour in the top row is empty (merged: read-only readers give the
+    value to the first cell only), repeats its text (a merge split and filled, a pandas CSV export), or is
+    missing (a top row cut short of the rows under it). A heading that spans one column is merged down over
+    the row below, so that row is empty there or repeats it (filled); a data row has values under those
+    headings, even when one of its texts happens to read like a heading (a 备注 saying 包案领导).
     """
-    open_span = [False] * len(row)
-    for j, value in enumerate(top[:len(row)]):
-        empty = value in (None, "")
-        nxt = top[j + 1] if j + 1 < len(top) else None
-        open_span[j] = empty or (nxt in (None, "") and j + 1 < len(top))
-    open_span += [True] * (len(row) - len(open_span))  # past the top row's last cell
-    return all(v in (None, "") or open_span[j] for j, v in enumerate(row))
+    top = [_text(v) for v in top] + [""] * (len(row) - len(top))
+
+    def spans(j: int) -> bool:
+        t = top[j]
+        return not t or (j + 1 < len(top) and top[j + 1] in ("", t)) or (j > 0 and top[j - 1] == t)
+
+    return all(_text(v) in ("", top[j]) or spans(j) for j, v in enumerate(row))
 
 
 def _text(v) -> str:
