@@ -199,12 +199,20 @@ def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
     first one read.
 
     Raises:
-        Conflict: a case changed since it was read (its version moved), with
-            ``position`` set to the first decision on that case.
+        Conflict: a case changed since it was read (its version moved, or a
+            clock or party row it adds was added meanwhile), with ``position``
+            set to the first decision on that case (to the decision, for a row).
     """
-    for d in decisions:
+    for i, d in enumerate(decisions):
         for name, params in d.ops:
-            tx.run(name, params)
+            try:
+                tx.run(name, params)
+            except Exception as exc:
+                # A clock or party row another command on the same case wrote since the read (PostgreSQL reads
+                # without a lock; the index waits for that command, then refuses): the case moved, a conflict.
+                if tx.store.is_unique_violation(exc):
+                    raise _conflict(d, i) from None
+                raise
     if len(decisions) == 1:
         d = decisions[0]
         changed, values = _case_update(d.base, d.row, d.at)

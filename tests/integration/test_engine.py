@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import text
 
@@ -208,14 +210,19 @@ def test_second_writer_with_a_stale_version_gets_a_conflict(db_url, engine):
         other.close()
 
 
-def test_a_change_between_the_read_and_the_write_is_a_conflict_and_writes_nothing(db_url, engine, monkeypatch):
+@pytest.mark.parametrize("first", [("note", {"text": "抢先一步"}), ("assess", {"risk": "high"})],
+                         ids=["case-only", "same-clock-started"])
+def test_a_change_between_the_read_and_the_write_is_a_conflict_and_writes_nothing(db_url, engine, monkeypatch, first):
     """PostgreSQL reads the case without a lock: another command may commit before this one writes. The write
-    (the case update with the audit event and the outbox row, one statement) then changes nothing."""
+    (the case update with the audit event and the outbox row, one statement) then changes nothing; when the
+    other command started the clock this one starts, the clock's unique index refuses it first — a conflict
+    too, not a database error."""
     if db_url.startswith("sqlite"):
         pytest.skip("SQLite: BEGIN IMMEDIATE serialises writers, so nothing can come between a command's read and its write")
     from workflow import commands
 
     n = report(engine)
+    engine.act(n, "assign", "med1", mediator="med1")  # a mediator to tell: the commands below write outbox rows
     other = Engine(db_url, clock=engine.clock)
     real = commands.decide
     fired = []
@@ -224,7 +231,7 @@ def test_a_change_between_the_read_and_the_write_is_a_conflict_and_writes_nothin
         out = real(*args, **kwargs)
         if not fired:
             fired.append(1)
-            other.act(n, "note", "med1", text="抢先一步")  # commits on its own connection before the write
+            other.act(n, first[0], "med1", **first[1])  # commits on its own connection before the write
         return out
 
     monkeypatch.setattr(commands, "decide", decide_then_interfere)
@@ -235,14 +242,17 @@ def test_a_change_between_the_read_and_the_write_is_a_conflict_and_writes_nothin
         assert fired and "已被他人修改" in caught.value.message("zh_CN")
         # the other command's event only; none of this one's rows
         assert count(engine, "SELECT count(*) FROM audit_events") == events + 1
-        assert count(engine, "SELECT count(*) FROM audit_events WHERE action = 'assess'") == 0
-        assert count(engine, "SELECT count(*) FROM outbox WHERE event = 'assess'") == 0
-        case = engine.case(n)
-        assert case["risk"] != "high" and case["state"] == "reported"
-        assert engine.history(n)[-1]["action"] == "note"
+        assert count(engine, "SELECT count(*) FROM audit_events WHERE action = 'assess'") == (first[0] == "assess")
+        with engine.store.read() as tx:  # an outbox row of this command would repeat the other's sequence number
+            seqs = [json.loads(p)["seq"] for (p,) in tx.query("SELECT payload FROM outbox WHERE case_number = :n "
+                                                                "AND event <> 'case.reported'", {"n": n})]
+        assert len(seqs) == len(set(seqs))
+        assert engine.history(n)[-1]["action"] == first[0]
         assert engine.verify_audit()["problems"] == []
-        engine.act(n, "assess", "med1", risk="high")  # read again, it goes through
-        assert engine.case(n)["state"] != "reported"
+        if first[0] == "note":
+            assert engine.case(n)["state"] == "reported"
+            engine.act(n, "assess", "med1", risk="high")  # read again, it goes through
+            assert engine.case(n)["state"] != "reported"
     finally:
         other.close()
 
