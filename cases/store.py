@@ -370,6 +370,12 @@ class Store:
             sql = self._case_updates[columns] = f"UPDATE cases SET {sets} WHERE id = {mark} AND version = {mark}"
         return sql
 
+    def is_unique_violation(self, exc: BaseException) -> bool:
+        """``exc`` is the driver's refusal of a row a unique index already holds (a concurrent writer's)."""
+        if self.is_sqlite:
+            return isinstance(exc, self.engine.dialect.dbapi.IntegrityError) and "UNIQUE constraint failed" in str(exc)
+        return getattr(exc, "sqlstate", None) == "23505"
+
     def change_case_sql(self, columns: tuple[str, ...], outbox: bool) -> str:
         """PostgreSQL: the statement of :meth:`Tx.change_case` for this set of columns (made once)."""
         key = (columns, outbox)
@@ -377,7 +383,12 @@ class Store:
         if sql is None:
             inserts = [self.sql["insert_audit"][0]] + ([self.sql["insert_outbox"][0]] if outbox else [])
             # INSERT ... VALUES (...) → INSERT ... SELECT ... FROM u: a row only if the update returned one
-            selects = [re.sub(r"\)\s*VALUES\s*\((.*)\)\s*$", r") SELECT \1 FROM u", q, flags=re.S) for q in inserts]
+            selects = []
+            for q in inserts:
+                sel, n = re.subn(r"\)\s*VALUES\s*\((.*)\)\s*$", r") SELECT \1 FROM u", q, flags=re.S | re.I)
+                if n != 1:  # left as VALUES it would insert even when the update matched nothing: no Conflict
+                    raise ValueError(f"cannot make {q!r} conditional on the case update: end it in VALUES (...)")
+                selects.append(sel)
             update = self.case_update_sql(columns) + " RETURNING id"
             sql = f"WITH u AS ({update})"
             if outbox:

@@ -15,14 +15,14 @@ import json
 import logging
 import threading
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import NamedTuple
 
 from cases.audit import canonical_time, event_hash
 from cases.types import from_db
 from workflow.clocks import row as clock_row
 from workflow.commands import dumps
-from workflow.timeutil import LOCAL_TZ, iso
+from workflow.timeutil import LOCAL_TZ, iso, utc
 from workflow.policy import TIER_CLOCK, TIER_STEP
 
 log = logging.getLogger(__name__)
@@ -282,6 +282,8 @@ class _BatchTexts:
             sqlite = self._tx.store.is_sqlite
             steps = []
             for step, at in self._policy.steps(name, from_db(started), due_dt, self._cal):
+                if at.tzinfo is not timezone.utc:  # a policy of another making: what tx.t and iso would do
+                    at = utc(at)
                 stored = at.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else at
                 local = at.astimezone(LOCAL_TZ)
                 steps.append((step, at, stored,
