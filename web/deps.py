@@ -150,3 +150,18 @@ def page(request: Request, template: str, status: int = 200, **ctx) -> HTMLRespo
 
 def flash(request: Request, text: str) -> None:
     request.session["flash"] = text
+
+
+MAX_PAGE = 1_000_000  # far past any list; keeps the offset inside the databases' 64-bit integers
+
+
+def page_no(query_params) -> int:
+    """The page a list was asked for: 1 for anything that is not a number, at most :data:`MAX_PAGE`.
+
+    A page past the end shows an empty page; a number beyond the database's
+    integers (``page=999…``, typed or crawled) must not become a server error.
+    """
+    try:
+        return min(MAX_PAGE, max(1, int(query_params.get("page", "1"))))
+    except (TypeError, ValueError):  # ValueError also for text of more than 4,300 digits
+        return 1

@@ -29,10 +29,7 @@ def _safe_next(target: str | None, default: str = "/") -> str:
 
 
 def _page_no(request: Request) -> int:
-    try:
-        return max(1, int(request.query_params.get("page", "1")))
-    except ValueError:
-        return 1
+    return deps.page_no(request.query_params)
 
 
 def _pager(total: int, page_no: int, size: int = PAGE_SIZE) -> dict:

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
 from web.deps import check_csrf, current_user, engine_for, flash, lang_of, page
+from web.deps import page_no as deps_page_no
 from web.nav import NavItem
 
 router = APIRouter(include_in_schema=False)
@@ -118,10 +119,7 @@ def register_page(request: Request, user=Depends(current_user)):
     status = q.get("status") if q.get("status") in ("controlled", "released") else None
     units = {u["id"]: u for u in engine.units()}
     unit = q.get("unit") if q.get("unit") in units else None
-    try:
-        page_no = max(1, int(q.get("page", "1")))
-    except ValueError:
-        page_no = 1
+    page_no = deps_page_no(q)
     found = engine.persons_page(user, status=status, unit=unit, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE,
                                 lang=lang)
     day = _day(q.get("day"))

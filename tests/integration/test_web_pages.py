@@ -223,6 +223,18 @@ def test_supervised_page_is_confined_to_jurisdiction(live):
     assert a not in login(live, "med2").get("/supervised").text
 
 
+@pytest.mark.parametrize("path", ["/", "/inbox", "/persons", "/supervised", "/board"])
+def test_a_page_number_past_the_end_or_past_any_integer_shows_an_empty_list(live, path):
+    a = report(live.engine)
+    sup = login(live, "sup")
+    for page in ("99", "9" * 30, "9" * 5000, "-1", "二"):
+        r = sup.get(path, params={"page": page})
+        assert r.status_code == 200, (page, r.status_code)
+        if page in ("99", "9" * 30) and path in ("/", "/board"):
+            assert a not in r.text  # past the end: the page is empty, not page 1 again
+    assert a in sup.get("/", params={"page": "1"}).text
+
+
 def test_workflow_page_draws_the_definition_as_inline_svg(live):
     html = login(live, "go").get("/workflow").text
     assert "<svg" in html and "已登记" in html and "已销号" in html and 'data-state="mediating"' in html
