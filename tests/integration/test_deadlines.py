@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import T0, report
-from workflow import Engine, ValidationError
+from workflow import Engine, NotPermitted, ValidationError
 from workflow.timeutil import LOCAL_TZ
 
 
@@ -110,8 +110,14 @@ def test_extension_once_within_the_cap(engine, clock):
     with pytest.raises(ValidationError) as e:
         engine.act(n, "extend", "sup", clock="resolve", until="2026-04-25T09:00+08:00", reason="再延")
     assert "延期过一次" in e.value.errors[0].zh
-    with pytest.raises(Exception):
-        engine.act(n, "extend", "med1", clock="resolve", until="2026-04-21T09:00+08:00", reason="x")
+
+    # extending is a supervisor's: a mediator is refused for the role, on a clock never extended
+    m = report(engine)
+    engine.act(m, "assess", "med1", risk="low")
+    engine.act(m, "mediate", "med1")
+    with pytest.raises(NotPermitted):
+        engine.act(m, "extend", "med1", clock="resolve", until="2026-04-21T09:00+08:00", reason="鉴定未出")
+    assert clock_of(engine, m, "resolve")["extended"] is False
 
 
 def test_overdue_board_sorted_worst_first_within_jurisdiction(engine, clock):
