@@ -61,6 +61,14 @@ def test_killed_scheduler_restarts_without_losing_or_doubling(db_url, engine):
     total, distinct = counts(engine)
     assert 0 < first <= want
     assert total == distinct == want
+    # the arbiter's unique index holds by construction; what shows nothing was raised twice (or lost) is
+    # one audit event and one outbox row per escalation, and no case's chain repeating a step
+    with engine.db.connect() as c:
+        audits = c.execute(text("SELECT count(*) FROM audit_events WHERE action = 'escalate'")).scalar()
+        sent = c.execute(text("SELECT count(*) FROM outbox WHERE event LIKE 'escalate.%'")).scalar()
+        per_case = c.execute(text("SELECT count(*) FROM (SELECT case_id, data FROM audit_events WHERE action = "
+                                  "'escalate' GROUP BY case_id, data HAVING count(*) > 1) d")).scalar()
+    assert audits == sent == want and per_case == 0
     assert engine.verify_audit()["problems"] == []
 
 
