@@ -44,8 +44,9 @@ def test_the_site_builds_strict_and_offline(tmp_path):
                  "reference/python.html", "reference/http.html", "reference/internal.html", "changelog.html"):
         assert (site / page).is_file(), page
     python_ref = (site / "reference" / "python.html").read_text(encoding="utf-8")
-    for name in ("Engine", "act", "report", "Outcome", "FixedClock", "register_guard", "ValidationError"):
-        assert f'id="workflow.' in python_ref and name in python_ref, name
+    for anchor in ("engine.Engine", "engine.Engine.act", "engine.Engine.report", "commands.Outcome",
+                   "clock.FixedClock", "guards.register_guard", "errors.ValidationError"):
+        assert f'id="workflow.{anchor}"' in python_ref, anchor  # the entry itself, not a mention in an import
     cli_ref = (site / "reference" / "cli.html").read_text(encoding="utf-8")
     assert "disputeflow case open" in cli_ref and "--workflow" in cli_ref
     http_ref = (site / "reference" / "http.html").read_text(encoding="utf-8")

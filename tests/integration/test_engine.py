@@ -311,7 +311,15 @@ def test_audit_verify_detects_tampering_and_deletion(engine):
 
 
 def test_init_is_idempotent(engine):
+    n = report(engine)
+    engine.act(n, "assess", "med1", risk="high")
+    tables = ("cases", "audit_events", "outbox", "clocks", "parties", "users", "units")
+    before = {t: count(engine, f"SELECT count(*) FROM {t}") for t in tables}
+    doc, hist = engine.case(n, "med1"), engine.history(n, "med1")
     assert engine.init() == engine.init()
+    assert {t: count(engine, f"SELECT count(*) FROM {t}") for t in tables} == before  # nothing dropped or added
+    assert engine.case(n, "med1") == doc and engine.history(n, "med1") == hist
+    assert engine.verify_audit()["problems"] == []
 
 
 def test_actions_list_only_what_the_actor_may_do(engine):
