@@ -310,6 +310,31 @@ def test_audit_verify_detects_tampering_and_deletion(engine):
     assert any(p.seq is None for p in engine.verify_audit()["problems"])
 
 
+def test_the_rows_a_command_decides_follow_their_statements_parameter_order(engine, monkeypatch):
+    """decide() builds the audit and outbox rows as tuples; each value must sit at its statement's parameter."""
+    from cases.store import _PARAM, STATEMENTS
+    from workflow import commands
+
+    seen = []
+    real = commands.decide
+    monkeypatch.setattr(commands, "decide", lambda *a, **k: seen.append(real(*a, **k)) or seen[-1])
+    n = report(engine)
+    engine.act(n, "assign", "med1", mediator="med1")
+    d = seen[-1]
+    audit = dict(zip(_PARAM.findall(STATEMENTS["insert_audit"]), d.audit))
+    outbox = dict(zip(_PARAM.findall(STATEMENTS["insert_outbox"]), d.outbox))
+    assert len(d.audit) == len(audit) and len(d.outbox) == len(_PARAM.findall(STATEMENTS["insert_outbox"]))
+    stored = engine.history(n, "med1")[-1]
+    assert (audit["actor"], audit["action"], audit["seq"]) == ("med1", "assign", stored["seq"])
+    assert (audit["from_state"], audit["to_state"]) == ("reported", "reported")
+    assert audit["hash"] == stored["hash"] and len(audit["prev_hash"]) == 64 and audit["prev_hash"] != audit["hash"]
+    assert json.loads(audit["data"])["mediator"] == "med1"
+    assert (outbox["event"], outbox["case_number"], outbox["actor"]) == ("assign", n, "med1")
+    assert outbox["case_id"] == audit["case_id"] and "user:med1" in json.loads(outbox["audience"])
+    assert json.loads(outbox["payload"])["seq"] == stored["seq"]
+    assert d.outbox[0] == d.outbox[-1] == audit["at"]  # "now" twice: created and first due
+
+
 def test_init_is_idempotent(engine):
     n = report(engine)
     engine.act(n, "assess", "med1", risk="high")
