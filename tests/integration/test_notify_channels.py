@@ -197,9 +197,28 @@ def build(h) -> Channel:
     return channel_class(h.kind)({**h.settings(), "name": h.kind})
 
 
+def _declared_channels() -> dict[str, str]:
+    """The built-in channels: ``name -> object`` of the entry point group in setup.cfg."""
+    import configparser
+    from pathlib import Path
+
+    cfg = configparser.ConfigParser()
+    cfg.optionxform = str
+    cfg.read(Path(__file__).parents[2] / "setup.cfg", encoding="utf-8")
+    lines = [line.strip() for line in cfg["options.entry_points"][GROUP].splitlines() if line.strip()]
+    return dict((part.strip() for part in line.split("=", 1)) for line in lines)
+
+
 def test_every_builtin_kind_is_covered_by_this_suite():
-    names = {ep.name for ep in entry_points(group=GROUP)}
-    assert {h.kind for h in HARNESSES} <= names, "install the package (pip install -e .) to register entry points"
+    """Every channel this project registers (setup.cfg, and the installed entry points) has a harness here."""
+    declared = _declared_channels()
+    installed = {ep.name: ep.value for ep in entry_points(group=GROUP) if ep.dist and ep.dist.name == "disputeflow"}
+    covered = {h.kind for h in HARNESSES}
+    assert len(declared) >= 6
+    assert set(declared) <= covered, f"built-in channels without a harness here: {sorted(set(declared) - covered)}"
+    assert set(installed) <= covered, f"installed channels without a harness here: {sorted(set(installed) - covered)}"
+    assert covered <= set(declared), f"harnesses for channels that are not built in: {sorted(covered - set(declared))}"
+    assert installed == declared, "install the package (pip install -e .) to register the entry points of setup.cfg"
 
 
 def test_registered_under_the_entry_point_group(harness):
