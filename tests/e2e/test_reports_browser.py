@@ -67,6 +67,35 @@ def _open(browser, path, width=A4_PORTRAIT_PX):
     return page, requests
 
 
+# For an element whose first child is Chinese text: the inline width of that text (a Range, not the
+# block's box) against the same number of a code point no font has (U+10FFFD draws the missing-glyph
+# box), and each distinct character drawn on a canvas in the element's font, compared with that box.
+CJK_GLYPHS = """e => {
+  const text = e.firstChild.data, chars = [...new Set(text)], cs = getComputedStyle(e);
+  const em = parseFloat(cs.fontSize), range = document.createRange();
+  range.selectNodeContents(e.firstChild);
+  const width = range.getBoundingClientRect().width;
+  const probe = document.createElement('span');
+  probe.textContent = '\\u{10FFFD}'.repeat([...text].length);
+  e.appendChild(probe);
+  const missing_width = probe.getBoundingClientRect().width;
+  probe.remove();
+  const side = Math.ceil(em * 2), canvas = document.createElement('canvas');
+  canvas.width = canvas.height = side;
+  const g = canvas.getContext('2d');
+  g.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+  g.textBaseline = 'top';
+  const pixels = ch => {
+    g.clearRect(0, 0, side, side);
+    g.fillText(ch, em / 4, em / 4);
+    return g.getImageData(0, 0, side, side).data.filter((_, i) => i % 4 === 3).join(',');
+  };
+  const box = pixels('\\u{10FFFD}'), drawn = chars.map(pixels);
+  return {n: [...text].length, chars: chars.length, em, width, missing_width,
+          as_missing: drawn.filter(p => p === box || !/[1-9]/.test(p)).length, distinct: new Set(drawn).size};
+}"""
+
+
 def test_statistics_charts_render_with_chinese_text(browser, reports):
     page, requests = _open(browser, reports["stats"])
     assert page.locator("h1").inner_text() == "试点镇矛盾纠纷排查调处工作统计表"
@@ -84,8 +113,10 @@ def test_statistics_charts_render_with_chinese_text(browser, reports):
     body = page.locator("body").inner_text()
     for text in ("化解率", "调解成功率", "按期办结率", "稳控率", "25.0%", "指标口径", "甲村", "乙村"):
         assert text in body, text
-    # CJK glyphs take up room (a missing font would draw nothing or tofu of zero width)
-    assert page.eval_on_selector("h1", "e => e.getBoundingClientRect().width") > 200
+    # the heading's Chinese is drawn with real glyphs, not the missing-glyph box of a font without CJK
+    drawn = page.eval_on_selector("h1", CJK_GLYPHS)
+    assert drawn["n"] == drawn["chars"] == 16 and drawn["as_missing"] == 0 and drawn["distinct"] == drawn["chars"], drawn
+    assert drawn["width"] >= 0.9 * drawn["n"] * drawn["em"] > 1.2 * drawn["missing_width"], drawn
     assert requests == []  # nothing fetched from the network
 
 
