@@ -22,6 +22,9 @@ def _bar(c: Ctx, enabled: bool):
     state = {"phase": None, "bar": None, "done": 0}
 
     def update(phase: str, done: int, total):
+        if phase == "read":
+            click.echo(c.t("正在读取文件……", "reading the file..."), err=True)
+            return
         if not total:  # an unsized sheet: count rows instead of drawing a bar
             click.echo(f"\r{labels.get(phase, phase)}：{done:,}", nl=False, err=True)
             state["phase"] = None

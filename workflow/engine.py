@@ -541,7 +541,8 @@ class Engine:
                 ones, with reasons, to ``errors_path`` (default ``<file>.errors.csv``).
             namespace: the key space of ledger numbers (one per ledger whose numbers may repeat).
             batch: rows per transaction.
-            progress: ``callback(phase, done, total)`` with phase ``validate`` / ``check`` / ``write``.
+            progress: ``callback(phase, done, total)`` with phase ``read`` (once, before the file is
+                loaded; ``total`` None) / ``validate`` / ``check`` / ``write``.
 
         Returns:
             The report: counts (rows, blank, valid, bad_rows, created, updated,

@@ -159,6 +159,7 @@ def test_a_progress_bar_is_drawn_on_a_terminal_and_not_in_a_pipe(cli, tmp_path):
     assert p.returncode == 0
     screen = seen.decode("utf-8", "replace")
     assert "校验" in screen and "写入" in screen and "100%" in screen
+    assert "正在读取文件" in screen and screen.index("正在读取文件") < screen.index("校验")  # before the load, not after
     assert "新建 2 件" in out.decode() and "写入" not in out.decode()
     piped = cli("--as", "sup", "import", str(path))
     assert "写入" not in piped.stderr and "无变化 2 件" in piped.stdout

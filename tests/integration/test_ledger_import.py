@@ -566,3 +566,19 @@ def test_numbers_typed_into_unmapped_columns_are_masked_for_readers_who_do_not_h
     assert "其他信息" in text and ID_A not in text and "13812345678" not in text and "138****5678" in text
     text = json.dumps(engine.history(number, actor="admin"), ensure_ascii=False)
     assert ID_A not in text and "13812345678" not in text
+
+
+def test_progress_says_reading_before_the_file_loads_then_each_phase_up_to_its_total(engine, tmp_path):
+    path = write_xlsx(tmp_path / "台账.xlsx", rows_good())
+    calls = []
+    engine.import_ledger(path, actor="sup", progress=lambda *a: calls.append(a))
+    assert calls[0] == ("read", 0, None) and [c for c in calls if c[0] == "read"] == [calls[0]]
+    phases = [c[0] for c in calls]
+    assert phases.index("validate") < phases.index("write")
+    last_write = [c for c in calls if c[0] == "write"][-1]
+    assert last_write[1] == last_write[2] == engine_count(engine)
+
+
+def engine_count(engine):
+    with engine.store.read() as tx:
+        return tx.query("SELECT count(*) FROM cases")[0][0]

@@ -107,6 +107,7 @@ def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_
     err_file = err_writer = None
     spool = tempfile.TemporaryFile()
     try:
+        note("read", 0, None)  # a 100k-row workbook takes seconds to load before the first row is checked
         with open_ledger(path, mp.known_heading, sheet) as led:
             report["sheet"] = led.sheet
             cols = assign_columns([c for c in led.columns if c.label != ERROR_COLUMN], mp)
