@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import report
+from tests.conftest import PARTIES, report
 from workflow import NotFound, NotPermitted, ValidationError
 from workflow.timeutil import LOCAL_TZ, local_date
 
@@ -320,6 +320,31 @@ def test_only_the_officer_the_lead_and_supervisors_of_the_jurisdiction_see_detai
         engine.link_person(pid, report(engine), "go2")
     with pytest.raises(NotPermitted):
         engine.persons(None)
+
+
+def test_the_register_lists_exactly_the_persons_each_reader_may_open_and_masks_them_alike(engine):
+    """Lists filter in SQL, a single person is checked in Python: both must draw the same line for every reader."""
+    add_more_people(engine)
+    in_v1, _ = register(engine)
+    in_v1_other, _ = register(engine, risk="high", grid_officer="go2", lead_official="lead2", name="李二")
+    v2_case = engine.report("med2", title="土地纠纷", category="neighbour", unit="v2", parties=PARTIES).number
+    in_v2 = engine.add_person("med2", name="赵六", cases=[v2_case], risk="medium", grid_officer="go",
+                              lead_official="lead2")["id"]
+    everyone = (in_v1, in_v1_other, in_v2)
+    for reader in ("go", "go2", "med1", "med2", "med-j", "lead", "lead2", "sup", "sup2", "admin"):
+        listed = {p["id"]: p["masked"] for p in engine.persons(reader)}
+        opened = {}
+        for pid in everyone:
+            try:
+                opened[pid] = engine.person(pid, reader)["masked"]
+            except NotPermitted:
+                pass
+        assert listed == opened, reader
+    # the rule has each of its branches exercised: by unit, by being in charge, and not at all
+    assert {p["id"] for p in engine.persons("go")} == {in_v1, in_v1_other, in_v2}  # v2 only as its officer
+    assert {p["id"] for p in engine.persons("go2")} == {in_v1, in_v1_other}
+    assert {p["id"] for p in engine.persons("sup2")} == {in_v2}
+    assert {p["id"] for p in engine.persons("med-j")} == set()
 
 
 def test_every_read_is_written_to_the_persons_audit_log(engine):
