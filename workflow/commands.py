@@ -142,7 +142,7 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
     data = dict(data)
     note = data.pop("note", None)
     resolver = None
-    with (nullcontext(tx) if tx is not None else store.write()) as tx:
+    with (nullcontext(tx) if tx is not None else store.command()) as tx:
         if isinstance(actor, Actor):
             row = tx.one("case_by_number", {"number": number})
             who = actor
@@ -203,6 +203,8 @@ def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
             clock or party row it adds was added meanwhile), with ``position``
             set to the first decision on that case (to the decision, for a row).
     """
+    if len(decisions) > 1 or decisions[0].ops:
+        tx.begin()  # more than one statement: one transaction (a no-op unless the command deferred it)
     for i, d in enumerate(decisions):
         for name, params in d.ops:
             try:

@@ -265,6 +265,55 @@ def test_a_change_between_the_read_and_the_write_is_a_conflict_and_writes_nothin
         other.close()
 
 
+def test_a_command_that_fails_after_its_clock_writes_leaves_no_clock_changed(engine, monkeypatch):
+    """Clock rows and the case change commit together: the first write of several opens the transaction."""
+    from cases.store import Tx
+
+    n = report(engine)
+    before = engine.case(n)
+    clocks = count(engine, "SELECT count(*) FROM clocks WHERE stopped_at IS NULL")
+
+    def fail(self, *a, **k):
+        raise RuntimeError("disk full")  # after the clock rows were sent
+
+    monkeypatch.setattr(Tx, "change_case", fail)
+    with pytest.raises(RuntimeError):
+        engine.act(n, "assess", "med1", risk="high")  # stops assess, starts control
+    assert count(engine, "SELECT count(*) FROM clocks WHERE stopped_at IS NULL") == clocks
+    assert count(engine, "SELECT count(*) FROM clocks WHERE name = 'control'") == 0
+    assert engine.case(n)["deadlines"] == before["deadlines"] and engine.case(n)["version"] == before["version"]
+    monkeypatch.undo()
+    engine.act(n, "assess", "med1", risk="high")
+    assert count(engine, "SELECT count(*) FROM clocks WHERE name = 'control'") == 1
+
+
+def test_pooled_connections_go_back_to_beginning_transactions_by_themselves(engine):
+    """A PostgreSQL command runs in autocommit until it writes; the pool's other users must not inherit that."""
+    from workflow import NotFound
+
+    n = report(engine)
+    engine.act(n, "note", "med1", text="一句")  # one statement
+    with pytest.raises(NotFound):
+        engine.act("不存在-1", "note", "med1", text="x")
+    with pytest.raises(ValidationError):
+        engine.act(n, "assess", "med1", risk="extreme")
+    engine.act(n, "assess", "med1", risk="high")  # several statements
+    events = count(engine, "SELECT count(*) FROM audit_events")
+    with pytest.raises(RuntimeError):
+        with engine.store.write() as tx:  # on whichever pooled connection: rolled back as a whole
+            tx.execute("UPDATE cases SET title = 'x' WHERE number = :n", {"n": n})
+            tx.execute("DELETE FROM outbox")
+            raise RuntimeError("changed my mind")
+    assert engine.case(n)["title"] != "x" and count(engine, "SELECT count(*) FROM audit_events") == events
+    if not engine.store.is_sqlite:
+        conns = [engine.db.raw_connection() for _ in range(3)]
+        try:
+            assert [c.dbapi_connection.autocommit for c in conns] == [False] * 3
+        finally:
+            for c in conns:
+                c.close()
+
+
 def test_concurrent_updates_from_two_connections(db_url, engine):
     """Two transactions read the same version; the one that commits second is refused."""
     import threading
