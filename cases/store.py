@@ -207,8 +207,7 @@ class Tx:
         round trips to save.
         """
         if self.store.is_sqlite:
-            self.cur.execute(self.store.case_update_sql(columns), case)
-            if self.cur.rowcount != 1:
+            if self.update_cases(columns, [case]) != 1:
                 raise conflict()
             self.run("insert_audit", audit)
             if outbox is not None:
@@ -380,7 +379,7 @@ class Store:
     def is_unique_violation(self, exc: BaseException) -> bool:
         """``exc`` is the driver's refusal of a row a unique index already holds (a concurrent writer's)."""
         if self.is_sqlite:
-            return isinstance(exc, self.engine.dialect.dbapi.IntegrityError) and "UNIQUE constraint failed" in str(exc)
+            return getattr(exc, "sqlite_errorname", None) in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
         return getattr(exc, "sqlstate", None) == "23505"
 
     def change_case_sql(self, columns: tuple[str, ...], outbox: bool) -> str:

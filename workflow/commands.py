@@ -218,7 +218,7 @@ def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
     if len(decisions) == 1:
         d = decisions[0]
         changed, values = _case_update(d.base, d.row, d.at)
-        tx.change_case(tuple([_CHANGEABLE[i] for i in changed]), values, d.audit, d.outbox, lambda: _conflict(d, 0))
+        tx.change_case(_column_names(changed), values, d.audit, d.outbox, lambda: _conflict(d, 0))
         return
     spans: dict[int, list] = {}  # case id → [row read first, last decision]
     for d in decisions:
@@ -245,8 +245,12 @@ def _case_update(base: tuple, row: tuple, at) -> tuple[tuple[int, ...], list]:
                      row[C_ID], base[C_VERSION]]
 
 
+def _column_names(changed: tuple[int, ...]) -> tuple[str, ...]:
+    return tuple([_CHANGEABLE[i] for i in changed])
+
+
 def _update_cases(tx, changed: tuple[int, ...], rows: list) -> int:
-    return tx.update_cases(tuple([_CHANGEABLE[i] for i in changed]), rows)
+    return tx.update_cases(_column_names(changed), rows)
 
 
 def _conflict(d: Decision, position: int) -> Conflict:

@@ -15,14 +15,14 @@ import json
 import logging
 import threading
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import NamedTuple
 
 from cases.audit import canonical_time, event_hash
-from cases.types import from_db
+from cases.types import from_db, to_sqlite
 from workflow.clocks import row as clock_row
 from workflow.commands import dumps
-from workflow.timeutil import LOCAL_TZ, iso, utc
+from workflow.timeutil import iso
 from workflow.policy import TIER_CLOCK, TIER_STEP
 
 log = logging.getLogger(__name__)
@@ -277,17 +277,10 @@ class _BatchTexts:
         out = self._ladders.get(key)
         if out is None:
             due_dt = from_db(due)
-            # steps() gives aware UTC instants, so their stored and local forms are taken directly: the checks
-            # in tx.t and timeutil.iso are for values from elsewhere, and cost a fifth of the ladder.
-            sqlite = self._tx.store.is_sqlite
-            steps = []
-            for step, at in self._policy.steps(name, from_db(started), due_dt, self._cal):
-                if at.tzinfo is not timezone.utc:  # a policy of another making: what tx.t and iso would do
-                    at = utc(at)
-                stored = at.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else at
-                local = at.astimezone(LOCAL_TZ)
-                steps.append((step, at, stored,
-                              local.isoformat(timespec="seconds" if local.microsecond == 0 else "microseconds")))
+            # each instant once: ladders rarely share one, so iso() directly, not the batch's cache
+            stored = to_sqlite if self._tx.store.is_sqlite else (lambda at: at)
+            steps = [(step, at, stored(at), iso(at))
+                     for step, at in self._policy.steps(name, from_db(started), due_dt, self._cal)]
             out = self._ladders[key] = (tuple(steps), self.iso(due_dt))
         return out
 

@@ -128,5 +128,6 @@ def format_local(dt: datetime | None) -> str:
 
 def iso(dt: datetime) -> str:
     """ISO 8601 in Asia/Shanghai with its offset (``2026-03-05T14:30:00+08:00``), for APIs and exports."""
-    local = to_local(dt)
+    # an aware UTC time (what the database and the policy give) needs none of utc()'s checks: the sweep's hot path
+    local = (dt if dt.tzinfo is UTC else utc(dt)).astimezone(LOCAL_TZ)
     return local.isoformat(timespec="seconds" if local.microsecond == 0 else "microseconds")

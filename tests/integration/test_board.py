@@ -136,7 +136,6 @@ def test_a_board_page_costs_what_it_shows(engine, monkeypatch):
 @pytest.mark.parametrize("page, expected", [("1", 1), ("2", 2), ("99", 99), ("0", 1), ("-3", 1), ("x", 1), ("", 1),
                                             ("9" * 30, 1_000_000), ("9" * 5000, 1)])
 def test_page_numbers_are_clamped_to_what_the_database_can_offset(page, expected):
-    from web.deps import MAX_PAGE, page_no
+    from web.deps import page_no
 
-    assert MAX_PAGE == 1_000_000
     assert page_no({"page": page}) == expected
