@@ -22,6 +22,17 @@ BACKENDS = ["sqlite", "postgresql"]
 T0 = datetime(2026, 3, 3, 1, 0, tzinfo=timezone.utc)
 
 
+def setup_cfg():
+    """The project's setup.cfg, keys in their own case (package names such as ``templates.notifications.zh_CN``)."""
+    import configparser
+    from pathlib import Path
+
+    cfg = configparser.ConfigParser()
+    cfg.optionxform = str
+    cfg.read(Path(__file__).parents[1] / "setup.cfg", encoding="utf-8")
+    return cfg
+
+
 def _pg_admin():
     import psycopg
 

@@ -576,9 +576,4 @@ def test_progress_says_reading_before_the_file_loads_then_each_phase_up_to_its_t
     phases = [c[0] for c in calls]
     assert phases.index("validate") < phases.index("write")
     last_write = [c for c in calls if c[0] == "write"][-1]
-    assert last_write[1] == last_write[2] == engine_count(engine)
-
-
-def engine_count(engine):
-    with engine.store.read() as tx:
-        return tx.query("SELECT count(*) FROM cases")[0][0]
+    assert last_write[1] == last_write[2] == count(engine, "cases")

@@ -199,13 +199,9 @@ def build(h) -> Channel:
 
 def _declared_channels() -> dict[str, str]:
     """The built-in channels: ``name -> object`` of the entry point group in setup.cfg."""
-    import configparser
-    from pathlib import Path
+    from tests.conftest import setup_cfg
 
-    cfg = configparser.ConfigParser()
-    cfg.optionxform = str
-    cfg.read(Path(__file__).parents[2] / "setup.cfg", encoding="utf-8")
-    lines = [line.strip() for line in cfg["options.entry_points"][GROUP].splitlines() if line.strip()]
+    lines = [line.strip() for line in setup_cfg()["options.entry_points"][GROUP].splitlines() if line.strip()]
     return dict((part.strip() for part in line.split("=", 1)) for line in lines)
 
 

@@ -101,14 +101,12 @@ def test_templates_ship_inside_the_package():
     assert root == BUILTIN_DIR
     assert (root / "zh_CN" / "report.j2").is_file() and (root / "en" / "_layout.html.j2").is_file()
     # every template file is declared as package data of the package its directory is
-    import configparser
     from fnmatch import fnmatch
 
+    from tests.conftest import setup_cfg
+
     project = Path(__file__).parents[2]
-    cfg = configparser.ConfigParser()
-    cfg.optionxform = str  # package names keep their case (zh_CN)
-    cfg.read(project / "setup.cfg", encoding="utf-8")
-    declared = {pkg: [p.strip() for p in v.split(",")] for pkg, v in cfg["options.package_data"].items()}
+    declared = {pkg: [p.strip() for p in v.split(",")] for pkg, v in setup_cfg()["options.package_data"].items()}
     files = [f for f in (project / "templates").rglob("*") if f.is_file() and f.suffix not in (".py", ".pyc")]
     assert len(files) > 20
     for f in files:
