@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from workflow.errors import ValidationError
 from workflow.reports import facts as facts_mod
+from workflow.reports.cells import neutralised
 from workflow.reports.period import day_of
 from workflow.reports.render import render
 from workflow.reports.units import Units, user_names
@@ -100,5 +101,6 @@ def _item(f: facts_mod.CaseFacts, units: Units) -> dict:
 
 
 def render_agenda(engine, doc: dict, lang: str, fmt: str) -> bytes:
+    doc = neutralised(doc)  # titles and names are typed by users; pasted into a spreadsheet they stay text
     return render(engine, f"agenda.{fmt}.j2", lang, doc=doc, s=doc["sections"], overdue=doc["overdue"],
                   levels=LEVEL_ORDER, clock_label=lambda c: engine.definition().clock_label(c, lang, engine.policy)).encode("utf-8")

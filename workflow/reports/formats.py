@@ -11,6 +11,7 @@ import io
 import zipfile
 from datetime import datetime, timezone
 
+from workflow.reports.cells import neutralised, text_cell, xlsx_cell
 from workflow.reports.render import (LEDGER_COLUMNS, STAT_COLUMNS, TREND_COLUMNS, Labels, chart_context, en,
                                      fmt_value, group_rows, ledger_cells, render, t)
 from workflow.reports.stats import DEFINITIONS
@@ -25,6 +26,7 @@ def _period(doc: dict, lang: str) -> str:
 
 def _stat_context(doc: dict, labels: Labels) -> dict:
     lang = labels.lang
+    doc = neutralised(doc)  # user-typed names reach the page as text a spreadsheet would not run
     return {
         "doc": doc, "period": _period(doc, lang), "columns": STAT_COLUMNS, "trend_columns": TREND_COLUMNS,
         "overall": {"name": t(lang, "合计", "Total"), **doc["overall"]},
@@ -39,7 +41,7 @@ def _stat_context(doc: dict, labels: Labels) -> dict:
 def ledger_html(engine, doc: dict, lang: str) -> bytes:
     labels = Labels(engine, lang)
     ctx = _stat_context(doc, labels)
-    ctx.update(headers=[c[2] if en(lang) else c[1] for c in LEDGER_COLUMNS], cells=ledger_cells(doc, labels))
+    ctx.update(headers=[c[2] if en(lang) else c[1] for c in LEDGER_COLUMNS], cells=[[text_cell(v) for v in row] for row in ledger_cells(doc, labels)])
     return render(engine, "ledger.html.j2", lang, **ctx).encode("utf-8")
 
 
@@ -51,7 +53,7 @@ def stats_html(engine, doc: dict, lang: str) -> bytes:
 
 
 def nil_html(engine, doc: dict, lang: str) -> bytes:
-    return render(engine, "nil.html.j2", lang, doc=doc, period=_period(doc, lang)).encode("utf-8")
+    return render(engine, "nil.html.j2", lang, doc=neutralised(doc), period=_period(doc, lang)).encode("utf-8")
 
 
 def ledger_csv(engine, doc: dict, lang: str) -> bytes:
@@ -59,7 +61,8 @@ def ledger_csv(engine, doc: dict, lang: str) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([c[2] if en(lang) else c[1] for c in LEDGER_COLUMNS])
-    w.writerows(ledger_cells(doc, labels))
+    for row in ledger_cells(doc, labels):
+        w.writerow([text_cell(v) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -74,7 +77,7 @@ def stats_csv(engine, doc: dict, lang: str) -> bytes:
         rows = [{"name": title, **doc["overall"]}] if by == "overall" else group_rows(doc, by, labels)
         w.writerow([title, *heads])
         for r in rows:
-            w.writerow([r["name"], *(fmt_value(r[k], kind) for k, _, _, kind in STAT_COLUMNS)])
+            w.writerow([text_cell(r["name"]), *(text_cell(fmt_value(r[k], kind)) for k, _, _, kind in STAT_COLUMNS)])
         w.writerow([])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
@@ -83,9 +86,9 @@ def _xlsx_stat_sheet(ws, doc: dict, labels: Labels, title: str) -> None:
     from openpyxl.styles import Font
 
     lang = labels.lang
-    ws.append([title])
+    ws.append([xlsx_cell(ws, title)])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([t(lang, "统计期间：", "Period: ") + _period(doc, lang)])
+    ws.append([xlsx_cell(ws, t(lang, "统计期间：", "Period: ") + _period(doc, lang))])
     heads = [c[2] if en(lang) else c[1] for c in STAT_COLUMNS]
     for by, first in (("overall", t(lang, "合计", "Total")), ("village", t(lang, "村（社区）", "Village")),
                       ("category", t(lang, "纠纷类型", "Category")), ("source", t(lang, "来源", "Source"))):
@@ -95,7 +98,7 @@ def _xlsx_stat_sheet(ws, doc: dict, labels: Labels, title: str) -> None:
             cell.font = Font(bold=True)
         rows = [{"name": first, **doc["overall"]}] if by == "overall" else group_rows(doc, by, labels)
         for r in rows:
-            ws.append([r["name"], *(r[k] for k, *_ in STAT_COLUMNS)])
+            ws.append([xlsx_cell(ws, v) for v in (r["name"], *(r[k] for k, *_ in STAT_COLUMNS))])
             for col, (k, _, _, kind) in enumerate(STAT_COLUMNS, 2):
                 if kind == "rate":
                     ws.cell(row=ws.max_row, column=col).number_format = "0.0%"
@@ -103,7 +106,7 @@ def _xlsx_stat_sheet(ws, doc: dict, labels: Labels, title: str) -> None:
     ws.append([t(lang, "逐月趋势", "Month by month")])
     ws.append([c[2] if en(lang) else c[1] for c in TREND_COLUMNS])
     for m in doc.get("trend", []):
-        ws.append([m[k] for k, *_ in TREND_COLUMNS])
+        ws.append([xlsx_cell(ws, m[k]) for k, *_ in TREND_COLUMNS])
     ws.append([])
     ws.append([t(lang, "指标口径", "Definitions")])
     for _key, zh, en_text in DEFINITIONS:
@@ -132,11 +135,11 @@ def ledger_xlsx(engine, doc: dict, lang: str) -> bytes:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"  # A4
     ws.print_title_rows = "3:3"
-    title = WriteOnlyCell(ws, doc["unit"]["name"] + t(lang, "矛盾纠纷排查调处工作台账", " — dispute mediation ledger"))
+    title = xlsx_cell(ws, doc["unit"]["name"] + t(lang, "矛盾纠纷排查调处工作台账", " — dispute mediation ledger"))
     title.font = Font(bold=True, size=14)
     ws.append([title])
-    ws.append([t(lang, "统计期间：", "Period: ") + _period(doc, lang) + "　" + t(lang, "数据截至：", "As of: ")
-               + doc["as_of"][:16].replace("T", " ")])
+    ws.append([xlsx_cell(ws, t(lang, "统计期间：", "Period: ") + _period(doc, lang) + "　" + t(lang, "数据截至：", "As of: ")
+                         + doc["as_of"][:16].replace("T", " "))])
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="center")
     heads = []
     for c in LEDGER_COLUMNS:
@@ -145,14 +148,14 @@ def ledger_xlsx(engine, doc: dict, lang: str) -> bytes:
         heads.append(cell)
     ws.append(heads)
     for row in ledger_cells(doc, labels):
-        ws.append(row)
+        ws.append([xlsx_cell(ws, v) for v in row])
     summary = Workbook()  # the summary is small: built normally, then copied value by value
     _xlsx_stat_sheet(summary.active, doc, labels, t(lang, "汇总", "Summary"))
     ws2 = wb.create_sheet(t(lang, "汇总", "Summary"))
     for row in summary.active.iter_rows():
         out = []
         for c in row:
-            cell = WriteOnlyCell(ws2, c.value)
+            cell = xlsx_cell(ws2, c.value)
             if c.font and c.font.b:
                 cell.font = bold
             if c.number_format != "General":
