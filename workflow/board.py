@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from cases.types import from_db
+from workflow.masking import mask_text
 from workflow.policy import TIER_CLOCK
 
 LEVEL_ORDER = {None: 0, "warning": 1, "level1": 2, "level2": 3, "level3": 4}
@@ -25,6 +26,8 @@ LEVEL_ORDER = {None: 0, "warning": 1, "level1": 2, "level2": 3, "level3": 4}
 # How far back from as_of's day to look for days whose n-th next workday is that day;
 # the longest run of days off in the official calendar is nine.
 _LOOKBACK_DAYS = 60
+# The role of a board read without a reader (the engine's own, the agenda): titles as typed.
+_FULL = object()
 
 _FIELDS = ("number", "title", "definition", "definition_version", "state", "risk", "unit_id", "unit_name",
            "clock", "started_at", "due_at", "raised", "lead_official", "lead_name", "supervision", "mediator",
@@ -91,7 +94,8 @@ def _raised_rank() -> str:
 
 
 def _base(engine, tx, as_of: datetime, unit: str | None, actor, clock: str | None, risk: str | None
-          ) -> tuple[list[str], dict]:
+          ) -> tuple[list[str], dict, str | None]:
+    """The board's conditions and parameters, and the reader's role (None: no reader, nothing masked)."""
     from workflow.queries import _actor, scope
 
     if not tx.store.is_sqlite:
@@ -103,14 +107,15 @@ def _base(engine, tx, as_of: datetime, unit: str | None, actor, clock: str | Non
     params: dict = {"as_of": tx.t(as_of), "tier": TIER_CLOCK}
     # The tier clock is a milestone (upgrade to 复杂), not a duty someone is late on.
     where = ["k.stopped_at IS NULL", "k.due_at <= :as_of", "k.name <> :tier"]
-    scope(tx, _actor(engine, tx, actor), unit, where, params)
+    who = _actor(engine, tx, actor)
+    scope(tx, who, unit, where, params)
     if clock:
         where.append("k.name = :f_clock")
         params["f_clock"] = clock
     if risk:
         where.append("c.risk = :f_risk")
         params["f_risk"] = risk
-    return where, params
+    return where, params, (who.role if who else _FULL)
 
 
 def _ranked(engine, tx, as_of: datetime, where: list[str], params: dict, level: str | None) -> str:
@@ -146,7 +151,7 @@ def page(engine, as_of: datetime, unit: str | None, actor, *, clock: str | None 
     in business days and in hours. ``limit=None`` returns every row.
     """
     with engine.store.read() as tx:
-        where, params = _base(engine, tx, as_of, unit, actor, clock, risk)
+        where, params, role = _base(engine, tx, as_of, unit, actor, clock, risk)
         source = _ranked(engine, tx, as_of, where, params, level)
         sql = (f"SELECT {', '.join('r.' + f for f in _FIELDS)}, r.lvl {source} "
                "ORDER BY r.lrank DESC, r.due_at, r.number, r.kid")
@@ -158,19 +163,19 @@ def page(engine, as_of: datetime, unit: str | None, actor, *, clock: str | None 
         if count:
             total = tx.query(f"SELECT COUNT(*) {source}", params)[0][0] if (limit is not None or offset) \
                 else len(rows)
-    return {"items": [_doc(engine, as_of, r) for r in rows], "total": total}
+    return {"items": [_doc(engine, as_of, r, role) for r in rows], "total": total}
 
 
 def counts_by_unit(engine, as_of: datetime, unit: str | None, actor) -> dict[str, int]:
     """How many overdue clocks each unit has on the reader's board (no clock, level or risk filter)."""
     with engine.store.read() as tx:
-        where, params = _base(engine, tx, as_of, unit, actor, None, None)
+        where, params, _role = _base(engine, tx, as_of, unit, actor, None, None)
         rows = tx.query("SELECT c.unit_id, COUNT(*) FROM clocks k JOIN cases c ON c.id = k.case_id WHERE "
                         + " AND ".join(where) + " GROUP BY c.unit_id", params)
     return {u: n for u, n in rows}
 
 
-def _doc(engine, as_of: datetime, row) -> dict:
+def _doc(engine, as_of: datetime, row, role: str | None) -> dict:
     from workflow.queries import _iso
     from workflow.timeutil import LOCAL_TZ
 
@@ -182,7 +187,8 @@ def _doc(engine, as_of: datetime, row) -> dict:
     days = engine.calendar.workdays_between(due_dt.astimezone(LOCAL_TZ).date(), as_of.astimezone(LOCAL_TZ).date())
     hours = (as_of - due_dt).total_seconds() / 3600
     return {
-        "number": number, "title": title, "state": state, "state_label": d.state_label(state, lang),
+        "number": number, "title": title if role is _FULL else mask_text(title, role), "state": state,
+        "state_label": d.state_label(state, lang),
         "risk": risk, "risk_label": d.vocab_label("risk", risk, lang), "unit": unit_id, "unit_name": unit_name,
         "clock": clock, "clock_label": d.clock_label(clock, lang, engine.policy), "due_at": _iso(due),
         "overdue_business_days": max(days, 0), "overdue_hours": round(hours, 1), "level": level,

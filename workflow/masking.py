@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 # One rule for phones and ID numbers everywhere: the notifications package owns it
 # (it must not import this package), and lists, pages and logs use the same one.
+from notifications.privacy import NOTIFICATION_SCRUB as PARTY_TEXT  # a party's free-text fields
 from notifications.privacy import mask_contacts, mask_id, mask_phone, scrub_all  # noqa: F401  (re-exported)
 
 # Roles that handle a case's parties directly and may see contact details in full.
@@ -29,5 +32,19 @@ def needs_unmasked(role: str | None) -> bool:
 
 
 def mask_party(party: dict, role: str | None) -> dict:
-    """A party as a reader in ``role`` sees it: in full for the roles that handle parties, else masked."""
-    return dict(party) if needs_unmasked(role) else mask_contacts(party)
+    """A party as a reader in ``role`` sees it: in full for the roles that handle parties, else masked.
+
+    Masked readers also get numbers scrubbed from the name and address, where people type them too.
+    """
+    return dict(party) if needs_unmasked(role) else mask_contacts(party, PARTY_TEXT)
+
+
+def mask_text(value: Any, role: str | None) -> Any:
+    """Free text (a title, a description, a note, an event's data) as a reader in ``role`` sees it.
+
+    The one rule for numbers typed into text: readers whose role may see a
+    party's phone in full see the text as typed; everyone else sees phone and
+    identity numbers masked, exactly as notifications show them. Strings inside
+    dicts and lists are masked too; anything else is returned unchanged.
+    """
+    return value if needs_unmasked(role) else scrub_all(value)

@@ -13,7 +13,7 @@ from workflow import guards
 from workflow.actor import Actor
 from workflow.commands import load_actor, may_touch
 from workflow.errors import NotFound, NotPermitted, ValidationError
-from workflow.masking import mask_party, needs_unmasked, scrub_all
+from workflow.masking import mask_party, mask_text, needs_unmasked
 
 CASE_SELECT = (
     "SELECT c.id, c.number, c.definition, c.definition_version, c.state, c.version, c.title, c.category, "
@@ -108,8 +108,8 @@ def case(engine, number: str, actor, lang: str) -> dict:
         role = who.role if who else None
         if who is not None:
             parties = [mask_party(p, role) for p in parties]
-            if not needs_unmasked(role):
-                _scrub_ledger(data)
+            data = mask_text(data, role)
+            c["title"], c["description"] = mask_text(c["title"], role), mask_text(c["description"], role)
         names = _names(tx, [c["mediator"], c["lead_official"], c["responsible_unit"], c["reporter"]])
         deadlines = clock_rows(engine, tx, c["id"], lang, d)
     view = guards.CaseView(state=c["state"], risk=c["risk"], lead_official=c["lead_official"], data=data)
@@ -163,22 +163,13 @@ def history(engine, number: str, actor) -> list[dict]:
             # a ledger correction lists the parties before and after
             diff = payload["changes"]["parties"]
             payload["changes"]["parties"] = {k: [mask_party(p, role) for p in (v or [])] for k, v in diff.items()}
-        if who is not None and not needs_unmasked(role):
-            _scrub_ledger(payload)
+        if who is not None:
+            payload = mask_text(payload, role)  # notes, descriptions, ledger columns: numbers typed into text
         out.append({"seq": seq, "at": _iso(at), "actor": act_by, "actor_name": names.get(act_by, act_by),
                     "action": action, "action_label": d.action_label(action, engine.lang) if action not in
                     ("escalate",) else ("升级提醒" if not engine.lang.startswith("en") else "escalation"),
                     "from_state": frm, "to_state": to, "data": payload, "hash": h})
     return out
-
-
-def _scrub_ledger(doc: dict) -> None:
-    """Mask ID and mobile numbers typed into an imported ledger's unmapped columns (kept word for word)."""
-    if isinstance(doc.get("ledger"), dict) and doc["ledger"].get("extra"):
-        doc["ledger"] = {**doc["ledger"], "extra": scrub_all(doc["ledger"]["extra"])}
-    changes = doc.get("changes")
-    if isinstance(changes, dict) and "extra" in changes:
-        changes["extra"] = scrub_all(changes["extra"])
 
 
 def scope(tx, who: Actor | None, unit: str | None, where: list[str], params: dict) -> None:
@@ -198,7 +189,8 @@ def scope(tx, who: Actor | None, unit: str | None, where: list[str], params: dic
 def list_cases(engine, actor, state, unit, limit: int, offset: int) -> list[dict]:
     where, params = [], {"limit": limit, "offset": offset}
     with engine.store.read() as tx:
-        scope(tx, _actor(engine, tx, actor), unit, where, params)
+        who = _actor(engine, tx, actor)
+        scope(tx, who, unit, where, params)
         if state:
             where.append("c.state = :state")
             params["state"] = state
@@ -210,7 +202,7 @@ def list_cases(engine, actor, state, unit, limit: int, offset: int) -> list[dict
         c = dict(zip(CASE_KEYS, r))
         d = engine.definition(c["definition"], c["definition_version"])
         out.append({
-            "number": c["number"], "title": c["title"], "state": c["state"],
+            "number": c["number"], "title": mask_text(c["title"], who.role) if who else c["title"], "state": c["state"],
             "state_label": d.state_label(c["state"], engine.lang), "risk": c["risk"],
             "risk_label": d.vocab_label("risk", c["risk"], engine.lang), "category": c["category"],
             "category_label": d.vocab_label("category", c["category"], engine.lang), "unit": c["unit"],

@@ -16,6 +16,7 @@ import json
 
 from cases.types import from_db
 from workflow.board import LEVEL_ORDER
+from workflow.masking import mask_text
 from workflow.policy import TIER_CLOCK
 
 CASE_FIELDS = ("SELECT c.id, c.number, c.title, c.definition, c.definition_version, c.state, c.risk, c.unit_id, "
@@ -48,7 +49,8 @@ def _page(engine, actor, which: str, extra_where: list[str], limit: int, offset:
     params: dict = {"tier": TIER_CLOCK}
     want = offset + limit + 1
     with engine.store.read() as tx:
-        scope(tx, _actor(engine, tx, actor), None, where, params)
+        who = _actor(engine, tx, actor)
+        scope(tx, who, None, where, params)
         cond = " AND ".join(where)
         ids, exhausted = _by_due(tx, which, cond, params, want)
         if undated and exhausted and len(ids) < want:
@@ -58,11 +60,11 @@ def _page(engine, actor, which: str, extra_where: list[str], limit: int, offset:
                 {**params, "n": want - len(ids)})
             ids += [r[0] for r in rest]
         page_ids = ids[offset:offset + limit]
-        items = _docs(engine, tx, page_ids, lang)
+        items = _docs(engine, tx, page_ids, lang, who.role if who else None)
     return {"items": items, "more": len(ids) > offset + limit, "offset": offset, "limit": limit}
 
 
-def _docs(engine, tx, ids: list[int], lang: str) -> list[dict]:
+def _docs(engine, tx, ids: list[int], lang: str, role: str | None) -> list[dict]:
     from workflow.queries import _iso, level_at
 
     if not ids:
@@ -93,14 +95,15 @@ def _docs(engine, tx, ids: list[int], lang: str) -> list[dict]:
             nearest = {"clock": name, "label": d.clock_label(name, lang, engine.policy), "due_at": _iso(due)}
         doc = json.loads(data)
         out.append({
-            "number": number, "title": title, "state": state, "state_label": d.state_label(state, lang),
+            "number": number, "title": mask_text(title, role), "state": state,
+            "state_label": d.state_label(state, lang),
             "risk": risk, "risk_label": d.vocab_label("risk", risk, lang), "unit": unit_id, "unit_name": unit_name,
             "supervision": supervision, "version": version, "mediator": mediator,
             "level": worst, "next_clock": nearest,
             "clocks": [{"clock": n, "label": d.clock_label(n, lang, engine.policy), "due_at": _iso(due)}
                        for n, _, due in running],
             "supervision_label": d.vocab_label("level", supervision, lang) if supervision else None,
-            "authority": doc.get("supervision_authority"), "deadline": doc.get("supervision_deadline"),
+            "authority": mask_text(doc.get("supervision_authority"), role), "deadline": doc.get("supervision_deadline"),
         })
     return out
 

@@ -25,7 +25,7 @@ def test_mask_contacts_masks_phone_and_id_and_leaves_the_record_alone():
 
 
 def test_case_readers_get_the_same_rule_by_role():
-    assert mask_party(PARTY, "grid_officer") == mask_contacts(PARTY)
+    assert mask_party(PARTY, "grid_officer") == mask_contacts(PARTY, NOTIFICATION_SCRUB)
     assert mask_party(PARTY, "mediator") == PARTY
 
 

@@ -26,6 +26,7 @@ import json
 
 from workflow.actor import Actor
 from workflow.errors import NotPermitted, ValidationError
+from workflow.masking import mask_text
 from workflow.reports import collect, formats, period as period_mod, snapshot
 
 REPORT_ROLES = frozenset({"mediator", "lead_official", "supervisor", "admin", "system"})
@@ -74,7 +75,7 @@ def dataset(engine, kind: str, who: Actor, params: dict) -> dict:
     if kind == "agenda":
         from workflow.reports import agenda
 
-        return agenda.build(engine, unit, params.get("date"), params.get("since"))
+        return mask_text(agenda.build(engine, unit, params.get("date"), params.get("since")), None)
     period = period_mod.from_params(params)
     if kind == "nil":
         doc = snapshot.get_or_build(engine, "nil", unit, period, who.id,
@@ -84,8 +85,22 @@ def dataset(engine, kind: str, who: Actor, params: dict) -> dict:
                 "unit", f"{doc['unit']['name']}在{period.label()}有 {doc['total']} 起新发纠纷，不能报零报告",
                 f"{doc['unit']['name']} had {doc['total']} new disputes in {period.label('en')}: no nil report")
         return doc
-    return snapshot.get_or_build(engine, kind, unit, period, who.id,
-                                 lambda: collect.build(engine, unit, period, ledger=kind == "ledger"))
+    doc = snapshot.get_or_build(engine, kind, unit, period, who.id,
+                                lambda: collect.build(engine, unit, period, ledger=kind == "ledger"))
+    return _masked_rows(doc)
+
+
+def _masked_rows(doc: dict) -> dict:
+    """A ledger with numbers masked in its typed text (titles, supervising authority) for every reader.
+
+    Ledgers travel upward and party names in them are masked whoever reads them, so
+    the free text follows the masked readers' rule (applied here, after the frozen
+    copy, so reports frozen earlier are served masked too).
+    """
+    if not doc.get("rows"):
+        return doc
+    return {**doc, "rows": [{**r, "title": mask_text(r["title"], None),
+                             "supervision": mask_text(r["supervision"], None)} for r in doc["rows"]]}
 
 
 def report_file(engine, kind: str, *, fmt: str | None = None, actor=None, lang: str | None = None,
