@@ -178,7 +178,10 @@ def token_actor(engine, token: str) -> Actor:
     user_id, _, path, unit_id, role, _, name, user_path = rows[0]
     if not path.startswith(user_path):  # the user moved since: the token no longer fits
         raise AuthError("令牌的单位已不在其用户的管辖范围内", "the token's unit is no longer in its user's jurisdiction")
-    return Actor(id=user_id, role=role, unit_path=path, unit_id=unit_id, name=name)
+    # Narrowed below the user's own unit, the token's unit is an upper bound on everything it reaches;
+    # a token for the user's own unit acts with the user's full reach (named roles, responsible office).
+    bound = path if path != user_path else None
+    return Actor(id=user_id, role=role, unit_path=path, unit_id=unit_id, name=name, bound=bound)
 
 
 def revoke_token(engine, token_id: int) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from workflow.actor import Actor
+from workflow.actor import Actor, bound_clause
 from workflow.commands import load_actor
 from workflow.duties import period_on
 from workflow.errors import NotFound, NotPermitted
@@ -92,6 +92,7 @@ def _register(engine, actor, status, unit, limit: int, offset: int, lang: str | 
     with engine.store.write() as tx:
         who = _who(tx, actor)
         where, params = [], {"limit": limit + (1 if peek else 0), "offset": offset}
+        bound_clause(who, "unit_path", where, params)
         if who.role not in ("system",):
             where.append("(unit_path LIKE :scope OR grid_officer = :me OR lead_official = :me)")
             params.update(scope=who.unit_path + "%", me=who.id)
@@ -194,6 +195,9 @@ def contacts_due(engine, actor, day: date | None = None, *, lang: str | None = N
             cond += " OR unit_path LIKE :scope"
             params["scope"] = who.unit_path + "%"
         cond += ")"
+        if who.bound is not None:
+            cond += " AND unit_path LIKE :bound"
+            params["bound"] = who.bound + "%"
         sql = PERSON_SELECT + f" WHERE {cond} ORDER BY id"
         if not tx.store.is_sqlite:
             sql += " FOR UPDATE"  # the read is logged on each person's chain
