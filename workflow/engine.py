@@ -420,12 +420,12 @@ class Engine:
 
         return person_queries.contacts_due(self, actor, day, lang=lang)
 
-    def control_rate(self, unit: str, start: datetime, end: datetime) -> dict:
+    def control_rate(self, unit: str, start: datetime, end: datetime, actor: str | Actor | None = None) -> dict:
         """The key-person control rate (稳控率) for ``unit`` over ``[start, end)``; the definition is in
-        :func:`workflow.person_queries.control_rate`."""
+        :func:`workflow.person_queries.control_rate`. With ``actor``, only inside their jurisdiction."""
         from workflow import person_queries
 
-        return person_queries.control_rate(self, unit, start, end)
+        return person_queries.control_rate(self, unit, start, end, actor)
 
     def verify_person_audit(self) -> dict:
         """Walk every key person's audit chain (changes and reads)."""
