@@ -308,7 +308,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
                       who=Depends(actor)):
         e = eng(request)
         _inbox(e)
-        rows = e.inbox(who.id, unread_only=unread_only, limit=limit + 1, offset=offset, lang=_lang(request))
+        rows = e.inbox(who, unread_only=unread_only, limit=limit + 1, offset=offset, lang=_lang(request))
         from workflow.timeutil import iso
 
         for r in rows:  # the API's one time format: ISO 8601 with the +08:00 offset, as everywhere else
@@ -316,14 +316,14 @@ def create_api(engine, scheduler_state) -> FastAPI:
                 if r.get(k) is not None and not isinstance(r[k], str):
                     r[k] = iso(r[k])
         doc = page(rows, limit, offset)
-        doc["unread"] = e.unread_count(who.id)
+        doc["unread"] = e.unread_count(who)
         return doc
 
     @api.post("/notifications/read", responses={**ERRORS, 501: ERRORS[400]}, summary="Mark messages read")
     def notifications_read(body: ReadIn, request: Request, who=Depends(actor)):
         e = eng(request)
         _inbox(e)
-        return {"marked": e.mark_read(who.id, body.ids)}
+        return {"marked": e.mark_read(who, body.ids)}
 
     @api.get("/health", summary="Database, scheduler and outbox backlog")
     def health():

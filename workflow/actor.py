@@ -13,6 +13,11 @@ class Actor:
     (``/town/village/``); a user may act on cases whose unit path starts with it.
     An embedding system that owns its users passes an ``Actor`` instead of a
     user id and the engine trusts it.
+
+    ``bound`` is an upper limit on everything the actor reaches: an API token
+    narrowed to a unit below its user's own sets it to that unit's path, so the
+    user's roles on cases elsewhere (named mediator, lead official, responsible
+    office) do not carry through the token. ``None``: no limit beyond the rules.
     """
 
     id: str
@@ -20,9 +25,21 @@ class Actor:
     unit_path: str = "/"
     unit_id: str | None = None
     name: str | None = None
+    bound: str | None = None
 
     def covers(self, unit_path: str) -> bool:
-        return unit_path.startswith(self.unit_path)
+        return unit_path.startswith(self.unit_path) and self.within(unit_path)
+
+    def within(self, unit_path: str) -> bool:
+        """Inside the actor's upper bound (always, for an actor without one)."""
+        return self.bound is None or unit_path.startswith(self.bound)
+
+
+def bound_clause(who: Actor | None, column: str, where: list[str], params: dict) -> None:
+    """Add ``column LIKE <bound>%`` to a query's conditions when ``who`` is bounded (see :attr:`Actor.bound`)."""
+    if who is not None and who.bound is not None:
+        where.append(f"{column} LIKE :bound")
+        params["bound"] = who.bound + "%"
 
 
 SYSTEM = Actor(id="system", role="system", unit_path="/", name="系统")

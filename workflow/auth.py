@@ -21,6 +21,9 @@ from workflow.errors import NotFound, NotPermitted, ValidationError
 
 MAX_FAILURES = 5
 LOCK_WINDOW = timedelta(minutes=15)
+# Failure rows kept for names that are no user's (a flood of random names from unauthenticated
+# clients): the oldest beyond this go. Rows of real users are bounded by MAX_FAILURES each.
+MAX_UNKNOWN_FAILURES = 1000
 MIN_PASSWORD = 8
 TOKEN_PREFIX = "dfk_"
 
@@ -48,6 +51,22 @@ def _hasher():
     from argon2 import PasswordHasher
 
     return PasswordHasher(**HASH_PARAMS)
+
+
+_DUMMY_HASHES: dict[tuple, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password under the current parameters, verified for names with no password.
+
+    Verifying it costs what verifying a real user's hash costs, so the time a
+    refused sign-in takes does not tell whether the account exists.
+    """
+    key = tuple(sorted(HASH_PARAMS.items()))
+    got = _DUMMY_HASHES.get(key)
+    if got is None:
+        got = _DUMMY_HASHES[key] = _hasher().hash(secrets.token_urlsafe(24))
+    return got
 
 
 def set_password(engine, user_id: str, password: str) -> None:
@@ -90,20 +109,43 @@ def authenticate(engine, user_id: str, password: str, remote: str | None = None)
         minutes = int(LOCK_WINDOW.total_seconds() // 60)
         raise LockedOut(f"登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试",
                         f"too many failed sign-ins: the account is locked, try again in {minutes} minutes")
-    ok = False
-    if row and row[0][1]:
-        try:
-            ok = _hasher().verify(row[0][0], password or "")
-        except (VerificationError, InvalidHashError):
-            ok = False
+    stored = row[0][0] if row and row[0][1] else None
+    try:  # unknown, disabled or password-less: a dummy hash costs the same as a real one
+        ok = _hasher().verify(stored or _dummy_hash(), password or "") and stored is not None
+    except (VerificationError, InvalidHashError):
+        ok = False
     if not ok:
         with engine.store.write() as tx:
-            tx.execute("INSERT INTO login_failures (user_id, at, remote) VALUES (:id, :at, :remote)",
-                       {"id": user_id, "at": tx.t(now), "remote": (remote or "")[:64]})
+            record_failure(tx, user_id, now, remote)
         raise AuthError("用户名或密码错误", "wrong user name or password")
     with engine.store.write() as tx:
         tx.execute("DELETE FROM login_failures WHERE user_id = :id", {"id": user_id})
     return engine.resolve_actor(user_id)
+
+
+_NO_USER = "NOT EXISTS (SELECT 1 FROM users u WHERE u.id = login_failures.user_id)"
+
+
+def record_failure(tx, user_id: str, now, remote: str | None) -> None:
+    """Record a failed sign-in, keeping ``login_failures`` bounded, in the caller's write.
+
+    Rows older than the lock-out window count for nothing and go; a name holds
+    at most :data:`MAX_FAILURES` rows (enough to lock it, even when requests
+    race); names that are no user's keep at most :data:`MAX_UNKNOWN_FAILURES`
+    rows together, the oldest going first, so a flood of random names cannot
+    grow the table nor push out the failures that lock a real account.
+    """
+    since = tx.t(now - LOCK_WINDOW)
+    tx.execute("DELETE FROM login_failures WHERE at <= :since", {"since": since})
+    edge = tx.query(f"SELECT id FROM login_failures WHERE {_NO_USER} ORDER BY id DESC LIMIT 1 OFFSET :keep",
+                    {"keep": MAX_UNKNOWN_FAILURES - 1})
+    if edge:
+        tx.execute(f"DELETE FROM login_failures WHERE id <= :edge AND {_NO_USER}", {"edge": edge[0][0]})
+    tx.execute("INSERT INTO login_failures (user_id, at, remote) "
+               "SELECT CAST(:id AS VARCHAR(64)), :at, CAST(:remote AS VARCHAR(64)) "
+               "WHERE (SELECT COUNT(*) FROM login_failures WHERE user_id = :id AND at > :since) < :max",
+               {"id": user_id, "at": tx.t(now), "remote": (remote or "")[:64], "since": since,
+                "max": MAX_FAILURES})
 
 
 def session_generation(engine, user_id: str) -> int | None:
@@ -178,7 +220,10 @@ def token_actor(engine, token: str) -> Actor:
     user_id, _, path, unit_id, role, _, name, user_path = rows[0]
     if not path.startswith(user_path):  # the user moved since: the token no longer fits
         raise AuthError("令牌的单位已不在其用户的管辖范围内", "the token's unit is no longer in its user's jurisdiction")
-    return Actor(id=user_id, role=role, unit_path=path, unit_id=unit_id, name=name)
+    # Narrowed below the user's own unit, the token's unit is an upper bound on everything it reaches;
+    # a token for the user's own unit acts with the user's full reach (named roles, responsible office).
+    bound = path if path != user_path else None
+    return Actor(id=user_id, role=role, unit_path=path, unit_id=unit_id, name=name, bound=bound)
 
 
 def revoke_token(engine, token_id: int) -> None:

@@ -163,13 +163,14 @@ def due(c: Ctx, day_text):
                          marks[r["status"]]) for r in rows]))
 
 
-@group.command("rate", help="稳控率：期间内在控且职责均按期完成的人数 ÷ 期间内在控人数。")
+@group.command("rate", help="稳控率：期间内在控且职责均按期完成的人数 ÷ 期间内在控人数（限 --as 用户管辖范围内的单位）。")
 @click.option("--unit", "unit_id", required=True, help="单位（含下级）。")
 @click.option("--start", "start_text", required=True, help="起（含），ISO 8601 或 YYYY-MM-DD。")
 @click.option("--end", "end_text", required=True, help="止（不含），ISO 8601 或 YYYY-MM-DD。")
 @click.pass_obj
 def rate(c: Ctx, unit_id, start_text, end_text):
-    out = c.engine().control_rate(unit_id, parse_cli_time(start_text, "--start"), parse_cli_time(end_text, "--end"))
+    out = c.engine().control_rate(unit_id, parse_cli_time(start_text, "--start"), parse_cli_time(end_text, "--end"),
+                                  actor=c.actor())
     pct = "—" if out["rate"] is None else f"{out['rate']:.1%}"
     c.out(out, c.t(f"稳控率 {pct}（{out['all_duties_met']}/{out['under_control']}；未按期完成 {out['occurrences_missed']} 次）",
                    f"control rate {pct} ({out['all_duties_met']}/{out['under_control']}; "

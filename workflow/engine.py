@@ -420,12 +420,12 @@ class Engine:
 
         return person_queries.contacts_due(self, actor, day, lang=lang)
 
-    def control_rate(self, unit: str, start: datetime, end: datetime) -> dict:
+    def control_rate(self, unit: str, start: datetime, end: datetime, actor: str | Actor | None = None) -> dict:
         """The key-person control rate (稳控率) for ``unit`` over ``[start, end)``; the definition is in
-        :func:`workflow.person_queries.control_rate`."""
+        :func:`workflow.person_queries.control_rate`. With ``actor``, only inside their jurisdiction."""
         from workflow import person_queries
 
-        return person_queries.control_rate(self, unit, start, end)
+        return person_queries.control_rate(self, unit, start, end, actor)
 
     def verify_person_audit(self) -> dict:
         """Walk every key person's audit chain (changes and reads)."""
@@ -438,6 +438,11 @@ class Engine:
     def _actor_id(self, actor: str | Actor) -> str:
         return actor.id if isinstance(actor, Actor) else str(actor)
 
+    @staticmethod
+    def _bound(actor: str | Actor) -> str | None:
+        """The unit path a narrowed actor's inbox is limited to (see :attr:`Actor.bound`)."""
+        return actor.bound if isinstance(actor, Actor) else None
+
     def inbox(self, actor: str | Actor, *, unread_only: bool = False, limit: int = 50, offset: int = 0,
               lang: str | None = None) -> list[dict]:
         """The actor's in-app messages, newest first.
@@ -449,7 +454,8 @@ class Engine:
         from notifications import inbox
 
         me = self._actor_id(actor)
-        rows = inbox.messages(self.store, me, unread_only=unread_only, limit=limit, offset=offset)
+        rows = inbox.messages(self.store, me, unread_only=unread_only, limit=limit, offset=offset,
+                              bound=self._bound(actor))
         if lang:
             from notifications.render import normalise_lang
 
@@ -466,12 +472,12 @@ class Engine:
         """Mark the actor's messages read (all when ``ids`` is None); returns how many changed."""
         from notifications import inbox
 
-        return inbox.mark_read(self.store, self._actor_id(actor), ids, self.clock.now())
+        return inbox.mark_read(self.store, self._actor_id(actor), ids, self.clock.now(), self._bound(actor))
 
     def unread_count(self, actor: str | Actor) -> int:
         from notifications import inbox
 
-        return inbox.unread_count(self.store, self._actor_id(actor))
+        return inbox.unread_count(self.store, self._actor_id(actor), self._bound(actor))
 
     @property
     def notifier(self):

@@ -34,7 +34,12 @@ def chain_key(person_id: int) -> str:
 
 
 def privileged(who: Actor, p: dict) -> bool:
-    """The reader may see the person's details: responsible grid officer, lead official, supervisor of the jurisdiction."""
+    """The reader may see the person's details: responsible grid officer, lead official, supervisor of the jurisdiction.
+
+    Never outside the reader's bound (a narrowed API token), whoever is in charge.
+    """
+    if not who.within(p["unit_path"]):
+        return False
     if who.role == "system":
         return True
     if who.id in (p["grid_officer"], p["lead_official"]):
@@ -43,8 +48,8 @@ def privileged(who: Actor, p: dict) -> bool:
 
 
 def visible(who: Actor, p: dict) -> bool:
-    """The reader may know the person exists (masked unless :func:`privileged`)."""
-    return privileged(who, p) or who.covers(p["unit_path"])
+    """The reader may know the person exists (masked unless :func:`privileged`); never outside the reader's bound."""
+    return who.within(p["unit_path"]) and (privileged(who, p) or who.covers(p["unit_path"]))
 
 
 def load(tx, person_id, lock: bool = False) -> dict:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from workflow.actor import Actor
+from workflow.actor import Actor, bound_clause
 from workflow.commands import load_actor
 from workflow.duties import period_on
 from workflow.errors import NotFound, NotPermitted
@@ -92,6 +92,7 @@ def _register(engine, actor, status, unit, limit: int, offset: int, lang: str | 
     with engine.store.write() as tx:
         who = _who(tx, actor)
         where, params = [], {"limit": limit + (1 if peek else 0), "offset": offset}
+        bound_clause(who, "unit_path", where, params)
         if who.role not in ("system",):
             where.append("(unit_path LIKE :scope OR grid_officer = :me OR lead_official = :me)")
             params.update(scope=who.unit_path + "%", me=who.id)
@@ -194,6 +195,9 @@ def contacts_due(engine, actor, day: date | None = None, *, lang: str | None = N
             cond += " OR unit_path LIKE :scope"
             params["scope"] = who.unit_path + "%"
         cond += ")"
+        if who.bound is not None:
+            cond += " AND unit_path LIKE :bound"
+            params["bound"] = who.bound + "%"
         sql = PERSON_SELECT + f" WHERE {cond} ORDER BY id"
         if not tx.store.is_sqlite:
             sql += " FOR UPDATE"  # the read is logged on each person's chain
@@ -243,7 +247,16 @@ def contacts_due(engine, actor, day: date | None = None, *, lang: str | None = N
     return out
 
 
-def control_rate(engine, unit: str, start: datetime, end: datetime) -> dict:
+def _check_unit(who: Actor, unit_row: tuple) -> None:
+    """Refuse a unit's figures to a reader whose jurisdiction does not cover it (``unit_row``: kind, path, name)."""
+    path = unit_row[1]
+    if who.role in ("admin", "system") and who.within(path):
+        return
+    if not who.covers(path):
+        raise NotPermitted(f"“{unit_row[2]}”不在您的管辖范围内", f"{unit_row[2]} is outside your jurisdiction")
+
+
+def control_rate(engine, unit: str, start: datetime, end: datetime, actor=None) -> dict:
     """The key-person control rate (稳控率) of ``unit`` (and the units under it) for ``[start, end)``.
 
     Definition chosen here: the persons **under control at some moment of the
@@ -257,12 +270,20 @@ def control_rate(engine, unit: str, start: datetime, end: datetime) -> dict:
 
     Returns ``{"unit", "start", "end", "under_control", "all_duties_met", "rate",
     "occurrences_due", "occurrences_missed", "definition_zh", "definition_en"}``.
+
+    With ``actor`` the figures are for readers whose jurisdiction covers the
+    unit (administrators: any unit); callers that checked already (reports) pass none.
+
+    Raises:
+        NotFound: no such unit. NotPermitted: the unit is outside ``actor``'s jurisdiction.
     """
     now = engine.clock.now()
     with engine.store.read() as tx:
         row = tx.one("unit", {"id": unit})
         if row is None:
             raise NotFound(f"单位“{unit}”不存在", f"unit {unit} not found")
+        if actor is not None:
+            _check_unit(load_actor(tx, actor), row)
         cutoff = min(end, now)
         ids = [r[0] for r in tx.query(
             "SELECT id FROM key_persons WHERE unit_path LIKE :scope AND controlled_since < :end "

@@ -10,7 +10,7 @@ import json
 
 from cases.types import from_db
 from workflow import guards
-from workflow.actor import Actor
+from workflow.actor import Actor, bound_clause
 from workflow.commands import load_actor, may_touch
 from workflow.errors import NotFound, NotPermitted, ValidationError
 from workflow.masking import mask_party, mask_text, needs_unmasked
@@ -35,7 +35,7 @@ def _iso(value) -> str | None:
 
 
 def _check_read(actor: Actor | None, c: dict) -> None:
-    if actor is None or actor.role in ("admin", "system"):
+    if actor is None or (actor.role in ("admin", "system") and actor.within(c["unit_path"])):
         return
     if not may_touch(actor, c["unit_path"], c["mediator"], c["lead_official"], c["responsible_unit"]):
         raise NotPermitted(f"案件“{c['number']}”不在您的管辖范围内", f"case {c['number']} is outside your jurisdiction")
@@ -173,7 +173,11 @@ def history(engine, number: str, actor) -> list[dict]:
 
 
 def scope(tx, who: Actor | None, unit: str | None, where: list[str], params: dict) -> None:
-    """Restrict a query over ``cases c`` to the reader's jurisdiction and, optionally, one unit's subtree."""
+    """Restrict a query over ``cases c`` to the reader's jurisdiction and, optionally, one unit's subtree.
+
+    A bounded reader (a narrowed API token) is held to the bound whatever else matches.
+    """
+    bound_clause(who, "c.unit_path", where, params)
     if who is not None and who.role not in ("admin", "system"):
         where.append("(c.unit_path LIKE :scope OR c.mediator = :me OR c.lead_official = :me"
                      " OR c.responsible_unit = :my_unit)")
@@ -345,6 +349,7 @@ def unit_talks(engine, actor, month: str | None) -> list[dict]:
     where, params = [], {}
     with engine.store.read() as tx:
         who = _actor(engine, tx, actor)
+        bound_clause(who, "u.path", where, params)
         if who is not None and who.role not in ("admin", "system"):
             where.append("u.path LIKE :scope")
             params["scope"] = who.unit_path + "%"

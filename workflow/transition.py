@@ -112,7 +112,13 @@ class Decision(NamedTuple):
 
 
 def may_touch(actor: Actor, unit_path: str, mediator: str | None, lead: str | None, responsible: str | None) -> bool:
-    """Jurisdiction: the actor's unit covers the case's unit, or the actor is named on the case."""
+    """Jurisdiction: the actor's unit covers the case's unit, or the actor is named on the case.
+
+    Either way only inside the actor's bound: a narrowed token's user being named
+    on a case elsewhere does not open it through the token.
+    """
+    if not actor.within(unit_path):
+        return False
     return (actor.covers(unit_path) or actor.id in (mediator, lead)
             or (responsible is not None and actor.unit_id == responsible))
 

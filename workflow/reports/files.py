@@ -64,7 +64,7 @@ def jurisdiction(engine, who: Actor, unit: str | None) -> str:
             raise ValidationError.one("unit", "请指明单位", "say which unit")
         return roots[0]
     u = units.get(unit)
-    if who.role not in ("admin", "system") and not who.covers(u.path):
+    if not who.within(u.path) or (who.role not in ("admin", "system") and not who.covers(u.path)):
         raise NotPermitted(f"“{u.name}”不在您的管辖范围内", f"{unit} is outside your jurisdiction")
     return unit
 
