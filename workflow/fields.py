@@ -157,6 +157,10 @@ def _one(defn, spec: FieldSpec, raw: Any, resolver: Resolver, errors: list[Field
     if t == "choice":
         return _choice(defn, spec, raw, errors)
     if t == "choices":
+        if not isinstance(raw, (str, list, tuple, set, frozenset)):
+            # a number or a mapping from an embedding system: a typed refusal, not a TypeError
+            errors.append(FieldError(spec.name, f"{spec.label.zh}应为选项列表", f"{spec.label.en} must be a list of choices"))
+            return None
         items = raw.split(",") if isinstance(raw, str) else list(raw)
         out = []
         for item in items:

@@ -110,3 +110,14 @@ def test_validation_collects_all_errors():
     assert {f.field for f in e.value.errors} == {"risk", "responsible_unit", "x"}
     clean = validate(d, d.action("assess"), {"risk": "高", "responsible_unit": "o1"}, NoLookups())
     assert clean == {"risk": "high", "responsible_unit": "o1"}
+
+
+@pytest.mark.parametrize("flags", [5, 2.5, True, {"violence": 1}])
+def test_a_choices_field_of_the_wrong_type_is_a_validation_error(flags):
+    """flags=5 from an embedding system raised a bare TypeError (list(5)) instead of naming the field."""
+    d = builtin()
+    data = {"title": "t", "category": "neighbour", "unit": "o1", "parties": ["王五"], "flags": flags}
+    with pytest.raises(ValidationError) as e:
+        validate(d, d.intake, data, NoLookups())
+    assert "flags" in {f.field for f in e.value.errors}
+    assert "选项列表" in e.value.zh and "list of choices" in e.value.en
