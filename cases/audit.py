@@ -1,18 +1,23 @@
-"""The append-only, hash-chained audit log.
+"""The append-only, hash-chained (and signed) audit log.
 
 Each event's hash covers the previous event's hash and every stored field of
 the event, so editing, deleting or reordering any event breaks the chain from
 that point on; the case row keeps the last sequence number and hash, so
 removing the newest events is detected too.
+
+An event also carries ``fields``: the after-values of the record's columns it
+changed (a case's state, risk, people, unit …, digests of its data and of each
+party), so a verifier can replay a chain and compare it with the stored row.
+:func:`seal` is the one place an event's hash is made: HMAC-SHA256 under the
+audit key kept outside the database (:mod:`cases.audit_key`), or plain SHA-256
+when none is configured. Events written before signing existed (``key_id`` is
+NULL) were hashed by :func:`event_hash` and are verified as legacy-unsigned.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime, timezone
-
-from cases.types import from_db
 
 GENESIS = "0" * 64
 
@@ -37,63 +42,57 @@ def canonical_time(value: datetime) -> str:
 
 def event_hash(prev_hash: str, number: str, seq: int, at: datetime | str, actor: str, action: str,
                from_state: str | None, to_state: str, data_json: str) -> str:
-    """The event's hash; ``at`` is a datetime or its :func:`canonical_time` (a batch converts it once)."""
+    """The legacy (pre-signing) hash of an event; new events are hashed by :func:`seal`."""
     when = canonical_time(at) if isinstance(at, datetime) else at
     parts = (prev_hash, number, str(seq), when, actor, action, from_state or "", to_state, data_json)
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
-class Problem:
-    number: str
-    seq: int | None
-    zh: str
-    en: str
-
-    def message(self, lang: str = "zh_CN") -> str:
-        return self.en if lang.startswith("en") else self.zh
+def message(prev_hash: str, chain: str, seq: int, at: datetime | str, actor: str, action: str,
+            from_state: str | None, to_state: str, data_json: str, fields_json: str) -> bytes:
+    """The signed form of an event: every stored column, ``fields`` included, in one fixed order."""
+    when = canonical_time(at) if isinstance(at, datetime) else at
+    return "\x1f".join(("v2", prev_hash, chain, str(seq), when, actor, action, from_state or "", to_state,
+                        data_json, fields_json)).encode("utf-8")
 
 
-def verify(tx, batch: int = 5000) -> tuple[int, int, list[Problem]]:
-    """Walk every case's chain.
+def seal(signer, prev_hash: str, chain: str, seq: int, at: datetime | str, actor: str, action: str,
+         from_state: str | None, to_state: str, data_json: str, fields_json: str) -> tuple[str, str]:
+    """``(hash, key id)`` of an event: every writer of a case's or a key person's chain calls this.
 
-    Returns:
-        (cases checked, events checked, problems found).
+    Args:
+        signer: the engine's :class:`cases.audit_key.Signer` (``store.signer``).
+        chain: the case number, or ``KP-<id>`` for a key person.
+        at: a datetime or its :func:`canonical_time` (a batch converts it once).
+        fields_json: the JSON of the after-values the event set (``{}`` when none).
     """
-    problems: list[Problem] = []
-    n_cases = n_events = 0
-    cases = tx.query("SELECT id, number, audit_seq, audit_hash FROM cases ORDER BY id")
-    heads = {cid: (number, seq, h) for cid, number, seq, h in cases}
-    expect: dict[int, tuple[int, str]] = {cid: (1, GENESIS) for cid in heads}
-    last_id = 0
-    while True:
-        rows = tx.query(
-            "SELECT id, case_id, seq, at, actor, action, from_state, to_state, data, prev_hash, hash "
-            "FROM audit_events WHERE id > :last ORDER BY id LIMIT :lim",
-            {"last": last_id, "lim": batch},
-        )
-        if not rows:
-            break
-        for eid, cid, seq, at, actor, action, frm, to, data, prev, h in rows:
-            last_id = eid
-            n_events += 1
-            if cid not in heads:
-                problems.append(Problem(str(cid), seq, "审计事件指向不存在的案件", "audit event for a missing case"))
-                continue
-            number = heads[cid][0]
-            want_seq, want_prev = expect[cid]
-            if seq != want_seq:
-                problems.append(Problem(number, seq, f"审计事件序号不连续（应为 {want_seq}，实为 {seq}），有事件缺失或被插入",
-                                        f"audit sequence broken (expected {want_seq}, found {seq}): an event is missing or inserted"))
-            if prev != want_prev:
-                problems.append(Problem(number, seq, "审计链断裂：前序哈希不符", "audit chain broken: previous hash does not match"))
-            if event_hash(prev, number, seq, from_db(at), actor, action, frm, to, data) != h:
-                problems.append(Problem(number, seq, "审计事件内容被篡改（哈希不符）", "audit event was altered (hash mismatch)"))
-            expect[cid] = (seq + 1, h)
-    for cid, (number, seq, h) in heads.items():
-        n_cases += 1
-        got_seq, got_hash = expect[cid]
-        if got_seq - 1 != seq or got_hash != h:
-            problems.append(Problem(number, None, f"案件记录的最后审计事件（第 {seq} 条）与日志不符，可能有事件被删除",
-                                    f"case head (event {seq}) does not match the log: events may have been deleted"))
-    return n_cases, n_events, problems
+    return signer.sign(message(prev_hash, chain, seq, at, actor, action, from_state, to_state, data_json,
+                               fields_json))
+
+
+def digest(text: str | None) -> str | None:
+    """The digest a ``fields`` entry holds for a long stored text (a case's data document)."""
+    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def party_digest(name: str, role: str, phone: str | None, id_number: str | None, address: str | None) -> str:
+    """The digest ``fields`` holds for a party (``party:<seq>``): a phone changed in the table no longer matches."""
+    parts = ("\x00" if v is None else v for v in (name, role, phone, id_number, address))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+# The case columns ``fields`` records after-values of (``data`` as its digest; parties as ``party:<seq>``).
+CASE_FIELDS = ("state", "risk", "risk_floor", "flags", "mediator", "lead_official", "responsible_unit",
+               "supervision_level", "unit_id", "title", "category", "data")
+FULL = "_full"  # set in a snapshot of every field: parties the log does not know are then reported too
+
+
+def case_snapshot(state, risk, risk_floor, flags_json, mediator, lead, resp, supervision, unit_id, title, category,
+                  data_json, parties) -> dict:
+    """Every recorded field of a case as it stands (``parties``: rows of name, role, phone, id number, address)."""
+    out = {"state": state, "risk": risk, "risk_floor": risk_floor, "flags": flags_json, "mediator": mediator,
+           "lead_official": lead, "responsible_unit": resp, "supervision_level": supervision, "unit_id": unit_id,
+           "title": title, "category": category, "data": digest(data_json), FULL: True}
+    for i, p in enumerate(parties, start=1):
+        out[f"party:{i}"] = party_digest(*p)
+    return out

@@ -68,13 +68,16 @@ STATEMENTS: dict[str, str] = {
         ":title, :category, :source, :description, :unit_id, :unit_path, :risk, :risk_floor, :flags, "
         ":party_count, :reporter, NULL, NULL, NULL, NULL, :data, :now, :now, NULL, 1, :audit_hash) RETURNING id"
     ),
+    # The counter's value signed with the audit key (only when a key is configured).
+    "sign_counter": "UPDATE case_counters SET key_id = :key_id, sig = :sig WHERE prefix = :prefix AND year = :year",
     "insert_party": (
         "INSERT INTO parties (case_id, seq, name, role, phone, id_number, address) "
         "VALUES (:case_id, :seq, :name, :role, :phone, :id_number, :address)"
     ),
     "insert_audit": (
-        "INSERT INTO audit_events (case_id, seq, at, actor, action, from_state, to_state, data, prev_hash, hash) "
-        "VALUES (:case_id, :seq, :at, :actor, :action, :from_state, :to_state, :data, :prev_hash, :hash)"
+        "INSERT INTO audit_events (case_id, seq, at, actor, action, from_state, to_state, data, prev_hash, hash, "
+        "fields, key_id) VALUES (:case_id, :seq, :at, :actor, :action, :from_state, :to_state, :data, :prev_hash, "
+        ":hash, :fields, :key_id)"
     ),
     "insert_outbox": (
         "INSERT INTO outbox (created_at, event, case_id, case_number, actor, audience, payload, status, "
@@ -334,7 +337,10 @@ class Store:
     """Prepared statements and transactions for one database."""
 
     def __init__(self, engine: SAEngine, statements: dict[str, str] | None = None):
+        from cases.audit_key import Signer
+
         self.engine = engine
+        self.signer = Signer()  # the audit key (the engine sets the configured one): every chain append signs with it
         self.dialect = engine.dialect.name
         self.is_sqlite = self.dialect == "sqlite"
         # SQLite has one writer at a time anyway: the process keeps one connection for

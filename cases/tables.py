@@ -69,6 +69,9 @@ case_counters = Table(
     Column("prefix", String(40), primary_key=True),
     Column("year", Integer(), primary_key=True),
     Column("last", Integer(), nullable=False),
+    # The value signed with the audit key (see cases.audit_verify.sign_counter): a lowered counter is detected.
+    Column("key_id", String(40), nullable=True),
+    Column("sig", String(64), nullable=True),
 )
 
 cases = Table(
@@ -134,6 +137,10 @@ audit_events = Table(
     Column("data", Text(), nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # The after-values of the case columns the event set (JSON), and the key that signed the hash
+    # ("" unsigned; NULL: written before signing existed). See cases.audit.
+    Column("fields", Text(), nullable=True),
+    Column("key_id", String(40), nullable=True),
     UniqueConstraint("case_id", "seq"),
 )
 Index("ix_audit_events_at", audit_events.c.at)
@@ -318,6 +325,8 @@ key_person_events = Table(
     Column("data", Text(), nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("fields", Text(), nullable=True),
+    Column("key_id", String(40), nullable=True),
     UniqueConstraint("person_id", "seq"),
 )
 Index("ix_key_person_events_at", key_person_events.c.at)

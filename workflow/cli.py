@@ -89,6 +89,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("workflow.cli_web:serve", "启动网页工作台和 HTTP 接口（含调度器）。"),
     "token": ("workflow.cli_web:token", "HTTP 接口令牌：签发、列出、吊销。"),
     "report": ("workflow.cli_report:group", "报表：台账、统计、零报告、研判会议程、调解文书。"),
+    "audit": ("workflow.cli_audit:group", "审计日志：校验、重新签名、生成密钥。"),
 }
 
 
@@ -542,7 +543,7 @@ def notify_preview(c: Ctx, event, kind):
           out.text if kind == "short" else f"{out.subject}\n\n{out.text}")
 
 
-# --------------------------------------------------------------------------- workflow, audit
+# --------------------------------------------------------------------------- workflow
 
 
 @cli.group("workflow", help="流程定义。")
@@ -590,27 +591,6 @@ def workflow_diagram(c: Ctx, fmt, name):
     compiled = compile_definition(d)
     text = compiled.mermaid(c.lang) if fmt == "mermaid" else compiled.dot(c.lang)
     c.out({"format": fmt, "diagram": text}, text.rstrip("\n"))
-
-
-@cli.group(help="审计日志。")
-def audit():
-    pass
-
-
-@audit.command("verify", help="校验每个案件的审计哈希链；发现篡改或缺失时退出码非零。")
-@pass_ctx
-def audit_verify(c: Ctx):
-    res = c.engine().verify_audit()
-    problems = res["problems"]
-    doc = {"cases": res["cases"], "events": res["events"], "ok": not problems,
-           "problems": [{"number": p.number, "seq": p.seq, "message": p.message(c.lang)} for p in problems]}
-    if problems:
-        lines = [c.t(f"发现 {len(problems)} 处问题：", f"{len(problems)} problems found:")]
-        lines += [f"  {p.number} #{p.seq if p.seq is not None else '-'}：{p.message(c.lang)}" for p in problems]
-        c.out(doc, "\n".join(lines))
-        sys.exit(1)
-    c.out(doc, c.t(f"审计日志完好：{res['cases']} 个案件，{res['events']} 条事件。",
-                   f"audit log intact: {res['cases']} cases, {res['events']} events."))
 
 
 # --------------------------------------------------------------------------- entry point

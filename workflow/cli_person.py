@@ -177,11 +177,14 @@ def rate(c: Ctx, unit_id, start_text, end_text):
                    f"{out['occurrences_missed']} missed occurrences)"))
 
 
-@group.command("verify", help="校验重点人员审计日志（含每次查阅记录）的哈希链。")
+@group.command("verify", help="校验重点人员审计日志（含每次查阅记录）：签名、序号、记录与日志是否一致；"
+                              "发现篡改退出码 1，无法完整校验退出码 6。")
 @click.pass_obj
 def verify(c: Ctx):
+    from workflow.cli_audit import problem_docs, summary
+
     out = c.engine().verify_person_audit()
-    c.out(out, c.t(f"{out['persons']} 名人员、{out['events']} 条记录；", f"{out['persons']} persons, {out['events']} events; ")
-          + (c.t("未发现问题。", "no problems.") if not out["problems"] else "\n".join(out["problems"])))
-    if out["problems"]:
-        raise SystemExit(1)
+    human, code = summary(c, out, f"{out['persons']} 名人员", f"{out['persons']} persons")
+    c.out({**out, "ok": code == 0, "problems": problem_docs(out["problems"], c.lang)}, human)
+    if code:
+        raise SystemExit(code)

@@ -13,7 +13,8 @@ from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
-from cases.audit import GENESIS, event_hash
+from cases.audit import GENESIS, case_snapshot, seal
+from cases.audit_verify import sign_counter
 from workflow import clocks, fields, guards, risk
 from workflow.actor import Actor
 from workflow.definition import Definition
@@ -84,35 +85,47 @@ def report(engine, actor: str | Actor, definition: Definition, data: dict[str, A
         prefix = engine.number_prefix(tx, unit_path)
         year = engine.local_year(now)
         seq_no = tx.one("next_number", {"prefix": prefix, "year": year})[0]
+        signer = store.signer
+        if signer.signing:
+            sig, kid = sign_counter(signer, prefix, year, seq_no)
+            tx.run("sign_counter", {"key_id": kid, "sig": sig, "prefix": prefix, "year": year})
         number = f"{prefix}-{year}-{seq_no:06d}"
         audit_data = jsonable({**clean, "parties": parties, "risk_floor": floor,
                                "risk_reasons": risk.reasons(len(parties), flags)})
         if note:
             audit_data["note"] = note
         audit_json = dumps(audit_data)
-        h = event_hash(GENESIS, number, 1, now, who.id, intake.name, None, definition.initial, audit_json)
         case_data: dict[str, Any] = {}
         if clean.get("occurred_at"):
             case_data["occurred_at"] = jsonable(clean["occurred_at"])
         extra = {k: jsonable(v) for k, v in clean.items()
                  if k not in ("title", "category", "unit", "description", "source", "flags", "occurred_at")}
         case_data.update(extra)
+        data_text = dumps(case_data)
+        party_rows = [(p["name"], p.get("role") or "applicant", p.get("phone"), p.get("id_number"), p.get("address"))
+                      for p in parties]
+        fields_json = dumps(case_snapshot(definition.initial, floor, floor, dumps(flags), None, None, None, None,
+                                          clean["unit"], clean["title"], clean["category"], data_text,
+                                          party_rows))
+        h, key_id = seal(signer, GENESIS, number, 1, now, who.id, intake.name, None, definition.initial, audit_json,
+                         fields_json)
         case_id = tx.one("insert_case", {
             "number": number, "definition": definition.name, "definition_version": definition.version,
             "state": definition.initial, "title": clean["title"], "category": clean["category"],
             "source": clean.get("source", "other"), "description": clean.get("description", ""),
             "unit_id": clean["unit"], "unit_path": unit_path, "risk": floor, "risk_floor": floor,
-            "flags": dumps(flags), "party_count": len(parties), "reporter": who.id, "data": dumps(case_data),
+            "flags": dumps(flags), "party_count": len(parties), "reporter": who.id, "data": data_text,
             "now": tx.t(now), "audit_hash": h,
         })[0]
         tx.many("insert_party", [
-            {"case_id": case_id, "seq": i + 1, "name": p["name"], "role": p.get("role") or "applicant",
-             "phone": p.get("phone"), "id_number": p.get("id_number"), "address": p.get("address")}
-            for i, p in enumerate(parties)
+            {"case_id": case_id, "seq": i + 1, "name": name, "role": role, "phone": phone, "id_number": idn,
+             "address": address}
+            for i, (name, role, phone, idn, address) in enumerate(party_rows)
         ])
         tx.run("insert_audit", {
             "case_id": case_id, "seq": 1, "at": tx.t(now), "actor": who.id, "action": intake.name,
             "from_state": None, "to_state": definition.initial, "data": audit_json, "prev_hash": GENESIS, "hash": h,
+            "fields": fields_json, "key_id": key_id,
         })
         view = guards.CaseView(state=definition.initial, risk=floor, flags=tuple(flags), party_count=len(parties),
                                category=clean["category"])

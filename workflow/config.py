@@ -37,6 +37,10 @@ class Config:
     scheduler: dict[str, Any] = field(default_factory=dict)
     web: dict[str, Any] = field(default_factory=dict)
     report_templates: str | None = None  # a directory whose templates override templates/reports/
+    # The audit key (HMAC-SHA256) and the keys rotated out; else DISPUTEFLOW_AUDIT_KEY / DISPUTEFLOW_AUDIT_OLD_KEYS.
+    # Kept here or in the environment, never in the database (docs/operations.md).
+    audit_key: str | None = None
+    audit_old_keys: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, **overrides: Any) -> "Config":

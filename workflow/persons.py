@@ -22,13 +22,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from cases.audit import event_hash
+from cases.audit import seal
 from workflow import duty_sweep, risk as risk_mod
 from workflow.actor import Actor
 from workflow.commands import dumps, jsonable, load_actor, may_touch
 from workflow.errors import FieldError, NotFound, NotPermitted, ValidationError
 from workflow.masking import mask_name
-from workflow.person_access import append, check_privileged, check_visible, genesis, load
+from workflow.person_access import append, check_privileged, check_visible, genesis, load, snapshot
 from workflow.policy import CONTACT_METHODS
 
 KINDS = ("person", "group")
@@ -130,7 +130,7 @@ def register(engine, actor, *, name: str, cases: list[str], risk: str, grid_offi
         p = load(tx, pid)
         append(tx, p, who.id, "register", {
             "kind": kind, "risk": risk, "unit": unit, "grid_officer": grid_officer, "lead_official": lead_official,
-            "cases": numbers, "reasons": reasons, "group_size": group_size}, now)
+            "cases": numbers, "reasons": reasons, "group_size": group_size}, now, fields=snapshot(p))
         for number, cid, *_ in case_rows:
             _link(engine, tx, p, cid, who.id, now)
         duty_sweep.roll_person(engine, tx, pid, risk, now, case_rows[0][1], now)
@@ -152,8 +152,8 @@ def _link(engine, tx, p: dict, case_id: int, actor: str, now: datetime) -> bool:
         return False
     row = tx.query("SELECT number, state, risk, risk_floor, flags, party_count, audit_seq, audit_hash, version "
                    "FROM cases WHERE id = :id" + ("" if tx.store.is_sqlite else " FOR UPDATE"), {"id": case_id})[0]
-    number, state, risk, floor, flags_json, party_count, seq, h, version = row
-    flags = json.loads(flags_json)
+    number, state, risk, floor, flags_text, party_count, seq, h, version = row
+    flags = json.loads(flags_text)
     if "key_person" not in flags:
         flags.append("key_person")
     new_floor = risk_mod.higher(floor, risk_mod.floor(party_count, flags))
@@ -162,13 +162,18 @@ def _link(engine, tx, p: dict, case_id: int, actor: str, now: datetime) -> bool:
     if new_risk != risk:
         data["risk_raised_to_floor"] = new_risk
     data_json = dumps(data)
-    new_h = event_hash(h, number, seq + 1, now, actor, "key_person_linked", state, state, data_json)
+    flags_json = dumps(flags)
+    changed = {k: v for k, v, was in (("flags", flags_json, flags_text), ("risk_floor", new_floor, floor),
+                                      ("risk", new_risk, risk)) if v != was}
+    fields_json = dumps(changed)
+    new_h, key_id = seal(tx.store.signer, h, number, seq + 1, now, actor, "key_person_linked", state, state,
+                         data_json, fields_json)
     tx.run("insert_audit", {"case_id": case_id, "seq": seq + 1, "at": tx.t(now), "actor": actor,
                             "action": "key_person_linked", "from_state": state, "to_state": state, "data": data_json,
-                            "prev_hash": h, "hash": new_h})
+                            "prev_hash": h, "hash": new_h, "fields": fields_json, "key_id": key_id})
     tx.execute("UPDATE cases SET flags = :flags, risk_floor = :floor, risk = :risk, audit_seq = :seq, "
                "audit_hash = :h, version = version + 1, updated_at = :now WHERE id = :id",
-               {"flags": dumps(flags), "floor": new_floor, "risk": new_risk, "seq": seq + 1, "h": new_h,
+               {"flags": flags_json, "floor": new_floor, "risk": new_risk, "seq": seq + 1, "h": new_h,
                 "now": tx.t(now), "id": case_id})
     return True
 
@@ -241,7 +246,8 @@ def record_contact(engine, actor, person_id, *, method: str, at: datetime | None
                 "met": met}
         if new_risk != old_risk:
             data["risk"] = {"from": old_risk, "to": new_risk}
-        append(tx, p, who.id, "contact", data, now, bump_version=True)
+        append(tx, p, who.id, "contact", data, now, bump_version=True,
+               fields={"risk": new_risk} if new_risk != old_risk else None)
         if alarming:
             anchor = tx.query("SELECT number FROM cases WHERE id = :id", {"id": p["anchor_case_id"]})[0][0]
             tx.run("insert_outbox", {
@@ -304,7 +310,7 @@ def release(engine, actor, person_id, *, reason: str) -> dict:
                    {"now": tx.t(now), "by": who.id, "reason": reason.strip(), "id": p["id"]})
         p["status"] = "released"
         append(tx, p, who.id, "release", {"reason": reason.strip(), "cancelled_occurrences": cancelled}, now,
-               bump_version=True)
+               bump_version=True, fields={"status": "released"})
         anchor = tx.query("SELECT number FROM cases WHERE id = :id", {"id": p["anchor_case_id"]})[0][0]
         tx.run("insert_outbox", {
             "now": tx.t(now), "event": "person.released", "case_id": p["anchor_case_id"], "case_number": anchor,

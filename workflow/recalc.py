@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from cases.audit import event_hash
+from cases.audit import seal
 from workflow.clocks import next_step_after
 from workflow.commands import dumps, jsonable
 
@@ -45,10 +45,11 @@ def refresh(engine) -> dict:
             seq, h = heads.get(case_id, (seq, h))
             data = dumps(jsonable({"clock": name, "from": due_dt, "to": new_due, "calendar_from": krev,
                                    "calendar_to": rev}))
-            new_h = event_hash(h, number, seq + 1, now, "system", "recalc", state, state, data)
+            new_h, key_id = seal(tx.store.signer, h, number, seq + 1, now, "system", "recalc", state, state, data,
+                                 "{}")
             tx.run("insert_audit", {"case_id": case_id, "seq": seq + 1, "at": tx.t(now), "actor": "system",
                                     "action": "recalc", "from_state": state, "to_state": state, "data": data,
-                                    "prev_hash": h, "hash": new_h})
+                                    "prev_hash": h, "hash": new_h, "fields": "{}", "key_id": key_id})
             heads[case_id] = (seq + 1, new_h)
             changed += 1
         for case_id, (seq, h) in heads.items():

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import NamedTuple
 
-from cases.audit import canonical_time, event_hash
+from cases.audit import canonical_time, digest, seal
 from cases.types import from_db, to_sqlite
 from workflow.clocks import row as clock_row
 from workflow.commands import dumps
@@ -117,6 +117,7 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
         listed: set[tuple[str, str]] = set()  # (unit, month) known to be on the talk list
         listing = None  # the auto-listing deadline and supervision clock depend only on now: once a batch
         canonical_now = canonical_time(now)
+        signer = store.signer
         talk_step = policy.unit_talk_step
         for case_id, c in cases.items():
             if not c["events"]:
@@ -131,6 +132,7 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
                     action, event = "escalate", piece.event
                     audit_json = _payload_json(texts.json(clock), piece, at_iso, due_iso)
                     listed_now = False
+                    fields_json = "{}"
                 else:
                     action, event = "escalate", f"escalate.{step.name}"
                     payload = {"clock": clock, "step": step.name, "step_at": at_iso, "due_at": due_iso,
@@ -157,10 +159,16 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
                         new_clocks.append((case_id, *clock_values))
                     audit_json = dumps(payload)
                     listed_now = "listed_for_supervision" in payload
+                    changed = {"data": digest(dumps(data))}
+                    if listed_now:
+                        changed["supervision_level"] = c["sup"]
+                    fields_json = dumps(changed)
                 seq += 1
                 prev = h
-                h = event_hash(prev, number, seq, canonical_now, SYSTEM_ACTOR, action, state, state, audit_json)
-                audits.append((case_id, seq, t_now, SYSTEM_ACTOR, action, state, state, audit_json, prev, h))
+                h, key_id = seal(signer, prev, number, seq, canonical_now, SYSTEM_ACTOR, action, state, state,
+                                 audit_json, fields_json)
+                audits.append((case_id, seq, t_now, SYSTEM_ACTOR, action, state, state, audit_json, prev, h,
+                               fields_json, key_id))
                 outbox.append((t_now, event, case_id, number, SYSTEM_ACTOR, texts.audience(step, c), audit_json,
                                "pending", 0, t_now))
                 raised.append({"number": number, "clock": clock, "step": step.name, "step_at": at_iso,
@@ -184,7 +192,8 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
     return raised, len(rows)
 
 
-AUDIT_COLUMNS = ("case_id", "seq", "at", "actor", "action", "from_state", "to_state", "data", "prev_hash", "hash")
+AUDIT_COLUMNS = ("case_id", "seq", "at", "actor", "action", "from_state", "to_state", "data", "prev_hash", "hash",
+                 "fields", "key_id")
 OUTBOX_COLUMNS = ("created_at", "event", "case_id", "case_number", "actor", "audience", "payload", "status",
                   "attempts", "next_attempt_at")
 ESCALATION_COLUMNS = ("clock_id", "case_id", "step", "step_at", "raised_at")

@@ -21,7 +21,7 @@ from typing import Any, Callable, NamedTuple
 
 from transitions import MachineError
 
-from cases.audit import event_hash
+from cases.audit import digest, party_digest, seal
 from workflow import clocks, fields, guards, risk
 from workflow.actor import Actor
 from workflow.definition import Action, Definition
@@ -222,6 +222,7 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
             "supervision_level": row[C_SUPERVISION]}
     risk_floor = row[C_RISK_FLOOR]
     party_count = row[C_PARTY_COUNT]
+    new_parties: dict[str, str] = {}
     audit_data = jsonable(clean)
     for name, kind, key in a.targets:
         if name not in clean:
@@ -255,9 +256,11 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
         elif effect == "add_party":
             for p in clean["party"]:
                 party_count += 1
-                ops.append(("insert_party", {"case_id": case_id, "seq": party_count, "name": p["name"],
-                                             "role": p.get("role") or "applicant", "phone": p.get("phone"),
-                                             "id_number": p.get("id_number"), "address": p.get("address")}))
+                party = {"case_id": case_id, "seq": party_count, "name": p["name"], "role": p.get("role") or "applicant",
+                         "phone": p.get("phone"), "id_number": p.get("id_number"), "address": p.get("address")}
+                ops.append(("insert_party", party))
+                new_parties[f"party:{party_count}"] = party_digest(party["name"], party["role"], party["phone"],
+                                                                   party["id_number"], party["address"])
             new_floor = risk.floor(party_count, flags)
             if risk.rank(new_floor) > risk.rank(risk_floor):
                 risk_floor = new_floor
@@ -306,15 +309,17 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
     seq = row[C_AUDIT_SEQ] + 1
     audit_json = dumps(audit_data)
     prev_hash = row[C_AUDIT_HASH]
-    h = event_hash(prev_hash, number, seq, now, who.id, a.name, state, new_state, audit_json)
     closed_at = row[C_CLOSED_AT]
     if terminal:
         closed_at = t_now
     elif moves and closed_at is not None:
         closed_at = None
     data_json = dumps(case_data) if case_data is not None else row[C_DATA]
+    fields_json = dumps(_changed(row, new_state, cols, risk_floor, data_json, new_parties))
+    h, key_id = seal(engine.store.signer, prev_hash, number, seq, now, who.id, a.name, state, new_state, audit_json,
+                     fields_json)
     # Both rows in their statement's parameter order (the tables' column order; tests/unit/test_statement_params.py).
-    audit = (case_id, seq, t_now, who.id, a.name, state, new_state, audit_json, prev_hash, h)
+    audit = (case_id, seq, t_now, who.id, a.name, state, new_state, audit_json, prev_hash, h, fields_json, key_id)
     to = audience(a, clean, cols["mediator"], cols["lead_official"], row[C_UNIT_PATH])
     outbox = (t_now, a.name, case_id, number, who.id, dumps(to), _payload(state, new_state, seq), t_now) if to else None
     after_row = (case_id, number, row[C_DEF], row[C_DEFVER], new_state, version + 1, row[C_CATEGORY],
@@ -323,3 +328,22 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
                  cols["supervision_level"], data_json, closed_at, seq, h)
     outcome = Outcome(a.name, number, who.id, now, state, new_state, version + 1, seq, audit_data)
     return Decision(outcome, row, after_row, t_now, audit, outbox, tuple(ops), running)
+
+
+_RECORDED = (("risk", C_RISK), ("mediator", C_MEDIATOR), ("lead_official", C_LEAD), ("responsible_unit", C_RESP),
+             ("supervision_level", C_SUPERVISION))
+
+
+def _changed(row: tuple, new_state: str, cols: dict, risk_floor: str, data_json: str, parties: dict) -> dict:
+    """The after-values of the recorded case fields the action changed (the audit event's ``fields``)."""
+    out = dict(parties) if parties else {}
+    if new_state != row[C_STATE]:
+        out["state"] = new_state
+    for name, at in _RECORDED:
+        if cols[name] != row[at]:
+            out[name] = cols[name]
+    if risk_floor != row[C_RISK_FLOOR]:
+        out["risk_floor"] = risk_floor
+    if data_json is not row[C_DATA] and data_json != row[C_DATA]:
+        out["data"] = digest(data_json)
+    return out

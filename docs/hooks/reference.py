@@ -143,6 +143,11 @@ CONFIG_HELP: dict[str, str] = {
     "web": "Table read by the web workspace and HTTP API (`[web]`).",
     "report_templates": "Directory whose templates override the shipped report and paperwork templates "
                         "(`templates/reports/`); they run in jinja2's sandbox.",
+    "audit_key": "The audit key that signs every audit event (HMAC-SHA256), at least 32 characters; "
+                 "`disputeflow audit keygen` makes one. `DISPUTEFLOW_AUDIT_KEY` when unset. Keep it out of the "
+                 "database and its backups (see Operations: the audit key).",
+    "audit_old_keys": "Keys rotated out, kept so the events they signed still verify "
+                      "(`DISPUTEFLOW_AUDIT_OLD_KEYS`, separated by commas, when unset).",
 }
 
 POLICY_HELP: dict[str, tuple[str, str]] = {

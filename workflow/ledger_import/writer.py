@@ -22,7 +22,8 @@ import json
 from collections import defaultdict
 from datetime import datetime
 
-from cases.audit import GENESIS, canonical_time, event_hash
+from cases.audit import GENESIS, canonical_time, case_snapshot, seal
+from cases.audit_verify import sign_counter
 from cases.types import to_sqlite
 from workflow import guards, risk as risk_mod
 from workflow.clocks import next_step_after
@@ -39,7 +40,8 @@ CASE_INSERT = ("id", "number", "definition", "definition_version", "state", "ver
                "mediator", "lead_official", "responsible_unit", "supervision_level", "data", "reported_at",
                "updated_at", "closed_at", "audit_seq", "audit_hash")
 PARTY_INSERT = ("case_id", "seq", "name", "role", "phone", "id_number", "address")
-AUDIT_INSERT = ("case_id", "seq", "at", "actor", "action", "from_state", "to_state", "data", "prev_hash", "hash")
+AUDIT_INSERT = ("case_id", "seq", "at", "actor", "action", "from_state", "to_state", "data", "prev_hash", "hash",
+                "fields", "key_id")
 CLOCK_INSERT = ("case_id", "name", "started_at", "due_at", "warn_at", "calendar_rev", "status", "stopped_at",
                 "extended", "level", "next_step", "next_at")
 KEY_INSERT = ("namespace", "key", "case_id", "row_hash", "record", "imported_at", "updated_at")
@@ -163,6 +165,9 @@ class BulkWriter:
         for (prefix, year), n in need.items():
             last = tx.query(COUNTER_SQL, {"prefix": prefix, "year": year, "n": n})[0][0]
             nxt[(prefix, year)] = last - n + 1
+            if self.store.signer.signing:
+                sig, kid = sign_counter(self.store.signer, prefix, year, last)
+                tx.run("sign_counter", {"key_id": kid, "sig": sig, "prefix": prefix, "year": year})
         out = []
         for prefix, year in keys:
             seq = nxt[(prefix, year)]
@@ -216,8 +221,12 @@ class BulkWriter:
             parties = [(i, p["name"], p.get("role") or "applicant", p.get("phone"), p.get("id_number"), None)
                        for i, p in enumerate(plan.parties, start=1)]
             clocks = [self._clock_tail(c.name, c.started_at, c.due_at, c.stopped_at) for c in plan.clocks]
+            # the case as the replayed history leaves it: recorded on its last event
+            fields = dumps(case_snapshot(plan.state, plan.risk, plan.risk_floor, case[12], case[15], case[16],
+                                         case[17], None, rec["unit"], rec["title"], rec["category"], case[19],
+                                         [r[1:] for r in parties]))
             out.append(((unit_path, local_year(plan.events[0].at)), case, events, parties, clocks,
-                        (rec["key"], h, js)))
+                        (rec["key"], h, js), fields))
         return out
 
     def _insert(self, tx, prepared: list[tuple]) -> None:
@@ -227,11 +236,14 @@ class BulkWriter:
         actor = self.actor
         ns = self.namespace
         cases, parties, audits, clocks, keys = [], [], [], [], []
-        for (_, case, events, prows, crows, (key, h, js)), case_id, number in zip(prepared, ids, numbers):
+        signer = self.store.signer
+        for (_, case, events, prows, crows, (key, h, js), snap), case_id, number in zip(prepared, ids, numbers):
             prev = GENESIS
+            last = len(events)
             for seq, (at, canon, action, frm, to, data) in enumerate(events, start=1):
-                hh = event_hash(prev, number, seq, canon, actor, action, frm, to, data)
-                audits.append((case_id, seq, at, actor, action, frm, to, data, prev, hh))
+                fields = snap if seq == last else "{}"
+                hh, kid = seal(signer, prev, number, seq, canon, actor, action, frm, to, data, fields)
+                audits.append((case_id, seq, at, actor, action, frm, to, data, prev, hh, fields, kid))
                 prev = hh
             cases.append((case_id, number, *case, prev))
             parties.extend((case_id, *r) for r in prows)
@@ -385,12 +397,25 @@ class BulkWriter:
             self._recompute_clocks(tx, cid, cols["risk"], new_cols["category"])
 
         n = len(events)
-        for name, at, frm, to, d in events:
+        after = case_snapshot(state, cols["risk"], risk_floor, dumps(flags), cols["mediator"], cols["lead_official"],
+                              cols["responsible_unit"], supervision, new_cols["unit_id"], new_cols["title"],
+                              new_cols["category"], dumps(data),
+                              [(p["name"], p.get("role") or "applicant", p.get("phone"), p.get("id_number"), None)
+                               for p in rec["parties"]] if parties_changed else [])
+        before = case_snapshot(c[4], risk, c[13], flags_json, mediator, lead, resp, supervision, unit_id, title,
+                               category, data_json, [])
+        changed = {k: v for k, v in after.items() if k != "_full" and (k.startswith("party:") or v != before[k])}
+        if parties_changed:
+            for i in range(len(rec["parties"]) + 1, c[15] + 1):
+                changed[f"party:{i}"] = None  # a party the corrected ledger no longer lists
+        for i, (name, at, frm, to, d) in enumerate(events, start=1):
             seq += 1
             dj = dumps(jsonable(d))
-            hh = event_hash(prev, number, seq, at, self.actor, name, frm, to, dj)
+            fields = dumps(changed) if i == n else "{}"
+            hh, kid = seal(self.store.signer, prev, number, seq, at, self.actor, name, frm, to, dj, fields)
             tx.run("insert_audit", {"case_id": cid, "seq": seq, "at": tx.t(at), "actor": self.actor, "action": name,
-                                    "from_state": frm, "to_state": to, "data": dj, "prev_hash": prev, "hash": hh})
+                                    "from_state": frm, "to_state": to, "data": dj, "prev_hash": prev, "hash": hh,
+                                    "fields": fields, "key_id": kid})
             prev = hh
             if name in notify:
                 to_whom = audience(defn.action(name), d, cols["mediator"], cols["lead_official"],
