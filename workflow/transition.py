@@ -154,7 +154,7 @@ def may_touch_clocks(definition: Definition, a: Action) -> bool:
     return a.dest is not None and any(s.terminal for s in definition.states if s.name == a.dest)
 
 
-def _end_supervision(case_data: dict, cols: dict, now: datetime, by: str, state: str) -> dict:
+def end_supervision(case_data: dict, cols: dict, now: datetime, by: str, state: str) -> dict:
     """Delist the case as ending it does (摘牌 on 销号, 移交 or 撤回): the listing moves to its history.
 
     Returns what the audit event records of the ended listing.
@@ -247,7 +247,7 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
     if terminal and cols["supervision_level"] is not None and "delist" not in a.effects:
         # An ended case is no longer supervised: the listing ends with it, in this event.
         case_data = json.loads(row[C_DATA]) if case_data is None else case_data
-        audit_data["supervision_ended"] = _end_supervision(case_data, cols, now, who.id, new_state)
+        audit_data["supervision_ended"] = end_supervision(case_data, cols, now, who.id, new_state)
     # Only an action that stops, starts or extends a clock, or ends the case, reads its clocks.
     touches_clocks = terminal or a.stops or a.starts or "extend_clock" in a.effects
     running = dict(clocks_of(case_id)) if touches_clocks else None
