@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -66,6 +67,9 @@ class Dispatcher:
             self.channels[name] = channel_class(conf["kind"])(conf)
         self.channels.update(extra or {})
         self.me = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        # Set when the process is asked to stop (the scheduler's SIGTERM): the send in hand finishes,
+        # what is claimed and not yet tried is released, nothing more is claimed; all of it stays queued.
+        self.stopping = threading.Event()
 
     # ------------------------------------------------------------------ fan-out
 
@@ -141,7 +145,7 @@ class Dispatcher:
         (wall clock), releasing what it has not tried, so that no claim can
         expire while its owner might still send.
         """
-        ids = self.claim(now, limit or self.settings.batch)
+        ids = [] if self.stopping.is_set() else self.claim(now, limit or self.settings.batch)
         sent = failed = dead = released = 0
         if not ids:
             return {"claimed": 0, "sent": 0, "failed": 0, "dead": 0, "released": 0}
@@ -161,6 +165,10 @@ class Dispatcher:
         try:
             for i, (did, recipient, chname, lang, attempts, oid, _c, event, _cid, number, _a, _aud, _p,
                     uname, email, role) in enumerate(items):
+                if self.stopping.is_set():
+                    released = self._release([it[0] for it in items[i:]])
+                    log.info("stopping: released %d deliveries not yet sent", released)
+                    break
                 if time.monotonic() > budget_ends:
                     released = self._release([it[0] for it in items[i:]])
                     log.warning("dispatch pass over its time budget: released %d deliveries", released)
@@ -228,11 +236,12 @@ class Dispatcher:
     def run(self, now: datetime, limit: int | None = None) -> dict:
         """Fan out what is new, then deliver everything due, ``limit`` rows per transaction.
 
-        A failed delivery is rescheduled into the future, so the loop ends.
+        A failed delivery is rescheduled into the future, so the loop ends; so
+        does it, after the send in hand, once :attr:`stopping` is set.
         """
         limit = limit or self.settings.batch
         routed = 0
-        while True:
+        while not self.stopping.is_set():
             n = self.fan_out(now, limit)
             routed += n
             if n < limit:
@@ -242,7 +251,7 @@ class Dispatcher:
             res = self.deliver(now, limit)
             for k in total:
                 total[k] += res[k]
-            if res["claimed"] < limit or res["released"]:
+            if res["claimed"] < limit or res["released"] or self.stopping.is_set():
                 break
         total["routed"] = routed
         return total

@@ -128,8 +128,9 @@ class ClockRule:
     by_tier: Mapping[str, Duration] = field(default_factory=lambda: MappingProxyType({}))
     extension_cap: Duration | None = None
     count_from: str | None = None
-    # The clock keeps running when its case ends (a terminal action stops every other
-    # running clock): only the action that answers it, or a release, stops it.
+    # The clock keeps running when its case ends: only a key person's duty clocks, which
+    # belong to the person (release stops them), not to the case they are anchored on.
+    # Not a policy key: an ended case runs no clock of its own (supervision included).
     outlives_case: bool = False
 
 
@@ -248,9 +249,10 @@ class Policy:
         return rule
 
     def outlives_case(self, clock: str) -> bool:
-        """Whether running ``clock`` keeps running when its case ends (``outlives_case``).
+        """Whether running ``clock`` keeps running when its case ends: key-person duty clocks only.
 
-        A clock the policy does not know (one it no longer defines) does not.
+        Every clock of the case itself stops when the case ends (a terminal
+        action, a ledger correction), supervision included.
         """
         try:
             return self.rule(clock).outlives_case
@@ -504,10 +506,7 @@ def _parse(text: str, source: str) -> Policy:
 
 
 def _clock(r: _Reader, rule: Any, path) -> ClockRule:
-    r.table(rule, path, ("default", *RISKS, "categories", "tiers", "extension_cap", "count_from", "outlives_case"))
-    outlives = rule.get("outlives_case", False)
-    if not isinstance(outlives, bool):
-        r.fail(path + ("outlives_case",), "应为 true 或 false", "must be true or false")
+    r.table(rule, path, ("default", *RISKS, "categories", "tiers", "extension_cap", "count_from"))
     by_category = {}
     for cat, entries in r.table(rule.get("categories", {}), path + ("categories",)).items():
         cpath = path + ("categories", cat)
@@ -521,7 +520,6 @@ def _clock(r: _Reader, rule: Any, path) -> ClockRule:
                                   for k, v in r.table(rule.get("tiers", {}), path + ("tiers",)).items()}),
         extension_cap=r.duration(rule["extension_cap"], path + ("extension_cap",)) if "extension_cap" in rule else None,
         count_from=r.count_from(rule["count_from"], path + ("count_from",)) if "count_from" in rule else None,
-        outlives_case=outlives,
     )
 
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import random
 import threading
+import time
 from contextlib import contextmanager
 from datetime import datetime
 from typing import NamedTuple
@@ -42,19 +44,48 @@ def _claim_sql(store) -> str:
     return base
 
 
-def run(engine, now: datetime, batch: int = 500) -> list[dict]:
-    """Raise due steps in batches until none is left; returns what was raised."""
+def run(engine, now: datetime, batch: int = 500, stop: threading.Event | None = None) -> list[dict]:
+    """Raise due steps in batches until none is left; returns what was raised.
+
+    ``stop`` (the scheduler's shutdown) ends the run after the batch in hand:
+    each batch commits whole, and the next pass raises the rest.
+    """
     raised: list[dict] = []
     with engine.store.checkpoint_every(SWEEP_CHECKPOINT_PAGES), _collector_relaxed():
         while True:
-            got, n = _one_batch(engine, now, batch)
+            got, n = _batch_retrying_deadlocks(engine, now, batch)
             raised.extend(got)
             if n < batch:
                 break
+            if stop is not None and stop.is_set():
+                return raised
     from workflow import duty_sweep  # key-person duties: roll the next occurrences, forward their escalations
 
     raised.extend(duty_sweep.after_sweep(engine, now, batch, raised))
     return raised
+
+
+DEADLOCK_RETRIES = 5
+
+
+def _batch_retrying_deadlocks(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
+    """:func:`_one_batch`, run again when PostgreSQL chose it as a deadlock's victim.
+
+    Sweepers take their shared rows in one order (see the talk rows), so a
+    deadlock needs a command in the cycle (one listing a case for supervision
+    while the sweep lists it automatically). The victim's batch was rolled back
+    whole, so running it again raises nothing twice; after a few tries the
+    error goes up as before.
+    """
+    for attempt in range(DEADLOCK_RETRIES + 1):
+        try:
+            return _one_batch(engine, now, batch)
+        except Exception as exc:
+            if getattr(exc, "sqlstate", None) != "40P01" or attempt == DEADLOCK_RETRIES:
+                raise
+            log.warning("sweep batch chosen as a deadlock victim; running it again (%d)", attempt + 1)
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+    raise AssertionError("not reached")
 
 
 def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
@@ -81,9 +112,17 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
         cases: dict[int, dict] = {}
         new: list[tuple] = []
         clock_updates: list[tuple] = []
-        tier_done: list[dict] = []
+        tier_done: list[dict] = []  # clocks stopped by this batch: the tier milestone passed, or the case ended
+        ended_states: dict[tuple, frozenset] = {}
         for (kid, case_id, name, started, due, level, number, state, version, seq, h, sup, data, unit_path,
              mediator, lead, resp, dname, dver, unit_id) in rows:
+            ended = ended_states.get((dname, dver))
+            if ended is None:
+                ended = ended_states[(dname, dver)] = frozenset(engine.definition(dname, dver).terminal_states)
+            if state in ended and not policy.outlives_case(name):
+                # a clock an ended case should not be running (a path that forgot to stop it): stop, never escalate
+                tier_done.append({"level": level, "now": t_now, "id": kid})
+                continue
             steps, due_iso = texts.ladder(name, started, due)
             first = 0
             for i, s in enumerate(steps):
@@ -92,7 +131,8 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
             c = cases.get(case_id)
             if c is None:
                 c = cases[case_id] = {
-                    "id": case_id, "number": number, "state": state, "seq": seq, "hash": h, "sup": sup, "data": data,
+                    "id": case_id, "number": number, "state": state, "version": version, "seq": seq, "hash": h,
+                    "sup": sup, "data": data,
                     "unit_path": unit_path, "mediator": mediator, "lead": lead, "resp": resp, "unit_id": unit_id,
                     "events": []}
             k, last = first, len(steps)
@@ -115,6 +155,7 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
         case_updates: list[tuple] = []
         new_clocks: list[tuple] = []
         listed: set[tuple[str, str]] = set()  # (unit, month) known to be on the talk list
+        talks: dict[tuple[str, str], tuple] = {}  # (unit, month) → the first red card of the batch for it
         listing = None  # the auto-listing deadline and supervision clock depend only on now: once a batch
         canonical_now = canonical_time(now)
         signer = store.signer
@@ -174,10 +215,16 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
                 raised.append({"number": number, "clock": clock, "step": step.name, "step_at": at_iso,
                                "due_at": due_iso, "listed": listed_now})
                 if step.name == talk_step:
-                    talk = _unit_talk(engine, tx, c, at, now, listed)
-                    if talk:
-                        raised.append(talk)
-            case_updates.append((case_id, seq, h, c["sup"], c["data"] if data is None else dumps(data), t_now))
+                    talks.setdefault(_talk_key(c, at), (c, at))
+            # every event bumps the version: version - audit_seq stays what it was (0 on every case since 0012)
+            case_updates.append((case_id, seq, h, c["sup"], c["data"] if data is None else dumps(data), t_now,
+                                 c["version"] + seq - c["seq"]))
+        # Talk rows are the one thing concurrent sweepers insert under the same keys: taken in one
+        # order (sorted by unit and month), two batches can wait for each other's row but never both.
+        for key in sorted(talks):
+            talk = _unit_talk(engine, tx, *talks[key], now, listed)
+            if talk:
+                raised.append(talk)
         with tx.pipeline():  # nothing below is read back: one round trip on PostgreSQL
             tx.update_rows("clocks", "id", ("level", "next_step", "next_at"), clock_updates)
             if tier_done:
@@ -187,8 +234,8 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
             tx.insert_rows("clocks", NEW_CLOCK_COLUMNS, new_clocks, _CLOCK_IF_ABSENT)
             tx.insert_rows("audit_events", AUDIT_COLUMNS, audits)
             tx.insert_rows("outbox", OUTBOX_COLUMNS, outbox)
-            tx.update_rows("cases", "id", ("audit_seq", "audit_hash", "supervision_level", "data", "updated_at"),
-                           case_updates, extra="version = version + 1")
+            tx.update_rows("cases", "id", ("audit_seq", "audit_hash", "supervision_level", "data", "updated_at",
+                                           "version"), case_updates)
     return raised, len(rows)
 
 
@@ -378,6 +425,14 @@ def _insert_escalations(tx, new: list, t_now) -> list:
     return [n for n, r in zip(new, rows) if tx.insert_rows("escalations", ESCALATION_COLUMNS, [r], _ON_CONFLICT) == 1]
 
 
+def _talk_key(c: dict, step_at: datetime) -> tuple[str, str]:
+    """The unit a red card counts against and its local month, ``(unit, "YYYY-MM")``."""
+    from workflow.timeutil import to_local
+
+    local = to_local(step_at)
+    return c["resp"] or c["unit_id"], f"{local.year:04d}-{local.month:02d}"
+
+
 def _unit_talk(engine, tx, c: dict, step_at: datetime, now: datetime, listed: set) -> dict | None:
     """List the case's responsible unit for a talk (约谈) when its red cards this month reach the policy's count.
 
@@ -385,12 +440,10 @@ def _unit_talk(engine, tx, c: dict, step_at: datetime, now: datetime, listed: se
     counts a red card in the month it was due. ``UNIQUE(unit_id, month)`` lists a
     unit once per month whatever the number of sweepers.
     """
-    from workflow.timeutil import month_bounds, to_local
+    from workflow.timeutil import month_bounds
 
     policy = engine.policy
-    unit = c["resp"] or c["unit_id"]
-    local = to_local(step_at)
-    month = f"{local.year:04d}-{local.month:02d}"
+    unit, month = _talk_key(c, step_at)
     if (unit, month) in listed:
         return None
     if tx.query("SELECT 1 FROM unit_talks WHERE unit_id = :unit AND month = :month", {"unit": unit, "month": month}):
@@ -400,7 +453,8 @@ def _unit_talk(engine, tx, c: dict, step_at: datetime, now: datetime, listed: se
     rows = tx.query(
         "SELECT c.number FROM escalations e JOIN cases c ON c.id = e.case_id "
         "WHERE e.step = :step AND e.step_at >= :start AND e.step_at < :end "
-        "AND COALESCE(c.responsible_unit, c.unit_id) = :unit ORDER BY e.step_at, e.id",
+        "AND COALESCE(c.responsible_unit, c.unit_id) = :unit "
+        "AND (c.closed_at IS NULL OR e.step_at < c.closed_at) ORDER BY e.step_at, e.id",
         {"step": policy.unit_talk_step, "start": tx.t(start), "end": tx.t(end), "unit": unit})
     if not policy.needs_unit_talk(len(rows)):
         return None

@@ -160,6 +160,19 @@ def may_touch_clocks(definition: Definition, a: Action) -> bool:
     return a.dest is not None and any(s.terminal for s in definition.states if s.name == a.dest)
 
 
+def end_supervision(case_data: dict, cols: dict, now: datetime, by: str, state: str) -> dict:
+    """Delist the case as ending it does (摘牌 on 销号, 移交 or 撤回): the listing moves to its history.
+
+    Returns what the audit event records of the ended listing.
+    """
+    ended = jsonable({"level": cols["supervision_level"], "authority": case_data.pop("supervision_authority", None),
+                      "deadline": case_data.pop("supervision_deadline", None), "delisted_at": now, "by": by,
+                      "reason": f"case_{state}"})
+    case_data.setdefault("supervision_history", []).append(ended)
+    cols["supervision_level"] = None
+    return ended
+
+
 def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], note: Any,
            expected_version: int | None, now: datetime, t: Callable, time: Callable,
            resolver: fields.Resolver, clocks_of: Callable[[int], dict]) -> Decision:
@@ -238,6 +251,10 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
         entry = jsonable({**clean, "at": now, "by": who.id})
         case_data.setdefault(a.record, []).append(entry)
     terminal = moves and definition.state(new_state).terminal
+    if terminal and cols["supervision_level"] is not None and "delist" not in a.effects:
+        # An ended case is no longer supervised: the listing ends with it, in this event.
+        case_data = json.loads(row[C_DATA]) if case_data is None else case_data
+        audit_data["supervision_ended"] = end_supervision(case_data, cols, now, who.id, new_state)
     # Only an action that stops, starts or extends a clock, or ends the case, reads its clocks.
     touches_clocks = terminal or a.stops or a.starts or "extend_clock" in a.effects
     running = dict(clocks_of(case_id)) if touches_clocks else None
@@ -277,7 +294,7 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
         # Clocks: stop what this action answers, then start what it opens.
         stopped = []
         for name in sorted(running):  # by name, however the clocks were read (the list is in the audit event)
-            # a clock that outlives the case (supervision, key-person duties) stops only when answered
+            # an ended case stops every clock of its own; a key person's duty clocks are the person's
             if name in a.stops or (terminal and not engine.policy.outlives_case(name)):
                 ops.append(("stop_running_clock", {"case_id": case_id, "name": name, "now": t_now}))
                 stopped.append(name)

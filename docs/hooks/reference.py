@@ -164,10 +164,6 @@ POLICY_HELP: dict[str, tuple[str, str]] = {
                                            "wins over risk, not over a category rule."),
     "clocks.<name>.extension_cap": ("the clock's duration", "How far one extension may move the due time."),
     "clocks.<name>.count_from": ("global `count_from`", "Counting rule for this clock."),
-    "clocks.<name>.outlives_case": ("false", "`true`: the clock keeps running when its case ends (a terminal "
-                                             "action stops every other running clock); only the action that "
-                                             "answers it stops it. Set for `supervision` (督办: only delisting "
-                                             "stops it). Key-person duty clocks always outlive their case."),
     "(duration).amount": ("—", "Whole number ≥ 0."),
     "(duration).unit": ("—", "`calendar_hours`, `calendar_days` or `business_days` (official calendar)."),
     "ladder": ("warning, level1–3", "The escalation ladder, `[[ladder]]` steps in firing order."),

@@ -12,6 +12,7 @@ import email.policy
 import json
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -61,6 +62,7 @@ class HTTPServer:
         self.port = port or free_port()
         self.requests: list[tuple[str, dict, object]] = []
         self.status = 200
+        self.delay = 0.0  # seconds to wait before answering (a slow receiver)
         self.reply: dict = {"errcode": 0, "errmsg": "ok"}
         self._server: ThreadingHTTPServer | None = None
         self._lock = threading.Lock()
@@ -75,6 +77,8 @@ class HTTPServer:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if outer.delay:
+                    time.sleep(outer.delay)
                 status = outer.status
                 if status == 200:
                     with outer._lock:

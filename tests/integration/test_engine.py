@@ -120,18 +120,6 @@ def test_refer_and_withdraw_end_the_case(engine):
     assert all(k["status"] == "stopped" for k in engine.case(b)["deadlines"])
 
 
-def test_ending_a_supervised_case_leaves_the_supervision_clock_running(engine):
-    # policy.toml: [clocks.supervision] outlives_case = true — only delisting stops it.
-    n = report(engine)
-    engine.act(n, "assess", "med1", risk="low")
-    engine.act(n, "supervise", "sup", level="town", authority="镇综治中心", deadline="2026-03-20T17:00+08:00")
-    out = engine.act(n, "refer", "med1", to="court")
-    assert out.to_state == "referred" and "supervision" not in out.data["clocks_stopped"]
-    status = {k["clock"]: k["status"] for k in engine.case(n)["deadlines"]}
-    assert status["supervision"] == "running"
-    assert all(v == "stopped" for k, v in status.items() if k != "supervision")
-
-
 def test_invalid_action_lists_what_is_allowed(engine):
     n = report(engine)
     with pytest.raises(InvalidAction) as e:

@@ -235,6 +235,24 @@ def test_a_correction_that_ends_a_case_leaves_the_clocks_that_outlive_it_running
     assert duties() == running
 
 
+def test_a_correction_that_ends_a_supervised_case_delists_it_and_stops_its_supervision_clock(engine, tmp_path, clock):
+    """A ledger that strikes a listed case off ends its listing and clock, as the command does."""
+    path = write_xlsx(tmp_path / "台账.xlsx", rows_good())
+    engine.import_ledger(path, actor="sup")
+    number = by_ref(engine)["TZ-001"]
+    engine.act(number, "supervise", "sup", level="town", authority="镇综治中心", deadline="2026-03-20T17:00+08:00")
+    rows = rows_good()
+    rows[0][8:11] = ["已销号", "2026-02-10", "2026-02-25"]
+    write_xlsx(path, rows)
+    clock.set(T0 + timedelta(hours=2))
+    assert engine.import_ledger(path, actor="sup")["updated"] == 1
+    doc = engine.case(number)
+    assert doc["state"] == "closed" and not doc["supervision"]
+    assert [k["clock"] for k in doc["deadlines"] if k["status"] == "running"] == []
+    assert any("supervision_ended" in e["data"] for e in engine.history(number))
+    assert engine.verify_audit()["problems"] == []
+
+
 def test_unknown_categories_are_mapped_by_the_operators_mapping_file(engine, tmp_path):
     rows = [["M-1", "2026-01-05", "甲村", "打架斗殴", "张三", None, None, None, None, None, None, None],
             ["M-2", "2026-01-05", "甲村", "噪音扰民", "李四", None, None, None, None, None, None, None]]

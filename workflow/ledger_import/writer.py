@@ -33,7 +33,7 @@ from workflow.ledger_import.plan import Planner, step_data, step_times
 from workflow.ledger_import.route import back_route, fill_fields, moved_back
 from workflow.ledger_import.validate import STATE_ORDER, STEP_DATE, RowProblem, steps_for
 from workflow.timeutil import iso
-from workflow.transition import audience
+from workflow.transition import audience, end_supervision
 
 CASE_INSERT = ("id", "number", "definition", "definition_version", "state", "version", "title", "category", "source",
                "description", "unit_id", "unit_path", "risk", "risk_floor", "flags", "party_count", "reporter",
@@ -300,7 +300,7 @@ class BulkWriter:
         events: list[tuple[str, datetime, str, str, dict]] = []
         running = {r[1]: r for r in tx.all("running_clocks", {"case_id": cid})}
         cols = {"risk": risk, "mediator": mediator, "lead_official": lead, "responsible_unit": resp,
-                "closed_at": closed_at}
+                "closed_at": closed_at, "supervision_level": supervision}
 
         # 1. the ledger moved the case on (the missing moving actions, at the ledger's dates),
         #    or back (the workflow's reopen arcs, now, then forward to the row's state)
@@ -428,12 +428,14 @@ class BulkWriter:
             done = tx.execute(
                 "UPDATE cases SET state = :state, version = version + :n, risk = :risk, risk_floor = :floor, "
                 "flags = :flags, party_count = :pc, mediator = :mediator, lead_official = :lead, "
-                "responsible_unit = :resp, data = :data, title = :title, category = :category, source = :source, "
+                "responsible_unit = :resp, supervision_level = :sup, data = :data, title = :title, "
+                "category = :category, source = :source, "
                 "description = :description, unit_id = :unit_id, unit_path = :unit_path, updated_at = :now, "
                 "closed_at = :closed_at, audit_seq = :seq, audit_hash = :hash WHERE id = :id AND version = :version",
                 {"state": state, "n": n, "risk": cols["risk"], "floor": risk_floor, "flags": dumps(flags),
                  "pc": party_count, "mediator": cols["mediator"], "lead": cols["lead_official"],
-                 "resp": cols["responsible_unit"], "data": dumps(data), **new_cols, "now": tx.t(self.now),
+                 "resp": cols["responsible_unit"], "sup": cols["supervision_level"], "data": dumps(data), **new_cols,
+                 "now": tx.t(self.now),
                  "closed_at": cols["closed_at"], "seq": seq, "hash": prev, "id": cid, "version": version})
             if done != 1:
                 raise Conflict(f"案件“{number}”已被他人修改，请重新导入", f"case {number} was changed meanwhile; import again")
@@ -580,6 +582,8 @@ class BulkWriter:
             d["clocks_stopped"] = stopped
         if started:
             d["clocks_started"] = started
+        if terminal and cols["supervision_level"] is not None and "delist" not in a.effects:
+            d["supervision_ended"] = end_supervision(data, cols, at, self.actor, new_state)  # as the command does
         mv["events"].append((name, at, state, new_state, d))
         if terminal:
             cols["closed_at"] = tx.t(at)
