@@ -4,7 +4,7 @@ Entering a terminal state stops every clock of the case — the supervision
 clock included — and ends an active listing in the same audited event; the
 sweep never escalates a clock of an ended case, and an ended case's late red
 cards never count toward its unit's talk (约谈). Existing data is repaired by
-migration 0012.
+migration 0013.
 """
 
 from __future__ import annotations

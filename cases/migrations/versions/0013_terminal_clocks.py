@@ -7,14 +7,14 @@ key person's duty clocks (``kp.…``), which belong to the person and stop at re
 The sweep bumped a case's version once per batch however many events it added;
 every event bumps it now, and existing cases are brought to ``version = audit_seq``.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 from alembic import op
 
 
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
