@@ -21,18 +21,36 @@ from tests.conftest import cli_runner, make_db_url
 NOW = "2026-03-03T09:00+08:00"
 
 
+def _town(backend: str, tmp_path):
+    """A town set up through the facade (its CLI is tested elsewhere); the commands under test run as processes."""
+    from tests.conftest import T0
+    from workflow import Engine
+    from workflow.clock import FixedClock
+
+    url, drop = make_db_url(backend, tmp_path)
+    eng = Engine(url, clock=FixedClock(T0))
+    eng.init()
+    eng.add_unit("t1", "试点镇", "town")
+    eng.add_unit("v1", "甲村", "village", "t1")
+    eng.add_user("go", "小王", "grid_officer", "v1")
+    eng.add_user("med1", "老李", "mediator", "v1")
+    eng.add_user("sup", "督办员", "supervisor", "t1")
+    eng.close()
+    run = cli_runner(url, tmp_path)
+    run.url = url
+    return run, drop
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def town(request, tmp_path):
-    url, drop = make_db_url(request.param, tmp_path)
-    run = cli_runner(url, tmp_path)
-    run("init")
-    for args in (["unit", "add", "t1", "--name", "试点镇", "--kind", "town"],
-                 ["unit", "add", "v1", "--name", "甲村", "--parent", "t1"],
-                 ["user", "add", "go", "--name", "小王", "--role", "grid_officer", "--unit", "v1"],
-                 ["user", "add", "med1", "--name", "老李", "--role", "mediator", "--unit", "v1"],
-                 ["user", "add", "sup", "--name", "督办员", "--role", "supervisor"]):
-        run(*args)
-    run.url = url
+    run, drop = _town(request.param, tmp_path)
+    yield run
+    drop()
+
+
+@pytest.fixture
+def sqlite_town(tmp_path):
+    run, drop = _town("sqlite", tmp_path)
     yield run
     drop()
 
@@ -107,8 +125,8 @@ def test_control_characters_in_a_stored_title_never_reach_the_terminal(town):
     assert doc["title"] == forged  # JSON stays exact: it escapes what it carries
 
 
-def test_control_characters_in_an_error_line_are_dropped(town):
-    p = town("case", "show", "伪造\r\a编号", ok=False)
+def test_control_characters_in_an_error_line_are_dropped(sqlite_town):
+    p = sqlite_town("case", "show", "伪造\r\a编号", ok=False)
     line = one_chinese_line(p, 5)
     assert "\a" not in p.stderr and "\r" not in p.stderr and "伪造编号" in line
 
@@ -139,8 +157,8 @@ def test_an_empty_database_file_points_to_init(tmp_path):
 
 
 @pytest.mark.parametrize("value", ["", "   ", "下周二", "2026-03-03T09:00"])
-def test_an_empty_or_invalid_now_is_refused(town, value):
-    line = one_chinese_line(town("--now", value, "case", "list", ok=False), 2)
+def test_an_empty_or_invalid_now_is_refused(sqlite_town, value):
+    line = one_chinese_line(sqlite_town("--now", value, "case", "list", ok=False), 2)
     assert "--now" in line
 
 
@@ -156,8 +174,8 @@ def test_an_empty_disputeflow_now_is_refused(tmp_path):
 @pytest.mark.parametrize("args", [["case", "list", "--limit", "-1"], ["notify", "list", "--limit", "-1"],
                                   ["--as", "sup", "person", "list", "--limit", "-1"],
                                   ["--as", "sup", "inbox", "--limit", "-1"]])
-def test_a_negative_limit_is_refused(town, args):
-    assert "--limit" in one_chinese_line(town(*args, ok=False), 2)
+def test_a_negative_limit_is_refused(sqlite_town, args):
+    assert "--limit" in one_chinese_line(sqlite_town(*args, ok=False), 2)
 
 
 # --------------------------------------------------------------------------- --expect-version
@@ -173,7 +191,8 @@ def test_a_stale_version_on_a_case_that_moved_on_is_a_conflict(town):
     assert shown["state"] == "assessed" and shown["version"] == 2
 
 
-def test_a_stale_version_tells_nothing_to_someone_outside_the_case(town):
+def test_a_stale_version_tells_nothing_to_someone_outside_the_case(sqlite_town):
+    town = sqlite_town
     town("unit", "add", "v2", "--name", "乙村", "--parent", "t1")
     town("user", "add", "med2", "--name", "外村调解员", "--role", "mediator", "--unit", "v2")
     n = open_case(town)
@@ -184,7 +203,8 @@ def test_a_stale_version_tells_nothing_to_someone_outside_the_case(town):
 # --------------------------------------------------------------------------- report --out
 
 
-def test_a_report_to_a_missing_folder_is_refused_before_it_is_frozen(town, tmp_path):
+def test_a_report_to_a_missing_folder_is_refused_before_it_is_frozen(sqlite_town, tmp_path):
+    town = sqlite_town
     open_case(town, now="2026-02-10T09:00+08:00")
     p = town("--as", "sup", "report", "ledger", "--month", "2026-02", "--out", str(tmp_path / "nope" / "l.xlsx"),
              ok=False)
