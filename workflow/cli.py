@@ -17,6 +17,8 @@ from typing import Any
 
 import click
 
+from workflow.cli_params import CLOCK_TIME, INSTANT, LIMIT, MONTH, ROW_ID, SECONDS, TEXT, VERSION, YEAR
+
 
 @dataclass
 class Ctx:
@@ -26,6 +28,7 @@ class Ctx:
     lang: str
     now: str | None
     config: str | None
+    command: str | None = None  # the top-level command being run
     _engine: Any = None
 
     @property
@@ -37,12 +40,16 @@ class Ctx:
 
     def engine(self):
         if self._engine is None:
+            from cases.db import url_from_env
+            from workflow.cli_errors import require_database
             from workflow.clock import FixedClock
             from workflow.config import Config
             from workflow.engine import Engine
             from workflow.errors import ConfigError
 
             cfg = Config.load(self.config, url=self.db, lang=self.lang)
+            if self.command != "init":
+                require_database(url_from_env(cfg.url or None))
             clock = None
             if self.now:
                 if not cfg.allow_now_override:
@@ -60,10 +67,13 @@ class Ctx:
         return self.user
 
     def out(self, doc: Any, human: str) -> None:
+        """Print ``doc`` as JSON (exact: JSON escapes control characters) or ``human`` made safe for a terminal."""
         if self.as_json:
             click.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
         else:
-            click.echo(human)
+            from workflow.terminal import printable
+
+            click.echo(printable(human))
 
 
 def parse_cli_time(text: str, field: str):
@@ -130,12 +140,18 @@ class LazyGroup(click.Group):
 @click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档。")
 @click.option("--lang", type=click.Choice(["zh_CN", "en"]), default=None, envvar="DISPUTEFLOW_LANG",
               help="界面语言（默认简体中文）。")
-@click.option("--now", envvar="DISPUTEFLOW_NOW", help="把本次命令的时钟固定在此时刻（ISO 8601，须带时区）。")
+@click.option("--now", envvar="DISPUTEFLOW_NOW", type=INSTANT, help="把本次命令的时钟固定在此时刻（ISO 8601，须带时区）。")
 @click.option("--config", envvar="DISPUTEFLOW_CONFIG", help="配置文件（TOML）。")
 @click.version_option(package_name="disputeflow", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx, db, user, as_json, lang, now, config):
-    ctx.obj = Ctx(db=db, user=user, as_json=as_json, lang=lang or "zh_CN", now=now, config=config)
+    if now is None and os.environ.get("DISPUTEFLOW_NOW") == "":  # click drops an empty variable silently
+        from workflow.errors import ValidationError
+
+        raise ValidationError.one("DISPUTEFLOW_NOW", "为空；请填写时间（例如 2026-03-05T14:30+08:00）或取消该变量",
+                                  "is empty; set a time (e.g. 2026-03-05T14:30+08:00) or unset it")
+    ctx.obj = Ctx(db=db, user=user, as_json=as_json, lang=lang or "zh_CN", now=now, config=config,
+                  command=ctx.invoked_subcommand)
 
 
 # --------------------------------------------------------------------------- schema, demo
@@ -227,14 +243,18 @@ def user_add(c: Ctx, user_id, name, role, unit_id, phone, email):
 
 
 @user.command("list", help="列出用户。")
-@click.option("--unit", "unit_id", help="只看此单位。")
-@click.option("--role", help="只看此角色。")
+@click.option("--unit", "unit_id", type=TEXT, help="只看此单位。")
+@click.option("--role", type=TEXT, help="只看此角色。")
 @pass_ctx
 def user_list(c: Ctx, unit_id, role):
     from workflow.masking import mask_contacts
     from workflow.tables import render
 
     eng = c.engine()
+    if unit_id and unit_id not in {u["id"] for u in eng.units()}:
+        from workflow.errors import NotFound
+
+        raise NotFound(f"单位“{unit_id}”不存在", f"no unit {unit_id!r}")
     rows = [mask_contacts(r) for r in eng.users(unit_id, role)]
     c.out(rows, render(c.t("用户名 姓名 角色 单位 电话", "id name role unit phone").split(),
                        [(r["id"], r["name"], eng.role_label(r["role"]), r["unit_name"], r["phone"]) for r in rows]))
@@ -262,11 +282,11 @@ def case():
 @click.option("--category", required=True, help="纠纷类型（如 neighbour 邻里纠纷、land 土地山林、labour 劳资欠薪……）。")
 @click.option("--unit", "unit_id", required=True, help="所属村（社区）或网格编号。")
 @click.option("--party", "parties", multiple=True, help="当事人：姓名[:角色[:电话]]，角色 applicant/respondent/other。")
-@click.option("--source", help="来源：grid 网格排查、visit 来访、hotline 12345、police 110联动、petition 信访转办、other。")
+@click.option("--source", type=TEXT, help="来源：grid 网格排查、visit 来访、hotline 12345、police 110联动、petition 信访转办、other。")
 @click.option("--flag", "flags", multiple=True, help="风险标记：civil_to_criminal、key_person、violence。")
 @click.option("--description", help="纠纷简要情况。")
 @click.option("--note", help="备注（写入审计日志）。")
-@click.option("--workflow", "definition", help="流程名称（默认为配置的默认流程；如 hotline 12345热线工单，须在配置中启用）。")
+@click.option("--workflow", "definition", type=TEXT, help="流程名称（默认为配置的默认流程；如 hotline 12345热线工单，须在配置中启用）。")
 @pass_ctx
 def case_open(c: Ctx, title, category, unit_id, parties, source, flags, description, note, definition):
     fields: dict[str, Any] = {"title": title, "category": category, "unit": unit_id, "parties": list(parties)}
@@ -297,9 +317,9 @@ def case_show(c: Ctx, number):
 
 
 @case.command("list", help="列出案件。")
-@click.option("--state", help="只看此状态。")
-@click.option("--unit", "unit_id", help="只看此单位（含下级）。")
-@click.option("--limit", type=int, default=200, show_default=True)
+@click.option("--state", type=TEXT, help="只看此状态。")
+@click.option("--unit", "unit_id", type=TEXT, help="只看此单位（含下级）。")
+@click.option("--limit", type=LIMIT, default=200, show_default=True, help="最多列出条数。")
 @pass_ctx
 def case_list(c: Ctx, state, unit_id, limit):
     from workflow.tables import render
@@ -343,7 +363,7 @@ def case_history(c: Ctx, number):
 @click.argument("action")
 @click.option("--note", help="备注（写入审计日志）。")
 @click.option("--set", "sets", multiple=True, help="字段=值，可重复；同一字段重复时组成列表。")
-@click.option("--expect-version", type=int, help="您看到的案件版本；若已被他人修改则拒绝（退出码 4）。")
+@click.option("--expect-version", type=VERSION, help="您看到的案件版本；若已被他人修改则拒绝（退出码 4）。")
 @pass_ctx
 def case_do(c: Ctx, number, action, note, sets, expect_version):
     from workflow.errors import ValidationError
@@ -376,8 +396,8 @@ def case_do(c: Ctx, number, action, note, sets, expect_version):
 
 
 @cli.command(help="督办看板：所有逾期时限，最严重的在前。")
-@click.option("--as-of", help="按此时刻计算（ISO 8601，须带时区；默认现在）。")
-@click.option("--unit", "unit_id", help="只看此单位（含下级）。")
+@click.option("--as-of", type=INSTANT, help="按此时刻计算（ISO 8601，须带时区；默认现在）。")
+@click.option("--unit", "unit_id", type=TEXT, help="只看此单位（含下级）。")
 @pass_ctx
 def overdue(c: Ctx, as_of, unit_id):
     from workflow import render_case
@@ -389,7 +409,7 @@ def overdue(c: Ctx, as_of, unit_id):
 
 
 @cli.command(help="约谈名单：一个月内红牌达到政策次数的责任单位。")
-@click.option("--month", help="只看此月（YYYY-MM）。")
+@click.option("--month", type=MONTH, help="只看此月（YYYY-MM）。")
 @pass_ctx
 def talks(c: Ctx, month):
     from workflow.tables import render
@@ -425,8 +445,8 @@ def scheduler():
 
 
 @scheduler.command("run", help="在前台运行调度器（收到 SIGTERM/SIGINT 时干净退出）。启动时先补做停机期间到期的升级。")
-@click.option("--every", type=int, default=60, show_default=True, help="巡检间隔（秒）。")
-@click.option("--digest-at", default="08:30", show_default=True, help="每个工作日发送督办摘要的时刻。")
+@click.option("--every", type=SECONDS, default=60, show_default=True, help="巡检间隔（秒，1—86400）。")
+@click.option("--digest-at", type=CLOCK_TIME, default="08:30", show_default=True, help="每个工作日发送督办摘要的时刻。")
 @pass_ctx
 def scheduler_run(c: Ctx, every, digest_at):
     import logging
@@ -448,7 +468,7 @@ def calendar_group():
 
 
 @calendar_group.command("show", help="列出某年的放假日和调休上班日。")
-@click.argument("year", type=int)
+@click.argument("year", type=YEAR)
 @pass_ctx
 def calendar_show(c: Ctx, year):
     from workflow.tables import render
@@ -488,7 +508,7 @@ def notify():
 
 @notify.command("list", help="列出通知的投递记录（--failed 只看失败或已放弃的）。")
 @click.option("--failed", is_flag=True, help="只看发送失败或已放弃的。")
-@click.option("--limit", type=int, default=200, show_default=True, help="最多列出条数。")
+@click.option("--limit", type=LIMIT, default=200, show_default=True, help="最多列出条数。")
 @pass_ctx
 def notify_list(c: Ctx, failed, limit):
     from notifications.dispatcher import listing
@@ -513,7 +533,7 @@ def notify_dispatch(c: Ctx):
 
 
 @notify.command("retry", help="把失败或已放弃的投递重新放回待发送（ID 见 notify list）。")
-@click.argument("delivery_id", type=int)
+@click.argument("delivery_id", type=ROW_ID)
 @pass_ctx
 def notify_retry(c: Ctx, delivery_id):
     from notifications.dispatcher import retry
@@ -552,7 +572,7 @@ def workflow_group():
 
 
 @workflow_group.command("show", help="列出流程的状态和动作。")
-@click.option("--name", help="流程名称（默认 grassroots）。")
+@click.option("--name", type=TEXT, help="流程名称（默认 grassroots）。")
 @pass_ctx
 def workflow_show(c: Ctx, name):
     from workflow.definition import builtin
@@ -581,7 +601,7 @@ def workflow_show(c: Ctx, name):
 
 @workflow_group.command("diagram", help="输出状态图（Mermaid 或 Graphviz DOT）。")
 @click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True)
-@click.option("--name", help="流程名称（默认 grassroots）。")
+@click.option("--name", type=TEXT, help="流程名称（默认 grassroots）。")
 @pass_ctx
 def workflow_diagram(c: Ctx, fmt, name):
     from workflow.definition import builtin
@@ -598,7 +618,9 @@ def workflow_diagram(c: Ctx, fmt, name):
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI, turning every expected error into one line on stderr and an exit code."""
+    from workflow.cli_errors import schema_missing, schema_missing_message, usage_message
     from workflow.errors import DisputeflowError
+    from workflow.terminal import one_line
 
     lang = os.environ.get("DISPUTEFLOW_LANG", "zh_CN")
     args = list(sys.argv[1:] if argv is None else argv)
@@ -611,16 +633,19 @@ def main(argv: list[str] | None = None) -> int:
         cli.main(args=args, prog_name="disputeflow", standalone_mode=False)
         return 0
     except DisputeflowError as exc:
-        click.echo(("error: " if en else "错误：") + exc.message(lang), err=True)
+        click.echo(("error: " if en else "错误：") + one_line(exc.message(lang)), err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("aborted" if en else "已中止", err=True)
         return 1
     except click.UsageError as exc:
-        click.echo(("usage error: " if en else "用法错误：") + exc.format_message(), err=True)
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a group named without its command: show its help
+            click.echo(exc.format_message(), err=True)
+            return 2
+        click.echo(("usage error: " if en else "用法错误：") + usage_message(exc, en), err=True)
         return 2
     except click.ClickException as exc:
-        click.echo(("error: " if en else "错误：") + exc.format_message(), err=True)
+        click.echo(("error: " if en else "错误：") + one_line(exc.format_message()), err=True)
         return exc.exit_code
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 1
@@ -629,8 +654,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # last resort: one line, never a traceback
         import logging
 
+        if schema_missing(exc):
+            click.echo(("error: " if en else "错误：") + schema_missing_message(en), err=True)
+            return 2
         logging.getLogger(__name__).debug("unexpected error", exc_info=True)
-        click.echo(("unexpected error: " if en else "意外错误：") + f"{type(exc).__name__}: {exc}", err=True)
+        click.echo(("unexpected error: " if en else "意外错误：") + one_line(f"{type(exc).__name__}: {exc}"), err=True)
         return 1
 
 

@@ -11,6 +11,7 @@ import sys
 import click
 
 from workflow.cli import Ctx
+from workflow.cli_params import Count
 
 
 def _bar(c: Ctx, enabled: bool):
@@ -110,11 +111,12 @@ def _summary(c: Ctx, r: dict) -> str:
 @click.option("--skip-bad", is_flag=True, help="跳过有误的行，导入其余行，并把有误的行写入错误文件。")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="错误文件路径（默认：<文件名>.errors.csv）。")
 @click.option("--namespace", help="编号空间（不同台账的编号可能重复时，各用一个）。")
-@click.option("--batch", type=click.IntRange(1, 100_000), default=500, show_default=True, help="每个事务写入的行数。")
+@click.option("--batch", type=Count(1, 100_000), default=500, show_default=True, help="每个事务写入的行数。")
 @click.pass_obj
 def import_command(c: Ctx, file, sheet, mapping, dry_run, skip_bad, errors_path, namespace, batch):
     from workflow.ledger_import.service import ImportRejected, public
 
+    _check_paths(file, errors_path if skip_bad and not dry_run else None)
     eng = c.engine()
     progress = _bar(c, sys.stderr.isatty() and not c.as_json)
     try:
@@ -125,6 +127,20 @@ def import_command(c: Ctx, file, sheet, mapping, dry_run, skip_bad, errors_path,
         c.out(public(exc.report), _summary_rejected(c, exc.report))
         raise
     c.out(public(report), _summary(c, report))
+
+
+def _check_paths(file: str, errors_path: str | None) -> None:
+    """Refuse an empty file name or an error file in a missing folder before anything is read or written."""
+    from pathlib import Path
+
+    from workflow.errors import ValidationError
+
+    if not file.strip():
+        raise ValidationError.one("FILE", "请指明台账文件", "name the ledger file")
+    if errors_path is not None:
+        folder = Path(errors_path).parent
+        if not errors_path.strip() or not folder.is_dir():
+            raise ValidationError.one("--errors", f"文件夹 {folder} 不存在", f"folder {folder} does not exist")
 
 
 def _summary_rejected(c: Ctx, r: dict) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from workflow.cli import Ctx, parse_cli_time
+from workflow.cli_params import DAY, INSTANT, LIMIT, ROW_ID, TEXT, Count
 
 
 def _when(text: str | None) -> str:
@@ -31,7 +32,7 @@ def group():
 @click.option("--lead", "lead_official", required=True, help="包案领导用户名。")
 @click.option("--unit", "unit_id", help="所在村（社区）或网格（默认：第一起案件的单位）。")
 @click.option("--kind", type=click.Choice(["person", "group"]), default="person", show_default=True)
-@click.option("--group-size", type=int, help="群体人数。")
+@click.option("--group-size", type=Count(1, 1_000_000), help="群体人数。")
 @click.option("--id-number", help="身份证号。")
 @click.option("--phone", help="联系电话。")
 @click.option("--address", help="住址。")
@@ -53,7 +54,7 @@ def add(c: Ctx, name, cases, risk, grid_officer, lead_official, unit_id, kind, g
 
 
 @group.command("show", help="查看一名重点人员（非责任人员只见脱敏姓名；每次查看均记入审计日志）。")
-@click.argument("person_id", type=int)
+@click.argument("person_id", type=ROW_ID)
 @click.pass_obj
 def show(c: Ctx, person_id):
     doc = c.engine().person(person_id, c.actor(), lang=c.lang)
@@ -86,8 +87,8 @@ def show(c: Ctx, person_id):
 
 @group.command("list", help="重点人员名册。")
 @click.option("--status", type=click.Choice(["controlled", "released"]), help="只看此状态。")
-@click.option("--unit", "unit_id", help="只看此单位（含下级）。")
-@click.option("--limit", type=int, default=200, show_default=True)
+@click.option("--unit", "unit_id", type=TEXT, help="只看此单位（含下级）。")
+@click.option("--limit", type=LIMIT, default=200, show_default=True, help="最多列出条数。")
 @click.pass_obj
 def list_(c: Ctx, status, unit_id, limit):
     from workflow.tables import render
@@ -100,10 +101,10 @@ def list_(c: Ctx, status, unit_id, limit):
 
 
 @group.command("contact", help="记录一次走访、电话或报告（零报告）；--alarming 表示发现异常，立即告知包案领导。")
-@click.argument("person_id", type=int)
+@click.argument("person_id", type=ROW_ID)
 @click.option("--method", required=True, type=click.Choice(["visit", "phone", "report"]),
               help="visit 见面、phone 电话、report 报告（零报告）。")
-@click.option("--at", "at_text", help="时间（ISO 8601，须带时区；默认现在）。")
+@click.option("--at", "at_text", type=INSTANT, help="时间（ISO 8601，须带时区；默认现在）。")
 @click.option("--state", default="", help="人员现状。")
 @click.option("--alarming", is_flag=True, help="发现异常情况。")
 @click.option("--note", default="", help="备注。")
@@ -123,7 +124,7 @@ def contact(c: Ctx, person_id, method, at_text, state, alarming, note):
 
 
 @group.command("link", help="为重点人员关联另一起案件（提高该案风险下限）。")
-@click.argument("person_id", type=int)
+@click.argument("person_id", type=ROW_ID)
 @click.argument("number")
 @click.pass_obj
 def link(c: Ctx, person_id, number):
@@ -133,7 +134,7 @@ def link(c: Ctx, person_id, number):
 
 
 @group.command("release", help="解除稳控：须本辖区督办人员决定、说明理由，且关联案件均已化解。")
-@click.argument("person_id", type=int)
+@click.argument("person_id", type=ROW_ID)
 @click.option("--reason", required=True, help="解除理由。")
 @click.pass_obj
 def release(c: Ctx, person_id, reason):
@@ -142,20 +143,14 @@ def release(c: Ctx, person_id, reason):
 
 
 @group.command("due", help="今日（或 --day 指定日）应完成的走访与报告。")
-@click.option("--day", "day_text", help="日期 YYYY-MM-DD（默认今天）。")
+@click.option("--day", "day_text", type=DAY, help="日期 YYYY-MM-DD（默认今天）。")
 @click.pass_obj
 def due(c: Ctx, day_text):
     from datetime import date
 
-    from workflow.errors import ValidationError
     from workflow.tables import render
 
-    day = None
-    if day_text:
-        try:
-            day = date.fromisoformat(day_text)
-        except ValueError:
-            raise ValidationError.one("--day", "日期应写作 YYYY-MM-DD", "a day is written YYYY-MM-DD") from None
+    day = date.fromisoformat(day_text) if day_text else None  # checked by DAY
     rows = c.engine().contacts_due(c.actor(), day, lang=c.lang)
     marks = {"met": c.t("已完成", "met"), "due": c.t("待完成", "due"), "missed": c.t("未完成", "missed")}
     c.out(rows, render(c.t("编号 姓名 风险 职责 期限 状态", "id name risk duty due status").split(),
@@ -164,13 +159,17 @@ def due(c: Ctx, day_text):
 
 
 @group.command("rate", help="稳控率：期间内在控且职责均按期完成的人数 ÷ 期间内在控人数（限 --as 用户管辖范围内的单位）。")
-@click.option("--unit", "unit_id", required=True, help="单位（含下级）。")
-@click.option("--start", "start_text", required=True, help="起（含），ISO 8601 或 YYYY-MM-DD。")
-@click.option("--end", "end_text", required=True, help="止（不含），ISO 8601 或 YYYY-MM-DD。")
+@click.option("--unit", "unit_id", type=TEXT, required=True, help="单位（含下级）。")
+@click.option("--start", "start_text", type=INSTANT, required=True, help="起（含），ISO 8601 或 YYYY-MM-DD。")
+@click.option("--end", "end_text", type=INSTANT, required=True, help="止（不含），ISO 8601 或 YYYY-MM-DD。")
 @click.pass_obj
 def rate(c: Ctx, unit_id, start_text, end_text):
-    out = c.engine().control_rate(unit_id, parse_cli_time(start_text, "--start"), parse_cli_time(end_text, "--end"),
-                                  actor=c.actor())
+    start, end = parse_cli_time(start_text, "--start"), parse_cli_time(end_text, "--end")
+    if end <= start:
+        from workflow.errors import ValidationError
+
+        raise ValidationError.one("--end", "应晚于 --start", "must be after --start")
+    out = c.engine().control_rate(unit_id, start, end, actor=c.actor())
     pct = "—" if out["rate"] is None else f"{out['rate']:.1%}"
     c.out(out, c.t(f"稳控率 {pct}（{out['all_duties_met']}/{out['under_control']}；未按期完成 {out['occurrences_missed']} 次）",
                    f"control rate {pct} ({out['all_duties_met']}/{out['under_control']}; "

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from workflow.cli_params import DAY, MONTH, TEXT, YEAR
+
 # ``click.pass_obj`` rather than a type-matched decorator: under ``python -m workflow.cli`` the
 # ``Ctx`` class of ``__main__`` is not the one this module would import.
 pass_ctx = click.pass_obj
@@ -29,7 +31,12 @@ def _write(c, name: str, body: bytes, mime: str, out: str | None) -> None:
     path = Path(out) if out else Path(name)
     if path.is_dir():
         path = path / name
-    path.write_bytes(body)
+    try:
+        path.write_bytes(body)
+    except OSError as exc:
+        from workflow.errors import DisputeflowError
+
+        raise DisputeflowError(f"无法写入 {path}：{exc.strerror}", f"cannot write {path}: {exc.strerror}") from None
     c.out({"file": str(path), "bytes": len(body), "mimetype": mime},
           c.t(f"已生成 {path}（{len(body)} 字节）", f"wrote {path} ({len(body)} bytes)"))
 
@@ -38,7 +45,36 @@ def _period_params(month, year, start, end) -> dict:
     return {"month": month, "year": year, "start": start, "end": end}
 
 
+def _check_out(out: str | None, fmt: str | None) -> None:
+    """Refuse a destination that cannot take the file before any work is done.
+
+    Producing a monthly report freezes its snapshot; a typo in ``--out`` found only
+    when writing left a frozen report and no file.
+
+    Raises:
+        ValidationError: the folder is missing or not writable, or a binary format goes to ``-``.
+    """
+    import os
+
+    from workflow.errors import ValidationError
+
+    if out == "-":
+        if fmt == "xlsx":
+            raise ValidationError.one("--out", "二进制格式不能输出到标准输出，请用 --out 指明文件",
+                                      "a binary format cannot go to standard output; name a file with --out")
+        return
+    if out is not None and not out.strip():
+        raise ValidationError.one("--out", "不能为空", "must not be empty")
+    path = Path(out or ".")
+    folder = path if (path.is_dir() or (out or "").endswith(("/", os.sep))) else path.parent
+    if not folder.is_dir():
+        raise ValidationError.one("--out", f"文件夹 {folder} 不存在", f"folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ValidationError.one("--out", f"文件夹 {folder} 不可写", f"folder {folder} is not writable")
+
+
 def _run(c, kind: str, fmt: str | None, out: str | None, **params) -> None:
+    _check_out(out, fmt)
     eng = c.engine()
     params = {k: v for k, v in params.items() if v is not None}
     name, body, mime = eng.report_file(kind, fmt=fmt, actor=c.actor(), lang=c.lang, **params)
@@ -51,8 +87,8 @@ def group():
 
 
 @group.command("ledger", help="月度台账：每起纠纷一行，另附汇总表。")
-@click.option("--month", required=True, help="月份（YYYY-MM）。")
-@click.option("--unit", "unit_id", help="单位（默认：本人所在单位）。")
+@click.option("--month", type=MONTH, required=True, help="月份（YYYY-MM）。")
+@click.option("--unit", "unit_id", type=TEXT, help="单位（默认：本人所在单位）。")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "html", "json"]), default="xlsx", show_default=True)
 @click.option("--out", help="输出文件或目录；- 为标准输出（仅文本格式）。")
 @pass_ctx
@@ -61,11 +97,11 @@ def ledger(c, month, unit_id, fmt, out):
 
 
 @group.command("stats", help="统计报表：分村、分类型、分来源，逐月趋势，附指标口径。")
-@click.option("--month", help="月份（YYYY-MM）。")
-@click.option("--year", help="年度（YYYY）。")
-@click.option("--from", "start", help="起始日期（含）。")
-@click.option("--to", "end", help="截止日期（含）。")
-@click.option("--unit", "unit_id", help="单位（默认：本人所在单位）。")
+@click.option("--month", type=MONTH, help="月份（YYYY-MM）。")
+@click.option("--year", type=YEAR, help="年度（YYYY）。")
+@click.option("--from", "start", type=DAY, help="起始日期（含）。")
+@click.option("--to", "end", type=DAY, help="截止日期（含）。")
+@click.option("--unit", "unit_id", type=TEXT, help="单位（默认：本人所在单位）。")
 @click.option("--format", "fmt", type=click.Choice(["html", "xlsx", "csv", "json"]), default="html", show_default=True)
 @click.option("--out", help="输出文件或目录；- 为标准输出（仅文本格式）。")
 @pass_ctx
@@ -74,8 +110,8 @@ def stats(c, month, year, start, end, unit_id, fmt, out):
 
 
 @group.command("nil", help="零报告：本期无新发纠纷的单位报送。")
-@click.option("--month", required=True, help="月份（YYYY-MM）。")
-@click.option("--unit", "unit_id", help="单位（默认：本人所在单位）。")
+@click.option("--month", type=MONTH, required=True, help="月份（YYYY-MM）。")
+@click.option("--unit", "unit_id", type=TEXT, help="单位（默认：本人所在单位）。")
 @click.option("--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True)
 @click.option("--out", help="输出文件或目录；- 为标准输出。")
 @pass_ctx
@@ -84,9 +120,9 @@ def nil(c, month, unit_id, fmt, out):
 
 
 @group.command("agenda", help="研判会议程：新案、高风险、逾期、督办、反弹、待销号。")
-@click.option("--date", "day", required=True, help="会议日期（YYYY-MM-DD）。")
-@click.option("--since", help="上次会议日期（默认：七天前）。")
-@click.option("--unit", "unit_id", help="单位（默认：本人所在单位）。")
+@click.option("--date", "day", type=DAY, required=True, help="会议日期（YYYY-MM-DD）。")
+@click.option("--since", type=DAY, help="上次会议日期（默认：七天前）。")
+@click.option("--unit", "unit_id", type=TEXT, help="单位（默认：本人所在单位）。")
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "json"]), default="html", show_default=True)
 @click.option("--out", help="输出文件或目录；- 为标准输出。")
 @pass_ctx
@@ -107,8 +143,8 @@ def paper(c, kind, number, performance, performance_due, out):
 
 @group.command("verify", help="用审计日志重算已封存的报表，核对每个数字是否一致。")
 @click.argument("kind", type=click.Choice(["ledger", "stats", "nil"]))
-@click.option("--month", required=True, help="月份（YYYY-MM）。")
-@click.option("--unit", "unit_id", help="单位（默认：本人所在单位）。")
+@click.option("--month", type=MONTH, required=True, help="月份（YYYY-MM）。")
+@click.option("--unit", "unit_id", type=TEXT, help="单位（默认：本人所在单位）。")
 @pass_ctx
 def verify(c, kind, month, unit_id):
     from workflow.reports.files import verify_snapshot

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from workflow.cli_params import PORT, ROW_ID, SECONDS, TEXT
+
 if TYPE_CHECKING:  # the CLI imports this module; no import back at run time
     from workflow.cli import Ctx
 
@@ -43,10 +45,10 @@ def set_demo_logins(engine) -> list[tuple[str, str]]:
 
 
 @click.command("serve", help="启动网页工作台和 HTTP 接口（同一进程内运行调度器）。")
-@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（默认仅本机）。")
-@click.option("--port", default=8000, show_default=True, type=int, help="端口。")
+@click.option("--host", type=TEXT, default="127.0.0.1", show_default=True, help="监听地址（默认仅本机）。")
+@click.option("--port", default=8000, show_default=True, type=PORT, help="端口（1—65535）。")
 @click.option("--no-scheduler", is_flag=True, help="不在本进程运行调度器。")
-@click.option("--sweep-seconds", default=60, show_default=True, type=int, help="巡检间隔（秒）。")
+@click.option("--sweep-seconds", default=60, show_default=True, type=SECONDS, help="巡检间隔（秒，1—86400）。")
 @click.option("--secret", envvar="DISPUTEFLOW_SECRET", help="签名会话 Cookie 的密钥（默认随机，重启后需重新登录）。")
 @click.option("--demo-logins", is_flag=True, help="为示范镇的样例用户设置演示密码并打印登录名。")
 @click.option("--secure-cookies", is_flag=True, help="Cookie 仅经 HTTPS 发送（部署在 HTTPS 之后时使用）。")
@@ -107,7 +109,7 @@ def token_list(c: Ctx):
 
 
 @token.command("revoke", help="吊销令牌。")
-@click.argument("token_id", type=int)
+@click.argument("token_id", type=ROW_ID)
 @click.pass_obj
 def token_revoke(c: Ctx, token_id):
     c.engine().revoke_token(token_id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Any, Sequence
 
+from workflow.terminal import one_line
+
 
 def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -15,7 +17,7 @@ def _cell(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return "是" if value else "否"
-    return str(value).replace("\n", " ")
+    return one_line(str(value))
 
 
 def _clip(text: str, limit: int) -> str:

@@ -17,6 +17,10 @@ UTC = timezone.utc
 
 _EXAMPLE = "2026-03-05T14:30+08:00"
 
+# Years a typed time may name. The business calendar's override file takes the same span;
+# beyond it a deadline, a month's bounds or a time-zone shift overflows ``datetime``.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
 
 class TimeFormatError(ValueError):
     """A time that cannot be used: malformed, or without a zone.
@@ -103,9 +107,10 @@ def parse_time(text: str) -> datetime:
         raise TimeFormatError(f"时间为空，请填写，例如 {_EXAMPLE}", f"the time is empty; write one such as {_EXAMPLE}")
     if len(s) <= 10 and "T" not in s.upper() and ":" not in s:
         try:
-            return at_local(date.fromisoformat(s))
+            day = date.fromisoformat(s)
         except ValueError:
             raise TimeFormatError(f"日期“{s}”无效，应写作 2026-03-05", f"invalid date {s!r}; write e.g. 2026-03-05") from None
+        return at_local(_in_range(day, s))
     if s.endswith("z"):
         s = s[:-1] + "Z"
     try:
@@ -116,7 +121,20 @@ def parse_time(text: str) -> datetime:
     if dt.tzinfo is None:
         raise TimeFormatError(f"时间“{s}”缺少时区，请写明，例如 {s}+08:00（北京时间）",
                               f"time {s!r} has no zone; add one, e.g. {s}+08:00 (Beijing time)")
-    return dt.astimezone(UTC)
+    return _in_range(dt, s).astimezone(UTC)
+
+
+def _in_range(value, text: str):
+    """``value`` (a date or datetime) if its year is one a case can live in; checked before any zone shift,
+    which itself overflows at the edges of ``datetime``.
+
+    Raises:
+        TimeFormatError: the year is before ``MIN_YEAR`` or after ``MAX_YEAR``.
+    """
+    if MIN_YEAR <= value.year <= MAX_YEAR:
+        return value
+    raise TimeFormatError(f"时间“{text}”超出可用范围（{MIN_YEAR}—{MAX_YEAR} 年）",
+                          f"time {text!r} is out of range (years {MIN_YEAR}-{MAX_YEAR})")
 
 
 def format_local(dt: datetime | None) -> str:

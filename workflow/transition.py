@@ -173,6 +173,27 @@ def end_supervision(case_data: dict, cols: dict, now: datetime, by: str, state: 
     return ended
 
 
+def _check_version(row: tuple, who: Actor, expected_version: int | None) -> None:
+    """Refuse a command made on a stale view of the case, before asking whether the action fits.
+
+    A case that moved on since the person looked usually no longer offers the action they chose;
+    "someone changed it, reload" is the true answer there, not "this action does not apply".
+    Only people who may touch the case learn that it changed.
+
+    Raises:
+        Conflict: ``expected_version`` is given and is not the case's version.
+    """
+    version = row[C_VERSION]
+    if expected_version is None or expected_version == version:
+        return
+    if not may_touch(who, row[C_UNIT_PATH], row[C_MEDIATOR], row[C_LEAD], row[C_RESP]):
+        return  # the jurisdiction check below refuses them without saying more
+    number = row[C_NUMBER]
+    raise Conflict(f"案件“{number}”已被他人修改（版本 {version}，您看到的是 {expected_version}），请刷新后重试",
+                   f"case {number} was changed by someone else (version {version}, you saw {expected_version}); "
+                   "reload and retry")
+
+
 def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], note: Any,
            expected_version: int | None, now: datetime, t: Callable, time: Callable,
            resolver: fields.Resolver, clocks_of: Callable[[int], dict]) -> Decision:
@@ -193,6 +214,7 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
     number = row[C_NUMBER]
     definition = engine.definition(row[C_DEF], row[C_DEFVER])
     state = row[C_STATE]
+    _check_version(row, who, expected_version)
     a = definition.action(action)
     if a is None or state not in a.sources:
         raise invalid_action(engine, definition, who, state, action)
@@ -204,9 +226,6 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
     if not may_touch(who, row[C_UNIT_PATH], mediator, lead, resp):
         raise NotPermitted(f"案件“{number}”不在您的管辖范围内", f"case {number} is outside your jurisdiction")
     version = row[C_VERSION]
-    if expected_version is not None and expected_version != version:
-        raise Conflict(f"案件“{number}”已被他人修改（版本 {version}，您看到的是 {expected_version}），请刷新后重试",
-                       f"case {number} was changed by someone else (version {version}, you saw {expected_version}); reload and retry")
     clean = fields.validate(definition, a, data, resolver, engine.parse_time)
     # The case's JSON documents are parsed only when this action reads or changes them.
     reads_data = bool(a.guards or a.record or a.effects or a.starts) or (

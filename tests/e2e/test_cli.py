@@ -120,6 +120,7 @@ def test_a_broken_policy_file_is_refused_at_start_with_its_line(tmp_path):
     cfg = tmp_path / "disputeflow.toml"
     cfg.write_text(f'policy = "{policy}"\n', encoding="utf-8")
     db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert _cli("--db", db, "init").returncode == 0  # only init creates the database
     r = _cli("--db", db, "--config", str(cfg), "sweep")
     assert r.returncode == 2, r.stderr
     assert f"第 {bad + 1} 行" in r.stderr and "weeks" in r.stderr and "Traceback" not in r.stderr
