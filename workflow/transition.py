@@ -22,7 +22,7 @@ from typing import Any, Callable, NamedTuple
 from transitions import MachineError
 
 from cases.audit import event_hash
-from workflow import clocks, fields, guards, risk
+from workflow import clocks, fields, guards, inputs, risk
 from workflow.actor import Actor
 from workflow.definition import Action, Definition
 from workflow.errors import Conflict, InvalidAction, NotPermitted, ValidationError
@@ -188,7 +188,8 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
     if expected_version is not None and expected_version != version:
         raise Conflict(f"案件“{number}”已被他人修改（版本 {version}，您看到的是 {expected_version}），请刷新后重试",
                        f"case {number} was changed by someone else (version {version}, you saw {expected_version}); reload and retry")
-    clean = fields.validate(definition, a, data, resolver, engine.parse_time)
+    note = fields.note(note)
+    clean = fields.validate(definition, a, data, resolver, engine.parse_time, now)
     # The case's JSON documents are parsed only when this action reads or changes them.
     reads_data = bool(a.guards or a.record or a.effects or a.starts) or (
         bool(a.data_fields) and any(name in clean for name in a.data_fields))
@@ -247,6 +248,8 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
             running[clean["clock"]] = change.row
             audit_data["extension"] = jsonable(change.info)
         elif effect == "add_party":
+            if party_count + len(clean["party"]) > inputs.PARTIES_MAX:
+                raise ValidationError([fields.too_many_parties("party", party_count + len(clean["party"]))])
             for p in clean["party"]:
                 party_count += 1
                 ops.append(("insert_party", {"case_id": case_id, "seq": party_count, "name": p["name"],
