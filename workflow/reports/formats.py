@@ -13,10 +13,21 @@ from datetime import datetime, timezone
 
 from workflow.reports.render import (LEDGER_COLUMNS, STAT_COLUMNS, TREND_COLUMNS, Labels, chart_context, en,
                                      fmt_value, group_rows, ledger_cells, render, t)
+from workflow.inputs import strip_controls
 from workflow.reports.stats import DEFINITIONS
 from workflow.timeutil import to_local
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _cells(row) -> list:
+    """A row fit for a spreadsheet: text cells without control characters.
+
+    Input is checked since they were refused at entry, but rows stored before
+    (or imported from another system) may hold one, and a single bell
+    character makes the whole XLSX file unreadable.
+    """
+    return [strip_controls(v) for v in row]
 
 
 def _period(doc: dict, lang: str) -> str:
@@ -59,7 +70,7 @@ def ledger_csv(engine, doc: dict, lang: str) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([c[2] if en(lang) else c[1] for c in LEDGER_COLUMNS])
-    w.writerows(ledger_cells(doc, labels))
+    w.writerows(_cells(row) for row in ledger_cells(doc, labels))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -74,7 +85,7 @@ def stats_csv(engine, doc: dict, lang: str) -> bytes:
         rows = [{"name": title, **doc["overall"]}] if by == "overall" else group_rows(doc, by, labels)
         w.writerow([title, *heads])
         for r in rows:
-            w.writerow([r["name"], *(fmt_value(r[k], kind) for k, _, _, kind in STAT_COLUMNS)])
+            w.writerow(_cells([r["name"], *(fmt_value(r[k], kind) for k, _, _, kind in STAT_COLUMNS)]))
         w.writerow([])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
@@ -95,7 +106,7 @@ def _xlsx_stat_sheet(ws, doc: dict, labels: Labels, title: str) -> None:
             cell.font = Font(bold=True)
         rows = [{"name": first, **doc["overall"]}] if by == "overall" else group_rows(doc, by, labels)
         for r in rows:
-            ws.append([r["name"], *(r[k] for k, *_ in STAT_COLUMNS)])
+            ws.append(_cells([r["name"], *(r[k] for k, *_ in STAT_COLUMNS)]))
             for col, (k, _, _, kind) in enumerate(STAT_COLUMNS, 2):
                 if kind == "rate":
                     ws.cell(row=ws.max_row, column=col).number_format = "0.0%"
@@ -132,7 +143,7 @@ def ledger_xlsx(engine, doc: dict, lang: str) -> bytes:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"  # A4
     ws.print_title_rows = "3:3"
-    title = WriteOnlyCell(ws, doc["unit"]["name"] + t(lang, "矛盾纠纷排查调处工作台账", " — dispute mediation ledger"))
+    title = WriteOnlyCell(ws, strip_controls(doc["unit"]["name"]) + t(lang, "矛盾纠纷排查调处工作台账", " — dispute mediation ledger"))
     title.font = Font(bold=True, size=14)
     ws.append([title])
     ws.append([t(lang, "统计期间：", "Period: ") + _period(doc, lang) + "　" + t(lang, "数据截至：", "As of: ")
@@ -145,7 +156,7 @@ def ledger_xlsx(engine, doc: dict, lang: str) -> bytes:
         heads.append(cell)
     ws.append(heads)
     for row in ledger_cells(doc, labels):
-        ws.append(row)
+        ws.append(_cells(row))
     summary = Workbook()  # the summary is small: built normally, then copied value by value
     _xlsx_stat_sheet(summary.active, doc, labels, t(lang, "汇总", "Summary"))
     ws2 = wb.create_sheet(t(lang, "汇总", "Summary"))
@@ -169,7 +180,7 @@ def stats_xlsx(engine, doc: dict, lang: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = t(lang, "统计", "Statistics")
-    _xlsx_stat_sheet(ws, doc, labels, doc["unit"]["name"] + t(lang, "矛盾纠纷排查调处工作统计表", " — dispute statistics"))
+    _xlsx_stat_sheet(ws, doc, labels, strip_controls(doc["unit"]["name"]) + t(lang, "矛盾纠纷排查调处工作统计表", " — dispute statistics"))
     return _saved(wb, doc)
 
 
