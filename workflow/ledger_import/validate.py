@@ -405,8 +405,7 @@ class RowValidator:
                 try:
                     who = checked_text(who, False)
                 except LedgerValueError as exc:
-                    err(name, exc.zh, exc.en)
-                    continue
+                    err(name, exc.zh, exc.en)  # the row is refused; the party still counts, so no "no party" as well
                 out.append({"name": who, "role": r})
         if len(out) > PARTIES_MAX:
             err("parties" if "parties" in self.columns else "applicant", f"当事人超过 {PARTIES_MAX} 人，请分案登记",
