@@ -129,10 +129,9 @@ def validate(defn: Definition, action: Action, data: Mapping[str, Any], resolver
 
 def _one(defn, spec: FieldSpec, raw: Any, resolver: Resolver, errors: list[FieldError], parse_time) -> Any:
     t = spec.type
-    label = (spec.label.zh, spec.label.en)
     if t == "text":
         return inputs.text(spec.name, raw, errors, max_length=spec.max_length, multiline=spec.multiline,
-                           required=spec.required, label=label)
+                           required=spec.required, label=(spec.label.zh, spec.label.en))
     if t == "choice":
         return _choice(defn, spec, raw, errors)
     if t == "choices":

@@ -47,13 +47,16 @@ _EXPORT_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{9,11}$")  # area code (3 or 4 digits) and a 7- or 8-digit number
 _PHONE_SEPARATORS = re.compile(r"[\s\-()（）.]")
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_ID_NUMBER = re.compile(r"\d{17}[\dX]")
+_ID_SEPARATORS = re.compile(r"[\s\-]")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
 
 def half_width(text: str) -> str:
     """Full-width digits and letters (１３８…) are common in typed Chinese input."""
-    return text.translate({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)})
+    return text if text.isascii() else text.translate(_FULL_WIDTH)
 
 
 def _label(field: str, label: tuple[str, str] | None) -> tuple[str, str]:
@@ -79,6 +82,26 @@ def text(field: str, raw: Any, errors: list[FieldError], *, max_length: int, mul
     Args:
         label: the field's (Chinese, English) name for the message; ``field`` when not given.
     """
+    if type(raw) is str and raw.isprintable():  # the usual case: no control, format or separator character
+        value = raw.strip()
+    else:
+        value = _unusual(field, raw, errors, multiline, label)
+        if value is None:
+            return None
+    if (required and not value) or len(value) > max_length:
+        zh, en = _label(field, label)
+        if len(value) > max_length:
+            errors.append(FieldError(field, f"{zh}过长（最多 {max_length} 字，现有 {len(value)} 字）",
+                                     f"{en} is too long (at most {max_length} characters, got {len(value)})"))
+        else:
+            errors.append(FieldError(field, f"{zh}不能为空", f"{en} must not be empty"))
+        return None
+    return value
+
+
+def _unusual(field: str, raw: Any, errors: list[FieldError], multiline: bool,
+             label: tuple[str, str] | None) -> str | None:
+    """:func:`text` for a value that is not plain printable text: a number, a line break, a wide space, or worse."""
     zh, en = _label(field, label)
     value = _as_text(raw)
     if value is None:
@@ -93,15 +116,7 @@ def text(field: str, raw: Any, errors: list[FieldError], *, max_length: int, mul
                                  f"{en} holds a control character (U+{ord(bad.group()):04X} at position "
                                  f"{bad.start() + 1}); remove it and try again"))
         return None
-    value = value.strip()
-    if required and not value:
-        errors.append(FieldError(field, f"{zh}不能为空", f"{en} must not be empty"))
-        return None
-    if len(value) > max_length:
-        errors.append(FieldError(field, f"{zh}过长（最多 {max_length} 字，现有 {len(value)} 字）",
-                                 f"{en} is too long (at most {max_length} characters, got {len(value)})"))
-        return None
-    return value
+    return value.strip()
 
 
 def optional_text(field: str, raw: Any, errors: list[FieldError], **kw) -> str | None:
@@ -148,7 +163,7 @@ def valid_phone(value: str) -> bool:
 def valid_id_number(number: str) -> bool:
     """Check a resident ID number (GB 11643-1999): 17 digits and a check digit (0-9 or X)."""
     number = number.upper()
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    if not _ID_NUMBER.fullmatch(number):
         return False
     total = sum(int(c) * w for c, w in zip(number[:17], _ID_WEIGHTS))
     return _ID_CHECK[total % 11] == number[17]
@@ -163,7 +178,7 @@ def id_number(field: str, raw: Any, errors: list[FieldError]) -> str | None:
     value = text(field, raw, errors, max_length=ID_NUMBER_MAX, label=("身份证号码", "ID number"))
     if value is None:
         return None
-    number = re.sub(r"[\s\-]", "", half_width(value)).upper()
+    number = _ID_SEPARATORS.sub("", half_width(value)).upper()
     if not valid_id_number(number):
         errors.append(FieldError(field, "身份证号码有误（应为 18 位，最后一位为校验码，可为 X）",
                                  "ID number is invalid (18 characters with a valid check digit, the last may be X)"))
