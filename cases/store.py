@@ -382,6 +382,20 @@ class Store:
             sql = self._case_updates[columns] = f"UPDATE cases SET {sets} WHERE id = {mark} AND version = {mark}"
         return sql
 
+    def refuse_nul(self, exc: BaseException) -> None:
+        """Raise a validation error in place of the driver's refusal of a NUL character.
+
+        PostgreSQL can neither store nor compare text holding NUL (SQLite can), so a
+        NUL that reached a statement (a case number, a user id or a filter typed
+        into a URL) would be a server error; input checks refuse it in stored
+        text, and this answers the rest as the bad input it is, on both databases.
+        """
+        if isinstance(exc, self.engine.dialect.dbapi.DataError) and "NUL" in str(exc):
+            from workflow.errors import ValidationError
+
+            raise ValidationError.one("input", "输入含有空字符（NUL），请删除后重试",
+                                      "the input holds a NUL character; remove it and try again") from None
+
     def is_unique_violation(self, exc: BaseException) -> bool:
         """``exc`` is the driver's refusal of a row a unique index already holds (a concurrent writer's)."""
         if self.is_sqlite:
@@ -463,8 +477,9 @@ class Store:
                     cur.execute("BEGIN IMMEDIATE")
                 try:
                     yield Tx(cur, self)
-                except BaseException:
+                except BaseException as exc:
                     conn.rollback()
+                    self.refuse_nul(exc)
                     raise
                 else:
                     conn.commit()
@@ -507,11 +522,12 @@ class Store:
             tx = Tx(cur, self, deferred=True)
             try:
                 yield tx
-            except BaseException:
+            except BaseException as exc:
                 try:
                     raw.rollback()  # a no-op unless begin() opened a transaction
                 except Exception:  # a broken connection: the first error is the one to tell; the pool drops it
                     pass
+                self.refuse_nul(exc)
                 raise
             else:
                 if not tx.deferred:
@@ -580,6 +596,9 @@ class Store:
                 cur.execute("BEGIN")
             try:
                 yield Tx(cur, self)
+            except BaseException as exc:
+                self.refuse_nul(exc)
+                raise
             finally:
                 conn.rollback()
                 cur.close()

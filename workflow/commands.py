@@ -74,7 +74,8 @@ def report(engine, actor: str | Actor, definition: Definition, data: dict[str, A
         who = load_actor(tx, actor)
         if who.role not in intake.roles:
             raise NotPermitted(f"角色“{engine.role_label(who.role)}”不能登记纠纷", f"role {who.role} may not report disputes")
-        clean = fields.validate(definition, intake, data, TxResolver(tx), engine.parse_time)
+        note = fields.note(note)
+        clean = fields.validate(definition, intake, data, TxResolver(tx), engine.parse_time, now)
         unit_row = tx.one("unit", {"id": clean["unit"]})
         unit_path = unit_row[1]
         if not who.covers(unit_path):

@@ -23,6 +23,8 @@ FIELD_TYPES = frozenset(
 )
 ROLES = ("grid_officer", "mediator", "lead_official", "supervisor", "admin")
 ROLE_NAME_MAX = 20  # users.role is String(20)
+SINGLE_LINE_MAX = 200  # a text field this short (or named title) takes no line breaks unless multiline = true
+TIME_BOUNDS = ("", "past", "future")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class FieldSpec:
     kinds: tuple[str, ...] = ()
     target: str = ""
     max_length: int = 2000
+    multiline: bool = True  # a text field may hold line breaks (never a title, never a short text)
+    bound: str = ""  # a datetime field: "past" (not after now) or "future" (not before now)
 
 
 @dataclass(frozen=True)
@@ -224,6 +228,11 @@ def _field(name: str, d: Mapping[str, Any], where: str) -> FieldSpec:
             f"{where} 字段 {name} 的类型 {ftype!r} 未知（可选：{', '.join(sorted(FIELD_TYPES))}）",
             f"{where} field {name} has unknown type {ftype!r} (one of {', '.join(sorted(FIELD_TYPES))})",
         )
+    max_length = int(d.get("max_length", 2000))
+    bound = d.get("bound", "")
+    if bound not in TIME_BOUNDS or (bound and ftype != "datetime"):
+        raise ConfigError(f"{where} 字段 {name} 的 bound 只能用于时间字段，取 past 或 future",
+                          f"{where} field {name}: bound is for datetime fields, past or future")
     return FieldSpec(
         name=name,
         type=ftype,
@@ -233,7 +242,9 @@ def _field(name: str, d: Mapping[str, Any], where: str) -> FieldSpec:
         roles=tuple(d.get("roles", ())),
         kinds=tuple(d.get("kinds", ())),
         target=d.get("target", ""),
-        max_length=int(d.get("max_length", 2000)),
+        max_length=max_length,
+        multiline=bool(d.get("multiline", name != "title" and max_length > SINGLE_LINE_MAX)),
+        bound=bound,
     )
 
 

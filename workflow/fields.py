@@ -7,18 +7,14 @@ through a small :class:`Resolver` the engine supplies; this module stays pure.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any, Mapping, Protocol
 
-from workflow.definition import Action, Definition, FieldSpec
+from workflow import inputs
+from workflow.definition import Action, Definition, FieldSpec, Label
 from workflow.errors import FieldError, ValidationError
+from workflow.inputs import valid_id_number, valid_phone  # noqa: F401  (kept importable from here)
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
-ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 _TRUE = {"1", "true", "yes", "y", "是", "对", "on"}
 _FALSE = {"0", "false", "no", "n", "否", "off", ""}
 
@@ -31,27 +27,20 @@ class Resolver(Protocol):
         """(kind, path) of a unit, or None."""
 
 
-def valid_phone(phone: str) -> bool:
-    return bool(MOBILE.match(phone) or LANDLINE.match(phone))
-
-
-def valid_id_number(number: str) -> bool:
-    """Check a resident ID number (GB 11643-1999): 18 characters with a checksum."""
-    number = number.upper()
-    if not ID_NUMBER.match(number):
-        return False
-    total = sum(int(c) * w for c, w in zip(number[:17], _ID_WEIGHTS))
-    return _ID_CHECK[total % 11] == number[17]
-
-
 def _normalise_digits(text: str) -> str:
-    """Full-width digits and letters (１３８…) are common in typed Chinese input."""
-    return text.translate({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}).strip()
+    return inputs.half_width(text).strip()
+
+
+def _word(spec: FieldSpec, raw: Any, errors: list[FieldError]) -> str | None:
+    """A short one-line value (a choice, a user or unit id, a clock name) as text."""
+    return inputs.text(spec.name, raw, errors, max_length=inputs.ID_MAX, label=(spec.label.zh, spec.label.en))
 
 
 def _choice(defn: Definition, spec: FieldSpec, raw: Any, errors: list[FieldError]) -> str | None:
     vocab = defn.vocab.get(spec.vocab or spec.name, {})
-    value = str(raw).strip()
+    value = _word(spec, raw, errors)
+    if value is None:
+        return None
     if value in vocab:
         return value
     for key, lab in vocab.items():  # accept the Chinese or English label too
@@ -81,36 +70,30 @@ def parse_party(raw: Any, defn: Definition, where: str, errors: list[FieldError]
     if unknown:
         errors.append(FieldError(where, f"未知的当事人字段：{'、'.join(sorted(unknown))}",
                                  f"unknown party fields: {', '.join(sorted(unknown))}"))
-    name = str(raw.get("name") or "").strip()
-    if not name:
-        errors.append(FieldError(where, "当事人姓名不能为空", "party name is required"))
-    party: dict[str, Any] = {"name": name, "role": "applicant"}
+    name = inputs.text(f"{where}.name", raw.get("name") or "", errors, max_length=inputs.NAME_MAX, required=True,
+                       label=("当事人姓名", "party name"))
+    party: dict[str, Any] = {"name": name or "", "role": "applicant"}
     role = raw.get("role")
     if role:
-        spec = FieldSpec(f"{where}.role", "choice", defn.intake.label, vocab="party_role")
+        spec = FieldSpec(f"{where}.role", "choice", Label("当事人角色", "party role"), vocab="party_role")
         party["role"] = _choice(defn, spec, role, errors)
-    phone = raw.get("phone")
-    if phone not in (None, ""):
-        phone = _normalise_digits(str(phone)).replace(" ", "")
-        if not valid_phone(phone):
-            errors.append(FieldError(f"{where}.phone", f"电话号码“{phone}”格式有误（手机 11 位，或带区号的固定电话）",
-                                     f"phone {phone!r} is malformed (11-digit mobile or landline with area code)"))
-        party["phone"] = phone
-    idn = raw.get("id_number")
-    if idn not in (None, ""):
-        idn = _normalise_digits(str(idn)).upper()
-        if not valid_id_number(idn):
-            errors.append(FieldError(f"{where}.id_number", "身份证号码有误（应为 18 位且校验位正确）",
-                                     "ID number is invalid (18 characters with a valid check digit)"))
-        party["id_number"] = idn
-    if raw.get("address"):
-        party["address"] = str(raw["address"]).strip()
+    if raw.get("phone") not in (None, ""):
+        party["phone"] = inputs.phone(f"{where}.phone", raw["phone"], errors)
+    if raw.get("id_number") not in (None, ""):
+        party["id_number"] = inputs.id_number(f"{where}.id_number", raw["id_number"], errors)
+    address = inputs.optional_text(f"{where}.address", raw.get("address"), errors, max_length=inputs.ADDRESS_MAX,
+                                   label=("当事人住址", "party address"))
+    if address:
+        party["address"] = address
     return party
 
 
 def validate(defn: Definition, action: Action, data: Mapping[str, Any], resolver: Resolver,
-             parse_time=None) -> dict[str, Any]:
+             parse_time=None, now: datetime | None = None) -> dict[str, Any]:
     """Check and normalise ``data`` for ``action``.
+
+    ``now`` (the command's time) lets a datetime field's ``bound`` refuse a time
+    on the wrong side of it; without it bounds are not checked.
 
     Returns:
         The cleaned values, keyed by field name (unknown and empty optional
@@ -135,6 +118,8 @@ def validate(defn: Definition, action: Action, data: Mapping[str, Any], resolver
                 errors.append(FieldError(spec.name, f"{spec.label.zh}为必填项", f"{spec.label.en} is required"))
             continue
         value = _one(defn, spec, raw, resolver, errors, parse_time)
+        if value is not None and spec.bound and now is not None:
+            value = inputs.time_bound(spec.name, value, spec.bound, now, errors, (spec.label.zh, spec.label.en))
         if value is not None:
             clean[spec.name] = value
     if errors:
@@ -145,21 +130,13 @@ def validate(defn: Definition, action: Action, data: Mapping[str, Any], resolver
 def _one(defn, spec: FieldSpec, raw: Any, resolver: Resolver, errors: list[FieldError], parse_time) -> Any:
     t = spec.type
     if t == "text":
-        value = str(raw).strip()
-        if spec.required and not value:
-            errors.append(FieldError(spec.name, f"{spec.label.zh}不能为空", f"{spec.label.en} must not be empty"))
-            return None
-        if len(value) > spec.max_length:
-            errors.append(FieldError(spec.name, f"{spec.label.zh}过长（最多 {spec.max_length} 字）",
-                                     f"{spec.label.en} is too long (at most {spec.max_length})"))
-            return None
-        return value
+        return inputs.text(spec.name, raw, errors, max_length=spec.max_length, multiline=spec.multiline,
+                           required=spec.required, label=(spec.label.zh, spec.label.en))
     if t == "choice":
         return _choice(defn, spec, raw, errors)
     if t == "choices":
-        if not isinstance(raw, (str, list, tuple, set, frozenset)):
-            # a number or a mapping from an embedding system: a typed refusal, not a TypeError
-            errors.append(FieldError(spec.name, f"{spec.label.zh}应为选项列表", f"{spec.label.en} must be a list of choices"))
+        if not isinstance(raw, (str, list, tuple)):
+            errors.append(FieldError(spec.name, f"{spec.label.zh}应为文字或列表", f"{spec.label.en} must be text or a list"))
             return None
         items = raw.split(",") if isinstance(raw, str) else list(raw)
         out = []
@@ -179,24 +156,35 @@ def _one(defn, spec: FieldSpec, raw: Any, resolver: Resolver, errors: list[Field
         errors.append(FieldError(spec.name, f"{spec.label.zh}应为 是/否", f"{spec.label.en} must be yes or no"))
         return None
     if t == "int":
+        word = raw if isinstance(raw, int) and not isinstance(raw, bool) else _word(spec, raw, errors)
+        if word is None:
+            return None
         try:
-            return int(_normalise_digits(str(raw)))
+            number = int(_normalise_digits(str(word)))
         except ValueError:
+            number = None
+        if number is None or abs(number) >= 2**31:
             errors.append(FieldError(spec.name, f"{spec.label.zh}应为整数", f"{spec.label.en} must be a whole number"))
             return None
+        return number
     if t == "datetime":
         if isinstance(raw, datetime):
             if raw.tzinfo is None:
                 errors.append(FieldError(spec.name, f"{spec.label.zh}缺少时区（例如 +08:00）", f"{spec.label.en} has no time zone"))
                 return None
             return raw
+        word = _word(spec, raw, errors)
+        if word is None:
+            return None
         try:
-            return parse_time(str(raw))
+            return parse_time(word)
         except ValueError as exc:
             errors.append(FieldError(spec.name, f"{spec.label.zh}：{_zh(exc)}", f"{spec.label.en}: {_en(exc)}"))
             return None
     if t == "user":
-        uid = str(raw).strip()
+        uid = _word(spec, raw, errors)
+        if uid is None:
+            return None
         found = resolver.user(uid)
         if found is None:
             errors.append(FieldError(spec.name, f"用户“{uid}”不存在", f"no user {uid!r}"))
@@ -207,7 +195,9 @@ def _one(defn, spec: FieldSpec, raw: Any, resolver: Resolver, errors: list[Field
             return None
         return uid
     if t == "unit":
-        uid = str(raw).strip()
+        uid = _word(spec, raw, errors)
+        if uid is None:
+            return None
         found = resolver.unit(uid)
         if found is None:
             errors.append(FieldError(spec.name, f"单位“{uid}”不存在", f"no unit {uid!r}"))
@@ -218,7 +208,9 @@ def _one(defn, spec: FieldSpec, raw: Any, resolver: Resolver, errors: list[Field
             return None
         return uid
     if t == "clock":
-        name = str(raw).strip()
+        name = _word(spec, raw, errors)
+        if name is None:
+            return None
         if defn.clocks and name not in defn.clocks:
             for key, lab in defn.clocks.items():
                 if name in (lab.zh, lab.en):
@@ -229,9 +221,34 @@ def _one(defn, spec: FieldSpec, raw: Any, resolver: Resolver, errors: list[Field
         return name
     if t == "parties":
         items = raw if isinstance(raw, (list, tuple)) else [raw]
+        if len(items) > inputs.PARTIES_MAX:
+            errors.append(too_many_parties(spec.name, len(items)))
+            return None
         parties = [parse_party(p, defn, f"{spec.name}[{i + 1}]", errors) for i, p in enumerate(items)]
         return [p for p in parties if p is not None]
     raise AssertionError(t)
+
+
+def too_many_parties(field: str, count: int) -> FieldError:
+    """The error for a case that would have more than :data:`workflow.inputs.PARTIES_MAX` parties."""
+    cap = inputs.PARTIES_MAX
+    return FieldError(field, f"一起案件最多 {cap} 名当事人（现为 {count} 名），人数更多的群体性纠纷请分案登记",
+                      f"a case has at most {cap} parties (got {count}); register a larger group as several cases")
+
+
+def note(raw: Any) -> str | None:
+    """A command's free-text note, checked like a long text field.
+
+    Raises:
+        ValidationError: not text, too long, or holding a control character.
+    """
+    if raw is None or raw == "":
+        return None
+    errors: list[FieldError] = []
+    value = inputs.text("note", raw, errors, max_length=inputs.NOTE_MAX, multiline=True, label=("备注", "note"))
+    if errors:
+        raise ValidationError(errors)
+    return value or None
 
 
 def _zh(exc: Exception) -> str:

@@ -23,7 +23,7 @@ import json
 from datetime import datetime
 
 from cases.audit import seal
-from workflow import duty_sweep, risk as risk_mod
+from workflow import duty_sweep, inputs, risk as risk_mod
 from workflow.actor import Actor
 from workflow.commands import dumps, jsonable, load_actor, may_touch
 from workflow.errors import FieldError, NotFound, NotPermitted, ValidationError
@@ -56,6 +56,28 @@ def _user(tx, user_id, role: str, field: str, errors: list) -> None:
 _ROLE_ZH = {"grid_officer": "网格员", "lead_official": "包案领导"}
 
 
+def _identity(name, id_number, phone, address, reasons, errors: list[FieldError]) -> tuple:
+    """The person's name, ID number, phone, address and reasons checked as every other input is
+    (:mod:`workflow.inputs`): the same limits, the same phone and ID rules as a case's parties."""
+    name = inputs.text("name", name or "", errors, max_length=inputs.NAME_MAX, required=True, label=("姓名", "name"))
+    if id_number not in (None, ""):
+        id_number = inputs.id_number("id_number", id_number, errors)
+    if phone not in (None, ""):
+        phone = inputs.phone("phone", phone, errors)
+    address = inputs.optional_text("address", address, errors, max_length=inputs.ADDRESS_MAX, label=("住址", "address"))
+    if not isinstance(reasons, (dict, type(None))):
+        errors.append(FieldError("reasons", "应为“项目: 说明”的集合", "must be a mapping of key to text"))
+        return name, id_number or None, phone or None, address, {}
+    clean = {}
+    for key, value in (reasons or {}).items():
+        if key not in REASON_KEYS:
+            errors.append(FieldError("reasons", f"未知项：{key}（可用：{'、'.join(REASON_KEYS)}）",
+                                     f"unknown key: {key} (allowed: {', '.join(REASON_KEYS)})"))
+            continue
+        clean[key] = inputs.text(f"reasons.{key}", value, errors, max_length=inputs.NOTE_MAX, multiline=True)
+    return name, id_number or None, phone or None, address, clean
+
+
 def register(engine, actor, *, name: str, cases: list[str], risk: str, grid_officer: str, lead_official: str,
              unit: str | None = None, kind: str = "person", id_number: str | None = None, phone: str | None = None,
              address: str | None = None, group_size: int | None = None, reasons: dict | None = None) -> dict:
@@ -67,28 +89,26 @@ def register(engine, actor, *, name: str, cases: list[str], risk: str, grid_offi
         NotFound: a linked case does not exist.
     """
     now = engine.clock.now()
-    reasons = dict(reasons or {})
+    errors: list[FieldError] = []
+    name, id_number, phone, address, reasons = _identity(name, id_number, phone, address, reasons, errors)
+    grid_officer, lead_official, unit, kind, risk = (
+        inputs.optional_text(f, v, errors, max_length=inputs.ID_MAX) for f, v in (
+            ("grid_officer", grid_officer), ("lead_official", lead_official), ("unit", unit), ("kind", kind),
+            ("risk", risk)))
+    if not isinstance(cases, (list, tuple)) or not all(isinstance(c, str) and len(c) <= inputs.ID_MAX for c in cases):
+        errors.append(FieldError("cases", "应为案件编号的列表", "must be a list of case numbers"))
+        cases = []
     with engine.store.write() as tx:
         who = _actor(tx, actor)
         if who.role not in REGISTER_ROLES:
             raise NotPermitted(f"角色“{engine.role_label(who.role)}”不能登记重点人员",
                                f"role {who.role} may not register key persons")
-        errors: list[FieldError] = []
-        name = (name or "").strip()
-        if not name or len(name) > 100:
-            errors.append(FieldError("name", "必填，最多 100 字", "required, at most 100 characters"))
         if kind not in KINDS:
             errors.append(FieldError("kind", "应为 person（个人）或 group（群体）", "must be person or group"))
-        if kind == "group" and (not isinstance(group_size, int) or group_size < 2):
+        if kind == "group" and (not isinstance(group_size, int) or isinstance(group_size, bool) or group_size < 2):
             errors.append(FieldError("group_size", "群体须填写人数（至少 2 人）", "a group needs its size (at least 2)"))
         if risk not in risk_mod.LEVELS:
             errors.append(FieldError("risk", f"应为 {'、'.join(risk_mod.LEVELS)} 之一", f"must be one of {', '.join(risk_mod.LEVELS)}"))
-        bad = [k for k in reasons if k not in REASON_KEYS]
-        if bad:
-            errors.append(FieldError("reasons", f"未知项：{'、'.join(bad)}（可用：{'、'.join(REASON_KEYS)}）",
-                                     f"unknown keys: {', '.join(bad)} (allowed: {', '.join(REASON_KEYS)})"))
-        if id_number is not None and len(id_number) > 18:
-            errors.append(FieldError("id_number", "身份证号最多 18 位", "at most 18 characters"))
         _user(tx, grid_officer, "grid_officer", "grid_officer", errors)
         _user(tx, lead_official, "lead_official", "lead_official", errors)
         numbers = list(dict.fromkeys(cases or []))
@@ -215,7 +235,10 @@ def record_contact(engine, actor, person_id, *, method: str, at: datetime | None
         p = load(tx, person_id, lock=True)
         check_visible(who, p)
         check_privileged(who, p, "记录走访", "record contacts")
-        errors = []
+        errors: list[FieldError] = []
+        state = inputs.text("state", state or "", errors, max_length=inputs.NOTE_MAX, multiline=True,
+                            label=("现实表现", "state"))
+        note = inputs.text("note", note or "", errors, max_length=inputs.NOTE_MAX, multiline=True, label=("备注", "note"))
         if method not in CONTACT_METHODS:
             errors.append(FieldError("method", f"应为 {'、'.join(CONTACT_METHODS)} 之一（visit 见面、phone 电话、report 报告）",
                                      f"must be one of {', '.join(CONTACT_METHODS)}"))
@@ -287,9 +310,12 @@ def release(engine, actor, person_id, *, reason: str) -> dict:
         check_visible(who, p)
         if who.role != "supervisor" or not who.covers(p["unit_path"]):
             raise NotPermitted("解除稳控须由本辖区督办人员决定", "release from control needs a supervisor of the jurisdiction")
-        errors = []
-        if not (reason or "").strip():
+        errors: list[FieldError] = []
+        if reason is None or (isinstance(reason, str) and not reason.strip()):
             errors.append(FieldError("reason", "须说明解除理由", "a reason is required"))
+        else:
+            reason = inputs.text("reason", reason, errors, max_length=inputs.NOTE_MAX, multiline=True,
+                                 label=("解除理由", "reason")) or ""
         if p["status"] != "controlled":
             errors.append(FieldError("person", "该人员已解除稳控", "this person has already been released"))
         open_cases = []

@@ -257,22 +257,26 @@ def actions(engine, number: str, actor) -> list[dict]:
 # ---------------------------------------------------------------------- admin writes
 
 def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
+    from workflow import inputs
     from workflow.engine import UNIT_KINDS
+    from workflow.errors import FieldError
 
-    errors = []
-    # Jurisdiction is a LIKE on the unit path: its wildcards may not appear in an id.
-    if not id or any(ch in id for ch in "/%_\\") or len(id) > 64:
-        errors.append(("id", "单位编号不能为空，且不能含有 /、%、_ 或 \\（可用连字符 -）",
-                       "unit id must be non-empty without /, %, _ or \\ (use a hyphen)"))
-    if not name.strip():
-        errors.append(("name", "单位名称不能为空", "unit name is required"))
-    if kind not in UNIT_KINDS:
-        errors.append(("kind", f"单位类型“{kind}”无效（可选：{'、'.join(UNIT_KINDS)}）",
-                       f"unit kind {kind!r} is invalid (one of {', '.join(UNIT_KINDS)})"))
+    errors: list[FieldError] = []
+    checked = [inputs.text("id", id, errors, max_length=inputs.ID_MAX, label=("单位编号", "unit id")),
+               inputs.text("name", name, errors, max_length=inputs.NAME_MAX, required=True, label=("单位名称", "unit name")),
+               inputs.optional_text("parent", parent, errors, max_length=inputs.ID_MAX, label=("上级单位", "parent unit"))]
     if errors:
-        from workflow.errors import FieldError
-
-        raise ValidationError([FieldError(*e) for e in errors])
+        raise ValidationError(errors)
+    id, name, parent = checked
+    # Jurisdiction is a LIKE on the unit path: its wildcards may not appear in an id.
+    if not id or any(ch in id for ch in "/%_\\"):
+        errors.append(FieldError("id", "单位编号不能为空，且不能含有 /、%、_ 或 \\（可用连字符 -）",
+                                 "unit id must be non-empty without /, %, _ or \\ (use a hyphen)"))
+    if kind not in UNIT_KINDS:
+        errors.append(FieldError("kind", f"单位类型“{kind}”无效（可选：{'、'.join(UNIT_KINDS)}）",
+                                 f"unit kind {kind!r} is invalid (one of {', '.join(UNIT_KINDS)})"))
+    if errors:
+        raise ValidationError(errors)
     now = engine.clock.now()
     with engine.store.write() as tx:
         path = "/"
@@ -291,20 +295,23 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
 
 
 def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lang) -> dict:
+    from workflow import inputs
     from workflow.errors import FieldError
-    from workflow.fields import valid_phone
 
-    errors = []
-    if not id or len(id) > 64 or any(ch.isspace() for ch in id):
+    errors: list[FieldError] = []
+    id = inputs.text("id", id, errors, max_length=inputs.ID_MAX, label=("用户名", "user id"))
+    name = inputs.text("name", name, errors, max_length=inputs.NAME_MAX, required=True, label=("姓名", "name"))
+    if phone not in (None, ""):
+        phone = inputs.phone("phone", phone, errors)
+    email = inputs.optional_text("email", email, errors, max_length=inputs.EMAIL_MAX, label=("电子邮箱", "e-mail"))
+    if errors:
+        raise ValidationError(errors)
+    if not id or any(ch.isspace() for ch in id):
         errors.append(FieldError("id", "用户名不能为空且不能含空格", "user id must be non-empty without spaces"))
-    if not name.strip():
-        errors.append(FieldError("name", "姓名不能为空", "name is required"))
     ROLES = engine.known_roles()
     if role not in ROLES:
         errors.append(FieldError("role", f"角色“{role}”无效（可选：{'、'.join(ROLES)}）",
                                  f"role {role!r} is invalid (one of {', '.join(ROLES)})"))
-    if phone and not valid_phone(phone):
-        errors.append(FieldError("phone", f"电话号码“{phone}”格式有误", f"phone {phone!r} is malformed"))
     if email and "@" not in email:
         errors.append(FieldError("email", f"电子邮箱“{email}”格式有误", f"e-mail {email!r} is malformed"))
     if errors:

@@ -22,7 +22,7 @@ from typing import Any, Callable, NamedTuple
 from transitions import MachineError
 
 from cases.audit import digest, party_digest, seal
-from workflow import clocks, fields, guards, risk
+from workflow import clocks, fields, guards, inputs, risk
 from workflow.actor import Actor
 from workflow.definition import Action, Definition
 from workflow.errors import Conflict, InvalidAction, NotPermitted, ValidationError
@@ -226,7 +226,8 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
     if not may_touch(who, row[C_UNIT_PATH], mediator, lead, resp):
         raise NotPermitted(f"案件“{number}”不在您的管辖范围内", f"case {number} is outside your jurisdiction")
     version = row[C_VERSION]
-    clean = fields.validate(definition, a, data, resolver, engine.parse_time)
+    note = fields.note(note)
+    clean = fields.validate(definition, a, data, resolver, engine.parse_time, now)
     # The case's JSON documents are parsed only when this action reads or changes them.
     reads_data = bool(a.guards or a.record or a.effects or a.starts) or (
         bool(a.data_fields) and any(name in clean for name in a.data_fields))
@@ -290,6 +291,8 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
             running[clean["clock"]] = change.row
             audit_data["extension"] = jsonable(change.info)
         elif effect == "add_party":
+            if party_count + len(clean["party"]) > inputs.PARTIES_MAX:
+                raise ValidationError([fields.too_many_parties("party", party_count + len(clean["party"]))])
             for p in clean["party"]:
                 party_count += 1
                 party = {"case_id": case_id, "seq": party_count, "name": p["name"], "role": p.get("role") or "applicant",

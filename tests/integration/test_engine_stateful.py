@@ -27,17 +27,6 @@ case's state is its last event's; ``closed_at`` is set exactly in a terminal
 state; each escalation row has its one audit event; an open case is listed for
 supervision exactly while its supervision clock runs; a second sweep at the
 same time raises nothing. A refusal carries its message in both languages.
-
-Two of these fail on the current engine for known reasons that are being fixed
-separately; each flag below narrows only its own check to what holds today and
-is to be set to False when the fix lands:
-
-- ``KNOWN_TERMINAL_CLOCK_BUG``: a withdrawn or referred case that is listed for
-  supervision keeps its supervision clock running (the clock "outlives the
-  case"), so (a) skips supervision clocks of withdrawn and referred cases.
-- ``KNOWN_VERSION_EVENT_BUG``: one sweep raising several steps on a case writes
-  one audit event per step but bumps the version once, so (b) checks only
-  ``version <= events`` (and still ``audit_seq == events``).
 """
 
 from __future__ import annotations
@@ -58,9 +47,6 @@ from workflow import DisputeflowError
 from workflow.clock import FixedClock
 from workflow.definition import builtin
 from workflow.timeutil import LOCAL_TZ
-
-KNOWN_TERMINAL_CLOCK_BUG = True
-KNOWN_VERSION_EVENT_BUG = True
 
 DEFN = builtin("grassroots")
 TERMINAL = tuple(s.name for s in DEFN.states if s.terminal)
@@ -438,18 +424,13 @@ class EngineMachine(RuleBasedStateMachine):
     @staticmethod
     def terminal_cases_have_no_running_clock(running: list[tuple]) -> None:
         """(a)"""
-        if KNOWN_TERMINAL_CLOCK_BUG:
-            running = [r for r in running if not (r[2] == "supervision" and r[1] in ("withdrawn", "referred"))]
         assert running == [], f"terminal cases with running clocks: {running}"
 
     @staticmethod
     def version_and_history_agree(number: str, version: int, seq: int, events: int, first: int, last: int) -> None:
         """(b) The events are numbered 1..n, the case row's head is the n-th, and the version is n."""
         assert (first, last, seq) == (1, events, events), (number, first, last, seq, events)
-        if KNOWN_VERSION_EVENT_BUG:
-            assert 1 <= version <= events, (number, version, events)
-        else:
-            assert version == events, f"{number}: version {version}, {events} audit events"
+        assert version == events, f"{number}: version {version}, {events} audit events"
 
 
 # One row per case: its state, version, head, end, and what its audit log and escalations hold.

@@ -49,7 +49,7 @@ def add_more_people(engine):
 def register(engine, risk="critical", number=None, **over):
     number = number or report(engine)
     fields = dict(name="王大锤", cases=[number], risk=risk, grid_officer="go", lead_official="lead",
-                  id_number="110105198001011234", phone="13700001111", address="甲村三组",
+                  id_number="110105198001011238", phone="13700001111", address="甲村三组",
                   reasons={"threat": "扬言报复", "mental_state": "情绪激动", "prior_incidents": "曾持刀威胁"})
     fields.update(over)
     return engine.add_person("go", **fields)["id"], number

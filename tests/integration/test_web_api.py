@@ -220,7 +220,7 @@ def test_english_problem_details(api):
 def _person(eng):
     number = report(eng)
     pid = eng.add_person("go", name="王大锤", cases=[number], risk="critical", grid_officer="go", lead_official="lead",
-                         phone="13700001111", id_number="110105198001011234", reasons={"threat": "扬言报复"})["id"]
+                         phone="13700001111", id_number="110105198001011238", reasons={"threat": "扬言报复"})["id"]
     return pid
 
 
@@ -292,12 +292,12 @@ def test_register_a_key_person_through_the_api(api):
     number = report(eng)
     go = api("go")
     body = {"name": "李四", "cases": [number], "risk": "high", "grid_officer": "go", "lead_official": "lead",
-            "phone": "13700002222", "id_number": "110105198001011234", "reasons": {"threat": "扬言上访"}}
+            "phone": "13700002222", "id_number": "110105198001011238", "reasons": {"threat": "扬言上访"}}
     r = go.post("/persons", json=body)
     assert r.status_code == 201, r.text
     out = r.json()
     assert out["risk"] == "high" and out["cases"] == [number] and out["duties"]
-    assert "13700002222" not in r.text and "110105198001011234" not in r.text
+    assert "13700002222" not in r.text and "110105198001011238" not in r.text
     shown = go.get(f"/persons/{out['id']}").json()
     assert shown["name"] == "李四" and shown["phone"] == "13700002222" and shown["reasons"] == {"threat": "扬言上访"}
     assert eng.case(number)["risk"] == "high"  # the linked case's floor rose to the person's

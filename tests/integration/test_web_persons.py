@@ -17,7 +17,7 @@ from tests.web_support import PASSWORD, client, csrf_of, live, login, post_form 
 def register(engine, number=None):
     number = number or report(engine)
     pid = engine.add_person("go", name="王大锤", cases=[number], risk="critical", grid_officer="go",
-                            lead_official="lead", id_number="110105198001011234", phone="13700001111",
+                            lead_official="lead", id_number="110105198001011238", phone="13700001111",
                             address="甲村三组", reasons={"threat": "扬言报复"})["id"]
     return pid, number
 
@@ -40,7 +40,7 @@ def test_register_and_person_page_by_role(live):
     assert reg.status_code == 200 and "重点人员稳控" in reg.text and 'data-nav="persons"' in reg.text
     assert "王大锤" in reg.text and 'data-masked="no"' in reg.text
     one = go.get(f"/persons/{pid}").text
-    assert "王大锤" in one and "110105198001011234" in one and "扬言报复" in one and 'id="contact-form"' in one
+    assert "王大锤" in one and "110105198001011238" in one and "扬言报复" in one and 'id="contact-form"' in one
     assert 'id="release-form"' not in one and number in one
     assert "网格员小王" in one and "包案领导" in one  # people by name, not by user id
     # another grid officer and a mediator of the jurisdiction: a masked name, no details, no forms
@@ -149,11 +149,11 @@ def test_register_a_key_person_from_the_web(live):
     assert r.status_code == 403 and eng.persons("sup") == []
     # missing fields are named in Chinese and what was typed stays in the form
     typed = {"name": "王大锤", "cases": number, "risk": "", "grid_officer": "go", "lead_official": "",
-             "id_number": "110105198001011234", "threat": "扬言报复"}
+             "id_number": "110105198001011238", "threat": "扬言报复"}
     r = post_form(go, "/persons/new", "/persons/new", typed)
     assert r.status_code == 400 and 'data-field="risk"' in r.text and 'data-field="lead_official"' in r.text
     assert "必填" in r.text and "请修改标红的项目" in r.text
-    assert 'value="王大锤"' in r.text and 'value="110105198001011234"' in r.text and "扬言报复" in r.text
+    assert 'value="王大锤"' in r.text and 'value="110105198001011238"' in r.text and "扬言报复" in r.text
     r = post_form(go, "/persons/new", "/persons/new", {**typed, "risk": "high", "lead_official": "lead",
                                                        "kind": "group", "group_size": "很多"})
     assert r.status_code == 400 and "人数应为整数" in r.text
@@ -170,7 +170,7 @@ def test_register_a_key_person_from_the_web(live):
     assert "已登记重点人员 王**" in page_ and "13700001111" in page_ and "扬言报复" in page_
     doc = eng.person(pid, "sup")
     assert doc["risk"] == "high" and doc["cases"] == [number] and doc["grid_officer"] == "go"
-    assert doc["id_number"] == "110105198001011234" and doc["reasons"] == {"threat": "扬言报复"}
+    assert doc["id_number"] == "110105198001011238" and doc["reasons"] == {"threat": "扬言报复"}
     assert "key_person" in eng.case(number)["flags"]
 
 

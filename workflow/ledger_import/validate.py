@@ -21,11 +21,12 @@ from datetime import datetime
 from typing import Any
 
 from workflow import risk as risk_mod
+from workflow.inputs import NAME_MAX, PARTIES_MAX
 from workflow.errors import ValidationError
 from workflow.ledger_import.mapping import FIELD_LABELS, REQUIRED, Mapping
 from workflow.ledger_import.readers import Column, cell_text
-from workflow.ledger_import.values import (LedgerValueError, clean_text, half_width, parse_date, parse_id_number,
-                                          parse_phone)
+from workflow.ledger_import.values import (MULTILINE_FIELDS, LedgerValueError, checked_text, clean_text, half_width,
+                                          parse_date, parse_id_number, parse_phone)
 from workflow.timeutil import iso
 
 DATE_FIELDS = ("reported_at", "assessed_at", "controlled_at", "mediation_at", "resolved_at", "followed_up_at",
@@ -200,7 +201,12 @@ class RowValidator:
             v = get(name)
             if v is None:
                 return ""
-            return half_width(clean_text(v)) if name == "ref" else clean_text(v)
+            try:
+                return checked_text(half_width(clean_text(v)) if name == "ref" else clean_text(v),
+                                    name in MULTILINE_FIELDS)
+            except LedgerValueError as exc:
+                err(name, exc.zh, exc.en)
+                return ""
 
         def choice(name: str, kind: str, vocab: str) -> str | None:
             raw = get(name)
@@ -371,7 +377,10 @@ class RowValidator:
             if c.index < len(values) and values[c.index] is not None:
                 cell = cell_text(values[c.index])
                 if cell.strip():
-                    extra[c.label] = cell
+                    try:
+                        extra[c.label] = checked_text(cell, True)
+                    except LedgerValueError as exc:
+                        errors.append(RowProblem(row, c.label, exc.zh, exc.en))
         rec["extra"] = extra
         if errors:
             return None, errors, warnings
@@ -390,10 +399,17 @@ class RowValidator:
                 continue
             for i, who in enumerate(sep(clean_text(raw))):
                 r = role or ("applicant" if not out and i == 0 else "respondent")
-                if len(who) > 100:
+                if len(who) > NAME_MAX:
                     err(name, f"当事人姓名“{who[:20]}…”过长", "party name is too long")
                     continue
+                try:
+                    who = checked_text(who, False)
+                except LedgerValueError as exc:
+                    err(name, exc.zh, exc.en)  # the row is refused; the party still counts, so no "no party" as well
                 out.append({"name": who, "role": r})
+        if len(out) > PARTIES_MAX:
+            err("parties" if "parties" in self.columns else "applicant", f"当事人超过 {PARTIES_MAX} 人，请分案登记",
+                f"more than {PARTIES_MAX} parties; register several cases")
         if not out:
             err("parties" if "parties" in self.columns else "applicant", "当事人为空", "no party is named")
             return out

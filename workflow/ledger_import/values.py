@@ -49,6 +49,29 @@ def clean_text(value) -> str:
     return str(value).strip()
 
 
+MULTILINE_FIELDS = frozenset({"description", "agreement", "measures", "note", "withdraw_reason"})
+
+
+def checked_text(text: str, multiline: bool) -> str:
+    """A cell's text checked as typed input is (:func:`workflow.inputs.text`).
+
+    A line break or tab in a one-line column (a title wrapped in its cell) is
+    read as a space; any other control character is refused, never dropped.
+
+    Raises:
+        LedgerValueError: the cell holds a control character.
+    """
+    from workflow import inputs
+
+    if not multiline:
+        text = " ".join(text.replace("\t", " ").splitlines())
+    problems: list = []
+    got = inputs.text("cell", text, problems, max_length=len(text) + 1, multiline=multiline, label=("单元格", "cell"))
+    if got is None:
+        raise LedgerValueError(problems[0].zh, problems[0].en)
+    return got
+
+
 def _plausible(d: date, raw) -> None:
     if not (EARLIEST <= d <= LATEST):
         raise LedgerValueError(f"日期“{raw}”不在 {EARLIEST.year}–{LATEST.year} 年之间",
@@ -124,10 +147,6 @@ def _serial(number: float, epoch_1904: bool) -> datetime:
     return naive.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
-
-
 def parse_phone(value) -> str:
     """A phone number as digits: numbers stored as numbers (13812345678.0), full-width digits,
     spaces and a +86 prefix are all read; mobiles have 11 digits, landlines an area code.
@@ -135,17 +154,11 @@ def parse_phone(value) -> str:
     Raises:
         LedgerValueError: not a mobile or landline number.
     """
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    else:
-        text = half_width(clean_text(value))
-    text = re.sub(r"[\s()（）]", "", text)
-    if text.startswith("+86"):
-        text = text[3:]
-    elif text.startswith("86") and len(text) == 13:
-        text = text[2:]
-    if MOBILE.match(text) or LANDLINE.match(text):
-        return text
+    from workflow import inputs
+
+    got = inputs.phone("phone", clean_text(value), [])  # the one phone rule, as for parties typed in
+    if got is not None:
+        return got
     from workflow.masking import mask_contacts
 
     shown = mask_contacts({"phone": clean_text(value)})["phone"]  # reports and logs never carry a whole number
@@ -165,7 +178,7 @@ def parse_id_number(value) -> str:
         LedgerValueError: stored as a number, not 18 characters, or a wrong checksum.
     """
     from workflow.masking import mask_contacts
-    from workflow.fields import valid_id_number
+    from workflow import inputs
 
     text = re.sub(r"[\s\-]", "", half_width(clean_text(value))).upper()
     if (isinstance(value, (int, float)) and not isinstance(value, bool)) or re.fullmatch(r"\d(\.\d+)?E\+\d+", text):
@@ -177,7 +190,7 @@ def parse_id_number(value) -> str:
     if not re.fullmatch(r"\d{17}[\dX]", text):
         raise LedgerValueError(f"身份证号码“{shown}”格式有误（应为 18 位，最后一位可为 X）",
                                f"ID number {shown!r} is malformed (18 characters, the last may be X)")
-    if not valid_id_number(text):
+    if inputs.id_number("id_number", text, []) is None:
         raise LedgerValueError(f"身份证号码“{shown}”校验位有误，请核对",
                                f"ID number {shown!r} has a wrong check digit")
     return text

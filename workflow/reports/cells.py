@@ -19,13 +19,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from workflow.inputs import strip_controls
+
 # The characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?%?")
 
 
 def text_cell(value: Any) -> Any:
-    """``value`` as a cell: text that a spreadsheet would run gets a leading ``'``; anything else unchanged."""
+    """``value`` as a cell: text without control characters, and with a leading ``'`` where a spreadsheet
+    would run it; anything else unchanged.
+
+    Control characters are refused at input, but rows stored before (or imported from another system)
+    may hold one, and a single bell character makes a whole XLSX file unreadable.
+    """
+    value = strip_controls(value)
     if not isinstance(value, str) or not value.startswith(FORMULA_LEADS):
         return value
     if _PLAIN_NUMBER.fullmatch(value):

@@ -172,7 +172,7 @@ def stats_xlsx(engine, doc: dict, lang: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = t(lang, "统计", "Statistics")
-    _xlsx_stat_sheet(ws, doc, labels, doc["unit"]["name"] + t(lang, "矛盾纠纷排查调处工作统计表", " — dispute statistics"))
+    _xlsx_stat_sheet(ws, doc, labels, strip_controls(doc["unit"]["name"]) + t(lang, "矛盾纠纷排查调处工作统计表", " — dispute statistics"))
     return _saved(wb, doc)
 
 
