@@ -33,10 +33,17 @@ class Config:
     lang: str = "zh_CN"
     allow_now_override: bool = True
     sqlite_synchronous: str = "NORMAL"
+    busy_timeout: float = 5.0  # seconds a write waits for another writer's lock before it is refused as busy
     notifications: dict[str, Any] = field(default_factory=dict)
     scheduler: dict[str, Any] = field(default_factory=dict)
     web: dict[str, Any] = field(default_factory=dict)
     report_templates: str | None = None  # a directory whose templates override templates/reports/
+
+    def __post_init__(self) -> None:
+        t = self.busy_timeout
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 < t <= 600:
+            raise ConfigError(f"busy_timeout 应为 0 到 600 之间的秒数，而不是 {t!r}",
+                              f"busy_timeout must be a number of seconds between 0 and 600, not {t!r}")
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, **overrides: Any) -> "Config":

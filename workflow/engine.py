@@ -79,8 +79,10 @@ class Engine:
             self.db = url_or_config
         else:
             cfg.url = url_from_env(cfg.url or None)
-            self.db = make_engine(cfg.url, synchronous=cfg.sqlite_synchronous)
-        self.store = Store(self.db)
+            self.db = make_engine(cfg.url, synchronous=cfg.sqlite_synchronous, busy_timeout=cfg.busy_timeout)
+        from workflow.errors import Busy
+
+        self.store = Store(self.db, busy=Busy)
         self._definitions: dict[tuple[str, int], Definition] = {}
         self._user_fields: dict[str, tuple[str, ...]] = {}
         self._roles: dict[str, tuple[str, str]] = {}  # roles added by loaded definitions
