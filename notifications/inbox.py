@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from cases.types import fits_int64
+
 COLUMNS = ("id", "event", "case_number", "title", "body", "created_at", "read_at", "lang", "outbox_id")
 
 
@@ -33,7 +35,7 @@ def mark_read(store, user_id: str, ids: list[int] | None, now: datetime) -> int:
         if ids is None:
             return tx.execute("UPDATE inbox SET read_at = :now WHERE user_id = :user AND read_at IS NULL",
                               {"now": tx.t(now), "user": user_id})
-        ids = [int(i) for i in ids]
+        ids = [i for i in map(int, ids) if fits_int64(i)]  # an id past 64 bits names no message
         if not ids:
             return 0
         params = {"now": tx.t(now), "user": user_id, **{f"i{n}": v for n, v in enumerate(ids)}}

@@ -287,6 +287,10 @@ class Engine:
             ValidationError: a field is missing or wrong (each one is named).
             Conflict: someone changed the case since it was read, or since ``expected_version``.
         """
+        if expected_version is not None:
+            from workflow.numbers import check_int
+
+            expected_version = check_int(expected_version, "expected_version")
         out = commands.act(self, number, action, actor, data, expected_version)
         self._emit(out)
         return out

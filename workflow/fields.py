@@ -13,6 +13,8 @@ from typing import Any, Mapping, Protocol
 
 from workflow.definition import Action, Definition, FieldSpec
 from workflow.errors import FieldError, ValidationError
+from workflow.numbers import fits_int64
+from workflow.timeutil import check_time
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
@@ -176,18 +178,21 @@ def _one(defn, spec: FieldSpec, raw: Any, resolver: Resolver, errors: list[Field
         return None
     if t == "int":
         try:
-            return int(_normalise_digits(str(raw)))
+            number = int(_normalise_digits(str(raw)))
         except ValueError:
             errors.append(FieldError(spec.name, f"{spec.label.zh}应为整数", f"{spec.label.en} must be a whole number"))
             return None
+        if not fits_int64(number):
+            errors.append(FieldError(spec.name, f"{spec.label.zh}超出范围", f"{spec.label.en} is out of range"))
+            return None
+        return number
     if t == "datetime":
         if isinstance(raw, datetime):
             if raw.tzinfo is None:
                 errors.append(FieldError(spec.name, f"{spec.label.zh}缺少时区（例如 +08:00）", f"{spec.label.en} has no time zone"))
                 return None
-            return raw
-        try:
-            return parse_time(str(raw))
+        try:  # a datetime from an embedding system meets the same range as typed text
+            return check_time(raw) if isinstance(raw, datetime) else parse_time(str(raw))
         except ValueError as exc:
             errors.append(FieldError(spec.name, f"{spec.label.zh}：{_zh(exc)}", f"{spec.label.en}: {_en(exc)}"))
             return None
