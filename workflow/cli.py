@@ -80,6 +80,10 @@ def parse_cli_time(text: str, field: str):
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
+# Numbers bound for the databases' 64-bit integers: anything larger is a usage error (exit 2), not a driver error.
+COUNT = click.IntRange(0, 2**63 - 1)
+RECORD_ID = click.IntRange(1, 2**63 - 1)
+
 # Command groups that live in their own modules, imported only when invoked so that
 # ``disputeflow --help`` stays fast. name -> ("module:attribute", short help zh).
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
@@ -298,7 +302,7 @@ def case_show(c: Ctx, number):
 @case.command("list", help="列出案件。")
 @click.option("--state", help="只看此状态。")
 @click.option("--unit", "unit_id", help="只看此单位（含下级）。")
-@click.option("--limit", type=int, default=200, show_default=True)
+@click.option("--limit", type=COUNT, default=200, show_default=True)
 @pass_ctx
 def case_list(c: Ctx, state, unit_id, limit):
     from workflow.tables import render
@@ -342,7 +346,7 @@ def case_history(c: Ctx, number):
 @click.argument("action")
 @click.option("--note", help="备注（写入审计日志）。")
 @click.option("--set", "sets", multiple=True, help="字段=值，可重复；同一字段重复时组成列表。")
-@click.option("--expect-version", type=int, help="您看到的案件版本；若已被他人修改则拒绝（退出码 4）。")
+@click.option("--expect-version", type=COUNT, help="您看到的案件版本；若已被他人修改则拒绝（退出码 4）。")
 @pass_ctx
 def case_do(c: Ctx, number, action, note, sets, expect_version):
     from workflow.errors import ValidationError
@@ -447,7 +451,7 @@ def calendar_group():
 
 
 @calendar_group.command("show", help="列出某年的放假日和调休上班日。")
-@click.argument("year", type=int)
+@click.argument("year", type=click.IntRange(1901, 2100))
 @pass_ctx
 def calendar_show(c: Ctx, year):
     from workflow.tables import render
@@ -487,7 +491,7 @@ def notify():
 
 @notify.command("list", help="列出通知的投递记录（--failed 只看失败或已放弃的）。")
 @click.option("--failed", is_flag=True, help="只看发送失败或已放弃的。")
-@click.option("--limit", type=int, default=200, show_default=True, help="最多列出条数。")
+@click.option("--limit", type=COUNT, default=200, show_default=True, help="最多列出条数。")
 @pass_ctx
 def notify_list(c: Ctx, failed, limit):
     from notifications.dispatcher import listing
@@ -512,7 +516,7 @@ def notify_dispatch(c: Ctx):
 
 
 @notify.command("retry", help="把失败或已放弃的投递重新放回待发送（ID 见 notify list）。")
-@click.argument("delivery_id", type=int)
+@click.argument("delivery_id", type=RECORD_ID)
 @pass_ctx
 def notify_retry(c: Ctx, delivery_id):
     from notifications.dispatcher import retry

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from workflow.cli import Ctx
+from workflow.cli import COUNT, RECORD_ID, Ctx
 
 
 @click.group("inbox", invoke_without_command=True, help="站内消息：不带子命令时列出最新消息。")
 @click.option("--unread", is_flag=True, help="只看未读的。")
-@click.option("--limit", type=int, default=20, show_default=True, help="最多列出条数。")
+@click.option("--limit", type=COUNT, default=20, show_default=True, help="最多列出条数。")
 @click.pass_context
 def group(ctx, unread, limit):
     if ctx.invoked_subcommand is None:
@@ -18,8 +18,8 @@ def group(ctx, unread, limit):
 
 @group.command("list", help="列出我的站内消息，最新的在前。")
 @click.option("--unread", is_flag=True, help="只看未读的。")
-@click.option("--limit", type=int, default=20, show_default=True, help="最多列出条数。")
-@click.option("--offset", type=int, default=0, help="跳过前几条。")
+@click.option("--limit", type=COUNT, default=20, show_default=True, help="最多列出条数。")
+@click.option("--offset", type=COUNT, default=0, help="跳过前几条。")
 @click.pass_obj
 def inbox_list(c: Ctx, unread, limit, offset=0):
     from workflow.tables import render
@@ -37,7 +37,7 @@ def inbox_list(c: Ctx, unread, limit, offset=0):
 
 
 @group.command("show", help="显示一条消息全文并标记为已读。")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=RECORD_ID)
 @click.pass_obj
 def inbox_show(c: Ctx, message_id):
     from workflow.errors import NotFound
@@ -59,7 +59,7 @@ def inbox_show(c: Ctx, message_id):
 
 
 @group.command("read", help="把消息标记为已读（不给 ID 则全部）。")
-@click.argument("ids", type=int, nargs=-1)
+@click.argument("ids", type=RECORD_ID, nargs=-1)
 @click.pass_obj
 def inbox_read(c: Ctx, ids):
     n = c.engine().mark_read(c.actor(), list(ids) if ids else None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from workflow.cli import Ctx, parse_cli_time
+from workflow.cli import COUNT, RECORD_ID, Ctx, parse_cli_time
 
 
 def _when(text: str | None) -> str:
@@ -53,7 +53,7 @@ def add(c: Ctx, name, cases, risk, grid_officer, lead_official, unit_id, kind, g
 
 
 @group.command("show", help="查看一名重点人员（非责任人员只见脱敏姓名；每次查看均记入审计日志）。")
-@click.argument("person_id", type=int)
+@click.argument("person_id", type=RECORD_ID)
 @click.pass_obj
 def show(c: Ctx, person_id):
     doc = c.engine().person(person_id, c.actor(), lang=c.lang)
@@ -87,7 +87,7 @@ def show(c: Ctx, person_id):
 @group.command("list", help="重点人员名册。")
 @click.option("--status", type=click.Choice(["controlled", "released"]), help="只看此状态。")
 @click.option("--unit", "unit_id", help="只看此单位（含下级）。")
-@click.option("--limit", type=int, default=200, show_default=True)
+@click.option("--limit", type=COUNT, default=200, show_default=True)
 @click.pass_obj
 def list_(c: Ctx, status, unit_id, limit):
     from workflow.tables import render
@@ -100,7 +100,7 @@ def list_(c: Ctx, status, unit_id, limit):
 
 
 @group.command("contact", help="记录一次走访、电话或报告（零报告）；--alarming 表示发现异常，立即告知包案领导。")
-@click.argument("person_id", type=int)
+@click.argument("person_id", type=RECORD_ID)
 @click.option("--method", required=True, type=click.Choice(["visit", "phone", "report"]),
               help="visit 见面、phone 电话、report 报告（零报告）。")
 @click.option("--at", "at_text", help="时间（ISO 8601，须带时区；默认现在）。")
@@ -123,7 +123,7 @@ def contact(c: Ctx, person_id, method, at_text, state, alarming, note):
 
 
 @group.command("link", help="为重点人员关联另一起案件（提高该案风险下限）。")
-@click.argument("person_id", type=int)
+@click.argument("person_id", type=RECORD_ID)
 @click.argument("number")
 @click.pass_obj
 def link(c: Ctx, person_id, number):
@@ -133,7 +133,7 @@ def link(c: Ctx, person_id, number):
 
 
 @group.command("release", help="解除稳控：须本辖区督办人员决定、说明理由，且关联案件均已化解。")
-@click.argument("person_id", type=int)
+@click.argument("person_id", type=RECORD_ID)
 @click.option("--reason", required=True, help="解除理由。")
 @click.pass_obj
 def release(c: Ctx, person_id, reason):
@@ -145,17 +145,17 @@ def release(c: Ctx, person_id, reason):
 @click.option("--day", "day_text", help="日期 YYYY-MM-DD（默认今天）。")
 @click.pass_obj
 def due(c: Ctx, day_text):
-    from datetime import date
-
     from workflow.errors import ValidationError
     from workflow.tables import render
 
     day = None
     if day_text:
+        from workflow.timeutil import TimeFormatError, parse_date
+
         try:
-            day = date.fromisoformat(day_text)
-        except ValueError:
-            raise ValidationError.one("--day", "日期应写作 YYYY-MM-DD", "a day is written YYYY-MM-DD") from None
+            day = parse_date(day_text)
+        except TimeFormatError as exc:
+            raise ValidationError.one("--day", exc.zh, exc.en) from None
     rows = c.engine().contacts_due(c.actor(), day, lang=c.lang)
     marks = {"met": c.t("已完成", "met"), "due": c.t("待完成", "due"), "missed": c.t("未完成", "missed")}
     c.out(rows, render(c.t("编号 姓名 风险 职责 期限 状态", "id name risk duty due status").split(),

@@ -107,7 +107,7 @@ def token_list(c: Ctx):
 
 
 @token.command("revoke", help="吊销令牌。")
-@click.argument("token_id", type=int)
+@click.argument("token_id", type=click.IntRange(1, 2**63 - 1))
 @click.pass_obj
 def token_revoke(c: Ctx, token_id):
     c.engine().revoke_token(token_id)
