@@ -22,7 +22,7 @@ from tests.conftest import report
 from tests.web_support import live, sqlite_url  # noqa: F401
 
 # Seeded examples per operation and mode; DISPUTEFLOW_FUZZ_EXAMPLES raises it for a deeper run.
-EXAMPLES = int(os.environ.get("DISPUTEFLOW_FUZZ_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("DISPUTEFLOW_FUZZ_EXAMPLES", "8"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

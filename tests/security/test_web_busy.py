@@ -23,7 +23,7 @@ from tests.conftest import build_town, cli_runner, make_db_url, report
 from tests.web_support import CHEAP_HASHES, PASSWORD, LiveServer, csrf_of, login
 
 BUSY_ZH = "系统繁忙，请稍后重试"
-BUDGET = 1.5  # seconds: the configured wait for a lock in these tests
+BUDGET = 3.0  # seconds: the configured wait for a lock in these tests
 
 
 @contextmanager
@@ -64,6 +64,20 @@ def timed(fn):
     return result, time.monotonic() - start
 
 
+def answers_within_a_second(fetch, writer: threading.Thread):
+    """``fetch`` answers in under a second while ``writer`` still waits for the lock.
+
+    One second try on a slow answer (the machine may be busy): it too must come
+    before the blocked write gives up, so a server frozen until then never passes.
+    """
+    for _ in range(2):
+        assert writer.is_alive(), "the blocked write ended first: the server was frozen until it did"
+        r, seconds = timed(fetch)
+        if seconds < 1.0:
+            return r
+    raise AssertionError(f"{r.request.url} took {seconds:.2f} s while a write waited for the lock")
+
+
 def test_a_blocked_form_post_leaves_health_and_pages_answering_and_ends_busy(busy_live):
     eng = busy_live.engine
     n = report(eng)
@@ -87,8 +101,8 @@ def test_a_blocked_form_post_leaves_health_and_pages_answering_and_ends_busy(bus
                       lambda: other.get(f"/cases/{n}", timeout=10),
                       lambda: other.get("/", timeout=10),
                       lambda: api.get(f"/api/v1/cases/{n}", timeout=10)):
-            r, seconds = timed(fetch)
-            assert r.status_code == 200 and seconds < 1.0, (r.request.url, r.status_code, seconds)
+            r = answers_within_a_second(fetch, writer)
+            assert r.status_code == 200, (r.request.url, r.status_code)
         writer.join(timeout=20)
         # while the lock is still held: the API's write is refused the same way
         r, seconds = timed(lambda: api.post(f"/api/v1/cases/{n}/actions/note", json={"data": {"text": "x"}}))
@@ -119,8 +133,8 @@ def test_sign_in_waiting_for_the_lock_does_not_hold_up_other_requests(busy_live)
         t = threading.Thread(target=sign_in)
         t.start()
         time.sleep(0.3)
-        r, seconds = timed(lambda: httpx.get(busy_live.url + "/login", timeout=10))
-        assert r.status_code == 200 and seconds < 1.0
+        r = answers_within_a_second(lambda: httpx.get(busy_live.url + "/login", timeout=10), t)
+        assert r.status_code == 200
         t.join(timeout=20)
     assert outcome["r"].status_code == 503 and BUSY_ZH in outcome["r"].text
 
@@ -188,7 +202,7 @@ def test_cli_reports_busy_in_one_line_with_exit_1(tmp_path, clock):
     with write_lock(path):
         p, seconds = timed(lambda: run("--as", "med1", "case", "do", n, "note", "--set", "text=x", ok=False))
     assert p.returncode == 1 and p.stderr.strip() == "错误：" + BUSY_ZH, p.stderr
-    assert seconds < 10 and "Traceback" not in p.stderr
+    assert seconds < 25 and "Traceback" not in p.stderr  # not the driver's old 30 s (start-up is slow on a busy host)
     run("--as", "med1", "case", "do", n, "note", "--set", "text=x")
 
 
