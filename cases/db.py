@@ -29,14 +29,23 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, synchronous: str = "NORMAL", pool_size: int = 5) -> SAEngine:
-    """A SQLAlchemy engine with the connection settings the command path relies on."""
+def make_engine(url: str, *, synchronous: str = "NORMAL", pool_size: int = 5, busy_timeout: float = 5.0) -> SAEngine:
+    """A SQLAlchemy engine with the connection settings the command path relies on.
+
+    ``busy_timeout`` (seconds) bounds every wait for a lock or a pooled
+    connection: SQLite's busy timeout, PostgreSQL's ``lock_timeout`` and the
+    pool's checkout timeout. A request behind a long writer is then refused
+    as busy (see :func:`is_busy`) after a few seconds instead of hanging.
+    """
     url = normalise_url(url)
     u = make_url(url)
+    wait_ms = max(1, int(busy_timeout * 1000))
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
             Path(u.database).parent.mkdir(parents=True, exist_ok=True)
-        eng = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        # Connections to a file cost little: enough for the web's worker threads and the scheduler.
+        eng = create_engine(url, connect_args={"timeout": busy_timeout, "check_same_thread": False},
+                            pool_size=pool_size, max_overflow=20, pool_timeout=busy_timeout)
         sync = synchronous.upper()
 
         @event.listens_for(eng, "connect")
@@ -46,7 +55,7 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", pool_size: int = 5) ->
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute(f"PRAGMA synchronous={sync}")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={wait_ms}")
             cur.execute("PRAGMA cache_size=-32768")  # 32 MiB: a sweep batch touches scattered pages
             cur.close()
 
@@ -56,7 +65,10 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", pool_size: int = 5) ->
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return eng
-    eng = create_engine(url, pool_size=pool_size, max_overflow=10)
+    options = u.query.get("options") or ""
+    options = " ".join(options) if isinstance(options, tuple) else options
+    eng = create_engine(url, pool_size=pool_size, max_overflow=10, pool_timeout=busy_timeout,
+                        connect_args={"options": f"{options} -c lock_timeout={wait_ms}".strip()})
 
     @event.listens_for(eng, "checkout")
     def _still_open(dbapi_conn, _record, _proxy):
@@ -68,6 +80,28 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", pool_size: int = 5) ->
             raise DisconnectionError("connection closed by the server")
 
     return eng
+
+
+BUSY_SQLSTATES = frozenset({"55P03", "57014"})  # lock_not_available (lock_timeout), query_canceled (statement_timeout)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """``exc`` says the database was busy rather than wrong: a lock or a connection not had within the budget.
+
+    SQLite: "database is locked" (SQLITE_BUSY / SQLITE_LOCKED after the busy
+    timeout). PostgreSQL: ``lock_timeout`` or ``statement_timeout`` expired.
+    Either pool: no connection free within the pool's timeout.
+    """
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(exc, PoolTimeout):
+        return True
+    name = getattr(exc, "sqlite_errorname", None)
+    if name is not None:
+        return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+    if getattr(exc, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
+    return type(exc).__name__ == "OperationalError" and "database is locked" in str(exc)
 
 
 def _readable(fd: int) -> bool:

@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterator
 
 from sqlalchemy.engine import Engine as SAEngine
 
+from cases.db import is_busy
 from cases.types import from_db, to_sqlite
 
 _PARAM = re.compile(r"(?<![:\w]):(\w+)")
@@ -333,13 +334,24 @@ def _pg_columns(names: tuple[str, ...], types: tuple[str, ...], rows: list[tuple
     return (exprs if split else ", ".join(exprs)), consts + arrays, unnest
 
 
-class Store:
-    """Prepared statements and transactions for one database."""
+class StoreBusy(Exception):
+    """The database stayed locked past the wait budget (what :class:`Store` raises unless given ``busy``)."""
 
-    def __init__(self, engine: SAEngine, statements: dict[str, str] | None = None):
+
+class Store:
+    """Prepared statements and transactions for one database.
+
+    ``busy`` makes the error raised when a lock or a connection is not had in
+    time (:func:`cases.db.is_busy`); the engine passes its typed ``Busy`` so the
+    web and the CLI tell "try again shortly" apart from a failure.
+    """
+
+    def __init__(self, engine: SAEngine, statements: dict[str, str] | None = None,
+                 busy: Callable[[], Exception] = StoreBusy):
+        self.engine = engine
+        self.busy = busy
         from cases.audit_key import Signer
 
-        self.engine = engine
         self.signer = Signer()  # the audit key (the engine sets the configured one): every chain append signs with it
         self.dialect = engine.dialect.name
         self.is_sqlite = self.dialect == "sqlite"
@@ -492,6 +504,10 @@ class Store:
             finally:
                 if not held:
                     conn.close()
+        except Exception as exc:
+            if is_busy(exc):
+                raise self.busy() from exc
+            raise
         finally:
             if held:
                 self._writer_lock.release()
@@ -514,7 +530,12 @@ class Store:
             with self.write() as tx:
                 yield tx
             return
-        conn = self.engine.raw_connection()
+        try:
+            conn = self.engine.raw_connection()
+        except Exception as exc:
+            if is_busy(exc):  # no pooled connection free within the budget
+                raise self.busy() from exc
+            raise
         raw = conn.dbapi_connection
         try:
             raw.autocommit = True
@@ -534,6 +555,10 @@ class Store:
                     cur.execute("COMMIT")
             finally:
                 cur.close()
+        except Exception as exc:
+            if is_busy(exc):
+                raise self.busy() from exc
+            raise
         finally:
             try:
                 raw.autocommit = False  # the pool's other users expect transactions to begin by themselves
@@ -589,7 +614,12 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Tx]:
         """A read: a consistent snapshot on SQLite (one deferred transaction), rolled back after."""
-        conn = self.engine.raw_connection()
+        try:
+            conn = self.engine.raw_connection()
+        except Exception as exc:
+            if is_busy(exc):
+                raise self.busy() from exc
+            raise
         try:
             cur = conn.cursor()
             if self.is_sqlite:
@@ -602,5 +632,9 @@ class Store:
             finally:
                 conn.rollback()
                 cur.close()
+        except Exception as exc:
+            if is_busy(exc):
+                raise self.busy() from exc
+            raise
         finally:
             conn.close()

@@ -15,6 +15,15 @@ from sqlalchemy.types import TypeDecorator
 
 SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
+# Both databases' integer columns hold 64 bits; a larger Python int is refused by the driver
+# (OverflowError on SQLite, NumericValueOutOfRange on PostgreSQL) rather than matching nothing.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def fits_int64(value: int) -> bool:
+    """``value`` can be bound to an integer column (an id that does not fit names no row)."""
+    return INT64_MIN <= value <= INT64_MAX
+
 
 def to_sqlite(value: datetime) -> str:
     tz = value.tzinfo

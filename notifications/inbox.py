@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from cases.types import fits_int64
+
 COLUMNS = ("id", "event", "case_number", "title", "body", "created_at", "read_at", "lang", "outbox_id")
 
 # A bounded reader (an API token narrowed to a unit) sees only messages about cases under that unit;
@@ -49,7 +51,7 @@ def mark_read(store, user_id: str, ids: list[int] | None, now: datetime, bound: 
         params["now"] = tx.t(now)
         if ids is None:
             return tx.execute(f"UPDATE inbox SET read_at = :now WHERE {where}", params)
-        ids = [int(i) for i in ids]
+        ids = [i for i in map(int, ids) if fits_int64(i)]  # an id past 64 bits names no message
         if not ids:
             return 0
         params.update({f"i{n}": v for n, v in enumerate(ids)})

@@ -10,7 +10,7 @@ and say where the next page starts.
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from web import problems
+from web.deps import ID_MAX, PersonId
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +101,12 @@ class PersonIn(BaseModel):
 
 class ReadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    ids: Optional[list[int]] = Field(None, max_length=1000)
+    ids: Optional[list[Annotated[int, Field(ge=1, le=ID_MAX)]]] = Field(None, max_length=1000)
 
 
+# What a report download may be besides its JSON dataset (workflow/reports/files.py).
+REPORT_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/html",
+                "text/markdown")
 ERRORS = {status: {"model": Problem, "content": {"application/problem+json": {}}}
           for status in (400, 401, 403, 404, 409)}
 
@@ -156,8 +160,10 @@ def create_api(engine, scheduler_state) -> FastAPI:
 
     @api.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        detail = exc.detail if isinstance(exc.detail, str) else str(exc.status_code)
-        return problems.problem(exc.status_code, "http", detail, _lang(request), request.url.path)
+        lang = _lang(request)
+        detail = problems.http_detail(exc.status_code, exc.detail if isinstance(exc.detail, str) else "", lang)
+        return problems.problem(exc.status_code, "http", detail, lang, request.url.path,
+                                headers=problems.allow_headers(request, exc.status_code, exc.headers))
 
     @api.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
@@ -251,14 +257,14 @@ def create_api(engine, scheduler_state) -> FastAPI:
         return eng(request).add_person(who, **body.model_dump(exclude_none=True))
 
     @api.get("/persons/{person_id}", responses=ERRORS, summary="One key person (details only for those in charge)")
-    def person(person_id: int, request: Request, who=Depends(actor)):
+    def person(person_id: PersonId, request: Request, who=Depends(actor)):
         """Details (identity, reasons, contacts, duties) for the responsible grid officer, the lead official and
         supervisors of the jurisdiction; a masked summary for others in the jurisdiction. Every read is logged."""
         return eng(request).person(person_id, who, lang=_lang(request))
 
     @api.post("/persons/{person_id}/contacts", status_code=201, responses=ERRORS,
               summary="Record a contact with a key person (走访记录)")
-    def person_contact(person_id: int, body: ContactIn, request: Request, who=Depends(actor)):
+    def person_contact(person_id: PersonId, body: ContactIn, request: Request, who=Depends(actor)):
         """Meets the duties the method satisfies for the period the contact falls in; an alarming contact
         raises the person's risk one level and alerts the lead official."""
         from workflow.errors import ValidationError
@@ -325,13 +331,17 @@ def create_api(engine, scheduler_state) -> FastAPI:
         _inbox(e)
         return {"marked": e.mark_read(who, body.ids)}
 
-    @api.get("/health", summary="Database, scheduler and outbox backlog")
-    def health():
+    @api.get("/health", summary="Database, scheduler and outbox backlog",
+             responses={503: {"description": "The database or the scheduler is down (the same document)"}})
+    async def health(request: Request):
         from fastapi.responses import JSONResponse
 
-        from web.app import health_doc
+        from web.app import checked_health
 
-        doc = health_doc(engine, scheduler_state)
+        doc = await checked_health(request.app, engine, scheduler_state)
         return JSONResponse(doc, status_code=200 if doc["ok"] else 503)
 
+    from web.openapi import truthful
+
+    truthful(api, {"/reports/{kind}": REPORT_TYPES})
     return api

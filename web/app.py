@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 SESSION_COOKIE = "df_session"
 SESSION_MAX_AGE = 12 * 3600
+# Worker threads for handlers that call the engine (plain ``def`` handlers run there, never on the
+# event loop). At most the connections the pool gives (5 + 10 on PostgreSQL, 5 + 20 on SQLite): a
+# thread more would only queue for a connection. ``[web] threads`` in the config file changes it.
+THREADS = 16
 
 # Feature pages added later (key persons, reports …): "module:attribute" of an APIRouter.
 # Included when importable; a missing module is skipped with a log line.
@@ -70,7 +74,7 @@ class SchedulerState:
 
 
 def create_app(engine, *, secret: str | None = None, scheduler=None, lang: str | None = None,
-               routers: Iterable[Any] = (), secure_cookies: bool = False) -> FastAPI:
+               routers: Iterable[Any] = (), secure_cookies: bool = False, threads: int | None = None) -> FastAPI:
     """Build the ASGI app over ``engine``.
 
     Args:
@@ -80,13 +84,19 @@ def create_app(engine, *, secret: str | None = None, scheduler=None, lang: str |
         lang: default language of pages (the engine's when not given).
         routers: extra feature routers, in addition to :data:`FEATURE_ROUTERS`.
         secure_cookies: mark the session cookie ``Secure`` (behind HTTPS).
+        threads: worker threads for the handlers (default ``[web] threads`` or :data:`THREADS`).
     """
     from web import api, pages
 
     state = SchedulerState(scheduler)
 
+    threads = int(threads or engine.config.web.get("threads") or THREADS)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         if scheduler is not None:
             scheduler.start()
         try:
@@ -122,8 +132,8 @@ def create_app(engine, *, secret: str | None = None, scheduler=None, lang: str |
     app.mount("/api/v1", api.create_api(engine, state))
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz():
-        doc = health_doc(engine, state)
+    async def healthz():
+        doc = await checked_health(app, engine, state)
         return JSONResponse(doc, status_code=200 if doc["ok"] else 503)
 
     app.include_router(pages.router)
@@ -136,6 +146,17 @@ def create_app(engine, *, secret: str | None = None, scheduler=None, lang: str |
 
     _install_page_errors(app)
     return app
+
+
+async def checked_health(app: FastAPI, engine, state: SchedulerState) -> dict:
+    """:func:`health_doc` on two threads of its own, so a pool full of waiting requests never delays it."""
+    import anyio
+    import anyio.to_thread
+
+    limiter = getattr(app.state, "health_limiter", None)
+    if limiter is None:
+        limiter = app.state.health_limiter = anyio.CapacityLimiter(2)
+    return await anyio.to_thread.run_sync(health_doc, engine, state, limiter=limiter)
 
 
 def health_doc(engine, state: SchedulerState) -> dict:
@@ -154,14 +175,18 @@ def health_doc(engine, state: SchedulerState) -> dict:
 def _install_page_errors(app: FastAPI) -> None:
     from workflow.errors import DisputeflowError
 
-    def error_page(request: Request, status: int, title_key: str, message: str):
+    # The handlers are plain functions: Starlette runs them in the thread pool, so the
+    # signed-in user they look up for the page's menu never holds up the event loop.
+    def error_page(request: Request, status: int, title_key: str, message: str, headers: dict | None = None):
         user = None
         try:
             user = deps.current_user(request)
         except Exception:
             user = None
-        return deps.page(request, "error.html.j2", status=status, user=user, title=word(title_key, deps.lang_of(request)),
-                         message=message)
+        response = deps.page(request, "error.html.j2", status=status, user=user,
+                             title=word(title_key, deps.lang_of(request)), message=message)
+        response.headers.update(headers or {})
+        return response
 
     @app.exception_handler(deps.LoginRequired)
     async def login_required(request: Request, exc):
@@ -169,26 +194,39 @@ def _install_page_errors(app: FastAPI) -> None:
         return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
 
     @app.exception_handler(deps.CsrfFailed)
-    async def csrf_failed(request: Request, exc):
+    def csrf_failed(request: Request, exc):
         return error_page(request, 403, "forbidden", word("csrf_failed", deps.lang_of(request)))
 
     @app.exception_handler(DisputeflowError)
-    async def engine_error(request: Request, exc: DisputeflowError):
-        key = {403: "forbidden", 404: "not_found", 409: "conflict"}.get(exc.http_status, "error")
-        status = exc.http_status if exc.http_status < 500 else 500
-        return error_page(request, status, key, exc.message(deps.lang_of(request)))
+    def engine_error(request: Request, exc: DisputeflowError):
+        key = {403: "forbidden", 404: "not_found", 409: "conflict", 503: "busy"}.get(exc.http_status, "error")
+        status = exc.http_status if exc.http_status < 500 or exc.http_status == 503 else 500
+        return error_page(request, status, key, exc.message(deps.lang_of(request)), retry_headers(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException):
+    def http_error(request: Request, exc: StarletteHTTPException):
         if request.url.path.startswith("/api/"):  # an API caller gets a problem document, never a page
-            from web.problems import problem
+            from web.problems import http_detail, problem
 
-            detail = exc.detail if isinstance(exc.detail, str) else str(exc.status_code)
-            return problem(exc.status_code, "http", detail, deps.lang_of(request), request.url.path)
+            lang = deps.lang_of(request)
+            detail = http_detail(exc.status_code, exc.detail if isinstance(exc.detail, str) else "", lang)
+            return problem(exc.status_code, "http", detail, lang, request.url.path, headers=exc.headers)
+        from web.problems import allow_headers
+
         key = {403: "forbidden", 404: "not_found"}.get(exc.status_code, "error")
         detail = exc.detail if isinstance(exc.detail, str) else ""
-        return error_page(request, exc.status_code, key, detail)
+        return error_page(request, exc.status_code, key, detail, allow_headers(request, exc.status_code, exc.headers))
 
     @app.exception_handler(RequestValidationError)
-    async def bad_request(request: Request, exc: RequestValidationError):
-        return error_page(request, 400, "error", "; ".join(str(e.get("msg")) for e in exc.errors()))
+    def bad_request(request: Request, exc: RequestValidationError):
+        from web.problems import request_errors
+
+        lang = deps.lang_of(request)
+        return error_page(request, 400, "error", "；".join(f"{e['field']}：{e['detail']}"
+                                                          for e in request_errors(exc, lang)))
+
+
+def retry_headers(exc) -> dict:
+    """``Retry-After`` for an error that passes by itself (busy), none for the others."""
+    after = getattr(exc, "retry_after", None)
+    return {"Retry-After": str(after)} if after else {}

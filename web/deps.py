@@ -13,16 +13,18 @@ import copy
 import hmac
 import secrets
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path as FilePath
 from urllib.parse import quote
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Path, Request
 from fastapi.responses import HTMLResponse
 
 from web import nav
 from web.i18n import LANGS, word
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "web"
+TEMPLATES = FilePath(__file__).resolve().parent.parent / "templates" / "web"
 
 
 class LoginRequired(Exception):
@@ -150,6 +152,17 @@ def page(request: Request, template: str, status: int = 200, **ctx) -> HTMLRespo
 
 def flash(request: Request, text: str) -> None:
     request.session["flash"] = text
+
+
+# An id in a path (``/persons/{person_id}``): past the databases' 64-bit integers it is a 400 naming
+# the parameter, not a driver error; the bound also goes into the API's OpenAPI document.
+ID_MAX = 2**63 - 1
+PersonId = Annotated[int, Path(ge=1, le=ID_MAX, description="the key person's id")]
+
+
+def whole_number(text: str) -> int | None:
+    """``text`` as a non-negative int when it is ASCII digits (``"²".isdigit()`` is true, ``int("²")`` fails)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 30 else None
 
 
 MAX_PAGE = 1_000_000  # far past any list; keeps the offset inside the databases' 64-bit integers

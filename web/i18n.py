@@ -90,6 +90,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "not_found": ("未找到", "Not found"),
     "conflict": ("操作冲突", "Conflict"),
     "error": ("出错了", "Something went wrong"),
+    "busy": ("系统繁忙", "Busy"),
     "back": ("返回", "Back"),
     "csrf_failed": ("表单已过期或来源不明，请刷新页面后重试。", "The form expired or came from elsewhere; reload the page and try again."),
     "conflict_hint": ("案件已被他人修改，请查看最新情况后再办理。", "Someone changed the case first; review it and try again."),

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from web.deps import check_csrf, current_user, engine_for, flash, lang_of, page
+from web.deps import PersonId, check_csrf, current_user, engine_for, flash, lang_of, page
 from web.deps import page_no as deps_page_no
 from web.nav import NavItem
 
@@ -105,10 +105,18 @@ def _ctx(request: Request) -> dict:
 
 
 def _day(value: str | None) -> date | None:
+    """The day asked for; a malformed one is ignored (today), one past the supported years is refused."""
+    from workflow.errors import ValidationError
+    from workflow.timeutil import TimeFormatError, parse_date
+
     try:
-        return date.fromisoformat(value) if value else None
+        date.fromisoformat(value or "")
     except ValueError:
         return None
+    try:
+        return parse_date(value)
+    except TimeFormatError as exc:
+        raise ValidationError.one("day", exc.zh, exc.en) from None
 
 
 @router.get("/persons")
@@ -198,13 +206,12 @@ def new_person_form(request: Request, user=Depends(current_user)):
 
 
 @router.post("/persons/new")
-async def new_person(request: Request, user=Depends(current_user)):
+def new_person(request: Request, user=Depends(current_user), form: dict = Depends(check_csrf)):
     import re
 
     from workflow.errors import NotFound, NotPermitted, ValidationError
     from workflow.masking import mask_name
 
-    form = await check_csrf(request)
     engine = engine_for(request)
     _may_register(engine, user)
     lang = lang_of(request)
@@ -244,35 +251,37 @@ async def new_person(request: Request, user=Depends(current_user)):
 
 
 @router.get("/persons/{person_id}")
-def person_page(request: Request, person_id: int, user=Depends(current_user)):
+def person_page(request: Request, person_id: PersonId, user=Depends(current_user)):
     return _person_page(request, user, person_id)
 
 
 def _local_datetime(value: str) -> datetime | None:
-    """A ``datetime-local`` value is Shanghai time; anything unparseable is left to the caller to report."""
-    from workflow.timeutil import LOCAL_TZ
+    """A ``datetime-local`` value is Shanghai time; a malformed or out-of-range one raises ``ValueError``."""
+    from workflow.timeutil import LOCAL_TZ, check_time
 
     value = value.strip()
     if not value:
         return None
     dt = datetime.fromisoformat(value)
-    return dt.replace(tzinfo=LOCAL_TZ) if dt.tzinfo is None else dt
+    return check_time(dt.replace(tzinfo=LOCAL_TZ) if dt.tzinfo is None else dt, value)
 
 
 @router.post("/persons/{person_id}/contact")
-async def contact(request: Request, person_id: int, user=Depends(current_user)):
+def contact(request: Request, person_id: PersonId, user=Depends(current_user), form: dict = Depends(check_csrf)):
     from workflow.errors import ValidationError
+    from workflow.timeutil import TimeFormatError
 
-    form = await check_csrf(request)
     engine = engine_for(request)
     lang = lang_of(request)
     one = lambda k: (form.get(k) or [""])[0].strip()  # noqa: E731
     values = {k: one(k) for k in ("method", "at", "state", "note", "alarming")}
     errors: dict[str, str] = {}
+    at = None
     try:
         at = _local_datetime(values["at"])
+    except TimeFormatError as exc:  # a year past the supported range
+        errors["at"] = exc.message(lang)
     except ValueError:
-        at = None
         errors["at"] = "时间格式有误，应写作 2026-03-05T09:30" if not lang.startswith("en") else \
             "invalid time; write e.g. 2026-03-05T09:30"
     if not errors:
@@ -288,10 +297,9 @@ async def contact(request: Request, person_id: int, user=Depends(current_user)):
 
 
 @router.post("/persons/{person_id}/release")
-async def release(request: Request, person_id: int, user=Depends(current_user)):
+def release(request: Request, person_id: PersonId, user=Depends(current_user), form: dict = Depends(check_csrf)):
     from workflow.errors import ValidationError
 
-    form = await check_csrf(request)
     engine = engine_for(request)
     lang = lang_of(request)
     reason = (form.get("reason") or [""])[0].strip()

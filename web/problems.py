@@ -20,16 +20,51 @@ TITLES = {
 }
 
 
+# The web framework's own refusals (unparseable body, no such route, wrong method) in Chinese.
+HTTP_DETAILS_ZH = {400: "请求无法解析，请检查请求体（应为 JSON）", 404: "没有这个接口地址", 405: "此地址不支持该请求方法",
+                   413: "请求过大", 415: "不支持的媒体类型，请以 application/json 发送"}
+
+
+def http_detail(status: int, detail: str, lang: str) -> str:
+    """The framework's English detail for English readers, a Chinese one for the others."""
+    if lang.startswith("en"):
+        return detail
+    return HTTP_DETAILS_ZH.get(status) or TITLES.get(status, ("请求有误",))[0]
+
+
+def allow_headers(request, status: int, headers: dict | None) -> dict | None:
+    """``headers`` with ``Allow`` naming every method of the path on a 405.
+
+    The router answers 405 from the first route whose path matched, so its own
+    ``Allow`` lists that route's methods only (``POST`` for ``/cases``, which
+    also has ``GET``); RFC 9110 wants them all.
+    """
+    if status != 405:
+        return headers
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if getattr(route, "methods", None) and route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods
+    if not methods:
+        return headers
+    return {**(headers or {}), "Allow": ", ".join(sorted(methods))}
+
+
 def problem(status: int, code: str, detail: str, lang: str = "zh_CN", instance: str | None = None,
-            **extra) -> JSONResponse:
+            headers: dict | None = None, **extra) -> JSONResponse:
+    """A problem document; ``headers`` go out with it (``Allow`` on 405, ``Retry-After`` on 503)."""
     zh, en = TITLES.get(status, ("错误", "Error"))
     body = {"type": PROBLEM_TYPE + code, "title": en if lang.startswith("en") else zh, "status": status,
             "detail": detail}
     if instance:
         body["instance"] = instance
     body.update(extra)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers or None)
 
 
 def from_error(exc, lang: str, instance: str | None = None) -> JSONResponse:
@@ -42,15 +77,49 @@ def from_error(exc, lang: str, instance: str | None = None) -> JSONResponse:
         extra["errors"] = [{"field": e.field, "detail": e.message(lang)} for e in exc.errors]
     if isinstance(exc, InvalidAction):
         extra["allowed"] = exc.allowed
-    return problem(status, exc.code, exc.message(lang), lang, instance, **extra)
+    after = getattr(exc, "retry_after", None)
+    headers = {"Retry-After": str(after)} if after else None
+    return problem(status, exc.code, exc.message(lang), lang, instance, headers=headers, **extra)
 
 
-def from_request_validation(exc, lang: str, instance: str | None = None) -> JSONResponse:
-    """FastAPI's own request validation (bad JSON, wrong types) as a 400 naming every bad field."""
+# pydantic's error types in Chinese ({ctx} values filled in); others fall back to a general phrase.
+REQUEST_ERRORS_ZH = {
+    "missing": "必填", "extra_forbidden": "不允许的字段", "json_invalid": "JSON 格式有误",
+    "int_parsing": "应为整数", "int_type": "应为整数", "int_from_float": "应为整数",
+    "float_parsing": "应为数字", "float_type": "应为数字", "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false", "string_type": "应为文本", "list_type": "应为数组",
+    "dict_type": "应为对象", "model_type": "应为对象", "model_attributes_type": "应为对象",
+    "less_than_equal": "不能大于 {le}", "less_than": "应小于 {lt}", "greater_than_equal": "不能小于 {ge}",
+    "greater_than": "应大于 {gt}", "string_too_long": "过长（最多 {max_length} 字）",
+    "string_too_short": "过短（至少 {min_length} 字）", "too_long": "过多（最多 {max_length} 项）",
+    "too_short": "过少（至少 {min_length} 项）", "string_pattern_mismatch": "格式不符（应匹配 {pattern}）",
+    "literal_error": "取值无效（可选：{expected}）", "enum": "取值无效（可选：{expected}）",
+}
+
+
+def _request_error_text(e: dict, lang: str) -> str:
+    """One request validation error in the reader's language (pydantic's own words in English)."""
+    if lang.startswith("en"):
+        return e.get("msg", "")
+    text = REQUEST_ERRORS_ZH.get(e.get("type", ""), "取值无效")
+    try:
+        return text.format(**(e.get("ctx") or {}))
+    except (KeyError, IndexError, ValueError):
+        return text.split("（")[0]
+
+
+def request_errors(exc, lang: str) -> list[dict[str, str]]:
+    """Each bad part of a request FastAPI refused, as ``{"field", "detail"}``."""
     errors = []
     for e in exc.errors():
         loc = [str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path", "header")]
-        errors.append({"field": ".".join(loc) or "body", "detail": e.get("msg", "")})
+        errors.append({"field": ".".join(loc) or "body", "detail": _request_error_text(e, lang)})
+    return errors
+
+
+def from_request_validation(exc, lang: str, instance: str | None = None) -> JSONResponse:
+    """FastAPI's own request validation (bad JSON, wrong types, numbers out of range) as a 400 naming every bad field."""
+    errors = request_errors(exc, lang)
     detail = ("请求有误 — " if not lang.startswith("en") else "invalid request — ") + \
         "; ".join(f"{e['field']}: {e['detail']}" for e in errors)
     return problem(400, "validation", detail, lang, instance, errors=errors)

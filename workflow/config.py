@@ -33,6 +33,7 @@ class Config:
     lang: str = "zh_CN"
     allow_now_override: bool = True
     sqlite_synchronous: str = "NORMAL"
+    busy_timeout: float = 5.0  # seconds a write waits for another writer's lock before it is refused as busy
     notifications: dict[str, Any] = field(default_factory=dict)
     scheduler: dict[str, Any] = field(default_factory=dict)
     web: dict[str, Any] = field(default_factory=dict)
@@ -41,6 +42,12 @@ class Config:
     # Kept here or in the environment, never in the database (docs/operations.md).
     audit_key: str | None = None
     audit_old_keys: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        t = self.busy_timeout
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 < t <= 600:
+            raise ConfigError(f"busy_timeout 应为 0 到 600 之间的秒数，而不是 {t!r}",
+                              f"busy_timeout must be a number of seconds between 0 and 600, not {t!r}")
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, **overrides: Any) -> "Config":

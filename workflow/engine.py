@@ -89,8 +89,10 @@ class Engine:
             self.db = url_or_config
         else:
             cfg.url = url_from_env(cfg.url or None)
-            self.db = make_engine(cfg.url, synchronous=cfg.sqlite_synchronous)
-        self.store = Store(self.db)
+            self.db = make_engine(cfg.url, synchronous=cfg.sqlite_synchronous, busy_timeout=cfg.busy_timeout)
+        from workflow.errors import Busy
+
+        self.store = Store(self.db, busy=Busy)
         self.store.signer = _signer(cfg)
         self._definitions: dict[tuple[str, int], Definition] = {}
         self._user_fields: dict[str, tuple[str, ...]] = {}
@@ -296,6 +298,10 @@ class Engine:
             ValidationError: a field is missing or wrong (each one is named).
             Conflict: someone changed the case since it was read, or since ``expected_version``.
         """
+        if expected_version is not None:
+            from workflow.numbers import check_int
+
+            expected_version = check_int(expected_version, "expected_version")
         out = commands.act(self, number, action, actor, data, expected_version)
         self._emit(out)
         return out

@@ -50,6 +50,23 @@ class Conflict(DisputeflowError):
     code = "conflict"
 
 
+class Busy(DisputeflowError):
+    """The database stayed locked by another writer for longer than the wait budget.
+
+    Nothing of the command was written; trying again shortly usually succeeds.
+    The web answers 503 with ``Retry-After`` instead of holding the request for
+    as long as the lock lasts; the CLI exits 1 with the same message.
+    """
+
+    exit_code = 1
+    http_status = 503
+    code = "busy"
+    retry_after = 5  # seconds a client should wait before trying again
+
+    def __init__(self, zh: str = "系统繁忙，请稍后重试", en: str = "the system is busy; please try again shortly"):
+        super().__init__(zh, en)
+
+
 class InvalidAction(DisputeflowError):
     """The action does not apply to the case's current state.
 

@@ -14,6 +14,8 @@ from workflow import inputs
 from workflow.definition import Action, Definition, FieldSpec, Label
 from workflow.errors import FieldError, ValidationError
 from workflow.inputs import valid_id_number, valid_phone  # noqa: F401  (kept importable from here)
+from workflow.numbers import fits_int64
+from workflow.timeutil import check_time
 
 _TRUE = {"1", "true", "yes", "y", "是", "对", "on"}
 _FALSE = {"0", "false", "no", "n", "否", "off", ""}
@@ -172,12 +174,13 @@ def _one(defn, spec: FieldSpec, raw: Any, resolver: Resolver, errors: list[Field
             if raw.tzinfo is None:
                 errors.append(FieldError(spec.name, f"{spec.label.zh}缺少时区（例如 +08:00）", f"{spec.label.en} has no time zone"))
                 return None
-            return raw
-        word = _word(spec, raw, errors)
-        if word is None:
-            return None
-        try:
-            return parse_time(word)
+            word = raw
+        else:
+            word = _word(spec, raw, errors)
+            if word is None:
+                return None
+        try:  # a datetime from an embedding system meets the same range as typed text
+            return check_time(word) if isinstance(word, datetime) else parse_time(word)
         except ValueError as exc:
             errors.append(FieldError(spec.name, f"{spec.label.zh}：{_zh(exc)}", f"{spec.label.en}: {_en(exc)}"))
             return None

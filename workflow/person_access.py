@@ -20,6 +20,7 @@ from cases.audit import GENESIS, seal
 from workflow.actor import Actor
 from workflow.commands import dumps, jsonable
 from workflow.errors import NotFound, NotPermitted
+from workflow.numbers import fits_int64
 
 PERSON_COLUMNS = ("id", "kind", "name", "id_number", "phone", "address", "group_size", "reasons", "risk", "unit_id",
                   "unit_path", "grid_officer", "lead_official", "status", "anchor_case_id", "controlled_since",
@@ -61,6 +62,8 @@ def load(tx, person_id, lock: bool = False) -> dict:
     try:
         pid = int(person_id)
     except (TypeError, ValueError):
+        pid = -1
+    if not fits_int64(pid):  # beyond the database's integers: no such person either
         pid = -1
     sql = PERSON_SELECT + " WHERE id = :id"
     if lock and not tx.store.is_sqlite:

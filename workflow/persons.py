@@ -30,8 +30,10 @@ from workflow.errors import FieldError, NotFound, NotPermitted, ValidationError
 from workflow.masking import mask_name
 from workflow.person_access import append, check_privileged, check_visible, genesis, load, snapshot
 from workflow.policy import CONTACT_METHODS
+from workflow.timeutil import check_time
 
 KINDS = ("person", "group")
+MAX_GROUP = 100_000  # people in one group under control; the API's bound too
 REASON_KEYS = ("threat", "mental_state", "prior_incidents", "note")
 REGISTER_ROLES = ("grid_officer", "mediator", "lead_official", "supervisor")
 RESOLVED_STATES = ("resolved", "following_up")  # plus every terminal state of the case's workflow
@@ -105,8 +107,9 @@ def register(engine, actor, *, name: str, cases: list[str], risk: str, grid_offi
                                f"role {who.role} may not register key persons")
         if kind not in KINDS:
             errors.append(FieldError("kind", "应为 person（个人）或 group（群体）", "must be person or group"))
-        if kind == "group" and (not isinstance(group_size, int) or isinstance(group_size, bool) or group_size < 2):
-            errors.append(FieldError("group_size", "群体须填写人数（至少 2 人）", "a group needs its size (at least 2)"))
+        if kind == "group" and (not isinstance(group_size, int) or isinstance(group_size, bool) or not 2 <= group_size <= MAX_GROUP):
+            errors.append(FieldError("group_size", f"群体须填写人数（2 至 {MAX_GROUP} 人）",
+                                     f"a group needs its size (2 to {MAX_GROUP})"))
         if risk not in risk_mod.LEVELS:
             errors.append(FieldError("risk", f"应为 {'、'.join(risk_mod.LEVELS)} 之一", f"must be one of {', '.join(risk_mod.LEVELS)}"))
         _user(tx, grid_officer, "grid_officer", "grid_officer", errors)
@@ -229,6 +232,11 @@ def record_contact(engine, actor, person_id, *, method: str, at: datetime | None
         ValidationError: bad method or time, or the person is released.
     """
     now = engine.clock.now()
+    if at is not None:
+        try:
+            at = check_time(at)
+        except ValueError as exc:
+            raise ValidationError.one("at", exc.message("zh_CN"), exc.message("en")) from None
     at = at or now
     with engine.store.write() as tx:
         who = _actor(tx, actor)

@@ -17,9 +17,12 @@ UTC = timezone.utc
 
 _EXAMPLE = "2026-03-05T14:30+08:00"
 
-# Years a typed time may name. The business calendar's override file takes the same span;
-# beyond it a deadline, a month's bounds or a time-zone shift overflows ``datetime``.
-MIN_YEAR, MAX_YEAR = 1900, 2200
+# The days a time may fall on (Beijing dates). Past them no date is a real record or deadline,
+# and arithmetic near the ends of datetime (year 1, year 9999) overflows; the business calendar
+# also builds a table per year between the two ends of a span.
+EARLIEST = date(1901, 1, 1)  # before 1901 Asia/Shanghai is local mean time (+08:05:43)
+LATEST = date(2100, 12, 31)
+MIN_YEAR, MAX_YEAR = EARLIEST.year, LATEST.year  # the same span in years, for options that name a year or month
 
 
 class TimeFormatError(ValueError):
@@ -89,16 +92,76 @@ def month_bounds(dt: datetime) -> tuple[datetime, datetime]:
     return at_local(first), at_local(nxt)
 
 
+def _out_of_range(text: str) -> TimeFormatError:
+    return TimeFormatError(f"时间“{text}”超出可用范围（{EARLIEST.year} 年至 {LATEST.year} 年）",
+                           f"time {text!r} is out of range (years {EARLIEST.year} to {LATEST.year})")
+
+
+def check_day(day: date, text: str | None = None) -> date:
+    """``day`` itself if it lies between :data:`EARLIEST` and :data:`LATEST`.
+
+    Raises:
+        TimeFormatError: a day outside the range (named as ``text`` when given).
+    """
+    if not EARLIEST <= day <= LATEST:
+        raise _out_of_range(text or day.isoformat())
+    return day
+
+
+def check_time(dt: datetime, text: str | None = None) -> datetime:
+    """``dt`` as aware UTC if its Beijing day lies in range (see :func:`check_day`).
+
+    Raises:
+        TimeFormatError: no zone, or a day outside the range.
+    """
+    try:
+        local = utc(dt).astimezone(LOCAL_TZ)
+    except OverflowError:  # within hours of datetime's own ends
+        raise _out_of_range(text or dt.isoformat()) from None
+    check_day(local.date(), text or dt.isoformat())
+    return local.astimezone(UTC)
+
+
+def check_year(value: int | str, text: str | None = None) -> int:
+    """A year as an int, if it is one of the years times may fall in.
+
+    Raises:
+        TimeFormatError: not a whole number, or outside the range.
+    """
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        raise TimeFormatError(f"年份“{value}”无效，应写作 2026", f"invalid year {value!r}; write e.g. 2026") from None
+    if not EARLIEST.year <= year <= LATEST.year:
+        raise _out_of_range(text or str(value))
+    return year
+
+
+def parse_date(text: str) -> date:
+    """A local calendar day written ``2026-03-05``, within the range of :func:`check_day`.
+
+    Raises:
+        TimeFormatError: malformed, or outside the range.
+    """
+    s = str(text).strip()
+    try:
+        day = date.fromisoformat(s)
+    except ValueError:
+        raise TimeFormatError(f"日期“{s}”无效，应写作 2026-03-05", f"invalid date {s!r}; write e.g. 2026-03-05") from None
+    return check_day(day, s)
+
+
 def parse_time(text: str) -> datetime:
     """Parse what a person or another system typed into an aware UTC datetime.
 
     Accepts ISO 8601 with a zone (``Z``, ``+08:00``, ``+0800``), with ``T`` or a
     space between date and time, and a bare date (``2026-03-05``), which means
-    00:00 of that day in Asia/Shanghai.
+    00:00 of that day in Asia/Shanghai. The Beijing day must lie between
+    :data:`EARLIEST` and :data:`LATEST`.
 
     Raises:
-        TimeFormatError: empty or malformed text, or a time of day without a
-            zone (ambiguous: Beijing time or UTC?).
+        TimeFormatError: empty or malformed text, a time of day without a
+            zone (ambiguous: Beijing time or UTC?), or a day out of range.
     """
     if not isinstance(text, str):
         raise TimeFormatError(f"时间应为文本，例如 {_EXAMPLE}", f"a time must be text such as {_EXAMPLE}")
@@ -106,11 +169,7 @@ def parse_time(text: str) -> datetime:
     if not s:
         raise TimeFormatError(f"时间为空，请填写，例如 {_EXAMPLE}", f"the time is empty; write one such as {_EXAMPLE}")
     if len(s) <= 10 and "T" not in s.upper() and ":" not in s:
-        try:
-            day = date.fromisoformat(s)
-        except ValueError:
-            raise TimeFormatError(f"日期“{s}”无效，应写作 2026-03-05", f"invalid date {s!r}; write e.g. 2026-03-05") from None
-        return at_local(_in_range(day, s))
+        return at_local(parse_date(s))
     if s.endswith("z"):
         s = s[:-1] + "Z"
     try:
@@ -121,20 +180,7 @@ def parse_time(text: str) -> datetime:
     if dt.tzinfo is None:
         raise TimeFormatError(f"时间“{s}”缺少时区，请写明，例如 {s}+08:00（北京时间）",
                               f"time {s!r} has no zone; add one, e.g. {s}+08:00 (Beijing time)")
-    return _in_range(dt, s).astimezone(UTC)
-
-
-def _in_range(value, text: str):
-    """``value`` (a date or datetime) if its year is one a case can live in; checked before any zone shift,
-    which itself overflows at the edges of ``datetime``.
-
-    Raises:
-        TimeFormatError: the year is before ``MIN_YEAR`` or after ``MAX_YEAR``.
-    """
-    if MIN_YEAR <= value.year <= MAX_YEAR:
-        return value
-    raise TimeFormatError(f"时间“{text}”超出可用范围（{MIN_YEAR}—{MAX_YEAR} 年）",
-                          f"time {text!r} is out of range (years {MIN_YEAR}-{MAX_YEAR})")
+    return check_time(dt, s)
 
 
 def format_local(dt: datetime | None) -> str:

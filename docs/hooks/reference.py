@@ -138,9 +138,13 @@ CONFIG_HELP: dict[str, str] = {
     "allow_now_override": "Whether `--now` / `DISPUTEFLOW_NOW` may fix the clock (drills, late paper records). "
                           "Set `false` in production if nobody should back-date.",
     "sqlite_synchronous": "SQLite `PRAGMA synchronous` (`NORMAL` with WAL; `FULL` for power-loss safety).",
+    "busy_timeout": "Seconds a write waits for another writer's lock or a pooled connection (SQLite busy timeout, "
+                    "PostgreSQL `lock_timeout`) before it is refused as busy: 系统繁忙，请稍后重试, HTTP 503 with "
+                    "`Retry-After`, exit code 1. Default 5.",
     "notifications": "Table read by the notification dispatcher and its channels (`[notifications]`).",
     "scheduler": "Table read by the scheduler (`[scheduler]`).",
-    "web": "Table read by the web workspace and HTTP API (`[web]`).",
+    "web": "Table read by the web workspace and HTTP API (`[web]`): `threads`, the worker threads for handlers "
+           "(default 16).",
     "report_templates": "Directory whose templates override the shipped report and paperwork templates "
                         "(`templates/reports/`); they run in jinja2's sandbox.",
     "audit_key": "The audit key that signs every audit event (HMAC-SHA256), at least 32 characters; "

@@ -17,19 +17,16 @@ from workflow.reports.cells import neutralised
 from workflow.reports.period import day_of
 from workflow.reports.render import render
 from workflow.reports.units import Units, user_names
-from workflow.timeutil import at_local, iso
+from workflow.timeutil import TimeFormatError, at_local, check_day, iso, parse_date
 
 LEVEL_ORDER = ("level3", "level2", "level1")
 
 
 def _day(value, field: str) -> date:
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError.one(field, f"日期“{value}”无效，应写作 2026-03-05",
-                                  f"invalid date {value!r}; write e.g. 2026-03-05") from None
+        return check_day(value) if isinstance(value, date) else parse_date(str(value))
+    except TimeFormatError as exc:
+        raise ValidationError.one(field, exc.zh, exc.en) from None
 
 
 def build(engine, unit_id: str, day, since=None) -> dict:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from workflow.errors import ValidationError
-from workflow.timeutil import at_local, local_date
+from workflow.timeutil import TimeFormatError, at_local, check_day, check_year, local_date, parse_date
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -79,16 +79,21 @@ def month(text: str, field: str = "month") -> Period:
     m = _MONTH.match(str(text or "").strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise ValidationError.one(field, f"月份“{text}”无效，应写作 2026-03", f"invalid month {text!r}; write e.g. 2026-03")
-    first = date(int(m.group(1)), int(m.group(2)), 1)
+    first = date(_year(m.group(1), field, text), int(m.group(2)), 1)
     return Period(first, next_month(first))
 
 
-def year(value: int | str, field: str = "year") -> Period:
+def _year(value, field: str, text=None) -> int:
+    """A year within the range of :mod:`workflow.timeutil` (year 1 or 9999 would overflow the period's arithmetic)."""
     try:
-        y = int(value)
-        return Period(date(y, 1, 1), date(y + 1, 1, 1))
-    except (TypeError, ValueError):
-        raise ValidationError.one(field, f"年份“{value}”无效", f"invalid year {value!r}") from None
+        return check_year(value, None if text is None else str(text))
+    except TimeFormatError as exc:
+        raise ValidationError.one(field, exc.zh, exc.en) from None
+
+
+def year(value: int | str, field: str = "year") -> Period:
+    y = _year(value, field)
+    return Period(date(y, 1, 1), date(y + 1, 1, 1))
 
 
 def span(first: str | date, last: str | date) -> Period:
@@ -98,12 +103,10 @@ def span(first: str | date, last: str | date) -> Period:
         ValidationError: a bad date, or ``last`` before ``first``.
     """
     def parse(v, name):
-        if isinstance(v, date):
-            return v
         try:
-            return date.fromisoformat(str(v).strip())
-        except ValueError:
-            raise ValidationError.one(name, f"日期“{v}”无效，应写作 2026-03-05", f"invalid date {v!r}; write e.g. 2026-03-05") from None
+            return check_day(v) if isinstance(v, date) else parse_date(str(v))
+        except TimeFormatError as exc:
+            raise ValidationError.one(name, exc.zh, exc.en) from None
 
     a, b = parse(first, "from"), parse(last, "to")
     if b < a:
