@@ -90,9 +90,6 @@ def parse_cli_time(text: str, field: str):
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
-# Numbers bound for the databases' 64-bit integers: anything larger is a usage error (exit 2), not a driver error.
-COUNT = click.IntRange(0, 2**63 - 1)
-RECORD_ID = click.IntRange(1, 2**63 - 1)
 
 # Command groups that live in their own modules, imported only when invoked so that
 # ``disputeflow --help`` stays fast. name -> ("module:attribute", short help zh).
