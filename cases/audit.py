@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from cases.types import from_db
+from disputeflow.cases.types import from_db
 
 GENESIS = "0" * 64
 

@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator
 
 from sqlalchemy.engine import Engine as SAEngine
 
-from cases.types import from_db, to_sqlite
+from disputeflow.cases.types import from_db, to_sqlite
 
 _PARAM = re.compile(r"(?<![:\w]):(\w+)")
 
@@ -359,7 +359,7 @@ class Store:
         if out is None:
             from sqlalchemy.dialects import postgresql
 
-            from cases.tables import metadata
+            from disputeflow.cases.tables import metadata
 
             dialect = postgresql.dialect()
             t = metadata.tables[table]

@@ -2,7 +2,7 @@
 
 Alembic migrations are written against these; a test checks that an empty
 database upgraded to head matches them. The command path does not go through
-these objects (it uses prepared SQL, see :mod:`cases.store`); admin screens and
+these objects (it uses prepared SQL, see :mod:`disputeflow.cases.store`); admin screens and
 reports do.
 """
 
@@ -22,7 +22,7 @@ from sqlalchemy import (
     text,
 )
 
-from cases.types import UTCDateTime
+from disputeflow.cases.types import UTCDateTime
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

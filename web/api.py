@@ -3,7 +3,7 @@
 Callers authenticate with a bearer token from ``disputeflow token create``; a
 token acts as its user narrowed to its unit, so the engine's roles and
 jurisdiction apply exactly as on the command line. Errors are RFC 9457 problem
-documents (see :mod:`web.problems`); lists are paged with ``limit``/``offset``
+documents (see :mod:`disputeflow.web.problems`); lists are paged with ``limit``/``offset``
 and say where the next page starts.
 """
 
@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from web import problems
+from disputeflow.web import problems
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
     """The /api/v1 sub-application over ``engine``."""
     import copy
 
-    from workflow.errors import DisputeflowError
+    from disputeflow.workflow.errors import DisputeflowError
 
     engines = {}
 
@@ -132,7 +132,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
         return engines[lang]
 
     def actor(request: Request):
-        from workflow.auth import AuthError
+        from disputeflow.workflow.auth import AuthError
 
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
@@ -198,7 +198,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
 
     @api.post("/cases/{number}/actions/{action}", responses=ERRORS, summary="Perform an action")
     def act(number: str, action: str, body: ActIn, request: Request, who=Depends(actor)):
-        from workflow.errors import FieldError, ValidationError
+        from disputeflow.workflow.errors import FieldError, ValidationError
 
         bad = sorted(RESERVED & set(body.data))
         if bad:
@@ -220,7 +220,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
                 clock: Optional[str] = Query(None, max_length=40), level: Optional[str] = Query(None, max_length=20),
                 risk: Optional[str] = Query(None, max_length=20), as_of: Optional[str] = Query(None, max_length=64),
                 limit: int = Limit, offset: int = Offset, who=Depends(actor)):
-        from workflow.errors import ValidationError
+        from disputeflow.workflow.errors import ValidationError
 
         e = eng(request)
         when = None
@@ -261,7 +261,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
     def person_contact(person_id: int, body: ContactIn, request: Request, who=Depends(actor)):
         """Meets the duties the method satisfies for the period the contact falls in; an alarming contact
         raises the person's risk one level and alerts the lead official."""
-        from workflow.errors import ValidationError
+        from disputeflow.workflow.errors import ValidationError
 
         e = eng(request)
         at = None
@@ -285,7 +285,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
                             who=Depends(actor)):
         """The same reports as ``disputeflow report`` and the workspace's 报表 page, for the token's jurisdiction:
         figures replayed from the audit log as of the period's end. ``format=json`` gives the dataset."""
-        from web.reports import file_response
+        from disputeflow.web.reports import file_response
 
         params = {k: v.strip() for k, v in (("unit", unit), ("month", month), ("year", year), ("start", start),
                                             ("end", end), ("date", date), ("since", since)) if v and v.strip()}
@@ -296,7 +296,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
         return file_response(name, body, mime)
 
     def _inbox(e):
-        from workflow.errors import DisputeflowError as Base
+        from disputeflow.workflow.errors import DisputeflowError as Base
 
         if not all(hasattr(e, m) for m in ("inbox", "mark_read", "unread_count")):
             err = Base("本版本未包含站内消息功能", "the in-app inbox is not part of this build")
@@ -309,7 +309,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
         e = eng(request)
         _inbox(e)
         rows = e.inbox(who.id, unread_only=unread_only, limit=limit + 1, offset=offset, lang=_lang(request))
-        from workflow.timeutil import iso
+        from disputeflow.workflow.timeutil import iso
 
         for r in rows:  # the API's one time format: ISO 8601 with the +08:00 offset, as everywhere else
             for k in ("created_at", "read_at"):
@@ -329,7 +329,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
     def health():
         from fastapi.responses import JSONResponse
 
-        from web.app import health_doc
+        from disputeflow.web.app import health_doc
 
         doc = health_doc(engine, scheduler_state)
         return JSONResponse(doc, status_code=200 if doc["ok"] else 503)

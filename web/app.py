@@ -21,8 +21,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from web import deps
-from web.i18n import word
+from disputeflow.web import deps
+from disputeflow.web.i18n import word
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,8 @@ SESSION_MAX_AGE = 12 * 3600
 # Feature pages added later (key persons, reports …): "module:attribute" of an APIRouter.
 # Included when importable; a missing module is skipped with a log line.
 FEATURE_ROUTERS: list[str] = [
-    "web.persons:router",
-    "web.reports:router",
+    "disputeflow.web.persons:router",
+    "disputeflow.web.reports:router",
 ]
 
 
@@ -47,7 +47,7 @@ def _load_router(path: str):
             log.info("feature router %s not installed", path)
             return None
         raise
-    from web import nav
+    from disputeflow.web import nav
 
     for item in getattr(mod, "NAV_ITEMS", ()):
         nav.register(item)
@@ -81,7 +81,7 @@ def create_app(engine, *, secret: str | None = None, scheduler=None, lang: str |
         routers: extra feature routers, in addition to :data:`FEATURE_ROUTERS`.
         secure_cookies: mark the session cookie ``Secure`` (behind HTTPS).
     """
-    from web import api, pages
+    from disputeflow.web import api, pages
 
     state = SchedulerState(scheduler)
 
@@ -152,7 +152,7 @@ def health_doc(engine, state: SchedulerState) -> dict:
 
 
 def _install_page_errors(app: FastAPI) -> None:
-    from workflow.errors import DisputeflowError
+    from disputeflow.workflow.errors import DisputeflowError
 
     def error_page(request: Request, status: int, title_key: str, message: str):
         user = None
@@ -181,7 +181,7 @@ def _install_page_errors(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         if request.url.path.startswith("/api/"):  # an API caller gets a problem document, never a page
-            from web.problems import problem
+            from disputeflow.web.problems import problem
 
             detail = exc.detail if isinstance(exc.detail, str) else str(exc.status_code)
             return problem(exc.status_code, "http", detail, deps.lang_of(request), request.url.path)

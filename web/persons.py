@@ -14,9 +14,9 @@ from datetime import date, datetime
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from web.deps import check_csrf, current_user, engine_for, flash, lang_of, page
-from web.deps import page_no as deps_page_no
-from web.nav import NavItem
+from disputeflow.web.deps import check_csrf, current_user, engine_for, flash, lang_of, page
+from disputeflow.web.deps import page_no as deps_page_no
+from disputeflow.web.nav import NavItem
 
 router = APIRouter(include_in_schema=False)
 
@@ -124,7 +124,7 @@ def register_page(request: Request, user=Depends(current_user)):
                                 lang=lang)
     day = _day(q.get("day"))
     due = engine.contacts_due(user, day=day, lang=lang)
-    from workflow.timeutil import local_date
+    from disputeflow.workflow.timeutil import local_date
 
     shown_day = day or local_date(engine.clock.now())
     villages = [u for u in units.values() if u["kind"] in ("village", "community", "grid")
@@ -132,7 +132,7 @@ def register_page(request: Request, user=Depends(current_user)):
     query = "&".join(f"{k}={v}" for k, v in (("status", status), ("unit", unit)) if v)
     pager = {"page": page_no, "pages": None, "total": None, "prev": page_no - 1 if page_no > 1 else None,
              "next": page_no + 1 if found["more"] else None}
-    from workflow.persons import REGISTER_ROLES
+    from disputeflow.workflow.persons import REGISTER_ROLES
 
     return page(request, "persons.html.j2", user=user, rows=found["items"], due=due, day=shown_day.isoformat(),
                 villages=villages, filters={"status": status or "", "unit": unit or ""}, query=query, pager=pager,
@@ -162,7 +162,7 @@ def _related(path: str, mine: str) -> bool:
 
 def _new_page(request: Request, user, values: dict, errors: dict | None = None, notice: str | None = None,
               status: int = 200):
-    from workflow import risk as risk_mod
+    from disputeflow.workflow import risk as risk_mod
 
     engine = engine_for(request)
     lang = lang_of(request)
@@ -180,8 +180,8 @@ def _new_page(request: Request, user, values: dict, errors: dict | None = None, 
 
 
 def _may_register(engine, user) -> None:
-    from workflow.errors import NotPermitted
-    from workflow.persons import REGISTER_ROLES
+    from disputeflow.workflow.errors import NotPermitted
+    from disputeflow.workflow.persons import REGISTER_ROLES
 
     if user.role not in REGISTER_ROLES:
         raise NotPermitted(f"角色“{engine.role_label(user.role)}”不能登记重点人员",
@@ -201,8 +201,8 @@ def new_person_form(request: Request, user=Depends(current_user)):
 async def new_person(request: Request, user=Depends(current_user)):
     import re
 
-    from workflow.errors import NotFound, NotPermitted, ValidationError
-    from workflow.masking import mask_name
+    from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
+    from disputeflow.workflow.masking import mask_name
 
     form = await check_csrf(request)
     engine = engine_for(request)
@@ -250,7 +250,7 @@ def person_page(request: Request, person_id: int, user=Depends(current_user)):
 
 def _local_datetime(value: str) -> datetime | None:
     """A ``datetime-local`` value is Shanghai time; anything unparseable is left to the caller to report."""
-    from workflow.timeutil import LOCAL_TZ
+    from disputeflow.workflow.timeutil import LOCAL_TZ
 
     value = value.strip()
     if not value:
@@ -261,7 +261,7 @@ def _local_datetime(value: str) -> datetime | None:
 
 @router.post("/persons/{person_id}/contact")
 async def contact(request: Request, person_id: int, user=Depends(current_user)):
-    from workflow.errors import ValidationError
+    from disputeflow.workflow.errors import ValidationError
 
     form = await check_csrf(request)
     engine = engine_for(request)
@@ -289,7 +289,7 @@ async def contact(request: Request, person_id: int, user=Depends(current_user)):
 
 @router.post("/persons/{person_id}/release")
 async def release(request: Request, person_id: int, user=Depends(current_user)):
-    from workflow.errors import ValidationError
+    from disputeflow.workflow.errors import ValidationError
 
     form = await check_csrf(request)
     engine = engine_for(request)

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from workflow.cli import Ctx
+from disputeflow.workflow.cli import Ctx
 
 
 def _bar(c: Ctx, enabled: bool):
@@ -58,21 +58,21 @@ def _summary(c: Ctx, r: dict) -> str:
     lines = []
     probs = r.get("problems", [])
     if probs:
-        from workflow.tables import render
+        from disputeflow.workflow.tables import render
 
         lines.append(c.t("错误：", "Errors:"))
         lines.append(render(c.t("行号 列 问题", "row column problem").split(),
                             [(p["row"], p["column"], p["message"]) for p in probs]))
     warns = r.get("warnings", [])
     if warns:
-        from workflow.tables import render
+        from disputeflow.workflow.tables import render
 
         lines.append(c.t("提示：", "Warnings:"))
         lines.append(render(c.t("行号 列 提示", "row column note").split(),
                             [(p["row"], p["column"], p["message"]) for p in warns]))
     notes = r.get("notices", [])
     if notes:
-        from workflow.tables import render
+        from disputeflow.workflow.tables import render
 
         lines.append(c.t("回退：", "Moved back:"))
         lines.append(render(c.t("行号 列 说明", "row column note").split(),
@@ -113,7 +113,7 @@ def _summary(c: Ctx, r: dict) -> str:
 @click.option("--batch", type=click.IntRange(1, 100_000), default=500, show_default=True, help="每个事务写入的行数。")
 @click.pass_obj
 def import_command(c: Ctx, file, sheet, mapping, dry_run, skip_bad, errors_path, namespace, batch):
-    from workflow.ledger_import.service import ImportRejected, public
+    from disputeflow.workflow.ledger_import.service import ImportRejected, public
 
     eng = c.engine()
     progress = _bar(c, sys.stderr.isatty() and not c.as_json)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from workflow.cli import Ctx
+from disputeflow.workflow.cli import Ctx
 
 
 @click.group("inbox", invoke_without_command=True, help="站内消息：不带子命令时列出最新消息。")
@@ -22,8 +22,8 @@ def group(ctx, unread, limit):
 @click.option("--offset", type=int, default=0, help="跳过前几条。")
 @click.pass_obj
 def inbox_list(c: Ctx, unread, limit, offset=0):
-    from workflow.tables import render
-    from workflow.timeutil import format_local
+    from disputeflow.workflow.tables import render
+    from disputeflow.workflow.timeutil import format_local
 
     eng = c.engine()
     me = c.actor()
@@ -40,7 +40,7 @@ def inbox_list(c: Ctx, unread, limit, offset=0):
 @click.argument("message_id", type=int)
 @click.pass_obj
 def inbox_show(c: Ctx, message_id):
-    from workflow.errors import NotFound
+    from disputeflow.workflow.errors import NotFound
 
     eng = c.engine()
     me = c.actor()

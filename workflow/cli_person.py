@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import click
 
-from workflow.cli import Ctx, parse_cli_time
+from disputeflow.workflow.cli import Ctx, parse_cli_time
 
 
 def _when(text: str | None) -> str:
-    from workflow.timeutil import format_local, parse_time
+    from disputeflow.workflow.timeutil import format_local, parse_time
 
     return format_local(parse_time(text)) if text else ""
 
@@ -90,7 +90,7 @@ def show(c: Ctx, person_id):
 @click.option("--limit", type=int, default=200, show_default=True)
 @click.pass_obj
 def list_(c: Ctx, status, unit_id, limit):
-    from workflow.tables import render
+    from disputeflow.workflow.tables import render
 
     rows = c.engine().persons(c.actor(), status=status, unit=unit_id, limit=limit, lang=c.lang)
     c.out(rows, render(c.t("编号 姓名 风险 状态 单位 网格员 包案领导 关联案件",
@@ -147,8 +147,8 @@ def release(c: Ctx, person_id, reason):
 def due(c: Ctx, day_text):
     from datetime import date
 
-    from workflow.errors import ValidationError
-    from workflow.tables import render
+    from disputeflow.workflow.errors import ValidationError
+    from disputeflow.workflow.tables import render
 
     day = None
     if day_text:

@@ -11,8 +11,8 @@ import re
 from datetime import datetime
 from typing import Any, Mapping, Protocol
 
-from workflow.definition import Action, Definition, FieldSpec
-from workflow.errors import FieldError, ValidationError
+from disputeflow.workflow.definition import Action, Definition, FieldSpec
+from disputeflow.workflow.errors import FieldError, ValidationError
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")

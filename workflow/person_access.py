@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cases.audit import GENESIS, event_hash
-from workflow.actor import Actor
-from workflow.commands import dumps, jsonable
-from workflow.errors import NotFound, NotPermitted
+from disputeflow.cases.audit import GENESIS, event_hash
+from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.commands import dumps, jsonable
+from disputeflow.workflow.errors import NotFound, NotPermitted
 
 PERSON_COLUMNS = ("id", "kind", "name", "id_number", "phone", "address", "group_size", "reasons", "risk", "unit_id",
                   "unit_path", "grid_officer", "lead_official", "status", "anchor_case_id", "controlled_since",

@@ -5,9 +5,9 @@ case audit event, the duty clocks and the outbox rows commit together.
 
 * Registering a person links one or more cases; each linked case gets the
   ``key_person`` flag, so its risk floor rises by the same rule as at intake
-  (:func:`workflow.risk.floor`), with an event on the case's own audit chain.
+  (:func:`disputeflow.workflow.risk.floor`), with an event on the case's own audit chain.
 * The control plan comes from the policy (``[key_persons]``) by the person's
-  risk; :mod:`workflow.duty_sweep` turns it into clocks.
+  risk; :mod:`disputeflow.workflow.duty_sweep` turns it into clocks.
 * A contact meets the duties its method satisfies for the period it falls in.
   An alarming contact raises the person's risk one level, replans the duties
   that change with it, and tells the lead official at once (outbox row in the
@@ -22,14 +22,14 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from cases.audit import event_hash
-from workflow import duty_sweep, risk as risk_mod
-from workflow.actor import Actor
-from workflow.commands import dumps, jsonable, load_actor, may_touch
-from workflow.errors import FieldError, NotFound, NotPermitted, ValidationError
-from workflow.masking import mask_name
-from workflow.person_access import append, check_privileged, check_visible, genesis, load
-from workflow.policy import CONTACT_METHODS
+from disputeflow.cases.audit import event_hash
+from disputeflow.workflow import duty_sweep, risk as risk_mod
+from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.commands import dumps, jsonable, load_actor, may_touch
+from disputeflow.workflow.errors import FieldError, NotFound, NotPermitted, ValidationError
+from disputeflow.workflow.masking import mask_name
+from disputeflow.workflow.person_access import append, check_privileged, check_visible, genesis, load
+from disputeflow.workflow.policy import CONTACT_METHODS
 
 KINDS = ("person", "group")
 REASON_KEYS = ("threat", "mental_state", "prior_incidents", "note")

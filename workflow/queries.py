@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 
-from cases.types import from_db
-from workflow import guards
-from workflow.actor import Actor
-from workflow.commands import load_actor, may_touch
-from workflow.errors import NotFound, NotPermitted, ValidationError
-from workflow.masking import mask_party, needs_unmasked, scrub_all
+from disputeflow.cases.types import from_db
+from disputeflow.workflow import guards
+from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.commands import load_actor, may_touch
+from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
+from disputeflow.workflow.masking import mask_party, needs_unmasked, scrub_all
 
 CASE_SELECT = (
     "SELECT c.id, c.number, c.definition, c.definition_version, c.state, c.version, c.title, c.category, "
@@ -28,7 +28,7 @@ CASE_KEYS = ("id", "number", "definition", "definition_version", "state", "versi
 
 
 def _iso(value) -> str | None:
-    from workflow.timeutil import iso
+    from disputeflow.workflow.timeutil import iso
 
     dt = from_db(value)
     return iso(dt) if dt else None
@@ -261,7 +261,7 @@ def actions(engine, number: str, actor) -> list[dict]:
 # ---------------------------------------------------------------------- admin writes
 
 def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
-    from workflow.engine import UNIT_KINDS
+    from disputeflow.workflow.engine import UNIT_KINDS
 
     errors = []
     # Jurisdiction is a LIKE on the unit path: its wildcards may not appear in an id.
@@ -274,7 +274,7 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
         errors.append(("kind", f"单位类型“{kind}”无效（可选：{'、'.join(UNIT_KINDS)}）",
                        f"unit kind {kind!r} is invalid (one of {', '.join(UNIT_KINDS)})"))
     if errors:
-        from workflow.errors import FieldError
+        from disputeflow.workflow.errors import FieldError
 
         raise ValidationError([FieldError(*e) for e in errors])
     now = engine.clock.now()
@@ -295,8 +295,8 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
 
 
 def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lang) -> dict:
-    from workflow.errors import FieldError
-    from workflow.fields import valid_phone
+    from disputeflow.workflow.errors import FieldError
+    from disputeflow.workflow.fields import valid_phone
 
     errors = []
     if not id or len(id) > 64 or any(ch.isspace() for ch in id):

@@ -2,7 +2,7 @@
 
 APScheduler cannot share a job store between processes, so it keeps no job
 store at all: each process runs the sweep on an interval and the database
-decides who raises what (see :mod:`workflow.sweep`). Several schedulers against
+decides who raises what (see :mod:`disputeflow.workflow.sweep`). Several schedulers against
 one PostgreSQL database therefore raise each step exactly once. At start the
 sweep runs immediately, which catches up on everything that came due while no
 scheduler was running. The time zone is Asia/Shanghai, never the host's.
@@ -16,7 +16,7 @@ import threading
 from datetime import datetime
 from typing import Callable
 
-from workflow.timeutil import LOCAL_TZ
+from disputeflow.workflow.timeutil import LOCAL_TZ
 
 log = logging.getLogger(__name__)
 

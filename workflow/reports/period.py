@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from workflow.errors import ValidationError
-from workflow.timeutil import at_local, local_date
+from disputeflow.workflow.errors import ValidationError
+from disputeflow.workflow.timeutil import at_local, local_date
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
