@@ -28,9 +28,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import interleave, median, pg_schema, pg_url, ratio, raw_pg, row  # noqa: E402
-from workflow import Engine  # noqa: E402
-from workflow.clock import FixedClock  # noqa: E402
-from workflow.config import Config  # noqa: E402
+from disputeflow import Engine  # noqa: E402
+from disputeflow.workflow.clock import FixedClock  # noqa: E402
+from disputeflow.workflow.config import Config  # noqa: E402
 
 T0 = datetime(2026, 3, 3, 1, tzinfo=timezone.utc)
 CASES = 1000

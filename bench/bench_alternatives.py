@@ -32,7 +32,7 @@ def _orm(db):
     """Mapped classes over the engine's tables, and a per-command function."""
     from sqlalchemy.orm import Session, registry
 
-    from cases.tables import audit_events, cases, outbox
+    from disputeflow.cases.tables import audit_events, cases, outbox
 
     reg = registry()
 

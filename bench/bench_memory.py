@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_act import T0  # noqa: E402
 from bench.common import row  # noqa: E402
-from workflow import Engine  # noqa: E402
-from workflow.clock import FixedClock  # noqa: E402
+from disputeflow import Engine  # noqa: E402
+from disputeflow.workflow.clock import FixedClock  # noqa: E402
 
 LIMIT = 512  # bytes retained per case
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from notifications import samples  # noqa: E402
-from notifications.render import Renderer  # noqa: E402
+from disputeflow.notifications import samples  # noqa: E402
+from disputeflow.notifications.render import Renderer  # noqa: E402
 
 T0 = datetime(2026, 3, 3, 1, 0, tzinfo=timezone.utc)
 ROUNDS = 5
@@ -63,9 +63,9 @@ def render_rates(quick: bool) -> dict:
 
 def _engine(url: str, smtp_port: int):
     from tests.conftest import build_town
-    from workflow import Engine
-    from workflow.clock import FixedClock
-    from workflow.config import Config
+    from disputeflow import Engine
+    from disputeflow.workflow.clock import FixedClock
+    from disputeflow.workflow.config import Config
 
     conf = {"person_channels": [], "roles": {"mediator": ["email"]}, "batch": 500,
             "channels": {"inbox": False, "email": {"kind": "email", "host": "127.0.0.1", "port": smtp_port,
@@ -130,8 +130,8 @@ def _pg_schema(url: str):
 def delivery_rates(quick: bool, url: str | None, tmp: Path) -> dict:
     import smtplib
 
-    from notifications.channels.base import Message
-    from notifications.channels.email import EmailChannel
+    from disputeflow.notifications.channels.base import Message
+    from disputeflow.notifications.channels.email import EmailChannel
     from tests.conftest import report
 
     n = 200 if quick else 1_000
@@ -177,7 +177,7 @@ def resolution_cost(quick: bool, tmp: Path) -> dict:
     Recipients are resolved at the first dispatch after the event, not inside
     the command's transaction; this row shows what moving it there would add.
     """
-    from notifications.recipients import resolve
+    from disputeflow.notifications.recipients import resolve
     from tests.conftest import report
 
     n = 300 if quick else 2_000

@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workflow import Engine  # noqa: E402
-from workflow.clock import FixedClock  # noqa: E402
+from disputeflow import Engine  # noqa: E402
+from disputeflow.workflow.clock import FixedClock  # noqa: E402
 from bench.common import row  # noqa: E402
 
 T0 = datetime(2026, 3, 3, 1, 0, tzinfo=timezone.utc)  # Tuesday 09:00 in Shanghai
@@ -69,7 +69,7 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
     clock.set(T0 + timedelta(hours=2))  # nothing due: every clock is within time
     eng.sweep()
 
-    from workflow import duty_sweep
+    from disputeflow.workflow import duty_sweep
 
     real = duty_sweep.after_sweep
     with_step, without = [], []

@@ -31,9 +31,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workflow import Engine  # noqa: E402
-from workflow.clock import FixedClock  # noqa: E402
-from workflow.timeutil import LOCAL_TZ  # noqa: E402
+from disputeflow import Engine  # noqa: E402
+from disputeflow.workflow.clock import FixedClock  # noqa: E402
+from disputeflow.workflow.timeutil import LOCAL_TZ  # noqa: E402
 from bench.common import pg_schema  # noqa: E402
 
 CATEGORIES = ["neighbour", "marriage_family", "land", "labour", "contract", "damages", "property", "demolition",
@@ -72,7 +72,7 @@ def build(eng: Engine, n_cases: int, seed: int = 7) -> None:
     year_start = datetime(2025, 1, 1, tzinfo=LOCAL_TZ)
     batch_cases, batch_events, batch_clocks = [], [], []
     store = eng.store
-    from cases.types import to_sqlite
+    from disputeflow.cases.types import to_sqlite
 
     conv = to_sqlite if store.is_sqlite else (lambda v: v)
 

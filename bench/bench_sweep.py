@@ -29,9 +29,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import pg_schema, pg_url  # noqa: E402
-from cases.types import from_db, to_sqlite  # noqa: E402
-from workflow import Engine  # noqa: E402
-from workflow.clock import FixedClock  # noqa: E402
+from disputeflow.cases.types import from_db, to_sqlite  # noqa: E402
+from disputeflow import Engine  # noqa: E402
+from disputeflow.workflow.clock import FixedClock  # noqa: E402
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=timezone.utc)  # Monday 10:00 in Shanghai
 
@@ -101,7 +101,7 @@ def time_empty_sweep(eng: Engine, rounds: int = 50) -> float:
 
 def time_find(eng: Engine, batch: int = 500, rounds: int = 20) -> float:
     """Median seconds to find one batch of due clocks (the sweep's claim query, read-only)."""
-    from workflow.sweep import _claim_sql
+    from disputeflow.workflow.sweep import _claim_sql
 
     times = []
     for _ in range(rounds):
@@ -133,7 +133,7 @@ _RAW_CLAIM = ("SELECT k.id, k.case_id, k.started_at, k.due_at, k.level, c.number
               "WHERE k.next_at IS NOT NULL AND k.next_at <= %s ORDER BY k.next_at, k.id LIMIT %s "
               "FOR UPDATE OF k, c SKIP LOCKED")
 # A column with one value in every row of a batch (its time, actor, action, status) goes as one parameter, as the
-# engine sends it (cases.store._pg_columns); every other column as a typed binary array.
+# engine sends it (disputeflow.cases.store._pg_columns); every other column as a typed binary array.
 _RAW_WRITES = (
     "INSERT INTO escalations (clock_id, case_id, step, step_at, raised_at) SELECT v.k, v.c, v.s, v.a, "
     "%b::timestamptz FROM unnest(%b::int[], %b::int[], %b::varchar[], %b::timestamptz[]) AS v(k, c, s, a) "
@@ -246,7 +246,7 @@ def raw_sqlite_sweep(path: Path, now: datetime = NOW, batch: int = 500) -> tuple
     """
     import sqlite3
 
-    from workflow.sweep import SWEEP_CHECKPOINT_PAGES
+    from disputeflow.workflow.sweep import SWEEP_CHECKPOINT_PAGES
 
     con = sqlite3.connect(str(path), isolation_level=None)
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000",

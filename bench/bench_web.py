@@ -33,8 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workflow import Engine  # noqa: E402
-from workflow.clock import FixedClock  # noqa: E402
+from disputeflow import Engine  # noqa: E402
+from disputeflow.workflow.clock import FixedClock  # noqa: E402
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=timezone.utc)  # Monday 10:00 in Shanghai
 VILLAGES = 7
@@ -117,7 +117,7 @@ def start_server(url: str, workdir: Path) -> tuple[subprocess.Popen, str]:
 
     port = _free_port()
     env = {**os.environ, "DISPUTEFLOW_DB": url}
-    proc = subprocess.Popen([sys.executable, "-m", "workflow.cli", "--now", NOW.isoformat(), "serve", "--port",
+    proc = subprocess.Popen([sys.executable, "-m", "disputeflow.workflow.cli", "--now", NOW.isoformat(), "serve", "--port",
                              str(port), "--no-scheduler", "--secret", "bench"], env=env, cwd=workdir,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

@@ -9,7 +9,7 @@ An event also carries ``fields``: the after-values of the record's columns it
 changed (a case's state, risk, people, unit …, digests of its data and of each
 party), so a verifier can replay a chain and compare it with the stored row.
 :func:`seal` is the one place an event's hash is made: HMAC-SHA256 under the
-audit key kept outside the database (:mod:`cases.audit_key`), or plain SHA-256
+audit key kept outside the database (:mod:`disputeflow.cases.audit_key`), or plain SHA-256
 when none is configured. Events written before signing existed (``key_id`` is
 NULL) were hashed by :func:`event_hash` and are verified as legacy-unsigned.
 """
@@ -61,7 +61,7 @@ def seal(signer, prev_hash: str, chain: str, seq: int, at: datetime | str, actor
     """``(hash, key id)`` of an event: every writer of a case's or a key person's chain calls this.
 
     Args:
-        signer: the engine's :class:`cases.audit_key.Signer` (``store.signer``).
+        signer: the engine's :class:`disputeflow.cases.audit_key.Signer` (``store.signer``).
         chain: the case number, or ``KP-<id>`` for a key person.
         at: a datetime or its :func:`canonical_time` (a batch converts it once).
         fields_json: the JSON of the after-values the event set (``{}`` when none).

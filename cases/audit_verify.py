@@ -21,9 +21,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from cases.audit import FULL, GENESIS, digest, event_hash, message, party_digest
-from cases.audit_key import UNSIGNED
-from cases.types import from_db
+from disputeflow.cases.audit import FULL, GENESIS, digest, event_hash, message, party_digest
+from disputeflow.cases.audit_key import UNSIGNED
+from disputeflow.cases.types import from_db
 
 # How a field is named in a message, and whether its values may be shown (no personal data, no digests).
 FIELD_LABELS = {
@@ -128,7 +128,7 @@ class Walker:
             events: ``(seq, at, actor, action, from_state, to_state, data, fields, key_id, prev_hash, hash)``
                 in sequence order.
             head: the ``(audit_seq, audit_hash)`` the record keeps.
-            actual: the record's fields as :func:`cases.audit.case_snapshot` gives them (None: not compared).
+            actual: the record's fields as :func:`disputeflow.cases.audit.case_snapshot` gives them (None: not compared).
         """
         t = self.tally
         t.chains += 1

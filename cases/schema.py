@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine as SAEngine
 
 def alembic_config(engine: SAEngine) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("cases") / "migrations"))
+    cfg.set_main_option("script_location", str(resources.files("disputeflow.cases") / "migrations"))
     cfg.attributes["engine"] = engine
     return cfg
 

@@ -24,8 +24,8 @@ from typing import Any, Callable, Iterator
 
 from sqlalchemy.engine import Engine as SAEngine
 
-from cases.db import is_busy
-from cases.types import from_db, to_sqlite
+from disputeflow.cases.db import is_busy
+from disputeflow.cases.types import from_db, to_sqlite
 
 _PARAM = re.compile(r"(?<![:\w]):(\w+)")
 
@@ -342,7 +342,7 @@ class Store:
     """Prepared statements and transactions for one database.
 
     ``busy`` makes the error raised when a lock or a connection is not had in
-    time (:func:`cases.db.is_busy`); the engine passes its typed ``Busy`` so the
+    time (:func:`disputeflow.cases.db.is_busy`); the engine passes its typed ``Busy`` so the
     web and the CLI tell "try again shortly" apart from a failure.
     """
 
@@ -350,7 +350,7 @@ class Store:
                  busy: Callable[[], Exception] = StoreBusy):
         self.engine = engine
         self.busy = busy
-        from cases.audit_key import Signer
+        from disputeflow.cases.audit_key import Signer
 
         self.signer = Signer()  # the audit key (the engine sets the configured one): every chain append signs with it
         self.dialect = engine.dialect.name
@@ -377,7 +377,7 @@ class Store:
         if out is None:
             from sqlalchemy.dialects import postgresql
 
-            from cases.tables import metadata
+            from disputeflow.cases.tables import metadata
 
             dialect = postgresql.dialect()
             t = metadata.tables[table]
@@ -403,7 +403,7 @@ class Store:
         text, and this answers the rest as the bad input it is, on both databases.
         """
         if isinstance(exc, self.engine.dialect.dbapi.DataError) and "NUL" in str(exc):
-            from workflow.errors import ValidationError
+            from disputeflow.workflow.errors import ValidationError
 
             raise ValidationError.one("input", "输入含有空字符（NUL），请删除后重试",
                                       "the input holds a NUL character; remove it and try again") from None

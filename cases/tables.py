@@ -2,7 +2,7 @@
 
 Alembic migrations are written against these; a test checks that an empty
 database upgraded to head matches them. The command path does not go through
-these objects (it uses prepared SQL, see :mod:`cases.store`); admin screens and
+these objects (it uses prepared SQL, see :mod:`disputeflow.cases.store`); admin screens and
 reports do.
 """
 
@@ -22,7 +22,7 @@ from sqlalchemy import (
     text,
 )
 
-from cases.types import UTCDateTime
+from disputeflow.cases.types import UTCDateTime
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -69,7 +69,7 @@ case_counters = Table(
     Column("prefix", String(40), primary_key=True),
     Column("year", Integer(), primary_key=True),
     Column("last", Integer(), nullable=False),
-    # The value signed with the audit key (see cases.audit_verify.sign_counter): a lowered counter is detected.
+    # The value signed with the audit key (see disputeflow.cases.audit_verify.sign_counter): a lowered counter is detected.
     Column("key_id", String(40), nullable=True),
     Column("sig", String(64), nullable=True),
 )
@@ -138,7 +138,7 @@ audit_events = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     # The after-values of the case columns the event set (JSON), and the key that signed the hash
-    # ("" unsigned; NULL: written before signing existed). See cases.audit.
+    # ("" unsigned; NULL: written before signing existed). See disputeflow.cases.audit.
     Column("fields", Text(), nullable=True),
     Column("key_id", String(40), nullable=True),
     UniqueConstraint("case_id", "seq"),

@@ -19,7 +19,7 @@ import tomllib
 from importlib import resources
 from typing import Any, Mapping
 
-from workflow import CaseView, Engine, Refusal, ValidationError, definition_from_dict, register_guard
+from disputeflow import CaseView, Engine, Refusal, ValidationError, definition_from_dict, register_guard
 
 
 @register_guard("survey_if_land")
@@ -33,7 +33,7 @@ def survey_if_land(case: CaseView, data: Mapping[str, Any]) -> Refusal | None:
 
 def county_definition():
     """The shipped grassroots definition, version 2, with the survey rule."""
-    text = (resources.files("workflow") / "definitions" / "grassroots.toml").read_text(encoding="utf-8")
+    text = (resources.files("disputeflow.workflow") / "definitions" / "grassroots.toml").read_text(encoding="utf-8")
     doc = copy.deepcopy(tomllib.loads(text))
     doc["version"] = 2
     for action in doc["actions"]:

@@ -18,7 +18,7 @@ import os
 import sys
 from datetime import datetime, timedelta, timezone
 
-from workflow import Engine, FixedClock, Outcome
+from disputeflow import Engine, FixedClock, Outcome
 
 feed: list[str] = []
 closed: list[str] = []
@@ -37,7 +37,7 @@ def broken(outcome: Outcome) -> None:
 
 
 def main(url: str) -> dict:
-    logging.getLogger("workflow.engine").setLevel(logging.CRITICAL)  # the broken listener is logged; keep output clean
+    logging.getLogger("disputeflow.workflow.engine").setLevel(logging.CRITICAL)  # the broken listener is logged; keep output clean
     clock = FixedClock(datetime(2026, 3, 3, 1, 0, tzinfo=timezone.utc))
     engine = Engine(url, clock=clock)
     engine.init()

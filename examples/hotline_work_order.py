@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from workflow import Config, Engine, FixedClock
+from disputeflow import Config, Engine, FixedClock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from notifications.privacy import NOTIFICATION_SCRUB, mask_contacts, scrub, scrub_all
-from notifications.render import local_time, normalise_lang
+from disputeflow.notifications.privacy import NOTIFICATION_SCRUB, mask_contacts, scrub, scrub_all
+from disputeflow.notifications.render import local_time, normalise_lang
 
 LEVEL_VOCAB = "level"
 

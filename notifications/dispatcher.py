@@ -9,7 +9,7 @@ Two stages, both safe with any number of dispatchers on one database:
    IMMEDIATE`` serialises on SQLite) and ``UNIQUE(outbox_id, recipient,
    channel)`` with ``ON CONFLICT DO NOTHING`` makes a repeated fan-out harmless.
    The people behind role and unit tokens are looked up here, at the first
-   dispatch pass after the event (see :mod:`notifications.recipients`).
+   dispatch pass after the event (see :mod:`disputeflow.notifications.recipients`).
 2. **Delivery.** Due deliveries are claimed by one conditional ``UPDATE …
    RETURNING`` (with ``SKIP LOCKED`` on PostgreSQL); only the claimer renders
    and sends, and marks the result under its own claim. A failure is retried
@@ -30,11 +30,11 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from notifications.channels import Channel, ChannelError, Message, channel_class
-from notifications.context import ContextBuilder
-from notifications.recipients import resolve
-from notifications.render import Renderer
-from notifications.settings import NotifySettings
+from disputeflow.notifications.channels import Channel, ChannelError, Message, channel_class
+from disputeflow.notifications.context import ContextBuilder
+from disputeflow.notifications.recipients import resolve
+from disputeflow.notifications.render import Renderer
+from disputeflow.notifications.settings import NotifySettings
 
 log = logging.getLogger(__name__)
 

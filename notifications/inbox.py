@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cases.types import fits_int64
+from disputeflow.cases.types import fits_int64
 
 COLUMNS = ("id", "event", "case_number", "title", "body", "created_at", "read_at", "lang", "outbox_id")
 

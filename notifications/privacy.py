@@ -6,7 +6,7 @@ digits (``138****8000``), identity numbers only their last four characters.
 Free text (titles, descriptions, notes) is scrubbed of anything that looks like
 a mobile number or an identity number, because people type them in there too.
 The phone and ID rules here, and :func:`mask_contacts` that applies them to a record,
-are the only ones: ``workflow.masking`` re-exports them, since the notifications
+are the only ones: ``disputeflow.workflow.masking`` re-exports them, since the notifications
 package does not import the workflow package.
 """
 

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from notifications.privacy import mask_id, mask_phone
+from disputeflow.notifications.privacy import mask_id, mask_phone
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 LANGS = ("zh_CN", "en")

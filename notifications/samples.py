@@ -8,8 +8,8 @@ must show them masked.
 
 from __future__ import annotations
 
-from notifications.privacy import NOTIFICATION_SCRUB, mask_contacts, scrub, scrub_all
-from notifications.render import local_time
+from disputeflow.notifications.privacy import NOTIFICATION_SCRUB, mask_contacts, scrub, scrub_all
+from disputeflow.notifications.render import local_time
 
 RAW_PARTIES = [
     {"name": "张三", "role": "applicant", "phone": "13812348000", "id_number": "11010519491231002X"},

@@ -42,7 +42,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from notifications.channels.base import ChannelConfigError
+from disputeflow.notifications.channels.base import ChannelConfigError
 
 KNOWN_KEYS = {"max_attempts", "backoff_seconds", "backoff_max_seconds", "claim_seconds", "template_dir",
               "person_channels", "roles", "users", "channels", "base_url", "batch", "dispatch_seconds"}

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from workflow.clock import FixedClock
+from disputeflow.workflow.clock import FixedClock
 
 PG_URL = os.environ.get("DISPUTEFLOW_TEST_PG")
 BACKENDS = ["sqlite", "postgresql"]
@@ -23,7 +23,7 @@ T0 = datetime(2026, 3, 3, 1, 0, tzinfo=timezone.utc)
 
 
 def setup_cfg():
-    """The project's setup.cfg, keys in their own case (package names such as ``templates.notifications.zh_CN``)."""
+    """The project's setup.cfg, keys in their own case (package names such as ``disputeflow.templates.notifications.zh_CN``)."""
     import configparser
     from pathlib import Path
 
@@ -71,7 +71,7 @@ def cli_runner(url: str, cwd, now: str = "2026-03-03T09:00+08:00", **env_extra: 
 
     def run(*args, ok=True, now=None):
         e = dict(env, DISPUTEFLOW_NOW=now) if now else env
-        p = subprocess.run([sys.executable, "-m", "workflow.cli", *args], capture_output=True, text=True,
+        p = subprocess.run([sys.executable, "-m", "disputeflow.workflow.cli", *args], capture_output=True, text=True,
                            env=e, cwd=cwd, timeout=120)
         if ok:
             assert p.returncode == 0, p.stderr
@@ -110,7 +110,7 @@ def build_town(engine) -> None:
 
 @pytest.fixture
 def engine(db_url, clock):
-    from workflow import Engine
+    from disputeflow import Engine
 
     eng = Engine(db_url, clock=clock)
     eng.init()

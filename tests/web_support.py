@@ -67,8 +67,8 @@ def live(engine, monkeypatch):
 
     argon2 runs with cheap parameters here: the tests check the sign-in logic, not its cost.
     """
-    from web.app import create_app
-    from workflow import auth
+    from disputeflow.web.app import create_app
+    from disputeflow.workflow import auth
 
     monkeypatch.setattr(auth, "HASH_PARAMS", CHEAP_HASHES)
     for uid in ("go", "med1", "med2", "med-j", "lead", "sup", "admin"):
@@ -113,7 +113,7 @@ class Serve:
         env.pop("DISPUTEFLOW_NOW", None)
         self.log = open(cwd / f"serve-{self.port}.log", "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "workflow.cli", "--now", now.isoformat(), "serve", "--port", str(self.port),
+            [sys.executable, "-m", "disputeflow.workflow.cli", "--now", now.isoformat(), "serve", "--port", str(self.port),
              "--secret", "e2e-secret", "--sweep-seconds", "3600", *extra],
             env=env, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT)
         import httpx

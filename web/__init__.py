@@ -1,6 +1,6 @@
 """The web workspace and HTTP API: an ASGI app over the same Engine facade.
 
-``web.app.create_app(engine, ...)`` builds a FastAPI application with
+``disputeflow.web.app.create_app(engine, ...)`` builds a FastAPI application with
 
 * the workspace pages (server-rendered from ``templates/web/``, Simplified
   Chinese by default, English switchable, no external assets), signed session
@@ -20,16 +20,16 @@ A feature (key persons, reports, …) ships its own module exposing
 ``router`` (a ``fastapi.APIRouter``) and, optionally, ``NAV_ITEMS``. Two ways
 to plug it in:
 
-1. Add its import path to :data:`web.app.FEATURE_ROUTERS`
-   (``"web.persons:router"``). Paths that cannot be imported are skipped with a
+1. Add its import path to :data:`disputeflow.web.app.FEATURE_ROUTERS`
+   (``"disputeflow.web.persons:router"``). Paths that cannot be imported are skipped with a
    log line, so a build without the feature still starts.
 2. Pass ``routers=[...]`` to ``create_app``.
 
-Inside a feature route, ``web.deps.current_user`` (a dependency) gives the
-signed-in actor, ``web.deps.page(request, "template.html.j2", ...)`` renders a
-page with the common layout and ``web.deps.check_csrf`` guards a form post.
+Inside a feature route, ``disputeflow.web.deps.current_user`` (a dependency) gives the
+signed-in actor, ``disputeflow.web.deps.page(request, "template.html.j2", ...)`` renders a
+page with the common layout and ``disputeflow.web.deps.check_csrf`` guards a form post.
 Templates go in ``templates/web/``. Navigation entries are registered with
-``web.nav.register(NavItem(key, href, zh, en, roles, order))``, at import time of
+``disputeflow.web.nav.register(NavItem(key, href, zh, en, roles, order))``, at import time of
 the feature module or through its ``NAV_ITEMS`` list; the layout shows each
 item to the roles it names.
 """

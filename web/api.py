@@ -3,7 +3,7 @@
 Callers authenticate with a bearer token from ``disputeflow token create``; a
 token acts as its user narrowed to its unit, so the engine's roles and
 jurisdiction apply exactly as on the command line. Errors are RFC 9457 problem
-documents (see :mod:`web.problems`); lists are paged with ``limit``/``offset``
+documents (see :mod:`disputeflow.web.problems`); lists are paged with ``limit``/``offset``
 and say where the next page starts.
 """
 
@@ -17,8 +17,8 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from web import problems
-from web.deps import ID_MAX, PersonId
+from disputeflow.web import problems
+from disputeflow.web.deps import ID_MAX, PersonId
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
     """The /api/v1 sub-application over ``engine``."""
     import copy
 
-    from workflow.errors import DisputeflowError
+    from disputeflow.workflow.errors import DisputeflowError
 
     engines = {}
 
@@ -136,7 +136,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
         return engines[lang]
 
     def actor(request: Request):
-        from workflow.auth import AuthError
+        from disputeflow.workflow.auth import AuthError
 
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
@@ -204,7 +204,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
 
     @api.post("/cases/{number}/actions/{action}", responses=ERRORS, summary="Perform an action")
     def act(number: str, action: str, body: ActIn, request: Request, who=Depends(actor)):
-        from workflow.errors import FieldError, ValidationError
+        from disputeflow.workflow.errors import FieldError, ValidationError
 
         bad = sorted(RESERVED & set(body.data))
         if bad:
@@ -226,7 +226,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
                 clock: Optional[str] = Query(None, max_length=40), level: Optional[str] = Query(None, max_length=20),
                 risk: Optional[str] = Query(None, max_length=20), as_of: Optional[str] = Query(None, max_length=64),
                 limit: int = Limit, offset: int = Offset, who=Depends(actor)):
-        from workflow.errors import ValidationError
+        from disputeflow.workflow.errors import ValidationError
 
         e = eng(request)
         when = None
@@ -267,7 +267,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
     def person_contact(person_id: PersonId, body: ContactIn, request: Request, who=Depends(actor)):
         """Meets the duties the method satisfies for the period the contact falls in; an alarming contact
         raises the person's risk one level and alerts the lead official."""
-        from workflow.errors import ValidationError
+        from disputeflow.workflow.errors import ValidationError
 
         e = eng(request)
         at = None
@@ -291,7 +291,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
                             who=Depends(actor)):
         """The same reports as ``disputeflow report`` and the workspace's 报表 page, for the token's jurisdiction:
         figures replayed from the audit log as of the period's end. ``format=json`` gives the dataset."""
-        from web.reports import file_response
+        from disputeflow.web.reports import file_response
 
         params = {k: v.strip() for k, v in (("unit", unit), ("month", month), ("year", year), ("start", start),
                                             ("end", end), ("date", date), ("since", since)) if v and v.strip()}
@@ -302,7 +302,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
         return file_response(name, body, mime)
 
     def _inbox(e):
-        from workflow.errors import DisputeflowError as Base
+        from disputeflow.workflow.errors import DisputeflowError as Base
 
         if not all(hasattr(e, m) for m in ("inbox", "mark_read", "unread_count")):
             err = Base("本版本未包含站内消息功能", "the in-app inbox is not part of this build")
@@ -315,7 +315,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
         e = eng(request)
         _inbox(e)
         rows = e.inbox(who, unread_only=unread_only, limit=limit + 1, offset=offset, lang=_lang(request))
-        from workflow.timeutil import iso
+        from disputeflow.workflow.timeutil import iso
 
         for r in rows:  # the API's one time format: ISO 8601 with the +08:00 offset, as everywhere else
             for k in ("created_at", "read_at"):
@@ -336,12 +336,12 @@ def create_api(engine, scheduler_state) -> FastAPI:
     async def health(request: Request):
         from fastapi.responses import JSONResponse
 
-        from web.app import checked_health
+        from disputeflow.web.app import checked_health
 
         doc = await checked_health(request.app, engine, scheduler_state)
         return JSONResponse(doc, status_code=200 if doc["ok"] else 503)
 
-    from web.openapi import truthful
+    from disputeflow.web.openapi import truthful
 
     truthful(api, {"/reports/{kind}": REPORT_TYPES})
     return api

@@ -21,8 +21,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from web import deps
-from web.i18n import word
+from disputeflow.web import deps
+from disputeflow.web.i18n import word
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +37,8 @@ THREADS = 16
 # Feature pages added later (key persons, reports …): "module:attribute" of an APIRouter.
 # Included when importable; a missing module is skipped with a log line.
 FEATURE_ROUTERS: list[str] = [
-    "web.persons:router",
-    "web.reports:router",
+    "disputeflow.web.persons:router",
+    "disputeflow.web.reports:router",
 ]
 
 
@@ -51,7 +51,7 @@ def _load_router(path: str):
             log.info("feature router %s not installed", path)
             return None
         raise
-    from web import nav
+    from disputeflow.web import nav
 
     for item in getattr(mod, "NAV_ITEMS", ()):
         nav.register(item)
@@ -86,7 +86,7 @@ def create_app(engine, *, secret: str | None = None, scheduler=None, lang: str |
         secure_cookies: mark the session cookie ``Secure`` (behind HTTPS).
         threads: worker threads for the handlers (default ``[web] threads`` or :data:`THREADS`).
     """
-    from web import api, pages
+    from disputeflow.web import api, pages
 
     state = SchedulerState(scheduler)
 
@@ -173,7 +173,7 @@ def health_doc(engine, state: SchedulerState) -> dict:
 
 
 def _install_page_errors(app: FastAPI) -> None:
-    from workflow.errors import DisputeflowError
+    from disputeflow.workflow.errors import DisputeflowError
 
     # The handlers are plain functions: Starlette runs them in the thread pool, so the
     # signed-in user they look up for the page's menu never holds up the event loop.
@@ -206,12 +206,12 @@ def _install_page_errors(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException):
         if request.url.path.startswith("/api/"):  # an API caller gets a problem document, never a page
-            from web.problems import http_detail, problem
+            from disputeflow.web.problems import http_detail, problem
 
             lang = deps.lang_of(request)
             detail = http_detail(exc.status_code, exc.detail if isinstance(exc.detail, str) else "", lang)
             return problem(exc.status_code, "http", detail, lang, request.url.path, headers=exc.headers)
-        from web.problems import allow_headers
+        from disputeflow.web.problems import allow_headers
 
         key = {403: "forbidden", 404: "not_found"}.get(exc.status_code, "error")
         detail = exc.detail if isinstance(exc.detail, str) else ""
@@ -219,7 +219,7 @@ def _install_page_errors(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     def bad_request(request: Request, exc: RequestValidationError):
-        from web.problems import request_errors
+        from disputeflow.web.problems import request_errors
 
         lang = deps.lang_of(request)
         return error_page(request, 400, "error", "；".join(f"{e['field']}：{e['detail']}"

@@ -21,8 +21,8 @@ from typing import Annotated
 from fastapi import Path, Request
 from fastapi.responses import HTMLResponse
 
-from web import nav
-from web.i18n import LANGS, word
+from disputeflow.web import nav
+from disputeflow.web.i18n import LANGS, word
 
 TEMPLATES = FilePath(__file__).resolve().parent.parent / "templates" / "web"
 
@@ -86,7 +86,7 @@ async def check_csrf(request: Request) -> dict:
 
 def current_user(request: Request):
     """The signed-in actor (a dependency for every workspace page)."""
-    from workflow.errors import NotPermitted
+    from disputeflow.workflow.errors import NotPermitted
 
     uid = request.session.get("user")
     if not uid:
@@ -104,7 +104,7 @@ def current_user(request: Request):
 
 def local_time(value: str | datetime | None, with_year: bool = True) -> str:
     """An ISO time shown in Asia/Shanghai, to the minute."""
-    from workflow.timeutil import LOCAL_TZ
+    from disputeflow.workflow.timeutil import LOCAL_TZ
 
     if not value:
         return ""

@@ -2,7 +2,7 @@
 
 FastAPI documents a 422 ``HTTPValidationError`` on every operation with
 parameters, but this API answers malformed requests with a 400 problem
-document naming every bad field (see :mod:`web.problems`), so the 422 and its
+document naming every bad field (see :mod:`disputeflow.web.problems`), so the 422 and its
 schemas are dropped. Every operation that may wait for the database documents
 503 (busy) with ``Retry-After``; the report download documents the file types
 it sends.

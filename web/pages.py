@@ -13,9 +13,9 @@ import re
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from web import deps
-from web.deps import check_csrf, current_user, engine_for, flash, lang_of, page
-from web.i18n import LANGS, word
+from disputeflow.web import deps
+from disputeflow.web.deps import check_csrf, current_user, engine_for, flash, lang_of, page
+from disputeflow.web.i18n import LANGS, word
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,7 +54,7 @@ def login_form(request: Request, next: str = "/"):
 
 @router.post("/login")
 def login(request: Request, form: dict = Depends(check_csrf)):
-    from workflow.auth import AuthError
+    from disputeflow.workflow.auth import AuthError
 
     user_id = (form.get("user_id") or [""])[0]
     password = (form.get("password") or [""])[0]
@@ -147,7 +147,7 @@ def report_form(request: Request, user=Depends(current_user)):
 
 @router.post("/report")
 def report(request: Request, user=Depends(current_user), form: dict = Depends(check_csrf)):
-    from workflow.errors import ValidationError
+    from disputeflow.workflow.errors import ValidationError
 
     engine = engine_for(request)
     lang = lang_of(request)
@@ -237,7 +237,7 @@ def _action_data(spec: dict | None, form: dict) -> dict:
 
 @router.post("/cases/{number}/act/{action}")
 def act(request: Request, number: str, action: str, user=Depends(current_user), form: dict = Depends(check_csrf)):
-    from workflow.errors import Conflict, InvalidAction, ValidationError
+    from disputeflow.workflow.errors import Conflict, InvalidAction, ValidationError
 
     engine = engine_for(request)
     lang = lang_of(request)
@@ -272,7 +272,7 @@ def _village_of(path: str) -> str | None:
 
 @router.get("/board")
 def board(request: Request, user=Depends(current_user)):
-    from workflow.errors import NotPermitted
+    from disputeflow.workflow.errors import NotPermitted
 
     if user.role not in BOARD_ROLES:
         raise NotPermitted("督办看板仅供督办人员、包案领导查看", "the overdue board is for supervisors and lead officials")
@@ -359,7 +359,7 @@ def inbox_read(request: Request, user=Depends(current_user), form: dict = Depend
 
 @router.get("/workflow")
 def workflow_page(request: Request, user=Depends(current_user)):
-    from web.diagram import svg
+    from disputeflow.web.diagram import svg
 
     engine = engine_for(request)
     lang = lang_of(request)

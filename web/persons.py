@@ -14,9 +14,9 @@ from datetime import date, datetime
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from web.deps import PersonId, check_csrf, current_user, engine_for, flash, lang_of, page
-from web.deps import page_no as deps_page_no
-from web.nav import NavItem
+from disputeflow.web.deps import PersonId, check_csrf, current_user, engine_for, flash, lang_of, page
+from disputeflow.web.deps import page_no as deps_page_no
+from disputeflow.web.nav import NavItem
 
 router = APIRouter(include_in_schema=False)
 
@@ -106,8 +106,8 @@ def _ctx(request: Request) -> dict:
 
 def _day(value: str | None) -> date | None:
     """The day asked for; a malformed one is ignored (today), one past the supported years is refused."""
-    from workflow.errors import ValidationError
-    from workflow.timeutil import TimeFormatError, parse_date
+    from disputeflow.workflow.errors import ValidationError
+    from disputeflow.workflow.timeutil import TimeFormatError, parse_date
 
     try:
         date.fromisoformat(value or "")
@@ -132,7 +132,7 @@ def register_page(request: Request, user=Depends(current_user)):
                                 lang=lang)
     day = _day(q.get("day"))
     due = engine.contacts_due(user, day=day, lang=lang)
-    from workflow.timeutil import local_date
+    from disputeflow.workflow.timeutil import local_date
 
     shown_day = day or local_date(engine.clock.now())
     villages = [u for u in units.values() if u["kind"] in ("village", "community", "grid")
@@ -140,7 +140,7 @@ def register_page(request: Request, user=Depends(current_user)):
     query = "&".join(f"{k}={v}" for k, v in (("status", status), ("unit", unit)) if v)
     pager = {"page": page_no, "pages": None, "total": None, "prev": page_no - 1 if page_no > 1 else None,
              "next": page_no + 1 if found["more"] else None}
-    from workflow.persons import REGISTER_ROLES
+    from disputeflow.workflow.persons import REGISTER_ROLES
 
     return page(request, "persons.html.j2", user=user, rows=found["items"], due=due, day=shown_day.isoformat(),
                 villages=villages, filters={"status": status or "", "unit": unit or ""}, query=query, pager=pager,
@@ -170,7 +170,7 @@ def _related(path: str, mine: str) -> bool:
 
 def _new_page(request: Request, user, values: dict, errors: dict | None = None, notice: str | None = None,
               status: int = 200):
-    from workflow import risk as risk_mod
+    from disputeflow.workflow import risk as risk_mod
 
     engine = engine_for(request)
     lang = lang_of(request)
@@ -188,8 +188,8 @@ def _new_page(request: Request, user, values: dict, errors: dict | None = None, 
 
 
 def _may_register(engine, user) -> None:
-    from workflow.errors import NotPermitted
-    from workflow.persons import REGISTER_ROLES
+    from disputeflow.workflow.errors import NotPermitted
+    from disputeflow.workflow.persons import REGISTER_ROLES
 
     if user.role not in REGISTER_ROLES:
         raise NotPermitted(f"角色“{engine.role_label(user.role)}”不能登记重点人员",
@@ -209,8 +209,8 @@ def new_person_form(request: Request, user=Depends(current_user)):
 def new_person(request: Request, user=Depends(current_user), form: dict = Depends(check_csrf)):
     import re
 
-    from workflow.errors import NotFound, NotPermitted, ValidationError
-    from workflow.masking import mask_name
+    from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
+    from disputeflow.workflow.masking import mask_name
 
     engine = engine_for(request)
     _may_register(engine, user)
@@ -257,7 +257,7 @@ def person_page(request: Request, person_id: PersonId, user=Depends(current_user
 
 def _local_datetime(value: str) -> datetime | None:
     """A ``datetime-local`` value is Shanghai time; a malformed or out-of-range one raises ``ValueError``."""
-    from workflow.timeutil import LOCAL_TZ, check_time
+    from disputeflow.workflow.timeutil import LOCAL_TZ, check_time
 
     value = value.strip()
     if not value:
@@ -268,8 +268,8 @@ def _local_datetime(value: str) -> datetime | None:
 
 @router.post("/persons/{person_id}/contact")
 def contact(request: Request, person_id: PersonId, user=Depends(current_user), form: dict = Depends(check_csrf)):
-    from workflow.errors import ValidationError
-    from workflow.timeutil import TimeFormatError
+    from disputeflow.workflow.errors import ValidationError
+    from disputeflow.workflow.timeutil import TimeFormatError
 
     engine = engine_for(request)
     lang = lang_of(request)
@@ -298,7 +298,7 @@ def contact(request: Request, person_id: PersonId, user=Depends(current_user), f
 
 @router.post("/persons/{person_id}/release")
 def release(request: Request, person_id: PersonId, user=Depends(current_user), form: dict = Depends(check_csrf)):
-    from workflow.errors import ValidationError
+    from disputeflow.workflow.errors import ValidationError
 
     engine = engine_for(request)
     lang = lang_of(request)

@@ -68,8 +68,8 @@ def problem(status: int, code: str, detail: str, lang: str = "zh_CN", instance: 
 
 
 def from_error(exc, lang: str, instance: str | None = None) -> JSONResponse:
-    """A problem document for an engine error (:class:`workflow.errors.DisputeflowError`)."""
-    from workflow.errors import InvalidAction, ValidationError
+    """A problem document for an engine error (:class:`disputeflow.workflow.errors.DisputeflowError`)."""
+    from disputeflow.workflow.errors import InvalidAction, ValidationError
 
     status = exc.http_status
     extra = {}

@@ -16,8 +16,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from web.deps import current_user, engine_for, lang_of, page
-from web.nav import NavItem
+from disputeflow.web.deps import current_user, engine_for, lang_of, page
+from disputeflow.web.nav import NavItem
 
 router = APIRouter(include_in_schema=False)
 
@@ -66,7 +66,7 @@ def _w(lang: str):
 
 
 def _check_role(engine, user) -> None:
-    from workflow.errors import NotPermitted
+    from disputeflow.workflow.errors import NotPermitted
 
     if user.role not in REPORT_ROLES:
         raise NotPermitted(f"角色“{engine.role_label(user.role)}”不能生成报表", f"role {user.role} may not produce reports")
@@ -74,7 +74,7 @@ def _check_role(engine, user) -> None:
 
 def _form_page(request: Request, user, status: int = 200, error: str | None = None, errors: dict | None = None,
                values: dict | None = None):
-    from workflow.timeutil import local_date
+    from disputeflow.workflow.timeutil import local_date
 
     engine = engine_for(request)
     _check_role(engine, user)
@@ -110,7 +110,7 @@ def file_response(name: str, body: bytes, mime: str, inline: bool = False) -> Re
 
 @router.get("/reports/download")
 def download(request: Request, user=Depends(current_user)):
-    from workflow.errors import ValidationError
+    from disputeflow.workflow.errors import ValidationError
 
     engine = engine_for(request)
     _check_role(engine, user)

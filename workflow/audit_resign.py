@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import json
 
-from cases.audit import FULL, GENESIS, case_snapshot, party_digest, seal
-from cases.audit_key import UNSIGNED
-from cases.audit_verify import CASE_SELECT, EVENT_SELECT, Problem, Walker, check_counters, Tally, sign_counter
-from cases.types import from_db
-from workflow.errors import ConfigError
+from disputeflow.cases.audit import FULL, GENESIS, case_snapshot, party_digest, seal
+from disputeflow.cases.audit_key import UNSIGNED
+from disputeflow.cases.audit_verify import CASE_SELECT, EVENT_SELECT, Problem, Walker, check_counters, Tally, sign_counter
+from disputeflow.cases.types import from_db
+from disputeflow.workflow.errors import ConfigError
 
 CHUNK = 500
 
@@ -116,7 +116,7 @@ def _cases(engine, signer, out: dict) -> None:
 
 
 def _persons(engine, signer, out: dict) -> None:
-    from workflow.person_access import PERSON_FIELDS, chain_key
+    from disputeflow.workflow.person_access import PERSON_FIELDS, chain_key
 
     store = engine.store
     lock = "" if store.is_sqlite else " FOR UPDATE"

@@ -16,8 +16,8 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from workflow.actor import Actor
-from workflow.errors import NotFound, NotPermitted, ValidationError
+from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
 
 MAX_FAILURES = 5
 LOCK_WINDOW = timedelta(minutes=15)
@@ -180,7 +180,7 @@ def create_token(engine, name: str, user_id: str, unit: str | None = None) -> di
     if not name or len(name) > 100:
         errors.append(("name", "令牌名称不能为空（最多 100 字）", "token name is required (at most 100 characters)"))
     if errors:
-        from workflow.errors import FieldError
+        from disputeflow.workflow.errors import FieldError
 
         raise ValidationError([FieldError(*e) for e in errors])
     actor = engine.resolve_actor(user_id)
@@ -236,7 +236,7 @@ def revoke_token(engine, token_id: int) -> None:
 
 
 def tokens(engine) -> list[dict]:
-    from workflow.queries import _iso
+    from disputeflow.workflow.queries import _iso
 
     with engine.store.read() as tx:
         rows = tx.query("SELECT id, name, user_id, unit_id, prefix, created_at, revoked_at FROM api_tokens ORDER BY id")

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from cases.types import from_db
-from workflow.masking import mask_text
-from workflow.policy import TIER_CLOCK
+from disputeflow.cases.types import from_db
+from disputeflow.workflow.masking import mask_text
+from disputeflow.workflow.policy import TIER_CLOCK
 
 LEVEL_ORDER = {None: 0, "warning": 1, "level1": 2, "level2": 3, "level3": 4}
 
@@ -38,9 +38,9 @@ def _fired_after_due(n: int, as_of: datetime, calendar, tx, params: dict, key: s
     """SQL true when a clock ``due_at`` (<= as_of) has reached the step ``n`` business days after due.
 
     That step fires on the n-th workday after the due time's local day, at the
-    same local time of day (:func:`workflow.policy.add_workdays_keep_time`).
+    same local time of day (:func:`disputeflow.workflow.policy.add_workdays_keep_time`).
     """
-    from workflow.timeutil import at_local, to_local
+    from disputeflow.workflow.timeutil import at_local, to_local
 
     local = to_local(as_of)
     today, now_tod = local.date(), local.timetz()
@@ -69,7 +69,7 @@ def _fired_after_due(n: int, as_of: datetime, calendar, tx, params: dict, key: s
 def level_predicates(engine, as_of: datetime, tx, params: dict) -> tuple[str, str]:
     """SQL expressions for the ladder level an overdue clock has reached at ``as_of`` and its rank.
 
-    Equal to :func:`workflow.queries.level_at` for every clock with ``due_at <= as_of``.
+    Equal to :func:`disputeflow.workflow.queries.level_at` for every clock with ``due_at <= as_of``.
     """
     cases_level, cases_rank = [], []
     otherwise_level, otherwise_rank = "NULL", "0"
@@ -96,7 +96,7 @@ def _raised_rank() -> str:
 def _base(engine, tx, as_of: datetime, unit: str | None, actor, clock: str | None, risk: str | None
           ) -> tuple[list[str], dict, str | None]:
     """The board's conditions and parameters, and the reader's role (None: no reader, nothing masked)."""
-    from workflow.queries import _actor, scope
+    from disputeflow.workflow.queries import _actor, scope
 
     if not tx.store.is_sqlite:
         # The board joins its few overdue clocks to their cases by primary key. At PostgreSQL's
@@ -176,8 +176,8 @@ def counts_by_unit(engine, as_of: datetime, unit: str | None, actor) -> dict[str
 
 
 def _doc(engine, as_of: datetime, row, role: str | None) -> dict:
-    from workflow.queries import _iso
-    from workflow.timeutil import LOCAL_TZ
+    from disputeflow.workflow.queries import _iso
+    from disputeflow.workflow.timeutil import LOCAL_TZ
 
     (number, title, dname, dver, state, risk, unit_id, unit_name, clock, started, due, raised, lead, lead_name,
      supervision, mediator, mediator_name, _kid, level) = row

@@ -1,8 +1,8 @@
 """Many commands in few transactions: importing a backlog of paper cases, replaying a batch.
 
-Each item goes through exactly the checks and writes of :func:`workflow.commands.act`
+Each item goes through exactly the checks and writes of :func:`disputeflow.workflow.commands.act`
 (role, jurisdiction, state, fields, guards, the hash chain, clocks, the outbox):
-the same :func:`workflow.transition.decide`. What a batch of ``batch`` items
+the same :func:`disputeflow.workflow.transition.decide`. What a batch of ``batch`` items
 shares is the transaction and the statements: it reads all its cases, actors,
 the users and units its fields name and the running clocks it may touch with
 one statement each, decides every item in memory, then writes each kind of row
@@ -23,11 +23,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from workflow import commands
-from workflow.actor import Actor
-from workflow.errors import DisputeflowError, NotFound, NotPermitted, ValidationError
-from cases.store import CASE_COLUMNS, RUNNING_CLOCK_COLUMNS
-from workflow.transition import C_DEF, C_DEFVER, C_ID, C_NUMBER, decide, may_touch_clocks
+from disputeflow.workflow import commands
+from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.errors import DisputeflowError, NotFound, NotPermitted, ValidationError
+from disputeflow.cases.store import CASE_COLUMNS, RUNNING_CLOCK_COLUMNS
+from disputeflow.workflow.transition import C_DEF, C_DEFVER, C_ID, C_NUMBER, decide, may_touch_clocks
 
 Item = Sequence[Any]  # (number, action, actor, fields)
 

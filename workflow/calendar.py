@@ -32,7 +32,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Mapping
 
-from workflow.tomlfile import ConfigFileError, key_lines, line_of, load_toml, read_text
+from disputeflow.workflow.tomlfile import ConfigFileError, key_lines, line_of, load_toml, read_text
 
 OVERRIDE_EXAMPLE = '[[day]]\ndate = 2027-02-20\nkind = "workday"   # 或 "off"\nname = "春节调休上班"'
 

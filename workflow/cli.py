@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from workflow.cli_params import CLOCK_TIME, INSTANT, LIMIT, MONTH, ROW_ID, SECONDS, TEXT, VERSION, YEAR
+from disputeflow.workflow.cli_params import CLOCK_TIME, INSTANT, LIMIT, MONTH, ROW_ID, SECONDS, TEXT, VERSION, YEAR
 
 
 @dataclass
@@ -40,12 +40,12 @@ class Ctx:
 
     def engine(self):
         if self._engine is None:
-            from cases.db import url_from_env
-            from workflow.cli_errors import require_database
-            from workflow.clock import FixedClock
-            from workflow.config import Config
-            from workflow.engine import Engine
-            from workflow.errors import ConfigError
+            from disputeflow.cases.db import url_from_env
+            from disputeflow.workflow.cli_errors import require_database
+            from disputeflow.workflow.clock import FixedClock
+            from disputeflow.workflow.config import Config
+            from disputeflow.workflow.engine import Engine
+            from disputeflow.workflow.errors import ConfigError
 
             cfg = Config.load(self.config, url=self.db, lang=self.lang)
             if self.command != "init":
@@ -59,7 +59,7 @@ class Ctx:
         return self._engine
 
     def actor(self) -> str:
-        from workflow.errors import ValidationError
+        from disputeflow.workflow.errors import ValidationError
 
         if not self.user:
             raise ValidationError.one("--as", "请用 --as 指明操作人（或设置 DISPUTEFLOW_USER）",
@@ -71,14 +71,14 @@ class Ctx:
         if self.as_json:
             click.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
         else:
-            from workflow.terminal import printable
+            from disputeflow.workflow.terminal import printable
 
             click.echo(printable(human))
 
 
 def parse_cli_time(text: str, field: str):
-    from workflow.errors import ValidationError
-    from workflow.timeutil import parse_time
+    from disputeflow.workflow.errors import ValidationError
+    from disputeflow.workflow.timeutil import parse_time
 
     try:
         return parse_time(text)
@@ -94,13 +94,13 @@ pass_ctx = click.make_pass_decorator(Ctx)
 # Command groups that live in their own modules, imported only when invoked so that
 # ``disputeflow --help`` stays fast. name -> ("module:attribute", short help zh).
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
-    "person": ("workflow.cli_person:group", "重点人员稳控：登记、查看、走访、解除稳控。"),
-    "inbox": ("workflow.cli_inbox:group", "站内消息：查看与标记已读。"),
-    "import": ("workflow.cli_import:import_command", "从 Excel 或 CSV 台账导入案件"),
-    "serve": ("workflow.cli_web:serve", "启动网页工作台和 HTTP 接口（含调度器）。"),
-    "token": ("workflow.cli_web:token", "HTTP 接口令牌：签发、列出、吊销。"),
-    "report": ("workflow.cli_report:group", "报表：台账、统计、零报告、研判会议程、调解文书。"),
-    "audit": ("workflow.cli_audit:group", "审计日志：校验、重新签名、生成密钥。"),
+    "person": ("disputeflow.workflow.cli_person:group", "重点人员稳控：登记、查看、走访、解除稳控。"),
+    "inbox": ("disputeflow.workflow.cli_inbox:group", "站内消息：查看与标记已读。"),
+    "import": ("disputeflow.workflow.cli_import:import_command", "从 Excel 或 CSV 台账导入案件"),
+    "serve": ("disputeflow.workflow.cli_web:serve", "启动网页工作台和 HTTP 接口（含调度器）。"),
+    "token": ("disputeflow.workflow.cli_web:token", "HTTP 接口令牌：签发、列出、吊销。"),
+    "report": ("disputeflow.workflow.cli_report:group", "报表：台账、统计、零报告、研判会议程、调解文书。"),
+    "audit": ("disputeflow.workflow.cli_audit:group", "审计日志：校验、重新签名、生成密钥。"),
 }
 
 
@@ -147,7 +147,7 @@ class LazyGroup(click.Group):
 @click.pass_context
 def cli(ctx, db, user, as_json, lang, now, config):
     if now is None and os.environ.get("DISPUTEFLOW_NOW") == "":  # click drops an empty variable silently
-        from workflow.errors import ValidationError
+        from disputeflow.workflow.errors import ValidationError
 
         raise ValidationError.one("DISPUTEFLOW_NOW", "为空；请填写时间（例如 2026-03-05T14:30+08:00）或取消该变量",
                                   "is empty; set a time (e.g. 2026-03-05T14:30+08:00) or unset it")
@@ -169,7 +169,7 @@ def init(c: Ctx):
 @click.option("--day", is_flag=True, help="载入后演示一天的工作，最后显示督办看板。")
 @pass_ctx
 def demo(c: Ctx, day: bool):
-    from workflow import demo as demo_mod
+    from disputeflow.workflow import demo as demo_mod
 
     eng = c.engine()
     summary = demo_mod.load(eng)
@@ -207,8 +207,8 @@ def unit_add(c: Ctx, unit_id, name, parent, kind):
 @unit.command("list", help="列出单位。")
 @pass_ctx
 def unit_list(c: Ctx):
-    from workflow.engine import UNIT_KINDS
-    from workflow.tables import render
+    from disputeflow.workflow.engine import UNIT_KINDS
+    from disputeflow.workflow.tables import render
 
     rows = c.engine().units()
     kinds = {k: (v[1] if c.en else v[0]) for k, v in UNIT_KINDS.items()}
@@ -234,7 +234,7 @@ def user_add(c: Ctx, user_id, name, role, unit_id, phone, email):
     if not unit_id:
         towns = [u for u in eng.units() if u["kind"] == "town"]
         if len(towns) != 1:
-            from workflow.errors import ValidationError
+            from disputeflow.workflow.errors import ValidationError
 
             raise ValidationError.one("--unit", "请用 --unit 指明所属单位", "say which unit with --unit")
         unit_id = towns[0]["id"]
@@ -248,12 +248,12 @@ def user_add(c: Ctx, user_id, name, role, unit_id, phone, email):
 @click.option("--role", type=TEXT, help="只看此角色。")
 @pass_ctx
 def user_list(c: Ctx, unit_id, role):
-    from workflow.masking import mask_contacts
-    from workflow.tables import render
+    from disputeflow.workflow.masking import mask_contacts
+    from disputeflow.workflow.tables import render
 
     eng = c.engine()
     if unit_id and unit_id not in {u["id"] for u in eng.units()}:
-        from workflow.errors import NotFound
+        from disputeflow.workflow.errors import NotFound
 
         raise NotFound(f"单位“{unit_id}”不存在", f"no unit {unit_id!r}")
     rows = [mask_contacts(r) for r in eng.users(unit_id, role)]
@@ -262,7 +262,7 @@ def user_list(c: Ctx, unit_id, role):
 
 
 def _user_passwd():
-    from workflow.cli_web import passwd  # click only: keeps --help fast
+    from disputeflow.workflow.cli_web import passwd  # click only: keeps --help fast
 
     return passwd
 
@@ -310,7 +310,7 @@ def case_open(c: Ctx, title, category, unit_id, parties, source, flags, descript
 @click.argument("number")
 @pass_ctx
 def case_show(c: Ctx, number):
-    from workflow import render_case
+    from disputeflow.workflow import render_case
 
     eng = c.engine()
     doc = eng.case(number, c.user, lang=c.lang)
@@ -323,10 +323,10 @@ def case_show(c: Ctx, number):
 @click.option("--limit", type=LIMIT, default=200, show_default=True, help="最多列出条数。")
 @pass_ctx
 def case_list(c: Ctx, state, unit_id, limit):
-    from workflow.tables import render
+    from disputeflow.workflow.tables import render
 
     rows = c.engine().list_cases(c.user, state=state, unit=unit_id, limit=limit)
-    from workflow.timeutil import format_local, parse_time
+    from disputeflow.workflow.timeutil import format_local, parse_time
 
     c.out(rows, render(c.t("编号 名称 村(社区) 类型 风险 状态 登记时间 督办", "number title unit category risk state reported supervision").split(),
                        [(r["number"], r["title"], r["unit_name"], r["category_label"], r["risk_label"], r["state_label"],
@@ -337,7 +337,7 @@ def case_list(c: Ctx, state, unit_id, limit):
 @click.argument("number")
 @pass_ctx
 def case_actions(c: Ctx, number):
-    from workflow.tables import render
+    from disputeflow.workflow.tables import render
 
     rows = c.engine().actions(number, c.actor())
     body = render(c.t("动作 名称 结果状态 字段 可否执行", "action label moves_to fields available").split(),
@@ -352,7 +352,7 @@ def case_actions(c: Ctx, number):
 @click.argument("number")
 @pass_ctx
 def case_history(c: Ctx, number):
-    from workflow import render_case
+    from disputeflow.workflow import render_case
 
     eng = c.engine()
     rows = eng.history(number, c.user)
@@ -367,7 +367,7 @@ def case_history(c: Ctx, number):
 @click.option("--expect-version", type=VERSION, help="您看到的案件版本；若已被他人修改则拒绝（退出码 4）。")
 @pass_ctx
 def case_do(c: Ctx, number, action, note, sets, expect_version):
-    from workflow.errors import ValidationError
+    from disputeflow.workflow.errors import ValidationError
 
     data: dict[str, Any] = {}
     for item in sets:
@@ -401,7 +401,7 @@ def case_do(c: Ctx, number, action, note, sets, expect_version):
 @click.option("--unit", "unit_id", type=TEXT, help="只看此单位（含下级）。")
 @pass_ctx
 def overdue(c: Ctx, as_of, unit_id):
-    from workflow import render_case
+    from disputeflow.workflow import render_case
 
     eng = c.engine()
     at = parse_cli_time(as_of, "--as-of") if as_of else None
@@ -413,7 +413,7 @@ def overdue(c: Ctx, as_of, unit_id):
 @click.option("--month", type=MONTH, help="只看此月（YYYY-MM）。")
 @pass_ctx
 def talks(c: Ctx, month):
-    from workflow.tables import render
+    from disputeflow.workflow.tables import render
 
     rows = c.engine().unit_talks(month=month, actor=c.user)
     c.out(rows, render(c.t("月份 单位 红牌次数 案件", "month unit red-cards cases").split(),
@@ -424,7 +424,7 @@ def talks(c: Ctx, month):
 @cli.command(help="执行一次升级巡检：把已到期的提醒和升级各发出一次。")
 @pass_ctx
 def sweep(c: Ctx):
-    from workflow.tables import render
+    from disputeflow.workflow.tables import render
 
     rows = c.engine().sweep()
     labels = {"warning": c.t("预警", "warning"), "level1": c.t("黄牌", "level 1"), "level2": c.t("橙牌", "level 2"),
@@ -452,7 +452,7 @@ def scheduler():
 def scheduler_run(c: Ctx, every, digest_at):
     import logging
 
-    from workflow.scheduler import run_forever
+    from disputeflow.workflow.scheduler import run_forever
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     eng = c.engine()
@@ -472,7 +472,7 @@ def calendar_group():
 @click.argument("year", type=YEAR)
 @pass_ctx
 def calendar_show(c: Ctx, year):
-    from workflow.tables import render
+    from disputeflow.workflow.tables import render
 
     cal = c.engine().calendar
     off, work = cal.days_off(year), cal.makeup_workdays(year)
@@ -495,7 +495,7 @@ def calendar_show(c: Ctx, year):
 @calendar_group.command("refresh", help="日历数据变化后（升级节假日包或修改调整文件），重算受影响的在途时限并记入审计。")
 @pass_ctx
 def calendar_refresh(c: Ctx):
-    from workflow.recalc import refresh
+    from disputeflow.workflow.recalc import refresh
 
     res = refresh(c.engine())
     c.out(res, c.t(f"已检查 {res['checked']} 个在途时限，重算 {res['changed']} 个（日历版本 {res['revision']}）。",
@@ -512,8 +512,8 @@ def notify():
 @click.option("--limit", type=LIMIT, default=200, show_default=True, help="最多列出条数。")
 @pass_ctx
 def notify_list(c: Ctx, failed, limit):
-    from notifications.dispatcher import listing
-    from workflow.tables import render
+    from disputeflow.notifications.dispatcher import listing
+    from disputeflow.workflow.tables import render
 
     rows = listing(c.engine(), failed, limit)
     status = {"queued": c.t("待分发", "queued"), "pending": c.t("待发送", "pending"), "sent": c.t("已发送", "sent"),
@@ -537,8 +537,8 @@ def notify_dispatch(c: Ctx):
 @click.argument("delivery_id", type=ROW_ID)
 @pass_ctx
 def notify_retry(c: Ctx, delivery_id):
-    from notifications.dispatcher import retry
-    from workflow.errors import NotFound
+    from disputeflow.notifications.dispatcher import retry
+    from disputeflow.workflow.errors import NotFound
 
     eng = c.engine()
     if not retry(eng, delivery_id, eng.clock.now()):
@@ -552,8 +552,8 @@ def notify_retry(c: Ctx, delivery_id):
               help="short：短文本（机器人、短信）；email：主题和正文。")
 @pass_ctx
 def notify_preview(c: Ctx, event, kind):
-    from notifications import samples
-    from workflow.errors import ValidationError
+    from disputeflow.notifications import samples
+    from disputeflow.workflow.errors import ValidationError
 
     if event not in samples.EVENTS:
         raise ValidationError.one("EVENT", f"没有事件“{event}”的示例，可选：{'、'.join(samples.EVENTS)}",
@@ -576,8 +576,8 @@ def workflow_group():
 @click.option("--name", type=TEXT, help="流程名称（默认 grassroots）。")
 @pass_ctx
 def workflow_show(c: Ctx, name):
-    from workflow.definition import builtin
-    from workflow.tables import render
+    from disputeflow.workflow.definition import builtin
+    from disputeflow.workflow.tables import render
 
     d = c.engine().definition(name) if c.config else builtin(name or "grassroots")
     roles_zh = {"grid_officer": "网格员", "mediator": "调解员", "lead_official": "包案领导", "supervisor": "督办人员", "admin": "管理员"}
@@ -605,8 +605,8 @@ def workflow_show(c: Ctx, name):
 @click.option("--name", type=TEXT, help="流程名称（默认 grassroots）。")
 @pass_ctx
 def workflow_diagram(c: Ctx, fmt, name):
-    from workflow.definition import builtin
-    from workflow.machine import compile_definition
+    from disputeflow.workflow.definition import builtin
+    from disputeflow.workflow.machine import compile_definition
 
     d = c.engine().definition(name) if c.config else builtin(name or "grassroots")
     compiled = compile_definition(d)
@@ -619,9 +619,9 @@ def workflow_diagram(c: Ctx, fmt, name):
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI, turning every expected error into one line on stderr and an exit code."""
-    from workflow.cli_errors import schema_missing, schema_missing_message, usage_message
-    from workflow.errors import DisputeflowError
-    from workflow.terminal import one_line
+    from disputeflow.workflow.cli_errors import schema_missing, schema_missing_message, usage_message
+    from disputeflow.workflow.errors import DisputeflowError
+    from disputeflow.workflow.terminal import one_line
 
     lang = os.environ.get("DISPUTEFLOW_LANG", "zh_CN")
     args = list(sys.argv[1:] if argv is None else argv)

@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from workflow.cli import Ctx
+from disputeflow.workflow.cli import Ctx
 
 EXIT_INCOMPLETE = 6
 
@@ -71,7 +71,7 @@ def verify(c: Ctx):
                               "有问题的审计链不签名。")
 @click.pass_obj
 def resign(c: Ctx):
-    from workflow.errors import NotPermitted
+    from disputeflow.workflow.errors import NotPermitted
 
     eng = c.engine()
     who = eng.resolve_actor(c.actor())
@@ -92,7 +92,7 @@ def resign(c: Ctx):
 @group.command("keygen", help="生成一个新的审计密钥（打印到标准输出；保存在数据库之外）。")
 @click.pass_obj
 def keygen(c: Ctx):
-    from cases.audit_key import generate, key_id
+    from disputeflow.cases.audit_key import generate, key_id
 
     key = generate()
     c.out({"key": key, "key_id": key_id(key)}, key)

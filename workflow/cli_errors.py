@@ -12,7 +12,7 @@ import os
 
 import click
 
-from workflow.terminal import one_line
+from disputeflow.workflow.terminal import one_line
 
 
 def usage_message(exc: click.UsageError, en: bool) -> str:
@@ -92,8 +92,8 @@ def require_database(url: str) -> None:
     """
     from sqlalchemy.engine import make_url
 
-    from cases.db import normalise_url
-    from workflow.errors import ConfigError
+    from disputeflow.cases.db import normalise_url
+    from disputeflow.workflow.errors import ConfigError
 
     u = make_url(normalise_url(url))
     if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from workflow.cli import Ctx
-from workflow.cli_params import LIMIT, OFFSET, ROW_ID
+from disputeflow.workflow.cli import Ctx
+from disputeflow.workflow.cli_params import LIMIT, OFFSET, ROW_ID
 
 
 @click.group("inbox", invoke_without_command=True, help="站内消息：不带子命令时列出最新消息。")
@@ -23,8 +23,8 @@ def group(ctx, unread, limit):
 @click.option("--offset", type=OFFSET, default=0, help="跳过前几条。")
 @click.pass_obj
 def inbox_list(c: Ctx, unread, limit, offset=0):
-    from workflow.tables import render
-    from workflow.timeutil import format_local
+    from disputeflow.workflow.tables import render
+    from disputeflow.workflow.timeutil import format_local
 
     eng = c.engine()
     me = c.actor()
@@ -41,7 +41,7 @@ def inbox_list(c: Ctx, unread, limit, offset=0):
 @click.argument("message_id", type=ROW_ID)
 @click.pass_obj
 def inbox_show(c: Ctx, message_id):
-    from workflow.errors import NotFound
+    from disputeflow.workflow.errors import NotFound
 
     eng = c.engine()
     me = c.actor()

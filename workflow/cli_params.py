@@ -16,7 +16,7 @@ INT4_MAX = 2**31 - 1  # row ids and versions are 32-bit integers on PostgreSQL
 
 
 def _refuse(param, zh: str, en: str):
-    from workflow.errors import ValidationError
+    from disputeflow.workflow.errors import ValidationError
 
     raise ValidationError.one(_name(param), zh, en)
 
@@ -70,7 +70,7 @@ class Instant(click.ParamType):
     name = "time"
 
     def convert(self, value, param, ctx):
-        from workflow.timeutil import parse_time
+        from disputeflow.workflow.timeutil import parse_time
 
         text = str(value).strip()
         try:
@@ -88,7 +88,7 @@ class Day(click.ParamType):
     def convert(self, value, param, ctx):
         from datetime import date
 
-        from workflow.timeutil import MAX_YEAR, MIN_YEAR
+        from disputeflow.workflow.timeutil import MAX_YEAR, MIN_YEAR
 
         text = str(value).strip()
         try:
@@ -109,7 +109,7 @@ class Month(click.ParamType):
     name = "month"
 
     def convert(self, value, param, ctx):
-        from workflow.timeutil import MAX_YEAR, MIN_YEAR
+        from disputeflow.workflow.timeutil import MAX_YEAR, MIN_YEAR
 
         text = str(value).strip()
         parts = text.split("-")
@@ -146,13 +146,13 @@ class Year(Count):
 
     @property
     def low(self) -> int:
-        from workflow.timeutil import MIN_YEAR
+        from disputeflow.workflow.timeutil import MIN_YEAR
 
         return MIN_YEAR
 
     @property
     def high(self) -> int:
-        from workflow.timeutil import MAX_YEAR
+        from disputeflow.workflow.timeutil import MAX_YEAR
 
         return MAX_YEAR
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import click
 
-from workflow.cli import Ctx, parse_cli_time
-from workflow.cli_params import DAY, INSTANT, LIMIT, ROW_ID, TEXT, Count
+from disputeflow.workflow.cli import Ctx, parse_cli_time
+from disputeflow.workflow.cli_params import DAY, INSTANT, LIMIT, ROW_ID, TEXT, Count
 
 
 def _when(text: str | None) -> str:
-    from workflow.timeutil import format_local, parse_time
+    from disputeflow.workflow.timeutil import format_local, parse_time
 
     return format_local(parse_time(text)) if text else ""
 
@@ -91,7 +91,7 @@ def show(c: Ctx, person_id):
 @click.option("--limit", type=LIMIT, default=200, show_default=True, help="最多列出条数。")
 @click.pass_obj
 def list_(c: Ctx, status, unit_id, limit):
-    from workflow.tables import render
+    from disputeflow.workflow.tables import render
 
     rows = c.engine().persons(c.actor(), status=status, unit=unit_id, limit=limit, lang=c.lang)
     c.out(rows, render(c.t("编号 姓名 风险 状态 单位 网格员 包案领导 关联案件",
@@ -148,7 +148,7 @@ def release(c: Ctx, person_id, reason):
 def due(c: Ctx, day_text):
     from datetime import date
 
-    from workflow.tables import render
+    from disputeflow.workflow.tables import render
 
     day = date.fromisoformat(day_text) if day_text else None  # checked by DAY
     rows = c.engine().contacts_due(c.actor(), day, lang=c.lang)
@@ -166,7 +166,7 @@ def due(c: Ctx, day_text):
 def rate(c: Ctx, unit_id, start_text, end_text):
     start, end = parse_cli_time(start_text, "--start"), parse_cli_time(end_text, "--end")
     if end <= start:
-        from workflow.errors import ValidationError
+        from disputeflow.workflow.errors import ValidationError
 
         raise ValidationError.one("--end", "应晚于 --start", "must be after --start")
     out = c.engine().control_rate(unit_id, start, end, actor=c.actor())
@@ -180,7 +180,7 @@ def rate(c: Ctx, unit_id, start_text, end_text):
                               "发现篡改退出码 1，无法完整校验退出码 6。")
 @click.pass_obj
 def verify(c: Ctx):
-    from workflow.cli_audit import problem_docs, summary
+    from disputeflow.workflow.cli_audit import problem_docs, summary
 
     out = c.engine().verify_person_audit()
     human, code = summary(c, out, f"{out['persons']} 名人员", f"{out['persons']} persons")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from workflow.cli_params import DAY, MONTH, TEXT, YEAR
+from disputeflow.workflow.cli_params import DAY, MONTH, TEXT, YEAR
 
-# ``click.pass_obj`` rather than a type-matched decorator: under ``python -m workflow.cli`` the
+# ``click.pass_obj`` rather than a type-matched decorator: under ``python -m disputeflow.workflow.cli`` the
 # ``Ctx`` class of ``__main__`` is not the one this module would import.
 pass_ctx = click.pass_obj
 
@@ -22,7 +22,7 @@ pass_ctx = click.pass_obj
 def _write(c, name: str, body: bytes, mime: str, out: str | None) -> None:
     if out == "-":
         if not (mime.startswith("text/") or mime == "application/json"):
-            from workflow.errors import ValidationError
+            from disputeflow.workflow.errors import ValidationError
 
             raise ValidationError.one("--out", "二进制格式不能输出到标准输出，请用 --out 指明文件",
                                       "a binary format cannot go to standard output; name a file with --out")
@@ -34,7 +34,7 @@ def _write(c, name: str, body: bytes, mime: str, out: str | None) -> None:
     try:
         path.write_bytes(body)
     except OSError as exc:
-        from workflow.errors import DisputeflowError
+        from disputeflow.workflow.errors import DisputeflowError
 
         raise DisputeflowError(f"无法写入 {path}：{exc.strerror}", f"cannot write {path}: {exc.strerror}") from None
     c.out({"file": str(path), "bytes": len(body), "mimetype": mime},
@@ -56,7 +56,7 @@ def _check_out(out: str | None, fmt: str | None) -> None:
     """
     import os
 
-    from workflow.errors import ValidationError
+    from disputeflow.workflow.errors import ValidationError
 
     if out == "-":
         if fmt == "xlsx":
@@ -147,7 +147,7 @@ def paper(c, kind, number, performance, performance_due, out):
 @click.option("--unit", "unit_id", type=TEXT, help="单位（默认：本人所在单位）。")
 @pass_ctx
 def verify(c, kind, month, unit_id):
-    from workflow.reports.files import verify_snapshot
+    from disputeflow.workflow.reports.files import verify_snapshot
 
     res = verify_snapshot(c.engine(), kind, c.actor(), month=month, unit=unit_id)
     if not res["frozen"]:

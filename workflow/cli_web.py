@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from workflow.cli_params import PORT, ROW_ID, SECONDS, TEXT
+from disputeflow.workflow.cli_params import PORT, ROW_ID, SECONDS, TEXT
 
 if TYPE_CHECKING:  # the CLI imports this module; no import back at run time
-    from workflow.cli import Ctx
+    from disputeflow.workflow.cli import Ctx
 
 # Demo sign-ins that ``serve --demo-logins`` sets (only where no password is set yet).
 DEMO_PASSWORD = "shuangru2026"
@@ -56,13 +56,13 @@ def set_demo_logins(engine) -> list[tuple[str, str]]:
 def serve(c: Ctx, host, port, no_scheduler, sweep_seconds, secret, demo_logins, secure_cookies):
     import uvicorn
 
-    from web.app import create_app
+    from disputeflow.web.app import create_app
 
     engine = c.engine()
     engine.init()
     scheduler = None
     if not no_scheduler:
-        from workflow import scheduler as sched_mod
+        from disputeflow.workflow import scheduler as sched_mod
 
         scheduler = sched_mod.build(engine, sweep_seconds=sweep_seconds)
     app = create_app(engine, secret=secret, scheduler=scheduler, lang=c.lang, secure_cookies=secure_cookies)
@@ -101,7 +101,7 @@ def token_create(c: Ctx, name, user_id, unit_id):
 @token.command("list", help="列出令牌（只显示前缀）。")
 @click.pass_obj
 def token_list(c: Ctx):
-    from workflow.tables import render
+    from disputeflow.workflow.tables import render
 
     rows = c.engine().tokens()
     c.out(rows, render(c.t("编号 名称 用户 单位 前缀 吊销于", "id name user unit prefix revoked").split(),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 
-from workflow.errors import ValidationError
+from disputeflow.workflow.errors import ValidationError
 
 
 def ladder(engine, clock: str, started_at: datetime, due_at: datetime) -> list[tuple[Any, datetime]]:
@@ -105,7 +105,7 @@ def plan_extend(engine, running: dict[str, tuple], clock: str, until: datetime, 
         raise ValidationError.one("until", "延期后的期限必须晚于原期限", "the new due time must be later than the current one")
     limit_at = engine.policy.extension_limit(clock, due_at, engine.calendar, risk, category, tier)
     if until > limit_at:
-        from workflow.timeutil import format_local
+        from disputeflow.workflow.timeutil import format_local
 
         raise ValidationError.one("until", f"延期超出政策上限（最晚 {format_local(limit_at)}）",
                                   f"extension beyond the policy cap (latest {limit_at.isoformat()})")

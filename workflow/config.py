@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from workflow.errors import ConfigError
+from disputeflow.workflow.errors import ConfigError
 
 
 def is_builtin_name(entry: str) -> bool:

@@ -3,7 +3,7 @@
 A definition is loaded from a TOML file (or built from a dict by an embedding
 system) and validated once. It names states, actions, the roles allowed for
 each action, guards and clock rules *by name*; the functions behind those names
-live in :mod:`workflow.guards`. Nothing here touches a database or a clock, so
+live in :mod:`disputeflow.workflow.guards`. Nothing here touches a database or a clock, so
 a definition can be checked, drawn and tested on its own.
 """
 
@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-from workflow.errors import ConfigError
+from disputeflow.workflow.errors import ConfigError
 
 FIELD_TYPES = frozenset(
     {"text", "choice", "choices", "user", "unit", "datetime", "bool", "int", "parties", "clock"}
@@ -83,7 +83,7 @@ class FieldSpec:
 @dataclass(frozen=True)
 class ClockStart:
     clock: str
-    when: str | None = None  # a condition name from workflow.guards.CONDITIONS
+    when: str | None = None  # a condition name from disputeflow.workflow.guards.CONDITIONS
     due_field: str | None = None  # the due time is given by this field (supervision)
 
 
@@ -199,8 +199,8 @@ class Definition:
     def clock_label(self, name: str, lang: str = "zh_CN", policy=None) -> str:
         """The clock's label; a key-person duty occurrence is labelled from ``policy`` (the engine's)."""
         lab = self.clocks.get(name)
-        if lab is None and name.startswith("kp."):  # a key-person duty occurrence (workflow.duties)
-            from workflow.duties import describe_clock
+        if lab is None and name.startswith("kp."):  # a key-person duty occurrence (disputeflow.workflow.duties)
+            from disputeflow.workflow.duties import describe_clock
 
             return describe_clock(name, lang, policy)
         return lab.get(lang) if lab else name
@@ -286,7 +286,7 @@ def definition_from_dict(doc: Mapping[str, Any]) -> Definition:
         ConfigError: the definition refers to a state, vocabulary, guard or role
             that does not exist, or misses a required key; the message says which.
     """
-    from workflow import guards as guard_registry  # pure module, no I/O
+    from disputeflow.workflow import guards as guard_registry  # pure module, no I/O
 
     try:
         states = tuple(
@@ -385,7 +385,7 @@ _BUILTIN: dict[str, Definition] = {}
 def builtin(name: str = "grassroots") -> Definition:
     """A definition shipped with the package (loaded once per process)."""
     if name not in _BUILTIN:
-        ref = resources.files("workflow") / "definitions" / f"{name}.toml"
+        ref = resources.files("disputeflow.workflow") / "definitions" / f"{name}.toml"
         if not ref.is_file():
             raise ConfigError(f"没有名为 {name} 的内置流程", f"no built-in workflow named {name}")
         with resources.as_file(ref) as p:

@@ -1,6 +1,6 @@
 """Key persons for the demo town: a few people under control, with a week of visits, some missed.
 
-Called by :func:`workflow.demo.load` with the engine's clock fixed, so the
+Called by :func:`disputeflow.workflow.demo.load` with the engine's clock fixed, so the
 register, the officers' "due today" lists, the board and the control rate
 have something true to show.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from workflow.timeutil import at_local, local_date
+from disputeflow.workflow.timeutil import at_local, local_date
 
 LEADS = ("ld-zhao", "ld-sun", "ld-zhou")
 PEOPLE = (  # name, risk, reasons, share of days visited

@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from workflow.commands import dumps
-from workflow.timeutil import at_local, local_date
+from disputeflow.workflow.commands import dumps
+from disputeflow.workflow.timeutil import at_local, local_date
 
 log = logging.getLogger(__name__)
 

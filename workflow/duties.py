@@ -24,11 +24,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Iterator
 
-from workflow.policy import DUTY_CLOCK_PREFIX, Policy, Recurrence
-from workflow.timeutil import at_local, local_date, to_local, utc
+from disputeflow.workflow.policy import DUTY_CLOCK_PREFIX, Policy, Recurrence
+from disputeflow.workflow.timeutil import at_local, local_date, to_local, utc
 
 if TYPE_CHECKING:
-    from workflow.calendar import BusinessCalendar
+    from disputeflow.workflow.calendar import BusinessCalendar
 
 
 def next_period(rec: Recurrence, after: datetime, calendar: "BusinessCalendar") -> tuple[datetime, datetime]:

@@ -29,13 +29,13 @@ import logging
 import weakref
 from datetime import datetime, timedelta
 
-from workflow import clocks as clock_rows
-from workflow.commands import dumps
-from workflow.duties import clock_name, next_period, periods
-from workflow.masking import mask_name
-from workflow.policy import DUTY_CLOCK_PREFIX
-from workflow.person_access import append
-from workflow.timeutil import iso
+from disputeflow.workflow import clocks as clock_rows
+from disputeflow.workflow.commands import dumps
+from disputeflow.workflow.duties import clock_name, next_period, periods
+from disputeflow.workflow.masking import mask_name
+from disputeflow.workflow.policy import DUTY_CLOCK_PREFIX
+from disputeflow.workflow.person_access import append
+from disputeflow.workflow.timeutil import iso
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def after_sweep(engine, now: datetime, batch: int = 500, raised: list[dict] | No
     :func:`roll` for the remembered next roll time.
     """
     if roll(engine, now, batch):
-        from workflow import sweep
+        from disputeflow.workflow import sweep
 
         return sweep.run(engine, now, batch)  # raises what the new occurrences already owe, then forwards
     if engine not in _CAUGHT_UP or any(r.get("clock", "").startswith(DUTY_CLOCK_PREFIX) for r in raised or ()):
@@ -232,7 +232,7 @@ def forward(engine, now: datetime) -> int:
                 continue
             p = persons.get(pid)
             if p is None:
-                from workflow.person_access import load
+                from disputeflow.workflow.person_access import load
 
                 p = persons[pid] = load(tx, pid, lock=True)
             step = policy.step(step_name)

@@ -16,19 +16,19 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from sqlalchemy.engine import Engine as SAEngine
 
-from cases.db import make_engine, url_from_env
-from cases.store import Store
-from workflow import commands, queries
-from workflow.actor import Actor
-from workflow.clock import Clock, SystemClock
-from workflow.config import Config
-from workflow.definition import Definition, builtin, load_definition
-from workflow.errors import ConfigError
-from workflow.machine import CompiledWorkflow, compile_definition
+from disputeflow.cases.db import make_engine, url_from_env
+from disputeflow.cases.store import Store
+from disputeflow.workflow import commands, queries
+from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.clock import Clock, SystemClock
+from disputeflow.workflow.config import Config
+from disputeflow.workflow.definition import Definition, builtin, load_definition
+from disputeflow.workflow.errors import ConfigError
+from disputeflow.workflow.machine import CompiledWorkflow, compile_definition
 
 if TYPE_CHECKING:
-    from workflow.calendar import BusinessCalendar
-    from workflow.policy import Policy
+    from disputeflow.workflow.calendar import BusinessCalendar
+    from disputeflow.workflow.policy import Policy
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ UNIT_KINDS = {
 
 def _signer(cfg: Config):
     """The audit key of the configuration or the environment (a key too short is a configuration error)."""
-    from cases.audit_key import AuditKeyError, Signer
+    from disputeflow.cases.audit_key import AuditKeyError, Signer
 
     try:
         return Signer.from_env(cfg.audit_key, cfg.audit_old_keys)
@@ -90,7 +90,7 @@ class Engine:
         else:
             cfg.url = url_from_env(cfg.url or None)
             self.db = make_engine(cfg.url, synchronous=cfg.sqlite_synchronous, busy_timeout=cfg.busy_timeout)
-        from workflow.errors import Busy
+        from disputeflow.workflow.errors import Busy
 
         self.store = Store(self.db, busy=Busy)
         self.store.signer = _signer(cfg)
@@ -99,7 +99,7 @@ class Engine:
         self._roles: dict[str, tuple[str, str]] = {}  # roles added by loaded definitions
         self._latest: dict[str, Definition] = {}
         self.register_definition(builtin("grassroots"))
-        from workflow.config import is_builtin_name
+        from disputeflow.workflow.config import is_builtin_name
 
         for entry in cfg.definitions:
             self.register_definition(builtin(entry) if is_builtin_name(entry) else load_definition(entry))
@@ -122,7 +122,7 @@ class Engine:
         for spec in definition.roles.values():
             self._roles[spec.name] = (spec.label.zh, spec.label.en)
             if spec.personal_data:
-                from workflow.masking import allow_personal_data
+                from disputeflow.workflow.masking import allow_personal_data
 
                 allow_personal_data(spec.name)
         cur = self._latest.get(definition.name)
@@ -178,7 +178,7 @@ class Engine:
     @property
     def policy(self) -> "Policy":
         if self._policy is None:
-            from workflow.policy import Policy
+            from disputeflow.workflow.policy import Policy
 
             self._policy = Policy.load(self.config.policy)
         return self._policy
@@ -186,18 +186,18 @@ class Engine:
     @property
     def calendar(self) -> "BusinessCalendar":
         if self._calendar is None:
-            from workflow.calendar import BusinessCalendar
+            from disputeflow.workflow.calendar import BusinessCalendar
 
             self._calendar = BusinessCalendar.load(self.config.calendar_overrides)
         return self._calendar
 
     def parse_time(self, text: str) -> datetime:
-        from workflow.timeutil import parse_time
+        from disputeflow.workflow.timeutil import parse_time
 
         return parse_time(text)
 
     def local_year(self, at: datetime) -> int:
-        from workflow.timeutil import LOCAL_TZ
+        from disputeflow.workflow.timeutil import LOCAL_TZ
 
         return at.astimezone(LOCAL_TZ).year
 
@@ -207,7 +207,7 @@ class Engine:
 
     def known_roles(self) -> tuple[str, ...]:
         """The built-in roles and those the loaded definitions add, in that order."""
-        from workflow.definition import ROLES
+        from disputeflow.workflow.definition import ROLES
 
         return (*ROLES, *(r for r in self._roles if r not in ROLES))
 
@@ -245,7 +245,7 @@ class Engine:
 
     def init(self) -> str:
         """Create or upgrade the schema (idempotent). Returns the schema revision."""
-        from cases.schema import current_revision, upgrade
+        from disputeflow.cases.schema import current_revision, upgrade
 
         upgrade(self.db)
         return current_revision(self.db) or ""
@@ -299,7 +299,7 @@ class Engine:
             Conflict: someone changed the case since it was read, or since ``expected_version``.
         """
         if expected_version is not None:
-            from workflow.numbers import check_int
+            from disputeflow.workflow.numbers import check_int
 
             expected_version = check_int(expected_version, "expected_version")
         out = commands.act(self, number, action, actor, data, expected_version)
@@ -325,7 +325,7 @@ class Engine:
 
     def overdue(self, as_of: datetime | None = None, unit: str | None = None, actor: str | Actor | None = None) -> list[dict]:
         """The supervisor's board: every running clock past its due time, worst first."""
-        from workflow import board
+        from disputeflow.workflow import board
 
         return board.overdue(self, as_of or self.clock.now(), unit, actor)
 
@@ -336,7 +336,7 @@ class Engine:
 
         ``count=False`` skips the count query (``total`` is then None), for a caller that knows it.
         """
-        from workflow import board
+        from disputeflow.workflow import board
 
         return board.page(self, as_of or self.clock.now(), unit, actor, clock=clock, level=level, risk=risk,
                           limit=limit, offset=offset, count=count)
@@ -344,40 +344,40 @@ class Engine:
     def overdue_counts(self, as_of: datetime | None = None, unit: str | None = None,
                        actor: str | Actor | None = None) -> dict[str, int]:
         """How many overdue clocks each unit has on the reader's board, by unit id."""
-        from workflow import board
+        from disputeflow.workflow import board
 
         return board.counts_by_unit(self, as_of or self.clock.now(), unit, actor)
 
     def unit_talks(self, month: str | None = None, actor: str | Actor | None = None) -> list[dict]:
         """Units the sweep put on the supervisor's list for a formal talk (约谈), optionally for one month (YYYY-MM)."""
-        from workflow import queries
+        from disputeflow.workflow import queries
 
         return queries.unit_talks(self, actor, month)
 
     def sweep(self, now: datetime | None = None, batch: int = 500) -> list[dict]:
         """One escalation pass: raise every ladder step that has come due, exactly once."""
-        from workflow import sweep
+        from disputeflow.workflow import sweep
 
         return sweep.run(self, now or self.clock.now(), batch)
 
     def dispatch(self, now: datetime | None = None, limit: int = 100) -> dict:
         """Deliver pending notifications from the outbox (after commit, with retries)."""
-        from notifications.dispatcher import dispatch
+        from disputeflow.notifications.dispatcher import dispatch
 
         return dispatch(self, now or self.clock.now(), limit)
 
     def verify_audit(self) -> dict:
         """Walk every case's signed chain and compare its replay with the stored case, its parties and the
         number counters; ``problems`` is tampering, ``status`` also says what could not be checked
-        (see :class:`cases.audit_verify.Tally`)."""
-        from cases.audit_verify import verify_cases
+        (see :class:`disputeflow.cases.audit_verify.Tally`)."""
+        from disputeflow.cases.audit_verify import verify_cases
 
         with self.store.read() as tx:
             return verify_cases(tx, self.store.signer)
 
     def resign_audit(self) -> dict:
         """Sign every unsigned or legacy event (and counter) with the current key, after checking it is intact."""
-        from workflow.audit_resign import resign
+        from disputeflow.workflow.audit_resign import resign
 
         return resign(self)
 
@@ -394,66 +394,66 @@ class Engine:
     # --- key persons (重点人员稳控) ---
 
     def add_person(self, actor: str | Actor, **fields: Any) -> dict:
-        """Register a key person or group under control (see :func:`workflow.persons.register` for the fields)."""
-        from workflow import persons
+        """Register a key person or group under control (see :func:`disputeflow.workflow.persons.register` for the fields)."""
+        from disputeflow.workflow import persons
 
         return persons.register(self, actor, **fields)
 
     def link_person(self, person_id: int, number: str, actor: str | Actor) -> dict:
         """Link another case to a key person; raises that case's risk floor."""
-        from workflow import persons
+        from disputeflow.workflow import persons
 
         return persons.link(self, actor, person_id, number)
 
     def record_contact(self, person_id: int, actor: str | Actor, **fields: Any) -> dict:
         """Record a contact or report (``method``, ``at``, ``state``, ``alarming``, ``note``); meets due duties."""
-        from workflow import persons
+        from disputeflow.workflow import persons
 
         return persons.record_contact(self, actor, person_id, **fields)
 
     def release_person(self, person_id: int, actor: str | Actor, *, reason: str) -> dict:
         """Release a key person from control: a supervisor's decision, once every linked case is resolved."""
-        from workflow import persons
+        from disputeflow.workflow import persons
 
         return persons.release(self, actor, person_id, reason=reason)
 
     def persons(self, actor: str | Actor, *, status: str | None = None, unit: str | None = None, limit: int = 200,
                 offset: int = 0, lang: str | None = None) -> list[dict]:
         """The key-person register as ``actor`` may see it (names masked unless in their charge); each read audited."""
-        from workflow import person_queries
+        from disputeflow.workflow import person_queries
 
         return person_queries.persons(self, actor, status=status, unit=unit, limit=limit, offset=offset, lang=lang)
 
     def persons_page(self, actor: str | Actor, *, status: str | None = None, unit: str | None = None,
                      limit: int = 50, offset: int = 0, lang: str | None = None) -> dict:
         """One page of the register, ``{"items", "more"}``; only the persons returned are logged as read."""
-        from workflow import person_queries
+        from disputeflow.workflow import person_queries
 
         return person_queries.persons_page(self, actor, status=status, unit=unit, limit=limit, offset=offset,
                                            lang=lang)
 
     def person(self, person_id: int, actor: str | Actor, lang: str | None = None) -> dict:
         """One key person: details for the grid officer, lead official and supervisors of the jurisdiction; audited."""
-        from workflow import person_queries
+        from disputeflow.workflow import person_queries
 
         return person_queries.person(self, person_id, actor, lang=lang)
 
     def contacts_due(self, actor: str | Actor, day=None, lang: str | None = None) -> list[dict]:
         """Duties ``actor`` owes on the local ``day`` (a ``date``; default today) for the key persons in their charge."""
-        from workflow import person_queries
+        from disputeflow.workflow import person_queries
 
         return person_queries.contacts_due(self, actor, day, lang=lang)
 
     def control_rate(self, unit: str, start: datetime, end: datetime, actor: str | Actor | None = None) -> dict:
         """The key-person control rate (稳控率) for ``unit`` over ``[start, end)``; the definition is in
-        :func:`workflow.person_queries.control_rate`. With ``actor``, only inside their jurisdiction."""
-        from workflow import person_queries
+        :func:`disputeflow.workflow.person_queries.control_rate`. With ``actor``, only inside their jurisdiction."""
+        from disputeflow.workflow import person_queries
 
         return person_queries.control_rate(self, unit, start, end, actor)
 
     def verify_person_audit(self) -> dict:
         """Walk every key person's audit chain (changes and reads)."""
-        from workflow.person_access import verify
+        from disputeflow.workflow.person_access import verify
 
         with self.store.read() as tx:
             return verify(tx, self.store.signer)
@@ -475,13 +475,13 @@ class Engine:
         (times aware UTC). With ``lang`` different from the language a message
         was stored in, it is rendered again in ``lang``.
         """
-        from notifications import inbox
+        from disputeflow.notifications import inbox
 
         me = self._actor_id(actor)
         rows = inbox.messages(self.store, me, unread_only=unread_only, limit=limit, offset=offset,
                               bound=self._bound(actor))
         if lang:
-            from notifications.render import normalise_lang
+            from disputeflow.notifications.render import normalise_lang
 
             want = normalise_lang(lang)
             other = [r["outbox_id"] for r in rows if normalise_lang(r["lang"]) != want]
@@ -494,12 +494,12 @@ class Engine:
 
     def mark_read(self, actor: str | Actor, ids: list[int] | None = None) -> int:
         """Mark the actor's messages read (all when ``ids`` is None); returns how many changed."""
-        from notifications import inbox
+        from disputeflow.notifications import inbox
 
         return inbox.mark_read(self.store, self._actor_id(actor), ids, self.clock.now(), self._bound(actor))
 
     def unread_count(self, actor: str | Actor) -> int:
-        from notifications import inbox
+        from disputeflow.notifications import inbox
 
         return inbox.unread_count(self.store, self._actor_id(actor), self._bound(actor))
 
@@ -510,8 +510,8 @@ class Engine:
         Raises:
             ConfigError: the notification settings or a channel's settings are wrong.
         """
-        from notifications.channels import ChannelConfigError
-        from notifications.dispatcher import dispatcher_for
+        from disputeflow.notifications.channels import ChannelConfigError
+        from disputeflow.notifications.dispatcher import dispatcher_for
 
         try:
             return dispatcher_for(self)
@@ -527,7 +527,7 @@ class Engine:
         return sorted(self.notifier.channels)
 
     def add_channel(self, channel, *, name: str | None = None, everyone: bool = False) -> None:
-        """Add a channel instance (a :class:`notifications.channels.base.Channel`) of the embedding system.
+        """Add a channel instance (a :class:`disputeflow.notifications.channels.base.Channel`) of the embedding system.
 
         A group channel receives every notification (or those its ``events``
         setting matches); a person channel is used for people configured to
@@ -544,7 +544,7 @@ class Engine:
 
     def queue_digest(self, now: datetime | None = None) -> int:
         """Queue the supervisors' daily digest of overdue items (one per supervisor with any); returns how many."""
-        from workflow.digest import queue
+        from disputeflow.workflow.digest import queue
 
         return queue(self, now or self.clock.now())
     # --- ledger import ---
@@ -584,7 +584,7 @@ class Engine:
             ValidationError: the file has no recognisable heading or misses a required column.
             NotFound: no such file or sheet. NotPermitted: the actor may not import.
         """
-        from workflow.ledger_import import import_ledger
+        from disputeflow.workflow.ledger_import import import_ledger
 
         return import_ledger(self, path, actor=actor, sheet=sheet, mapping=mapping, dry_run=dry_run,
                              skip_bad=skip_bad, errors_path=errors_path, namespace=namespace, batch=batch,
@@ -596,74 +596,74 @@ class Engine:
         """Apply ``(number, action, actor, fields)`` items in order, ``batch`` per transaction.
 
         Each item is checked and written exactly as ``act`` would; see
-        :func:`workflow.bulk.act_many` for what happens when one fails.
+        :func:`disputeflow.workflow.bulk.act_many` for what happens when one fails.
         """
-        from workflow import bulk
+        from disputeflow.workflow import bulk
 
         return bulk.act_many(self, items, batch=batch)
     # --- web ---
 
     def set_password(self, user_id: str, password: str) -> None:
         """Set a user's web sign-in password (stored as an argon2 hash)."""
-        from workflow import auth
+        from disputeflow.workflow import auth
 
         auth.set_password(self, user_id, password)
 
     def authenticate(self, user_id: str, password: str, remote: str | None = None) -> Actor:
         """Check a web sign-in; raises ``auth.AuthError`` or ``auth.LockedOut``."""
-        from workflow import auth
+        from disputeflow.workflow import auth
 
         return auth.authenticate(self, user_id, password, remote)
 
     def session_generation(self, user_id: str) -> int | None:
         """The generation a web session cookie must carry to be valid (bumped by sign-out)."""
-        from workflow import auth
+        from disputeflow.workflow import auth
 
         return auth.session_generation(self, user_id)
 
     def end_sessions(self, user_id: str) -> None:
         """Sign-out: void every web session of the user."""
-        from workflow import auth
+        from disputeflow.workflow import auth
 
         auth.end_sessions(self, user_id)
 
     def create_token(self, name: str, user_id: str, unit: str | None = None) -> dict:
         """Issue an API token for another system; the clear token is returned once."""
-        from workflow import auth
+        from disputeflow.workflow import auth
 
         return auth.create_token(self, name, user_id, unit)
 
     def token_actor(self, token: str) -> Actor:
-        from workflow import auth
+        from disputeflow.workflow import auth
 
         return auth.token_actor(self, token)
 
     def revoke_token(self, token_id: int) -> None:
-        from workflow import auth
+        from disputeflow.workflow import auth
 
         auth.revoke_token(self, token_id)
 
     def tokens(self) -> list[dict]:
-        from workflow import auth
+        from disputeflow.workflow import auth
 
         return auth.tokens(self)
 
     def health(self) -> dict:
         """Database reachability and outbox backlog, for the web health endpoint."""
-        from workflow import auth
+        from disputeflow.workflow import auth
 
         return auth.health(self)
 
     def my_work(self, actor: str | Actor, *, limit: int = 50, offset: int = 0, lang: str | None = None) -> dict:
         """Open cases in the actor's jurisdiction, nearest deadline first: ``{"total", "items"}``."""
-        from workflow import worklist
+        from disputeflow.workflow import worklist
 
         return worklist.my_work(self, actor, limit=limit, offset=offset, lang=lang)
 
     def supervised_cases(self, actor: str | Actor, *, limit: int = 50, offset: int = 0,
                          lang: str | None = None) -> dict:
         """Cases listed for supervision (挂牌督办) in the actor's jurisdiction, nearest deadline first."""
-        from workflow import worklist
+        from disputeflow.workflow import worklist
 
         return worklist.supervised(self, actor, limit=limit, offset=offset, lang=lang)
     # --- reports ---
@@ -672,19 +672,19 @@ class Engine:
                     lang: str | None = None, **params: Any) -> tuple[str, bytes, str]:
         """One report as ``(filename, bytes, mimetype)``: ledger, stats, nil, agenda or case paperwork.
 
-        See :mod:`workflow.reports.files` for the kinds, formats and parameters.
+        See :mod:`disputeflow.workflow.reports.files` for the kinds, formats and parameters.
 
         Raises:
             ValidationError: an unknown kind or format, or a bad parameter (each one is named).
             NotPermitted: the actor's role or jurisdiction may not have this report.
             NotFound: the unit or case named does not exist.
         """
-        from workflow.reports.files import report_file
+        from disputeflow.workflow.reports.files import report_file
 
         return report_file(self, kind, fmt=fmt, actor=actor, lang=lang or self.lang, **params)
 
     def report_data(self, kind: str, *, actor: str | Actor | None = None, **params: Any) -> dict:
         """The JSON dataset a jurisdiction report is rendered from (ledger, stats, nil, agenda)."""
-        from workflow.reports.files import _actor, dataset
+        from disputeflow.workflow.reports.files import _actor, dataset
 
         return dataset(self, kind, _actor(self, actor), params)

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Mapping, Protocol
 
-from workflow import inputs
-from workflow.definition import Action, Definition, FieldSpec, Label
-from workflow.errors import FieldError, ValidationError
-from workflow.inputs import valid_id_number, valid_phone  # noqa: F401  (kept importable from here)
-from workflow.numbers import fits_int64
-from workflow.timeutil import check_time
+from disputeflow.workflow import inputs
+from disputeflow.workflow.definition import Action, Definition, FieldSpec, Label
+from disputeflow.workflow.errors import FieldError, ValidationError
+from disputeflow.workflow.inputs import valid_id_number, valid_phone  # noqa: F401  (kept importable from here)
+from disputeflow.workflow.numbers import fits_int64
+from disputeflow.workflow.timeutil import check_time
 
 _TRUE = {"1", "true", "yes", "y", "是", "对", "on"}
 _FALSE = {"0", "false", "no", "n", "否", "off", ""}
@@ -233,7 +233,7 @@ def _one(defn, spec: FieldSpec, raw: Any, resolver: Resolver, errors: list[Field
 
 
 def too_many_parties(field: str, count: int) -> FieldError:
-    """The error for a case that would have more than :data:`workflow.inputs.PARTIES_MAX` parties."""
+    """The error for a case that would have more than :data:`disputeflow.workflow.inputs.PARTIES_MAX` parties."""
     cap = inputs.PARTIES_MAX
     return FieldError(field, f"一起案件最多 {cap} 名当事人（现为 {count} 名），人数更多的群体性纠纷请分案登记",
                       f"a case has at most {cap} parties (got {count}); register a larger group as several cases")

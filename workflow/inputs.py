@@ -1,6 +1,6 @@
 """Checks on every text and number a person types, shared by every way in.
 
-Actions and intake (:mod:`workflow.fields`), key persons, units, users and the
+Actions and intake (:mod:`disputeflow.workflow.fields`), key persons, units, users and the
 ledger import call these, so the command line, the web forms, the HTTP API
 and bulk work refuse the same input with the same message:
 
@@ -23,7 +23,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from workflow.errors import FieldError
+from disputeflow.workflow.errors import FieldError
 
 TITLE_MAX = 200  # a case's title (the definition may set its own max_length)
 NAME_MAX = 100  # a party's, a user's, a key person's or a unit's name

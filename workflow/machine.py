@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from transitions import Machine, MachineError
 
-from workflow.definition import Definition
+from disputeflow.workflow.definition import Definition
 
 logging.getLogger("transitions").setLevel(logging.WARNING)
 

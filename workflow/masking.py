@@ -6,8 +6,8 @@ from typing import Any
 
 # One rule for phones and ID numbers everywhere: the notifications package owns it
 # (it must not import this package), and lists, pages and logs use the same one.
-from notifications.privacy import NOTIFICATION_SCRUB as PARTY_TEXT  # a party's free-text fields
-from notifications.privacy import mask_contacts, mask_id, mask_phone, scrub_all  # noqa: F401  (re-exported)
+from disputeflow.notifications.privacy import NOTIFICATION_SCRUB as PARTY_TEXT  # a party's free-text fields
+from disputeflow.notifications.privacy import mask_contacts, mask_id, mask_phone, scrub_all  # noqa: F401  (re-exported)
 
 # Roles that handle a case's parties directly and may see contact details in full.
 UNMASKED_ROLES = frozenset({"mediator", "lead_official", "supervisor"})

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from workflow.errors import ValidationError
+from disputeflow.workflow.errors import ValidationError
 
-# The same bounds as cases.types (storage's own copy); this module imports no database code.
+# The same bounds as disputeflow.cases.types (storage's own copy); this module imports no database code.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 ID_MAX = INT64_MAX
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cases.audit import GENESIS, seal
-from workflow.actor import Actor
-from workflow.commands import dumps, jsonable
-from workflow.errors import NotFound, NotPermitted
-from workflow.numbers import fits_int64
+from disputeflow.cases.audit import GENESIS, seal
+from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.commands import dumps, jsonable
+from disputeflow.workflow.errors import NotFound, NotPermitted
+from disputeflow.workflow.numbers import fits_int64
 
 PERSON_COLUMNS = ("id", "kind", "name", "id_number", "phone", "address", "group_size", "reasons", "risk", "unit_id",
                   "unit_path", "grid_officer", "lead_official", "status", "anchor_case_id", "controlled_since",
@@ -148,9 +148,9 @@ def genesis() -> str:
 
 
 def verify(tx, signer) -> dict:
-    """Walk every person's chain (the walker of :mod:`cases.audit_verify`, as for cases) and compare its replay
+    """Walk every person's chain (the walker of :mod:`disputeflow.cases.audit_verify`, as for cases) and compare its replay
     with the person's row."""
-    from cases.audit_verify import Problem, Walker
+    from disputeflow.cases.audit_verify import Problem, Walker
 
     walker = Walker(signer, legacy_to=lambda _to: ("controlled", "released"))
     events: dict[int, list] = {}

@@ -3,7 +3,7 @@
 Every read of a person's record is written to the person's audit chain (who,
 when, which view, masked or not), so reads run in a write transaction. Details
 (name, identity, phone, address, reasons, contacts) go only to the readers
-:func:`workflow.person_access.privileged` names; others in the jurisdiction get
+:func:`disputeflow.workflow.person_access.privileged` names; others in the jurisdiction get
 a masked name and the risk level.
 """
 
@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from workflow.actor import Actor, bound_clause
-from workflow.commands import load_actor
-from workflow.duties import period_on
-from workflow.errors import NotFound, NotPermitted
-from workflow.masking import mask_name
-from workflow.person_access import (PERSON_COLUMNS, PERSON_SELECT, append, append_reads, check_visible, load,
+from disputeflow.workflow.actor import Actor, bound_clause
+from disputeflow.workflow.commands import load_actor
+from disputeflow.workflow.duties import period_on
+from disputeflow.workflow.errors import NotFound, NotPermitted
+from disputeflow.workflow.masking import mask_name
+from disputeflow.workflow.person_access import (PERSON_COLUMNS, PERSON_SELECT, append, append_reads, check_visible, load,
                                     privileged)
-from workflow.timeutil import at_local, iso
+from disputeflow.workflow.timeutil import at_local, iso
 
 RISK_LABELS = {"low": ("低", "low"), "medium": ("中", "medium"), "high": ("高", "high"), "critical": ("重大", "critical")}
 STATUS_LABELS = {"controlled": ("稳控中", "under control"), "released": ("已解除稳控", "released from control")}
@@ -179,7 +179,7 @@ def contacts_due(engine, actor, day: date | None = None, *, lang: str | None = N
     supervisor of the jurisdiction. Each item says ``due``, ``met`` or
     ``missed``. Days not yet reached by the sweep are projected from the plan.
     """
-    from workflow.timeutil import local_date
+    from disputeflow.workflow.timeutil import local_date
 
     lang = lang or engine.lang
     now = engine.clock.now()

@@ -5,9 +5,9 @@ case audit event, the duty clocks and the outbox rows commit together.
 
 * Registering a person links one or more cases; each linked case gets the
   ``key_person`` flag, so its risk floor rises by the same rule as at intake
-  (:func:`workflow.risk.floor`), with an event on the case's own audit chain.
+  (:func:`disputeflow.workflow.risk.floor`), with an event on the case's own audit chain.
 * The control plan comes from the policy (``[key_persons]``) by the person's
-  risk; :mod:`workflow.duty_sweep` turns it into clocks.
+  risk; :mod:`disputeflow.workflow.duty_sweep` turns it into clocks.
 * A contact meets the duties its method satisfies for the period it falls in.
   An alarming contact raises the person's risk one level, replans the duties
   that change with it, and tells the lead official at once (outbox row in the
@@ -22,15 +22,15 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from cases.audit import seal
-from workflow import duty_sweep, inputs, risk as risk_mod
-from workflow.actor import Actor
-from workflow.commands import dumps, jsonable, load_actor, may_touch
-from workflow.errors import FieldError, NotFound, NotPermitted, ValidationError
-from workflow.masking import mask_name
-from workflow.person_access import append, check_privileged, check_visible, genesis, load, snapshot
-from workflow.policy import CONTACT_METHODS
-from workflow.timeutil import check_time
+from disputeflow.cases.audit import seal
+from disputeflow.workflow import duty_sweep, inputs, risk as risk_mod
+from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.commands import dumps, jsonable, load_actor, may_touch
+from disputeflow.workflow.errors import FieldError, NotFound, NotPermitted, ValidationError
+from disputeflow.workflow.masking import mask_name
+from disputeflow.workflow.person_access import append, check_privileged, check_visible, genesis, load, snapshot
+from disputeflow.workflow.policy import CONTACT_METHODS
+from disputeflow.workflow.timeutil import check_time
 
 KINDS = ("person", "group")
 MAX_GROUP = 100_000  # people in one group under control; the API's bound too
@@ -60,7 +60,7 @@ _ROLE_ZH = {"grid_officer": "网格员", "lead_official": "包案领导"}
 
 def _identity(name, id_number, phone, address, reasons, errors: list[FieldError]) -> tuple:
     """The person's name, ID number, phone, address and reasons checked as every other input is
-    (:mod:`workflow.inputs`): the same limits, the same phone and ID rules as a case's parties."""
+    (:mod:`disputeflow.workflow.inputs`): the same limits, the same phone and ID rules as a case's parties."""
     name = inputs.text("name", name or "", errors, max_length=inputs.NAME_MAX, required=True, label=("姓名", "name"))
     if id_number not in (None, ""):
         id_number = inputs.id_number("id_number", id_number, errors)

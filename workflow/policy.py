@@ -39,11 +39,11 @@ from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Mapping
 
-from workflow.tomlfile import ConfigFileError, key_lines, line_of, load_toml, read_text
-from workflow.timeutil import LOCAL_TZ, at_local, to_local, utc
+from disputeflow.workflow.tomlfile import ConfigFileError, key_lines, line_of, load_toml, read_text
+from disputeflow.workflow.timeutil import LOCAL_TZ, at_local, to_local, utc
 
 if TYPE_CHECKING:
-    from workflow.calendar import BusinessCalendar
+    from disputeflow.workflow.calendar import BusinessCalendar
 
 UNITS = ("calendar_hours", "calendar_days", "business_days")
 RISKS = ("low", "medium", "high", "critical")
@@ -410,7 +410,7 @@ def add_duration(start: datetime, d: Duration, calendar: "BusinessCalendar",
 
 @functools.lru_cache(maxsize=1)
 def _default_policy() -> Policy:
-    text = (resources.files("workflow") / "policy.toml").read_text(encoding="utf-8")
+    text = (resources.files("disputeflow.workflow") / "policy.toml").read_text(encoding="utf-8")
     return _parse(text, DEFAULT_SOURCE)
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 
-from cases.types import from_db
-from workflow import guards
-from workflow.actor import Actor, bound_clause
-from workflow.commands import load_actor, may_touch
-from workflow.errors import NotFound, NotPermitted, ValidationError
-from workflow.masking import mask_party, mask_text, needs_unmasked
+from disputeflow.cases.types import from_db
+from disputeflow.workflow import guards
+from disputeflow.workflow.actor import Actor, bound_clause
+from disputeflow.workflow.commands import load_actor, may_touch
+from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
+from disputeflow.workflow.masking import mask_party, mask_text, needs_unmasked
 
 CASE_SELECT = (
     "SELECT c.id, c.number, c.definition, c.definition_version, c.state, c.version, c.title, c.category, "
@@ -28,7 +28,7 @@ CASE_KEYS = ("id", "number", "definition", "definition_version", "state", "versi
 
 
 def _iso(value) -> str | None:
-    from workflow.timeutil import iso
+    from disputeflow.workflow.timeutil import iso
 
     dt = from_db(value)
     return iso(dt) if dt else None
@@ -257,9 +257,9 @@ def actions(engine, number: str, actor) -> list[dict]:
 # ---------------------------------------------------------------------- admin writes
 
 def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
-    from workflow import inputs
-    from workflow.engine import UNIT_KINDS
-    from workflow.errors import FieldError
+    from disputeflow.workflow import inputs
+    from disputeflow.workflow.engine import UNIT_KINDS
+    from disputeflow.workflow.errors import FieldError
 
     errors: list[FieldError] = []
     checked = [inputs.text("id", id, errors, max_length=inputs.ID_MAX, label=("单位编号", "unit id")),
@@ -295,8 +295,8 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
 
 
 def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lang) -> dict:
-    from workflow import inputs
-    from workflow.errors import FieldError
+    from disputeflow.workflow import inputs
+    from disputeflow.workflow.errors import FieldError
 
     errors: list[FieldError] = []
     id = inputs.text("id", id, errors, max_length=inputs.ID_MAX, label=("用户名", "user id"))

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 
-from cases.audit import seal
-from workflow.clocks import next_step_after
-from workflow.commands import dumps, jsonable
+from disputeflow.cases.audit import seal
+from disputeflow.workflow.clocks import next_step_after
+from disputeflow.workflow.commands import dumps, jsonable
 
 
 def refresh(engine) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workflow.tables import pairs, render
+from disputeflow.workflow.tables import pairs, render
 
 LEVELS = {
     None: ("正常", "on time"),
@@ -21,7 +21,7 @@ def level_label(level: str | None, lang: str) -> str:
 def _local(iso_text: str | None) -> str | None:
     if not iso_text:
         return None
-    from workflow.timeutil import format_local, parse_time
+    from disputeflow.workflow.timeutil import format_local, parse_time
 
     return format_local(parse_time(iso_text))
 

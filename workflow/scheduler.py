@@ -2,7 +2,7 @@
 
 APScheduler cannot share a job store between processes, so it keeps no job
 store at all: each process runs the sweep on an interval and the database
-decides who raises what (see :mod:`workflow.sweep`). Several schedulers against
+decides who raises what (see :mod:`disputeflow.workflow.sweep`). Several schedulers against
 one PostgreSQL database therefore raise each step exactly once. At start the
 sweep runs immediately, which catches up on everything that came due while no
 scheduler was running. The time zone is Asia/Shanghai, never the host's.
@@ -16,14 +16,14 @@ import threading
 from datetime import datetime
 from typing import Callable
 
-from workflow.timeutil import LOCAL_TZ
+from disputeflow.workflow.timeutil import LOCAL_TZ
 
 log = logging.getLogger(__name__)
 
 
 def sweep_job(engine, stop: threading.Event | None = None) -> None:
     """One sweep; ``stop`` (set at shutdown) ends it after the batch in hand."""
-    from workflow import sweep
+    from disputeflow.workflow import sweep
 
     raised = sweep.run(engine, engine.clock.now(), stop=stop)
     if raised:

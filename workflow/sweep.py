@@ -20,12 +20,12 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import NamedTuple
 
-from cases.audit import canonical_time, digest, seal
-from cases.types import from_db, to_sqlite
-from workflow.clocks import row as clock_row
-from workflow.commands import dumps
-from workflow.timeutil import iso
-from workflow.policy import TIER_CLOCK, TIER_STEP
+from disputeflow.cases.audit import canonical_time, digest, seal
+from disputeflow.cases.types import from_db, to_sqlite
+from disputeflow.workflow.clocks import row as clock_row
+from disputeflow.workflow.commands import dumps
+from disputeflow.workflow.timeutil import iso
+from disputeflow.workflow.policy import TIER_CLOCK, TIER_STEP
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def run(engine, now: datetime, batch: int = 500, stop: threading.Event | None = 
                 break
             if stop is not None and stop.is_set():
                 return raised
-    from workflow import duty_sweep  # key-person duties: roll the next occurrences, forward their escalations
+    from disputeflow.workflow import duty_sweep  # key-person duties: roll the next occurrences, forward their escalations
 
     raised.extend(duty_sweep.after_sweep(engine, now, batch, raised))
     return raised
@@ -427,7 +427,7 @@ def _insert_escalations(tx, new: list, t_now) -> list:
 
 def _talk_key(c: dict, step_at: datetime) -> tuple[str, str]:
     """The unit a red card counts against and its local month, ``(unit, "YYYY-MM")``."""
-    from workflow.timeutil import to_local
+    from disputeflow.workflow.timeutil import to_local
 
     local = to_local(step_at)
     return c["resp"] or c["unit_id"], f"{local.year:04d}-{local.month:02d}"
@@ -440,7 +440,7 @@ def _unit_talk(engine, tx, c: dict, step_at: datetime, now: datetime, listed: se
     counts a red card in the month it was due. ``UNIQUE(unit_id, month)`` lists a
     unit once per month whatever the number of sweepers.
     """
-    from workflow.timeutil import month_bounds
+    from disputeflow.workflow.timeutil import month_bounds
 
     policy = engine.policy
     unit, month = _talk_key(c, step_at)
@@ -478,7 +478,7 @@ def _unit_talk(engine, tx, c: dict, step_at: datetime, now: datetime, listed: se
 
 def _listing_deadline(engine, now: datetime) -> datetime:
     """Auto-listing gives the unit five business days to settle the case."""
-    from workflow.policy import add_workdays_keep_time
+    from disputeflow.workflow.policy import add_workdays_keep_time
 
     return add_workdays_keep_time(now, 5, engine.calendar)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any, Sequence
 
-from workflow.terminal import one_line
+from disputeflow.workflow.terminal import one_line
 
 
 def width(text: str) -> int:

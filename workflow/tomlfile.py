@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Mapping
 
-from workflow.errors import ConfigError
+from disputeflow.workflow.errors import ConfigError
 
 
 class ConfigFileError(ConfigError):

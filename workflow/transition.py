@@ -21,13 +21,13 @@ from typing import Any, Callable, NamedTuple
 
 from transitions import MachineError
 
-from cases.audit import digest, party_digest, seal
-from workflow import clocks, fields, guards, inputs, risk
-from workflow.actor import Actor
-from workflow.definition import Action, Definition
-from workflow.errors import Conflict, InvalidAction, NotPermitted, ValidationError
+from disputeflow.cases.audit import digest, party_digest, seal
+from disputeflow.workflow import clocks, fields, guards, inputs, risk
+from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.definition import Action, Definition
+from disputeflow.workflow.errors import Conflict, InvalidAction, NotPermitted, ValidationError
 
-# Positions in cases.store.CASE_COLUMNS (+ the joined actor columns of ``case_for_actor``).
+# Positions in disputeflow.cases.store.CASE_COLUMNS (+ the joined actor columns of ``case_for_actor``).
 (C_ID, C_NUMBER, C_DEF, C_DEFVER, C_STATE, C_VERSION, C_CATEGORY,
  C_UNIT_PATH, C_RISK, C_RISK_FLOOR, C_FLAGS, C_PARTY_COUNT, C_MEDIATOR, C_LEAD, C_RESP,
  C_SUPERVISION, C_DATA, C_CLOSED_AT, C_AUDIT_SEQ, C_AUDIT_HASH,
@@ -56,7 +56,7 @@ def jsonable(value: Any) -> Any:
     if type(value) is str or value is None:  # most field values: no isinstance chain
         return value
     if isinstance(value, datetime):
-        from workflow.timeutil import iso
+        from disputeflow.workflow.timeutil import iso
 
         return iso(value)
     if isinstance(value, dict):
@@ -200,7 +200,7 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
     """Check ``action`` by ``who`` on the case ``row`` and compute its writes.
 
     Args:
-        row: the case's columns in ``cases.store.CASE_COLUMNS`` order.
+        row: the case's columns in ``disputeflow.cases.store.CASE_COLUMNS`` order.
         data: the action's fields (without ``note``).
         t, time: the store's time conversions (to and from the driver's form).
         resolver: users and units the fields name.

@@ -1,7 +1,7 @@
 """Work lists for a person: open cases by nearest deadline, and listed (挂牌) cases.
 
 Both lists are confined to the reader's jurisdiction by the same filter as the
-case list and the board (:func:`workflow.queries.scope`). They walk the running
+case list and the board (:func:`disputeflow.workflow.queries.scope`). They walk the running
 clocks in due order (the partial index ``ix_clocks_running_due_at``) and stop
 as soon as a page of distinct cases is found, so a town with a hundred thousand
 open cases answers a mediator's first page from a few hundred index entries;
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 
-from cases.types import from_db
-from workflow.board import LEVEL_ORDER
-from workflow.masking import mask_text
-from workflow.policy import TIER_CLOCK
+from disputeflow.cases.types import from_db
+from disputeflow.workflow.board import LEVEL_ORDER
+from disputeflow.workflow.masking import mask_text
+from disputeflow.workflow.policy import TIER_CLOCK
 
 CASE_FIELDS = ("SELECT c.id, c.number, c.title, c.definition, c.definition_version, c.state, c.risk, c.unit_id, "
                "u.name, c.supervision_level, c.version, c.mediator, c.data FROM cases c "
@@ -43,7 +43,7 @@ def _by_due(tx, which: str, cond: str, params: dict, want: int) -> tuple[list[in
 
 def _page(engine, actor, which: str, extra_where: list[str], limit: int, offset: int, lang: str,
           undated: bool) -> dict:
-    from workflow.queries import _actor, scope
+    from disputeflow.workflow.queries import _actor, scope
 
     where = list(extra_where)
     params: dict = {"tier": TIER_CLOCK}
@@ -65,7 +65,7 @@ def _page(engine, actor, which: str, extra_where: list[str], limit: int, offset:
 
 
 def _docs(engine, tx, ids: list[int], lang: str, role: str | None) -> list[dict]:
-    from workflow.queries import _iso, level_at
+    from disputeflow.workflow.queries import _iso, level_at
 
     if not ids:
         return []

@@ -1,13 +1,13 @@
-"""Alembic environment: run against the engine handed in by :mod:`cases.schema`."""
+"""Alembic environment: run against the engine handed in by :mod:`disputeflow.cases.schema`."""
 
 from alembic import context
 
-from cases.tables import metadata
+from disputeflow.cases.tables import metadata
 
 config = context.config
 engine = config.attributes.get("engine")
 if engine is None:  # run from the alembic command line
-    from cases.db import make_engine, url_from_env
+    from disputeflow.cases.db import make_engine, url_from_env
 
     engine = make_engine(url_from_env(config.get_main_option("sqlalchemy.url")))
 

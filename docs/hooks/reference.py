@@ -5,7 +5,7 @@
 * ``reference/configuration.md`` lists every field of ``Config`` and every key
   the policy parser accepts, with defaults; keys of the sub-tables that the code
   reads but no description covers are still listed, marked undocumented.
-* ``reference/http.md`` renders the OpenAPI document of ``web.app.create_app``
+* ``reference/http.md`` renders the OpenAPI document of ``disputeflow.web.app.create_app``
   when the ``web`` package is part of the build, else says it is not.
 * ``reference/internal.md`` lists every module that is not public.
 
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("workflow", "cases", "notifications", "web")
+PACKAGES = ("workflow", "cases", "notifications", "web")  # the subpackages of `disputeflow`
 
 if str(ROOT) not in sys.path:  # the hook runs inside mkdocs, not inside the test runner
     sys.path.insert(0, str(ROOT))
@@ -89,7 +89,7 @@ def cli_markdown() -> str:
     """The whole command tree of ``disputeflow``, lazily loaded groups included."""
     import click
 
-    from workflow.cli import LAZY_COMMANDS, cli
+    from disputeflow.workflow.cli import LAZY_COMMANDS, cli
 
     ctx = click.Context(cli, info_name="disputeflow")
     out = ["# 命令行参考 CLI reference\n",
@@ -105,7 +105,7 @@ def cli_command_paths() -> list[str]:
     """Every command path (``disputeflow case open`` …), for tests."""
     import click
 
-    from workflow.cli import cli
+    from disputeflow.workflow.cli import cli
 
     paths: list[str] = []
 
@@ -207,7 +207,7 @@ def policy_keys_in_code() -> set[str]:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "table" \
                 and len(node.args) == 3 and isinstance(node.args[2], ast.Tuple):
             keys.update(e.value for e in node.args[2].elts if isinstance(e, ast.Constant))
-    from workflow.policy import RISKS
+    from disputeflow.workflow.policy import RISKS
 
     return keys | set(RISKS)
 
@@ -233,10 +233,10 @@ SUBTABLE_HELP: dict[str, str] = {}  # "table.key" -> description; keys found in 
 
 
 def config_markdown() -> str:
-    from workflow.config import Config
+    from disputeflow.workflow.config import Config
 
     out = ["# 配置参考 Configuration reference\n",
-           "Generated from `workflow.config.Config` and from the policy parser when the documentation is built.\n",
+           "Generated from `disputeflow.workflow.config.Config` and from the policy parser when the documentation is built.\n",
            "## Configuration file (`disputeflow.toml`)\n",
            "Named by `--config` or `DISPUTEFLOW_CONFIG`. Unknown keys are refused at start with their names; "
            "relative paths are read relative to the file.\n",
@@ -301,12 +301,12 @@ def openapi_document() -> dict[str, Any] | None:
     if importlib.util.find_spec("web") is None:
         return None
     try:
-        app_module = importlib.import_module("web.app")
+        app_module = importlib.import_module("disputeflow.web.app")
     except ImportError:
         return None
     import tempfile
 
-    from workflow.engine import Engine
+    from disputeflow.workflow.engine import Engine
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = Engine(f"sqlite:///{tmp}/openapi.db")
@@ -322,12 +322,12 @@ def http_markdown(doc: dict[str, Any] | None = None, *, probe: bool = True) -> s
         doc = openapi_document()
     out = ["# HTTP API 参考 HTTP API reference\n"]
     if doc is None:
-        out.append("The HTTP API is not part of this build: the `web` package (`web.app.create_app`) is not "
+        out.append("The HTTP API is not part of this build: the `web` package (`disputeflow.web.app.create_app`) is not "
                    "installed. Embed the engine as a Python library instead (see the Python API reference); "
                    "when `web` is installed, this page lists its endpoints, generated from its OpenAPI document.\n")
         return "\n".join(out)
     info = doc.get("info", {})
-    out.append(f"Generated from the OpenAPI document of `web.app.create_app` "
+    out.append(f"Generated from the OpenAPI document of `disputeflow.web.app.create_app` "
                f"({info.get('title', '')} {info.get('version', '')}).\n")
     for path, ops in sorted(doc.get("paths", {}).items()):
         for method, op in ops.items():
@@ -356,13 +356,13 @@ def http_markdown(doc: dict[str, Any] | None = None, *, probe: bool = True) -> s
 
 def all_modules() -> list[str]:
     """Every module of the distribution's packages present in this build (found on disk, not imported)."""
-    names: list[str] = []
+    names: list[str] = ["disputeflow"]
     for pkg in PACKAGES:
         base = ROOT / pkg
         if not (base / "__init__.py").is_file():
             continue
-        names.append(pkg)
-        for info in pkgutil.walk_packages([str(base)], prefix=f"{pkg}."):
+        names.append(f"disputeflow.{pkg}")
+        for info in pkgutil.walk_packages([str(base)], prefix=f"disputeflow.{pkg}."):
             if ".migrations" in info.name:
                 continue
             names.append(info.name)
@@ -370,17 +370,17 @@ def all_modules() -> list[str]:
 
 
 def internal_modules() -> list[str]:
-    from workflow import PUBLIC_MODULES
+    from disputeflow import PUBLIC_MODULES
 
     return [m for m in all_modules() if m not in PUBLIC_MODULES]
 
 
 def internal_markdown() -> str:
-    from workflow import PUBLIC_MODULES
+    from disputeflow import PUBLIC_MODULES
 
     out = ["# 公开与内部模块 Public and internal modules\n",
-           "**The rule.** The public API is what `workflow` exports (`workflow.__all__`) and the documented names "
-           "of the modules in `workflow.PUBLIC_MODULES`. It follows semantic versioning: a release that breaks "
+           "**The rule.** The public API is what `disputeflow` exports (`disputeflow.__all__`) and the documented names "
+           "of the modules in `disputeflow.PUBLIC_MODULES`. It follows semantic versioning: a release that breaks "
            "it raises the major version (see the changelog). **Every other module is internal**: it may change "
            "or disappear in any release; embedding code must not import it. Database tables are internal too — "
            "read cases through the engine, not with SQL.\n",

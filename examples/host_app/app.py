@@ -26,7 +26,7 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import sqlalchemy as sa
 
-from workflow import Actor, DisputeflowError, Engine
+from disputeflow import Actor, DisputeflowError, Engine
 
 # --------------------------------------------------------------------------- the host's own schema
 

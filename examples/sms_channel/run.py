@@ -52,7 +52,7 @@ def main() -> dict:
             refused = type(exc).__name__
     finally:
         server.shutdown()
-    from notifications.channels.base import Channel
+    from disputeflow.notifications.channels.base import Channel
 
     return {"kinds": sorted(found), "is_channel": issubclass(channel_cls, Channel), "kind": channel_cls.kind,
             "accepts_without_phone": channel.accepts({}), "received": received, "refused": refused}

@@ -1,6 +1,6 @@
 """Notification channels as plug-ins, found through the ``disputeflow.channels`` entry points.
 
-Each kind is a :class:`~notifications.channels.base.Channel` subclass. The
+Each kind is a :class:`~disputeflow.notifications.channels.base.Channel` subclass. The
 built-in kinds are known without the entry points too, so a source checkout
 that was never installed still works; an embedding system adds its own with
 ``engine.add_channel``. An unknown kind raises ``LookupError`` naming the known ones.
@@ -11,17 +11,17 @@ from __future__ import annotations
 import importlib
 from importlib.metadata import entry_points
 
-from notifications.channels.base import Channel, ChannelConfigError, ChannelError, Message
+from disputeflow.notifications.channels.base import Channel, ChannelConfigError, ChannelError, Message
 
 GROUP = "disputeflow.channels"
 
 BUILTIN = {
-    "inbox": "notifications.channels.inbox:InboxChannel",
-    "email": "notifications.channels.email:EmailChannel",
-    "webhook": "notifications.channels.webhook:WebhookChannel",
-    "wecom": "notifications.channels.robots:WeComRobotChannel",
-    "dingtalk": "notifications.channels.robots:DingTalkRobotChannel",
-    "log": "notifications.channels.log:LogChannel",
+    "inbox": "disputeflow.notifications.channels.inbox:InboxChannel",
+    "email": "disputeflow.notifications.channels.email:EmailChannel",
+    "webhook": "disputeflow.notifications.channels.webhook:WebhookChannel",
+    "wecom": "disputeflow.notifications.channels.robots:WeComRobotChannel",
+    "dingtalk": "disputeflow.notifications.channels.robots:DingTalkRobotChannel",
+    "log": "disputeflow.notifications.channels.log:LogChannel",
 }
 
 __all__ = ["Channel", "ChannelConfigError", "ChannelError", "Message", "channel_class", "known_kinds"]

@@ -13,7 +13,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from notifications.channels.base import Channel, ChannelError, Message
+from disputeflow.notifications.channels.base import Channel, ChannelError, Message
 
 
 class EmailChannel(Channel):

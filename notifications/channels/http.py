@@ -6,7 +6,7 @@ import json
 import urllib.error
 import urllib.request
 
-from notifications.channels.base import ChannelError
+from disputeflow.notifications.channels.base import ChannelError
 
 
 def post_json(url: str, doc: dict, *, headers: dict | None = None, timeout: float = 10.0,

@@ -7,7 +7,7 @@ between send and mark never shows twice.
 
 from __future__ import annotations
 
-from notifications.channels.base import Channel, ChannelConfigError, Message
+from disputeflow.notifications.channels.base import Channel, ChannelConfigError, Message
 
 _INSERT = ("INSERT INTO inbox (user_id, outbox_id, event, case_number, lang, title, body, created_at, read_at) "
            "VALUES (:user_id, :outbox_id, :event, :case_number, :lang, :title, :body, :created_at, NULL) "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from notifications.channels.base import Channel, Message
+from disputeflow.notifications.channels.base import Channel, Message
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ import hmac
 import time
 import urllib.parse
 
-from notifications.channels.base import Channel, Message
-from notifications.channels.http import post_json, robot_reply
+from disputeflow.notifications.channels.base import Channel, Message
+from disputeflow.notifications.channels.http import post_json, robot_reply
 
 
 class WeComRobotChannel(Channel):

@@ -12,8 +12,8 @@ import hashlib
 import hmac
 import json
 
-from notifications.channels.base import Channel, Message
-from notifications.channels.http import post_json
+from disputeflow.notifications.channels.base import Channel, Message
+from disputeflow.notifications.channels.http import post_json
 
 
 class WebhookChannel(Channel):

@@ -46,7 +46,7 @@ def test_the_site_builds_strict_and_offline(tmp_path):
     python_ref = (site / "reference" / "python.html").read_text(encoding="utf-8")
     for anchor in ("engine.Engine", "engine.Engine.act", "engine.Engine.report", "commands.Outcome",
                    "clock.FixedClock", "guards.register_guard", "errors.ValidationError"):
-        assert f'id="workflow.{anchor}"' in python_ref, anchor  # the entry itself, not a mention in an import
+        assert f'id="disputeflow.workflow.{anchor}"' in python_ref, anchor  # the entry itself, not a mention in an import
     cli_ref = (site / "reference" / "cli.html").read_text(encoding="utf-8")
     assert "disputeflow case open" in cli_ref and "--workflow" in cli_ref
     http_ref = (site / "reference" / "http.html").read_text(encoding="utf-8")
@@ -60,7 +60,7 @@ def test_the_site_builds_strict_and_offline(tmp_path):
 
 
 def test_cli_reference_walks_every_command_including_lazy_ones(tmp_path, monkeypatch):
-    from workflow import cli as cli_module
+    from disputeflow.workflow import cli as cli_module
 
     (tmp_path / "docs_probe_cli.py").write_text(textwrap.dedent('''
         import click
@@ -88,7 +88,7 @@ def test_cli_reference_walks_every_command_including_lazy_ones(tmp_path, monkeyp
 def test_configuration_reference_covers_every_key_the_code_reads():
     from dataclasses import fields
 
-    from workflow.config import Config
+    from disputeflow.workflow.config import Config
 
     page = reference.config_markdown()
     for f in fields(Config):

@@ -25,13 +25,13 @@ def cli(request, tmp_path):
     env.pop("DISPUTEFLOW_USER", None)
 
     def run(*args, ok=True, script=None):
-        cmd = [sys.executable, "-c", script, *args] if script else [sys.executable, "-m", "workflow.cli", *args]
+        cmd = [sys.executable, "-c", script, *args] if script else [sys.executable, "-m", "disputeflow.workflow.cli", *args]
         p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=180)
         if ok:
             assert p.returncode == 0, p.stderr
         return p
 
-    from workflow import Engine
+    from disputeflow import Engine
 
     eng = Engine(url)  # the schema and the town are set up in-process; the import runs as a command
     eng.init()
@@ -85,8 +85,8 @@ def test_a_grid_officer_may_not_import(cli, tmp_path):
 
 KILLER = textwrap.dedent("""
     import os, signal, sys
-    from cases.store import Tx
-    from workflow.cli import main
+    from disputeflow.cases.store import Tx
+    from disputeflow.workflow.cli import main
 
     real = Tx.insert_rows
     seen = {"audit": 0}
@@ -142,7 +142,7 @@ def test_a_progress_bar_is_drawn_on_a_terminal_and_not_in_a_pipe(cli, tmp_path):
     master, slave = pty.openpty()
     env = {**os.environ, "DISPUTEFLOW_DB": str(cli.engine.db.url), "DISPUTEFLOW_NOW": "2026-03-03T09:00+08:00",
            "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
-    p = subprocess.Popen([sys.executable, "-m", "workflow.cli", "--as", "sup", "import", str(path)], stdout=subprocess.PIPE,
+    p = subprocess.Popen([sys.executable, "-m", "disputeflow.workflow.cli", "--as", "sup", "import", str(path)], stdout=subprocess.PIPE,
                          stderr=slave, env=env, cwd=tmp_path)
     out, _ = p.communicate(timeout=120)
     os.close(slave)

@@ -16,8 +16,8 @@ def cli(request, tmp_path):
     run = cli_runner(url, tmp_path)
 
     from tests.conftest import build_town
-    from workflow import Engine
-    from workflow.clock import FixedClock
+    from disputeflow import Engine
+    from disputeflow.workflow.clock import FixedClock
 
     # the town is set up through the facade (the CLI for it is tested elsewhere); the key-person commands below
     # run as real processes

@@ -23,8 +23,8 @@ pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     """The March statistics, ledger and agenda and A's agreement, written as files."""
-    from workflow import Engine
-    from workflow.clock import FixedClock
+    from disputeflow import Engine
+    from disputeflow.workflow.clock import FixedClock
 
     tmp = tmp_path_factory.mktemp("reports")
     url, _ = make_db_url("sqlite", tmp)

@@ -17,8 +17,8 @@ from tests.web_support import Serve
 
 @pytest.fixture
 def town(tmp_path):
-    from workflow import Engine
-    from workflow.clock import FixedClock
+    from disputeflow import Engine
+    from disputeflow.workflow.clock import FixedClock
 
     url = f"sqlite:///{tmp_path / 'town.db'}"
     eng = Engine(url, clock=FixedClock(T0))
@@ -30,7 +30,7 @@ def town(tmp_path):
 
 def run(url, tmp_path, *args, stdin: str | None = None):
     env = {**os.environ, "DISPUTEFLOW_DB": url}
-    return subprocess.run([sys.executable, "-m", "workflow.cli", *args], capture_output=True, text=True, env=env,
+    return subprocess.run([sys.executable, "-m", "disputeflow.workflow.cli", *args], capture_output=True, text=True, env=env,
                           cwd=tmp_path, input=stdin, timeout=120)
 
 

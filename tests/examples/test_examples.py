@@ -80,8 +80,8 @@ def _install_as_dist_info(project: Path, site: Path) -> str:
 
 
 def test_sms_channel_plugin_by_entry_point(tmp_path):
-    if importlib.util.find_spec("notifications.channels") is None or \
-            importlib.util.find_spec("notifications.channels.base") is None:
+    if importlib.util.find_spec("disputeflow.notifications.channels") is None or \
+            importlib.util.find_spec("disputeflow.notifications.channels.base") is None:
         pytest.skip("channel plug-ins not available in this build")
     site = tmp_path / "site"
     site.mkdir()

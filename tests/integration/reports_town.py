@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from workflow.timeutil import LOCAL_TZ
+from disputeflow.workflow.timeutil import LOCAL_TZ
 
 PARTIES = [{"name": "张三", "role": "applicant", "phone": "13812348000", "id_number": "11010519491231002X",
             "address": "甲村3组"},
@@ -118,8 +118,8 @@ def town_engine(backend: str, tmp_path_factory, *then):
     Yields ``(engine, clock, cases)``; the database is dropped afterwards.
     """
     from tests.conftest import T0, build_town, make_db_url
-    from workflow import Engine
-    from workflow.clock import FixedClock
+    from disputeflow import Engine
+    from disputeflow.workflow.clock import FixedClock
 
     url, drop = make_db_url(backend, tmp_path_factory.mktemp("town"))
     clock = FixedClock(T0)

@@ -3,7 +3,7 @@
 Clock times are scattered over the Labour Day break (2026-05-01…05 off, the
 Saturday 05-09 a workday) so that the "n business days after due, same time
 of day" steps are not monotonic in the due time; the board must agree with
-:func:`workflow.queries.level_at` row by row, in the same order, on every page.
+:func:`disputeflow.workflow.queries.level_at` row by row, in the same order, on every page.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import update
 
-from cases.tables import cases, clocks
+from disputeflow.cases.tables import cases, clocks
 from tests.conftest import report
-from workflow.board import LEVEL_ORDER
-from workflow.queries import level_at
-from workflow.timeutil import LOCAL_TZ
+from disputeflow.workflow.board import LEVEL_ORDER
+from disputeflow.workflow.queries import level_at
+from disputeflow.workflow.timeutil import LOCAL_TZ
 
 
 def local(y, mo, d, h=0, mi=0):
@@ -136,6 +136,6 @@ def test_a_board_page_costs_what_it_shows(engine, monkeypatch):
 @pytest.mark.parametrize("page, expected", [("1", 1), ("2", 2), ("99", 99), ("0", 1), ("-3", 1), ("x", 1), ("", 1),
                                             ("9" * 30, 1_000_000), ("9" * 5000, 1)])
 def test_page_numbers_are_clamped_to_what_the_database_can_offset(page, expected):
-    from web.deps import page_no
+    from disputeflow.web.deps import page_no
 
     assert page_no({"page": page}) == expected

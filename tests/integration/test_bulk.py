@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import report
-from workflow.errors import InvalidAction, NotPermitted, ValidationError
+from disputeflow.workflow.errors import InvalidAction, NotPermitted, ValidationError
 
 
 def test_bulk_gives_what_one_by_one_gives(engine):

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import T0, report
-from workflow import Engine, NotPermitted, ValidationError
-from workflow.timeutil import LOCAL_TZ
+from disputeflow import Engine, NotPermitted, ValidationError
+from disputeflow.workflow.timeutil import LOCAL_TZ
 
 
 def local(y, mo, d, h=0, mi=0):
@@ -132,8 +132,8 @@ def test_overdue_board_sorted_worst_first_within_jurisdiction(engine, clock):
 
 
 def _sweep_worker(url, at_iso, out):
-    from workflow import Engine
-    from workflow.clock import FixedClock
+    from disputeflow import Engine
+    from disputeflow.workflow.clock import FixedClock
 
     eng = Engine(url, clock=FixedClock(datetime.fromisoformat(at_iso)))
     n = 0

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import PARTIES, report
-from workflow import Conflict, Engine, InvalidAction, NotFound, NotPermitted, ValidationError
+from disputeflow import Conflict, Engine, InvalidAction, NotFound, NotPermitted, ValidationError
 
 
 def count(engine, sql, **params):
@@ -217,7 +217,7 @@ def test_a_change_between_the_read_and_the_write_is_a_conflict_and_writes_nothin
     too, not a database error."""
     if db_url.startswith("sqlite"):
         pytest.skip("SQLite: BEGIN IMMEDIATE serialises writers, so nothing can come between a command's read and its write")
-    from workflow import commands
+    from disputeflow.workflow import commands
 
     n = report(engine)
     engine.act(n, "assign", "med1", mediator="med1")  # a mediator to tell: the commands below write outbox rows
@@ -255,7 +255,7 @@ def test_a_change_between_the_read_and_the_write_is_a_conflict_and_writes_nothin
 
 def test_a_command_that_fails_after_its_clock_writes_leaves_no_clock_changed(engine, monkeypatch):
     """Clock rows and the case change commit together: the first write of several opens the transaction."""
-    from cases.store import Tx
+    from disputeflow.cases.store import Tx
 
     n = report(engine)
     before = engine.case(n)
@@ -277,7 +277,7 @@ def test_a_command_that_fails_after_its_clock_writes_leaves_no_clock_changed(eng
 
 def test_pooled_connections_go_back_to_beginning_transactions_by_themselves(engine):
     """A PostgreSQL command runs in autocommit until it writes; the pool's other users must not inherit that."""
-    from workflow import NotFound
+    from disputeflow import NotFound
 
     n = report(engine)
     engine.act(n, "note", "med1", text="一句")  # one statement
@@ -349,8 +349,8 @@ def test_audit_verify_detects_tampering_and_deletion(engine):
 
 def test_the_rows_a_command_decides_follow_their_statements_parameter_order(engine, monkeypatch):
     """decide() builds the audit and outbox rows as tuples; each value must sit at its statement's parameter."""
-    from cases.store import _PARAM, STATEMENTS
-    from workflow import commands
+    from disputeflow.cases.store import _PARAM, STATEMENTS
+    from disputeflow.workflow import commands
 
     seen = []
     real = commands.decide
@@ -414,7 +414,7 @@ def test_add_party_can_raise_the_risk_floor(engine):
 
 def test_unit_ids_may_not_hold_like_wildcards(engine):
     """Jurisdiction is a LIKE on the unit path: "v_1" would otherwise also match "vx1"."""
-    from workflow.errors import ValidationError
+    from disputeflow.workflow.errors import ValidationError
 
     for bad in ("v_1", "v%1", "a/b", "v\\1"):
         with pytest.raises(ValidationError) as err:
@@ -428,7 +428,7 @@ def test_the_user_an_action_names_is_read_with_the_case_and_checked_as_before(en
     """``assign`` reads its mediator in the case's own statement; every answer is the lookup's answer."""
     from collections import Counter
 
-    from cases.store import Tx
+    from disputeflow.cases.store import Tx
 
     seen = Counter()
     real = Tx.one

@@ -41,12 +41,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition, rule,
                                  run_state_machine_as_test)
 
-from cases.types import from_db
+from disputeflow.cases.types import from_db
 from tests.conftest import T0, build_town
-from workflow import DisputeflowError
-from workflow.clock import FixedClock
-from workflow.definition import builtin
-from workflow.timeutil import LOCAL_TZ
+from disputeflow import DisputeflowError
+from disputeflow.workflow.clock import FixedClock
+from disputeflow.workflow.definition import builtin
+from disputeflow.workflow.timeutil import LOCAL_TZ
 
 DEFN = builtin("grassroots")
 TERMINAL = tuple(s.name for s in DEFN.states if s.terminal)
@@ -456,7 +456,7 @@ RUNNING_ON_TERMINAL = (
 
 @pytest.fixture
 def stateful_engine(db_url):
-    from workflow import Engine
+    from disputeflow import Engine
 
     eng = Engine(db_url, clock=FixedClock(T0))
     eng.init()

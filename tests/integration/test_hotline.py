@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from workflow import Engine, InvalidAction, NotPermitted, ValidationError
-from workflow.clock import FixedClock
-from workflow.definition import builtin
-from workflow.timeutil import LOCAL_TZ
+from disputeflow import Engine, InvalidAction, NotPermitted, ValidationError
+from disputeflow.workflow.clock import FixedClock
+from disputeflow.workflow.definition import builtin
+from disputeflow.workflow.timeutil import LOCAL_TZ
 
 CALLER = [{"name": "王女士", "role": "applicant", "phone": "13712345678"}]
 
@@ -170,8 +170,8 @@ def test_roles_permissions_and_masking(hotline):
 
 
 def test_hotline_is_opt_in(tmp_path):
-    from workflow import ConfigError
-    from workflow.config import Config
+    from disputeflow import ConfigError
+    from disputeflow.workflow.config import Config
 
     eng = Engine(f"sqlite:///{tmp_path / 'a.db'}")
     with pytest.raises(ConfigError):

@@ -10,8 +10,8 @@ import pytest
 
 from tests.conftest import T0
 from tests.ledgers import write_csv, write_xlsx
-from workflow.errors import NotPermitted, ValidationError
-from workflow.ledger_import import ImportRejected
+from disputeflow.workflow.errors import NotPermitted, ValidationError
+from disputeflow.workflow.ledger_import import ImportRejected
 
 
 def rows_good():
@@ -297,7 +297,7 @@ def test_only_supervisors_and_admins_import_and_only_within_their_jurisdiction(e
 
 
 def test_a_named_sheet_is_read_and_a_missing_one_is_reported(engine, tmp_path):
-    from workflow.errors import NotFound
+    from disputeflow.workflow.errors import NotFound
 
     path = write_xlsx(tmp_path / "台账.xlsx", rows_good(), sheet="三月", extra_sheets=("说明",))
     with pytest.raises(NotFound) as exc:
@@ -508,7 +508,7 @@ def write_flat_xlsx(path, header, rows):
 def test_id_numbers_go_to_the_parties_checked_and_masked_wherever_they_are_shown(engine, tmp_path, kind):
     import json
 
-    from workflow.ledger_import.service import public
+    from disputeflow.workflow.ledger_import.service import public
 
     rows = id_rows()
     if kind == "xlsx":

@@ -13,8 +13,8 @@ import pytest
 
 from tests.integration.test_ledger_import import rows_good
 from tests.ledgers import write_xlsx
-from workflow.ledger_import import readers
-from workflow.ledger_import.mapping import load_mapping
+from disputeflow.workflow.ledger_import import readers
+from disputeflow.workflow.ledger_import.mapping import load_mapping
 
 
 def _reader(path) -> type:
@@ -97,7 +97,7 @@ def test_calamine_honours_the_1904_date_system_of_old_mac_workbooks(engine, tmp_
 
 
 def test_a_file_that_is_not_a_workbook_is_refused_in_chinese(engine, tmp_path):
-    from workflow.errors import ValidationError
+    from disputeflow.workflow.errors import ValidationError
 
     path = tmp_path / "坏.xlsx"
     path.write_bytes(b"not a zip file at all")

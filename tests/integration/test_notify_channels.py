@@ -17,9 +17,9 @@ from importlib.metadata import entry_points
 
 import pytest
 
-from notifications import samples
-from notifications.channels import GROUP, Channel, ChannelConfigError, Message, channel_class
-from notifications.render import Renderer
+from disputeflow.notifications import samples
+from disputeflow.notifications.channels import GROUP, Channel, ChannelConfigError, Message, channel_class
+from disputeflow.notifications.render import Renderer
 from tests.integration.notify_servers import HTTPServer, SMTPServer
 
 T0 = datetime(2026, 3, 3, 1, 0, tzinfo=timezone.utc)
@@ -136,7 +136,7 @@ class InboxHarness:
     can_fail = False
 
     def __init__(self, tmp_path):
-        from workflow import Engine
+        from disputeflow import Engine
 
         self.engine = Engine(f"sqlite:///{tmp_path / 'inbox.db'}")
         self.engine.init()
@@ -167,8 +167,8 @@ class LogHarness:
         self.records = []
         self.handler = logging.Handler()
         self.handler.emit = self.records.append
-        logging.getLogger("notifications.channels.log").addHandler(self.handler)
-        logging.getLogger("notifications.channels.log").setLevel(logging.INFO)
+        logging.getLogger("disputeflow.notifications.channels.log").addHandler(self.handler)
+        logging.getLogger("disputeflow.notifications.channels.log").setLevel(logging.INFO)
 
     def settings(self):
         return {}
@@ -180,7 +180,7 @@ class LogHarness:
         assert message.text in got.getMessage()
 
     def close(self):
-        logging.getLogger("notifications.channels.log").removeHandler(self.handler)
+        logging.getLogger("disputeflow.notifications.channels.log").removeHandler(self.handler)
 
 
 HARNESSES = [SMTPHarness, WebhookHarness, WeComHarness, DingTalkHarness, InboxHarness, LogHarness]

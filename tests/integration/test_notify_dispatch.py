@@ -13,13 +13,13 @@ from datetime import timedelta
 
 import pytest
 
-from notifications.channels import Channel
-from notifications.dispatcher import listing, retry
-from notifications.samples import SECRETS
+from disputeflow.notifications.channels import Channel
+from disputeflow.notifications.dispatcher import listing, retry
+from disputeflow.notifications.samples import SECRETS
 from tests.conftest import PARTIES, build_town, report
 from tests.integration.notify_servers import HTTPServer, SMTPServer
-from workflow import Engine
-from workflow.config import Config
+from disputeflow import Engine
+from disputeflow.workflow.config import Config
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Personal data is masked in notifications built from the database, not only in the samples.
 
-``tests/unit/test_notify_render.py`` renders ``notifications.samples``, which
+``tests/unit/test_notify_render.py`` renders ``disputeflow.notifications.samples``, which
 are masked already. Here a real case is reported with a full mobile number and
 an identity number in its parties, title and description, outbox rows of every
 event kind (and a digest whose items carry the raw title) are written, and the
@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import pytest
 
-from notifications import samples
-from notifications.context import ContextBuilder
-from notifications.privacy import scrub
-from notifications.render import Renderer
+from disputeflow.notifications import samples
+from disputeflow.notifications.context import ContextBuilder
+from disputeflow.notifications.privacy import scrub
+from disputeflow.notifications.render import Renderer
 from tests.conftest import build_town
-from workflow import Engine
-from workflow.commands import dumps
+from disputeflow import Engine
+from disputeflow.workflow.commands import dumps
 
 PHONE, PHONE_MASKED = "13812348000", "138****8000"
 IDN, IDN_MASKED = "11010519491231002X", "**************002X"
@@ -49,7 +49,7 @@ def built(db_url, clock):
     with eng.store.write() as tx:
         for key, spec in samples.EVENTS.items():
             payload = dict(spec["data"])
-            if spec.get("items"):  # as workflow.digest writes them: the case title as stored
+            if spec.get("items"):  # as disputeflow.workflow.digest writes them: the case title as stored
                 payload["items"] = [{"number": number, "title": TITLE, "unit_name": "甲村第1网格", "clock": "resolve",
                                      "level": lvl, "due_at": "2026-03-01T01:00:00+00:00",
                                      "overdue_business_days": 2} for lvl in ("level3", "warning")]

@@ -7,9 +7,9 @@ import json
 import pytest
 from sqlalchemy import text
 
-from notifications.dispatcher import listing
+from disputeflow.notifications.dispatcher import listing
 from tests.conftest import report
-from workflow import ValidationError
+from disputeflow import ValidationError
 
 
 def outbox(engine):

@@ -13,9 +13,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from cases.store import Tx
+from disputeflow.cases.store import Tx
 from tests.conftest import report
-from workflow.timeutil import LOCAL_TZ
+from disputeflow.workflow.timeutil import LOCAL_TZ
 
 
 def local(y, mo, d, h=0, mi=0):
@@ -97,8 +97,8 @@ def test_duty_clocks_are_labelled_from_the_engines_policy(db_url, clock):
     from pathlib import Path
 
     from tests.conftest import build_town
-    from workflow import Engine
-    from workflow.policy import Policy
+    from disputeflow import Engine
+    from disputeflow.workflow.policy import Policy
 
     shipped = (Path(__file__).resolve().parents[2] / "workflow" / "policy.toml").read_text(encoding="utf-8")
     assert 'label_zh = "见面稳控"' in shipped

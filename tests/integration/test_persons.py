@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import PARTIES, report
-from workflow import NotFound, NotPermitted, ValidationError
-from workflow.timeutil import LOCAL_TZ, local_date
+from disputeflow import NotFound, NotPermitted, ValidationError
+from disputeflow.workflow.timeutil import LOCAL_TZ, local_date
 
 
 def local(y, mo, d, h=0, mi=0):
@@ -35,7 +35,7 @@ def escalated(engine, pid=None):
 def occurrences(engine, pid, duty):
     rows = q(engine, "SELECT period_start, due_at, status FROM key_person_duties WHERE person_id = :p AND duty = :d "
                      "ORDER BY period_start", p=pid, d=duty)
-    from cases.types import from_db
+    from disputeflow.cases.types import from_db
 
     return [(from_db(s), from_db(d), st) for s, d, st in rows]
 
@@ -136,7 +136,7 @@ def _simulate(engine, clock, pid, sweep_times, contacts):
 
 
 def test_missed_duties_escalate_exactly_once_each_whatever_the_sweeps(engine, clock, tmp_path):
-    from workflow import Engine
+    from disputeflow import Engine
     from tests.conftest import build_town
 
     start = local(2026, 3, 3, 9)
@@ -400,8 +400,8 @@ def test_control_rate_counts_persons_whose_duties_were_all_met(engine, clock):
 def test_concurrent_sweepers_roll_and_escalate_each_occurrence_exactly_once(db_url, engine, clock):
     import threading
 
-    from workflow import Engine
-    from workflow.clock import FixedClock
+    from disputeflow import Engine
+    from disputeflow.workflow.clock import FixedClock
 
     ids = [register(engine, name=f"人员{i}")[0] for i in range(12)]
     at = local(2026, 3, 16, 10)

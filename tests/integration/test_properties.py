@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from tests.conftest import report
-from workflow import DisputeflowError
-from workflow.definition import builtin
+from disputeflow import DisputeflowError
+from disputeflow.workflow.definition import builtin
 
 DEFN = builtin()
 ACTORS = ["go", "med1", "med2", "lead", "sup"]

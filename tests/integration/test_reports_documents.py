@@ -6,7 +6,7 @@ import pytest
 
 from tests.integration import reports_town
 from tests.integration.reports_town import at
-from workflow.errors import NotPermitted, ValidationError
+from disputeflow.workflow.errors import NotPermitted, ValidationError
 
 
 def _meeting_morning(engine, clock, town):

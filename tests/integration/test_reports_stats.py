@@ -7,7 +7,7 @@ import io
 import pytest
 
 from tests.integration import reports_town
-from workflow.errors import NotPermitted, ValidationError
+from disputeflow.workflow.errors import NotPermitted, ValidationError
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -230,7 +230,7 @@ def test_closed_month_is_frozen_and_recomputes_to_the_same(engine, clock, town):
     again = engine.report_file("ledger", fmt="csv", actor="sup", month="2026-03")
     assert again == first
     assert engine.report_data("stats", actor="sup", month="2026-03") == stats_before
-    from workflow.reports.files import verify_snapshot
+    from disputeflow.workflow.reports.files import verify_snapshot
 
     res = verify_snapshot(engine, "ledger", "sup", month="2026-03")
     # The late record shows in a recomputation from the log, and verification says where.
@@ -240,7 +240,7 @@ def test_closed_month_is_frozen_and_recomputes_to_the_same(engine, clock, town):
 def test_recomputation_without_snapshot_matches_when_nothing_was_backdated(engine, clock, town):
     frozen = engine.report_data("ledger", actor="sup", month="2026-03")
     reports_town.april(engine, clock, town)  # later events only
-    from workflow.reports.files import verify_snapshot
+    from disputeflow.workflow.reports.files import verify_snapshot
 
     assert verify_snapshot(engine, "ledger", "sup", month="2026-03") == {"frozen": True, "same": True, "differences": []}
     with engine.store.write() as tx:

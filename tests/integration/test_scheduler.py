@@ -11,8 +11,8 @@ import time
 from sqlalchemy import text
 
 from tests.conftest import report
-from workflow import Engine
-from workflow.calendar import BusinessCalendar
+from disputeflow import Engine
+from disputeflow.workflow.calendar import BusinessCalendar
 
 
 def counts(engine):
@@ -22,7 +22,7 @@ def counts(engine):
 
 def start(db_url, now):
     env = {**os.environ, "DISPUTEFLOW_DB": db_url, "DISPUTEFLOW_NOW": now}
-    return subprocess.Popen([sys.executable, "-m", "workflow.cli", "scheduler", "run", "--every", "1"],
+    return subprocess.Popen([sys.executable, "-m", "disputeflow.workflow.cli", "scheduler", "run", "--every", "1"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -78,7 +78,7 @@ def test_calendar_refresh_recomputes_open_clocks(db_url, engine, clock, tmp_path
     override.write_text('[[day]]\ndate = 2026-03-04\nkind = "off"\nname = "地方假日"\n', encoding="utf-8")
     other = Engine(db_url, clock=clock, calendar=BusinessCalendar.load(override))
     try:
-        from workflow.recalc import refresh
+        from disputeflow.workflow.recalc import refresh
 
         res = refresh(other)
         assert res["changed"] == 1

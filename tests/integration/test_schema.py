@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from cases.db import make_engine
-from cases.schema import current_revision, head_revision, upgrade
-from cases.tables import metadata
+from disputeflow.cases.db import make_engine
+from disputeflow.cases.schema import current_revision, head_revision, upgrade
+from disputeflow.cases.tables import metadata
 
 
 def test_upgrade_from_empty_matches_the_models(db_url):

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from cases.store import _pg_columns
+from disputeflow.cases.store import _pg_columns
 
 T0 = datetime(2026, 3, 3, 1, 0, tzinfo=timezone.utc)
 COLUMNS = ("created_at", "event", "case_id", "case_number", "actor", "audience", "payload", "status", "attempts",

@@ -16,8 +16,8 @@ import time
 import pytest
 
 from tests.conftest import PG_URL, build_town
-from workflow import Engine
-from workflow.errors import ValidationError
+from disputeflow import Engine
+from disputeflow.workflow.errors import ValidationError
 
 
 def _report(engine) -> str:

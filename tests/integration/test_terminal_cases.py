@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import text
 
-from cases.schema import upgrade
+from disputeflow.cases.schema import upgrade
 from tests.conftest import report
 
 LATE = datetime(2026, 4, 30, 2, 0, tzinfo=timezone.utc)  # weeks past every ladder step

@@ -185,7 +185,7 @@ def test_overdue_board_with_filters(api, clock):
 def test_notifications_follow_the_inbox_contract(api):
     eng = api.live.engine
     c = api("med1")
-    from web.pages import inbox_available
+    from disputeflow.web.pages import inbox_available
 
     if not inbox_available(eng):
         doc = is_problem(c.get("/notifications"), 501)
@@ -315,7 +315,7 @@ def test_register_a_key_person_through_the_api(api):
 
 
 def test_jurisdiction_reports_as_files_and_data(api):
-    from workflow.timeutil import to_local
+    from disputeflow.workflow.timeutil import to_local
 
     engine = api.live.engine
     number = report(engine, parties=PARTIES)

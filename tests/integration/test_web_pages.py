@@ -242,7 +242,7 @@ def test_workflow_page_draws_the_definition_as_inline_svg(live):
 
 
 def test_inbox_page_explains_when_the_inbox_is_missing(live):
-    from web.pages import inbox_available
+    from disputeflow.web.pages import inbox_available
 
     c = login(live, "med1")
     html = c.get("/inbox").text
@@ -253,7 +253,7 @@ def test_inbox_page_explains_when_the_inbox_is_missing(live):
 
 
 def test_inbox_lists_and_marks_read(live):
-    from web.pages import inbox_available
+    from disputeflow.web.pages import inbox_available
 
     if not inbox_available(live.engine):
         pytest.skip("in-app inbox not available in this build")

@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import report
 from tests.web_support import client, live, login  # noqa: F401
-from web.reports import content_disposition
+from disputeflow.web.reports import content_disposition
 
 
 @pytest.fixture

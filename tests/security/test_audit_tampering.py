@@ -11,11 +11,11 @@ import json
 import pytest
 from sqlalchemy import text
 
-from cases.audit import canonical_time, event_hash, seal
-from cases.audit_key import Signer, generate
+from disputeflow.cases.audit import canonical_time, event_hash, seal
+from disputeflow.cases.audit_key import Signer, generate
 from tests.conftest import build_town, report
-from workflow import Engine
-from workflow.config import Config
+from disputeflow import Engine
+from disputeflow.workflow.config import Config
 
 KEY_A = "a" * 16 + generate()[16:]
 KEY_B = generate()
@@ -168,7 +168,7 @@ def events_of(engine, cid: int) -> list:
 
 def rehash(engine, number: str, from_seq: int, signer: Signer, legacy: bool = False) -> None:
     """What an attacker can do: recompute every hash from ``from_seq`` on, with what they have."""
-    from cases.types import from_db
+    from disputeflow.cases.types import from_db
 
     cid = case_id(engine, number)
     rows = events_of(engine, cid)
@@ -252,7 +252,7 @@ def test_a_missing_key_is_reported_and_the_rest_still_checked(db_url, clock):
 
 
 def test_a_key_too_short_is_a_configuration_error(db_url, clock):
-    from workflow.errors import ConfigError
+    from disputeflow.workflow.errors import ConfigError
 
     with pytest.raises(ConfigError) as exc:
         make_engine(db_url, clock, key="short", init=False)
@@ -319,7 +319,7 @@ def test_a_key_persons_column_changed_in_the_database_is_named(keyed, person, co
 def test_a_key_persons_event_rewritten_and_rehashed_is_detected(keyed, person):
     rows = sql(keyed, "SELECT seq, at, actor, action, data, fields, prev_hash FROM key_person_events "
                       "WHERE person_id = :p ORDER BY seq", p=person)
-    from cases.types import from_db
+    from disputeflow.cases.types import from_db
 
     prev = "0" * 64
     for seq, at, actor, action, data, fields, _prev in rows:

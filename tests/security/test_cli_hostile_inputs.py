@@ -17,7 +17,7 @@ import re
 import pytest
 
 from tests.conftest import T0, build_town, make_db_url
-from workflow.cli import main
+from disputeflow.workflow.cli import main
 
 BIG = str(10**30)
 N = "双乳-2026-000022"  # a case of the demo town, reported, in 西坪村
@@ -216,8 +216,9 @@ CJK = re.compile("[\u4e00-\u9fff]")
 
 
 def _prepare(backend: str, tmp_path) -> tuple[str, callable]:
-    from workflow import Engine, demo
-    from workflow.clock import FixedClock
+    from disputeflow import Engine
+    from disputeflow.workflow import demo
+    from disputeflow.workflow.clock import FixedClock
 
     url, drop = make_db_url(backend, tmp_path)
     eng = Engine(url, clock=FixedClock(T0))

@@ -133,7 +133,7 @@ def test_workspace_refuses_extreme_values_with_a_400_page(live):
 
 def test_cli_refuses_extreme_values_with_exit_2(db_url, tmp_path):
     from tests.conftest import build_town
-    from workflow import Engine
+    from disputeflow import Engine
 
     eng = Engine(db_url)
     eng.init()

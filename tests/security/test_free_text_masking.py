@@ -93,7 +93,7 @@ def test_reports_and_paperwork(engine):
 
 @pytest.mark.parametrize("role", ["grid_officer", "admin"])
 def test_the_rule_itself(role):
-    from workflow.masking import mask_party, mask_text
+    from disputeflow.workflow.masking import mask_party, mask_text
 
     assert mask_text({"text": NOTE, "n": 3}, role) == {"text": NOTE.replace(PHONE, PHONE_MASKED).replace(ID_NO, ID_MASKED),
                                                       "n": 3}

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import PARTIES, cli_runner, make_db_url, report
-from workflow.errors import ValidationError
+from disputeflow.workflow.errors import ValidationError
 
 BELL_TITLE = "欠薪\u0007纠纷"
 
@@ -103,7 +103,7 @@ def test_the_ledger_still_exports_when_an_old_row_holds_control_characters(engin
 @pytest.fixture
 def api_client(engine):
     from tests.web_support import LiveServer
-    from web.app import create_app
+    from disputeflow.web.app import create_app
 
     srv = LiveServer(create_app(engine, secret="test-secret"))
     token = engine.create_token("system-go", "go")["token"]

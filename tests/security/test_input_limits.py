@@ -1,6 +1,6 @@
 """Every text has a length limit, numbers and identifiers have a form, times lie where they make sense.
 
-One phone rule and one resident-ID rule (workflow.inputs) serve intake parties,
+One phone rule and one resident-ID rule (disputeflow.workflow.inputs) serve intake parties,
 add_party, key persons and users; wrong types are refused rather than turned
 into their ``str()``; a case has at most PARTIES_MAX parties.
 """
@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from tests.conftest import PARTIES, cli_runner, make_db_url, report
-from workflow import inputs
-from workflow.errors import ValidationError
+from disputeflow.workflow import inputs
+from disputeflow.workflow.errors import ValidationError
 
 MEGABYTE = "长" * (1 << 20)
 
@@ -135,7 +135,7 @@ def test_a_supervision_deadline_or_an_extension_cannot_lie_in_the_past(engine):
 @pytest.fixture
 def api_client(engine):
     from tests.web_support import LiveServer
-    from web.app import create_app
+    from disputeflow.web.app import create_app
 
     srv = LiveServer(create_app(engine, secret="test-secret"))
     token = engine.create_token("system-go", "go")["token"]

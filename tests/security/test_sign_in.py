@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from workflow import auth
+from disputeflow.workflow import auth
 
 # Costly enough that a verification dwarfs the database work around it, cheap enough for a test.
 TIMED_HASHES = {"time_cost": 2, "memory_cost": 8192, "parallelism": 1}

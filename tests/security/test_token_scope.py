@@ -93,7 +93,7 @@ def test_narrowed_token_sees_no_key_person_outside_its_unit(town):
 
 
 def test_narrowed_token_reports_only_its_unit(town):
-    from workflow.timeutil import to_local
+    from disputeflow.workflow.timeutil import to_local
 
     local = to_local(town["eng"].clock.now())
     month = f"{local.year:04d}-{local.month:02d}"

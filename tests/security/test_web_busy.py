@@ -40,9 +40,10 @@ def write_lock(path):
 
 @pytest.fixture
 def busy_live(tmp_path, clock, monkeypatch):
-    from web.app import create_app
-    from workflow import Engine, auth
-    from workflow.config import Config
+    from disputeflow.web.app import create_app
+    from disputeflow import Engine
+    from disputeflow.workflow import auth
+    from disputeflow.workflow.config import Config
 
     monkeypatch.setattr(auth, "HASH_PARAMS", CHEAP_HASHES)
     path = tmp_path / "cases.db"
@@ -140,9 +141,9 @@ def test_sign_in_waiting_for_the_lock_does_not_hold_up_other_requests(busy_live)
 
 
 def test_engine_raises_busy_after_the_budget_on_sqlite(tmp_path, clock):
-    from workflow import Engine
-    from workflow.config import Config
-    from workflow.errors import Busy, DisputeflowError
+    from disputeflow import Engine
+    from disputeflow.workflow.config import Config
+    from disputeflow.workflow.errors import Busy, DisputeflowError
 
     path = tmp_path / "cases.db"
     eng = Engine(Config(url=f"sqlite:///{path}", busy_timeout=0.5), clock=clock)
@@ -162,9 +163,9 @@ def test_engine_raises_busy_after_the_budget_on_sqlite(tmp_path, clock):
 def test_engine_raises_busy_on_a_postgresql_row_lock(tmp_path, clock):
     import psycopg
 
-    from workflow import Engine
-    from workflow.config import Config
-    from workflow.errors import Busy
+    from disputeflow import Engine
+    from disputeflow.workflow.config import Config
+    from disputeflow.workflow.errors import Busy
 
     url, drop = make_db_url("postgresql", tmp_path)
     eng = Engine(Config(url=url, busy_timeout=0.5), clock=clock)
@@ -188,7 +189,7 @@ def test_engine_raises_busy_on_a_postgresql_row_lock(tmp_path, clock):
 
 
 def test_cli_reports_busy_in_one_line_with_exit_1(tmp_path, clock):
-    from workflow import Engine
+    from disputeflow import Engine
 
     path = tmp_path / "cases.db"
     eng = Engine(f"sqlite:///{path}", clock=clock)
@@ -207,8 +208,8 @@ def test_cli_reports_busy_in_one_line_with_exit_1(tmp_path, clock):
 
 
 def test_busy_timeout_is_checked_when_the_config_loads(tmp_path):
-    from workflow.config import Config
-    from workflow.errors import ConfigError
+    from disputeflow.workflow.config import Config
+    from disputeflow.workflow.errors import ConfigError
 
     config = tmp_path / "disputeflow.toml"
     for bad in ('"soon"', "0", "-1", "100000"):

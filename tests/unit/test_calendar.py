@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workflow import calendar as calmod
-from workflow.calendar import BusinessCalendar, CalendarFileError
+from disputeflow.workflow import calendar as calmod
+from disputeflow.workflow.calendar import BusinessCalendar, CalendarFileError
 
 CAL = BusinessCalendar.load()
 

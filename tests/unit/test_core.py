@@ -8,17 +8,17 @@ import sys
 import pytest
 from transitions import MachineError
 
-from workflow import guards, risk
-from workflow.definition import builtin, definition_from_dict
-from workflow.errors import ConfigError, ValidationError
-from workflow.fields import valid_id_number, valid_phone, validate
-from workflow.machine import compile_definition
-from workflow.masking import mask_id, mask_phone
+from disputeflow.workflow import guards, risk
+from disputeflow.workflow.definition import builtin, definition_from_dict
+from disputeflow.workflow.errors import ConfigError, ValidationError
+from disputeflow.workflow.fields import valid_id_number, valid_phone, validate
+from disputeflow.workflow.machine import compile_definition
+from disputeflow.workflow.masking import mask_id, mask_phone
 
 
 def test_pure_core_does_not_load_database_or_scheduler_code():
-    code = ("import sys, workflow.definition, workflow.guards, workflow.risk, workflow.fields, workflow.masking, "
-            "workflow.policy, workflow.calendar, workflow.timeutil, workflow.machine;"
+    code = ("import sys, disputeflow.workflow.definition, disputeflow.workflow.guards, disputeflow.workflow.risk, disputeflow.workflow.fields, disputeflow.workflow.masking, "
+            "disputeflow.workflow.policy, disputeflow.workflow.calendar, disputeflow.workflow.timeutil, disputeflow.workflow.machine;"
             "bad = [m for m in ('sqlalchemy', 'apscheduler', 'jinja2', 'psycopg') if m in sys.modules];"
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from workflow.calendar import BusinessCalendar
-from workflow.definition import builtin, definition_from_dict
-from workflow.errors import ConfigError
-from workflow.policy import Duration, Policy, PolicyError
+from disputeflow.workflow.calendar import BusinessCalendar
+from disputeflow.workflow.definition import builtin, definition_from_dict
+from disputeflow.workflow.errors import ConfigError
+from disputeflow.workflow.policy import Duration, Policy, PolicyError
 
 POLICY = """
 [clocks.handle]

@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from workflow.calendar import BusinessCalendar
-from workflow.duties import clock_name, next_period, parse_clock_name, period_on, periods
-from workflow.policy import Policy, PolicyError, Recurrence
-from workflow.timeutil import LOCAL_TZ, local_date
+from disputeflow.workflow.calendar import BusinessCalendar
+from disputeflow.workflow.duties import clock_name, next_period, parse_clock_name, period_on, periods
+from disputeflow.workflow.policy import Policy, PolicyError, Recurrence
+from disputeflow.workflow.timeutil import LOCAL_TZ, local_date
 
 CAL = BusinessCalendar.load()
 P = Policy.default()
@@ -22,7 +22,7 @@ def local(y, mo, d, h=0, mi=0):
 
 
 def test_the_duty_schedule_imports_no_database_code():
-    code = ("import sys, workflow.duties;"
+    code = ("import sys, disputeflow.workflow.duties;"
             "bad = [m for m in ('sqlalchemy', 'apscheduler', 'jinja2', 'alembic', 'psycopg') if m in sys.modules];"
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -46,7 +46,7 @@ def test_a_duty_clock_has_no_policy_duration_so_recomputing_the_calendar_leaves_
         P.duration("contact")
 
 
-BASE = open(__import__("workflow.policy", fromlist=["x"]).__file__.replace("policy.py", "policy.toml"),
+BASE = open(__import__("disputeflow.workflow.policy", fromlist=["x"]).__file__.replace("policy.py", "policy.toml"),
             encoding="utf-8").read().split("[key_persons]")[0]
 
 
@@ -134,7 +134,7 @@ def test_clock_names_fit_the_column_and_parse_back():
 
 
 def test_duty_clocks_read_well_on_the_board_and_the_case_page():
-    from workflow.definition import builtin
+    from disputeflow.workflow.definition import builtin
 
     d = builtin("grassroots")
     assert d.clock_label("kp.7.contact.202603040000") == "重点人员 7 见面稳控（03-04 00:00 起）"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from workflow.definition import builtin
-from workflow.ledger_import.route import back_route, fill_fields, moved_back
+from disputeflow.workflow.definition import builtin
+from disputeflow.workflow.ledger_import.route import back_route, fill_fields, moved_back
 
 
 def grassroots():

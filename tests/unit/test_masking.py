@@ -1,12 +1,12 @@
-"""One masking rule for contact details: ``notifications.privacy.mask_contacts``, used everywhere."""
+"""One masking rule for contact details: ``disputeflow.notifications.privacy.mask_contacts``, used everywhere."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from notifications.privacy import NOTIFICATION_SCRUB, mask_contacts
-from workflow.masking import mask_party
+from disputeflow.notifications.privacy import NOTIFICATION_SCRUB, mask_contacts
+from disputeflow.workflow.masking import mask_party
 
 ROOT = Path(__file__).resolve().parents[2]
 PARTY = {"name": "张三 13812348000", "role": "applicant", "phone": "13812348000", "id_number": "11010519491231002X",

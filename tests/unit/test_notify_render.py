@@ -13,11 +13,11 @@ import jinja2
 import pytest
 from jinja2.sandbox import SecurityError
 
-from notifications import samples
-from notifications.channels import ChannelConfigError
-from notifications.privacy import mask_id, mask_phone, scrub
-from notifications.render import BUILTIN_DIR, Renderer, stem_for
-from notifications.settings import NotifySettings
+from disputeflow.notifications import samples
+from disputeflow.notifications.channels import ChannelConfigError
+from disputeflow.notifications.privacy import mask_id, mask_phone, scrub
+from disputeflow.notifications.render import BUILTIN_DIR, Renderer, stem_for
+from disputeflow.notifications.settings import NotifySettings
 
 RENDERER = Renderer()
 KEYS = sorted(samples.EVENTS)
@@ -95,10 +95,9 @@ def test_override_directory_runs_in_the_sandbox(tmp_path):
 
 
 def test_templates_ship_inside_the_package():
-    import templates
-
+    from disputeflow import templates
     root = Path(templates.__file__).parent / "notifications"
-    assert root == BUILTIN_DIR
+    assert root.resolve() == BUILTIN_DIR.resolve()
     assert (root / "zh_CN" / "report.j2").is_file() and (root / "en" / "_layout.html.j2").is_file()
     # every template file is declared as package data of the package its directory is
     from fnmatch import fnmatch
@@ -110,7 +109,7 @@ def test_templates_ship_inside_the_package():
     files = [f for f in (project / "templates").rglob("*") if f.is_file() and f.suffix not in (".py", ".pyc")]
     assert len(files) > 20
     for f in files:
-        pkg = ".".join(f.parent.relative_to(project).parts)
+        pkg = "disputeflow." + ".".join(f.parent.relative_to(project).parts)
         assert any(fnmatch(f.name, pat) for pat in declared.get(pkg, ())), f"{f} is not package data of {pkg}"
 
 
@@ -146,8 +145,8 @@ def test_settings_from_config_and_environment():
 
 
 def test_wrong_channel_settings_stop_the_engine_with_a_readable_error(tmp_path):
-    from workflow import ConfigError, Engine
-    from workflow.config import Config
+    from disputeflow import ConfigError, Engine
+    from disputeflow.workflow.config import Config
 
     url = f"sqlite:///{tmp_path / 'x.db'}"
     assert Engine(url).check_notifications() == ["inbox", "log"]
@@ -160,7 +159,7 @@ def test_wrong_channel_settings_stop_the_engine_with_a_readable_error(tmp_path):
 
 
 def test_config_file_template_dir_is_relative_to_the_file(tmp_path):
-    from workflow.config import Config
+    from disputeflow.workflow.config import Config
 
     (tmp_path / "conf").mkdir()
     path = tmp_path / "conf" / "disputeflow.toml"
@@ -174,10 +173,10 @@ def test_the_notifications_package_does_not_import_the_workflow_package():
     import subprocess
     import sys
 
-    code = ("import sys, notifications.dispatcher, notifications.inbox, notifications.samples, "
-            "notifications.channels.email, notifications.channels.robots, notifications.channels.webhook, "
-            "notifications.channels.inbox, notifications.channels.log; "
-            "print(sorted(m for m in sys.modules if m == 'workflow' or m.startswith('workflow.')))")
+    code = ("import sys, disputeflow.notifications.dispatcher, disputeflow.notifications.inbox, disputeflow.notifications.samples, "
+            "disputeflow.notifications.channels.email, disputeflow.notifications.channels.robots, disputeflow.notifications.channels.webhook, "
+            "disputeflow.notifications.channels.inbox, disputeflow.notifications.channels.log; "
+            "print(sorted(m for m in sys.modules if m == 'disputeflow.workflow' or m.startswith('disputeflow.workflow.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                          cwd=str(Path(__file__).parents[2]))
     assert out.returncode == 0, out.stderr

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workflow.calendar import BusinessCalendar
-from workflow.policy import Duration, LadderStep, Policy, PolicyError, add_duration
-from workflow.timeutil import LOCAL_TZ
+from disputeflow.workflow.calendar import BusinessCalendar
+from disputeflow.workflow.policy import Duration, LadderStep, Policy, PolicyError, add_duration
+from disputeflow.workflow.timeutil import LOCAL_TZ
 
 CAL = BusinessCalendar.load()
 P = Policy.default()
@@ -32,8 +32,8 @@ def steps(start, due, policy=P):
 
 
 def test_pure_core_imports_no_database_scheduler_or_template_code():
-    code = ("import sys, workflow.calendar, workflow.policy, workflow.timeutil;"
-            "workflow.policy.Policy.default();"
+    code = ("import sys, disputeflow.workflow.calendar, disputeflow.workflow.policy, disputeflow.workflow.timeutil;"
+            "disputeflow.workflow.policy.Policy.default();"
             "bad = [m for m in ('sqlalchemy', 'apscheduler', 'jinja2', 'alembic', 'psycopg') if m in sys.modules];"
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -164,7 +164,7 @@ def test_due_times_next_day(duration, start, due):
 def test_a_next_day_policy_applies_to_every_clock_without_its_own_rule():
     from importlib import resources
 
-    text = (resources.files("workflow") / "policy.toml").read_text(encoding="utf-8")
+    text = (resources.files("disputeflow.workflow") / "policy.toml").read_text(encoding="utf-8")
     p = Policy.from_text(text.replace('count_from = "immediately"', 'count_from = "next_day"', 1), "next.toml")
     assert p.count_from == "next_day"
     assert p.due_at("resolve", local(2026, 9, 30, 15), "critical", None, CAL) == local(2026, 10, 8)
@@ -293,7 +293,7 @@ def test_load_none_is_the_shipped_default_and_a_copy_loads_the_same(tmp_path):
 
     assert Policy.load() is Policy.default()
     f = tmp_path / "policy.toml"
-    f.write_text((resources.files("workflow") / "policy.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    f.write_text((resources.files("disputeflow.workflow") / "policy.toml").read_text(encoding="utf-8"), encoding="utf-8")
     copy = Policy.load(f)
     assert copy == P and copy.revision == P.revision and copy.source == str(f)
 

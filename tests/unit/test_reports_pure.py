@@ -6,9 +6,9 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from workflow.errors import ValidationError
-from workflow.reports import charts, period
-from workflow.reports.stats import ratio
+from disputeflow.workflow.errors import ValidationError
+from disputeflow.workflow.reports import charts, period
+from disputeflow.workflow.reports.stats import ratio
 
 
 def test_a_month_is_a_beijing_month():

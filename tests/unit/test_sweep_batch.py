@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from workflow.sweep import _BATCH_GEN0_THRESHOLD, _collector_relaxed
+from disputeflow.workflow.sweep import _BATCH_GEN0_THRESHOLD, _collector_relaxed
 
 
 def test_threshold_is_raised_for_a_batch_and_restored_even_when_it_fails():

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workflow.commands import dumps
-from workflow.policy import LadderStep
-from workflow.sweep import _BatchTexts, _escalation_json, _json_strings
-from workflow.timeutil import iso
+from disputeflow.workflow.commands import dumps
+from disputeflow.workflow.policy import LadderStep
+from disputeflow.workflow.sweep import _BatchTexts, _escalation_json, _json_strings
+from disputeflow.workflow.timeutil import iso
 
 
 def test_escalation_payload_is_the_canonical_json():

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timezone
 
 import pytest
 
-from workflow.timeutil import (LOCAL_TZ, TimeFormatError, at_local, format_local, iso, local_date, month_bounds,
+from disputeflow.workflow.timeutil import (LOCAL_TZ, TimeFormatError, at_local, format_local, iso, local_date, month_bounds,
                                parse_time, to_local, utc)
 
 UTC = timezone.utc

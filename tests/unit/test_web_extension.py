@@ -8,7 +8,7 @@ import pytest
 @pytest.fixture
 def app_engine(tmp_path):
     from tests.conftest import build_town
-    from workflow import Engine
+    from disputeflow import Engine
 
     eng = Engine(f"sqlite:///{tmp_path / 'x.db'}")
     eng.init()
@@ -24,7 +24,7 @@ def test_feature_routers_are_included_when_importable_and_skipped_when_missing(a
     from fastapi import APIRouter
     from fastapi.testclient import TestClient
 
-    from web import app as web_app, nav
+    from disputeflow.web import app as web_app, nav
 
     monkeypatch.setattr(nav, "_ITEMS", dict(nav._ITEMS))  # the registry is process-wide: restore it after
     mod = types.ModuleType("df_feature_demo")
@@ -45,7 +45,7 @@ def test_feature_routers_are_included_when_importable_and_skipped_when_missing(a
 
 
 def test_nav_items_follow_roles():
-    from web import nav
+    from disputeflow.web import nav
 
     grid = [i.key for i in nav.items_for("grid_officer")]
     sup = [i.key for i in nav.items_for("supervisor")]
@@ -54,8 +54,8 @@ def test_nav_items_follow_roles():
 
 
 def test_diagram_draws_every_state_and_action_without_network():
-    from web.diagram import svg
-    from workflow.definition import builtin
+    from disputeflow.web.diagram import svg
+    from disputeflow.workflow.definition import builtin
 
     d = builtin("grassroots")
     out = svg(d, "zh_CN")

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from workflow.errors import ConfigError
-from workflow.tomlfile import ConfigFileError, load_toml, read_text
+from disputeflow.workflow.errors import ConfigError
+from disputeflow.workflow.tomlfile import ConfigFileError, load_toml, read_text
 
 FIELDS = (
     "ref", "reported_at", "unit", "category", "title", "description", "parties", "applicant", "respondent",
@@ -138,7 +138,7 @@ def load_mapping(path: str | Path | None = None, definition=None) -> Mapping:
         ConfigError: the file cannot be read, is not TOML, or names unknown fields,
             value kinds or codes (the message names the file and the entry).
     """
-    text = (resources.files("workflow.ledger_import") / "default_mapping.toml").read_text(encoding="utf-8")
+    text = (resources.files("disputeflow.workflow.ledger_import") / "default_mapping.toml").read_text(encoding="utf-8")
     base = _read_doc(text, "<默认映射>")
     columns = {f: list(base.get("columns", {}).get(f, [])) for f in FIELDS}
     values = {k: {norm_value(w): c for w, c in base.get("values", {}).get(k, {}).items()} for k in VALUE_KINDS}

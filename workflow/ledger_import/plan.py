@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from workflow import guards, risk as risk_mod
-from workflow.errors import ConfigError
-from workflow.ledger_import.validate import STEP_DATE, steps_for
-from workflow.timeutil import iso, parse_time as _parse_time
+from disputeflow.workflow import guards, risk as risk_mod
+from disputeflow.workflow.errors import ConfigError
+from disputeflow.workflow.ledger_import.validate import STEP_DATE, steps_for
+from disputeflow.workflow.timeutil import iso, parse_time as _parse_time
 
 parse_time = functools.lru_cache(maxsize=65536)(_parse_time)
 _UNSET = object()

@@ -31,7 +31,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Callable, Iterator
 
-from workflow.errors import NotFound, ValidationError
+from disputeflow.workflow.errors import NotFound, ValidationError
 
 HEADER_SCAN_ROWS = 20
 # Uncompressed worksheet XML up to which a sheet is read with python-calamine. It

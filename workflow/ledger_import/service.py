@@ -22,13 +22,13 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from workflow.commands import load_actor
-from workflow.errors import FieldError, NotPermitted, ValidationError
-from workflow.ledger_import.mapping import load_mapping
-from workflow.ledger_import.plan import Planner
-from workflow.ledger_import.readers import cell_text, open_ledger
-from workflow.ledger_import.validate import Directory, RowProblem, RowValidator, assign_columns, record_json
-from workflow.ledger_import.writer import BulkWriter
+from disputeflow.workflow.commands import load_actor
+from disputeflow.workflow.errors import FieldError, NotPermitted, ValidationError
+from disputeflow.workflow.ledger_import.mapping import load_mapping
+from disputeflow.workflow.ledger_import.plan import Planner
+from disputeflow.workflow.ledger_import.readers import cell_text, open_ledger
+from disputeflow.workflow.ledger_import.validate import Directory, RowProblem, RowValidator, assign_columns, record_json
+from disputeflow.workflow.ledger_import.writer import BulkWriter
 
 IMPORT_ROLES = ("supervisor", "admin")
 ERROR_COLUMN = "错误说明"

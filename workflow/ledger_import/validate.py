@@ -20,14 +20,14 @@ from json.encoder import c_make_encoder, encode_basestring
 from datetime import datetime
 from typing import Any
 
-from workflow import risk as risk_mod
-from workflow.inputs import NAME_MAX, PARTIES_MAX
-from workflow.errors import ValidationError
-from workflow.ledger_import.mapping import FIELD_LABELS, REQUIRED, Mapping
-from workflow.ledger_import.readers import Column, cell_text
-from workflow.ledger_import.values import (MULTILINE_FIELDS, LedgerValueError, checked_text, clean_text, half_width,
+from disputeflow.workflow import risk as risk_mod
+from disputeflow.workflow.inputs import NAME_MAX, PARTIES_MAX
+from disputeflow.workflow.errors import ValidationError
+from disputeflow.workflow.ledger_import.mapping import FIELD_LABELS, REQUIRED, Mapping
+from disputeflow.workflow.ledger_import.readers import Column, cell_text
+from disputeflow.workflow.ledger_import.values import (MULTILINE_FIELDS, LedgerValueError, checked_text, clean_text, half_width,
                                           parse_date, parse_id_number, parse_phone)
-from workflow.timeutil import iso
+from disputeflow.workflow.timeutil import iso
 
 DATE_FIELDS = ("reported_at", "assessed_at", "controlled_at", "mediation_at", "resolved_at", "followed_up_at",
                "closed_at")
@@ -82,7 +82,7 @@ def assign_columns(columns: list[Column], mapping: Mapping) -> dict[str, Column]
     """
     taken: set[int] = set()
     out: dict[str, Column] = {}
-    from workflow.ledger_import.mapping import norm_heading
+    from disputeflow.workflow.ledger_import.mapping import norm_heading
 
     normed = [(c, [norm_heading(n) for n in c.names]) for c in columns]
     for rnd in (0, 1):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from workflow.timeutil import LOCAL_TZ, UTC
+from disputeflow.workflow.timeutil import LOCAL_TZ, UTC
 
 _FULL = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FULL[0x3000] = 0x20  # ideographic space
@@ -53,7 +53,7 @@ MULTILINE_FIELDS = frozenset({"description", "agreement", "measures", "note", "w
 
 
 def checked_text(text: str, multiline: bool) -> str:
-    """A cell's text checked as typed input is (:func:`workflow.inputs.text`).
+    """A cell's text checked as typed input is (:func:`disputeflow.workflow.inputs.text`).
 
     A line break or tab in a one-line column (a title wrapped in its cell) is
     read as a space; any other control character is refused, never dropped.
@@ -61,7 +61,7 @@ def checked_text(text: str, multiline: bool) -> str:
     Raises:
         LedgerValueError: the cell holds a control character.
     """
-    from workflow import inputs
+    from disputeflow.workflow import inputs
 
     if not multiline:
         text = " ".join(text.replace("\t", " ").splitlines())
@@ -112,7 +112,7 @@ def parse_date(value, epoch_1904: bool = False) -> datetime:
     elif re.fullmatch(r"\d{5}(\.\d+)?", text):
         return _serial(float(text), epoch_1904)
     elif "T" in text and re.search(r"(Z|[+-]\d{2}:?\d{2})$", text):  # ISO 8601 with a zone, from another platform
-        from workflow.timeutil import parse_time
+        from disputeflow.workflow.timeutil import parse_time
 
         try:
             dt = parse_time(text)
@@ -154,12 +154,12 @@ def parse_phone(value) -> str:
     Raises:
         LedgerValueError: not a mobile or landline number.
     """
-    from workflow import inputs
+    from disputeflow.workflow import inputs
 
     got = inputs.phone("phone", clean_text(value), [])  # the one phone rule, as for parties typed in
     if got is not None:
         return got
-    from workflow.masking import mask_contacts
+    from disputeflow.workflow.masking import mask_contacts
 
     shown = mask_contacts({"phone": clean_text(value)})["phone"]  # reports and logs never carry a whole number
     raise LedgerValueError(f"电话号码“{shown}”格式有误（手机 11 位，或带区号的固定电话）",
@@ -177,8 +177,8 @@ def parse_id_number(value) -> str:
     Raises:
         LedgerValueError: stored as a number, not 18 characters, or a wrong checksum.
     """
-    from workflow.masking import mask_contacts
-    from workflow import inputs
+    from disputeflow.workflow.masking import mask_contacts
+    from disputeflow.workflow import inputs
 
     text = re.sub(r"[\s\-]", "", half_width(clean_text(value))).upper()
     if (isinstance(value, (int, float)) and not isinstance(value, bool)) or re.fullmatch(r"\d(\.\d+)?E\+\d+", text):

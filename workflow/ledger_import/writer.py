@@ -22,18 +22,18 @@ import json
 from collections import defaultdict
 from datetime import datetime
 
-from cases.audit import GENESIS, canonical_time, case_snapshot, seal
-from cases.audit_verify import sign_counter
-from cases.types import to_sqlite
-from workflow import guards, risk as risk_mod
-from workflow.clocks import next_step_after
-from workflow.commands import dumps, jsonable
-from workflow.errors import Conflict
-from workflow.ledger_import.plan import Planner, step_data, step_times
-from workflow.ledger_import.route import back_route, fill_fields, moved_back
-from workflow.ledger_import.validate import STATE_ORDER, STEP_DATE, RowProblem, steps_for
-from workflow.timeutil import iso
-from workflow.transition import audience, end_supervision
+from disputeflow.cases.audit import GENESIS, canonical_time, case_snapshot, seal
+from disputeflow.cases.audit_verify import sign_counter
+from disputeflow.cases.types import to_sqlite
+from disputeflow.workflow import guards, risk as risk_mod
+from disputeflow.workflow.clocks import next_step_after
+from disputeflow.workflow.commands import dumps, jsonable
+from disputeflow.workflow.errors import Conflict
+from disputeflow.workflow.ledger_import.plan import Planner, step_data, step_times
+from disputeflow.workflow.ledger_import.route import back_route, fill_fields, moved_back
+from disputeflow.workflow.ledger_import.validate import STATE_ORDER, STEP_DATE, RowProblem, steps_for
+from disputeflow.workflow.timeutil import iso
+from disputeflow.workflow.transition import audience, end_supervision
 
 CASE_INSERT = ("id", "number", "definition", "definition_version", "state", "version", "title", "category", "source",
                "description", "unit_id", "unit_path", "risk", "risk_floor", "flags", "party_count", "reporter",
@@ -256,7 +256,7 @@ class BulkWriter:
         tx.insert_rows("import_keys", KEY_INSERT, keys)
 
     def _canon_time(self, at: datetime) -> str:
-        """``cases.audit.canonical_time``, memoised (rows share their dates)."""
+        """``disputeflow.cases.audit.canonical_time``, memoised (rows share their dates)."""
         canon = self._canon.get(at)
         if canon is None:
             if len(self._canon) > 50_000:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from workflow.errors import ValidationError
-from workflow.reports import facts as facts_mod
-from workflow.reports.cells import neutralised
-from workflow.reports.period import day_of
-from workflow.reports.render import render
-from workflow.reports.units import Units, user_names
-from workflow.timeutil import TimeFormatError, at_local, check_day, iso, parse_date
+from disputeflow.workflow.errors import ValidationError
+from disputeflow.workflow.reports import facts as facts_mod
+from disputeflow.workflow.reports.cells import neutralised
+from disputeflow.workflow.reports.period import day_of
+from disputeflow.workflow.reports.render import render
+from disputeflow.workflow.reports.units import Units, user_names
+from disputeflow.workflow.timeutil import TimeFormatError, at_local, check_day, iso, parse_date
 
 LEVEL_ORDER = ("level3", "level2", "level1")
 

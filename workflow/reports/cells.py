@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from workflow.inputs import strip_controls
+from disputeflow.workflow.inputs import strip_controls
 
 # The characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")

@@ -11,13 +11,13 @@ from bisect import bisect_right
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from workflow.masking import mask_name
-from workflow.reports import facts as facts_mod
-from workflow.reports.control import control_rate
-from workflow.reports.period import Period, day_of
-from workflow.reports.stats import MonthTally, Tally, add_trend
-from workflow.reports.units import Units, user_names
-from workflow.timeutil import iso
+from disputeflow.workflow.masking import mask_name
+from disputeflow.workflow.reports import facts as facts_mod
+from disputeflow.workflow.reports.control import control_rate
+from disputeflow.workflow.reports.period import Period, day_of
+from disputeflow.workflow.reports.stats import MonthTally, Tally, add_trend
+from disputeflow.workflow.reports.units import Units, user_names
+from disputeflow.workflow.timeutil import iso
 
 TREND_MONTHS = 12
 

@@ -177,7 +177,7 @@ def scan(engine, unit_path: str, start: datetime, end: datetime, *, period_start
         tx_cur = conn.cursor()
         # one consistent snapshot for both streams
         tx_cur.execute("BEGIN" if store.is_sqlite else "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        from cases.types import to_sqlite
+        from disputeflow.cases.types import to_sqlite
 
         conv = to_sqlite if store.is_sqlite else (lambda v: v)
         params["start"], params["end"] = conv(start), conv(end)

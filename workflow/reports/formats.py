@@ -11,11 +11,11 @@ import io
 import zipfile
 from datetime import datetime, timezone
 
-from workflow.reports.cells import neutralised, text_cell, xlsx_cell
-from workflow.reports.render import (LEDGER_COLUMNS, STAT_COLUMNS, TREND_COLUMNS, Labels, chart_context, en,
+from disputeflow.workflow.reports.cells import neutralised, text_cell, xlsx_cell
+from disputeflow.workflow.reports.render import (LEDGER_COLUMNS, STAT_COLUMNS, TREND_COLUMNS, Labels, chart_context, en,
                                      fmt_value, group_rows, ledger_cells, render, t)
-from workflow.reports.stats import DEFINITIONS
-from workflow.timeutil import to_local
+from disputeflow.workflow.reports.stats import DEFINITIONS
+from disputeflow.workflow.timeutil import to_local
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

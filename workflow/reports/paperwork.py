@@ -16,9 +16,9 @@ anyone else sees the masked form the case view gives them.
 
 from __future__ import annotations
 
-from workflow.errors import ValidationError
-from workflow.reports.render import render
-from workflow.timeutil import format_local, parse_time
+from disputeflow.workflow.errors import ValidationError
+from disputeflow.workflow.reports.render import render
+from disputeflow.workflow.timeutil import format_local, parse_time
 
 TEMPLATES = {"agreement": "agreement.html.j2", "record": "record.html.j2", "visit": "visit.html.j2",
              "index": "index.html.j2"}
@@ -80,7 +80,7 @@ def render_paper(engine, kind: str, who, lang: str, *, number: str | None = None
 
 def _committee(engine, case: dict) -> str:
     """The people's mediation committee (人民调解委员会) of the case's village, by name."""
-    from workflow.reports.units import Units
+    from disputeflow.workflow.reports.units import Units
 
     units = Units.load(engine)
     u = units.get(case["unit"])

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from workflow.errors import ValidationError
-from workflow.timeutil import TimeFormatError, at_local, check_day, check_year, local_date, parse_date
+from disputeflow.workflow.errors import ValidationError
+from disputeflow.workflow.timeutil import TimeFormatError, at_local, check_day, check_year, local_date, parse_date
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -84,7 +84,7 @@ def month(text: str, field: str = "month") -> Period:
 
 
 def _year(value, field: str, text=None) -> int:
-    """A year within the range of :mod:`workflow.timeutil` (year 1 or 9999 would overflow the period's arithmetic)."""
+    """A year within the range of :mod:`disputeflow.workflow.timeutil` (year 1 or 9999 would overflow the period's arithmetic)."""
     try:
         return check_year(value, None if text is None else str(text))
     except TimeFormatError as exc:

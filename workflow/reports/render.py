@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from workflow.reports import charts
+from disputeflow.workflow.reports import charts
 
 BUILTIN_DIR = Path(__file__).resolve().parents[2] / "templates" / "reports"
 

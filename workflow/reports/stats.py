@@ -2,14 +2,14 @@
 
 The definitions (``DEFINITIONS``) are printed in every statistics report, so a
 reader upstream knows exactly what each figure counts. All figures are as of the
-end of the period (see :mod:`workflow.reports.facts`).
+end of the period (see :mod:`disputeflow.workflow.reports.facts`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from workflow.reports.facts import CaseFacts
+from disputeflow.workflow.reports.facts import CaseFacts
 
 # key, zh, en — the order of the report's definitions section.
 DEFINITIONS = [

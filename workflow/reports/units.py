@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workflow.errors import NotFound
+from disputeflow.workflow.errors import NotFound
 
 VILLAGE_KINDS = ("village", "community")
 

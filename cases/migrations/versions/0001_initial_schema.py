@@ -6,7 +6,7 @@ Create Date: 2026-11-28 19:39:56.349759
 """
 from alembic import op
 import sqlalchemy as sa
-import cases.types
+import disputeflow.cases.types
 
 
 revision = '0001'
@@ -29,7 +29,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('parent_id', sa.String(length=64), nullable=True),
     sa.Column('path', sa.String(length=1000), nullable=False),
-    sa.Column('created_at', cases.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['parent_id'], ['units.id'], name=op.f('fk_units_parent_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_units'))
     )
@@ -59,9 +59,9 @@ def upgrade() -> None:
     sa.Column('responsible_unit', sa.String(length=64), nullable=True),
     sa.Column('supervision_level', sa.String(length=20), nullable=True),
     sa.Column('data', sa.Text(), server_default='{}', nullable=False),
-    sa.Column('reported_at', cases.types.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', cases.types.UTCDateTime(), nullable=False),
-    sa.Column('closed_at', cases.types.UTCDateTime(), nullable=True),
+    sa.Column('reported_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
+    sa.Column('closed_at', disputeflow.cases.types.UTCDateTime(), nullable=True),
     sa.Column('audit_seq', sa.Integer(), nullable=False),
     sa.Column('audit_hash', sa.String(length=64), nullable=False),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_cases_unit_id_units')),
@@ -84,7 +84,7 @@ def upgrade() -> None:
     sa.Column('lang', sa.String(length=10), server_default='zh_CN', nullable=False),
     sa.Column('active', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
     sa.Column('password_hash', sa.String(length=200), nullable=True),
-    sa.Column('created_at', cases.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_users_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users'))
     )
@@ -95,7 +95,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
-    sa.Column('at', cases.types.UTCDateTime(), nullable=False),
+    sa.Column('at', disputeflow.cases.types.UTCDateTime(), nullable=False),
     sa.Column('actor', sa.String(length=64), nullable=False),
     sa.Column('action', sa.String(length=40), nullable=False),
     sa.Column('from_state', sa.String(length=40), nullable=True),
@@ -114,16 +114,16 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=40), nullable=False),
-    sa.Column('started_at', cases.types.UTCDateTime(), nullable=False),
-    sa.Column('due_at', cases.types.UTCDateTime(), nullable=False),
-    sa.Column('warn_at', cases.types.UTCDateTime(), nullable=True),
+    sa.Column('started_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
+    sa.Column('due_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
+    sa.Column('warn_at', disputeflow.cases.types.UTCDateTime(), nullable=True),
     sa.Column('calendar_rev', sa.String(length=80), server_default='', nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('stopped_at', cases.types.UTCDateTime(), nullable=True),
+    sa.Column('stopped_at', disputeflow.cases.types.UTCDateTime(), nullable=True),
     sa.Column('extended', sa.Integer(), server_default='0', nullable=False),
     sa.Column('level', sa.String(length=20), nullable=True),
     sa.Column('next_step', sa.String(length=20), nullable=True),
-    sa.Column('next_at', cases.types.UTCDateTime(), nullable=True),
+    sa.Column('next_at', disputeflow.cases.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_clocks_case_id_cases')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_clocks'))
     )
@@ -134,7 +134,7 @@ def upgrade() -> None:
 
     op.create_table('outbox',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('created_at', cases.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
     sa.Column('event', sa.String(length=40), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=True),
     sa.Column('case_number', sa.String(length=64), nullable=True),
@@ -143,11 +143,11 @@ def upgrade() -> None:
     sa.Column('payload', sa.Text(), server_default='{}', nullable=False),
     sa.Column('status', sa.String(length=20), server_default='pending', nullable=False),
     sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('next_attempt_at', cases.types.UTCDateTime(), nullable=False),
+    sa.Column('next_attempt_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
     sa.Column('claimed_by', sa.String(length=64), nullable=True),
-    sa.Column('claimed_until', cases.types.UTCDateTime(), nullable=True),
+    sa.Column('claimed_until', disputeflow.cases.types.UTCDateTime(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('sent_at', cases.types.UTCDateTime(), nullable=True),
+    sa.Column('sent_at', disputeflow.cases.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_outbox_case_id_cases')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox'))
     )
@@ -172,8 +172,8 @@ def upgrade() -> None:
     sa.Column('clock_id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('step', sa.String(length=20), nullable=False),
-    sa.Column('step_at', cases.types.UTCDateTime(), nullable=False),
-    sa.Column('raised_at', cases.types.UTCDateTime(), nullable=False),
+    sa.Column('step_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
+    sa.Column('raised_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_escalations_case_id_cases')),
     sa.ForeignKeyConstraint(['clock_id'], ['clocks.id'], name=op.f('fk_escalations_clock_id_clocks')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_escalations')),

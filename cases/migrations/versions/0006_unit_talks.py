@@ -5,7 +5,7 @@ Revises: 0001
 """
 from alembic import op
 import sqlalchemy as sa
-import cases.types
+import disputeflow.cases.types
 
 
 revision = '0006'
@@ -22,7 +22,7 @@ def upgrade() -> None:
         sa.Column('month', sa.String(length=7), nullable=False),
         sa.Column('level3_count', sa.Integer(), nullable=False),
         sa.Column('cases', sa.Text(), server_default='[]', nullable=False),
-        sa.Column('listed_at', cases.types.UTCDateTime(), nullable=False),
+        sa.Column('listed_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['unit_id'], ['units.id']),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('unit_id', 'month'),

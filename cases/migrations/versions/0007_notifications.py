@@ -5,7 +5,7 @@ Revises: 0006
 """
 from alembic import op
 import sqlalchemy as sa
-import cases.types
+import disputeflow.cases.types
 
 
 revision = '0007'
@@ -25,12 +25,12 @@ def upgrade() -> None:
         sa.Column('lang', sa.String(length=10), nullable=False),
         sa.Column('status', sa.String(length=20), server_default='pending', nullable=False),
         sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
-        sa.Column('next_attempt_at', cases.types.UTCDateTime(), nullable=False),
+        sa.Column('next_attempt_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
         sa.Column('claimed_by', sa.String(length=64), nullable=True),
-        sa.Column('claimed_until', cases.types.UTCDateTime(), nullable=True),
+        sa.Column('claimed_until', disputeflow.cases.types.UTCDateTime(), nullable=True),
         sa.Column('last_error', sa.Text(), nullable=True),
-        sa.Column('created_at', cases.types.UTCDateTime(), nullable=False),
-        sa.Column('sent_at', cases.types.UTCDateTime(), nullable=True),
+        sa.Column('created_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
+        sa.Column('sent_at', disputeflow.cases.types.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(['outbox_id'], ['outbox.id']),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('outbox_id', 'recipient', 'channel'),
@@ -47,8 +47,8 @@ def upgrade() -> None:
         sa.Column('lang', sa.String(length=10), nullable=False),
         sa.Column('title', sa.String(length=300), nullable=False),
         sa.Column('body', sa.Text(), nullable=False),
-        sa.Column('created_at', cases.types.UTCDateTime(), nullable=False),
-        sa.Column('read_at', cases.types.UTCDateTime(), nullable=True),
+        sa.Column('created_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
+        sa.Column('read_at', disputeflow.cases.types.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(['outbox_id'], ['outbox.id']),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('outbox_id', 'user_id'),

@@ -5,7 +5,7 @@ Revises: 0007
 """
 from alembic import op
 import sqlalchemy as sa
-import cases.types
+import disputeflow.cases.types
 
 
 revision = '0008'
@@ -19,7 +19,7 @@ def upgrade() -> None:
         'user_passwords',
         sa.Column('user_id', sa.String(length=64), nullable=False),
         sa.Column('password_hash', sa.String(length=255), nullable=False),
-        sa.Column('updated_at', cases.types.UTCDateTime(), nullable=False),
+        sa.Column('updated_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
         sa.Column('session_gen', sa.Integer(), server_default='0', nullable=False),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_user_passwords_user_id_users'),
         sa.PrimaryKeyConstraint('user_id', name='pk_user_passwords'),
@@ -28,7 +28,7 @@ def upgrade() -> None:
         'login_failures',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('user_id', sa.String(length=64), nullable=False),
-        sa.Column('at', cases.types.UTCDateTime(), nullable=False),
+        sa.Column('at', disputeflow.cases.types.UTCDateTime(), nullable=False),
         sa.Column('remote', sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint('id', name='pk_login_failures'),
     )
@@ -41,9 +41,9 @@ def upgrade() -> None:
         sa.Column('unit_id', sa.String(length=64), nullable=False),
         sa.Column('token_hash', sa.String(length=64), nullable=False),
         sa.Column('prefix', sa.String(length=16), nullable=False),
-        sa.Column('created_at', cases.types.UTCDateTime(), nullable=False),
-        sa.Column('revoked_at', cases.types.UTCDateTime(), nullable=True),
-        sa.Column('last_used_at', cases.types.UTCDateTime(), nullable=True),
+        sa.Column('created_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
+        sa.Column('revoked_at', disputeflow.cases.types.UTCDateTime(), nullable=True),
+        sa.Column('last_used_at', disputeflow.cases.types.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_api_tokens_user_id_users'),
         sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name='fk_api_tokens_unit_id_units'),
         sa.PrimaryKeyConstraint('id', name='pk_api_tokens'),

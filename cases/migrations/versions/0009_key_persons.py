@@ -5,7 +5,7 @@ Revises: 0008
 """
 from alembic import op
 import sqlalchemy as sa
-import cases.types
+import disputeflow.cases.types
 
 
 revision = '0009'
@@ -31,12 +31,12 @@ def upgrade() -> None:
     sa.Column('lead_official', sa.String(length=64), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('anchor_case_id', sa.Integer(), nullable=False),
-    sa.Column('controlled_since', cases.types.UTCDateTime(), nullable=False),
-    sa.Column('next_roll_at', cases.types.UTCDateTime(), nullable=True),
-    sa.Column('released_at', cases.types.UTCDateTime(), nullable=True),
+    sa.Column('controlled_since', disputeflow.cases.types.UTCDateTime(), nullable=False),
+    sa.Column('next_roll_at', disputeflow.cases.types.UTCDateTime(), nullable=True),
+    sa.Column('released_at', disputeflow.cases.types.UTCDateTime(), nullable=True),
     sa.Column('released_by', sa.String(length=64), nullable=True),
     sa.Column('release_reason', sa.Text(), nullable=True),
-    sa.Column('created_at', cases.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
     sa.Column('created_by', sa.String(length=64), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('audit_seq', sa.Integer(), nullable=False),
@@ -53,7 +53,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
-    sa.Column('linked_at', cases.types.UTCDateTime(), nullable=False),
+    sa.Column('linked_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
     sa.Column('linked_by', sa.String(length=64), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_key_person_cases_case_id_cases')),
     sa.ForeignKeyConstraint(['person_id'], ['key_persons.id'], name=op.f('fk_key_person_cases_person_id_key_persons')),
@@ -64,8 +64,8 @@ def upgrade() -> None:
     op.create_table('key_person_contacts',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
-    sa.Column('at', cases.types.UTCDateTime(), nullable=False),
-    sa.Column('recorded_at', cases.types.UTCDateTime(), nullable=False),
+    sa.Column('at', disputeflow.cases.types.UTCDateTime(), nullable=False),
+    sa.Column('recorded_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
     sa.Column('recorded_by', sa.String(length=64), nullable=False),
     sa.Column('method', sa.String(length=20), nullable=False),
     sa.Column('state', sa.Text(), server_default='', nullable=False),
@@ -79,7 +79,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
-    sa.Column('at', cases.types.UTCDateTime(), nullable=False),
+    sa.Column('at', disputeflow.cases.types.UTCDateTime(), nullable=False),
     sa.Column('actor', sa.String(length=64), nullable=False),
     sa.Column('action', sa.String(length=40), nullable=False),
     sa.Column('data', sa.Text(), nullable=False),
@@ -94,7 +94,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('clock_id', sa.Integer(), nullable=False),
     sa.Column('step', sa.String(length=20), nullable=False),
-    sa.Column('sent_at', cases.types.UTCDateTime(), nullable=False),
+    sa.Column('sent_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['clock_id'], ['clocks.id'], name=op.f('fk_key_person_notices_clock_id_clocks')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_key_person_notices')),
     sa.UniqueConstraint('clock_id', 'step', name=op.f('uq_key_person_notices_clock_id_step'))
@@ -103,11 +103,11 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('duty', sa.String(length=20), nullable=False),
-    sa.Column('period_start', cases.types.UTCDateTime(), nullable=False),
-    sa.Column('due_at', cases.types.UTCDateTime(), nullable=False),
+    sa.Column('period_start', disputeflow.cases.types.UTCDateTime(), nullable=False),
+    sa.Column('due_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
     sa.Column('clock_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('met_at', cases.types.UTCDateTime(), nullable=True),
+    sa.Column('met_at', disputeflow.cases.types.UTCDateTime(), nullable=True),
     sa.Column('contact_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['clock_id'], ['clocks.id'], name=op.f('fk_key_person_duties_clock_id_clocks')),
     sa.ForeignKeyConstraint(['contact_id'], ['key_person_contacts.id'], name=op.f('fk_key_person_duties_contact_id_key_person_contacts')),

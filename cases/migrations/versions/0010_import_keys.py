@@ -5,7 +5,7 @@ Revises: 0009
 """
 from alembic import op
 import sqlalchemy as sa
-import cases.types
+import disputeflow.cases.types
 
 
 revision = '0010'
@@ -23,8 +23,8 @@ def upgrade() -> None:
         sa.Column('case_id', sa.Integer(), nullable=False),
         sa.Column('row_hash', sa.String(length=64), nullable=False),
         sa.Column('record', sa.Text(), nullable=False),
-        sa.Column('imported_at', cases.types.UTCDateTime(), nullable=False),
-        sa.Column('updated_at', cases.types.UTCDateTime(), nullable=False),
+        sa.Column('imported_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
+        sa.Column('updated_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_import_keys_case_id_cases')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_import_keys')),
         sa.UniqueConstraint('namespace', 'key', name=op.f('uq_import_keys_namespace_key')),

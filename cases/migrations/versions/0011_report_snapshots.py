@@ -5,7 +5,7 @@ Revises: 0010
 """
 from alembic import op
 import sqlalchemy as sa
-import cases.types
+import disputeflow.cases.types
 
 
 revision = '0011'
@@ -21,7 +21,7 @@ def upgrade() -> None:
         sa.Column('kind', sa.String(length=20), nullable=False),
         sa.Column('unit_id', sa.String(length=64), nullable=False),
         sa.Column('period', sa.String(length=30), nullable=False),
-        sa.Column('generated_at', cases.types.UTCDateTime(), nullable=False),
+        sa.Column('generated_at', disputeflow.cases.types.UTCDateTime(), nullable=False),
         sa.Column('generated_by', sa.String(length=64), nullable=False),
         sa.Column('digest', sa.String(length=64), nullable=False),
         sa.Column('body', sa.Text(), nullable=False),

@@ -18,7 +18,7 @@ import json
 import urllib.request
 from typing import Any
 
-from notifications.channels.base import Channel
+from disputeflow.notifications.channels.base import Channel
 
 MAX_LENGTH = 300  # long SMS are split by the operator's network; keep notices short
 
