@@ -12,6 +12,7 @@ import zipfile
 from datetime import datetime, timezone
 
 from workflow.reports.cells import neutralised, text_cell, xlsx_cell
+from workflow.inputs import strip_controls
 from workflow.reports.render import (LEDGER_COLUMNS, STAT_COLUMNS, TREND_COLUMNS, Labels, chart_context, en,
                                      fmt_value, group_rows, ledger_cells, render, t)
 from workflow.reports.stats import DEFINITIONS
