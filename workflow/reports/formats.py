@@ -12,6 +12,7 @@ import zipfile
 from datetime import datetime, timezone
 
 from disputeflow.workflow.reports.cells import neutralised, text_cell, xlsx_cell
+from disputeflow.workflow.inputs import strip_controls
 from disputeflow.workflow.reports.render import (LEDGER_COLUMNS, STAT_COLUMNS, TREND_COLUMNS, Labels, chart_context, en,
                                      fmt_value, group_rows, ledger_cells, render, t)
 from disputeflow.workflow.reports.stats import DEFINITIONS
