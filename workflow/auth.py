@@ -175,14 +175,12 @@ def create_token(engine, name: str, user_id: str, unit: str | None = None) -> di
 
     Returns the token in clear once (``token``), with its id, prefix and scope.
     """
-    errors = []
-    name = (name or "").strip()
-    if not name or len(name) > 100:
-        errors.append(("name", "令牌名称不能为空（最多 100 字）", "token name is required (at most 100 characters)"))
-    if errors:
-        from disputeflow.workflow.errors import FieldError
+    from disputeflow.workflow import inputs
 
-        raise ValidationError([FieldError(*e) for e in errors])
+    errors: list = []
+    name = inputs.text("name", name, errors, max_length=inputs.NAME_MAX, required=True, label=("令牌名称", "token name"))
+    if errors:
+        raise ValidationError(errors)
     actor = engine.resolve_actor(user_id)
     now = engine.clock.now()
     with engine.store.write() as tx:

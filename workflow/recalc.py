@@ -53,6 +53,7 @@ def refresh(engine) -> dict:
             heads[case_id] = (seq + 1, new_h)
             changed += 1
         for case_id, (seq, h) in heads.items():
-            tx.execute("UPDATE cases SET audit_seq = :seq, audit_hash = :h, version = version + 1 WHERE id = :id",
+            tx.execute("UPDATE cases SET audit_seq = :seq, audit_hash = :h, version = version + (:seq - audit_seq) "
+                       "WHERE id = :id",
                        {"seq": seq, "h": h, "id": case_id})
     return {"checked": checked, "changed": changed, "revision": rev}

@@ -25,7 +25,13 @@ def sweep_job(engine, stop: threading.Event | None = None) -> None:
     """One sweep; ``stop`` (set at shutdown) ends it after the batch in hand."""
     from disputeflow.workflow import sweep
 
-    raised = sweep.run(engine, engine.clock.now(), stop=stop)
+    from disputeflow.workflow.errors import Busy
+
+    try:
+        raised = sweep.run(engine, engine.clock.now(), stop=stop)
+    except Busy:  # a lock held past the budget: nothing was written; the next pass tries again
+        log.warning("sweep skipped: the database stayed locked past the wait budget")
+        return
     if raised:
         log.info("sweep raised %d escalations", len(raised))
 

@@ -85,6 +85,7 @@ def test_calendar_refresh_recomputes_open_clocks(db_url, engine, clock, tmp_path
         due = [k for k in other.case(n)["deadlines"] if k["clock"] == "assess"][0]["due_at"]
         assert due == "2026-03-05T09:00:00+08:00"
         assert other.history(n)[-1]["action"] == "recalc"
+        assert other.case(n)["version"] == len(other.history(n))  # a recalculation is an event like any other
         assert refresh(other)["changed"] == 0
         assert other.verify_audit()["problems"] == []
     finally:

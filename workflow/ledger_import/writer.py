@@ -398,7 +398,8 @@ class BulkWriter:
 
         n = len(events)
         after = case_snapshot(state, cols["risk"], risk_floor, dumps(flags), cols["mediator"], cols["lead_official"],
-                              cols["responsible_unit"], supervision, new_cols["unit_id"], new_cols["title"],
+                              cols["responsible_unit"], cols.get("supervision_level", supervision), new_cols["unit_id"],
+                              new_cols["title"],
                               new_cols["category"], dumps(data),
                               [(p["name"], p.get("role") or "applicant", p.get("phone"), p.get("id_number"), None)
                                for p in rec["parties"]] if parties_changed else [])
