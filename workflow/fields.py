@@ -138,7 +138,7 @@ def _one(defn, spec: FieldSpec, raw: Any, resolver: Resolver, errors: list[Field
         return _choice(defn, spec, raw, errors)
     if t == "choices":
         if not isinstance(raw, (str, list, tuple)):
-            errors.append(FieldError(spec.name, f"{spec.label.zh}应为文字或列表", f"{spec.label.en} must be text or a list"))
+            errors.append(FieldError(spec.name, f"{spec.label.zh}应为选项列表", f"{spec.label.en} must be a list of choices"))
             return None
         items = raw.split(",") if isinstance(raw, str) else list(raw)
         out = []

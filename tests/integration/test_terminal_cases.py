@@ -85,7 +85,7 @@ def test_migration_stops_the_clocks_of_cases_already_ended(engine):
     with engine.db.begin() as c:  # the state an older version left: supervision running after the referral
         c.execute(text("UPDATE clocks SET stopped_at = NULL, status = 'running' WHERE name = 'supervision'"))
         c.execute(text("UPDATE cases SET version = version - 1"))  # and a version behind its events
-        c.execute(text("UPDATE alembic_version SET version_num = '0011'"))
+        c.execute(text("UPDATE alembic_version SET version_num = '0012'"))
     upgrade(engine.db)
     assert _running(engine, n) == []
     with engine.db.connect() as c:

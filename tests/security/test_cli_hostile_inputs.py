@@ -208,8 +208,8 @@ ON_POSTGRES: list[tuple[tuple[str, ...], int]] = [
     (("token", "revoke", "2147483647"), 5),
     (("case", "list", "--limit", "1000000"), 0),
     (("case", "show", "试点-2026-" + BIG), 5),
-    (("--as", "sup", "overdue", "--as-of", "2200-12-31"), 0),
-    (("--as", "sup", "overdue", "--as-of", "2201-01-01"), 2),
+    (("--as", "sup", "overdue", "--as-of", "2100-12-31"), 0),
+    (("--as", "sup", "overdue", "--as-of", "2101-01-01"), 2),
 ]
 
 CJK = re.compile("[\u4e00-\u9fff]")

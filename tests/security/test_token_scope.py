@@ -29,7 +29,7 @@ def town(live):
     eng.act(b, "assign_lead", "sup", official="lead")
     eng.act(b, "assign", "sup", mediator="med1")  # a v1 mediator named on the v2 case
     pid = eng.add_person("sup", name="王大锤", cases=[b], risk="high", grid_officer="go", lead_official="lead",
-                         unit="v2", id_number="110105198001011234", phone="13700001111")["id"]
+                         unit="v2", id_number="110105198001011238", phone="13700001111")["id"]
     eng.dispatch()  # inbox messages for the assignments
     clients = []
 
@@ -82,14 +82,14 @@ def test_narrowed_token_sees_no_key_person_outside_its_unit(town):
     lead_v1 = town["client"]("lead", "v1")
     r = lead_v1.get(f"/persons/{pid}")
     refused(r)
-    assert "王大锤" not in r.text and "110105198001011234" not in r.text and "13700001111" not in r.text
+    assert "王大锤" not in r.text and "110105198001011238" not in r.text and "13700001111" not in r.text
     assert lead_v1.get("/persons").json()["items"] == []
     r = lead_v1.post(f"/persons/{pid}/contacts", json={"method": "visit", "state": "平稳"})
     refused(r)
     # the same user through a town-wide token: the person's details, as before
     lead = town["client"]("lead")
     doc = lead.get(f"/persons/{pid}").json()
-    assert doc["name"] == "王大锤" and doc["id_number"] == "110105198001011234"
+    assert doc["name"] == "王大锤" and doc["id_number"] == "110105198001011238"
 
 
 def test_narrowed_token_reports_only_its_unit(town):
