@@ -31,7 +31,7 @@ def _timed(cmd: list[str]):
 
 def run(quick: bool = False, pg: str | None = None) -> dict:
     script = Path(sys.executable).parent / "disputeflow"
-    cli = [str(script), "--help"] if script.exists() else [sys.executable, "-m", "disputeflow.workflow.cli", "--help"]
+    cli = [str(script), "--help"] if script.exists() else [sys.executable, "-m", "disputeflow.cli", "--help"]
     f = interleave({"python": _timed([sys.executable, "-c", "pass"]), "help": _timed(cli)}, 5 if quick else 15)
     s = median(f["help"])
     return {"title": "Start-up", "rows": [

@@ -117,7 +117,7 @@ def start_server(url: str, workdir: Path) -> tuple[subprocess.Popen, str]:
 
     port = _free_port()
     env = {**os.environ, "DISPUTEFLOW_DB": url}
-    proc = subprocess.Popen([sys.executable, "-m", "disputeflow.workflow.cli", "--now", NOW.isoformat(), "serve", "--port",
+    proc = subprocess.Popen([sys.executable, "-m", "disputeflow.cli", "--now", NOW.isoformat(), "serve", "--port",
                              str(port), "--no-scheduler", "--secret", "bench"], env=env, cwd=workdir,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

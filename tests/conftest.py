@@ -71,7 +71,7 @@ def cli_runner(url: str, cwd, now: str = "2026-03-03T09:00+08:00", **env_extra: 
 
     def run(*args, ok=True, now=None):
         e = dict(env, DISPUTEFLOW_NOW=now) if now else env
-        p = subprocess.run([sys.executable, "-m", "disputeflow.workflow.cli", *args], capture_output=True, text=True,
+        p = subprocess.run([sys.executable, "-m", "disputeflow.cli", *args], capture_output=True, text=True,
                            env=e, cwd=cwd, timeout=120)
         if ok:
             assert p.returncode == 0, p.stderr

@@ -113,7 +113,7 @@ class Serve:
         env.pop("DISPUTEFLOW_NOW", None)
         self.log = open(cwd / f"serve-{self.port}.log", "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "disputeflow.workflow.cli", "--now", now.isoformat(), "serve", "--port", str(self.port),
+            [sys.executable, "-m", "disputeflow.cli", "--now", now.isoformat(), "serve", "--port", str(self.port),
              "--secret", "e2e-secret", "--sweep-seconds", "3600", *extra],
             env=env, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT)
         import httpx

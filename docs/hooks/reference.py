@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("workflow", "cases", "notifications", "web")  # the subpackages of `disputeflow`
+PACKAGES = ("workflow", "cases", "notifications", "web", "disputeflow/cli")  # the subpackages of `disputeflow`
 
 if str(ROOT) not in sys.path:  # the hook runs inside mkdocs, not inside the test runner
     sys.path.insert(0, str(ROOT))
@@ -89,7 +89,7 @@ def cli_markdown() -> str:
     """The whole command tree of ``disputeflow``, lazily loaded groups included."""
     import click
 
-    from disputeflow.workflow.cli import LAZY_COMMANDS, cli
+    from disputeflow.cli.commands import LAZY_COMMANDS, cli
 
     ctx = click.Context(cli, info_name="disputeflow")
     out = ["# 命令行参考 CLI reference\n",
@@ -105,7 +105,7 @@ def cli_command_paths() -> list[str]:
     """Every command path (``disputeflow case open`` …), for tests."""
     import click
 
-    from disputeflow.workflow.cli import cli
+    from disputeflow.cli.commands import cli
 
     paths: list[str] = []
 
@@ -361,8 +361,9 @@ def all_modules() -> list[str]:
         base = ROOT / pkg
         if not (base / "__init__.py").is_file():
             continue
-        names.append(f"disputeflow.{pkg}")
-        for info in pkgutil.walk_packages([str(base)], prefix=f"disputeflow.{pkg}."):
+        name = "disputeflow." + pkg.removeprefix("disputeflow/")
+        names.append(name)
+        for info in pkgutil.walk_packages([str(base)], prefix=f"{name}."):
             if ".migrations" in info.name:
                 continue
             names.append(info.name)

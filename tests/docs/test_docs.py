@@ -60,7 +60,7 @@ def test_the_site_builds_strict_and_offline(tmp_path):
 
 
 def test_cli_reference_walks_every_command_including_lazy_ones(tmp_path, monkeypatch):
-    from disputeflow.workflow import cli as cli_module
+    from disputeflow.cli import commands as cli_module
 
     (tmp_path / "docs_probe_cli.py").write_text(textwrap.dedent('''
         import click

@@ -107,7 +107,7 @@ def test_help_is_in_chinese(cli):
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "disputeflow.workflow.cli", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "disputeflow.cli", *args], capture_output=True, text=True, timeout=120)
 
 
 def test_a_broken_policy_file_is_refused_at_start_with_its_line(tmp_path):

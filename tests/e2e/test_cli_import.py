@@ -25,7 +25,7 @@ def cli(request, tmp_path):
     env.pop("DISPUTEFLOW_USER", None)
 
     def run(*args, ok=True, script=None):
-        cmd = [sys.executable, "-c", script, *args] if script else [sys.executable, "-m", "disputeflow.workflow.cli", *args]
+        cmd = [sys.executable, "-c", script, *args] if script else [sys.executable, "-m", "disputeflow.cli", *args]
         p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=180)
         if ok:
             assert p.returncode == 0, p.stderr
@@ -86,7 +86,7 @@ def test_a_grid_officer_may_not_import(cli, tmp_path):
 KILLER = textwrap.dedent("""
     import os, signal, sys
     from disputeflow.cases.store import Tx
-    from disputeflow.workflow.cli import main
+    from disputeflow.cli import main
 
     real = Tx.insert_rows
     seen = {"audit": 0}
@@ -142,7 +142,7 @@ def test_a_progress_bar_is_drawn_on_a_terminal_and_not_in_a_pipe(cli, tmp_path):
     master, slave = pty.openpty()
     env = {**os.environ, "DISPUTEFLOW_DB": str(cli.engine.db.url), "DISPUTEFLOW_NOW": "2026-03-03T09:00+08:00",
            "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
-    p = subprocess.Popen([sys.executable, "-m", "disputeflow.workflow.cli", "--as", "sup", "import", str(path)], stdout=subprocess.PIPE,
+    p = subprocess.Popen([sys.executable, "-m", "disputeflow.cli", "--as", "sup", "import", str(path)], stdout=subprocess.PIPE,
                          stderr=slave, env=env, cwd=tmp_path)
     out, _ = p.communicate(timeout=120)
     os.close(slave)

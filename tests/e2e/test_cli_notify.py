@@ -1,6 +1,6 @@
 """Notifications on the command line: dispatch, the inbox, the failed list and retry, template preview.
 
-Driven through ``disputeflow.workflow.cli.main`` in this process (the same entry point the
+Driven through ``disputeflow.cli.main`` in this process (the same entry point the
 console script calls, exit codes included) to keep the suite fast; the
 process-level behaviour of the CLI is covered by ``test_cli.py``.
 """
@@ -18,7 +18,7 @@ from tests.conftest import T0, build_town, make_db_url
 @pytest.fixture(params=["sqlite", "postgresql"])
 def cli(request, tmp_path, monkeypatch, capsys):
     from disputeflow import Engine
-    from disputeflow.workflow.cli import main
+    from disputeflow.cli import main
     from disputeflow.workflow.clock import FixedClock
 
     url, drop = make_db_url(request.param, tmp_path)

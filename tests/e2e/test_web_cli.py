@@ -30,7 +30,7 @@ def town(tmp_path):
 
 def run(url, tmp_path, *args, stdin: str | None = None):
     env = {**os.environ, "DISPUTEFLOW_DB": url}
-    return subprocess.run([sys.executable, "-m", "disputeflow.workflow.cli", *args], capture_output=True, text=True, env=env,
+    return subprocess.run([sys.executable, "-m", "disputeflow.cli", *args], capture_output=True, text=True, env=env,
                           cwd=tmp_path, input=stdin, timeout=120)
 
 

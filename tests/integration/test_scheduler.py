@@ -22,7 +22,7 @@ def counts(engine):
 
 def start(db_url, now):
     env = {**os.environ, "DISPUTEFLOW_DB": db_url, "DISPUTEFLOW_NOW": now}
-    return subprocess.Popen([sys.executable, "-m", "disputeflow.workflow.cli", "scheduler", "run", "--every", "1"],
+    return subprocess.Popen([sys.executable, "-m", "disputeflow.cli", "scheduler", "run", "--every", "1"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

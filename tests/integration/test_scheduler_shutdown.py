@@ -26,7 +26,7 @@ DELAY = 0.5
 
 def _scheduler(db_url, config, now="2026-03-03T09:30+08:00"):
     env = {**os.environ, "DISPUTEFLOW_DB": db_url, "DISPUTEFLOW_NOW": now, "DISPUTEFLOW_CONFIG": str(config)}
-    return subprocess.Popen([sys.executable, "-m", "disputeflow.workflow.cli", "scheduler", "run", "--every", "3600"],
+    return subprocess.Popen([sys.executable, "-m", "disputeflow.cli", "scheduler", "run", "--every", "3600"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -38,7 +38,7 @@ def pg_url(tmp_path):
 
 def _sweepers(url: str, now: str) -> list[subprocess.CompletedProcess]:
     env = {**os.environ, "DISPUTEFLOW_DB": url, "DISPUTEFLOW_NOW": now}
-    procs = [subprocess.Popen([sys.executable, "-m", "disputeflow.workflow.cli", "--json", "sweep"], env=env,
+    procs = [subprocess.Popen([sys.executable, "-m", "disputeflow.cli", "--json", "sweep"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(SWEEPERS)]
     return [(p, *p.communicate(timeout=600)) for p in procs]
 

@@ -41,7 +41,7 @@ def test_the_wheel_holds_one_top_level_package(wheel):
                  "disputeflow/templates/web/base.html.j2", "disputeflow/web/static/app.css"):
         assert must in names, must
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
-    assert "disputeflow = disputeflow.workflow.cli:main" in entry_points
+    assert "disputeflow = disputeflow.cli:main" in entry_points
     assert all(line.split("=")[1].strip().startswith("disputeflow.") for line in entry_points.splitlines()
                if "=" in line)
 

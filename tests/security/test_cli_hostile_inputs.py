@@ -17,7 +17,7 @@ import re
 import pytest
 
 from tests.conftest import T0, build_town, make_db_url
-from disputeflow.workflow.cli import main
+from disputeflow.cli import main
 
 BIG = str(10**30)
 N = "双乳-2026-000022"  # a case of the demo town, reported, in 西坪村

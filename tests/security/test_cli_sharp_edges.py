@@ -88,7 +88,7 @@ def test_a_long_running_command_refuses_a_bad_interval_before_it_starts(args, op
     cli_runner(db, tmp_path)("init")
     env = {**os.environ, "DISPUTEFLOW_DB": db, "DISPUTEFLOW_NOW": NOW}
     try:
-        p = subprocess.run([sys.executable, "-m", "disputeflow.workflow.cli", *args], capture_output=True, text=True, env=env,
+        p = subprocess.run([sys.executable, "-m", "disputeflow.cli", *args], capture_output=True, text=True, env=env,
                            cwd=tmp_path, timeout=30)
     except subprocess.TimeoutExpired:  # the old behaviour: it ran on
         pytest.fail(f"{' '.join(args)} kept running instead of refusing")
@@ -97,7 +97,7 @@ def test_a_long_running_command_refuses_a_bad_interval_before_it_starts(args, op
 
 
 def test_the_digest_time_is_kept_as_written(tmp_path):
-    from disputeflow.workflow.cli_params import CLOCK_TIME
+    from disputeflow.cli.params import CLOCK_TIME
 
     assert CLOCK_TIME.convert("8:05", None, None) == "08:05"
     assert CLOCK_TIME.convert("23:59", None, None) == "23:59"
@@ -166,7 +166,7 @@ def test_an_empty_disputeflow_now_is_refused(tmp_path):
     run = cli_runner(f"sqlite:///{tmp_path / 'd.db'}", tmp_path)
     run("init")
     env = {**os.environ, "DISPUTEFLOW_DB": f"sqlite:///{tmp_path / 'd.db'}", "DISPUTEFLOW_NOW": ""}
-    p = subprocess.run([sys.executable, "-m", "disputeflow.workflow.cli", "case", "list"], capture_output=True, text=True,
+    p = subprocess.run([sys.executable, "-m", "disputeflow.cli", "case", "list"], capture_output=True, text=True,
                        env=env, cwd=tmp_path, timeout=120)
     assert "DISPUTEFLOW_NOW" in one_chinese_line(p, 2)
 

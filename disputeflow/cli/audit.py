@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from disputeflow.workflow.cli import Ctx
+from disputeflow.cli.context import Ctx
 
 EXIT_INCOMPLETE = 6
 

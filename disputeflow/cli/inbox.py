@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from disputeflow.workflow.cli import Ctx
-from disputeflow.workflow.cli_params import LIMIT, OFFSET, ROW_ID
+from disputeflow.cli.context import Ctx
+from disputeflow.cli.params import LIMIT, OFFSET, ROW_ID
 
 
 @click.group("inbox", invoke_without_command=True, help="站内消息：不带子命令时列出最新消息。")

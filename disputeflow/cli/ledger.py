@@ -10,8 +10,8 @@ import sys
 
 import click
 
-from disputeflow.workflow.cli import Ctx
-from disputeflow.workflow.cli_params import Count
+from disputeflow.cli.context import Ctx
+from disputeflow.cli.params import Count
 
 
 def _bar(c: Ctx, enabled: bool):

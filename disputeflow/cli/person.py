@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import click
 
-from disputeflow.workflow.cli import Ctx, parse_cli_time
-from disputeflow.workflow.cli_params import DAY, INSTANT, LIMIT, ROW_ID, TEXT, Count
+from disputeflow.cli.context import Ctx, parse_cli_time
+from disputeflow.cli.params import DAY, INSTANT, LIMIT, ROW_ID, TEXT, Count
 
 
 def _when(text: str | None) -> str:
@@ -180,7 +180,7 @@ def rate(c: Ctx, unit_id, start_text, end_text):
                               "发现篡改退出码 1，无法完整校验退出码 6。")
 @click.pass_obj
 def verify(c: Ctx):
-    from disputeflow.workflow.cli_audit import problem_docs, summary
+    from disputeflow.cli.audit import problem_docs, summary
 
     out = c.engine().verify_person_audit()
     human, code = summary(c, out, f"{out['persons']} 名人员", f"{out['persons']} persons")

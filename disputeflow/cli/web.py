@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from disputeflow.workflow.cli_params import PORT, ROW_ID, SECONDS, TEXT
+from disputeflow.cli.params import PORT, ROW_ID, SECONDS, TEXT
 
 if TYPE_CHECKING:  # the CLI imports this module; no import back at run time
-    from disputeflow.workflow.cli import Ctx
+    from disputeflow.cli.context import Ctx
 
 # Demo sign-ins that ``serve --demo-logins`` sets (only where no password is set yet).
 DEMO_PASSWORD = "shuangru2026"

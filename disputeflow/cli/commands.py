@@ -9,98 +9,28 @@ with the exit codes 0 ok, 2 usage/validation, 3 not permitted, 4 conflict,
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 import click
 
-from disputeflow.workflow.cli_params import CLOCK_TIME, INSTANT, LIMIT, MONTH, ROW_ID, SECONDS, TEXT, VERSION, YEAR
+from disputeflow.cli.params import CLOCK_TIME, INSTANT, LIMIT, MONTH, ROW_ID, SECONDS, TEXT, VERSION, YEAR
 
 
-@dataclass
-class Ctx:
-    db: str | None
-    user: str | None
-    as_json: bool
-    lang: str
-    now: str | None
-    config: str | None
-    command: str | None = None  # the top-level command being run
-    _engine: Any = None
-
-    @property
-    def en(self) -> bool:
-        return self.lang.startswith("en")
-
-    def t(self, zh: str, en: str) -> str:
-        return en if self.en else zh
-
-    def engine(self):
-        if self._engine is None:
-            from disputeflow.cases.db import url_from_env
-            from disputeflow.workflow.cli_errors import require_database
-            from disputeflow.workflow.clock import FixedClock
-            from disputeflow.workflow.config import Config
-            from disputeflow.workflow.engine import Engine
-            from disputeflow.workflow.errors import ConfigError
-
-            cfg = Config.load(self.config, url=self.db, lang=self.lang)
-            if self.command != "init":
-                require_database(url_from_env(cfg.url or None))
-            clock = None
-            if self.now:
-                if not cfg.allow_now_override:
-                    raise ConfigError("本部署已禁止使用 --now 指定时间", "this deployment forbids --now")
-                clock = FixedClock(parse_cli_time(self.now, "--now"))
-            self._engine = Engine(cfg, clock=clock)
-        return self._engine
-
-    def actor(self) -> str:
-        from disputeflow.workflow.errors import ValidationError
-
-        if not self.user:
-            raise ValidationError.one("--as", "请用 --as 指明操作人（或设置 DISPUTEFLOW_USER）",
-                                      "say who is acting with --as (or DISPUTEFLOW_USER)")
-        return self.user
-
-    def out(self, doc: Any, human: str) -> None:
-        """Print ``doc`` as JSON (exact: JSON escapes control characters) or ``human`` made safe for a terminal."""
-        if self.as_json:
-            click.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
-        else:
-            from disputeflow.workflow.terminal import printable
-
-            click.echo(printable(human))
-
-
-def parse_cli_time(text: str, field: str):
-    from disputeflow.workflow.errors import ValidationError
-    from disputeflow.workflow.timeutil import parse_time
-
-    try:
-        return parse_time(text)
-    except ValueError as exc:
-        zh = getattr(exc, "zh", None) or str(exc)
-        en = getattr(exc, "en", None) or str(exc)
-        raise ValidationError.one(field, zh, en) from None
-
-
-pass_ctx = click.make_pass_decorator(Ctx)
+from disputeflow.cli.context import Ctx, parse_cli_time, pass_ctx  # noqa: F401  (the command modules' context)
 
 
 # Command groups that live in their own modules, imported only when invoked so that
 # ``disputeflow --help`` stays fast. name -> ("module:attribute", short help zh).
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
-    "person": ("disputeflow.workflow.cli_person:group", "重点人员稳控：登记、查看、走访、解除稳控。"),
-    "inbox": ("disputeflow.workflow.cli_inbox:group", "站内消息：查看与标记已读。"),
-    "import": ("disputeflow.workflow.cli_import:import_command", "从 Excel 或 CSV 台账导入案件"),
-    "serve": ("disputeflow.workflow.cli_web:serve", "启动网页工作台和 HTTP 接口（含调度器）。"),
-    "token": ("disputeflow.workflow.cli_web:token", "HTTP 接口令牌：签发、列出、吊销。"),
-    "report": ("disputeflow.workflow.cli_report:group", "报表：台账、统计、零报告、研判会议程、调解文书。"),
-    "audit": ("disputeflow.workflow.cli_audit:group", "审计日志：校验、重新签名、生成密钥。"),
+    "person": ("disputeflow.cli.person:group", "重点人员稳控：登记、查看、走访、解除稳控。"),
+    "inbox": ("disputeflow.cli.inbox:group", "站内消息：查看与标记已读。"),
+    "import": ("disputeflow.cli.ledger:import_command", "从 Excel 或 CSV 台账导入案件"),
+    "serve": ("disputeflow.cli.web:serve", "启动网页工作台和 HTTP 接口（含调度器）。"),
+    "token": ("disputeflow.cli.web:token", "HTTP 接口令牌：签发、列出、吊销。"),
+    "report": ("disputeflow.cli.report:group", "报表：台账、统计、零报告、研判会议程、调解文书。"),
+    "audit": ("disputeflow.cli.audit:group", "审计日志：校验、重新签名、生成密钥。"),
 }
 
 
@@ -262,7 +192,7 @@ def user_list(c: Ctx, unit_id, role):
 
 
 def _user_passwd():
-    from disputeflow.workflow.cli_web import passwd  # click only: keeps --help fast
+    from disputeflow.cli.web import passwd  # click only: keeps --help fast
 
     return passwd
 
@@ -619,7 +549,7 @@ def workflow_diagram(c: Ctx, fmt, name):
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI, turning every expected error into one line on stderr and an exit code."""
-    from disputeflow.workflow.cli_errors import schema_missing, schema_missing_message, usage_message
+    from disputeflow.cli.errors import schema_missing, schema_missing_message, usage_message
     from disputeflow.workflow.errors import DisputeflowError
     from disputeflow.workflow.terminal import one_line
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from disputeflow.workflow.cli_params import DAY, MONTH, TEXT, YEAR
+from disputeflow.cli.params import DAY, MONTH, TEXT, YEAR
 
-# ``click.pass_obj`` rather than a type-matched decorator: under ``python -m disputeflow.workflow.cli`` the
+# ``click.pass_obj`` rather than a type-matched decorator: under ``python -m disputeflow.cli`` the
 # ``Ctx`` class of ``__main__`` is not the one this module would import.
 pass_ctx = click.pass_obj
 
