@@ -76,7 +76,7 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
     for _ in range(5):  # interleaved, so machine load hits both alike
         duty_sweep.after_sweep = real
         with_step.append(_median_us(eng.sweep, rounds // 5))
-        duty_sweep.after_sweep = lambda *a, **k: []
+        duty_sweep.after_sweep = lambda *a, **k: False
         without.append(_median_us(eng.sweep, rounds // 5))
     duty_sweep.after_sweep = real
     idle_with, idle_without = statistics.median(with_step), statistics.median(without)

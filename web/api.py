@@ -336,7 +336,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
     async def health(request: Request):
         from fastapi.responses import JSONResponse
 
-        from disputeflow.web.app import checked_health
+        from disputeflow.web.health import checked_health
 
         doc = await checked_health(request.app, engine, scheduler_state)
         return JSONResponse(doc, status_code=200 if doc["ok"] else 503)

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from disputeflow.web import deps
+from disputeflow.web.health import SchedulerState, checked_health, health_doc  # noqa: F401  (the app's health endpoint)
 from disputeflow.web.i18n import word
 
 log = logging.getLogger(__name__)
@@ -56,21 +57,6 @@ def _load_router(path: str):
     for item in getattr(mod, "NAV_ITEMS", ()):
         nav.register(item)
     return getattr(mod, attr or "router")
-
-
-class SchedulerState:
-    """What the health endpoint reports about the in-process scheduler."""
-
-    def __init__(self, scheduler=None):
-        self.scheduler = scheduler
-
-    @property
-    def enabled(self) -> bool:
-        return self.scheduler is not None
-
-    @property
-    def alive(self) -> bool:
-        return bool(self.scheduler is not None and self.scheduler.running)
 
 
 def create_app(engine, *, secret: str | None = None, scheduler=None, lang: str | None = None,
@@ -146,30 +132,6 @@ def create_app(engine, *, secret: str | None = None, scheduler=None, lang: str |
 
     _install_page_errors(app)
     return app
-
-
-async def checked_health(app: FastAPI, engine, state: SchedulerState) -> dict:
-    """:func:`health_doc` on two threads of its own, so a pool full of waiting requests never delays it."""
-    import anyio
-    import anyio.to_thread
-
-    limiter = getattr(app.state, "health_limiter", None)
-    if limiter is None:
-        limiter = app.state.health_limiter = anyio.CapacityLimiter(2)
-    return await anyio.to_thread.run_sync(health_doc, engine, state, limiter=limiter)
-
-
-def health_doc(engine, state: SchedulerState) -> dict:
-    h = engine.health()
-    outbox = h.get("outbox", {})
-    doc = {
-        "ok": bool(h["database"]) and (state.alive or not state.enabled),
-        "database": h["database"],
-        "scheduler": {"enabled": state.enabled, "alive": state.alive},
-        "outbox": {"pending": outbox.get("pending", 0), "failed": outbox.get("failed", 0),
-                   "dead": outbox.get("dead", 0)},
-    }
-    return doc
 
 
 def _install_page_errors(app: FastAPI) -> None:

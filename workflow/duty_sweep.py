@@ -43,22 +43,22 @@ SYSTEM_ACTOR = "system"
 FORWARD_WINDOW = timedelta(days=7)  # escalations older than this were forwarded by an earlier pass
 
 
-def after_sweep(engine, now: datetime, batch: int = 500, raised: list[dict] | None = None) -> list[dict]:
-    """Roll key-person duties forward and forward their escalations; returns steps raised on new occurrences.
+def after_sweep(engine, now: datetime, batch: int = 500, raised: list[dict] | None = None) -> bool:
+    """Roll key-person duties forward and forward their escalations.
 
-    Forwarding runs when this pass raised a duty step, and once per engine
-    object (a restart catches up whatever a crash between the sweep's commit
-    and the forwarding left behind). An idle pass usually costs nothing: see
-    :func:`roll` for the remembered next roll time.
+    Returns True when new occurrences were created: the sweep then runs again, since
+    they may already owe steps, and calls this again to forward those. Forwarding
+    runs when this pass raised a duty step, and once per engine object (a restart
+    catches up whatever a crash between the sweep's commit and the forwarding left
+    behind). An idle pass usually costs nothing: see :func:`roll` for the
+    remembered next roll time.
     """
     if roll(engine, now, batch):
-        from disputeflow.workflow import sweep
-
-        return sweep.run(engine, now, batch)  # raises what the new occurrences already owe, then forwards
+        return True
     if engine not in _CAUGHT_UP or any(r.get("clock", "").startswith(DUTY_CLOCK_PREFIX) for r in raised or ()):
         forward(engine, now)
         _CAUGHT_UP.add(engine)
-    return []
+    return False
 
 
 _CAUGHT_UP: "weakref.WeakSet" = weakref.WeakSet()

@@ -30,24 +30,9 @@ if TYPE_CHECKING:
     from disputeflow.workflow.calendar import BusinessCalendar
     from disputeflow.workflow.policy import Policy
 
+from disputeflow.workflow.vocabulary import ROLE_LABELS, UNIT_KINDS  # noqa: F401  (kept importable from here)
+
 log = logging.getLogger(__name__)
-
-ROLE_LABELS = {
-    "grid_officer": ("网格员", "grid officer"),
-    "mediator": ("调解员", "mediator"),
-    "lead_official": ("包案领导", "lead official"),
-    "supervisor": ("督办人员", "supervisor"),
-    "admin": ("管理员", "administrator"),
-    "system": ("系统", "system"),
-}
-UNIT_KINDS = {
-    "town": ("镇", "town"),
-    "village": ("村", "village"),
-    "community": ("社区", "community"),
-    "grid": ("网格", "grid"),
-    "office": ("站所", "office"),
-}
-
 
 def _signer(cfg: Config):
     """The audit key of the configuration or the environment (a key too short is a configuration error)."""

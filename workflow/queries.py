@@ -258,7 +258,7 @@ def actions(engine, number: str, actor) -> list[dict]:
 
 def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
     from disputeflow.workflow import inputs
-    from disputeflow.workflow.engine import UNIT_KINDS
+    from disputeflow.workflow.vocabulary import UNIT_KINDS
     from disputeflow.workflow.errors import FieldError
 
     errors: list[FieldError] = []

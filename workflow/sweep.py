@@ -61,7 +61,8 @@ def run(engine, now: datetime, batch: int = 500, stop: threading.Event | None = 
                 return raised
     from disputeflow.workflow import duty_sweep  # key-person duties: roll the next occurrences, forward their escalations
 
-    raised.extend(duty_sweep.after_sweep(engine, now, batch, raised))
+    if duty_sweep.after_sweep(engine, now, batch, raised):
+        raised.extend(run(engine, now, batch, stop))  # what the new occurrences already owe, then forwarding
     return raised
 
 

@@ -137,7 +137,7 @@ def unit_add(c: Ctx, unit_id, name, parent, kind):
 @unit.command("list", help="列出单位。")
 @pass_ctx
 def unit_list(c: Ctx):
-    from disputeflow.workflow.engine import UNIT_KINDS
+    from disputeflow.workflow.vocabulary import UNIT_KINDS
     from disputeflow.workflow.tables import render
 
     rows = c.engine().units()
