@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import interleave, median, pg_schema, pg_url, ratio, raw_pg, row  # noqa: E402
 from disputeflow import Engine  # noqa: E402
-from disputeflow.workflow.clock import FixedClock  # noqa: E402
+from disputeflow.workflow.timesource import FixedClock  # noqa: E402
 from disputeflow.workflow.config import Config  # noqa: E402
 
 T0 = datetime(2026, 3, 3, 1, tzinfo=timezone.utc)
@@ -95,7 +95,7 @@ def raw_round(execute, commit, begin, numbers: list[str], n: int, start: int, ph
 
 def sqlite_pair(workdir: Path, synchronous: str, n: int, rounds: int) -> dict[str, list[float]]:
     eng, numbers = seed(f"sqlite:///{workdir / f'engine-{synchronous}.db'}", synchronous=synchronous)
-    eng.db.dispose()
+    eng._rt.db.dispose()
     raw_path = workdir / f"raw-{synchronous}.db"
     con = sqlite3.connect(workdir / f"engine-{synchronous}.db")
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")

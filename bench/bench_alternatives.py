@@ -111,7 +111,7 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
     with tempfile.TemporaryDirectory() as d:
         eng, numbers = seed(f"sqlite:///{Path(d) / 'alt.db'}")
         definition = eng.definition()
-        orm = _orm(eng.db)
+        orm = _orm(eng._rt.db)
         machines = {"transitions": _transitions_machine(definition), "statemachine": _statemachine_machine(definition)}
         pos = {"ours": 0, "orm": 0, "transitions": 0, "statemachine": 0}
 

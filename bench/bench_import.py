@@ -87,7 +87,7 @@ def write_xlsx(path: Path, n: int) -> None:
 
 def setup_db(url: str):
     from disputeflow import Engine
-    from disputeflow.workflow.clock import FixedClock
+    from disputeflow.workflow.timesource import FixedClock
 
     eng = Engine(url, clock=FixedClock(NOW))
     eng.init()
@@ -159,7 +159,7 @@ def child_raw(path: str, db: str, reader: str = "import") -> dict:
 
 
 def _calamine(path: str) -> bool:
-    from disputeflow.workflow.ledger_import.readers import calamine_fits
+    from disputeflow.ledger_import.readers import calamine_fits
 
     return calamine_fits(Path(path))
 
@@ -232,7 +232,7 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
 def table_rows(results: dict, sizes: list[int], growth: dict[str, float]) -> list[dict]:
     """The published lines: per format and size, throughput against the raw baseline, peak memory; then growth."""
     from bench.common import row
-    from disputeflow.workflow.ledger_import.readers import CALAMINE_MAX_XML
+    from disputeflow.ledger_import.readers import CALAMINE_MAX_XML
 
     out = []
     label = {"csv": "CSV", "xlsx": ".xlsx"}

@@ -64,7 +64,7 @@ def render_rates(quick: bool) -> dict:
 def _engine(url: str, smtp_port: int):
     from tests.conftest import build_town
     from disputeflow import Engine
-    from disputeflow.workflow.clock import FixedClock
+    from disputeflow.workflow.timesource import FixedClock
     from disputeflow.workflow.config import Config
 
     conf = {"person_channels": [], "roles": {"mediator": ["email"]}, "batch": 500,
@@ -74,7 +74,7 @@ def _engine(url: str, smtp_port: int):
     eng.init()
     build_town(eng)
     eng.add_user("med-mail", "调解员丙", "mediator", "v1", email="bing@example.org")
-    with eng.store.write() as tx:  # only the mailbox owner is a mediator of the village
+    with eng._rt.store.write() as tx:  # only the mailbox owner is a mediator of the village
         tx.execute("UPDATE users SET active = :f WHERE id = 'med1'", {"f": False})
     return eng
 
@@ -185,7 +185,7 @@ def resolution_cost(quick: bool, tmp: Path) -> dict:
     numbers = [report(eng) for _ in range(50)]
     res, act = [], []
     for _ in range(ROUNDS):
-        with eng.store.read() as tx:
+        with eng._rt.store.read() as tx:
             t = time.perf_counter()
             for i in range(n):
                 resolve(tx, ["role:mediator@/t1/v1/v1-g1/"] if i % 2 else ["user:med-mail"])

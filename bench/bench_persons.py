@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from disputeflow import Engine  # noqa: E402
-from disputeflow.workflow.clock import FixedClock  # noqa: E402
+from disputeflow.workflow.timesource import FixedClock  # noqa: E402
 from bench.common import row  # noqa: E402
 
 T0 = datetime(2026, 3, 3, 1, 0, tzinfo=timezone.utc)  # Tuesday 09:00 in Shanghai

@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from disputeflow import Engine  # noqa: E402
-from disputeflow.workflow.clock import FixedClock  # noqa: E402
+from disputeflow.workflow.timesource import FixedClock  # noqa: E402
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=timezone.utc)  # Monday 10:00 in Shanghai
 VILLAGES = 7
@@ -54,7 +54,7 @@ def seed(eng: Engine, n: int, due_fraction: float = 0.01) -> str:
     every = round(1 / due_fraction)
     rev = eng.calendar.revision
     batch = 20_000
-    with eng.store.write() as tx:
+    with eng._rt.store.write() as tx:
         t = tx.t
         ph = "%s" if not tx.store.is_sqlite else "?"
         for lo in range(0, n, batch):
@@ -98,8 +98,8 @@ def seed(eng: Engine, n: int, due_fraction: float = 0.01) -> str:
     if tx.store.is_sqlite:
         import sqlite3
 
-        eng.db.dispose()
-        con = sqlite3.connect(eng.db.url.database, isolation_level=None)
+        eng._rt.db.dispose()
+        con = sqlite3.connect(eng._rt.db.url.database, isolation_level=None)
         con.execute("ANALYZE")
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         con.close()

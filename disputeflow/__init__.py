@@ -53,7 +53,7 @@ PUBLIC_MODULES = (
     "disputeflow.workflow.definition",
     "disputeflow.workflow.guards",
     "disputeflow.workflow.actor",
-    "disputeflow.workflow.clock",
+    "disputeflow.workflow.timesource",
     "disputeflow.workflow.config",
     "disputeflow.workflow.policy",
 )
@@ -63,9 +63,9 @@ _LAZY = {
     "Actor": ("disputeflow.workflow.actor", "Actor"),
     "Outcome": ("disputeflow.workflow.commands", "Outcome"),
     "Config": ("disputeflow.workflow.config", "Config"),
-    "Clock": ("disputeflow.workflow.clock", "Clock"),
-    "SystemClock": ("disputeflow.workflow.clock", "SystemClock"),
-    "FixedClock": ("disputeflow.workflow.clock", "FixedClock"),
+    "Clock": ("disputeflow.workflow.timesource", "Clock"),
+    "SystemClock": ("disputeflow.workflow.timesource", "SystemClock"),
+    "FixedClock": ("disputeflow.workflow.timesource", "FixedClock"),
     "Definition": ("disputeflow.workflow.definition", "Definition"),
     "load_definition": ("disputeflow.workflow.definition", "load_definition"),
     "definition_from_dict": ("disputeflow.workflow.definition", "definition_from_dict"),
@@ -80,7 +80,7 @@ _ERRORS = ("DisputeflowError", "NotFound", "InvalidAction", "NotPermitted", "Val
 
 if TYPE_CHECKING:  # what type checkers see; at run time the names load on first use
     from disputeflow.workflow.actor import Actor
-    from disputeflow.workflow.clock import Clock, FixedClock, SystemClock
+    from disputeflow.workflow.timesource import Clock, FixedClock, SystemClock
     from disputeflow.workflow.commands import Outcome
     from disputeflow.workflow.config import Config
     from disputeflow.workflow.definition import Definition, definition_from_dict, load_definition

@@ -288,17 +288,17 @@ def _public(ctx: dict) -> dict:
 
 def dispatcher_for(engine) -> Dispatcher:
     """The engine's dispatcher, built on first use from its config."""
-    d = getattr(engine, "_notifier", None)
+    d = engine._notifier
     if d is None:
         settings = NotifySettings.from_config(engine.config.notifications)
-        d = Dispatcher(engine, settings, getattr(engine, "_extra_channels", None))
+        d = Dispatcher(engine, settings, engine.extra_channels)
         engine._notifier = d
     return d
 
 
 def dispatch(engine, now: datetime, limit: int | None = None) -> dict:
     """One dispatch pass for ``engine`` (fan-out, then delivery)."""
-    d = engine.notifier if hasattr(type(engine), "notifier") else dispatcher_for(engine)
+    d = engine.notifier
     return d.run(now, limit)
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from disputeflow.workflow.clock import FixedClock
+from disputeflow.workflow.timesource import FixedClock
 
 PG_URL = os.environ.get("DISPUTEFLOW_TEST_PG")
 BACKENDS = ["sqlite", "postgresql"]

@@ -68,7 +68,7 @@ def live(engine, monkeypatch):
     argon2 runs with cheap parameters here: the tests check the sign-in logic, not its cost.
     """
     from disputeflow.web.app import create_app
-    from disputeflow.workflow import auth
+    from disputeflow.signin import credentials as auth
 
     monkeypatch.setattr(auth, "HASH_PARAMS", CHEAP_HASHES)
     for uid in ("go", "med1", "med2", "med-j", "lead", "sup", "admin"):

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from disputeflow.web import problems
+from disputeflow.workflow.timeutil import parse_time
 from disputeflow.web.deps import ID_MAX, PersonId
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ class ReadIn(BaseModel):
     ids: Optional[list[Annotated[int, Field(ge=1, le=ID_MAX)]]] = Field(None, max_length=1000)
 
 
-# What a report download may be besides its JSON dataset (workflow/reports/files.py).
+# What a report download may be besides its JSON dataset (disputeflow/reports/files.py).
 REPORT_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/html",
                 "text/markdown")
 ERRORS = {status: {"model": Problem, "content": {"application/problem+json": {}}}
@@ -136,7 +137,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
         return engines[lang]
 
     def actor(request: Request):
-        from disputeflow.workflow.auth import AuthError
+        from disputeflow.signin.credentials import AuthError
 
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
@@ -232,7 +233,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
         when = None
         if as_of:
             try:
-                when = e.parse_time(as_of)
+                when = parse_time(as_of)
             except ValueError as exc:
                 raise ValidationError.one("as_of", getattr(exc, "zh", str(exc)), getattr(exc, "en", str(exc))) from None
         found = e.overdue_page(as_of=when, unit=unit, actor=who, clock=clock, level=level, risk=risk,
@@ -273,7 +274,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
         at = None
         if body.at:
             try:
-                at = e.parse_time(body.at)
+                at = parse_time(body.at)
             except ValueError as exc:
                 raise ValidationError.one("at", getattr(exc, "zh", str(exc)), getattr(exc, "en", str(exc))) from None
         return e.record_contact(person_id, who, method=body.method, at=at, state=body.state,

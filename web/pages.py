@@ -54,7 +54,7 @@ def login_form(request: Request, next: str = "/"):
 
 @router.post("/login")
 def login(request: Request, form: dict = Depends(check_csrf)):
-    from disputeflow.workflow.auth import AuthError
+    from disputeflow.signin.credentials import AuthError
 
     user_id = (form.get("user_id") or [""])[0]
     password = (form.get("password") or [""])[0]

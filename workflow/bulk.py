@@ -2,7 +2,7 @@
 
 Each item goes through exactly the checks and writes of :func:`disputeflow.workflow.commands.act`
 (role, jurisdiction, state, fields, guards, the hash chain, clocks, the outbox):
-the same :func:`disputeflow.workflow.transition.decide`. What a batch of ``batch`` items
+the same :func:`disputeflow.workflow.decision.decide`. What a batch of ``batch`` items
 shares is the transaction and the statements: it reads all its cases, actors,
 the users and units its fields name and the running clocks it may touch with
 one statement each, decides every item in memory, then writes each kind of row
@@ -27,7 +27,7 @@ from disputeflow.workflow import commands
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.errors import DisputeflowError, NotFound, NotPermitted, ValidationError
 from disputeflow.cases.store import CASE_COLUMNS, RUNNING_CLOCK_COLUMNS
-from disputeflow.workflow.transition import C_DEF, C_DEFVER, C_ID, C_NUMBER, decide, may_touch_clocks
+from disputeflow.workflow.decision import C_DEF, C_DEFVER, C_ID, C_NUMBER, decide, may_touch_clocks
 
 Item = Sequence[Any]  # (number, action, actor, fields)
 
@@ -95,7 +95,7 @@ def _apply(engine, chunk: list[tuple[int, tuple]], out: list[commands.Outcome]) 
     done = [d.outcome for d in decisions]
     out.extend(done)
     for outcome in done:
-        engine._emit(outcome)
+        engine.emit(outcome)
 
 
 class _Batch:

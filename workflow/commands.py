@@ -1,6 +1,6 @@
 """The write path: report a case and act on it, each in one transaction.
 
-A command reads the case joined with the actor, lets :func:`disputeflow.workflow.transition.decide`
+A command reads the case joined with the actor, lets :func:`disputeflow.workflow.decision.decide`
 check role, jurisdiction, state, input and guards and compute every row —
 the case's new columns, the hash-chained audit event, clock changes, the outbox
 row — then writes them and commits once. Nothing is rendered and nothing is
@@ -19,7 +19,7 @@ from disputeflow.workflow import clocks, fields, guards, risk
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.definition import Definition
 from disputeflow.workflow.errors import Conflict, NotFound, NotPermitted
-from disputeflow.workflow.transition import (  # noqa: F401  (the command path's names, kept importable from here)
+from disputeflow.workflow.decision import (  # noqa: F401  (the command path's names, kept importable from here)
     A_ACTIVE, A_ROLE, A_UNIT_ID, A_UNIT_PATH, C_AUDIT_HASH, C_AUDIT_SEQ, C_CLOSED_AT, C_DATA, C_ID, C_LEAD,
     C_MEDIATOR, C_NUMBER, C_PARTY_COUNT, C_RESP, C_RISK, C_RISK_FLOOR, C_STATE, C_SUPERVISION, C_VERSION, Decision,
     Outcome, audience, decide, dumps, invalid_action, jsonable, may_touch,

@@ -22,13 +22,15 @@ _LOCK_KEY = 7_0070_0001  # any constant shared by every process of this schema
 
 
 def queue(engine, now: datetime) -> int:
+    from disputeflow.workflow.board import overdue
+
     """Queue today's digests that are not queued yet; returns how many were queued."""
     with engine.store.read() as tx:
         sups = [r[0] for r in tx.query("SELECT id FROM users WHERE role = 'supervisor' AND active = :t ORDER BY id",
                                        {"t": True})]
     boards = {}
     for sup in sups:
-        board = engine.overdue(as_of=now, actor=sup)
+        board = overdue(engine, now, None, sup)
         if board:
             boards[sup] = board
     day_start = at_local(local_date(now))

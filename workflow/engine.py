@@ -1,47 +1,32 @@
 """The Engine: the one facade the CLI, the web and embedding systems use.
 
-It owns the database handle, the clock, the compiled definitions, the deadline
-policy and the business calendar, and exposes the operations of DESIGN.md.
-Construction does no I/O beyond creating the SQLAlchemy engine; ``init()``
-creates or upgrades the schema.
+It exposes the operations of DESIGN.md and nothing of how they are done: the
+collaborators (database and store, definitions, deadline policy, business
+calendar, clock, audit signer) are built by :func:`disputeflow.workflow.runtime.compose`
+and every operation hands them to the part that does the work. Construction
+does no I/O beyond creating the SQLAlchemy engine; ``init()`` creates or
+upgrades the schema.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-from collections import defaultdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from sqlalchemy.engine import Engine as SAEngine
 
-from disputeflow.cases.db import make_engine, url_from_env
-from disputeflow.cases.store import Store
 from disputeflow.workflow import commands, queries
 from disputeflow.workflow.actor import Actor
-from disputeflow.workflow.clock import Clock, SystemClock
 from disputeflow.workflow.config import Config
-from disputeflow.workflow.definition import Definition, builtin, load_definition
+from disputeflow.workflow.definition import Definition
 from disputeflow.workflow.errors import ConfigError
-from disputeflow.workflow.machine import CompiledWorkflow, compile_definition
+from disputeflow.workflow.runtime import compose
+from disputeflow.workflow.timesource import Clock
 
 if TYPE_CHECKING:
     from disputeflow.workflow.calendar import BusinessCalendar
     from disputeflow.workflow.policy import Policy
-
-from disputeflow.workflow.vocabulary import ROLE_LABELS, UNIT_KINDS  # noqa: F401  (kept importable from here)
-
-log = logging.getLogger(__name__)
-
-def _signer(cfg: Config):
-    """The audit key of the configuration or the environment (a key too short is a configuration error)."""
-    from disputeflow.cases.audit_key import AuditKeyError, Signer
-
-    try:
-        return Signer.from_env(cfg.audit_key, cfg.audit_old_keys)
-    except AuditKeyError as exc:
-        raise ConfigError(*exc.args) from None
 
 
 class Engine:
@@ -55,161 +40,71 @@ class Engine:
         definitions: extra workflow definitions an embedding system supplies.
         policy: a deadline policy to use instead of the configured one.
         calendar: a business calendar to use instead of the configured one.
-        lang: the language of messages and documents (``zh_CN`` unless set).
+        lang: the default language of messages and documents (``zh_CN`` unless set); each
+            reading operation also takes ``lang``.
     """
 
     def __init__(self, url_or_config: str | Config | SAEngine | None = None, *, clock: Clock | None = None,
                  definitions: Iterable[Definition] = (), policy: "Policy | None" = None, calendar: "BusinessCalendar | None" = None,
                  lang: str | None = None):
-        if isinstance(url_or_config, Config):
-            cfg = url_or_config
-        elif isinstance(url_or_config, SAEngine):
-            cfg = Config()
-        else:
-            cfg = Config(url=url_or_config or "")
-        self.config = cfg
-        self.lang = lang or cfg.lang
-        self.clock: Clock = clock or SystemClock()
-        if isinstance(url_or_config, SAEngine):
-            self.db = url_or_config
-        else:
-            cfg.url = url_from_env(cfg.url or None)
-            self.db = make_engine(cfg.url, synchronous=cfg.sqlite_synchronous, busy_timeout=cfg.busy_timeout)
-        from disputeflow.workflow.errors import Busy
-
-        self.store = Store(self.db, busy=Busy)
-        self.store.signer = _signer(cfg)
-        self._definitions: dict[tuple[str, int], Definition] = {}
-        self._user_fields: dict[str, tuple[str, ...]] = {}
-        self._roles: dict[str, tuple[str, str]] = {}  # roles added by loaded definitions
-        self._latest: dict[str, Definition] = {}
-        self.register_definition(builtin("grassroots"))
-        from disputeflow.workflow.config import is_builtin_name
-
-        for entry in cfg.definitions:
-            self.register_definition(builtin(entry) if is_builtin_name(entry) else load_definition(entry))
-        for d in definitions:
-            self.register_definition(d)
-        if cfg.default_definition not in self._latest:
-            raise ConfigError(f"默认流程 {cfg.default_definition} 未定义", f"default workflow {cfg.default_definition} is not defined")
-        self._policy = policy
-        self._calendar = calendar
-        self.check_policy()
-        self._listeners: dict[str, list[Callable]] = defaultdict(list)
-        self._prefixes: dict[str, str] = {}
+        self._rt = compose(url_or_config, clock=clock, definitions=definitions, policy=policy, calendar=calendar)
+        if lang:
+            self._rt.lang = lang
 
     # ------------------------------------------------------------------ wiring
 
-    def register_definition(self, definition: Definition) -> None:
-        """Make a definition available; the newest version of a name is used for new cases."""
-        self._definitions[definition.key] = definition
-        self._user_fields.clear()
-        for spec in definition.roles.values():
-            self._roles[spec.name] = (spec.label.zh, spec.label.en)
-            if spec.personal_data:
-                from disputeflow.workflow.masking import allow_personal_data
+    @property
+    def config(self) -> Config:
+        return self._rt.config
 
-                allow_personal_data(spec.name)
-        cur = self._latest.get(definition.name)
-        if cur is None or definition.version >= cur.version:
-            self._latest[definition.name] = definition
-        compile_definition(definition)
+    @property
+    def lang(self) -> str:
+        """The default language of what the engine writes for people."""
+        return self._rt.lang
 
-    def _user_field_names(self, action: str) -> tuple[str, ...]:
-        """The user fields of the actions named ``action`` in every loaded definition (read with the case)."""
-        got = self._user_fields.get(action)
-        if got is None:
-            names: dict[str, None] = {}
-            for d in self._definitions.values():
-                a = d.action(action)
-                for spec in a.fields if a is not None else ():
-                    if spec.type == "user":
-                        names[spec.name] = None
-            got = self._user_fields[action] = tuple(names)
-        return got
+    @lang.setter
+    def lang(self, lang: str) -> None:
+        # A copy of the engine made for one language keeps its own runtime view (sharing the store,
+        # definitions and policy), so setting it never changes another copy's language.
+        import copy
 
-    def definition(self, name: str | None = None, version: int | None = None) -> Definition:
-        name = name or self.config.default_definition
-        if version is None:
-            d = self._latest.get(name)
-        else:
-            d = self._definitions.get((name, version))
-        if d is None:
-            raise ConfigError(f"流程 {name} 版本 {version} 未加载", f"workflow {name} version {version} is not loaded")
-        return d
+        self._rt = copy.copy(self._rt)
+        self._rt.lang = lang
 
-    def compiled(self, definition: Definition) -> CompiledWorkflow:
-        return compile_definition(definition)
+    @property
+    def clock(self) -> Clock:
+        return self._rt.clock
 
-    def check_policy(self) -> None:
-        """Load the deadline policy now and refuse to start if it is broken or misses a clock.
-
-        Done at construction so that an operator's mistake in the policy file
-        stops ``scheduler run`` or ``serve`` at start, with the file, the line
-        and the reason, rather than failing the first report of the morning.
-
-        Raises:
-            ConfigError: the policy file is unreadable or wrong (a ``PolicyError``
-                naming the line), or a loaded workflow uses a clock it does not define.
-        """
-        policy = self.policy
-        for d in self._definitions.values():
-            missing = policy.missing_clocks(d.clocks)
-            if missing:
-                raise ConfigError(
-                    f"政策文件 {policy.source} 没有规定流程 {d.name} 的时限：{'、'.join(missing)}",
-                    f"policy {policy.source} has no rule for the clocks of workflow {d.name}: {', '.join(missing)}")
+    @clock.setter
+    def clock(self, clock: Clock) -> None:
+        self._rt.clock = clock
 
     @property
     def policy(self) -> "Policy":
-        if self._policy is None:
-            from disputeflow.workflow.policy import Policy
-
-            self._policy = Policy.load(self.config.policy)
-        return self._policy
+        """The deadline policy in force (read-only)."""
+        return self._rt.policy
 
     @property
     def calendar(self) -> "BusinessCalendar":
-        if self._calendar is None:
-            from disputeflow.workflow.calendar import BusinessCalendar
+        """The business calendar in force (read-only)."""
+        return self._rt.calendar
 
-            self._calendar = BusinessCalendar.load(self.config.calendar_overrides)
-        return self._calendar
+    def register_definition(self, definition: Definition) -> None:
+        """Make a definition available; the newest version of a name is used for new cases."""
+        self._rt.register_definition(definition)
+        self._rt.check_policy()
 
-    def parse_time(self, text: str) -> datetime:
-        from disputeflow.workflow.timeutil import parse_time
-
-        return parse_time(text)
-
-    def local_year(self, at: datetime) -> int:
-        from disputeflow.workflow.timeutil import LOCAL_TZ
-
-        return at.astimezone(LOCAL_TZ).year
+    def definition(self, name: str | None = None, version: int | None = None) -> Definition:
+        """A loaded definition: the newest version of ``name`` (the default workflow when not given)."""
+        return self._rt.definition(name, version)
 
     def role_label(self, role: str, lang: str | None = None) -> str:
-        zh, en = ROLE_LABELS.get(role) or self._roles.get(role) or (role, role)
-        return en if (lang or self.lang).startswith("en") else zh
+        """A role's name for people, in ``lang``."""
+        return self._rt.role_label(role, lang)
 
     def known_roles(self) -> tuple[str, ...]:
         """The built-in roles and those the loaded definitions add, in that order."""
-        from disputeflow.workflow.definition import ROLES
-
-        return (*ROLES, *(r for r in self._roles if r not in ROLES))
-
-    def number_prefix(self, tx, unit_path: str) -> str:
-        """The configured prefix, or the short name of the case's town (双乳镇 → 双乳)."""
-        if self.config.number_prefix:
-            return self.config.number_prefix
-        root = unit_path.strip("/").split("/")[0]
-        if root not in self._prefixes:
-            row = tx.one("unit", {"id": root})
-            name = row[2] if row else root
-            for suffix in ("街道办事处", "街道", "镇", "乡"):
-                if name.endswith(suffix) and len(name) > len(suffix):
-                    name = name[: -len(suffix)]
-                    break
-            self._prefixes[root] = name
-        return self._prefixes[root]
+        return self._rt.known_roles()
 
     def on(self, event: str, callback: Callable[[commands.Outcome], Any]) -> None:
         """Call ``callback(outcome)`` after every committed ``event`` (an action name, or ``*``).
@@ -217,14 +112,7 @@ class Engine:
         Callbacks run after commit, in the caller's thread; an exception in one
         is logged and does not undo the change or stop the other callbacks.
         """
-        self._listeners[event].append(callback)
-
-    def _emit(self, outcome: commands.Outcome) -> None:
-        for cb in (*self._listeners.get(outcome.event, ()), *self._listeners.get("*", ())):
-            try:
-                cb(outcome)
-            except Exception:  # a listener must not break the command that already committed
-                log.exception("listener for %s failed", outcome.event)
+        self._rt.listeners[event].append(callback)
 
     # ------------------------------------------------------------------ schema and admin
 
@@ -232,21 +120,21 @@ class Engine:
         """Create or upgrade the schema (idempotent). Returns the schema revision."""
         from disputeflow.cases.schema import current_revision, upgrade
 
-        upgrade(self.db)
-        return current_revision(self.db) or ""
+        upgrade(self._rt.db)
+        return current_revision(self._rt.db) or ""
 
     def add_unit(self, id: str, name: str, kind: str, parent: str | None = None) -> dict:
-        return queries.add_unit(self, id, name, kind, parent)
+        return queries.add_unit(self._rt, id, name, kind, parent)
 
     def add_user(self, id: str, name: str, role: str, unit: str, phone: str | None = None,
                  email: str | None = None, lang: str = "zh_CN") -> dict:
-        return queries.add_user(self, id, name, role, unit, phone, email, lang)
+        return queries.add_user(self._rt, id, name, role, unit, phone, email, lang)
 
     def units(self) -> list[dict]:
-        return queries.units(self)
+        return queries.units(self._rt)
 
     def users(self, unit: str | None = None, role: str | None = None) -> list[dict]:
-        return queries.users(self, unit, role)
+        return queries.users(self._rt, unit, role)
 
     # ------------------------------------------------------------------ commands
 
@@ -263,8 +151,8 @@ class Engine:
             ValidationError: names every bad or missing field.
             NotPermitted: the actor's role may not report, or the unit is outside their jurisdiction.
         """
-        out = commands.report(self, actor, self.definition(definition), fields)
-        self._emit(out)
+        out = commands.report(self._rt, actor, self.definition(definition), fields)
+        self._rt.emit(out)
         return out
 
     def act(self, number: str, action: str, actor: str | Actor, *, expected_version: int | None = None,
@@ -287,32 +175,32 @@ class Engine:
             from disputeflow.workflow.numbers import check_int
 
             expected_version = check_int(expected_version, "expected_version")
-        out = commands.act(self, number, action, actor, data, expected_version)
-        self._emit(out)
+        out = commands.act(self._rt, number, action, actor, data, expected_version)
+        self._rt.emit(out)
         return out
 
     # ------------------------------------------------------------------ queries
 
     def actions(self, number: str, actor: str | Actor) -> list[dict]:
         """The actions ``actor`` may take on the case now, each with its fields and any guard refusals."""
-        return queries.actions(self, number, actor)
+        return queries.actions(self._rt, number, actor)
 
     def case(self, number: str, actor: str | Actor | None = None, lang: str | None = None) -> dict:
         """The case as a plain document (parties masked unless the actor's role needs them)."""
-        return queries.case(self, number, actor, lang or self.lang)
+        return queries.case(self._rt, number, actor, lang or self.lang)
 
     def history(self, number: str, actor: str | Actor | None = None) -> list[dict]:
-        return queries.history(self, number, actor)
+        return queries.history(self._rt, number, actor)
 
     def list_cases(self, actor: str | Actor | None = None, *, state: str | None = None, unit: str | None = None,
                    limit: int = 200, offset: int = 0) -> list[dict]:
-        return queries.list_cases(self, actor, state, unit, limit, offset)
+        return queries.list_cases(self._rt, actor, state, unit, limit, offset)
 
     def overdue(self, as_of: datetime | None = None, unit: str | None = None, actor: str | Actor | None = None) -> list[dict]:
         """The supervisor's board: every running clock past its due time, worst first."""
         from disputeflow.workflow import board
 
-        return board.overdue(self, as_of or self.clock.now(), unit, actor)
+        return board.overdue(self._rt, as_of or self.clock.now(), unit, actor)
 
     def overdue_page(self, as_of: datetime | None = None, unit: str | None = None,
                      actor: str | Actor | None = None, *, clock: str | None = None, level: str | None = None,
@@ -323,7 +211,7 @@ class Engine:
         """
         from disputeflow.workflow import board
 
-        return board.page(self, as_of or self.clock.now(), unit, actor, clock=clock, level=level, risk=risk,
+        return board.page(self._rt, as_of or self.clock.now(), unit, actor, clock=clock, level=level, risk=risk,
                           limit=limit, offset=offset, count=count)
 
     def overdue_counts(self, as_of: datetime | None = None, unit: str | None = None,
@@ -331,25 +219,25 @@ class Engine:
         """How many overdue clocks each unit has on the reader's board, by unit id."""
         from disputeflow.workflow import board
 
-        return board.counts_by_unit(self, as_of or self.clock.now(), unit, actor)
+        return board.counts_by_unit(self._rt, as_of or self.clock.now(), unit, actor)
 
     def unit_talks(self, month: str | None = None, actor: str | Actor | None = None) -> list[dict]:
         """Units the sweep put on the supervisor's list for a formal talk (约谈), optionally for one month (YYYY-MM)."""
         from disputeflow.workflow import queries
 
-        return queries.unit_talks(self, actor, month)
+        return queries.unit_talks(self._rt, actor, month)
 
     def sweep(self, now: datetime | None = None, batch: int = 500) -> list[dict]:
         """One escalation pass: raise every ladder step that has come due, exactly once."""
         from disputeflow.workflow import sweep
 
-        return sweep.run(self, now or self.clock.now(), batch)
+        return sweep.run(self._rt, now or self.clock.now(), batch)
 
     def dispatch(self, now: datetime | None = None, limit: int = 100) -> dict:
         """Deliver pending notifications from the outbox (after commit, with retries)."""
         from disputeflow.notifications.dispatcher import dispatch
 
-        return dispatch(self, now or self.clock.now(), limit)
+        return dispatch(self._rt, now or self.clock.now(), limit)
 
     def verify_audit(self) -> dict:
         """Walk every case's signed chain and compare its replay with the stored case, its parties and the
@@ -357,24 +245,21 @@ class Engine:
         (see :class:`disputeflow.cases.audit_verify.Tally`)."""
         from disputeflow.cases.audit_verify import verify_cases
 
-        with self.store.read() as tx:
-            return verify_cases(tx, self.store.signer)
+        with self._rt.store.read() as tx:
+            return verify_cases(tx, self._rt.store.signer)
 
     def resign_audit(self) -> dict:
         """Sign every unsigned or legacy event (and counter) with the current key, after checking it is intact."""
         from disputeflow.workflow.audit_resign import resign
 
-        return resign(self)
+        return resign(self._rt)
 
     def resolve_actor(self, actor: str | Actor | None) -> Actor | None:
-        if actor is None or isinstance(actor, Actor):
-            return actor
-        with self.store.read() as tx:
-            return commands.load_actor(tx, actor)
+        """The :class:`Actor` of a user id (an ``Actor`` is returned as is)."""
+        return self._rt.resolve_actor(actor)
 
     def close(self) -> None:
-        self.store.close()
-        self.db.dispose()
+        self._rt.close()
 
     # --- key persons (重点人员稳控) ---
 
@@ -382,66 +267,66 @@ class Engine:
         """Register a key person or group under control (see :func:`disputeflow.workflow.persons.register` for the fields)."""
         from disputeflow.workflow import persons
 
-        return persons.register(self, actor, **fields)
+        return persons.register(self._rt, actor, **fields)
 
     def link_person(self, person_id: int, number: str, actor: str | Actor) -> dict:
         """Link another case to a key person; raises that case's risk floor."""
         from disputeflow.workflow import persons
 
-        return persons.link(self, actor, person_id, number)
+        return persons.link(self._rt, actor, person_id, number)
 
     def record_contact(self, person_id: int, actor: str | Actor, **fields: Any) -> dict:
         """Record a contact or report (``method``, ``at``, ``state``, ``alarming``, ``note``); meets due duties."""
         from disputeflow.workflow import persons
 
-        return persons.record_contact(self, actor, person_id, **fields)
+        return persons.record_contact(self._rt, actor, person_id, **fields)
 
     def release_person(self, person_id: int, actor: str | Actor, *, reason: str) -> dict:
         """Release a key person from control: a supervisor's decision, once every linked case is resolved."""
         from disputeflow.workflow import persons
 
-        return persons.release(self, actor, person_id, reason=reason)
+        return persons.release(self._rt, actor, person_id, reason=reason)
 
     def persons(self, actor: str | Actor, *, status: str | None = None, unit: str | None = None, limit: int = 200,
                 offset: int = 0, lang: str | None = None) -> list[dict]:
         """The key-person register as ``actor`` may see it (names masked unless in their charge); each read audited."""
         from disputeflow.workflow import person_queries
 
-        return person_queries.persons(self, actor, status=status, unit=unit, limit=limit, offset=offset, lang=lang)
+        return person_queries.persons(self._rt, actor, status=status, unit=unit, limit=limit, offset=offset, lang=lang)
 
     def persons_page(self, actor: str | Actor, *, status: str | None = None, unit: str | None = None,
                      limit: int = 50, offset: int = 0, lang: str | None = None) -> dict:
         """One page of the register, ``{"items", "more"}``; only the persons returned are logged as read."""
         from disputeflow.workflow import person_queries
 
-        return person_queries.persons_page(self, actor, status=status, unit=unit, limit=limit, offset=offset,
+        return person_queries.persons_page(self._rt, actor, status=status, unit=unit, limit=limit, offset=offset,
                                            lang=lang)
 
     def person(self, person_id: int, actor: str | Actor, lang: str | None = None) -> dict:
         """One key person: details for the grid officer, lead official and supervisors of the jurisdiction; audited."""
         from disputeflow.workflow import person_queries
 
-        return person_queries.person(self, person_id, actor, lang=lang)
+        return person_queries.person(self._rt, person_id, actor, lang=lang)
 
     def contacts_due(self, actor: str | Actor, day=None, lang: str | None = None) -> list[dict]:
         """Duties ``actor`` owes on the local ``day`` (a ``date``; default today) for the key persons in their charge."""
         from disputeflow.workflow import person_queries
 
-        return person_queries.contacts_due(self, actor, day, lang=lang)
+        return person_queries.contacts_due(self._rt, actor, day, lang=lang)
 
     def control_rate(self, unit: str, start: datetime, end: datetime, actor: str | Actor | None = None) -> dict:
         """The key-person control rate (稳控率) for ``unit`` over ``[start, end)``; the definition is in
         :func:`disputeflow.workflow.person_queries.control_rate`. With ``actor``, only inside their jurisdiction."""
         from disputeflow.workflow import person_queries
 
-        return person_queries.control_rate(self, unit, start, end, actor)
+        return person_queries.control_rate(self._rt, unit, start, end, actor)
 
     def verify_person_audit(self) -> dict:
         """Walk every key person's audit chain (changes and reads)."""
         from disputeflow.workflow.person_access import verify
 
-        with self.store.read() as tx:
-            return verify(tx, self.store.signer)
+        with self._rt.store.read() as tx:
+            return verify(tx, self._rt.store.signer)
     # --- notifications ---
 
     def _actor_id(self, actor: str | Actor) -> str:
@@ -463,14 +348,14 @@ class Engine:
         from disputeflow.notifications import inbox
 
         me = self._actor_id(actor)
-        rows = inbox.messages(self.store, me, unread_only=unread_only, limit=limit, offset=offset,
+        rows = inbox.messages(self._rt.store, me, unread_only=unread_only, limit=limit, offset=offset,
                               bound=self._bound(actor))
         if lang:
             from disputeflow.notifications.render import normalise_lang
 
             want = normalise_lang(lang)
             other = [r["outbox_id"] for r in rows if normalise_lang(r["lang"]) != want]
-            again = self.notifier.render_for(other, want, user_id=me) if other else {}
+            again = self._rt.notifier.render_for(other, want, user_id=me) if other else {}
             for r in rows:
                 if r["outbox_id"] in again:
                     r["title"], r["body"] = again[r["outbox_id"]].subject, again[r["outbox_id"]].text
@@ -481,27 +366,12 @@ class Engine:
         """Mark the actor's messages read (all when ``ids`` is None); returns how many changed."""
         from disputeflow.notifications import inbox
 
-        return inbox.mark_read(self.store, self._actor_id(actor), ids, self.clock.now(), self._bound(actor))
+        return inbox.mark_read(self._rt.store, self._actor_id(actor), ids, self.clock.now(), self._bound(actor))
 
     def unread_count(self, actor: str | Actor) -> int:
         from disputeflow.notifications import inbox
 
-        return inbox.unread_count(self.store, self._actor_id(actor), self._bound(actor))
-
-    @property
-    def notifier(self):
-        """The dispatcher (channels, templates, retry policy), built from ``[notifications]`` on first use.
-
-        Raises:
-            ConfigError: the notification settings or a channel's settings are wrong.
-        """
-        from disputeflow.notifications.channels import ChannelConfigError
-        from disputeflow.notifications.dispatcher import dispatcher_for
-
-        try:
-            return dispatcher_for(self)
-        except (ChannelConfigError, LookupError) as exc:
-            raise ConfigError(f"通知配置有误：{exc}", f"notification settings are wrong: {exc}") from None
+        return inbox.unread_count(self._rt.store, self._actor_id(actor), self._bound(actor))
 
     def check_notifications(self) -> list[str]:
         """Build the channels and load the templates now; returns the channel names.
@@ -509,7 +379,7 @@ class Engine:
         Raises:
             ConfigError: a wrong ``[notifications]`` setting, an unknown channel kind or a missing channel setting.
         """
-        return sorted(self.notifier.channels)
+        return sorted(self._rt.notifier.channels)
 
     def add_channel(self, channel, *, name: str | None = None, everyone: bool = False) -> None:
         """Add a channel instance (a :class:`disputeflow.notifications.channels.base.Channel`) of the embedding system.
@@ -520,9 +390,8 @@ class Engine:
         """
         name = name or channel.name
         channel.name = name
-        extra = self.__dict__.setdefault("_extra_channels", {})
-        extra[name] = channel
-        d = self.notifier
+        self._rt.extra_channels[name] = channel
+        d = self._rt.notifier
         d.channels[name] = channel
         if everyone and channel.audience == "person" and name not in d.settings.person_channels:
             d.settings.person_channels.append(name)
@@ -531,7 +400,7 @@ class Engine:
         """Queue the supervisors' daily digest of overdue items (one per supervisor with any); returns how many."""
         from disputeflow.workflow.digest import queue
 
-        return queue(self, now or self.clock.now())
+        return queue(self._rt, now or self.clock.now())
     # --- ledger import ---
 
     def import_ledger(self, path: str | os.PathLike, *, actor: str | Actor, sheet: str | None = None,
@@ -569,9 +438,9 @@ class Engine:
             ValidationError: the file has no recognisable heading or misses a required column.
             NotFound: no such file or sheet. NotPermitted: the actor may not import.
         """
-        from disputeflow.workflow.ledger_import import import_ledger
+        from disputeflow.ledger_import import import_ledger
 
-        return import_ledger(self, path, actor=actor, sheet=sheet, mapping=mapping, dry_run=dry_run,
+        return import_ledger(self._rt, path, actor=actor, sheet=sheet, mapping=mapping, dry_run=dry_run,
                              skip_bad=skip_bad, errors_path=errors_path, namespace=namespace, batch=batch,
                              progress=progress, lang=lang)
 
@@ -585,91 +454,91 @@ class Engine:
         """
         from disputeflow.workflow import bulk
 
-        return bulk.act_many(self, items, batch=batch)
+        return bulk.act_many(self._rt, items, batch=batch)
     # --- web ---
 
     def set_password(self, user_id: str, password: str) -> None:
         """Set a user's web sign-in password (stored as an argon2 hash)."""
-        from disputeflow.workflow import auth
+        from disputeflow.signin import credentials as auth
 
-        auth.set_password(self, user_id, password)
+        auth.set_password(self._rt, user_id, password)
 
     def authenticate(self, user_id: str, password: str, remote: str | None = None) -> Actor:
         """Check a web sign-in; raises ``auth.AuthError`` or ``auth.LockedOut``."""
-        from disputeflow.workflow import auth
+        from disputeflow.signin import credentials as auth
 
-        return auth.authenticate(self, user_id, password, remote)
+        return auth.authenticate(self._rt, user_id, password, remote)
 
     def session_generation(self, user_id: str) -> int | None:
         """The generation a web session cookie must carry to be valid (bumped by sign-out)."""
-        from disputeflow.workflow import auth
+        from disputeflow.signin import credentials as auth
 
-        return auth.session_generation(self, user_id)
+        return auth.session_generation(self._rt, user_id)
 
     def end_sessions(self, user_id: str) -> None:
         """Sign-out: void every web session of the user."""
-        from disputeflow.workflow import auth
+        from disputeflow.signin import credentials as auth
 
-        auth.end_sessions(self, user_id)
+        auth.end_sessions(self._rt, user_id)
 
     def create_token(self, name: str, user_id: str, unit: str | None = None) -> dict:
         """Issue an API token for another system; the clear token is returned once."""
-        from disputeflow.workflow import auth
+        from disputeflow.signin import credentials as auth
 
-        return auth.create_token(self, name, user_id, unit)
+        return auth.create_token(self._rt, name, user_id, unit)
 
     def token_actor(self, token: str) -> Actor:
-        from disputeflow.workflow import auth
+        from disputeflow.signin import credentials as auth
 
-        return auth.token_actor(self, token)
+        return auth.token_actor(self._rt, token)
 
     def revoke_token(self, token_id: int) -> None:
-        from disputeflow.workflow import auth
+        from disputeflow.signin import credentials as auth
 
-        auth.revoke_token(self, token_id)
+        auth.revoke_token(self._rt, token_id)
 
     def tokens(self) -> list[dict]:
-        from disputeflow.workflow import auth
+        from disputeflow.signin import credentials as auth
 
-        return auth.tokens(self)
+        return auth.tokens(self._rt)
 
     def health(self) -> dict:
         """Database reachability and outbox backlog, for the web health endpoint."""
-        from disputeflow.workflow import auth
+        from disputeflow.signin import credentials as auth
 
-        return auth.health(self)
+        return auth.health(self._rt)
 
     def my_work(self, actor: str | Actor, *, limit: int = 50, offset: int = 0, lang: str | None = None) -> dict:
         """Open cases in the actor's jurisdiction, nearest deadline first: ``{"total", "items"}``."""
         from disputeflow.workflow import worklist
 
-        return worklist.my_work(self, actor, limit=limit, offset=offset, lang=lang)
+        return worklist.my_work(self._rt, actor, limit=limit, offset=offset, lang=lang)
 
     def supervised_cases(self, actor: str | Actor, *, limit: int = 50, offset: int = 0,
                          lang: str | None = None) -> dict:
         """Cases listed for supervision (挂牌督办) in the actor's jurisdiction, nearest deadline first."""
         from disputeflow.workflow import worklist
 
-        return worklist.supervised(self, actor, limit=limit, offset=offset, lang=lang)
+        return worklist.supervised(self._rt, actor, limit=limit, offset=offset, lang=lang)
     # --- reports ---
 
     def report_file(self, kind: str, *, fmt: str | None = None, actor: str | Actor | None = None,
                     lang: str | None = None, **params: Any) -> tuple[str, bytes, str]:
         """One report as ``(filename, bytes, mimetype)``: ledger, stats, nil, agenda or case paperwork.
 
-        See :mod:`disputeflow.workflow.reports.files` for the kinds, formats and parameters.
+        See :mod:`disputeflow.reports.files` for the kinds, formats and parameters.
 
         Raises:
             ValidationError: an unknown kind or format, or a bad parameter (each one is named).
             NotPermitted: the actor's role or jurisdiction may not have this report.
             NotFound: the unit or case named does not exist.
         """
-        from disputeflow.workflow.reports.files import report_file
+        from disputeflow.reports.files import report_file
 
-        return report_file(self, kind, fmt=fmt, actor=actor, lang=lang or self.lang, **params)
+        return report_file(self._rt, kind, fmt=fmt, actor=actor, lang=lang or self.lang, **params)
 
     def report_data(self, kind: str, *, actor: str | Actor | None = None, **params: Any) -> dict:
         """The JSON dataset a jurisdiction report is rendered from (ledger, stats, nil, agenda)."""
-        from disputeflow.workflow.reports.files import _actor, dataset
+        from disputeflow.reports.files import _actor, dataset
 
-        return dataset(self, kind, _actor(self, actor), params)
+        return dataset(self._rt, kind, _actor(self._rt, actor), params)

@@ -28,7 +28,7 @@ def sweep_job(engine, stop: threading.Event | None = None) -> None:
     from disputeflow.workflow.errors import Busy
 
     try:
-        raised = sweep.run(engine, engine.clock.now(), stop=stop)
+        raised = sweep.run(engine._rt, engine.clock.now(), stop=stop)
     except Busy:  # a lock held past the budget: nothing was written; the next pass tries again
         log.warning("sweep skipped: the database stayed locked past the wait budget")
         return
@@ -55,7 +55,7 @@ def _request_stop(engine, stop: threading.Event) -> None:
     """Ask the running work to stop at its next safe point: the sweep between batches, the
     dispatcher between sends (what it claimed and did not try is released, still pending)."""
     stop.set()
-    notifier = engine.__dict__.get("_notifier")  # only one that exists: shutting down builds nothing
+    notifier = engine._rt._notifier  # only one that exists: shutting down builds nothing
     if notifier is not None and hasattr(notifier, "stopping"):
         notifier.stopping.set()
 
@@ -77,7 +77,7 @@ def build(engine, *, sweep_seconds: int = 60, digest_at: str = "08:30"):
             _request_stop(engine, stop)
             super().shutdown(wait)
             if wait:  # the jobs have ended: the engine's own dispatch() works again (an embedding host's)
-                notifier = engine.__dict__.get("_notifier")
+                notifier = engine._rt._notifier
                 if notifier is not None and hasattr(notifier, "stopping"):
                     notifier.stopping.clear()
 

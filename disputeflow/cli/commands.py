@@ -99,7 +99,7 @@ def init(c: Ctx):
 @click.option("--day", is_flag=True, help="载入后演示一天的工作，最后显示督办看板。")
 @pass_ctx
 def demo(c: Ctx, day: bool):
-    from disputeflow.workflow import demo as demo_mod
+    from disputeflow.demo import town as demo_mod
 
     eng = c.engine()
     summary = demo_mod.load(eng)
@@ -138,7 +138,7 @@ def unit_add(c: Ctx, unit_id, name, parent, kind):
 @pass_ctx
 def unit_list(c: Ctx):
     from disputeflow.workflow.vocabulary import UNIT_KINDS
-    from disputeflow.workflow.tables import render
+    from disputeflow.cli.texttable import render
 
     rows = c.engine().units()
     kinds = {k: (v[1] if c.en else v[0]) for k, v in UNIT_KINDS.items()}
@@ -179,7 +179,7 @@ def user_add(c: Ctx, user_id, name, role, unit_id, phone, email):
 @pass_ctx
 def user_list(c: Ctx, unit_id, role):
     from disputeflow.workflow.masking import mask_contacts
-    from disputeflow.workflow.tables import render
+    from disputeflow.cli.texttable import render
 
     eng = c.engine()
     if unit_id and unit_id not in {u["id"] for u in eng.units()}:
@@ -240,7 +240,7 @@ def case_open(c: Ctx, title, category, unit_id, parties, source, flags, descript
 @click.argument("number")
 @pass_ctx
 def case_show(c: Ctx, number):
-    from disputeflow.workflow import render_case
+    import disputeflow.cli.render as render_case
 
     eng = c.engine()
     doc = eng.case(number, c.user, lang=c.lang)
@@ -253,7 +253,7 @@ def case_show(c: Ctx, number):
 @click.option("--limit", type=LIMIT, default=200, show_default=True, help="最多列出条数。")
 @pass_ctx
 def case_list(c: Ctx, state, unit_id, limit):
-    from disputeflow.workflow.tables import render
+    from disputeflow.cli.texttable import render
 
     rows = c.engine().list_cases(c.user, state=state, unit=unit_id, limit=limit)
     from disputeflow.workflow.timeutil import format_local, parse_time
@@ -267,7 +267,7 @@ def case_list(c: Ctx, state, unit_id, limit):
 @click.argument("number")
 @pass_ctx
 def case_actions(c: Ctx, number):
-    from disputeflow.workflow.tables import render
+    from disputeflow.cli.texttable import render
 
     rows = c.engine().actions(number, c.actor())
     body = render(c.t("动作 名称 结果状态 字段 可否执行", "action label moves_to fields available").split(),
@@ -282,7 +282,7 @@ def case_actions(c: Ctx, number):
 @click.argument("number")
 @pass_ctx
 def case_history(c: Ctx, number):
-    from disputeflow.workflow import render_case
+    import disputeflow.cli.render as render_case
 
     eng = c.engine()
     rows = eng.history(number, c.user)
@@ -331,7 +331,7 @@ def case_do(c: Ctx, number, action, note, sets, expect_version):
 @click.option("--unit", "unit_id", type=TEXT, help="只看此单位（含下级）。")
 @pass_ctx
 def overdue(c: Ctx, as_of, unit_id):
-    from disputeflow.workflow import render_case
+    import disputeflow.cli.render as render_case
 
     eng = c.engine()
     at = parse_cli_time(as_of, "--as-of") if as_of else None
@@ -343,7 +343,7 @@ def overdue(c: Ctx, as_of, unit_id):
 @click.option("--month", type=MONTH, help="只看此月（YYYY-MM）。")
 @pass_ctx
 def talks(c: Ctx, month):
-    from disputeflow.workflow.tables import render
+    from disputeflow.cli.texttable import render
 
     rows = c.engine().unit_talks(month=month, actor=c.user)
     c.out(rows, render(c.t("月份 单位 红牌次数 案件", "month unit red-cards cases").split(),
@@ -354,7 +354,7 @@ def talks(c: Ctx, month):
 @cli.command(help="执行一次升级巡检：把已到期的提醒和升级各发出一次。")
 @pass_ctx
 def sweep(c: Ctx):
-    from disputeflow.workflow.tables import render
+    from disputeflow.cli.texttable import render
 
     rows = c.engine().sweep()
     labels = {"warning": c.t("预警", "warning"), "level1": c.t("黄牌", "level 1"), "level2": c.t("橙牌", "level 2"),
@@ -402,7 +402,7 @@ def calendar_group():
 @click.argument("year", type=YEAR)
 @pass_ctx
 def calendar_show(c: Ctx, year):
-    from disputeflow.workflow.tables import render
+    from disputeflow.cli.texttable import render
 
     cal = c.engine().calendar
     off, work = cal.days_off(year), cal.makeup_workdays(year)
@@ -427,7 +427,7 @@ def calendar_show(c: Ctx, year):
 def calendar_refresh(c: Ctx):
     from disputeflow.workflow.recalc import refresh
 
-    res = refresh(c.engine())
+    res = refresh(c.engine()._rt)
     c.out(res, c.t(f"已检查 {res['checked']} 个在途时限，重算 {res['changed']} 个（日历版本 {res['revision']}）。",
                    f"checked {res['checked']} running clocks, recomputed {res['changed']} (calendar {res['revision']})."))
 
@@ -443,9 +443,9 @@ def notify():
 @pass_ctx
 def notify_list(c: Ctx, failed, limit):
     from disputeflow.notifications.dispatcher import listing
-    from disputeflow.workflow.tables import render
+    from disputeflow.cli.texttable import render
 
-    rows = listing(c.engine(), failed, limit)
+    rows = listing(c.engine()._rt, failed, limit)
     status = {"queued": c.t("待分发", "queued"), "pending": c.t("待发送", "pending"), "sent": c.t("已发送", "sent"),
               "dead": c.t("已放弃", "dead")}
     c.out(rows, render(c.t("序号 事件 案件 渠道 接收人 状态 尝试次数 错误", "id event case channel recipient status attempts error").split(),
@@ -471,7 +471,7 @@ def notify_retry(c: Ctx, delivery_id):
     from disputeflow.workflow.errors import NotFound
 
     eng = c.engine()
-    if not retry(eng, delivery_id, eng.clock.now()):
+    if not retry(eng._rt, delivery_id, eng.clock.now()):
         raise NotFound(f"投递 {delivery_id} 不存在或已发送", f"delivery {delivery_id} not found or already sent")
     c.out({"ok": True, "id": delivery_id}, c.t(f"投递 {delivery_id} 已重新排队。", f"delivery {delivery_id} queued again."))
 
@@ -489,7 +489,7 @@ def notify_preview(c: Ctx, event, kind):
         raise ValidationError.one("EVENT", f"没有事件“{event}”的示例，可选：{'、'.join(samples.EVENTS)}",
                                   f"no sample for event {event!r}; known: {', '.join(samples.EVENTS)}")
     ev, ctx = samples.context(event, c.lang)
-    out = c.engine().notifier.renderer.render(kind, c.lang, ev, ctx)
+    out = c.engine()._rt.notifier.renderer.render(kind, c.lang, ev, ctx)
     c.out({"event": ev, "subject": out.subject, "text": out.text, "html": out.html},
           out.text if kind == "short" else f"{out.subject}\n\n{out.text}")
 
@@ -507,7 +507,7 @@ def workflow_group():
 @pass_ctx
 def workflow_show(c: Ctx, name):
     from disputeflow.workflow.definition import builtin
-    from disputeflow.workflow.tables import render
+    from disputeflow.cli.texttable import render
 
     d = c.engine().definition(name) if c.config else builtin(name or "grassroots")
     roles_zh = {"grid_officer": "网格员", "mediator": "调解员", "lead_official": "包案领导", "supervisor": "督办人员", "admin": "管理员"}

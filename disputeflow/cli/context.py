@@ -35,7 +35,7 @@ class Ctx:
         if self._engine is None:
             from disputeflow.cases.db import url_from_env
             from disputeflow.cli.errors import require_database
-            from disputeflow.workflow.clock import FixedClock
+            from disputeflow.workflow.timesource import FixedClock
             from disputeflow.workflow.config import Config
             from disputeflow.workflow.engine import Engine
             from disputeflow.workflow.errors import ConfigError

@@ -23,7 +23,7 @@ def group(ctx, unread, limit):
 @click.option("--offset", type=OFFSET, default=0, help="跳过前几条。")
 @click.pass_obj
 def inbox_list(c: Ctx, unread, limit, offset=0):
-    from disputeflow.workflow.tables import render
+    from disputeflow.cli.texttable import render
     from disputeflow.workflow.timeutil import format_local
 
     eng = c.engine()

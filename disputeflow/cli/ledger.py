@@ -59,21 +59,21 @@ def _summary(c: Ctx, r: dict) -> str:
     lines = []
     probs = r.get("problems", [])
     if probs:
-        from disputeflow.workflow.tables import render
+        from disputeflow.cli.texttable import render
 
         lines.append(c.t("错误：", "Errors:"))
         lines.append(render(c.t("行号 列 问题", "row column problem").split(),
                             [(p["row"], p["column"], p["message"]) for p in probs]))
     warns = r.get("warnings", [])
     if warns:
-        from disputeflow.workflow.tables import render
+        from disputeflow.cli.texttable import render
 
         lines.append(c.t("提示：", "Warnings:"))
         lines.append(render(c.t("行号 列 提示", "row column note").split(),
                             [(p["row"], p["column"], p["message"]) for p in warns]))
     notes = r.get("notices", [])
     if notes:
-        from disputeflow.workflow.tables import render
+        from disputeflow.cli.texttable import render
 
         lines.append(c.t("回退：", "Moved back:"))
         lines.append(render(c.t("行号 列 说明", "row column note").split(),
@@ -114,7 +114,7 @@ def _summary(c: Ctx, r: dict) -> str:
 @click.option("--batch", type=Count(1, 100_000), default=500, show_default=True, help="每个事务写入的行数。")
 @click.pass_obj
 def import_command(c: Ctx, file, sheet, mapping, dry_run, skip_bad, errors_path, namespace, batch):
-    from disputeflow.workflow.ledger_import.service import ImportRejected, public
+    from disputeflow.ledger_import.service import ImportRejected, public
 
     _check_paths(file, errors_path if skip_bad and not dry_run else None)
     eng = c.engine()

@@ -91,7 +91,7 @@ def show(c: Ctx, person_id):
 @click.option("--limit", type=LIMIT, default=200, show_default=True, help="最多列出条数。")
 @click.pass_obj
 def list_(c: Ctx, status, unit_id, limit):
-    from disputeflow.workflow.tables import render
+    from disputeflow.cli.texttable import render
 
     rows = c.engine().persons(c.actor(), status=status, unit=unit_id, limit=limit, lang=c.lang)
     c.out(rows, render(c.t("编号 姓名 风险 状态 单位 网格员 包案领导 关联案件",
@@ -148,7 +148,7 @@ def release(c: Ctx, person_id, reason):
 def due(c: Ctx, day_text):
     from datetime import date
 
-    from disputeflow.workflow.tables import render
+    from disputeflow.cli.texttable import render
 
     day = date.fromisoformat(day_text) if day_text else None  # checked by DAY
     rows = c.engine().contacts_due(c.actor(), day, lang=c.lang)

@@ -147,9 +147,9 @@ def paper(c, kind, number, performance, performance_due, out):
 @click.option("--unit", "unit_id", type=TEXT, help="单位（默认：本人所在单位）。")
 @pass_ctx
 def verify(c, kind, month, unit_id):
-    from disputeflow.workflow.reports.files import verify_snapshot
+    from disputeflow.reports.files import verify_snapshot
 
-    res = verify_snapshot(c.engine(), kind, c.actor(), month=month, unit=unit_id)
+    res = verify_snapshot(c.engine()._rt, kind, c.actor(), month=month, unit=unit_id)
     if not res["frozen"]:
         c.out(res, c.t("该报表尚未封存。", "this report has not been frozen yet."))
         return

@@ -32,7 +32,7 @@ DEMO_LOGINS = (
 def set_demo_logins(engine) -> list[tuple[str, str]]:
     """Give the demo town's sample users the demo password unless they have one. Returns (user, role label)."""
     present = {u["id"] for u in engine.users()}
-    with engine.store.read() as tx:
+    with engine._rt.store.read() as tx:
         has = {r[0] for r in tx.query("SELECT user_id FROM user_passwords")}
     out = []
     for uid, zh, en in DEMO_LOGINS:
@@ -101,7 +101,7 @@ def token_create(c: Ctx, name, user_id, unit_id):
 @token.command("list", help="列出令牌（只显示前缀）。")
 @click.pass_obj
 def token_list(c: Ctx):
-    from disputeflow.workflow.tables import render
+    from disputeflow.cli.texttable import render
 
     rows = c.engine().tokens()
     c.out(rows, render(c.t("编号 名称 用户 单位 前缀 吊销于", "id name user unit prefix revoked").split(),

@@ -45,7 +45,7 @@ def test_the_site_builds_strict_and_offline(tmp_path):
         assert (site / page).is_file(), page
     python_ref = (site / "reference" / "python.html").read_text(encoding="utf-8")
     for anchor in ("engine.Engine", "engine.Engine.act", "engine.Engine.report", "commands.Outcome",
-                   "clock.FixedClock", "guards.register_guard", "errors.ValidationError"):
+                   "timesource.FixedClock", "guards.register_guard", "errors.ValidationError"):
         assert f'id="disputeflow.workflow.{anchor}"' in python_ref, anchor  # the entry itself, not a mention in an import
     cli_ref = (site / "reference" / "cli.html").read_text(encoding="utf-8")
     assert "disputeflow case open" in cli_ref and "--workflow" in cli_ref

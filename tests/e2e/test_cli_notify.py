@@ -19,7 +19,7 @@ from tests.conftest import T0, build_town, make_db_url
 def cli(request, tmp_path, monkeypatch, capsys):
     from disputeflow import Engine
     from disputeflow.cli import main
-    from disputeflow.workflow.clock import FixedClock
+    from disputeflow.workflow.timesource import FixedClock
 
     url, drop = make_db_url(request.param, tmp_path)
     eng = Engine(url, clock=FixedClock(T0))

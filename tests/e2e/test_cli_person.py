@@ -17,7 +17,7 @@ def cli(request, tmp_path):
 
     from tests.conftest import build_town
     from disputeflow import Engine
-    from disputeflow.workflow.clock import FixedClock
+    from disputeflow.workflow.timesource import FixedClock
 
     # the town is set up through the facade (the CLI for it is tested elsewhere); the key-person commands below
     # run as real processes

@@ -21,7 +21,7 @@ def cli(request, tmp_path_factory):
     from datetime import datetime, timezone
 
     from disputeflow import Engine
-    from disputeflow.workflow.clock import FixedClock
+    from disputeflow.workflow.timesource import FixedClock
 
     eng = Engine(url, clock=FixedClock(datetime(2026, 3, 3, 1, tzinfo=timezone.utc)))
     eng.init()
@@ -77,6 +77,6 @@ def test_errors_are_one_line_with_exit_codes(cli):
 def test_report_is_listed_lazily(cli):
     out = cli("--help").stdout
     assert "report" in out and "报表：台账、统计、零报告" in out
-    p = subprocess.run([sys.executable, "-c", "import sys, disputeflow.cli; print('disputeflow.workflow.reports' in sys.modules,"
+    p = subprocess.run([sys.executable, "-c", "import sys, disputeflow.cli; print('disputeflow.reports' in sys.modules,"
                         " 'openpyxl' in sys.modules, 'jinja2' in sys.modules)"], capture_output=True, text=True)
     assert p.stdout.strip() == "False False False"

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} 
 def reports(tmp_path_factory):
     """The March statistics, ledger and agenda and A's agreement, written as files."""
     from disputeflow import Engine
-    from disputeflow.workflow.clock import FixedClock
+    from disputeflow.workflow.timesource import FixedClock
 
     tmp = tmp_path_factory.mktemp("reports")
     url, _ = make_db_url("sqlite", tmp)

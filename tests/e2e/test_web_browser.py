@@ -30,8 +30,8 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chro
 @pytest.fixture
 def town(tmp_path, monkeypatch):
     from disputeflow import Engine
-    from disputeflow.workflow import auth
-    from disputeflow.workflow.clock import FixedClock
+    from disputeflow.signin import credentials as auth
+    from disputeflow.workflow.timesource import FixedClock
 
     monkeypatch.setattr(auth, "HASH_PARAMS", CHEAP_HASHES)
     url = f"sqlite:///{tmp_path / 'town.db'}"

@@ -18,7 +18,7 @@ from tests.web_support import Serve
 @pytest.fixture
 def town(tmp_path):
     from disputeflow import Engine
-    from disputeflow.workflow.clock import FixedClock
+    from disputeflow.workflow.timesource import FixedClock
 
     url = f"sqlite:///{tmp_path / 'town.db'}"
     eng = Engine(url, clock=FixedClock(T0))
@@ -39,7 +39,7 @@ def test_user_passwd_sets_an_argon2_hash(town, tmp_path):
     p = run(url, tmp_path, "user", "passwd", "med1", "--password-stdin", stdin="a-long-password\n")
     assert p.returncode == 0, p.stderr
     assert "已设置 med1 的密码" in p.stdout
-    with eng.store.read() as tx:
+    with eng._rt.store.read() as tx:
         stored = tx.query("SELECT password_hash FROM user_passwords WHERE user_id = 'med1'")[0][0]
     assert stored.startswith("$argon2") and "a-long-password" not in stored
     assert eng.authenticate("med1", "a-long-password").id == "med1"

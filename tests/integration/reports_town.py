@@ -119,7 +119,7 @@ def town_engine(backend: str, tmp_path_factory, *then):
     """
     from tests.conftest import T0, build_town, make_db_url
     from disputeflow import Engine
-    from disputeflow.workflow.clock import FixedClock
+    from disputeflow.workflow.timesource import FixedClock
 
     url, drop = make_db_url(backend, tmp_path_factory.mktemp("town"))
     clock = FixedClock(T0)

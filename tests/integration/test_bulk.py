@@ -67,7 +67,7 @@ def test_listeners_hear_each_item_after_its_batch_commits(engine):
 
 
 def _clocks(engine, number):
-    with engine.store.read() as tx:
+    with engine._rt.store.read() as tx:
         return tx.query("SELECT k.name, k.status, k.started_at, k.due_at, k.warn_at, k.extended, k.level, "
                         "k.next_step, k.next_at, k.stopped_at FROM clocks k JOIN cases c ON c.id = k.case_id "
                         "WHERE c.number = :n ORDER BY k.id", {"n": number})

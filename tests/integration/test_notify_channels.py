@@ -140,12 +140,12 @@ class InboxHarness:
 
         self.engine = Engine(f"sqlite:///{tmp_path / 'inbox.db'}")
         self.engine.init()
-        with self.engine.store.write() as tx:
+        with self.engine._rt.store.write() as tx:
             tx.execute("INSERT INTO outbox (created_at, event, audience, payload, status, attempts, next_attempt_at) "
                        "VALUES (:t, 'escalate.level1', '[]', '{}', 'routed', 1, :t)", {"t": tx.t(T0)})
 
     def settings(self):
-        return {"store": self.engine.store}
+        return {"store": self.engine._rt.store}
 
     def received(self):
         return self.engine.inbox("med1")

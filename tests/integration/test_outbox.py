@@ -13,7 +13,7 @@ from disputeflow import ValidationError
 
 
 def outbox(engine):
-    with engine.db.connect() as c:
+    with engine._rt.db.connect() as c:
         return c.execute(text("SELECT event, audience, status FROM outbox ORDER BY id")).all()
 
 
@@ -21,7 +21,7 @@ def test_outbox_rows_commit_with_the_change_or_not_at_all(engine):
     n = report(engine)
     rows = outbox(engine)
     assert [(e, json.loads(a)) for e, a, _ in rows] == [("report", ["role:mediator@/t1/v1/v1-g1/"])]
-    assert [r["status"] for r in listing(engine)] == ["queued"]
+    assert [r["status"] for r in listing(engine._rt)] == ["queued"]
     with pytest.raises(ValidationError):
         engine.act(n, "assign", "sup", mediator="nobody")
     assert len(outbox(engine)) == 1
@@ -37,14 +37,14 @@ def test_dispatch_routes_each_row_once_and_sends_each_delivery_once(engine, cloc
     assert engine.dispatch() == {"claimed": 0, "sent": 0, "failed": 0, "dead": 0, "released": 0,
                                  "routed": 0}
     assert [s for _e, _a, s in outbox(engine)] == ["routed"]
-    assert sorted((r["channel"], r["recipient"], r["status"]) for r in listing(engine)) == [
+    assert sorted((r["channel"], r["recipient"], r["status"]) for r in listing(engine._rt)) == [
         ("inbox", "med1", "sent"), ("log", "*", "sent")]
     assert engine.unread_count("med1") == 1
 
 
 def test_inactive_users_are_not_notified(engine):
-    with engine.db.begin() as c:
+    with engine._rt.db.begin() as c:
         c.execute(text("UPDATE users SET active = :f WHERE id = 'med1'"), {"f": False})
     report(engine)
     engine.dispatch()
-    assert [r["recipient"] for r in listing(engine)] == ["*"]
+    assert [r["recipient"] for r in listing(engine._rt)] == ["*"]

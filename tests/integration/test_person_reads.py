@@ -44,7 +44,7 @@ def add(engine, n: int, risk: str = "critical") -> list[int]:
 
 
 def reads(engine, pid: int) -> list[tuple[str, dict]]:
-    with engine.store.read() as tx:
+    with engine._rt.store.read() as tx:
         return [(a, json.loads(d)) for a, d in tx.query(
             "SELECT actor, data FROM key_person_events WHERE person_id = :p AND action = 'read' ORDER BY seq",
             {"p": pid})]

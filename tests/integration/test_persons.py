@@ -19,7 +19,7 @@ def local(y, mo, d, h=0, mi=0):
 
 
 def q(engine, sql, **params):
-    with engine.db.connect() as c:
+    with engine._rt.db.connect() as c:
         return c.execute(text(sql), params).all()
 
 
@@ -359,7 +359,7 @@ def test_every_read_is_written_to_the_persons_audit_log(engine):
     assert [(a, json.loads(d)["view"], json.loads(d)["masked"]) for a, d in reads] == [
         ("go", "detail", False), ("go2", "detail", True), ("sup", "list", False), ("go", "contacts_due", False)]
     assert engine.verify_person_audit()["problems"] == []
-    with engine.db.begin() as c:
+    with engine._rt.db.begin() as c:
         c.execute(text("UPDATE key_person_events SET actor = 'nobody' WHERE person_id = :p AND seq = 2"), {"p": pid})
     assert engine.verify_person_audit()["problems"]
 
@@ -401,7 +401,7 @@ def test_concurrent_sweepers_roll_and_escalate_each_occurrence_exactly_once(db_u
     import threading
 
     from disputeflow import Engine
-    from disputeflow.workflow.clock import FixedClock
+    from disputeflow.workflow.timesource import FixedClock
 
     ids = [register(engine, name=f"人员{i}")[0] for i in range(12)]
     at = local(2026, 3, 16, 10)

@@ -230,9 +230,9 @@ def test_closed_month_is_frozen_and_recomputes_to_the_same(engine, clock, town):
     again = engine.report_file("ledger", fmt="csv", actor="sup", month="2026-03")
     assert again == first
     assert engine.report_data("stats", actor="sup", month="2026-03") == stats_before
-    from disputeflow.workflow.reports.files import verify_snapshot
+    from disputeflow.reports.files import verify_snapshot
 
-    res = verify_snapshot(engine, "ledger", "sup", month="2026-03")
+    res = verify_snapshot(engine._rt, "ledger", "sup", month="2026-03")
     # The late record shows in a recomputation from the log, and verification says where.
     assert res["frozen"] is True and res["same"] is False and "rows" in res["differences"]
 
@@ -240,31 +240,31 @@ def test_closed_month_is_frozen_and_recomputes_to_the_same(engine, clock, town):
 def test_recomputation_without_snapshot_matches_when_nothing_was_backdated(engine, clock, town):
     frozen = engine.report_data("ledger", actor="sup", month="2026-03")
     reports_town.april(engine, clock, town)  # later events only
-    from disputeflow.workflow.reports.files import verify_snapshot
+    from disputeflow.reports.files import verify_snapshot
 
-    assert verify_snapshot(engine, "ledger", "sup", month="2026-03") == {"frozen": True, "same": True, "differences": []}
-    with engine.store.write() as tx:
+    assert verify_snapshot(engine._rt, "ledger", "sup", month="2026-03") == {"frozen": True, "same": True, "differences": []}
+    with engine._rt.store.write() as tx:
         tx.execute("DELETE FROM report_snapshots")
     fresh = engine.report_data("ledger", actor="sup", month="2026-03")
     assert {k: v for k, v in fresh.items() if k != "generated_at"} == {k: v for k, v in frozen.items() if k != "generated_at"}
 
 
-def test_control_rate_switches_to_the_key_person_register(march_town):
+def test_control_rate_switches_to_the_key_person_register(march_town, monkeypatch):
+    from disputeflow.workflow import person_queries
+
     engine, _clock, town = march_town
     asked = []
 
-    def register(unit, start, end):
+    def register(_rt, unit, start, end, actor=None):
         asked.append((unit, start, end))
         return {"under_control": 4, "all_duties_met": 3, "rate": 0.75, "definition_zh": "稳控率 = 在控且职责均按期完成的人数 ÷ 在控人数"}
 
-    engine.control_rate = register
-    try:
-        o = engine.report_data("stats", actor="sup", start="2026-03-02", end="2026-03-30")["overall"]
-        html = engine.report_file("stats", fmt="html", actor="sup", start="2026-03-02", end="2026-03-30")[1].decode()
-        engine.control_rate = lambda unit, start, end: {"under_control": 0, "all_duties_met": 0, "rate": None}
-        empty = engine.report_data("stats", actor="sup", start="2026-03-03", end="2026-03-30")["overall"]
-    finally:
-        del engine.control_rate
+    monkeypatch.setattr(person_queries, "control_rate", register)
+    o = engine.report_data("stats", actor="sup", start="2026-03-02", end="2026-03-30")["overall"]
+    html = engine.report_file("stats", fmt="html", actor="sup", start="2026-03-02", end="2026-03-30")[1].decode()
+    monkeypatch.setattr(person_queries, "control_rate",
+                        lambda _rt, unit, start, end, actor=None: {"under_control": 0, "all_duties_met": 0, "rate": None})
+    empty = engine.report_data("stats", actor="sup", start="2026-03-03", end="2026-03-30")["overall"]
     assert asked[0] == ("t1", reports_town.at(3, 2, 0), reports_town.at(3, 31, 0))
     assert (o["control_rate"], o["control"]["total"], o["control"]["source"]) == (0.75, 4, "key_persons")
     assert "稳控率取自重点人员台账" in html and "在控且职责均按期完成" in html

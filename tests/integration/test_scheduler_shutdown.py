@@ -31,7 +31,7 @@ def _scheduler(db_url, config, now="2026-03-03T09:30+08:00"):
 
 
 def _hook_deliveries(engine):
-    with engine.db.connect() as c:
+    with engine._rt.db.connect() as c:
         return dict(c.execute(text("SELECT status, count(*) FROM notification_deliveries WHERE channel = 'hook' "
                                    "GROUP BY status")).all()), \
             c.execute(text("SELECT count(*) FROM notification_deliveries WHERE channel = 'hook' "

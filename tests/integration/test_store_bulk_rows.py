@@ -29,7 +29,7 @@ def _rows(tx, n: int, odd_one_out: bool) -> list[tuple]:
 
 @pytest.mark.parametrize("odd_one_out", [False, True], ids=["constant", "one-row-differs"])
 def test_insert_and_update_rows_store_what_was_given(engine, odd_one_out):
-    store = engine.store
+    store = engine._rt.store
     with store.write() as tx:
         rows = _rows(tx, 7, odd_one_out)
         assert tx.insert_rows("outbox", COLUMNS, rows) == 7

@@ -20,7 +20,7 @@ LATE = datetime(2026, 3, 20, 2, 0, tzinfo=timezone.utc)  # past level 3 of every
 
 
 def _mismatches(engine) -> list:
-    with engine.db.connect() as c:
+    with engine._rt.db.connect() as c:
         return c.execute(text(
             "SELECT c.number, c.version, c.audit_seq, count(e.id) FROM cases c "
             "LEFT JOIN audit_events e ON e.case_id = c.id GROUP BY c.id, c.number, c.version, c.audit_seq "

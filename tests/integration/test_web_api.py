@@ -68,7 +68,7 @@ def test_no_token_bad_token_and_revoked_token_are_401(api):
 
 def test_tokens_are_stored_hashed(api):
     t = api.live.engine.create_token("hotline", "sup")
-    with api.live.engine.store.read() as tx:
+    with api.live.engine._rt.store.read() as tx:
         rows = tx.query("SELECT token_hash, prefix FROM api_tokens")
     assert t["token"] not in {r[0] for r in rows} and len(rows[0][0]) == 64
 
@@ -225,7 +225,7 @@ def _person(eng):
 
 
 def _reads(eng, pid):
-    with eng.store.read() as tx:
+    with eng._rt.store.read() as tx:
         return [(a, d) for a, d in tx.query("SELECT actor, data FROM key_person_events WHERE person_id = :p "
                                             "AND action = 'read' ORDER BY seq", {"p": pid})]
 

@@ -23,7 +23,7 @@ def register(engine, number=None):
 
 
 def reads(engine, pid):
-    with engine.db.connect() as c:
+    with engine._rt.db.connect() as c:
         return [(a, r) for a, r in c.execute(text(
             "SELECT actor, action FROM key_person_events WHERE person_id = :p AND action = 'read' ORDER BY seq"),
             {"p": pid}).all()]

@@ -37,7 +37,7 @@ def keyed(db_url, clock):
 
 
 def sql(engine, stmt: str, **params):
-    with engine.db.begin() as c:
+    with engine._rt.db.begin() as c:
         res = c.execute(text(stmt), params)
         return res.fetchall() if res.returns_rows else None
 

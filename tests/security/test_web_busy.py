@@ -42,7 +42,7 @@ def write_lock(path):
 def busy_live(tmp_path, clock, monkeypatch):
     from disputeflow.web.app import create_app
     from disputeflow import Engine
-    from disputeflow.workflow import auth
+    from disputeflow.signin import credentials as auth
     from disputeflow.workflow.config import Config
 
     monkeypatch.setattr(auth, "HASH_PARAMS", CHEAP_HASHES)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from disputeflow.workflow.transition import _payload, dumps
+from disputeflow.workflow.decision import _payload, dumps
 
 
 @pytest.mark.parametrize("from_state,to_state,seq", [("reported", "assessed", 2), ('a"b\\', "已结案\n\u2028", 1234)])

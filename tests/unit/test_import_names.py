@@ -44,8 +44,11 @@ def test_the_package_links_every_design_folder():
         assert link.is_symlink() and link.resolve() == (ROOT / name).resolve(), name
 
 
-PARTS = {"disputeflow/cli": "disputeflow.cli", "workflow": "disputeflow.workflow", "cases": "disputeflow.cases",
-         "notifications": "disputeflow.notifications", "web": "disputeflow.web"}
+# The design folders (linked into the package) and the packages that live in ``disputeflow/`` itself.
+PARTS = {"workflow": "disputeflow.workflow", "cases": "disputeflow.cases",
+         "notifications": "disputeflow.notifications", "web": "disputeflow.web",
+         **{f"disputeflow/{d.name}": f"disputeflow.{d.name}" for d in sorted((ROOT / "disputeflow").iterdir())
+            if d.is_dir() and not d.is_symlink() and (d / "__init__.py").exists()}}
 
 
 def _module_graph() -> dict[str, set[str]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from disputeflow.workflow.definition import builtin
-from disputeflow.workflow.ledger_import.route import back_route, fill_fields, moved_back
+from disputeflow.ledger_import.route import back_route, fill_fields, moved_back
 
 
 def grassroots():

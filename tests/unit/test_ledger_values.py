@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from disputeflow.workflow.ledger_import.mapping import norm_heading
-from disputeflow.workflow.ledger_import.readers import build_columns
-from disputeflow.workflow.ledger_import.values import LedgerValueError, parse_date, parse_id_number, parse_phone
+from disputeflow.ledger_import.mapping import norm_heading
+from disputeflow.ledger_import.readers import build_columns
+from disputeflow.ledger_import.values import LedgerValueError, parse_date, parse_id_number, parse_phone
 from disputeflow.workflow.timeutil import iso
 
 MARCH_5 = "2026-03-05T00:00:00+08:00"

@@ -7,8 +7,8 @@ from datetime import date, datetime, timezone
 import pytest
 
 from disputeflow.workflow.errors import ValidationError
-from disputeflow.workflow.reports import charts, period
-from disputeflow.workflow.reports.stats import ratio
+from disputeflow.reports import charts, period
+from disputeflow.reports.stats import ratio
 
 
 def test_a_month_is_a_beijing_month():

@@ -6,7 +6,7 @@ from disputeflow.cases.store import _PARAM, STATEMENTS
 
 
 def test_audit_and_outbox_rows_follow_their_statements_parameter_order():
-    # disputeflow.workflow.transition.decide builds these two rows positionally, in this order.
+    # disputeflow.workflow.decision.decide builds these two rows positionally, in this order.
     assert _PARAM.findall(STATEMENTS["insert_audit"]) == [
         "case_id", "seq", "at", "actor", "action", "from_state", "to_state", "data", "prev_hash", "hash", "fields",
         "key_id"]

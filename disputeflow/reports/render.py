@@ -12,9 +12,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from disputeflow.workflow.reports import charts
+from disputeflow.reports import charts
 
-BUILTIN_DIR = Path(__file__).resolve().parents[2] / "templates" / "reports"
+BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates" / "reports"
 
 # Ledger columns: key, zh, en.
 LEDGER_COLUMNS = [

@@ -14,7 +14,7 @@ import hashlib
 import json
 from typing import Callable
 
-from disputeflow.workflow.reports.period import Period
+from disputeflow.reports.period import Period
 
 
 def digest(body: str) -> str:

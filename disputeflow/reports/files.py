@@ -27,7 +27,7 @@ import json
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.errors import NotPermitted, ValidationError
 from disputeflow.workflow.masking import mask_text
-from disputeflow.workflow.reports import collect, formats, period as period_mod, snapshot
+from disputeflow.reports import collect, formats, period as period_mod, snapshot
 
 REPORT_ROLES = frozenset({"mediator", "lead_official", "supervisor", "admin", "system"})
 JURISDICTION_KINDS = {"ledger": ("csv", "xlsx", "html", "json"), "stats": ("html", "xlsx", "csv", "json"),
@@ -51,7 +51,7 @@ def jurisdiction(engine, who: Actor, unit: str | None) -> str:
         NotPermitted: the role may not produce reports, or the unit is outside the reader's jurisdiction.
         NotFound: the unit does not exist.
     """
-    from disputeflow.workflow.reports.units import Units
+    from disputeflow.reports.units import Units
 
     if who.role not in REPORT_ROLES:
         raise NotPermitted(f"角色“{engine.role_label(who.role)}”不能生成报表", f"role {who.role} may not produce reports")
@@ -73,7 +73,7 @@ def dataset(engine, kind: str, who: Actor, params: dict) -> dict:
     """The JSON dataset of a jurisdiction report (frozen once its period has ended)."""
     unit = jurisdiction(engine, who, params.get("unit"))
     if kind == "agenda":
-        from disputeflow.workflow.reports import agenda
+        from disputeflow.reports import agenda
 
         return mask_text(agenda.build(engine, unit, params.get("date"), params.get("since")), None)
     period = period_mod.from_params(params)
@@ -114,7 +114,7 @@ def report_file(engine, kind: str, *, fmt: str | None = None, actor=None, lang: 
     lang = lang or engine.lang
     who = _actor(engine, actor)
     if kind in PAPER_KINDS:
-        from disputeflow.workflow.reports import paperwork
+        from disputeflow.reports import paperwork
 
         fmt = fmt or "html"
         if fmt != "html":
@@ -134,7 +134,7 @@ def report_file(engine, kind: str, *, fmt: str | None = None, actor=None, lang: 
     if fmt == "json":
         body = json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
     elif kind == "agenda":
-        from disputeflow.workflow.reports import agenda
+        from disputeflow.reports import agenda
 
         body = agenda.render_agenda(engine, doc, lang, fmt)
     else:

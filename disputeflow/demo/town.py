@@ -12,7 +12,7 @@ import random
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-from disputeflow.workflow.clock import FixedClock
+from disputeflow.workflow.timesource import FixedClock
 
 TOWN = ("shuangru", "双乳镇")
 VILLAGES = [
@@ -102,7 +102,7 @@ def load(engine) -> dict:
                 for n in range(1, OFFICERS_PER_GRID + 1):
                     engine.add_user(officer(vid, g, n), _name(rng), "grid_officer", f"{vid}-g{g:02d}", phone=_phone(rng))
         _cases(engine, rng, real_clock.now())
-        from disputeflow.workflow import demo_persons
+        from disputeflow.demo import persons as demo_persons
 
         demo_persons.load(engine, rng, real_clock.now())
     finally:
@@ -135,7 +135,7 @@ def _summary(engine, loaded: bool) -> dict:
 
 
 def summary_text(s: dict, lang: str = "zh_CN") -> str:
-    from disputeflow.workflow.tables import render
+    from disputeflow.cli.texttable import render
 
     if lang.startswith("en"):
         head = (f"Demo town {s['town']}: {s['villages']} villages, {s['communities']} community, {s['grids']} grids, "
@@ -265,8 +265,8 @@ def _cases(engine, rng: random.Random, now: datetime) -> None:
 
 def run_day(engine, echo: Callable[[str], None], lang: str = "zh_CN") -> None:
     """A day in the town, printed as it happens, ending with the supervisor's board."""
-    from disputeflow.workflow import render_case
-    from disputeflow.workflow.tables import render
+    from disputeflow.cli.render import board_text
+    from disputeflow.cli.texttable import render
 
     en = lang.startswith("en")
     t = (lambda zh, e: e if en else zh)
@@ -316,6 +316,6 @@ def run_day(engine, echo: Callable[[str], None], lang: str = "zh_CN") -> None:
 
         at(17, 30, t("下班前：督办看板", "end of day: the supervisor's board"))
         engine.sweep()
-        echo(render_case.board_text(engine.overdue(actor="zz-wang"), lang))
+        echo(board_text(engine.overdue(actor="zz-wang"), lang))
     finally:
         engine.clock = real

@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from disputeflow.workflow.errors import ValidationError
-from disputeflow.workflow.reports import facts as facts_mod
-from disputeflow.workflow.reports.cells import neutralised
-from disputeflow.workflow.reports.period import day_of
-from disputeflow.workflow.reports.render import render
-from disputeflow.workflow.reports.units import Units, user_names
+from disputeflow.reports import facts as facts_mod
+from disputeflow.reports.cells import neutralised
+from disputeflow.reports.period import day_of
+from disputeflow.reports.render import render
+from disputeflow.reports.units import Units, user_names
 from disputeflow.workflow.timeutil import TimeFormatError, at_local, check_day, iso, parse_date
 
 LEVEL_ORDER = ("level3", "level2", "level1")
@@ -72,7 +72,9 @@ def build(engine, unit_id: str, day, since=None) -> dict:
         if f.state == "following_up" and f.satisfaction in ("satisfied", "basically_satisfied"):
             sections["sign_off"].append(it())
     sections["supervised"].sort(key=lambda r: r["supervision"].get("deadline") or "")
-    board = engine.overdue(as_of=as_of, unit=unit_id)
+    from disputeflow.workflow.board import overdue
+
+    board = overdue(engine, as_of, unit_id, None)
     overdue = {lvl: [] for lvl in LEVEL_ORDER}
     for r in board:
         overdue.setdefault(r["level"] or "level1", []).append({

@@ -12,11 +12,11 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from disputeflow.workflow.masking import mask_name
-from disputeflow.workflow.reports import facts as facts_mod
-from disputeflow.workflow.reports.control import control_rate
-from disputeflow.workflow.reports.period import Period, day_of
-from disputeflow.workflow.reports.stats import MonthTally, Tally, add_trend
-from disputeflow.workflow.reports.units import Units, user_names
+from disputeflow.reports import facts as facts_mod
+from disputeflow.reports.control import control_rate
+from disputeflow.reports.period import Period, day_of
+from disputeflow.reports.stats import MonthTally, Tally, add_trend
+from disputeflow.reports.units import Units, user_names
 from disputeflow.workflow.timeutil import iso
 
 TREND_MONTHS = 12

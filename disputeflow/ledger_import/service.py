@@ -24,11 +24,11 @@ from typing import Callable
 
 from disputeflow.workflow.commands import load_actor
 from disputeflow.workflow.errors import FieldError, NotPermitted, ValidationError
-from disputeflow.workflow.ledger_import.mapping import load_mapping
-from disputeflow.workflow.ledger_import.plan import Planner
-from disputeflow.workflow.ledger_import.readers import cell_text, open_ledger
-from disputeflow.workflow.ledger_import.validate import Directory, RowProblem, RowValidator, assign_columns, record_json
-from disputeflow.workflow.ledger_import.writer import BulkWriter
+from disputeflow.ledger_import.mapping import load_mapping
+from disputeflow.ledger_import.plan import Planner
+from disputeflow.ledger_import.readers import cell_text, open_ledger
+from disputeflow.ledger_import.validate import Directory, RowProblem, RowValidator, assign_columns, record_json
+from disputeflow.ledger_import.writer import BulkWriter
 
 IMPORT_ROLES = ("supervisor", "admin")
 ERROR_COLUMN = "错误说明"

@@ -17,7 +17,7 @@ anyone else sees the masked form the case view gives them.
 from __future__ import annotations
 
 from disputeflow.workflow.errors import ValidationError
-from disputeflow.workflow.reports.render import render
+from disputeflow.reports.render import render
 from disputeflow.workflow.timeutil import format_local, parse_time
 
 TEMPLATES = {"agreement": "agreement.html.j2", "record": "record.html.j2", "visit": "visit.html.j2",
@@ -56,8 +56,10 @@ def render_paper(engine, kind: str, who, lang: str, *, number: str | None = None
     """
     if not number:
         raise ValidationError.one("number", "请指明案件编号", "give the case number")
-    case = engine.case(number, who, lang=lang)
-    history = engine.history(number, who)
+    from disputeflow.workflow import queries
+
+    case = queries.case(engine, number, who, lang)
+    history = queries.history(engine, number, who)
     data = case["data"]
     if kind == "agreement" and data.get("outcome") != "agreement":
         raise ValidationError.one("number", f"案件“{number}”尚未达成调解协议，不能生成调解协议书",
@@ -80,7 +82,7 @@ def render_paper(engine, kind: str, who, lang: str, *, number: str | None = None
 
 def _committee(engine, case: dict) -> str:
     """The people's mediation committee (人民调解委员会) of the case's village, by name."""
-    from disputeflow.workflow.reports.units import Units
+    from disputeflow.reports.units import Units
 
     units = Units.load(engine)
     u = units.get(case["unit"])

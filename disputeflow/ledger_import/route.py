@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from disputeflow.workflow.ledger_import.validate import STATE_ORDER
+from disputeflow.ledger_import.validate import STATE_ORDER
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,11 @@ from disputeflow.workflow import guards, risk as risk_mod
 from disputeflow.workflow.clocks import next_step_after
 from disputeflow.workflow.commands import dumps, jsonable
 from disputeflow.workflow.errors import Conflict
-from disputeflow.workflow.ledger_import.plan import Planner, step_data, step_times
-from disputeflow.workflow.ledger_import.route import back_route, fill_fields, moved_back
-from disputeflow.workflow.ledger_import.validate import STATE_ORDER, STEP_DATE, RowProblem, steps_for
+from disputeflow.ledger_import.plan import Planner, step_data, step_times
+from disputeflow.ledger_import.route import back_route, fill_fields, moved_back
+from disputeflow.ledger_import.validate import STATE_ORDER, STEP_DATE, RowProblem, steps_for
 from disputeflow.workflow.timeutil import iso
-from disputeflow.workflow.transition import audience, end_supervision
+from disputeflow.workflow.decision import audience, end_supervision
 
 CASE_INSERT = ("id", "number", "definition", "definition_version", "state", "version", "title", "category", "source",
                "description", "unit_id", "unit_path", "risk", "risk_floor", "flags", "party_count", "reporter",

@@ -7,6 +7,6 @@ runs the two passes. The facade is ``Engine.import_ledger``; the CLI is
 ``disputeflow import``.
 """
 
-from disputeflow.workflow.ledger_import.service import ImportRejected, import_ledger
+from disputeflow.ledger_import.service import ImportRejected, import_ledger
 
 __all__ = ["ImportRejected", "import_ledger"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from disputeflow.workflow.tables import pairs, render
+from disputeflow.cli.texttable import pairs, render
 
 LEVELS = {
     None: ("正常", "on time"),

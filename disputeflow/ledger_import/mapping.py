@@ -138,7 +138,7 @@ def load_mapping(path: str | Path | None = None, definition=None) -> Mapping:
         ConfigError: the file cannot be read, is not TOML, or names unknown fields,
             value kinds or codes (the message names the file and the entry).
     """
-    text = (resources.files("disputeflow.workflow.ledger_import") / "default_mapping.toml").read_text(encoding="utf-8")
+    text = (resources.files("disputeflow.ledger_import") / "default_mapping.toml").read_text(encoding="utf-8")
     base = _read_doc(text, "<默认映射>")
     columns = {f: list(base.get("columns", {}).get(f, [])) for f in FIELDS}
     values = {k: {norm_value(w): c for w, c in base.get("values", {}).get(k, {}).items()} for k in VALUE_KINDS}

@@ -23,9 +23,9 @@ from typing import Any
 from disputeflow.workflow import risk as risk_mod
 from disputeflow.workflow.inputs import NAME_MAX, PARTIES_MAX
 from disputeflow.workflow.errors import ValidationError
-from disputeflow.workflow.ledger_import.mapping import FIELD_LABELS, REQUIRED, Mapping
-from disputeflow.workflow.ledger_import.readers import Column, cell_text
-from disputeflow.workflow.ledger_import.values import (MULTILINE_FIELDS, LedgerValueError, checked_text, clean_text, half_width,
+from disputeflow.ledger_import.mapping import FIELD_LABELS, REQUIRED, Mapping
+from disputeflow.ledger_import.readers import Column, cell_text
+from disputeflow.ledger_import.values import (MULTILINE_FIELDS, LedgerValueError, checked_text, clean_text, half_width,
                                           parse_date, parse_id_number, parse_phone)
 from disputeflow.workflow.timeutil import iso
 
@@ -82,7 +82,7 @@ def assign_columns(columns: list[Column], mapping: Mapping) -> dict[str, Column]
     """
     taken: set[int] = set()
     out: dict[str, Column] = {}
-    from disputeflow.workflow.ledger_import.mapping import norm_heading
+    from disputeflow.ledger_import.mapping import norm_heading
 
     normed = [(c, [norm_heading(n) for n in c.names]) for c in columns]
     for rnd in (0, 1):

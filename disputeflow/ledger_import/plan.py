@@ -18,7 +18,7 @@ from typing import Any
 
 from disputeflow.workflow import guards, risk as risk_mod
 from disputeflow.workflow.errors import ConfigError
-from disputeflow.workflow.ledger_import.validate import STEP_DATE, steps_for
+from disputeflow.ledger_import.validate import STEP_DATE, steps_for
 from disputeflow.workflow.timeutil import iso, parse_time as _parse_time
 
 parse_time = functools.lru_cache(maxsize=65536)(_parse_time)

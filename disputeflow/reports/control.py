@@ -3,9 +3,9 @@
 Without a key-person register it is computed from the cases' ``key_person``
 flag: of the cases involving a key person that were open at some time in the
 period, the share whose control measures (稳控) were recorded by the end of the
-period. When the engine offers the register's own figure
-(``engine.control_rate(unit, start, end)``: persons under control in the
-period, and those whose control duties were all met), that figure is used for
+period. When the key-person register has people under control in the period
+(:func:`disputeflow.workflow.person_queries.control_rate`: persons under
+control, and those whose control duties were all met), its figure is used for
 the jurisdiction as a whole, with the register's own definition, and the
 report says so. A register with nobody under control in the period leaves the
 flags' figure in place rather than a blank.
@@ -21,16 +21,15 @@ def from_flags(controlled: int, total: int) -> dict:
 
 
 def control_rate(engine, unit: str | None, start: datetime, end: datetime, *, controlled: int, total: int) -> dict:
-    """The control rate for the jurisdiction: the register's figure if the engine has one, else the flags'.
+    """The control rate for the jurisdiction: the register's figure if anyone was under control, else the flags'.
 
     Returns ``{"controlled", "total", "rate", "source"}`` (source ``key_persons``
     or ``case_flags``), plus ``definition_zh``/``definition_en`` from the register.
     """
     fallback = from_flags(controlled, total)
-    fn = getattr(engine, "control_rate", None)
-    if not callable(fn):
-        return fallback
-    doc = dict(fn(unit, start, end) or {})
+    from disputeflow.workflow import person_queries
+
+    doc = dict(person_queries.control_rate(engine, unit, start, end) or {})
     reg_total = doc.get("under_control", doc.get("total"))
     reg_done = doc.get("all_duties_met", doc.get("controlled"))
     if not reg_total:

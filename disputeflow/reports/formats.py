@@ -11,11 +11,11 @@ import io
 import zipfile
 from datetime import datetime, timezone
 
-from disputeflow.workflow.reports.cells import neutralised, text_cell, xlsx_cell
+from disputeflow.reports.cells import neutralised, text_cell, xlsx_cell
 from disputeflow.workflow.inputs import strip_controls
-from disputeflow.workflow.reports.render import (LEDGER_COLUMNS, STAT_COLUMNS, TREND_COLUMNS, Labels, chart_context, en,
+from disputeflow.reports.render import (LEDGER_COLUMNS, STAT_COLUMNS, TREND_COLUMNS, Labels, chart_context, en,
                                      fmt_value, group_rows, ledger_cells, render, t)
-from disputeflow.workflow.reports.stats import DEFINITIONS
+from disputeflow.reports.stats import DEFINITIONS
 from disputeflow.workflow.timeutil import to_local
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,6 +1,6 @@
 """Key persons for the demo town: a few people under control, with a week of visits, some missed.
 
-Called by :func:`disputeflow.workflow.demo.load` with the engine's clock fixed, so the
+Called by :func:`disputeflow.demo.town.load` with the engine's clock fixed, so the
 register, the officers' "due today" lists, the board and the control rate
 have something true to show.
 """

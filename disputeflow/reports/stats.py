@@ -2,14 +2,14 @@
 
 The definitions (``DEFINITIONS``) are printed in every statistics report, so a
 reader upstream knows exactly what each figure counts. All figures are as of the
-end of the period (see :mod:`disputeflow.workflow.reports.facts`).
+end of the period (see :mod:`disputeflow.reports.facts`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from disputeflow.workflow.reports.facts import CaseFacts
+from disputeflow.reports.facts import CaseFacts
 
 # key, zh, en — the order of the report's definitions section.
 DEFINITIONS = [

@@ -1,0 +1,254 @@
+"""The composition root: one place builds the engine's collaborators from a configuration.
+
+Every part of the engine below the facade (the write path, the sweep, the read
+side, reports, the dispatcher) receives a :class:`Runtime`: the store, the
+loaded definitions, the deadline policy, the business calendar, the clock and
+the audit signer. The :class:`disputeflow.Engine` facade only holds one and
+delegates to those parts, so its own surface stays the operations of the
+design; nothing below it reaches back up into the facade.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+from sqlalchemy.engine import Engine as SAEngine
+
+from disputeflow.cases.db import make_engine, url_from_env
+from disputeflow.cases.store import Store
+from disputeflow.workflow.config import Config, is_builtin_name
+from disputeflow.workflow.definition import Definition, builtin, load_definition
+from disputeflow.workflow.errors import Busy, ConfigError
+from disputeflow.workflow.machine import CompiledWorkflow, compile_definition
+from disputeflow.workflow.timesource import Clock, SystemClock
+from disputeflow.workflow.vocabulary import ROLE_LABELS
+
+if TYPE_CHECKING:
+    from disputeflow.workflow.calendar import BusinessCalendar
+    from disputeflow.workflow.policy import Policy
+
+log = logging.getLogger(__name__)
+
+
+def _signer(cfg: Config):
+    """The audit key of the configuration or the environment (a key too short is a configuration error)."""
+    from disputeflow.cases.audit_key import AuditKeyError, Signer
+
+    try:
+        return Signer.from_env(cfg.audit_key, cfg.audit_old_keys)
+    except AuditKeyError as exc:
+        raise ConfigError(*exc.args) from None
+
+
+class Runtime:
+    """The engine's collaborators, built once from a configuration (see :func:`compose`)."""
+
+    def __init__(self, config: Config, db: SAEngine, clock: Clock, policy: "Policy | None" = None,
+                 calendar: "BusinessCalendar | None" = None):
+        self.config = config
+        self.lang = config.lang  # the default language of what the engine writes for people
+        self.db = db
+        self.clock = clock
+        self.store = Store(db, busy=Busy)
+        self.store.signer = _signer(config)
+        self._definitions: dict[tuple[str, int], Definition] = {}
+        self._latest: dict[str, Definition] = {}
+        self._user_fields: dict[str, tuple[str, ...]] = {}
+        self._roles: dict[str, tuple[str, str]] = {}  # roles added by loaded definitions
+        self._policy = policy
+        self._calendar = calendar
+        self._prefixes: dict[str, str] = {}
+        self.listeners: dict[str, list[Callable]] = defaultdict(list)
+        self.extra_channels: dict[str, Any] = {}
+        self._notifier = None
+
+    # ------------------------------------------------------------------ definitions
+
+    def register_definition(self, definition: Definition) -> None:
+        """Make a definition available; the newest version of a name is used for new cases."""
+        self._definitions[definition.key] = definition
+        self._user_fields.clear()
+        for spec in definition.roles.values():
+            self._roles[spec.name] = (spec.label.zh, spec.label.en)
+            if spec.personal_data:
+                from disputeflow.workflow.masking import allow_personal_data
+
+                allow_personal_data(spec.name)
+        cur = self._latest.get(definition.name)
+        if cur is None or definition.version >= cur.version:
+            self._latest[definition.name] = definition
+        compile_definition(definition)
+
+    def definitions(self) -> Iterable[Definition]:
+        return self._definitions.values()
+
+    def definition(self, name: str | None = None, version: int | None = None) -> Definition:
+        name = name or self.config.default_definition
+        d = self._latest.get(name) if version is None else self._definitions.get((name, version))
+        if d is None:
+            raise ConfigError(f"流程 {name} 版本 {version} 未加载", f"workflow {name} version {version} is not loaded")
+        return d
+
+    def compiled(self, definition: Definition) -> CompiledWorkflow:
+        return compile_definition(definition)
+
+    def _user_field_names(self, action: str) -> tuple[str, ...]:
+        """The user fields of the actions named ``action`` in every loaded definition (read with the case)."""
+        got = self._user_fields.get(action)
+        if got is None:
+            names: dict[str, None] = {}
+            for d in self._definitions.values():
+                a = d.action(action)
+                for spec in a.fields if a is not None else ():
+                    if spec.type == "user":
+                        names[spec.name] = None
+            got = self._user_fields[action] = tuple(names)
+        return got
+
+    def role_label(self, role: str, lang: str | None = None) -> str:
+        zh, en = ROLE_LABELS.get(role) or self._roles.get(role) or (role, role)
+        return en if (lang or self.lang).startswith("en") else zh
+
+    def known_roles(self) -> tuple[str, ...]:
+        """The built-in roles and those the loaded definitions add, in that order."""
+        from disputeflow.workflow.definition import ROLES
+
+        return (*ROLES, *(r for r in self._roles if r not in ROLES))
+
+    # ------------------------------------------------------------------ policy and calendar
+
+    @property
+    def policy(self) -> "Policy":
+        if self._policy is None:
+            from disputeflow.workflow.policy import Policy
+
+            self._policy = Policy.load(self.config.policy)
+        return self._policy
+
+    @property
+    def calendar(self) -> "BusinessCalendar":
+        if self._calendar is None:
+            from disputeflow.workflow.calendar import BusinessCalendar
+
+            self._calendar = BusinessCalendar.load(self.config.calendar_overrides)
+        return self._calendar
+
+    def check_policy(self) -> None:
+        """Load the deadline policy now and refuse to start if it is broken or misses a clock.
+
+        Done at construction so that an operator's mistake in the policy file
+        stops ``scheduler run`` or ``serve`` at start, with the file, the line
+        and the reason, rather than failing the first report of the morning.
+
+        Raises:
+            ConfigError: the policy file is unreadable or wrong (a ``PolicyError``
+                naming the line), or a loaded workflow uses a clock it does not define.
+        """
+        policy = self.policy
+        for d in self._definitions.values():
+            missing = policy.missing_clocks(d.clocks)
+            if missing:
+                raise ConfigError(
+                    f"政策文件 {policy.source} 没有规定流程 {d.name} 的时限：{'、'.join(missing)}",
+                    f"policy {policy.source} has no rule for the clocks of workflow {d.name}: {', '.join(missing)}")
+
+    # ------------------------------------------------------------------ small rules the write path asks
+
+    def parse_time(self, text: str) -> datetime:
+        from disputeflow.workflow.timeutil import parse_time
+
+        return parse_time(text)
+
+    def local_year(self, at: datetime) -> int:
+        from disputeflow.workflow.timeutil import LOCAL_TZ
+
+        return at.astimezone(LOCAL_TZ).year
+
+    def number_prefix(self, tx, unit_path: str) -> str:
+        """The configured prefix, or the short name of the case's town (双乳镇 → 双乳)."""
+        if self.config.number_prefix:
+            return self.config.number_prefix
+        root = unit_path.strip("/").split("/")[0]
+        if root not in self._prefixes:
+            row = tx.one("unit", {"id": root})
+            name = row[2] if row else root
+            for suffix in ("街道办事处", "街道", "镇", "乡"):
+                if name.endswith(suffix) and len(name) > len(suffix):
+                    name = name[: -len(suffix)]
+                    break
+            self._prefixes[root] = name
+        return self._prefixes[root]
+
+    def resolve_actor(self, actor):
+        from disputeflow.workflow.actor import Actor
+
+        if actor is None or isinstance(actor, Actor):
+            return actor
+        from disputeflow.workflow.commands import load_actor
+
+        with self.store.read() as tx:
+            return load_actor(tx, actor)
+
+    # ------------------------------------------------------------------ after commit
+
+    def emit(self, outcome) -> None:
+        """Call the listeners of ``outcome.event`` (and of ``*``); a failing listener is logged, not raised."""
+        for cb in (*self.listeners.get(outcome.event, ()), *self.listeners.get("*", ())):
+            try:
+                cb(outcome)
+            except Exception:  # a listener must not break the command that already committed
+                log.exception("listener for %s failed", outcome.event)
+
+    @property
+    def notifier(self):
+        """The dispatcher (channels, templates, retry policy), built from ``[notifications]`` on first use.
+
+        Raises:
+            ConfigError: the notification settings or a channel's settings are wrong.
+        """
+        from disputeflow.notifications.channels import ChannelConfigError
+        from disputeflow.notifications.dispatcher import dispatcher_for
+
+        try:
+            return dispatcher_for(self)
+        except (ChannelConfigError, LookupError) as exc:
+            raise ConfigError(f"通知配置有误：{exc}", f"notification settings are wrong: {exc}") from None
+
+    def close(self) -> None:
+        self.store.close()
+        self.db.dispose()
+
+
+def compose(url_or_config: "str | Config | SAEngine | None" = None, *, clock: Clock | None = None,
+            definitions: Iterable[Definition] = (), policy: "Policy | None" = None,
+            calendar: "BusinessCalendar | None" = None) -> Runtime:
+    """Build the runtime: database, store and signer, definitions (built-in, configured, given), policy, calendar.
+
+    Raises:
+        ConfigError: the default workflow is not defined, the policy is broken or misses a clock, or the
+            audit key is unusable.
+    """
+    if isinstance(url_or_config, Config):
+        cfg = url_or_config
+    elif isinstance(url_or_config, SAEngine):
+        cfg = Config()
+    else:
+        cfg = Config(url=url_or_config or "")
+    if isinstance(url_or_config, SAEngine):
+        db = url_or_config
+    else:
+        cfg.url = url_from_env(cfg.url or None)
+        db = make_engine(cfg.url, synchronous=cfg.sqlite_synchronous, busy_timeout=cfg.busy_timeout)
+    rt = Runtime(cfg, db, clock or SystemClock(), policy, calendar)
+    rt.register_definition(builtin("grassroots"))
+    for entry in cfg.definitions:
+        rt.register_definition(builtin(entry) if is_builtin_name(entry) else load_definition(entry))
+    for d in definitions:
+        rt.register_definition(d)
+    if cfg.default_definition not in rt._latest:
+        raise ConfigError(f"默认流程 {cfg.default_definition} 未定义", f"default workflow {cfg.default_definition} is not defined")
+    rt.check_policy()
+    return rt
