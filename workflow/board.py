@@ -3,7 +3,7 @@
 The board is filtered, ordered and paged in SQL so that a page costs what it
 shows, not what is overdue town-wide. The one part that looks like it needs
 Python, the ladder level each clock has reached at ``as_of``, is turned into
-SQL predicates on ``due_at`` by :func:`level_predicates`: an overdue clock has
+conditions on ``due_at`` by :func:`ladder_at`: an overdue clock has
 passed every fraction step and every step at due, and a step ``n`` business
 days after due has fired when the due time's local day is early enough, or is
 one of the few days whose n-th next workday is ``as_of``'s own day and its
@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from disputeflow.cases import board_reads, transactions
+from disputeflow.cases.board_reads import Ladder, Step
 from disputeflow.cases.types import from_db
 from disputeflow.workflow.masking import mask_text
 from disputeflow.workflow.policy import TIER_CLOCK
@@ -29,16 +31,14 @@ _LOOKBACK_DAYS = 60
 # The role of a board read without a reader (the engine's own, the agenda): titles as typed.
 _FULL = object()
 
-_FIELDS = ("number", "title", "definition", "definition_version", "state", "risk", "unit_id", "unit_name",
-           "clock", "started_at", "due_at", "raised", "lead_official", "lead_name", "supervision", "mediator",
-           "mediator_name", "kid")
 
-
-def _fired_after_due(n: int, as_of: datetime, calendar, tx, params: dict, key: str) -> str:
-    """SQL true when a clock ``due_at`` (<= as_of) has reached the step ``n`` business days after due.
+def _fired_after_due(n: int, as_of: datetime, calendar) -> tuple[datetime, tuple[tuple[datetime, datetime], ...]]:
+    """When a clock due at or before ``as_of`` has reached the step ``n`` business days after due.
 
     That step fires on the n-th workday after the due time's local day, at the
     same local time of day (:func:`disputeflow.workflow.policy.add_workdays_keep_time`).
+    Returns the time before which every due time has fired, and the windows of
+    the few days whose n-th next workday is ``as_of``'s own day, up to its time of day.
     """
     from disputeflow.workflow.timeutil import at_local, to_local
 
@@ -57,89 +57,37 @@ def _fired_after_due(n: int, as_of: datetime, calendar, tx, params: dict, key: s
         day -= timedelta(days=1)
     else:
         whole_until = day
-    terms = []
-    params[f"{key}_w"] = tx.t(at_local(whole_until + timedelta(days=1)))
-    terms.append(f"k.due_at < :{key}_w")
-    for i, d in enumerate(partial):
-        params[f"{key}_a{i}"], params[f"{key}_b{i}"] = tx.t(at_local(d)), tx.t(at_local(d, now_tod))
-        terms.append(f"(k.due_at >= :{key}_a{i} AND k.due_at <= :{key}_b{i})")
-    return "(" + " OR ".join(terms) + ")"
+    return at_local(whole_until + timedelta(days=1)), tuple((at_local(d), at_local(d, now_tod)) for d in partial)
 
 
-def level_predicates(engine, as_of: datetime, tx, params: dict) -> tuple[str, str]:
-    """SQL expressions for the ladder level an overdue clock has reached at ``as_of`` and its rank.
+def ladder_at(engine, as_of: datetime) -> Ladder:
+    """The ladder levels an overdue clock may have reached at ``as_of``, as the board's query takes them.
 
     Equal to :func:`disputeflow.workflow.queries.level_at` for every clock with ``due_at <= as_of``.
     """
-    cases_level, cases_rank = [], []
-    otherwise_level, otherwise_rank = "NULL", "0"
-    for i, step in reversed(list(enumerate(engine.policy.ladder))):
-        params[f"lv{i}"] = step.name
-        rank = str(LEVEL_ORDER.get(step.name, 0))
+    steps: list[Step] = []
+    otherwise, otherwise_rank = None, 0
+    for step in reversed(engine.policy.ladder):
+        rank = LEVEL_ORDER.get(step.name, 0)
         n = int(step.value) if step.kind == "after_due" else 0
         if n <= 0:
-            otherwise_level, otherwise_rank = f":lv{i}", rank
+            otherwise, otherwise_rank = step.name, rank
             break
-        pred = _fired_after_due(n, as_of, engine.calendar, tx, params, f"s{i}")
-        cases_level.append(f"WHEN {pred} THEN :lv{i}")
-        cases_rank.append(f"WHEN {pred} THEN {rank}")
-    level = f"CASE {' '.join(cases_level)} ELSE {otherwise_level} END" if cases_level else otherwise_level
-    rank = f"CASE {' '.join(cases_rank)} ELSE {otherwise_rank} END" if cases_rank else otherwise_rank
-    return level, rank
+        before, windows = _fired_after_due(n, as_of, engine.calendar)
+        steps.append(Step(step.name, rank, before, windows))
+    ranks = {name: rank for name, rank in LEVEL_ORDER.items() if name}
+    return Ladder(tuple(steps), otherwise, otherwise_rank, ranks)
 
 
-def _raised_rank() -> str:
-    whens = " ".join(f"WHEN '{name}' THEN {rank}" for name, rank in LEVEL_ORDER.items() if name)
-    return f"CASE k.level {whens} ELSE 0 END"
-
-
-def _base(engine, tx, as_of: datetime, unit: str | None, actor, clock: str | None, risk: str | None
-          ) -> tuple[list[str], dict, str | None]:
-    """The board's conditions and parameters, and the reader's role (None: no reader, nothing masked)."""
+def _base(engine, conn, as_of: datetime, unit: str | None, actor, clock: str | None, risk: str | None
+          ) -> tuple[list, str | None]:
+    """The board's conditions, and the reader's role (None: no reader, nothing masked)."""
     from disputeflow.workflow.queries import _actor, scope
 
-    if not tx.store.is_sqlite:
-        # The board joins its few overdue clocks to their cases by primary key. At PostgreSQL's
-        # default price of a random page (4, set for spinning disks) the planner would rather read
-        # every case once (measured at 100k cases: 91 ms against 17 ms); the price is this
-        # transaction's only and is the common setting for SSDs and cached tables.
-        tx.execute("SET LOCAL random_page_cost = 1.1")
-    params: dict = {"as_of": tx.t(as_of), "tier": TIER_CLOCK}
     # The tier clock is a milestone (upgrade to 复杂), not a duty someone is late on.
-    where = ["k.stopped_at IS NULL", "k.due_at <= :as_of", "k.name <> :tier"]
-    who = _actor(engine, tx, actor)
-    scope(tx, who, unit, where, params)
-    if clock:
-        where.append("k.name = :f_clock")
-        params["f_clock"] = clock
-    if risk:
-        where.append("c.risk = :f_risk")
-        params["f_risk"] = risk
-    return where, params, (who.role if who else _FULL)
-
-
-def _ranked(engine, tx, as_of: datetime, where: list[str], params: dict, level: str | None) -> str:
-    """The overdue rows with their effective ``level`` and ``lrank``, as a derived table ``r``."""
-    level_sql, rank_sql = level_predicates(engine, as_of, tx, params)
-    inner = (
-        "SELECT c.number AS number, c.title AS title, c.definition AS definition, "
-        "c.definition_version AS definition_version, c.state AS state, c.risk AS risk, c.unit_id AS unit_id, "
-        "u.name AS unit_name, k.name AS clock, k.started_at AS started_at, k.due_at AS due_at, k.level AS raised, "
-        "c.lead_official AS lead_official, l.name AS lead_name, c.supervision_level AS supervision, "
-        "c.mediator AS mediator, m.name AS mediator_name, k.id AS kid, "
-        f"{level_sql} AS reached, {rank_sql} AS reached_rank, {_raised_rank()} AS raised_rank "
-        "FROM clocks k JOIN cases c ON c.id = k.case_id JOIN units u ON u.id = c.unit_id "
-        "LEFT JOIN users l ON l.id = c.lead_official LEFT JOIN users m ON m.id = c.mediator "
-        "WHERE " + " AND ".join(where))
-    cols = ", ".join(f"b.{f}" for f in _FIELDS)
-    ranked = (f"SELECT {cols}, CASE WHEN b.raised_rank > b.reached_rank THEN b.raised ELSE b.reached END AS lvl, "
-              "CASE WHEN b.raised_rank > b.reached_rank THEN b.raised_rank ELSE b.reached_rank END AS lrank "
-              f"FROM ({inner}) b")
-    sql = f"FROM ({ranked}) r"
-    if level:
-        sql += " WHERE r.lvl = :f_level"
-        params["f_level"] = level
-    return sql
+    who = _actor(engine, conn, actor)
+    where = board_reads.overdue_conditions(as_of, TIER_CLOCK, clock, risk) + scope(conn, who, unit)
+    return where, (who.role if who else _FULL)
 
 
 def page(engine, as_of: datetime, unit: str | None, actor, *, clock: str | None = None, level: str | None = None,
@@ -150,29 +98,17 @@ def page(engine, as_of: datetime, unit: str | None, actor, *, clock: str | None 
     future date shows what will have happened by then); overdue time is given
     in business days and in hours. ``limit=None`` returns every row.
     """
-    with engine.store.read() as tx:
-        where, params, role = _base(engine, tx, as_of, unit, actor, clock, risk)
-        source = _ranked(engine, tx, as_of, where, params, level)
-        sql = (f"SELECT {', '.join('r.' + f for f in _FIELDS)}, r.lvl {source} "
-               "ORDER BY r.lrank DESC, r.due_at, r.number, r.kid")
-        if limit is not None:
-            sql += " LIMIT :limit OFFSET :offset"
-            params.update(limit=limit, offset=offset)
-        rows = tx.query(sql, params)
-        total = None
-        if count:
-            total = tx.query(f"SELECT COUNT(*) {source}", params)[0][0] if (limit is not None or offset) \
-                else len(rows)
+    with transactions.read(engine.store) as conn:
+        where, role = _base(engine, conn, as_of, unit, actor, clock, risk)
+        rows, total = board_reads.page(conn, where, ladder_at(engine, as_of), level, limit, offset, count)
     return {"items": [_doc(engine, as_of, r, role) for r in rows], "total": total}
 
 
 def counts_by_unit(engine, as_of: datetime, unit: str | None, actor) -> dict[str, int]:
     """How many overdue clocks each unit has on the reader's board (no clock, level or risk filter)."""
-    with engine.store.read() as tx:
-        where, params, _role = _base(engine, tx, as_of, unit, actor, None, None)
-        rows = tx.query("SELECT c.unit_id, COUNT(*) FROM clocks k JOIN cases c ON c.id = k.case_id WHERE "
-                        + " AND ".join(where) + " GROUP BY c.unit_id", params)
-    return {u: n for u, n in rows}
+    with transactions.read(engine.store) as conn:
+        where, _role = _base(engine, conn, as_of, unit, actor, None, None)
+        return board_reads.counts_by_unit(conn, where)
 
 
 def _doc(engine, as_of: datetime, row, role: str | None) -> dict:

@@ -8,23 +8,14 @@ from __future__ import annotations
 
 import json
 
+from disputeflow.cases import case_reads, directory, jurisdiction, transactions
 from disputeflow.cases.types import from_db
 from disputeflow.workflow import guards
-from disputeflow.workflow.actor import Actor, bound_clause
+from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import load_actor, may_touch
 from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
 from disputeflow.workflow.masking import mask_party, mask_text, needs_unmasked
 
-CASE_SELECT = (
-    "SELECT c.id, c.number, c.definition, c.definition_version, c.state, c.version, c.title, c.category, "
-    "c.source, c.description, c.unit_id, c.unit_path, c.risk, c.risk_floor, c.flags, c.party_count, c.reporter, "
-    "c.mediator, c.lead_official, c.responsible_unit, c.supervision_level, c.data, c.reported_at, c.updated_at, "
-    "c.closed_at, u.name FROM cases c JOIN units u ON u.id = c.unit_id"
-)
-CASE_KEYS = ("id", "number", "definition", "definition_version", "state", "version", "title", "category", "source",
-             "description", "unit", "unit_path", "risk", "risk_floor", "flags", "party_count", "reporter", "mediator",
-             "lead_official", "responsible_unit", "supervision_level", "data", "reported_at", "updated_at",
-             "closed_at", "unit_name")
 
 
 def _iso(value) -> str | None:
@@ -41,33 +32,22 @@ def _check_read(actor: Actor | None, c: dict) -> None:
         raise NotPermitted(f"案件“{c['number']}”不在您的管辖范围内", f"case {c['number']} is outside your jurisdiction")
 
 
-def _load(engine, tx, number: str) -> dict:
-    rows = tx.query(CASE_SELECT + " WHERE c.number = :number", {"number": number})
-    if not rows:
+def _load(conn, number: str) -> dict:
+    row = case_reads.case(conn, number)
+    if row is None:
         raise NotFound(f"案件“{number}”不存在", f"case {number} not found")
-    return dict(zip(CASE_KEYS, rows[0]))
+    return dict(row)
 
 
-def _actor(engine, tx, actor) -> Actor | None:
+def _actor(engine, conn, actor) -> Actor | None:
+    """The reader, looked up by the command path's own rule (unknown or disabled users are refused)."""
     if actor is None or isinstance(actor, Actor):
         return actor
-    return load_actor(tx, actor)
+    return load_actor(transactions.tuned(conn, engine.store), actor)
 
 
-def _names(tx, ids) -> dict[str, str]:
-    ids = [i for i in set(ids) if i]
-    if not ids:
-        return {}
-    params = {f"i{n}": v for n, v in enumerate(ids)}
-    users = tx.query(f"SELECT id, name FROM users WHERE id IN ({', '.join(':' + k for k in params)})", params)
-    units = tx.query(f"SELECT id, name FROM units WHERE id IN ({', '.join(':' + k for k in params)})", params)
-    return {**dict(units), **dict(users)}
-
-
-def clock_rows(engine, tx, case_id: int, lang: str, definition) -> list[dict]:
-    rows = tx.query(
-        "SELECT name, started_at, due_at, warn_at, status, stopped_at, extended, level FROM clocks "
-        "WHERE case_id = :id ORDER BY id", {"id": case_id})
+def clock_rows(engine, conn, case_id: int, lang: str, definition) -> list[dict]:
+    rows = case_reads.clock_rows(conn, case_id)
     now = engine.clock.now()
     out = []
     for name, started, due, warn, status, stopped, extended, level in rows:
@@ -93,25 +73,21 @@ def level_at(engine, started, due, at, clock: str = "") -> str | None:
 
 
 def case(engine, number: str, actor, lang: str) -> dict:
-    with engine.store.read() as tx:
-        who = _actor(engine, tx, actor)
-        c = _load(engine, tx, number)
+    with transactions.read(engine.store) as conn:
+        who = _actor(engine, conn, actor)
+        c = _load(conn, number)
         _check_read(who, c)
         d = engine.definition(c["definition"], c["definition_version"])
         data = json.loads(c.pop("data"))
         flags = json.loads(c["flags"])
-        parties = [
-            dict(zip(("seq", "name", "role", "phone", "id_number", "address"), r))
-            for r in tx.query("SELECT seq, name, role, phone, id_number, address FROM parties "
-                              "WHERE case_id = :id ORDER BY seq", {"id": c["id"]})
-        ]
+        parties = [dict(r) for r in case_reads.party_rows(conn, c["id"])]
         role = who.role if who else None
         if who is not None:
             parties = [mask_party(p, role) for p in parties]
             data = mask_text(data, role)
             c["title"], c["description"] = mask_text(c["title"], role), mask_text(c["description"], role)
-        names = _names(tx, [c["mediator"], c["lead_official"], c["responsible_unit"], c["reporter"]])
-        deadlines = clock_rows(engine, tx, c["id"], lang, d)
+        names = directory.names(conn, [c["mediator"], c["lead_official"], c["responsible_unit"], c["reporter"]])
+        deadlines = clock_rows(engine, conn, c["id"], lang, d)
     view = guards.CaseView(state=c["state"], risk=c["risk"], lead_official=c["lead_official"], data=data)
     supervision = None
     if c["supervision_level"]:
@@ -143,14 +119,13 @@ def case(engine, number: str, actor, lang: str) -> dict:
 
 
 def history(engine, number: str, actor) -> list[dict]:
-    with engine.store.read() as tx:
-        who = _actor(engine, tx, actor)
-        c = _load(engine, tx, number)
+    with transactions.read(engine.store) as conn:
+        who = _actor(engine, conn, actor)
+        c = _load(conn, number)
         _check_read(who, c)
         d = engine.definition(c["definition"], c["definition_version"])
-        rows = tx.query("SELECT seq, at, actor, action, from_state, to_state, data, hash FROM audit_events "
-                        "WHERE case_id = :id ORDER BY seq", {"id": c["id"]})
-        names = _names(tx, [r[2] for r in rows])
+        rows = case_reads.history_rows(conn, c["id"])
+        names = directory.names(conn, [r[2] for r in rows])
     out = []
     role = who.role if who else None
     for seq, at, act_by, action, frm, to, data, h in rows:
@@ -172,38 +147,26 @@ def history(engine, number: str, actor) -> list[dict]:
     return out
 
 
-def scope(tx, who: Actor | None, unit: str | None, where: list[str], params: dict) -> None:
-    """Restrict a query over ``cases c`` to the reader's jurisdiction and, optionally, one unit's subtree.
+def scope(conn, who: Actor | None, unit: str | None) -> list:
+    """The conditions that hold a case query to the reader's jurisdiction and, optionally, one unit's subtree.
 
     A bounded reader (a narrowed API token) is held to the bound whatever else matches.
     """
-    bound_clause(who, "c.unit_path", where, params)
-    if who is not None and who.role not in ("admin", "system"):
-        where.append("(c.unit_path LIKE :scope OR c.mediator = :me OR c.lead_official = :me"
-                     " OR c.responsible_unit = :my_unit)")
-        params.update(scope=who.unit_path + "%", me=who.id, my_unit=who.unit_id or "")
+    path = None
     if unit:
-        row = tx.one("unit", {"id": unit})
+        row = directory.unit(conn, unit)
         if row is None:
             raise NotFound(f"单位“{unit}”不存在", f"unit {unit} not found")
-        where.append("c.unit_path LIKE :unit_scope")
-        params["unit_scope"] = row[1] + "%"
+        path = row[1]
+    return jurisdiction.case_scope(who, path)
 
 
 def list_cases(engine, actor, state, unit, limit: int, offset: int) -> list[dict]:
-    where, params = [], {"limit": limit, "offset": offset}
-    with engine.store.read() as tx:
-        who = _actor(engine, tx, actor)
-        scope(tx, who, unit, where, params)
-        if state:
-            where.append("c.state = :state")
-            params["state"] = state
-        sql = CASE_SELECT + (" WHERE " + " AND ".join(where) if where else "") + \
-            " ORDER BY c.reported_at DESC, c.id DESC LIMIT :limit OFFSET :offset"
-        rows = tx.query(sql, params)
+    with transactions.read(engine.store) as conn:
+        who = _actor(engine, conn, actor)
+        rows = case_reads.case_list(conn, scope(conn, who, unit), state, limit, offset)
     out = []
-    for r in rows:
-        c = dict(zip(CASE_KEYS, r))
+    for c in rows:
         d = engine.definition(c["definition"], c["definition_version"])
         out.append({
             "number": c["number"], "title": mask_text(c["title"], who.role) if who else c["title"], "state": c["state"],
@@ -217,14 +180,13 @@ def list_cases(engine, actor, state, unit, limit: int, offset: int) -> list[dict
 
 
 def actions(engine, number: str, actor) -> list[dict]:
-    with engine.store.read() as tx:
-        who = _actor(engine, tx, actor)
+    with transactions.read(engine.store) as conn:
+        who = _actor(engine, conn, actor)
         if who is None:
             raise NotPermitted("须指明操作人", "an actor is required")
-        c = _load(engine, tx, number)
+        c = _load(conn, number)
         _check_read(who, c)
-        running = [r[0] for r in tx.query("SELECT name FROM clocks WHERE case_id = :id AND stopped_at IS NULL",
-                                          {"id": c["id"]})]
+        running = case_reads.running_clock_names(conn, c["id"])
     d = engine.definition(c["definition"], c["definition_version"])
     data = json.loads(c["data"])
     view = guards.CaseView(state=c["state"], risk=c["risk"], flags=tuple(json.loads(c["flags"])),
@@ -278,19 +240,17 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
     if errors:
         raise ValidationError(errors)
     now = engine.clock.now()
-    with engine.store.write() as tx:
+    with transactions.write(engine.store) as conn:
         path = "/"
         if parent:
-            row = tx.one("unit", {"id": parent})
+            row = directory.unit(conn, parent)
             if row is None:
                 raise ValidationError.one("parent", f"上级单位“{parent}”不存在", f"parent unit {parent!r} not found")
             path = row[1]
-        if tx.one("unit", {"id": id}) is not None:
+        if directory.unit(conn, id) is not None:
             raise ValidationError.one("id", f"单位“{id}”已存在", f"unit {id!r} exists already")
         path = f"{path}{id}/"
-        tx.execute("INSERT INTO units (id, name, kind, parent_id, path, created_at) "
-                   "VALUES (:id, :name, :kind, :parent, :path, :now)",
-                   {"id": id, "name": name.strip(), "kind": kind, "parent": parent, "path": path, "now": tx.t(now)})
+        directory.add_unit(conn, id, name.strip(), kind, parent, path, now)
     return {"id": id, "name": name.strip(), "kind": kind, "parent": parent, "path": path}
 
 
@@ -317,55 +277,32 @@ def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lan
     if errors:
         raise ValidationError(errors)
     now = engine.clock.now()
-    with engine.store.write() as tx:
-        row = tx.one("unit", {"id": unit})
+    with transactions.write(engine.store) as conn:
+        row = directory.unit(conn, unit)
         if row is None:
             raise ValidationError.one("unit", f"单位“{unit}”不存在", f"unit {unit!r} not found")
-        if tx.query("SELECT 1 FROM users WHERE id = :id", {"id": id}):
+        if directory.user_exists(conn, id):
             raise ValidationError.one("id", f"用户“{id}”已存在", f"user {id!r} exists already")
-        tx.execute("INSERT INTO users (id, name, role, unit_id, unit_path, phone, email, lang, active, created_at) "
-                   "VALUES (:id, :name, :role, :unit, :path, :phone, :email, :lang, :active, :now)",
-                   {"id": id, "name": name.strip(), "role": role, "unit": unit, "path": row[1], "phone": phone,
-                    "email": email, "lang": lang, "active": True, "now": tx.t(now)})
+        directory.add_user(conn, id=id, name=name.strip(), role=role, unit_id=unit, unit_path=row[1], phone=phone,
+                           email=email, lang=lang, now=now)
     return {"id": id, "name": name.strip(), "role": role, "unit": unit, "unit_path": row[1]}
 
 
 def units(engine) -> list[dict]:
-    with engine.store.read() as tx:
-        rows = tx.query("SELECT id, name, kind, parent_id, path FROM units ORDER BY path")
+    with transactions.read(engine.store) as conn:
+        rows = directory.all_units(conn)
     return [dict(zip(("id", "name", "kind", "parent", "path"), r)) for r in rows]
 
 
 def users(engine, unit: str | None, role: str | None) -> list[dict]:
-    where, params = [], {}
-    if unit:
-        where.append("u.unit_id = :unit")
-        params["unit"] = unit
-    if role:
-        where.append("u.role = :role")
-        params["role"] = role
-    sql = ("SELECT u.id, u.name, u.role, u.unit_id, n.name, u.phone, u.email FROM users u "
-           "JOIN units n ON n.id = u.unit_id" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY u.id")
-    with engine.store.read() as tx:
-        rows = tx.query(sql, params)
-    return [dict(zip(("id", "name", "role", "unit", "unit_name", "phone", "email"), r)) for r in rows]
+    with transactions.read(engine.store) as conn:
+        return [dict(r._mapping) for r in directory.users_of(conn, unit, role)]
 
 
 def unit_talks(engine, actor, month: str | None) -> list[dict]:
     """Units listed for a formal talk (约谈), newest month first, within the reader's jurisdiction."""
-    where, params = [], {}
-    with engine.store.read() as tx:
-        who = _actor(engine, tx, actor)
-        bound_clause(who, "u.path", where, params)
-        if who is not None and who.role not in ("admin", "system"):
-            where.append("u.path LIKE :scope")
-            params["scope"] = who.unit_path + "%"
-        if month:
-            where.append("t.month = :month")
-            params["month"] = month
-        rows = tx.query(
-            "SELECT t.unit_id, u.name, t.month, t.level3_count, t.cases, t.listed_at FROM unit_talks t "
-            "JOIN units u ON u.id = t.unit_id" + (" WHERE " + " AND ".join(where) if where else "") +
-            " ORDER BY t.month DESC, t.level3_count DESC, t.unit_id", params)
+    with transactions.read(engine.store) as conn:
+        who = _actor(engine, conn, actor)
+        rows = case_reads.talk_rows(conn, jurisdiction.unit_scope(who), month)
     return [{"unit": u, "unit_name": name, "month": m, "level3_count": n, "cases": json.loads(cs),
              "listed_at": _iso(at)} for u, name, m, n, cs, at in rows]

@@ -14,68 +14,39 @@ from __future__ import annotations
 
 import json
 
+from disputeflow.cases import transactions, worklist_reads
 from disputeflow.cases.types import from_db
 from disputeflow.workflow.board import LEVEL_ORDER
 from disputeflow.workflow.masking import mask_text
 from disputeflow.workflow.policy import TIER_CLOCK
 
-CASE_FIELDS = ("SELECT c.id, c.number, c.title, c.definition, c.definition_version, c.state, c.risk, c.unit_id, "
-               "u.name, c.supervision_level, c.version, c.mediator, c.data FROM cases c "
-               "JOIN units u ON u.id = c.unit_id ")
-
-
 def _open_states(engine) -> list[str]:
     return [s.name for s in engine.definition().states if not s.terminal]
 
 
-def _by_due(tx, which: str, cond: str, params: dict, want: int) -> tuple[list[int], bool]:
-    """Distinct case ids in order of their nearest running clock; True when the walk reached the end."""
-    n = max(want * 3, 60)
-    while True:
-        rows = tx.query(
-            "SELECT k.case_id FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.stopped_at IS NULL AND "
-            f"{which} AND {cond} ORDER BY k.due_at, k.id LIMIT :walk", {**params, "walk": n})
-        ids = list(dict.fromkeys(r[0] for r in rows))
-        if len(ids) >= want or len(rows) < n:
-            return ids[:want], len(rows) < n
-        n *= 4
-
-
-def _page(engine, actor, which: str, extra_where: list[str], limit: int, offset: int, lang: str,
-          undated: bool) -> dict:
+def _page(engine, actor, which, extra_where: list, limit: int, offset: int, lang: str, undated: bool) -> dict:
     from disputeflow.workflow.queries import _actor, scope
 
-    where = list(extra_where)
-    params: dict = {"tier": TIER_CLOCK}
     want = offset + limit + 1
-    with engine.store.read() as tx:
-        who = _actor(engine, tx, actor)
-        scope(tx, who, None, where, params)
-        cond = " AND ".join(where)
-        ids, exhausted = _by_due(tx, which, cond, params, want)
+    with transactions.read(engine.store) as conn:
+        who = _actor(engine, conn, actor)
+        where = list(extra_where) + scope(conn, who, None)
+        ids, exhausted = worklist_reads.by_due(conn, which, where, want)
         if undated and exhausted and len(ids) < want:
-            rest = tx.query(
-                f"SELECT c.id FROM cases c WHERE {cond} AND NOT EXISTS (SELECT 1 FROM clocks k WHERE "
-                f"k.case_id = c.id AND k.stopped_at IS NULL AND {which}) ORDER BY c.reported_at, c.id LIMIT :n",
-                {**params, "n": want - len(ids)})
-            ids += [r[0] for r in rest]
+            ids += worklist_reads.undated(conn, which, where, want - len(ids))
         page_ids = ids[offset:offset + limit]
-        items = _docs(engine, tx, page_ids, lang, who.role if who else None)
+        items = _docs(engine, conn, page_ids, lang, who.role if who else None)
     return {"items": items, "more": len(ids) > offset + limit, "offset": offset, "limit": limit}
 
 
-def _docs(engine, tx, ids: list[int], lang: str, role: str | None) -> list[dict]:
+def _docs(engine, conn, ids: list[int], lang: str, role: str | None) -> list[dict]:
     from disputeflow.workflow.queries import _iso, level_at
 
     if not ids:
         return []
-    p = {f"i{n}": v for n, v in enumerate(ids)}
-    marks = ", ".join(":" + k for k in p)
-    rows = {r[0]: r for r in tx.query(CASE_FIELDS + f"WHERE c.id IN ({marks})", p)}
+    rows = worklist_reads.case_rows(conn, ids)
     clocks: dict[int, list] = {}
-    for case_id, name, started, due in tx.query(
-            "SELECT case_id, name, started_at, due_at FROM clocks WHERE stopped_at IS NULL AND name <> :tier "
-            f"AND case_id IN ({marks})", {**p, "tier": TIER_CLOCK}):
+    for case_id, name, started, due in worklist_reads.running_clocks(conn, ids, TIER_CLOCK):
         clocks.setdefault(case_id, []).append((name, from_db(started), from_db(due)))
     now = engine.clock.now()
     out = []
@@ -114,12 +85,12 @@ def my_work(engine, actor, *, limit: int = 50, offset: int = 0, lang: str | None
     Returns ``{"items", "more", "offset", "limit"}``; each item carries its worst
     ladder level now and its nearest clock.
     """
-    states = _open_states(engine)
-    where = ["c.state IN (" + ", ".join(f"'{s}'" for s in states if s.isidentifier()) + ")"]
-    return _page(engine, actor, "k.name <> :tier", where, limit, offset, lang or engine.lang, undated=True)
+    where = [worklist_reads.open_cases(_open_states(engine))]
+    return _page(engine, actor, worklist_reads.clocks_except(TIER_CLOCK), where, limit, offset, lang or engine.lang,
+                 undated=True)
 
 
 def supervised(engine, actor, *, limit: int = 50, offset: int = 0, lang: str | None = None) -> dict:
     """Cases listed for supervision (挂牌督办) in the reader's jurisdiction, nearest supervision deadline first."""
-    return _page(engine, actor, "k.name = 'supervision'", ["c.supervision_level IS NOT NULL"], limit, offset,
-                 lang or engine.lang, undated=True)
+    return _page(engine, actor, worklist_reads.clocks_named("supervision"), [worklist_reads.supervised_cases()],
+                 limit, offset, lang or engine.lang, undated=True)

@@ -1,0 +1,81 @@
+"""The jurisdiction tree and its people: units, users, their names and passwords' presence.
+
+Small reads and the administrator's writes; the command path has its own
+prepared lookups of the same rows (:mod:`disputeflow.cases.store`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable
+
+from sqlalchemy import exists, insert, select
+from sqlalchemy.engine import Connection, Row
+
+from disputeflow.cases.tables import units, user_passwords, users
+
+CHUNK = 500  # ids per statement when a report asks for thousands of names
+
+
+def unit(conn: Connection, unit_id: str) -> Row | None:
+    """``(kind, path, name)`` of a unit, or None."""
+    return conn.execute(select(units.c.kind, units.c.path, units.c.name).where(units.c.id == unit_id)).first()
+
+
+def all_units(conn: Connection) -> list[Row]:
+    """Every unit as ``(id, name, kind, parent_id, path)``, parents before children."""
+    return conn.execute(select(units.c.id, units.c.name, units.c.kind, units.c.parent_id, units.c.path)
+                        .order_by(units.c.path)).all()
+
+
+def unit_names(conn: Connection) -> dict[str, str]:
+    return dict(conn.execute(select(units.c.id, units.c.name)).all())
+
+
+def names(conn: Connection, ids: Iterable[str | None]) -> dict[str, str]:
+    """Display names of the users and units among ``ids`` (a user's name wins over a unit's of the same id)."""
+    ids = sorted({i for i in ids if i})
+    out: dict[str, str] = {}
+    for lo in range(0, len(ids), CHUNK):
+        part = ids[lo:lo + CHUNK]
+        out.update(conn.execute(select(units.c.id, units.c.name).where(units.c.id.in_(part))).all())
+    return {**out, **user_names(conn, ids)}
+
+
+def user_names(conn: Connection, ids: Iterable[str | None]) -> dict[str, str]:
+    ids = sorted({i for i in ids if i})
+    out: dict[str, str] = {}
+    for lo in range(0, len(ids), CHUNK):
+        part = ids[lo:lo + CHUNK]
+        out.update(conn.execute(select(users.c.id, users.c.name).where(users.c.id.in_(part))).all())
+    return out
+
+
+def user_exists(conn: Connection, user_id: str) -> bool:
+    return conn.execute(select(exists().where(users.c.id == user_id))).scalar()
+
+
+def users_of(conn: Connection, unit_id: str | None, role: str | None) -> list[Row]:
+    """Users as ``(id, name, role, unit, unit_name, phone, email)``, by id; optionally of one unit or role."""
+    q = (select(users.c.id, users.c.name, users.c.role, users.c.unit_id.label("unit"), units.c.name.label("unit_name"),
+                users.c.phone, users.c.email)
+         .join_from(users, units, units.c.id == users.c.unit_id).order_by(users.c.id))
+    if unit_id:
+        q = q.where(users.c.unit_id == unit_id)
+    if role:
+        q = q.where(users.c.role == role)
+    return conn.execute(q).all()
+
+
+def add_unit(conn: Connection, unit_id: str, name: str, kind: str, parent: str | None, path: str,
+             now: datetime) -> None:
+    conn.execute(insert(units).values(id=unit_id, name=name, kind=kind, parent_id=parent, path=path, created_at=now))
+
+
+def add_user(conn: Connection, *, now: datetime, **values) -> None:
+    """A new user (``id, name, role, unit_id, unit_path, phone, email, lang``), active."""
+    conn.execute(insert(users).values(**values, active=True, created_at=now))
+
+
+def users_with_password(conn: Connection) -> set[str]:
+    return set(conn.execute(select(user_passwords.c.user_id)).scalars())

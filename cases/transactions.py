@@ -1,0 +1,66 @@
+"""Transactions for the read side and the small admin writes, on SQLAlchemy connections.
+
+Everything outside the command path, the sweep and bulk work speaks SQLAlchemy
+Core over :mod:`disputeflow.cases.tables`, so placeholders, ``IN`` lists, time
+conversion and ``FOR UPDATE`` (which SQLite has no use for) are the
+dialect's business, not ours. These contexts give such code a connection with
+the same guarantees as :meth:`disputeflow.cases.store.Store.read` and
+:meth:`~disputeflow.cases.store.Store.write`: a read sees one snapshot, a write
+holds SQLite's write lock from its first statement, and a database that stays
+locked past the wait budget raises the store's ``busy`` error rather than a
+driver error. :func:`tuned` lends the store's prepared helpers the same
+transaction where a read also appends to a hash chain.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from sqlalchemy.engine import Connection
+
+from disputeflow.cases.db import is_busy
+from disputeflow.cases.store import Store, Tx
+
+
+def _driver_error(exc: BaseException) -> BaseException:
+    """The driver's own exception under SQLAlchemy's wrapper (what the store's checks look at)."""
+    return getattr(exc, "orig", None) or exc
+
+
+def _refuse(store: Store, exc: BaseException) -> None:
+    store.refuse_nul(_driver_error(exc))
+    if is_busy(exc) or is_busy(_driver_error(exc)):
+        raise store.busy() from exc
+
+
+@contextmanager
+def read(store: Store) -> Iterator[Connection]:
+    """A connection reading one consistent snapshot (a deferred transaction on SQLite), rolled back after."""
+    try:
+        with store.engine.connect() as conn:
+            conn = conn.execution_options(sqlite_begin="DEFERRED")
+            conn.begin()
+            try:
+                yield conn
+            finally:
+                conn.rollback()
+    except Exception as exc:
+        _refuse(store, exc)
+        raise
+
+
+@contextmanager
+def write(store: Store) -> Iterator[Connection]:
+    """A write transaction (``BEGIN IMMEDIATE`` on SQLite): commits on success, rolls back on any error."""
+    try:
+        with store.engine.begin() as conn:
+            yield conn
+    except Exception as exc:
+        _refuse(store, exc)
+        raise
+
+
+def tuned(conn: Connection, store: Store) -> Tx:
+    """The store's prepared-statement helpers on ``conn``'s own transaction (for chain appends inside a read)."""
+    return Tx(conn.connection.cursor(), store)
