@@ -64,3 +64,34 @@ def write(store: Store) -> Iterator[Connection]:
 def tuned(conn: Connection, store: Store) -> Tx:
     """The store's prepared-statement helpers on ``conn``'s own transaction (for chain appends inside a read)."""
     return Tx(conn.connection.cursor(), store)
+
+
+@contextmanager
+def snapshot(store: Store) -> Iterator[Connection]:
+    """A read whose statements all see one snapshot, and whose results may stream (reports over a year).
+
+    SQLite's deferred transaction is one snapshot already; PostgreSQL's default
+    (READ COMMITTED) gives each statement its own, so the read asks for
+    REPEATABLE READ there, read-only.
+    """
+    try:
+        with store.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            conn = conn.execution_options(sqlite_begin="DEFERRED")
+            conn.begin()
+            try:
+                yield conn
+            finally:
+                conn.rollback()
+    except Exception as exc:
+        _refuse(store, exc)
+        raise
+
+
+def insert_or_skip(conn: Connection, table, keys: tuple[str, ...], **values) -> int:
+    """Insert one row unless a row with the same ``keys`` exists (the first writer wins); returns rows written."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    return conn.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=list(keys))).rowcount

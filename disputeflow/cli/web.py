@@ -31,9 +31,11 @@ DEMO_LOGINS = (
 
 def set_demo_logins(engine) -> list[tuple[str, str]]:
     """Give the demo town's sample users the demo password unless they have one. Returns (user, role label)."""
+    from disputeflow.cases import directory, transactions
+
     present = {u["id"] for u in engine.users()}
-    with engine._rt.store.read() as tx:
-        has = {r[0] for r in tx.query("SELECT user_id FROM user_passwords")}
+    with transactions.read(engine._rt.store) as conn:
+        has = directory.users_with_password(conn)
     out = []
     for uid, zh, en in DEMO_LOGINS:
         if uid not in present:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from disputeflow.cases import report_reads, transactions
 
 TERMINAL = frozenset({"closed", "referred", "withdrawn"})
 DONE = frozenset({"resolved", "following_up", "closed"})
@@ -27,14 +28,6 @@ _PARSED = frozenset({"report", "assess", "assign", "assign_lead", "resolve", "fo
 # What the statistics alone need: outcomes and escalation steps (a year of a county parses a tenth of the log).
 STATS_PAYLOADS = frozenset({"resolve", "escalate"})
 _EMPTY: dict = {}
-_fromiso = datetime.fromisoformat
-
-
-def _time(value) -> datetime | None:
-    """A stored time as an aware datetime; SQLite's fixed-width UTC text parsed on the fast path."""
-    if value is None or not isinstance(value, str):
-        return value
-    return _fromiso(value + "+00:00")
 
 
 @dataclass(slots=True)
@@ -145,13 +138,6 @@ class CaseFacts:
         return self.state_at_start in TERMINAL and not self.touched
 
 
-def _cursor(conn, is_sqlite: bool, name: str):
-    """A cursor that streams (server-side on PostgreSQL, so a county's year never sits in client memory)."""
-    if is_sqlite:
-        return conn.cursor()
-    return conn.cursor(name=name)
-
-
 def scan(engine, unit_path: str, start: datetime, end: datetime, *, period_start: datetime | None = None,
          reported_only: bool = False,
          payloads: frozenset[str] = _PARSED) -> Iterator[CaseFacts]:
@@ -165,58 +151,18 @@ def scan(engine, unit_path: str, start: datetime, end: datetime, *, period_start
         payloads: the actions whose JSON payload is parsed (``STATS_PAYLOADS`` when only counting).
     """
     period_start = period_start or start
-    store = engine.store
-    params = {"scope": unit_path + "%", "start": None, "end": None}
-    where = "c.unit_path LIKE :scope AND c.reported_at < :end"
-    if reported_only:
-        where += " AND c.reported_at >= :start"
-    else:
-        where += " AND (c.closed_at IS NULL OR c.closed_at >= :start)"
-    conn = engine.db.raw_connection()
-    try:
-        tx_cur = conn.cursor()
-        # one consistent snapshot for both streams
-        tx_cur.execute("BEGIN" if store.is_sqlite else "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        from disputeflow.cases.types import to_sqlite
-
-        conv = to_sqlite if store.is_sqlite else (lambda v: v)
-        params["start"], params["end"] = conv(start), conv(end)
-        case_sql = store.translate(
-            "SELECT c.id, c.number, c.title, c.category, c.source, c.unit_id, c.unit_path, c.flags, c.reported_at "
-            f"FROM cases c WHERE {where} ORDER BY c.id")
-        event_sql = store.translate(
-            "SELECT e.case_id, e.at, e.action, e.to_state, e.data FROM audit_events e JOIN cases c ON c.id = e.case_id "
-            f"WHERE {where} AND e.at < :end ORDER BY e.case_id, e.seq")
-        cases_cur = _cursor(conn, store.is_sqlite, "report_cases")
-        events_cur = _cursor(conn, store.is_sqlite, "report_events")
-        cases_cur.execute(case_sql, params)
-        events_cur.execute(event_sql, params)
-        events = _rows(events_cur)
-        pending = next(events, None)
-        for cid, number, title, category, source, unit_id, path, flags, reported_at in _rows(cases_cur):
+    with transactions.snapshot(engine.store) as conn:
+        case_rows, event_rows = report_reads.case_streams(conn, unit_path, start, end, reported_only)
+        pending = next(event_rows, None)
+        for cid, number, title, category, source, unit_id, path, flags, reported_at in case_rows:
             facts = CaseFacts(cid, number, title, category, source, unit_id, path, tuple(json.loads(flags)),
-                              _time(reported_at))
+                              reported_at)
             while pending is not None and pending[0] <= cid:
                 ecid, at, action, to_state, data = pending
                 if ecid == cid:
-                    facts.apply(_time(at), action, to_state,
-                                json.loads(data) if action in payloads else None, period_start)
-                pending = next(events, None)
+                    facts.apply(at, action, to_state, json.loads(data) if action in payloads else None, period_start)
+                pending = next(event_rows, None)
             yield facts
-        cases_cur.close()
-        events_cur.close()
-        tx_cur.close()
-    finally:
-        conn.rollback()
-        conn.close()
-
-
-def _rows(cur, size: int = 2000):
-    while True:
-        batch = cur.fetchmany(size)
-        if not batch:
-            return
-        yield from batch
 
 
 def resolve_clocks(engine, unit_path: str, start: datetime, end: datetime) -> dict[tuple[int, datetime], datetime]:
@@ -225,12 +171,9 @@ def resolve_clocks(engine, unit_path: str, start: datetime, end: datetime) -> di
     A resolution stops its clock in the same transaction, at the same instant,
     so the pair finds the clock each resolution answered (a reopened case has several).
     """
-    with engine.store.read() as tx:
-        rows = tx.query(
-            "SELECT k.case_id, k.stopped_at, k.due_at FROM clocks k JOIN cases c ON c.id = k.case_id "
-            "WHERE k.name = 'resolve' AND c.unit_path LIKE :scope AND k.stopped_at >= :start AND k.stopped_at < :end",
-            {"scope": unit_path + "%", "start": tx.t(start), "end": tx.t(end)})
-    return {(cid, _time(stopped)): _time(due) for cid, stopped, due in rows}
+    with transactions.read(engine.store) as conn:
+        rows = report_reads.resolve_clocks(conn, unit_path, start, end)
+    return {(cid, stopped): due for cid, stopped, due in rows}
 
 
 def overdue_days(engine, case_ids: list[int], as_of: datetime) -> dict[int, int]:
@@ -241,19 +184,10 @@ def overdue_days(engine, case_ids: list[int], as_of: datetime) -> dict[int, int]
     out: dict[int, int] = {}
     if not case_ids:
         return out
-    with engine.store.read() as tx:
-        at = tx.t(as_of)
-        for i in range(0, len(case_ids), 500):
-            chunk = case_ids[i:i + 500]
-            params = {f"c{n}": v for n, v in enumerate(chunk)}
-            params["as_of"] = at
-            rows = tx.query(
-                "SELECT case_id, due_at, stopped_at FROM clocks WHERE name <> 'tier' AND started_at < :as_of "
-                f"AND due_at < :as_of AND case_id IN ({', '.join(':' + k for k in params if k != 'as_of')})", params)
-            for cid, due, stopped in rows:
-                due_dt, stop_dt = _time(due), _time(stopped)
-                until = as_of if stop_dt is None or stop_dt > as_of else stop_dt
-                late = int((until - due_dt).total_seconds() // 86400)
-                if late > out.get(cid, 0):
-                    out[cid] = late
+    with transactions.read(engine.store) as conn:
+        for cid, due, stopped in report_reads.late_clocks(conn, list(case_ids), as_of, "tier"):
+            until = as_of if stopped is None or stopped > as_of else stopped
+            late = int((until - due).total_seconds() // 86400)
+            if late > out.get(cid, 0):
+                out[cid] = late
     return out

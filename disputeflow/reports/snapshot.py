@@ -14,6 +14,7 @@ import hashlib
 import json
 from typing import Callable
 
+from disputeflow.cases import report_reads, transactions
 from disputeflow.reports.period import Period
 
 
@@ -26,13 +27,9 @@ def dumps(doc: dict) -> str:
 
 
 def load(engine, kind: str, unit_id: str, period: Period) -> dict | None:
-    with engine.store.read() as tx:
-        rows = tx.query("SELECT body, digest FROM report_snapshots WHERE kind = :kind AND unit_id = :unit "
-                        "AND period = :period", {"kind": kind, "unit": unit_id, "period": period.key})
-    if not rows:
-        return None
-    body, _digest = rows[0]
-    return json.loads(body)
+    with transactions.read(engine.store) as conn:
+        body = report_reads.frozen(conn, kind, unit_id, period.key)
+    return None if body is None else json.loads(body)
 
 
 def get_or_build(engine, kind: str, unit_id: str, period: Period, actor_id: str, build: Callable[[], dict]) -> dict:
@@ -45,12 +42,8 @@ def get_or_build(engine, kind: str, unit_id: str, period: Period, actor_id: str,
         return found
     doc = build()
     body = dumps(doc)
-    with engine.store.write() as tx:
-        tx.execute("INSERT INTO report_snapshots (kind, unit_id, period, generated_at, generated_by, digest, body) "
-                   "VALUES (:kind, :unit, :period, :now, :by, :digest, :body) "
-                   "ON CONFLICT (kind, unit_id, period) DO NOTHING",
-                   {"kind": kind, "unit": unit_id, "period": period.key, "now": tx.t(now), "by": actor_id,
-                    "digest": digest(body), "body": body})
+    with transactions.write(engine.store) as conn:
+        report_reads.freeze(conn, kind, unit_id, period.key, now, actor_id, digest(body), body)
     return load(engine, kind, unit_id, period) or doc
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from disputeflow.cases import directory, transactions
 from disputeflow.workflow.errors import NotFound
 
 VILLAGE_KINDS = ("village", "community")
@@ -32,8 +33,8 @@ class Units:
 
     @classmethod
     def load(cls, engine) -> "Units":
-        with engine.store.read() as tx:
-            return cls(tx.query("SELECT id, name, kind, parent_id, path FROM units ORDER BY path"))
+        with transactions.read(engine.store) as conn:
+            return cls(directory.all_units(conn))
 
     def get(self, unit_id: str) -> Unit:
         u = self.by_id.get(unit_id)
@@ -62,12 +63,5 @@ class Units:
 
 
 def user_names(engine, ids) -> dict[str, str]:
-    ids = sorted({i for i in ids if i})
-    out: dict[str, str] = {}
-    with engine.store.read() as tx:
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            params = {f"u{n}": v for n, v in enumerate(chunk)}
-            out.update(dict(tx.query(f"SELECT id, name FROM users WHERE id IN ({', '.join(':' + k for k in params)})",
-                                     params)))
-    return out
+    with transactions.read(engine.store) as conn:
+        return directory.user_names(conn, ids)

@@ -16,6 +16,8 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from disputeflow.cases import credentials_store
+from disputeflow.cases import directory, transactions
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
 
@@ -75,16 +77,10 @@ def set_password(engine, user_id: str, password: str) -> None:
         raise ValidationError.one("password", f"密码至少 {MIN_PASSWORD} 个字符", f"password needs at least {MIN_PASSWORD} characters")
     digest = _hasher().hash(password)
     now = engine.clock.now()
-    with engine.store.write() as tx:
-        if not tx.query("SELECT 1 FROM users WHERE id = :id", {"id": user_id}):
+    with transactions.write(engine.store) as conn:
+        if not directory.user_exists(conn, user_id):
             raise NotFound(f"用户“{user_id}”不存在", f"user {user_id!r} not found")
-        n = tx.execute("UPDATE user_passwords SET password_hash = :h, updated_at = :now, "
-                       "session_gen = session_gen + 1 WHERE user_id = :id",
-                       {"h": digest, "now": tx.t(now), "id": user_id})
-        if not n:
-            tx.execute("INSERT INTO user_passwords (user_id, password_hash, updated_at) VALUES (:id, :h, :now)",
-                       {"id": user_id, "h": digest, "now": tx.t(now)})
-        tx.execute("DELETE FROM login_failures WHERE user_id = :id", {"id": user_id})
+        credentials_store.set_password(conn, user_id, digest, now)
 
 
 def authenticate(engine, user_id: str, password: str, remote: str | None = None) -> Actor:
@@ -99,34 +95,28 @@ def authenticate(engine, user_id: str, password: str, remote: str | None = None)
 
     now = engine.clock.now()
     user_id = (user_id or "").strip()[:64]
-    with engine.store.read() as tx:
-        since = tx.t(now - LOCK_WINDOW)
-        failures = tx.query("SELECT COUNT(*) FROM login_failures WHERE user_id = :id AND at > :since",
-                            {"id": user_id, "since": since})[0][0]
-        row = tx.query("SELECT p.password_hash, u.active FROM users u JOIN user_passwords p ON p.user_id = u.id "
-                       "WHERE u.id = :id", {"id": user_id})
+    with transactions.read(engine.store) as conn:
+        failures = credentials_store.failures_since(conn, user_id, now - LOCK_WINDOW)
+        row = credentials_store.password_of(conn, user_id)
     if failures >= MAX_FAILURES:
         minutes = int(LOCK_WINDOW.total_seconds() // 60)
         raise LockedOut(f"登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试",
                         f"too many failed sign-ins: the account is locked, try again in {minutes} minutes")
-    stored = row[0][0] if row and row[0][1] else None
+    stored = row[0] if row is not None and row[1] else None
     try:  # unknown, disabled or password-less: a dummy hash costs the same as a real one
         ok = _hasher().verify(stored or _dummy_hash(), password or "") and stored is not None
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        with engine.store.write() as tx:
-            record_failure(tx, user_id, now, remote)
+        with transactions.write(engine.store) as conn:
+            record_failure(conn, user_id, now, remote)
         raise AuthError("用户名或密码错误", "wrong user name or password")
-    with engine.store.write() as tx:
-        tx.execute("DELETE FROM login_failures WHERE user_id = :id", {"id": user_id})
+    with transactions.write(engine.store) as conn:
+        credentials_store.clear_failures(conn, user_id)
     return engine.resolve_actor(user_id)
 
 
-_NO_USER = "NOT EXISTS (SELECT 1 FROM users u WHERE u.id = login_failures.user_id)"
-
-
-def record_failure(tx, user_id: str, now, remote: str | None) -> None:
+def record_failure(conn, user_id: str, now, remote: str | None) -> None:
     """Record a failed sign-in, keeping ``login_failures`` bounded, in the caller's write.
 
     Rows older than the lock-out window count for nothing and go; a name holds
@@ -135,17 +125,8 @@ def record_failure(tx, user_id: str, now, remote: str | None) -> None:
     rows together, the oldest going first, so a flood of random names cannot
     grow the table nor push out the failures that lock a real account.
     """
-    since = tx.t(now - LOCK_WINDOW)
-    tx.execute("DELETE FROM login_failures WHERE at <= :since", {"since": since})
-    edge = tx.query(f"SELECT id FROM login_failures WHERE {_NO_USER} ORDER BY id DESC LIMIT 1 OFFSET :keep",
-                    {"keep": MAX_UNKNOWN_FAILURES - 1})
-    if edge:
-        tx.execute(f"DELETE FROM login_failures WHERE id <= :edge AND {_NO_USER}", {"edge": edge[0][0]})
-    tx.execute("INSERT INTO login_failures (user_id, at, remote) "
-               "SELECT CAST(:id AS VARCHAR(64)), :at, CAST(:remote AS VARCHAR(64)) "
-               "WHERE (SELECT COUNT(*) FROM login_failures WHERE user_id = :id AND at > :since) < :max",
-               {"id": user_id, "at": tx.t(now), "remote": (remote or "")[:64], "since": since,
-                "max": MAX_FAILURES})
+    credentials_store.record_failure(conn, user_id, now, (remote or "")[:64], now - LOCK_WINDOW, MAX_FAILURES,
+                         MAX_UNKNOWN_FAILURES)
 
 
 def session_generation(engine, user_id: str) -> int | None:
@@ -155,15 +136,14 @@ def session_generation(engine, user_id: str) -> int | None:
     password change bump it, so a copied or stolen cookie dies with the sign-out
     even though the cookie itself is self-contained.
     """
-    with engine.store.read() as tx:
-        rows = tx.query("SELECT session_gen FROM user_passwords WHERE user_id = :id", {"id": user_id})
-    return rows[0][0] if rows else None
+    with transactions.read(engine.store) as conn:
+        return credentials_store.session_generation(conn, user_id)
 
 
 def end_sessions(engine, user_id: str) -> None:
     """Void every session cookie of ``user_id`` (sign-out)."""
-    with engine.store.write() as tx:
-        tx.execute("UPDATE user_passwords SET session_gen = session_gen + 1 WHERE user_id = :id", {"id": user_id})
+    with transactions.write(engine.store) as conn:
+        credentials_store.end_sessions(conn, user_id)
 
 
 def _digest(token: str) -> str:
@@ -183,20 +163,16 @@ def create_token(engine, name: str, user_id: str, unit: str | None = None) -> di
         raise ValidationError(errors)
     actor = engine.resolve_actor(user_id)
     now = engine.clock.now()
-    with engine.store.write() as tx:
+    with transactions.write(engine.store) as conn:
         unit = unit or actor.unit_id
-        row = tx.one("unit", {"id": unit})
+        row = directory.unit(conn, unit)
         if row is None:
             raise ValidationError.one("unit", f"单位“{unit}”不存在", f"unit {unit!r} not found")
         if not row[1].startswith(actor.unit_path):
             raise ValidationError.one("unit", f"单位“{unit}”不在用户“{user_id}”的管辖范围内",
                                       f"unit {unit!r} is outside the jurisdiction of {user_id!r}")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        tx.execute("INSERT INTO api_tokens (name, user_id, unit_id, token_hash, prefix, created_at) "
-                   "VALUES (:name, :user, :unit, :hash, :prefix, :now)",
-                   {"name": name, "user": user_id, "unit": unit, "hash": _digest(token), "prefix": token[:10],
-                    "now": tx.t(now)})
-        tid = tx.query("SELECT id FROM api_tokens WHERE token_hash = :h", {"h": _digest(token)})[0][0]
+        tid = credentials_store.add_token(conn, name, user_id, unit, _digest(token), token[:10], now)
     return {"id": tid, "name": name, "user": user_id, "unit": unit, "prefix": token[:10], "token": token}
 
 
@@ -208,14 +184,11 @@ def token_actor(engine, token: str) -> Actor:
     """
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         raise AuthError("令牌无效", "invalid token")
-    with engine.store.read() as tx:
-        rows = tx.query(
-            "SELECT t.user_id, t.revoked_at, n.path, n.id, u.role, u.active, u.name, u.unit_path FROM api_tokens t "
-            "JOIN units n ON n.id = t.unit_id JOIN users u ON u.id = t.user_id WHERE t.token_hash = :h",
-            {"h": _digest(token)})
-    if not rows or rows[0][1] is not None or not rows[0][5]:
+    with transactions.read(engine.store) as conn:
+        row = credentials_store.token(conn, _digest(token))
+    if row is None or row[1] is not None or not row[5]:
         raise AuthError("令牌无效或已吊销", "invalid or revoked token")
-    user_id, _, path, unit_id, role, _, name, user_path = rows[0]
+    user_id, _, path, unit_id, role, _, name, user_path = row
     if not path.startswith(user_path):  # the user moved since: the token no longer fits
         raise AuthError("令牌的单位已不在其用户的管辖范围内", "the token's unit is no longer in its user's jurisdiction")
     # Narrowed below the user's own unit, the token's unit is an upper bound on everything it reaches;
@@ -226,18 +199,17 @@ def token_actor(engine, token: str) -> Actor:
 
 def revoke_token(engine, token_id: int) -> None:
     now = engine.clock.now()
-    with engine.store.write() as tx:
-        n = tx.execute("UPDATE api_tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL",
-                       {"now": tx.t(now), "id": token_id})
-    if not n:
+    with transactions.write(engine.store) as conn:
+        revoked = credentials_store.revoke_token(conn, token_id, now)
+    if not revoked:
         raise NotFound(f"令牌 {token_id} 不存在或已吊销", f"token {token_id} not found or already revoked")
 
 
 def tokens(engine) -> list[dict]:
     from disputeflow.workflow.queries import _iso
 
-    with engine.store.read() as tx:
-        rows = tx.query("SELECT id, name, user_id, unit_id, prefix, created_at, revoked_at FROM api_tokens ORDER BY id")
+    with transactions.read(engine.store) as conn:
+        rows = credentials_store.tokens(conn)
     return [{"id": i, "name": n, "user": u, "unit": un, "prefix": p, "created_at": _iso(c), "revoked_at": _iso(r)}
             for i, n, u, un, p, c, r in rows]
 
@@ -245,8 +217,8 @@ def tokens(engine) -> list[dict]:
 def health(engine) -> dict:
     """Database reachability and the outbox backlog (pending and failed notifications)."""
     try:
-        with engine.store.read() as tx:
-            rows = tx.query("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+        with transactions.read(engine.store) as conn:
+            backlog = credentials_store.outbox_backlog(conn)
     except Exception as exc:  # reported, not raised: the health page must answer
         return {"database": False, "error": type(exc).__name__, "outbox": {}}
-    return {"database": True, "outbox": {s: n for s, n in rows}}
+    return {"database": True, "outbox": backlog}
