@@ -35,11 +35,4 @@ class Actor:
         return self.bound is None or unit_path.startswith(self.bound)
 
 
-def bound_clause(who: Actor | None, column: str, where: list[str], params: dict) -> None:
-    """Add ``column LIKE <bound>%`` to a query's conditions when ``who`` is bounded (see :attr:`Actor.bound`)."""
-    if who is not None and who.bound is not None:
-        where.append(f"{column} LIKE :bound")
-        params["bound"] = who.bound + "%"
-
-
 SYSTEM = Actor(id="system", role="system", unit_path="/", name="系统")

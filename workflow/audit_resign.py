@@ -20,7 +20,8 @@ import json
 
 from disputeflow.cases.audit import FULL, GENESIS, case_snapshot, party_digest, seal
 from disputeflow.cases.audit_key import UNSIGNED
-from disputeflow.cases.audit_verify import CASE_SELECT, EVENT_SELECT, Problem, Walker, check_counters, Tally, sign_counter
+from disputeflow.cases import audit_resign_rows as chains
+from disputeflow.cases.audit_verify import Problem, Walker, check_counters, Tally, sign_counter
 from disputeflow.cases.types import from_db
 from disputeflow.workflow.errors import ConfigError
 
@@ -80,19 +81,15 @@ def _chain_ok(signer, chain: str, events: list[tuple], head: tuple, actual: dict
 def _cases(engine, signer, out: dict) -> None:
     store = engine.store
     with store.read() as tx:
-        ids = [r[0] for r in tx.query("SELECT id FROM cases ORDER BY id")]
-    lock = "" if store.is_sqlite else " FOR UPDATE"
+        ids = chains.case_ids(tx)
     for lo in range(0, len(ids), CHUNK):
-        bounds = {"a": ids[lo], "b": ids[min(lo + CHUNK, len(ids)) - 1]}
         with store.write() as tx:
-            cases = tx.query(CASE_SELECT + " WHERE id >= :a AND id <= :b ORDER BY id" + lock, bounds)
+            cases, event_rows, party_rows = chains.case_chunk(tx, ids[lo], ids[min(lo + CHUNK, len(ids)) - 1])
             events: dict[int, list] = {}
-            for row in tx.query(EVENT_SELECT.replace(" FROM", ", id FROM") +
-                                " WHERE case_id >= :a AND case_id <= :b ORDER BY case_id, seq", bounds):
+            for row in event_rows:
                 events.setdefault(row[0], []).append(row[1:])
             parties: dict[int, dict] = {}
-            for cid, pseq, *p in tx.query("SELECT case_id, seq, name, role, phone, id_number, address FROM parties "
-                                          "WHERE case_id >= :a AND case_id <= :b ORDER BY case_id, seq", bounds):
+            for cid, pseq, *p in party_rows:
                 parties.setdefault(cid, {})[f"party:{pseq}"] = party_digest(*p)
             for cid, number, seq, h, *cols in cases:
                 chain = events.get(cid, [])
@@ -105,12 +102,7 @@ def _cases(engine, signer, out: dict) -> None:
                     out["refused"].extend(problems)
                     continue
                 rows = _rehash(signer, number, chain, start, snap)
-                tx.cur.executemany(store.translate(
-                    "UPDATE audit_events SET prev_hash = :prev, hash = :hash, fields = :fields, key_id = :key_id "
-                    "WHERE id = :id"),
-                    [{"prev": p, "hash": hh, "fields": f, "key_id": k, "id": eid} for eid, p, hh, f, k, _to in rows])
-                tx.execute("UPDATE cases SET audit_hash = :h, version = version + 1 WHERE id = :id",
-                           {"h": rows[-1][2], "id": cid})
+                chains.rewrite_chain(tx, False, cid, rows)
                 out["chains"] += 1
                 out["events"] += len(rows)
 
@@ -118,15 +110,10 @@ def _cases(engine, signer, out: dict) -> None:
 def _persons(engine, signer, out: dict) -> None:
     from disputeflow.workflow.person_access import PERSON_FIELDS, chain_key
 
-    store = engine.store
-    lock = "" if store.is_sqlite else " FOR UPDATE"
-    with store.write() as tx:
-        persons = tx.query(f"SELECT id, audit_seq, audit_hash, {', '.join(PERSON_FIELDS)} FROM key_persons "
-                           f"ORDER BY id{lock}")
+    with engine.store.write() as tx:
+        persons, event_rows = chains.person_chains(tx, PERSON_FIELDS)
         events: dict[int, list] = {}
-        for pid, seq, at, actor, action, data, fields, kid, prev, h, eid in tx.query(
-                "SELECT person_id, seq, at, actor, action, data, fields, key_id, prev_hash, hash, id "
-                "FROM key_person_events ORDER BY person_id, seq"):
+        for pid, seq, at, actor, action, data, fields, kid, prev, h, eid in event_rows:
             to = "" if kid is not None else None
             events.setdefault(pid, []).append((seq, at, actor, action, None, to, data, fields, kid, prev, h, eid))
         for pid, seq, h, *values in persons:
@@ -141,12 +128,7 @@ def _persons(engine, signer, out: dict) -> None:
                 out["refused"].extend(problems)
                 continue
             rows = _rehash(signer, chain_key(pid), chain, start, snap)
-            tx.cur.executemany(store.translate(
-                "UPDATE key_person_events SET prev_hash = :prev, hash = :hash, fields = :fields, key_id = :key_id "
-                "WHERE id = :id"),
-                [{"prev": p, "hash": hh, "fields": f, "key_id": k, "id": eid} for eid, p, hh, f, k, _to in rows])
-            tx.execute("UPDATE key_persons SET audit_hash = :h, version = version + 1 WHERE id = :id",
-                       {"h": rows[-1][2], "id": pid})
+            chains.rewrite_chain(tx, True, pid, rows)
             out["chains"] += 1
             out["events"] += len(rows)
 
@@ -159,7 +141,7 @@ def _counters(engine, signer, out: dict) -> None:
         if t.problems:
             out["refused"].extend(t.problems)
             return
-        for prefix, year, last in tx.query("SELECT prefix, year, last FROM case_counters"):
+        for prefix, year, last in chains.counters(tx):
             sig, kid = sign_counter(signer, prefix, year, last)
             tx.run("sign_counter", {"key_id": kid, "sig": sig, "prefix": prefix, "year": year})
             out["counters"] += 1

@@ -16,17 +16,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from disputeflow.cases import person_records
 from disputeflow.cases.audit import GENESIS, seal
+from disputeflow.cases.person_records import PERSON_COLUMNS  # noqa: F401  (the keys of a person's row)
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import dumps, jsonable
 from disputeflow.workflow.errors import NotFound, NotPermitted
 from disputeflow.workflow.numbers import fits_int64
 
-PERSON_COLUMNS = ("id", "kind", "name", "id_number", "phone", "address", "group_size", "reasons", "risk", "unit_id",
-                  "unit_path", "grid_officer", "lead_official", "status", "anchor_case_id", "controlled_since",
-                  "next_roll_at", "released_at", "released_by", "release_reason", "created_at", "created_by",
-                  "version", "audit_seq", "audit_hash")
-PERSON_SELECT = "SELECT " + ", ".join(PERSON_COLUMNS) + " FROM key_persons"
 
 
 def chain_key(person_id: int) -> str:
@@ -65,13 +62,10 @@ def load(tx, person_id, lock: bool = False) -> dict:
         pid = -1
     if not fits_int64(pid):  # beyond the database's integers: no such person either
         pid = -1
-    sql = PERSON_SELECT + " WHERE id = :id"
-    if lock and not tx.store.is_sqlite:
-        sql += " FOR UPDATE"
-    rows = tx.query(sql, {"id": pid})
-    if not rows:
+    p = person_records.person(tx, pid, lock)
+    if p is None:
         raise NotFound(f"重点人员“{person_id}”不存在", f"key person {person_id} not found")
-    return dict(zip(PERSON_COLUMNS, rows[0]))
+    return p
 
 
 def check_visible(who: Actor, p: dict) -> None:
@@ -119,12 +113,7 @@ def append(tx, p: dict, actor: str, action: str, data: dict, now: datetime, bump
     ``fields``: the after-values of the person's columns this event changed (see :data:`PERSON_FIELDS`).
     """
     row = _chain(tx, p, actor, action, data, now, fields)
-    tx.execute("INSERT INTO key_person_events (person_id, seq, at, actor, action, data, prev_hash, hash, fields, "
-               "key_id) VALUES (:pid, :seq, :at, :actor, :action, :data, :prev, :hash, :fields, :key_id)",
-               dict(zip(("pid", "seq", "at", "actor", "action", "data", "prev", "hash", "fields", "key_id"), row)))
-    tx.execute("UPDATE key_persons SET audit_seq = :seq, audit_hash = :hash"
-               + (", version = version + 1" if bump_version else "") + " WHERE id = :id",
-               {"seq": p["audit_seq"], "hash": p["audit_hash"], "id": p["id"]})
+    person_records.append_event(tx, row, p["audit_seq"], p["audit_hash"], p["id"], bump_version)
     if bump_version:
         p["version"] += 1
 
@@ -154,13 +143,11 @@ def verify(tx, signer) -> dict:
 
     walker = Walker(signer, legacy_to=lambda _to: ("controlled", "released"))
     events: dict[int, list] = {}
-    for pid, *row in tx.query("SELECT person_id, seq, at, actor, action, data, fields, key_id, prev_hash, hash "
-                              "FROM key_person_events ORDER BY person_id, seq"):
+    persons, rows = person_records.chain_rows(tx, PERSON_FIELDS)
+    for pid, *row in rows:
         seq, at, actor, action, data, fields, kid, prev, h = row
         events.setdefault(pid, []).append((seq, at, actor, action, None, "" if kid is not None else None, data,
                                            fields, kid, prev, h))
-    cols = ", ".join(PERSON_FIELDS)
-    persons = tx.query(f"SELECT id, audit_seq, audit_hash, {cols} FROM key_persons ORDER BY id")
     for pid, seq, h, *values in persons:
         walker.walk(chain_key(pid), events.pop(pid, []), (seq, h), dict(zip(PERSON_FIELDS, values)))
     t = walker.tally

@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from disputeflow.workflow.actor import Actor, bound_clause
+from disputeflow.cases import directory, person_reads, transactions
+from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import load_actor
 from disputeflow.workflow.duties import period_on
 from disputeflow.workflow.errors import NotFound, NotPermitted
 from disputeflow.workflow.masking import mask_name
-from disputeflow.workflow.person_access import (PERSON_COLUMNS, PERSON_SELECT, append, append_reads, check_visible, load,
-                                    privileged)
+from disputeflow.workflow.person_access import append, append_reads, check_visible, load, privileged
 from disputeflow.workflow.timeutil import at_local, iso
 
 RISK_LABELS = {"low": ("低", "low"), "medium": ("中", "medium"), "high": ("高", "high"), "critical": ("重大", "critical")}
@@ -55,18 +55,6 @@ def _summary(tx, p: dict, full: bool, lang: str, cases: list[str], unit_name: st
     }
 
 
-def _cases_of(tx, ids: list[int]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {i: [] for i in ids}
-    if not ids:
-        return out
-    params = {f"p{i}": v for i, v in enumerate(ids)}
-    for pid, number in tx.query(
-            "SELECT l.person_id, c.number FROM key_person_cases l JOIN cases c ON c.id = l.case_id "
-            f"WHERE l.person_id IN ({', '.join(':' + k for k in params)}) ORDER BY l.id", params):
-        out[pid].append(number)
-    return out
-
-
 def persons(engine, actor, *, status: str | None = None, unit: str | None = None, limit: int = 200,
             offset: int = 0, lang: str | None = None) -> list[dict]:
     """The register as the reader may see it: everyone in their jurisdiction or in their charge, newest first."""
@@ -89,31 +77,21 @@ def _register(engine, actor, status, unit, limit: int, offset: int, lang: str | 
               ) -> tuple[list[dict], bool]:
     lang = lang or engine.lang
     now = engine.clock.now()
-    with engine.store.write() as tx:
+    with transactions.write(engine.store) as conn:
+        tx = transactions.tuned(conn, engine.store)
         who = _who(tx, actor)
-        where, params = [], {"limit": limit + (1 if peek else 0), "offset": offset}
-        bound_clause(who, "unit_path", where, params)
-        if who.role not in ("system",):
-            where.append("(unit_path LIKE :scope OR grid_officer = :me OR lead_official = :me)")
-            params.update(scope=who.unit_path + "%", me=who.id)
-        if status:
-            where.append("status = :status")
-            params["status"] = status
+        path = None
         if unit:
-            row = tx.one("unit", {"id": unit})
+            row = directory.unit(conn, unit)
             if row is None:
                 raise NotFound(f"单位“{unit}”不存在", f"unit {unit} not found")
-            where.append("unit_path LIKE :unit_scope")
-            params["unit_scope"] = row[1] + "%"
-        sql = PERSON_SELECT + (" WHERE " + " AND ".join(where) if where else "") + \
-            " ORDER BY id DESC LIMIT :limit OFFSET :offset"
-        if not tx.store.is_sqlite:
-            sql += " FOR UPDATE"
-        rows = [dict(zip(PERSON_COLUMNS, r)) for r in tx.query(sql, params)]
+            path = row[1]
+        rows = person_reads.persons(conn, person_reads.register_scope(who, status, path),
+                                    limit=limit + (1 if peek else 0), offset=offset)
         more = len(rows) > limit
         rows = rows[:limit]
-        cases = _cases_of(tx, [p["id"] for p in rows])
-        units = dict(tx.query("SELECT id, name FROM units"))
+        cases = person_reads.case_numbers(conn, [p["id"] for p in rows])
+        units = directory.unit_names(conn)
         out, reads = [], []
         for p in rows:
             full = privileged(who, p)
@@ -132,13 +110,14 @@ def person(engine, person_id, actor, *, lang: str | None = None) -> dict:
     lang = lang or engine.lang
     now = engine.clock.now()
     kp = engine.policy.key_persons
-    with engine.store.write() as tx:
+    with transactions.write(engine.store) as conn:
+        tx = transactions.tuned(conn, engine.store)
         who = _who(tx, actor)
         p = load(tx, person_id, lock=True)
         check_visible(who, p)
         full = privileged(who, p)
-        unit_name = (tx.one("unit", {"id": p["unit_id"]}) or (None, None, None))[2]
-        doc = _summary(tx, p, full, lang, _cases_of(tx, [p["id"]])[p["id"]], unit_name)
+        unit_name = (directory.unit(conn, p["unit_id"]) or (None, None, None))[2]
+        doc = _summary(tx, p, full, lang, person_reads.case_numbers(conn, [p["id"]])[p["id"]], unit_name)
         if full:
             doc.update({
                 "id_number": p["id_number"], "phone": p["phone"], "address": p["address"],
@@ -149,17 +128,12 @@ def person(engine, person_id, actor, *, lang: str | None = None) -> dict:
                 "contacts": [
                     {"id": cid, "at": _t(tx, at), "method": method, "state": state, "alarming": bool(alarming),
                      "note": note, "recorded_by": by}
-                    for cid, at, method, state, alarming, note, by in tx.query(
-                        "SELECT id, at, method, state, alarming, note, recorded_by FROM key_person_contacts "
-                        "WHERE person_id = :p ORDER BY at DESC, id DESC LIMIT 50", {"p": p["id"]})],
+                    for cid, at, method, state, alarming, note, by in person_reads.contacts(conn, p["id"])],
                 "duties": [
                     {"duty": duty, "label": kp.duties[duty].label(lang) if duty in kp.duties else duty,
                      "period_start": _t(tx, start), "due_at": _t(tx, due),
                      "status": _occurrence_status(status, tx.time(due), now), "met_at": _t(tx, met)}
-                    for duty, start, due, status, met in tx.query(
-                        "SELECT duty, period_start, due_at, status, met_at FROM key_person_duties "
-                        "WHERE person_id = :p AND status <> 'cancelled' ORDER BY due_at DESC, id DESC LIMIT 60",
-                        {"p": p["id"]})],
+                    for duty, start, due, status, met in person_reads.duties(conn, p["id"])],
             })
         append(tx, p, who.id, "read", {"view": "detail", "masked": not full}, now)
     return doc
@@ -187,36 +161,20 @@ def contacts_due(engine, actor, day: date | None = None, *, lang: str | None = N
     kp = engine.policy.key_persons
     day_start, day_end = at_local(day), at_local(date.fromordinal(day.toordinal() + 1))
     out = []
-    with engine.store.write() as tx:
+    with transactions.write(engine.store) as conn:
+        tx = transactions.tuned(conn, engine.store)
         who = _who(tx, actor)
-        cond = "status = 'controlled' AND (grid_officer = :me OR lead_official = :me"
-        params = {"me": who.id, "start": tx.t(day_start), "end": tx.t(day_end)}
-        if who.role == "supervisor":
-            cond += " OR unit_path LIKE :scope"
-            params["scope"] = who.unit_path + "%"
-        cond += ")"
-        if who.bound is not None:
-            cond += " AND unit_path LIKE :bound"
-            params["bound"] = who.bound + "%"
-        sql = PERSON_SELECT + f" WHERE {cond} ORDER BY id"
-        if not tx.store.is_sqlite:
-            sql += " FOR UPDATE"  # the read is logged on each person's chain
-        rows = [dict(zip(PERSON_COLUMNS, r)) for r in tx.query(sql, params)]
-        # the occurrences covering the day and the latest due time per duty, for all of them in one query
+        mine = person_reads.in_charge(who)
+        rows = person_reads.persons(conn, [mine], newest_first=False)  # the read is logged on each person's chain
+        # the occurrences covering the day and the latest due time per duty, for all of them at once
         occ: dict[int, dict[str, tuple]] = {}
         last: dict[int, dict[str, datetime]] = {}
         if rows:
-            mine = f"d.status <> 'cancelled' AND d.person_id IN (SELECT id FROM key_persons WHERE {cond})"
-            for kind, pid, duty, start, due, status, met in tx.query(
-                    "SELECT 'o', d.person_id, d.duty, d.period_start, d.due_at, d.status, d.met_at "
-                    f"FROM key_person_duties d WHERE {mine} AND d.period_start < :end AND d.due_at > :start "
-                    "UNION ALL SELECT 'l', d.person_id, d.duty, NULL, MAX(d.due_at), NULL, NULL "
-                    f"FROM key_person_duties d WHERE {mine} GROUP BY d.person_id, d.duty "
-                    "ORDER BY 1, 2, 4", params):
-                if kind == "l":
-                    last.setdefault(pid, {})[duty] = tx.time(due)
-                else:
-                    occ.setdefault(pid, {}).setdefault(duty, (tx.time(start), tx.time(due), status, tx.time(met)))
+            covering, latest_due = person_reads.occurrences_on(conn, mine, day_start, day_end)
+            for pid, duty, start, due, status, met in covering:
+                occ.setdefault(pid, {}).setdefault(duty, (tx.time(start), tx.time(due), status, tx.time(met)))
+            for pid, duty, due in latest_due:
+                last.setdefault(pid, {})[duty] = tx.time(due)
         reads = []
         for p in rows:
             if not privileged(who, p):
@@ -278,26 +236,18 @@ def control_rate(engine, unit: str, start: datetime, end: datetime, actor=None) 
         NotFound: no such unit. NotPermitted: the unit is outside ``actor``'s jurisdiction.
     """
     now = engine.clock.now()
-    with engine.store.read() as tx:
-        row = tx.one("unit", {"id": unit})
+    with transactions.read(engine.store) as conn:
+        row = directory.unit(conn, unit)
         if row is None:
             raise NotFound(f"单位“{unit}”不存在", f"unit {unit} not found")
         if actor is not None:
-            _check_unit(load_actor(tx, actor), row)
+            _check_unit(load_actor(transactions.tuned(conn, engine.store), actor), row)
         cutoff = min(end, now)
-        ids = [r[0] for r in tx.query(
-            "SELECT id FROM key_persons WHERE unit_path LIKE :scope AND controlled_since < :end "
-            "AND (released_at IS NULL OR released_at >= :start)",
-            {"scope": row[1] + "%", "start": tx.t(start), "end": tx.t(end)})]
+        ids = person_reads.controlled_between(conn, row[1], start, end)
         due = missed = 0
         missed_by: set[int] = set()
         if ids:
-            params = {f"p{i}": v for i, v in enumerate(ids)}
-            params.update(start=tx.t(start), cutoff=tx.t(cutoff))
-            for pid, status in tx.query(
-                    "SELECT person_id, status FROM key_person_duties WHERE status <> 'cancelled' "
-                    f"AND person_id IN ({', '.join(':p' + str(i) for i in range(len(ids)))}) "
-                    "AND due_at > :start AND due_at <= :cutoff", params):
+            for pid, status in person_reads.duties_due(conn, ids, start, cutoff):
                 due += 1
                 if status != "met":
                     missed += 1
