@@ -32,23 +32,21 @@ def unit_names(conn: Connection) -> dict[str, str]:
     return dict(conn.execute(select(units.c.id, units.c.name)).all())
 
 
+def _names(conn: Connection, table, ids: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for lo in range(0, len(ids), CHUNK):
+        out.update(conn.execute(select(table.c.id, table.c.name).where(table.c.id.in_(ids[lo:lo + CHUNK]))).all())
+    return out
+
+
 def names(conn: Connection, ids: Iterable[str | None]) -> dict[str, str]:
     """Display names of the users and units among ``ids`` (a user's name wins over a unit's of the same id)."""
     ids = sorted({i for i in ids if i})
-    out: dict[str, str] = {}
-    for lo in range(0, len(ids), CHUNK):
-        part = ids[lo:lo + CHUNK]
-        out.update(conn.execute(select(units.c.id, units.c.name).where(units.c.id.in_(part))).all())
-    return {**out, **user_names(conn, ids)}
+    return {**_names(conn, units, ids), **_names(conn, users, ids)}
 
 
 def user_names(conn: Connection, ids: Iterable[str | None]) -> dict[str, str]:
-    ids = sorted({i for i in ids if i})
-    out: dict[str, str] = {}
-    for lo in range(0, len(ids), CHUNK):
-        part = ids[lo:lo + CHUNK]
-        out.update(conn.execute(select(users.c.id, users.c.name).where(users.c.id.in_(part))).all())
-    return out
+    return _names(conn, users, sorted({i for i in ids if i}))
 
 
 def user_exists(conn: Connection, user_id: str) -> bool:

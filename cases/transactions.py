@@ -35,11 +35,10 @@ def _refuse(store: Store, exc: BaseException) -> None:
 
 
 @contextmanager
-def read(store: Store) -> Iterator[Connection]:
-    """A connection reading one consistent snapshot (a deferred transaction on SQLite), rolled back after."""
+def _reading(store: Store, **options) -> Iterator[Connection]:
     try:
         with store.engine.connect() as conn:
-            conn = conn.execution_options(sqlite_begin="DEFERRED")
+            conn = conn.execution_options(sqlite_begin="DEFERRED", **options)
             conn.begin()
             try:
                 yield conn
@@ -48,6 +47,15 @@ def read(store: Store) -> Iterator[Connection]:
     except Exception as exc:
         _refuse(store, exc)
         raise
+
+
+def read(store: Store):
+    """A connection for reading (one snapshot on SQLite: a deferred transaction), rolled back after.
+
+    PostgreSQL reads are READ COMMITTED, as the store's own: each statement sees
+    what was committed when it began.
+    """
+    return _reading(store)
 
 
 @contextmanager
@@ -66,27 +74,16 @@ def tuned(conn: Connection, store: Store) -> Tx:
     return Tx(conn.connection.cursor(), store)
 
 
-@contextmanager
-def snapshot(store: Store) -> Iterator[Connection]:
+def snapshot(store: Store):
     """A read whose statements all see one snapshot, and whose results may stream (reports over a year).
 
     SQLite's deferred transaction is one snapshot already; PostgreSQL's default
     (READ COMMITTED) gives each statement its own, so the read asks for
     REPEATABLE READ there, read-only.
     """
-    try:
-        with store.engine.connect() as conn:
-            if conn.dialect.name == "postgresql":
-                conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-            conn = conn.execution_options(sqlite_begin="DEFERRED")
-            conn.begin()
-            try:
-                yield conn
-            finally:
-                conn.rollback()
-    except Exception as exc:
-        _refuse(store, exc)
-        raise
+    if store.dialect == "postgresql":
+        return _reading(store, isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    return _reading(store)
 
 
 def insert_or_skip(conn: Connection, table, keys: tuple[str, ...], **values) -> int:
