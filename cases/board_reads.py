@@ -80,42 +80,42 @@ def _tune(conn: Connection) -> None:
         conn.exec_driver_sql("SET LOCAL random_page_cost = 1.1")
 
 
-def _ranked(where: Iterable[ColumnElement], ladder: Ladder):
-    """The overdue rows with their effective ``lvl`` and ``lrank`` (the higher of reached and raised)."""
-    lead, med = users.alias("l"), users.alias("m")
+_lead, _med = users.alias("l"), users.alias("m")
+_k, _c = clocks.c, cases.c
+_COLUMNS = (_c.number, _c.title, _c.definition, _c.definition_version, _c.state, _c.risk, _c.unit_id,
+            units.c.name.label("unit_name"), _k.name.label("clock"), _k.started_at, _k.due_at, _k.level.label("raised"),
+            _c.lead_official, _lead.c.name.label("lead_name"), _c.supervision_level.label("supervision"), _c.mediator,
+            _med.c.name.label("mediator_name"), _k.id.label("kid"))
+_FROM = (clocks.join(cases, _c.id == _k.case_id).join(units, units.c.id == _c.unit_id)
+         .outerjoin(_lead, _lead.c.id == _c.lead_official).outerjoin(_med, _med.c.id == _c.mediator))
+
+
+def _level(ladder: Ladder) -> tuple[ColumnElement, ColumnElement]:
+    """The effective level of a row and its rank: the level reached or the level already raised, whichever is higher.
+
+    One flat select (no derived tables): building nested selects costs more than running them on a page.
+    """
     reached, reached_rank = _reached(ladder)
-    raised_rank = case(ladder.ranks, value=clocks.c.level, else_=0) if ladder.ranks else literal(0, Integer)
-    k, c = clocks, cases
-    inner = (select(c.c.number, c.c.title, c.c.definition, c.c.definition_version, c.c.state, c.c.risk,
-                    c.c.unit_id, units.c.name.label("unit_name"), k.c.name.label("clock"), k.c.started_at,
-                    k.c.due_at, k.c.level.label("raised"), c.c.lead_official, lead.c.name.label("lead_name"),
-                    c.c.supervision_level.label("supervision"), c.c.mediator, med.c.name.label("mediator_name"),
-                    k.c.id.label("kid"), reached.label("reached"), reached_rank.label("reached_rank"),
-                    raised_rank.label("raised_rank"))
-             .select_from(k.join(c, c.c.id == k.c.case_id).join(units, units.c.id == c.c.unit_id)
-                          .outerjoin(lead, lead.c.id == c.c.lead_official).outerjoin(med, med.c.id == c.c.mediator))
-             .where(*where).subquery("b"))
-    higher = inner.c.raised_rank > inner.c.reached_rank
-    return select(*(inner.c[f] for f in FIELDS),
-                  case((higher, inner.c.raised), else_=inner.c.reached).label("lvl"),
-                  case((higher, inner.c.raised_rank), else_=inner.c.reached_rank).label("lrank")).subquery("r")
+    raised_rank = case(ladder.ranks, value=_k.level, else_=0) if ladder.ranks else literal(0, Integer)
+    higher = raised_rank > reached_rank
+    return case((higher, _k.level), else_=reached), case((higher, raised_rank), else_=reached_rank)
 
 
 def page(conn: Connection, where: Iterable[ColumnElement], ladder: Ladder, level: str | None,
          limit: int | None, offset: int, count: bool) -> tuple[list[Row], int | None]:
-    """One page of the board, worst first, as rows of :data:`FIELDS` and ``lvl``; and the total when asked."""
+    """One page of the board, worst first, as rows of :data:`FIELDS` and the level; and the total when asked."""
     _tune(conn)
-    r = _ranked(list(where), ladder)
-    filters = [r.c.lvl == level] if level else []
-    q = (select(*(r.c[f] for f in FIELDS), r.c.lvl).where(*filters)
-         .order_by(r.c.lrank.desc(), r.c.due_at, r.c.number, r.c.kid))
+    lvl, lrank = _level(ladder)
+    filters = [*where, *([lvl == level] if level else [])]
+    q = (select(*_COLUMNS, lvl.label("lvl")).select_from(_FROM).where(*filters)
+         .order_by(lrank.desc(), _k.due_at, _c.number, _k.id))
     if limit is not None:
         q = q.limit(limit).offset(offset)
     rows = conn.execute(q).all()
     total = None
     if count:
         if limit is not None or offset:
-            total = conn.execute(select(func.count()).select_from(r).where(*filters)).scalar()
+            total = conn.execute(select(func.count()).select_from(_FROM).where(*filters)).scalar()
         else:
             total = len(rows)
     return rows, total

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection, Row, RowMapping
 from sqlalchemy.sql import ColumnElement
 
@@ -27,9 +27,22 @@ def _cases():
     return select(*CASE).join_from(cases, units, units.c.id == cases.c.unit_id)
 
 
+# Statements that take only values are built once: building one costs more than running it on a page.
+_BY_NUMBER = _cases().where(cases.c.number == bindparam("number"))
+_PARTIES = (select(parties.c.seq, parties.c.name, parties.c.role, parties.c.phone, parties.c.id_number,
+                   parties.c.address).where(parties.c.case_id == bindparam("id")).order_by(parties.c.seq))
+_CLOCKS = (select(clocks.c.name, clocks.c.started_at, clocks.c.due_at, clocks.c.warn_at, clocks.c.status,
+                  clocks.c.stopped_at, clocks.c.extended, clocks.c.level)
+           .where(clocks.c.case_id == bindparam("id")).order_by(clocks.c.id))
+_RUNNING = select(clocks.c.name).where(clocks.c.case_id == bindparam("id"), clocks.c.stopped_at.is_(None))
+_e = audit_events.c
+_HISTORY = (select(_e.seq, _e.at, _e.actor, _e.action, _e.from_state, _e.to_state, _e.data, _e.hash)
+            .where(_e.case_id == bindparam("id")).order_by(_e.seq))
+
+
 def case(conn: Connection, number: str) -> RowMapping | None:
     """The case numbered ``number`` with its unit's name, or None."""
-    row = conn.execute(_cases().where(cases.c.number == number)).first()
+    row = conn.execute(_BY_NUMBER, {"number": number}).first()
     return row._mapping if row is not None else None
 
 
@@ -41,30 +54,21 @@ def case_list(conn: Connection, where: Iterable[ColumnElement], state: str | Non
 
 
 def party_rows(conn: Connection, case_id: int) -> list[RowMapping]:
-    q = (select(parties.c.seq, parties.c.name, parties.c.role, parties.c.phone, parties.c.id_number, parties.c.address)
-         .where(parties.c.case_id == case_id).order_by(parties.c.seq))
-    return list(conn.execute(q).mappings())
+    return list(conn.execute(_PARTIES, {"id": case_id}).mappings())
 
 
 def clock_rows(conn: Connection, case_id: int) -> list[Row]:
     """Every clock of the case, oldest first: ``(name, started_at, due_at, warn_at, status, stopped_at, extended, level)``."""
-    q = (select(clocks.c.name, clocks.c.started_at, clocks.c.due_at, clocks.c.warn_at, clocks.c.status,
-                clocks.c.stopped_at, clocks.c.extended, clocks.c.level)
-         .where(clocks.c.case_id == case_id).order_by(clocks.c.id))
-    return conn.execute(q).all()
+    return conn.execute(_CLOCKS, {"id": case_id}).all()
 
 
 def running_clock_names(conn: Connection, case_id: int) -> list[str]:
-    q = select(clocks.c.name).where(clocks.c.case_id == case_id, clocks.c.stopped_at.is_(None))
-    return list(conn.execute(q).scalars())
+    return list(conn.execute(_RUNNING, {"id": case_id}).scalars())
 
 
 def history_rows(conn: Connection, case_id: int) -> list[Row]:
     """The case's audit events in order: ``(seq, at, actor, action, from_state, to_state, data, hash)``."""
-    e = audit_events
-    q = (select(e.c.seq, e.c.at, e.c.actor, e.c.action, e.c.from_state, e.c.to_state, e.c.data, e.c.hash)
-         .where(e.c.case_id == case_id).order_by(e.c.seq))
-    return conn.execute(q).all()
+    return conn.execute(_HISTORY, {"id": case_id}).all()
 
 
 def talk_rows(conn: Connection, where: Iterable[ColumnElement], month: str | None) -> list[Row]:

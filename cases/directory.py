@@ -9,17 +9,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import bindparam, exists, insert, select
 from sqlalchemy.engine import Connection, Row
 
 from disputeflow.cases.tables import units, user_passwords, users
 
 CHUNK = 500  # ids per statement when a report asks for thousands of names
 
+# Built once: building a statement costs more than running it on a page.
+_UNIT = select(units.c.kind, units.c.path, units.c.name).where(units.c.id == bindparam("id"))
+_NAMES = {t.name: select(t.c.id, t.c.name).where(t.c.id.in_(bindparam("ids", expanding=True))) for t in (units, users)}
+_USER_EXISTS = select(exists().where(users.c.id == bindparam("id")))
+
 
 def unit(conn: Connection, unit_id: str) -> Row | None:
     """``(kind, path, name)`` of a unit, or None."""
-    return conn.execute(select(units.c.kind, units.c.path, units.c.name).where(units.c.id == unit_id)).first()
+    return conn.execute(_UNIT, {"id": unit_id}).first()
 
 
 def all_units(conn: Connection) -> list[Row]:
@@ -35,7 +40,7 @@ def unit_names(conn: Connection) -> dict[str, str]:
 def _names(conn: Connection, table, ids: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for lo in range(0, len(ids), CHUNK):
-        out.update(conn.execute(select(table.c.id, table.c.name).where(table.c.id.in_(ids[lo:lo + CHUNK]))).all())
+        out.update(conn.execute(_NAMES[table.name], {"ids": ids[lo:lo + CHUNK]}).all())
     return out
 
 
@@ -50,7 +55,7 @@ def user_names(conn: Connection, ids: Iterable[str | None]) -> dict[str, str]:
 
 
 def user_exists(conn: Connection, user_id: str) -> bool:
-    return conn.execute(select(exists().where(users.c.id == user_id))).scalar()
+    return conn.execute(_USER_EXISTS, {"id": user_id}).scalar()
 
 
 def users_of(conn: Connection, unit_id: str | None, role: str | None) -> list[Row]:

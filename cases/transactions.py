@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from typing import Iterator
+from weakref import WeakKeyDictionary
 
 from sqlalchemy.engine import Connection
 
@@ -34,11 +35,25 @@ def _refuse(store: Store, exc: BaseException) -> None:
         raise store.busy() from exc
 
 
+_READERS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _reader(store: Store, snapshot: bool):
+    """The store's engine with a reader's options (made once per store: making it costs as much as a query)."""
+    got = _READERS.get(store)
+    if got is None:
+        plain = store.engine.execution_options(sqlite_begin="DEFERRED")
+        whole = plain
+        if store.dialect == "postgresql":
+            whole = plain.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        got = _READERS[store] = (plain, whole)
+    return got[snapshot]
+
+
 @contextmanager
-def _reading(store: Store, **options) -> Iterator[Connection]:
+def _reading(store: Store, snapshot: bool) -> Iterator[Connection]:
     try:
-        with store.engine.connect() as conn:
-            conn = conn.execution_options(sqlite_begin="DEFERRED", **options)
+        with _reader(store, snapshot).connect() as conn:
             conn.begin()
             try:
                 yield conn
@@ -55,7 +70,7 @@ def read(store: Store):
     PostgreSQL reads are READ COMMITTED, as the store's own: each statement sees
     what was committed when it began.
     """
-    return _reading(store)
+    return _reading(store, False)
 
 
 @contextmanager
@@ -81,9 +96,7 @@ def snapshot(store: Store):
     (READ COMMITTED) gives each statement its own, so the read asks for
     REPEATABLE READ there, read-only.
     """
-    if store.dialect == "postgresql":
-        return _reading(store, isolation_level="REPEATABLE READ", postgresql_readonly=True)
-    return _reading(store)
+    return _reading(store, True)
 
 
 def insert_or_skip(conn: Connection, table, keys: tuple[str, ...], **values) -> int:
