@@ -18,7 +18,6 @@ from datetime import datetime
 
 from disputeflow.cases import person_records
 from disputeflow.cases.audit import GENESIS, seal
-from disputeflow.cases.person_records import PERSON_COLUMNS  # noqa: F401  (the keys of a person's row)
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import dumps, jsonable
 from disputeflow.workflow.errors import NotFound, NotPermitted
