@@ -92,15 +92,12 @@ class _Reader:
         return tuple(value)
 
 
-SECTIONS = ("count_from", "clocks", "ladder", "extension", "tier_upgrade", "unit_talk", "auto_listing",
-            "key_persons")
-
-
 def parse(text: str, source: str) -> dict[str, Any]:
     """The keyword arguments of ``Policy`` for the policy TOML ``text``; raises ``PolicyError``."""
     doc = load_toml(text, source, PolicyError)
     r = _Reader(text, source)
-    r.table(doc, (), SECTIONS)
+    r.table(doc, (), ("count_from", "clocks", "ladder", "extension", "tier_upgrade", "unit_talk", "auto_listing",
+                      "key_persons"))
     count_from = r.count_from(doc.get("count_from", "immediately"), ("count_from",))
     clocks = {name: _clock(r, rule, ("clocks", name))
               for name, rule in r.table(doc.get("clocks", {}), ("clocks",)).items()}
