@@ -10,13 +10,11 @@ serialises them. A late sweep raises every step that passed, in order.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import random
 import threading
 import time
-from contextlib import contextmanager
 from datetime import datetime
 from typing import NamedTuple
 
@@ -51,7 +49,7 @@ def run(engine, now: datetime, batch: int = 500, stop: threading.Event | None = 
     each batch commits whole, and the next pass raises the rest.
     """
     raised: list[dict] = []
-    with engine.store.checkpoint_every(SWEEP_CHECKPOINT_PAGES), _collector_relaxed():
+    with engine.store.checkpoint_every(SWEEP_CHECKPOINT_PAGES):
         while True:
             got, n = _batch_retrying_deadlocks(engine, now, batch)
             raised.extend(got)
@@ -253,50 +251,6 @@ _ON_CONFLICT = "ON CONFLICT (clock_id, step) DO NOTHING"
 NEW_CLOCK_COLUMNS = ("case_id", "name", "started_at", "due_at", "warn_at", "calendar_rev", "status", "next_step",
                      "next_at")
 _CLOCK_IF_ABSENT = "ON CONFLICT (case_id, name) WHERE stopped_at IS NULL DO NOTHING"
-
-
-_BATCH_GEN0_THRESHOLD = 100_000  # allocations between young collections while a batch runs (CPython's default: 700)
-_relaxed_lock = threading.Lock()
-_relaxed = {"depth": 0, "saved": None}
-
-
-@contextmanager
-def _collector_relaxed():
-    """Collect young objects less often while a sweep runs; the collector stays on.
-
-    A batch allocates tens of thousands of short-lived, acyclic containers (rows,
-    tuples, dicts); at CPython's default threshold (700 allocations) they trigger
-    hundreds of collections, and the older generations' ones walk every object the
-    process holds: measured at a tenth to a fifth of the sweep's CPU. Disabling the
-    collector saved the same, but the setting is process-wide: ``disputeflow
-    serve`` runs the scheduler in-process, and the web threads' cyclic garbage
-    would go uncollected for the whole sweep. A higher young-generation threshold
-    saves as much (measured on a 100k-case sweep with 800k objects held) while
-    every thread's garbage is still collected, only in larger steps.
-
-    It spans the whole sweep, not each batch: putting the default back between
-    batches made the next allocation collect at once, twenty collections and a
-    twelfth of the time of a 40k-escalation sweep (measured; one, lasting 1 ms,
-    when it spans the sweep).
-
-    Sweeps in several threads nest: the first raises the threshold, the last
-    puts back what it found — unless something else changed it meanwhile.
-    """
-    with _relaxed_lock:
-        if _relaxed["depth"] == 0:
-            old = gc.get_threshold()
-            _relaxed["saved"] = old if old[0] and old[0] < _BATCH_GEN0_THRESHOLD else None
-            if _relaxed["saved"]:
-                gc.set_threshold(_BATCH_GEN0_THRESHOLD, *old[1:])
-        _relaxed["depth"] += 1
-    try:
-        yield
-    finally:
-        with _relaxed_lock:
-            _relaxed["depth"] -= 1
-            saved = _relaxed["saved"]
-            if _relaxed["depth"] == 0 and saved and gc.get_threshold() == (_BATCH_GEN0_THRESHOLD, *saved[1:]):
-                gc.set_threshold(*saved)
 
 
 class _StepTexts(NamedTuple):
