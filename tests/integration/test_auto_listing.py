@@ -122,3 +122,13 @@ def _rows(eng, sql, **params):
 
 def _path(eng, unit_id):
     return _rows(eng, "SELECT path FROM units WHERE id = :u", u=unit_id)[0][0]
+
+
+def test_a_level_the_workflow_does_not_know_stops_the_engine_at_start(db_url, clock):
+    from disputeflow.workflow.errors import ConfigError
+
+    with pytest.raises(ConfigError) as e:
+        Engine(db_url, clock=clock, policy=Policy.from_text(BASE + '\n[auto_listing]\nlevel = "city"\n', "p.toml"))
+    assert "auto_listing.level “city”不是流程 grassroots 的挂牌级别（town、county）" in e.value.zh
+    Engine(db_url, clock=clock, policy=Policy.from_text(BASE + '\n[auto_listing]\nlevel = "city"\nenabled = false\n',
+                                                        "p.toml")).close()
