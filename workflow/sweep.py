@@ -28,7 +28,7 @@ from disputeflow.workflow.policy import TIER_CLOCK, TIER_STEP
 log = logging.getLogger(__name__)
 
 SYSTEM_ACTOR = "system"
-SWEEP_CHECKPOINT_PAGES = 10_000  # SQLite: the WAL may grow to ~40 MB during a sweep (measured: a fifth less wall time)
+SWEEP_CHECKPOINT_PAGES = 10_000  # SQLite: the WAL may grow to ~40 MB during a sweep (see "Fast paths" in bench/README.md)
 
 
 def _claim_sql(store) -> str:
