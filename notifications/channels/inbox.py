@@ -7,11 +7,8 @@ between send and mark never shows twice.
 
 from __future__ import annotations
 
+from disputeflow.cases import inbox_store
 from disputeflow.notifications.channels.base import Channel, ChannelConfigError, Message
-
-_INSERT = ("INSERT INTO inbox (user_id, outbox_id, event, case_number, lang, title, body, created_at, read_at) "
-           "VALUES (:user_id, :outbox_id, :event, :case_number, :lang, :title, :body, :created_at, NULL) "
-           "ON CONFLICT (outbox_id, user_id) DO NOTHING")
 
 
 class InboxChannel(Channel):
@@ -26,9 +23,5 @@ class InboxChannel(Channel):
             raise ChannelConfigError("the inbox channel needs the engine's store")
 
     def send(self, message: Message) -> None:
-        with self.store.write() as tx:
-            tx.execute(_INSERT, {
-                "user_id": message.recipient["id"], "outbox_id": message.outbox_id, "event": message.event,
-                "case_number": message.case_number, "lang": message.lang, "title": message.subject[:300],
-                "body": message.text, "created_at": tx.t(message.created_at),
-            })
+        inbox_store.add(self.store, message.recipient["id"], message.outbox_id, message.event, message.case_number,
+                        message.lang, message.subject, message.text, message.created_at)
