@@ -68,6 +68,42 @@ def reading(store) -> Iterator[Connection]:
         raise
 
 
+class HeldConnection:
+    """One pooled connection kept for a run of short write transactions, each committed on its own.
+
+    A dispatch pass records every delivery's result as soon as it is known:
+    hundreds of one-statement transactions. Checking a connection out of the
+    pool and back for each would cost more than the statement; this keeps one
+    until :meth:`close`. Not for sharing between threads.
+    """
+
+    def __init__(self, store):
+        self.store = store
+        self._conn: Connection | None = None
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A write transaction on the held connection (opened on first use): commits on success."""
+        try:
+            if self._conn is None or self._conn.invalidated:
+                self.close()
+                self._conn = self.store.engine.connect()
+            with self._conn.begin():
+                try:
+                    yield self._conn
+                except BaseException as exc:
+                    self.store.refuse_nul(_driver_error(exc))
+                    raise
+        except Exception as exc:
+            _busy_or_raise(self.store, exc)
+            raise
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
+
+
 @cache
 def _insert_new(dialect: str, table: Table, keys: tuple[str, ...]):
     return _DIALECT_INSERTS[dialect](table).on_conflict_do_nothing(index_elements=list(keys))

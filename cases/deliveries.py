@@ -26,7 +26,7 @@ from typing import Iterator, NamedTuple
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 
-from disputeflow.cases.connect import insert_new, reading, writing
+from disputeflow.cases.connect import HeldConnection, insert_new, reading, writing
 from disputeflow.cases.message_facts import NOTICE_COLUMNS, Notice, notice
 from disputeflow.cases.people import Directory
 from disputeflow.cases.tables import cases, notification_deliveries as d, outbox as o, users
@@ -149,26 +149,44 @@ def claimed(store, ids: list[int]) -> list[DueDelivery]:
     return [DueDelivery(*r[:5], notice(r[5:12]), Addressee(*r[12:])) for r in rows]
 
 
-def release(store, me: str, ids: list[int]) -> int:
-    """Give back ``me``'s claims on deliveries not yet tried; returns how many."""
-    if not ids:
-        return 0
-    with writing(store) as conn:
-        return conn.execute(_RELEASE, {"me": me, "ids": ids}).rowcount
+class Results:
+    """What ``me`` records of its claimed deliveries, each result committed as soon as it is known."""
+
+    def __init__(self, store, me: str):
+        self.me = me
+        self._held = HeldConnection(store)
+
+    def sent(self, delivery_id: int, now: datetime) -> bool:
+        """Record a delivery sent, if ``me`` still holds its claim."""
+        with self._held.writing() as conn:
+            return conn.execute(_SENT, {"me": self.me, "delivery": delivery_id, "now": now}).rowcount == 1
+
+    def failed(self, delivery_id: int, attempts: int, error: str, next_at: datetime, dead: bool) -> bool:
+        """Record a failed attempt under ``me``'s claim: pending again from ``next_at``, or ``dead``."""
+        with self._held.writing() as conn:
+            return conn.execute(_FAILED, {"me": self.me, "delivery": delivery_id, "tries": attempts,
+                                          "error": error, "outcome": "dead" if dead else "pending",
+                                          "next_at": next_at}).rowcount == 1
+
+    def release(self, ids: list[int]) -> int:
+        """Give back ``me``'s claims on deliveries not yet tried; returns how many."""
+        if not ids:
+            return 0
+        with self._held.writing() as conn:
+            return conn.execute(_RELEASE, {"me": self.me, "ids": ids}).rowcount
+
+    def close(self) -> None:
+        self._held.close()
 
 
-def mark_sent(store, me: str, delivery_id: int, now: datetime) -> bool:
-    """Record a delivery sent, if ``me`` still holds its claim."""
-    with writing(store) as conn:
-        return conn.execute(_SENT, {"me": me, "delivery": delivery_id, "now": now}).rowcount == 1
-
-
-def mark_failed(store, me: str, delivery_id: int, attempts: int, error: str, next_at: datetime,
-                dead: bool) -> bool:
-    """Record a failed attempt under ``me``'s claim: pending again from ``next_at``, or ``dead``."""
-    with writing(store) as conn:
-        return conn.execute(_FAILED, {"me": me, "delivery": delivery_id, "tries": attempts, "error": error,
-                                      "outcome": "dead" if dead else "pending", "next_at": next_at}).rowcount == 1
+@contextmanager
+def results(store, me: str) -> Iterator[Results]:
+    """:class:`Results` for one dispatch pass, on one connection given back at the end."""
+    res = Results(store, me)
+    try:
+        yield res
+    finally:
+        res.close()
 
 
 def retry(store, delivery_id: int, now: datetime) -> bool:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.sql import ColumnElement
 
-from disputeflow.cases.connect import insert_new, reading, writing
+from disputeflow.cases.connect import HeldConnection, insert_new, reading, writing
 from disputeflow.cases.tables import cases, inbox
 from disputeflow.cases.types import fits_int64
 
@@ -35,13 +35,23 @@ class InboxMessage(NamedTuple):
 TITLE_LENGTH = inbox.c.title.type.length
 
 
-def add(store, user_id: str, outbox_id: int, event: str, case_number: str | None, lang: str, title: str,
-        body: str, created_at: datetime) -> None:
-    """Store a message for ``user_id`` (the title cut to the column's length), unless it is there already."""
-    with writing(store) as conn:
-        conn.execute(insert_new(conn, inbox, ("outbox_id", "user_id")), {
-            "user_id": user_id, "outbox_id": outbox_id, "event": event, "case_number": case_number, "lang": lang,
-            "title": title[:TITLE_LENGTH], "body": body, "created_at": created_at, "read_at": None})
+class Postbox:
+    """Stores delivered messages, each in a transaction of its own, on one connection kept until :meth:`close`."""
+
+    def __init__(self, store):
+        self._held = HeldConnection(store)
+
+    def add(self, user_id: str, outbox_id: int, event: str, case_number: str | None, lang: str, title: str,
+            body: str, created_at: datetime) -> None:
+        """Store a message for ``user_id`` (the title cut to the column's length), unless it is there already."""
+        with self._held.writing() as conn:
+            conn.execute(insert_new(conn, inbox, ("outbox_id", "user_id")), {
+                "user_id": user_id, "outbox_id": outbox_id, "event": event, "case_number": case_number,
+                "lang": lang, "title": title[:TITLE_LENGTH], "body": body, "created_at": created_at,
+                "read_at": None})
+
+    def close(self) -> None:
+        self._held.close()
 
 
 def _mine(user_id: str, under: str | None) -> ColumnElement[bool]:

@@ -123,41 +123,26 @@ class Dispatcher:
             builder.load(known, [it.notice for it in items])
         down: dict[str, str] = {}
         try:
-            for i, (did, recipient, chname, lang, attempts, notice, addressee) in enumerate(items):
-                if self.stopping.is_set():
-                    released = deliveries.release(self.store, self.me, [it.id for it in items[i:]])
-                    log.info("stopping: released %d deliveries not yet sent", released)
-                    break
-                if time.monotonic() > budget_ends:
-                    released = deliveries.release(self.store, self.me, [it.id for it in items[i:]])
-                    log.warning("dispatch pass over its time budget: released %d deliveries", released)
-                    break
-                error = None
-                ch = self.channels.get(chname)
-                if chname in down:
-                    error = f"{down[chname]} (not tried again in this pass)"
-                else:
-                    try:
-                        if ch is None:
-                            raise LookupError(f"channel {chname} is no longer configured")
-                        person = {"id": recipient, **addressee._asdict()} if recipient != "*" else {}
-                        ctx = builder.context(notice.id, lang, person or None)
-                        out = self.renderer.render(ch.template, lang, notice.event, ctx)
-                        ch.send(Message(event=notice.event, lang=ctx["lang"], subject=out.subject, text=out.text,
-                                        html=out.html, case_number=notice.case_number, outbox_id=notice.id,
-                                        delivery_id=did, created_at=notice.created_at, recipient=person,
-                                        data=_public(ctx)))
-                    except Exception as exc:  # one failing channel or template must not stop the others
-                        error = f"{type(exc).__name__}: {exc}"[:450]
-                        log.warning("delivery %s (%s to %s) failed: %s", did, chname, recipient, error)
-                        if isinstance(exc, ChannelError) and ch is not None and ch.audience == "group":
-                            down[chname] = error
-                if error is None:
-                    deliveries.mark_sent(self.store, self.me, did, now)
-                    sent += 1
-                else:
-                    if self._mark_failed(did, attempts + 1, error, now):
-                        dead += 1
+            with deliveries.results(self.store, self.me) as results:
+                for i, item in enumerate(items):
+                    if self.stopping.is_set():
+                        released = results.release([it.id for it in items[i:]])
+                        log.info("stopping: released %d deliveries not yet sent", released)
+                        break
+                    if time.monotonic() > budget_ends:
+                        released = results.release([it.id for it in items[i:]])
+                        log.warning("dispatch pass over its time budget: released %d deliveries", released)
+                        break
+                    error = self._send(item, builder, down)
+                    if error is None:
+                        results.sent(item.id, now)
+                        sent += 1
+                        continue
+                    tries = item.attempts + 1
+                    is_dead = tries >= self.settings.max_attempts
+                    results.failed(item.id, tries, error, now + timedelta(seconds=self.settings.backoff(tries)),
+                                   is_dead)
+                    dead += is_dead
                     failed += 1
         finally:
             for ch in self.channels.values():
@@ -167,12 +152,33 @@ class Dispatcher:
                     log.exception("closing channel %s failed", ch.name)
         return {"claimed": len(ids), "sent": sent, "failed": failed, "dead": dead, "released": released}
 
-    def _mark_failed(self, did: int, attempts: int, error: str, now: datetime) -> bool:
-        """Record the failure under the claim: retried after the backoff, or dead at ``max_attempts``."""
-        is_dead = attempts >= self.settings.max_attempts
-        nxt = now + timedelta(seconds=self.settings.backoff(attempts))
-        deliveries.mark_failed(self.store, self.me, did, attempts, error, nxt, is_dead)
-        return is_dead
+    def _send(self, item: deliveries.DueDelivery, builder: ContextBuilder, down: dict[str, str]) -> str | None:
+        """Render and send one delivery; the error to record, or None when it was sent.
+
+        A group channel that failed with a :class:`ChannelError` is put in ``down``
+        and not tried again in this pass.
+        """
+        if item.channel in down:
+            return f"{down[item.channel]} (not tried again in this pass)"
+        ch = self.channels.get(item.channel)
+        notice = item.notice
+        try:
+            if ch is None:
+                raise LookupError(f"channel {item.channel} is no longer configured")
+            person = {"id": item.recipient, **item.addressee._asdict()} if item.recipient != "*" else {}
+            ctx = builder.context(notice.id, item.lang, person or None)
+            out = self.renderer.render(ch.template, item.lang, notice.event, ctx)
+            ch.send(Message(event=notice.event, lang=ctx["lang"], subject=out.subject, text=out.text,
+                            html=out.html, case_number=notice.case_number, outbox_id=notice.id,
+                            delivery_id=item.id, created_at=notice.created_at, recipient=person,
+                            data=_public(ctx)))
+        except Exception as exc:  # one failing channel or template must not stop the others
+            error = f"{type(exc).__name__}: {exc}"[:450]
+            log.warning("delivery %s (%s to %s) failed: %s", item.id, item.channel, item.recipient, error)
+            if isinstance(exc, ChannelError) and ch is not None and ch.audience == "group":
+                down[item.channel] = error
+            return error
+        return None
 
     def run(self, now: datetime, limit: int | None = None) -> dict:
         """Fan out what is new, then deliver everything due, ``limit`` rows per transaction.

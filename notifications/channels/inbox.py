@@ -2,7 +2,9 @@
 
 The store is handed in by the dispatcher (``settings["store"]``). The insert is
 idempotent on ``(outbox_id, user_id)``, so a delivery retried after a crash
-between send and mark never shows twice.
+between send and mark never shows twice. Like the e-mail channel's SMTP
+connection, the database connection is kept for a dispatch pass and given
+back by ``close()``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,11 @@ class InboxChannel(Channel):
         self.store = settings.get("store")
         if self.store is None:
             raise ChannelConfigError("the inbox channel needs the engine's store")
+        self.postbox = inbox_store.Postbox(self.store)
 
     def send(self, message: Message) -> None:
-        inbox_store.add(self.store, message.recipient["id"], message.outbox_id, message.event, message.case_number,
-                        message.lang, message.subject, message.text, message.created_at)
+        self.postbox.add(message.recipient["id"], message.outbox_id, message.event, message.case_number,
+                         message.lang, message.subject, message.text, message.created_at)
+
+    def close(self) -> None:
+        self.postbox.close()
