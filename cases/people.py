@@ -27,10 +27,11 @@ class Person(NamedTuple):
     email: str | None
     phone: str | None
     lang: str | None
+    unit_id: str
 
 
 _ACTIVE = select(users.c.id, users.c.name, users.c.role, users.c.unit_path, users.c.email, users.c.phone,
-                 users.c.lang).where(users.c.active == true())
+                 users.c.lang, users.c.unit_id).where(users.c.active == true())
 _BY_ID = _ACTIVE.where(users.c.id.in_(bindparam("values", expanding=True)))
 _OF_UNIT = _ACTIVE.where(users.c.unit_id.in_(bindparam("values", expanding=True)))
 _ROLE_ON_PATHS = _ACTIVE.where(users.c.role == bindparam("role"),

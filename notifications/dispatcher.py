@@ -33,7 +33,7 @@ from disputeflow.cases import deliveries
 from disputeflow.cases.message_facts import facts
 from disputeflow.notifications.channels import Channel, ChannelError, Message, channel_class
 from disputeflow.notifications.context import ContextBuilder
-from disputeflow.notifications.recipients import resolve
+from disputeflow.notifications.recipients import resolve_all
 from disputeflow.notifications.render import Renderer
 from disputeflow.notifications.settings import NotifySettings
 
@@ -74,8 +74,9 @@ class Dispatcher:
     def fan_out(self, now: datetime, limit: int | None = None) -> int:
         """Turn pending outbox rows into deliveries; returns how many rows were routed."""
         with deliveries.routing(self.store, now, limit or self.settings.batch) as batch:
-            for row in batch.rows:
-                for person in resolve(batch.people, row.audience):
+            audiences = resolve_all(batch.people, [row.audience for row in batch.rows])
+            for row, people in zip(batch.rows, audiences):
+                for person in people:
                     for name in self.settings.person_channels_for(person["id"], person["role"]):
                         ch = self.channels.get(name)
                         if ch is None or ch.audience != "person" or not ch.accepts(person):

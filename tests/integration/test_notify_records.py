@@ -77,3 +77,21 @@ def test_the_directory_returns_active_people_only(engine):
         assert [p.id for p in people.by_ids(["med1", "nobody"])] == ["med1"]
         assert people.by_ids([]) == [] and people.with_role_on("mediator", []) == []
         assert {p.role for p in people.with_role_on("mediator", ["/t1/", "/t1/v1/"])} == {"mediator"}
+
+
+def test_a_batch_of_audiences_is_resolved_with_one_lookup_per_kind(engine):
+    from disputeflow.notifications.recipients import resolve_all
+
+    audiences = [["role:mediator@/t1/v1/v1-g1/"], ["user:sup", "unit:justice"], ["role:mediator@/t1/v2/"],
+                 ["role:supervisor@/t1/v1/", "user:med1"], [], ["role:mediator@/t1/"]]
+    with directory(engine._rt.store) as people:
+        alone = [resolve(people, a) for a in audiences]
+        calls = []
+        for name in ("by_ids", "of_units", "with_role_on"):
+            method = getattr(people, name)
+            setattr(people, name, lambda *a, _m=method, _n=name: calls.append(_n) or _m(*a))
+        together = resolve_all(people, audiences)
+    assert together == alone
+    assert [[p["id"] for p in ps] for ps in together] == [
+        ["med1"], ["med-j", "sup"], ["med2"], ["med1", "sup"], [], []]  # no mediator at the town itself
+    assert sorted(calls) == ["by_ids", "of_units", "with_role_on", "with_role_on"]  # one per kind and role
