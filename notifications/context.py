@@ -1,9 +1,10 @@
 """The rendering context of a notification: the case as it was told, masked, with labels.
 
 Built after commit, at delivery, for a batch of outbox rows from what
-:mod:`disputeflow.cases.message_facts` reads in bulk (cases with their unit and
-people, parties, the audit event that caused the notification, actor names). Everything personal is masked here, so
-no template can leak a phone or an identity number by mistake. Labels (states,
+:mod:`disputeflow.cases.message_facts` reads in bulk (cases with their unit
+and people, parties, the audit event that caused the notification, actor
+names). Everything personal is masked here, so no template can leak a phone
+or an identity number by mistake. Labels (states,
 categories, clocks, ladder steps) come from the engine's workflow definition
 and policy in the reader's language; the engine is used through those two
 methods only, so this package stays independent of the workflow package.
