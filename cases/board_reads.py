@@ -72,8 +72,8 @@ def _tune(conn: Connection) -> None:
     """The board joins its few overdue clocks to their cases by primary key.
 
     At PostgreSQL's default price of a random page (4, set for spinning disks)
-    the planner would rather read every case once (measured at 100k cases: 91 ms
-    against 17 ms); the price set here is this transaction's only and is the
+    the planner would rather read every case once (see "Fast paths" in
+    bench/README.md); the price set here is this transaction's only and is the
     common setting for SSDs and cached tables.
     """
     if conn.dialect.name == "postgresql":
