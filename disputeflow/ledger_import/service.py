@@ -27,7 +27,11 @@ from disputeflow.workflow.errors import FieldError, NotPermitted, ValidationErro
 from disputeflow.ledger_import.mapping import load_mapping
 from disputeflow.ledger_import.plan import Planner
 from disputeflow.ledger_import.readers import cell_text, open_ledger
-from disputeflow.ledger_import.validate import Directory, RowProblem, RowValidator, assign_columns, record_json
+from disputeflow.cases import ledger_store
+from disputeflow.ledger_import.columns import Directory, assign_columns
+from disputeflow.ledger_import.line import LedgerLine
+from disputeflow.ledger_import.records import RowProblem, record_json
+from disputeflow.ledger_import.validate import RowValidator
 from disputeflow.ledger_import.writer import BulkWriter
 
 IMPORT_ROLES = ("supervisor", "admin")
@@ -89,10 +93,10 @@ def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_
     defn = engine.definition(definition)
     mp = load_mapping(mapping, defn)
     ns = namespace or mp.namespace
+    line = LedgerLine(defn, engine.compiled(defn), mp.dates)
     with engine.store.read() as tx:
         who = load_actor(tx, actor)
-        units = tx.query("SELECT id, name, kind, path FROM units")
-        users = tx.query("SELECT id, name, role, active FROM users")
+        units, users = ledger_store.directory(tx)
     if who.role not in IMPORT_ROLES:
         raise NotPermitted(f"导入台账须由督办人员或管理员执行（您是{engine.role_label(who.role)}）",
                            f"importing a ledger needs role supervisor or admin (you are {who.role})")
@@ -114,7 +118,7 @@ def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_
             report["columns"] = {f: c.label for f, c in cols.items()}
             report["header_rows"] = list(led.header_rows)
             validator = RowValidator(columns=cols, all_columns=[c for c in led.columns if c.label != ERROR_COLUMN],
-                                     mapping=mp, definition=defn, directory=directory, actor=who, now=now,
+                                     mapping=mp, definition=defn, line=line, directory=directory, actor=who, now=now,
                                      epoch_1904=getattr(led, "epoch_1904", False))
             if skip_bad and not dry_run:
                 err_file = open(err_path, "w", encoding="utf-8-sig", newline="")
@@ -166,7 +170,7 @@ def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_
                 os.unlink(err_path)
         if report["bad_rows"] and not skip_bad and not dry_run:
             raise ImportRejected(_finish(report, lang), lang)
-        planner = Planner(engine, defn, who.id, {"namespace": ns, "file": path.name, "sheet": report["sheet"]})
+        planner = Planner(engine, defn, who.id, {"namespace": ns, "file": path.name, "sheet": report["sheet"]}, line)
         writer = BulkWriter(engine, planner, who.id, ns, now, {u[0]: u for u in units}, role=who.role)
         if "state" in report["columns"]:
             writer.state_column = report["columns"]["state"]
