@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from disputeflow.workflow.errors import ValidationError
 from disputeflow.ledger_import.mapping import FIELD_LABELS, REQUIRED, Mapping, norm_heading
-from disputeflow.ledger_import.readers import Column
+from disputeflow.ledger_import.ledger_file import Column
 
 UNIT_KINDS = ("town", "village", "community", "grid")
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import datetime
 
 from disputeflow.cases import ledger_store
 from disputeflow.cases.audit import case_snapshot

@@ -124,43 +124,7 @@ def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_
                 err_file = open(err_path, "w", encoding="utf-8-sig", newline="")
                 err_writer = csv.writer(err_file)
                 err_writer.writerow([c.label for c in led.columns if c.label != ERROR_COLUMN] + [ERROR_COLUMN])
-            keep = [c.index for c in led.columns if c.label != ERROR_COLUMN]
-            seen: dict[str, int] = {}
-            pending: list[tuple[int, str, str]] = []
-            for n, (rownum, values) in enumerate(led.rows()):
-                if n % 500 == 0:
-                    note("validate", *led.progress())
-                if _blank(values):
-                    report["blank"] += 1
-                    continue
-                report["rows"] += 1
-                rec, errors, warnings = validator.validate(rownum, values)
-                if rec is not None and rec["key"] in seen:
-                    label = cols["ref"].label if "ref" in cols else "编号"
-                    errors.append(RowProblem(rownum, label, f"与第 {seen[rec['key']]} 行重复（同一编号或同一登记日期、村、当事人）",
-                                             f"duplicate of row {seen[rec['key']]}"))
-                    rec = None
-                if warnings:
-                    report["warning_rows"] += 1
-                    _keep(report["_warnings"], warnings)
-                if rec is None:
-                    report["bad_rows"] += 1
-                    _keep(report["_problems"], errors)
-                    if err_writer is not None:
-                        err_writer.writerow([cell_text(values[i]) if i < len(values) else "" for i in keep]
-                                            + ["；".join(f"{e.column}：{e.zh}" for e in errors)])
-                    continue
-                seen[rec["key"]] = rownum
-                report["valid"] += 1
-                pending.append((rownum, *record_json(rec)))
-                if len(pending) >= SPOOL_CHUNK:
-                    pickle.dump(pending, spool, protocol=pickle.HIGHEST_PROTOCOL)
-                    pending = []
-            if pending:
-                pickle.dump(pending, spool, protocol=pickle.HIGHEST_PROTOCOL)
-            del pending
-            note("validate", *led.progress())
-        del seen
+            _validate_rows(led, validator, cols, report, spool, err_writer, note)
         if err_file is not None:
             err_file.close()
             err_file = None
@@ -178,26 +142,70 @@ def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_
         if dry_run:
             _classify(engine, writer, spool, report, batch, note)
             return _finish(report, lang)
-        done = 0
-        note("write", 0, report["valid"])
-        with engine.store.checkpoint_every(IMPORT_CHECKPOINT_PAGES):
-            for items in _batches(spool, batch):
-                got = writer.write_batch(items)
-                for k in ("created", "updated", "unchanged"):
-                    report[k] += got[k]
-                for p in got["problems"]:
-                    report["bad_rows"] += 1
-                    _keep(report["_problems"], [p])
-                report["reopened"] += len(got["notices"])
-                _keep(report["_notices"], got["notices"])
-                done += len(items)
-                report["written"] = True
-                note("write", done, report["valid"])
+        _write(engine, writer, spool, report, batch, note)
         return _finish(report, lang)
     finally:
         if err_file is not None:
             err_file.close()
         spool.close()
+
+
+def _validate_rows(led, validator: RowValidator, cols: dict, report: dict, spool, err_writer, note: Progress) -> None:
+    """The first pass: check every row, count and keep its problems, spool the good records."""
+    keep = [c.index for c in led.columns if c.label != ERROR_COLUMN]
+    seen: dict[str, int] = {}
+    pending: list[tuple[int, str, str]] = []
+    for n, (rownum, values) in enumerate(led.rows()):
+        if n % 500 == 0:
+            note("validate", *led.progress())
+        if _blank(values):
+            report["blank"] += 1
+            continue
+        report["rows"] += 1
+        rec, errors, warnings = validator.validate(rownum, values)
+        if rec is not None and rec["key"] in seen:
+            label = cols["ref"].label if "ref" in cols else "编号"
+            errors.append(RowProblem(rownum, label, f"与第 {seen[rec['key']]} 行重复（同一编号或同一登记日期、村、当事人）",
+                                     f"duplicate of row {seen[rec['key']]}"))
+            rec = None
+        if warnings:
+            report["warning_rows"] += 1
+            _keep(report["_warnings"], warnings)
+        if rec is None:
+            report["bad_rows"] += 1
+            _keep(report["_problems"], errors)
+            if err_writer is not None:
+                err_writer.writerow([cell_text(values[i]) if i < len(values) else "" for i in keep]
+                                    + ["；".join(f"{e.column}：{e.zh}" for e in errors)])
+            continue
+        seen[rec["key"]] = rownum
+        report["valid"] += 1
+        pending.append((rownum, *record_json(rec)))
+        if len(pending) >= SPOOL_CHUNK:
+            pickle.dump(pending, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            pending = []
+    if pending:
+        pickle.dump(pending, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    note("validate", *led.progress())
+
+
+def _write(engine, writer: BulkWriter, spool, report: dict, batch: int, note: Progress) -> None:
+    """The second pass: the spooled records in batches, one transaction each."""
+    done = 0
+    note("write", 0, report["valid"])
+    with engine.store.checkpoint_every(IMPORT_CHECKPOINT_PAGES):
+        for items in _batches(spool, batch):
+            got = writer.write_batch(items)
+            for k in ("created", "updated", "unchanged"):
+                report[k] += got[k]
+            for p in got["problems"]:
+                report["bad_rows"] += 1
+                _keep(report["_problems"], [p])
+            report["reopened"] += len(got["notices"])
+            _keep(report["_notices"], got["notices"])
+            done += len(items)
+            report["written"] = True
+            note("write", done, report["valid"])
 
 
 def _keep(bucket: list, problems: list[RowProblem]) -> None:

@@ -17,7 +17,8 @@ from disputeflow.ledger_import.columns import UNIT_KINDS, Directory
 from disputeflow.ledger_import.line import LedgerLine
 from disputeflow.ledger_import.mapping import DATE_FIELDS, FIELD_LABELS, Mapping
 from disputeflow.ledger_import.parties import read_parties
-from disputeflow.ledger_import.readers import Column, cell_text
+from disputeflow.ledger_import.ledger_file import Column
+from disputeflow.ledger_import.readers import cell_text
 from disputeflow.ledger_import.records import RowProblem, identity_hash
 from disputeflow.ledger_import.values import (MULTILINE_FIELDS, LedgerValueError, checked_text, clean_text, half_width,
                                               parse_date)
