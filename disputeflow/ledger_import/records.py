@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from disputeflow.cases.ledger_records import record_text
+from disputeflow.cases.canonical import dumps_ordered
 
 
 @dataclass(frozen=True)
@@ -45,5 +45,5 @@ def record_json(rec: dict) -> tuple[str, str]:
     The validator builds every record with its keys in one fixed order, so the
     text is canonical without sorting.
     """
-    text = record_text(rec)
+    text = dumps_ordered(rec)
     return hashlib.sha256(text.encode("utf-8")).hexdigest(), text
