@@ -49,6 +49,10 @@ class LedgerLine:
         self._dates = {a.name: tuple(dates.get(a.name, ())) for a in definition.actions}
         self.ledger_actions = frozenset([s.action for s in self.steps] +
                                         [a for ways in self.exits.values() for a, _ in ways])
+        # rows share their states and which dates they give: their paths are worked out once
+        self._date_cols = tuple(dict.fromkeys(f for fields in self._dates.values() for f in fields))
+        self._paths: dict[tuple, list[Step]] = {}
+        self._passes: dict[tuple[str, str], bool] = {}
         self.risk_step = next((s.action for s in self.steps
                                if any(f.target == "case.risk" for f in definition.action(s.action).fields)), None)
 
@@ -113,6 +117,13 @@ class LedgerLine:
         Raises:
             ValueError: no ledger row can stand in ``state`` (it is neither on the line nor an exit).
         """
+        key = (state, *[f in dates for f in self._date_cols])
+        got = self._paths.get(key)
+        if got is None:
+            got = self._paths[key] = self._path(state, dates)
+        return got
+
+    def _path(self, state: str, dates) -> list[Step]:
         if state in self._rank:
             return self._line_to(self._rank[state], dates)
         ways = self.exits.get(state)
@@ -158,9 +169,12 @@ class LedgerLine:
 
     def passes(self, state: str, field_source: str) -> bool:
         """Whether the line up to ``state`` has an action with a field the ledger's ``field_source`` column feeds."""
-        if not self.reachable(state):
-            return False
-        return any(source_of(f) == field_source for s in self.path(state, {}) for f in self.defn.action(s.action).fields)
+        key = (state, field_source)
+        got = self._passes.get(key)
+        if got is None:
+            got = self._passes[key] = self.reachable(state) and any(
+                source_of(f) == field_source for s in self.path(state, {}) for f in self.defn.action(s.action).fields)
+        return got
 
 
 def source_of(field) -> str:

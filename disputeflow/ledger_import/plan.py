@@ -67,18 +67,26 @@ def step_data(defn, rec: dict, action: str, risk: str) -> dict:
     ledger's 稳控措施), the risk field the planned risk; a required text field
     the ledger leaves empty says that the ledger records the step.
     """
-    a = defn.action(action)
     d: dict[str, Any] = {}
-    for f in a.fields:
-        if f.target == "case.risk":
-            d[f.name] = risk
+    for name, source, default in _fields_of(defn, action):
+        if source is None:
+            d[name] = risk
             continue
-        value = rec.get(source_of(f))
+        value = rec.get(source)
         if value:
-            d[f.name] = value
-        elif f.required and f.type in TEXT_TYPES:
-            d[f.name] = f"台账记载{defn.state_label(a.dest)}"
+            d[name] = value
+        elif default is not None:
+            d[name] = default
     return d
+
+
+@functools.lru_cache(maxsize=256)
+def _fields_of(defn, action: str) -> tuple[tuple[str, str | None, str | None], ...]:
+    """(field, the record key feeding it or None for the risk, the text it takes when the ledger is silent)."""
+    a = defn.action(action)
+    return tuple((f.name, None if f.target == "case.risk" else source_of(f),
+                  f"台账记载{defn.state_label(a.dest)}" if f.required and f.type in TEXT_TYPES else None)
+                 for f in a.fields)
 
 
 def step_times(line: LedgerLine, rec: dict, steps: list[Step]) -> list[datetime]:
