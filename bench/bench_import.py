@@ -11,7 +11,7 @@ history or clocks. For .xlsx the openpyxl read-only baseline is measured too
 rows per ledger row (case, parties, five or so audit events, clocks, key).
 
 Memory is flat when the peak at 100k rows is about the peak at 10k; the calamine
-reader holds the sheet, up to its bound (see ``readers.CALAMINE_MAX_XML``). The
+reader holds the sheet, up to its bound (see ``workbooks.CALAMINE_MAX_XML``). The
 machine is shared, so each line also prints the import's CPU seconds and the
 load average it ran under.
 
@@ -159,7 +159,7 @@ def child_raw(path: str, db: str, reader: str = "import") -> dict:
 
 
 def _calamine(path: str) -> bool:
-    from disputeflow.ledger_import.readers import calamine_fits
+    from disputeflow.ledger_import.workbooks import calamine_fits
 
     return calamine_fits(Path(path))
 
@@ -232,7 +232,7 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
 def table_rows(results: dict, sizes: list[int], growth: dict[str, float]) -> list[dict]:
     """The published lines: per format and size, throughput against the raw baseline, peak memory; then growth."""
     from bench.common import row
-    from disputeflow.ledger_import.readers import CALAMINE_MAX_XML
+    from disputeflow.ledger_import.workbooks import CALAMINE_MAX_XML
 
     out = []
     label = {"csv": "CSV", "xlsx": ".xlsx"}

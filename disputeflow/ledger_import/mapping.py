@@ -23,6 +23,9 @@ FIELDS = (
     "controlled_at", "measures", "mediation_at", "resolved_at", "outcome", "agreement", "followed_up_at", "method",
     "satisfaction", "closed_at", "referred_to", "withdraw_reason", "note",
 )
+# The ledger's date columns: the report, then one per stage of the dispute.
+DATE_FIELDS = ("reported_at", "assessed_at", "controlled_at", "mediation_at", "resolved_at", "followed_up_at",
+               "closed_at")
 # Every ledger must say when, where, what and who.
 REQUIRED = ("reported_at", "unit", "category")
 FIELD_LABELS = {
@@ -76,6 +79,7 @@ class Mapping:
 
     columns: dict[str, list[str]]
     values: dict[str, dict[str, str]]
+    dates: dict[str, tuple[str, ...]] = field(default_factory=dict)  # action -> its date columns
     namespace: str = "ledger"
     unknown_category: str = "error"
     separators: str = "、，,；;/\n"
@@ -103,9 +107,15 @@ class Mapping:
 def _read_doc(text: str, source: str) -> dict:
     doc = load_toml(text, source, MappingError)
     for key in doc:
-        if key not in ("columns", "values", "options"):
-            raise MappingError(source, None, f"未知的表 [{key}]（可用：columns、values、options）",
-                               f"unknown table [{key}] (columns, values, options)")
+        if key not in ("columns", "values", "dates", "options"):
+            raise MappingError(source, None, f"未知的表 [{key}]（可用：columns、values、dates、options）",
+                               f"unknown table [{key}] (columns, values, dates, options)")
+    for action, names in doc.get("dates", {}).items():
+        names = [names] if isinstance(names, str) else names
+        if not (isinstance(names, list) and names and all(n in DATE_FIELDS[1:] for n in names)):
+            raise MappingError(source, None, f"[dates] {action} 应为日期字段或其列表（可用：{'、'.join(DATE_FIELDS[1:])}）",
+                               f"[dates] {action} must be a date field or a list of them ({', '.join(DATE_FIELDS[1:])})")
+        doc["dates"][action] = tuple(names)
     for name, aliases in doc.get("columns", {}).items():
         if name not in FIELDS:
             raise MappingError(source, None, f"[columns] 中的“{name}”不是可导入的字段（可用：{'、'.join(FIELDS)}）",
@@ -143,18 +153,24 @@ def load_mapping(path: str | Path | None = None, definition=None) -> Mapping:
     columns = {f: list(base.get("columns", {}).get(f, [])) for f in FIELDS}
     values = {k: {norm_value(w): c for w, c in base.get("values", {}).get(k, {}).items()} for k in VALUE_KINDS}
     options = dict(base.get("options", {}))
+    dates = dict(base.get("dates", {}))
     source = "<默认映射>"
+    own: dict[str, dict] = {"state": {}, "dates": {}}  # what the operator's file says (checked strictly)
     if path is not None:
         doc = _read_doc(read_text(path, MappingError), str(path))
         for f, aliases in doc.get("columns", {}).items():
             columns[f] = list(aliases) + [a for a in columns[f] if a not in aliases]
         for k, table in doc.get("values", {}).items():
             values[k].update({norm_value(w): c for w, c in table.items()})
+        own["state"] = {norm_value(w): c for w, c in doc.get("values", {}).get("state", {}).items()}
+        own["dates"] = doc.get("dates", {})
+        dates.update(own["dates"])
         options.update(doc.get("options", {}))
         source = str(path)
     if definition is not None:
-        _add_vocab(values, definition, source)
-    m = Mapping(columns=columns, values=values, source=source,
+        _add_vocab(values, definition, source, own["state"])
+        dates = _own_actions(dates, definition, source, own["dates"])
+    m = Mapping(columns=columns, values=values, dates=dates, source=source,
                 namespace=str(options.get("namespace", "ledger")),
                 unknown_category=str(options.get("unknown_category", "error")),
                 separators=str(options.get("separators", "、，,；;/\n")))
@@ -169,7 +185,17 @@ _VOCAB_OF = {"category": "category", "risk": "risk", "source": "source", "outcom
              "satisfaction": "satisfaction", "flag": "flag", "referral": "referral"}
 
 
-def _add_vocab(values: dict[str, dict[str, str]], definition, source: str) -> None:
+def _own_actions(dates: dict, definition, source: str, strict: dict) -> dict[str, tuple[str, ...]]:
+    """The ``[dates]`` entries of the definition's actions: the default's others are another workflow's."""
+    names = {a.name for a in definition.actions}
+    for action in strict:
+        if action not in names:
+            raise ConfigError(f"映射文件 {source}：[dates] 的“{action}”不是流程 {definition.name} 的动作",
+                              f"mapping {source}: [dates] {action!r} is not an action of workflow {definition.name}")
+    return {a: tuple(f) for a, f in dates.items() if a in names}
+
+
+def _add_vocab(values: dict[str, dict[str, str]], definition, source: str, strict_states: dict) -> None:
     for kind, vocab_name in _VOCAB_OF.items():
         vocab = definition.vocab.get(vocab_name, {})
         for word, code in list(values[kind].items()):
@@ -182,7 +208,9 @@ def _add_vocab(values: dict[str, dict[str, str]], definition, source: str) -> No
                 values[kind].setdefault(norm_value(word), code)
     states = {s.name: s for s in definition.states}
     for word, code in list(values["state"].items()):
-        if code not in states:
+        if code not in states and word not in strict_states:
+            del values["state"][word]  # the default's word for another workflow's state
+        elif code not in states:
             raise ConfigError(f"映射文件 {source}：[values.state] 的“{word}”指向不存在的状态“{code}”",
                               f"mapping {source}: [values.state] {word!r} points to unknown state {code!r}")
     for name, st in states.items():

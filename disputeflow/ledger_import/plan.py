@@ -1,8 +1,7 @@
 """What a ledger row becomes: the events of its history, its clocks and its final columns.
 
-Pure: no database. The row's main line (report → assess → … → its state) is
-checked against the workflow definition (each step must be an action from the
-state before it, fired through the compiled machine), and the clocks are
+Pure: no database. The row's steps (report, then the definition's main line up
+to its state, see ``line``) are the definition's own actions, and the clocks are
 started and stopped exactly as those actions start and stop them, at the
 ledger's dates, with due times from the policy and the business calendar. So an
 imported case still mediating past its 30 days has a running resolve clock that
@@ -17,8 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from disputeflow.workflow import guards, risk as risk_mod
-from disputeflow.workflow.errors import ConfigError
-from disputeflow.ledger_import.validate import STEP_DATE, steps_for
+from disputeflow.ledger_import.line import LedgerLine, Step, source_of
 from disputeflow.workflow.timeutil import iso, parse_time as _parse_time
 
 parse_time = functools.lru_cache(maxsize=65536)(_parse_time)
@@ -59,62 +57,56 @@ def _dates(rec: dict) -> dict[str, datetime]:
     return {k: parse_time(v) for k, v in rec["dates"].items()}
 
 
-def step_data(rec: dict, action: str, risk: str) -> dict:
-    """The action's fields as the engine's own form would have carried them."""
-    if action == "assess":
-        d = {"risk": risk}
-        if rec.get("responsible_unit"):
-            d["responsible_unit"] = rec["responsible_unit"]
-        return d
-    if action == "control":
-        return {"measures": rec.get("measures") or "台账记载已稳控"}
-    if action == "resolve":
-        d = {"outcome": rec.get("outcome") or "agreement"}
-        if rec.get("agreement"):
-            d["agreement"] = rec["agreement"]
-        return d
-    if action == "follow_up":
-        return {k: rec[k] for k in ("method", "satisfaction") if rec.get(k)}
-    if action == "refer":
-        d = {"to": rec.get("referred_to") or "department"}
-        if rec.get("referred_detail"):
-            d["detail"] = rec["referred_detail"]
-        return d
-    if action == "withdraw":
-        return {"reason": rec.get("withdraw_reason") or "台账记载已撤回"}
-    return {}
+TEXT_TYPES = ("text", "string", "str", "textarea")
 
 
-def step_times(rec: dict, actions: list[str]) -> list[datetime]:
-    dates = _dates(rec)
-    t = dates["reported_at"]
-    out = []
-    for a in actions:
-        name = STEP_DATE.get(a)
-        if a in ("refer", "withdraw"):
-            d = dates.get("closed_at") or dates.get("resolved_at")
-        else:
-            d = dates.get(name) if name else None
-        if d is not None and d > t:
-            t = d
-        out.append(t)
-    return out
+def step_data(defn, rec: dict, action: str, risk: str) -> dict:
+    """The action's fields as the engine's own form would have carried them, from the ledger's cells.
+
+    A field takes the record's value its target names (``data.measures`` the
+    ledger's 稳控措施), the risk field the planned risk; a required text field
+    the ledger leaves empty says that the ledger records the step.
+    """
+    d: dict[str, Any] = {}
+    for name, source, default in _fields_of(defn, action):
+        if source is None:
+            d[name] = risk
+            continue
+        value = rec.get(source)
+        if value:
+            d[name] = value
+        elif default is not None:
+            d[name] = default
+    return d
+
+
+@functools.lru_cache(maxsize=256)
+def _fields_of(defn, action: str) -> tuple[tuple[str, str | None, str | None], ...]:
+    """(field, the record key feeding it or None for the risk, the text it takes when the ledger is silent)."""
+    a = defn.action(action)
+    return tuple((f.name, None if f.target == "case.risk" else source_of(f),
+                  f"台账记载{defn.state_label(a.dest)}" if f.required and f.type in TEXT_TYPES else None)
+                 for f in a.fields)
+
+
+def step_times(line: LedgerLine, rec: dict, steps: list[Step]) -> list[datetime]:
+    """When each step of ``rec`` happened, by the ledger's dates."""
+    return line.times(_dates(rec), steps)
 
 
 class Planner:
     """Plans rows for one definition, policy and calendar (shared by every row of an import)."""
 
-    def __init__(self, engine, definition, actor_id: str, ledger_info: dict):
+    def __init__(self, engine, definition, actor_id: str, ledger_info: dict, line: LedgerLine):
         self.engine = engine
         self.defn = definition
-        self.compiled = engine.compiled(definition)
+        self.line = line
         self.policy = engine.policy
         self.calendar = engine.calendar
         self.actor = actor_id
         self.info = ledger_info
-        # Ledger dates are days, and rows share them: due times and transitions are memoised.
+        # Ledger dates are days, and rows share them: due times are memoised.
         self._due: dict[tuple, datetime | None] = {}
-        self._fire: dict[tuple[str, str], str] = {}
         self._floors: dict[tuple, tuple[str, list[str]]] = {}
         self._lengths: dict[tuple, object] = {}  # (clock, risk, category) -> the policy's duration or None
         self._actions = {a.name: a for a in definition.actions}
@@ -122,10 +114,6 @@ class Planner:
         self._data_targets = {a.name: [(f.name, f.target[5:]) for f in a.fields
                                        if f.target and f.target.startswith("data.")] for a in definition.actions}
         self._terminal = {s.name: s.terminal for s in definition.states}
-        for name in ("assess", "control", "mediate", "resolve", "follow_up", "close", "refer", "withdraw"):
-            if definition.action(name) is None:
-                raise ConfigError(f"流程 {definition.name} 没有动作“{name}”，无法按台账状态导入",
-                                  f"workflow {definition.name} has no action {name!r}; ledger states cannot be imported")
 
     def due(self, clock: str, start: datetime, risk: str | None, category: str) -> datetime | None:
         """``policy.due_at``, memoised by the duration the policy gives (few per clock), not by risk and category."""
@@ -151,23 +139,14 @@ class Planner:
             got = self._floors[key] = (risk_mod.floor(party_count, flags), risk_mod.reasons(party_count, flags))
         return got[0], list(got[1])
 
-    def fire(self, action: str, state: str) -> str:
-        """The state after ``action`` from ``state``, through the compiled machine (memoised)."""
-        key = (action, state)
-        out = self._fire.get(key)
-        if out is None:
-            out = self._fire[key] = self.compiled.fire(action, state)
-        return out
-
     def plan(self, rec: dict, row: int) -> Plan:
         """The history, clocks and columns for a new case from ``rec``."""
         defn = self.defn
-        intake = defn.intake
         t0 = parse_time(rec["dates"]["reported_at"])
         parties = [dict(p) for p in rec["parties"]]
         floor, reasons = self._floor(len(parties), rec["flags"])
         risk = risk_mod.higher(rec.get("risk") or floor, floor)
-        intake_risk = risk if rec["state"] == "reported" else floor
+        intake_risk = risk if rec["state"] == defn.initial else floor
         report = {"title": rec["title"], "category": rec["category"], "unit": rec["unit"],
                   "description": rec["description"], "source": rec["source"], "flags": rec["flags"],
                   "parties": parties, "risk_floor": floor,
@@ -175,72 +154,70 @@ class Planner:
                   "imported": {**self.info, "row": row, "key": rec["key"], "ref": rec.get("ref")}}
         if rec.get("note"):
             report["note"] = rec["note"]
-        events = [Event(intake.name, t0, None, defn.initial, report)]
-        running: dict[str, ClockPlan] = {}
-        done: list[ClockPlan] = []
+        p = _Replay(events=[Event(defn.intake.name, t0, None, defn.initial, report)], running={}, done=[],
+                    data={"ledger": self._ledger_data(rec, row)}, risk=intake_risk)
         view = None
-        for st in intake.starts:
+        for st in defn.intake.starts:
             if st.when is not None and view is None:
                 view = guards.CaseView(state=defn.initial, risk=intake_risk, flags=tuple(rec["flags"]),
                                        party_count=len(parties))
             if st.when is None or guards.CONDITIONS[st.when](view, {}):
-                self._start(running, st.clock, t0, intake_risk, rec["category"])
-        data: dict[str, Any] = {"ledger": self._ledger_data(rec, row)}
+                self._start(p.running, st.clock, t0, intake_risk, rec["category"])
         assignments = self._assignments(rec)
-        state = defn.initial
-        actions = steps_for(rec["state"], rec["dates"])
-        times = step_times(rec, actions)
-        cur_risk = intake_risk
-        closed_at = None
-        for name, at in zip(actions, times):
-            a = self._actions[name]
-            new_state = self.fire(name, state)
-            d = step_data(rec, name, risk)
-            if name == "assess":
-                cur_risk = risk
-                if rec.get("risk") and risk != rec["risk"]:
-                    d["risk"] = rec["risk"]
-                    d["risk_raised_to_floor"] = risk
-            for field_name, key in self._data_targets[name]:
-                if field_name in d:
-                    data[key] = d[field_name]
-            if a.record:
-                data.setdefault(a.record, []).append({**d, "at": _iso(at), "by": self.actor})
-            stopped = []
-            terminal = self._terminal[new_state]
-            for cname in list(running):
-                if cname in a.stops or (terminal and cname != "supervision"):
-                    c = running.pop(cname)
-                    c.stopped_at = at
-                    done.append(c)
-                    stopped.append(cname)
-            after = None
-            started = []
-            for st in a.starts:
-                if st.when and after is None:
-                    after = guards.CaseView(state=new_state, risk=cur_risk, flags=tuple(rec["flags"]),
-                                            party_count=len(parties), lead_official=rec.get("lead_official"),
-                                            mediator=rec.get("mediator"), data=data)
-                if st.due_field or (st.when and not guards.CONDITIONS[st.when](after, d)):
-                    continue
-                if self._start(running, st.clock, at, cur_risk, rec["category"]):
-                    started.append(st.clock)
-            if stopped:
-                d["clocks_stopped"] = stopped
-            if started:
-                d["clocks_started"] = started
-            events.append(Event(name, at, state, new_state, d))
-            if name == "assess" and assignments:
-                events.extend(Event(n, at, new_state, new_state, v) for n, v in assignments)
+        steps = self.line.path(rec["state"], rec["dates"])
+        state, closed_at = defn.initial, None
+        for step, at in zip(steps, step_times(self.line, rec, steps)):
+            self._replay(p, rec, step, at, risk, len(parties))
+            if step.action == self.line.risk_step and assignments:
+                p.events.extend(Event(n, at, step.dest, step.dest, v) for n, v in assignments)
                 assignments = []
-            state = new_state
-            if terminal:
+            state = step.dest
+            if self._terminal[state]:
                 closed_at = at
         if assignments:
-            events[1:1] = [Event(n, t0, defn.initial, defn.initial, v) for n, v in assignments]
-        return Plan(events=events, clocks=done + list(running.values()), state=state,
-                    risk=risk, risk_floor=floor, data=data,
-                    closed_at=closed_at, updated_at=events[-1].at, parties=parties)
+            p.events[1:1] = [Event(n, t0, defn.initial, defn.initial, v) for n, v in assignments]
+        return Plan(events=p.events, clocks=p.done + list(p.running.values()), state=state,
+                    risk=risk, risk_floor=floor, data=p.data,
+                    closed_at=closed_at, updated_at=p.events[-1].at, parties=parties)
+
+    def _replay(self, p: "_Replay", rec: dict, step: Step, at: datetime, risk: str, party_count: int) -> None:
+        """One step of the row's history: its data, the clocks it stops and starts, and its event."""
+        a = self._actions[step.action]
+        d = step_data(self.defn, rec, step.action, risk)
+        if step.action == self.line.risk_step:
+            p.risk = risk
+            if rec.get("risk") and risk != rec["risk"]:
+                d["risk"] = rec["risk"]
+                d["risk_raised_to_floor"] = risk
+        for field_name, key in self._data_targets[step.action]:
+            if field_name in d:
+                p.data[key] = d[field_name]
+        if a.record:
+            p.data.setdefault(a.record, []).append({**d, "at": _iso(at), "by": self.actor})
+        stopped = []
+        terminal = self._terminal[step.dest]
+        for cname in list(p.running):
+            if cname in a.stops or (terminal and not self.policy.outlives_case(cname)):
+                c = p.running.pop(cname)
+                c.stopped_at = at
+                p.done.append(c)
+                stopped.append(cname)
+        after = None
+        started = []
+        for st in a.starts:
+            if st.when and after is None:
+                after = guards.CaseView(state=step.dest, risk=p.risk, flags=tuple(rec["flags"]),
+                                        party_count=party_count, lead_official=rec.get("lead_official"),
+                                        mediator=rec.get("mediator"), data=p.data)
+            if st.due_field or (st.when and not guards.CONDITIONS[st.when](after, d)):
+                continue
+            if self._start(p.running, st.clock, at, p.risk, rec["category"]):
+                started.append(st.clock)
+        if stopped:
+            d["clocks_stopped"] = stopped
+        if started:
+            d["clocks_started"] = started
+        p.events.append(Event(step.action, at, step.source, step.dest, d))
 
     def _start(self, running: dict, clock: str, at: datetime, risk: str | None, category: str) -> bool:
         if clock in running:
@@ -269,6 +246,17 @@ class Planner:
         if rec.get("extra"):
             out["extra"] = rec["extra"]
         return out
+
+
+@dataclass
+class _Replay:
+    """A row's history as it is replayed: its events, running and stopped clocks, data and current risk."""
+
+    events: list[Event]
+    running: dict[str, ClockPlan]
+    done: list[ClockPlan]
+    data: dict[str, Any]
+    risk: str
 
 
 @functools.lru_cache(maxsize=8192)

@@ -26,7 +26,11 @@ from disputeflow.workflow.errors import FieldError, NotPermitted, ValidationErro
 from disputeflow.ledger_import.mapping import load_mapping
 from disputeflow.ledger_import.plan import Planner
 from disputeflow.ledger_import.readers import cell_text, open_ledger
-from disputeflow.ledger_import.validate import Directory, RowProblem, RowValidator, assign_columns, record_json
+from disputeflow.cases import ledger_store
+from disputeflow.ledger_import.columns import Directory, assign_columns
+from disputeflow.ledger_import.line import LedgerLine
+from disputeflow.ledger_import.records import RowProblem, record_json
+from disputeflow.ledger_import.validate import RowValidator
 from disputeflow.ledger_import.writer import BulkWriter
 
 IMPORT_ROLES = ("supervisor", "admin")
@@ -81,10 +85,10 @@ def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_
     defn = engine.definition(definition)
     mp = load_mapping(mapping, defn)
     ns = namespace or mp.namespace
+    line = LedgerLine(defn, engine.compiled(defn), mp.dates)
     with engine.store.read() as tx:
         who = load_actor(tx, actor)
-        units = tx.query("SELECT id, name, kind, path FROM units")
-        users = tx.query("SELECT id, name, role, active FROM users")
+        units, users = ledger_store.directory(tx)
     if who.role not in IMPORT_ROLES:
         raise NotPermitted(f"导入台账须由督办人员或管理员执行（您是{engine.role_label(who.role)}）",
                            f"importing a ledger needs role supervisor or admin (you are {who.role})")
@@ -106,49 +110,13 @@ def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_
             report["columns"] = {f: c.label for f, c in cols.items()}
             report["header_rows"] = list(led.header_rows)
             validator = RowValidator(columns=cols, all_columns=[c for c in led.columns if c.label != ERROR_COLUMN],
-                                     mapping=mp, definition=defn, directory=directory, actor=who, now=now,
+                                     mapping=mp, definition=defn, line=line, directory=directory, actor=who, now=now,
                                      epoch_1904=getattr(led, "epoch_1904", False))
             if skip_bad and not dry_run:
                 err_file = open(err_path, "w", encoding="utf-8-sig", newline="")
                 err_writer = csv.writer(err_file)
                 err_writer.writerow([c.label for c in led.columns if c.label != ERROR_COLUMN] + [ERROR_COLUMN])
-            keep = [c.index for c in led.columns if c.label != ERROR_COLUMN]
-            seen: dict[str, int] = {}
-            pending: list[tuple[int, str, str]] = []
-            for n, (rownum, values) in enumerate(led.rows()):
-                if n % 500 == 0:
-                    note("validate", *led.progress())
-                if _blank(values):
-                    report["blank"] += 1
-                    continue
-                report["rows"] += 1
-                rec, errors, warnings = validator.validate(rownum, values)
-                if rec is not None and rec["key"] in seen:
-                    label = cols["ref"].label if "ref" in cols else "编号"
-                    errors.append(RowProblem(rownum, label, f"与第 {seen[rec['key']]} 行重复（同一编号或同一登记日期、村、当事人）",
-                                             f"duplicate of row {seen[rec['key']]}"))
-                    rec = None
-                if warnings:
-                    report["warning_rows"] += 1
-                    _keep(report["_warnings"], warnings)
-                if rec is None:
-                    report["bad_rows"] += 1
-                    _keep(report["_problems"], errors)
-                    if err_writer is not None:
-                        err_writer.writerow([cell_text(values[i]) if i < len(values) else "" for i in keep]
-                                            + ["；".join(f"{e.column}：{e.zh}" for e in errors)])
-                    continue
-                seen[rec["key"]] = rownum
-                report["valid"] += 1
-                pending.append((rownum, *record_json(rec)))
-                if len(pending) >= SPOOL_CHUNK:
-                    pickle.dump(pending, spool, protocol=pickle.HIGHEST_PROTOCOL)
-                    pending = []
-            if pending:
-                pickle.dump(pending, spool, protocol=pickle.HIGHEST_PROTOCOL)
-            del pending
-            note("validate", *led.progress())
-        del seen
+            _validate_rows(led, validator, cols, report, spool, err_writer, note)
         if err_file is not None:
             err_file.close()
             err_file = None
@@ -158,7 +126,7 @@ def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_
                 os.unlink(err_path)
         if report["bad_rows"] and not skip_bad and not dry_run:
             raise ImportRejected(_finish(report, lang), lang)
-        planner = Planner(engine, defn, who.id, {"namespace": ns, "file": path.name, "sheet": report["sheet"]})
+        planner = Planner(engine, defn, who.id, {"namespace": ns, "file": path.name, "sheet": report["sheet"]}, line)
         writer = BulkWriter(engine, planner, who.id, ns, now, {u[0]: u for u in units}, role=who.role)
         if "state" in report["columns"]:
             writer.state_column = report["columns"]["state"]
@@ -166,26 +134,70 @@ def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_
         if dry_run:
             _classify(engine, writer, spool, report, batch, note)
             return _finish(report, lang)
-        done = 0
-        note("write", 0, report["valid"])
-        with engine.store.checkpoint_every(IMPORT_CHECKPOINT_PAGES):
-            for items in _batches(spool, batch):
-                got = writer.write_batch(items)
-                for k in ("created", "updated", "unchanged"):
-                    report[k] += got[k]
-                for p in got["problems"]:
-                    report["bad_rows"] += 1
-                    _keep(report["_problems"], [p])
-                report["reopened"] += len(got["notices"])
-                _keep(report["_notices"], got["notices"])
-                done += len(items)
-                report["written"] = True
-                note("write", done, report["valid"])
+        _write(engine, writer, spool, report, batch, note)
         return _finish(report, lang)
     finally:
         if err_file is not None:
             err_file.close()
         spool.close()
+
+
+def _validate_rows(led, validator: RowValidator, cols: dict, report: dict, spool, err_writer, note: Progress) -> None:
+    """The first pass: check every row, count and keep its problems, spool the good records."""
+    keep = [c.index for c in led.columns if c.label != ERROR_COLUMN]
+    seen: dict[str, int] = {}
+    pending: list[tuple[int, str, str]] = []
+    for n, (rownum, values) in enumerate(led.rows()):
+        if n % 500 == 0:
+            note("validate", *led.progress())
+        if _blank(values):
+            report["blank"] += 1
+            continue
+        report["rows"] += 1
+        rec, errors, warnings = validator.validate(rownum, values)
+        if rec is not None and rec["key"] in seen:
+            label = cols["ref"].label if "ref" in cols else "编号"
+            errors.append(RowProblem(rownum, label, f"与第 {seen[rec['key']]} 行重复（同一编号或同一登记日期、村、当事人）",
+                                     f"duplicate of row {seen[rec['key']]}"))
+            rec = None
+        if warnings:
+            report["warning_rows"] += 1
+            _keep(report["_warnings"], warnings)
+        if rec is None:
+            report["bad_rows"] += 1
+            _keep(report["_problems"], errors)
+            if err_writer is not None:
+                err_writer.writerow([cell_text(values[i]) if i < len(values) else "" for i in keep]
+                                    + ["；".join(f"{e.column}：{e.zh}" for e in errors)])
+            continue
+        seen[rec["key"]] = rownum
+        report["valid"] += 1
+        pending.append((rownum, *record_json(rec)))
+        if len(pending) >= SPOOL_CHUNK:
+            pickle.dump(pending, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            pending = []
+    if pending:
+        pickle.dump(pending, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    note("validate", *led.progress())
+
+
+def _write(engine, writer: BulkWriter, spool, report: dict, batch: int, note: Progress) -> None:
+    """The second pass: the spooled records in batches, one transaction each."""
+    done = 0
+    note("write", 0, report["valid"])
+    with engine.store.checkpoint_every(IMPORT_CHECKPOINT_PAGES):
+        for items in _batches(spool, batch):
+            got = writer.write_batch(items)
+            for k in ("created", "updated", "unchanged"):
+                report[k] += got[k]
+            for p in got["problems"]:
+                report["bad_rows"] += 1
+                _keep(report["_problems"], [p])
+            report["reopened"] += len(got["notices"])
+            _keep(report["_notices"], got["notices"])
+            done += len(items)
+            report["written"] = True
+            note("write", done, report["valid"])
 
 
 def _keep(bucket: list, problems: list[RowProblem]) -> None:

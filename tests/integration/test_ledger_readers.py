@@ -13,7 +13,7 @@ import pytest
 
 from tests.integration.test_ledger_import import rows_good
 from tests.ledgers import write_xlsx
-from disputeflow.ledger_import import readers
+from disputeflow.ledger_import import readers, workbooks
 from disputeflow.ledger_import.mapping import load_mapping
 
 
@@ -26,7 +26,7 @@ def _reader(path) -> type:
 def openpyxl_only(monkeypatch):
     """Sheets of any size stream through openpyxl (as they do past the calamine bound)."""
     def use():
-        monkeypatch.setattr(readers, "CALAMINE_MAX_XML", -1)
+        monkeypatch.setattr(workbooks, "CALAMINE_MAX_XML", -1)
     return use
 
 
@@ -34,11 +34,11 @@ def test_a_ledger_read_by_calamine_reimports_unchanged_through_openpyxl(engine, 
     rows = rows_good() + [["TZ-005", datetime(2026, 1, 6, 14, 30), "乙村", "土地纠纷", "孙八、周九", 13812345678, None,
                            None, "调处中", None, None, "  "]]
     path = write_xlsx(tmp_path / "台账.xlsx", rows, blank_after=(0, 2))
-    assert _reader(path) is readers.CalamineLedger
+    assert _reader(path) is workbooks.CalamineLedger
     first = engine.import_ledger(path, actor="sup")
     assert (first["created"], first["blank"], first["header_rows"]) == (5, 2, [2, 3])
     openpyxl_only()
-    assert _reader(path) is readers.XlsxLedger
+    assert _reader(path) is workbooks.XlsxLedger
     again = engine.import_ledger(path, actor="sup")
     assert (again["created"], again["updated"], again["unchanged"], again["blank"]) == (0, 0, 5, 2)
     assert again["header_rows"] == first["header_rows"] and again["columns"] == first["columns"]
@@ -62,7 +62,7 @@ def test_both_readers_number_rows_and_name_columns_alike_when_the_sheet_starts_b
                 ws.cell(5 + i, j, v)
     path = tmp_path / "偏移.xlsx"
     wb.save(path)
-    assert _reader(path) is readers.CalamineLedger
+    assert _reader(path) is workbooks.CalamineLedger
     fast = engine.import_ledger(path, actor="sup", dry_run=True)
     openpyxl_only()
     slow = engine.import_ledger(path, actor="sup", dry_run=True)
@@ -86,8 +86,8 @@ def test_calamine_honours_the_1904_date_system_of_old_mac_workbooks(engine, tmp_
         c.number_format = "General"
     path = tmp_path / "mac.xlsx"
     wb.save(path)
-    assert readers._epoch_1904(path)
-    assert _reader(path) is readers.CalamineLedger
+    assert workbooks._epoch_1904(path)
+    assert _reader(path) is workbooks.CalamineLedger
     engine.import_ledger(path, actor="sup")
     with engine._rt.store.read() as tx:
         (record,) = tx.query("SELECT record FROM import_keys")[0]

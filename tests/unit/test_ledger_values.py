@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from disputeflow.ledger_import.mapping import norm_heading
-from disputeflow.ledger_import.readers import build_columns
+from disputeflow.ledger_import.ledger_file import build_columns
 from disputeflow.ledger_import.values import LedgerValueError, parse_date, parse_id_number, parse_phone
 from disputeflow.workflow.timeutil import iso
 

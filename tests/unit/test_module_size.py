@@ -25,11 +25,6 @@ PENDING = (
     "workflow/decision.py",
     "workflow/definition.py",
     "workflow/fields.py",
-    "ledger_import/writer.py",
-    "ledger_import/validate.py",
-    "ledger_import/readers.py",
-    "ledger_import/plan.py",
-    "ledger_import/service.py",
     "cli/commands.py",
     "web/api.py",
 )
