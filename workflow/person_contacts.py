@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from disputeflow.cases import key_person_store
 from disputeflow.workflow import duty_sweep, inputs, risk as risk_mod
 from disputeflow.workflow.errors import FieldError, ValidationError
 from disputeflow.workflow.masking import mask_name
@@ -56,11 +57,8 @@ def record_contact(engine, actor, person_id, *, method: str, at: datetime | None
             errors.append(FieldError("at", "走访时间早于列管时间", "the contact time is before control started"))
         if errors:
             raise ValidationError(errors)
-        contact_id = tx.query(
-            "INSERT INTO key_person_contacts (person_id, at, recorded_at, recorded_by, method, state, alarming, note) "
-            "VALUES (:p, :at, :now, :by, :method, :state, :alarming, :note) RETURNING id",
-            {"p": p["id"], "at": tx.t(at), "now": tx.t(now), "by": who.id, "method": method, "state": state or "",
-             "alarming": bool(alarming), "note": note or ""})[0][0]
+        contact_id = key_person_store.add_contact(tx, p["id"], tx.t(at), tx.t(now), who.id, method, state or "",
+                                                  bool(alarming), note or "")
         old_risk = p["risk"]
         new_risk = old_risk
         if alarming:
@@ -77,7 +75,7 @@ def record_contact(engine, actor, person_id, *, method: str, at: datetime | None
         append(tx, p, who.id, "contact", data, now, bump_version=True,
                fields={"risk": new_risk} if new_risk != old_risk else None)
         if alarming:
-            anchor = tx.query("SELECT number FROM cases WHERE id = :id", {"id": p["anchor_case_id"]})[0][0]
+            anchor = key_person_store.case_number(tx, p["anchor_case_id"])
             notify(tx, "person.alarm", p["anchor_case_id"], anchor, who.id, engine.policy.key_persons.alarm_recipients,
                    p["grid_officer"], p["lead_official"], p["unit_path"],
                    {"person_id": p["id"], "person": mask_name(p["name"]), "at": at, "method": method,
@@ -92,7 +90,7 @@ def _replan(engine, tx, p: dict, new_risk: str, at: datetime, now: datetime) -> 
     old, new = kp.plan(p["risk"]), kp.plan(new_risk)
     changed = [d for d in set(old) | set(new) if old.get(d) != new.get(d)]
     duty_sweep.cancel_open(tx, p["id"], now, changed)
-    tx.execute("UPDATE key_persons SET risk = :risk WHERE id = :id", {"risk": new_risk, "id": p["id"]})
+    key_person_store.set_risk(tx, p["id"], new_risk)
     p["risk"] = new_risk
     duty_sweep.roll_person(engine, tx, p["id"], new_risk, tx.time(p["controlled_since"]), p["anchor_case_id"], now,
                            start_at={d: at for d in changed})

@@ -7,6 +7,7 @@ at once.
 
 from __future__ import annotations
 
+from disputeflow.cases import key_person_store
 from disputeflow.workflow import inputs, risk as risk_mod
 from disputeflow.workflow.errors import FieldError
 
@@ -19,12 +20,12 @@ _ROLE_ZH = {"grid_officer": "网格员", "lead_official": "包案领导"}
 
 def user(tx, user_id, role: str, field: str, errors: list) -> None:
     """``user_id`` names an active user of ``role`` (else an error on ``field``)."""
-    row = tx.query("SELECT role, active FROM users WHERE id = :id", {"id": user_id or ""})
+    row = key_person_store.user_role(tx, user_id or "")
     if not user_id:
         errors.append(FieldError(field, "必填", "required"))
-    elif not row or not row[0][1]:
+    elif not row or not row[1]:
         errors.append(FieldError(field, f"用户“{user_id}”不存在或已停用", f"user {user_id!r} does not exist or is disabled"))
-    elif row[0][0] != role:
+    elif row[0] != role:
         errors.append(FieldError(field, f"用户“{user_id}”的角色不是{_ROLE_ZH[role]}", f"user {user_id!r} is not a {role}"))
 
 

@@ -6,6 +6,7 @@ is to be chased for a released person.
 
 from __future__ import annotations
 
+from disputeflow.cases import key_person_store
 from disputeflow.workflow import duty_sweep, inputs
 from disputeflow.workflow.errors import FieldError, NotPermitted, ValidationError
 from disputeflow.workflow.masking import mask_name
@@ -38,9 +39,7 @@ def release(engine, actor, person_id, *, reason: str) -> dict:
         if p["status"] != "controlled":
             errors.append(FieldError("person", "该人员已解除稳控", "this person has already been released"))
         open_cases = []
-        for number, state, dname, dver in tx.query(
-                "SELECT c.number, c.state, c.definition, c.definition_version FROM key_person_cases l "
-                "JOIN cases c ON c.id = l.case_id WHERE l.person_id = :p ORDER BY c.number", {"p": p["id"]}):
+        for number, state, dname, dver in key_person_store.linked_cases(tx, p["id"]):
             done = set(RESOLVED_STATES) | set(engine.definition(dname, dver).terminal_states)
             if state not in done:
                 open_cases.append(number)
@@ -50,13 +49,11 @@ def release(engine, actor, person_id, *, reason: str) -> dict:
         if errors:
             raise ValidationError(errors)
         cancelled = duty_sweep.cancel_open(tx, p["id"], now, None, not_due_only=False)
-        tx.execute("UPDATE key_persons SET status = 'released', released_at = :now, released_by = :by, "
-                   "release_reason = :reason, next_roll_at = NULL WHERE id = :id",
-                   {"now": tx.t(now), "by": who.id, "reason": reason.strip(), "id": p["id"]})
+        key_person_store.mark_released(tx, p["id"], tx.t(now), who.id, reason.strip())
         p["status"] = "released"
         append(tx, p, who.id, "release", {"reason": reason.strip(), "cancelled_occurrences": cancelled}, now,
                bump_version=True, fields={"status": "released"})
-        anchor = tx.query("SELECT number FROM cases WHERE id = :id", {"id": p["anchor_case_id"]})[0][0]
+        anchor = key_person_store.case_number(tx, p["anchor_case_id"])
         notify(tx, "person.released", p["anchor_case_id"], anchor, who.id, OFFICIALS, p["grid_officer"],
                p["lead_official"], p["unit_path"],
                {"person_id": p["id"], "person": mask_name(p["name"]), "reason": reason.strip()}, now)
