@@ -26,7 +26,7 @@ def claim_sql(store) -> str:
     """The claim of a batch: due clocks with their cases' columns, oldest step first (``:now``, ``:batch``)."""
     base = ("SELECT k.id, k.case_id, k.name, k.started_at, k.due_at, k.level, c.number, c.state, c.version, "
             "c.audit_seq, c.audit_hash, c.supervision_level, c.data, c.unit_path, c.mediator, c.lead_official, "
-            "c.responsible_unit, c.definition, c.definition_version, c.unit_id "
+            "c.responsible_unit, c.definition, c.definition_version, c.unit_id, c.risk, c.category "
             "FROM clocks k JOIN cases c ON c.id = k.case_id "
             "WHERE k.next_at IS NOT NULL AND k.next_at <= :now ORDER BY k.next_at, k.id LIMIT :batch")
     if not store.is_sqlite:

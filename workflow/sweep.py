@@ -10,12 +10,10 @@ every step that passed, in order. What a step writes is
 
 from __future__ import annotations
 
-import gc
 import logging
 import random
 import threading
 import time
-from contextlib import contextmanager
 from datetime import datetime
 
 from disputeflow.cases import chain_writer, sweep_store
@@ -27,7 +25,7 @@ from disputeflow.workflow.sweep_talks import talk_key, unit_talk
 
 log = logging.getLogger(__name__)
 
-SWEEP_CHECKPOINT_PAGES = 10_000  # SQLite: the WAL may grow to ~40 MB during a sweep (measured: a fifth less wall time)
+SWEEP_CHECKPOINT_PAGES = 10_000  # SQLite: the WAL may grow to ~40 MB during a sweep (see "Fast paths" in bench/README.md)
 _claim_sql = sweep_store.claim_sql  # the benchmarks time the claim by itself
 
 
@@ -38,7 +36,7 @@ def run(engine, now: datetime, batch: int = 500, stop: threading.Event | None = 
     each batch commits whole, and the next pass raises the rest.
     """
     raised: list[dict] = []
-    with engine.store.checkpoint_every(SWEEP_CHECKPOINT_PAGES), _collector_relaxed():
+    with engine.store.checkpoint_every(SWEEP_CHECKPOINT_PAGES):
         while True:
             got, n = _batch_retrying_deadlocks(engine, now, batch)
             raised.extend(got)
@@ -122,7 +120,7 @@ def _due_steps(engine, rows: list, now: datetime, t_now, texts) -> tuple[dict, l
     tier_done: list[dict] = []  # clocks stopped by this batch: the tier milestone passed, or the case ended
     ended_states: dict[tuple, frozenset] = {}
     for (kid, case_id, name, started, due, level, number, state, version, seq, h, sup, data, unit_path,
-         mediator, lead, resp, dname, dver, unit_id) in rows:
+         mediator, lead, resp, dname, dver, unit_id, risk, category) in rows:
         ended = ended_states.get((dname, dver))
         if ended is None:
             ended = ended_states[(dname, dver)] = frozenset(engine.definition(dname, dver).terminal_states)
@@ -140,7 +138,7 @@ def _due_steps(engine, rows: list, now: datetime, t_now, texts) -> tuple[dict, l
             c = cases[case_id] = {
                 "id": case_id, "number": number, "state": state, "version": version, "seq": seq, "hash": h,
                 "sup": sup, "data": data, "unit_path": unit_path, "mediator": mediator, "lead": lead, "resp": resp,
-                "unit_id": unit_id, "events": []}
+                "unit_id": unit_id, "risk": risk, "category": category, "events": []}
         k, last = first, len(steps)
         while k < last and steps[k][1] <= now:
             new.append((c, kid, name, steps[k], due_iso))
@@ -154,47 +152,3 @@ def _due_steps(engine, rows: list, now: datetime, t_now, texts) -> tuple[dict, l
         else:
             clock_updates.append((kid, new_level, None, None))
     return cases, new, clock_updates, tier_done
-
-
-_BATCH_GEN0_THRESHOLD = 100_000  # allocations between young collections while a batch runs (CPython's default: 700)
-_relaxed_lock = threading.Lock()
-_relaxed = {"depth": 0, "saved": None}
-
-
-@contextmanager
-def _collector_relaxed():
-    """Collect young objects less often while a sweep runs; the collector stays on.
-
-    A batch allocates tens of thousands of short-lived, acyclic containers (rows,
-    tuples, dicts); at CPython's default threshold (700 allocations) they trigger
-    hundreds of collections, and the older generations' ones walk every object the
-    process holds: measured at a tenth to a fifth of the sweep's CPU. Disabling the
-    collector saved the same, but the setting is process-wide: ``disputeflow
-    serve`` runs the scheduler in-process, and the web threads' cyclic garbage
-    would go uncollected for the whole sweep. A higher young-generation threshold
-    saves as much (measured on a 100k-case sweep with 800k objects held) while
-    every thread's garbage is still collected, only in larger steps.
-
-    It spans the whole sweep, not each batch: putting the default back between
-    batches made the next allocation collect at once, twenty collections and a
-    twelfth of the time of a 40k-escalation sweep (measured; one, lasting 1 ms,
-    when it spans the sweep).
-
-    Sweeps in several threads nest: the first raises the threshold, the last
-    puts back what it found — unless something else changed it meanwhile.
-    """
-    with _relaxed_lock:
-        if _relaxed["depth"] == 0:
-            old = gc.get_threshold()
-            _relaxed["saved"] = old if old[0] and old[0] < _BATCH_GEN0_THRESHOLD else None
-            if _relaxed["saved"]:
-                gc.set_threshold(_BATCH_GEN0_THRESHOLD, *old[1:])
-        _relaxed["depth"] += 1
-    try:
-        yield
-    finally:
-        with _relaxed_lock:
-            _relaxed["depth"] -= 1
-            saved = _relaxed["saved"]
-            if _relaxed["depth"] == 0 and saved and gc.get_threshold() == (_BATCH_GEN0_THRESHOLD, *saved[1:]):
-                gc.set_threshold(*saved)

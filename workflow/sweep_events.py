@@ -45,6 +45,7 @@ def events(engine, tx, cases: dict, now: datetime, t_now, texts: "BatchTexts", t
     canonical_now = canonical_time(now)
     signer = tx.store.signer
     talk_step = engine.policy.unit_talk_step
+    auto = engine.policy.auto_listing
     for case_id, c in cases.items():
         if not c["events"]:
             continue
@@ -52,14 +53,15 @@ def events(engine, tx, cases: dict, now: datetime, t_now, texts: "BatchTexts", t
         data = None
         for clock, (step, at, _at_db, at_iso), due_iso in c["events"]:
             piece = texts.step(step)
-            if not (piece.special or (step.list_for_supervision and not c["sup"])):
+            lists = step.list_for_supervision and not c["sup"] and auto.applies(c["risk"], c["category"])
+            if not (piece.special or lists):
                 action, event, fields_json = "escalate", piece.event, "{}"
                 audit_json = _payload_json(texts.json(clock), piece, at_iso, due_iso)
                 listed_now = False
             else:
                 data = json.loads(c["data"]) if data is None else data
                 action, event, audit_json, fields_json, listed_now = _special(
-                    engine, tx, c, data, clock, step, at_iso, due_iso, now, listing, out.new_clocks)
+                    engine, tx, c, data, clock, step, at_iso, due_iso, now, listing, out.new_clocks, lists)
             ev = link(signer, head, number, canonical_now, SYSTEM_ACTOR, action, state, state, audit_json,
                       fields_json)
             head = ev.head
@@ -79,9 +81,10 @@ def events(engine, tx, cases: dict, now: datetime, t_now, texts: "BatchTexts", t
 
 
 def _special(engine, tx, c: dict, data: dict, clock: str, step, at_iso: str, due_iso: str, now: datetime,
-             listing: list, new_clocks: list) -> tuple[str, str, str, str, bool]:
+             listing: list, new_clocks: list, lists: bool) -> tuple[str, str, str, str, bool]:
     """``(action, event, payload, fields, listed)`` of a step that changes the case: the tier upgrade, or a red card
-    that lists an unlisted case for supervision (``data`` and ``c`` are changed in place)."""
+    that lists an unlisted case for supervision as the policy's ``[auto_listing]`` says (``lists``; ``data`` and
+    ``c`` are changed in place)."""
     action, event = "escalate", f"escalate.{step.name}"
     payload = {"clock": clock, "step": step.name, "step_at": at_iso, "due_at": due_iso,
                "recipients": list(step.recipients)}
@@ -90,32 +93,26 @@ def _special(engine, tx, c: dict, data: dict, clock: str, step, at_iso: str, due
         payload = {"tier": "complex", "from_tier": data.get("tier", "ordinary"), "step_at": at_iso,
                    "recipients": list(step.recipients)}
         data["tier"] = "complex"
-    if step.list_for_supervision and not c["sup"]:
-        c["sup"] = "town"
+    if lists:
+        auto = engine.policy.auto_listing
+        c["sup"] = auto.level
         if not listing:
-            deadline = _listing_deadline(engine, now)
+            deadline = engine.policy.listing_deadline(now, engine.calendar)
             params = clock_row(engine, tx.t, 0, "supervision", now, deadline)
             listing.append((iso(deadline), (params["name"], params["started_at"], params["due_at"],
                                             params["warn_at"], params["calendar_rev"], "running",
                                             params["next_step"], params["next_at"])))
         deadline_iso, clock_values = listing[0]
-        data["supervision_authority"] = "系统自动挂牌（红牌预警）"
+        data["supervision_authority"] = auto.by_zh
         data["supervision_deadline"] = deadline_iso
         data["supervision_auto"] = True
-        payload["listed_for_supervision"] = {"level": "town", "deadline": deadline_iso}
+        payload["listed_for_supervision"] = {"level": auto.level, "authority": auto.by_zh, "deadline": deadline_iso}
         new_clocks.append((c["id"], *clock_values))
     listed = "listed_for_supervision" in payload
     changed = {"data": digest(dumps(data))}
     if listed:
         changed["supervision_level"] = c["sup"]
     return action, event, dumps(payload), dumps(changed), listed
-
-
-def _listing_deadline(engine, now: datetime) -> datetime:
-    """Auto-listing gives the unit five business days to settle the case."""
-    from disputeflow.workflow.policy import add_workdays_keep_time
-
-    return add_workdays_keep_time(now, 5, engine.calendar)
 
 
 class StepTexts(NamedTuple):
