@@ -21,8 +21,10 @@ from disputeflow.workflow.errors import Conflict
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("workflow", "cases", "notifications", "web", "disputeflow/cli", "disputeflow/reports",
             "disputeflow/ledger_import", "disputeflow/demo", "disputeflow/signin")
-# The writers themselves, the statements' text, and where an event's hash is defined.
-WRITERS = {"cases/chain_writer.py", "cases/outbox.py", "cases/chain.py", "cases/store.py", "cases/audit.py"}
+# The writers themselves, the store's statements (their text, the fused form of one command's change and the
+# transaction that runs it), and where an event's hash is defined.
+WRITERS = {"cases/chain_writer.py", "cases/outbox.py", "cases/chain.py", "cases/audit.py", "cases/store.py",
+           "cases/statements.py", "cases/compiled.py", "cases/tx.py"}
 PENDING = {
     # the ledger import's own writer is converted separately; it will append with cases.chain.link as it is
     "disputeflow/ledger_import/writer.py",
