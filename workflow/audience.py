@@ -64,3 +64,13 @@ def audience(recipients: Iterable[str], unit_path: str, slots: Mapping[str, str 
         if got is not None and got not in out:
             out.append(got)
     return out
+
+
+def case_slots(mediator: str | None, lead_official: str | None, responsible_unit: str | None = None) -> dict:
+    """Who fills a case's slots (the assignee is its mediator)."""
+    return {"assignee": mediator, "lead_official": lead_official, "responsible_unit": responsible_unit}
+
+
+def person_slots(grid_officer: str | None, lead_official: str | None) -> dict:
+    """Who fills a key person's slots: the grid officer is the assignee; a person has no responsible unit."""
+    return {"assignee": grid_officer, "grid_officer": grid_officer, "lead_official": lead_official}

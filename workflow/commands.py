@@ -13,8 +13,10 @@ from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
-from disputeflow.cases.audit import GENESIS, case_snapshot, seal
+from disputeflow.cases import chain_writer, outbox
+from disputeflow.cases.audit import case_snapshot
 from disputeflow.cases.audit_verify import sign_counter
+from disputeflow.cases.chain import EMPTY, link
 from disputeflow.workflow import clocks, fields, guards, risk
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.definition import Definition
@@ -108,26 +110,25 @@ def report(engine, actor: str | Actor, definition: Definition, data: dict[str, A
         fields_json = dumps(case_snapshot(definition.initial, floor, floor, dumps(flags), None, None, None, None,
                                           clean["unit"], clean["title"], clean["category"], data_text,
                                           party_rows))
-        h, key_id = seal(signer, GENESIS, number, 1, now, who.id, intake.name, None, definition.initial, audit_json,
-                         fields_json)
+        first = link(signer, EMPTY, number, now, who.id, intake.name, None, definition.initial, audit_json,
+                     fields_json)
         case_id = tx.one("insert_case", {
             "number": number, "definition": definition.name, "definition_version": definition.version,
             "state": definition.initial, "title": clean["title"], "category": clean["category"],
             "source": clean.get("source", "other"), "description": clean.get("description", ""),
             "unit_id": clean["unit"], "unit_path": unit_path, "risk": floor, "risk_floor": floor,
             "flags": dumps(flags), "party_count": len(parties), "reporter": who.id, "data": data_text,
-            "now": tx.t(now), "audit_hash": h,
+            "now": tx.t(now), "audit_hash": first.hash,
         })[0]
         tx.many("insert_party", [
             {"case_id": case_id, "seq": i + 1, "name": name, "role": role, "phone": phone, "id_number": idn,
              "address": address}
             for i, (name, role, phone, idn, address) in enumerate(party_rows)
         ])
-        tx.run("insert_audit", {
-            "case_id": case_id, "seq": 1, "at": tx.t(now), "actor": who.id, "action": intake.name,
-            "from_state": None, "to_state": definition.initial, "data": audit_json, "prev_hash": GENESIS, "hash": h,
-            "fields": fields_json, "key_id": key_id,
-        })
+        # the case row was inserted with its head (seq 1, this event's hash): the event is all that is left
+        chain_writer.append(tx, chain_writer.CASES, [(case_id, first.seq, tx.t(now), who.id, intake.name, None,
+                                                      definition.initial, audit_json, first.prev_hash, first.hash,
+                                                      fields_json, first.key_id)], {}, held=True)
         view = guards.CaseView(state=definition.initial, risk=floor, flags=tuple(flags), party_count=len(parties),
                                category=clean["category"])
         for st in intake.starts:
@@ -136,10 +137,8 @@ def report(engine, actor: str | Actor, definition: Definition, data: dict[str, A
                              tier=case_data.get("tier"))
         to = audience(intake, clean, None, None, unit_path)
         if to:
-            tx.run("insert_outbox", {
-                "now": tx.t(now), "event": intake.name, "case_id": case_id, "case_number": number, "actor": who.id,
-                "audience": dumps(to), "payload": dumps({"to_state": definition.initial, "seq": 1}),
-            })
+            outbox.enqueue(tx, [outbox.row(tx.t(now), intake.name, case_id, number, who.id, dumps(to),
+                                           dumps({"to_state": definition.initial, "seq": 1}))])
     return Outcome(intake.name, number, who.id, now, None, definition.initial, 1, 1, audit_data)
 
 
@@ -232,7 +231,8 @@ def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
     if len(decisions) == 1:
         d = decisions[0]
         changed, values = _case_update(d.base, d.row, d.at)
-        tx.change_case(_column_names(changed), values, d.audit, d.outbox, lambda: _conflict(d, 0))
+        chain_writer.append(tx, chain_writer.CASES, (d.audit,), {_column_names(changed): (values,)},
+                            lambda: _conflict(d, 0), outbox=(d.outbox,) if d.outbox is not None else ())
         return
     spans: dict[int, list] = {}  # case id → [row read first, last decision]
     for d in decisions:
@@ -241,14 +241,13 @@ def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
             spans[d.row[C_ID]] = [d.base, d]
         else:
             span[1] = d
-    groups: dict[tuple[int, ...], list[list]] = {}
+    groups: dict[tuple[str, ...], list[list]] = {}
     for base, last in spans.values():
         changed, values = _case_update(base, last.row, last.at)
-        groups.setdefault(changed, []).append(values)
-    if sum(_update_cases(tx, changed, rows) for changed, rows in groups.items()) != len(spans):
-        raise _first_conflict(tx, decisions)
-    tx.many("insert_audit", [d.audit for d in decisions])
-    tx.many("insert_outbox", [d.outbox for d in decisions if d.outbox is not None])
+        groups.setdefault(_column_names(changed), []).append(values)
+    chain_writer.append(tx, chain_writer.CASES, [d.audit for d in decisions], groups,
+                        lambda: _first_conflict(tx, decisions),
+                        outbox=[d.outbox for d in decisions if d.outbox is not None])
 
 
 def _case_update(base: tuple, row: tuple, at) -> tuple[tuple[int, ...], list]:
@@ -261,10 +260,6 @@ def _case_update(base: tuple, row: tuple, at) -> tuple[tuple[int, ...], list]:
 
 def _column_names(changed: tuple[int, ...]) -> tuple[str, ...]:
     return tuple([_CHANGEABLE[i] for i in changed])
-
-
-def _update_cases(tx, changed: tuple[int, ...], rows: list) -> int:
-    return tx.update_cases(_column_names(changed), rows)
 
 
 def _conflict(d: Decision, position: int) -> Conflict:

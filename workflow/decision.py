@@ -21,9 +21,10 @@ from typing import Any, Callable, NamedTuple
 
 from transitions import MachineError
 
-from disputeflow.cases.audit import digest, party_digest, seal
+from disputeflow.cases.audit import digest, party_digest
 from disputeflow.cases.canonical import dumps
-from disputeflow.workflow import clocks, fields, guards, inputs, risk
+from disputeflow.cases.chain import Head, link
+from disputeflow.workflow import audience as audiences, clocks, fields, guards, inputs, risk
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.definition import Action, Definition
 from disputeflow.workflow.errors import Conflict, InvalidAction, NotPermitted, ValidationError
@@ -110,19 +111,10 @@ def may_touch(actor: Actor, unit_path: str, mediator: str | None, lead: str | No
 
 
 def audience(action: Action, clean: dict, mediator: str | None, lead: str | None, unit_path: str) -> list[str]:
-    out = []
-    for token, kind, what in action.notify_tokens:
-        if kind == "unit":
-            out.append(f"role:{what}@{unit_path}")
-        elif kind == "case":
-            who = {"mediator": mediator, "lead_official": lead}.get(what)
-            if who:
-                out.append(f"user:{who}")
-        elif kind == "field" and clean.get(what):
-            out.append(f"user:{clean[what]}")
-        else:
-            out.append(token)
-    return out
+    """Who hears of ``action`` on a case (:func:`disputeflow.workflow.audience.audience` of its ``notify``)."""
+    if not action.notify:
+        return []
+    return audiences.audience(action.notify, unit_path, {"mediator": mediator, "lead_official": lead}, clean)
 
 
 def invalid_action(engine, definition: Definition, who: Actor, state: str, action: str) -> InvalidAction:
@@ -341,8 +333,9 @@ def decide(engine, row: tuple, who: Actor, action: str, data: dict[str, Any], no
         closed_at = None
     data_json = dumps(case_data) if case_data is not None else row[C_DATA]
     fields_json = dumps(_changed(row, new_state, cols, risk_floor, data_json, new_parties))
-    h, key_id = seal(engine.store.signer, prev_hash, number, seq, now, who.id, a.name, state, new_state, audit_json,
-                     fields_json)
+    event = link(engine.store.signer, Head(seq - 1, prev_hash), number, now, who.id, a.name, state, new_state,
+                 audit_json, fields_json)
+    h, key_id = event.hash, event.key_id
     # Both rows in their statement's parameter order (the tables' column order; tests/unit/test_statement_params.py).
     audit = (case_id, seq, t_now, who.id, a.name, state, new_state, audit_json, prev_hash, h, fields_json, key_id)
     to = audience(a, clean, cols["mediator"], cols["lead_official"], row[C_UNIT_PATH])

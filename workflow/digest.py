@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from disputeflow.cases import outbox
+from disputeflow.workflow.audience import audience as audience_of
 from disputeflow.workflow.commands import dumps
 from disputeflow.workflow.timeutil import at_local, local_date
 
@@ -39,17 +41,16 @@ def queue(engine, now: datetime) -> int:
         if not engine.store.is_sqlite:
             tx.execute("SELECT pg_advisory_xact_lock(:k)", {"k": _LOCK_KEY})
         for sup, board in boards.items():
-            audience = dumps([f"user:{sup}"])
+            audience = dumps(audience_of([f"user:{sup}"], ""))
             if tx.query("SELECT 1 FROM outbox WHERE event = 'digest' AND audience = :aud AND created_at >= :start",
                         {"aud": audience, "start": tx.t(day_start)}):
                 continue
             items = [{"number": r["number"], "title": r["title"], "unit_name": r["unit_name"], "clock": r["clock"],
                       "level": r["level"], "due_at": r["due_at"], "overdue_business_days": r["overdue_business_days"]}
                      for r in board[:MAX_ITEMS]]
-            tx.run("insert_outbox", {
-                "now": tx.t(now), "event": "digest", "case_id": None, "case_number": None, "actor": "system",
-                "audience": audience, "payload": dumps({"count": len(board), "items": items,
-                                                        "day": local_date(now).isoformat()})})
+            outbox.enqueue(tx, [outbox.row(tx.t(now), "digest", None, None, "system", audience,
+                                           dumps({"count": len(board), "items": items,
+                                                  "day": local_date(now).isoformat()}))])
             queued += 1
     log.info("daily digest: %d queued", queued)
     return queued

@@ -29,7 +29,9 @@ import logging
 import weakref
 from datetime import datetime, timedelta
 
+from disputeflow.cases import outbox
 from disputeflow.workflow import clocks as clock_rows
+from disputeflow.workflow.audience import audience, person_slots
 from disputeflow.workflow.commands import dumps
 from disputeflow.workflow.duties import clock_name, next_period, periods
 from disputeflow.workflow.masking import mask_name
@@ -196,21 +198,6 @@ def meet(engine, tx, person_id: int, method: str, at: datetime, contact_id: int,
     return sorted(met)
 
 
-def audience(recipients, grid_officer: str, lead_official: str, unit_path: str) -> list[str]:
-    """Ladder or policy recipients, addressed to the person's own officials (assignee = the grid officer)."""
-    out = []
-    for r in recipients:
-        if r in ("assignee", "grid_officer"):
-            out.append(f"user:{grid_officer}")
-        elif r == "lead_official":
-            out.append(f"user:{lead_official}")
-        elif r == "responsible_unit":
-            continue
-        else:
-            out.append(f"role:{r}@{unit_path}")
-    return list(dict.fromkeys(out))
-
-
 def forward(engine, now: datetime) -> int:
     """Send each recent duty escalation to the person's officials once; stop a clock whose ladder is done."""
     policy = engine.policy
@@ -239,12 +226,10 @@ def forward(engine, now: datetime) -> int:
             payload = {"person_id": pid, "person": mask_name(p["name"]), "duty": duty, "step": step_name,
                        "period_start": iso(tx.time(start)), "due_at": iso(tx.time(due)),
                        "step_at": iso(tx.time(step_at))}
-            tx.run("insert_outbox", {
-                "now": tx.t(now), "event": f"person.duty_{step_name}"[:40], "case_id": None, "case_number": number,
-                "actor": SYSTEM_ACTOR,
-                "audience": dumps(audience(step.recipients if step else ("assignee",), p["grid_officer"],
-                                           p["lead_official"], p["unit_path"])),
-                "payload": dumps(payload)})
+            to = audience(step.recipients if step else ("assignee",), p["unit_path"],
+                          person_slots(p["grid_officer"], p["lead_official"]))
+            outbox.enqueue(tx, [outbox.row(tx.t(now), f"person.duty_{step_name}"[:40], None, number, SYSTEM_ACTOR,
+                                           dumps(to), dumps(payload))])
             append(tx, p, SYSTEM_ACTOR, "duty_escalated", payload, now)
             if step_name == last_step:
                 tx.execute("UPDATE clocks SET status = 'stopped', stopped_at = :now, next_step = NULL, "

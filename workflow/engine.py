@@ -322,11 +322,11 @@ class Engine:
         return person_queries.control_rate(self._rt, unit, start, end, actor)
 
     def verify_person_audit(self) -> dict:
-        """Walk every key person's audit chain (changes and reads)."""
-        from disputeflow.workflow.person_access import verify
+        """Walk every key person's audit chain (changes and reads), with the cases' verifier."""
+        from disputeflow.cases.audit_verify import verify_persons
 
         with self._rt.store.read() as tx:
-            return verify(tx, self._rt.store.signer)
+            return verify_persons(tx, self._rt.store.signer)
     # --- notifications ---
 
     def _actor_id(self, actor: str | Actor) -> str:

@@ -16,18 +16,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from disputeflow.cases import person_records
-from disputeflow.cases.audit import GENESIS, seal
+from disputeflow.cases import chain_writer, person_records
+from disputeflow.cases.audit import GENESIS
+from disputeflow.cases.audit_verify import PERSON_FIELDS, chain_key  # noqa: F401  (importable from here, as before)
+from disputeflow.cases.chain import Head, link
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import dumps, jsonable
-from disputeflow.workflow.errors import NotFound, NotPermitted
+from disputeflow.workflow.errors import Conflict, NotFound, NotPermitted
 from disputeflow.workflow.numbers import fits_int64
 
-
-
-def chain_key(person_id: int) -> str:
-    """The identifier a person's events are hashed under (cases use their number)."""
-    return f"KP-{person_id}"
 
 
 def privileged(who: Actor, p: dict) -> bool:
@@ -79,10 +76,7 @@ def check_privileged(who: Actor, p: dict, what_zh: str, what_en: str) -> None:
                            f"jurisdiction may {what_en}")
 
 
-EVENT_COLUMNS = ("person_id", "seq", "at", "actor", "action", "data", "prev_hash", "hash", "fields", "key_id")
-# The person's columns an event records after-values of (``register`` records them all).
-PERSON_FIELDS = ("kind", "name", "id_number", "phone", "address", "group_size", "reasons", "risk", "unit_id",
-                 "grid_officer", "lead_official", "status")
+EVENT_COLUMNS = chain_writer.KEY_PERSONS.columns
 
 
 def snapshot(p: dict) -> dict:
@@ -95,14 +89,13 @@ def _chain(tx, p: dict, actor: str, action: str, data: dict, now: datetime, fiel
 
     The person's status is recorded in ``fields`` when it changes (the events table has no state columns).
     """
-    seq = p["audit_seq"] + 1
-    prev = p["audit_hash"]
     data_json = dumps(jsonable(data))
     fields_json = dumps(fields or {})
-    h, key_id = seal(tx.store.signer, prev, chain_key(p["id"]), seq, now, actor, action, None, "", data_json,
-                     fields_json)
-    p["audit_seq"], p["audit_hash"] = seq, h
-    return (p["id"], seq, tx.t(now), actor, action, data_json, prev, h, fields_json, key_id)
+    event = link(tx.store.signer, Head(p["audit_seq"], p["audit_hash"]), chain_key(p["id"]), now, actor, action,
+                 None, "", data_json, fields_json)
+    p["audit_seq"], p["audit_hash"] = event.head
+    return (p["id"], event.seq, tx.t(now), actor, action, data_json, event.prev_hash, event.hash, fields_json,
+            event.key_id)
 
 
 def append(tx, p: dict, actor: str, action: str, data: dict, now: datetime, bump_version: bool = False,
@@ -110,11 +103,22 @@ def append(tx, p: dict, actor: str, action: str, data: dict, now: datetime, bump
     """Append one event to the person's chain and move the head kept on the row (``p`` is updated in place).
 
     ``fields``: the after-values of the person's columns this event changed (see :data:`PERSON_FIELDS`).
+
+    Raises:
+        Conflict: the person's row changed since ``p`` was read.
     """
     row = _chain(tx, p, actor, action, data, now, fields)
-    person_records.append_event(tx, row, p["audit_seq"], p["audit_hash"], p["id"], bump_version)
-    if bump_version:
-        p["version"] += 1
+    read = p["version"]
+    version = read + 1 if bump_version else read
+    chain_writer.append(tx, chain_writer.KEY_PERSONS, [row], {(): [(version, p["audit_seq"], p["audit_hash"],
+                                                                    p["id"], read)]},
+                        lambda: _changed(p))
+    p["version"] = version
+
+
+def _changed(p: dict) -> Exception:
+    return Conflict(f"重点人员 {p['id']} 的记录已被他人修改，请刷新后重试",
+                    f"key person {p['id']} was changed by someone else; reload and retry")
 
 
 def append_reads(tx, persons: list[tuple[dict, dict]], actor: str, now: datetime) -> None:
@@ -126,30 +130,9 @@ def append_reads(tx, persons: list[tuple[dict, dict]], actor: str, now: datetime
     if not persons:
         return
     rows = [_chain(tx, p, actor, "read", data, now) for p, data in persons]
-    heads = {p["id"]: (p["id"], p["audit_seq"], p["audit_hash"]) for p, _ in persons}
-    tx.insert_rows("key_person_events", EVENT_COLUMNS, rows)
-    tx.update_rows("key_persons", "id", ("audit_seq", "audit_hash"), list(heads.values()))
+    heads = {p["id"]: (p["version"], p["audit_seq"], p["audit_hash"], p["id"], p["version"]) for p, _ in persons}
+    chain_writer.append(tx, chain_writer.KEY_PERSONS, rows, {(): list(heads.values())}, held=True)
 
 
 def genesis() -> str:
     return GENESIS
-
-
-def verify(tx, signer) -> dict:
-    """Walk every person's chain (the walker of :mod:`disputeflow.cases.audit_verify`, as for cases) and compare its replay
-    with the person's row."""
-    from disputeflow.cases.audit_verify import Problem, Walker
-
-    walker = Walker(signer, legacy_to=lambda _to: ("controlled", "released"))
-    events: dict[int, list] = {}
-    persons, rows = person_records.chain_rows(tx, PERSON_FIELDS)
-    for pid, *row in rows:
-        seq, at, actor, action, data, fields, kid, prev, h = row
-        events.setdefault(pid, []).append((seq, at, actor, action, None, "" if kid is not None else None, data,
-                                           fields, kid, prev, h))
-    for pid, seq, h, *values in persons:
-        walker.walk(chain_key(pid), events.pop(pid, []), (seq, h), dict(zip(PERSON_FIELDS, values)))
-    t = walker.tally
-    for pid in sorted(events):
-        t.problems.append(Problem(chain_key(pid), None, "审计事件指向不存在的重点人员", "audit events of a missing person"))
-    return {"persons": len(persons), **t.report(signer)}

@@ -4,56 +4,93 @@ Each clock stores the calendar revision its due time was computed with; a
 clock computed with another revision is recomputed from its start, and each
 change is written to the case's audit log. Extended clocks and supervision
 deadlines were set by a person and are left alone.
+
+The cases are read without a lock, as a command reads them: the events join
+each chain under the version read, so a command that moved a case meanwhile
+makes the recalculation run again on what it left (never one event over
+another's, never a head moved back).
 """
 
 from __future__ import annotations
 
-
 import json
 
-from disputeflow.cases.audit import seal
+from disputeflow.cases import chain_writer
+from disputeflow.cases.chain import Head, link
 from disputeflow.workflow.clocks import next_step_after
 from disputeflow.workflow.commands import dumps, jsonable
+from disputeflow.workflow.errors import Conflict
+
+RETRIES = 3  # runs after the first when a command moved a case under it
 
 
 def refresh(engine) -> dict:
+    """Recompute every clock of another calendar revision; returns ``{"checked", "changed", "revision"}``.
+
+    Raises:
+        Conflict: commands kept moving the cases for every run.
+    """
+    for attempt in range(RETRIES + 1):
+        try:
+            return _run(engine)
+        except Conflict:
+            if attempt == RETRIES:
+                raise
+    raise AssertionError("not reached")
+
+
+_CLOCKS = ("SELECT k.id, k.case_id, k.name, k.started_at, k.due_at, k.level, k.extended, k.calendar_rev, c.risk, "
+           "c.category, c.number, c.state, c.audit_seq, c.audit_hash, c.data, c.version "
+           "FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.stopped_at IS NULL ORDER BY k.case_id, k.id")
+
+
+def _run(engine) -> dict:
     now = engine.clock.now()
     rev = engine.calendar.revision
     checked = changed = 0
     with engine.store.write() as tx:
-        rows = tx.query(
-            "SELECT k.id, k.case_id, k.name, k.started_at, k.due_at, k.level, k.extended, k.calendar_rev, c.risk, "
-            "c.category, c.number, c.state, c.audit_seq, c.audit_hash, c.data FROM clocks k JOIN cases c ON c.id = k.case_id "
-            "WHERE k.stopped_at IS NULL ORDER BY k.case_id, k.id")
-        heads: dict[int, tuple[int, str]] = {}
-        for kid, case_id, name, started, due, level, extended, krev, risk, category, number, state, seq, h, cdata in rows:
+        rows = tx.query(_CLOCKS)
+        clocks: list[tuple[str, dict]] = []
+        events: list[tuple] = []
+        heads: dict[int, list] = {}  # case id → [head, version read, events added]
+        for kid, case_id, name, started, due, level, extended, krev, risk, category, number, state, seq, h, cdata, \
+                version in rows:
             checked += 1
             if krev == rev or extended or name == "supervision":
                 continue
-            started_dt, due_dt = tx.time(started), tx.time(due)
-            new_due = engine.policy.due_at(name, started_dt, risk, category, engine.calendar,
-                                           json.loads(cdata or "{}").get("tier"))
-            tx.execute("UPDATE clocks SET calendar_rev = :rev WHERE id = :id", {"rev": rev, "id": kid})
-            if new_due is None or new_due == due_dt:
+            clocks.append(("UPDATE clocks SET calendar_rev = :rev WHERE id = :id", {"rev": rev, "id": kid}))
+            new = _recomputed(engine, tx, kid, name, tx.time(started), tx.time(due), level, risk, category, cdata)
+            if new is None:
                 continue
-            steps = engine.policy.steps(name, started_dt, new_due, engine.calendar)
-            warn = next((at for s, at in steps if s.kind == "fraction"), None)
-            step, at = next_step_after(steps, level)
-            tx.execute("UPDATE clocks SET due_at = :due, warn_at = :warn, next_step = :step, next_at = :at "
-                       "WHERE id = :id", {"due": tx.t(new_due), "warn": tx.t(warn), "step": step,
-                                          "at": tx.t(at), "id": kid})
-            seq, h = heads.get(case_id, (seq, h))
-            data = dumps(jsonable({"clock": name, "from": due_dt, "to": new_due, "calendar_from": krev,
+            clocks.append(new[0])
+            head = heads.setdefault(case_id, [Head(seq, h), version, 0])
+            data = dumps(jsonable({"clock": name, "from": tx.time(due), "to": new[1], "calendar_from": krev,
                                    "calendar_to": rev}))
-            new_h, key_id = seal(tx.store.signer, h, number, seq + 1, now, "system", "recalc", state, state, data,
-                                 "{}")
-            tx.run("insert_audit", {"case_id": case_id, "seq": seq + 1, "at": tx.t(now), "actor": "system",
-                                    "action": "recalc", "from_state": state, "to_state": state, "data": data,
-                                    "prev_hash": h, "hash": new_h, "fields": "{}", "key_id": key_id})
-            heads[case_id] = (seq + 1, new_h)
+            event = link(tx.store.signer, head[0], number, now, "system", "recalc", state, state, data, "{}")
+            events.append((case_id, event.seq, tx.t(now), "system", "recalc", state, state, data, event.prev_hash,
+                           event.hash, "{}", event.key_id))
+            head[0], head[2] = event.head, head[2] + 1
             changed += 1
-        for case_id, (seq, h) in heads.items():
-            tx.execute("UPDATE cases SET audit_seq = :seq, audit_hash = :h, version = version + (:seq - audit_seq) "
-                       "WHERE id = :id",
-                       {"seq": seq, "h": h, "id": case_id})
+        for sql, params in clocks:
+            tx.execute(sql, params)
+        moved = [(read + added, tx.t(now), head.seq, head.hash, case_id, read)
+                 for case_id, (head, read, added) in heads.items()]
+        chain_writer.append(tx, chain_writer.CASES, events, {(): moved}, _moved)
     return {"checked": checked, "changed": changed, "revision": rev}
+
+
+def _recomputed(engine, tx, kid: int, name: str, started, due, level, risk: str, category: str, cdata):
+    """``(update of the clock, new due time)`` when the calendar moves the clock's due time; else None."""
+    new_due = engine.policy.due_at(name, started, risk, category, engine.calendar,
+                                   json.loads(cdata or "{}").get("tier"))
+    if new_due is None or new_due == due:
+        return None
+    steps = engine.policy.steps(name, started, new_due, engine.calendar)
+    warn = next((at for s, at in steps if s.kind == "fraction"), None)
+    step, at = next_step_after(steps, level)
+    return ("UPDATE clocks SET due_at = :due, warn_at = :warn, next_step = :step, next_at = :at WHERE id = :id",
+            {"due": tx.t(new_due), "warn": tx.t(warn), "step": step, "at": tx.t(at), "id": kid}), new_due
+
+
+def _moved() -> Conflict:
+    return Conflict("案件在重算时限期间被修改，正在重试", "a case changed while its clocks were recomputed; retrying")
