@@ -427,7 +427,7 @@ def calendar_show(c: Ctx, year):
 def calendar_refresh(c: Ctx):
     from disputeflow.workflow.recalc import refresh
 
-    res = refresh(c.engine()._rt)
+    res = refresh(c.runtime())
     c.out(res, c.t(f"已检查 {res['checked']} 个在途时限，重算 {res['changed']} 个（日历版本 {res['revision']}）。",
                    f"checked {res['checked']} running clocks, recomputed {res['changed']} (calendar {res['revision']})."))
 
@@ -445,7 +445,7 @@ def notify_list(c: Ctx, failed, limit):
     from disputeflow.notifications.dispatcher import listing
     from disputeflow.cli.texttable import render
 
-    rows = listing(c.engine()._rt, failed, limit)
+    rows = listing(c.runtime(), failed, limit)
     status = {"queued": c.t("待分发", "queued"), "pending": c.t("待发送", "pending"), "sent": c.t("已发送", "sent"),
               "dead": c.t("已放弃", "dead")}
     c.out(rows, render(c.t("序号 事件 案件 渠道 接收人 状态 尝试次数 错误", "id event case channel recipient status attempts error").split(),
@@ -471,7 +471,7 @@ def notify_retry(c: Ctx, delivery_id):
     from disputeflow.workflow.errors import NotFound
 
     eng = c.engine()
-    if not retry(eng._rt, delivery_id, eng.clock.now()):
+    if not retry(c.runtime(), delivery_id, eng.clock.now()):
         raise NotFound(f"投递 {delivery_id} 不存在或已发送", f"delivery {delivery_id} not found or already sent")
     c.out({"ok": True, "id": delivery_id}, c.t(f"投递 {delivery_id} 已重新排队。", f"delivery {delivery_id} queued again."))
 
@@ -489,7 +489,7 @@ def notify_preview(c: Ctx, event, kind):
         raise ValidationError.one("EVENT", f"没有事件“{event}”的示例，可选：{'、'.join(samples.EVENTS)}",
                                   f"no sample for event {event!r}; known: {', '.join(samples.EVENTS)}")
     ev, ctx = samples.context(event, c.lang)
-    out = c.engine()._rt.notifier.renderer.render(kind, c.lang, ev, ctx)
+    out = c.runtime().notifier.renderer.render(kind, c.lang, ev, ctx)
     c.out({"event": ev, "subject": out.subject, "text": out.text, "html": out.html},
           out.text if kind == "short" else f"{out.subject}\n\n{out.text}")
 

@@ -32,7 +32,9 @@ DEMO_LOGINS = (
 def set_demo_logins(engine) -> list[tuple[str, str]]:
     """Give the demo town's sample users the demo password unless they have one. Returns (user, role label)."""
     present = {u["id"] for u in engine.users()}
-    with engine._rt.store.read() as tx:
+    from disputeflow.workflow.runtime import runtime_of
+
+    with runtime_of(engine).store.read() as tx:
         has = {r[0] for r in tx.query("SELECT user_id FROM user_passwords")}
     out = []
     for uid, zh, en in DEMO_LOGINS:
