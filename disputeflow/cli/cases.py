@@ -66,7 +66,7 @@ def case_show(c: Ctx, number):
 def case_list(c: Ctx, state, unit_id, limit):
     from disputeflow.cli.texttable import render
 
-    rows = c.engine().list_cases(c.user, state=state, unit=unit_id, limit=limit)
+    rows = c.engine().list_cases(c.user, state=state, unit=unit_id, limit=limit, lang=c.lang)
     from disputeflow.workflow.timeutil import format_local, parse_time
 
     c.out(rows, render(c.t("编号 名称 村(社区) 类型 风险 状态 登记时间 督办", "number title unit category risk state reported supervision").split(),
@@ -80,7 +80,7 @@ def case_list(c: Ctx, state, unit_id, limit):
 def case_actions(c: Ctx, number):
     from disputeflow.cli.texttable import render
 
-    rows = c.engine().actions(number, c.actor())
+    rows = c.engine().actions(number, c.actor(), lang=c.lang)
     body = render(c.t("动作 名称 结果状态 字段 可否执行", "action label moves_to fields available").split(),
                   [(r["action"], r["label"], r["moves_to_label"] or c.t("（不变）", "(same)"),
                     ", ".join(f["name"] + ("*" if f["required"] else "") for f in r["fields"]),
@@ -96,7 +96,7 @@ def case_history(c: Ctx, number):
     import disputeflow.cli.render as render_case
 
     eng = c.engine()
-    rows = eng.history(number, c.user)
+    rows = eng.history(number, c.user, lang=c.lang)
     c.out(rows, render_case.history_text(rows, eng, number, c.lang))
 
 
@@ -124,7 +124,7 @@ def case_do(c: Ctx, number, action, note, sets, expect_version):
         data["note"] = note
     eng = c.engine()
     out = eng.act(number, action, c.actor(), expected_version=expect_version, **data)
-    meta = eng.case(out.number)  # labels come from the case's own workflow, not the default one
+    meta = eng.case(out.number, lang=c.lang)  # labels come from the case's own workflow, not the default one
     d = eng.definition(meta["definition"], meta["definition_version"])
     doc = {"number": out.number, "action": out.event, "from_state": out.from_state, "to_state": out.to_state,
            "version": out.version, "seq": out.seq, "data": out.data}

@@ -118,7 +118,7 @@ def demo(c: Ctx, day: bool):
     if day:
         demo_mod.run_day(eng, echo=(lambda s: None) if c.as_json else click.echo, lang=c.lang)
         if c.as_json:
-            c.out({"demo": summary, "overdue": eng.overdue()}, "")
+            c.out({"demo": summary, "overdue": eng.overdue(lang=c.lang)}, "")
 
 
 # --------------------------------------------------------------------------- the command groups of their own modules

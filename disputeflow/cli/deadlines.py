@@ -21,7 +21,7 @@ def overdue(c: Ctx, as_of, unit_id):
 
     eng = c.engine()
     at = parse_cli_time(as_of, "--as-of") if as_of else None
-    rows = eng.overdue(as_of=at, unit=unit_id, actor=c.user)
+    rows = eng.overdue(as_of=at, unit=unit_id, actor=c.user, lang=c.lang)
     c.out(rows, render_case.board_text(rows, c.lang))
 
 
