@@ -16,12 +16,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from json.encoder import c_make_encoder, encode_basestring
+from json.encoder import encode_basestring
 from typing import Any, Callable, NamedTuple
 
 from transitions import MachineError
 
 from disputeflow.cases.audit import digest, party_digest, seal
+from disputeflow.cases.canonical import dumps
 from disputeflow.workflow import clocks, fields, guards, inputs, risk
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.definition import Action, Definition
@@ -32,20 +33,6 @@ from disputeflow.workflow.errors import Conflict, InvalidAction, NotPermitted, V
  C_UNIT_PATH, C_RISK, C_RISK_FLOOR, C_FLAGS, C_PARTY_COUNT, C_MEDIATOR, C_LEAD, C_RESP,
  C_SUPERVISION, C_DATA, C_CLOSED_AT, C_AUDIT_SEQ, C_AUDIT_HASH,
  A_ROLE, A_UNIT_PATH, A_UNIT_ID, A_ACTIVE) = range(24)
-
-# The C encoder json.dumps(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-# default=str) builds on every call, built once: a third of the cost per call, and a
-# command encodes four documents. Our documents are trees (no circular check).
-_ENCODE = c_make_encoder(None, str, encode_basestring, None, ":", ",", True, False, True) if c_make_encoder else None
-_DUMPS = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode
-
-
-def dumps(value: Any) -> str:
-    """Canonical JSON: sorted keys, no spaces, UTF-8 text as is (the audit hash covers this text)."""
-    if _ENCODE is None:
-        return _DUMPS(value)
-    return "".join(_ENCODE(value, 0))
-
 
 def _payload(from_state: str, to_state: str, seq: int) -> str:
     """``dumps({"from_state": ..., "to_state": ..., "seq": ...})``, written out: a third of the cost."""
@@ -82,8 +69,7 @@ class Outcome:
 
     def __init__(self, event: str, number: str, actor: str, at: datetime, from_state: str | None, to_state: str,
                  version: int, seq: int, data: dict):
-        # The generated frozen __init__ sets each field through object.__setattr__: a
-        # microsecond and a half per command, a tenth of a batch item's Python time.
+        # Not the generated frozen __init__: see "Fast paths" in bench/README.md.
         self.__dict__.update(event=event, number=number, actor=actor, at=at, from_state=from_state,
                              to_state=to_state, version=version, seq=seq, data=data)
 

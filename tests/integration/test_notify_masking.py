@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 
+from disputeflow.cases.message_facts import facts
 from disputeflow.notifications import samples
 from disputeflow.notifications.context import ContextBuilder
 from disputeflow.notifications.privacy import scrub
@@ -60,12 +61,9 @@ def built(db_url, clock):
                 "case_number": number if with_case else None, "actor": "sup", "audience": dumps(["user:sup"]),
                 "payload": dumps(payload)})
             ids[key] = tx.query("SELECT max(id) FROM outbox", {})[0][0]
-        rows = tx.query("SELECT id, created_at, event, case_id, case_number, actor, audience, payload FROM outbox "
-                        "WHERE id >= :lo", {"lo": min(ids.values())})
     builder = ContextBuilder(runtime_of(eng), "https://tiaojie.example.gov.cn")
-    with runtime_of(eng).store.read() as tx:
-        cols = ("id", "created_at", "event", "case_id", "case_number", "actor", "audience", "payload")
-        builder.load(tx, [dict(zip(cols, r)) for r in rows])
+    with facts(runtime_of(eng).store) as known:
+        builder.load(known, known.notices(ids.values()))
     yield builder, ids, number
     eng.close()
 
@@ -76,7 +74,7 @@ def test_every_event_built_from_the_database_renders_masked(built, lang):
     renderer = Renderer()
     assert set(ids) == set(samples.EVENTS)
     for key, oid in ids.items():
-        event = builder.rows[oid]["event"]
+        event = builder.rows[oid].event
         ctx = builder.context(oid, lang, {"id": "sup", "name": "督办员"})
         short = renderer.render("short", lang, event, ctx)
         mail = renderer.render("email", lang, event, ctx)
