@@ -31,6 +31,7 @@ from bench.common import interleave, median, pg_schema, pg_url, ratio, raw_pg, r
 from disputeflow import Engine  # noqa: E402
 from disputeflow.workflow.timesource import FixedClock  # noqa: E402
 from disputeflow.workflow.config import Config  # noqa: E402
+from disputeflow.workflow.runtime import runtime_of  # noqa: E402
 
 T0 = datetime(2026, 3, 3, 1, tzinfo=timezone.utc)
 CASES = 1000
@@ -95,7 +96,7 @@ def raw_round(execute, commit, begin, numbers: list[str], n: int, start: int, ph
 
 def sqlite_pair(workdir: Path, synchronous: str, n: int, rounds: int) -> dict[str, list[float]]:
     eng, numbers = seed(f"sqlite:///{workdir / f'engine-{synchronous}.db'}", synchronous=synchronous)
-    eng._rt.db.dispose()
+    runtime_of(eng).db.dispose()
     raw_path = workdir / f"raw-{synchronous}.db"
     con = sqlite3.connect(workdir / f"engine-{synchronous}.db")
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")

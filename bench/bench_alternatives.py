@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_act import MEDIATORS, T0, engine_round, seed  # noqa: E402
 from bench.common import interleave, median, ratio, row  # noqa: E402
+from disputeflow.workflow.runtime import runtime_of  # noqa: E402
 
 
 def _orm(db):
@@ -111,7 +112,7 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
     with tempfile.TemporaryDirectory() as d:
         eng, numbers = seed(f"sqlite:///{Path(d) / 'alt.db'}")
         definition = eng.definition()
-        orm = _orm(eng._rt.db)
+        orm = _orm(runtime_of(eng).db)
         machines = {"transitions": _transitions_machine(definition), "statemachine": _statemachine_machine(definition)}
         pos = {"ours": 0, "orm": 0, "transitions": 0, "statemachine": 0}
 

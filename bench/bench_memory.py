@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bench_act import T0  # noqa: E402
 from bench.common import row  # noqa: E402
 from disputeflow import Engine  # noqa: E402
+from disputeflow.workflow.runtime import runtime_of  # noqa: E402
 from disputeflow.workflow.timesource import FixedClock  # noqa: E402
 
 LIMIT = 512  # bytes retained per case
@@ -41,7 +42,7 @@ def seed(eng: Engine, n: int) -> list[str]:
     eng.add_user("m1", "调解员甲", "mediator", "v")
     d = eng.definition()
     numbers = [f"基准-2026-{i + 1:07d}" for i in range(n)]
-    with eng._rt.store.write() as tx:
+    with runtime_of(eng).store.write() as tx:
         now = tx.t(T0)
         tx.cur.executemany(tx.store.translate(
             "INSERT INTO cases (number, definition, definition_version, state, version, title, category, source, "

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from disputeflow.notifications import samples  # noqa: E402
 from disputeflow.notifications.render import Renderer  # noqa: E402
+from disputeflow.workflow.runtime import runtime_of  # noqa: E402
 
 T0 = datetime(2026, 3, 3, 1, 0, tzinfo=timezone.utc)
 ROUNDS = 5
@@ -74,7 +75,7 @@ def _engine(url: str, smtp_port: int):
     eng.init()
     build_town(eng)
     eng.add_user("med-mail", "调解员丙", "mediator", "v1", email="bing@example.org")
-    with eng._rt.store.write() as tx:  # only the mailbox owner is a mediator of the village
+    with runtime_of(eng).store.write() as tx:  # only the mailbox owner is a mediator of the village
         tx.execute("UPDATE users SET active = :f WHERE id = 'med1'", {"f": False})
     return eng
 
@@ -187,7 +188,7 @@ def resolution_cost(quick: bool, tmp: Path) -> dict:
     res, batched, act = [], [], []
     audiences = [["role:mediator@/t1/v1/v1-g1/"] if i % 2 else ["user:med-mail"] for i in range(200)]
     for _ in range(ROUNDS):
-        with directory(eng._rt.store) as people:
+        with directory(runtime_of(eng).store) as people:
             t = time.perf_counter()
             for i in range(n):
                 resolve(people, audiences[i % 2])

@@ -32,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from disputeflow import Engine  # noqa: E402
+from disputeflow.workflow.runtime import runtime_of  # noqa: E402
 from disputeflow.workflow.timesource import FixedClock  # noqa: E402
 from disputeflow.workflow.timeutil import LOCAL_TZ  # noqa: E402
 from bench.common import pg_schema  # noqa: E402
@@ -71,7 +72,7 @@ def build(eng: Engine, n_cases: int, seed: int = 7) -> None:
         eng.add_user(f"m{i}", f"调解员{i}", "mediator", "county")
     year_start = datetime(2025, 1, 1, tzinfo=LOCAL_TZ)
     batch_cases, batch_events, batch_clocks = [], [], []
-    store = eng._rt.store
+    store = runtime_of(eng).store
     from disputeflow.cases.types import to_sqlite
 
     conv = to_sqlite if store.is_sqlite else (lambda v: v)
@@ -164,9 +165,9 @@ def _peak(fn) -> float:
 
 
 def _raw_read(eng: Engine) -> None:
-    conn = eng._rt.db.raw_connection()
+    conn = runtime_of(eng).db.raw_connection()
     try:
-        cur = conn.cursor() if eng._rt.store.is_sqlite else conn.cursor(name="bench_raw")
+        cur = conn.cursor() if runtime_of(eng).store.is_sqlite else conn.cursor(name="bench_raw")
         cur.execute("SELECT case_id, at, action, to_state, data FROM audit_events ORDER BY case_id, seq")
         while cur.fetchmany(5000):
             pass
@@ -188,7 +189,7 @@ def run(quick: bool = False, pg: str | None = None) -> dict:
         t0 = time.perf_counter()
         build(eng, n)
         build_s = time.perf_counter() - t0
-        with eng._rt.store.read() as tx:
+        with runtime_of(eng).store.read() as tx:
             n_events = tx.query("SELECT count(*) FROM audit_events")[0][0]
         stats_data = lambda: eng.report_data("stats", actor="sup", year=2025)  # noqa: E731
         stats_html = lambda: eng.report_file("stats", fmt="html", actor="sup", year=2025)  # noqa: E731

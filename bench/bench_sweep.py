@@ -32,6 +32,7 @@ from bench.common import pg_schema, pg_url  # noqa: E402
 from disputeflow.cases.gc_tuning import relaxed_collector  # noqa: E402
 from disputeflow.cases.types import from_db, to_sqlite  # noqa: E402
 from disputeflow import Engine  # noqa: E402
+from disputeflow.workflow.runtime import runtime_of  # noqa: E402
 from disputeflow.workflow.timesource import FixedClock  # noqa: E402
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=timezone.utc)  # Monday 10:00 in Shanghai
@@ -49,7 +50,7 @@ def seed(eng: Engine, n: int, due_fraction: float = 0.01) -> int:
     rev = eng.calendar.revision
     due_count = 0
     batch = 20_000
-    with eng._rt.store.write() as tx:
+    with runtime_of(eng).store.write() as tx:
         t = tx.t
         for lo in range(0, n, batch):
             cases, clocks = [], []
@@ -80,8 +81,8 @@ def seed(eng: Engine, n: int, due_fraction: float = 0.01) -> int:
     if tx.store.is_sqlite:
         import sqlite3
 
-        eng._rt.db.dispose()
-        con = sqlite3.connect(eng._rt.db.url.database, isolation_level=None)
+        runtime_of(eng).db.dispose()
+        con = sqlite3.connect(runtime_of(eng).db.url.database, isolation_level=None)
         con.execute("ANALYZE")
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the sweep must not pay for the seed's WAL
         con.close()
@@ -106,8 +107,8 @@ def time_find(eng: Engine, batch: int = 500, rounds: int = 20) -> float:
 
     times = []
     for _ in range(rounds):
-        with eng._rt.store.read() as tx:
-            sql = _claim_sql(eng._rt.store).replace(" FOR UPDATE OF k, c SKIP LOCKED", "")
+        with runtime_of(eng).store.read() as tx:
+            sql = _claim_sql(runtime_of(eng).store).replace(" FOR UPDATE OF k, c SKIP LOCKED", "")
             t = time.perf_counter()
             rows = tx.query(sql, {"now": tx.t(NOW), "batch": batch})
             times.append(time.perf_counter() - t)
@@ -317,7 +318,7 @@ def _server_cpu() -> float | None:
 
 
 def count_escalations(eng: Engine) -> tuple[int, int]:
-    with eng._rt.store.read() as tx:
+    with runtime_of(eng).store.read() as tx:
         return tx.query("SELECT count(*), count(DISTINCT clock_id || '/' || step) FROM escalations")[0]
 
 

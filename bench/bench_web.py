@@ -34,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from disputeflow import Engine  # noqa: E402
+from disputeflow.workflow.runtime import runtime_of  # noqa: E402
 from disputeflow.workflow.timesource import FixedClock  # noqa: E402
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=timezone.utc)  # Monday 10:00 in Shanghai
@@ -54,7 +55,7 @@ def seed(eng: Engine, n: int, due_fraction: float = 0.01) -> str:
     every = round(1 / due_fraction)
     rev = eng.calendar.revision
     batch = 20_000
-    with eng._rt.store.write() as tx:
+    with runtime_of(eng).store.write() as tx:
         t = tx.t
         ph = "%s" if not tx.store.is_sqlite else "?"
         for lo in range(0, n, batch):
@@ -98,8 +99,8 @@ def seed(eng: Engine, n: int, due_fraction: float = 0.01) -> str:
     if tx.store.is_sqlite:
         import sqlite3
 
-        eng._rt.db.dispose()
-        con = sqlite3.connect(eng._rt.db.url.database, isolation_level=None)
+        runtime_of(eng).db.dispose()
+        con = sqlite3.connect(runtime_of(eng).db.url.database, isolation_level=None)
         con.execute("ANALYZE")
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         con.close()

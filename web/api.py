@@ -122,19 +122,7 @@ def _lang(request: Request) -> str:
 
 def create_api(engine, scheduler_state) -> FastAPI:
     """The /api/v1 sub-application over ``engine``."""
-    import copy
-
     from disputeflow.workflow.errors import DisputeflowError
-
-    engines = {}
-
-    def eng(request: Request):
-        lang = _lang(request)
-        if lang not in engines:
-            e = copy.copy(engine)
-            e.lang = lang
-            engines[lang] = e
-        return engines[lang]
 
     def actor(request: Request):
         from disputeflow.signin.credentials import AuthError
@@ -185,23 +173,23 @@ def create_api(engine, scheduler_state) -> FastAPI:
     @api.post("/cases", status_code=201, responses=ERRORS, summary="Report a dispute (登记)")
     def open_case(body: ReportIn, request: Request, who=Depends(actor)):
         fields = body.model_dump(exclude_none=True)
-        out = eng(request).report(who, **fields)
+        out = engine.report(who, **fields)
         return {"number": out.number, "state": out.to_state, "version": out.version}
 
     @api.get("/cases", responses=ERRORS, summary="List cases in the caller's jurisdiction")
     def list_cases(request: Request, state: Optional[str] = Query(None, max_length=40),
                    unit: Optional[str] = Query(None, max_length=64), limit: int = Limit, offset: int = Offset,
                    who=Depends(actor)):
-        rows = eng(request).list_cases(who, state=state, unit=unit, limit=limit + 1, offset=offset)
+        rows = engine.list_cases(who, state=state, unit=unit, limit=limit + 1, offset=offset, lang=_lang(request))
         return page(rows, limit, offset)
 
     @api.get("/cases/{number}", responses=ERRORS, summary="One case (parties masked by role)")
     def show(number: str, request: Request, who=Depends(actor)):
-        return eng(request).case(number, who, _lang(request))
+        return engine.case(number, who, _lang(request))
 
     @api.get("/cases/{number}/actions", responses=ERRORS, summary="Actions the caller may take now")
     def actions(number: str, request: Request, who=Depends(actor)):
-        return {"items": eng(request).actions(number, who)}
+        return {"items": engine.actions(number, who, lang=_lang(request))}
 
     @api.post("/cases/{number}/actions/{action}", responses=ERRORS, summary="Perform an action")
     def act(number: str, action: str, body: ActIn, request: Request, who=Depends(actor)):
@@ -213,13 +201,13 @@ def create_api(engine, scheduler_state) -> FastAPI:
         data = dict(body.data)
         if body.note:
             data["note"] = body.note
-        out = eng(request).act(number, action, who, expected_version=body.expected_version, **data)
+        out = engine.act(number, action, who, expected_version=body.expected_version, **data)
         return {"number": out.number, "action": out.event, "from_state": out.from_state, "to_state": out.to_state,
                 "version": out.version, "seq": out.seq}
 
     @api.get("/cases/{number}/history", responses=ERRORS, summary="The case's audit timeline")
     def history(number: str, request: Request, limit: int = Limit, offset: int = Offset, who=Depends(actor)):
-        rows = eng(request).history(number, who)
+        rows = engine.history(number, who, lang=_lang(request))
         return page(rows[offset:offset + limit + 1], limit, offset, total=len(rows))
 
     @api.get("/overdue", responses=ERRORS, summary="The supervisor's board: overdue clocks, worst first")
@@ -229,15 +217,14 @@ def create_api(engine, scheduler_state) -> FastAPI:
                 limit: int = Limit, offset: int = Offset, who=Depends(actor)):
         from disputeflow.workflow.errors import ValidationError
 
-        e = eng(request)
         when = None
         if as_of:
             try:
                 when = parse_time(as_of)
             except ValueError as exc:
                 raise ValidationError.one("as_of", getattr(exc, "zh", str(exc)), getattr(exc, "en", str(exc))) from None
-        found = e.overdue_page(as_of=when, unit=unit, actor=who, clock=clock, level=level, risk=risk,
-                               limit=limit + 1, offset=offset)
+        found = engine.overdue_page(as_of=when, unit=unit, actor=who, clock=clock, level=level, risk=risk,
+                               limit=limit + 1, offset=offset, lang=_lang(request))
         return page(found["items"], limit, offset, total=found["total"])
 
     @api.get("/persons", responses=ERRORS, summary="The key-person register (重点人员) within the caller's jurisdiction")
@@ -245,7 +232,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
                 unit: Optional[str] = Query(None, max_length=64), limit: int = Limit, offset: int = Offset,
                 who=Depends(actor)):
         """Names are masked for callers not in charge of the person; every person listed is logged as read."""
-        found = eng(request).persons_page(who, status=status, unit=unit, limit=limit, offset=offset,
+        found = engine.persons_page(who, status=status, unit=unit, limit=limit, offset=offset,
                                           lang=_lang(request))
         return {"items": found["items"], "limit": limit, "offset": offset,
                 "next_offset": offset + limit if found["more"] else None}
@@ -255,13 +242,13 @@ def create_api(engine, scheduler_state) -> FastAPI:
         """Grid officers, mediators, lead officials and supervisors register within their jurisdiction; the
         person's duties (visits, reports) start at once and the linked cases' risk floor rises to the person's.
         Returns the new id, the risk, the linked cases and the duties; the identity stays on the person's page."""
-        return eng(request).add_person(who, **body.model_dump(exclude_none=True))
+        return engine.add_person(who, **body.model_dump(exclude_none=True))
 
     @api.get("/persons/{person_id}", responses=ERRORS, summary="One key person (details only for those in charge)")
     def person(person_id: PersonId, request: Request, who=Depends(actor)):
         """Details (identity, reasons, contacts, duties) for the responsible grid officer, the lead official and
         supervisors of the jurisdiction; a masked summary for others in the jurisdiction. Every read is logged."""
-        return eng(request).person(person_id, who, lang=_lang(request))
+        return engine.person(person_id, who, lang=_lang(request))
 
     @api.post("/persons/{person_id}/contacts", status_code=201, responses=ERRORS,
               summary="Record a contact with a key person (走访记录)")
@@ -270,15 +257,14 @@ def create_api(engine, scheduler_state) -> FastAPI:
         raises the person's risk one level and alerts the lead official."""
         from disputeflow.workflow.errors import ValidationError
 
-        e = eng(request)
         at = None
         if body.at:
             try:
                 at = parse_time(body.at)
             except ValueError as exc:
                 raise ValidationError.one("at", getattr(exc, "zh", str(exc)), getattr(exc, "en", str(exc))) from None
-        return e.record_contact(person_id, who, method=body.method, at=at, state=body.state,
-                                alarming=body.alarming, note=body.note)
+        return engine.record_contact(person_id, who, method=body.method, at=at, state=body.state,
+                                     alarming=body.alarming, note=body.note)
 
     @api.get("/reports/{kind}", responses={**ERRORS, 200: {"description": "The report as a file, or its dataset "
                                                                     "as JSON with format=json"}},
@@ -296,10 +282,9 @@ def create_api(engine, scheduler_state) -> FastAPI:
 
         params = {k: v.strip() for k, v in (("unit", unit), ("month", month), ("year", year), ("start", start),
                                             ("end", end), ("date", date), ("since", since)) if v and v.strip()}
-        e = eng(request)
         if format == "json":
-            return e.report_data(kind, actor=who, **params)
-        name, body, mime = e.report_file(kind, fmt=format, actor=who, lang=_lang(request), **params)
+            return engine.report_data(kind, actor=who, **params)
+        name, body, mime = engine.report_file(kind, fmt=format, actor=who, lang=_lang(request), **params)
         return file_response(name, body, mime)
 
     def _inbox(e):
@@ -313,9 +298,8 @@ def create_api(engine, scheduler_state) -> FastAPI:
     @api.get("/notifications", responses={**ERRORS, 501: ERRORS[400]}, summary="The caller's in-app messages")
     def notifications(request: Request, unread_only: bool = False, limit: int = Limit, offset: int = Offset,
                       who=Depends(actor)):
-        e = eng(request)
-        _inbox(e)
-        rows = e.inbox(who, unread_only=unread_only, limit=limit + 1, offset=offset, lang=_lang(request))
+        _inbox(engine)
+        rows = engine.inbox(who, unread_only=unread_only, limit=limit + 1, offset=offset, lang=_lang(request))
         from disputeflow.workflow.timeutil import iso
 
         for r in rows:  # the API's one time format: ISO 8601 with the +08:00 offset, as everywhere else
@@ -323,14 +307,13 @@ def create_api(engine, scheduler_state) -> FastAPI:
                 if r.get(k) is not None and not isinstance(r[k], str):
                     r[k] = iso(r[k])
         doc = page(rows, limit, offset)
-        doc["unread"] = e.unread_count(who)
+        doc["unread"] = engine.unread_count(who)
         return doc
 
     @api.post("/notifications/read", responses={**ERRORS, 501: ERRORS[400]}, summary="Mark messages read")
     def notifications_read(body: ReadIn, request: Request, who=Depends(actor)):
-        e = eng(request)
-        _inbox(e)
-        return {"marked": e.mark_read(who, body.ids)}
+        _inbox(engine)
+        return {"marked": engine.mark_read(who, body.ids)}
 
     @api.get("/health", summary="Database, scheduler and outbox backlog",
              responses={503: {"description": "The database or the scheduler is down (the same document)"}})

@@ -93,7 +93,6 @@ def create_app(engine, *, secret: str | None = None, scheduler=None, lang: str |
 
     app = FastAPI(title="disputeflow", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.engine = engine
-    app.state.engines = {}
     app.state.default_lang = lang or engine.lang
     app.state.scheduler = state
     app.add_middleware(SessionMiddleware, secret_key=secret or secrets.token_urlsafe(32),

@@ -9,7 +9,6 @@ Feature routers use these helpers too (see :mod:`web`).
 
 from __future__ import annotations
 
-import copy
 import hmac
 import secrets
 from datetime import datetime
@@ -36,28 +35,13 @@ class CsrfFailed(Exception):
 
 
 def engine_of(request: Request):
+    """The one engine of the app; it serves every language, each call taking the reader's ``lang``."""
     return request.app.state.engine
 
 
 def lang_of(request: Request) -> str:
     lang = request.session.get("lang") if "session" in request.scope else None
     return lang if lang in LANGS else request.app.state.default_lang
-
-
-def engine_for(request: Request):
-    """The engine speaking the reader's language.
-
-    The facade labels lists in ``engine.lang``; a shallow copy per language
-    shares the database, clock, definitions and policy, so switching language
-    per request costs nothing and never changes another request's engine.
-    """
-    lang = lang_of(request)
-    cache = request.app.state.engines
-    if lang not in cache:
-        eng = copy.copy(request.app.state.engine)
-        eng.lang = lang
-        cache[lang] = eng
-    return cache[lang]
 
 
 def csrf_token(request: Request) -> str:

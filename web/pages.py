@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
 from disputeflow.web import deps
-from disputeflow.web.deps import check_csrf, current_user, engine_for, flash, lang_of, page
+from disputeflow.web.deps import check_csrf, current_user, engine_of, flash, lang_of, page
 from disputeflow.web.i18n import LANGS, word
 
 router = APIRouter(include_in_schema=False)
@@ -100,9 +100,9 @@ def switch_language(request: Request, code: str, next: str = "/"):
 
 @router.get("/")
 def my_work(request: Request, user=Depends(current_user)):
-    engine = engine_for(request)
+    engine = engine_of(request)
     page_no = _page_no(request)
-    work = engine.my_work(user, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
+    work = engine.my_work(user, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, lang=lang_of(request))
     return page(request, "work.html.j2", user=user, items=work["items"], pager=_open_pager(work, page_no))
 
 
@@ -136,7 +136,7 @@ def _local_datetime(value: str) -> str:
 
 @router.get("/report")
 def report_form(request: Request, user=Depends(current_user)):
-    engine = engine_for(request)
+    engine = engine_of(request)
     lang = lang_of(request)
     default_unit = user.unit_id
     values = {"unit": default_unit, "source": "grid", "flags": [],
@@ -149,7 +149,7 @@ def report_form(request: Request, user=Depends(current_user)):
 def report(request: Request, user=Depends(current_user), form: dict = Depends(check_csrf)):
     from disputeflow.workflow.errors import ValidationError
 
-    engine = engine_for(request)
+    engine = engine_of(request)
     lang = lang_of(request)
     one = lambda k: (form.get(k) or [""])[0].strip()  # noqa: E731
     from itertools import zip_longest
@@ -191,8 +191,8 @@ def report(request: Request, user=Depends(current_user), form: dict = Depends(ch
 
 def _case_context(engine, number: str, user, lang: str) -> dict:
     case = engine.case(number, user, lang)
-    history = engine.history(number, user)
-    actions = engine.actions(number, user)
+    history = engine.history(number, user, lang=lang)
+    actions = engine.actions(number, user, lang=lang)
     people = [u for u in engine.users() if u["role"] != "grid_officer"]
     offices = [u for u in engine.units() if u["kind"] == "office"]
     d = engine.definition(case["definition"], case["definition_version"])
@@ -201,7 +201,7 @@ def _case_context(engine, number: str, user, lang: str) -> dict:
 
 @router.get("/cases/{number}")
 def case_page(request: Request, number: str, user=Depends(current_user)):
-    engine = engine_for(request)
+    engine = engine_of(request)
     lang = lang_of(request)
     return page(request, "case.html.j2", user=user, form_errors={}, form_values={}, form_action=None, notice=None,
                 **_case_context(engine, number, user, lang))
@@ -239,9 +239,9 @@ def _action_data(spec: dict | None, form: dict) -> dict:
 def act(request: Request, number: str, action: str, user=Depends(current_user), form: dict = Depends(check_csrf)):
     from disputeflow.workflow.errors import Conflict, InvalidAction, ValidationError
 
-    engine = engine_for(request)
+    engine = engine_of(request)
     lang = lang_of(request)
-    specs = {a["action"]: a for a in engine.actions(number, user)}
+    specs = {a["action"]: a for a in engine.actions(number, user, lang=lang)}
     data = _action_data(specs.get(action), form)
     version = (form.get("version") or [""])[0]
     expected = deps.whole_number(version)  # one past 64 bits is refused by the engine, naming the field
@@ -276,7 +276,7 @@ def board(request: Request, user=Depends(current_user)):
 
     if user.role not in BOARD_ROLES:
         raise NotPermitted("督办看板仅供督办人员、包案领导查看", "the overdue board is for supervisors and lead officials")
-    engine = engine_for(request)
+    engine = engine_of(request)
     lang = lang_of(request)
     q = request.query_params
     units = engine.units()
@@ -297,7 +297,8 @@ def board(request: Request, user=Depends(current_user)):
     if total:
         filtered = any(filters.values())
         found = engine.overdue_page(as_of=as_of, unit=village, actor=user, limit=PAGE_SIZE,
-                                    offset=min((page_no - 1) * PAGE_SIZE, total), count=filtered, **filters)
+                                    offset=min((page_no - 1) * PAGE_SIZE, total), count=filtered, lang=lang,
+                                    **filters)
         shown = found["items"]
         if filtered:
             total = found["total"]
@@ -319,9 +320,9 @@ def board(request: Request, user=Depends(current_user)):
 
 @router.get("/supervised")
 def supervised(request: Request, user=Depends(current_user)):
-    engine = engine_for(request)
+    engine = engine_of(request)
     page_no = _page_no(request)
-    found = engine.supervised_cases(user, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
+    found = engine.supervised_cases(user, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, lang=lang_of(request))
     return page(request, "supervised.html.j2", user=user, items=found["items"], pager=_open_pager(found, page_no))
 
 
@@ -333,7 +334,7 @@ def inbox_available(engine) -> bool:
 
 @router.get("/inbox")
 def inbox(request: Request, user=Depends(current_user)):
-    engine = engine_for(request)
+    engine = engine_of(request)
     lang = lang_of(request)
     if not inbox_available(engine):
         return page(request, "inbox.html.j2", user=user, available=False, messages=[], unread=0, pager=None)
@@ -350,7 +351,7 @@ def inbox(request: Request, user=Depends(current_user)):
 
 @router.post("/inbox/read")
 def inbox_read(request: Request, user=Depends(current_user), form: dict = Depends(check_csrf)):
-    engine = engine_for(request)
+    engine = engine_of(request)
     if inbox_available(engine):
         ids = [n for n in map(deps.whole_number, form.get("id", [])) if n is not None]
         engine.mark_read(user.id, ids or None)
@@ -361,7 +362,7 @@ def inbox_read(request: Request, user=Depends(current_user), form: dict = Depend
 def workflow_page(request: Request, user=Depends(current_user)):
     from disputeflow.web.diagram import svg
 
-    engine = engine_for(request)
+    engine = engine_of(request)
     lang = lang_of(request)
     d = engine.definition()
     return page(request, "workflow.html.j2", user=user, svg=svg(d, lang), definition=d,

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from disputeflow.web.deps import PersonId, check_csrf, current_user, engine_for, flash, lang_of, page
+from disputeflow.web.deps import PersonId, check_csrf, current_user, engine_of, flash, lang_of, page
 from disputeflow.web.deps import page_no as deps_page_no
 from disputeflow.web.nav import NavItem
 
@@ -121,7 +121,7 @@ def _day(value: str | None) -> date | None:
 
 @router.get("/persons")
 def register_page(request: Request, user=Depends(current_user)):
-    engine = engine_for(request)
+    engine = engine_of(request)
     lang = lang_of(request)
     q = request.query_params
     status = q.get("status") if q.get("status") in ("controlled", "released") else None
@@ -149,7 +149,7 @@ def register_page(request: Request, user=Depends(current_user)):
 
 def _person_page(request: Request, user, person_id: int, status: int = 200, errors: dict | None = None,
                  values: dict | None = None, form: str | None = None, notice: str | None = None):
-    engine = engine_for(request)
+    engine = engine_of(request)
     doc = engine.person(person_id, user, lang=lang_of(request))
     may_act = not doc["masked"] and doc["status"] == "controlled"
     may_release = may_act and user.role == "supervisor"
@@ -172,7 +172,7 @@ def _new_page(request: Request, user, values: dict, errors: dict | None = None, 
               status: int = 200):
     from disputeflow.workflow import risk as risk_mod
 
-    engine = engine_for(request)
+    engine = engine_of(request)
     lang = lang_of(request)
     units = {u["id"]: u for u in engine.units()}
     mine = user.unit_path if user.role != "admin" else "/"
@@ -192,13 +192,13 @@ def _may_register(engine, user) -> None:
     from disputeflow.workflow.persons import REGISTER_ROLES
 
     if user.role not in REGISTER_ROLES:
-        raise NotPermitted(f"角色“{engine.role_label(user.role)}”不能登记重点人员",
+        raise NotPermitted(f"角色“{engine.role_label(user.role, 'zh_CN')}”不能登记重点人员",
                            f"role {user.role} may not register key persons")
 
 
 @router.get("/persons/new")
 def new_person_form(request: Request, user=Depends(current_user)):
-    engine = engine_for(request)
+    engine = engine_of(request)
     _may_register(engine, user)
     case = request.query_params.get("case", "")[:40]
     return _new_page(request, user, {"kind": "person", "cases": case,
@@ -212,7 +212,7 @@ def new_person(request: Request, user=Depends(current_user), form: dict = Depend
     from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
     from disputeflow.workflow.masking import mask_name
 
-    engine = engine_for(request)
+    engine = engine_of(request)
     _may_register(engine, user)
     lang = lang_of(request)
     en = lang.startswith("en")
@@ -271,7 +271,7 @@ def contact(request: Request, person_id: PersonId, user=Depends(current_user), f
     from disputeflow.workflow.errors import ValidationError
     from disputeflow.workflow.timeutil import TimeFormatError
 
-    engine = engine_for(request)
+    engine = engine_of(request)
     lang = lang_of(request)
     one = lambda k: (form.get(k) or [""])[0].strip()  # noqa: E731
     values = {k: one(k) for k in ("method", "at", "state", "note", "alarming")}
@@ -300,7 +300,7 @@ def contact(request: Request, person_id: PersonId, user=Depends(current_user), f
 def release(request: Request, person_id: PersonId, user=Depends(current_user), form: dict = Depends(check_csrf)):
     from disputeflow.workflow.errors import ValidationError
 
-    engine = engine_for(request)
+    engine = engine_of(request)
     lang = lang_of(request)
     reason = (form.get("reason") or [""])[0].strip()
     try:

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from disputeflow.web.deps import current_user, engine_for, lang_of, page
+from disputeflow.web.deps import current_user, engine_of, lang_of, page
 from disputeflow.web.nav import NavItem
 
 router = APIRouter(include_in_schema=False)
@@ -69,14 +69,14 @@ def _check_role(engine, user) -> None:
     from disputeflow.workflow.errors import NotPermitted
 
     if user.role not in REPORT_ROLES:
-        raise NotPermitted(f"角色“{engine.role_label(user.role)}”不能生成报表", f"role {user.role} may not produce reports")
+        raise NotPermitted(f"角色“{engine.role_label(user.role, 'zh_CN')}”不能生成报表", f"role {user.role} may not produce reports")
 
 
 def _form_page(request: Request, user, status: int = 200, error: str | None = None, errors: dict | None = None,
                values: dict | None = None):
     from disputeflow.workflow.timeutil import local_date
 
-    engine = engine_for(request)
+    engine = engine_of(request)
     _check_role(engine, user)
     today = local_date(engine.clock.now())
     last_month = (today.replace(day=1).toordinal() - 1)
@@ -112,7 +112,7 @@ def file_response(name: str, body: bytes, mime: str, inline: bool = False) -> Re
 def download(request: Request, user=Depends(current_user)):
     from disputeflow.workflow.errors import ValidationError
 
-    engine = engine_for(request)
+    engine = engine_of(request)
     _check_role(engine, user)
     lang = lang_of(request)
     q = request.query_params
@@ -140,6 +140,6 @@ def paperwork(request: Request, number: str, kind: str, user=Depends(current_use
 
     if kind not in PAPER_KINDS:
         raise HTTPException(404, "")
-    engine = engine_for(request)
+    engine = engine_of(request)
     name, body, mime = engine.report_file(kind, fmt="html", actor=user, lang=lang_of(request), number=number)
     return file_response(name, body, mime, inline=True)

@@ -91,7 +91,8 @@ def _base(engine, conn, as_of: datetime, unit: str | None, actor, clock: str | N
 
 
 def page(engine, as_of: datetime, unit: str | None, actor, *, clock: str | None = None, level: str | None = None,
-         risk: str | None = None, limit: int | None = None, offset: int = 0, count: bool = True) -> dict:
+         risk: str | None = None, limit: int | None = None, offset: int = 0, count: bool = True,
+         lang: str | None = None) -> dict:
     """One page of the board, worst first: ``{"items": [...], "total": n or None}``.
 
     The level shown is computed from the ladder at ``as_of`` (so a board for a
@@ -101,7 +102,7 @@ def page(engine, as_of: datetime, unit: str | None, actor, *, clock: str | None 
     with transactions.read(engine.store) as conn:
         where, role = _base(engine, conn, as_of, unit, actor, clock, risk)
         rows, total = board_reads.page(conn, where, ladder_at(engine, as_of), level, limit, offset, count)
-    return {"items": [_doc(engine, as_of, r, role) for r in rows], "total": total}
+    return {"items": [_doc(engine, as_of, r, role, lang or engine.lang) for r in rows], "total": total}
 
 
 def counts_by_unit(engine, as_of: datetime, unit: str | None, actor) -> dict[str, int]:
@@ -111,13 +112,12 @@ def counts_by_unit(engine, as_of: datetime, unit: str | None, actor) -> dict[str
         return board_reads.counts_by_unit(conn, where)
 
 
-def _doc(engine, as_of: datetime, row, role: str | None) -> dict:
+def _doc(engine, as_of: datetime, row, role: str | None, lang: str) -> dict:
     from disputeflow.workflow.queries import _iso
     from disputeflow.workflow.timeutil import LOCAL_TZ
 
     (number, title, dname, dver, state, risk, unit_id, unit_name, clock, started, due, raised, lead, lead_name,
      supervision, mediator, mediator_name, _kid, level) = row
-    lang = engine.lang
     d = engine.definition(dname, dver)
     due_dt = from_db(due)
     days = engine.calendar.workdays_between(due_dt.astimezone(LOCAL_TZ).date(), as_of.astimezone(LOCAL_TZ).date())
@@ -133,6 +133,6 @@ def _doc(engine, as_of: datetime, row, role: str | None) -> dict:
     }
 
 
-def overdue(engine, as_of: datetime, unit: str | None, actor) -> list[dict]:
+def overdue(engine, as_of: datetime, unit: str | None, actor, lang: str | None = None) -> list[dict]:
     """Every running clock whose due time has passed at ``as_of``, worst first (the whole board)."""
-    return page(engine, as_of, unit, actor, count=False)["items"]
+    return page(engine, as_of, unit, actor, count=False, lang=lang)["items"]

@@ -118,7 +118,8 @@ def case(engine, number: str, actor, lang: str) -> dict:
     return doc
 
 
-def history(engine, number: str, actor) -> list[dict]:
+def history(engine, number: str, actor, lang: str | None = None) -> list[dict]:
+    lang = lang or engine.lang
     with transactions.read(engine.store) as conn:
         who = _actor(engine, conn, actor)
         c = _load(conn, number)
@@ -141,8 +142,8 @@ def history(engine, number: str, actor) -> list[dict]:
         if who is not None:
             payload = mask_text(payload, role)  # notes, descriptions, ledger columns: numbers typed into text
         out.append({"seq": seq, "at": _iso(at), "actor": act_by, "actor_name": names.get(act_by, act_by),
-                    "action": action, "action_label": d.action_label(action, engine.lang) if action not in
-                    ("escalate",) else ("升级提醒" if not engine.lang.startswith("en") else "escalation"),
+                    "action": action, "action_label": d.action_label(action, lang) if action not in
+                    ("escalate",) else ("升级提醒" if not lang.startswith("en") else "escalation"),
                     "from_state": frm, "to_state": to, "data": payload, "hash": h})
     return out
 
@@ -161,7 +162,8 @@ def scope(conn, who: Actor | None, unit: str | None) -> list:
     return jurisdiction.case_scope(who, path)
 
 
-def list_cases(engine, actor, state, unit, limit: int, offset: int) -> list[dict]:
+def list_cases(engine, actor, state, unit, limit: int, offset: int, lang: str | None = None) -> list[dict]:
+    lang = lang or engine.lang
     with transactions.read(engine.store) as conn:
         who = _actor(engine, conn, actor)
         rows = case_reads.case_list(conn, scope(conn, who, unit), state, limit, offset)
@@ -170,16 +172,16 @@ def list_cases(engine, actor, state, unit, limit: int, offset: int) -> list[dict
         d = engine.definition(c["definition"], c["definition_version"])
         out.append({
             "number": c["number"], "title": mask_text(c["title"], who.role) if who else c["title"], "state": c["state"],
-            "state_label": d.state_label(c["state"], engine.lang), "risk": c["risk"],
-            "risk_label": d.vocab_label("risk", c["risk"], engine.lang), "category": c["category"],
-            "category_label": d.vocab_label("category", c["category"], engine.lang), "unit": c["unit"],
+            "state_label": d.state_label(c["state"], lang), "risk": c["risk"],
+            "risk_label": d.vocab_label("risk", c["risk"], lang), "category": c["category"],
+            "category_label": d.vocab_label("category", c["category"], lang), "unit": c["unit"],
             "unit_name": c["unit_name"], "mediator": c["mediator"], "lead_official": c["lead_official"],
             "supervision": c["supervision_level"], "reported_at": _iso(c["reported_at"]), "version": c["version"],
         })
     return out
 
 
-def actions(engine, number: str, actor) -> list[dict]:
+def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
     with transactions.read(engine.store) as conn:
         who = _actor(engine, conn, actor)
         if who is None:
@@ -193,7 +195,7 @@ def actions(engine, number: str, actor) -> list[dict]:
                            mediator=c["mediator"], lead_official=c["lead_official"],
                            responsible_unit=c["responsible_unit"], supervision_level=c["supervision_level"],
                            party_count=c["party_count"], data=data, category=c["category"])
-    lang = engine.lang
+    lang = lang or engine.lang
     out = []
     for a in d.actions_from(c["state"]):
         if who.role not in a.roles:

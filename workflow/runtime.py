@@ -47,9 +47,11 @@ class Runtime:
     """The engine's collaborators, built once from a configuration (see :func:`compose`)."""
 
     def __init__(self, config: Config, db: SAEngine, clock: Clock, policy: "Policy | None" = None,
-                 calendar: "BusinessCalendar | None" = None):
+                 calendar: "BusinessCalendar | None" = None, lang: str | None = None):
         self.config = config
-        self.lang = config.lang  # the default language of what the engine writes for people
+        # The default language of what the engine writes for people; each reading operation takes its own
+        # ``lang``, so one runtime serves readers of every language at once and this is never changed.
+        self.lang = lang or config.lang
         self.db = db
         self.clock = clock
         self.store = Store(db, busy=Busy)
@@ -225,6 +227,27 @@ class Runtime:
         except (ChannelConfigError, LookupError) as exc:
             raise ConfigError(f"通知配置有误：{exc}", f"notification settings are wrong: {exc}") from None
 
+    def add_channel(self, channel, name: str, everyone: bool) -> None:
+        """Add an embedding system's channel to the dispatcher (see :meth:`disputeflow.Engine.add_channel`)."""
+        channel.name = name
+        self.extra_channels[name] = channel
+        d = self.notifier
+        d.channels[name] = channel
+        if everyone and channel.audience == "person" and name not in d.settings.person_channels:
+            d.settings.person_channels.append(name)
+
+    def hold_delivery(self, hold: bool) -> None:
+        """Ask a running dispatch pass to stop between sends (``hold``), or let delivery go on again.
+
+        Only a dispatcher already built is told: shutting down must not build one.
+        """
+        d = self._notifier
+        if d is not None and hasattr(d, "stopping"):
+            if hold:
+                d.stopping.set()
+            else:
+                d.stopping.clear()
+
     def close(self) -> None:
         self.store.close()
         self.db.dispose()
@@ -232,7 +255,7 @@ class Runtime:
 
 def compose(url_or_config: "str | Config | SAEngine | None" = None, *, clock: Clock | None = None,
             definitions: Iterable[Definition] = (), policy: "Policy | None" = None,
-            calendar: "BusinessCalendar | None" = None) -> Runtime:
+            calendar: "BusinessCalendar | None" = None, lang: str | None = None) -> Runtime:
     """Build the runtime: database, store and signer, definitions (built-in, configured, given), policy, calendar.
 
     Raises:
@@ -250,7 +273,7 @@ def compose(url_or_config: "str | Config | SAEngine | None" = None, *, clock: Cl
     else:
         cfg.url = url_from_env(cfg.url or None)
         db = make_engine(cfg.url, synchronous=cfg.sqlite_synchronous, busy_timeout=cfg.busy_timeout)
-    rt = Runtime(cfg, db, clock or SystemClock(), policy, calendar)
+    rt = Runtime(cfg, db, clock or SystemClock(), policy, calendar, lang)
     rt.register_definition(builtin("grassroots"))
     for entry in cfg.definitions:
         rt.register_definition(builtin(entry) if is_builtin_name(entry) else load_definition(entry))
@@ -260,3 +283,14 @@ def compose(url_or_config: "str | Config | SAEngine | None" = None, *, clock: Cl
         raise ConfigError(f"默认流程 {cfg.default_definition} 未定义", f"default workflow {cfg.default_definition} is not defined")
     rt.check_policy()
     return rt
+
+
+def runtime_of(engine) -> Runtime:
+    """The runtime an :class:`disputeflow.Engine` was composed from.
+
+    The facade keeps its collaborators off its public surface; the engine's own
+    tools that work below it (the operator commands over the outbox and the
+    calendar, the scheduler, tests and benchmarks) reach them here, in one
+    greppable place, instead of through the facade's private attributes.
+    """
+    return engine._rt

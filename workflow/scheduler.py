@@ -24,11 +24,11 @@ log = logging.getLogger(__name__)
 def sweep_job(engine, stop: threading.Event | None = None) -> None:
     """One sweep; ``stop`` (set at shutdown) ends it after the batch in hand."""
     from disputeflow.workflow import sweep
-
     from disputeflow.workflow.errors import Busy
+    from disputeflow.workflow.runtime import runtime_of
 
     try:
-        raised = sweep.run(engine._rt, engine.clock.now(), stop=stop)
+        raised = sweep.run(runtime_of(engine), engine.clock.now(), stop=stop)
     except Busy:  # a lock held past the budget: nothing was written; the next pass tries again
         log.warning("sweep skipped: the database stayed locked past the wait budget")
         return
@@ -54,10 +54,10 @@ def dispatch_job(engine) -> None:
 def _request_stop(engine, stop: threading.Event) -> None:
     """Ask the running work to stop at its next safe point: the sweep between batches, the
     dispatcher between sends (what it claimed and did not try is released, still pending)."""
+    from disputeflow.workflow.runtime import runtime_of
+
     stop.set()
-    notifier = engine._rt._notifier  # only one that exists: shutting down builds nothing
-    if notifier is not None and hasattr(notifier, "stopping"):
-        notifier.stopping.set()
+    runtime_of(engine).hold_delivery(True)
 
 
 def build(engine, *, sweep_seconds: int = 60, digest_at: str = "08:30"):
@@ -77,9 +77,9 @@ def build(engine, *, sweep_seconds: int = 60, digest_at: str = "08:30"):
             _request_stop(engine, stop)
             super().shutdown(wait)
             if wait:  # the jobs have ended: the engine's own dispatch() works again (an embedding host's)
-                notifier = engine._rt._notifier
-                if notifier is not None and hasattr(notifier, "stopping"):
-                    notifier.stopping.clear()
+                from disputeflow.workflow.runtime import runtime_of
+
+                runtime_of(engine).hold_delivery(False)
 
     hour, minute = (int(x) for x in digest_at.split(":"))
     sched = Scheduler(timezone=LOCAL_TZ, job_defaults={

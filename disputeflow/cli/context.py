@@ -51,6 +51,13 @@ class Ctx:
             self._engine = Engine(cfg, clock=clock)
         return self._engine
 
+    def runtime(self):
+        """The collaborators below the engine, for the operator commands that work on them directly
+        (the outbox, the calendar's recalculation, report snapshots)."""
+        from disputeflow.workflow.runtime import runtime_of
+
+        return runtime_of(self.engine())
+
     def actor(self) -> str:
         from disputeflow.workflow.errors import ValidationError
 

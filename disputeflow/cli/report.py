@@ -149,7 +149,7 @@ def paper(c, kind, number, performance, performance_due, out):
 def verify(c, kind, month, unit_id):
     from disputeflow.reports.files import verify_snapshot
 
-    res = verify_snapshot(c.engine()._rt, kind, c.actor(), month=month, unit=unit_id)
+    res = verify_snapshot(c.runtime(), kind, c.actor(), month=month, unit=unit_id)
     if not res["frozen"]:
         c.out(res, c.t("该报表尚未封存。", "this report has not been frozen yet."))
         return

@@ -34,7 +34,9 @@ def set_demo_logins(engine) -> list[tuple[str, str]]:
     from disputeflow.cases import directory, transactions
 
     present = {u["id"] for u in engine.users()}
-    with transactions.read(engine._rt.store) as conn:
+    from disputeflow.workflow.runtime import runtime_of
+
+    with transactions.read(runtime_of(engine).store) as conn:
         has = directory.users_with_password(conn)
     out = []
     for uid, zh, en in DEMO_LOGINS:

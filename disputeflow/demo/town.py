@@ -316,6 +316,6 @@ def run_day(engine, echo: Callable[[str], None], lang: str = "zh_CN") -> None:
 
         at(17, 30, t("下班前：督办看板", "end of day: the supervisor's board"))
         engine.sweep()
-        echo(board_text(engine.overdue(actor="zz-wang"), lang))
+        echo(board_text(engine.overdue(actor="zz-wang", lang=lang), lang))
     finally:
         engine.clock = real

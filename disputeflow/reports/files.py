@@ -90,6 +90,11 @@ def dataset(engine, kind: str, who: Actor, params: dict) -> dict:
     return _masked_rows(doc)
 
 
+def report_data(engine, kind: str, *, actor=None, **params) -> dict:
+    """The dataset of a jurisdiction report for ``actor`` (see :func:`dataset`)."""
+    return dataset(engine, kind, _actor(engine, actor), params)
+
+
 def _masked_rows(doc: dict) -> dict:
     """A ledger with numbers masked in its typed text (titles, supervising authority) for every reader.
 

@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import make_db_url
 from tests.ledgers import write_csv, write_xlsx
+from disputeflow.workflow.runtime import runtime_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -115,7 +116,7 @@ def test_a_killed_import_leaves_no_half_imported_row_and_a_rerun_completes_it(cl
 
     def check():
         eng = cli.engine
-        with eng._rt.store.read() as tx:
+        with runtime_of(eng).store.read() as tx:
             def q(sql):
                 return tx.query(sql)[0][0]
             out = {"cases": q("SELECT COUNT(*) FROM cases"), "keys": q("SELECT COUNT(*) FROM import_keys"),
@@ -136,11 +137,11 @@ def test_a_killed_import_leaves_no_half_imported_row_and_a_rerun_completes_it(cl
 def test_a_progress_bar_is_drawn_on_a_terminal_and_not_in_a_pipe(cli, tmp_path):
     import pty
 
-    if "postgresql" in str(cli.engine._rt.db.url):
+    if "postgresql" in str(runtime_of(cli.engine).db.url):
         pytest.skip("the terminal output does not depend on the database")
     path = write_xlsx(tmp_path / "台账.xlsx", ROWS)
     master, slave = pty.openpty()
-    env = {**os.environ, "DISPUTEFLOW_DB": str(cli.engine._rt.db.url), "DISPUTEFLOW_NOW": "2026-03-03T09:00+08:00",
+    env = {**os.environ, "DISPUTEFLOW_DB": str(runtime_of(cli.engine).db.url), "DISPUTEFLOW_NOW": "2026-03-03T09:00+08:00",
            "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
     p = subprocess.Popen([sys.executable, "-m", "disputeflow.cli", "--as", "sup", "import", str(path)], stdout=subprocess.PIPE,
                          stderr=slave, env=env, cwd=tmp_path)

@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import T0, build_town
 from tests.web_support import Serve
+from disputeflow.workflow.runtime import runtime_of
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def test_user_passwd_sets_an_argon2_hash(town, tmp_path):
     p = run(url, tmp_path, "user", "passwd", "med1", "--password-stdin", stdin="a-long-password\n")
     assert p.returncode == 0, p.stderr
     assert "已设置 med1 的密码" in p.stdout
-    with eng._rt.store.read() as tx:
+    with runtime_of(eng).store.read() as tx:
         stored = tx.query("SELECT password_hash FROM user_passwords WHERE user_id = 'med1'")[0][0]
     assert stored.startswith("$argon2") and "a-long-password" not in stored
     assert eng.authenticate("med1", "a-long-password").id == "med1"

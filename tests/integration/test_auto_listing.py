@@ -12,6 +12,7 @@ from sqlalchemy import text
 from tests.conftest import build_town, report
 from disputeflow import Engine
 from disputeflow.workflow.policy import Policy
+from disputeflow.workflow.runtime import runtime_of
 from disputeflow.workflow.timeutil import LOCAL_TZ
 
 SHIPPED = open(__import__("disputeflow.workflow.policy", fromlist=["x"]).__file__.replace("policy.py", "policy.toml"),
@@ -116,7 +117,7 @@ def test_each_rung_tells_the_recipients_the_policy_names(make_engine, clock):
 
 
 def _rows(eng, sql, **params):
-    with eng._rt.db.connect() as c:
+    with runtime_of(eng).db.connect() as c:
         return [tuple(r) for r in c.execute(text(sql), params)]
 
 

@@ -19,6 +19,7 @@ from disputeflow.cases.tables import cases, clocks
 from tests.conftest import report
 from disputeflow.workflow.board import LEVEL_ORDER
 from disputeflow.workflow.queries import level_at
+from disputeflow.workflow.runtime import runtime_of
 from disputeflow.workflow.timeutil import LOCAL_TZ
 
 
@@ -37,7 +38,7 @@ def scatter(engine, n: int, seed: int = 7) -> list[dict]:
     paths = {u["id"]: u["path"] for u in engine.units()}
     base = local(2026, 4, 24)
     truth = []
-    with engine._rt.db.begin() as con:
+    with runtime_of(engine).db.begin() as con:
         ids = dict(con.execute(cases.select().with_only_columns(cases.c.number, cases.c.id)).all())
         fixed = [local(2026, 4, 29, 8), local(2026, 4, 29, 9), local(2026, 5, 8, 15), local(2026, 5, 9, 10)]
         for i, number in enumerate(numbers):

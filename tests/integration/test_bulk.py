@@ -6,6 +6,7 @@ import pytest
 
 from tests.conftest import report
 from disputeflow.workflow.errors import InvalidAction, NotPermitted, ValidationError
+from disputeflow.workflow.runtime import runtime_of
 
 
 def test_bulk_gives_what_one_by_one_gives(engine):
@@ -67,7 +68,7 @@ def test_listeners_hear_each_item_after_its_batch_commits(engine):
 
 
 def _clocks(engine, number):
-    with engine._rt.store.read() as tx:
+    with runtime_of(engine).store.read() as tx:
         return tx.query("SELECT k.name, k.status, k.started_at, k.due_at, k.warn_at, k.extended, k.level, "
                         "k.next_step, k.next_at, k.stopped_at FROM clocks k JOIN cases c ON c.id = k.case_id "
                         "WHERE c.number = :n ORDER BY k.id", {"n": number})

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from tests.conftest import T0, report
 from disputeflow import Engine, NotPermitted, ValidationError
+from disputeflow.workflow.runtime import runtime_of
 from disputeflow.workflow.timeutil import LOCAL_TZ
 
 
@@ -23,7 +24,7 @@ def clock_of(engine, number, name):
 
 
 def escalations(engine):
-    with engine._rt.db.connect() as c:
+    with runtime_of(engine).db.connect() as c:
         return c.execute(text("SELECT count(*), count(DISTINCT clock_id || '/' || step) FROM escalations")).one()
 
 
@@ -158,7 +159,7 @@ def test_concurrent_sweepers_raise_each_step_exactly_once(db_url, engine, clock,
     assert raised == len(numbers) * 4  # every step of every assess clock, once
     total, distinct = escalations(engine)
     assert total == distinct == len(numbers) * 4
-    with engine._rt.db.connect() as c:
+    with runtime_of(engine).db.connect() as c:
         assert c.execute(text("SELECT count(*) FROM audit_events WHERE action = 'escalate' "
                               "AND data LIKE '%\"clock\":\"assess\"%'")).scalar() == len(numbers) * 4
         # 1000 red cards against one grid in March: one talk, whatever the number of sweepers
@@ -168,7 +169,7 @@ def test_concurrent_sweepers_raise_each_step_exactly_once(db_url, engine, clock,
 
 
 def outbox_events(engine, event):
-    with engine._rt.db.connect() as c:
+    with runtime_of(engine).db.connect() as c:
         return c.execute(text("SELECT case_number, audience, payload FROM outbox WHERE event = :e ORDER BY id"),
                          {"e": event}).all()
 
@@ -247,7 +248,7 @@ def test_two_red_cards_are_not_enough_for_a_talk(engine, clock):
 def test_a_step_someone_else_raised_is_not_raised_again_and_the_chain_holds(engine, clock):
     """The unique constraint, not the clock's level, has the last word: a row the level does not explain wins."""
     first, second = report(engine), report(engine)
-    with engine._rt.db.begin() as c:  # level1 already raised by a writer that did not move the clock
+    with runtime_of(engine).db.begin() as c:  # level1 already raised by a writer that did not move the clock
         kid, case_id = c.execute(text("SELECT k.id, k.case_id FROM clocks k JOIN cases c ON c.id = k.case_id "
                                       "WHERE c.number = :n AND k.name = 'assess'"), {"n": first}).one()
         c.execute(text("INSERT INTO escalations (clock_id, case_id, step, step_at, raised_at) "
@@ -259,7 +260,7 @@ def test_a_step_someone_else_raised_is_not_raised_again_and_the_chain_holds(engi
     total, distinct = escalations(engine)
     assert total == distinct == 8
     assert engine.sweep() == []
-    with engine._rt.db.connect() as c:
+    with runtime_of(engine).db.connect() as c:
         steps = c.execute(text("SELECT a.data FROM audit_events a JOIN cases c ON c.id = a.case_id "
                                "WHERE c.number = :n AND a.action = 'escalate' ORDER BY a.seq"), {"n": first}).scalars()
         assert [json.loads(d)["step"] for d in steps] == ["warning", "level2", "level3"]
@@ -267,14 +268,14 @@ def test_a_step_someone_else_raised_is_not_raised_again_and_the_chain_holds(engi
 
 
 def test_a_sweep_gives_back_the_wal_checkpoint_setting(engine, clock):
-    if not engine._rt.store.is_sqlite:
+    if not runtime_of(engine).store.is_sqlite:
         pytest.skip("SQLite's WAL only")
     report(engine)
-    conn = engine._rt.store._held_writer()
+    conn = runtime_of(engine).store._held_writer()
     before = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
     clock.set(local(2026, 3, 20, 9, 0))
     seen = []
-    with engine._rt.store.checkpoint_every(12_345):
+    with runtime_of(engine).store.checkpoint_every(12_345):
         seen.append(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
     assert seen == [12_345]
     assert len([r for r in engine.sweep() if r["clock"] == "assess"]) == 4
@@ -283,12 +284,12 @@ def test_a_sweep_gives_back_the_wal_checkpoint_setting(engine, clock):
 
 def test_overlapping_checkpoint_runs_give_back_the_first_setting(engine):
     """A sweep that starts and ends inside an import (or the other way round) leaves the default behind."""
-    if not engine._rt.store.is_sqlite:
+    if not runtime_of(engine).store.is_sqlite:
         pytest.skip("SQLite's WAL only")
-    conn = engine._rt.store._held_writer()
+    conn = runtime_of(engine).store._held_writer()
     before = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
     setting = lambda: conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]  # noqa: E731
-    sweep, load = engine._rt.store.checkpoint_every(10_000), engine._rt.store.checkpoint_every(16_384)
+    sweep, load = runtime_of(engine).store.checkpoint_every(10_000), runtime_of(engine).store.checkpoint_every(16_384)
     sweep.__enter__()
     load.__enter__()
     assert setting() == 16_384

@@ -9,10 +9,11 @@ from sqlalchemy import text
 
 from tests.conftest import PARTIES, report
 from disputeflow import Conflict, Engine, InvalidAction, NotFound, NotPermitted, ValidationError
+from disputeflow.workflow.runtime import runtime_of
 
 
 def count(engine, sql, **params):
-    with engine._rt.db.connect() as c:
+    with runtime_of(engine).db.connect() as c:
         return c.execute(text(sql), params).scalar()
 
 
@@ -288,13 +289,13 @@ def test_pooled_connections_go_back_to_beginning_transactions_by_themselves(engi
     engine.act(n, "assess", "med1", risk="high")  # several statements
     events = count(engine, "SELECT count(*) FROM audit_events")
     with pytest.raises(RuntimeError):
-        with engine._rt.store.write() as tx:  # on whichever pooled connection: rolled back as a whole
+        with runtime_of(engine).store.write() as tx:  # on whichever pooled connection: rolled back as a whole
             tx.execute("UPDATE cases SET title = 'x' WHERE number = :n", {"n": n})
             tx.execute("DELETE FROM outbox")
             raise RuntimeError("changed my mind")
     assert engine.case(n)["title"] != "x" and count(engine, "SELECT count(*) FROM audit_events") == events
-    if not engine._rt.store.is_sqlite:
-        conns = [engine._rt.db.raw_connection() for _ in range(3)]
+    if not runtime_of(engine).store.is_sqlite:
+        conns = [runtime_of(engine).db.raw_connection() for _ in range(3)]
         try:
             assert [c.dbapi_connection.autocommit for c in conns] == [False] * 3
         finally:
@@ -338,11 +339,11 @@ def test_audit_verify_detects_tampering_and_deletion(engine):
     engine.act(n, "assess", "med1", risk="low")
     engine.act(n, "note", "med1", text="原始记录")
     assert engine.verify_audit()["problems"] == []
-    with engine._rt.db.begin() as c:
+    with runtime_of(engine).db.begin() as c:
         c.execute(text("UPDATE audit_events SET data = :d WHERE seq = 3"), {"d": '{"text":"篡改后的记录"}'})
     problems = engine.verify_audit()["problems"]
     assert problems and problems[0].seq == 3
-    with engine._rt.db.begin() as c:
+    with runtime_of(engine).db.begin() as c:
         c.execute(text("DELETE FROM audit_events WHERE seq = 3"))
     assert any(p.seq is None for p in engine.verify_audit()["problems"])
 
@@ -445,7 +446,7 @@ def test_the_user_an_action_names_is_read_with_the_case_and_checked_as_before(en
     with pytest.raises(ValidationError) as e:
         engine.act(number, "assign", "sup", mediator="go")  # a grid officer, not a mediator
     assert [f.field for f in e.value.errors] == ["mediator"]
-    with engine._rt.store.engine.begin() as c:
+    with runtime_of(engine).store.engine.begin() as c:
         c.execute(text("UPDATE users SET active = :f WHERE id = 'med2'"), {"f": False})
     with pytest.raises(ValidationError) as e:
         engine.act(number, "assign", "sup", mediator="med2")  # no longer active

@@ -46,6 +46,7 @@ from tests.conftest import T0, build_town
 from disputeflow import DisputeflowError
 from disputeflow.workflow.timesource import FixedClock
 from disputeflow.workflow.definition import builtin
+from disputeflow.workflow.runtime import runtime_of
 from disputeflow.workflow.timeutil import LOCAL_TZ
 
 DEFN = builtin("grassroots")
@@ -97,7 +98,7 @@ def extra_people(engine) -> None:
     engine.add_user("lead2", "乙村包案领导", "lead_official", "v2")
     engine.add_user("sup-v2", "乙村督办员", "supervisor", "v2")
     engine.add_user("gone", "已停用调解员", "mediator", "v1")
-    with engine._rt.store.write() as tx:
+    with runtime_of(engine).store.write() as tx:
         tx.execute("UPDATE users SET active = :f WHERE id = 'gone'", {"f": False})
 
 
@@ -235,7 +236,7 @@ class EngineMachine(RuleBasedStateMachine):
         super().__init__()
         self.clock = self.engine.clock
         self.clock.set(T0)
-        with self.engine._rt.store.write() as tx:
+        with runtime_of(self.engine).store.write() as tx:
             for table in RESET_TABLES:
                 tx.execute(f"DELETE FROM {table}")
         self.numbers: list[str] = []
@@ -248,7 +249,7 @@ class EngineMachine(RuleBasedStateMachine):
     def snapshot(self) -> tuple:
         """What a command could write: the case and clock rows in full, the count and last id of each
         append-only table (audit events, outbox, parties, escalations)."""
-        with self.engine._rt.store.read() as tx:
+        with runtime_of(self.engine).store.read() as tx:
             return (tuple(tx.query(APPENDED)[0]), [tuple(r) for r in tx.query("SELECT * FROM cases ORDER BY id")],
                     [tuple(r) for r in tx.query("SELECT * FROM clocks ORDER BY id")])
 
@@ -385,7 +386,7 @@ class EngineMachine(RuleBasedStateMachine):
 
     def running(self, number: str) -> dict[str, datetime]:
         """The case's running clocks and their due times."""
-        with self.engine._rt.store.read() as tx:
+        with runtime_of(self.engine).store.read() as tx:
             rows = tx.query("SELECT k.name, k.due_at FROM clocks k JOIN cases c ON c.id = k.case_id "
                             "WHERE c.number = :n AND k.stopped_at IS NULL", {"n": number})
         return {name: from_db(due) for name, due in rows}
@@ -401,7 +402,7 @@ class EngineMachine(RuleBasedStateMachine):
         if self.unchanged:
             self.unchanged = False
             return
-        with self.engine._rt.store.read() as tx:
+        with runtime_of(self.engine).store.read() as tx:
             cases = [tuple(r) for r in tx.query(CASE_FACTS)]
             running = [tuple(r) for r in tx.query(RUNNING_ON_TERMINAL)]
         self.terminal_cases_have_no_running_clock(running)
@@ -470,7 +471,7 @@ def test_random_use_keeps_the_engine_invariants(stateful_engine):
     """25 runs of up to 30 steps on SQLite, 12 on PostgreSQL (whose round trips cost more): under a minute each
     here. ``DISPUTEFLOW_STATEFUL_EXAMPLES`` asks for more runs, for a longer hunt."""
     machine = type("Machine", (EngineMachine,), {"engine": stateful_engine})
-    examples = int(os.environ.get("DISPUTEFLOW_STATEFUL_EXAMPLES") or (25 if stateful_engine._rt.store.is_sqlite else 12))
+    examples = int(os.environ.get("DISPUTEFLOW_STATEFUL_EXAMPLES") or (25 if runtime_of(stateful_engine).store.is_sqlite else 12))
     SEEN.clear()
     run_state_machine_as_test(machine, settings=settings(
         max_examples=examples, stateful_step_count=30, deadline=None,

@@ -17,6 +17,7 @@ import pytest
 from disputeflow import Engine, InvalidAction, NotPermitted, ValidationError
 from disputeflow.workflow.timesource import FixedClock
 from disputeflow.workflow.definition import builtin
+from disputeflow.workflow.runtime import runtime_of
 from disputeflow.workflow.timeutil import LOCAL_TZ
 
 CALLER = [{"name": "王女士", "role": "applicant", "phone": "13712345678"}]
@@ -80,7 +81,7 @@ def test_ordinary_order_end_to_end_with_return(hotline):
     doc = eng.case(number)
     assert doc["state"] == "accepted"
     assert set(running(eng, number)) == {"hotline_dispatch"}
-    with eng._rt.store.read() as tx:
+    with runtime_of(eng).store.read() as tx:
         rows = tx.query("SELECT event, audience FROM outbox WHERE case_number = :n ORDER BY id", {"n": number})
     assert rows[-1][0] == "return"
     assert json.loads(rows[-1][1]) == ["role:dispatcher@/bj/cf/"]

@@ -12,6 +12,7 @@ from tests.conftest import T0
 from tests.ledgers import write_csv, write_xlsx
 from disputeflow.workflow.errors import NotPermitted, ValidationError
 from disputeflow.ledger_import import ImportRejected
+from disputeflow.workflow.runtime import runtime_of
 
 
 def rows_good():
@@ -27,13 +28,13 @@ def rows_good():
 
 
 def count(engine, table):
-    with engine._rt.store.read() as tx:
+    with runtime_of(engine).store.read() as tx:
         return tx.query(f"SELECT COUNT(*) FROM {table}")[0][0]
 
 
 def by_ref(engine):
     out = {}
-    with engine._rt.store.read() as tx:
+    with runtime_of(engine).store.read() as tx:
         for key, number in tx.query("SELECT k.key, c.number FROM import_keys k JOIN cases c ON c.id = k.case_id"):
             out[key] = number
     return out
@@ -219,7 +220,7 @@ def test_a_correction_that_ends_a_case_leaves_the_clocks_that_outlive_it_running
     engine.sweep()
 
     def duties():
-        with engine._rt.store.read() as tx:
+        with runtime_of(engine).store.read() as tx:
             return sorted(r[0] for r in tx.query(
                 "SELECT k.name FROM clocks k JOIN cases c ON c.id = k.case_id "
                 "WHERE c.number = :n AND k.stopped_at IS NULL AND k.name LIKE 'kp.%'", {"n": number}))
@@ -419,7 +420,7 @@ def test_a_ledger_that_moves_a_row_back_reopens_the_case_through_the_workflow(en
     assert reopen["data"]["reason"] == "台账更正：化解情况由“已销号”改为“调处中”"
     assert reopen["data"]["clocks_started"] == ["resolve"]
     assert hist[-1]["action"] == "ledger_update"
-    with engine._rt.store.read() as tx:  # the reopening tells the case's people, as the reopen command does
+    with runtime_of(engine).store.read() as tx:  # the reopening tells the case's people, as the reopen command does
         told = tx.query("SELECT audience, payload FROM outbox WHERE case_number = :n AND event = 'reopen'",
                         {"n": cases["TZ-002"]})
     assert [(json.loads(a), json.loads(p)) for a, p in told] == \

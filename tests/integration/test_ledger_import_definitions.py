@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import build_town
 from tests.ledgers import write_csv
+from disputeflow.workflow.runtime import runtime_of
 from disputeflow.ledger_import import import_ledger
 from disputeflow.ledger_import.line import LedgerLine
 from disputeflow.ledger_import.mapping import load_mapping
@@ -109,7 +110,7 @@ def test_a_ledger_imports_into_a_workflow_with_other_states_and_actions(county_e
     path = write_csv(tmp_path / "county.csv", HEADER, rows)
     mapping = tmp_path / "mapping.toml"
     mapping.write_text(MAPPING, encoding="utf-8")
-    rt = county_engine._rt
+    rt = runtime_of(county_engine)
     report = import_ledger(rt, path, actor="sup", mapping=mapping, definition="county")
     assert (report["created"], report["bad_rows"]) == (4, 0), report["problems"]
     numbers = _numbers(county_engine)
@@ -138,7 +139,7 @@ def test_a_ledger_imports_into_a_workflow_with_other_states_and_actions(county_e
 def _numbers(engine) -> dict[str, str]:
     from disputeflow.cases import ledger_store
 
-    with engine._rt.store.read() as tx:
+    with runtime_of(engine).store.read() as tx:
         known = ledger_store.known_keys(tx, "ledger", ["C-1", "C-2", "C-3", "C-4"])
         rows = {cid: key for key, (cid, _) in known.items()}
         return {rows[cid]: number for cid, number in tx.query("SELECT id, number FROM cases") if cid in rows}

@@ -15,6 +15,7 @@ from tests.integration.test_ledger_import import rows_good
 from tests.ledgers import write_xlsx
 from disputeflow.ledger_import import readers, workbooks
 from disputeflow.ledger_import.mapping import load_mapping
+from disputeflow.workflow.runtime import runtime_of
 
 
 def _reader(path) -> type:
@@ -89,7 +90,7 @@ def test_calamine_honours_the_1904_date_system_of_old_mac_workbooks(engine, tmp_
     assert workbooks._epoch_1904(path)
     assert _reader(path) is workbooks.CalamineLedger
     engine.import_ledger(path, actor="sup")
-    with engine._rt.store.read() as tx:
+    with runtime_of(engine).store.read() as tx:
         (record,) = tx.query("SELECT record FROM import_keys")[0]
     assert '"reported_at":"2026-01-02T00:00:00+08:00"' in record
     openpyxl_only()
@@ -107,11 +108,11 @@ def test_a_file_that_is_not_a_workbook_is_refused_in_chinese(engine, tmp_path):
 
 
 def test_the_write_pass_leaves_the_connections_checkpoint_setting_as_it_found_it(engine, tmp_path):
-    if not engine._rt.store.is_sqlite:
+    if not runtime_of(engine).store.is_sqlite:
         pytest.skip("a SQLite setting")
     path = write_xlsx(tmp_path / "台账.xlsx", rows_good())
     engine.import_ledger(path, actor="sup")
-    with engine._rt.store.write() as tx:
+    with runtime_of(engine).store.write() as tx:
         assert tx.query("PRAGMA wal_autocheckpoint")[0][0] == 1000
 
 

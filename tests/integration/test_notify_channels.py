@@ -20,6 +20,7 @@ import pytest
 from disputeflow.notifications import samples
 from disputeflow.notifications.channels import GROUP, Channel, ChannelConfigError, Message, channel_class
 from disputeflow.notifications.render import Renderer
+from disputeflow.workflow.runtime import runtime_of
 from tests.integration.notify_servers import HTTPServer, SMTPServer
 
 T0 = datetime(2026, 3, 3, 1, 0, tzinfo=timezone.utc)
@@ -140,12 +141,12 @@ class InboxHarness:
 
         self.engine = Engine(f"sqlite:///{tmp_path / 'inbox.db'}")
         self.engine.init()
-        with self.engine._rt.store.write() as tx:
+        with runtime_of(self.engine).store.write() as tx:
             tx.execute("INSERT INTO outbox (created_at, event, audience, payload, status, attempts, next_attempt_at) "
                        "VALUES (:t, 'escalate.level1', '[]', '{}', 'routed', 1, :t)", {"t": tx.t(T0)})
 
     def settings(self):
-        return {"store": self.engine._rt.store}
+        return {"store": runtime_of(self.engine).store}
 
     def received(self):
         return self.engine.inbox("med1")

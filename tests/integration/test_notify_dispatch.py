@@ -20,6 +20,7 @@ from tests.conftest import PARTIES, build_town, report
 from tests.integration.notify_servers import HTTPServer, SMTPServer
 from disputeflow import Engine
 from disputeflow.workflow.config import Config
+from disputeflow.workflow.runtime import runtime_of
 
 
 @pytest.fixture
@@ -93,7 +94,7 @@ def test_a_server_that_is_down_is_retried_with_backoff_dead_lettered_and_retried
     report(eng)
     first = eng.dispatch()
     assert first["failed"] == 1
-    (row,) = [r for r in listing(eng._rt, failed_only=True)]
+    (row,) = [r for r in listing(runtime_of(eng), failed_only=True)]
     assert row["channel"] == "hook" and row["attempts"] == 1 and row["status"] == "pending"
     assert row["next_attempt_at"] == clock.now() + timedelta(seconds=60)
     assert eng.dispatch()["claimed"] == 0  # backing off
@@ -103,15 +104,15 @@ def test_a_server_that_is_down_is_retried_with_backoff_dead_lettered_and_retried
     assert eng.dispatch()["claimed"] == 0  # second wait is 120 s
     clock.advance(seconds=1)
     assert eng.dispatch()["dead"] == 1
-    (dead,) = listing(eng._rt, failed_only=True)
+    (dead,) = listing(runtime_of(eng), failed_only=True)
     assert dead["status"] == "dead" and dead["attempts"] == 3 and "cannot reach" in dead["last_error"]
     hook.start()
     clock.advance(days=1)
     assert eng.dispatch()["claimed"] == 0 and hook.requests == []  # dead stays dead
-    assert retry(eng._rt, dead["id"], clock.now())
+    assert retry(runtime_of(eng), dead["id"], clock.now())
     assert eng.dispatch()["sent"] == 1
     assert len(hook.requests) == 1
-    assert not retry(eng._rt, dead["id"], clock.now())  # sent: nothing to retry
+    assert not retry(runtime_of(eng), dead["id"], clock.now())  # sent: nothing to retry
 
 
 def test_a_server_answering_500_is_retried_and_recovers_by_itself(eng, clock, hook, smtp):
@@ -120,14 +121,14 @@ def test_a_server_answering_500_is_retried_and_recovers_by_itself(eng, clock, ho
     report(eng)
     res = eng.dispatch()
     assert res["failed"] == 2 and res["sent"] == 2  # the two inboxes
-    errors = {r["channel"]: r["last_error"] for r in listing(eng._rt, failed_only=True)}
+    errors = {r["channel"]: r["last_error"] for r in listing(runtime_of(eng), failed_only=True)}
     assert "HTTP 500" in errors["hook"] and "451" in errors["email"]
     hook.status = 200
     smtp.reply = "250 OK"
     clock.advance(seconds=60)
     assert eng.dispatch()["sent"] == 2
     assert len(hook.requests) == 1 and len(smtp.messages) == 1
-    assert listing(eng._rt, failed_only=True) == []
+    assert listing(runtime_of(eng), failed_only=True) == []
 
 
 def test_escalation_steps_reach_the_recipients_of_each_step(eng, clock, smtp):
@@ -212,7 +213,7 @@ def test_operator_templates_override_in_the_sandbox(db_url, clock, smtp, hook, t
     e.init()
     build_town(e)
     try:
-        assert e._rt.notifier.renderer.sandboxed
+        assert runtime_of(e).notifier.renderer.sandboxed
         n = report(e)
         e.dispatch()
         assert hook.requests[0][2]["text"] == f"有新案件 {n}：宅基地边界纠纷"
@@ -220,7 +221,7 @@ def test_operator_templates_override_in_the_sandbox(db_url, clock, smtp, hook, t
         clock.advance(days=2)
         e.sweep()
         e.dispatch()
-        errors = [r["last_error"] for r in listing(e._rt, failed_only=True) if r["channel"] == "hook"]
+        errors = [r["last_error"] for r in listing(runtime_of(e), failed_only=True) if r["channel"] == "hook"]
         assert errors and all("SecurityError" in x or "UndefinedError" in x for x in errors)
     finally:
         e.close()
@@ -281,7 +282,7 @@ def test_two_dispatchers_deliver_every_notification_exactly_once(eng, db_url, cl
     for e in others:
         e.close()
     assert errors == []
-    rows = listing(eng._rt, limit=1000)
+    rows = listing(runtime_of(eng), limit=1000)
     assert len(rows) == 12 * 4 and all(r["status"] == "sent" and r["attempts"] == 1 for r in rows)
     ids = [m["X-Disputeflow-Notification"] for m in smtp.messages]
     assert len(ids) == 12 and len(set(ids)) == 12
@@ -317,7 +318,7 @@ def test_a_dead_group_channel_is_tried_once_per_pass(eng, clock, hook):
     for _ in range(3):
         report(eng)
     res = eng.dispatch()
-    hooks = [r for r in listing(eng._rt, failed_only=True) if r["channel"] == "hook"]
+    hooks = [r for r in listing(runtime_of(eng), failed_only=True) if r["channel"] == "hook"]
     assert res["failed"] == 3 and len(hooks) == 3 and all(r["attempts"] == 1 for r in hooks)
     assert sum("not tried again in this pass" in r["last_error"] for r in hooks) == 2
 
@@ -330,8 +331,8 @@ def test_a_pass_over_its_time_budget_releases_what_it_did_not_try(db_url, clock,
         report(e)
         res = e.dispatch()
         assert res["released"] == 2 and res["sent"] == 0  # nothing sent after the budget ran out
-        assert {r["status"] for r in listing(e._rt)} == {"pending"}
-        e._rt.notifier.settings.claim_seconds = 300
+        assert {r["status"] for r in listing(runtime_of(e))} == {"pending"}
+        runtime_of(e).notifier.settings.claim_seconds = 300
         assert e.dispatch()["sent"] == 2
     finally:
         e.close()

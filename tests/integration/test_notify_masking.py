@@ -21,6 +21,7 @@ from disputeflow.notifications.render import Renderer
 from tests.conftest import build_town
 from disputeflow import Engine
 from disputeflow.workflow.commands import dumps
+from disputeflow.workflow.runtime import runtime_of
 
 PHONE, PHONE_MASKED = "13812348000", "138****8000"
 IDN, IDN_MASKED = "11010519491231002X", "**************002X"
@@ -40,14 +41,14 @@ def built(db_url, clock):
     build_town(eng)
     number = eng.report("go", title=TITLE, description=DESCRIPTION, category="neighbour", unit="v1-g1",
                         parties=PARTIES, source="grid").number
-    with eng._rt.store.read() as tx:
+    with runtime_of(eng).store.read() as tx:
         case_id = tx.query("SELECT id FROM cases WHERE number = :n", {"n": number})[0][0]
         stored = tx.query("SELECT title, description FROM cases WHERE id = :id", {"id": case_id})[0]
         phones = {r[0] for r in tx.query("SELECT phone FROM parties WHERE case_id = :id", {"id": case_id})}
     # the data is stored unmasked: masking it is the notification context's job
     assert PHONE in stored[0] and IDN in stored[1] and PHONE in phones
     ids = {}
-    with eng._rt.store.write() as tx:
+    with runtime_of(eng).store.write() as tx:
         for key, spec in samples.EVENTS.items():
             payload = dict(spec["data"])
             if spec.get("items"):  # as disputeflow.workflow.digest writes them: the case title as stored
@@ -60,8 +61,8 @@ def built(db_url, clock):
                 "case_number": number if with_case else None, "actor": "sup", "audience": dumps(["user:sup"]),
                 "payload": dumps(payload)})
             ids[key] = tx.query("SELECT max(id) FROM outbox", {})[0][0]
-    builder = ContextBuilder(eng._rt, "https://tiaojie.example.gov.cn")
-    with facts(eng._rt.store) as known:
+    builder = ContextBuilder(runtime_of(eng), "https://tiaojie.example.gov.cn")
+    with facts(runtime_of(eng).store) as known:
         builder.load(known, known.notices(ids.values()))
     yield builder, ids, number
     eng.close()

@@ -12,11 +12,12 @@ from datetime import timedelta
 from disputeflow.cases import deliveries, inbox_store
 from disputeflow.cases.people import directory
 from disputeflow.notifications.recipients import resolve
+from disputeflow.workflow.runtime import runtime_of
 from tests.conftest import report
 
 
 def _route_all(engine, now):
-    with deliveries.routing(engine._rt.store, now, 100) as batch:
+    with deliveries.routing(runtime_of(engine).store, now, 100) as batch:
         for row in batch.rows:
             for person in resolve(batch.people, row.audience):
                 batch.add(row.id, person["id"], "inbox", "inbox", person["lang"] or "zh_CN")
@@ -26,7 +27,7 @@ def _route_all(engine, now):
 
 
 def test_routing_claims_and_results_hold_under_their_claims(engine, clock):
-    store, now = engine._rt.store, clock.now()
+    store, now = runtime_of(engine).store, clock.now()
     report(engine)
     rows = _route_all(engine, now)
     assert [r.event for r in rows] == ["report"] and _route_all(engine, now) == []  # routed once
@@ -55,7 +56,7 @@ def test_routing_claims_and_results_hold_under_their_claims(engine, clock):
 
 
 def test_a_message_is_stored_once_and_read_by_its_person_only(engine, clock):
-    store, now = engine._rt.store, clock.now()
+    store, now = runtime_of(engine).store, clock.now()
     report(engine)
     _route_all(engine, now)
     outbox_id = deliveries.claimed(store, deliveries.claim(store, "a", now, now, 10))[0].notice.id
@@ -73,7 +74,7 @@ def test_a_message_is_stored_once_and_read_by_its_person_only(engine, clock):
 
 
 def test_the_directory_returns_active_people_only(engine):
-    with directory(engine._rt.store) as people:
+    with directory(runtime_of(engine).store) as people:
         assert [p.id for p in people.by_ids(["med1", "nobody"])] == ["med1"]
         assert people.by_ids([]) == [] and people.with_role_on("mediator", []) == []
         assert {p.role for p in people.with_role_on("mediator", ["/t1/", "/t1/v1/"])} == {"mediator"}
@@ -84,7 +85,7 @@ def test_a_batch_of_audiences_is_resolved_with_one_lookup_per_kind(engine):
 
     audiences = [["role:mediator@/t1/v1/v1-g1/"], ["user:sup", "unit:justice"], ["role:mediator@/t1/v2/"],
                  ["role:supervisor@/t1/v1/", "user:med1"], [], ["role:mediator@/t1/"]]
-    with directory(engine._rt.store) as people:
+    with directory(runtime_of(engine).store) as people:
         alone = [resolve(people, a) for a in audiences]
         calls = []
         for name in ("by_ids", "of_units", "with_role_on"):

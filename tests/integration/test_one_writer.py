@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import report
+from disputeflow.workflow.runtime import runtime_of
 from disputeflow.cases import chain, chain_writer, outbox
 from disputeflow.workflow.errors import Conflict
 
@@ -119,7 +120,7 @@ def _verified(engine):
 
 
 def _count(engine, sql, **params):
-    with engine._rt.db.connect() as c:
+    with runtime_of(engine).db.connect() as c:
         return c.execute(text(sql), params).scalar()
 
 
@@ -197,9 +198,9 @@ def test_a_recalculation_appends_through_the_writer_and_stamps_the_case(engine, 
     n, other = _recalc_setup(engine, clock, db_url, tmp_path)
     try:
         clock.advance(minutes=5)
-        assert recalc.refresh(other._rt)["changed"] == 1
+        assert recalc.refresh(runtime_of(other))["changed"] == 1
         assert calls["cases"] == 2 and calls["links"] == 2
-        with engine._rt.db.connect() as c:
+        with runtime_of(engine).db.connect() as c:
             updated = c.execute(text("SELECT updated_at FROM cases WHERE number = :n"), {"n": n}).scalar()
         from disputeflow.cases.types import from_db
 
@@ -238,10 +239,10 @@ def test_a_recalculation_that_read_a_stale_case_runs_again_on_what_the_command_l
     monkeypatch.setattr(recalc, "_recomputed", racing)
     monkeypatch.setattr(recalc, "_run", counted_run)
     try:
-        assert recalc.refresh(other._rt)["changed"] == 1
+        assert recalc.refresh(runtime_of(other))["changed"] == 1
         assert len(runs) == 2
         history = [e["action"] for e in other.history(n)]
-        if engine._rt.store.is_sqlite:
+        if runtime_of(engine).store.is_sqlite:
             assert history == ["report", "recalc"]  # the stand-in was rolled back with the first run
         else:
             assert history == ["report", "note", "recalc"]  # the command's event kept, the recalculation after it
@@ -265,7 +266,7 @@ def test_a_recalculation_that_keeps_losing_raises_conflict(engine, clock, db_url
     monkeypatch.setattr(recalc, "_recomputed", always_stale)
     try:
         with pytest.raises(Conflict):
-            recalc.refresh(other._rt)
+            recalc.refresh(runtime_of(other))
         assert [e["action"] for e in other.history(n)] == ["report"]
         _verified(engine)
     finally:
@@ -277,7 +278,7 @@ def test_one_verifier_serves_both_chains(engine):
 
     n = report(engine)
     engine.add_person("go", name="王大锤", cases=[n], risk="high", grid_officer="go", lead_official="lead")
-    with engine._rt.store.read() as tx:
-        both = verify(tx, engine._rt.store.signer)
+    with runtime_of(engine).store.read() as tx:
+        both = verify(tx, runtime_of(engine).store.signer)
     assert both["cases"]["problems"] == [] and both["persons"]["problems"] == []
     assert both["cases"]["events"] == 2 and both["persons"]["events"] == 1

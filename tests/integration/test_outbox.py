@@ -10,10 +10,11 @@ from sqlalchemy import text
 from disputeflow.notifications.dispatcher import listing
 from tests.conftest import report
 from disputeflow import ValidationError
+from disputeflow.workflow.runtime import runtime_of
 
 
 def outbox(engine):
-    with engine._rt.db.connect() as c:
+    with runtime_of(engine).db.connect() as c:
         return c.execute(text("SELECT event, audience, status FROM outbox ORDER BY id")).all()
 
 
@@ -21,7 +22,7 @@ def test_outbox_rows_commit_with_the_change_or_not_at_all(engine):
     n = report(engine)
     rows = outbox(engine)
     assert [(e, json.loads(a)) for e, a, _ in rows] == [("report", ["role:mediator@/t1/v1/v1-g1/"])]
-    assert [r["status"] for r in listing(engine._rt)] == ["queued"]
+    assert [r["status"] for r in listing(runtime_of(engine))] == ["queued"]
     with pytest.raises(ValidationError):
         engine.act(n, "assign", "sup", mediator="nobody")
     assert len(outbox(engine)) == 1
@@ -37,14 +38,14 @@ def test_dispatch_routes_each_row_once_and_sends_each_delivery_once(engine, cloc
     assert engine.dispatch() == {"claimed": 0, "sent": 0, "failed": 0, "dead": 0, "released": 0,
                                  "routed": 0}
     assert [s for _e, _a, s in outbox(engine)] == ["routed"]
-    assert sorted((r["channel"], r["recipient"], r["status"]) for r in listing(engine._rt)) == [
+    assert sorted((r["channel"], r["recipient"], r["status"]) for r in listing(runtime_of(engine))) == [
         ("inbox", "med1", "sent"), ("log", "*", "sent")]
     assert engine.unread_count("med1") == 1
 
 
 def test_inactive_users_are_not_notified(engine):
-    with engine._rt.db.begin() as c:
+    with runtime_of(engine).db.begin() as c:
         c.execute(text("UPDATE users SET active = :f WHERE id = 'med1'"), {"f": False})
     report(engine)
     engine.dispatch()
-    assert [r["recipient"] for r in listing(engine._rt)] == ["*"]
+    assert [r["recipient"] for r in listing(runtime_of(engine))] == ["*"]

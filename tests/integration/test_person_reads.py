@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 import pytest
 
 from disputeflow.cases.store import Tx
+from disputeflow.workflow.runtime import runtime_of
 from tests.conftest import report
 from disputeflow.workflow.timeutil import LOCAL_TZ
 
@@ -44,7 +45,7 @@ def add(engine, n: int, risk: str = "critical") -> list[int]:
 
 
 def reads(engine, pid: int) -> list[tuple[str, dict]]:
-    with engine._rt.store.read() as tx:
+    with runtime_of(engine).store.read() as tx:
         return [(a, json.loads(d)) for a, d in tx.query(
             "SELECT actor, data FROM key_person_events WHERE person_id = :p AND action = 'read' ORDER BY seq",
             {"p": pid})]

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from tests.conftest import PARTIES, report
 from disputeflow import NotFound, NotPermitted, ValidationError
+from disputeflow.workflow.runtime import runtime_of
 from disputeflow.workflow.timeutil import LOCAL_TZ, local_date
 
 
@@ -19,7 +20,7 @@ def local(y, mo, d, h=0, mi=0):
 
 
 def q(engine, sql, **params):
-    with engine._rt.db.connect() as c:
+    with runtime_of(engine).db.connect() as c:
         return c.execute(text(sql), params).all()
 
 
@@ -359,7 +360,7 @@ def test_every_read_is_written_to_the_persons_audit_log(engine):
     assert [(a, json.loads(d)["view"], json.loads(d)["masked"]) for a, d in reads] == [
         ("go", "detail", False), ("go2", "detail", True), ("sup", "list", False), ("go", "contacts_due", False)]
     assert engine.verify_person_audit()["problems"] == []
-    with engine._rt.db.begin() as c:
+    with runtime_of(engine).db.begin() as c:
         c.execute(text("UPDATE key_person_events SET actor = 'nobody' WHERE person_id = :p AND seq = 2"), {"p": pid})
     assert engine.verify_person_audit()["problems"]
 

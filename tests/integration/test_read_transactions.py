@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from disputeflow.workflow.runtime import runtime_of
 from disputeflow.cases import case_reads, directory, transactions
 from disputeflow.workflow.errors import Busy, NotFound, ValidationError
 
 
 def _store(engine):
-    return engine._rt.store
+    return runtime_of(engine).store
 
 
 def test_a_report_read_sees_one_snapshot_while_others_write(engine):
@@ -51,7 +52,7 @@ def test_a_database_locked_past_the_budget_is_busy(db_url, clock):
     Engine(db_url, clock=clock).init()
     eng = Engine(Config(url=db_url, busy_timeout=0.2), clock=clock)
     try:
-        store = eng._rt.store
+        store = runtime_of(eng).store
         with store.write():  # the process's write lock, held
             import threading
 

@@ -8,6 +8,7 @@ import pytest
 
 from tests.integration import reports_town
 from disputeflow.workflow.errors import NotPermitted, ValidationError
+from disputeflow.workflow.runtime import runtime_of
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -232,7 +233,7 @@ def test_closed_month_is_frozen_and_recomputes_to_the_same(engine, clock, town):
     assert engine.report_data("stats", actor="sup", month="2026-03") == stats_before
     from disputeflow.reports.files import verify_snapshot
 
-    res = verify_snapshot(engine._rt, "ledger", "sup", month="2026-03")
+    res = verify_snapshot(runtime_of(engine), "ledger", "sup", month="2026-03")
     # The late record shows in a recomputation from the log, and verification says where.
     assert res["frozen"] is True and res["same"] is False and "rows" in res["differences"]
 
@@ -242,8 +243,8 @@ def test_recomputation_without_snapshot_matches_when_nothing_was_backdated(engin
     reports_town.april(engine, clock, town)  # later events only
     from disputeflow.reports.files import verify_snapshot
 
-    assert verify_snapshot(engine._rt, "ledger", "sup", month="2026-03") == {"frozen": True, "same": True, "differences": []}
-    with engine._rt.store.write() as tx:
+    assert verify_snapshot(runtime_of(engine), "ledger", "sup", month="2026-03") == {"frozen": True, "same": True, "differences": []}
+    with runtime_of(engine).store.write() as tx:
         tx.execute("DELETE FROM report_snapshots")
     fresh = engine.report_data("ledger", actor="sup", month="2026-03")
     assert {k: v for k, v in fresh.items() if k != "generated_at"} == {k: v for k, v in frozen.items() if k != "generated_at"}

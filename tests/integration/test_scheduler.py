@@ -13,10 +13,11 @@ from sqlalchemy import text
 from tests.conftest import report
 from disputeflow import Engine
 from disputeflow.workflow.calendar import BusinessCalendar
+from disputeflow.workflow.runtime import runtime_of
 
 
 def counts(engine):
-    with engine._rt.db.connect() as c:
+    with runtime_of(engine).db.connect() as c:
         return c.execute(text("SELECT count(*), count(DISTINCT clock_id || '/' || step) FROM escalations")).one()
 
 
@@ -63,7 +64,7 @@ def test_killed_scheduler_restarts_without_losing_or_doubling(db_url, engine):
     assert total == distinct == want
     # the arbiter's unique index holds by construction; what shows nothing was raised twice (or lost) is
     # one audit event and one outbox row per escalation, and no case's chain repeating a step
-    with engine._rt.db.connect() as c:
+    with runtime_of(engine).db.connect() as c:
         audits = c.execute(text("SELECT count(*) FROM audit_events WHERE action = 'escalate'")).scalar()
         sent = c.execute(text("SELECT count(*) FROM outbox WHERE event LIKE 'escalate.%'")).scalar()
         per_case = c.execute(text("SELECT count(*) FROM (SELECT case_id, data FROM audit_events WHERE action = "
@@ -80,13 +81,13 @@ def test_calendar_refresh_recomputes_open_clocks(db_url, engine, clock, tmp_path
     try:
         from disputeflow.workflow.recalc import refresh
 
-        res = refresh(other._rt)
+        res = refresh(runtime_of(other))
         assert res["changed"] == 1
         due = [k for k in other.case(n)["deadlines"] if k["clock"] == "assess"][0]["due_at"]
         assert due == "2026-03-05T09:00:00+08:00"
         assert other.history(n)[-1]["action"] == "recalc"
         assert other.case(n)["version"] == len(other.history(n))  # a recalculation is an event like any other
-        assert refresh(other._rt)["changed"] == 0
+        assert refresh(runtime_of(other))["changed"] == 0
         assert other.verify_audit()["problems"] == []
     finally:
         other.close()

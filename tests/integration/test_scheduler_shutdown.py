@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from tests.conftest import report
 from tests.integration.notify_servers import HTTPServer
+from disputeflow.workflow.runtime import runtime_of
 
 BACKLOG = 40
 DELAY = 0.5
@@ -31,7 +32,7 @@ def _scheduler(db_url, config, now="2026-03-03T09:30+08:00"):
 
 
 def _hook_deliveries(engine):
-    with engine._rt.db.connect() as c:
+    with runtime_of(engine).db.connect() as c:
         return dict(c.execute(text("SELECT status, count(*) FROM notification_deliveries WHERE channel = 'hook' "
                                    "GROUP BY status")).all()), \
             c.execute(text("SELECT count(*) FROM notification_deliveries WHERE channel = 'hook' "

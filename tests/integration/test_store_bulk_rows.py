@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from disputeflow.cases.store import _pg_columns
+from disputeflow.workflow.runtime import runtime_of
 
 T0 = datetime(2026, 3, 3, 1, 0, tzinfo=timezone.utc)
 COLUMNS = ("created_at", "event", "case_id", "case_number", "actor", "audience", "payload", "status", "attempts",
@@ -29,7 +30,7 @@ def _rows(tx, n: int, odd_one_out: bool) -> list[tuple]:
 
 @pytest.mark.parametrize("odd_one_out", [False, True], ids=["constant", "one-row-differs"])
 def test_insert_and_update_rows_store_what_was_given(engine, odd_one_out):
-    store = engine._rt.store
+    store = runtime_of(engine).store
     with store.write() as tx:
         rows = _rows(tx, 7, odd_one_out)
         assert tx.insert_rows("outbox", COLUMNS, rows) == 7

@@ -18,6 +18,7 @@ import pytest
 from tests.conftest import PG_URL, build_town
 from disputeflow import Engine
 from disputeflow.workflow.errors import ValidationError
+from disputeflow.workflow.runtime import runtime_of
 
 
 def _report(engine) -> str:
@@ -63,7 +64,7 @@ def test_close_gives_the_writer_back(tmp_path, clock):
     build_town(eng)
     number = _report(eng)
     eng.close()
-    assert eng._rt.store._writer is None
+    assert runtime_of(eng).store._writer is None
     eng2 = Engine(f"sqlite:///{tmp_path / 'c.db'}", clock=clock)
     eng2.act(number, "note", "med1", text="关闭后再写")
     assert eng2.history(number)[-1]["action"] == "note"
@@ -80,7 +81,7 @@ def test_connection_closed_by_the_server_is_replaced(tmp_path, clock):
         eng.init()
         build_town(eng)
         number = _report(eng)
-        conn = eng._rt.db.raw_connection()
+        conn = runtime_of(eng).db.raw_connection()
         pid = conn.dbapi_connection.info.backend_pid
         fd = conn.dbapi_connection.fileno()
         conn.close()  # back to the pool, idle
@@ -91,7 +92,7 @@ def test_connection_closed_by_the_server_is_replaced(tmp_path, clock):
             pass  # wait until the server's goodbye has reached the socket
         engine_pids = set()
         eng.act(number, "note", "med1", text="服务器断开后")
-        with eng._rt.store.read() as tx:
+        with runtime_of(eng).store.read() as tx:
             engine_pids.add(tx.query("SELECT pg_backend_pid()")[0][0])
         assert pid not in engine_pids
         assert eng.history(number)[-1]["action"] == "note"

@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from tests.conftest import PARTIES, make_db_url
 from disputeflow import Engine
+from disputeflow.workflow.runtime import runtime_of
 from disputeflow.workflow.timesource import FixedClock
 
 from tests.conftest import T0, build_town
@@ -64,7 +65,7 @@ def test_four_sweeper_processes_three_runs_no_deadlock_no_duplicate(pg_url):
                 assert p.returncode == 0, err
                 assert "deadlock" not in err  # not even a retried victim: sweepers take talk rows in one order
         print("sweeper runs (now, seconds, exit codes):", figures)
-        with engine._rt.db.connect() as c:
+        with runtime_of(engine).db.connect() as c:
             total, distinct = c.execute(text(
                 "SELECT count(*), count(DISTINCT clock_id || '/' || step) FROM escalations")).one()
             steps = dict(c.execute(text("SELECT step, count(*) FROM escalations GROUP BY step")).all())

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from disputeflow.cases.schema import upgrade
+from disputeflow.workflow.runtime import runtime_of
 from tests.conftest import report
 
 LATE = datetime(2026, 4, 30, 2, 0, tzinfo=timezone.utc)  # weeks past every ladder step
@@ -62,7 +63,7 @@ def test_three_withdrawn_supervised_cases_raise_no_red_card_and_no_talk(engine):
     assert raised == []
     assert engine.overdue(LATE) == []
     assert engine.unit_talks("2026-03") == []
-    with engine._rt.db.connect() as c:
+    with runtime_of(engine).db.connect() as c:
         assert c.execute(text("SELECT count(*) FROM escalations")).scalar() == 0
 
 
@@ -70,25 +71,25 @@ def test_a_clock_an_ended_case_still_runs_is_stopped_by_the_sweep_not_escalated(
     # a path that forgot to stop it (data written before the fix, a hand edit): the sweep stops it
     n = _supervised(engine)
     engine.act(n, "withdraw", "med1", reason="撤回")
-    with engine._rt.db.begin() as c:
+    with runtime_of(engine).db.begin() as c:
         c.execute(text("UPDATE clocks SET stopped_at = NULL, status = 'running', next_step = 'warning', "
                        "next_at = due_at WHERE name = 'supervision'"))
     assert engine.sweep(LATE) == []
     assert _running(engine, n) == []
-    with engine._rt.db.connect() as c:
+    with runtime_of(engine).db.connect() as c:
         assert c.execute(text("SELECT count(*) FROM escalations")).scalar() == 0
 
 
 def test_migration_stops_the_clocks_of_cases_already_ended(engine):
     n = _supervised(engine)
     engine.act(n, "refer", "med1", to="人民法院")
-    with engine._rt.db.begin() as c:  # the state an older version left: supervision running after the referral
+    with runtime_of(engine).db.begin() as c:  # the state an older version left: supervision running after the referral
         c.execute(text("UPDATE clocks SET stopped_at = NULL, status = 'running' WHERE name = 'supervision'"))
         c.execute(text("UPDATE cases SET version = version - 1"))  # and a version behind its events
         c.execute(text("UPDATE alembic_version SET version_num = '0012'"))
-    upgrade(engine._rt.db)
+    upgrade(runtime_of(engine).db)
     assert _running(engine, n) == []
-    with engine._rt.db.connect() as c:
+    with runtime_of(engine).db.connect() as c:
         assert c.execute(text("SELECT count(*) FROM cases WHERE version <> audit_seq")).scalar() == 0
         stopped_at = c.execute(text("SELECT k.stopped_at = c.closed_at FROM clocks k JOIN cases c "
                                     "ON c.id = k.case_id WHERE k.name = 'supervision'")).scalar()

@@ -15,12 +15,13 @@ from datetime import datetime, timezone
 from sqlalchemy import text
 
 from tests.conftest import report
+from disputeflow.workflow.runtime import runtime_of
 
 LATE = datetime(2026, 3, 20, 2, 0, tzinfo=timezone.utc)  # past level 3 of every assess clock reported on 3 March
 
 
 def _mismatches(engine) -> list:
-    with engine._rt.db.connect() as c:
+    with runtime_of(engine).db.connect() as c:
         return c.execute(text(
             "SELECT c.number, c.version, c.audit_seq, count(e.id) FROM cases c "
             "LEFT JOIN audit_events e ON e.case_id = c.id GROUP BY c.id, c.number, c.version, c.audit_seq "

@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import PARTIES, report
 from tests.web_support import live, sqlite_url  # noqa: F401
+from disputeflow.workflow.runtime import runtime_of
 
 PROBLEM = "application/problem+json"
 
@@ -68,7 +69,7 @@ def test_no_token_bad_token_and_revoked_token_are_401(api):
 
 def test_tokens_are_stored_hashed(api):
     t = api.live.engine.create_token("hotline", "sup")
-    with api.live.engine._rt.store.read() as tx:
+    with runtime_of(api.live.engine).store.read() as tx:
         rows = tx.query("SELECT token_hash, prefix FROM api_tokens")
     assert t["token"] not in {r[0] for r in rows} and len(rows[0][0]) == 64
 
@@ -225,7 +226,7 @@ def _person(eng):
 
 
 def _reads(eng, pid):
-    with eng._rt.store.read() as tx:
+    with runtime_of(eng).store.read() as tx:
         return [(a, d) for a, d in tx.query("SELECT actor, data FROM key_person_events WHERE person_id = :p "
                                             "AND action = 'read' ORDER BY seq", {"p": pid})]
 

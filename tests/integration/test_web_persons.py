@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from tests.conftest import report
 from tests.web_support import PASSWORD, client, csrf_of, live, login, post_form  # noqa: F401
+from disputeflow.workflow.runtime import runtime_of
 
 
 def register(engine, number=None):
@@ -23,7 +24,7 @@ def register(engine, number=None):
 
 
 def reads(engine, pid):
-    with engine._rt.db.connect() as c:
+    with runtime_of(engine).db.connect() as c:
         return [(a, r) for a, r in c.execute(text(
             "SELECT actor, action FROM key_person_events WHERE person_id = :p AND action = 'read' ORDER BY seq"),
             {"p": pid}).all()]

@@ -16,6 +16,7 @@ from disputeflow.cases.audit_key import Signer, generate
 from tests.conftest import build_town, report
 from disputeflow import Engine
 from disputeflow.workflow.config import Config
+from disputeflow.workflow.runtime import runtime_of
 
 KEY_A = "a" * 16 + generate()[16:]
 KEY_B = generate()
@@ -37,7 +38,7 @@ def keyed(db_url, clock):
 
 
 def sql(engine, stmt: str, **params):
-    with engine._rt.db.begin() as c:
+    with runtime_of(engine).db.begin() as c:
         res = c.execute(text(stmt), params)
         return res.fetchall() if res.returns_rows else None
 

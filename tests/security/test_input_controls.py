@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import PARTIES, cli_runner, make_db_url, report
 from disputeflow.workflow.errors import ValidationError
+from disputeflow.workflow.runtime import runtime_of
 
 BELL_TITLE = "欠薪\u0007纠纷"
 
@@ -86,7 +87,7 @@ def test_the_ledger_still_exports_when_an_old_row_holds_control_characters(engin
     from openpyxl import load_workbook
 
     n = report(engine)
-    with engine._rt.store.write() as tx:  # a row stored before input was checked
+    with runtime_of(engine).store.write() as tx:  # a row stored before input was checked
         tx.execute("UPDATE cases SET title = :t, description = :d WHERE number = :n",
                    {"t": BELL_TITLE, "d": "情况\u0007说明\n第二行", "n": n})
     _, body, _ = engine.report_file("ledger", fmt="xlsx", actor="sup", month="2026-03")
@@ -155,9 +156,9 @@ def test_a_nul_in_a_url_is_never_a_server_error(api_client, engine):
     n = report(engine)
     for path in (f"/cases/{n}%00", "/cases?unit=v1%00", "/persons?unit=v1%00", f"/cases/{n}%00/history"):
         r = api_client.get(path)
-        if engine._rt.store.is_sqlite:
+        if runtime_of(engine).store.is_sqlite:
             assert r.status_code in (200, 404), (path, r.status_code, r.text)
         else:
             assert r.status_code == 400 and "空字符" in r.json()["detail"], (path, r.status_code, r.text)
     r = api_client.post(f"/cases/{n}%00/actions/note", json={"data": {"text": "记录"}})
-    assert r.status_code == (404 if engine._rt.store.is_sqlite else 400), r.text
+    assert r.status_code == (404 if runtime_of(engine).store.is_sqlite else 400), r.text

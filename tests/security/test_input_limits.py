@@ -15,6 +15,7 @@ import pytest
 from tests.conftest import PARTIES, cli_runner, make_db_url, report
 from disputeflow.workflow import inputs
 from disputeflow.workflow.errors import ValidationError
+from disputeflow.workflow.runtime import runtime_of
 
 MEGABYTE = "长" * (1 << 20)
 
@@ -155,7 +156,7 @@ def test_the_api_refuses_a_megabyte_party_an_object_note_and_a_future_occurrence
             "occurred_at": "9999-12-31T00:00+08:00"}
     r = api_client.post("/cases", json=body)
     assert r.status_code == 400 and [e["field"] for e in r.json()["errors"]] == ["occurred_at"]
-    with engine._rt.store.read() as tx:
+    with runtime_of(engine).store.read() as tx:
         names = [row[0] for row in tx.query("SELECT name FROM parties", {})]
     assert all(len(name) <= inputs.NAME_MAX for name in names)
 

@@ -13,6 +13,7 @@ import time
 import pytest
 
 from disputeflow.signin import credentials as auth
+from disputeflow.workflow.runtime import runtime_of
 
 # Costly enough that a verification dwarfs the database work around it, cheap enough for a test.
 TIMED_HASHES = {"time_cost": 2, "memory_cost": 8192, "parallelism": 1}
@@ -20,7 +21,7 @@ CHEAP_HASHES = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
 def failures(engine) -> int:
-    with engine._rt.store.read() as tx:
+    with runtime_of(engine).store.read() as tx:
         return tx.query("SELECT COUNT(*) FROM login_failures")[0][0]
 
 
@@ -67,7 +68,7 @@ def test_a_flood_of_random_names_keeps_the_table_bounded_and_lockout_working(eng
     for _ in range(8):
         with pytest.raises(auth.AuthError):
             engine.authenticate("same-name", "x")
-    with engine._rt.store.read() as tx:
+    with runtime_of(engine).store.read() as tx:
         assert tx.query("SELECT COUNT(*) FROM login_failures WHERE user_id = 'same-name'")[0][0] == auth.MAX_FAILURES
         assert tx.query("SELECT COUNT(*) FROM login_failures WHERE user_id = 'med1'")[0][0] == auth.MAX_FAILURES
     assert failures(engine) <= 40 + auth.MAX_FAILURES

@@ -19,11 +19,9 @@ EXEMPT = ("cases/migrations/versions/",)
 # Modules being split by changes in progress now (paths under disputeflow/). Each change
 # that brings a module within the limits removes it here; the last one empties this.
 PENDING = (
-    "workflow/engine.py",
     "workflow/decision.py",
     "workflow/definition.py",
     "workflow/fields.py",
-    "cli/commands.py",
     "web/api.py",
 )
 

@@ -1,0 +1,73 @@
+"""The supervision operations of :class:`disputeflow.Engine`: the board, work lists, talks and the sweep.
+
+A part of the facade of its own because these read across many cases by
+jurisdiction and deadline, where the case operations read one case.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from disputeflow.workflow.actor import Actor
+
+if TYPE_CHECKING:
+    from disputeflow.workflow.runtime import Runtime
+
+
+class Supervision:
+    """Overdue clocks, the reader's work lists, the formal-talk list, and the escalation pass that feeds them."""
+
+    _rt: "Runtime"
+
+    def overdue(self, as_of: datetime | None = None, unit: str | None = None, actor: str | Actor | None = None,
+                *, lang: str | None = None) -> list[dict]:
+        """The supervisor's board: every running clock past its due time, worst first."""
+        from disputeflow.workflow import board
+
+        return board.overdue(self._rt, as_of or self._rt.clock.now(), unit, actor, lang=lang)
+
+    def overdue_page(self, as_of: datetime | None = None, unit: str | None = None,
+                     actor: str | Actor | None = None, *, clock: str | None = None, level: str | None = None,
+                     risk: str | None = None, limit: int = 50, offset: int = 0, count: bool = True,
+                     lang: str | None = None) -> dict:
+        """One page of the board, filtered, ordered and paged in the database: ``{"items", "total"}``.
+
+        ``count=False`` skips the count query (``total`` is then None), for a caller that knows it.
+        """
+        from disputeflow.workflow import board
+
+        return board.page(self._rt, as_of or self._rt.clock.now(), unit, actor, clock=clock, level=level, risk=risk,
+                          limit=limit, offset=offset, count=count, lang=lang)
+
+    def overdue_counts(self, as_of: datetime | None = None, unit: str | None = None,
+                       actor: str | Actor | None = None) -> dict[str, int]:
+        """How many overdue clocks each unit has on the reader's board, by unit id."""
+        from disputeflow.workflow import board
+
+        return board.counts_by_unit(self._rt, as_of or self._rt.clock.now(), unit, actor)
+
+    def unit_talks(self, month: str | None = None, actor: str | Actor | None = None) -> list[dict]:
+        """Units the sweep put on the supervisor's list for a formal talk (约谈), optionally for one month (YYYY-MM)."""
+        from disputeflow.workflow import queries
+
+        return queries.unit_talks(self._rt, actor, month)
+
+    def my_work(self, actor: str | Actor, *, limit: int = 50, offset: int = 0, lang: str | None = None) -> dict:
+        """Open cases in the actor's jurisdiction, nearest deadline first: ``{"total", "items"}``."""
+        from disputeflow.workflow import worklist
+
+        return worklist.my_work(self._rt, actor, limit=limit, offset=offset, lang=lang)
+
+    def supervised_cases(self, actor: str | Actor, *, limit: int = 50, offset: int = 0,
+                         lang: str | None = None) -> dict:
+        """Cases listed for supervision (挂牌督办) in the actor's jurisdiction, nearest deadline first."""
+        from disputeflow.workflow import worklist
+
+        return worklist.supervised(self._rt, actor, limit=limit, offset=offset, lang=lang)
+
+    def sweep(self, now: datetime | None = None, batch: int = 500) -> list[dict]:
+        """One escalation pass: raise every ladder step that has come due, exactly once."""
+        from disputeflow.workflow import sweep
+
+        return sweep.run(self._rt, now or self._rt.clock.now(), batch)

@@ -1,0 +1,71 @@
+"""The sign-in operations of :class:`disputeflow.Engine`: passwords, web sessions and API tokens.
+
+A part of the facade of its own because these decide who a request is, before
+any case operation runs; the rules are in :mod:`disputeflow.signin.credentials`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from disputeflow.workflow.actor import Actor
+
+if TYPE_CHECKING:
+    from disputeflow.workflow.runtime import Runtime
+
+
+class SignIn:
+    """Passwords and sessions for people, tokens for other systems, and the health the web reports."""
+
+    _rt: "Runtime"
+
+    def set_password(self, user_id: str, password: str) -> None:
+        """Set a user's web sign-in password (stored as an argon2 hash)."""
+        from disputeflow.signin import credentials as auth
+
+        auth.set_password(self._rt, user_id, password)
+
+    def authenticate(self, user_id: str, password: str, remote: str | None = None) -> Actor:
+        """Check a web sign-in; raises ``auth.AuthError`` or ``auth.LockedOut``."""
+        from disputeflow.signin import credentials as auth
+
+        return auth.authenticate(self._rt, user_id, password, remote)
+
+    def session_generation(self, user_id: str) -> int | None:
+        """The generation a web session cookie must carry to be valid (bumped by sign-out)."""
+        from disputeflow.signin import credentials as auth
+
+        return auth.session_generation(self._rt, user_id)
+
+    def end_sessions(self, user_id: str) -> None:
+        """Sign-out: void every web session of the user."""
+        from disputeflow.signin import credentials as auth
+
+        auth.end_sessions(self._rt, user_id)
+
+    def create_token(self, name: str, user_id: str, unit: str | None = None) -> dict:
+        """Issue an API token for another system; the clear token is returned once."""
+        from disputeflow.signin import credentials as auth
+
+        return auth.create_token(self._rt, name, user_id, unit)
+
+    def token_actor(self, token: str) -> Actor:
+        from disputeflow.signin import credentials as auth
+
+        return auth.token_actor(self._rt, token)
+
+    def revoke_token(self, token_id: int) -> None:
+        from disputeflow.signin import credentials as auth
+
+        auth.revoke_token(self._rt, token_id)
+
+    def tokens(self) -> list[dict]:
+        from disputeflow.signin import credentials as auth
+
+        return auth.tokens(self._rt)
+
+    def health(self) -> dict:
+        """Database reachability and outbox backlog, for the web health endpoint."""
+        from disputeflow.signin import credentials as auth
+
+        return auth.health(self._rt)
