@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from importlib.util import find_spec
 from typing import Any, Mapping
 
 from transitions import Machine, MachineError, State, Transition
@@ -25,6 +26,7 @@ from transitions.extensions.diagrams import GraphMachine
 
 from disputeflow.workflow import guards
 from disputeflow.workflow.definition import Definition
+from disputeflow.workflow.errors import ConfigError
 
 logging.getLogger("transitions").setLevel(logging.WARNING)
 
@@ -123,14 +125,24 @@ class CompiledWorkflow:
 
     def mermaid(self, lang: str = "zh_CN") -> str:
         """A Mermaid ``stateDiagram-v2`` of the moves, drawn by ``transitions``' own diagram support."""
+        return self._diagram(lang, "mermaid")
+
+    def dot(self, lang: str = "zh_CN") -> str:
+        """The same diagram as Graphviz DOT text (the ``graphviz`` Python package writes it; no binary needed)."""
+        if find_spec("graphviz") is None:
+            raise ConfigError("输出 DOT 格式需要安装 graphviz（pip install graphviz）",
+                              "the DOT format needs the graphviz package (pip install graphviz)")
+        return self._diagram(lang, "graphviz")
+
+    def _diagram(self, lang: str, engine: str) -> str:
         d = self.definition
         moves = [{"trigger": action, "source": src, "dest": dest, "label": d.action_label(action, lang)}
                  for src, dest, action in self.moves()]
         model = _DiagramModel()
         _DiagramMachine(model=model, states=[{"name": s.name, "label": s.label.get(lang)} for s in d.states],
-                        initial=d.initial, transitions=moves, auto_transitions=False, graph_engine="mermaid",
+                        initial=d.initial, transitions=moves, auto_transitions=False, graph_engine=engine,
                         title=d.label.get(lang))
-        return model.get_graph().source + "\n"  # type: ignore[attr-defined]
+        return model.get_graph().source.rstrip("\n") + "\n"  # type: ignore[attr-defined]
 
 
 class _LabelledState(State):

@@ -539,7 +539,7 @@ def workflow_diagram(c: Ctx, fmt, name):
     from disputeflow.workflow.machine import compile_definition
 
     d = c.engine().definition(name) if c.config else builtin(name or "grassroots")
-    compiled = compile_definition(d)
+    compiled = compile_definition(d)  # the machine draws itself (transitions' diagram support)
     text = compiled.mermaid(c.lang) if fmt == "mermaid" else compiled.dot(c.lang)
     c.out({"format": fmt, "diagram": text}, text.rstrip("\n"))
 
