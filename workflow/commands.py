@@ -245,7 +245,7 @@ def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
     audits, outbox = [], []
     for i, d in enumerate(decisions):
         case, ev = d.case, d.audit
-        head = heads.get(case.id) or Head(d.base.audit_seq, d.base.audit_hash)
+        head = heads.get(case.id) or tuple.__new__(Head, (d.base.audit_seq, d.base.audit_hash))
         ln = link(signer, head, case.number, ev.at, ev.actor, ev.action, ev.from_state, ev.to_state, ev.data,
                   ev.fields)
         heads[case.id] = ln.head

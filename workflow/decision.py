@@ -178,7 +178,8 @@ def may_touch_clocks(definition: Definition, a: Action) -> bool:
     """Whether ``a`` can read the case's clocks: it stops, starts or extends one, or can end the case."""
     if a.stops or a.starts or effects.reads_clocks(a.effects):
         return True
-    return a.dest is not None and any(s.terminal for s in definition.states if s.name == a.dest)
+    return any(name == a.name and definition.state(dest).terminal
+               for _, dest, name in compile_definition(definition).moves())
 
 
 def _check_version(case: CaseRecord, who: Actor, expected_version: int | None) -> None:
@@ -210,16 +211,16 @@ def _view(state: str, change: Change) -> guards.CaseView:
                            data=change.data if change.data is not None else {}, category=change.case.category)
 
 
-def _admit(compiled: CompiledWorkflow, case: CaseRecord, who: Actor, action: str) -> Action:
-    """The action, if the machine has it open in the case's state, the actor's role may do it and the case is
-    in the actor's jurisdiction.
+def _admit(compiled: CompiledWorkflow, case: CaseRecord, who: Actor, action: str) -> tuple[Action, str | None]:
+    """The action and where the machine leads it from the case's state (None: the state stays), if the
+    machine has it open there, the actor's role may do it and the case is in the actor's jurisdiction.
 
     Raises:
         InvalidAction, NotPermitted.
     """
     definition = compiled.definition
     try:
-        compiled.transition(action, case.state)
+        dest = compiled.transition(action, case.state).dest
     except MachineError:
         raise invalid_action(compiled, who, case.state, action) from None
     a = definition.action(action)
@@ -230,7 +231,7 @@ def _admit(compiled: CompiledWorkflow, case: CaseRecord, who: Actor, action: str
                            f"{action} needs role {' or '.join(a.roles)} (you are {who.role})")
     if not may_touch(who, case.unit_path, case.mediator, case.lead_official, case.responsible_unit):
         raise NotPermitted(f"案件“{case.number}”不在您的管辖范围内", f"case {case.number} is outside your jurisdiction")
-    return a
+    return a, dest
 
 
 def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord, actor: Actor, action: str,
@@ -249,7 +250,7 @@ def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord,
     """
     _check_version(case, actor, expected_version)
     compiled = compile_definition(definition)
-    a = _admit(compiled, case, actor, action)
+    a, dest = _admit(compiled, case, actor, action)
     state = case.state
     note = fields.note(note)
     clean = fields.validate(definition, a, data, lookups, parse_time, now)
@@ -268,16 +269,17 @@ def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord,
         if refusals:
             raise ValidationError([fields.FieldError(r.field, r.zh, r.en) for r in refusals])
     new_state = state
-    if a.dest is not None:
+    if dest is not None:
         try:
             new_state = compiled.fire(a.name, state, view, clean)
         except MachineError:
             raise invalid_action(compiled, actor, state, action) from None
     _set_fields(a, change)
-    terminal = a.dest is not None and definition.state(new_state).terminal
+    terminal = dest is not None and definition.state(new_state).terminal
     if terminal or a.stops or a.starts or (a.effects and effects.reads_clocks(a.effects)):
         change.running = dict(lookups.running_clocks(case.id))
-    effects.apply(a.effects, change)
+    if a.effects:
+        effects.apply(a.effects, change)
     if terminal and change.columns["supervision_level"] is not None:
         # An ended case is no longer supervised: the listing ends with it, in this event.
         if change.data is None:
@@ -287,7 +289,7 @@ def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord,
         change.audit["note"] = note
     if change.running is not None:
         _move_clocks(a, change, new_state, terminal)
-    return _decision(definition, a, change, new_state, terminal)
+    return _decision(a, change, new_state, dest is not None, terminal)
 
 
 def _set_fields(a: Action, change: Change) -> None:
@@ -341,40 +343,52 @@ def _move_clocks(a: Action, change: Change, new_state: str, terminal: bool) -> N
         change.audit["clocks_started"] = started
 
 
-def _decision(definition: Definition, a: Action, change: Change, new_state: str, terminal: bool) -> Decision:
+def _decision(a: Action, change: Change, new_state: str, moved: bool, terminal: bool) -> Decision:
     case, cols, now = change.case, change.columns, change.now
     state = case.state
     seq = case.audit_seq + 1
     closed_at = case.closed_at
     if terminal:
         closed_at = now
-    elif a.dest is not None and closed_at is not None:
+    elif moved and closed_at is not None:
         closed_at = None
     data_json = dumps(change.data) if change.data is not None else case.data
-    after = CaseRecord(case.id, case.number, case.definition, case.definition_version, new_state, case.version + 1,
-                       case.category, case.unit_path, cols["risk"], change.risk_floor, case.flags,
-                       change.party_count, cols["mediator"], cols["lead_official"], cols["responsible_unit"],
-                       cols["supervision_level"], data_json, closed_at, seq, case.audit_hash)
+    # The records are built with tuple.__new__ (a batch builds four per item; see bench/README.md).
+    after = _record(CaseRecord, (case.id, case.number, case.definition, case.definition_version, new_state,
+                                 case.version + 1, case.category, case.unit_path, cols["risk"], change.risk_floor,
+                                 case.flags, change.party_count, cols["mediator"], cols["lead_official"],
+                                 cols["responsible_unit"], cols["supervision_level"], data_json, closed_at, seq,
+                                 case.audit_hash))
     audit_json = dumps(change.audit)
-    event = AuditEvent(seq, now, change.actor.id, a.name, state, new_state, audit_json,
-                       dumps(_recorded(case, after, change.recorded)))
+    event = _record(AuditEvent, (seq, now, change.actor.id, a.name, state, new_state, audit_json,
+                                 dumps(_recorded(case, after, change.recorded))))
     to = audience(a, change.fields, cols["mediator"], cols["lead_official"], case.unit_path)
-    notification = Notification(a.name, tuple(to), _payload(state, new_state, seq)) if to else None
+    notification = _record(Notification, (a.name, tuple(to), _payload(state, new_state, seq))) if to else None
     outcome = Outcome(a.name, case.number, change.actor.id, now, state, new_state, case.version + 1, seq,
                       change.audit)
-    return Decision(outcome, case, after, event, notification, tuple(change.writes), change.running)
+    return _record(Decision, (outcome, case, after, event, notification, tuple(change.writes), change.running))
 
 
-_RECORDED = ("state", "risk", "mediator", "lead_official", "responsible_unit", "supervision_level", "risk_floor")
-_AT = tuple(CaseRecord._fields.index(name) for name in _RECORDED)
+_record = tuple.__new__
 
 
 def _recorded(base: CaseRecord, after: CaseRecord, parties: dict) -> dict:
     """The after-values of the recorded case fields the action changed (the audit event's ``fields``)."""
     out = dict(parties) if parties else {}
-    for name, at in zip(_RECORDED, _AT):
-        if after[at] != base[at]:
-            out[name] = after[at]
+    if after.state != base.state:
+        out["state"] = after.state
+    if after.risk != base.risk:
+        out["risk"] = after.risk
+    if after.mediator != base.mediator:
+        out["mediator"] = after.mediator
+    if after.lead_official != base.lead_official:
+        out["lead_official"] = after.lead_official
+    if after.responsible_unit != base.responsible_unit:
+        out["responsible_unit"] = after.responsible_unit
+    if after.supervision_level != base.supervision_level:
+        out["supervision_level"] = after.supervision_level
+    if after.risk_floor != base.risk_floor:
+        out["risk_floor"] = after.risk_floor
     if after.data is not base.data and after.data != base.data:
         out["data"] = digest(after.data)
     return out
