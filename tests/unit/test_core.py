@@ -18,7 +18,8 @@ from disputeflow.workflow.masking import mask_id, mask_phone
 
 def test_pure_core_does_not_load_database_or_scheduler_code():
     code = ("import sys, disputeflow.workflow.definition, disputeflow.workflow.guards, disputeflow.workflow.risk, disputeflow.workflow.fields, disputeflow.workflow.masking, "
-            "disputeflow.workflow.policy, disputeflow.workflow.calendar, disputeflow.workflow.timeutil, disputeflow.workflow.machine;"
+            "disputeflow.workflow.policy, disputeflow.workflow.calendar, disputeflow.workflow.timeutil, disputeflow.workflow.machine, "
+            "disputeflow.workflow.decision, disputeflow.workflow.effects, disputeflow.cases.records;"
             "bad = [m for m in ('sqlalchemy', 'apscheduler', 'jinja2', 'psycopg') if m in sys.modules];"
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
