@@ -22,7 +22,6 @@ from importlib.util import find_spec
 from typing import Any, Mapping
 
 from transitions import Machine, MachineError, State, Transition
-from transitions.extensions.diagrams import GraphMachine
 
 from disputeflow.workflow import guards
 from disputeflow.workflow.definition import Definition
@@ -139,9 +138,9 @@ class CompiledWorkflow:
         moves = [{"trigger": action, "source": src, "dest": dest, "label": d.action_label(action, lang)}
                  for src, dest, action in self.moves()]
         model = _DiagramModel()
-        _DiagramMachine(model=model, states=[{"name": s.name, "label": s.label.get(lang)} for s in d.states],
-                        initial=d.initial, transitions=moves, auto_transitions=False, graph_engine=engine,
-                        title=d.label.get(lang))
+        states = [{"name": s.name, "label": s.label.get(lang)} for s in d.states]
+        _diagram_machine()(model=model, states=states, initial=d.initial, transitions=moves, auto_transitions=False,
+                           graph_engine=engine, title=d.label.get(lang))
         return model.get_graph().source.rstrip("\n") + "\n"  # type: ignore[attr-defined]
 
 
@@ -157,8 +156,12 @@ class _DiagramModel:
     """The model a diagram machine draws (``transitions`` binds its triggers and ``get_graph`` to it)."""
 
 
-class _DiagramMachine(GraphMachine):
-    state_cls = _LabelledState
+@lru_cache(maxsize=1)
+def _diagram_machine() -> type:
+    """``transitions``' GraphMachine with labelled states, imported on first use (it loads asyncio)."""
+    from transitions.extensions.diagrams import GraphMachine
+
+    return type("_DiagramMachine", (GraphMachine,), {"state_cls": _LabelledState})
 
 
 @lru_cache(maxsize=32)
