@@ -5,13 +5,23 @@ the event: ``user:ID`` (someone named on the case), ``unit:ID`` (the staff of a
 responsible unit) and ``role:ROLE@/unit/path/`` (people of that role whose
 jurisdiction covers the path — the nearest level that has any, so a village's
 mediators hear of its reports, not every mediator of the town). Inactive users
-are left out. One indexed query per token kind.
+are left out (the directory returns active people only). A batch of rows is
+resolved together: one lookup per token kind (per role) for the whole batch.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from disputeflow.cases.people import Directory, Person
+
 USER_COLUMNS = ("id", "name", "role", "unit_path", "email", "phone", "lang")
-_SELECT = "SELECT " + ", ".join(USER_COLUMNS) + " FROM users WHERE active = :active AND "
+
+
+class Tokens(NamedTuple):
+    users: list[str]
+    units: list[str]
+    roles: list[tuple[str, str]]  # (role, unit path)
 
 
 def ancestors(path: str) -> list[str]:
@@ -20,46 +30,50 @@ def ancestors(path: str) -> list[str]:
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def _in(name: str, values: list[str], params: dict) -> str:
-    keys = []
-    for i, v in enumerate(values):
-        params[f"{name}{i}"] = v
-        keys.append(f":{name}{i}")
-    return "(" + ", ".join(keys) + ")"
-
-
-def resolve(tx, audience: list[str]) -> list[dict]:
-    """The people ``audience`` names, each once, in a stable order."""
-    users: list[str] = []
-    units: list[str] = []
-    roles: list[tuple[str, str]] = []
+def parse(audience: list[str]) -> Tokens:
+    """The tokens of an audience by kind; malformed ones are ignored."""
+    tokens = Tokens([], [], [])
     for token in audience:
         kind, _, rest = token.partition(":")
         if kind == "user" and rest:
-            users.append(rest)
+            tokens.users.append(rest)
         elif kind == "unit" and rest:
-            units.append(rest)
+            tokens.units.append(rest)
         elif kind == "role" and "@" in rest:
             role, _, path = rest.partition("@")
-            roles.append((role, path))
-    found: dict[str, dict] = {}
-    if users:
-        params = {"active": True}
-        for r in tx.query(_SELECT + "id IN " + _in("u", users, params), params):
-            found.setdefault(r[0], dict(zip(USER_COLUMNS, r)))
-    if units:
-        params = {"active": True}
-        for r in tx.query(_SELECT + "unit_id IN " + _in("n", units, params), params):
-            found.setdefault(r[0], dict(zip(USER_COLUMNS, r)))
-    for role, path in roles:
-        chain = ancestors(path)
-        if not chain:
-            continue
-        params = {"active": True, "role": role}
-        rows = tx.query(_SELECT + "role = :role AND unit_path IN " + _in("p", chain, params), params)
-        if rows:
-            deepest = max(len(r[3]) for r in rows)
-            for r in rows:
-                if len(r[3]) == deepest:
-                    found.setdefault(r[0], dict(zip(USER_COLUMNS, r)))
-    return sorted(found.values(), key=lambda u: u["id"])
+            tokens.roles.append((role, path))
+    return tokens
+
+
+def resolve_all(people: Directory, audiences: list[list[str]]) -> list[list[dict]]:
+    """The people each audience names, each once, in a stable order (dicts of :data:`USER_COLUMNS`)."""
+    parsed = [parse(a) for a in audiences]
+    by_id = {p.id: p for p in people.by_ids(sorted({u for t in parsed for u in t.users}))}
+    by_unit: dict[str, list[Person]] = {}
+    for p in people.of_units(sorted({u for t in parsed for u in t.units})):
+        by_unit.setdefault(p.unit_id, []).append(p)
+    paths: dict[str, set[str]] = {}
+    for t in parsed:
+        for role, path in t.roles:
+            paths.setdefault(role, set()).update(ancestors(path))
+    on_path: dict[tuple[str, str], list[Person]] = {}
+    for role in sorted(paths):
+        for p in people.with_role_on(role, sorted(paths[role])):
+            on_path.setdefault((role, p.unit_path), []).append(p)
+    out = []
+    for t in parsed:
+        found: dict[str, Person] = {u: by_id[u] for u in t.users if u in by_id}
+        for unit in t.units:
+            found.update((p.id, p) for p in by_unit.get(unit, ()))
+        for role, path in t.roles:
+            nearest = [p for level in ancestors(path) for p in on_path.get((role, level), ())]
+            if nearest:
+                deepest = max(len(p.unit_path) for p in nearest)
+                found.update((p.id, p) for p in nearest if len(p.unit_path) == deepest)
+        out.append([{k: found[i][n] for n, k in enumerate(USER_COLUMNS)} for i in sorted(found)])
+    return out
+
+
+def resolve(people: Directory, audience: list[str]) -> list[dict]:
+    """The people one audience names (see :func:`resolve_all`)."""
+    return resolve_all(people, [audience])[0]

@@ -101,7 +101,7 @@ def _base(engine, tx, as_of: datetime, unit: str | None, actor, clock: str | Non
     if not tx.store.is_sqlite:
         # The board joins its few overdue clocks to their cases by primary key. At PostgreSQL's
         # default price of a random page (4, set for spinning disks) the planner would rather read
-        # every case once (measured at 100k cases: 91 ms against 17 ms); the price is this
+        # every case once (see "Fast paths" in bench/README.md); the price is this
         # transaction's only and is the common setting for SSDs and cached tables.
         tx.execute("SET LOCAL random_page_cost = 1.1")
     params: dict = {"as_of": tx.t(as_of), "tier": TIER_CLOCK}

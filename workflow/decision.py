@@ -22,12 +22,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from json.encoder import c_make_encoder, encode_basestring
+from json.encoder import encode_basestring
 from typing import Any, Mapping, NamedTuple, Protocol
 
 from transitions import MachineError
 
 from disputeflow.cases.audit import digest
+from disputeflow.cases.canonical import dumps
 from disputeflow.cases.records import AuditEvent, CaseRecord, ClockStop, Notification, RunningClock
 from disputeflow.workflow import clocks, effects, fields, guards, risk
 from disputeflow.workflow.actor import Actor
@@ -40,19 +41,6 @@ from disputeflow.workflow.timeutil import parse_time
 from disputeflow.workflow.vocabulary import ROLE_LABELS
 
 __all__ = ["Decision", "Lookups", "Outcome", "decide", "dumps", "jsonable", "may_touch", "audience"]
-
-# The C encoder json.dumps(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-# default=str) builds on every call, built once (see bench/README.md). Our documents are trees.
-_ENCODE = c_make_encoder(None, str, encode_basestring, None, ":", ",", True, False, True) if c_make_encoder else None
-_DUMPS = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode
-
-
-def dumps(value: Any) -> str:
-    """Canonical JSON: sorted keys, no spaces, UTF-8 text as is (the audit hash covers this text)."""
-    if _ENCODE is None:
-        return _DUMPS(value)
-    return "".join(_ENCODE(value, 0))
-
 
 def _payload(from_state: str, to_state: str, seq: int) -> str:
     """``dumps({"from_state": ..., "to_state": ..., "seq": ...})``, written out."""
@@ -75,7 +63,7 @@ class Outcome:
 
     def __init__(self, event: str, number: str, actor: str, at: datetime, from_state: str | None, to_state: str,
                  version: int, seq: int, data: dict):
-        # set at once rather than field by field through object.__setattr__ (see bench/README.md)
+        # Not the generated frozen __init__: see "Fast paths" in bench/README.md.
         self.__dict__.update(event=event, number=number, actor=actor, at=at, from_state=from_state,
                              to_state=to_state, version=version, seq=seq, data=data)
 

@@ -145,7 +145,8 @@ class Runtime:
 
         Raises:
             ConfigError: the policy file is unreadable or wrong (a ``PolicyError``
-                naming the line), or a loaded workflow uses a clock it does not define.
+                naming the line), or a loaded workflow uses a clock it does not define or
+                has no supervision level the automatic listing names.
         """
         policy = self.policy
         for d in self._definitions.values():
@@ -154,6 +155,13 @@ class Runtime:
                 raise ConfigError(
                     f"政策文件 {policy.source} 没有规定流程 {d.name} 的时限：{'、'.join(missing)}",
                     f"policy {policy.source} has no rule for the clocks of workflow {d.name}: {', '.join(missing)}")
+            levels, listing = d.vocab.get("level"), policy.auto_listing
+            if levels is not None and listing.enabled and listing.level not in levels:
+                raise ConfigError(
+                    f"政策文件 {policy.source} 的 auto_listing.level “{listing.level}”不是流程 {d.name} 的挂牌级别"
+                    f"（{'、'.join(levels)}）",
+                    f"auto_listing.level {listing.level!r} of policy {policy.source} is not a supervision level of "
+                    f"workflow {d.name} ({', '.join(levels)})")
 
     # ------------------------------------------------------------------ small rules the write path asks
 

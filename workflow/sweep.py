@@ -10,13 +10,11 @@ serialises them. A late sweep raises every step that passed, in order.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import random
 import threading
 import time
-from contextlib import contextmanager
 from datetime import datetime
 from typing import NamedTuple
 
@@ -30,13 +28,13 @@ from disputeflow.workflow.policy import TIER_CLOCK, TIER_STEP
 log = logging.getLogger(__name__)
 
 SYSTEM_ACTOR = "system"
-SWEEP_CHECKPOINT_PAGES = 10_000  # SQLite: the WAL may grow to ~40 MB during a sweep (measured: a fifth less wall time)
+SWEEP_CHECKPOINT_PAGES = 10_000  # SQLite: the WAL may grow to ~40 MB during a sweep (see "Fast paths" in bench/README.md)
 
 
 def _claim_sql(store) -> str:
     base = ("SELECT k.id, k.case_id, k.name, k.started_at, k.due_at, k.level, c.number, c.state, c.version, "
             "c.audit_seq, c.audit_hash, c.supervision_level, c.data, c.unit_path, c.mediator, c.lead_official, "
-            "c.responsible_unit, c.definition, c.definition_version, c.unit_id "
+            "c.responsible_unit, c.definition, c.definition_version, c.unit_id, c.risk, c.category "
             "FROM clocks k JOIN cases c ON c.id = k.case_id "
             "WHERE k.next_at IS NOT NULL AND k.next_at <= :now ORDER BY k.next_at, k.id LIMIT :batch")
     if not store.is_sqlite:
@@ -51,7 +49,7 @@ def run(engine, now: datetime, batch: int = 500, stop: threading.Event | None = 
     each batch commits whole, and the next pass raises the rest.
     """
     raised: list[dict] = []
-    with engine.store.checkpoint_every(SWEEP_CHECKPOINT_PAGES), _collector_relaxed():
+    with engine.store.checkpoint_every(SWEEP_CHECKPOINT_PAGES):
         while True:
             got, n = _batch_retrying_deadlocks(engine, now, batch)
             raised.extend(got)
@@ -116,7 +114,7 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
         tier_done: list[dict] = []  # clocks stopped by this batch: the tier milestone passed, or the case ended
         ended_states: dict[tuple, frozenset] = {}
         for (kid, case_id, name, started, due, level, number, state, version, seq, h, sup, data, unit_path,
-             mediator, lead, resp, dname, dver, unit_id) in rows:
+             mediator, lead, resp, dname, dver, unit_id, risk, category) in rows:
             ended = ended_states.get((dname, dver))
             if ended is None:
                 ended = ended_states[(dname, dver)] = frozenset(engine.definition(dname, dver).terminal_states)
@@ -135,7 +133,7 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
                     "id": case_id, "number": number, "state": state, "version": version, "seq": seq, "hash": h,
                     "sup": sup, "data": data,
                     "unit_path": unit_path, "mediator": mediator, "lead": lead, "resp": resp, "unit_id": unit_id,
-                    "events": []}
+                    "risk": risk, "category": category, "events": []}
             k, last = first, len(steps)
             while k < last and steps[k][1] <= now:
                 new.append((c, kid, name, steps[k], due_iso))
@@ -161,6 +159,7 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
         canonical_now = canonical_time(now)
         signer = store.signer
         talk_step = policy.unit_talk_step
+        auto = policy.auto_listing
         for case_id, c in cases.items():
             if not c["events"]:
                 continue
@@ -168,7 +167,8 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
             data = None
             for clock, (step, at, _at_db, at_iso), due_iso in c["events"]:
                 piece = texts.step(step)
-                special = piece.special or (step.list_for_supervision and not c["sup"])
+                lists = step.list_for_supervision and not c["sup"] and auto.applies(c["risk"], c["category"])
+                special = piece.special or lists
                 if not special:
                     # the common case, written straight to the canonical JSON dumps() would give
                     action, event = "escalate", piece.event
@@ -185,19 +185,20 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
                         payload = {"tier": "complex", "from_tier": data.get("tier", "ordinary"), "step_at": at_iso,
                                    "recipients": list(step.recipients)}
                         data["tier"] = "complex"
-                    if step.list_for_supervision and not c["sup"]:
-                        c["sup"] = "town"
+                    if lists:
+                        c["sup"] = auto.level
                         if listing is None:
-                            deadline = _listing_deadline(engine, now)
+                            deadline = policy.listing_deadline(now, engine.calendar)
                             params = clock_row(engine, tx.t, 0, "supervision", now, deadline)
                             listing = (iso(deadline), (params["name"], params["started_at"], params["due_at"],
                                                        params["warn_at"], params["calendar_rev"], "running",
                                                        params["next_step"], params["next_at"]))
                         deadline_iso, clock_values = listing
-                        data["supervision_authority"] = "系统自动挂牌（红牌预警）"
+                        data["supervision_authority"] = auto.by_zh
                         data["supervision_deadline"] = deadline_iso
                         data["supervision_auto"] = True
-                        payload["listed_for_supervision"] = {"level": "town", "deadline": deadline_iso}
+                        payload["listed_for_supervision"] = {"level": auto.level, "authority": auto.by_zh,
+                                                             "deadline": deadline_iso}
                         new_clocks.append((case_id, *clock_values))
                     audit_json = dumps(payload)
                     listed_now = "listed_for_supervision" in payload
@@ -250,50 +251,6 @@ _ON_CONFLICT = "ON CONFLICT (clock_id, step) DO NOTHING"
 NEW_CLOCK_COLUMNS = ("case_id", "name", "started_at", "due_at", "warn_at", "calendar_rev", "status", "next_step",
                      "next_at")
 _CLOCK_IF_ABSENT = "ON CONFLICT (case_id, name) WHERE stopped_at IS NULL DO NOTHING"
-
-
-_BATCH_GEN0_THRESHOLD = 100_000  # allocations between young collections while a batch runs (CPython's default: 700)
-_relaxed_lock = threading.Lock()
-_relaxed = {"depth": 0, "saved": None}
-
-
-@contextmanager
-def _collector_relaxed():
-    """Collect young objects less often while a sweep runs; the collector stays on.
-
-    A batch allocates tens of thousands of short-lived, acyclic containers (rows,
-    tuples, dicts); at CPython's default threshold (700 allocations) they trigger
-    hundreds of collections, and the older generations' ones walk every object the
-    process holds: measured at a tenth to a fifth of the sweep's CPU. Disabling the
-    collector saved the same, but the setting is process-wide: ``disputeflow
-    serve`` runs the scheduler in-process, and the web threads' cyclic garbage
-    would go uncollected for the whole sweep. A higher young-generation threshold
-    saves as much (measured on a 100k-case sweep with 800k objects held) while
-    every thread's garbage is still collected, only in larger steps.
-
-    It spans the whole sweep, not each batch: putting the default back between
-    batches made the next allocation collect at once, twenty collections and a
-    twelfth of the time of a 40k-escalation sweep (measured; one, lasting 1 ms,
-    when it spans the sweep).
-
-    Sweeps in several threads nest: the first raises the threshold, the last
-    puts back what it found — unless something else changed it meanwhile.
-    """
-    with _relaxed_lock:
-        if _relaxed["depth"] == 0:
-            old = gc.get_threshold()
-            _relaxed["saved"] = old if old[0] and old[0] < _BATCH_GEN0_THRESHOLD else None
-            if _relaxed["saved"]:
-                gc.set_threshold(_BATCH_GEN0_THRESHOLD, *old[1:])
-        _relaxed["depth"] += 1
-    try:
-        yield
-    finally:
-        with _relaxed_lock:
-            _relaxed["depth"] -= 1
-            saved = _relaxed["saved"]
-            if _relaxed["depth"] == 0 and saved and gc.get_threshold() == (_BATCH_GEN0_THRESHOLD, *saved[1:]):
-                gc.set_threshold(*saved)
 
 
 class _StepTexts(NamedTuple):
@@ -475,13 +432,6 @@ def _unit_talk(engine, tx, c: dict, step_at: datetime, now: datetime, listed: se
     log.info("unit %s listed for a talk for %s (%d level-3 escalations)", unit, month, len(numbers))
     return {"number": "", "clock": "", "step": "unit_talk", "step_at": iso(step_at), "due_at": None,
             "listed": False, "unit": unit, "month": month, "level3_count": len(numbers), "cases": numbers}
-
-
-def _listing_deadline(engine, now: datetime) -> datetime:
-    """Auto-listing gives the unit five business days to settle the case."""
-    from disputeflow.workflow.policy import add_workdays_keep_time
-
-    return add_workdays_keep_time(now, 5, engine.calendar)
 
 
 def _audience(recipients, c) -> list[str]:

@@ -31,6 +31,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "token": ("disputeflow.cli.web:token", "HTTP 接口令牌：签发、列出、吊销。"),
     "report": ("disputeflow.cli.report:group", "报表：台账、统计、零报告、研判会议程、调解文书。"),
     "audit": ("disputeflow.cli.audit:group", "审计日志：校验、重新签名、生成密钥。"),
+    "policy": ("disputeflow.cli.policy:group", "时限与升级政策：查看当前生效的政策。"),
 }
 
 
@@ -356,7 +357,10 @@ def talks(c: Ctx, month):
 def sweep(c: Ctx):
     from disputeflow.cli.texttable import render
 
-    rows = c.engine().sweep()
+    from disputeflow.cases import gc_tuning
+
+    with gc_tuning.relaxed_collector():  # a process that only sweeps: its collector may be tuned
+        rows = c.engine().sweep()
     labels = {"warning": c.t("预警", "warning"), "level1": c.t("黄牌", "level 1"), "level2": c.t("橙牌", "level 2"),
               "level3": c.t("红牌", "level 3"), "tier_upgrade": c.t("升级为复杂", "tier upgrade")}
     for r in rows:
@@ -382,14 +386,16 @@ def scheduler():
 def scheduler_run(c: Ctx, every, digest_at):
     import logging
 
+    from disputeflow.cases import gc_tuning
     from disputeflow.workflow.scheduler import run_forever
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     eng = c.engine()
-    run_forever(eng, sweep_seconds=every, digest_at=digest_at,
-                ready=lambda: click.echo(c.t(f"调度器已启动：每 {every} 秒巡检一次，工作日 {digest_at} 发送督办摘要。",
-                                             f"scheduler started: sweep every {every}s, digest at {digest_at} on business days."),
-                                         err=True))
+    with gc_tuning.relaxed_collector():  # a standalone sweeper process: no web threads share its collector
+        run_forever(eng, sweep_seconds=every, digest_at=digest_at,
+                    ready=lambda: click.echo(c.t(f"调度器已启动：每 {every} 秒巡检一次，工作日 {digest_at} 发送督办摘要。",
+                                                 f"scheduler started: sweep every {every}s, digest at {digest_at} on business days."),
+                                             err=True))
     click.echo(c.t("调度器已停止。", "scheduler stopped."), err=True)
 
 

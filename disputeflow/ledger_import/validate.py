@@ -16,10 +16,10 @@ import functools
 import hashlib
 import json
 from dataclasses import dataclass
-from json.encoder import c_make_encoder, encode_basestring
 from datetime import datetime
 from typing import Any
 
+from disputeflow.cases.canonical import dumps_ordered
 from disputeflow.workflow import risk as risk_mod
 from disputeflow.workflow.inputs import NAME_MAX, PARTIES_MAX
 from disputeflow.workflow.errors import ValidationError
@@ -524,25 +524,13 @@ def identity_hash(rec: dict) -> str:
     return "h:" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:24]
 
 
-# json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode without building the
-# C encoder on every call (a record is a tree: no circular check).
-_C_ENCODE = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ":", ",", False, False, True) if c_make_encoder else None
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def _ENCODE(value) -> str:
-    if _C_ENCODE is None:
-        return _ENCODER(value)
-    return "".join(_C_ENCODE(value, 0))
-
-
 def record_json(rec: dict) -> tuple[str, str]:
     """(hash, JSON) of a record: the hash tells a changed row, the JSON is kept for diffs.
 
     The validator builds every record with its keys in one fixed order, so the
     text is canonical without sorting (which costs a third of the encoding).
     """
-    text = _ENCODE(rec)
+    text = dumps_ordered(rec)
     return hashlib.sha256(text.encode("utf-8")).hexdigest(), text
 
 

@@ -17,10 +17,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from disputeflow.workflow.policy_terms import AutoListing
+
 
 TERMINAL = frozenset({"closed", "referred", "withdrawn"})
 DONE = frozenset({"resolved", "following_up", "closed"})
 LEVELS = ("level1", "level2", "level3")
+# Who listed a case automatically, for listings recorded before the event named it (the policy's default then).
+_AUTO_BY = AutoListing().by_zh
 # Events whose payload the replay reads; the rest are counted by name only.
 _PARSED = frozenset({"report", "assess", "assign", "assign_lead", "resolve", "follow_up", "supervise", "delist",
                      "escalate", "refer", "add_party"})
@@ -129,7 +133,7 @@ class CaseFacts:
                 self.escalations.append((at, step, data.get("clock")))
             listed = data.get("listed_for_supervision")
             if listed:
-                self.supervision = {"level": listed.get("level"), "authority": "系统自动挂牌（红牌预警）",
+                self.supervision = {"level": listed.get("level"), "authority": listed.get("authority") or _AUTO_BY,
                                     "deadline": listed.get("deadline"), "active": True}
         elif action == "add_party":
             self.parties.extend((p.get("name", ""), p.get("role") or "applicant") for p in data.get("party", ()))

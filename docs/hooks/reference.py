@@ -182,6 +182,17 @@ POLICY_HELP: dict[str, tuple[str, str]] = {
     "extension.max_per_clock": ("1", "Extensions allowed per clock."),
     "extension.hard_cap": ("30 calendar days", "No extension moves a due time further than this."),
     "tier_upgrade": ("", "Upgrade of a case's tier (一般 → 复杂)."),
+    "auto_listing": ("", "The automatic listing for supervision (自动挂牌督办) at the rung with "
+                         "`list_for_supervision`, when nobody has listed the case."),
+    "auto_listing.enabled": ("true", "`false`: a red card notifies but lists nothing."),
+    "auto_listing.level": ("\"town\"", "Supervision level the case is listed at (the definition's `level` "
+                                         "vocabulary: `town` 镇级, `county` 县级)."),
+    "auto_listing.by_zh": ("\"系统自动挂牌（红牌预警）\"", "Who lists, as the case shows it (Chinese)."),
+    "auto_listing.by_en": ("\"listed automatically (red card)\"", "The same in English."),
+    "auto_listing.deadline_workdays": ("5", "Workdays the unit has to settle a listed case (same local time "
+                                            "of day). Local practice, not a published rule."),
+    "auto_listing.risks": ("all", "List only cases of these risks (`low` … `critical`)."),
+    "auto_listing.categories": ("all", "List only cases of these categories; with `risks`, both must match."),
     "key_persons": ("", "Key persons (重点人员稳控): their recurring control duties."),
     "key_persons.alarm_recipients": ("[\"lead_official\"]", "Who is told at once of an alarming contact."),
     "key_persons.duties.<duty>": ("contact, report", "One recurring duty; `label_zh`, `label_en`."),
@@ -200,8 +211,8 @@ POLICY_HELP: dict[str, tuple[str, str]] = {
 
 
 def policy_keys_in_code() -> set[str]:
-    """Every key name the policy parser accepts, read from the allowed-key tuples in ``workflow/policy.py``."""
-    tree = ast.parse((ROOT / "workflow" / "policy.py").read_text(encoding="utf-8"))
+    """Every key name the policy parser accepts, read from the allowed-key tuples in ``workflow/policy_parse.py``."""
+    tree = ast.parse((ROOT / "workflow" / "policy_parse.py").read_text(encoding="utf-8"))
     keys: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "table" \

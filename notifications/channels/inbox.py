@@ -2,16 +2,15 @@
 
 The store is handed in by the dispatcher (``settings["store"]``). The insert is
 idempotent on ``(outbox_id, user_id)``, so a delivery retried after a crash
-between send and mark never shows twice.
+between send and mark never shows twice. Like the e-mail channel's SMTP
+connection, the database connection is kept for a dispatch pass and given
+back by ``close()``.
 """
 
 from __future__ import annotations
 
+from disputeflow.cases import inbox_store
 from disputeflow.notifications.channels.base import Channel, ChannelConfigError, Message
-
-_INSERT = ("INSERT INTO inbox (user_id, outbox_id, event, case_number, lang, title, body, created_at, read_at) "
-           "VALUES (:user_id, :outbox_id, :event, :case_number, :lang, :title, :body, :created_at, NULL) "
-           "ON CONFLICT (outbox_id, user_id) DO NOTHING")
 
 
 class InboxChannel(Channel):
@@ -24,11 +23,11 @@ class InboxChannel(Channel):
         self.store = settings.get("store")
         if self.store is None:
             raise ChannelConfigError("the inbox channel needs the engine's store")
+        self.postbox = inbox_store.Postbox(self.store)
 
     def send(self, message: Message) -> None:
-        with self.store.write() as tx:
-            tx.execute(_INSERT, {
-                "user_id": message.recipient["id"], "outbox_id": message.outbox_id, "event": message.event,
-                "case_number": message.case_number, "lang": message.lang, "title": message.subject[:300],
-                "body": message.text, "created_at": tx.t(message.created_at),
-            })
+        self.postbox.add(message.recipient["id"], message.outbox_id, message.event, message.case_number,
+                         message.lang, message.subject, message.text, message.created_at)
+
+    def close(self) -> None:
+        self.postbox.close()

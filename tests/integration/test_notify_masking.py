@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 
+from disputeflow.cases.message_facts import facts
 from disputeflow.notifications import samples
 from disputeflow.notifications.context import ContextBuilder
 from disputeflow.notifications.privacy import scrub
@@ -59,12 +60,9 @@ def built(db_url, clock):
                 "case_number": number if with_case else None, "actor": "sup", "audience": dumps(["user:sup"]),
                 "payload": dumps(payload)})
             ids[key] = tx.query("SELECT max(id) FROM outbox", {})[0][0]
-        rows = tx.query("SELECT id, created_at, event, case_id, case_number, actor, audience, payload FROM outbox "
-                        "WHERE id >= :lo", {"lo": min(ids.values())})
     builder = ContextBuilder(eng._rt, "https://tiaojie.example.gov.cn")
-    with eng._rt.store.read() as tx:
-        cols = ("id", "created_at", "event", "case_id", "case_number", "actor", "audience", "payload")
-        builder.load(tx, [dict(zip(cols, r)) for r in rows])
+    with facts(eng._rt.store) as known:
+        builder.load(known, known.notices(ids.values()))
     yield builder, ids, number
     eng.close()
 
@@ -75,7 +73,7 @@ def test_every_event_built_from_the_database_renders_masked(built, lang):
     renderer = Renderer()
     assert set(ids) == set(samples.EVENTS)
     for key, oid in ids.items():
-        event = builder.rows[oid]["event"]
+        event = builder.rows[oid].event
         ctx = builder.context(oid, lang, {"id": "sup", "name": "督办员"})
         short = renderer.render("short", lang, event, ctx)
         mail = renderer.render("email", lang, event, ctx)

@@ -1,4 +1,4 @@
-"""The sweep collects young objects less often during a batch, keeps the collector on, and gives the setting back."""
+"""A sweeper process collects young objects less often, keeps the collector on, and gives the setting back."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ import threading
 
 import pytest
 
-from disputeflow.workflow.sweep import _BATCH_GEN0_THRESHOLD, _collector_relaxed
+from disputeflow.cases.gc_tuning import BATCH_GEN0_THRESHOLD, relaxed_collector
 
 
 def test_threshold_is_raised_for_a_batch_and_restored_even_when_it_fails():
     before = gc.get_threshold()
-    with _collector_relaxed():
+    with relaxed_collector():
         assert gc.isenabled()
-        assert gc.get_threshold() == (_BATCH_GEN0_THRESHOLD, *before[1:])
+        assert gc.get_threshold() == (BATCH_GEN0_THRESHOLD, *before[1:])
     assert gc.get_threshold() == before
     with pytest.raises(RuntimeError):
-        with _collector_relaxed():
+        with relaxed_collector():
             raise RuntimeError("batch failed")
     assert gc.get_threshold() == before and gc.isenabled()
 
@@ -27,16 +27,16 @@ def test_nested_batches_in_threads_restore_the_setting_once_all_are_done():
     inside, leave = threading.Event(), threading.Event()
 
     def other():
-        with _collector_relaxed():
+        with relaxed_collector():
             inside.set()
             leave.wait(5)
 
     t = threading.Thread(target=other)
     t.start()
     inside.wait(5)
-    with _collector_relaxed():
-        assert gc.get_threshold()[0] == _BATCH_GEN0_THRESHOLD
-    assert gc.get_threshold()[0] == _BATCH_GEN0_THRESHOLD  # the other thread's batch still runs
+    with relaxed_collector():
+        assert gc.get_threshold()[0] == BATCH_GEN0_THRESHOLD
+    assert gc.get_threshold()[0] == BATCH_GEN0_THRESHOLD  # the other thread's batch still runs
     leave.set()
     t.join(5)
     assert gc.get_threshold() == before
@@ -46,11 +46,11 @@ def test_a_host_setting_is_left_alone():
     before = gc.get_threshold()
     try:
         gc.set_threshold(200_000, *before[1:])  # the host already collects rarely: not lowered
-        with _collector_relaxed():
+        with relaxed_collector():
             assert gc.get_threshold()[0] == 200_000
         assert gc.get_threshold()[0] == 200_000
         gc.set_threshold(*before)
-        with _collector_relaxed():
+        with relaxed_collector():
             gc.set_threshold(5000, *before[1:])  # changed by the host during the batch: kept
         assert gc.get_threshold()[0] == 5000
     finally:
@@ -60,7 +60,7 @@ def test_a_host_setting_is_left_alone():
 def test_a_disabled_collector_stays_disabled():
     gc.disable()
     try:
-        with _collector_relaxed():
+        with relaxed_collector():
             assert not gc.isenabled()
         assert not gc.isenabled()
     finally:

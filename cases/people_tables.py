@@ -1,0 +1,41 @@
+"""The organisation: units (county, town, village ...) and the people who act in them.
+
+Every other table points here (a case's unit, a key person's officials), so
+this module is imported first by the others that reference it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, text
+
+from disputeflow.cases.metadata import metadata
+from disputeflow.cases.types import UTCDateTime
+
+units = Table(
+    "units",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("parent_id", String(64), ForeignKey("units.id"), nullable=True),
+    Column("path", String(1000), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+Index("ix_units_path", units.c.path)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("unit_id", String(64), ForeignKey("units.id"), nullable=False),
+    Column("unit_path", String(1000), nullable=False),
+    Column("phone", String(32), nullable=True),
+    Column("email", String(200), nullable=True),
+    Column("lang", String(10), nullable=False, server_default="zh_CN"),
+    Column("active", Boolean(), nullable=False, server_default=text("true")),
+    Column("password_hash", String(200), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+Index("ix_users_unit_path_role", users.c.unit_path, users.c.role)
