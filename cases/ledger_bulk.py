@@ -10,15 +10,15 @@ table's rows go in with :meth:`disputeflow.cases.store.Tx.insert_rows`
 
 from __future__ import annotations
 
+from disputeflow.cases import chain_writer
 from disputeflow.cases.audit_verify import sign_counter
+from disputeflow.cases.records import AuditRow
 
 CASE_INSERT = ("id", "number", "definition", "definition_version", "state", "version", "title", "category", "source",
                "description", "unit_id", "unit_path", "risk", "risk_floor", "flags", "party_count", "reporter",
                "mediator", "lead_official", "responsible_unit", "supervision_level", "data", "reported_at",
                "updated_at", "closed_at", "audit_seq", "audit_hash")
 PARTY_INSERT = ("case_id", "seq", "name", "role", "phone", "id_number", "address")
-AUDIT_INSERT = ("case_id", "seq", "at", "actor", "action", "from_state", "to_state", "data", "prev_hash", "hash",
-                "fields", "key_id")
 CLOCK_INSERT = ("case_id", "name", "started_at", "due_at", "warn_at", "calendar_rev", "status", "stopped_at",
                 "extended", "level", "next_step", "next_at")
 KEY_INSERT = ("namespace", "key", "case_id", "row_hash", "record", "imported_at", "updated_at")
@@ -57,6 +57,7 @@ def insert_new_cases(tx, case_rows: list[tuple], party_rows: list[tuple], audit_
     """Rows in the column orders above, for cases whose ids came from :func:`allocate_case_ids`."""
     tx.insert_rows("cases", CASE_INSERT, case_rows)
     tx.insert_rows("parties", PARTY_INSERT, party_rows)
-    tx.insert_rows("audit_events", AUDIT_INSERT, audit_rows)
+    # the cases went in with their heads (each chain's last event): their events are all that is left
+    chain_writer.append(tx, chain_writer.CASES, audit_rows, {}, held=True)
     tx.insert_rows("clocks", CLOCK_INSERT, clock_rows)
     tx.insert_rows("import_keys", KEY_INSERT, key_rows)

@@ -69,3 +69,86 @@ class OutboxRow(NamedTuple):
     audience: str  # JSON list of audience tokens
     payload: str  # JSON document
     next_attempt_at: Any
+
+
+class RunningClock(NamedTuple):
+    """A running clock of a case (``RUNNING_CLOCK_COLUMNS``), its times as Python datetimes.
+
+    ``id`` is None for a clock a decision started that is not written yet.
+    """
+
+    id: int | None
+    name: str
+    started_at: datetime
+    due_at: datetime
+    warn_at: datetime | None
+    extended: int
+    level: str | None
+    next_step: str | None
+    next_at: datetime | None
+    calendar_rev: str | None
+
+
+class NewClock(NamedTuple):
+    """A clock to start (the ``insert_clock`` row, times as datetimes)."""
+
+    name: str
+    started_at: datetime
+    due_at: datetime
+    warn_at: datetime | None
+    next_step: str | None
+    next_at: datetime | None
+    calendar_rev: str | None
+
+
+class ClockStop(NamedTuple):
+    """A running clock to stop at the command's time."""
+
+    name: str
+
+
+class ClockExtension(NamedTuple):
+    """A running clock's new due time and the ladder recomputed from it."""
+
+    name: str
+    due_at: datetime
+    warn_at: datetime | None
+    extended: int
+    next_step: str | None
+    next_at: datetime | None
+    calendar_rev: str | None
+
+
+class NewParty(NamedTuple):
+    """A party added to a case."""
+
+    seq: int
+    name: str
+    role: str
+    phone: str | None
+    id_number: str | None
+    address: str | None
+
+
+class AuditEvent(NamedTuple):
+    """What an action records in the case's chain, before it is linked (the writer seals it).
+
+    ``data`` and ``fields`` are canonical JSON texts; ``seq`` is the event's place in the chain.
+    """
+
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    from_state: str | None
+    to_state: str
+    data: str
+    fields: str
+
+
+class Notification(NamedTuple):
+    """A notification to enqueue with the command: the event, who hears of it, and its payload (JSON)."""
+
+    event: str
+    audience: tuple[str, ...]
+    payload: str

@@ -37,6 +37,8 @@ __all__ = [
     "builtin_definition",
     "register_guard",
     "register_condition",
+    "register_effect",
+    "Change",
     "CaseView",
     "Refusal",
     "PUBLIC_MODULES",
@@ -52,6 +54,7 @@ PUBLIC_MODULES = (
     "disputeflow.workflow.errors",
     "disputeflow.workflow.definition",
     "disputeflow.workflow.guards",
+    "disputeflow.workflow.effects",
     "disputeflow.workflow.actor",
     "disputeflow.workflow.timesource",
     "disputeflow.workflow.config",
@@ -72,6 +75,8 @@ _LAZY = {
     "builtin_definition": ("disputeflow.workflow.definition", "builtin"),
     "register_guard": ("disputeflow.workflow.guards", "register_guard"),
     "register_condition": ("disputeflow.workflow.guards", "register_condition"),
+    "register_effect": ("disputeflow.workflow.effects", "register_effect"),
+    "Change": ("disputeflow.workflow.effects", "Change"),
     "CaseView": ("disputeflow.workflow.guards", "CaseView"),
     "Refusal": ("disputeflow.workflow.guards", "Refusal"),
 }
@@ -88,6 +93,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
     from disputeflow.workflow.engine import Engine
     from disputeflow.workflow.errors import (Conflict, ConfigError, DisputeflowError, FieldError, InvalidAction, NotFound,
                                  NotPermitted, ValidationError)
+    from disputeflow.workflow.effects import Change, register_effect
     from disputeflow.workflow.guards import CaseView, Refusal, register_condition, register_guard
 
 

@@ -1,5 +1,8 @@
-"""The workflow's state diagram as inline SVG, drawn from the definition itself.
+"""The workflow's state diagram as inline SVG, drawn from the compiled machine's moves.
 
+The moves (which action leads from which state to which) are the machine's
+(:meth:`disputeflow.workflow.machine.CompiledWorkflow.moves`), as in the Mermaid
+text ``transitions`` draws; this module only lays them out for a browser page.
 No Graphviz and no network: states are laid out in columns by the longest path
 from the initial state over the moving actions; edges to the next column are
 straight, the others (reopen, withdraw from afar) arc below. The
@@ -11,10 +14,12 @@ from __future__ import annotations
 from collections import defaultdict
 from xml.sax.saxutils import escape
 
+from disputeflow.workflow.machine import compile_definition
+
 BOX_W, BOX_H, COL_W, ROW_H, PAD = 120, 40, 170, 90, 30
 
 
-def _layers(definition) -> dict[str, int]:
+def _layers(definition, moves) -> dict[str, int]:
     """Column of each state: the longest path from the initial state over forward edges.
 
     Back edges (reopen, repeated follow-ups) are found by a depth-first walk and left
@@ -22,11 +27,9 @@ def _layers(definition) -> dict[str, int]:
     withdraw) sit after the last state they leave from.
     """
     edges: dict[str, list[str]] = defaultdict(list)
-    for a in definition.actions:
-        if a.dest:
-            for s in a.sources:
-                if a.dest not in edges[s]:
-                    edges[s].append(a.dest)
+    for s, t, _ in moves:
+        if t not in edges[s]:
+            edges[s].append(t)
     finished: list[str] = []
     seen: set[str] = set()
 
@@ -51,7 +54,8 @@ def _layers(definition) -> dict[str, int]:
 
 
 def svg(definition, lang: str = "zh_CN") -> str:
-    layer = _layers(definition)
+    moves = compile_definition(definition).moves()
+    layer = _layers(definition, moves)
     columns: dict[int, list[str]] = defaultdict(list)
     main_end = max(definition.states, key=lambda st: (layer[st.name], not st.terminal)).name
     # Side exits (terminal states other than the end of the main line) go below the main line.
@@ -69,10 +73,8 @@ def svg(definition, lang: str = "zh_CN") -> str:
            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>']
     # Edges, merged when several actions join the same two states.
     labels: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for a in definition.actions:
-        if a.dest:
-            for s in a.sources:
-                labels[(s, a.dest)].append(a.label.get(lang))
+    for s, t, action in moves:
+        labels[(s, t)].append(definition.action_label(action, lang))
     arc = 0
     labelled: set[tuple[str, str]] = set()
     for (s, t), names in sorted(labels.items(), key=lambda kv: (layer[kv[0][0]], kv[0])):

@@ -26,8 +26,9 @@ from typing import Any
 from disputeflow.workflow import commands
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.errors import DisputeflowError, NotFound, NotPermitted, ValidationError
+from disputeflow.cases.records import CaseRecord
 from disputeflow.cases.store import CASE_COLUMNS, RUNNING_CLOCK_COLUMNS
-from disputeflow.workflow.decision import C_DEF, C_DEFVER, C_ID, C_NUMBER, decide, may_touch_clocks
+from disputeflow.workflow.decision import decide, may_touch_clocks
 
 Item = Sequence[Any]  # (number, action, actor, fields)
 
@@ -80,7 +81,7 @@ def _apply(engine, chunk: list[tuple[int, tuple]], out: list[commands.Outcome]) 
     index, number = None, None
     try:
         with engine.store.write() as tx:
-            batch = _Batch(engine, tx, now, *_read(engine, tx, chunk))
+            batch = _Batch(engine, now, *_read(engine, tx, chunk))
             decisions = []
             for index, (number, action, actor, data) in chunk:
                 decisions.append(batch.decide(number, action, actor, data))
@@ -101,12 +102,11 @@ def _apply(engine, chunk: list[tuple[int, tuple]], out: list[commands.Outcome]) 
 class _Batch:
     """One batch's reads, kept current as its items are decided in order."""
 
-    def __init__(self, engine, tx, now, resolver, rows, actors, running):
-        self.engine, self.tx, self.now = engine, tx, now
-        self.resolver = resolver
-        self.rows = rows  # number → the case row as the items so far leave it
+    def __init__(self, engine, now, lookups, cases, actors):
+        self.engine, self.now = engine, now
+        self.lookups = lookups  # users, units and running clocks (by case id, as the items so far leave them)
+        self.cases = cases  # number → the case as the items so far leave it
         self.actors = actors
-        self.running = running  # case id → running clocks as the items so far leave them
 
     def decide(self, number, action, actor, data) -> commands.Decision:
         if "expected_version" in data or "note" in data:
@@ -115,8 +115,8 @@ class _Batch:
             note = data.pop("note", None)
         else:
             expected = note = None
-        row = self.rows.get(number)
-        if row is None:
+        case = self.cases.get(number)
+        if case is None:
             raise NotFound(f"案件“{number}”不存在", f"case {number} not found")
         if isinstance(actor, Actor):
             who = actor
@@ -124,31 +124,26 @@ class _Batch:
             who = self.actors.get(actor)
             if who is None:
                 raise NotPermitted(f"用户“{actor}”不存在或已停用", f"user {actor!r} does not exist or is disabled")
-        tx = self.tx
-        d = decide(self.engine, row, who, action, data, note, expected, self.now, tx.t, tx.time, self.resolver,
-                   self.clocks_of)
-        self.rows[number] = d.row
+        engine = self.engine
+        d = decide(engine.definition(case.definition, case.definition_version), engine.policy, engine.calendar,
+                   case, who, action, data, self.now, lookups=self.lookups, note=note, expected_version=expected)
+        self.cases[number] = d.case
         if d.running is not None:
-            self.running[row[C_ID]] = d.running
+            self.lookups.clocks[case.id] = d.running
         return d
-
-    def clocks_of(self, case_id: int) -> dict:
-        found = self.running.get(case_id)
-        if found is None:
-            found = self.running[case_id] = commands.running_clocks(self.tx, case_id)
-        return found
 
 
 def _read(engine, tx, chunk):
     """Everything the chunk's items read, one statement per kind.
 
     Returns:
-        (a field resolver holding the users and units the fields name, cases by
-        number, active actors by id, running clocks by case id for the cases
-        whose action may touch them).
+        (the lookups holding the users and units the fields name and the running
+        clocks of the cases whose action may touch them, cases by number,
+        active actors by id).
     """
     numbers = {item[0] for _, item in chunk}
-    rows = {r[C_NUMBER]: r for r in tx.select_in(f"SELECT {CASE_COLUMNS} FROM cases WHERE number", numbers)}
+    rows = {r.number: r for r in map(CaseRecord._make,
+                                      tx.select_in(f"SELECT {CASE_COLUMNS} FROM cases WHERE number", numbers))}
     user_ids = {item[2] for _, item in chunk if isinstance(item[2], str)}
     unit_ids: set[str] = set()
     clock_cases: set[int] = set()
@@ -157,7 +152,7 @@ def _read(engine, tx, chunk):
         row = rows.get(number)
         if row is None or not (type(data) is dict or isinstance(data, Mapping)):
             continue  # its item fails in turn, with its own error
-        key = (row[C_DEF], row[C_DEFVER], action)
+        key = (row.definition, row.definition_version, action)
         kind = kinds.get(key, False)
         if kind is False:
             kind = kinds[key] = _reads(engine, *key)
@@ -169,7 +164,7 @@ def _read(engine, tx, chunk):
             if isinstance(value, str) and value.strip():
                 (user_ids if is_user else unit_ids).add(value.strip())
         if touches_clocks:
-            clock_cases.add(row[C_ID])
+            clock_cases.add(row.id)
     users: dict = {uid: None for uid in user_ids}
     actors: dict[str, Actor] = {}
     for uid, role, unit_path, unit_id, active in tx.select_in(
@@ -186,8 +181,8 @@ def _read(engine, tx, chunk):
         running = {cid: {} for cid in clock_cases}
         for r in tx.select_in(f"SELECT {RUNNING_CLOCK_COLUMNS}, case_id FROM clocks WHERE stopped_at IS NULL AND case_id",
                               clock_cases):
-            running[r[-1]][r[1]] = r[:-1]
-    return commands.TxResolver(tx, users, units), rows, actors, running
+            running[r[-1]][r[1]] = commands.running_clock(tx.time, r)
+    return commands.TxResolver(tx, users, units, running), rows, actors
 
 
 def _reads(engine, definition: str, version: int, action: str) -> tuple | None:

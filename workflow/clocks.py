@@ -10,10 +10,10 @@ what the sweep's partial index reads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
+from disputeflow.cases.records import ClockExtension, NewClock, RunningClock
 from disputeflow.workflow.errors import ValidationError
 
 
@@ -31,64 +31,62 @@ def next_step_after(steps, level: str | None) -> tuple[str | None, datetime | No
 
 
 def start(engine, tx, case_id: int, name: str, now: datetime, risk: str | None, category: str | None,
-          running: dict[str, tuple], due_at: datetime | None = None, tier: str | None = None) -> dict | None:
+          running: Mapping[str, Any], due_at: datetime | None = None, tier: str | None = None) -> dict | None:
     """Start clock ``name`` unless it is already running; returns what was started."""
-    new = plan_start(engine, case_id, name, now, risk, category, running, tx.t, due_at, tier)
+    new = plan_start(engine.policy, engine.calendar, name, now, risk, category, running, due_at, tier)
     if new is None:
         return None
-    tx.run("insert_clock", new)
-    return {"clock": name, "due_at": tx.time(new["due_at"])}
+    tx.run("insert_clock", insert_params(tx.t, case_id, new))
+    return {"clock": name, "due_at": new.due_at}
 
 
-def plan_start(engine, case_id: int, name: str, now: datetime, risk: str | None, category: str | None,
-               running: dict[str, tuple], t: Callable, due_at: datetime | None = None,
-               tier: str | None = None) -> dict | None:
-    """The ``insert_clock`` parameters of clock ``name``; None if it runs already or the policy gives it no time."""
+def plan_start(policy, calendar, name: str, now: datetime, risk: str | None, category: str | None,
+               running: Mapping[str, Any], due_at: datetime | None = None, tier: str | None = None) -> NewClock | None:
+    """Clock ``name`` started at ``now``; None if it runs already or the policy gives it no time."""
     if name in running:
         return None
     if due_at is None:
-        due_at = engine.policy.due_at(name, now, risk, category, engine.calendar, tier)
+        due_at = policy.due_at(name, now, risk, category, calendar, tier)
         if due_at is None:
             return None
-    return row(engine, t, case_id, name, now, due_at)
+    return new_clock(policy, calendar, name, now, due_at)
 
 
-def running_row(params: dict) -> tuple:
-    """A clock just planned, in the form of a ``running_clocks`` row (no id yet: it is not written)."""
-    return (None, params["name"], params["started_at"], params["due_at"], params["warn_at"], 0, None,
-            params["next_step"], params["next_at"], params["calendar_rev"])
+def new_clock(policy, calendar, name: str, now: datetime, due_at: datetime) -> NewClock:
+    """A clock from ``now`` to ``due_at``: its ladder decides the warning and the first step."""
+    steps = policy.steps(name, now, due_at, calendar)
+    warn_at = next((at for s, at in steps if s.kind == "fraction"), None)
+    step, at = next_step_after(steps, None)
+    return NewClock(name, now, due_at, warn_at, step, at, calendar.revision)
+
+
+def running_after_start(new: NewClock) -> RunningClock:
+    """A clock just planned, as the case's running clocks list it until it is written."""
+    return RunningClock(None, new.name, new.started_at, new.due_at, new.warn_at, 0, None, new.next_step,
+                        new.next_at, new.calendar_rev)
+
+
+def insert_params(t: Callable, case_id: int, new: NewClock) -> dict:
+    """The ``insert_clock`` parameters of ``new``; ``t`` converts a time to the driver's form (``Tx.t``)."""
+    return {"case_id": case_id, "name": new.name, "started_at": t(new.started_at), "due_at": t(new.due_at),
+            "warn_at": t(new.warn_at), "calendar_rev": new.calendar_rev, "next_step": new.next_step,
+            "next_at": t(new.next_at)}
 
 
 def row(engine, t: Callable, case_id: int, name: str, now: datetime, due_at: datetime) -> dict:
-    """The parameters of a new running clock: its ladder decides the warning and the first step.
-
-    ``t`` converts a time to the driver's form (``Tx.t``).
-    """
-    steps = ladder(engine, name, now, due_at)
-    warn_at = next((at for s, at in steps if s.kind == "fraction"), None)
-    step, at = next_step_after(steps, None)
-    return {"case_id": case_id, "name": name, "started_at": t(now), "due_at": t(due_at),
-            "warn_at": t(warn_at), "calendar_rev": engine.calendar.revision, "next_step": step,
-            "next_at": t(at)}
+    """The ``insert_clock`` parameters of a new running clock (``t`` as for :func:`insert_params`)."""
+    return insert_params(t, case_id, new_clock(engine.policy, engine.calendar, name, now, due_at))
 
 
-@dataclass(frozen=True, slots=True)
-class Extension:
-    """A planned extension: the ``reschedule_running_clock`` parameters (without the case), the clock's
-    row as it will read afterwards, and what the audit event records."""
-
-    params: dict
-    row: tuple
-    info: dict
-
-
-def plan_extend(engine, running: dict[str, tuple], clock: str, until: datetime, now: datetime, t: Callable,
-                time: Callable, risk: str | None = None, category: str | None = None,
-                tier: str | None = None) -> Extension:
+def plan_extend(policy, calendar, running: Mapping[str, RunningClock], clock: str, until: datetime, now: datetime,
+                risk: str | None = None, category: str | None = None,
+                tier: str | None = None) -> tuple[ClockExtension, RunningClock, dict]:
     """Move a running clock's due time once, within the policy's cap.
 
     Steps already raised stay raised; the next step is recomputed from the new due time.
-    ``t`` and ``time`` convert times to and from the driver's form.
+
+    Returns:
+        (the change to write, the clock as it reads afterwards, what the audit event records).
 
     Raises:
         ValidationError: the clock is not running, was extended already, or the
@@ -97,23 +95,20 @@ def plan_extend(engine, running: dict[str, tuple], clock: str, until: datetime, 
     current = running.get(clock)
     if current is None:
         raise ValidationError.one("clock", f"时限“{clock}”当前未在计时，无法延期", f"clock {clock} is not running")
-    cid, _name, started_raw, due_raw, _warn, extended, level, _step, _at, _rev = current
-    started_at, due_at = time(started_raw), time(due_raw)
-    if extended >= engine.policy.max_extensions_per_clock:
+    if current.extended >= policy.max_extensions_per_clock:
         raise ValidationError.one("clock", "该时限已延期过一次，不能再次延期", "this clock was extended already")
-    if until <= due_at:
+    if until <= current.due_at:
         raise ValidationError.one("until", "延期后的期限必须晚于原期限", "the new due time must be later than the current one")
-    limit_at = engine.policy.extension_limit(clock, due_at, engine.calendar, risk, category, tier)
+    limit_at = policy.extension_limit(clock, current.due_at, calendar, risk, category, tier)
     if until > limit_at:
         from disputeflow.workflow.timeutil import format_local
 
         raise ValidationError.one("until", f"延期超出政策上限（最晚 {format_local(limit_at)}）",
                                   f"extension beyond the policy cap (latest {limit_at.isoformat()})")
-    steps = ladder(engine, clock, started_at, until)
+    steps = policy.steps(clock, current.started_at, until, calendar)
     warn_at = next((at for s, at in steps if s.kind == "fraction"), None)
-    step, at = next_step_after(steps, level)
-    params = {"name": clock, "due_at": t(until), "warn_at": t(warn_at), "extended": extended + 1,
-              "next_step": step, "next_at": t(at), "calendar_rev": engine.calendar.revision}
-    after = (cid, clock, started_raw, params["due_at"], params["warn_at"], extended + 1, level, step,
-             params["next_at"], params["calendar_rev"])
-    return Extension(params, after, {"clock": clock, "from": due_at, "to": until})
+    step, at = next_step_after(steps, current.level)
+    change = ClockExtension(clock, until, warn_at, current.extended + 1, step, at, calendar.revision)
+    after = current._replace(due_at=until, warn_at=warn_at, extended=change.extended, next_step=step, next_at=at,
+                             calendar_rev=change.calendar_rev)
+    return change, after, {"clock": clock, "from": current.due_at, "to": until}

@@ -16,29 +16,33 @@ from typing import Any
 from disputeflow.cases import chain_writer, outbox
 from disputeflow.cases.audit import case_snapshot
 from disputeflow.cases.audit_verify import sign_counter
-from disputeflow.cases.chain import EMPTY, link
+from disputeflow.cases.chain import EMPTY, Head, link
+from disputeflow.cases.records import CaseRecord, ClockExtension, ClockStop, NewClock, NewParty, RunningClock
 from disputeflow.workflow import clocks, fields, guards, risk
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.definition import Definition
 from disputeflow.workflow.errors import Conflict, NotFound, NotPermitted
 from disputeflow.workflow.decision import (  # noqa: F401  (the command path's names, kept importable from here)
-    A_ACTIVE, A_ROLE, A_UNIT_ID, A_UNIT_PATH, C_AUDIT_HASH, C_AUDIT_SEQ, C_CLOSED_AT, C_DATA, C_ID, C_LEAD,
-    C_MEDIATOR, C_NUMBER, C_PARTY_COUNT, C_RESP, C_RISK, C_RISK_FLOOR, C_STATE, C_SUPERVISION, C_VERSION, Decision,
-    Outcome, audience, decide, dumps, invalid_action, jsonable, may_touch,
+    Decision, Outcome, audience, decide, dumps, jsonable, may_touch,
 )
 
+# Positions in a case row read with its actor (``case_for_actor``): the case's columns, then the actor's.
+_CASE_WIDTH = len(CaseRecord._fields)
+A_ROLE, A_UNIT_PATH, A_UNIT_ID, A_ACTIVE = range(_CASE_WIDTH, _CASE_WIDTH + 4)
+
 class TxResolver:
-    """Field lookups (users, units) inside the command's own transaction.
+    """What :func:`decide` asks (users, units, running clocks), answered inside the command's own transaction.
 
     A batch hands in what it read for all its items at once (``users``:
     id → (role, unit_path, active) or None; ``units``: id → (kind, path, name)
-    or None); anything else is read when asked and kept.
+    or None; ``clocks``: case id → running clocks); anything else is read when asked and kept.
     """
 
-    def __init__(self, tx, users: dict | None = None, units: dict | None = None):
+    def __init__(self, tx, users: dict | None = None, units: dict | None = None, clocks: dict | None = None):
         self.tx = tx
         self.users = users if users is not None else {}
         self.units = units if units is not None else {}
+        self.clocks = clocks if clocks is not None else {}
 
     def user(self, user_id: str):
         try:
@@ -55,6 +59,12 @@ class TxResolver:
         except KeyError:
             row = self.units[unit_id] = self.tx.one("unit", {"id": unit_id})
         return (row[0], row[1]) if row else None
+
+    def running_clocks(self, case_id: int) -> dict[str, RunningClock]:
+        found = self.clocks.get(case_id)
+        if found is None:
+            found = self.clocks[case_id] = running_clocks(self.tx, case_id)
+        return found
 
 
 def load_actor(tx, actor: str | Actor) -> Actor:
@@ -142,9 +152,14 @@ def report(engine, actor: str | Actor, definition: Definition, data: dict[str, A
     return Outcome(intake.name, number, who.id, now, None, definition.initial, 1, 1, audit_data)
 
 
-def running_clocks(tx, case_id: int) -> dict[str, tuple]:
+def running_clocks(tx, case_id: int) -> dict[str, RunningClock]:
     """The case's running clocks, by name."""
-    return {r[1]: r for r in tx.all("running_clocks", {"case_id": case_id})}
+    return {r[1]: running_clock(tx.time, r) for r in tx.all("running_clocks", {"case_id": case_id})}
+
+
+def running_clock(time, r: tuple) -> RunningClock:
+    """A ``running_clocks`` row as a record; ``time`` converts the driver's times (``Tx.time``)."""
+    return RunningClock(r[0], r[1], time(r[2]), time(r[3]), time(r[4]), r[5], r[6], r[7], time(r[8]), r[9])
 
 
 def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, Any],
@@ -175,8 +190,11 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
             if row[A_ROLE] is None or not row[A_ACTIVE]:
                 raise NotPermitted(f"用户“{actor}”不存在或已停用", f"user {actor!r} does not exist or is disabled")
             who = Actor(id=actor, role=row[A_ROLE], unit_path=row[A_UNIT_PATH], unit_id=row[A_UNIT_ID])
-        decision = decide(engine, row, who, action, data, note, expected_version, now, tx.t, tx.time,
-                          resolver or TxResolver(tx), lambda case_id: running_clocks(tx, case_id))
+            row = row[:_CASE_WIDTH]
+        case = CaseRecord._make(row)
+        decision = decide(engine.definition(case.definition, case.definition_version), engine.policy,
+                          engine.calendar, case, who, action, data, now, lookups=resolver or TxResolver(tx),
+                          note=note, expected_version=expected_version)
         write(tx, (decision,))
     return decision.outcome
 
@@ -194,34 +212,50 @@ def _named_user(engine, action: str, data: dict) -> str | None:
     return None
 
 
-# The case columns an action may change: position in a case row → column name.
-_CHANGEABLE = {C_STATE: "state", C_RISK: "risk", C_RISK_FLOOR: "risk_floor", C_PARTY_COUNT: "party_count",
-               C_MEDIATOR: "mediator", C_LEAD: "lead_official", C_RESP: "responsible_unit",
-               C_SUPERVISION: "supervision_level", C_DATA: "data", C_CLOSED_AT: "closed_at"}
+# The case columns an action may change: position in a case record → column name.
+_CHANGEABLE = {CaseRecord._fields.index(name): name for name in (
+    "state", "risk", "risk_floor", "party_count", "mediator", "lead_official", "responsible_unit",
+    "supervision_level", "data", "closed_at")}
 _CHANGEABLE_AT = tuple(_CHANGEABLE)
+_CLOSED_AT = CaseRecord._fields.index("closed_at")
 
 
 def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
     """Store what :func:`decide` decided, in the items' order.
 
-    Clock and party rows go first, one statement each in order (a stop before
-    the start of the same clock); then the cases, the audit events and the
-    outbox rows, one statement per kind (and per set of changed columns) for
-    the lot. A case that several items changed is updated once, from the row
-    the first one read to the row the last one left, under the version the
-    first one read.
+    Each audit event is linked to its case's chain here, in order (the second
+    event of a batch on a case follows the first). Clock and party rows go
+    first, one statement each in order (a stop before the start of the same
+    clock); then the cases, the audit events and the outbox rows, one
+    statement per kind (and per set of changed columns) for the lot. A case
+    that several items changed is updated once, from the record the first one
+    read to the one the last one left, under the version the first one read.
 
     Raises:
         Conflict: a case changed since it was read (its version moved, or a
             clock or party row it adds was added meanwhile), with ``position``
             set to the first decision on that case (to the decision, for a row).
     """
-    if len(decisions) > 1 or decisions[0].ops:
+    if len(decisions) > 1 or decisions[0].writes:
         tx.begin()  # more than one statement: one transaction (a no-op unless the command deferred it)
+    signer = tx.store.signer
+    heads: dict[int, Head] = {}
+    audits, queued = [], []
     for i, d in enumerate(decisions):
-        for name, params in d.ops:
+        case, ev = d.case, d.audit
+        head = heads.get(case.id) or tuple.__new__(Head, (d.base.audit_seq, d.base.audit_hash))
+        ln = link(signer, head, case.number, ev.at, ev.actor, ev.action, ev.from_state, ev.to_state, ev.data,
+                  ev.fields)
+        heads[case.id] = ln.head
+        at = tx.t(ev.at)
+        audits.append((case.id, ln.seq, at, ev.actor, ev.action, ev.from_state, ev.to_state, ev.data, ln.prev_hash,
+                       ln.hash, ev.fields, ln.key_id))
+        n = d.notification
+        if n is not None:
+            queued.append(outbox.row(at, n.event, case.id, case.number, ev.actor, dumps(list(n.audience)), n.payload))
+        for w in d.writes:
             try:
-                tx.run(name, params)
+                tx.run(*_statement(tx, case.id, at, w))
             except Exception as exc:
                 # A clock or party row another command on the same case wrote since the read (PostgreSQL reads
                 # without a lock; the index waits for that command, then refuses): the case moved, a conflict.
@@ -230,32 +264,49 @@ def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
                 raise
     if len(decisions) == 1:
         d = decisions[0]
-        changed, values = _case_update(d.base, d.row, d.at)
-        chain_writer.append(tx, chain_writer.CASES, (d.audit,), {_column_names(changed): (values,)},
-                            lambda: _conflict(d, 0), outbox=(d.outbox,) if d.outbox is not None else ())
+        changed, values = _case_update(tx, d.base, d.case, audits[0][2], heads[d.case.id].hash)
+        chain_writer.append(tx, chain_writer.CASES, audits, {_column_names(changed): (values,)},
+                            lambda: _conflict(d, 0), outbox=queued)
         return
-    spans: dict[int, list] = {}  # case id → [row read first, last decision]
+    spans: dict[int, list] = {}  # case id → [record read first, last decision]
     for d in decisions:
-        span = spans.get(d.row[C_ID])
+        span = spans.get(d.case.id)
         if span is None:
-            spans[d.row[C_ID]] = [d.base, d]
+            spans[d.case.id] = [d.base, d]
         else:
             span[1] = d
     groups: dict[tuple[str, ...], list[list]] = {}
     for base, last in spans.values():
-        changed, values = _case_update(base, last.row, last.at)
+        changed, values = _case_update(tx, base, last.case, tx.t(last.audit.at), heads[base.id].hash)
         groups.setdefault(_column_names(changed), []).append(values)
-    chain_writer.append(tx, chain_writer.CASES, [d.audit for d in decisions], groups,
-                        lambda: _first_conflict(tx, decisions),
-                        outbox=[d.outbox for d in decisions if d.outbox is not None])
+    chain_writer.append(tx, chain_writer.CASES, audits, groups,
+                        lambda: _first_conflict(tx, decisions, {cid: h.hash for cid, h in heads.items()}),
+                        outbox=queued)
 
 
-def _case_update(base: tuple, row: tuple, at) -> tuple[tuple[int, ...], list]:
-    """The positions of the columns that differ between ``base`` and ``row``, and the parameters of
+def _statement(tx, case_id: int, at, w) -> tuple[str, dict]:
+    """The statement and parameters that write a clock or party change of a decision."""
+    kind = type(w)
+    if kind is ClockStop:
+        return "stop_running_clock", {"case_id": case_id, "name": w.name, "now": at}
+    if kind is NewClock:
+        return "insert_clock", clocks.insert_params(tx.t, case_id, w)
+    if kind is ClockExtension:
+        return "reschedule_running_clock", {"case_id": case_id, "name": w.name, "due_at": tx.t(w.due_at),
+                                            "warn_at": tx.t(w.warn_at), "extended": w.extended,
+                                            "next_step": w.next_step, "next_at": tx.t(w.next_at),
+                                            "calendar_rev": w.calendar_rev}
+    if kind is NewParty:
+        return "insert_party", {"case_id": case_id, **w._asdict()}
+    raise TypeError(f"unknown write {w!r}")
+
+
+def _case_update(tx, base: CaseRecord, case: CaseRecord, at, audit_hash: str) -> tuple[tuple[int, ...], list]:
+    """The positions of the columns that differ between ``base`` and ``case``, and the parameters of
     :meth:`Tx.update_cases` for them."""
-    changed = tuple([i for i in _CHANGEABLE_AT if row[i] != base[i]])
-    return changed, [row[C_VERSION], at, row[C_AUDIT_SEQ], row[C_AUDIT_HASH], *[row[i] for i in changed],
-                     row[C_ID], base[C_VERSION]]
+    changed = tuple([i for i in _CHANGEABLE_AT if case[i] != base[i]])
+    values = [case[i] if i != _CLOSED_AT else tx.t(case[i]) for i in changed]
+    return changed, [case.version, at, case.audit_seq, audit_hash, *values, case.id, base.version]
 
 
 def _column_names(changed: tuple[int, ...]) -> tuple[str, ...]:
@@ -269,12 +320,11 @@ def _conflict(d: Decision, position: int) -> Conflict:
     return exc
 
 
-def _first_conflict(tx, decisions) -> Conflict:
+def _first_conflict(tx, decisions, final: dict[int, str]) -> Conflict:
     """Which case changed under a batch: the first whose stored hash is not the one its last item left
     (each case was updated at most once, so a case not updated still holds someone else's hash)."""
-    final = {d.row[C_ID]: d.row[C_AUDIT_HASH] for d in decisions}
     stored = dict(tx.select_in("SELECT id, audit_hash FROM cases WHERE id", final))
     for i, d in enumerate(decisions):
-        if stored.get(d.row[C_ID]) != final[d.row[C_ID]]:
+        if stored.get(d.case.id) != final[d.case.id]:
             return _conflict(d, i)
     return _conflict(decisions[0], 0)  # not reached: some update matched no row

@@ -3,7 +3,8 @@
 A definition is loaded from a TOML file (or built from a dict by an embedding
 system) and validated once. It names states, actions, the roles allowed for
 each action, guards and clock rules *by name*; the functions behind those names
-live in :mod:`disputeflow.workflow.guards`. Nothing here touches a database or a clock, so
+live in :mod:`disputeflow.workflow.guards` and :mod:`disputeflow.workflow.effects`; which actions are
+open in a state is the compiled machine's answer (:mod:`disputeflow.workflow.machine`). Nothing here touches a database or a clock, so
 a definition can be checked, drawn and tested on its own.
 """
 
@@ -174,10 +175,6 @@ class Definition:
             out.setdefault(a.name, a)  # the first of a name, as a scan in order finds it
         return out
 
-    def actions_from(self, state: str) -> list[Action]:
-        """Actions whose source states include ``state``, in definition order."""
-        return [a for a in self.actions if state in a.sources]
-
     def vocab_label(self, vocab: str, key: str, lang: str = "zh_CN") -> str:
         lab = self.vocab.get(vocab, {}).get(key)
         return lab.get(lang) if lab else key
@@ -286,7 +283,7 @@ def definition_from_dict(doc: Mapping[str, Any]) -> Definition:
         ConfigError: the definition refers to a state, vocabulary, guard or role
             that does not exist, or misses a required key; the message says which.
     """
-    from disputeflow.workflow import guards as guard_registry  # pure module, no I/O
+    from disputeflow.workflow import effects as effect_registry, guards as guard_registry  # pure modules, no I/O
 
     try:
         states = tuple(
@@ -347,6 +344,9 @@ def definition_from_dict(doc: Mapping[str, Any]) -> Definition:
         for g in a.guards:
             if g not in guard_registry.GUARDS:
                 problems.append((f"动作 {a.name} 的条件 {g} 未注册", f"action {a.name} names unregistered guard {g}"))
+        for e in a.effects:
+            if e not in effect_registry.EFFECTS:
+                problems.append((f"动作 {a.name} 的效果 {e} 未注册", f"action {a.name} names unregistered effect {e}"))
         for st in a.starts:
             if st.when and st.when not in guard_registry.CONDITIONS:
                 problems.append((f"动作 {a.name} 的计时条件 {st.when} 未注册", f"action {a.name} names unregistered condition {st.when}"))

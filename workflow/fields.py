@@ -13,7 +13,7 @@ from typing import Any, Mapping, Protocol
 from disputeflow.workflow import inputs
 from disputeflow.workflow.definition import Action, Definition, FieldSpec, Label
 from disputeflow.workflow.errors import FieldError, ValidationError
-from disputeflow.workflow.inputs import valid_id_number, valid_phone  # noqa: F401  (kept importable from here)
+from disputeflow.workflow.inputs import too_many_parties, valid_id_number, valid_phone  # noqa: F401  (kept importable from here)
 from disputeflow.workflow.numbers import fits_int64
 from disputeflow.workflow.timeutil import check_time
 
@@ -230,13 +230,6 @@ def _one(defn, spec: FieldSpec, raw: Any, resolver: Resolver, errors: list[Field
         parties = [parse_party(p, defn, f"{spec.name}[{i + 1}]", errors) for i, p in enumerate(items)]
         return [p for p in parties if p is not None]
     raise AssertionError(t)
-
-
-def too_many_parties(field: str, count: int) -> FieldError:
-    """The error for a case that would have more than :data:`disputeflow.workflow.inputs.PARTIES_MAX` parties."""
-    cap = inputs.PARTIES_MAX
-    return FieldError(field, f"一起案件最多 {cap} 名当事人（现为 {count} 名），人数更多的群体性纠纷请分案登记",
-                      f"a case has at most {cap} parties (got {count}); register a larger group as several cases")
 
 
 def note(raw: Any) -> str | None:

@@ -209,3 +209,10 @@ def strip_controls(value: Any) -> Any:
     if isinstance(value, str) and _EXPORT_BAD.search(value):
         return _EXPORT_BAD.sub("", value)
     return value
+
+
+def too_many_parties(field: str, count: int) -> FieldError:
+    """The error for a case that would have more than :data:`PARTIES_MAX` parties."""
+    cap = PARTIES_MAX
+    return FieldError(field, f"一起案件最多 {cap} 名当事人（现为 {count} 名），人数更多的群体性纠纷请分案登记",
+                      f"a case has at most {cap} parties (got {count}); register a larger group as several cases")

@@ -1,20 +1,31 @@
 """One shared ``transitions`` machine per definition version.
 
+Every action of the definition is a transition of the machine, from each of
+its source states: a moving action to its destination, an action that keeps
+the state as an internal transition. The machine is what answers which actions
+are open in a state and where each leads; an action's guards are the
+transition's condition, so firing it with the case refuses what the guards
+refuse. The definition's own lists of sources and destinations are only the
+input the machine is built from.
+
 Cases are rows, not machine models: the machine is built once with
 ``model=None`` and ``auto_transitions=False`` (nobody may jump with
-``to_<state>()``) and fired as ``machine.events[name].trigger(token)`` on a
-throw-away token that carries only the state. Nothing is kept per case, so the
-machine costs the same with ten cases or ten million.
+``to_<state>()``) and fired on a throw-away token that carries only the state.
+Nothing is kept per case, so the machine costs the same with ten cases or ten million.
 """
 
 from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from importlib.util import find_spec
+from typing import Any, Mapping
 
-from transitions import Machine, MachineError
+from transitions import Machine, MachineError, State, Transition
 
+from disputeflow.workflow import guards
 from disputeflow.workflow.definition import Definition
+from disputeflow.workflow.errors import ConfigError
 
 logging.getLogger("transitions").setLevel(logging.WARNING)
 
@@ -28,70 +39,129 @@ class _Token:
         self.state = state
 
 
+class _GuardsPass:
+    """A transition's condition: the action's guards refuse nothing for this case and input.
+
+    Fired without a case (a routing question: where does this action lead), it holds.
+    """
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: tuple[str, ...]):
+        self.names = names
+
+    def __call__(self, case: guards.CaseView | None = None, data: Mapping[str, Any] | None = None) -> bool:
+        return case is None or not guards.check(self.names, case, data or {})
+
+
 class CompiledWorkflow:
-    """A definition compiled to a shared machine, plus the lookups the engine needs."""
+    """A definition compiled to its shared machine."""
 
     def __init__(self, definition: Definition):
         self.definition = definition
-        transitions = []
-        for a in definition.actions:
-            for src in a.sources:
-                transitions.append({"trigger": a.name, "source": src, "dest": a.dest})
         self.machine = Machine(
             model=None,
             states=[s.name for s in definition.states],
             initial=definition.initial,
-            transitions=transitions,
+            transitions=[{"trigger": a.name, "source": list(a.sources), "dest": a.dest,
+                          "conditions": [_GuardsPass(a.guards)] if a.guards else []}
+                         for a in definition.actions],
             auto_transitions=False,
             send_event=False,
             ignore_invalid_triggers=False,
         )
 
-    def fire(self, action: str, state: str) -> str:
-        """The state after ``action`` from ``state``.
+    def transition(self, action: str, state: str) -> Transition:
+        """The machine's transition for ``action`` from ``state``.
 
         Raises:
-            MachineError: the action does not apply to ``state``.
+            MachineError: there is no such action, or it is not open in ``state``.
+        """
+        event = self.machine.events.get(action)
+        found = event.transitions.get(state) if event is not None else None
+        if not found:
+            raise MachineError(f"{action} is not open in state {state}")
+        return found[0]
+
+    def dest(self, action: str, state: str) -> str:
+        """Where ``action`` leads from ``state`` (the same state for an action that does not move the case).
+
+        Raises:
+            MachineError: as :meth:`transition`.
+        """
+        return self.transition(action, state).dest or state
+
+    def open_actions(self, state: str) -> tuple[str, ...]:
+        """The actions open in ``state``, in the definition's order."""
+        return tuple(self.machine.get_triggers(state))
+
+    def moves(self) -> list[tuple[str, str, str]]:
+        """Every move between two states as ``(source, destination, action)``, in the definition's order."""
+        out = []
+        for name, event in self.machine.events.items():
+            for source, found in event.transitions.items():
+                for t in found:
+                    if t.dest is not None:
+                        out.append((source, t.dest, name))
+        return out
+
+    def fire(self, action: str, state: str, case: guards.CaseView | None = None,
+             data: Mapping[str, Any] | None = None) -> str:
+        """Fire ``action`` from ``state``; the state after it.
+
+        With ``case`` (and the action's input ``data``), the action's guards are the condition.
+
+        Raises:
+            MachineError: the action is not open in ``state``, or its guards refuse.
         """
         token = _Token(state)
         event = self.machine.events.get(action)
         if event is None:
             raise MachineError(f"unknown action {action}")
-        if not event.trigger(token):
+        if not event.trigger(token, case, data):
             raise MachineError(f"{action} did not fire from {state}")
         return token.state
 
     def mermaid(self, lang: str = "zh_CN") -> str:
-        """A Mermaid ``stateDiagram-v2`` of the moving actions (no Graphviz needed)."""
-        d = self.definition
-        lines = ["stateDiagram-v2"]
-        for s in d.states:
-            lines.append(f"    {s.name} : {s.label.get(lang)}")
-        lines.append(f"    [*] --> {d.initial} : {d.intake.label.get(lang)}")
-        for a in d.actions:
-            if a.dest is None:
-                continue
-            for src in a.sources:
-                lines.append(f"    {src} --> {a.dest} : {a.label.get(lang)}")
-        for s in d.states:
-            if s.terminal:
-                lines.append(f"    {s.name} --> [*]")
-        return "\n".join(lines) + "\n"
+        """A Mermaid ``stateDiagram-v2`` of the moves, drawn by ``transitions``' own diagram support."""
+        return self._diagram(lang, "mermaid")
 
     def dot(self, lang: str = "zh_CN") -> str:
-        """The same diagram in Graphviz DOT, for those who have it."""
+        """The same diagram as Graphviz DOT text (the ``graphviz`` Python package writes it; no binary needed)."""
+        if find_spec("graphviz") is None:
+            raise ConfigError("输出 DOT 格式需要安装 graphviz（pip install graphviz）",
+                              "the DOT format needs the graphviz package (pip install graphviz)")
+        return self._diagram(lang, "graphviz")
+
+    def _diagram(self, lang: str, engine: str) -> str:
         d = self.definition
-        out = ["digraph workflow {", "  rankdir=LR;", '  node [shape=box, style=rounded, fontname="Noto Sans CJK SC"];']
-        for s in d.states:
-            shape = ", peripheries=2" if s.terminal else ""
-            out.append(f'  {s.name} [label="{s.label.get(lang)}"{shape}];')
-        for a in d.actions:
-            if a.dest is None:
-                continue
-            for src in a.sources:
-                out.append(f'  {src} -> {a.dest} [label="{a.label.get(lang)}"];')
-        out.append("}")
-        return "\n".join(out) + "\n"
+        moves = [{"trigger": action, "source": src, "dest": dest, "label": d.action_label(action, lang)}
+                 for src, dest, action in self.moves()]
+        model = _DiagramModel()
+        states = [{"name": s.name, "label": s.label.get(lang)} for s in d.states]
+        _diagram_machine()(model=model, states=states, initial=d.initial, transitions=moves, auto_transitions=False,
+                           graph_engine=engine, title=d.label.get(lang))
+        return model.get_graph().source.rstrip("\n") + "\n"  # type: ignore[attr-defined]
+
+
+class _LabelledState(State):
+    """A state with the label the diagram shows (the definition's name for people)."""
+
+    def __init__(self, *args: Any, label: str | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.label = label
+
+
+class _DiagramModel:
+    """The model a diagram machine draws (``transitions`` binds its triggers and ``get_graph`` to it)."""
+
+
+@lru_cache(maxsize=1)
+def _diagram_machine() -> type:
+    """``transitions``' GraphMachine with labelled states, imported on first use (it loads asyncio)."""
+    from transitions.extensions.diagrams import GraphMachine
+
+    return type("_DiagramMachine", (GraphMachine,), {"state_cls": _LabelledState})
 
 
 @lru_cache(maxsize=32)

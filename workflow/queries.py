@@ -14,6 +14,7 @@ from disputeflow.workflow import guards
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import load_actor, may_touch
 from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
+from disputeflow.workflow.machine import compile_definition
 from disputeflow.workflow.masking import mask_party, mask_text, needs_unmasked
 
 
@@ -197,10 +198,13 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
                            party_count=c["party_count"], data=data, category=c["category"])
     lang = lang or engine.lang
     out = []
-    for a in d.actions_from(c["state"]):
+    compiled = compile_definition(d)
+    for name in compiled.open_actions(c["state"]):
+        a = d.action(name)
         if who.role not in a.roles:
             continue
         refusals = guards.check(a.guards, view, {})
+        dest = compiled.transition(name, c["state"]).dest
         fields = []
         for f in a.fields:
             fd = {"name": f.name, "type": f.type, "label": f.label.get(lang), "required": f.required}
@@ -210,8 +214,8 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
                 fd["choices"] = {k: d.clock_label(k, lang, engine.policy) for k in running}
             fields.append(fd)
         out.append({
-            "action": a.name, "label": a.label.get(lang), "moves_to": a.dest,
-            "moves_to_label": d.state_label(a.dest, lang) if a.dest else None,
+            "action": a.name, "label": a.label.get(lang), "moves_to": dest,
+            "moves_to_label": d.state_label(dest, lang) if dest else None,
             "available": not refusals, "reasons": [r.en if lang.startswith("en") else r.zh for r in refusals],
             "fields": fields,
         })

@@ -12,7 +12,8 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from disputeflow.cases import ledger_store
+from disputeflow.cases import chain_writer, ledger_store, outbox
+from disputeflow.cases.records import AuditRow
 from disputeflow.cases.audit import case_snapshot
 from disputeflow.cases.chain import Head, link
 from disputeflow.ledger_import.changes import CORRECTABLE, apply_changes
@@ -123,20 +124,19 @@ class Corrector:
         n = len(mv.events)
         head = Head(c["audit_seq"], c["audit_hash"])
         actor, number, defn = self.w.actor, c["number"], mv.defn
+        events, queued = [], []
         for i, (name, at, frm, to, d) in enumerate(mv.events, start=1):
             dj = dumps(jsonable(d))
             fields = dumps(changed) if i == n else "{}"
             ln = link(self.w.store.signer, head, number, at, actor, name, frm, to, dj, fields)
-            tx.run("insert_audit", {"case_id": c["id"], "seq": ln.seq, "at": tx.t(at), "actor": actor, "action": name,
-                                    "from_state": frm, "to_state": to, "data": dj, "prev_hash": ln.prev_hash,
-                                    "hash": ln.hash, "fields": fields, "key_id": ln.key_id})
+            events.append(AuditRow(c["id"], ln.seq, tx.t(at), actor, name, frm, to, dj, ln.prev_hash, ln.hash, fields,
+                                   ln.key_id))
             head = ln.head
             if name in mv.notify:
                 to_whom = audience(defn.action(name), d, cols["mediator"], cols["lead_official"], nc["unit_path"])
                 if to_whom:
-                    tx.run("insert_outbox", {"now": tx.t(self.w.now), "event": name, "case_id": c["id"],
-                                             "case_number": number, "actor": actor, "audience": dumps(to_whom),
-                                             "payload": dumps({"from_state": frm, "to_state": to, "seq": ln.seq})})
+                    queued.append(outbox.row(tx.t(self.w.now), name, c["id"], number, actor, dumps(to_whom),
+                                             dumps({"from_state": frm, "to_state": to, "seq": ln.seq})))
         if not n:
             return
         values = {"state": mv.state, "risk": cols["risk"], "risk_floor": mv.risk_floor, "flags": dumps(mv.flags),
@@ -146,6 +146,8 @@ class Corrector:
                   "audit_seq": head.seq, "audit_hash": head.hash}
         if ledger_store.update_corrected_case(tx, c["id"], c["version"], n, values) != 1:
             raise Conflict(f"案件“{number}”已被他人修改，请重新导入", f"case {number} was changed meanwhile; import again")
+        # the case (and its head) moved under the version read, so it is held: its events follow
+        chain_writer.append(tx, chain_writer.CASES, events, {}, held=True, outbox=queued)
 
     def decide(self, defn, state: str, old_state: str | None, rec: dict, number: str, row: int):
         """How a correction moves the case: ``(kind, steps, problem)``.

@@ -12,6 +12,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from disputeflow.ledger_import.validate import STATE_ORDER
+from disputeflow.workflow.machine import compile_definition
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,13 @@ def back_route(definition, start: str, target: str, role: str, role_label=str) -
     The route uses at least one action that leaves a later state for an earlier
     one (a reopen arc), then main-line actions forward if the arc lands before
     ``target``; referral and withdrawal never lie on it. Each reopen arc must be
-    one ``role`` may do.
+    one ``role`` may do. The moves are the compiled machine's.
     """
     label = definition.state_label
-    moving = [a for a in definition.actions if a.dest in STATE_ORDER and a.name not in ("refer", "withdraw")
-              and a is not definition.intake]
-    back = [a for a in moving if any(_rank(s) > _rank(a.dest) for s in a.sources)]
-    if not any(start in a.sources for a in back):
+    moves = [(src, dest, name) for src, dest, name in compile_definition(definition).moves()
+             if dest in STATE_ORDER and name not in ("refer", "withdraw")]
+    back = {(src, dest, name) for src, dest, name in moves if _rank(src) > _rank(dest)}
+    if not any(src == start for src, _, _ in back):
         return Route((), f"流程中没有从“{label(start)}”退回的动作，无法按台账改为“{label(target)}”，请在系统中处理",
                      f"the workflow has no action back from {start}; the ledger's {target} cannot be applied")
     seen = {(start, False)}
@@ -60,27 +61,34 @@ def back_route(definition, start: str, target: str, role: str, role_label=str) -
         if state == target and went_back:
             found = path
             break
-        for a in moving:
-            if state not in a.sources:
+        for move in moves:
+            src, dest, name = move
+            if src != state:
                 continue
-            key = (a.dest, went_back or (a in back and _rank(a.dest) < _rank(state)))
+            key = (dest, went_back or move in back)
             if key in seen:
                 continue
             seen.add(key)
-            queue.append((a.dest, path + (a.name,), key[1]))
+            queue.append((dest, path + (name,), key[1]))
     if found is None:
-        lands = "、".join(dict.fromkeys(f"“{label(a.dest)}”" for a in back if start in a.sources))
+        lands = "、".join(dict.fromkeys(f"“{label(dest)}”" for src, dest, _ in sorted(back, key=_order(moves))
+                                        if src == start))
         return Route((), f"流程中从“{label(start)}”只能退回到{lands}，无法按台账改为“{label(target)}”，请在系统中处理",
                      f"the workflow goes back from {start} only to {lands}; the ledger's {target} cannot be applied")
     # the reopen arcs are the importer's own decisions, checked like any action; the main-line
     # steps after them replay what the ledger records, as every import of a row does
+    back_names = {name for _, _, name in back}
     for name in found:
         a = definition.action(name)
-        if a in back and role not in a.roles:
+        if name in back_names and role not in a.roles:
             return Route((), f"“{a.label.zh}”须由{'、'.join(map(role_label, a.roles))}执行（导入人是{role_label(role)}），"
                          "无法据台账重新打开，请在系统中处理",
                          f"{name} needs role {' or '.join(a.roles)}; the importer may not move the case back")
     return Route(found)
+
+
+def _order(moves: list):
+    return moves.index
 
 
 def fill_fields(action, reason: str) -> tuple[dict, str | None]:

@@ -97,8 +97,9 @@ def test_workflow_show_and_diagram(cli):
     out = cli("workflow", "show").stdout
     assert "跟踪回访" in out and "挂牌督办" in out
     diagram = cli("workflow", "diagram", "--format", "mermaid").stdout
-    assert diagram.startswith("stateDiagram-v2") and "following_up --> closed : 销号" in diagram
-    assert "digraph" in cli("workflow", "diagram", "--format", "dot").stdout
+    assert "\nstateDiagram-v2\n" in diagram and "following_up --> closed: 销号" in diagram
+    dot = cli("workflow", "diagram", "--format", "dot").stdout
+    assert dot.startswith("digraph") and 'following_up -> closed [label="销号"]' in dot
 
 
 def test_help_is_in_chinese(cli):

@@ -348,20 +348,21 @@ def test_audit_verify_detects_tampering_and_deletion(engine):
     assert any(p.seq is None for p in engine.verify_audit()["problems"])
 
 
-def test_the_rows_a_command_decides_follow_their_statements_parameter_order(engine, monkeypatch):
-    """decide() builds the audit and outbox rows as tuples; each value must sit at its statement's parameter."""
-    from disputeflow.cases.store import _PARAM, STATEMENTS
-    from disputeflow.workflow import commands
+def test_the_rows_a_command_writes_follow_their_statements_parameter_order(engine, monkeypatch):
+    """The writer builds the audit and outbox rows of a decision as tuples; each value must sit at its
+    statement's parameter."""
+    from disputeflow.cases.store import _PARAM, STATEMENTS, Tx
 
     seen = []
-    real = commands.decide
-    monkeypatch.setattr(commands, "decide", lambda *a, **k: seen.append(real(*a, **k)) or seen[-1])
+    real = Tx.change_case
+    monkeypatch.setattr(Tx, "change_case", lambda self, cols, case, audit, outbox, conflict: (
+        seen.append((audit, outbox)), real(self, cols, case, audit, outbox, conflict))[1])
     n = report(engine)
     engine.act(n, "assign", "med1", mediator="med1")
-    d = seen[-1]
-    audit = dict(zip(_PARAM.findall(STATEMENTS["insert_audit"]), d.audit))
-    outbox = dict(zip(_PARAM.findall(STATEMENTS["insert_outbox"]), d.outbox))
-    assert len(d.audit) == len(audit) and len(d.outbox) == len(_PARAM.findall(STATEMENTS["insert_outbox"]))
+    d_audit, d_outbox = seen[-1]
+    audit = dict(zip(_PARAM.findall(STATEMENTS["insert_audit"]), d_audit))
+    outbox = dict(zip(_PARAM.findall(STATEMENTS["insert_outbox"]), d_outbox))
+    assert len(d_audit) == len(audit) and len(d_outbox) == len(_PARAM.findall(STATEMENTS["insert_outbox"]))
     stored = engine.history(n, "med1")[-1]
     assert (audit["actor"], audit["action"], audit["seq"]) == ("med1", "assign", stored["seq"])
     assert (audit["from_state"], audit["to_state"]) == ("reported", "reported")
@@ -370,7 +371,7 @@ def test_the_rows_a_command_decides_follow_their_statements_parameter_order(engi
     assert (outbox["event"], outbox["case_number"], outbox["actor"]) == ("assign", n, "med1")
     assert outbox["case_id"] == audit["case_id"] and "user:med1" in json.loads(outbox["audience"])
     assert json.loads(outbox["payload"])["seq"] == stored["seq"]
-    assert d.outbox[0] == d.outbox[-1] == audit["at"]  # "now" twice: created and first due
+    assert d_outbox[0] == d_outbox[-1] == audit["at"]  # "now" twice: created and first due
 
 
 def test_init_is_idempotent(engine):

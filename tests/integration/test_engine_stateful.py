@@ -47,6 +47,7 @@ from disputeflow import DisputeflowError
 from disputeflow.workflow.timesource import FixedClock
 from disputeflow.workflow.definition import builtin
 from disputeflow.workflow.runtime import runtime_of
+from disputeflow.workflow.machine import compile_definition
 from disputeflow.workflow.timeutil import LOCAL_TZ
 
 DEFN = builtin("grassroots")
@@ -297,7 +298,7 @@ class EngineMachine(RuleBasedStateMachine):
             if i:
                 self.engine_invariants_hold()  # after each action (the last one's check follows the rule)
             state = self.states[number]
-            allowed = DEFN.actions_from(state)
+            allowed = [DEFN.action(n) for n in compile_definition(DEFN).open_actions(state)]
             onward = [a for a in allowed if a.name in PROGRESS[state]]
             pool = onward if onward and data.draw(st.integers(0, 5), "onward?") else allowed
             a = DEFN.action(data.draw(st.sampled_from([a.name for a in pool]), "action"))

@@ -18,7 +18,8 @@ from disputeflow.workflow.masking import mask_id, mask_phone
 
 def test_pure_core_does_not_load_database_or_scheduler_code():
     code = ("import sys, disputeflow.workflow.definition, disputeflow.workflow.guards, disputeflow.workflow.risk, disputeflow.workflow.fields, disputeflow.workflow.masking, "
-            "disputeflow.workflow.policy, disputeflow.workflow.calendar, disputeflow.workflow.timeutil, disputeflow.workflow.machine;"
+            "disputeflow.workflow.policy, disputeflow.workflow.calendar, disputeflow.workflow.timeutil, disputeflow.workflow.machine, "
+            "disputeflow.workflow.decision, disputeflow.workflow.effects, disputeflow.cases.records;"
             "bad = [m for m in ('sqlalchemy', 'apscheduler', 'jinja2', 'psycopg') if m in sys.modules];"
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -54,9 +55,13 @@ def test_machine_is_shared_and_fires_only_allowed_transitions():
 
 
 def test_mermaid_diagram_names_every_state_in_chinese():
-    text = compile_definition(builtin()).mermaid()
-    assert text.startswith("stateDiagram-v2")
-    assert "reported --> assessed : 研判" in text and "closed : 已销号" in text
+    d = builtin()
+    text = compile_definition(d).mermaid()  # drawn by transitions' own diagram support
+    assert "\nstateDiagram-v2\n" in text and text.startswith("---\n基层矛盾纠纷排查调处\n---\n")
+    assert "reported --> assessed: 研判" in text and 'state "已销号" as closed' in text
+    for s in d.states:
+        assert f'state "{s.label.zh}" as {s.name}' in text
+    assert "Grassroots" in compile_definition(d).mermaid("en")
 
 
 def test_a_definition_with_a_typo_is_refused_with_the_reason():

@@ -28,9 +28,6 @@ PENDING = (
     "workflow/duty_sweep.py",
     "workflow/persons.py",
     "workflow/recalc.py",
-    "workflow/sweep.py",
-    "disputeflow/ledger_import/service.py",
-    "disputeflow/ledger_import/writer.py",
 )
 
 STATEMENT = re.compile(
