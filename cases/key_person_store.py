@@ -1,4 +1,4 @@
-"""The key-person register's own rows: contacts, risk and release, and what it asks of users and cases.
+"""The key-person register's own rows (the person, case links, contacts, risk, release) and what it reads.
 
 The person's chain is written by :mod:`disputeflow.cases.chain_writer`; this
 module holds the rest of what a register command stores, each statement once.
@@ -41,3 +41,38 @@ def mark_released(tx, person_id: int, now, by: str, reason: str) -> None:
     tx.execute("UPDATE key_persons SET status = 'released', released_at = :now, released_by = :by, "
                "release_reason = :reason, next_roll_at = NULL WHERE id = :id",
                {"now": now, "by": by, "reason": reason, "id": person_id})
+
+
+def add_person(tx, params: dict) -> int:
+    """Store a person under control, with an empty chain; returns the id (times in the driver's form).
+
+    ``params``: kind, name, idn, phone, addr, size, reasons, risk, unit, path, go, lead, anchor, now, by, genesis.
+    """
+    return tx.query(
+        "INSERT INTO key_persons (kind, name, id_number, phone, address, group_size, reasons, risk, unit_id, "
+        "unit_path, grid_officer, lead_official, status, anchor_case_id, controlled_since, next_roll_at, "
+        "created_at, created_by, version, audit_seq, audit_hash) VALUES (:kind, :name, :idn, :phone, :addr, "
+        ":size, :reasons, :risk, :unit, :path, :go, :lead, 'controlled', :anchor, :now, NULL, :now, :by, 1, 0, "
+        ":genesis) RETURNING id", params)[0][0]
+
+
+def case_scope(tx, number: str) -> tuple | None:
+    """``(id, unit_id, unit_path, mediator, lead_official, responsible_unit)`` of a case, or None."""
+    rows = tx.query("SELECT id, unit_id, unit_path, mediator, lead_official, responsible_unit FROM cases "
+                    "WHERE number = :n", {"n": number})
+    return tuple(rows[0]) if rows else None
+
+
+def add_case_link(tx, person_id: int, case_id: int, now, by: str) -> bool:
+    """Link a case to a person; False when it was linked already."""
+    return tx.execute("INSERT INTO key_person_cases (person_id, case_id, linked_at, linked_by) "
+                      "VALUES (:p, :c, :now, :by) ON CONFLICT (person_id, case_id) DO NOTHING",
+                      {"p": person_id, "c": case_id, "now": now, "by": by}) == 1
+
+
+def case_for_link(tx, case_id: int) -> tuple:
+    """``(number, state, risk, risk_floor, flags, party_count, audit_seq, audit_hash, version)`` of a case, locked
+    on PostgreSQL until the transaction ends."""
+    return tuple(tx.query("SELECT number, state, risk, risk_floor, flags, party_count, audit_seq, audit_hash, version "
+                          "FROM cases WHERE id = :id" + ("" if tx.store.is_sqlite else " FOR UPDATE"),
+                          {"id": case_id})[0])

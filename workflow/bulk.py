@@ -26,8 +26,8 @@ from typing import Any
 from disputeflow.workflow import commands
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.errors import DisputeflowError, NotFound, NotPermitted, ValidationError
+from disputeflow.cases import batch_reads
 from disputeflow.cases.records import CaseRecord
-from disputeflow.cases.store import CASE_COLUMNS, RUNNING_CLOCK_COLUMNS
 from disputeflow.workflow.decision import decide, may_touch_clocks
 
 Item = Sequence[Any]  # (number, action, actor, fields)
@@ -142,8 +142,7 @@ def _read(engine, tx, chunk):
         active actors by id).
     """
     numbers = {item[0] for _, item in chunk}
-    rows = {r.number: r for r in map(CaseRecord._make,
-                                      tx.select_in(f"SELECT {CASE_COLUMNS} FROM cases WHERE number", numbers))}
+    rows = {r.number: r for r in map(CaseRecord._make, batch_reads.cases(tx, numbers))}
     user_ids = {item[2] for _, item in chunk if isinstance(item[2], str)}
     unit_ids: set[str] = set()
     clock_cases: set[int] = set()
@@ -167,20 +166,18 @@ def _read(engine, tx, chunk):
             clock_cases.add(row.id)
     users: dict = {uid: None for uid in user_ids}
     actors: dict[str, Actor] = {}
-    for uid, role, unit_path, unit_id, active in tx.select_in(
-            "SELECT id, role, unit_path, unit_id, active FROM users WHERE id", user_ids):
+    for uid, role, unit_path, unit_id, active in batch_reads.users(tx, user_ids):
         users[uid] = (role, unit_path, active)
         if active:
             actors[uid] = Actor(id=uid, role=role, unit_path=unit_path, unit_id=unit_id)
     units: dict = {uid: None for uid in unit_ids}
     if unit_ids:
-        for uid, unit_kind, path, name in tx.select_in("SELECT id, kind, path, name FROM units WHERE id", unit_ids):
+        for uid, unit_kind, path, name in batch_reads.units(tx, unit_ids):
             units[uid] = (unit_kind, path, name)
     running: dict[int, dict] = {}
     if clock_cases:
         running = {cid: {} for cid in clock_cases}
-        for r in tx.select_in(f"SELECT {RUNNING_CLOCK_COLUMNS}, case_id FROM clocks WHERE stopped_at IS NULL AND case_id",
-                              clock_cases):
+        for r in batch_reads.running_clocks(tx, clock_cases):
             running[r[-1]][r[1]] = commands.running_clock(tx.time, r)
     return commands.TxResolver(tx, users, units, running), rows, actors
 

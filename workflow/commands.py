@@ -13,7 +13,7 @@ from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
-from disputeflow.cases import chain_writer, outbox
+from disputeflow.cases import batch_reads, chain_writer, outbox
 from disputeflow.cases.audit import case_snapshot
 from disputeflow.cases.audit_verify import sign_counter
 from disputeflow.cases.chain import EMPTY, Head, link
@@ -323,7 +323,7 @@ def _conflict(d: Decision, position: int) -> Conflict:
 def _first_conflict(tx, decisions, final: dict[int, str]) -> Conflict:
     """Which case changed under a batch: the first whose stored hash is not the one its last item left
     (each case was updated at most once, so a case not updated still holds someone else's hash)."""
-    stored = dict(tx.select_in("SELECT id, audit_hash FROM cases WHERE id", final))
+    stored = batch_reads.audit_hashes(tx, final)
     for i, d in enumerate(decisions):
         if stored.get(d.case.id) != final[d.case.id]:
             return _conflict(d, i)

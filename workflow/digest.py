@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from disputeflow.cases import outbox
+from disputeflow.cases import digest_reads, outbox
 from disputeflow.workflow.audience import audience as audience_of
 from disputeflow.workflow.commands import dumps
 from disputeflow.workflow.timeutil import at_local, local_date
@@ -20,7 +20,6 @@ from disputeflow.workflow.timeutil import at_local, local_date
 log = logging.getLogger(__name__)
 
 MAX_ITEMS = 50
-_LOCK_KEY = 7_0070_0001  # any constant shared by every process of this schema
 
 
 def queue(engine, now: datetime) -> int:
@@ -28,8 +27,7 @@ def queue(engine, now: datetime) -> int:
 
     """Queue today's digests that are not queued yet; returns how many were queued."""
     with engine.store.read() as tx:
-        sups = [r[0] for r in tx.query("SELECT id FROM users WHERE role = 'supervisor' AND active = :t ORDER BY id",
-                                       {"t": True})]
+        sups = digest_reads.active_supervisors(tx)
     boards = {}
     for sup in sups:
         board = overdue(engine, now, None, sup)
@@ -38,12 +36,10 @@ def queue(engine, now: datetime) -> int:
     day_start = at_local(local_date(now))
     queued = 0
     with engine.store.write() as tx:
-        if not engine.store.is_sqlite:
-            tx.execute("SELECT pg_advisory_xact_lock(:k)", {"k": _LOCK_KEY})
+        digest_reads.serialise(tx)
         for sup, board in boards.items():
             audience = dumps(audience_of([f"user:{sup}"], ""))
-            if tx.query("SELECT 1 FROM outbox WHERE event = 'digest' AND audience = :aud AND created_at >= :start",
-                        {"aud": audience, "start": tx.t(day_start)}):
+            if digest_reads.queued_since(tx, audience, tx.t(day_start)):
                 continue
             items = [{"number": r["number"], "title": r["title"], "unit_name": r["unit_name"], "clock": r["clock"],
                       "level": r["level"], "due_at": r["due_at"], "overdue_business_days": r["overdue_business_days"]}

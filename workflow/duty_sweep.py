@@ -29,7 +29,7 @@ import logging
 import weakref
 from datetime import datetime, timedelta
 
-from disputeflow.cases import outbox
+from disputeflow.cases import duty_store, outbox
 from disputeflow.workflow import clocks as clock_rows
 from disputeflow.workflow.audience import audience, person_slots
 from disputeflow.workflow.commands import dumps
@@ -89,7 +89,7 @@ def roll(engine, now: datetime, batch: int = 500) -> int:
     if known is not None and known[0] <= now < known[0] + PROBE_TTL and (known[1] is None or now < known[1]):
         return 0
     with engine.store.read() as tx:
-        earliest = tx.time(tx.query("SELECT MIN(next_roll_at) FROM key_persons WHERE next_roll_at IS NOT NULL")[0][0])
+        earliest = tx.time(duty_store.earliest_roll(tx))
     _NEXT_ROLL[engine] = (now, earliest)
     if earliest is None or earliest > now:
         return 0
@@ -97,11 +97,7 @@ def roll(engine, now: datetime, batch: int = 500) -> int:
     created = 0
     while True:
         with engine.store.write() as tx:
-            sql = ("SELECT id, risk, controlled_since, anchor_case_id FROM key_persons "
-                   "WHERE next_roll_at IS NOT NULL AND next_roll_at <= :now ORDER BY next_roll_at, id LIMIT :batch")
-            if not engine.store.is_sqlite:
-                sql += " FOR UPDATE SKIP LOCKED"
-            rows = tx.query(sql, {"now": tx.t(now), "batch": batch})
+            rows = duty_store.persons_due(tx, tx.t(now), batch)
             for pid, risk, since, anchor in rows:
                 created += roll_person(engine, tx, pid, risk, tx.time(since), anchor, now)
         if len(rows) < batch:
@@ -116,9 +112,7 @@ def roll_person(engine, tx, person_id: int, risk: str, since: datetime, anchor_c
     from ``start_at[duty]`` (a new plan), whichever is later, else from ``since``.
     """
     plan = engine.policy.key_persons.plan(risk)
-    last = {duty: tx.time(due) for duty, due in tx.query(
-        "SELECT duty, MAX(due_at) FROM key_person_duties WHERE person_id = :p AND status <> 'cancelled' "
-        "GROUP BY duty", {"p": person_id})}
+    last = {duty: tx.time(due) for duty, due in duty_store.last_due_by_duty(tx, person_id)}
     created = 0
     next_roll: datetime | None = None
     for duty, rec in plan.items():
@@ -129,22 +123,16 @@ def roll_person(engine, tx, person_id: int, risk: str, since: datetime, anchor_c
             created += _occurrence(engine, tx, person_id, duty, start, end, anchor_case_id)
         upcoming = next_period(rec, end, engine.calendar)[0]  # the first period not yet begun
         next_roll = upcoming if next_roll is None else min(next_roll, upcoming)
-    tx.execute("UPDATE key_persons SET next_roll_at = :at WHERE id = :id", {"at": tx.t(next_roll), "id": person_id})
+    duty_store.set_next_roll(tx, person_id, tx.t(next_roll))
     return created
 
 
 def _occurrence(engine, tx, person_id: int, duty: str, start: datetime, end: datetime, anchor_case_id: int) -> int:
-    got = tx.query("INSERT INTO key_person_duties (person_id, duty, period_start, due_at, status) "
-                   "VALUES (:p, :duty, :start, :end, 'open') "
-                   "ON CONFLICT (person_id, duty, period_start) DO NOTHING RETURNING id",
-                   {"p": person_id, "duty": duty, "start": tx.t(start), "end": tx.t(end)})
-    if not got:
+    oid = duty_store.add_occurrence(tx, person_id, duty, tx.t(start), tx.t(end))
+    if oid is None:
         return 0
     params = clock_rows.row(engine, tx.t, anchor_case_id, clock_name(person_id, duty, start), start, end)
-    kid = tx.query("INSERT INTO clocks (case_id, name, started_at, due_at, warn_at, calendar_rev, status, extended, "
-                   "level, next_step, next_at) VALUES (:case_id, :name, :started_at, :due_at, :warn_at, "
-                   ":calendar_rev, 'running', 0, NULL, :next_step, :next_at) RETURNING id", params)[0][0]
-    tx.execute("UPDATE key_person_duties SET clock_id = :k WHERE id = :id", {"k": kid, "id": got[0][0]})
+    duty_store.set_clock(tx, oid, duty_store.add_clock(tx, params))
     return 1
 
 
@@ -160,18 +148,13 @@ def cancel_open(tx, person_id: int, now: datetime, duties: list[str] | None = No
     With ``not_due_only=False`` missed occurrences keep their status but their
     clocks stop too (release: nobody is to be chased for a released person).
     """
-    where = "person_id = :p AND status = 'open'"
-    params = {"p": person_id, "now": tx.t(now)}
-    if duties is not None:
-        if not duties:
-            return 0
-        where += " AND duty IN (" + ", ".join(f":d{i}" for i in range(len(duties))) + ")"
-        params.update({f"d{i}": d for i, d in enumerate(duties)})
-    rows = tx.query(f"SELECT id, clock_id, due_at FROM key_person_duties WHERE {where}", params)
+    if duties is not None and not duties:
+        return 0
+    rows = duty_store.open_occurrences(tx, person_id, duties)
     n = 0
     for oid, kid, due in rows:
         if tx.time(due) > now:
-            tx.execute("UPDATE key_person_duties SET status = 'cancelled' WHERE id = :id", {"id": oid})
+            duty_store.cancel(tx, oid)
             stop_clock(tx, kid, now)
             n += 1
         elif not not_due_only:
@@ -184,15 +167,12 @@ def meet(engine, tx, person_id: int, method: str, at: datetime, contact_id: int,
     duties = [d.name for d in engine.policy.key_persons.duties.values() if method in d.satisfied_by]
     if not duties:
         return []
-    rows = tx.query(
-        "SELECT id, duty, clock_id FROM key_person_duties WHERE person_id = :p AND status = 'open' "
-        "AND period_start <= :at AND due_at > :at", {"p": person_id, "at": tx.t(at)})
+    rows = duty_store.open_at(tx, person_id, tx.t(at))
     met = []
     for oid, duty, kid in rows:
         if duty not in duties:
             continue
-        tx.execute("UPDATE key_person_duties SET status = 'met', met_at = :at, contact_id = :c WHERE id = :id",
-                   {"at": tx.t(at), "c": contact_id, "id": oid})
+        duty_store.mark_met(tx, oid, tx.t(at), contact_id)
         stop_clock(tx, kid, now)
         met.append(duty)
     return sorted(met)
@@ -204,18 +184,10 @@ def forward(engine, now: datetime) -> int:
     last_step = policy.ladder[-1].name
     n = 0
     with engine.store.write() as tx:
-        rows = tx.query(
-            "SELECT e.clock_id, e.step, e.step_at, d.person_id, d.duty, d.period_start, d.due_at, c.number "
-            "FROM escalations e JOIN key_person_duties d ON d.clock_id = e.clock_id "
-            "JOIN key_persons p ON p.id = d.person_id JOIN cases c ON c.id = p.anchor_case_id "
-            "LEFT JOIN key_person_notices n ON n.clock_id = e.clock_id AND n.step = e.step "
-            "WHERE e.raised_at >= :since AND n.id IS NULL ORDER BY e.step_at, e.id",
-            {"since": tx.t(now - FORWARD_WINDOW)})
+        rows = duty_store.to_forward(tx, tx.t(now - FORWARD_WINDOW))
         persons: dict[int, dict] = {}
         for kid, step_name, step_at, pid, duty, start, due, number in rows:
-            if tx.execute("INSERT INTO key_person_notices (clock_id, step, sent_at) VALUES (:k, :s, :now) "
-                          "ON CONFLICT (clock_id, step) DO NOTHING",
-                          {"k": kid, "s": step_name, "now": tx.t(now)}) != 1:
+            if not duty_store.add_notice(tx, kid, step_name, tx.t(now)):
                 continue
             p = persons.get(pid)
             if p is None:
@@ -232,9 +204,7 @@ def forward(engine, now: datetime) -> int:
                                            dumps(to), dumps(payload))])
             append(tx, p, SYSTEM_ACTOR, "duty_escalated", payload, now)
             if step_name == last_step:
-                tx.execute("UPDATE clocks SET status = 'stopped', stopped_at = :now, next_step = NULL, "
-                           "next_at = NULL WHERE id = :k AND stopped_at IS NULL AND next_at IS NULL",
-                           {"k": kid, "now": tx.t(now)})
+                duty_store.stop_finished_clock(tx, kid, tx.t(now))
             n += 1
     if n:
         log.info("forwarded %d key-person duty escalations", n)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from disputeflow.cases import chain_writer
+from disputeflow.cases import chain_writer, key_person_store
 from disputeflow.cases.chain import Head, link as chain_link
 from disputeflow.workflow import duty_sweep, person_inputs, risk as risk_mod
 from disputeflow.workflow.commands import dumps, may_touch
@@ -70,16 +70,10 @@ def register(engine, actor, *, name: str, cases: list[str], risk: str, grid_offi
         for number, _cid, _u, path, med, lead, resp in case_rows:
             if not may_touch(who, path, med, lead, resp):
                 raise NotPermitted(f"案件“{number}”不在您的管辖范围内", f"case {number} is outside your jurisdiction")
-        pid = tx.query(
-            "INSERT INTO key_persons (kind, name, id_number, phone, address, group_size, reasons, risk, unit_id, "
-            "unit_path, grid_officer, lead_official, status, anchor_case_id, controlled_since, next_roll_at, "
-            "created_at, created_by, version, audit_seq, audit_hash) VALUES (:kind, :name, :idn, :phone, :addr, "
-            ":size, :reasons, :risk, :unit, :path, :go, :lead, 'controlled', :anchor, :now, NULL, :now, :by, 1, 0, "
-            ":genesis) RETURNING id",
-            {"kind": kind, "name": name, "idn": id_number, "phone": phone, "addr": address, "size": group_size,
+        pid = key_person_store.add_person(tx, {"kind": kind, "name": name, "idn": id_number, "phone": phone, "addr": address, "size": group_size,
              "reasons": dumps(reasons), "risk": risk, "unit": unit, "path": unit_row[1], "go": grid_officer,
              "lead": lead_official, "anchor": case_rows[0][1], "now": tx.t(now), "by": who.id,
-             "genesis": genesis()})[0][0]
+             "genesis": genesis()})
         p = load(tx, pid)
         append(tx, p, who.id, "register", {
             "kind": kind, "risk": risk, "unit": unit, "grid_officer": grid_officer, "lead_official": lead_official,
@@ -101,12 +95,11 @@ def _cases_and_unit(tx, numbers: list[str], unit: str | None, errors: list) -> t
         errors.append(FieldError("cases", "至少关联一起案件", "link at least one case"))
     case_rows = []
     for number in numbers:
-        row = tx.query("SELECT id, unit_id, unit_path, mediator, lead_official, responsible_unit FROM cases "
-                       "WHERE number = :n", {"n": number})
-        if not row:
+        row = key_person_store.case_scope(tx, number)
+        if row is None:
             errors.append(FieldError("cases", f"案件“{number}”不存在", f"case {number} not found"))
             continue
-        case_rows.append((number, *row[0]))
+        case_rows.append((number, *row))
     unit = unit or (case_rows[0][2] if case_rows else None)
     if not unit:
         return case_rows, None
@@ -121,13 +114,9 @@ def _link(tx, p: dict, case_id: int, actor: str, now: datetime) -> bool:
 
     The case's event joins its chain under the version read, as a command's does.
     """
-    if tx.execute("INSERT INTO key_person_cases (person_id, case_id, linked_at, linked_by) VALUES (:p, :c, :now, :by) "
-                  "ON CONFLICT (person_id, case_id) DO NOTHING",
-                  {"p": p["id"], "c": case_id, "now": tx.t(now), "by": actor}) != 1:
+    if not key_person_store.add_case_link(tx, p["id"], case_id, tx.t(now), actor):
         return False
-    row = tx.query("SELECT number, state, risk, risk_floor, flags, party_count, audit_seq, audit_hash, version "
-                   "FROM cases WHERE id = :id" + ("" if tx.store.is_sqlite else " FOR UPDATE"), {"id": case_id})[0]
-    number, state, risk, floor, flags_text, party_count, seq, h, version = row
+    number, state, risk, floor, flags_text, party_count, seq, h, version = key_person_store.case_for_link(tx, case_id)
     flags = json.loads(flags_text)
     if "key_person" not in flags:
         flags.append("key_person")
@@ -162,11 +151,10 @@ def link(engine, actor, person_id, number: str) -> dict:
         who = actor_of(tx, actor)
         p = load(tx, person_id, lock=True)
         check_privileged(who, p, "关联案件", "link cases")
-        row = tx.query("SELECT id, unit_path, mediator, lead_official, responsible_unit FROM cases WHERE number = :n",
-                       {"n": number})
-        if not row:
+        row = key_person_store.case_scope(tx, number)
+        if row is None:
             raise NotFound(f"案件“{number}”不存在", f"case {number} not found")
-        cid, path, med, lead, resp = row[0]
+        cid, _unit, path, med, lead, resp = row
         if not may_touch(who, path, med, lead, resp) and who.role != "system":
             raise NotPermitted(f"案件“{number}”不在您的管辖范围内", f"case {number} is outside your jurisdiction")
         added = _link(tx, p, cid, who.id, now)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 
-from disputeflow.cases import chain_writer
+from disputeflow.cases import chain_writer, recalc_store
 from disputeflow.cases.chain import Head, link
 from disputeflow.workflow.clocks import next_step_after
 from disputeflow.workflow.commands import dumps, jsonable
@@ -39,17 +39,12 @@ def refresh(engine) -> dict:
     raise AssertionError("not reached")
 
 
-_CLOCKS = ("SELECT k.id, k.case_id, k.name, k.started_at, k.due_at, k.level, k.extended, k.calendar_rev, c.risk, "
-           "c.category, c.number, c.state, c.audit_seq, c.audit_hash, c.data, c.version "
-           "FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.stopped_at IS NULL ORDER BY k.case_id, k.id")
-
-
 def _run(engine) -> dict:
     now = engine.clock.now()
     rev = engine.calendar.revision
     checked = changed = 0
     with engine.store.write() as tx:
-        rows = tx.query(_CLOCKS)
+        rows = recalc_store.open_clocks(tx)
         clocks: list[tuple[str, dict]] = []
         events: list[tuple] = []
         heads: dict[int, list] = {}  # case id → [head, version read, events added]
@@ -58,7 +53,7 @@ def _run(engine) -> dict:
             checked += 1
             if krev == rev or extended or name == "supervision":
                 continue
-            clocks.append(("UPDATE clocks SET calendar_rev = :rev WHERE id = :id", {"rev": rev, "id": kid}))
+            clocks.append(recalc_store.revision(kid, rev))
             new = _recomputed(engine, tx, kid, name, tx.time(started), tx.time(due), level, risk, category, cdata)
             if new is None:
                 continue
@@ -71,8 +66,7 @@ def _run(engine) -> dict:
                            event.hash, "{}", event.key_id))
             head[0], head[2] = event.head, head[2] + 1
             changed += 1
-        for sql, params in clocks:
-            tx.execute(sql, params)
+        recalc_store.write_clocks(tx, clocks)
         moved = [(read + added, tx.t(now), head.seq, head.hash, case_id, read)
                  for case_id, (head, read, added) in heads.items()]
         chain_writer.append(tx, chain_writer.CASES, events, {(): moved}, _moved)
@@ -88,8 +82,7 @@ def _recomputed(engine, tx, kid: int, name: str, started, due, level, risk: str,
     steps = engine.policy.steps(name, started, new_due, engine.calendar)
     warn = next((at for s, at in steps if s.kind == "fraction"), None)
     step, at = next_step_after(steps, level)
-    return ("UPDATE clocks SET due_at = :due, warn_at = :warn, next_step = :step, next_at = :at WHERE id = :id",
-            {"due": tx.t(new_due), "warn": tx.t(warn), "step": step, "at": tx.t(at), "id": kid}), new_due
+    return recalc_store.due(kid, tx.t(new_due), tx.t(warn), step, tx.t(at)), new_due
 
 
 def _moved() -> Conflict:
