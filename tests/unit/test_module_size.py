@@ -21,7 +21,6 @@ EXEMPT = ("cases/migrations/versions/",)
 PENDING = (
     "workflow/definition.py",
     "workflow/fields.py",
-    "web/api.py",
 )
 
 
