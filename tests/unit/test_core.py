@@ -126,3 +126,11 @@ def test_a_choices_field_of_the_wrong_type_is_a_validation_error(flags):
         validate(d, d.intake, data, NoLookups())
     assert "flags" in {f.field for f in e.value.errors}
     assert "选项列表" in e.value.zh and "list of choices" in e.value.en
+
+
+def test_every_field_type_has_its_coercion():
+    """A type the definition accepts but validation cannot coerce would fail only when a form is sent."""
+    from disputeflow.workflow import fields
+    from disputeflow.workflow.definition import FIELD_TYPES
+
+    assert set(fields._KINDS) == FIELD_TYPES

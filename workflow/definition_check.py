@@ -1,0 +1,77 @@
+"""Cross-reference checks of a parsed definition: every name it uses must exist.
+
+A definition names states, roles, guards, effects, conditions, clocks and
+vocabularies by string, so a typo would otherwise surface only when a case
+reaches the action. Every problem is collected, in the file's order, so the
+author fixes the file once. Pure: the registries checked against hold no I/O.
+"""
+
+from __future__ import annotations
+
+from disputeflow.workflow import effects as effect_registry, guards as guard_registry
+from disputeflow.workflow.definition_types import ROLE_NAME_MAX, ROLES, Action, Definition
+
+Problem = tuple[str, str]  # the Chinese and the English wording
+
+
+def problems(defn: Definition) -> list[Problem]:
+    """Every broken reference of ``defn``; empty when the definition is sound."""
+    names = {s.name for s in defn.states}
+    found: list[Problem] = []
+    if defn.initial not in names:
+        found.append((f"初始状态 {defn.initial} 未定义", f"initial state {defn.initial} is not defined"))
+    for rname in defn.roles:
+        if rname in ROLES or not rname.isidentifier() or len(rname) > ROLE_NAME_MAX:
+            found.append((f"角色名 {rname} 无效（须为不超过 {ROLE_NAME_MAX} 个字符的标识符，且不与内置角色重名）",
+                          f"role name {rname} is invalid (an identifier of at most {ROLE_NAME_MAX} characters "
+                          "that is not a built-in role)"))
+    known_roles = (*ROLES, *defn.roles)
+    seen: set[str] = set()
+    for a in (defn.intake, *defn.actions):
+        if a.name in seen:
+            found.append((f"动作 {a.name} 重复定义", f"action {a.name} is defined twice"))
+        seen.add(a.name)
+        found += _names(a, names, known_roles)
+        found += _clocks_and_vocab(defn, a)
+        if a is not defn.intake and not a.sources:
+            found.append((f"动作 {a.name} 没有来源状态", f"action {a.name} has no source state"))
+    return found
+
+
+def _names(a: Action, states: set[str], known_roles: tuple[str, ...]) -> list[Problem]:
+    """The action's states, roles, guards and effects that nothing defines or registers."""
+    found: list[Problem] = []
+    for s in (*a.sources, *([a.dest] if a.dest else [])):
+        if s not in states:
+            found.append((f"动作 {a.name} 引用了未定义的状态 {s}", f"action {a.name} names undefined state {s}"))
+    for r in a.roles:
+        if r not in known_roles:
+            found.append((f"动作 {a.name} 的角色 {r} 未知", f"action {a.name} names unknown role {r}"))
+    for g in a.guards:
+        if g not in guard_registry.GUARDS:
+            found.append((f"动作 {a.name} 的条件 {g} 未注册", f"action {a.name} names unregistered guard {g}"))
+    for e in a.effects:
+        if e not in effect_registry.EFFECTS:
+            found.append((f"动作 {a.name} 的效果 {e} 未注册", f"action {a.name} names unregistered effect {e}"))
+    return found
+
+
+def _clocks_and_vocab(defn: Definition, a: Action) -> list[Problem]:
+    """The action's clock conditions, clocks and field vocabularies that are not there.
+
+    A definition without a ``[clocks]`` table may start any clock, so clocks are
+    checked only when it lists some.
+    """
+    found: list[Problem] = []
+    for st in a.starts:
+        if st.when and st.when not in guard_registry.CONDITIONS:
+            found.append((f"动作 {a.name} 的计时条件 {st.when} 未注册",
+                          f"action {a.name} names unregistered condition {st.when}"))
+        if defn.clocks and st.clock not in defn.clocks:
+            found.append((f"动作 {a.name} 启动了未定义的时限 {st.clock}",
+                          f"action {a.name} starts undefined clock {st.clock}"))
+    for f in a.fields:
+        if f.vocab and f.vocab not in defn.vocab:
+            found.append((f"动作 {a.name} 字段 {f.name} 的词表 {f.vocab} 未定义",
+                          f"action {a.name} field {f.name} names undefined vocabulary {f.vocab}"))
+    return found
