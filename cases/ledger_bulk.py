@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from disputeflow.cases import chain_writer
 from disputeflow.cases.audit_verify import sign_counter
-from disputeflow.cases.records import AuditRow
 
 CASE_INSERT = ("id", "number", "definition", "definition_version", "state", "version", "title", "category", "source",
                "description", "unit_id", "unit_path", "risk", "risk_floor", "flags", "party_count", "reporter",
