@@ -10,12 +10,14 @@ last day here is a plain workday, so the dates hold however holidays move a peri
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
 
 from disputeflow import Engine, InvalidAction, NotPermitted, ValidationError
 from disputeflow.workflow.definition import builtin
+from disputeflow.workflow.runtime import runtime_of
 from disputeflow.workflow.timesource import FixedClock
 from disputeflow.workflow.timeutil import LOCAL_TZ
 
@@ -67,6 +69,17 @@ def due_local(eng, number: str, clock: str) -> datetime:
     return datetime.fromisoformat(running(eng, number)[clock]["due_at"]).astimezone(LOCAL_TZ)
 
 
+def outbox(eng, number: str) -> list[tuple[str, list[str]]]:
+    """The case's notifications in order: the event and who it goes to."""
+    with runtime_of(eng).store.read() as tx:
+        rows = tx.query("SELECT event, audience FROM outbox WHERE case_number = :n ORDER BY id", {"n": number})
+    return [(event, json.loads(audience)) for event, audience in rows]
+
+
+def notices(eng, number: str) -> dict[str, list[str]]:
+    return dict(outbox(eng, number))
+
+
 def accept(eng, clock, number: str) -> None:
     clock.set(local(2026, 3, 12, 10, 0))
     eng.act(number, "accept", "cb", notice="已受理，将于60日内办结并书面答复")
@@ -92,6 +105,9 @@ def test_accepted_and_handled_on_time(petition):
     doc = eng.case(number)
     assert running(eng, number) == {} and doc["data"]["opinion"] == "support"
     assert [h["action"] for h in eng.history(number)] == ["register", "assign", "accept", "reply", "close"]
+    sent = notices(eng, number)
+    assert (sent["assign"], sent["accept"]) == (["user:cb"], ["user:cb"])
+    assert sent["reply"] == sent["close"] == ["role:petition_clerk@/qx/qx-hs/"]
     assert eng.verify_audit()["problems"] == []
 
 
@@ -110,6 +126,7 @@ def test_not_accepted_ends_the_case_with_its_reason(petition):
     doc = eng.case(number)
     assert doc["data"]["reject_reason"] == "legal_channel" and "再审" in doc["data"]["reject_explanation"]
     assert running(eng, number) == {}
+    assert notices(eng, number)["reject"] == ["role:petition_clerk@/qx/qx-hs/"]
     with pytest.raises(InvalidAction) as exc:
         eng.act(number, "accept", "cb", notice="x")
     assert exc.value.allowed == ["note"]
@@ -190,6 +207,10 @@ def test_missed_acceptance_raises_each_step_of_the_ladder_once(petition):
     assert doc["supervision"] is not None
     escalations = [h for h in eng.history(number) if h["action"] == "escalate"]
     assert len(escalations) == 4
+    assert [e for e, _ in outbox(eng, number) if e.startswith("escalate.")] == [f"escalate.{s}" for s in LADDER]
+    sent = notices(eng, number)  # the handler named by 交办, then his office, then up the chain
+    assert sent["escalate.warning"] == ["user:cb"] and sent["escalate.level1"] == ["user:cb", "unit:qx-zr"]
+    assert sent["escalate.level3"] == ["role:supervisor@/qx/qx-hs/"]
     # accepted late, still under supervision: closing waits for delisting
     clock.set(local(2026, 4, 3, 10, 0))
     eng.act(number, "accept", "fz", notice="已受理")
