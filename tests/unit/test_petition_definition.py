@@ -88,3 +88,16 @@ def test_every_petition_clock_cites_its_article_in_the_policy_file():
     defn = DEFINITION.read_text(encoding="utf-8")
     for clock, (days, article) in PERIODS.items():
         assert re.search(rf"{clock}\s+{days} 日\s+条例 {article}", defn), clock
+
+
+def test_the_thirty_day_cap_is_the_clocks_own_not_the_hard_cap():
+    # an operator who raises the general hard cap still gets the 条例's 30 days for handling
+    text = (ROOT / "workflow" / "policy.toml").read_text(encoding="utf-8")
+    raised = text.replace('hard_cap = { amount = 30, unit = "calendar_days" }',
+                          'hard_cap = { amount = 90, unit = "calendar_days" }')
+    assert raised != text
+    p, cal = Policy.from_text(raised, "raised.toml"), BusinessCalendar.load(None)
+    due = local(2026, 5, 12, 0, 0)
+    assert p.extension_limit("petition_handle", due, cal) == local(2026, 6, 11, 0, 0)
+    # a re-examination is extended by a hearing's time (条例 第三十六条第二款): at most its own 30 days
+    assert p.extension_limit("petition_recheck", due, cal) == local(2026, 6, 11, 0, 0)
