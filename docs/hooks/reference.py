@@ -127,7 +127,8 @@ CONFIG_HELP: dict[str, str] = {
     "url": "Database URL: `sqlite:///path.db` (embedded, the default `disputeflow.db`) or "
            "`postgresql+psycopg://user@host/db` for several instances. `DISPUTEFLOW_DB` and `--db` override it.",
     "definitions": "Extra workflow definitions: TOML files (relative to the configuration file) or names of "
-                   "definitions shipped with the package, such as `\"hotline\"` (12345 work orders).",
+                   "definitions shipped with the package, such as `\"hotline\"` (12345 work orders) or "
+                   "`\"petition\"` (信访事项).",
     "default_definition": "The workflow used when a report names none.",
     "policy": "Deadline and escalation policy file (TOML); the shipped `workflow/policy.toml` when unset. "
               "Keys below.",
