@@ -10,7 +10,7 @@ import json
 
 from disputeflow.cases import case_reads, directory, jurisdiction, transactions
 from disputeflow.cases.types import from_db
-from disputeflow.workflow import guards
+from disputeflow.workflow import guards, party_particulars
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import load_actor, may_touch
 from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
@@ -81,7 +81,7 @@ def case(engine, number: str, actor, lang: str) -> dict:
         d = engine.definition(c["definition"], c["definition_version"])
         data = json.loads(c.pop("data"))
         flags = json.loads(c["flags"])
-        parties = [dict(r) for r in case_reads.party_rows(conn, c["id"])]
+        parties = [party_particulars.flatten(dict(r)) for r in case_reads.party_rows(conn, c["id"])]
         role = who.role if who else None
         if who is not None:
             parties = [mask_party(p, role) for p in parties]
