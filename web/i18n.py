@@ -113,10 +113,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "to_state": ("办理后状态", "To"),
     "roles": ("可办理角色", "Roles"),
     "paperwork": ("文书（可打印）", "Paperwork (printable)"),
+    "paper_application": ("申请书", "Application"),
+    "paper_acceptance": ("受理登记表", "Acceptance register"),
+    "paper_notice": ("权利义务告知书", "Rights notice"),
+    "paper_investigation": ("调查记录", "Investigation record"),
     "paper_agreement": ("调解协议书", "Mediation agreement"),
+    "paper_oral": ("口头协议登记表", "Oral-agreement register"),
     "paper_record": ("调解记录", "Mediation record"),
     "paper_visit": ("回访记录", "Return visits"),
-    "paper_index": ("卷宗目录", "File index"),
+    "paper_file": ("卷宗", "Case file"),
+    "paper_index": ("卷宗", "Case file"),
+    "paper_word": ("Word", "Word"),
     "workflow_caption": ("状态图由流程定义直接生成。", "Drawn from the workflow definition itself."),
 }
 
