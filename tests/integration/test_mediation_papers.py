@@ -212,3 +212,20 @@ def test_a_case_without_the_new_records_prints_blank_forms(eng):
         text = _docx(eng, kind, n)
         assert "（2026）甲调字第001号" in text and INTAKE_NOTE not in text and GRID_NAME not in text
     assert "尚未回访" in _docx(eng, "visit", n)
+
+
+def test_particulars_are_stored_masked_and_covered_by_the_audit_chain(eng):
+    n = _open(eng)
+    eng.act(n, "add_party", "go",
+            party=['{"name": "王五", "role": "other", "gender": "男", "birth_date": "1980-05-01", "occupation": "教师"}'])
+    full = eng.case(n, "med1")["parties"]
+    assert (full[0]["gender"], full[0]["birth_date"], full[0]["ethnicity"]) == ("female", "1949-12-31", "汉族")
+    assert (full[1]["kind"], full[1]["legal_representative"]) == ("organisation", "李四")
+    assert (full[2]["gender"], full[2]["occupation"]) == ("male", "教师")
+    masked = eng.case(n, "admin")["parties"]
+    assert masked[0]["birth_date"] == "1949-**-**" and masked[2]["birth_date"] == "1980-**-**"
+    assert eng.verify_audit()["problems"] == []
+    with pytest.raises(ValidationError) as e:
+        eng.report("go", title="t", category="neighbour", unit="v1-g1",
+                   parties=[{"name": "赵七", "gender": "未知", "birth_date": "2030-01-01"}])
+    assert {x.field for x in e.value.errors} == {"parties[1].gender", "parties[1].birth_date"}
