@@ -111,12 +111,25 @@ def build(blocks: list[dict], title: str) -> bytes:
 
 
 def text_of(body: bytes) -> str:
-    """Every paragraph and table cell of a .docx as text (what a reader of the file sees), for checks."""
+    """Every paragraph and table cell of a .docx as text, in document order (what a reader of the file sees).
+
+    A merged cell is read once, however many grid columns it spans.
+    """
     from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
     doc = Document(BytesIO(body))
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            parts += [c.text for c in row.cells]
+    parts: list[str] = []
+    for child in doc.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            parts.append(Paragraph(child, doc).text)
+        elif tag == "tbl":
+            for row in Table(child, doc).rows:
+                seen: list = []
+                for cell in row.cells:
+                    if not any(cell._tc is s for s in seen):
+                        seen.append(cell._tc)
+                        parts.append(cell.text)
     return "\n".join(parts)

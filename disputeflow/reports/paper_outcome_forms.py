@@ -154,7 +154,7 @@ def case_file(f: PaperFacts) -> list[dict]:
             for i, (zh, en, required, how) in enumerate(FILE_ITEMS, start=1)]
     index = [b.title(t("卷内目录", "Index")), b.number(f.number),
              b.table([t("序号", "No."), t("文书名称", "Document"), t("页号", "Page"), t("备注", "Notes"),
-                      t("本案", "This case")], rows)]
+                      t("系统中有记录", "Recorded here")], rows)]
     back = [b.title(t("卷内备考表", "Back cover")), b.number(f.number),
             b.p(t("本卷共　　件，　　页。", "This file holds ___ documents on ___ pages.")),
             b.p(t("卷宗情况说明：", "Notes on the file: ")),
