@@ -76,12 +76,12 @@ def party_rows(f, party: dict, role_text: str) -> list[list[tuple[str, str]]]:
                 [(t("住所", "Address"), party.get("address") or ""), (t("联系方式", "Phone"), party.get("phone") or "")]]
     gender = GENDERS.get(party.get("gender") or "", ("", ""))[1 if f.en else 0]
     return [[(role_text, party.get("name", "")), (t("性别", "Sex"), gender),
-             (t("民族", "Ethnicity"), party.get("ethnicity") or ""),
-             (t("年龄", "Age"), age_text(party.get("birth_date"), f.today, f.en))],
-            [(t("职业或职务", "Occupation"), party.get("occupation") or ""),
-             (t("身份证号码", "ID number"), party.get("id_number") or ""),
+             (t("民族", "Ethnicity"), party.get("ethnicity") or "")],
+            [(t("年龄", "Age"), age_text(party.get("birth_date"), f.today, f.en)),
+             (t("职业或职务", "Occupation"), party.get("occupation") or ""),
              (t("联系方式", "Phone"), party.get("phone") or "")],
-            [(t("单位或住址", "Employer or address"), party.get("address") or "")]]
+            [(t("身份证号码", "ID number"), party.get("id_number") or ""),
+             (t("单位或住址", "Employer or address"), party.get("address") or "")]]
 
 
 def parties_grid(f, parties: list[dict]) -> dict:
