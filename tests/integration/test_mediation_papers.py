@@ -229,3 +229,30 @@ def test_particulars_are_stored_masked_and_covered_by_the_audit_chain(eng):
         eng.report("go", title="t", category="neighbour", unit="v1-g1",
                    parties=[{"name": "赵七", "gender": "未知", "birth_date": "2030-01-01"}])
     assert {x.field for x in e.value.errors} == {"parties[1].gender", "parties[1].birth_date"}
+
+
+def test_first_prints_at_the_same_time_never_share_or_waste_a_number(eng):
+    from concurrent.futures import ThreadPoolExecutor
+
+    numbers = [_open(eng) for _ in range(4)]
+    for n in numbers:
+        eng.act(n, "assign", "sup", mediator="med1")
+    jobs = numbers + [numbers[0]] * 4  # one case printed five times at once, with the others
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        printed = list(pool.map(lambda n: eng.report_file("acceptance", actor="med1", number=n)[1].decode(), jobs))
+    got = [next(f"{i:03d}" for i in range(1, 10) if f"甲调字第{i:03d}号" in html) for html in printed]
+    assert sorted(set(got)) == ["001", "002", "003", "004"]  # no gap, no duplicate
+    assert len(set(got[4:] + got[:1])) == 1  # the case printed five times got one number
+
+
+def test_a_particular_changed_behind_the_engine_is_caught_by_the_audit(eng):
+    from sqlalchemy import text
+
+    from disputeflow.workflow.runtime import runtime_of
+
+    n = _open(eng)
+    assert eng.verify_audit()["problems"] == []
+    with runtime_of(eng).db.begin() as conn:
+        conn.execute(text("UPDATE parties SET particulars = :p WHERE seq = 1"),
+                     {"p": '{"birth_date": "1949-12-31", "ethnicity": "满族", "gender": "female"}'})
+    assert {(p.number, p.field) for p in eng.verify_audit()["problems"]} == {(n, "party:1")}
