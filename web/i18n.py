@@ -39,6 +39,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "party_id": ("身份证号", "ID number"),
     "party_particulars": ("文书所需信息（可选）", "Particulars for the papers (optional)"),
     "party_gender": ("性别", "Sex"),
+    "party_male": ("男", "male"),
+    "party_female": ("女", "female"),
     "party_ethnicity": ("民族", "Ethnicity"),
     "party_birth_date": ("出生日期", "Birth date"),
     "party_occupation": ("职业或职务", "Occupation"),

@@ -351,3 +351,5 @@ def test_the_intake_form_takes_the_particulars_the_papers_print(live):
     first, second = live.engine.case(number, "sup")["parties"]
     assert (first["gender"], first["ethnicity"], first["birth_date"], first["occupation"]) == ("male", "满族", "1970-02-03", "司机")
     assert (second["kind"], second["legal_representative"], second["address"]) == ("organisation", "钱二", "工业路2号")
+    shown = login(live, "sup").get(r.headers["location"]).text
+    assert "男，满族，1970-02-03，司机，甲村5组" in shown and "法定代表人（单位当事人）：钱二" in shown
