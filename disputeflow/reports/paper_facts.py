@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from disputeflow.cases import directory, paper_store, transactions
 from disputeflow.reports.units import VILLAGE_KINDS, Units
@@ -39,6 +40,7 @@ class Committee:
 @dataclass
 class PaperFacts:
     case: dict
+    definition: Any  # the case's workflow definition (its vocabulary labels)
     history: list[dict]
     committee: Committee
     number: str  # （2026）甲调字第001号
@@ -61,7 +63,7 @@ class PaperFacts:
         """A vocabulary label from the case's definition, else from ``fallback``, else the key."""
         if not key:
             return ""
-        got = self.case["_definition"].vocab_label(vocab, key, self.lang)
+        got = self.definition.vocab_label(vocab, key, self.lang)
         if got == key and fallback and key in fallback:
             return fallback[key][1 if self.en else 0]
         return got
@@ -99,7 +101,6 @@ def gather(engine, number: str, who, lang: str) -> PaperFacts:
     case = queries.case(engine, number, who, lang)
     history = queries.history(engine, number, who, lang)
     d = engine.definition(case["definition"], case["definition_version"])
-    case["_definition"] = d
     units = Units.load(engine)
     data = case["data"]
     records = {r: [x for x in (data.get(r) or []) if isinstance(x, dict)] for r in RECORDS}
@@ -118,7 +119,7 @@ def gather(engine, number: str, who, lang: str) -> PaperFacts:
     with transactions.write(engine.store) as conn:
         got = paper_store.assign(conn, cid, unit.id, year, committee.short, now)
     paper_no = f"（{got.year}）{got.short_name}调字第{got.seq:03d}号"
-    return PaperFacts(case, history, committee, paper_no, names, local_date(now), lang, records)
+    return PaperFacts(case, d, history, committee, paper_no, names, local_date(now), lang, records)
 
 
 def _mediator_unit(conn, case: dict, history: list[dict]) -> str | None:

@@ -73,7 +73,6 @@ def render_paper(engine, kind: str, who, lang: str, *, number: str | None = None
     stem = f"{number}-{title}"
     if fmt == "docx":
         return f"{stem}.docx", paper_docx.build(blocks, title), paper_docx.DOCX_MIME
-    case = {k: v for k, v in f.case.items() if k != "_definition"}
     body = render(engine, f"{kind}.html.j2", lang, blocks=blocks, paper_title=title, paper_number=f.number,
-                  case=case, data=case["data"], committee=f.committee.title(lang), paper_kind=kind)
+                  case=f.case, data=f.case["data"], committee=f.committee.title(lang), paper_kind=kind)
     return f"{stem}.html", body.encode("utf-8"), "text/html; charset=utf-8"

@@ -212,6 +212,8 @@ def test_a_case_without_the_new_records_prints_blank_forms(eng):
         text = _docx(eng, kind, n)
         assert "（2026）甲调字第001号" in text and INTAKE_NOTE not in text and GRID_NAME not in text
     assert "尚未回访" in _docx(eng, "visit", n)
+    english = eng.report_file("file", fmt="docx", actor="med1", number=n, lang="en")
+    assert english[0].endswith("-case-file.docx") and "People's mediation file" in paper_docx.text_of(english[1])
 
 
 def test_particulars_are_stored_masked_and_covered_by_the_audit_chain(eng):
