@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Mapping
 
 from disputeflow.workflow.policy_parse import parse
 from disputeflow.workflow.policy_terms import (  # noqa: F401  (the policy's vocabulary, importable from here)
-    CONTACT_METHODS, COUNT_FROM, DEFAULT_SOURCE, DUTY_CLOCK_PREFIX, RECURRENCE_UNITS, RISKS, STEP_KINDS, TIER_CLOCK,
+    CONTACT_METHODS, COUNT_FROM, EXACT_UNITS, DEFAULT_SOURCE, DUTY_CLOCK_PREFIX, RECURRENCE_UNITS, RISKS, STEP_KINDS, TIER_CLOCK,
     TIER_STEP, UNITS, _DUTY_CLOCK_RULE, AutoListing, ClockRule, DutyRule, Duration, KeyPersonPolicy, LadderStep,
     PolicyError, Recurrence,
 )
@@ -218,7 +218,7 @@ class Policy:
         rule = self.rule(clock)
         cap = rule.extension_cap or self.duration(clock, risk, category, tier) or self.extension_hard_cap
         if cap.lower_bound_hours() > self.extension_hard_cap.lower_bound_hours() and \
-                self.extension_hard_cap.unit != "business_days":
+                self.extension_hard_cap.unit in EXACT_UNITS:
             return self.extension_hard_cap
         return cap
 

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from disputeflow.workflow.policy_terms import (
-    CONTACT_METHODS, COUNT_FROM, RECURRENCE_UNITS, RISKS, STEP_KINDS, UNITS, AutoListing, ClockRule, DutyRule,
+    CONTACT_METHODS, COUNT_FROM, EXACT_UNITS, RECURRENCE_UNITS, RISKS, STEP_KINDS, UNITS, AutoListing, ClockRule, DutyRule,
     Duration, KeyPersonPolicy, LadderStep, PolicyError, Recurrence,
 )
 from disputeflow.workflow.tomlfile import key_lines, line_of, load_toml
@@ -109,7 +109,7 @@ def parse(text: str, source: str) -> dict[str, Any]:
                 else Duration(30, "calendar_days"))
     for name, rule in clocks.items():
         cap = rule.extension_cap
-        if cap and hard_cap.unit != "business_days" and cap.lower_bound_hours() > hard_cap.lower_bound_hours():
+        if cap and hard_cap.unit in EXACT_UNITS and cap.lower_bound_hours() > hard_cap.lower_bound_hours():
             r.fail(("clocks", name, "extension_cap"), f"超过 extension.hard_cap（{hard_cap.label()}）",
                    f"exceeds extension.hard_cap ({hard_cap.label('en')})")
     tier = r.table(doc.get("tier_upgrade", {}), ("tier_upgrade",), ("after", "recipients"))
