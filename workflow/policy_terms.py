@@ -79,6 +79,7 @@ class LadderStep:
     list_for_supervision: bool
     label_zh: str
     label_en: str
+    source: str | None = field(default=None, compare=False)  # where the rung's timing comes from
 
     def label(self, lang: str = "zh_CN") -> str:
         return self.label_en if lang.startswith("en") else self.label_zh
@@ -106,6 +107,11 @@ class ClockRule:
     # belong to the person (release stops them), not to the case they are anchored on.
     # Not a policy key: an ended case runs no clock of its own (supervision included).
     outlives_case: bool = False
+    # Where the numbers come from: a law and article, a regulation, or "local practice: …" (本地做法).
+    source: str | None = field(default=None, compare=False)
+    # How the ladder's fractions count: "business" (working hours of workdays) or "elapsed";
+    # None: business time when the clock's duration is in business days.
+    ladder_time: str | None = None
 
 
 _DUTY_CLOCK_RULE = ClockRule(outlives_case=True)
@@ -139,6 +145,7 @@ class DutyRule:
     label_en: str
     satisfied_by: tuple[str, ...]
     by_risk: Mapping[str, Recurrence]
+    source: str | None = field(default=None, compare=False)
 
     def label(self, lang: str = "zh_CN") -> str:
         return self.label_en if lang.startswith("en") else self.label_zh

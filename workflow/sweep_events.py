@@ -98,7 +98,7 @@ def _special(engine, tx, c: dict, data: dict, clock: str, step, at_iso: str, due
         c["sup"] = auto.level
         if not listing:
             deadline = engine.policy.listing_deadline(now, engine.calendar)
-            params = clock_row(engine, tx.t, 0, "supervision", now, deadline)
+            params = clock_row(engine, tx.t, 0, "supervision", now, deadline, c["risk"], c["category"])
             listing.append((iso(deadline), (params["name"], params["started_at"], params["due_at"],
                                             params["warn_at"], params["calendar_rev"], "running",
                                             params["next_step"], params["next_at"])))
@@ -144,19 +144,21 @@ class BatchTexts:
         self._json: dict[str, str] = {}
         self._audiences: dict[tuple, str] = {}
 
-    def ladder(self, name: str, started, due) -> tuple[tuple[tuple], str]:
+    def ladder(self, name: str, started, due, risk: str | None = None,
+               category: str | None = None) -> tuple[tuple[tuple], str]:
         """``((step, at, at as stored, at as local ISO), ...)`` in firing order, and due as local ISO.
 
-        ``started`` and ``due`` are the values as fetched from the database.
+        ``started`` and ``due`` are the values as fetched from the database; the
+        case's ``risk`` and ``category`` decide business time and quiet hours.
         """
-        key = (name, started, due)
+        key = (name, started, due, risk, category)
         out = self._ladders.get(key)
         if out is None:
             due_dt = from_db(due)
             # each instant once: ladders rarely share one, so iso() directly, not the batch's cache
             stored = to_sqlite if self._tx.store.is_sqlite else (lambda at: at)
             steps = [(step, at, stored(at), iso(at))
-                     for step, at in self._policy.steps(name, from_db(started), due_dt, self._cal)]
+                     for step, at in self._policy.steps(name, from_db(started), due_dt, self._cal, risk, category)]
             out = self._ladders[key] = (tuple(steps), self.iso(due_dt))
         return out
 

@@ -44,11 +44,15 @@ def test_control_clock_runs_only_for_high_risk(engine):
 
 
 def test_ladder_fires_each_step_once_minute_by_minute(engine, clock):
-    n = report(engine)  # assess due Wed 2026-03-04 09:00; warning at 80% = Wed 04:12
+    # assess due Wed 2026-03-04 09:00, a business-day clock: its warning comes at 80% of the
+    # working time between (Tue 09:00-17:30 and Wed 08:30-09:00 = 9 h; 7 h 12 min = Tue 16:12),
+    # not at 80% of the wall-clock day (Wed 04:12, the middle of the night)
+    n = report(engine)
     steps = []
     for at, expect in [
-        (local(2026, 3, 4, 4, 11), []),
-        (local(2026, 3, 4, 4, 12), ["warning"]),
+        (local(2026, 3, 3, 16, 11), []),
+        (local(2026, 3, 3, 16, 12), ["warning"]),
+        (local(2026, 3, 4, 4, 12), []),
         (local(2026, 3, 4, 8, 59), []),
         (local(2026, 3, 4, 9, 0), ["level1"]),
         (local(2026, 3, 6, 8, 59), []),
