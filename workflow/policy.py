@@ -217,12 +217,15 @@ class Policy:
         """The steps ``clock`` fires: the ladder, or the single tier-upgrade step for the tier clock.
 
         Give the case's risk and category (and tier when known): they decide
-        whether the clock counts business time and which quiet hours hold its steps.
+        whether the clock counts business time and which quiet hours hold its warning.
+        A key person's duty clock has no quiet hours: its risk is the person's,
+        which the case it is anchored on does not carry, and a duty period is
+        mostly a single day whose warning belongs to that day.
         """
         if clock == TIER_CLOCK:
             return [(self.tier_step, utc(due_at))]
-        return self.step_times(started_at, due_at, calendar, self.counts_business(clock, risk, category, tier),
-                               self.quiet_hours.for_risk(risk))
+        quiet = None if clock.startswith(DUTY_CLOCK_PREFIX) else self.quiet_hours.for_risk(risk)
+        return self.step_times(started_at, due_at, calendar, self.counts_business(clock, risk, category, tier), quiet)
 
     def counts_business(self, clock: str, risk: str | None = None, category: str | None = None,
                         tier: str | None = None) -> bool:
