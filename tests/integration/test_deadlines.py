@@ -301,3 +301,16 @@ def test_overlapping_checkpoint_runs_give_back_the_first_setting(engine):
     assert setting() == 16_384
     load.__exit__(None, None, None)
     assert setting() == before
+
+
+def test_quiet_hours_hold_a_night_warning_but_a_critical_case_alerts(engine, clock):
+    clock.set(local(2026, 3, 3, 19))
+    high = report(engine, flags=["key_person"])    # assess: 4 hours, due 23:00; 80 % = 22:12, in quiet hours
+    critical = report(engine, flags=["violence"])  # the same clock; critical risk has no quiet hours
+    assert clock_of(engine, high, "assess")["warn_at"] == "2026-03-03T23:00:00+08:00"  # held, never after due
+    assert clock_of(engine, critical, "assess")["warn_at"] == "2026-03-03T22:12:00+08:00"
+    clock.set(local(2026, 3, 3, 22, 30))
+    assert [(r["number"], r["step"]) for r in engine.sweep() if r["clock"] == "assess"] == [(critical, "warning")]
+    clock.set(local(2026, 3, 3, 23, 0))
+    got = [(r["number"], r["step"]) for r in engine.sweep() if r["clock"] == "assess"]
+    assert sorted(got) == sorted([(high, "warning"), (high, "level1"), (critical, "level1")])
