@@ -227,6 +227,19 @@ class Policy:
         quiet = None if clock.startswith(DUTY_CLOCK_PREFIX) else self.quiet_hours.for_risk(risk)
         return self.step_times(started_at, due_at, calendar, self.counts_business(clock, risk, category, tier), quiet)
 
+    def quiet_until(self, now: datetime, risk: str | None) -> datetime | None:
+        """When the quiet hours of ``risk`` that hold ``now`` end (aware UTC); None if ``now`` is not in them.
+
+        The sweep holds the notices of the steps it raises until then: a level
+        reached at night is recorded at night, and told in the morning.
+        """
+        window = self.quiet_hours.for_risk(risk)
+        if window is None:
+            return None
+        local = to_local(now)
+        day, tod = window.after(local.date(), local.time())
+        return None if (day, tod) == (local.date(), local.time()) else at_local(day, tod)
+
     def counts_business(self, clock: str, risk: str | None = None, category: str | None = None,
                         tier: str | None = None) -> bool:
         """Whether ``clock``'s ladder counts working time: its ``ladder_time``, else whether it runs in business days."""

@@ -13,14 +13,14 @@ import json
 from datetime import datetime
 from typing import NamedTuple
 
-from disputeflow.cases import outbox
 from disputeflow.cases.audit import canonical_time, digest
 from disputeflow.cases.chain import Head, link
+from disputeflow.cases.records import OutboxRow
 from disputeflow.cases.types import from_db, to_sqlite
 from disputeflow.workflow.audience import audience, case_slots
 from disputeflow.workflow.clocks import row as clock_row
 from disputeflow.workflow.commands import dumps
-from disputeflow.workflow.policy import TIER_STEP
+from disputeflow.workflow.policy import DUTY_CLOCK_PREFIX, TIER_STEP
 from disputeflow.workflow.timeutil import iso
 
 SYSTEM_ACTOR = "system"
@@ -46,9 +46,14 @@ def events(engine, tx, cases: dict, now: datetime, t_now, texts: "BatchTexts", t
     signer = tx.store.signer
     talk_step = engine.policy.unit_talk_step
     auto = engine.policy.auto_listing
+    notify_at: dict = {}  # per risk: now, or the end of that risk's quiet hours (notices are held till then)
     for case_id, c in cases.items():
         if not c["events"]:
             continue
+        at_risk = notify_at.get(c["risk"])
+        if at_risk is None:
+            until = engine.policy.quiet_until(now, c["risk"])
+            at_risk = notify_at[c["risk"]] = t_now if until is None else tx.t(until)
         head, number, state = Head(c["seq"], c["hash"]), c["number"], c["state"]
         data = None
         for clock, (step, at, _at_db, at_iso), due_iso in c["events"]:
@@ -67,8 +72,9 @@ def events(engine, tx, cases: dict, now: datetime, t_now, texts: "BatchTexts", t
             head = ev.head
             out.audits.append((case_id, ev.seq, t_now, SYSTEM_ACTOR, action, state, state, audit_json, ev.prev_hash,
                                ev.hash, fields_json, ev.key_id))
-            out.outbox.append(outbox.row(t_now, event, case_id, number, SYSTEM_ACTOR, texts.audience(step, c),
-                                         audit_json))
+            held = t_now if clock.startswith(DUTY_CLOCK_PREFIX) else at_risk  # duties: no quiet hours
+            out.outbox.append(OutboxRow(t_now, event, case_id, number, SYSTEM_ACTOR, texts.audience(step, c),
+                                               audit_json, held))
             out.raised.append({"number": number, "clock": clock, "step": step.name, "step_at": at_iso,
                                "due_at": due_iso, "listed": listed_now})
             if step.name == talk_step:

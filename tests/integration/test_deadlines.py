@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from tests.conftest import T0, report
 from disputeflow import Engine, NotPermitted, ValidationError
+from disputeflow.cases.types import from_db
 from disputeflow.workflow.runtime import runtime_of
 from disputeflow.workflow.timeutil import LOCAL_TZ
 
@@ -314,3 +315,11 @@ def test_quiet_hours_hold_a_night_warning_but_a_critical_case_alerts(engine, clo
     clock.set(local(2026, 3, 3, 23, 0))
     got = [(r["number"], r["step"]) for r in engine.sweep() if r["clock"] == "assess"]
     assert sorted(got) == sorted([(high, "warning"), (high, "level1"), (critical, "level1")])
+    # the levels are recorded at 23:00; the notices of the high-risk case wait for 08:00, the critical ones do not
+    with runtime_of(engine).db.connect() as c:
+        rows = c.execute(text("SELECT case_number, event, next_attempt_at FROM outbox WHERE event LIKE 'escalate.%'"
+                              " ORDER BY id")).all()
+    held = {(n, ev): from_db(at) for n, ev, at in rows}
+    assert held[(high, "escalate.level1")] == held[(high, "escalate.warning")] == local(2026, 3, 4, 8)
+    assert held[(critical, "escalate.level1")] == local(2026, 3, 3, 23)
+    assert held[(critical, "escalate.warning")] == local(2026, 3, 3, 22, 30)
