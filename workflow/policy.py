@@ -199,8 +199,10 @@ class Policy:
                 at = working.fraction_point(start, due, step.value, calendar) if working else None
                 if at is None:
                     at = min(start + timedelta(seconds=round(span * step.value)), due)
-                if working is not None or quiet is not None:
-                    at = min(settle(at, working, quiet, calendar), due)
+                    if working is not None or quiet is not None:
+                        at = min(settle(at, working, quiet, calendar), due)
+                elif quiet is not None:  # a business-time point is in working hours already
+                    at = min(settle(at, None, quiet, calendar), due)
             elif step.value:
                 if local is None:
                     local = to_local(due)
@@ -243,13 +245,25 @@ class Policy:
     def counts_business(self, clock: str, risk: str | None = None, category: str | None = None,
                         tier: str | None = None) -> bool:
         """Whether ``clock``'s ladder counts working time: its ``ladder_time``, else whether it runs in business days."""
-        rule = self.clocks.get(clock)
-        if rule is None:
-            return False
-        if rule.ladder_time is not None:
-            return rule.ladder_time == "business"
-        d = self.duration(clock, risk, category, tier)
-        return d is not None and d.unit == "business_days"
+        key = (clock, risk, category, tier)
+        got = self._business.get(key)
+        if got is None:
+            rule = self.clocks.get(clock)
+            if rule is None:
+                got = False
+            elif rule.ladder_time is not None:
+                got = rule.ladder_time == "business"
+            else:
+                d = self.duration(clock, risk, category, tier)
+                got = d is not None and d.unit == "business_days"
+            if len(self._business) < 10_000:  # bounded: categories are a short vocabulary, but come from data
+                self._business[key] = got
+        return got
+
+    @functools.cached_property
+    def _business(self) -> dict:
+        """:meth:`counts_business` answers, memoised (the sweep asks once per clock)."""
+        return {}
 
     def unsourced(self) -> list[str]:
         """The policy entries that do not say where their numbers come from (``source``), as dotted paths."""

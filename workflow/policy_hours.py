@@ -14,6 +14,7 @@ Pure functions over local days and times of day; no I/O.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
@@ -24,7 +25,7 @@ from disputeflow.workflow.timeutil import at_local, to_local, utc
 if TYPE_CHECKING:
     from disputeflow.workflow.calendar import BusinessCalendar
 
-_DAY = 86400
+_ONE_DAY = timedelta(days=1)
 
 
 def _secs(t: time) -> int:
@@ -72,9 +73,14 @@ class WorkingHours:
     def label(self) -> str:
         return f"{self.start:%H:%M}–{self.end:%H:%M}"
 
-    @property
+    @functools.cached_property
     def length(self) -> int:
+        """Working seconds in a workday."""
         return _secs(self.end) - _secs(self.start)
+
+    @functools.cached_property
+    def _start_s(self) -> int:
+        return _secs(self.start)
 
     def settle(self, day: date, tod: time, calendar: "BusinessCalendar") -> tuple[date, time]:
         """``(day, tod)`` if within working hours of a workday, else the next start of working hours."""
@@ -85,33 +91,34 @@ class WorkingHours:
                 return day, tod
         return calendar.add_workdays(day, 1) if calendar.is_workday(day) else calendar.add_workdays(day, 0), self.start
 
-    def _done(self, day: date, tod: time, calendar: "BusinessCalendar") -> int:
-        """Working seconds of ``day`` before ``tod`` (0 on a day off)."""
-        if not calendar.is_workday(day):
+    def _done(self, workday: bool, tod: time) -> int:
+        """Working seconds of a day before ``tod`` (0 on a day off)."""
+        if not workday:
             return 0
-        return min(max(_secs(tod) - _secs(self.start), 0), self.length)
+        return min(max(tod.hour * 3600 + tod.minute * 60 + tod.second - self._start_s, 0), self.length)
 
     def fraction_point(self, start: datetime, due: datetime, share: float,
                        calendar: "BusinessCalendar") -> datetime | None:
         """The moment ``share`` of the working time between ``start`` and ``due`` has run (aware UTC).
 
         None when the span holds no working time (the caller falls back to elapsed time).
+        Two date conversions, one count and one step of the calendar: the sweep asks this per clock.
         """
         a, b = to_local(start), to_local(due)
         day_a, day_b, length = a.date(), b.date(), self.length
         if length <= 0:
             return None
-        full_days = calendar.workdays_between(day_a - timedelta(days=1), day_b - timedelta(days=1))
-        done_a = self._done(day_a, a.time(), calendar)
-        total = full_days * length - done_a + self._done(day_b, b.time(), calendar)
+        work_a = calendar.is_workday(day_a)
+        full_days = calendar.workdays_between(day_a - _ONE_DAY, day_b - _ONE_DAY)
+        done_a = self._done(work_a, a.time())
+        total = full_days * length - done_a + self._done(calendar.is_workday(day_b), b.time())
         if total <= 0:
             return None
-        target = done_a + share * total  # working seconds counted from 00:00 of start's day
+        target = round(done_a + share * total)  # working seconds counted from 00:00 of start's day
         k, rest = divmod(target, length)
-        first = calendar.add_workdays(day_a, 0)
         if rest == 0 and k > 0:  # exactly a day's end: the end of that workday, not the next morning
-            return at_local(calendar.add_workdays(first, int(k) - 1), self.end)
-        return at_local(calendar.add_workdays(first, int(k)), _time(_secs(self.start) + rest))
+            return at_local(calendar.add_workdays(day_a, k - 1 + (not work_a)), self.end)
+        return at_local(calendar.add_workdays(day_a, k + (not work_a)), _time(self._start_s + rest))
 
 
 @dataclass(frozen=True)
