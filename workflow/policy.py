@@ -21,9 +21,20 @@ Counting rules (``count_from``, global with a per-clock override):
   hours clock exists because the matter is urgent, and starting it tomorrow
   would defeat it.
 
+``months`` and ``years`` keep the day of the month (or take the month's last
+day); under ``next_day`` every count of days, months or years follows the
+Civil Code, a last day off work included (:mod:`disputeflow.workflow.policy_time`).
+
 Ladder steps: ``fraction`` steps fire when that share of the elapsed time
-between start and due has run (warning at 0.8); ``after_due`` steps fire N
+between start and due has run (warning at 0.8) — of the working time, for a
+business-day clock, and never inside the case's quiet hours unless due comes
+first (:mod:`disputeflow.workflow.policy_hours`); ``after_due`` steps fire N
 business days after due at the same local time of day (0 = at due).
+
+Every entry may say where its numbers come from (``source``);
+:meth:`Policy.unsourced` lists those that do not, and :meth:`Policy.load`
+warns of them rather than refusing the file, so that an operator's older copy
+keeps running after an upgrade.
 """
 
 from __future__ import annotations
