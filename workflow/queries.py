@@ -64,10 +64,11 @@ def clock_rows(engine, conn, case_id: int, lang: str, definition) -> list[dict]:
     return out
 
 
-def level_at(engine, started, due, at, clock: str = "") -> str | None:
+def level_at(engine, started, due, at, clock: str = "", risk: str | None = None,
+             category: str | None = None) -> str | None:
     """The highest ladder step whose time has come at ``at`` (None: within time)."""
     level = None
-    for step, when in engine.policy.steps(clock, started, due, engine.calendar):
+    for step, when in engine.policy.steps(clock, started, due, engine.calendar, risk, category):
         if when <= at:
             level = step.name
     return level
