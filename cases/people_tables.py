@@ -6,7 +6,7 @@ this module is imported first by the others that reference it.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text, text
 
 from disputeflow.cases.metadata import metadata
 from disputeflow.cases.types import UTCDateTime
@@ -20,6 +20,8 @@ units = Table(
     Column("parent_id", String(64), ForeignKey("units.id"), nullable=True),
     Column("path", String(1000), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
+    # An office's categories (JSON list): the engine proposes it for a work order on a case of one of them.
+    Column("handles", Text(), nullable=True),
 )
 Index("ix_units_path", units.c.path)
 
