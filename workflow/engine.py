@@ -129,8 +129,10 @@ class Engine(Supervision, KeyPersons, Records, Notices, SignIn):
         upgrade(self._rt.db)
         return current_revision(self._rt.db) or ""
 
-    def add_unit(self, id: str, name: str, kind: str, parent: str | None = None) -> dict:
-        return queries.add_unit(self._rt, id, name, kind, parent)
+    def add_unit(self, id: str, name: str, kind: str, parent: str | None = None,
+                 handles: Iterable[str] | None = None) -> dict:
+        """Add a unit; an office lists the categories it ``handles`` (the routing of work orders)."""
+        return queries.add_unit(self._rt, id, name, kind, parent, handles)
 
     def add_user(self, id: str, name: str, role: str, unit: str, phone: str | None = None,
                  email: str | None = None, lang: str = "zh_CN") -> dict:
@@ -194,6 +196,12 @@ class Engine(Supervision, KeyPersons, Records, Notices, SignIn):
     def case(self, number: str, actor: str | Actor | None = None, lang: str | None = None) -> dict:
         """The case as a plain document (parties masked unless the actor's role needs them)."""
         return queries.case(self._rt, number, actor, lang or self._rt.lang)
+
+    def offices_for(self, number: str, actor: str | Actor | None = None) -> list[dict]:
+        """The offices of the case's town, those that handle its category first (``proposed``): where to dispatch."""
+        from disputeflow.workflow import work_orders
+
+        return work_orders.offices_for(self._rt, number, actor)
 
     def history(self, number: str, actor: str | Actor | None = None, *, lang: str | None = None) -> list[dict]:
         """The case's audit timeline, oldest first, masked for the actor."""

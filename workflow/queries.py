@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 
-from disputeflow.cases import case_reads, directory, jurisdiction, transactions
+from disputeflow.cases import case_reads, child_reads, directory, jurisdiction, transactions
 from disputeflow.cases.types import from_db
-from disputeflow.workflow import guards
+from disputeflow.workflow import guards, work_orders
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import load_actor, may_touch
 from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
@@ -26,10 +26,12 @@ def _iso(value) -> str | None:
     return iso(dt) if dt else None
 
 
-def _check_read(actor: Actor | None, c: dict) -> None:
+def _check_read(actor: Actor | None, c: dict, conn=None) -> None:
+    """The reader may read the case: in their jurisdiction, named on it, or (with ``conn``) its work order's office."""
     if actor is None or (actor.role in ("admin", "system") and actor.within(c["unit_path"])):
         return
-    if not may_touch(actor, c["unit_path"], c["mediator"], c["lead_official"], c["responsible_unit"]):
+    if not may_touch(actor, c["unit_path"], c["mediator"], c["lead_official"], c["responsible_unit"]) and not (
+            conn is not None and work_orders.reads_through_child(conn, actor, c)):
         raise NotPermitted(f"案件“{c['number']}”不在您的管辖范围内", f"case {c['number']} is outside your jurisdiction")
 
 
@@ -77,7 +79,7 @@ def case(engine, number: str, actor, lang: str) -> dict:
     with transactions.read(engine.store) as conn:
         who = _actor(engine, conn, actor)
         c = _load(conn, number)
-        _check_read(who, c)
+        _check_read(who, c, conn)
         d = engine.definition(c["definition"], c["definition_version"])
         data = json.loads(c.pop("data"))
         flags = json.loads(c["flags"])
@@ -89,6 +91,7 @@ def case(engine, number: str, actor, lang: str) -> dict:
             c["title"], c["description"] = mask_text(c["title"], role), mask_text(c["description"], role)
         names = directory.names(conn, [c["mediator"], c["lead_official"], c["responsible_unit"], c["reporter"]])
         deadlines = clock_rows(engine, conn, c["id"], lang, d)
+        family = work_orders.family(engine, conn, c, who, lang, clock_rows)
     view = guards.CaseView(state=c["state"], risk=c["risk"], lead_official=c["lead_official"], data=data)
     supervision = None
     if c["supervision_level"]:
@@ -112,7 +115,7 @@ def case(engine, number: str, actor, lang: str) -> dict:
         "tier_label": {"ordinary": ("一般", "ordinary"), "complex": ("复杂", "complex")}[
             data.get("tier", "ordinary")][1 if lang.startswith("en") else 0],
         "five_ones": {"required": view.high_risk, "missing": guards.five_ones_missing(view)},
-        "deadlines": deadlines,
+        "deadlines": deadlines, **family,
         "data": data,
         "reported_at": _iso(c["reported_at"]), "updated_at": _iso(c["updated_at"]), "closed_at": _iso(c["closed_at"]),
     }
@@ -124,7 +127,7 @@ def history(engine, number: str, actor, lang: str | None = None) -> list[dict]:
     with transactions.read(engine.store) as conn:
         who = _actor(engine, conn, actor)
         c = _load(conn, number)
-        _check_read(who, c)
+        _check_read(who, c, conn)
         d = engine.definition(c["definition"], c["definition_version"])
         rows = case_reads.history_rows(conn, c["id"])
         names = directory.names(conn, [r[2] for r in rows])
@@ -188,14 +191,17 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
         if who is None:
             raise NotPermitted("须指明操作人", "an actor is required")
         c = _load(conn, number)
-        _check_read(who, c)
+        _check_read(who, c, conn)
         running = case_reads.running_clock_names(conn, c["id"])
-    d = engine.definition(c["definition"], c["definition_version"])
+        d = engine.definition(c["definition"], c["definition_version"])
+        children = None
+        if any(guards.needs_children(a.guards) for a in d.actions):
+            children = tuple(tuple(r[:3]) for r in child_reads.open_children(conn, c["id"]))
     data = json.loads(c["data"])
     view = guards.CaseView(state=c["state"], risk=c["risk"], flags=tuple(json.loads(c["flags"])),
                            mediator=c["mediator"], lead_official=c["lead_official"],
                            responsible_unit=c["responsible_unit"], supervision_level=c["supervision_level"],
-                           party_count=c["party_count"], data=data, category=c["category"])
+                           party_count=c["party_count"], data=data, category=c["category"], children=children)
     lang = lang or engine.lang
     out = []
     compiled = compile_definition(d)
@@ -224,7 +230,28 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
 
 # ---------------------------------------------------------------------- admin writes
 
-def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
+def _handles(engine, kind: str, handles) -> list[str]:
+    """The categories an office handles, checked against the default workflow's categories."""
+    from disputeflow.workflow.errors import FieldError
+
+    wanted = [h.strip() for item in (handles or ()) for h in str(item).split(",") if h.strip()]
+    if not wanted:
+        return []
+    known = engine.definition().vocab.get("category", {})
+    errors = []
+    if kind != "office":
+        errors.append(FieldError("handles", "只有站所（office）可以登记受理的纠纷类型",
+                                 "only an office lists the categories it handles"))
+    bad = [h for h in wanted if h not in known]
+    if bad:
+        errors.append(FieldError("handles", f"纠纷类型“{'、'.join(bad)}”无效（可选：{'、'.join(known)}）",
+                                 f"unknown categories {', '.join(bad)} (one of {', '.join(known)})"))
+    if errors:
+        raise ValidationError(errors)
+    return list(dict.fromkeys(wanted))
+
+
+def add_unit(engine, id: str, name: str, kind: str, parent: str | None, handles=None) -> dict:
     from disputeflow.workflow import inputs
     from disputeflow.workflow.vocabulary import UNIT_KINDS
     from disputeflow.workflow.errors import FieldError
@@ -245,6 +272,7 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
                                  f"unit kind {kind!r} is invalid (one of {', '.join(UNIT_KINDS)})"))
     if errors:
         raise ValidationError(errors)
+    handled = _handles(engine, kind, handles)
     now = engine.clock.now()
     with transactions.write(engine.store) as conn:
         path = "/"
@@ -256,8 +284,8 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
         if directory.unit(conn, id) is not None:
             raise ValidationError.one("id", f"单位“{id}”已存在", f"unit {id!r} exists already")
         path = f"{path}{id}/"
-        directory.add_unit(conn, id, name.strip(), kind, parent, path, now)
-    return {"id": id, "name": name.strip(), "kind": kind, "parent": parent, "path": path}
+        directory.add_unit(conn, id, name.strip(), kind, parent, path, now, json.dumps(handled) if handled else None)
+    return {"id": id, "name": name.strip(), "kind": kind, "parent": parent, "path": path, "handles": handled}
 
 
 def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lang) -> dict:
@@ -297,7 +325,8 @@ def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lan
 def units(engine) -> list[dict]:
     with transactions.read(engine.store) as conn:
         rows = directory.all_units(conn)
-    return [dict(zip(("id", "name", "kind", "parent", "path"), r)) for r in rows]
+    return [{**dict(zip(("id", "name", "kind", "parent", "path"), r)), "handles": json.loads(r[5]) if r[5] else []}
+            for r in rows]
 
 
 def users(engine, unit: str | None, role: str | None) -> list[dict]:

@@ -25,6 +25,7 @@ from disputeflow.cases.chain import EMPTY, link
 from disputeflow.cases.records import NewChild
 from disputeflow.workflow import audience as audiences, clocks, guards
 from disputeflow.workflow.documents import jsonable
+from disputeflow.workflow.errors import ValidationError
 
 CHILD_COUNTER_YEAR = 0  # a parent's child counter: ``case_counters`` keyed (parent number, 0)
 
@@ -78,6 +79,7 @@ def open_child(engine, tx, parent, w: NewChild, now) -> str:
                 cols[key] = clean[name]
             else:
                 data[key] = jsonable(clean[name])
+    _same_town(tx, cols["responsible_unit"], parent.unit_path)
     data_text = dumps(data)
     audit_json = dumps(jsonable({**clean, "parent": parent.number}))
     fields_json = dumps(case_snapshot(definition.initial, cols["risk"], cols["risk"], "[]", cols["mediator"], None,
@@ -101,6 +103,19 @@ def open_child(engine, tx, parent, w: NewChild, now) -> str:
         outbox.enqueue(tx, [outbox.row(tx.t(now), intake.name, child_id, number, w.by, dumps(to),
                                        dumps({"to_state": definition.initial, "seq": 1, "parent": parent.number}))])
     return number
+
+
+def _same_town(tx, unit_id: str | None, case_path: str) -> None:
+    """A child goes to a unit of the parent's own town (a town's offices do not take another town's cases).
+
+    Raises:
+        ValidationError: on ``to``, naming the unit.
+    """
+    if unit_id is None:
+        return
+    row = tx.one("unit", {"id": unit_id})
+    if row is not None and row[1].split("/")[1] != case_path.split("/")[1]:
+        raise ValidationError.one("to", f"“{row[2]}”不属于本案所在乡镇", f"{unit_id} is not in the case's town")
 
 
 def _start_clocks(engine, tx, intake, child_id: int, cols: dict, category: str, clean: dict, now) -> None:

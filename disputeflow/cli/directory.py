@@ -22,9 +22,11 @@ def unit():
 @click.option("--parent", help="上级单位编号。")
 @click.option("--kind", type=click.Choice(["town", "village", "community", "grid", "office"]), default="village",
               show_default=True, help="单位类型。")
+@click.option("--handles", multiple=True, metavar="CATEGORY",
+              help="站所受理的纠纷类型（可重复或用逗号分隔，如 labour），交办时据此推荐站所。")
 @pass_ctx
-def unit_add(c: Ctx, unit_id, name, parent, kind):
-    u = c.engine().add_unit(unit_id, name, kind, parent)
+def unit_add(c: Ctx, unit_id, name, parent, kind, handles):
+    u = c.engine().add_unit(unit_id, name, kind, parent, handles)
     c.out(u, c.t(f"已新增单位 {u['id']}（{u['name']}）。", f"unit {u['id']} ({u['name']}) added."))
 
 

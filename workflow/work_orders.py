@@ -1,0 +1,72 @@
+"""The read side of child cases: a case's parent and work orders in its document, who may read a parent
+through a work order, and which office the engine proposes for a case's category.
+
+A work order is a case of its own (:mod:`disputeflow.workflow.spawn` opens it);
+here its parent lists it, with its clocks, and names it in the same words the
+design's contract uses: ``work_orders`` of ``{number, to, state, deadlines}``,
+and a child's ``parent``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+from disputeflow.cases import child_reads, directory, transactions
+from disputeflow.workflow.errors import NotFound
+
+
+def family(engine, conn, c: dict, reader, lang: str, clock_rows: Callable) -> dict:
+    """``parent`` (a number or None) and ``work_orders`` of case ``c`` for ``reader``.
+
+    Office staff see only the work orders sent to their own office.
+    """
+    parent = child_reads.parent_number(conn, c["id"]) if c.get("definition") and _is_child(engine, c) else None
+    orders = []
+    for k in child_reads.children(conn, c["id"]):
+        if reader is not None and reader.role == "office_staff" and k["responsible_unit"] != reader.unit_id:
+            continue
+        d = engine.definition(k["definition"], k["definition_version"])
+        data = json.loads(k["data"])
+        orders.append({
+            "number": k["number"], "workflow": k["definition"], "to": k["responsible_unit"],
+            "to_name": k["responsible_unit_name"], "state": k["state"], "state_label": d.state_label(k["state"], lang),
+            "request": data.get("request"), "result": data.get("result"),
+            "returns": len(data.get("returns") or ()), "deadlines": clock_rows(engine, conn, k["id"], lang, d),
+        })
+    return {"parent": parent, "work_orders": orders}
+
+
+def _is_child(engine, c: dict) -> bool:
+    return engine.definition(c["definition"], c["definition_version"]).child is not None
+
+
+def reads_through_child(conn, reader, c: dict) -> bool:
+    """Whether ``reader`` may read case ``c`` (read-only) because one of its work orders is sent to their unit."""
+    return (reader is not None and reader.role == "office_staff" and bool(reader.unit_id)
+            and reader.within(c["unit_path"]) and child_reads.unit_has_child(conn, c["id"], reader.unit_id))
+
+
+def offices_for(engine, number: str, reader=None) -> list[dict]:
+    """The offices of the case's town that handle its category, first those that list it.
+
+    Every office of the town is returned (a dispatcher may choose another), each
+    with ``proposed`` telling whether it lists the case's category: the routing
+    table is the offices' ``handles``, changed per town without code.
+
+    Raises:
+        NotFound: no case has this number.
+        NotPermitted: the reader may not read the case.
+    """
+    from disputeflow.workflow import queries
+
+    doc = queries.case(engine, number, reader, engine.lang)  # the reader's rights, checked once
+    with transactions.read(engine.store) as conn:
+        row = directory.unit(conn, doc["unit"])
+        if row is None:
+            raise NotFound(f"单位“{doc['unit']}”不存在", f"unit {doc['unit']} not found")
+        town = "/" + row[1].strip("/").split("/")[0] + "/"
+        offices = child_reads.offices_under(conn, town)
+    out = [{"id": uid, "name": name, "handles": handles, "proposed": doc["category"] in handles}
+           for uid, name, handles in offices]
+    return sorted(out, key=lambda o: not o["proposed"])
