@@ -182,3 +182,64 @@ def test_units_list_the_categories_they_handle(town):
         town.add_unit("x1", "某村", "village", "t1", handles=["labour"])
     with pytest.raises(ValidationError):
         town.add_unit("x2", "某所", "office", "t1", handles=["astrology"])
+
+
+def _site_visit_definitions():
+    """An embedder's own sub-workflow (现场核查, numbered -查N) and a grassroots version that spawns it."""
+    import tomllib
+    from importlib import resources
+
+    from disputeflow.workflow.definition import definition_from_dict
+
+    ref = resources.files("disputeflow.workflow") / "definitions" / "grassroots.toml"
+    parent = tomllib.loads(ref.read_text(encoding="utf-8"))
+    parent["version"] = 2
+    parent["actions"].append({"name": "site_visit", "label_zh": "委托现场核查", "sources": ["assessed", "mediating"],
+                              "roles": ["mediator"], "spawns": "site_visit",
+                              "fields": {"to": {"type": "unit", "label_zh": "核查单位", "required": True,
+                                                "kinds": ["office"]}}})
+    child = {"name": "site_visit", "version": 1, "label_zh": "现场核查", "initial": "open", "child": {"suffix": "查"},
+             "states": [{"name": "open", "label_zh": "核查中"},
+                        {"name": "finished", "label_zh": "已核查", "terminal": True}],
+             "intake": {"name": "site_visit", "label_zh": "委托现场核查", "roles": ["mediator"],
+                        "notify": ["responsible_unit"],
+                        "fields": {"to": {"type": "unit", "label_zh": "核查单位", "required": True, "kinds": ["office"],
+                                          "target": "case.responsible_unit"}}},
+             "actions": [{"name": "finish", "label_zh": "核查完毕", "sources": ["open"], "dest": "finished",
+                          "roles": ["office_staff"]}]}
+    return definition_from_dict(child), definition_from_dict(parent), parent
+
+
+def test_an_embedder_defines_its_own_sub_workflow(db_url, clock):
+    from tests.conftest import build_town
+    from disputeflow import Engine
+    from disputeflow.workflow.definition import definition_from_dict
+    from disputeflow.workflow.errors import ConfigError
+
+    child, parent, parent_doc = _site_visit_definitions()
+    eng = Engine(db_url, clock=clock, definitions=[child, parent])
+    try:
+        eng.init()
+        build_town(eng)
+        eng.add_user("jo1", "司法所小周", "office_staff", "justice")
+        n = eng.report("go", title="邻里纠纷", category="neighbour", unit="v1-g1", parties=PARTIES).number
+        eng.act(n, "assess", "med1", risk="low")
+        eng.act(n, "mediate", "med1")
+        visit = eng.act(n, "site_visit", "med1", to="justice").data["spawned"]
+        assert visit == f"{n}-查1" and eng.case(visit)["definition"] == "site_visit"
+        with pytest.raises(ValidationError):
+            eng.act(n, "resolve", "med1", outcome="agreement", agreement="x")
+        eng.act(visit, "finish", "jo1")
+        assert eng.act(n, "resolve", "med1", outcome="agreement", agreement="x").to_state == "resolved"
+    finally:
+        eng.close()
+    broken = dict(parent_doc, version=3)
+    broken["actions"] = [*parent_doc["actions"][:-1], {**parent_doc["actions"][-1], "spawns": "no_such_flow"}]
+    with pytest.raises(ConfigError) as refused:
+        Engine(db_url, clock=clock, definitions=[definition_from_dict(broken)])
+    assert "no_such_flow" in refused.value.zh
+    missing_field = dict(parent_doc, version=4)
+    missing_field["actions"] = [*parent_doc["actions"][:-1], {**parent_doc["actions"][-1], "fields": {}}]
+    with pytest.raises(ConfigError) as refused:
+        Engine(db_url, clock=clock, definitions=[child, definition_from_dict(missing_field)])
+    assert "to" in refused.value.en
