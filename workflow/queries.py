@@ -197,6 +197,8 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
         children = None
         if any(guards.needs_children(a.guards) for a in d.actions):
             children = tuple(tuple(r[:3]) for r in child_reads.open_children(conn, c["id"]))
+        offices = work_orders.office_choices(conn, c["unit_path"], c["category"], lang or engine.lang) if any(
+            a.spawns for a in d.actions) else {}
     data = json.loads(c["data"])
     view = guards.CaseView(state=c["state"], risk=c["risk"], flags=tuple(json.loads(c["flags"])),
                            mediator=c["mediator"], lead_official=c["lead_official"],
@@ -218,6 +220,8 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
                 fd["choices"] = {k: v.get(lang) for k, v in d.vocab.get(f.vocab or f.name, {}).items()}
             if f.type == "clock":
                 fd["choices"] = {k: d.clock_label(k, lang, engine.policy) for k in running}
+            if a.spawns and f.type == "unit" and offices:
+                fd["choices"] = offices  # the town's offices, those that handle the case's category first
             fields.append(fd)
         out.append({
             "action": a.name, "label": a.label.get(lang), "moves_to": dest,

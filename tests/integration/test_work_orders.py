@@ -243,3 +243,17 @@ def test_an_embedder_defines_its_own_sub_workflow(db_url, clock):
     with pytest.raises(ConfigError) as refused:
         Engine(db_url, clock=clock, definitions=[child, definition_from_dict(missing_field)])
     assert "to" in refused.value.en
+
+
+def test_the_dispatch_form_proposes_the_office_for_the_category(town):
+    n = labour_case(town)
+    (dispatch_action,) = [a for a in town.actions(n, "med1") if a["action"] == "dispatch"]
+    to = next(f for f in dispatch_action["fields"] if f["name"] == "to")
+    assert list(to["choices"])[0] == "rss" and to["choices"]["rss"] == "人社所（推荐）"
+    assert set(to["choices"]) == {"rss", "zrzy", "justice"}
+    resolve = [a for a in town.actions(n, "sup") if a["action"] == "resolve"]
+    assert resolve == []  # not open in this state; the guard is shown below once mediating
+    town.act(n, "mediate", "med1")
+    dispatch(town, n)
+    (resolve,) = [a for a in town.actions(n, "med1") if a["action"] == "resolve"]
+    assert not resolve["available"] and "交办单" in resolve["reasons"][0]
