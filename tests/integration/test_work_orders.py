@@ -257,3 +257,13 @@ def test_the_dispatch_form_proposes_the_office_for_the_category(town):
     dispatch(town, n)
     (resolve,) = [a for a in town.actions(n, "med1") if a["action"] == "resolve"]
     assert not resolve["available"] and "交办单" in resolve["reasons"][0]
+
+
+def test_a_batch_dispatches_work_orders_like_single_commands(town):
+    a, b = labour_case(town), labour_case(town)
+    out = town.act_many([(a, "dispatch", "med1", {"to": "rss", "request": "核实"}),
+                         (a, "dispatch", "med1", {"to": "zrzy", "request": "勘界"}),
+                         (b, "note", "med1", {"text": "已电话联系"})])
+    assert [o.data.get("spawned") for o in out] == [f"{a}-交1", f"{a}-交2", None]
+    assert [w["to"] for w in town.case(a)["work_orders"]] == ["rss", "zrzy"]
+    assert town.history(f"{a}-交2")[0]["data"]["parent"] == a
