@@ -21,7 +21,8 @@ def family(engine, conn, c: dict, reader, lang: str, clock_rows: Callable) -> di
 
     Office staff see only the work orders sent to their own office.
     """
-    parent = child_reads.parent_number(conn, c["id"]) if c.get("definition") and _is_child(engine, c) else None
+    is_child = engine.definition(c["definition"], c["definition_version"]).child is not None
+    parent = child_reads.parent_number(conn, c["id"]) if is_child else None
     orders = []
     for k in child_reads.children(conn, c["id"]):
         if reader is not None and reader.role == "office_staff" and k["responsible_unit"] != reader.unit_id:
@@ -35,10 +36,6 @@ def family(engine, conn, c: dict, reader, lang: str, clock_rows: Callable) -> di
             "returns": len(data.get("returns") or ()), "deadlines": clock_rows(engine, conn, k["id"], lang, d),
         })
     return {"parent": parent, "work_orders": orders}
-
-
-def _is_child(engine, c: dict) -> bool:
-    return engine.definition(c["definition"], c["definition_version"]).child is not None
 
 
 def reads_through_child(conn, reader, c: dict) -> bool:

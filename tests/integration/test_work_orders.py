@@ -267,3 +267,13 @@ def test_a_batch_dispatches_work_orders_like_single_commands(town):
     assert [o.data.get("spawned") for o in out] == [f"{a}-交1", f"{a}-交2", None]
     assert [w["to"] for w in town.case(a)["work_orders"]] == ["rss", "zrzy"]
     assert town.history(f"{a}-交2")[0]["data"]["parent"] == a
+
+
+def test_the_ledger_counts_disputes_not_their_work_orders(town):
+    from disputeflow.reports import collect
+    from disputeflow.reports.period import month
+
+    n = labour_case(town)
+    dispatch(town, n)
+    doc = collect.build(runtime_of(town), "t1", month("2026-03"), ledger=True)
+    assert [r["number"] for r in doc["rows"]] == [n] and doc["overall"]["reported"] == 1
