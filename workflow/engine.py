@@ -198,10 +198,15 @@ class Engine(Supervision, KeyPersons, Records, Notices, SignIn):
         return queries.case(self._rt, number, actor, lang or self._rt.lang)
 
     def offices_for(self, number: str, actor: str | Actor | None = None) -> list[dict]:
-        """The offices of the case's town, those that handle its category first (``proposed``): where to dispatch."""
+        """The offices of the case's town, those that handle its category first (``proposed``): where to dispatch.
+
+        Raises:
+            NotFound: no case has this number.
+            NotPermitted: the actor may not read the case.
+        """
         from disputeflow.workflow import work_orders
 
-        return work_orders.offices_for(self._rt, number, actor)
+        return work_orders.offices_for(self._rt, queries.case(self._rt, number, actor, self._rt.lang))
 
     def history(self, number: str, actor: str | Actor | None = None, *, lang: str | None = None) -> list[dict]:
         """The case's audit timeline, oldest first, masked for the actor."""

@@ -57,20 +57,13 @@ def office_choices(conn, unit_path: str, category: str, lang: str) -> dict[str, 
     return {uid: name + (mark if category in handles else "") for uid, name, handles in ranked}
 
 
-def offices_for(engine, number: str, reader=None) -> list[dict]:
-    """The offices of the case's town that handle its category, first those that list it.
+def offices_for(engine, doc: dict) -> list[dict]:
+    """The offices of the town of case ``doc`` (as the reader may read it), those handling its category first.
 
     Every office of the town is returned (a dispatcher may choose another), each
     with ``proposed`` telling whether it lists the case's category: the routing
     table is the offices' ``handles``, changed per town without code.
-
-    Raises:
-        NotFound: no case has this number.
-        NotPermitted: the reader may not read the case.
     """
-    from disputeflow.workflow import queries
-
-    doc = queries.case(engine, number, reader, engine.lang)  # the reader's rights, checked once
     with transactions.read(engine.store) as conn:
         row = directory.unit(conn, doc["unit"])
         if row is None:
