@@ -14,6 +14,7 @@ from typing import Callable
 
 from disputeflow.cases import child_reads, directory, transactions
 from disputeflow.workflow.errors import NotFound
+from disputeflow.workflow.masking import mask_text
 
 
 def family(engine, conn, c: dict, reader, lang: str, clock_rows: Callable) -> dict:
@@ -29,6 +30,8 @@ def family(engine, conn, c: dict, reader, lang: str, clock_rows: Callable) -> di
             continue
         d = engine.definition(k["definition"], k["definition_version"])
         data = json.loads(k["data"])
+        if reader is not None:
+            data = mask_text(data, reader.role)  # a phone typed into the request is masked as in the case's own data
         orders.append({
             "number": k["number"], "workflow": k["definition"], "to": k["responsible_unit"],
             "to_name": k["responsible_unit_name"], "state": k["state"], "state_label": d.state_label(k["state"], lang),
