@@ -38,6 +38,8 @@ FIELD_LABELS = {
     "grid_officer": ("责任网格员", "grid officer", True),
 }
 NUMBER = re.compile(r"^(.+)-(\d{4})-(\d{6,})$")
+# A child case (work order): its parent's number, its workflow's suffix and its count; its counter's year is 0.
+CHILD_NUMBER = re.compile(r"^(.+-\d{4}-\d{6,})-(\D{1,4})(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -290,17 +292,21 @@ def check_counters(tx, signer, t: Tally) -> None:
     see docs/operations.md).
     """
     have: dict[tuple[str, int], set[int]] = {}
+    suffixes: dict[str, str] = {}
     for (number,) in tx.query("SELECT number FROM cases"):
         m = NUMBER.match(number)
         if m:
             have.setdefault((m[1], int(m[2])), set()).add(int(m[3]))
+        elif m := CHILD_NUMBER.match(number):
+            have.setdefault((m[1], 0), set()).add(int(m[3]))
+            suffixes[m[1]] = m[2]
     for prefix, year, last, kid, sig in tx.query("SELECT prefix, year, last, key_id, sig FROM case_counters "
                                                  "ORDER BY prefix, year"):
         label = f"{prefix}-{year}"
         numbers = have.pop((prefix, year), set())
         for n in range(1, last + 1):
             if n not in numbers:
-                number = f"{prefix}-{year}-{n:06d}"
+                number = f"{prefix}-{year}-{n:06d}" if year else f"{prefix}-{suffixes.get(prefix, '')}{n}"
                 t.problems.append(Problem(number, None, f"案件编号 {number} 已分配但案件不存在：案件及其审计事件可能被删除",
                                           f"case number {number} was issued but the case is gone: it may have been "
                                           f"deleted with its audit events"))

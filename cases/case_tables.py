@@ -53,8 +53,11 @@ cases = Table(
     Column("closed_at", UTCDateTime(), nullable=True),
     Column("audit_seq", Integer(), nullable=False),
     Column("audit_hash", String(64), nullable=False),
+    # A child case (a work order, or another sub-workflow) names the case that spawned it.
+    Column("parent_id", Integer(), ForeignKey("cases.id"), nullable=True),
 )
 Index("ix_cases_state", cases.c.state)
+Index("ix_cases_parent_id", cases.c.parent_id)
 Index("ix_cases_unit_path", cases.c.unit_path)
 Index("ix_cases_reported_at", cases.c.reported_at)
 

@@ -28,9 +28,9 @@ def unit(conn: Connection, unit_id: str) -> Row | None:
 
 
 def all_units(conn: Connection) -> list[Row]:
-    """Every unit as ``(id, name, kind, parent_id, path)``, parents before children."""
-    return conn.execute(select(units.c.id, units.c.name, units.c.kind, units.c.parent_id, units.c.path)
-                        .order_by(units.c.path)).all()
+    """Every unit as ``(id, name, kind, parent_id, path, handles)``, parents before children."""
+    return conn.execute(select(units.c.id, units.c.name, units.c.kind, units.c.parent_id, units.c.path,
+                               units.c.handles).order_by(units.c.path)).all()
 
 
 def unit_names(conn: Connection) -> dict[str, str]:
@@ -76,9 +76,10 @@ def users_of(conn: Connection, unit_id: str | None, role: str | None) -> list[Ro
 
 
 def add_unit(conn: Connection, unit_id: str, name: str, kind: str, parent: str | None, path: str,
-             now: datetime, short_name: str | None = None) -> None:
+             now: datetime, short_name: str | None = None, handles: str | None = None) -> None:
+    """A new unit; ``short_name`` numbers its committee's papers, ``handles``: an office's categories as a JSON list."""
     conn.execute(insert(units).values(id=unit_id, name=name, kind=kind, parent_id=parent, path=path, created_at=now,
-                                      short_name=short_name))
+                                      short_name=short_name, handles=handles))
 
 
 def add_user(conn: Connection, *, now: datetime, **values) -> None:

@@ -6,7 +6,7 @@ this module is imported first by the others that reference it.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text, text
 
 from disputeflow.cases.metadata import metadata
 from disputeflow.cases.types import UTCDateTime
@@ -23,6 +23,8 @@ units = Table(
     # The one- or two-character name a mediation committee numbers its papers with (东 in （2026）东调字第012号);
     # NULL: the first character of the unit's name.
     Column("short_name", String(8), nullable=True),
+    # An office's categories (JSON list): the engine proposes it for a work order on a case of one of them.
+    Column("handles", Text(), nullable=True),
 )
 Index("ix_units_path", units.c.path)
 

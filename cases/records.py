@@ -131,6 +131,16 @@ class NewParty(NamedTuple):
     particulars: str | None = None  # JSON (see disputeflow.workflow.party_particulars)
 
 
+class NewChild(NamedTuple):
+    """A child case (a work order) an action opens: its workflow, the action's checked fields, and who
+    opened it (id and role); the command opens it in its own transaction before writing the parent."""
+
+    workflow: str
+    fields: dict
+    by: str
+    by_role: str
+
+
 class AuditEvent(NamedTuple):
     """What an action records in the case's chain, before it is linked (the writer seals it).
 

@@ -26,7 +26,8 @@ CHUNK = 500
 def _window(unit_path: str, start: datetime, end: datetime, reported_only: bool):
     c = cases.c
     began = c.reported_at >= start if reported_only else or_(c.closed_at.is_(None), c.closed_at >= start)
-    return and_(under(c.unit_path, unit_path), c.reported_at < end, began)
+    # a work order (a child case) is part of its parent's dispute, not a dispute of its own
+    return and_(under(c.unit_path, unit_path), c.reported_at < end, began, c.parent_id.is_(None))
 
 
 def _batches(result) -> Iterator[Row]:

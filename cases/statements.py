@@ -68,6 +68,22 @@ STATEMENTS: dict[str, str] = {
         "attempts, next_attempt_at) VALUES (:now, :event, :case_id, :case_number, :actor, :audience, "
         ":payload, 'pending', 0, :now)"
     ),
+    # A parent's open child cases (work orders), for the guards that wait for them (the partial read of
+    # ``ix_cases_parent_id``; an ended child has ``closed_at`` set).
+    "open_children": (
+        "SELECT number, definition, state FROM cases WHERE parent_id = :parent_id AND closed_at IS NULL "
+        "ORDER BY id"
+    ),
+    # What a child case copies from its parent beyond the command's case record.
+    "case_extras": "SELECT title, unit_id, source FROM cases WHERE id = :id",
+    "insert_child_case": (
+        "INSERT INTO cases (number, definition, definition_version, state, version, title, category, "
+        "source, description, unit_id, unit_path, risk, risk_floor, flags, party_count, reporter, "
+        "mediator, lead_official, responsible_unit, supervision_level, data, reported_at, updated_at, "
+        "closed_at, audit_seq, audit_hash, parent_id) VALUES (:number, :definition, :definition_version, :state, 1, "
+        ":title, :category, :source, :description, :unit_id, :unit_path, :risk, :risk_floor, '[]', 0, :reporter, "
+        ":mediator, NULL, :responsible_unit, NULL, :data, :now, :now, NULL, 1, :audit_hash, :parent_id) RETURNING id"
+    ),
     "running_clocks": (
         "SELECT " + RUNNING_CLOCK_COLUMNS + " FROM clocks WHERE case_id = :case_id AND stopped_at IS NULL"
     ),

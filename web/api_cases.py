@@ -51,8 +51,16 @@ def add_case_routes(api: FastAPI, engine, actor) -> None:
         if body.note:
             data["note"] = body.note
         out = engine.act(number, action, who, expected_version=body.expected_version, **data)
-        return {"number": out.number, "action": out.event, "from_state": out.from_state, "to_state": out.to_state,
+        done = {"number": out.number, "action": out.event, "from_state": out.from_state, "to_state": out.to_state,
                 "version": out.version, "seq": out.seq}
+        if "spawned" in out.data:
+            done["work_order"] = out.data["spawned"]  # the child case (交办单) the action opened
+        return done
+
+    @api.get("/cases/{number}/offices", responses=ERRORS,
+             summary="Offices to dispatch a work order to, those handling the case's category first")
+    def offices(number: str, who=Depends(actor)):
+        return {"items": engine.offices_for(number, who)}
 
     @api.get("/cases/{number}/history", responses=ERRORS, summary="The case's audit timeline")
     def history(number: str, request: Request, limit: int = Limit, offset: int = Offset, who=Depends(actor)):

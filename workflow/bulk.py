@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from disputeflow.workflow import commands
+from disputeflow.workflow import commands, spawn
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.errors import DisputeflowError, NotFound, NotPermitted, ValidationError
 from disputeflow.cases import batch_reads
@@ -85,6 +85,7 @@ def _apply(engine, chunk: list[tuple[int, tuple]], out: list[commands.Outcome]) 
             decisions = []
             for index, (number, action, actor, data) in chunk:
                 decisions.append(batch.decide(number, action, actor, data))
+            decisions = spawn.open_children(engine, tx, decisions)  # the work orders items dispatch
             try:
                 commands.write(tx, decisions)
             except DisputeflowError as exc:  # a case changed under the batch (PostgreSQL)

@@ -17,11 +17,13 @@ from disputeflow.cases import batch_reads, chain_writer, outbox
 from disputeflow.cases.audit import case_snapshot
 from disputeflow.cases.audit_verify import sign_counter
 from disputeflow.cases.chain import EMPTY, Head, link
-from disputeflow.cases.records import CaseRecord, ClockExtension, ClockStop, NewClock, NewParty, RunningClock
-from disputeflow.workflow import clocks, fields, guards, party_particulars, risk
+from disputeflow.cases.records import (
+    CaseRecord, ClockExtension, ClockStop, NewChild, NewClock, NewParty, RunningClock,
+)
+from disputeflow.workflow import clocks, fields, guards, party_particulars, risk, spawn
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.definition import Definition
-from disputeflow.workflow.errors import Conflict, NotFound, NotPermitted
+from disputeflow.workflow.errors import Conflict, InvalidAction, NotFound, NotPermitted
 from disputeflow.workflow.decision import (  # noqa: F401  (the command path's names, kept importable from here)
     Decision, Outcome, audience, decide, dumps, jsonable, may_touch,
 )
@@ -66,6 +68,9 @@ class TxResolver:
             found = self.clocks[case_id] = running_clocks(self.tx, case_id)
         return found
 
+    def open_children(self, case_id: int) -> tuple[tuple[str, str, str], ...]:
+        return tuple(tuple(r) for r in self.tx.all("open_children", {"parent_id": case_id}))
+
 
 def load_actor(tx, actor: str | Actor) -> Actor:
     if isinstance(actor, Actor):
@@ -82,6 +87,10 @@ def report(engine, actor: str | Actor, definition: Definition, data: dict[str, A
     intake = definition.intake
     data = dict(data)
     note = data.pop("note", None)
+    if definition.child is not None:
+        raise InvalidAction(f"“{definition.label.zh}”只能由上级案件的动作派生，不能直接登记",
+                            f"cases of {definition.name} are opened by an action of their parent case, not reported",
+                            [])
     with store.write() as tx:
         who = load_actor(tx, actor)
         if who.role not in intake.roles:
@@ -196,6 +205,8 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
         decision = decide(engine.definition(case.definition, case.definition_version), engine.policy,
                           engine.calendar, case, who, action, data, now, lookups=resolver or TxResolver(tx),
                           note=note, expected_version=expected_version)
+        if decision.writes and NewChild in map(type, decision.writes):
+            (decision,) = spawn.open_children(engine, tx, (decision,))
         write(tx, (decision,))
     return decision.outcome
 

@@ -29,7 +29,7 @@ from transitions import MachineError
 
 from disputeflow.cases.audit import digest
 from disputeflow.cases.canonical import dumps
-from disputeflow.cases.records import AuditEvent, CaseRecord, ClockStop, Notification, RunningClock
+from disputeflow.cases.records import AuditEvent, CaseRecord, ClockStop, NewChild, Notification, RunningClock
 from disputeflow.workflow import audience as audiences, clocks, effects, fields, guards, risk
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.definition import Action, Definition
@@ -79,6 +79,9 @@ class Lookups(Protocol):
 
     def running_clocks(self, case_id: int) -> Mapping[str, RunningClock]:
         """The case's running clocks by name (asked at most once, only when the action touches clocks)."""
+
+    def open_children(self, case_id: int) -> tuple[tuple[str, str, str], ...]:
+        """The case's open child cases as (number, workflow, state) (asked only by guards that need them)."""
 
 
 class Decision(NamedTuple):
@@ -181,12 +184,13 @@ def _check_version(case: CaseRecord, who: Actor, expected_version: int | None) -
                    "reload and retry")
 
 
-def _view(state: str, change: Change) -> guards.CaseView:
+def _view(state: str, change: Change, children: tuple | None = None) -> guards.CaseView:
     cols = change.columns
     return guards.CaseView(state=state, risk=cols["risk"], flags=tuple(change.flags), mediator=cols["mediator"],
                            lead_official=cols["lead_official"], responsible_unit=cols["responsible_unit"],
                            supervision_level=cols["supervision_level"], party_count=change.party_count,
-                           data=change.data if change.data is not None else {}, category=change.case.category)
+                           data=change.data if change.data is not None else {}, category=change.case.category,
+                           children=children)
 
 
 def _admit(compiled: CompiledWorkflow, case: CaseRecord, who: Actor, action: str) -> tuple[Action, str | None]:
@@ -241,7 +245,9 @@ def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord,
                     json.loads(case.data) if reads_data else None,
                     json.loads(case.flags) if (a.guards or a.effects or a.starts) else None,
                     case.party_count, case.risk_floor, jsonable(clean), [], None, {})
-    view = _view(state, change) if a.guards else None
+    view = None
+    if a.guards:
+        view = _view(state, change, tuple(lookups.open_children(case.id)) if guards.needs_children(a.guards) else None)
     if view is not None:
         refusals = guards.check(a.guards, view, clean)
         if refusals:
@@ -253,6 +259,8 @@ def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord,
         except MachineError:
             raise invalid_action(compiled, actor, state, action) from None
     _set_fields(a, change)
+    if a.spawns is not None:
+        change.writes.append(NewChild(a.spawns, dict(clean), actor.id, actor.role))
     terminal = dest is not None and definition.state(new_state).terminal
     if terminal or a.stops or a.starts or (a.effects and effects.reads_clocks(a.effects)):
         change.running = dict(lookups.running_clocks(case.id))
@@ -305,6 +313,8 @@ def _move_clocks(a: Action, change: Change, new_state: str, terminal: bool) -> N
         if st.when is not None and not guards.CONDITIONS[st.when](after, change.fields):  # type: ignore[arg-type]
             continue
         due = change.fields.get(st.due_field) if st.due_field else None
+        if due is None and st.due_field and change.data and change.data.get(st.due_field):
+            due = parse_time(change.data[st.due_field])  # given earlier (a work order's due, set at dispatch)
         if st.due_field and st.clock in running:
             # a re-listing at a higher level moves the supervision deadline
             del running[st.clock]

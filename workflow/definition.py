@@ -23,6 +23,7 @@ from disputeflow.workflow.definition_types import (  # noqa: F401  (the types ar
     SINGLE_LINE_MAX,
     TIME_BOUNDS,
     Action,
+    ChildSpec,
     ClockStart,
     Definition,
     FieldSpec,
@@ -99,6 +100,7 @@ def _action(d: Mapping[str, Any], where: str) -> Action:
         effects=tuple(d.get("effects", ())),
         record=d.get("record"),
         notify=tuple(d.get("notify", ())),
+        spawns=d.get("spawns") or None,
     )
 
 
@@ -141,6 +143,7 @@ def _parse(doc: Mapping[str, Any]) -> Definition:
              for rname, rd in doc.get("roles", {}).items()}
     intake = _action({**doc["intake"], "name": doc["intake"].get("name", "report")}, "登记")
     actions = tuple(_action(a, f"第 {i + 1} 个动作") for i, a in enumerate(doc.get("actions", ())))
+    child = ChildSpec(str(doc["child"].get("suffix", ""))) if "child" in doc else None
     return Definition(
         name=doc["name"],
         version=int(doc["version"]),
@@ -152,6 +155,7 @@ def _parse(doc: Mapping[str, Any]) -> Definition:
         vocab=vocab,
         clocks=clocks,
         roles=roles,
+        child=child,
     )
 
 

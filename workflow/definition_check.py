@@ -9,7 +9,9 @@ author fixes the file once. Pure: the registries checked against hold no I/O.
 from __future__ import annotations
 
 from disputeflow.workflow import effects as effect_registry, guards as guard_registry
-from disputeflow.workflow.definition_types import ROLE_NAME_MAX, ROLES, Action, Definition
+from typing import Mapping
+
+from disputeflow.workflow.definition_types import CHILD_SUFFIX_MAX, ROLE_NAME_MAX, ROLES, Action, Definition
 
 Problem = tuple[str, str]  # the Chinese and the English wording
 
@@ -35,6 +37,42 @@ def problems(defn: Definition) -> list[Problem]:
         found += _clocks_and_vocab(defn, a)
         if a is not defn.intake and not a.sources:
             found.append((f"动作 {a.name} 没有来源状态", f"action {a.name} has no source state"))
+        if a.spawns is not None and (a is defn.intake or not a.spawns.isidentifier()):
+            found.append((f"动作 {a.name} 的 spawns 须为子流程名（登记动作不能派生子案件）",
+                          f"action {a.name}: spawns must name a child workflow (not on the intake)"))
+    if defn.child is not None:
+        suffix = defn.child.suffix
+        if not suffix or len(suffix) > CHILD_SUFFIX_MAX or any(ch in suffix for ch in "-/%_ \t"):
+            found.append((f"[child] 的 suffix 须为 1 至 {CHILD_SUFFIX_MAX} 个字符，且不含 -、/、%、_ 或空白",
+                          f"[child] suffix must be 1 to {CHILD_SUFFIX_MAX} characters without -, /, %, _ or spaces"))
+    return found
+
+
+def spawn_problems(definitions: Mapping[str, Definition]) -> list[Problem]:
+    """Every ``spawns`` among the newest ``definitions`` (by name) that cannot open its child.
+
+    The child must be loaded and declare ``[child]``; its intake runs with the
+    spawning action's input, so the action has each intake field, of the same
+    type, and requires what the intake requires.
+    """
+    found: list[Problem] = []
+    for parent in definitions.values():
+        for a in parent.actions:
+            if a.spawns is None:
+                continue
+            child = definitions.get(a.spawns)
+            if child is None or child.child is None:
+                found.append((f"流程 {parent.name} 动作 {a.name} 派生的子流程 {a.spawns} 未加载或未声明 [child]",
+                              f"workflow {parent.name} action {a.name} spawns {a.spawns}, which is not loaded "
+                              "or declares no [child]"))
+                continue
+            for f in child.intake.fields:
+                mine = a.field(f.name)
+                if mine is None or mine.type != f.type or (f.required and not mine.required):
+                    found.append((f"流程 {parent.name} 动作 {a.name} 须有子流程 {child.name} 的登记字段 {f.name}"
+                                  f"（类型 {f.type}{'，必填' if f.required else ''}）",
+                                  f"workflow {parent.name} action {a.name} needs the intake field {f.name} of "
+                                  f"{child.name} ({f.type}{', required' if f.required else ''})"))
     return found
 
 

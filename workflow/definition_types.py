@@ -14,10 +14,11 @@ from typing import Mapping
 FIELD_TYPES = frozenset(
     {"text", "choice", "choices", "user", "unit", "datetime", "bool", "int", "parties", "clock"}
 )
-ROLES = ("grid_officer", "mediator", "lead_official", "supervisor", "admin")
+ROLES = ("grid_officer", "mediator", "lead_official", "supervisor", "office_staff", "admin")
 ROLE_NAME_MAX = 20  # users.role is String(20)
 SINGLE_LINE_MAX = 200  # a text field this short (or named title) takes no line breaks unless multiline = true
 TIME_BOUNDS = ("", "past", "future")
+CHILD_SUFFIX_MAX = 4  # the letters between a parent's number and a child's count (双乳-2026-000042-交1)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class Action:
     effects: tuple[str, ...] = ()
     record: str | None = None  # append the action's fields to data[record]
     notify: tuple[str, ...] = ()
+    spawns: str | None = None  # the child workflow a case of which this action opens (see ChildSpec)
 
     @property
     def moves(self) -> bool:
@@ -134,6 +136,19 @@ class Action:
         return None
 
 
+@dataclass(frozen=True)
+class ChildSpec:
+    """A workflow whose cases are children of another case (``[child]`` in TOML): work orders, sub-workflows.
+
+    A parent's action with ``spawns = "<name>"`` opens one: the child takes the
+    parent's unit, category and risk, runs the child workflow's intake with the
+    action's fields (so the action declares every intake field), and is numbered
+    ``<parent number>-<suffix><n>``, counted per parent.
+    """
+
+    suffix: str
+
+
 @dataclass(frozen=True, eq=False)
 class Definition:
     name: str
@@ -146,6 +161,7 @@ class Definition:
     vocab: Mapping[str, Mapping[str, Label]] = field(default_factory=dict)
     clocks: Mapping[str, Label] = field(default_factory=dict)
     roles: Mapping[str, RoleSpec] = field(default_factory=dict)
+    child: ChildSpec | None = None  # set: cases of this workflow are only opened by a parent's action
 
     @property
     def key(self) -> tuple[str, int]:

@@ -129,9 +129,11 @@ class Engine(Supervision, KeyPersons, Records, Notices, SignIn):
         upgrade(self._rt.db)
         return current_revision(self._rt.db) or ""
 
-    def add_unit(self, id: str, name: str, kind: str, parent: str | None = None, short_name: str | None = None) -> dict:
-        """A unit of the jurisdiction; ``short_name`` numbers its committee's papers (default: its first character)."""
-        return queries.add_unit(self._rt, id, name, kind, parent, short_name)
+    def add_unit(self, id: str, name: str, kind: str, parent: str | None = None, short_name: str | None = None,
+                 handles: Iterable[str] | None = None) -> dict:
+        """A unit of the jurisdiction; ``short_name`` numbers its committee's papers (default: its first
+        character); an office lists the categories it ``handles`` (the routing of work orders)."""
+        return queries.add_unit(self._rt, id, name, kind, parent, short_name, handles)
 
     def add_user(self, id: str, name: str, role: str, unit: str, phone: str | None = None,
                  email: str | None = None, lang: str = "zh_CN") -> dict:
@@ -195,6 +197,17 @@ class Engine(Supervision, KeyPersons, Records, Notices, SignIn):
     def case(self, number: str, actor: str | Actor | None = None, lang: str | None = None) -> dict:
         """The case as a plain document (parties masked unless the actor's role needs them)."""
         return queries.case(self._rt, number, actor, lang or self._rt.lang)
+
+    def offices_for(self, number: str, actor: str | Actor | None = None) -> list[dict]:
+        """The offices of the case's town, those that handle its category first (``proposed``): where to dispatch.
+
+        Raises:
+            NotFound: no case has this number.
+            NotPermitted: the actor may not read the case.
+        """
+        from disputeflow.workflow import work_orders
+
+        return work_orders.offices_for(self._rt, queries.case(self._rt, number, actor, self._rt.lang))
 
     def history(self, number: str, actor: str | Actor | None = None, *, lang: str | None = None) -> list[dict]:
         """The case's audit timeline, oldest first, masked for the actor."""

@@ -31,6 +31,8 @@ class CaseView:
     party_count: int = 0
     data: Mapping[str, Any] = field(default_factory=dict)
     category: str | None = None
+    # The case's open child cases as (number, workflow, state); read only for guards that ask (CHILD_GUARDS).
+    children: tuple[tuple[str, str, str], ...] | None = None
 
     @property
     def high_risk(self) -> bool:
@@ -49,19 +51,30 @@ Condition = Callable[[CaseView, Mapping[str, Any]], bool]
 
 GUARDS: dict[str, Guard] = {}
 CONDITIONS: dict[str, Condition] = {}
+CHILD_GUARDS: set[str] = set()  # guards that look at the case's open children (read for them alone)
 
 
-def register_guard(name: str) -> Callable[[Guard], Guard]:
+def register_guard(name: str, *, children: bool = False) -> Callable[[Guard], Guard]:
     """Register a guard under ``name`` so a definition can refer to it.
 
     Embedding systems use this to add their own rules without forking.
+    ``children``: the guard reads ``CaseView.children``; the engine reads a
+    case's open children only for an action with such a guard, so ordinary
+    actions pay nothing for them.
     """
 
     def deco(fn: Guard) -> Guard:
         GUARDS[name] = fn
+        if children:
+            CHILD_GUARDS.add(name)
         return fn
 
     return deco
+
+
+def needs_children(names: tuple[str, ...]) -> bool:
+    """Whether any of the guards ``names`` reads the case's children."""
+    return any(n in CHILD_GUARDS for n in names)
 
 
 def register_condition(name: str) -> Callable[[Condition], Condition]:
@@ -188,4 +201,15 @@ def supervision_raisable(case: CaseView, data: Mapping[str, Any]) -> Refusal | N
     wanted = _LEVEL_RANK.get(str(data.get("level")), 0)
     if current and wanted <= current:
         return Refusal("level", "案件已在同级或更高级别挂牌督办", "the case is already listed at this level or higher")
+    return None
+
+
+@register_guard("no_open_children", children=True)
+def no_open_children(case: CaseView, data: Mapping[str, Any]) -> Refusal | None:
+    """A case waits for what it handed out: no open work order (or other child case) may remain."""
+    if case.children:
+        numbers = "、".join(number for number, _, _ in case.children)
+        return Refusal("work_orders", f"尚有未办结的交办单（{numbers}），须核查办结后才能继续",
+                       f"open work orders remain ({', '.join(n for n, _, _ in case.children)}); "
+                       "approve them first")
     return None

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 
-from disputeflow.cases import case_reads, directory, jurisdiction, transactions
+from disputeflow.cases import case_reads, child_reads, directory, jurisdiction, transactions
 from disputeflow.cases.types import from_db
-from disputeflow.workflow import guards, party_particulars
+from disputeflow.workflow import guards, party_particulars, work_orders
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import load_actor, may_touch
 from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
@@ -26,10 +26,12 @@ def _iso(value) -> str | None:
     return iso(dt) if dt else None
 
 
-def _check_read(actor: Actor | None, c: dict) -> None:
+def _check_read(actor: Actor | None, c: dict, conn=None) -> None:
+    """The reader may read the case: in their jurisdiction, named on it, or (with ``conn``) its work order's office."""
     if actor is None or (actor.role in ("admin", "system") and actor.within(c["unit_path"])):
         return
-    if not may_touch(actor, c["unit_path"], c["mediator"], c["lead_official"], c["responsible_unit"]):
+    if not may_touch(actor, c["unit_path"], c["mediator"], c["lead_official"], c["responsible_unit"]) and not (
+            conn is not None and work_orders.reads_through_child(conn, actor, c)):
         raise NotPermitted(f"案件“{c['number']}”不在您的管辖范围内", f"case {c['number']} is outside your jurisdiction")
 
 
@@ -78,7 +80,7 @@ def case(engine, number: str, actor, lang: str) -> dict:
     with transactions.read(engine.store) as conn:
         who = _actor(engine, conn, actor)
         c = _load(conn, number)
-        _check_read(who, c)
+        _check_read(who, c, conn)
         d = engine.definition(c["definition"], c["definition_version"])
         data = json.loads(c.pop("data"))
         flags = json.loads(c["flags"])
@@ -90,6 +92,7 @@ def case(engine, number: str, actor, lang: str) -> dict:
             c["title"], c["description"] = mask_text(c["title"], role), mask_text(c["description"], role)
         names = directory.names(conn, [c["mediator"], c["lead_official"], c["responsible_unit"], c["reporter"]])
         deadlines = clock_rows(engine, conn, c["id"], lang, d)
+        family = work_orders.family(engine, conn, c, who, lang, clock_rows)
     view = guards.CaseView(state=c["state"], risk=c["risk"], lead_official=c["lead_official"], data=data)
     supervision = None
     if c["supervision_level"]:
@@ -113,7 +116,7 @@ def case(engine, number: str, actor, lang: str) -> dict:
         "tier_label": {"ordinary": ("一般", "ordinary"), "complex": ("复杂", "complex")}[
             data.get("tier", "ordinary")][1 if lang.startswith("en") else 0],
         "five_ones": {"required": view.high_risk, "missing": guards.five_ones_missing(view)},
-        "deadlines": deadlines,
+        "deadlines": deadlines, **family,
         "data": data,
         "reported_at": _iso(c["reported_at"]), "updated_at": _iso(c["updated_at"]), "closed_at": _iso(c["closed_at"]),
     }
@@ -125,7 +128,7 @@ def history(engine, number: str, actor, lang: str | None = None) -> list[dict]:
     with transactions.read(engine.store) as conn:
         who = _actor(engine, conn, actor)
         c = _load(conn, number)
-        _check_read(who, c)
+        _check_read(who, c, conn)
         d = engine.definition(c["definition"], c["definition_version"])
         rows = case_reads.history_rows(conn, c["id"])
         names = directory.names(conn, [r[2] for r in rows])
@@ -189,14 +192,19 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
         if who is None:
             raise NotPermitted("须指明操作人", "an actor is required")
         c = _load(conn, number)
-        _check_read(who, c)
+        _check_read(who, c, conn)
         running = case_reads.running_clock_names(conn, c["id"])
-    d = engine.definition(c["definition"], c["definition_version"])
+        d = engine.definition(c["definition"], c["definition_version"])
+        children = None
+        if any(guards.needs_children(a.guards) for a in d.actions):
+            children = tuple(tuple(r[:3]) for r in child_reads.open_children(conn, c["id"]))
+        offices = work_orders.office_choices(conn, c["unit_path"], c["category"], lang or engine.lang) if any(
+            a.spawns for a in d.actions) else {}
     data = json.loads(c["data"])
     view = guards.CaseView(state=c["state"], risk=c["risk"], flags=tuple(json.loads(c["flags"])),
                            mediator=c["mediator"], lead_official=c["lead_official"],
                            responsible_unit=c["responsible_unit"], supervision_level=c["supervision_level"],
-                           party_count=c["party_count"], data=data, category=c["category"])
+                           party_count=c["party_count"], data=data, category=c["category"], children=children)
     lang = lang or engine.lang
     out = []
     compiled = compile_definition(d)
@@ -213,6 +221,8 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
                 fd["choices"] = {k: v.get(lang) for k, v in d.vocab.get(f.vocab or f.name, {}).items()}
             if f.type == "clock":
                 fd["choices"] = {k: d.clock_label(k, lang, engine.policy) for k in running}
+            if a.spawns and f.type == "unit" and offices:
+                fd["choices"] = offices  # the town's offices, those that handle the case's category first
             fields.append(fd)
         out.append({
             "action": a.name, "label": a.label.get(lang), "moves_to": dest,
@@ -225,7 +235,29 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
 
 # ---------------------------------------------------------------------- admin writes
 
-def add_unit(engine, id: str, name: str, kind: str, parent: str | None, short_name: str | None = None) -> dict:
+def _handles(engine, kind: str, handles) -> list[str]:
+    """The categories an office handles, checked against the default workflow's categories."""
+    from disputeflow.workflow.errors import FieldError
+
+    wanted = [h.strip() for item in (handles or ()) for h in str(item).split(",") if h.strip()]
+    if not wanted:
+        return []
+    known = engine.definition().vocab.get("category", {})
+    errors = []
+    if kind != "office":
+        errors.append(FieldError("handles", "只有站所（office）可以登记受理的纠纷类型",
+                                 "only an office lists the categories it handles"))
+    bad = [h for h in wanted if h not in known]
+    if bad:
+        errors.append(FieldError("handles", f"纠纷类型“{'、'.join(bad)}”无效（可选：{'、'.join(known)}）",
+                                 f"unknown categories {', '.join(bad)} (one of {', '.join(known)})"))
+    if errors:
+        raise ValidationError(errors)
+    return list(dict.fromkeys(wanted))
+
+
+def add_unit(engine, id: str, name: str, kind: str, parent: str | None, short_name: str | None = None,
+             handles=None) -> dict:
     from disputeflow.workflow import inputs
     from disputeflow.workflow.vocabulary import UNIT_KINDS
     from disputeflow.workflow.errors import FieldError
@@ -250,6 +282,7 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None, short_na
     if errors:
         raise ValidationError(errors)
     short_name = short_name.strip() if short_name else None
+    handled = _handles(engine, kind, handles)
     now = engine.clock.now()
     with transactions.write(engine.store) as conn:
         path = "/"
@@ -261,8 +294,10 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None, short_na
         if directory.unit(conn, id) is not None:
             raise ValidationError.one("id", f"单位“{id}”已存在", f"unit {id!r} exists already")
         path = f"{path}{id}/"
-        directory.add_unit(conn, id, name.strip(), kind, parent, path, now, short_name)
-    return {"id": id, "name": name.strip(), "kind": kind, "parent": parent, "path": path, "short_name": short_name}
+        directory.add_unit(conn, id, name.strip(), kind, parent, path, now, short_name,
+                           json.dumps(handled) if handled else None)
+    return {"id": id, "name": name.strip(), "kind": kind, "parent": parent, "path": path, "short_name": short_name,
+            "handles": handled}
 
 
 def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lang) -> dict:
@@ -302,7 +337,8 @@ def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lan
 def units(engine) -> list[dict]:
     with transactions.read(engine.store) as conn:
         rows = directory.all_units(conn)
-    return [dict(zip(("id", "name", "kind", "parent", "path"), r)) for r in rows]
+    return [{**dict(zip(("id", "name", "kind", "parent", "path"), r)), "handles": json.loads(r[5]) if r[5] else []}
+            for r in rows]
 
 
 def users(engine, unit: str | None, role: str | None) -> list[dict]:

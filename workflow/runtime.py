@@ -150,6 +150,12 @@ class Runtime:
                 naming the line), or a loaded workflow uses a clock it does not define or
                 has no supervision level the automatic listing names.
         """
+        from disputeflow.workflow.definition_check import spawn_problems
+
+        found = spawn_problems(self._latest)
+        if found:
+            raise ConfigError("流程定义有误：" + "；".join(p[0] for p in found),
+                              "invalid workflow definitions: " + "; ".join(p[1] for p in found))
         policy = self.policy
         for d in self._definitions.values():
             missing = policy.missing_clocks(d.clocks)
@@ -275,6 +281,7 @@ def compose(url_or_config: "str | Config | SAEngine | None" = None, *, clock: Cl
         db = make_engine(cfg.url, synchronous=cfg.sqlite_synchronous, busy_timeout=cfg.busy_timeout)
     rt = Runtime(cfg, db, clock or SystemClock(), policy, calendar, lang)
     rt.register_definition(builtin("grassroots"))
+    rt.register_definition(builtin("work_order"))  # the child workflow grassroots' dispatch opens
     for entry in cfg.definitions:
         rt.register_definition(builtin(entry) if is_builtin_name(entry) else load_definition(entry))
     for d in definitions:

@@ -10,6 +10,7 @@ ROLE_LABELS = {
     "mediator": ("调解员", "mediator"),
     "lead_official": ("包案领导", "lead official"),
     "supervisor": ("督办人员", "supervisor"),
+    "office_staff": ("站所工作人员", "office staff"),
     "admin": ("管理员", "administrator"),
     "system": ("系统", "system"),
 }

@@ -132,5 +132,9 @@ def case_do(c: Ctx, number, action, note, sets, expect_version):
            "version": out.version, "seq": out.seq, "data": out.data}
     frm, to = d.state_label(out.from_state, c.lang), d.state_label(out.to_state, c.lang)
     moved = c.t(f"{frm} → {to}", f"{frm} → {to}") if out.from_state != out.to_state else c.t(f"状态仍为{to}", f"still {to}")
-    c.out(doc, c.t(f"{out.number}：已{d.action_label(out.event, c.lang)}（{moved}）",
-                   f"{out.number}: {d.action_label(out.event, c.lang)} done ({moved})"))
+    made = out.data.get("spawned")
+    if made:
+        doc["work_order"] = made
+    c.out(doc, c.t(f"{out.number}：已{d.action_label(out.event, c.lang)}（{moved}）" + (f"，交办单 {made}" if made else ""),
+                   f"{out.number}: {d.action_label(out.event, c.lang)} done ({moved})"
+                   + (f", work order {made}" if made else "")))

@@ -51,6 +51,8 @@ def case_text(doc: dict, engine, lang: str) -> str:
         (t("挂牌督办", "supervision"), sup_text),
         (t("版本", "version"), doc["version"]),
     ]
+    if doc.get("parent"):
+        items.insert(1, (t("所属案件", "parent case"), doc["parent"]))
     if doc["description"]:
         items.insert(2, (t("简要情况", "description"), doc["description"]))
     if doc["five_ones"]["required"]:
@@ -71,6 +73,12 @@ def case_text(doc: dict, engine, lang: str) -> str:
                           [(k["label"], _local(k["due_at"]), _local(k["warn_at"]), level_label(k["level"], lang),
                             status.get(k["status"], k["status"]), k["extended"]) for k in doc["deadlines"]],
                           title=t("时限：", "deadlines:")))
+    if doc.get("work_orders"):
+        out.append("")
+        out.append(render(t("交办单 承办站所 状态 退回次数 当前时限到期", "work_order office state returns due").split(),
+                          [(w["number"], w["to_name"] or w["to"], w["state_label"], w["returns"],
+                            next((_local(k["due_at"]) for k in w["deadlines"] if k["status"] == "running"), None))
+                           for w in doc["work_orders"]], title=t("交办单：", "work orders:")))
     return "\n".join(out)
 
 

@@ -28,7 +28,7 @@ class Units:
     """All units, read once per report (a county has a few thousand)."""
 
     def __init__(self, rows):
-        self.by_id = {r[0]: Unit(*r) for r in rows}
+        self.by_id = {r[0]: Unit(*r[:5]) for r in rows}
         self._village: dict[str, str] = {}
 
     @classmethod

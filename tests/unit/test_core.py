@@ -34,7 +34,7 @@ def test_grassroots_definition_is_complete():
     moving = {a.name for a in d.actions if a.moves}
     still = {a.name for a in d.actions if not a.moves}
     assert moving == {"assess", "control", "mediate", "resolve", "follow_up", "close", "reopen", "refer", "withdraw"}
-    assert still == {"assign", "assign_lead", "plan", "supervise", "delist", "extend", "note", "add_party"}
+    assert still == {"assign", "assign_lead", "plan", "supervise", "delist", "extend", "note", "add_party", "dispatch"}
     assert d.action("close").roles == ("supervisor",)
     assert d.action("extend").roles == ("supervisor",)
     assert set(d.intake.roles) == {"grid_officer", "mediator", "supervisor"}

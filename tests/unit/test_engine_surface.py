@@ -21,7 +21,7 @@ PUBLIC = {
     # schema and admin
     "init", "add_unit", "add_user", "units", "users",
     # cases
-    "report", "act", "act_many", "actions", "case", "history", "list_cases",
+    "report", "act", "act_many", "actions", "case", "history", "list_cases", "offices_for",
     # supervision
     "overdue", "overdue_page", "overdue_counts", "unit_talks", "my_work", "supervised_cases", "sweep",
     # key persons

@@ -1,0 +1,51 @@
+"""Child workflows as data: the keys a definition uses to spawn them, checked when it loads."""
+
+from __future__ import annotations
+
+import pytest
+
+from disputeflow.workflow import guards
+from disputeflow.workflow.definition import builtin, definition_from_dict
+from disputeflow.workflow.errors import ConfigError
+
+CHILD = {"name": "c", "version": 1, "label_zh": "子", "initial": "open", "child": {"suffix": "交"},
+         "states": [{"name": "open", "label_zh": "开"}, {"name": "end", "label_zh": "结", "terminal": True}],
+         "intake": {"name": "open_it", "label_zh": "开", "roles": ["mediator"]},
+         "actions": [{"name": "finish", "label_zh": "结", "sources": ["open"], "dest": "end", "roles": ["office_staff"]}]}
+
+
+def test_the_builtin_work_order_is_a_child_that_grassroots_spawns():
+    wo = builtin("work_order")
+    assert wo.child is not None and wo.child.suffix == "交"
+    assert [s.name for s in wo.states] == ["pending", "handling", "reported_back", "done"]
+    assert wo.terminal_states == ("done",)
+    dispatch = builtin("grassroots").action("dispatch")
+    assert dispatch.spawns == "work_order" and not dispatch.moves
+    assert "no_open_children" in builtin("grassroots").action("resolve").guards
+    from disputeflow.workflow.definition_check import spawn_problems
+
+    assert spawn_problems({"grassroots": builtin("grassroots"), "work_order": wo}) == []
+    assert spawn_problems({"grassroots": builtin("grassroots")})  # the child is not loaded
+
+
+@pytest.mark.parametrize("suffix", ["", "交办单位几", "交-", "a b"])
+def test_a_child_suffix_is_short_and_plain(suffix):
+    with pytest.raises(ConfigError) as bad:
+        definition_from_dict({**CHILD, "child": {"suffix": suffix}})
+    assert "suffix" in bad.value.en
+
+
+def test_spawns_names_a_workflow_and_not_on_the_intake():
+    with pytest.raises(ConfigError):
+        definition_from_dict({**CHILD, "intake": {**CHILD["intake"], "spawns": "c"}})
+    with pytest.raises(ConfigError):
+        definition_from_dict({**CHILD, "actions": [{**CHILD["actions"][0], "spawns": "not a name"}]})
+
+
+def test_the_children_guard_refuses_while_one_is_open_and_says_which():
+    view = guards.CaseView(state="mediating", children=(("X-2026-000001-交1", "work_order", "handling"),))
+    (refusal,) = guards.check(("no_open_children",), view, {})
+    assert "X-2026-000001-交1" in refusal.zh
+    assert guards.check(("no_open_children",), guards.CaseView(state="mediating", children=()), {}) == []
+    assert guards.needs_children(("agreement_if_agreed", "no_open_children"))
+    assert not guards.needs_children(("agreement_if_agreed",))
