@@ -16,8 +16,8 @@ PERSON_COLUMNS = ("id", "kind", "name", "id_number", "phone", "address", "group_
                   "unit_path", "grid_officer", "lead_official", "status", "anchor_case_id", "controlled_since",
                   "next_roll_at", "released_at", "released_by", "release_reason", "created_at", "created_by",
                   "version", "audit_seq", "audit_hash")
-_SELECT = select(*(key_persons.c[name] for name in PERSON_COLUMNS)).where(key_persons.c.id == bindparam("id"))
-_PERSON, _LOCKED = Prepared(_SELECT), Prepared(_SELECT.with_for_update())
+_ROW = select(*(key_persons.c[name] for name in PERSON_COLUMNS)).where(key_persons.c.id == bindparam("id"))
+_PERSON, _LOCKED = Prepared(_ROW), Prepared(_ROW.with_for_update())
 
 
 def person(tx, person_id: int, lock: bool = False) -> dict | None:
