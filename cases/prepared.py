@@ -95,6 +95,8 @@ def _uncast(dialect):
     if plain is None:
         plain = _UNCAST[dialect] = copy.copy(dialect)
         plain.bind_typing = BindTyping.NONE
+        # the compiler reads this memo of the line above, which a used dialect has filled in already
+        plain._bind_typing_render_casts = False
     return plain
 
 
