@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from disputeflow.cases import chain_rows
 from disputeflow.cases.audit import FULL, GENESIS, digest, event_hash, message, party_digest
 from disputeflow.cases.audit_key import UNSIGNED
 from disputeflow.cases.types import from_db
@@ -201,36 +202,26 @@ class Walker:
                     self.tally.problems.append(field_problem(chain, name, None, value))
 
 
-CASE_SELECT = ("SELECT id, number, audit_seq, audit_hash, state, risk, risk_floor, flags, mediator, lead_official, "
-               "responsible_unit, supervision_level, unit_id, title, category, data FROM cases")
-EVENT_SELECT = ("SELECT case_id, seq, at, actor, action, from_state, to_state, data, fields, key_id, prev_hash, hash "
-                "FROM audit_events")
-
-
 def verify_cases(tx, signer, chunk: int = 1000) -> dict:
     """Verify every case's chain, its row and parties, and the number counters. Returns :meth:`Tally.report`
     plus ``cases``."""
     walker = Walker(signer)
-    ids = [r[0] for r in tx.query("SELECT id FROM cases ORDER BY id")]
+    ids = chain_rows.case_ids(tx)
     for lo in range(0, len(ids), chunk):
         bounds = {"a": ids[lo], "b": ids[min(lo + chunk, len(ids)) - 1]}
-        where = " WHERE case_id >= :a AND case_id <= :b ORDER BY case_id, seq"
         events: dict[int, list] = {}
-        for row in tx.query(EVENT_SELECT + where, bounds):
+        for row in chain_rows.EVENT_CHUNK.all(tx, bounds):
             events.setdefault(row[0], []).append(row[1:])
         parties: dict[int, dict] = {}
-        for cid, seq, *p in tx.query("SELECT case_id, seq, name, role, phone, id_number, address, particulars FROM parties" + where,
-                                     bounds):
+        for cid, seq, *p in chain_rows.PARTY_CHUNK.all(tx, bounds):
             parties.setdefault(cid, {})[f"party:{seq}"] = party_digest(*p)
-        for cid, number, seq, h, *cols in tx.query(CASE_SELECT + " WHERE id >= :a AND id <= :b ORDER BY id", bounds):
-            actual = dict(zip(("state", "risk", "risk_floor", "flags", "mediator", "lead_official",
-                               "responsible_unit", "supervision_level", "unit_id", "title", "category"), cols[:-1]))
+        for cid, number, seq, h, *cols in chain_rows.CASE_CHUNK.all(tx, bounds):
+            actual = dict(zip(chain_rows.CASE_FIELDS[:-1], cols[:-1]))
             actual["data"] = digest(cols[-1])
             actual.update(parties.get(cid, {}))
             walker.walk(number, events.get(cid, []), (seq, h), actual)
     t = walker.tally
-    for cid, seq in tx.query("SELECT e.case_id, e.seq FROM audit_events e LEFT JOIN cases c ON c.id = e.case_id "
-                             "WHERE c.id IS NULL ORDER BY e.case_id, e.seq"):
+    for cid, seq in chain_rows.ORPHAN_EVENTS.all(tx):
         t.problems.append(Problem(str(cid), seq, "审计事件指向不存在的案件", "audit event for a missing case"))
     check_counters(tx, signer, t)
     return {"cases": len(ids), **t.report(signer)}
@@ -255,13 +246,11 @@ def verify_persons(tx, signer) -> dict:
     """
     walker = Walker(signer, legacy_to=lambda _to: ("controlled", "released"))
     events: dict[int, list] = {}
-    for pid, *row in tx.query("SELECT person_id, seq, at, actor, action, data, fields, key_id, prev_hash, hash "
-                              "FROM key_person_events ORDER BY person_id, seq"):
+    for pid, *row in chain_rows.PERSON_EVENTS.all(tx):
         seq, at, actor, action, data, fields, kid, prev, h = row
         events.setdefault(pid, []).append((seq, at, actor, action, None, "" if kid is not None else None, data,
                                            fields, kid, prev, h))
-    cols = ", ".join(PERSON_FIELDS)
-    persons = tx.query(f"SELECT id, audit_seq, audit_hash, {cols} FROM key_persons ORDER BY id")
+    persons = chain_rows.persons(PERSON_FIELDS, lock=False).all(tx)
     for pid, seq, h, *values in persons:
         walker.walk(chain_key(pid), events.pop(pid, []), (seq, h), dict(zip(PERSON_FIELDS, values)))
     t = walker.tally
@@ -293,15 +282,14 @@ def check_counters(tx, signer, t: Tally) -> None:
     """
     have: dict[tuple[str, int], set[int]] = {}
     suffixes: dict[str, str] = {}
-    for (number,) in tx.query("SELECT number FROM cases"):
+    for (number,) in chain_rows.NUMBERS.all(tx):
         m = NUMBER.match(number)
         if m:
             have.setdefault((m[1], int(m[2])), set()).add(int(m[3]))
         elif m := CHILD_NUMBER.match(number):
             have.setdefault((m[1], 0), set()).add(int(m[3]))
             suffixes[m[1]] = m[2]
-    for prefix, year, last, kid, sig in tx.query("SELECT prefix, year, last, key_id, sig FROM case_counters "
-                                                 "ORDER BY prefix, year"):
+    for prefix, year, last, kid, sig in chain_rows.COUNTERS.all(tx):
         label = f"{prefix}-{year}"
         numbers = have.pop((prefix, year), set())
         for n in range(1, last + 1):

@@ -1,4 +1,4 @@
-"""Many rows in few round trips: ``IN`` lists, multi-row inserts and updates, per dialect.
+"""Many rows in few round trips: multi-row inserts and updates, per dialect.
 
 A mixin of :class:`disputeflow.cases.tx.Tx` (which holds ``cur`` and ``store``).
 """
@@ -14,24 +14,6 @@ class BulkRows:
     __slots__ = ()
     cur: Any  # the DBAPI cursor, and the store: slots of the transaction
     store: Any
-
-    def select_in(self, sql: str, values, chunk: int = 500) -> list:
-        """Rows of ``sql`` (plain SQL ending in a column to match) for every value in ``values``.
-
-        ``SELECT ... WHERE number`` becomes ``... WHERE number IN (?, ?, ...)`` on
-        SQLite and ``... WHERE number = ANY(%s)`` (one array parameter) on
-        PostgreSQL, ``chunk`` values a statement. Rows come in no given order.
-        """
-        values = list(values)
-        out: list = []
-        for lo in range(0, len(values), chunk):
-            part = values[lo:lo + chunk]
-            if self.store.is_sqlite:
-                self.cur.execute(f"{sql} IN ({', '.join('?' * len(part))})", part)
-            else:
-                self.cur.execute(f"{sql} = ANY(%s)", (part,))
-            out.extend(self.cur.fetchall())
-        return out
 
     def insert_rows(self, table: str, columns: tuple[str, ...], rows: list[tuple], suffix: str = "") -> int:
         """Insert many rows in as few round trips as the driver allows; returns how many were written.

@@ -17,10 +17,15 @@ changed, and the caller learns it (``conflict``).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Callable, Mapping, NamedTuple, Sequence
 
+from sqlalchemy import bindparam, update
+
 from disputeflow.cases.outbox import enqueue
+from disputeflow.cases.prepared import Prepared
 from disputeflow.cases.records import AuditRow
+from disputeflow.cases.tables import metadata
 
 
 class Chain(NamedTuple):
@@ -74,10 +79,18 @@ def _move(tx, chain: Chain, columns: tuple[str, ...], rows: Sequence[tuple], hel
         return len(rows)
     if chain is CASES:
         return tx.update_cases(columns, list(rows))
-    sets = ", ".join(f"{c} = :{c}" for c in (*chain.bookkeeping, *columns))
-    names = (*chain.bookkeeping, *columns, "id", "read")
-    sql = f"UPDATE {chain.records} SET {sets} WHERE id = :id AND version = :read"
-    return sum(tx.execute(sql, dict(zip(names, r))) for r in rows)
+    names = (*chain.bookkeeping, *columns)
+    move = _head_update(chain.records, names)
+    keys = (*(f"new_{c}" for c in names), "record_id", "read")
+    return sum(move.run(tx, dict(zip(keys, r))) for r in rows)
+
+
+@cache
+def _head_update(records: str, names: tuple[str, ...]) -> Prepared:
+    """Set ``names`` (``:new_<name>``) on the record ``:record_id`` if it is still at version ``:read``."""
+    table = metadata.tables[records]
+    return Prepared(update(table).where(table.c.id == bindparam("record_id"), table.c.version == bindparam("read"))
+                    .values({c: bindparam(f"new_{c}") for c in names}))
 
 
 def _unchecked() -> Exception:

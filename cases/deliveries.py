@@ -26,7 +26,7 @@ from typing import Iterator, NamedTuple
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 
-from disputeflow.cases.connect import HeldConnection, insert_new, reading, writing
+from disputeflow.cases.transactions import HeldConnection, insert_new, read, write
 from disputeflow.cases.message_facts import NOTICE_COLUMNS, Notice, notice
 from disputeflow.cases.people import Directory
 from disputeflow.cases.tables import cases, notification_deliveries as d, outbox as o, users
@@ -125,7 +125,7 @@ def routing(store, now: datetime, limit: int) -> Iterator[Routing]:
     Rows another dispatcher holds are skipped; an error in the block leaves
     every row pending.
     """
-    with writing(store) as conn:
+    with write(store) as conn:
         rows = [PendingRow(i, event, json.loads(audience or "[]"), path)
                 for i, event, audience, path in conn.execute(_PENDING, {"now": now, "limit": limit})]
         batch = Routing(conn, now, rows)
@@ -136,7 +136,7 @@ def routing(store, now: datetime, limit: int) -> Iterator[Routing]:
 
 def claim(store, me: str, now: datetime, until: datetime, limit: int) -> list[int]:
     """Claim up to ``limit`` due deliveries for ``me`` until ``until``; their ids, in order."""
-    with writing(store) as conn:
+    with write(store) as conn:
         return sorted(conn.execute(_CLAIM, {"me": me, "now": now, "until": until, "limit": limit}).scalars())
 
 
@@ -144,7 +144,7 @@ def claimed(store, ids: list[int]) -> list[DueDelivery]:
     """The deliveries ``ids`` with their outbox rows and addressees, in id order."""
     if not ids:
         return []
-    with reading(store) as conn:
+    with read(store) as conn:
         rows = conn.execute(_CLAIMED, {"ids": ids}).all()
     return [DueDelivery(*r[:5], notice(r[5:12]), Addressee(*r[12:])) for r in rows]
 
@@ -158,12 +158,12 @@ class Results:
 
     def sent(self, delivery_id: int, now: datetime) -> bool:
         """Record a delivery sent, if ``me`` still holds its claim."""
-        with self._held.writing() as conn:
+        with self._held.write() as conn:
             return conn.execute(_SENT, {"me": self.me, "delivery": delivery_id, "now": now}).rowcount == 1
 
     def failed(self, delivery_id: int, attempts: int, error: str, next_at: datetime, dead: bool) -> bool:
         """Record a failed attempt under ``me``'s claim: pending again from ``next_at``, or ``dead``."""
-        with self._held.writing() as conn:
+        with self._held.write() as conn:
             return conn.execute(_FAILED, {"me": self.me, "delivery": delivery_id, "tries": attempts,
                                           "error": error, "outcome": "dead" if dead else "pending",
                                           "next_at": next_at}).rowcount == 1
@@ -172,7 +172,7 @@ class Results:
         """Give back ``me``'s claims on deliveries not yet tried; returns how many."""
         if not ids:
             return 0
-        with self._held.writing() as conn:
+        with self._held.write() as conn:
             return conn.execute(_RELEASE, {"me": self.me, "ids": ids}).rowcount
 
     def close(self) -> None:
@@ -191,7 +191,7 @@ def results(store, me: str) -> Iterator[Results]:
 
 def retry(store, delivery_id: int, now: datetime) -> bool:
     """Put a failed or dead delivery back in the queue, due ``now``, with a fresh attempt count."""
-    with writing(store) as conn:
+    with write(store) as conn:
         return conn.execute(_RETRY, {"delivery": delivery_id, "now": now}).rowcount == 1
 
 
@@ -208,7 +208,7 @@ _QUEUED = (select(o.c.id, o.c.created_at, o.c.event, o.c.case_number).where(o.c.
 def listing(store, failed_only: bool = False, limit: int = 200) -> list[dict]:
     """Deliveries, newest first (``failed_only``: dead, or pending after a failure); outbox rows not yet
     routed come first, as ``queued`` with no delivery id."""
-    with reading(store) as conn:
+    with read(store) as conn:
         rows = conn.execute(_FAILING if failed_only else _LISTED, {"limit": limit}).all()
         queued = [] if failed_only else conn.execute(_QUEUED, {"limit": limit}).all()
     out = [{"id": None, "outbox_id": oid, "created_at": created, "event": event, "case_number": number,

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.sql import ColumnElement
 
-from disputeflow.cases.connect import HeldConnection, insert_new, reading, writing
+from disputeflow.cases.transactions import HeldConnection, insert_new, read, write
 from disputeflow.cases.tables import cases, inbox
 from disputeflow.cases.types import fits_int64
 
@@ -44,7 +44,7 @@ class Postbox:
     def add(self, user_id: str, outbox_id: int, event: str, case_number: str | None, lang: str, title: str,
             body: str, created_at: datetime) -> None:
         """Store a message for ``user_id`` (the title cut to the column's length), unless it is there already."""
-        with self._held.writing() as conn:
+        with self._held.write() as conn:
             conn.execute(insert_new(conn, inbox, ("outbox_id", "user_id")), {
                 "user_id": user_id, "outbox_id": outbox_id, "event": event, "case_number": case_number,
                 "lang": lang, "title": title[:TITLE_LENGTH], "body": body, "created_at": created_at,
@@ -69,7 +69,7 @@ def messages(store, user_id: str, *, unread_only: bool = False, limit: int = 50,
     if unread_only:
         stmt = stmt.where(inbox.c.read_at.is_(None))
     stmt = stmt.order_by(inbox.c.created_at.desc(), inbox.c.id.desc()).limit(int(limit)).offset(int(offset))
-    with reading(store) as conn:
+    with read(store) as conn:
         return [InboxMessage(*r) for r in conn.execute(stmt)]
 
 
@@ -81,11 +81,11 @@ def mark_read(store, user_id: str, ids: list[int] | None, now: datetime, under: 
         if not ids:
             return 0
         stmt = stmt.where(inbox.c.id.in_(ids))
-    with writing(store) as conn:
+    with write(store) as conn:
         return conn.execute(stmt, {"now": now}).rowcount
 
 
 def unread_count(store, user_id: str, under: str | None = None) -> int:
     stmt = select(func.count()).select_from(inbox).where(_mine(user_id, under), inbox.c.read_at.is_(None))
-    with reading(store) as conn:
+    with read(store) as conn:
         return int(conn.execute(stmt).scalar_one())

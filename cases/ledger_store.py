@@ -2,8 +2,8 @@
 
 The import runs inside a store transaction (:class:`disputeflow.cases.store.Tx`,
 a DBAPI cursor), so each statement is compiled for the store's dialect and run
-on that cursor: quoting, parameter style, ``IN`` lists and ``FOR UPDATE`` are
-SQLAlchemy's. Values are passed as the driver takes them (``Tx.t`` for times),
+on that cursor (:func:`disputeflow.cases.prepared.execute`): quoting, parameter
+style, ``IN`` lists and ``FOR UPDATE`` are SQLAlchemy's. Values are passed as the driver takes them (``Tx.t`` for times),
 as every statement of the store is.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, or_, select, update
-from sqlalchemy.sql import Executable
 
+from disputeflow.cases.prepared import execute as _execute
 from disputeflow.cases.tables import audit_events, cases, clocks, import_keys, parties, units, users
 
 KEYS_PER_QUERY = 500
@@ -32,15 +32,6 @@ FORECAST_ROW = ("state", "definition", "definition_version", "number", "risk", "
 CORRECTED_COLUMNS = ("state", "risk", "risk_floor", "flags", "party_count", "mediator", "lead_official",
                      "responsible_unit", "supervision_level", "data", "title", "category", "source", "description",
                      "unit_id", "unit_path", "closed_at")
-
-
-def _execute(tx, stmt: Executable, params: dict[str, Any] | None = None):
-    """Run a Core statement on the transaction's cursor; returns the cursor."""
-    compiled = stmt.compile(dialect=tx.store.engine.dialect, compile_kwargs={"render_postcompile": True})
-    values = compiled.construct_params(params or {})
-    positions = getattr(compiled, "positiontup", None)
-    tx.cur.execute(compiled.string, tuple(values[n] for n in positions) if positions is not None else values)
-    return tx.cur
 
 
 def directory(tx) -> tuple[list[tuple], list[tuple]]:

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator, NamedTuple
 from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.engine import Connection
 
-from disputeflow.cases.connect import reading
+from disputeflow.cases.transactions import read
 from disputeflow.cases.tables import audit_events, cases, outbox, parties, units, users
 
 
@@ -146,5 +146,5 @@ class Facts:
 @contextmanager
 def facts(store) -> Iterator[Facts]:
     """:class:`Facts` over one consistent read."""
-    with reading(store) as conn:
+    with read(store) as conn:
         yield Facts(conn)

@@ -13,7 +13,7 @@ from typing import Iterable, Iterator, NamedTuple
 from sqlalchemy import bindparam, select, true
 from sqlalchemy.engine import Connection
 
-from disputeflow.cases.connect import reading
+from disputeflow.cases.transactions import read
 from disputeflow.cases.tables import users
 
 
@@ -65,5 +65,5 @@ class Directory:
 @contextmanager
 def directory(store) -> Iterator[Directory]:
     """A :class:`Directory` over a read of its own (outside a fan-out)."""
-    with reading(store) as conn:
+    with read(store) as conn:
         yield Directory(conn)

@@ -6,20 +6,29 @@ this module holds the open clocks it reads and the clock rows it changes.
 
 from __future__ import annotations
 
-_OPEN_CLOCKS = (
-    "SELECT k.id, k.case_id, k.name, k.started_at, k.due_at, k.level, k.extended, k.calendar_rev, c.risk, "
-    "c.category, c.number, c.state, c.audit_seq, c.audit_hash, c.data, c.version "
-    "FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.stopped_at IS NULL ORDER BY k.case_id, k.id")
+from sqlalchemy import bindparam, select, update
 
+from disputeflow.cases.prepared import Prepared
+from disputeflow.cases.tables import cases, clocks
+
+_C, _K = cases.c, clocks.c
+
+_OPEN_CLOCKS = Prepared(
+    select(_K.id, _K.case_id, _K.name, _K.started_at, _K.due_at, _K.level, _K.extended, _K.calendar_rev, _C.risk,
+           _C.category, _C.number, _C.state, _C.audit_seq, _C.audit_hash, _C.data, _C.version)
+    .select_from(clocks.join(cases, _C.id == _K.case_id)).where(_K.stopped_at.is_(None)).order_by(_K.case_id, _K.id))
+
+_CLOCK = update(clocks).where(_K.id == bindparam("id"))
 _CLOCK_WRITES = {
-    "revision": "UPDATE clocks SET calendar_rev = :rev WHERE id = :id",
-    "due": "UPDATE clocks SET due_at = :due, warn_at = :warn, next_step = :step, next_at = :at WHERE id = :id",
+    "revision": Prepared(_CLOCK.values(calendar_rev=bindparam("rev"))),
+    "due": Prepared(_CLOCK.values(due_at=bindparam("due"), warn_at=bindparam("warn"), next_step=bindparam("step"),
+                                  next_at=bindparam("at"))),
 }
 
 
 def open_clocks(tx) -> list:
     """Every running clock with its case's columns, by case then clock."""
-    return tx.query(_OPEN_CLOCKS)
+    return _OPEN_CLOCKS.all(tx)
 
 
 def revision(clock_id: int, rev: str) -> tuple[str, dict]:
@@ -35,4 +44,4 @@ def due(clock_id: int, due_at, warn_at, step, at) -> tuple[str, dict]:
 def write_clocks(tx, writes: list[tuple[str, dict]]) -> None:
     """Run the writes made by :func:`revision` and :func:`due`, in order."""
     for kind, params in writes:
-        tx.execute(_CLOCK_WRITES[kind], params)
+        _CLOCK_WRITES[kind].run(tx, params)

@@ -1,4 +1,4 @@
-"""Transactions for the read side and the small admin writes, on SQLAlchemy connections.
+"""SQLAlchemy connections that keep the store's promises: the read side, admin writes, notification records.
 
 Everything outside the command path, the sweep and bulk work speaks SQLAlchemy
 Core over :mod:`disputeflow.cases.tables`, so placeholders, ``IN`` lists, time
@@ -6,10 +6,12 @@ conversion and ``FOR UPDATE`` (which SQLite has no use for) are the
 dialect's business, not ours. These contexts give such code a connection with
 the same guarantees as :meth:`disputeflow.cases.store.Store.read` and
 :meth:`~disputeflow.cases.store.Store.write`: a read sees one snapshot, a write
-holds SQLite's write lock from its first statement, and a database that stays
-locked past the wait budget raises the store's ``busy`` error rather than a
-driver error. :func:`tuned` lends the store's prepared helpers the same
-transaction where a read also appends to a hash chain.
+holds SQLite's write lock from its first statement (the engine's ``begin``
+hook), a database that stays locked past the wait budget raises the store's
+``busy`` error rather than a driver error, and a NUL character the database
+refuses is answered as bad input. :func:`tuned` lends the store's prepared
+helpers the same transaction where a read also appends to a hash chain;
+:class:`HeldConnection` keeps one connection for a run of short writes.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from contextlib import contextmanager
 from typing import Iterator
 from weakref import WeakKeyDictionary
 
+from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
 from disputeflow.cases.db import is_busy
+from disputeflow.cases.prepared import skip_existing
 from disputeflow.cases.store import Store, Tx
 
 
@@ -99,9 +103,43 @@ def snapshot(store: Store):
     return _reading(store, True)
 
 
-def insert_or_skip(conn: Connection, table, keys: tuple[str, ...], **values) -> int:
-    """Insert one row unless a row with the same ``keys`` exists (the first writer wins); returns rows written."""
-    from sqlalchemy.dialects import postgresql, sqlite
+class HeldConnection:
+    """One pooled connection kept for a run of short write transactions, each committed on its own.
 
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    return conn.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=list(keys))).rowcount
+    A dispatch pass records every delivery's result as soon as it is known:
+    hundreds of one-statement transactions. Checking a connection out of the
+    pool and back for each would cost more than the statement; this keeps one
+    until :meth:`close`. Not for sharing between threads.
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._conn: Connection | None = None
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction on the held connection (opened on first use): commits on success."""
+        try:
+            if self._conn is None or self._conn.invalidated:
+                self.close()
+                self._conn = self.store.engine.connect()
+            with self._conn.begin():
+                yield self._conn
+        except Exception as exc:
+            _refuse(self.store, exc)
+            raise
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
+
+
+def insert_new(conn: Connection, table: Table, keys: tuple[str, ...]):
+    """``INSERT … ON CONFLICT (keys) DO NOTHING`` for ``conn``'s database: a row already there is skipped."""
+    return skip_existing(conn.dialect.name, table, keys)
+
+
+def insert_or_skip(conn: Connection, table: Table, keys: tuple[str, ...], **values) -> int:
+    """Insert one row unless a row with the same ``keys`` exists (the first writer wins); returns rows written."""
+    return conn.execute(insert_new(conn, table, keys).values(**values)).rowcount

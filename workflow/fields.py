@@ -228,32 +228,31 @@ def _as_datetime(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Cont
 
 def _as_user(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:
     """An active user's id, of one of the field's roles when it names any."""
-    uid = _word(spec, raw, errors)
-    if uid is None:
-        return None
-    found = ctx.resolver.user(uid)
-    if found is None:
-        errors.append(FieldError(spec.name, f"用户“{uid}”不存在", f"no user {uid!r}"))
-        return None
-    if spec.roles and found[0] not in spec.roles:
-        errors.append(FieldError(spec.name, f"用户“{uid}”的角色不符（须为：{'、'.join(spec.roles)}）",
-                                 f"user {uid!r} must have role {' or '.join(spec.roles)}"))
-        return None
-    return uid
+    return _directory_id(spec, raw, errors, ctx.resolver.user, spec.roles, ("用户", "user", "角色", "have role"))
 
 
 def _as_unit(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:
     """A unit's id, of one of the field's kinds when it names any."""
+    return _directory_id(spec, raw, errors, ctx.resolver.unit, spec.kinds, ("单位", "unit", "类型", "be of kind"))
+
+
+def _directory_id(spec: FieldSpec, raw: Any, errors: list[FieldError], find: Callable[[str], Any],
+                  allowed: tuple[str, ...], words: tuple[str, str, str, str]) -> Any:
+    """An id ``find`` knows, whose first column (a user's role, a unit's kind) is ``allowed`` when any is named.
+
+    ``words``: what the id names (Chinese, English) and what its first column is (Chinese, English phrase).
+    """
+    thing_zh, thing_en, what_zh, what_en = words
     uid = _word(spec, raw, errors)
     if uid is None:
         return None
-    found = ctx.resolver.unit(uid)
+    found = find(uid)
     if found is None:
-        errors.append(FieldError(spec.name, f"单位“{uid}”不存在", f"no unit {uid!r}"))
+        errors.append(FieldError(spec.name, f"{thing_zh}“{uid}”不存在", f"no {thing_en} {uid!r}"))
         return None
-    if spec.kinds and found[0] not in spec.kinds:
-        errors.append(FieldError(spec.name, f"单位“{uid}”的类型不符（须为：{'、'.join(spec.kinds)}）",
-                                 f"unit {uid!r} must be of kind {' or '.join(spec.kinds)}"))
+    if allowed and found[0] not in allowed:
+        errors.append(FieldError(spec.name, f"{thing_zh}“{uid}”的{what_zh}不符（须为：{'、'.join(allowed)}）",
+                                 f"{thing_en} {uid!r} must {what_en} {' or '.join(allowed)}"))
         return None
     return uid
 

@@ -50,16 +50,27 @@ class _Reader:
         return value
 
     def duration(self, value: Any, path) -> Duration:
+        return Duration(*self.counted(value, path, "amount", 0, UNITS, ("时长", "数量", "a duration")))
+
+    def counted(self, value: Any, path, key: str, minimum: int, units: tuple[str, ...],
+                words: tuple[str, str, str]) -> tuple[int, str]:
+        """``{ <key> = N, unit = "..." }``: a whole number of at least ``minimum`` and one of ``units``.
+
+        ``words``: what the table is (Chinese), what its number is (Chinese), what it is (English).
+        """
+        what_zh, count_zh, what_en = words
         if not isinstance(value, dict):
-            self.fail(path, "时长应写作 { amount = 数量, unit = \"单位\" }", "a duration is { amount = N, unit = \"...\" }")
-        self.table(value, path, ("amount", "unit"))
-        amount, unit = value.get("amount"), value.get("unit")
-        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
-            self.fail(path + ("amount",), f"应为非负整数，现为 {amount!r}", f"must be a whole number >= 0, got {amount!r}")
-        if unit not in UNITS:
-            self.fail(path + ("unit",), f"应为 {'、'.join(UNITS)} 之一，现为 {unit!r}",
-                      f"must be one of {', '.join(UNITS)}, got {unit!r}")
-        return Duration(amount, unit)
+            self.fail(path, f"{what_zh}应写作 {{ {key} = {count_zh}, unit = \"单位\" }}",
+                      f"{what_en} is {{ {key} = N, unit = \"...\" }}")
+        self.table(value, path, (key, "unit"))
+        n, unit = value.get(key), value.get("unit")
+        if not isinstance(n, int) or isinstance(n, bool) or n < minimum:
+            zh = "非负整数" if minimum == 0 else ("正整数" if minimum == 1 else f"不小于 {minimum} 的整数")
+            self.fail(path + (key,), f"应为{zh}，现为 {n!r}", f"must be a whole number >= {minimum}, got {n!r}")
+        if unit not in units:
+            self.fail(path + ("unit",), f"应为 {'、'.join(units)} 之一，现为 {unit!r}",
+                      f"must be one of {', '.join(units)}, got {unit!r}")
+        return n, unit
 
     def count(self, value: Any, path, minimum: int = 0) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
@@ -279,16 +290,7 @@ def _key_persons(r: _Reader, section: Any) -> KeyPersonPolicy:
 
 
 def _recurrence(r: _Reader, value: Any, path) -> Recurrence:
-    if not isinstance(value, dict):
-        r.fail(path, "频次应写作 { every = 数量, unit = \"单位\" }", "a recurrence is { every = N, unit = \"...\" }")
-    r.table(value, path, ("every", "unit"))
-    every, unit = value.get("every"), value.get("unit")
-    if not isinstance(every, int) or isinstance(every, bool) or every < 1:
-        r.fail(path + ("every",), f"应为正整数，现为 {every!r}", f"must be a whole number >= 1, got {every!r}")
-    if unit not in RECURRENCE_UNITS:
-        r.fail(path + ("unit",), f"应为 {'、'.join(RECURRENCE_UNITS)} 之一，现为 {unit!r}",
-               f"must be one of {', '.join(RECURRENCE_UNITS)}, got {unit!r}")
-    return Recurrence(every, unit)
+    return Recurrence(*r.counted(value, path, "every", 1, RECURRENCE_UNITS, ("频次", "数量", "a recurrence")))
 
 
 
