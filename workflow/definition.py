@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
+from disputeflow.workflow import guards
 from disputeflow.workflow.definition_check import problems
 from disputeflow.workflow.definition_types import (  # noqa: F401  (the types are used from here)
     FIELD_TYPES,
@@ -117,6 +118,9 @@ def definition_from_dict(doc: Mapping[str, Any]) -> Definition:
     if found:
         raise ConfigError("流程定义有误：" + "；".join(p[0] for p in found),
                           "invalid workflow definition: " + "; ".join(p[1] for p in found))
+    for a in defn.actions:
+        if a.record:  # a refusal that asks for the record names the action that writes it
+            guards.label_record(a.record, a.label.zh, a.label.en)
     return defn
 
 

@@ -213,10 +213,12 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
             if f.type == "clock":
                 fd["choices"] = {k: d.clock_label(k, lang, engine.policy) for k in running}
             fields.append(fd)
+        # a refusal that names one of the action's own fields is answered in its form: the form stays open
+        blocking = [r for r in refusals if r.field not in a.field_names]
         out.append({
             "action": a.name, "label": a.label.get(lang), "moves_to": dest,
             "moves_to_label": d.state_label(dest, lang) if dest else None,
-            "available": not refusals, "reasons": [r.en if lang.startswith("en") else r.zh for r in refusals],
+            "available": not blocking, "reasons": [r.en if lang.startswith("en") else r.zh for r in refusals],
             "fields": fields,
         })
     return out
