@@ -140,6 +140,9 @@ def _parse(doc: Mapping[str, Any]) -> Definition:
         vname: {k: Label(v[0], v[1] if len(v) > 1 else v[0]) for k, v in entries.items()}
         for vname, entries in doc.get("vocab", {}).items()
     }
+    # a third item "retired": the value stays valid (stored cases, imports) but forms no longer offer it
+    retired = {vname: frozenset(k for k, v in entries.items() if len(v) > 2 and _retired(v[2], vname, k))
+               for vname, entries in doc.get("vocab", {}).items()}
     clocks = {k: Label(v[0], v[1] if len(v) > 1 else v[0]) for k, v in doc.get("clocks", {}).items()}
     roles = {rname: RoleSpec(rname, _label(rd, f"角色 {rname}"), bool(rd.get("personal_data", False)))
              for rname, rd in doc.get("roles", {}).items()}
@@ -156,7 +159,15 @@ def _parse(doc: Mapping[str, Any]) -> Definition:
         vocab=vocab,
         clocks=clocks,
         roles=roles,
+        retired={k: v for k, v in retired.items() if v},
     )
+
+
+def _retired(word: Any, vocab: str, key: str) -> bool:
+    if word != "retired":
+        raise ConfigError(f"词表 {vocab} 的 {key} 第三项只能是 \"retired\"（停用，表单不再提供）",
+                          f"vocabulary {vocab} entry {key}: the third item can only be \"retired\"")
+    return True
 
 
 def load_definition(path: str | Path) -> Definition:

@@ -9,6 +9,7 @@ author fixes the file once. Pure: the registries checked against hold no I/O.
 from __future__ import annotations
 
 from disputeflow.workflow import effects as effect_registry, guards as guard_registry
+from disputeflow.workflow import procedure_guards  # noqa: F401  (registers the mediation-procedure guards)
 from disputeflow.workflow.definition_types import ROLE_NAME_MAX, ROLES, Action, Definition
 
 Problem = tuple[str, str]  # the Chinese and the English wording

@@ -231,5 +231,3 @@ def has_record(record: str) -> Guard:
 
     return guard
 
-
-from disputeflow.workflow import procedure_guards  # noqa: E402,F401  (registers the mediation-procedure guards)

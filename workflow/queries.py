@@ -209,7 +209,7 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
         for f in a.fields:
             fd = {"name": f.name, "type": f.type, "label": f.label.get(lang), "required": f.required}
             if f.vocab or f.type in ("choice", "choices"):
-                fd["choices"] = {k: v.get(lang) for k, v in d.vocab.get(f.vocab or f.name, {}).items()}
+                fd["choices"] = d.choices(f.vocab or f.name, lang)
             if f.type == "clock":
                 fd["choices"] = {k: d.clock_label(k, lang, engine.policy) for k in running}
             fields.append(fd)

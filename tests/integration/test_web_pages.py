@@ -172,7 +172,13 @@ def test_action_forms_move_the_case_and_refuse_stale_wrong_role_and_missing_csrf
     go = login(live, "go")
     refused = post_form(go, f"/cases/{n}", f"/cases/{n}/act/mediate", {"version": "2"})
     assert refused.status_code == 403 and "须由" in refused.text
-    ok = c.post(f"/cases/{n}/act/mediate", data={"csrf": token, "version": "2"})
+    waiting = c.get(f"/cases/{n}").text  # mediation waits for 告知, and says so
+    assert 'data-waiting="mediate"' in waiting and "权利义务告知" in waiting
+    assert 'data-action="inform"' in waiting and 'name="informed_parties"' in waiting
+    told = c.post(f"/cases/{n}/act/inform", data={"csrf": token, "version": "2", "informed_parties": "张三、李四",
+                                                   "method": "written"})
+    assert told.status_code == 303 and eng.case(n)["data"]["notices"][0]["method"] == "written"
+    ok = c.post(f"/cases/{n}/act/mediate", data={"csrf": token, "version": "3"})
     assert ok.status_code == 303 and eng.case(n)["state"] == "mediating"
 
 
