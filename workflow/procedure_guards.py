@@ -14,9 +14,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from disputeflow.workflow.guards import CaseView, Refusal, register_condition, register_guard
-
-WRITTEN = frozenset({"written_agreement", "agreement"})
-AGREED = WRITTEN | {"oral_agreement"}
+from disputeflow.workflow.outcomes import AGREED, WRITTEN
 
 
 def _blank(value: Any) -> bool:

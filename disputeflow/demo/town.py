@@ -243,20 +243,28 @@ def _scenarios(now: datetime) -> list[tuple]:
         ("beishan", "environment", "秸秆焚烧烟尘纠纷", "grid", [], 3, 7, [assess("low")]),
         ("shiqiao", "marriage_family", "彩礼返还纠纷", "visit", [], 2, 13, [assess("medium"), mediate]),
         ("liuwan", "consumer", "农药质量导致减产", "hotline", [], 4, 19, [assess("medium"), mediate]),
+    ]
+
+
+def _procedure_scenarios() -> list[tuple]:
+    """Ends the mediation procedure adds (appended after the others, so their case numbers stay)."""
+    assess = ("assess", "M", {"risk": "low", "responsible_unit": "sr-justice"}, 20)
+    return [
         # a party refused mediation (人民调解法 art. 17): the case ends as declined
         ("donggang", "contract", "合伙养殖分红纠纷", "visit", [], 2, 15,
-         [assess("low"), ("consent", "M", {"party": "#2", "agrees": "no", "remark": "坚持向法院起诉"}, 24),
+         [assess, ("consent", "M", {"party": "#2", "agrees": "no", "remark": "坚持向法院起诉"}, 24),
           ("decline", "M", {"party": "#2", "reason": "被申请人明确拒绝调解，告知双方可向人民法院起诉"}, 2)]),
         # an oral agreement, recorded with the parties' confirmation (art. 28)
         ("xiping", "neighbour", "邻居口角致轻微推搡", "grid", [], 2, 9,
-         [assess("low"), mediate, ("resolve", "M", {"outcome": "oral_agreement", "agreement": "一方当场赔礼道歉，双方和好",
-                                                   "oral_confirmation": "双方当事人当场口头确认协议内容"}, 6)]),
+         [assess, ("mediate", "M", {}, 4),
+          ("resolve", "M", {"outcome": "oral_agreement", "agreement": "一方当场赔礼道歉，双方和好",
+                            "oral_confirmation": "双方当事人当场口头确认协议内容"}, 6)]),
     ]
 
 
 def _cases(engine, rng: random.Random, now: datetime) -> None:
     clock = engine.clock
-    for vid, category, title, source, flags, n_parties, days_ago, steps in _scenarios(now):
+    for vid, category, title, source, flags, n_parties, days_ago, steps in _scenarios(now) + _procedure_scenarios():
         grid = rng.randint(1, GRIDS_PER_UNIT)
         reporter = officer(vid, grid, rng.randint(1, OFFICERS_PER_GRID))
         local_day = (now - timedelta(days=days_ago)).astimezone(LOCAL).replace(

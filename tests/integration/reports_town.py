@@ -101,7 +101,8 @@ def build(engine, clock) -> dict[str, str]:
     clock.set(at(3, 24, 12))
     engine.sweep()
     clock.set(at(3, 25))
-    engine.act(f, "resolve", "med2", outcome="agreement", agreement="赔偿医疗费3000元")
+    engine.act(f, "resolve", "med2", outcome="oral_agreement", agreement="赔偿医疗费3000元",
+               oral_confirmation="双方当场确认")  # statistics count written and oral agreements alike
     clock.set(at(4, 1, 9))
     return cases
 
