@@ -338,3 +338,23 @@ def test_a_password_change_ends_existing_sessions(live):
     assert c.get("/").status_code == 200
     live.engine.set_password("med1", "another-password-1")
     assert c.get("/").status_code == 303
+
+
+def test_a_partly_performed_agreement_is_closed_from_the_form_with_the_supervisors_reason(live):
+    eng = live.engine
+    n = report(eng)
+    eng.act(n, "assess", "med1", risk="low")
+    eng.act(n, "inform", "med1", informed_parties="张三、李四", method="oral")
+    eng.act(n, "mediate", "med1")
+    eng.act(n, "resolve", "med1", outcome="written_agreement", agreement="分两期付清")
+    eng.act(n, "follow_up", "med1", method="visit", satisfaction="satisfied", performance="partly")
+    c = login(live, "sup")
+    page = c.get(f"/cases/{n}").text
+    # the refusal names the form's own field: the form stays open and says what it needs
+    assert 'data-action="close"' in page and 'data-needs="close"' in page and "销号理由" in page
+    token = csrf_of(page)
+    version = str(eng.case(n)["version"])
+    refused = c.post(f"/cases/{n}/act/close", data={"csrf": token, "version": version})
+    assert refused.status_code == 400 and 'data-field="close_reason"' in refused.text
+    ok = c.post(f"/cases/{n}/act/close", data={"csrf": token, "version": version, "close_reason": "余款已申请司法确认"})
+    assert ok.status_code == 303 and eng.case(n)["state"] == "closed"
