@@ -75,9 +75,15 @@ def digest(text: str | None) -> str | None:
     return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def party_digest(name: str, role: str, phone: str | None, id_number: str | None, address: str | None) -> str:
-    """The digest ``fields`` holds for a party (``party:<seq>``): a phone changed in the table no longer matches."""
-    parts = ("\x00" if v is None else v for v in (name, role, phone, id_number, address))
+def party_digest(name: str, role: str, phone: str | None, id_number: str | None, address: str | None,
+                 particulars: str | None = None) -> str:
+    """The digest ``fields`` holds for a party (``party:<seq>``): a phone changed in the table no longer matches.
+
+    ``particulars`` (the stored JSON) joins the digest only when set, so parties recorded before
+    there were particulars keep the digest they were signed with.
+    """
+    values = (name, role, phone, id_number, address) + ((particulars,) if particulars is not None else ())
+    parts = ("\x00" if v is None else v for v in values)
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 

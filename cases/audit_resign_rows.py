@@ -29,7 +29,7 @@ def case_chunk(tx, first: int, last: int) -> tuple[list, list, list]:
     bounds = {"a": first, "b": last}
     cases = tx.query(CASE_SELECT + " WHERE id >= :a AND id <= :b ORDER BY id" + _lock(tx), bounds)
     events = tx.query(_CASE_EVENTS + " WHERE case_id >= :a AND case_id <= :b ORDER BY case_id, seq", bounds)
-    parties = tx.query("SELECT case_id, seq, name, role, phone, id_number, address FROM parties "
+    parties = tx.query("SELECT case_id, seq, name, role, phone, id_number, address, particulars FROM parties "
                        "WHERE case_id >= :a AND case_id <= :b ORDER BY case_id, seq", bounds)
     return cases, events, parties
 

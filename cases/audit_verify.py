@@ -217,7 +217,7 @@ def verify_cases(tx, signer, chunk: int = 1000) -> dict:
         for row in tx.query(EVENT_SELECT + where, bounds):
             events.setdefault(row[0], []).append(row[1:])
         parties: dict[int, dict] = {}
-        for cid, seq, *p in tx.query("SELECT case_id, seq, name, role, phone, id_number, address FROM parties" + where,
+        for cid, seq, *p in tx.query("SELECT case_id, seq, name, role, phone, id_number, address, particulars FROM parties" + where,
                                      bounds):
             parties.setdefault(cid, {})[f"party:{seq}"] = party_digest(*p)
         for cid, number, seq, h, *cols in tx.query(CASE_SELECT + " WHERE id >= :a AND id <= :b ORDER BY id", bounds):

@@ -30,7 +30,7 @@ def _cases():
 # Statements that take only values are built once: building one costs more than running it on a page.
 _BY_NUMBER = _cases().where(cases.c.number == bindparam("number"))
 _PARTIES = (select(parties.c.seq, parties.c.name, parties.c.role, parties.c.phone, parties.c.id_number,
-                   parties.c.address).where(parties.c.case_id == bindparam("id")).order_by(parties.c.seq))
+                   parties.c.address, parties.c.particulars).where(parties.c.case_id == bindparam("id")).order_by(parties.c.seq))
 _CLOCKS = (select(clocks.c.name, clocks.c.started_at, clocks.c.due_at, clocks.c.warn_at, clocks.c.status,
                   clocks.c.stopped_at, clocks.c.extended, clocks.c.level)
            .where(clocks.c.case_id == bindparam("id")).order_by(clocks.c.id))

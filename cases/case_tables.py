@@ -69,6 +69,9 @@ parties = Table(
     Column("phone", String(32), nullable=True),
     Column("id_number", String(18), nullable=True),
     Column("address", String(300), nullable=True),
+    # What the standard mediation papers ask of a party beyond name and contacts (JSON: kind, gender,
+    # ethnicity, birth_date, occupation, legal_representative); NULL when none was given.
+    Column("particulars", Text(), nullable=True),
     UniqueConstraint("case_id", "seq"),
 )
 

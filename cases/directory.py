@@ -54,6 +54,11 @@ def user_names(conn: Connection, ids: Iterable[str | None]) -> dict[str, str]:
     return _names(conn, users, sorted({i for i in ids if i}))
 
 
+def user_unit(conn: Connection, user_id: str) -> str | None:
+    """The unit a user belongs to, or None for an unknown user."""
+    return conn.execute(select(users.c.unit_id).where(users.c.id == user_id)).scalar()
+
+
 def user_exists(conn: Connection, user_id: str) -> bool:
     return conn.execute(_USER_EXISTS, {"id": user_id}).scalar()
 
@@ -71,8 +76,9 @@ def users_of(conn: Connection, unit_id: str | None, role: str | None) -> list[Ro
 
 
 def add_unit(conn: Connection, unit_id: str, name: str, kind: str, parent: str | None, path: str,
-             now: datetime) -> None:
-    conn.execute(insert(units).values(id=unit_id, name=name, kind=kind, parent_id=parent, path=path, created_at=now))
+             now: datetime, short_name: str | None = None) -> None:
+    conn.execute(insert(units).values(id=unit_id, name=name, kind=kind, parent_id=parent, path=path, created_at=now,
+                                      short_name=short_name))
 
 
 def add_user(conn: Connection, *, now: datetime, **values) -> None:

@@ -20,6 +20,9 @@ units = Table(
     Column("parent_id", String(64), ForeignKey("units.id"), nullable=True),
     Column("path", String(1000), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
+    # The one- or two-character name a mediation committee numbers its papers with (东 in （2026）东调字第012号);
+    # NULL: the first character of the unit's name.
+    Column("short_name", String(8), nullable=True),
 )
 Index("ix_units_path", units.c.path)
 

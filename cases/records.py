@@ -128,6 +128,7 @@ class NewParty(NamedTuple):
     phone: str | None
     id_number: str | None
     address: str | None
+    particulars: str | None = None  # JSON (see disputeflow.workflow.party_particulars)
 
 
 class AuditEvent(NamedTuple):

@@ -55,8 +55,8 @@ STATEMENTS: dict[str, str] = {
     # The counter's value signed with the audit key (only when a key is configured).
     "sign_counter": "UPDATE case_counters SET key_id = :key_id, sig = :sig WHERE prefix = :prefix AND year = :year",
     "insert_party": (
-        "INSERT INTO parties (case_id, seq, name, role, phone, id_number, address) "
-        "VALUES (:case_id, :seq, :name, :role, :phone, :id_number, :address)"
+        "INSERT INTO parties (case_id, seq, name, role, phone, id_number, address, particulars) "
+        "VALUES (:case_id, :seq, :name, :role, :phone, :id_number, :address, :particulars)"
     ),
     "insert_audit": (
         "INSERT INTO audit_events (case_id, seq, at, actor, action, from_state, to_state, data, prev_hash, hash, "

@@ -33,6 +33,7 @@ from disputeflow.cases.key_person_tables import (
 from disputeflow.cases.ledger_tables import import_keys
 from disputeflow.cases.metadata import NAMING, metadata
 from disputeflow.cases.notification_tables import inbox, notification_deliveries, outbox
+from disputeflow.cases.paper_tables import paper_counters, paper_numbers
 from disputeflow.cases.people_tables import units, users
 from disputeflow.cases.report_tables import report_snapshots
 from disputeflow.cases.signin_tables import api_tokens, login_failures, user_passwords
@@ -47,4 +48,5 @@ __all__ = [
     "import_keys",
     "user_passwords", "login_failures", "api_tokens",
     "report_snapshots",
+    "paper_counters", "paper_numbers",
 ]

@@ -35,6 +35,13 @@ class PartyIn(BaseModel):
     phone: Optional[str] = Field(None, max_length=40)
     id_number: Optional[str] = Field(None, max_length=40)
     address: Optional[str] = Field(None, max_length=500)
+    # The particulars the mediation papers print (disputeflow.workflow.party_particulars checks them).
+    kind: Optional[str] = Field(None, max_length=40, description="person (default) or organisation")
+    gender: Optional[str] = Field(None, max_length=40, description="male or female (男/女)")
+    ethnicity: Optional[str] = Field(None, max_length=40)
+    birth_date: Optional[str] = Field(None, max_length=20, description="YYYY-MM-DD; filled from the ID number")
+    occupation: Optional[str] = Field(None, max_length=100)
+    legal_representative: Optional[str] = Field(None, max_length=200, description="an organisation's 法定代表人")
 
 
 class ReportIn(BaseModel):

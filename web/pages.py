@@ -127,6 +127,11 @@ def _intake_context(engine, user, lang: str) -> dict:
 
 
 PARTY_ROWS = 3
+# A party row's inputs: the party's key and the form field (the particulars the mediation papers print included).
+PARTY_INPUTS = {"name": "party_name", "role": "party_role", "phone": "party_phone", "id_number": "party_id",
+                "gender": "party_gender", "ethnicity": "party_ethnicity", "birth_date": "party_birth_date",
+                "occupation": "party_occupation", "address": "party_address",
+                "legal_representative": "party_legal_representative"}
 
 
 def _local_datetime(value: str) -> str:
@@ -157,11 +162,9 @@ def report(request: Request, user=Depends(current_user), form: dict = Depends(ch
     one = lambda k: (form.get(k) or [""])[0].strip()  # noqa: E731
     from itertools import zip_longest
 
-    rows = [{"name": (n or "").strip(), "role": (r or "").strip(), "phone": (p or "").strip(),
-             "id_number": (i or "").strip()}
-            for n, r, p, i in zip_longest(form.get("party_name", []), form.get("party_role", []),
-                                          form.get("party_phone", []), form.get("party_id", []))][:20]
-    filled = [(n, r) for n, r in enumerate(rows) if any(r[k] for k in ("name", "phone", "id_number"))]
+    rows = [{k: (v or "").strip() for k, v in zip(PARTY_INPUTS, values)}
+            for values in zip_longest(*(form.get(f, []) for f in PARTY_INPUTS.values()))][:20]
+    filled = [(n, r) for n, r in enumerate(rows) if any(v for k, v in r.items() if k != "role")]
     fields = {"title": one("title"), "category": one("category"), "unit": one("unit"), "source": one("source"),
               "description": one("description"), "flags": form.get("flags", []),
               "parties": [{k: v for k, v in r.items() if v} for _, r in filled]}

@@ -26,7 +26,8 @@ NAV_ITEMS = [NavItem("reports", "/reports", "报表", "Reports", REPORT_ROLES, o
 
 # Which fields each form sends on to the facade (empty ones are dropped).
 PARAMS = ("unit", "month", "year", "start", "end", "date", "since")
-PAPER_KINDS = ("agreement", "record", "visit", "index")
+PAPER_KINDS = ("application", "acceptance", "notice", "investigation", "record", "agreement", "oral", "visit", "file",
+               "index")
 # Report HTML carries its own inline stylesheet (operators may edit the templates) and never scripts.
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; frame-ancestors 'none'"
 
@@ -135,11 +136,12 @@ def download(request: Request, user=Depends(current_user)):
 
 @router.get("/cases/{number}/paper/{kind}")
 def paperwork(request: Request, number: str, kind: str, user=Depends(current_user)):
-    """A case's paperwork as a printable page; the case's own read rule applies."""
+    """A case's paper as a printable page, or ``?format=docx`` as a Word download; the case's read rule applies."""
     from starlette.exceptions import HTTPException
 
-    if kind not in PAPER_KINDS:
+    fmt = request.query_params.get("format") or "html"
+    if kind not in PAPER_KINDS or fmt not in ("html", "docx"):
         raise HTTPException(404, "")
     engine = engine_of(request)
-    name, body, mime = engine.report_file(kind, fmt="html", actor=user, lang=lang_of(request), number=number)
-    return file_response(name, body, mime, inline=True)
+    name, body, mime = engine.report_file(kind, fmt=fmt, actor=user, lang=lang_of(request), number=number)
+    return file_response(name, body, mime, inline=fmt == "html")

@@ -17,8 +17,9 @@ from disputeflow.cases.records import ClockExtension, NewClock, RunningClock
 from disputeflow.workflow.errors import ValidationError
 
 
-def ladder(engine, clock: str, started_at: datetime, due_at: datetime) -> list[tuple[Any, datetime]]:
-    return engine.policy.steps(clock, started_at, due_at, engine.calendar)
+def ladder(engine, clock: str, started_at: datetime, due_at: datetime, risk: str | None = None,
+           category: str | None = None) -> list[tuple[Any, datetime]]:
+    return engine.policy.steps(clock, started_at, due_at, engine.calendar, risk, category)
 
 
 def next_step_after(steps, level: str | None) -> tuple[str | None, datetime | None]:
@@ -49,12 +50,17 @@ def plan_start(policy, calendar, name: str, now: datetime, risk: str | None, cat
         due_at = policy.due_at(name, now, risk, category, calendar, tier)
         if due_at is None:
             return None
-    return new_clock(policy, calendar, name, now, due_at)
+    return new_clock(policy, calendar, name, now, due_at, risk, category, tier)
 
 
-def new_clock(policy, calendar, name: str, now: datetime, due_at: datetime) -> NewClock:
-    """A clock from ``now`` to ``due_at``: its ladder decides the warning and the first step."""
-    steps = policy.steps(name, now, due_at, calendar)
+def new_clock(policy, calendar, name: str, now: datetime, due_at: datetime, risk: str | None = None,
+              category: str | None = None, tier: str | None = None) -> NewClock:
+    """A clock from ``now`` to ``due_at``: its ladder decides the warning and the first step.
+
+    The case's risk and category decide business-time counting and quiet hours
+    (:meth:`Policy.steps`); the sweep recomputes the ladder with the same ones.
+    """
+    steps = policy.steps(name, now, due_at, calendar, risk, category, tier)
     warn_at = next((at for s, at in steps if s.kind == "fraction"), None)
     step, at = next_step_after(steps, None)
     return NewClock(name, now, due_at, warn_at, step, at, calendar.revision)
@@ -73,9 +79,10 @@ def insert_params(t: Callable, case_id: int, new: NewClock) -> dict:
             "next_at": t(new.next_at)}
 
 
-def row(engine, t: Callable, case_id: int, name: str, now: datetime, due_at: datetime) -> dict:
+def row(engine, t: Callable, case_id: int, name: str, now: datetime, due_at: datetime, risk: str | None = None,
+        category: str | None = None) -> dict:
     """The ``insert_clock`` parameters of a new running clock (``t`` as for :func:`insert_params`)."""
-    return insert_params(t, case_id, new_clock(engine.policy, engine.calendar, name, now, due_at))
+    return insert_params(t, case_id, new_clock(engine.policy, engine.calendar, name, now, due_at, risk, category))
 
 
 def plan_extend(policy, calendar, running: Mapping[str, RunningClock], clock: str, until: datetime, now: datetime,
@@ -105,7 +112,7 @@ def plan_extend(policy, calendar, running: Mapping[str, RunningClock], clock: st
 
         raise ValidationError.one("until", f"延期超出政策上限（最晚 {format_local(limit_at)}）",
                                   f"extension beyond the policy cap (latest {limit_at.isoformat()})")
-    steps = policy.steps(clock, current.started_at, until, calendar)
+    steps = policy.steps(clock, current.started_at, until, calendar, risk, category, tier)
     warn_at = next((at for s, at in steps if s.kind == "fraction"), None)
     step, at = next_step_after(steps, current.level)
     change = ClockExtension(clock, until, warn_at, current.extended + 1, step, at, calendar.revision)

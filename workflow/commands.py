@@ -18,7 +18,7 @@ from disputeflow.cases.audit import case_snapshot
 from disputeflow.cases.audit_verify import sign_counter
 from disputeflow.cases.chain import EMPTY, Head, link
 from disputeflow.cases.records import CaseRecord, ClockExtension, ClockStop, NewClock, NewParty, RunningClock
-from disputeflow.workflow import clocks, fields, guards, risk
+from disputeflow.workflow import clocks, fields, guards, party_particulars, risk
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.definition import Definition
 from disputeflow.workflow.errors import Conflict, NotFound, NotPermitted
@@ -115,7 +115,8 @@ def report(engine, actor: str | Actor, definition: Definition, data: dict[str, A
                  if k not in ("title", "category", "unit", "description", "source", "flags", "occurred_at")}
         case_data.update(extra)
         data_text = dumps(case_data)
-        party_rows = [(p["name"], p.get("role") or "applicant", p.get("phone"), p.get("id_number"), p.get("address"))
+        party_rows = [(p["name"], p.get("role") or "applicant", p.get("phone"), p.get("id_number"), p.get("address"),
+                       party_particulars.dumps({k: p[k] for k in party_particulars.KEYS if p.get(k)}))
                       for p in parties]
         fields_json = dumps(case_snapshot(definition.initial, floor, floor, dumps(flags), None, None, None, None,
                                           clean["unit"], clean["title"], clean["category"], data_text,
@@ -132,8 +133,8 @@ def report(engine, actor: str | Actor, definition: Definition, data: dict[str, A
         })[0]
         tx.many("insert_party", [
             {"case_id": case_id, "seq": i + 1, "name": name, "role": role, "phone": phone, "id_number": idn,
-             "address": address}
-            for i, (name, role, phone, idn, address) in enumerate(party_rows)
+             "address": address, "particulars": extra}
+            for i, (name, role, phone, idn, address, extra) in enumerate(party_rows)
         ])
         # the case row was inserted with its head (seq 1, this event's hash): the event is all that is left
         chain_writer.append(tx, chain_writer.CASES, [(case_id, first.seq, tx.t(now), who.id, intake.name, None,

@@ -20,7 +20,7 @@ from typing import Any, Callable, Mapping
 
 from disputeflow.cases.audit import party_digest
 from disputeflow.cases.records import CaseRecord, NewParty, RunningClock
-from disputeflow.workflow import clocks, inputs, risk
+from disputeflow.workflow import clocks, inputs, party_particulars, risk
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.documents import jsonable
 from disputeflow.workflow.errors import ValidationError
@@ -137,10 +137,11 @@ def _add_party(change: Change) -> None:
     for p in added:
         change.party_count += 1
         party = NewParty(change.party_count, p["name"], p.get("role") or "applicant", p.get("phone"),
-                         p.get("id_number"), p.get("address"))
+                         p.get("id_number"), p.get("address"),
+                         party_particulars.dumps({k: p[k] for k in party_particulars.KEYS if p.get(k)}))
         change.writes.append(party)
         change.recorded[f"party:{party.seq}"] = party_digest(
-            party.name, party.role, party.phone, party.id_number, party.address)
+            party.name, party.role, party.phone, party.id_number, party.address, party.particulars)
     new_floor = risk.floor(change.party_count, change.flags or [])
     if risk.rank(new_floor) > risk.rank(change.risk_floor):
         change.risk_floor = new_floor

@@ -129,8 +129,9 @@ class Engine(Supervision, KeyPersons, Records, Notices, SignIn):
         upgrade(self._rt.db)
         return current_revision(self._rt.db) or ""
 
-    def add_unit(self, id: str, name: str, kind: str, parent: str | None = None) -> dict:
-        return queries.add_unit(self._rt, id, name, kind, parent)
+    def add_unit(self, id: str, name: str, kind: str, parent: str | None = None, short_name: str | None = None) -> dict:
+        """A unit of the jurisdiction; ``short_name`` numbers its committee's papers (default: its first character)."""
+        return queries.add_unit(self._rt, id, name, kind, parent, short_name)
 
     def add_user(self, id: str, name: str, role: str, unit: str, phone: str | None = None,
                  email: str | None = None, lang: str = "zh_CN") -> dict:

@@ -7,15 +7,16 @@ through a small :class:`Resolver` the engine supplies; this module stays pure.
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import date, datetime
 from typing import Any, Callable, Mapping, NamedTuple, Protocol
 
-from disputeflow.workflow import inputs
+from disputeflow.workflow import inputs, party_particulars
 from disputeflow.workflow.definition import Action, Definition, FieldSpec, Label
 from disputeflow.workflow.errors import FieldError, ValidationError
 from disputeflow.workflow.inputs import too_many_parties, valid_id_number, valid_phone  # noqa: F401  (kept importable from here)
 from disputeflow.workflow.numbers import fits_int64
-from disputeflow.workflow.timeutil import check_time
+from disputeflow.workflow.timeutil import check_time, local_date
 
 _TRUE = {"1", "true", "yes", "y", "是", "对", "on"}
 _FALSE = {"0", "false", "no", "n", "否", "off", ""}
@@ -54,8 +55,19 @@ def _choice(defn: Definition, spec: FieldSpec, raw: Any, errors: list[FieldError
     return None
 
 
-def parse_party(raw: Any, defn: Definition, where: str, errors: list[FieldError]) -> dict | None:
-    """A party from a dict or from the CLI's ``NAME[:ROLE[:PHONE[:ID]]]`` form."""
+def parse_party(raw: Any, defn: Definition, where: str, errors: list[FieldError],
+                today: date | None = None) -> dict | None:
+    """A party from a dict, a JSON object, or the CLI's ``NAME[:ROLE[:PHONE[:ID]]]`` form.
+
+    The particulars the mediation papers ask for (:mod:`disputeflow.workflow.party_particulars`)
+    come in the dict or JSON form; ``today`` bounds a birth date.
+    """
+    if isinstance(raw, str) and raw.lstrip().startswith("{"):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            errors.append(FieldError(where, "当事人格式有误（JSON 无法解析）", "malformed party (not valid JSON)"))
+            return None
     if isinstance(raw, str):
         parts = raw.split(":")
         raw = {"name": parts[0]}
@@ -68,7 +80,7 @@ def parse_party(raw: Any, defn: Definition, where: str, errors: list[FieldError]
     if not isinstance(raw, Mapping):
         errors.append(FieldError(where, "当事人格式有误", "malformed party"))
         return None
-    unknown = set(raw) - {"name", "role", "phone", "id_number", "address"}
+    unknown = set(raw) - {"name", "role", "phone", "id_number", "address", *party_particulars.KEYS}
     if unknown:
         errors.append(FieldError(where, f"未知的当事人字段：{'、'.join(sorted(unknown))}",
                                  f"unknown party fields: {', '.join(sorted(unknown))}"))
@@ -87,6 +99,7 @@ def parse_party(raw: Any, defn: Definition, where: str, errors: list[FieldError]
                                    label=("当事人住址", "party address"))
     if address:
         party["address"] = address
+    party.update(party_particulars.parse(raw, where, party.get("id_number"), errors, today))
     return party
 
 
@@ -119,7 +132,7 @@ def validate(defn: Definition, action: Action, data: Mapping[str, Any], resolver
             if spec.required:
                 errors.append(FieldError(spec.name, f"{spec.label.zh}为必填项", f"{spec.label.en} is required"))
             continue
-        value = _one(defn, spec, raw, resolver, errors, parse_time)
+        value = _one(defn, spec, raw, resolver, errors, parse_time, now)
         if value is not None and spec.bound and now is not None:
             value = inputs.time_bound(spec.name, value, spec.bound, now, errors, (spec.label.zh, spec.label.en))
         if value is not None:
@@ -135,13 +148,15 @@ class _Context(NamedTuple):
     defn: Definition
     resolver: Resolver
     parse_time: Callable[[str], datetime] | None
+    today: date | None = None
 
 
-def _one(defn, spec: FieldSpec, raw: Any, resolver: Resolver, errors: list[FieldError], parse_time) -> Any:
+def _one(defn, spec: FieldSpec, raw: Any, resolver: Resolver, errors: list[FieldError], parse_time,
+         now: datetime | None = None) -> Any:
     kind = _KINDS.get(spec.type)
     if kind is None:
         raise AssertionError(spec.type)
-    return kind(spec, raw, errors, _Context(defn, resolver, parse_time))
+    return kind(spec, raw, errors, _Context(defn, resolver, parse_time, local_date(now) if now else None))
 
 
 def _as_text(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:
@@ -264,7 +279,7 @@ def _as_parties(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Conte
     if len(items) > inputs.PARTIES_MAX:
         errors.append(too_many_parties(spec.name, len(items)))
         return None
-    parties = [parse_party(p, ctx.defn, f"{spec.name}[{i + 1}]", errors) for i, p in enumerate(items)]
+    parties = [parse_party(p, ctx.defn, f"{spec.name}[{i + 1}]", errors, ctx.today) for i, p in enumerate(items)]
     return [p for p in parties if p is not None]
 
 

@@ -36,7 +36,12 @@ def mask_party(party: dict, role: str | None) -> dict:
 
     Masked readers also get numbers scrubbed from the name and address, where people type them too.
     """
-    return dict(party) if needs_unmasked(role) else mask_contacts(party, PARTY_TEXT)
+    if needs_unmasked(role):
+        return dict(party)
+    masked = mask_contacts(party, PARTY_TEXT)
+    if masked.get("birth_date"):  # the year (an age) is what a masked reader may know, as with the ID number
+        masked["birth_date"] = str(masked["birth_date"])[:4] + "-**-**"
+    return masked
 
 
 def mask_text(value: Any, role: str | None) -> Any:

@@ -21,9 +21,20 @@ Counting rules (``count_from``, global with a per-clock override):
   hours clock exists because the matter is urgent, and starting it tomorrow
   would defeat it.
 
+``months`` and ``years`` keep the day of the month (or take the month's last
+day); under ``next_day`` every count of days, months or years follows the
+Civil Code, a last day off work included (:mod:`disputeflow.workflow.policy_time`).
+
 Ladder steps: ``fraction`` steps fire when that share of the elapsed time
-between start and due has run (warning at 0.8); ``after_due`` steps fire N
+between start and due has run (warning at 0.8) — of the working time, for a
+business-day clock, and never inside the case's quiet hours unless due comes
+first (:mod:`disputeflow.workflow.policy_hours`); ``after_due`` steps fire N
 business days after due at the same local time of day (0 = at due).
+
+Every entry may say where its numbers come from (``source``);
+:meth:`Policy.unsourced` lists those that do not, and :meth:`Policy.load`
+warns of them rather than refusing the file, so that an operator's older copy
+keeps running after an upgrade.
 """
 
 from __future__ import annotations
@@ -31,15 +42,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import resources
 from typing import TYPE_CHECKING, Mapping
 
+from disputeflow.workflow.policy_hours import QuietHours, Window, WorkingHours, settle
 from disputeflow.workflow.policy_parse import parse
 from disputeflow.workflow.policy_terms import (  # noqa: F401  (the policy's vocabulary, importable from here)
-    CONTACT_METHODS, COUNT_FROM, DEFAULT_SOURCE, DUTY_CLOCK_PREFIX, RECURRENCE_UNITS, RISKS, STEP_KINDS, TIER_CLOCK,
+    CONTACT_METHODS, COUNT_FROM, EXACT_UNITS, DEFAULT_SOURCE, DUTY_CLOCK_PREFIX, RECURRENCE_UNITS, RISKS, STEP_KINDS, TIER_CLOCK,
     TIER_STEP, UNITS, _DUTY_CLOCK_RULE, AutoListing, ClockRule, DutyRule, Duration, KeyPersonPolicy, LadderStep,
     PolicyError, Recurrence,
 )
@@ -49,6 +62,8 @@ from disputeflow.workflow.timeutil import at_local, to_local, utc
 
 if TYPE_CHECKING:
     from disputeflow.workflow.calendar import BusinessCalendar
+
+log = logging.getLogger(__name__)
 
 __all__ = ["AutoListing", "ClockRule", "DutyRule", "Duration", "KeyPersonPolicy", "LadderStep", "Policy",
            "PolicyError", "Recurrence", "add_duration", "add_workdays_keep_time"]
@@ -69,6 +84,10 @@ class Policy:
     unit_talk_recipients: tuple[str, ...] = ("supervisor",)
     auto_listing: AutoListing = AutoListing()
     key_persons: KeyPersonPolicy = KeyPersonPolicy()
+    working_hours: WorkingHours = WorkingHours()
+    quiet_hours: QuietHours = QuietHours()
+    # where the numbers of [extension], [tier_upgrade], [unit_talk], [auto_listing] come from
+    section_sources: Mapping[str, str] = field(default_factory=dict, compare=False)
     source: str = field(default=DEFAULT_SOURCE, compare=False)
 
     # ----------------------------------------------------------------- loading
@@ -87,7 +106,12 @@ class Policy:
         """
         if path is None:
             return cls.default()
-        return cls.from_text(read_text(path, PolicyError), str(path))
+        policy = cls.from_text(read_text(path, PolicyError), str(path))
+        missing = policy.unsourced()
+        if missing:  # warned, not refused: an operator's older copy must keep running after an upgrade
+            log.warning("policy %s: no source for %s (add `source = \"...\"`: a law and article, a regulation "
+                        "or \"local practice: ...\")", path, ", ".join(missing))
+        return policy
 
     @classmethod
     def from_text(cls, text: str, source: str = "<text>") -> "Policy":
@@ -164,20 +188,32 @@ class Policy:
             return None
         return add_duration(started_at, d, calendar, self.rule(clock).count_from or self.count_from)
 
-    def step_times(self, started_at: datetime, due_at: datetime,
-                   calendar: "BusinessCalendar") -> list[tuple[LadderStep, datetime]]:
+    def step_times(self, started_at: datetime, due_at: datetime, calendar: "BusinessCalendar",
+                   business: bool = False, quiet: Window | None = None) -> list[tuple[LadderStep, datetime]]:
         """Every ladder step with the moment it fires, in firing order, as aware UTC.
 
-        Fraction steps are rounded to the second and never fall after due (a
-        due time set in the past fires them at due).
+        Fraction steps (the warning) are rounded to the second and never fall
+        after due (a due time set in the past fires them at due). ``business``:
+        they count working time and fall in working hours; ``quiet``: one inside
+        that daily window fires when it ends, or at due if that comes first
+        (:mod:`disputeflow.workflow.policy_hours`). After-due steps are levels
+        the board counts by date (:func:`disputeflow.workflow.board.ladder_at`):
+        they keep due's time of day on a workday.
         """
         start, due = utc(started_at), utc(due_at)
         span = (due - start).total_seconds()
+        working = self.working_hours if business else None
         out: list[tuple[LadderStep, datetime]] = []
         local = None  # due's local day and time of day, converted once for every after-due step (the sweep's hot path)
         for step in self.ladder:
             if step.kind == "fraction":
-                at = min(start + timedelta(seconds=round(span * step.value)), due)
+                at = working.fraction_point(start, due, step.value, calendar) if working else None
+                if at is None:
+                    at = min(start + timedelta(seconds=round(span * step.value)), due)
+                    if working is not None or quiet is not None:
+                        at = min(settle(at, working, quiet, calendar), due)
+                elif quiet is not None:  # a business-time point is in working hours already
+                    at = min(settle(at, None, quiet, calendar), due)
             elif step.value:
                 if local is None:
                     local = to_local(due)
@@ -188,12 +224,64 @@ class Policy:
             out.append((step, at))
         return out
 
-    def steps(self, clock: str, started_at: datetime, due_at: datetime,
-              calendar: "BusinessCalendar") -> list[tuple[LadderStep, datetime]]:
-        """The steps ``clock`` fires: the ladder, or the single tier-upgrade step for the tier clock."""
+    def steps(self, clock: str, started_at: datetime, due_at: datetime, calendar: "BusinessCalendar",
+              risk: str | None = None, category: str | None = None,
+              tier: str | None = None) -> list[tuple[LadderStep, datetime]]:
+        """The steps ``clock`` fires: the ladder, or the single tier-upgrade step for the tier clock.
+
+        Give the case's risk and category (and tier when known): they decide
+        whether the clock counts business time and which quiet hours hold its warning.
+        A key person's duty clock has no quiet hours: its risk is the person's,
+        which the case it is anchored on does not carry, and a duty period is
+        mostly a single day whose warning belongs to that day.
+        """
         if clock == TIER_CLOCK:
             return [(self.tier_step, utc(due_at))]
-        return self.step_times(started_at, due_at, calendar)
+        quiet = None if clock.startswith(DUTY_CLOCK_PREFIX) else self.quiet_hours.for_risk(risk)
+        return self.step_times(started_at, due_at, calendar, self.counts_business(clock, risk, category, tier), quiet)
+
+    def quiet_until(self, now: datetime, risk: str | None) -> datetime | None:
+        """When the quiet hours of ``risk`` that hold ``now`` end (aware UTC); None if ``now`` is not in them.
+
+        The sweep holds the notices of the steps it raises until then: a level
+        reached at night is recorded at night, and told in the morning.
+        """
+        window = self.quiet_hours.for_risk(risk)
+        if window is None:
+            return None
+        local = to_local(now)
+        day, tod = window.after(local.date(), local.time())
+        return None if (day, tod) == (local.date(), local.time()) else at_local(day, tod)
+
+    def counts_business(self, clock: str, risk: str | None = None, category: str | None = None,
+                        tier: str | None = None) -> bool:
+        """Whether ``clock``'s ladder counts working time: its ``ladder_time``, else whether it runs in business days."""
+        key = (clock, risk, category, tier)
+        got = self._business.get(key)
+        if got is None:
+            rule = self.clocks.get(clock)
+            if rule is None:
+                got = False
+            elif rule.ladder_time is not None:
+                got = rule.ladder_time == "business"
+            else:
+                d = self.duration(clock, risk, category, tier)
+                got = d is not None and d.unit == "business_days"
+            if len(self._business) < 10_000:  # bounded: categories are a short vocabulary, but come from data
+                self._business[key] = got
+        return got
+
+    @functools.cached_property
+    def _business(self) -> dict:
+        """:meth:`counts_business` answers, memoised (the sweep asks once per clock)."""
+        return {}
+
+    def unsourced(self) -> list[str]:
+        """The policy entries that do not say where their numbers come from (``source``), as dotted paths."""
+        out = [f"clocks.{name}" for name, rule in self.clocks.items() if not rule.source]
+        out += [f"ladder.{s.name}" for s in self.ladder if not s.source]
+        out += [f"key_persons.duties.{n}" for n, d in self.key_persons.duties.items() if not d.source]
+        return out
 
     @functools.cached_property
     def tier_step(self) -> LadderStep:
@@ -218,7 +306,7 @@ class Policy:
         rule = self.rule(clock)
         cap = rule.extension_cap or self.duration(clock, risk, category, tier) or self.extension_hard_cap
         if cap.lower_bound_hours() > self.extension_hard_cap.lower_bound_hours() and \
-                self.extension_hard_cap.unit != "business_days":
+                self.extension_hard_cap.unit in EXACT_UNITS:
             return self.extension_hard_cap
         return cap
 
@@ -263,7 +351,8 @@ def _canonical(policy: Policy) -> str:
                      "extension_cap": dur(c.extension_cap), "count_from": c.count_from,
                      # only when used, so that adding the key left existing revisions unchanged
                      **({"tiers": {k: dur(v) for k, v in c.by_tier.items()}} if c.by_tier else {}),
-                     **({"outlives_case": True} if c.outlives_case else {})}
+                     **({"outlives_case": True} if c.outlives_case else {}),
+                     **({"ladder_time": c.ladder_time} if c.ladder_time else {})}
               for name, c in policy.clocks.items()}
     ladder = [[s.name, s.kind, s.value, list(s.recipients), s.list_for_supervision, s.label_zh, s.label_en]
               for s in policy.ladder]
@@ -277,9 +366,21 @@ def _canonical(policy: Policy) -> str:
                                        list(policy.key_persons.alarm_recipients)],
                        # only when changed, so that adding the section left existing revisions unchanged
                        **({"auto_listing": _listing_canonical(policy.auto_listing)}
-                          if policy.auto_listing != AutoListing() else {})},
+                          if policy.auto_listing != AutoListing() else {}),
+                       # the hours change when steps fire; only when set, as for auto_listing
+                       **({"hours": _hours_canonical(policy)} if (policy.working_hours, policy.quiet_hours)
+                          != (WorkingHours(), QuietHours()) else {})},
                       sort_keys=True, ensure_ascii=False)
 
 
 def _listing_canonical(a: AutoListing) -> list:
     return [a.enabled, a.level, a.by_zh, a.by_en, a.deadline_workdays, list(a.risks), list(a.categories)]
+
+
+def _hours_canonical(p: Policy) -> list:
+    def win(w: Window | None):
+        return None if w is None else [w.start.isoformat(), w.end.isoformat()]
+
+    q = p.quiet_hours
+    return [p.working_hours.start.isoformat(), p.working_hours.end.isoformat(), win(q.default),
+            {k: win(v) for k, v in sorted(q.by_risk.items())}]

@@ -8,14 +8,19 @@ out of the module that answers deadline questions.
 from __future__ import annotations
 
 import re
+from datetime import time
 from types import MappingProxyType
 from typing import Any
 
 from disputeflow.workflow.policy_terms import (
-    CONTACT_METHODS, COUNT_FROM, RECURRENCE_UNITS, RISKS, STEP_KINDS, UNITS, AutoListing, ClockRule, DutyRule,
+    CONTACT_METHODS, COUNT_FROM, EXACT_UNITS, LADDER_TIME, RECURRENCE_UNITS, RISKS, STEP_KINDS, UNITS, AutoListing, ClockRule, DutyRule,
     Duration, KeyPersonPolicy, LadderStep, PolicyError, Recurrence,
 )
+from disputeflow.workflow.policy_hours import QuietHours, Window, WorkingHours
 from disputeflow.workflow.tomlfile import key_lines, line_of, load_toml
+
+_HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
+
 
 def _dotted(path: tuple[str | int, ...]) -> str:
     out = ""
@@ -83,6 +88,27 @@ class _Reader:
             self.fail(path, f"应为非空文字（如 “{example}”）", f"must be a non-empty text (such as {example!r})")
         return value
 
+    def cites(self, section: dict, path) -> str | None:
+        """The section's ``source`` (where its numbers come from), checked; None when not given."""
+        if "source" not in section:
+            return None
+        return self.text(section["source"], path + ("source",), "人民调解法第33条")
+
+    def clock_time(self, value: Any, path) -> time:
+        m = _HHMM.match(value) if isinstance(value, str) else None
+        if m is None or int(m[1]) > 23 or int(m[2]) > 59:
+            self.fail(path, f"应为 \"时:分\"（如 \"08:30\"），现为 {value!r}", f"must be \"HH:MM\" (such as \"08:30\"), got {value!r}")
+        return time(int(m[1]), int(m[2]))
+
+    def window(self, value: Any, path) -> Window:
+        self.table(value, path, ("from", "to"))
+        if "from" not in value or "to" not in value:
+            self.fail(path, "时段应写作 { from = \"21:00\", to = \"08:00\" }", "a window is { from = \"21:00\", to = \"08:00\" }")
+        start, end = self.clock_time(value["from"], path + ("from",)), self.clock_time(value["to"], path + ("to",))
+        if start == end:
+            self.fail(path, "起止时间不能相同", "from and to must differ")
+        return Window(start, end)
+
     def words(self, value: Any, path, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
         ok = isinstance(value, list) and value and all(isinstance(w, str) and w for w in value)
         if not ok or (allowed is not None and any(w not in allowed for w in value)):
@@ -97,23 +123,26 @@ def parse(text: str, source: str) -> dict[str, Any]:
     doc = load_toml(text, source, PolicyError)
     r = _Reader(text, source)
     r.table(doc, (), ("count_from", "clocks", "ladder", "extension", "tier_upgrade", "unit_talk", "auto_listing",
-                      "key_persons"))
+                      "key_persons", "working_hours", "quiet_hours"))
     count_from = r.count_from(doc.get("count_from", "immediately"), ("count_from",))
     clocks = {name: _clock(r, rule, ("clocks", name))
               for name, rule in r.table(doc.get("clocks", {}), ("clocks",)).items()}
     if not clocks:
         r.fail(("clocks",), "至少要规定一个时限", "at least one clock is required")
     ladder = _ladder(r, doc.get("ladder", []))
-    ext = r.table(doc.get("extension", {}), ("extension",), ("max_per_clock", "hard_cap"))
+    ext = r.table(doc.get("extension", {}), ("extension",), ("max_per_clock", "hard_cap", "source"))
     hard_cap = (r.duration(ext["hard_cap"], ("extension", "hard_cap")) if "hard_cap" in ext
                 else Duration(30, "calendar_days"))
     for name, rule in clocks.items():
         cap = rule.extension_cap
-        if cap and hard_cap.unit != "business_days" and cap.lower_bound_hours() > hard_cap.lower_bound_hours():
+        if cap and hard_cap.unit in EXACT_UNITS and cap.lower_bound_hours() > hard_cap.lower_bound_hours():
             r.fail(("clocks", name, "extension_cap"), f"超过 extension.hard_cap（{hard_cap.label()}）",
                    f"exceeds extension.hard_cap ({hard_cap.label('en')})")
-    tier = r.table(doc.get("tier_upgrade", {}), ("tier_upgrade",), ("after", "recipients"))
-    talk = r.table(doc.get("unit_talk", {}), ("unit_talk",), ("level3_per_month", "recipients"))
+    tier = r.table(doc.get("tier_upgrade", {}), ("tier_upgrade",), ("after", "recipients", "source"))
+    talk = r.table(doc.get("unit_talk", {}), ("unit_talk",), ("level3_per_month", "recipients", "source"))
+    sources = {name: r.cites(section, (name,)) for name, section in
+               (("extension", ext), ("tier_upgrade", tier), ("unit_talk", talk))}
+    sources["auto_listing"] = r.cites(r.table(doc.get("auto_listing", {}), ("auto_listing",)), ("auto_listing",))
     return dict(
         clocks=MappingProxyType(clocks), ladder=ladder, count_from=count_from,
         max_extensions_per_clock=r.count(ext.get("max_per_clock", 1), ("extension", "max_per_clock")),
@@ -125,6 +154,9 @@ def parse(text: str, source: str) -> dict[str, Any]:
         unit_talk_recipients=r.roles(talk.get("recipients", ["supervisor"]), ("unit_talk", "recipients")),
         auto_listing=_auto_listing(r, doc.get("auto_listing", {})),
         key_persons=_key_persons(r, doc.get("key_persons", {})),
+        working_hours=_working_hours(r, doc.get("working_hours", {})),
+        quiet_hours=_quiet_hours(r, doc.get("quiet_hours", {})),
+        section_sources=MappingProxyType({k: v for k, v in sources.items() if v is not None}),
         source=source,
     )
 
@@ -134,7 +166,7 @@ _LEVEL = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 
 def _auto_listing(r: _Reader, section: Any) -> AutoListing:
     path = ("auto_listing",)
-    r.table(section, path, ("enabled", "level", "by_zh", "by_en", "deadline_workdays", "risks", "categories"))
+    r.table(section, path, ("enabled", "level", "by_zh", "by_en", "deadline_workdays", "risks", "categories", "source"))
     base = AutoListing()
     level = section.get("level", base.level)
     if not isinstance(level, str) or not _LEVEL.match(level):
@@ -153,7 +185,12 @@ def _auto_listing(r: _Reader, section: Any) -> AutoListing:
 
 
 def _clock(r: _Reader, rule: Any, path) -> ClockRule:
-    r.table(rule, path, ("default", *RISKS, "categories", "tiers", "extension_cap", "count_from"))
+    r.table(rule, path, ("default", *RISKS, "categories", "tiers", "extension_cap", "count_from", "source",
+                         "ladder_time"))
+    ladder_time = rule.get("ladder_time")
+    if ladder_time is not None and ladder_time not in LADDER_TIME:
+        r.fail(path + ("ladder_time",), f"应为 \"business\"（按工作时间）或 \"elapsed\"（按自然时间），现为 {ladder_time!r}",
+               f"must be \"business\" or \"elapsed\", got {ladder_time!r}")
     by_category = {}
     for cat, entries in r.table(rule.get("categories", {}), path + ("categories",)).items():
         cpath = path + ("categories", cat)
@@ -167,6 +204,7 @@ def _clock(r: _Reader, rule: Any, path) -> ClockRule:
                                   for k, v in r.table(rule.get("tiers", {}), path + ("tiers",)).items()}),
         extension_cap=r.duration(rule["extension_cap"], path + ("extension_cap",)) if "extension_cap" in rule else None,
         count_from=r.count_from(rule["count_from"], path + ("count_from",)) if "count_from" in rule else None,
+        source=r.cites(rule, path), ladder_time=ladder_time,
     )
 
 
@@ -176,7 +214,8 @@ def _ladder(r: _Reader, steps: Any) -> tuple[LadderStep, ...]:
     out: list[LadderStep] = []
     for i, step in enumerate(steps):
         path = ("ladder", i)
-        r.table(step, path, ("name", "kind", "value", "recipients", "list_for_supervision", "label_zh", "label_en"))
+        r.table(step, path, ("name", "kind", "value", "recipients", "list_for_supervision", "label_zh", "label_en",
+                             "source"))
         name = step.get("name")
         if not isinstance(name, str) or not name:
             r.fail(path + ("name",), "缺少 name", "name is missing")
@@ -204,7 +243,7 @@ def _ladder(r: _Reader, steps: Any) -> tuple[LadderStep, ...]:
         if not isinstance(supervise, bool):
             r.fail(path + ("list_for_supervision",), "应为 true 或 false", "must be true or false")
         out.append(LadderStep(name, kind, float(value), r.roles(step.get("recipients"), path + ("recipients",)),
-                              supervise, label_zh, str(label_en)))
+                              supervise, label_zh, str(label_en), r.cites(step, path)))
     return tuple(out)
 
 
@@ -220,7 +259,7 @@ def _key_persons(r: _Reader, section: Any) -> KeyPersonPolicy:
         if not _DUTY_NAME.match(name):
             r.fail(dpath, "职责名称应为 1–12 个小写字母或下划线（如 contact）",
                    "a duty name is 1-12 lowercase letters or underscores (such as contact)")
-        r.table(d, dpath, ("label_zh", "label_en", "satisfied_by", *RISKS))
+        r.table(d, dpath, ("label_zh", "label_en", "satisfied_by", "source", *RISKS))
         label_zh = d.get("label_zh")
         if not isinstance(label_zh, str) or not label_zh:
             r.fail(dpath + ("label_zh",), "缺少中文名称 label_zh（如 “日见面”）", "label_zh (the Chinese label) is missing")
@@ -233,7 +272,7 @@ def _key_persons(r: _Reader, section: Any) -> KeyPersonPolicy:
             r.fail(dpath, "至少为一个风险等级（low/medium/high/critical）规定频次",
                    "give the recurrence for at least one risk level (low/medium/high/critical)")
         duties[name] = DutyRule(name, label_zh, str(d.get("label_en", name)), tuple(methods),
-                                MappingProxyType(by_risk))
+                                MappingProxyType(by_risk), r.cites(d, dpath))
     return KeyPersonPolicy(
         duties=MappingProxyType(duties),
         alarm_recipients=r.roles(section.get("alarm_recipients", ["lead_official"]), path + ("alarm_recipients",)))
@@ -251,3 +290,37 @@ def _recurrence(r: _Reader, value: Any, path) -> Recurrence:
                f"must be one of {', '.join(RECURRENCE_UNITS)}, got {unit!r}")
     return Recurrence(every, unit)
 
+
+
+def _working_hours(r: _Reader, section: Any) -> WorkingHours:
+    path = ("working_hours",)
+    r.table(section, path, ("from", "to", "source"))
+    base = WorkingHours()
+    start = r.clock_time(section["from"], path + ("from",)) if "from" in section else base.start
+    end = r.clock_time(section["to"], path + ("to",)) if "to" in section else base.end
+    if end <= start:
+        r.fail(path, "工作时间应在同一天内，且 to 晚于 from（如 08:30 至 17:30）",
+               "working hours lie within one day, to after from (such as 08:30 to 17:30)")
+    return WorkingHours(start, end, r.cites(section, path))
+
+
+def _quiet_hours(r: _Reader, section: Any) -> QuietHours:
+    """``from``/``to`` for every risk, and per-risk windows or ``false`` (no quiet hours for that risk)."""
+    path = ("quiet_hours",)
+    r.table(section, path, ("from", "to", "source", *RISKS))
+    default = None
+    if "from" in section or "to" in section:
+        default = r.window({k: section[k] for k in ("from", "to") if k in section}, path)
+    by_risk: dict[str, Window | None] = {}
+    for risk in RISKS:
+        if risk not in section:
+            continue
+        value = section[risk]
+        if value is False:
+            by_risk[risk] = None
+        elif isinstance(value, dict):
+            by_risk[risk] = r.window(value, path + (risk,))
+        else:
+            r.fail(path + (risk,), "应为 false（不设免打扰）或 { from = \"22:00\", to = \"07:00\" }",
+                   "must be false (no quiet hours) or { from = \"22:00\", to = \"07:00\" }")
+    return QuietHours(default, MappingProxyType(by_risk), r.cites(section, path))

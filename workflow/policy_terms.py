@@ -13,10 +13,13 @@ from typing import Mapping
 
 from disputeflow.workflow.tomlfile import ConfigFileError
 
-UNITS = ("calendar_hours", "calendar_days", "business_days")
+UNITS = ("calendar_hours", "calendar_days", "business_days", "months", "years")
 RISKS = ("low", "medium", "high", "critical")
 COUNT_FROM = ("immediately", "next_day")
 STEP_KINDS = ("fraction", "after_due")
+LADDER_TIME = ("business", "elapsed")
+# Units whose length in hours does not depend on the date (a cap in them can be compared without one).
+EXACT_UNITS = ("calendar_hours", "calendar_days")
 DEFAULT_SOURCE = "<内置默认政策 workflow/policy.toml>"
 # The clock that upgrades a case's tier (一般 → 复杂) when it runs out. It has no
 # ladder: its one step fires at due, and it is timed by ``[tier_upgrade] after``.
@@ -29,7 +32,10 @@ RECURRENCE_UNITS = ("calendar_days", "business_days", "weeks")
 CONTACT_METHODS = ("visit", "phone", "report")
 
 _UNIT_LABELS = {"calendar_hours": ("{n} 小时", "{n} hours"), "calendar_days": ("{n} 天", "{n} calendar days"),
-                "business_days": ("{n} 个工作日", "{n} business days")}
+                "business_days": ("{n} 个工作日", "{n} business days"), "months": ("{n} 个月", "{n} months"),
+                "years": ("{n} 年", "{n} years")}
+# The fewest days a unit spans, for comparing caps of different units (a month may have 28 days).
+_MIN_DAYS = {"calendar_days": 1, "business_days": 1, "months": 28, "years": 365}
 
 
 class PolicyError(ConfigFileError):
@@ -41,7 +47,7 @@ class PolicyError(ConfigFileError):
 
 @dataclass(frozen=True)
 class Duration:
-    """A length of time in one of three units; see the module docstring for how each is counted."""
+    """A length of time in one of the ``UNITS``; :mod:`disputeflow.workflow.policy_time` says how each is counted."""
 
     amount: int
     unit: str
@@ -59,7 +65,7 @@ class Duration:
 
     def lower_bound_hours(self) -> int:
         """The fewest hours this can span (a business day spans at least a calendar day)."""
-        return self.amount if self.unit == "calendar_hours" else 24 * self.amount
+        return self.amount if self.unit == "calendar_hours" else 24 * _MIN_DAYS[self.unit] * self.amount
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,7 @@ class LadderStep:
     list_for_supervision: bool
     label_zh: str
     label_en: str
+    source: str | None = field(default=None, compare=False)  # where the rung's timing comes from
 
     def label(self, lang: str = "zh_CN") -> str:
         return self.label_en if lang.startswith("en") else self.label_zh
@@ -100,6 +107,11 @@ class ClockRule:
     # belong to the person (release stops them), not to the case they are anchored on.
     # Not a policy key: an ended case runs no clock of its own (supervision included).
     outlives_case: bool = False
+    # Where the numbers come from: a law and article, a regulation, or "local practice: …" (本地做法).
+    source: str | None = field(default=None, compare=False)
+    # How the ladder's fractions count: "business" (working hours of workdays) or "elapsed";
+    # None: business time when the clock's duration is in business days.
+    ladder_time: str | None = None
 
 
 _DUTY_CLOCK_RULE = ClockRule(outlives_case=True)
@@ -133,6 +145,7 @@ class DutyRule:
     label_en: str
     satisfied_by: tuple[str, ...]
     by_risk: Mapping[str, Recurrence]
+    source: str | None = field(default=None, compare=False)
 
     def label(self, lang: str = "zh_CN") -> str:
         return self.label_en if lang.startswith("en") else self.label_zh

@@ -10,7 +10,7 @@ import json
 
 from disputeflow.cases import case_reads, directory, jurisdiction, transactions
 from disputeflow.cases.types import from_db
-from disputeflow.workflow import guards
+from disputeflow.workflow import guards, party_particulars
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import load_actor, may_touch
 from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
@@ -64,10 +64,11 @@ def clock_rows(engine, conn, case_id: int, lang: str, definition) -> list[dict]:
     return out
 
 
-def level_at(engine, started, due, at, clock: str = "") -> str | None:
+def level_at(engine, started, due, at, clock: str = "", risk: str | None = None,
+             category: str | None = None) -> str | None:
     """The highest ladder step whose time has come at ``at`` (None: within time)."""
     level = None
-    for step, when in engine.policy.steps(clock, started, due, engine.calendar):
+    for step, when in engine.policy.steps(clock, started, due, engine.calendar, risk, category):
         if when <= at:
             level = step.name
     return level
@@ -81,7 +82,7 @@ def case(engine, number: str, actor, lang: str) -> dict:
         d = engine.definition(c["definition"], c["definition_version"])
         data = json.loads(c.pop("data"))
         flags = json.loads(c["flags"])
-        parties = [dict(r) for r in case_reads.party_rows(conn, c["id"])]
+        parties = [party_particulars.flatten(dict(r)) for r in case_reads.party_rows(conn, c["id"])]
         role = who.role if who else None
         if who is not None:
             parties = [mask_party(p, role) for p in parties]
@@ -226,7 +227,7 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
 
 # ---------------------------------------------------------------------- admin writes
 
-def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
+def add_unit(engine, id: str, name: str, kind: str, parent: str | None, short_name: str | None = None) -> dict:
     from disputeflow.workflow import inputs
     from disputeflow.workflow.vocabulary import UNIT_KINDS
     from disputeflow.workflow.errors import FieldError
@@ -245,8 +246,12 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
     if kind not in UNIT_KINDS:
         errors.append(FieldError("kind", f"单位类型“{kind}”无效（可选：{'、'.join(UNIT_KINDS)}）",
                                  f"unit kind {kind!r} is invalid (one of {', '.join(UNIT_KINDS)})"))
+    if short_name is not None and not (1 <= len(short_name.strip()) <= 4 and short_name.strip().isalnum()):
+        errors.append(FieldError("short_name", "简称应为 1 至 4 个字（用于文书编号，如“东调字”）",
+                                 "short name must be 1 to 4 characters (it numbers the papers, as in 东调字)"))
     if errors:
         raise ValidationError(errors)
+    short_name = short_name.strip() if short_name else None
     now = engine.clock.now()
     with transactions.write(engine.store) as conn:
         path = "/"
@@ -258,8 +263,8 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None) -> dict:
         if directory.unit(conn, id) is not None:
             raise ValidationError.one("id", f"单位“{id}”已存在", f"unit {id!r} exists already")
         path = f"{path}{id}/"
-        directory.add_unit(conn, id, name.strip(), kind, parent, path, now)
-    return {"id": id, "name": name.strip(), "kind": kind, "parent": parent, "path": path}
+        directory.add_unit(conn, id, name.strip(), kind, parent, path, now, short_name)
+    return {"id": id, "name": name.strip(), "kind": kind, "parent": parent, "path": path, "short_name": short_name}
 
 
 def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lang) -> dict:

@@ -75,11 +75,11 @@ def _run(engine) -> dict:
 
 def _recomputed(engine, tx, kid: int, name: str, started, due, level, risk: str, category: str, cdata):
     """``(update of the clock, new due time)`` when the calendar moves the clock's due time; else None."""
-    new_due = engine.policy.due_at(name, started, risk, category, engine.calendar,
-                                   json.loads(cdata or "{}").get("tier"))
+    tier = json.loads(cdata or "{}").get("tier")
+    new_due = engine.policy.due_at(name, started, risk, category, engine.calendar, tier)
     if new_due is None or new_due == due:
         return None
-    steps = engine.policy.steps(name, started, new_due, engine.calendar)
+    steps = engine.policy.steps(name, started, new_due, engine.calendar, risk, category, tier)
     warn = next((at for s, at in steps if s.kind == "fraction"), None)
     step, at = next_step_after(steps, level)
     return recalc_store.due(kid, tx.t(new_due), tx.t(warn), step, tx.t(at)), new_due

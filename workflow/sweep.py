@@ -128,7 +128,7 @@ def _due_steps(engine, rows: list, now: datetime, t_now, texts) -> tuple[dict, l
             # a clock an ended case should not be running (a path that forgot to stop it): stop, never escalate
             tier_done.append({"level": level, "now": t_now, "id": kid})
             continue
-        steps, due_iso = texts.ladder(name, started, due)
+        steps, due_iso = texts.ladder(name, started, due, risk, category)
         first = 0
         for i, s in enumerate(steps):
             if s[0].name == level:

@@ -13,14 +13,14 @@ import json
 from datetime import datetime
 from typing import NamedTuple
 
-from disputeflow.cases import outbox
 from disputeflow.cases.audit import canonical_time, digest
 from disputeflow.cases.chain import Head, link
+from disputeflow.cases.records import OutboxRow
 from disputeflow.cases.types import from_db, to_sqlite
 from disputeflow.workflow.audience import audience, case_slots
 from disputeflow.workflow.clocks import row as clock_row
 from disputeflow.workflow.commands import dumps
-from disputeflow.workflow.policy import TIER_STEP
+from disputeflow.workflow.policy import DUTY_CLOCK_PREFIX, TIER_STEP
 from disputeflow.workflow.timeutil import iso
 
 SYSTEM_ACTOR = "system"
@@ -46,9 +46,14 @@ def events(engine, tx, cases: dict, now: datetime, t_now, texts: "BatchTexts", t
     signer = tx.store.signer
     talk_step = engine.policy.unit_talk_step
     auto = engine.policy.auto_listing
+    notify_at: dict = {}  # per risk: now, or the end of that risk's quiet hours (notices are held till then)
     for case_id, c in cases.items():
         if not c["events"]:
             continue
+        at_risk = notify_at.get(c["risk"])
+        if at_risk is None:
+            until = engine.policy.quiet_until(now, c["risk"])
+            at_risk = notify_at[c["risk"]] = t_now if until is None else tx.t(until)
         head, number, state = Head(c["seq"], c["hash"]), c["number"], c["state"]
         data = None
         for clock, (step, at, _at_db, at_iso), due_iso in c["events"]:
@@ -67,8 +72,9 @@ def events(engine, tx, cases: dict, now: datetime, t_now, texts: "BatchTexts", t
             head = ev.head
             out.audits.append((case_id, ev.seq, t_now, SYSTEM_ACTOR, action, state, state, audit_json, ev.prev_hash,
                                ev.hash, fields_json, ev.key_id))
-            out.outbox.append(outbox.row(t_now, event, case_id, number, SYSTEM_ACTOR, texts.audience(step, c),
-                                         audit_json))
+            held = t_now if clock.startswith(DUTY_CLOCK_PREFIX) else at_risk  # duties: no quiet hours
+            out.outbox.append(OutboxRow(t_now, event, case_id, number, SYSTEM_ACTOR, texts.audience(step, c),
+                                               audit_json, held))
             out.raised.append({"number": number, "clock": clock, "step": step.name, "step_at": at_iso,
                                "due_at": due_iso, "listed": listed_now})
             if step.name == talk_step:
@@ -98,7 +104,7 @@ def _special(engine, tx, c: dict, data: dict, clock: str, step, at_iso: str, due
         c["sup"] = auto.level
         if not listing:
             deadline = engine.policy.listing_deadline(now, engine.calendar)
-            params = clock_row(engine, tx.t, 0, "supervision", now, deadline)
+            params = clock_row(engine, tx.t, 0, "supervision", now, deadline, c["risk"], c["category"])
             listing.append((iso(deadline), (params["name"], params["started_at"], params["due_at"],
                                             params["warn_at"], params["calendar_rev"], "running",
                                             params["next_step"], params["next_at"])))
@@ -144,19 +150,21 @@ class BatchTexts:
         self._json: dict[str, str] = {}
         self._audiences: dict[tuple, str] = {}
 
-    def ladder(self, name: str, started, due) -> tuple[tuple[tuple], str]:
+    def ladder(self, name: str, started, due, risk: str | None = None,
+               category: str | None = None) -> tuple[tuple[tuple], str]:
         """``((step, at, at as stored, at as local ISO), ...)`` in firing order, and due as local ISO.
 
-        ``started`` and ``due`` are the values as fetched from the database.
+        ``started`` and ``due`` are the values as fetched from the database; the
+        case's ``risk`` and ``category`` decide business time and quiet hours.
         """
-        key = (name, started, due)
+        key = (name, started, due, risk, category)
         out = self._ladders.get(key)
         if out is None:
             due_dt = from_db(due)
             # each instant once: ladders rarely share one, so iso() directly, not the batch's cache
             stored = to_sqlite if self._tx.store.is_sqlite else (lambda at: at)
             steps = [(step, at, stored(at), iso(at))
-                     for step, at in self._policy.steps(name, from_db(started), due_dt, self._cal)]
+                     for step, at in self._policy.steps(name, from_db(started), due_dt, self._cal, risk, category)]
             out = self._ladders[key] = (tuple(steps), self.iso(due_dt))
         return out
 

@@ -23,7 +23,9 @@ def case():
 @click.option("--title", required=True, help="纠纷名称。")
 @click.option("--category", required=True, help="纠纷类型（如 neighbour 邻里纠纷、land 土地山林、labour 劳资欠薪……）。")
 @click.option("--unit", "unit_id", required=True, help="所属村（社区）或网格编号。")
-@click.option("--party", "parties", multiple=True, help="当事人：姓名[:角色[:电话]]，角色 applicant/respondent/other。")
+@click.option("--party", "parties", multiple=True,
+              help="当事人：姓名[:角色[:电话]]，角色 applicant/respondent/other；或 JSON 对象，可含 gender、ethnicity、"
+                   "birth_date、occupation、address、kind、legal_representative 等文书所需信息。")
 @click.option("--source", type=TEXT, help="来源：grid 网格排查、visit 来访、hotline 12345、police 110联动、petition 信访转办、other。")
 @click.option("--flag", "flags", multiple=True, help="风险标记：civil_to_criminal、key_person、violence。")
 @click.option("--description", help="纠纷简要情况。")

@@ -22,9 +22,10 @@ def unit():
 @click.option("--parent", help="上级单位编号。")
 @click.option("--kind", type=click.Choice(["town", "village", "community", "grid", "office"]), default="village",
               show_default=True, help="单位类型。")
+@click.option("--short-name", help="简称，用于人民调解文书编号（如“东”得“（2026）东调字第001号”；默认取名称首字）。")
 @pass_ctx
-def unit_add(c: Ctx, unit_id, name, parent, kind):
-    u = c.engine().add_unit(unit_id, name, kind, parent)
+def unit_add(c: Ctx, unit_id, name, parent, kind, short_name):
+    u = c.engine().add_unit(unit_id, name, kind, parent, short_name)
     c.out(u, c.t(f"已新增单位 {u['id']}（{u['name']}）。", f"unit {u['id']} ({u['name']}) added."))
 
 

@@ -36,32 +36,46 @@ def document(policy) -> dict[str, Any]:
     def dur(d):
         return None if d is None else {"amount": d.amount, "unit": d.unit}
 
-    a = policy.auto_listing
+    a, sources = policy.auto_listing, policy.section_sources
     return {
         "source": policy.source, "revision": policy.revision, "count_from": policy.count_from,
         "clocks": {name: {"default": dur(r.default), **{k: dur(v) for k, v in r.by_risk.items()},
                           "categories": {k: {r2: dur(d) for r2, d in v.items()} for k, v in r.by_category.items()},
                           "tiers": {k: dur(v) for k, v in r.by_tier.items()},
-                          "extension_cap": dur(r.extension_cap), "count_from": r.count_from}
+                          "extension_cap": dur(r.extension_cap), "count_from": r.count_from,
+                          "ladder_time": "business" if policy.counts_business(name) else "elapsed",
+                          "source": r.source}
                    for name, r in policy.clocks.items()},
         "ladder": [{"name": s.name, "kind": s.kind, "value": s.value, "recipients": list(s.recipients),
-                    "list_for_supervision": s.list_for_supervision, "label_zh": s.label_zh, "label_en": s.label_en}
+                    "list_for_supervision": s.list_for_supervision, "label_zh": s.label_zh, "label_en": s.label_en,
+                    "source": s.source}
                    for s in policy.ladder],
+        "working_hours": {"from": f"{policy.working_hours.start:%H:%M}", "to": f"{policy.working_hours.end:%H:%M}",
+                          "source": policy.working_hours.source},
+        "quiet_hours": _quiet_doc(policy.quiet_hours),
+        "unsourced": policy.unsourced(),
         "auto_listing": {"enabled": a.enabled, "level": a.level, "by_zh": a.by_zh, "by_en": a.by_en,
                          "deadline_workdays": a.deadline_workdays, "risks": list(a.risks),
-                         "categories": list(a.categories)},
+                         "categories": list(a.categories), "source": sources.get("auto_listing")},
         "extension": {"max_per_clock": policy.max_extensions_per_clock,
-                      "hard_cap": dur(policy.extension_hard_cap)},
+                      "hard_cap": dur(policy.extension_hard_cap), "source": sources.get("extension")},
         "tier_upgrade": {"after": dur(policy.tier_upgrade_after),
-                         "recipients": list(policy.tier_upgrade_recipients)},
+                         "recipients": list(policy.tier_upgrade_recipients), "source": sources.get("tier_upgrade")},
         "unit_talk": {"level3_per_month": policy.unit_talk_level3_per_month,
-                      "recipients": list(policy.unit_talk_recipients)},
+                      "recipients": list(policy.unit_talk_recipients), "source": sources.get("unit_talk")},
         "key_persons": {"alarm_recipients": list(policy.key_persons.alarm_recipients),
                         "duties": {n: {"label_zh": d.label_zh, "label_en": d.label_en,
-                                       "satisfied_by": list(d.satisfied_by),
+                                       "satisfied_by": list(d.satisfied_by), "source": d.source,
                                        **{k: {"every": v.every, "unit": v.unit} for k, v in d.by_risk.items()}}
                                    for n, d in policy.key_persons.duties.items()}},
     }
+
+
+def _quiet_doc(q) -> dict[str, Any]:
+    def win(w):
+        return None if w is None else {"from": f"{w.start:%H:%M}", "to": f"{w.end:%H:%M}"}
+
+    return {"default": win(q.default), **{k: win(v) for k, v in q.by_risk.items()}, "source": q.source}
 
 
 def human(doc: dict[str, Any], policy, c: Ctx) -> str:
@@ -78,6 +92,19 @@ def human(doc: dict[str, Any], policy, c: Ctx) -> str:
                      sep.join(f"{k} {v.label(lang)}" for k, v in r.by_tier.items()), sep.join(r.by_category)))
     out.append(render(c.t("时限 默认 按风险 按等级 按类别", "clock default by-risk by-tier by-category").split(), rows,
                       max_col=60, title=c.t("时限：", "clocks:")))
+    none = c.t("（未注明出处）", "(no source given)")
+    rows = [(name, r.source or none) for name, r in policy.clocks.items()]
+    rows += [(f"ladder.{s.name}", s.source or none) for s in policy.ladder]
+    out.append(render(c.t("时限 出处", "limit source").split(), rows, max_col=400,
+                      title=c.t("时限的出处：", "where each limit comes from:")))
+    w, q = policy.working_hours, policy.quiet_hours
+    quiet = sep.join([q.default.label() if q.default else c.t("无", "none")] +
+                     [f"{k} {v.label() if v else c.t('无', 'none')}" for k, v in q.by_risk.items()])
+    out.append(c.t(f"工作时间 {w.label()}（工作日时限的预警按工作时间计算）；免打扰 {quiet}。",
+                   f"working hours {w.label()} (business-day warnings count working time); quiet hours {quiet}."))
+    if doc["unsourced"]:
+        out.append(c.t(f"警告：以下条目未注明出处（source）：{'、'.join(doc['unsourced'])}",
+                       f"warning: no source given for: {', '.join(doc['unsourced'])}"))
     rows = [(s.label(lang), _when(s, c), sep.join(s.recipients), c.t("是", "yes") if s.list_for_supervision else "")
             for s in policy.ladder]
     out.append(render(c.t("级别 触发 告知 自动挂牌", "step fires told lists").split(), rows,

@@ -59,7 +59,7 @@ def _check_out(out: str | None, fmt: str | None) -> None:
     from disputeflow.workflow.errors import ValidationError
 
     if out == "-":
-        if fmt == "xlsx":
+        if fmt in ("xlsx", "docx"):
             raise ValidationError.one("--out", "二进制格式不能输出到标准输出，请用 --out 指明文件",
                                       "a binary format cannot go to standard output; name a file with --out")
         return
@@ -130,15 +130,23 @@ def agenda(c, day, since, unit_id, fmt, out):
     _run(c, "agenda", fmt, out, date=day, since=since, unit=unit_id)
 
 
-@group.command("paper", help="调解文书：agreement 调解协议书、record 调解笔录、visit 回访记录、index 卷宗目录。")
-@click.argument("kind", type=click.Choice(["agreement", "record", "visit", "index"]))
+PAPER_HELP = ("人民调解文书：application 申请书、acceptance 受理登记表、notice 权利义务告知书、investigation 调查记录、"
+              "record 调解记录、agreement 调解协议书、oral 口头协议登记表、visit 回访记录、file 卷宗（封面、卷内目录、封底）。"
+              "文书编号按调委会、年度顺序编排，首次打印时确定，重印不变。")
+
+
+@group.command("paper", help=PAPER_HELP)
+@click.argument("kind", type=click.Choice(["application", "acceptance", "notice", "investigation", "record",
+                                           "agreement", "oral", "visit", "file", "index"]))
 @click.argument("number")
+@click.option("--format", "fmt", type=click.Choice(["html", "docx"]), default="html", show_default=True,
+              help="html 供浏览器打印；docx 为 Word 文档（A4）。")
 @click.option("--performance", help="履行方式（调解协议书）。")
 @click.option("--performance-due", help="履行期限（调解协议书）。")
-@click.option("--out", help="输出文件或目录；- 为标准输出。")
+@click.option("--out", help="输出文件或目录；- 为标准输出（仅 html）。")
 @pass_ctx
-def paper(c, kind, number, performance, performance_due, out):
-    _run(c, kind, "html", out, number=number, performance=performance, performance_due=performance_due)
+def paper(c, kind, number, fmt, performance, performance_due, out):
+    _run(c, kind, fmt, out, number=number, performance=performance, performance_due=performance_due)
 
 
 @group.command("verify", help="用审计日志重算已封存的报表，核对每个数字是否一致。")

@@ -96,7 +96,7 @@ class StepWriter:
             due = self.w.planner.due(st.clock, at, cols["risk"], self.case["category"])
             if due is None:
                 continue
-            row = self.w._clock_row(self.case["id"], st.clock, at, due, None)
+            row = self.w._clock_row(self.case["id"], st.clock, at, due, None, cols["risk"], self.case["category"])
             kid = ledger_store.start_clock(self.tx, dict(zip(ledger_bulk.CLOCK_INSERT, row)))
             self.running[st.clock] = (kid, st.clock)
             started.append(st.clock)
@@ -112,7 +112,7 @@ class StepWriter:
             new_due = self.w.planner.due(name, started_dt, risk, category)
             if new_due is None or new_due == tx.time(due):
                 continue
-            steps = engine.policy.steps(name, started_dt, new_due, engine.calendar)
+            steps = engine.policy.steps(name, started_dt, new_due, engine.calendar, risk, category)
             warn = next((at for s, at in steps if s.kind == "fraction"), None)
             step, at = next_step_after(steps, level)
             tx.run("reschedule_clock", {"id": kid, "due_at": tx.t(new_due), "warn_at": tx.t(warn), "extended": extended,

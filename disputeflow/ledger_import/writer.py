@@ -170,7 +170,8 @@ class BulkWriter:
                     t(plan.events[0].at), t(plan.updated_at), t(plan.closed_at), n_events)
             parties = [(i, p["name"], p.get("role") or "applicant", p.get("phone"), p.get("id_number"), None)
                        for i, p in enumerate(plan.parties, start=1)]
-            clocks = [self._clock_tail(c.name, c.started_at, c.due_at, c.stopped_at) for c in plan.clocks]
+            clocks = [self._clock_tail(c.name, c.started_at, c.due_at, c.stopped_at, plan.risk, rec["category"])
+                      for c in plan.clocks]
             # the case as the replayed history leaves it: recorded on its last event
             fields = dumps(case_snapshot(plan.state, plan.risk, plan.risk_floor, case[12], case[15], case[16],
                                          case[17], None, rec["unit"], rec["title"], rec["category"], case[19],
@@ -212,18 +213,21 @@ class BulkWriter:
             canon = self._canon[at] = canonical_time(at)
         return canon
 
-    def _clock_row(self, case_id: int, name: str, started: datetime, due: datetime, stopped: datetime | None):
-        return (case_id, *self._clock_tail(name, started, due, stopped))
+    def _clock_row(self, case_id: int, name: str, started: datetime, due: datetime, stopped: datetime | None,
+                   risk: str | None = None, category: str | None = None):
+        return (case_id, *self._clock_tail(name, started, due, stopped, risk, category))
 
-    def _clock_tail(self, name: str, started: datetime, due: datetime, stopped: datetime | None) -> tuple:
-        """A clocks row without its case id (the ladder and the converted times memoised per clock, start and due)."""
+    def _clock_tail(self, name: str, started: datetime, due: datetime, stopped: datetime | None,
+                    risk: str | None = None, category: str | None = None) -> tuple:
+        """A clocks row without its case id (the ladder and the converted times memoised per clock, start, due
+        and the case's risk and category, which decide business time and quiet hours)."""
         t = self._conv
-        key = (name, started, due)
+        key = (name, started, due, risk, category)
         got = self._ladder.get(key)
         if got is None:
             if len(self._ladder) > 50_000:
                 self._ladder.clear()
-            steps = self.engine.policy.steps(name, started, due, self.engine.calendar)
+            steps = self.engine.policy.steps(name, started, due, self.engine.calendar, risk, category)
             warn = next((at for s, at in steps if s.kind == "fraction"), None)
             step, at = next_step_after(steps, None)
             head = (name, t(started), t(due), t(warn), self.engine.calendar.revision)

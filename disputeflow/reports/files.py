@@ -9,10 +9,9 @@ ledger     csv, xlsx, html, json   month (or year / start+end), unit
 stats      html, xlsx, csv, json   month, year or start+end; unit
 nil        html, json              month (or year / start+end), unit
 agenda     html, md, json          date, since (default: seven days earlier), unit
-agreement  html                    number; performance, performance_due
-record     html                    number
-visit      html                    number
-index      html                    number
+agreement  html, docx              number; performance, performance_due
+(papers)   html, docx              number: application, acceptance, notice, investigation,
+                                   record, oral, visit, file (index: the file's earlier name)
 ========== ======================= ==========================================
 
 Reports on a jurisdiction need a role that oversees cases (mediator, lead
@@ -32,7 +31,9 @@ from disputeflow.reports import collect, formats, period as period_mod, snapshot
 REPORT_ROLES = frozenset({"mediator", "lead_official", "supervisor", "admin", "system"})
 JURISDICTION_KINDS = {"ledger": ("csv", "xlsx", "html", "json"), "stats": ("html", "xlsx", "csv", "json"),
                       "nil": ("html", "json"), "agenda": ("html", "md", "json")}
-PAPER_KINDS = ("agreement", "record", "visit", "index")
+# The mediation papers (disputeflow.reports.paperwork.KINDS), each as html or docx.
+PAPER_KINDS = ("application", "acceptance", "notice", "investigation", "record", "agreement", "oral", "visit", "file",
+               "index")
 MIME = {"csv": "text/csv; charset=utf-8", "xlsx": formats.XLSX_MIME, "html": "text/html; charset=utf-8",
         "json": "application/json", "md": "text/markdown; charset=utf-8"}
 
@@ -121,11 +122,7 @@ def report_file(engine, kind: str, *, fmt: str | None = None, actor=None, lang: 
     if kind in PAPER_KINDS:
         from disputeflow.reports import paperwork
 
-        fmt = fmt or "html"
-        if fmt != "html":
-            raise ValidationError.one("format", "文书只能生成 HTML（用于打印）", "paperwork is produced as HTML for printing")
-        name, body = paperwork.render_paper(engine, kind, who, lang, **params)
-        return name, body, MIME["html"]
+        return paperwork.render_paper(engine, kind, who, lang, fmt=fmt or "html", **params)
     if kind not in JURISDICTION_KINDS:
         raise ValidationError.one("kind", f"报表类型“{kind}”无效（可选：{'、'.join([*JURISDICTION_KINDS, *PAPER_KINDS])}）",
                                   f"unknown report kind {kind!r} (one of {', '.join([*JURISDICTION_KINDS, *PAPER_KINDS])})")

@@ -127,7 +127,8 @@ CONFIG_HELP: dict[str, str] = {
     "url": "Database URL: `sqlite:///path.db` (embedded, the default `disputeflow.db`) or "
            "`postgresql+psycopg://user@host/db` for several instances. `DISPUTEFLOW_DB` and `--db` override it.",
     "definitions": "Extra workflow definitions: TOML files (relative to the configuration file) or names of "
-                   "definitions shipped with the package, such as `\"hotline\"` (12345 work orders).",
+                   "definitions shipped with the package, such as `\"hotline\"` (12345 work orders) or "
+                   "`\"petition\"` (信访事项).",
     "default_definition": "The workflow used when a report names none.",
     "policy": "Deadline and escalation policy file (TOML); the shipped `workflow/policy.toml` when unset. "
               "Keys below.",
@@ -167,9 +168,27 @@ POLICY_HELP: dict[str, tuple[str, str]] = {
     "clocks.<name>.tiers.<tier>": ("none", "Duration for cases of that tier (`ordinary` 一般 / `complex` 复杂); "
                                            "wins over risk, not over a category rule."),
     "clocks.<name>.extension_cap": ("the clock's duration", "How far one extension may move the due time."),
-    "clocks.<name>.count_from": ("global `count_from`", "Counting rule for this clock."),
+    "clocks.<name>.count_from": ("global `count_from`", "Counting rule for this clock; `next_day` counts as the "
+                                                        "Civil Code does (民法典 arts. 200–204, see Time limits)."),
+    "clocks.<name>.source": ("none (warned)", "Where the clock's numbers come from: a law and article, a "
+                                              "regulation, or `本地做法（local practice）: …`. Also on every "
+                                              "`[[ladder]]` step, duty and section."),
+    "clocks.<name>.ladder_time": ("by unit", "`business`: the warning counts working time and falls in working "
+                                             "hours; `elapsed`: wall-clock time. Unset: business for business-day "
+                                             "durations."),
     "(duration).amount": ("—", "Whole number ≥ 0."),
-    "(duration).unit": ("—", "`calendar_hours`, `calendar_days` or `business_days` (official calendar)."),
+    "(duration).unit": ("—", "`calendar_hours`, `calendar_days`, `business_days` (official calendar), `months` "
+                             "or `years` (the corresponding day, or the month's last day)."),
+    "ladder.source": ("none (warned)", "Where the step's timing comes from."),
+    "working_hours": ("08:30–17:30", "Working hours of a workday, for business-day warnings: `from`, `to` "
+                                     "(\"HH:MM\"), `source`."),
+    "working_hours.from": ("\"08:30\"", "Start of working hours."),
+    "working_hours.to": ("\"17:30\"", "End of working hours."),
+    "quiet_hours": ("none", "Quiet hours (免打扰): `from`, `to` for every risk; a risk key holds its own "
+                            "`{ from, to }` or `false` (alerts at any hour). A warning inside them fires when they "
+                            "end (at due at the latest); notices of any step raised inside them wait until then."),
+    "quiet_hours.from": ("none", "Start of the quiet window (\"21:00\"); it may wrap past midnight."),
+    "quiet_hours.to": ("none", "End of the quiet window (\"08:00\")."),
     "ladder": ("warning, level1–3", "The escalation ladder, `[[ladder]]` steps in firing order."),
     "ladder.name": ("—", "Step id (`warning`, `level1` …)."),
     "ladder.kind": ("—", "`fraction` (share of start→due) or `after_due` (business days after due)."),

@@ -40,8 +40,8 @@ def test_the_site_builds_strict_and_offline(tmp_path):
     assert proc.returncode == 0, proc.stderr[-4000:]  # without -q: a quiet build logs no warnings for --strict to count
     for page in ("index.html", "start/mediator.html", "start/supervisor.html", "start/operator.html",
                  "start/embedding.html", "concepts.html", "operations.html", "examples.html",
-                 "workflows/hotline.html", "reference/configuration.html", "reference/cli.html",
-                 "reference/python.html", "reference/http.html", "reference/internal.html", "changelog.html"):
+                 "workflows/hotline.html", "workflows/petition.html", "reference/configuration.html",
+                 "reference/cli.html", "reference/python.html", "reference/http.html", "reference/internal.html", "changelog.html"):
         assert (site / page).is_file(), page
     python_ref = (site / "reference" / "python.html").read_text(encoding="utf-8")
     for anchor in ("engine.Engine", "engine.Engine.act", "engine.Engine.report", "commands.Outcome",
@@ -127,7 +127,8 @@ def test_http_reference_with_and_without_the_web_package():
 
 def test_runnable_blocks_are_found():
     pages = {page for page, _ in BLOCKS}
-    assert {"start/embedding.md", "start/operator.md", "workflows/hotline.md", "workflows/definitions.md"} <= pages
+    assert {"start/embedding.md", "start/operator.md", "workflows/hotline.md", "workflows/petition.md",
+            "workflows/definitions.md"} <= pages
     assert sum(len(v) for v in BLOCKS.values()) >= 7
 
 

@@ -122,7 +122,8 @@ def test_a_broken_policy_file_is_refused_at_start_with_its_line(tmp_path):
     policy = tmp_path / "policy.toml"
     text = (Path(__file__).resolve().parents[2] / "workflow" / "policy.toml").read_text(encoding="utf-8")
     lines = text.splitlines()
-    bad = next(i for i, l in enumerate(lines) if l.startswith("[clocks.resolve]")) + 1
+    section = next(i for i, l in enumerate(lines) if l.startswith("[clocks.resolve]"))
+    bad = next(i for i, l in enumerate(lines) if i > section and l.startswith("default ="))  # after its source
     lines[bad] = 'default = { amount = 30, unit = "weeks" }'
     policy.write_text("\n".join(lines), encoding="utf-8")
     cfg = tmp_path / "disputeflow.toml"
@@ -133,7 +134,8 @@ def test_a_broken_policy_file_is_refused_at_start_with_its_line(tmp_path):
     assert r.returncode == 2, r.stderr
     assert f"第 {bad + 1} 行" in r.stderr and "weeks" in r.stderr and "Traceback" not in r.stderr
     lines[bad] = 'default = { amount = 30, unit = "calendar_days" }'
-    policy.write_text("\n".join(l for l in lines if not l.startswith("[clocks.control]") and "24, unit" not in l),
+    policy.write_text("\n".join(l for l in lines if not l.startswith("[clocks.control]") and "24, unit" not in l
+                                and "24 小时内落实稳控" not in l),  # the section, its duration and its source
                       encoding="utf-8")
     r = _cli("--db", db, "--config", str(cfg), "sweep")
     assert r.returncode == 2 and "control" in r.stderr, r.stderr

@@ -80,3 +80,22 @@ def test_report_is_listed_lazily(cli):
     p = subprocess.run([sys.executable, "-c", "import sys, disputeflow.cli; print('disputeflow.reports' in sys.modules,"
                         " 'openpyxl' in sys.modules, 'jinja2' in sys.modules)"], capture_output=True, text=True)
     assert p.stdout.strip() == "False False False"
+
+
+def test_a_paper_as_a_word_document_and_a_party_with_particulars(cli, tmp_path):
+    from disputeflow.reports import paper_docx
+
+    p = cli("--as", "sup", "--json", "case", "open", "--title", "借款纠纷", "--category", "contract", "--unit", "v1",
+            "--party", '{"name": "王五", "gender": "男", "ethnicity": "回族", "birth_date": "1980-05-01"}',
+            "--party", "赵六:respondent")
+    number = json.loads(p.stdout)["number"]
+    p = cli("--as", "sup", "--json", "report", "paper", "application", number, "--format", "docx", "--out", str(tmp_path))
+    doc = json.loads(p.stdout)
+    assert doc["file"].endswith(f"{number}-人民调解申请书.docx") and doc["mimetype"] == paper_docx.DOCX_MIME
+    text = paper_docx.text_of((tmp_path / f"{number}-人民调解申请书.docx").read_bytes())
+    assert "王五" in text and "回族" in text and "男" in text and "甲村人民调解委员会" in text and "（2026）甲调字第" in text
+    p = cli("--as", "sup", "report", "paper", "application", number, "--format", "docx", "--out", "-", ok=False)
+    assert p.returncode == 2 and "二进制格式" in p.stderr
+    p = cli("--as", "sup", "case", "open", "--title", "t", "--category", "contract", "--unit", "v1",
+            "--party", '{"name": "王五", "gender": "x"}', ok=False)
+    assert p.returncode == 2 and "parties[1].gender" in p.stderr

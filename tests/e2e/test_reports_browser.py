@@ -151,5 +151,8 @@ def test_agenda_and_agreement_show_their_chinese_headings(browser, reports):
     assert headings[0].startswith("一、上次会议以来新登记的纠纷") and headings[-1].startswith("六、待销号案件")
     page, _ = _open(browser, reports["agreement"])
     assert page.locator("h1").inner_text() == "人民调解协议书"
-    seal = page.locator(".seal")
-    assert seal.inner_text() == "（人民调解委员会印章）" and seal.bounding_box()["width"] > 100
+    assert page.locator(".paperno").first.inner_text().startswith("（2026）")  # the committee's own number
+    assert page.locator(".signs").last.inner_text().startswith("甲村人民调解委员会（印章）")
+    page.emulate_media(media="print")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0  # the particulars grid fits the A4 text width

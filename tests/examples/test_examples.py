@@ -60,6 +60,19 @@ def test_hotline_work_order(db_url):
     assert out["returns"] == 1 and out["audit_ok"] is True
 
 
+def test_petition(db_url):
+    out = run_example(EXAMPLES / "petition.py", db_url)
+    assert [s[:2] for s in out["steps"]] == [
+        ["登记", "registered"], ["受理", "handling"], ["延期", "handling"], ["答复", "replied"],
+        ["请求复查", "reviewing"], ["复查答复", "reviewed"], ["请求复核", "rechecking"], ["复核答复", "concluded"]]
+    # 15 days to answer on acceptance, 60 to handle, extended once; 30 each to request and to answer
+    assert [s[2] for s in out["steps"]] == [
+        "2026-03-25T00:00:00+08:00", "2026-05-12T00:00:00+08:00", "2026-06-10T18:00:00+08:00",
+        "2026-07-09T00:00:00+08:00", "2026-07-23T00:00:00+08:00", "2026-08-06T00:00:00+08:00",
+        "2026-08-13T00:00:00+08:00", None]
+    assert out["not_accepted"] == ["not_accepted", "legal_channel"] and out["audit_ok"] is True
+
+
 def _install_as_dist_info(project: Path, site: Path) -> str:
     """What ``pip install`` leaves behind, built from the example's own setup.cfg: the package and a
     dist-info whose entry_points.txt ``importlib.metadata`` reads."""

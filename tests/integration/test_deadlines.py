@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from tests.conftest import T0, report
 from disputeflow import Engine, NotPermitted, ValidationError
+from disputeflow.cases.types import from_db
 from disputeflow.workflow.runtime import runtime_of
 from disputeflow.workflow.timeutil import LOCAL_TZ
 
@@ -44,11 +45,15 @@ def test_control_clock_runs_only_for_high_risk(engine):
 
 
 def test_ladder_fires_each_step_once_minute_by_minute(engine, clock):
-    n = report(engine)  # assess due Wed 2026-03-04 09:00; warning at 80% = Wed 04:12
+    # assess due Wed 2026-03-04 09:00, a business-day clock: its warning comes at 80% of the
+    # working time between (Tue 09:00-17:30 and Wed 08:30-09:00 = 9 h; 7 h 12 min = Tue 16:12),
+    # not at 80% of the wall-clock day (Wed 04:12, the middle of the night)
+    n = report(engine)
     steps = []
     for at, expect in [
-        (local(2026, 3, 4, 4, 11), []),
-        (local(2026, 3, 4, 4, 12), ["warning"]),
+        (local(2026, 3, 3, 16, 11), []),
+        (local(2026, 3, 3, 16, 12), ["warning"]),
+        (local(2026, 3, 4, 4, 12), []),
         (local(2026, 3, 4, 8, 59), []),
         (local(2026, 3, 4, 9, 0), ["level1"]),
         (local(2026, 3, 6, 8, 59), []),
@@ -303,3 +308,24 @@ def test_overlapping_checkpoint_runs_give_back_the_first_setting(engine):
     assert setting() == 16_384
     load.__exit__(None, None, None)
     assert setting() == before
+
+
+def test_quiet_hours_hold_a_night_warning_but_a_critical_case_alerts(engine, clock):
+    clock.set(local(2026, 3, 3, 19))
+    high = report(engine, flags=["key_person"])    # assess: 4 hours, due 23:00; 80 % = 22:12, in quiet hours
+    critical = report(engine, flags=["violence"])  # the same clock; critical risk has no quiet hours
+    assert clock_of(engine, high, "assess")["warn_at"] == "2026-03-03T23:00:00+08:00"  # held, never after due
+    assert clock_of(engine, critical, "assess")["warn_at"] == "2026-03-03T22:12:00+08:00"
+    clock.set(local(2026, 3, 3, 22, 30))
+    assert [(r["number"], r["step"]) for r in engine.sweep() if r["clock"] == "assess"] == [(critical, "warning")]
+    clock.set(local(2026, 3, 3, 23, 0))
+    got = [(r["number"], r["step"]) for r in engine.sweep() if r["clock"] == "assess"]
+    assert sorted(got) == sorted([(high, "warning"), (high, "level1"), (critical, "level1")])
+    # the levels are recorded at 23:00; the notices of the high-risk case wait for 08:00, the critical ones do not
+    with runtime_of(engine).db.connect() as c:
+        rows = c.execute(text("SELECT case_number, event, next_attempt_at FROM outbox WHERE event LIKE 'escalate.%'"
+                              " ORDER BY id")).all()
+    held = {(n, ev): from_db(at) for n, ev, at in rows}
+    assert held[(high, "escalate.level1")] == held[(high, "escalate.warning")] == local(2026, 3, 4, 8)
+    assert held[(critical, "escalate.level1")] == local(2026, 3, 3, 23)
+    assert held[(critical, "escalate.warning")] == local(2026, 3, 3, 22, 30)

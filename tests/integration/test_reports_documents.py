@@ -69,12 +69,13 @@ def test_mediation_agreement_carries_what_the_law_asks(engine, town):
     name, body, mime = engine.report_file("agreement", actor="med1", number=town["A"],
                                           performance="现金一次性支付", performance_due="2026-03-20")
     html = body.decode()
-    assert name == f"{town['A']}-调解协议书.html" and mime.startswith("text/html")
+    assert name == f"{town['A']}-人民调解协议书.html" and mime.startswith("text/html")
     for text in ("人民调解协议书", "张三", "11010519491231002X", "甲村3组", "13812348000",  # the parties in full
                  "宅基地边界纠纷的简要情况",  # the facts of the dispute
                  "甲方拆除越界围墙，乙方补偿500元",  # the agreed terms
                  "现金一次性支付", "2026-03-20",  # how and when performed
-                 "调解员甲", "签名、盖章或按指印", "甲村人民调解委员会", "人民调解委员会印章", "一式3份"):
+                 "调解员甲", "签名、盖章或按指印", "甲村人民调解委员会（印章）", "一式3份",
+                 "（2026）甲调字第"):  # the committee's own number
         assert text in html, text
     with pytest.raises(ValidationError):
         engine.report_file("agreement", actor="med1", number=town["B"])  # no agreement was reached
@@ -93,9 +94,10 @@ def test_record_visit_and_file_index(engine, town):
     visit = engine.report_file("visit", actor="med1", number=town["A"])[1].decode()
     assert "回访记录" in visit and "上门回访" in visit and "满意" in visit and "2026-03-12 10:00" in visit
     index = engine.report_file("index", actor="med1", number=town["A"])[1].decode()
-    positions = [index.index(t) for t in ("矛盾纠纷登记表", "研判记录", "调解记录", "调解协议书或调处结果", "回访记录", "销号审批表")]
-    assert positions == sorted(positions)  # bound in the order of the file
-    assert "卷宗目录" in index and "稳控措施记录" not in index  # A was never under control measures
+    positions = [index.index(t) for t in ("人民调解卷宗", "卷内目录", "人民调解申请书或人民调解受理登记表", "当事人身份证明",
+                                          "人民调解记录", "人民调解协议书或口头调解协议登记表", "收条或汇款单等履行凭证",
+                                          "人民调解回访记录", "卷内备考表")]
+    assert positions == sorted(positions)  # bound in the order of the standard file
     with pytest.raises(ValidationError):
         engine.report_file("index", fmt="pdf", actor="med1", number=town["A"])
 
@@ -114,4 +116,4 @@ def test_operators_override_templates_in_the_sandbox(engine, town, tmp_path):
     finally:
         engine.config.report_templates = None
     assert body == f"自定义协议书 {town['A']} 甲村人民调解委员会"
-    assert "卷宗目录" in index  # the built-in ones still serve what the operator did not override
+    assert "卷内目录" in index  # the built-in ones still serve what the operator did not override

@@ -77,12 +77,14 @@ def test_tokens_are_stored_hashed(api):
 def test_open_show_act_and_history(api):
     c = api("med1")
     r = c.post("/cases", json={"title": "果树越界纠纷", "category": "neighbour", "unit": "v1",
-                               "parties": [{"name": "赵大", "phone": "13812345678"}, {"name": "钱二", "role": "respondent"}],
+                               "parties": [{"name": "赵大", "phone": "13812345678", "gender": "male", "ethnicity": "汉族"},
+                                           {"name": "钱二", "role": "respondent"}],
                                "source": "hotline"})
     assert r.status_code == 201, r.text
     number = r.json()["number"]
     doc = c.get(f"/cases/{number}").json()
     assert doc["state"] == "reported" and doc["parties"][0]["phone"] == "13812345678"
+    assert (doc["parties"][0]["gender"], doc["parties"][0]["ethnicity"]) == ("male", "汉族")
     assert {k["clock"] for k in doc["deadlines"]} >= {"assess"}
     acts = c.get(f"/cases/{number}/actions").json()["items"]
     assert "assess" in {a["action"] for a in acts}

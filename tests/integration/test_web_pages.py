@@ -358,3 +358,24 @@ def test_a_partly_performed_agreement_is_closed_from_the_form_with_the_superviso
     assert refused.status_code == 400 and 'data-field="close_reason"' in refused.text
     ok = c.post(f"/cases/{n}/act/close", data={"csrf": token, "version": version, "close_reason": "余款已申请司法确认"})
     assert ok.status_code == 303 and eng.case(n)["state"] == "closed"
+
+
+def test_the_intake_form_takes_the_particulars_the_papers_print(live):
+    c = login(live, "go")
+    page = c.get("/report")
+    assert 'name="party_gender"' in page.text and 'name="party_birth_date"' in page.text
+    base = {"csrf": csrf_of(page.text), "title": "货款纠纷", "category": "contract", "unit": "v1-g1", "source": "grid",
+            "party_name": ["赵大", "某某公司"], "party_role": ["applicant", "respondent"], "party_phone": ["", ""],
+            "party_id": ["", ""], "party_gender": ["male", ""], "party_ethnicity": ["满族", ""],
+            "party_occupation": ["司机", ""], "party_address": ["甲村5组", "工业路2号"],
+            "party_legal_representative": ["", "钱二"]}
+    r = c.post("/report", data={**base, "party_birth_date": ["2099-01-01", ""]})
+    assert r.status_code == 400 and 'data-field="party_0_birth_date"' in r.text and 'value="满族"' in r.text
+    r = c.post("/report", data={**base, "party_birth_date": ["1970-02-03", ""]})
+    assert r.status_code == 303
+    number = unquote(r.headers["location"].rsplit("/", 1)[1])
+    first, second = live.engine.case(number, "sup")["parties"]
+    assert (first["gender"], first["ethnicity"], first["birth_date"], first["occupation"]) == ("male", "满族", "1970-02-03", "司机")
+    assert (second["kind"], second["legal_representative"], second["address"]) == ("organisation", "钱二", "工业路2号")
+    shown = login(live, "sup").get(r.headers["location"]).text
+    assert "男，满族，1970-02-03，司机，甲村5组" in shown and "法定代表人（单位当事人）：钱二" in shown

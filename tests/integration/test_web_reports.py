@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import report
 from tests.web_support import client, live, login  # noqa: F401
+from disputeflow.reports import paper_docx
 from disputeflow.web.reports import content_disposition
 
 
@@ -120,13 +121,17 @@ def test_case_page_links_its_paperwork(live, cases):
     a = cases[0]
     med = login(live, "med1")
     html = med.get(f"/cases/{a}").text
-    for k in ("record", "visit", "index"):
-        assert f'href="/cases/{a}/paper/{k}"' in html
+    for k in ("application", "acceptance", "notice", "investigation", "record", "visit", "file"):
+        assert f'href="/cases/{a}/paper/{k}"' in html and f'href="/cases/{a}/paper/{k}?format=docx"' in html
     assert 'data-paper="agreement"' not in html  # no agreement reached yet
     r = med.get(f"/cases/{a}/paper/record")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
-    assert r.headers["content-disposition"].startswith("inline;") and filename_of(r) == f"{a}-调解记录.html"
+    assert r.headers["content-disposition"].startswith("inline;") and filename_of(r) == f"{a}-人民调解记录.html"
     assert "张三" in r.text
+    r = med.get(f"/cases/{a}/paper/record?format=docx")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert r.headers["content-disposition"].startswith("attachment;") and filename_of(r) == f"{a}-人民调解记录.docx"
+    assert r.content[:2] == b"PK" and "张三" in paper_docx.text_of(r.content)
     r = med.get(f"/cases/{a}/paper/agreement")
     assert r.status_code == 400 and "尚未达成调解协议" in r.text
     assert med.get(f"/cases/{a}/paper/nonsense").status_code == 404

@@ -87,8 +87,10 @@ def test_reports_and_paperwork(engine):
         for fmt in ("md", "json"):
             body = engine.report_file("agenda", fmt=fmt, actor=reader, date="2026-03-03")[1].decode("utf-8")
             assert PHONE not in body and PHONE_MASKED in body
-    _hidden(engine.report_file("record", actor="admin", number=number)[1].decode("utf-8"))
-    _shown(engine.report_file("record", actor="sup", number=number)[1].decode("utf-8"))
+    # The acceptance register prints the description (纠纷简要情况); no paper prints the audit log's notes.
+    _hidden(engine.report_file("acceptance", actor="admin", number=number)[1].decode("utf-8"))
+    _shown(engine.report_file("acceptance", actor="sup", number=number)[1].decode("utf-8"))
+    assert "回电" not in engine.report_file("record", actor="sup", number=number)[1].decode("utf-8")
 
 
 @pytest.mark.parametrize("role", ["grid_officer", "admin"])

@@ -149,7 +149,8 @@ def test_due_times_immediately(clock, risk, start, due):
 
 @pytest.mark.parametrize("duration,start,due", [
     # counting starts 00:00 of the next day; a day count ends 24:00 of its last day
-    (Duration(7, "calendar_days"), (2026, 9, 30, 15, 0), (2026, 10, 8, 0, 0)),      # 10-01..10-07
+    # 10-01..10-07, and 10-07 is in the National Day holiday: 民法典 art. 203 moves the last day to 10-08
+    (Duration(7, "calendar_days"), (2026, 9, 30, 15, 0), (2026, 10, 9, 0, 0)),
     (Duration(1, "business_days"), (2026, 3, 3, 15, 0), (2026, 3, 5, 0, 0)),        # Wed 03-04
     (Duration(1, "business_days"), (2026, 9, 30, 15, 0), (2026, 10, 9, 0, 0)),      # next day off → Thu 10-08
     # Fri 02-13: Sat 02-14 (make-up) is day 1, 02-15..23 off, Tue 02-24 day 2, Wed 02-25 day 3
@@ -167,7 +168,8 @@ def test_a_next_day_policy_applies_to_every_clock_without_its_own_rule():
     text = (resources.files("disputeflow.workflow") / "policy.toml").read_text(encoding="utf-8")
     p = Policy.from_text(text.replace('count_from = "immediately"', 'count_from = "next_day"', 1), "next.toml")
     assert p.count_from == "next_day"
-    assert p.due_at("resolve", local(2026, 9, 30, 15), "critical", None, CAL) == local(2026, 10, 8)
+    # 7 days: last day 10-07, in the National Day holiday → 10-08 (民法典 art. 203), ends at 24:00
+    assert p.due_at("resolve", local(2026, 9, 30, 15), "critical", None, CAL) == local(2026, 10, 9)
     assert p.due_at("assess", local(2026, 9, 30, 15), "high", None, CAL) == local(2026, 9, 30, 19)
     assert p.revision != P.revision
 
