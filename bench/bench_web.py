@@ -91,6 +91,7 @@ def seed(eng: Engine, n: int, due_fraction: float = 0.01) -> str:
     number = eng.report("g", title="基准探测纠纷", category="neighbour", unit="v0",
                         parties=[{"name": "张三", "phone": "13812348000"}]).number
     eng.act(number, "assess", "m", risk="low")
+    eng.act(number, "inform", "m", informed_parties="双方当事人", method="oral")
     eng.act(number, "mediate", "m")
     eng.act(number, "note", "m", text="约双方下周再谈")
     eng.clock = FixedClock(NOW)

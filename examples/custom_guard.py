@@ -58,6 +58,7 @@ def main(url: str) -> dict:
     out = engine.report("grid", title="林地界址纠纷", category="land", unit="ls-v1",
                         parties=["吴某:applicant", "郑某:respondent"])
     engine.act(out.number, "assess", "med", risk="low")
+    engine.act(out.number, "inform", "med", informed_parties="吴某、郑某", method="oral")  # 告知, as the law asks
     try:
         engine.act(out.number, "mediate", "med")
         refused = None

@@ -53,10 +53,11 @@ def main(url: str) -> dict:
 
     n = engine.report("go", title="相邻通行纠纷", category="neighbour", unit="t-v", parties=["甲", "乙"]).number
     engine.act(n, "assess", "med", risk="low")
+    engine.act(n, "inform", "med", informed_parties="甲、乙", method="oral")  # 告知 before mediation
     engine.act(n, "mediate", "med")
-    engine.act(n, "resolve", "med", outcome="agreement", agreement="东侧留出1.5米通道")
+    engine.act(n, "resolve", "med", outcome="written_agreement", agreement="东侧留出1.5米通道")
     clock.set(clock.now() + timedelta(days=3))
-    engine.act(n, "follow_up", "med", method="phone", satisfaction="satisfied")
+    engine.act(n, "follow_up", "med", method="phone", satisfaction="satisfied", performance="full")
     engine.act(n, "close", "sup")
     state = engine.case(n)["state"]
     engine.close()

@@ -118,6 +118,9 @@ def _intake_context(engine, user, lang: str) -> dict:
         "sources": {k: v.get(lang) for k, v in d.vocab["source"].items()},
         "flags": {k: v.get(lang) for k, v in d.vocab["flag"].items()},
         "party_roles": {k: v.get(lang) for k, v in d.vocab["party_role"].items()},
+        # how the mediation began and what is asked (人民调解法 art. 17), when the workflow asks for them
+        "initiations": d.choices("initiation", lang) if d.intake.field("initiation") else {},
+        "asks_request": d.intake.field("request") is not None,
         "units": units,
         "labels": {f.name: f.label.get(lang) for f in d.intake.fields},
     }
@@ -167,6 +170,9 @@ def report(request: Request, user=Depends(current_user), form: dict = Depends(ch
               "parties": [{k: v for k, v in r.items() if v} for _, r in filled]}
     if one("occurred_at"):
         fields["occurred_at"] = _local_datetime(one("occurred_at"))
+    for name in ("initiation", "request"):
+        if one(name):
+            fields[name] = one(name)
     payload = {k: v for k, v in fields.items() if v not in ("", [], None)}
     try:
         out = engine.report(user, **payload)

@@ -292,8 +292,12 @@ def _set_fields(a: Action, change: Change) -> None:
         change.columns["risk"] = change.risk_floor
         change.audit["risk_raised_to_floor"] = change.risk_floor
     if a.record:
-        change.data.setdefault(a.record, []).append(  # type: ignore[union-attr]
-            jsonable({**clean, "at": change.now, "by": change.actor.id}))
+        # A record whose action asks when it happened (a session, an investigation) keeps that time
+        # and notes when it was entered; any other is dated by the action.
+        entry = {"at": change.now, **clean, "by": change.actor.id}
+        if "at" in clean:
+            entry["recorded_at"] = change.now
+        change.data.setdefault(a.record, []).append(jsonable(entry))  # type: ignore[union-attr]
 
 
 def _move_clocks(a: Action, change: Change, new_state: str, terminal: bool) -> None:

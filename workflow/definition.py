@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
+from disputeflow.workflow import guards
 from disputeflow.workflow.definition_check import problems
 from disputeflow.workflow.definition_types import (  # noqa: F401  (the types are used from here)
     FIELD_TYPES,
@@ -119,6 +120,9 @@ def definition_from_dict(doc: Mapping[str, Any]) -> Definition:
     if found:
         raise ConfigError("流程定义有误：" + "；".join(p[0] for p in found),
                           "invalid workflow definition: " + "; ".join(p[1] for p in found))
+    for a in defn.actions:
+        if a.record:  # a refusal that asks for the record names the action that writes it
+            guards.label_record(a.record, a.label.zh, a.label.en)
     return defn
 
 
@@ -138,6 +142,9 @@ def _parse(doc: Mapping[str, Any]) -> Definition:
         vname: {k: Label(v[0], v[1] if len(v) > 1 else v[0]) for k, v in entries.items()}
         for vname, entries in doc.get("vocab", {}).items()
     }
+    # a third item "retired": the value stays valid (stored cases, imports) but forms no longer offer it
+    retired = {vname: frozenset(k for k, v in entries.items() if len(v) > 2 and _retired(v[2], vname, k))
+               for vname, entries in doc.get("vocab", {}).items()}
     clocks = {k: Label(v[0], v[1] if len(v) > 1 else v[0]) for k, v in doc.get("clocks", {}).items()}
     roles = {rname: RoleSpec(rname, _label(rd, f"角色 {rname}"), bool(rd.get("personal_data", False)))
              for rname, rd in doc.get("roles", {}).items()}
@@ -156,7 +163,15 @@ def _parse(doc: Mapping[str, Any]) -> Definition:
         clocks=clocks,
         roles=roles,
         child=child,
+        retired={k: v for k, v in retired.items() if v},
     )
+
+
+def _retired(word: Any, vocab: str, key: str) -> bool:
+    if word != "retired":
+        raise ConfigError(f"词表 {vocab} 的 {key} 第三项只能是 \"retired\"（停用，表单不再提供）",
+                          f"vocabulary {vocab} entry {key}: the third item can only be \"retired\"")
+    return True
 
 
 def load_definition(path: str | Path) -> Definition:

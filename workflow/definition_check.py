@@ -11,6 +11,7 @@ from __future__ import annotations
 from disputeflow.workflow import effects as effect_registry, guards as guard_registry
 from typing import Mapping
 
+from disputeflow.workflow import procedure_guards  # noqa: F401  (registers the mediation-procedure guards)
 from disputeflow.workflow.definition_types import CHILD_SUFFIX_MAX, ROLE_NAME_MAX, ROLES, Action, Definition
 
 Problem = tuple[str, str]  # the Chinese and the English wording
@@ -86,7 +87,7 @@ def _names(a: Action, states: set[str], known_roles: tuple[str, ...]) -> list[Pr
         if r not in known_roles:
             found.append((f"动作 {a.name} 的角色 {r} 未知", f"action {a.name} names unknown role {r}"))
     for g in a.guards:
-        if g not in guard_registry.GUARDS:
+        if guard_registry.lookup(g) is None:
             found.append((f"动作 {a.name} 的条件 {g} 未注册", f"action {a.name} names unregistered guard {g}"))
     for e in a.effects:
         if e not in effect_registry.EFFECTS:

@@ -162,6 +162,8 @@ class Definition:
     clocks: Mapping[str, Label] = field(default_factory=dict)
     roles: Mapping[str, RoleSpec] = field(default_factory=dict)
     child: ChildSpec | None = None  # set: cases of this workflow are only opened by a parent's action
+    # vocabulary → values kept valid for stored cases and imports but no longer offered in forms
+    retired: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, int]:
@@ -182,6 +184,11 @@ class Definition:
         for a in self.actions:
             out.setdefault(a.name, a)  # the first of a name, as a scan in order finds it
         return out
+
+    def choices(self, vocab: str, lang: str = "zh_CN") -> dict[str, str]:
+        """The values a form offers for ``vocab``, with their labels (retired values left out)."""
+        retired = self.retired.get(vocab, frozenset())
+        return {k: v.get(lang) for k, v in self.vocab.get(vocab, {}).items() if k not in retired}
 
     def vocab_label(self, vocab: str, key: str, lang: str = "zh_CN") -> str:
         lab = self.vocab.get(vocab, {}).get(key)

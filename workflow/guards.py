@@ -7,6 +7,10 @@ engine runs all of an action's guards and reports every refusal at once, which
 ``transitions`` conditions (a bare ``False``) cannot do.
 
 Conditions are yes/no predicates used to decide whether a clock starts.
+
+A guard family takes a parameter written after a colon, so one rule serves
+many uses: ``has_record:notices`` refuses until the case holds a ``notices``
+record. The family builds the guard once per parameter.
 """
 
 from __future__ import annotations
@@ -50,8 +54,11 @@ Guard = Callable[[CaseView, Mapping[str, Any]], "Refusal | None"]
 Condition = Callable[[CaseView, Mapping[str, Any]], bool]
 
 GUARDS: dict[str, Guard] = {}
+GUARD_FAMILIES: dict[str, Callable[[str], Guard]] = {}
 CONDITIONS: dict[str, Condition] = {}
 CHILD_GUARDS: set[str] = set()  # guards that look at the case's open children (read for them alone)
+# record name → the label of the action that writes it, as the definitions loaded so far name it
+RECORD_LABELS: dict[str, tuple[str, str]] = {}
 
 
 def register_guard(name: str, *, children: bool = False) -> Callable[[Guard], Guard]:
@@ -77,6 +84,32 @@ def needs_children(names: tuple[str, ...]) -> bool:
     return any(n in CHILD_GUARDS for n in names)
 
 
+def register_guard_family(name: str) -> Callable[[Callable[[str], Guard]], Callable[[str], Guard]]:
+    """Register a family of guards under ``name``: ``name:param`` in a definition builds one with ``param``."""
+
+    def deco(factory: Callable[[str], Guard]) -> Callable[[str], Guard]:
+        GUARD_FAMILIES[name] = factory
+        return factory
+
+    return deco
+
+
+def lookup(name: str) -> Guard | None:
+    """The guard a definition names: a registered one, or a family's guard for ``family:param``; None if neither."""
+    got = GUARDS.get(name)
+    if got is None:
+        family, sep, param = name.partition(":")
+        factory = GUARD_FAMILIES.get(family) if sep and param else None
+        if factory is not None:
+            got = GUARDS[name] = factory(param)
+    return got
+
+
+def label_record(record: str, zh: str, en: str) -> None:
+    """Remember which action writes ``record`` (the first definition to name it wins), for refusals that ask for it."""
+    RECORD_LABELS.setdefault(record, (zh, en))
+
+
 def register_condition(name: str) -> Callable[[Condition], Condition]:
     def deco(fn: Condition) -> Condition:
         CONDITIONS[name] = fn
@@ -89,7 +122,9 @@ def check(names: tuple[str, ...], case: CaseView, data: Mapping[str, Any]) -> li
     """Run every named guard; return all refusals (empty when the action may go ahead)."""
     out = []
     for n in names:
-        r = GUARDS[n](case, data)
+        guard = GUARDS.get(n) or lookup(n)
+        assert guard is not None, n  # definitions are checked against the registry when loaded
+        r = guard(case, data)
         if r is not None:
             out.append(r)
     return out
@@ -132,13 +167,6 @@ def plan_if_high_risk(case: CaseView, data: Mapping[str, Any]) -> Refusal | None
     if case.high_risk and not (case.data.get("team") and case.data.get("plan")):
         return Refusal("plan", "高/重大风险案件须先登记工作专班和化解方案",
                        "high/critical risk: record the working team and the resolution plan first")
-    return None
-
-
-@register_guard("agreement_if_agreed")
-def agreement_if_agreed(case: CaseView, data: Mapping[str, Any]) -> Refusal | None:
-    if data.get("outcome") == "agreement" and not str(data.get("agreement") or "").strip():
-        return Refusal("agreement", "达成协议时须填写协议内容", "an agreed outcome needs the agreement text")
     return None
 
 
@@ -213,3 +241,17 @@ def no_open_children(case: CaseView, data: Mapping[str, Any]) -> Refusal | None:
                        f"open work orders remain ({', '.join(n for n, _, _ in case.children)}); "
                        "approve them first")
     return None
+
+
+@register_guard_family("has_record")
+def has_record(record: str) -> Guard:
+    """A guard that refuses until the case holds at least one ``record`` entry (告知 before mediation, …)."""
+
+    def guard(case: CaseView, data: Mapping[str, Any]) -> Refusal | None:
+        if case.data.get(record):
+            return None
+        zh, en = RECORD_LABELS.get(record, (record, record))
+        return Refusal(record, f"须先办理并记录“{zh}”", f"record “{en}” first")
+
+    return guard
+

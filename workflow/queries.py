@@ -218,16 +218,18 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
         for f in a.fields:
             fd = {"name": f.name, "type": f.type, "label": f.label.get(lang), "required": f.required}
             if f.vocab or f.type in ("choice", "choices"):
-                fd["choices"] = {k: v.get(lang) for k, v in d.vocab.get(f.vocab or f.name, {}).items()}
+                fd["choices"] = d.choices(f.vocab or f.name, lang)
             if f.type == "clock":
                 fd["choices"] = {k: d.clock_label(k, lang, engine.policy) for k in running}
             if a.spawns and f.type == "unit" and offices:
                 fd["choices"] = offices  # the town's offices, those that handle the case's category first
             fields.append(fd)
+        # a refusal that names one of the action's own fields is answered in its form: the form stays open
+        blocking = [r for r in refusals if r.field not in a.field_names]
         out.append({
             "action": a.name, "label": a.label.get(lang), "moves_to": dest,
             "moves_to_label": d.state_label(dest, lang) if dest else None,
-            "available": not refusals, "reasons": [r.en if lang.startswith("en") else r.zh for r in refusals],
+            "available": not blocking, "reasons": [r.en if lang.startswith("en") else r.zh for r in refusals],
             "fields": fields,
         })
     return out

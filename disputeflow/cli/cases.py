@@ -31,9 +31,12 @@ def case():
 @click.option("--description", help="纠纷简要情况。")
 @click.option("--note", help="备注（写入审计日志）。")
 @click.option("--workflow", "definition", type=TEXT, help="流程名称（默认为配置的默认流程；如 hotline 12345热线工单，须在配置中启用）。")
+@click.option("--set", "sets", multiple=True,
+              help="流程的其他登记字段 字段=值，可重复（如 initiation=application 当事人申请、request=申请调解事项）。")
 @pass_ctx
-def case_open(c: Ctx, title, category, unit_id, parties, source, flags, description, note, definition):
-    fields: dict[str, Any] = {"title": title, "category": category, "unit": unit_id, "parties": list(parties)}
+def case_open(c: Ctx, title, category, unit_id, parties, source, flags, description, note, definition, sets):
+    fields: dict[str, Any] = {**_pairs(sets), "title": title, "category": category, "unit": unit_id,
+                              "parties": list(parties)}
     if source:
         fields["source"] = source
     if flags:
@@ -102,14 +105,8 @@ def case_history(c: Ctx, number):
     c.out(rows, render_case.history_text(rows, eng, number, c.lang))
 
 
-@case.command("do", help="对案件执行一个动作：case do 编号 动作 [--set 字段=值]...")
-@click.argument("number")
-@click.argument("action")
-@click.option("--note", help="备注（写入审计日志）。")
-@click.option("--set", "sets", multiple=True, help="字段=值，可重复；同一字段重复时组成列表。")
-@click.option("--expect-version", type=VERSION, help="您看到的案件版本；若已被他人修改则拒绝（退出码 4）。")
-@pass_ctx
-def case_do(c: Ctx, number, action, note, sets, expect_version):
+def _pairs(sets) -> dict[str, Any]:
+    """``--set 字段=值`` items as fields; a field given more than once becomes a list."""
     from disputeflow.workflow.errors import ValidationError
 
     data: dict[str, Any] = {}
@@ -122,6 +119,18 @@ def case_do(c: Ctx, number, action, note, sets, expect_version):
             data[k] = (data[k] if isinstance(data[k], list) else [data[k]]) + [v]
         else:
             data[k] = v
+    return data
+
+
+@case.command("do", help="对案件执行一个动作：case do 编号 动作 [--set 字段=值]...")
+@click.argument("number")
+@click.argument("action")
+@click.option("--note", help="备注（写入审计日志）。")
+@click.option("--set", "sets", multiple=True, help="字段=值，可重复；同一字段重复时组成列表。")
+@click.option("--expect-version", type=VERSION, help="您看到的案件版本；若已被他人修改则拒绝（退出码 4）。")
+@pass_ctx
+def case_do(c: Ctx, number, action, note, sets, expect_version):
+    data = _pairs(sets)
     if note:
         data["note"] = note
     eng = c.engine()

@@ -155,7 +155,9 @@ def summary_text(s: dict, lang: str = "zh_CN") -> str:
 # --------------------------------------------------------------------------- sample cases
 
 # Each scenario: village, category, title, source, flags, number of parties, days ago, steps.
-# A step is (action, actor, data, hours after the previous step).
+# A step is (action, actor, data, hours after the previous step). A value "*" stands for all
+# the case's parties, "#2" for the second one; mediation is preceded by each party's consent
+# and 告知 (人民调解法 arts. 17, 23–24), as the workflow requires.
 S = "zz-wang"  # supervisor
 L1, L2, L3 = "ld-zhao", "ld-sun", "ld-zhou"
 
@@ -168,8 +170,15 @@ def _scenarios(now: datetime) -> list[tuple]:
     deadline_ok = (now + timedelta(days=10)).astimezone(LOCAL).isoformat(timespec="minutes")
     assess = lambda r: ("assess", "M", {"risk": r, "responsible_unit": "sr-justice"}, 20)  # noqa: E731
     mediate = ("mediate", "M", {}, 4)
-    agree = ("resolve", "M", {"outcome": "agreement", "agreement": "双方自愿达成协议，按约定期限履行。"}, 72)
-    visit = ("follow_up", "G", {"method": "visit", "satisfaction": "satisfied", "relapse_risk": "low"}, 120)
+    session = ("session", "M", {"place": "村调委会调解室", "participants": "*", "statements": "双方各自陈述事实和诉求。",
+                                "proposal": "依法依情提出调解方案，双方各让一步。", "result": "双方同意方案"}, 48)
+    agree = [session, ("resolve", "M", {"outcome": "written_agreement",
+                                         "agreement": "双方自愿达成协议，按约定期限履行。"}, 24)]
+    visit = ("follow_up", "G", {"method": "visit", "satisfaction": "satisfied", "relapse_risk": "low",
+                                "performance": "full"}, 120)
+    partly = ("follow_up", "G", {"method": "phone", "satisfaction": "basically_satisfied", "relapse_risk": "low",
+                                 "performance": "partly", "performance_note": "首期款已付，余款约定下月付清"}, 120)
+    confirm = ("apply_confirmation", "M", {"court": "县人民法院"}, 24)
     close = ("close", S, {}, 48)
     high_prep = lambda lead: [("assign_lead", S, {"official": lead}, 2),  # noqa: E731
                               ("control", "M", {"measures": "落实网格员每日走访，派出所民警联系双方，防止矛盾激化。"}, 6),
@@ -177,19 +186,19 @@ def _scenarios(now: datetime) -> list[tuple]:
                                              "plan": "分头做双方工作，核实事实，依法提出调解方案。"}, 4)]
     return [
         # closed, full cycle
-        ("donggang", "neighbour", "宅基地滴水檐纠纷", "grid", [], 2, 62, [assess("low"), mediate, agree, visit, close]),
-        ("xiping", "marriage_family", "赡养老人费用分担纠纷", "visit", [], 3, 58, [assess("low"), mediate, agree, visit, close]),
-        ("nantang", "contract", "农资赊销货款纠纷", "hotline", [], 2, 55, [assess("medium"), mediate, agree, visit, close]),
+        ("donggang", "neighbour", "宅基地滴水檐纠纷", "grid", [], 2, 62, [assess("low"), mediate, *agree, visit, close]),
+        ("xiping", "marriage_family", "赡养老人费用分担纠纷", "visit", [], 3, 58, [assess("low"), mediate, *agree, visit, close]),
+        ("nantang", "contract", "农资赊销货款纠纷", "hotline", [], 2, 55, [assess("medium"), mediate, *agree, visit, close]),
         ("shuangru-sq", "property", "小区停车位收费纠纷", "hotline", [], 6, 50,
-         [assess("high"), *high_prep(L2), mediate, agree, visit, close]),
+         [assess("high"), *high_prep(L2), mediate, *agree, visit, close]),
         # following up
-        ("beishan", "land", "承包地界址纠纷", "grid", [], 2, 40, [assess("medium"), mediate, agree, visit]),
-        ("shiqiao", "damages", "放养家禽毁损庄稼赔偿", "grid", [], 2, 30, [assess("low"), mediate, agree, visit]),
+        ("beishan", "land", "承包地界址纠纷", "grid", [], 2, 40, [assess("medium"), mediate, *agree, confirm, partly]),
+        ("shiqiao", "damages", "放养家禽毁损庄稼赔偿", "grid", [], 2, 30, [assess("low"), mediate, *agree, visit]),
         ("liuwan", "labour", "建筑工地拖欠工资", "police", [], 7, 35,
-         [assess("high"), *high_prep(L1), mediate, agree, visit]),
+         [assess("high"), *high_prep(L1), mediate, *agree, visit]),
         # resolved, follow-up due or overdue
-        ("donggang", "consumer", "农机维修质量纠纷", "visit", [], 2, 25, [assess("low"), mediate, agree]),
-        ("xiping", "neighbour", "排水沟堵塞邻里纠纷", "grid", [], 2, 16, [assess("low"), mediate, agree]),
+        ("donggang", "consumer", "农机维修质量纠纷", "visit", [], 2, 25, [assess("low"), mediate, *agree]),
+        ("xiping", "neighbour", "排水沟堵塞邻里纠纷", "grid", [], 2, 16, [assess("low"), mediate, *agree]),
         # mediating
         ("nantang", "demolition", "道路拓宽征地补偿纠纷", "petition", [], 9, 28,
          [assess("high"), *high_prep(L3), mediate]),
@@ -222,7 +231,7 @@ def _scenarios(now: datetime) -> list[tuple]:
         ("shiqiao", "neighbour", "鸡犬扰邻口角", "grid", [], 2, 18, [("withdraw", "M", {"reason": "双方已自行和解"}, 30)]),
         # reopened after relapse
         ("liuwan", "neighbour", "宅前空地堆放杂物纠纷", "grid", [], 2, 44,
-         [assess("low"), mediate, agree, ("follow_up", "G", {"method": "phone", "satisfaction": "dissatisfied",
+         [assess("low"), mediate, *agree, ("follow_up", "G", {"method": "phone", "satisfaction": "dissatisfied",
                                                             "relapse_risk": "high"}, 96),
           ("reopen", "M", {"reason": "一方未按协议清理杂物，矛盾反弹"}, 4)]),
         # no agreement, guided to litigation
@@ -230,16 +239,32 @@ def _scenarios(now: datetime) -> list[tuple]:
          [assess("low"), mediate, ("resolve", "M", {"outcome": "no_agreement", "legal_channel": "litigation"}, 96)]),
         ("donggang", "labour", "季节工工资纠纷", "grid", [], 4, 14, [assess("medium"), mediate]),
         ("xiping", "damages", "狗咬伤人赔偿", "grid", [], 2, 8, [assess("low"), mediate]),
-        ("nantang", "neighbour", "院墙加高采光纠纷", "grid", [], 2, 11, [assess("low"), mediate, agree]),
+        ("nantang", "neighbour", "院墙加高采光纠纷", "grid", [], 2, 11, [assess("low"), mediate, *agree]),
         ("beishan", "environment", "秸秆焚烧烟尘纠纷", "grid", [], 3, 7, [assess("low")]),
         ("shiqiao", "marriage_family", "彩礼返还纠纷", "visit", [], 2, 13, [assess("medium"), mediate]),
         ("liuwan", "consumer", "农药质量导致减产", "hotline", [], 4, 19, [assess("medium"), mediate]),
     ]
 
 
+def _procedure_scenarios() -> list[tuple]:
+    """Ends the mediation procedure adds (appended after the others, so their case numbers stay)."""
+    assess = ("assess", "M", {"risk": "low", "responsible_unit": "sr-justice"}, 20)
+    return [
+        # a party refused mediation (人民调解法 art. 17): the case ends as declined
+        ("donggang", "contract", "合伙养殖分红纠纷", "visit", [], 2, 15,
+         [assess, ("consent", "M", {"party": "#2", "agrees": "no", "remark": "坚持向法院起诉"}, 24),
+          ("decline", "M", {"party": "#2", "reason": "被申请人明确拒绝调解，告知双方可向人民法院起诉"}, 2)]),
+        # an oral agreement, recorded with the parties' confirmation (art. 28)
+        ("xiping", "neighbour", "邻居口角致轻微推搡", "grid", [], 2, 9,
+         [assess, ("mediate", "M", {}, 4),
+          ("resolve", "M", {"outcome": "oral_agreement", "agreement": "一方当场赔礼道歉，双方和好",
+                            "oral_confirmation": "双方当事人当场口头确认协议内容"}, 6)]),
+    ]
+
+
 def _cases(engine, rng: random.Random, now: datetime) -> None:
     clock = engine.clock
-    for vid, category, title, source, flags, n_parties, days_ago, steps in _scenarios(now):
+    for vid, category, title, source, flags, n_parties, days_ago, steps in _scenarios(now) + _procedure_scenarios():
         grid = rng.randint(1, GRIDS_PER_UNIT)
         reporter = officer(vid, grid, rng.randint(1, OFFICERS_PER_GRID))
         local_day = (now - timedelta(days=days_ago)).astimezone(LOCAL).replace(
@@ -249,15 +274,41 @@ def _cases(engine, rng: random.Random, now: datetime) -> None:
         for i in range(n_parties):
             role = "applicant" if i == 0 else ("respondent" if i == 1 else "other")
             parties.append({"name": _name(rng), "role": role, "phone": _phone(rng)})
+        applied = source in ("visit", "hotline", "petition")
         out = engine.report(reporter, title=title, category=category, unit=f"{vid}-g{grid:02d}", parties=parties,
-                            source=source, flags=flags, description=f"{title}，{n_parties}方当事人，网格员排查发现后登记。")
+                            source=source, flags=flags, description=f"{title}，{n_parties}方当事人，网格员排查发现后登记。",
+                            initiation="application" if applied else "initiative",
+                            request=f"请求调解{title}" if applied else "")
         engine.act(out.number, "assign", S, mediator=_m(vid))
-        for action, actor, data, hours in steps:
+        names = [p["name"] for p in parties]
+        for action, actor, data, hours in _with_consent(steps, names):
             clock.advance(hours=hours)
             if clock.now() > now:
                 break
             who = {"M": _m(vid), "G": reporter}.get(actor, actor)
-            engine.act(out.number, action, who, **data)
+            engine.act(out.number, action, who, **_named(data, names))
+
+
+def _with_consent(steps: list[tuple], names: list[str]) -> list[tuple]:
+    """The steps, each party's consent and 告知 recorded before the first mediation."""
+    out: list[tuple] = []
+    for step in steps:
+        if step[0] == "mediate" and not any(s[0] == "inform" for s in out):
+            out += [("consent", "M", {"party": n, "agrees": "yes"}, 1) for n in names]
+            out.append(("inform", "M", {"informed_parties": "*", "method": "written"}, 1))
+        out.append(step)
+    return out
+
+
+def _named(data: dict, names: list[str]) -> dict:
+    """``data`` with "*" (all parties) and "#n" (the n-th party) replaced by names."""
+    def one(v):
+        if v == "*":
+            return "、".join(names)
+        if isinstance(v, str) and v.startswith("#") and v[1:].isdigit():
+            return names[int(v[1:]) - 1]
+        return v
+    return {k: one(v) for k, v in data.items()}
 
 
 # --------------------------------------------------------------------------- a scripted day
@@ -305,10 +356,15 @@ def run_day(engine, echo: Callable[[str], None], lang: str = "zh_CN") -> None:
         engine.act(number, "control", "ld-zhao", measures="派出所民警和网格员当日见面稳控，劝导依法维权。")
         engine.act(number, "plan", "tj-donggang", team="包案领导、司法所、派出所、劳动保障所、村调委会",
                    plan="核实工程量和欠薪数额，约谈施工方，三日内拿出支付方案。")
+        engine.act(number, "consent", "tj-donggang", party="工友1", agrees="yes", remark="五名工友推举工友1为代表")
+        engine.act(number, "consent", "tj-donggang", party="某建筑公司", agrees="yes")
+        engine.act(number, "inform", "tj-donggang", informed_parties="工友1至工友5、某建筑公司", method="written")
         engine.act(number, "mediate", "tj-donggang")
 
         at(16, 0, t("调处达成协议", "mediation reaches an agreement"))
-        engine.act(number, "resolve", "tj-donggang", outcome="agreement",
+        engine.act(number, "session", "tj-donggang", place="东岗村调委会", participants="工友代表、施工方、包案领导",
+                   statements="工友：要求结清三个月工资。施工方：工程款未到账。", proposal="施工方十日内分两期付清")
+        engine.act(number, "resolve", "tj-donggang", outcome="written_agreement",
                    agreement="施工方于十日内分两期付清全部欠薪，村委会监督履行。")
         echo(render(t("序号 时间 操作人 动作", "# at actor action").split(),
                     [(h["seq"], h["at"][11:16], h["actor_name"], h["action_label"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from disputeflow.reports.facts import CaseFacts
+from disputeflow.workflow.outcomes import AGREED
 
 # key, zh, en — the order of the report's definitions section.
 DEFINITIONS = [
@@ -56,7 +57,7 @@ class Tally:
             self.reported += 1
             if f.state == "withdrawn":
                 self.cohort_withdrawn += 1
-            elif f.done and f.outcome == "agreement":
+            elif f.done and f.outcome in AGREED:
                 self.cohort_resolved += 1
         last = None
         for at, outcome in f.resolves:
@@ -65,7 +66,7 @@ class Tally:
         if last is not None:
             at, outcome = last
             self.concluded += 1
-            if outcome == "agreement":
+            if outcome in AGREED:  # written, oral, or the value stored before they were told apart
                 self.resolved += 1
             due_at = due.get((f.id, at))
             if due_at is not None:
@@ -138,7 +139,7 @@ def add_trend(months: dict[str, MonthTally], f: CaseFacts, start: datetime, end:
         m = months.get(key)
         if m is not None:
             m.concluded += 1
-            m.resolved += outcome == "agreement"
+            m.resolved += outcome in AGREED
     for at in f.reopens:
         b = bucket(at)
         if b is not None:

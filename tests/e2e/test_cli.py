@@ -30,7 +30,8 @@ def cli(request, tmp_path):
 
 def open_case(cli):
     p = cli("--as", "go", "--json", "case", "open", "--title", "宅基地纠纷", "--category", "neighbour", "--unit", "v1",
-            "--party", "张三:applicant:13812348000", "--party", "李四:respondent")
+            "--party", "张三:applicant:13812348000", "--party", "李四:respondent",
+            "--set", "initiation=application", "--set", "request=确认宅基地界址")
     return json.loads(p.stdout)
 
 
@@ -38,12 +39,18 @@ def test_a_case_goes_from_report_to_closure_on_the_command_line(cli):
     doc = open_case(cli)
     n = doc["number"]
     assert doc["state"] == "reported" and doc["parties"][0]["phone"] == "138****8000"
+    assert doc["data"]["initiation"] == "application" and doc["data"]["request"] == "确认宅基地界址"
     assert doc["deadlines"][0] == {**doc["deadlines"][0], "clock": "assess", "due_at": "2026-03-04T09:00:00+08:00",
                                    "status": "running"}
     cli("--as", "med1", "case", "do", n, "assess", "--set", "risk=low")
+    cli("--as", "med1", "case", "do", n, "consent", "--set", "party=李四", "--set", "agrees=yes")
+    p = cli("--as", "med1", "case", "do", n, "mediate", ok=False)  # not before 告知
+    assert p.returncode == 2 and "权利义务告知" in p.stderr
+    cli("--as", "med1", "case", "do", n, "inform", "--set", "informed_parties=张三、李四", "--set", "method=oral")
     cli("--as", "med1", "case", "do", n, "mediate", "--note", "双方同意调解")
-    cli("--as", "med1", "case", "do", n, "resolve", "--set", "outcome=agreement", "--set", "agreement=让出三十厘米")
-    cli("--as", "go", "case", "do", n, "follow_up", "--set", "method=visit", "--set", "satisfaction=satisfied")
+    cli("--as", "med1", "case", "do", n, "resolve", "--set", "outcome=written_agreement", "--set", "agreement=让出三十厘米")
+    cli("--as", "go", "case", "do", n, "follow_up", "--set", "method=visit", "--set", "satisfaction=satisfied",
+        "--set", "performance=full")
     out = cli("--as", "sup", "case", "do", n, "close").stdout
     assert "已销号" in out
     shown = json.loads(cli("--as", "sup", "--json", "case", "show", n).stdout)

@@ -122,8 +122,11 @@ def test_report_on_a_phone_resolve_and_sign_off_from_the_overdue_board(town, bro
         desk.click(f"#work tr[data-number='{number}'] a")
         assert "13812345678" in desk.locator("#parties").inner_text()  # a mediator needs the number
         do_action(desk, "assess", selects={"risk": "low"})
+        assert desk.locator("#waiting li[data-waiting=mediate]").count() == 1  # not before 告知
+        do_action(desk, "inform", selects={"method": "written"}, fills={"informed_parties": "赵大、钱二"})
         do_action(desk, "mediate")
-        do_action(desk, "resolve", selects={"outcome": "agreement"}, fills={"agreement": "赵大家修缮围栏，钱二不再追究"})
+        do_action(desk, "resolve", selects={"outcome": "written_agreement"},
+                  fills={"agreement": "赵大家修缮围栏，钱二不再追究"})
         assert desk.locator("#case-state").inner_text() == "已办结"
         desk.screenshot(path=str(shots / "04-mediator-case-resolved.png"), full_page=True)
     finally:
@@ -147,7 +150,7 @@ def test_report_on_a_phone_resolve_and_sign_off_from_the_overdue_board(town, bro
 
         med = sign_in(browser, serve.url, "med1", DESKTOP)
         med.goto(f"{serve.url}/cases/{number}")
-        do_action(med, "follow_up", selects={"method": "visit", "satisfaction": "satisfied"})
+        do_action(med, "follow_up", selects={"method": "visit", "satisfaction": "satisfied", "performance": "full"})
 
         sup.reload()
         do_action(sup, "close")
@@ -159,7 +162,7 @@ def test_report_on_a_phone_resolve_and_sign_off_from_the_overdue_board(town, bro
 
         # The workflow page draws the definition; English is one click away.
         sup.click("a[data-nav=workflow]")
-        assert sup.locator("#diagram svg g[data-state]").count() == 9
+        assert sup.locator("#diagram svg g[data-state]").count() == 10
         box = sup.locator("#diagram svg").bounding_box()
         assert box and box["width"] > 300 and box["height"] > 100
         sup.screenshot(path=str(shots / "07-workflow-diagram.png"), full_page=True)
@@ -169,7 +172,7 @@ def test_report_on_a_phone_resolve_and_sign_off_from_the_overdue_board(town, bro
     finally:
         serve.stop()
     assert eng.case(number)["state"] == "closed"
-    assert [h["action"] for h in eng.history(number)][:4] == ["report", "assess", "mediate", "resolve"]
+    assert [h["action"] for h in eng.history(number)][:5] == ["report", "assess", "inform", "mediate", "resolve"]
     assert len(list(shots.glob("0*.png"))) == 7
 
 

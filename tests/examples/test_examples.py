@@ -44,7 +44,7 @@ def test_custom_guard(db_url):
 def test_engine_events(db_url):
     out = run_example(EXAMPLES / "engine_events.py", db_url)
     assert [line.split(" ")[1] for line in out["feed"]] == [
-        "report:", "assess:", "mediate:", "resolve:", "follow_up:", "close:"]
+        "report:", "assess:", "inform:", "mediate:", "resolve:", "follow_up:", "close:"]
     assert out["closed"] == [out["feed"][0].split(" ")[0]]
     assert out["state"] == "closed"
 

@@ -41,6 +41,7 @@ def _resolve_path(engine, clock, n, med, assess_at, mediate_at):
     engine.act(n, "assess", med, risk="low", responsible_unit="justice")
     engine.act(n, "assign", "sup", mediator=med)
     clock.set(mediate_at)
+    engine.act(n, "inform", med, informed_parties="双方当事人", method="oral")
     engine.act(n, "mediate", med)
 
 
@@ -53,7 +54,7 @@ def build(engine, clock) -> dict[str, str]:
     clock.set(at(1, 15))
     engine.act(g, "resolve", "med1", outcome="agreement", agreement="分期还款")
     clock.set(at(1, 20))
-    engine.act(g, "follow_up", "med1", method="phone", satisfaction="satisfied")
+    engine.act(g, "follow_up", "med1", method="phone", satisfaction="satisfied", performance="full")
     clock.set(at(1, 25))
     engine.act(g, "close", "sup")
     # H: withdrawn in February.
@@ -90,7 +91,7 @@ def build(engine, clock) -> dict[str, str]:
     clock.set(at(3, 10, 12))
     engine.act(e, "control", "med1", measures="专人每日联系")
     clock.set(at(3, 12))
-    engine.act(a, "follow_up", "med1", method="visit", satisfaction="satisfied")
+    engine.act(a, "follow_up", "med1", method="visit", satisfaction="satisfied", performance="full")
     clock.set(at(3, 13))
     engine.act(a, "close", "sup")
     clock.set(at(3, 15))
@@ -100,7 +101,8 @@ def build(engine, clock) -> dict[str, str]:
     clock.set(at(3, 24, 12))
     engine.sweep()
     clock.set(at(3, 25))
-    engine.act(f, "resolve", "med2", outcome="agreement", agreement="赔偿医疗费3000元")
+    engine.act(f, "resolve", "med2", outcome="oral_agreement", agreement="赔偿医疗费3000元",
+               oral_confirmation="双方当场确认")  # statistics count written and oral agreements alike
     clock.set(at(4, 1, 9))
     return cases
 

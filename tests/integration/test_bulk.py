@@ -13,13 +13,14 @@ def test_bulk_gives_what_one_by_one_gives(engine):
     a, b = report(engine), report(engine)
     items = [(a, "assess", "med1", {"risk": "low"}),
              (b, "assess", "med1", {"risk": "medium", "note": "研判会"}),
-             (a, "mediate", "med1", {}),  # sees the assess before it, in the same transaction
+             (a, "inform", "med1", {"informed_parties": "张三、李四", "method": "oral"}),
+             (a, "mediate", "med1", {}),  # sees the assess and the 告知 before it, in the same transaction
              (a, "note", "med1", {"text": "已约双方"})]
     outcomes = engine.act_many(items, batch=3)
-    assert [o.to_state for o in outcomes] == ["assessed", "assessed", "mediating", "mediating"]
-    assert [o.number for o in outcomes] == [a, b, a, a]
+    assert [o.to_state for o in outcomes] == ["assessed", "assessed", "assessed", "mediating", "mediating"]
+    assert [o.number for o in outcomes] == [a, b, a, a, a]
     assert engine.case(a)["state"] == "mediating"
-    assert [e["action"] for e in engine.history(a)] == ["report", "assess", "mediate", "note"]
+    assert [e["action"] for e in engine.history(a)] == ["report", "assess", "inform", "mediate", "note"]
     assert engine.history(b)[-1]["data"]["note"] == "研判会"
     clocks = {d["clock"]: d["status"] for d in engine.case(a)["deadlines"]}
     assert "resolve" in clocks
@@ -78,6 +79,7 @@ def test_clocks_started_extended_and_stopped_within_one_batch_match_one_by_one(e
     # Within a batch a clock may be started, extended and stopped before it was ever
     # written: the batch keeps each case's running clocks as its items leave them.
     steps = [("assess", "med1", {"risk": "low"}),
+             ("inform", "med1", {"informed_parties": "张三、李四", "method": "oral"}),
              ("mediate", "med1", {}),
              ("supervise", "sup", {"level": "town", "authority": "镇综治中心", "deadline": "2026-03-20T17:00+08:00"}),
              ("extend", "sup", {"clock": "supervision", "until": "2026-03-27T17:00+08:00", "reason": "需要协调"}),

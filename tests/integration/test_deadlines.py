@@ -107,6 +107,7 @@ def test_stopped_clock_does_not_escalate(engine, clock):
 def test_extension_once_within_the_cap(engine, clock):
     n = report(engine)
     engine.act(n, "assess", "med1", risk="low")
+    engine.act(n, "inform", "med1", informed_parties="双方当事人", method="oral")
     engine.act(n, "mediate", "med1")  # resolve: 30 calendar days → 2026-04-02 09:00
     with pytest.raises(ValidationError):
         engine.act(n, "extend", "sup", clock="resolve", until="2026-06-30T09:00+08:00", reason="太久")
@@ -120,6 +121,7 @@ def test_extension_once_within_the_cap(engine, clock):
     # extending is a supervisor's: a mediator is refused for the role, on a clock never extended
     m = report(engine)
     engine.act(m, "assess", "med1", risk="low")
+    engine.act(m, "inform", "med1", informed_parties="双方当事人", method="oral")
     engine.act(m, "mediate", "med1")
     with pytest.raises(NotPermitted):
         engine.act(m, "extend", "med1", clock="resolve", until="2026-04-21T09:00+08:00", reason="鉴定未出")
@@ -184,6 +186,7 @@ def test_a_case_unsettled_for_sixty_days_is_upgraded_to_complex_once_and_the_lea
     settled = report(engine)
     engine.act(n, "assign_lead", "sup", official="lead")
     engine.act(settled, "assess", "med1", risk="low")
+    engine.act(settled, "inform", "med1", informed_parties="双方当事人", method="oral")
     engine.act(settled, "mediate", "med1")
     engine.act(settled, "resolve", "med1", outcome="agreement", agreement="双方同意以现有围墙为界")
     assert engine.case(n)["tier"] == "ordinary"
@@ -214,10 +217,12 @@ def test_three_red_cards_against_one_unit_in_a_month_list_it_for_a_talk_once(eng
     numbers = []
     for _ in range(3):
         n = assessed("justice")
+        engine.act(n, "inform", "med1", informed_parties="双方当事人", method="oral")
         engine.act(n, "mediate", "med1")
         numbers.append(n)
     other = assessed("justice")
     clock.set(local(2026, 3, 20, 9, 0))
+    engine.act(other, "inform", "med1", informed_parties="双方当事人", method="oral")
     engine.act(other, "mediate", "med1")   # due 04-19 09:00, red card in late April
     # red card = due (04-02 09:00) + 5 business days (清明 04-04..06 off) → 2026-04-10 09:00
     clock.set(local(2026, 4, 10, 8, 59))
@@ -243,6 +248,7 @@ def test_two_red_cards_are_not_enough_for_a_talk(engine, clock):
     for _ in range(2):
         n = report(engine)
         engine.act(n, "assess", "med1", risk="low", responsible_unit="justice")
+        engine.act(n, "inform", "med1", informed_parties="双方当事人", method="oral")
         engine.act(n, "mediate", "med1")
     clock.set(local(2026, 4, 30, 9, 0))
     raised = engine.sweep()

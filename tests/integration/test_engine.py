@@ -22,17 +22,18 @@ def test_low_risk_case_runs_the_whole_cycle(engine, clock):
     assert engine.case(n)["state"] == "reported"
     engine.act(n, "assign", "sup", mediator="med1")
     engine.act(n, "assess", "med1", risk="low")
+    engine.act(n, "inform", "med1", informed_parties="双方当事人", method="oral")
     engine.act(n, "mediate", "med1")
     clock.advance(days=3)
     engine.act(n, "resolve", "med1", outcome="agreement", agreement="张三让出 30 厘米")
-    engine.act(n, "follow_up", "go", method="visit", satisfaction="satisfied", relapse_risk="low")
+    engine.act(n, "follow_up", "go", method="visit", satisfaction="satisfied", relapse_risk="low", performance="full")
     engine.act(n, "close", "sup")
     doc = engine.case(n)
     assert doc["state"] == "closed" and doc["closed_at"]
     assert [h["action"] for h in engine.history(n)] == [
-        "report", "assign", "assess", "mediate", "resolve", "follow_up", "close"]
+        "report", "assign", "assess", "inform", "mediate", "resolve", "follow_up", "close"]
     assert all(k["status"] == "stopped" for k in doc["deadlines"])
-    assert {k["clock"] for k in doc["deadlines"]} == {"assess", "tier", "resolve", "follow_up", "close"}
+    assert {k["clock"] for k in doc["deadlines"]} == {"assess", "tier", "resolve", "follow_up", "close", "confirmation"}
     assert engine.verify_audit()["problems"] == []
 
 
@@ -61,6 +62,7 @@ def test_high_risk_needs_control_lead_and_plan_before_mediation(engine):
     n = report(engine, flags=["civil_to_criminal"])
     engine.act(n, "assess", "med1", risk="high")
     with pytest.raises(ValidationError) as e:
+        engine.act(n, "inform", "med1", informed_parties="双方当事人", method="oral")
         engine.act(n, "mediate", "med1")
     assert {f.field for f in e.value.errors} == {"measures", "lead_official", "plan"}
     engine.act(n, "assign_lead", "sup", official="lead")
@@ -72,13 +74,14 @@ def test_high_risk_needs_control_lead_and_plan_before_mediation(engine):
 def test_close_needs_a_satisfied_follow_up_and_no_supervision(engine, clock):
     n = report(engine)
     engine.act(n, "assess", "med1", risk="low")
+    engine.act(n, "inform", "med1", informed_parties="双方当事人", method="oral")
     engine.act(n, "mediate", "med1")
     engine.act(n, "resolve", "med1", outcome="agreement", agreement="协议")
     engine.act(n, "follow_up", "med1", method="phone", satisfaction="dissatisfied")
     with pytest.raises(ValidationError) as e:
         engine.act(n, "close", "sup")
     assert e.value.errors[0].field == "follow_ups"
-    engine.act(n, "follow_up", "med1", method="visit", satisfaction="basically_satisfied")
+    engine.act(n, "follow_up", "med1", method="visit", satisfaction="basically_satisfied", performance="full")
     engine.act(n, "supervise", "sup", level="town", authority="镇综治中心", deadline="2026-03-20T17:00+08:00")
     with pytest.raises(ValidationError) as e:
         engine.act(n, "close", "sup")
@@ -90,6 +93,7 @@ def test_close_needs_a_satisfied_follow_up_and_no_supervision(engine, clock):
 def test_agreement_text_is_required_when_agreed(engine):
     n = report(engine)
     engine.act(n, "assess", "med1", risk="low")
+    engine.act(n, "inform", "med1", informed_parties="双方当事人", method="oral")
     engine.act(n, "mediate", "med1")
     with pytest.raises(ValidationError) as e:
         engine.act(n, "resolve", "med1", outcome="agreement")
@@ -100,9 +104,11 @@ def test_agreement_text_is_required_when_agreed(engine):
 
 def test_reopen_after_closure_restarts_the_resolution_clock(engine, clock):
     n = report(engine)
-    for a, who, kw in [("assess", "med1", {"risk": "low"}), ("mediate", "med1", {}),
+    for a, who, kw in [("assess", "med1", {"risk": "low"}),
+                       ("inform", "med1", {"informed_parties": "张三、李四", "method": "oral"}), ("mediate", "med1", {}),
                        ("resolve", "med1", {"outcome": "agreement", "agreement": "x"}),
-                       ("follow_up", "go", {"method": "visit", "satisfaction": "satisfied"}), ("close", "sup", {})]:
+                       ("follow_up", "go", {"method": "visit", "satisfaction": "satisfied", "performance": "full"}),
+                       ("close", "sup", {})]:
         engine.act(n, a, who, **kw)
     clock.advance(days=10)
     out = engine.act(n, "reopen", "med1", reason="反弹")

@@ -65,10 +65,10 @@ UNIT_PATHS = {"t1": "/t1/", "v1": "/t1/v1/", "v2": "/t1/v2/", "v1-g1": "/t1/v1/v
 USER_UNITS = {"go": "v1-g1", "go2": "v2", "med1": "v1", "med2": "v2", "med-j": "justice", "lead": "t1",
               "lead2": "v2", "sup": "t1", "sup-v2": "v2", "admin": "t1", "gone": "v1"}
 # The actions that take a case along the workflow from each state (the guided rule prefers them).
-PROGRESS = {"reported": ("assess", "assign"), "assessed": ("mediate", "control", "assign_lead", "plan"),
-            "controlled": ("mediate", "assign_lead", "plan"), "mediating": ("resolve",), "resolved": ("follow_up",),
-            "following_up": ("close", "follow_up"), "closed": ("reopen",), "referred": ("delist",),
-            "withdrawn": ("delist",)}
+PROGRESS = {"reported": ("assess", "assign"), "assessed": ("inform", "mediate", "control", "assign_lead", "plan"),
+            "controlled": ("inform", "mediate", "assign_lead", "plan"), "mediating": ("resolve", "session"),
+            "resolved": ("follow_up",), "following_up": ("close", "follow_up"), "closed": ("reopen",),
+            "referred": ("delist",), "withdrawn": ("delist",), "declined": ("delist",)}
 
 
 def covers(user: str, unit: str) -> bool:
@@ -149,16 +149,37 @@ def action_data(name: str, now: datetime, valid: bool):
     elif name == "control":
         f = {"measures": pick(st.just("每日见面、专人稳控"), text)}
     elif name == "resolve":
-        agreed = st.fixed_dictionaries({"outcome": st.just("agreement"), "agreement": st.just("双方签订调解协议")})
+        agreed = st.fixed_dictionaries({"outcome": st.sampled_from(["agreement", "written_agreement"]),
+                                        "agreement": st.just("双方签订调解协议")})
+        oral = st.fixed_dictionaries({"outcome": st.just("oral_agreement"), "agreement": st.just("当场赔礼道歉"),
+                                      "oral_confirmation": st.just("双方口头确认")})
         no = st.fixed_dictionaries({"outcome": st.just("no_agreement"),
-                                    "legal_channel": maybe(vocab("legal_channel"))})
+                                    "legal_channel": vocab("legal_channel") if valid else maybe(vocab("legal_channel"))})
         wrong = st.fixed_dictionaries({"outcome": vocab("outcome", "maybe"), "agreement": maybe(text),
                                        "legal_channel": maybe(vocab("legal_channel", "duel"))})
-        return pick(st.one_of(agreed, no), wrong)
+        return pick(st.one_of(agreed, oral, no), wrong)
     elif name == "follow_up":
         f = {"method": pick(vocab("method"), st.sampled_from(["letter", None])),
              "satisfaction": pick(vocab("satisfaction"), st.sampled_from(["meh", None])),
-             "relapse_risk": maybe(vocab("relapse") if valid else vocab("relapse", "huge"))}
+             "relapse_risk": maybe(vocab("relapse") if valid else vocab("relapse", "huge")),
+             "performance": maybe(vocab("performance") if valid else vocab("performance", "maybe"))}
+    elif name == "close":
+        f = {"close_reason": maybe(st.just("已申请司法确认"), 3)}
+    elif name == "consent":
+        f = {"party": pick(st.sampled_from(["张三", "李四"]), st.sampled_from(["", None])),
+             "agrees": pick(vocab("consent"), st.sampled_from(["perhaps", None]))}
+    elif name == "inform":
+        f = {"informed_parties": pick(st.just("双方当事人"), st.sampled_from(["", None])),
+             "method": pick(vocab("notice_method"), st.sampled_from(["telepathy", None]))}
+    elif name in ("investigate", "session"):
+        key = "content" if name == "investigate" else "statements"
+        f = {key: pick(st.just("双方陈述事实"), text), "place": maybe(st.just("村调委会"))}
+    elif name == "decline":
+        f = {"reason": pick(st.just("一方明确拒绝调解"), text)}
+    elif name == "apply_confirmation":
+        f = {"court": pick(st.just("县人民法院"), text)}
+    elif name == "confirmation_result":
+        f = {"result": pick(vocab("confirmation_result"), st.sampled_from(["maybe", None]))}
     elif name in ("reopen", "withdraw"):
         f = {"reason": pick(st.just("当事人反映"), text)}
     elif name == "refer":

@@ -25,7 +25,7 @@ from disputeflow.workflow.machine import compile_definition
 
 STATES = {"reported": "registered", "assessed": "reviewed", "controlled": "stabilised", "mediating": "handling",
           "resolved": "settled", "following_up": "revisiting", "closed": "archived", "referred": "transferred",
-          "withdrawn": "dropped"}
+          "withdrawn": "dropped", "declined": "refused"}
 ACTIONS = {"assess": "review", "control": "stabilise", "mediate": "handle", "resolve": "settle",
            "follow_up": "revisit", "close": "archive", "refer": "transfer", "withdraw": "drop", "reopen": "redo"}
 LABELS = {"reported": "已受理", "mediating": "办理中", "resolved": "已办妥", "following_up": "回访中",
@@ -84,10 +84,10 @@ def county_engine(db_url, clock, county):
 
 
 def test_the_main_line_is_the_definitions_own_whatever_order_its_states_are_declared_in(county, tmp_path):
-    assert [s.name for s in county.states][0] == "dropped"  # declared last state first
+    assert [s.name for s in county.states][0] == "refused"  # declared last state first
     line = LedgerLine(county, compile_definition(county), load_mapping(None, county).dates)
     assert line.order == ("registered", "reviewed", "stabilised", "handling", "settled", "revisiting", "archived")
-    assert sorted(line.exits) == ["dropped", "transferred"]
+    assert sorted(line.exits) == ["dropped", "refused", "transferred"]
     assert line.risk_step == "review"
     # the default mapping names grassroots actions: none of them dates a county step
     assert line.date_fields("settle") == ()

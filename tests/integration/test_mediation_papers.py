@@ -1,9 +1,8 @@
 """Every standard mediation paper for a case taken through the procedure, as Word documents, on SQLite and PostgreSQL.
 
 The procedure steps the papers read (consent, 告知, investigations, sessions, written and
-oral agreements, performance at each visit) come from a definition that adds them to the
-grassroots workflow as data, through the engine's own record mechanism, under the record
-names the default workflow uses for them (``notices``, ``investigations``, ``sessions``,
+oral agreements, performance at each visit) are the grassroots workflow's own, under its
+record names (``consents``, ``notices``, ``investigations``, ``sessions``,
 ``performance``/``performance_note`` on ``follow_ups``, ``initiation`` and ``request`` at intake).
 """
 
@@ -32,47 +31,11 @@ PARTIES = [
 ]
 
 
-def _label(zh: str, en: str) -> dict:
-    return {"label_zh": zh, "label_en": en}
-
-
-def _text(zh: str, en: str, **more) -> dict:
-    return {"type": "text", **_label(zh, en), **more}
-
-
-def _record_action(name: str, record: str, fields: dict) -> dict:
-    return {"name": name, **_label(name, name), "roles": ["mediator"], "record": record,
-            "sources": ["assessed", "controlled", "mediating"], "fields": fields}
-
-
 def papers_definition():
+    """The shipped grassroots workflow, whose procedure steps the papers read, under a version of its own."""
     text = (resources.files("disputeflow.workflow") / "definitions" / "grassroots.toml").read_text(encoding="utf-8")
     doc = copy.deepcopy(tomllib.loads(text))
     doc["version"] = 90
-    v = doc["vocab"]
-    v["outcome"].update({"written_agreement": ["达成书面协议", "written agreement"],
-                         "oral_agreement": ["达成口头协议", "oral agreement"]})
-    v["initiation"] = {"application": ["当事人申请", "application"], "initiative": ["主动调解", "initiative"]}
-    v["performance"] = {"full": ["已全部履行", "fully"], "partial": ["部分履行", "partly"],
-                        "not_yet": ["尚未履行", "not yet"], "refused": ["拒绝履行", "refused"]}
-    doc["intake"]["fields"]["initiation"] = {"type": "choice", "vocab": "initiation", **_label("调解发起方式", "initiation")}
-    doc["intake"]["fields"]["request"] = _text("申请事项", "request")
-    actions = {a["name"]: a for a in doc["actions"]}
-    actions["resolve"]["fields"]["oral_confirmation"] = _text("当事人确认", "confirmation", target="data.oral_confirmation")
-    actions["follow_up"]["fields"]["performance"] = {"type": "choice", "vocab": "performance", **_label("履行", "performance")}
-    actions["follow_up"]["fields"]["performance_note"] = _text("履行说明", "performance note")
-    doc["actions"] += [
-        {"name": "consent", **_label("当事人同意调解", "consent"), "roles": ["mediator"], "sources": ["assessed"],
-         "fields": {"consent": {"type": "bool", **_label("同意", "consent")}}},
-        _record_action("inform", "notices", {"how": _text("告知方式", "how")}),
-        _record_action("investigate", "investigations", {
-            "place": _text("地点", "place"), "participants": _text("参加人", "participants"),
-            "content": _text("调查情况", "content")}),
-        _record_action("session", "sessions", {
-            "place": _text("地点", "place"), "participants": _text("参加人", "participants"),
-            "statements": _text("当事人陈述", "statements"), "proposal": _text("调解方案", "proposal"),
-            "result": _text("结果", "result")}),
-    ]
     return definition_from_dict(doc)
 
 
@@ -112,8 +75,9 @@ def _through_agreement(engine, n: str, mediator: str, outcome: str = "written_ag
     c = engine.clock_
     engine.act(n, "assign", "sup", mediator=mediator)
     engine.act(n, "assess", mediator, risk="low")
-    engine.act(n, "consent", mediator, consent=True)
-    engine.act(n, "inform", mediator, how="书面告知")
+    engine.act(n, "consent", mediator, party="张三", agrees="yes")
+    engine.act(n, "consent", mediator, party="甲村建材有限公司", agrees="yes")
+    engine.act(n, "inform", mediator, informed_parties="张三、甲村建材有限公司", method="written")
     engine.act(n, "investigate", mediator, place="公司仓库", participants="会计王五", content="核对送货单共二十张。")
     engine.act(n, "mediate", mediator)
     c.step()
@@ -130,7 +94,7 @@ def _through_agreement(engine, n: str, mediator: str, outcome: str = "written_ag
 def _visits_and_close(engine, n: str) -> None:
     c = engine.clock_
     c.step(72)
-    engine.act(n, "follow_up", "go", method="visit", satisfaction="basically_satisfied", performance="partial",
+    engine.act(n, "follow_up", "go", method="visit", satisfaction="basically_satisfied", performance="partly",
                performance_note="已付一万元")
     c.step(24 * 14)
     engine.act(n, "follow_up", "med1", method="phone", satisfaction="satisfied", performance="full",

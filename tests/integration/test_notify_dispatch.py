@@ -295,11 +295,12 @@ def test_follow_up_due_and_closure_reach_the_mediator_in_their_language(eng, clo
     n = report(eng)
     eng.act(n, "assign", "sup", mediator="med-en")
     eng.act(n, "assess", "med-en", risk="low")
+    eng.act(n, "inform", "med-en", informed_parties="双方当事人", method="oral")
     eng.act(n, "mediate", "med-en")
     eng.act(n, "resolve", "med-en", outcome="agreement", agreement="双方确认界址")
     clock.advance(days=6)  # the follow-up clock (7 days) passes 80 %
     assert [r["step"] for r in eng.sweep()] == ["warning"]
-    eng.act(n, "follow_up", "med-en", method="visit", satisfaction="satisfied")
+    eng.act(n, "follow_up", "med-en", method="visit", satisfaction="satisfied", performance="full")
     eng.act(n, "close", "sup")
     eng.dispatch()
     titles = [m["title"] for m in eng.inbox("med-en")]

@@ -256,6 +256,7 @@ def test_release_needs_a_supervisor_a_reason_and_resolved_cases_and_stops_every_
     engine.act(number, "control", "med1", measures="专人盯守")
     engine.act(number, "assign_lead", "sup", official="lead")
     engine.act(number, "plan", "med1", team="调解组", plan="方案")
+    engine.act(number, "inform", "med1", informed_parties="双方当事人", method="oral")
     engine.act(number, "mediate", "med1")
     engine.act(number, "resolve", "med1", outcome="agreement", agreement="赔偿")
     engine.release_person(pid, "sup", reason="纠纷已化解，情绪稳定")

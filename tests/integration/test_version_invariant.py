@@ -32,6 +32,7 @@ def test_version_counts_every_event_whoever_writes_it(engine):
     a, b, c, d = (report(engine) for _ in range(4))
     engine.act(a, "assess", "med1", risk="low")
     engine.act_many([(b, "assess", "med1", {"risk": "low"}), (b, "note", "med1", {"text": "已约双方"}),
+                     (b, "inform", "med1", {"informed_parties": "张三、李四", "method": "oral"}),
                      (b, "mediate", "med1", {})])
     engine.act(c, "assess", "med1", risk="medium")
     engine.act(c, "supervise", "sup", level="town", authority="镇综治中心", deadline="2026-03-10T17:00+08:00")

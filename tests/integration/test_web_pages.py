@@ -172,7 +172,13 @@ def test_action_forms_move_the_case_and_refuse_stale_wrong_role_and_missing_csrf
     go = login(live, "go")
     refused = post_form(go, f"/cases/{n}", f"/cases/{n}/act/mediate", {"version": "2"})
     assert refused.status_code == 403 and "须由" in refused.text
-    ok = c.post(f"/cases/{n}/act/mediate", data={"csrf": token, "version": "2"})
+    waiting = c.get(f"/cases/{n}").text  # mediation waits for 告知, and says so
+    assert 'data-waiting="mediate"' in waiting and "权利义务告知" in waiting
+    assert 'data-action="inform"' in waiting and 'name="informed_parties"' in waiting
+    told = c.post(f"/cases/{n}/act/inform", data={"csrf": token, "version": "2", "informed_parties": "张三、李四",
+                                                   "method": "written"})
+    assert told.status_code == 303 and eng.case(n)["data"]["notices"][0]["method"] == "written"
+    ok = c.post(f"/cases/{n}/act/mediate", data={"csrf": token, "version": "3"})
     assert ok.status_code == 303 and eng.case(n)["state"] == "mediating"
 
 
@@ -332,6 +338,26 @@ def test_a_password_change_ends_existing_sessions(live):
     assert c.get("/").status_code == 200
     live.engine.set_password("med1", "another-password-1")
     assert c.get("/").status_code == 303
+
+
+def test_a_partly_performed_agreement_is_closed_from_the_form_with_the_supervisors_reason(live):
+    eng = live.engine
+    n = report(eng)
+    eng.act(n, "assess", "med1", risk="low")
+    eng.act(n, "inform", "med1", informed_parties="张三、李四", method="oral")
+    eng.act(n, "mediate", "med1")
+    eng.act(n, "resolve", "med1", outcome="written_agreement", agreement="分两期付清")
+    eng.act(n, "follow_up", "med1", method="visit", satisfaction="satisfied", performance="partly")
+    c = login(live, "sup")
+    page = c.get(f"/cases/{n}").text
+    # the refusal names the form's own field: the form stays open and says what it needs
+    assert 'data-action="close"' in page and 'data-needs="close"' in page and "销号理由" in page
+    token = csrf_of(page)
+    version = str(eng.case(n)["version"])
+    refused = c.post(f"/cases/{n}/act/close", data={"csrf": token, "version": version})
+    assert refused.status_code == 400 and 'data-field="close_reason"' in refused.text
+    ok = c.post(f"/cases/{n}/act/close", data={"csrf": token, "version": version, "close_reason": "余款已申请司法确认"})
+    assert ok.status_code == 303 and eng.case(n)["state"] == "closed"
 
 
 def test_the_intake_form_takes_the_particulars_the_papers_print(live):

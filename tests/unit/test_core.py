@@ -29,12 +29,15 @@ def test_pure_core_does_not_load_database_or_scheduler_code():
 def test_grassroots_definition_is_complete():
     d = builtin()
     assert {s.name for s in d.states} == {"reported", "assessed", "controlled", "mediating", "resolved",
-                                           "following_up", "closed", "referred", "withdrawn"}
-    assert set(d.terminal_states) == {"closed", "referred", "withdrawn"}
+                                           "following_up", "closed", "referred", "withdrawn", "declined"}
+    assert set(d.terminal_states) == {"closed", "referred", "withdrawn", "declined"}
     moving = {a.name for a in d.actions if a.moves}
     still = {a.name for a in d.actions if not a.moves}
-    assert moving == {"assess", "control", "mediate", "resolve", "follow_up", "close", "reopen", "refer", "withdraw"}
-    assert still == {"assign", "assign_lead", "plan", "supervise", "delist", "extend", "note", "add_party", "dispatch"}
+    assert moving == {"assess", "control", "mediate", "resolve", "follow_up", "close", "reopen", "refer", "withdraw",
+                      "decline"}
+    assert still == {"assign", "assign_lead", "plan", "supervise", "delist", "extend", "note", "add_party",
+                     "consent", "inform", "investigate", "session", "apply_confirmation", "confirmation_result",
+                     "dispatch"}
     assert d.action("close").roles == ("supervisor",)
     assert d.action("extend").roles == ("supervisor",)
     assert set(d.intake.roles) == {"grid_officer", "mediator", "supervisor"}

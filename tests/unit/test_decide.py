@@ -111,7 +111,7 @@ def test_a_guard_refusal_names_the_fields_in_both_languages(env):
     with pytest.raises(ValidationError) as e:
         run(env, c, MED, "mediate")
     fields = [f.field for f in e.value.errors]
-    assert fields == ["measures", "lead_official", "plan"]
+    assert fields == ["measures", "lead_official", "plan", "notices"]
     assert "稳控" in e.value.errors[0].zh and "control measures" in e.value.errors[0].en
 
 
@@ -120,9 +120,12 @@ def test_the_guards_are_the_machines_condition_too(env):
     from transitions import MachineError
 
     m = compile_definition(env[0])
-    assert m.fire("mediate", "assessed", CaseView(state="assessed", risk="low"), {}) == "mediating"
+    informed = {"notices": [{"method": "oral"}]}
+    assert m.fire("mediate", "assessed", CaseView(state="assessed", risk="low", data=informed), {}) == "mediating"
     with pytest.raises(MachineError):
-        m.fire("mediate", "assessed", CaseView(state="assessed", risk="critical"), {})
+        m.fire("mediate", "assessed", CaseView(state="assessed", risk="low"), {})  # not yet informed
+    with pytest.raises(MachineError):
+        m.fire("mediate", "assessed", CaseView(state="assessed", risk="critical", data=informed), {})
 
 
 def test_the_wrong_role_is_refused_in_chinese_and_english(env):
