@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection, Row, RowMapping
 from sqlalchemy.sql import ColumnElement
 
+from disputeflow.cases.prepared import run
 from disputeflow.cases.tables import audit_events, cases, clocks, parties, unit_talks, units
 
 c = cases
@@ -40,9 +41,9 @@ _HISTORY = (select(_e.seq, _e.at, _e.actor, _e.action, _e.from_state, _e.to_stat
             .where(_e.case_id == bindparam("id")).order_by(_e.seq))
 
 
-def case(conn: Connection, number: str) -> RowMapping | None:
+def case(conn: Connection, number: str) -> dict | None:
     """The case numbered ``number`` with its unit's name, or None."""
-    row = conn.execute(_BY_NUMBER, {"number": number}).first()
+    row = run(conn, _BY_NUMBER, {"number": number}).first()
     return row._mapping if row is not None else None
 
 
@@ -53,22 +54,22 @@ def case_list(conn: Connection, where: Iterable[ColumnElement], state: str | Non
     return list(conn.execute(q).mappings())
 
 
-def party_rows(conn: Connection, case_id: int) -> list[RowMapping]:
-    return list(conn.execute(_PARTIES, {"id": case_id}).mappings())
+def party_rows(conn: Connection, case_id: int) -> list[dict]:
+    return run(conn, _PARTIES, {"id": case_id}).mappings()
 
 
 def clock_rows(conn: Connection, case_id: int) -> list[Row]:
     """Every clock of the case, oldest first: ``(name, started_at, due_at, warn_at, status, stopped_at, extended, level)``."""
-    return conn.execute(_CLOCKS, {"id": case_id}).all()
+    return run(conn, _CLOCKS, {"id": case_id}).all()
 
 
 def running_clock_names(conn: Connection, case_id: int) -> list[str]:
-    return list(conn.execute(_RUNNING, {"id": case_id}).scalars())
+    return run(conn, _RUNNING, {"id": case_id}).scalars()
 
 
 def history_rows(conn: Connection, case_id: int) -> list[Row]:
     """The case's audit events in order: ``(seq, at, actor, action, from_state, to_state, data, hash)``."""
-    return conn.execute(_HISTORY, {"id": case_id}).all()
+    return run(conn, _HISTORY, {"id": case_id}).all()
 
 
 def talk_rows(conn: Connection, where: Iterable[ColumnElement], month: str | None) -> list[Row]:

@@ -45,6 +45,8 @@ def from_db(value) -> datetime | None:
         return None
     if isinstance(value, str):
         return from_sqlite(value)
+    if value.tzinfo is timezone.utc:  # already converted on the way out of the database
+        return value
     if value.tzinfo is None:
         raise ValueError("naive datetime read from the database")
     return value.astimezone(timezone.utc)
