@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Iterable
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Connection, Row, RowMapping
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import ColumnElement
 
-from disputeflow.cases.prepared import run
+from disputeflow.cases.jurisdiction import Scope
+from disputeflow.cases.prepared import run, shaped
 from disputeflow.cases.tables import audit_events, cases, clocks, parties, unit_talks, units
 
 c = cases
@@ -24,8 +25,14 @@ CASE = (c.c.id, c.c.number, c.c.definition, c.c.definition_version, c.c.state, c
         units.c.name.label("unit_name"))
 
 
-def _cases():
-    return select(*CASE).join_from(cases, units, units.c.id == cases.c.unit_id)
+# What a case list shows of each case (a list converts no column it does not show).
+LISTED = (c.c.id, c.c.number, c.c.definition, c.c.definition_version, c.c.state, c.c.version, c.c.title,
+          c.c.category, c.c.unit_id.label("unit"), c.c.risk, c.c.mediator, c.c.lead_official, c.c.supervision_level,
+          c.c.reported_at, units.c.name.label("unit_name"))
+
+
+def _cases(columns=CASE):
+    return select(*columns).join_from(cases, units, units.c.id == cases.c.unit_id)
 
 
 # Statements that take only values are built once: building one costs more than running it on a page.
@@ -47,11 +54,15 @@ def case(conn: Connection, number: str) -> dict | None:
     return row._mapping if row is not None else None
 
 
-def case_list(conn: Connection, where: Iterable[ColumnElement], state: str | None, limit: int,
-              offset: int) -> list[RowMapping]:
-    """Cases matching ``where`` (and in ``state`` if given), newest report first."""
-    q = _cases().where(*where, *([cases.c.state == state] if state else [])).order_by(cases.c.reported_at.desc(), cases.c.id.desc()).limit(limit).offset(offset)
-    return list(conn.execute(q).mappings())
+def case_list(conn: Connection, scope: Scope, state: str | None, limit: int, offset: int) -> list[dict]:
+    """The :data:`LISTED` columns of the cases within ``scope`` (and in ``state`` if given), newest report first."""
+    def build():
+        return (_cases(LISTED).where(*scope.conditions(), *([cases.c.state == bindparam("state")] if state else []))
+                .order_by(cases.c.reported_at.desc(), cases.c.id.desc())
+                .limit(bindparam("limit")).offset(bindparam("offset")))
+
+    q = shaped(("case_list", scope.key, bool(state)), build)
+    return run(conn, q, {**scope.params, "state": state, "limit": limit, "offset": offset}).mappings()
 
 
 def party_rows(conn: Connection, case_id: int) -> list[dict]:

@@ -23,6 +23,7 @@ _NAMES = {t.name: select(t.c.id, t.c.name).where(t.c.id.in_(bindparam("ids", exp
 # Units and users in one statement; units first, so a user's name wins over a unit's of the same id.
 _BOTH = union_all(*(select(literal(n), t.c.id, t.c.name).where(t.c.id.in_(bindparam("ids", expanding=True)))
                     for n, t in enumerate((units, users))))
+_ALL_UNITS = select(units.c.id, units.c.name, units.c.kind, units.c.parent_id, units.c.path).order_by(units.c.path)
 _USER_EXISTS = select(exists().where(users.c.id == bindparam("id")))
 
 
@@ -33,8 +34,7 @@ def unit(conn: Connection, unit_id: str) -> Row | None:
 
 def all_units(conn: Connection) -> list[Row]:
     """Every unit as ``(id, name, kind, parent_id, path)``, parents before children."""
-    return conn.execute(select(units.c.id, units.c.name, units.c.kind, units.c.parent_id, units.c.path)
-                        .order_by(units.c.path)).all()
+    return run(conn, _ALL_UNITS).all()
 
 
 def unit_names(conn: Connection) -> dict[str, str]:

@@ -19,12 +19,14 @@ their SQL, with values as bound parameters.
 from __future__ import annotations
 
 from collections import namedtuple
+from itertools import count
 from typing import Any, Callable, Hashable, Iterator
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ClauseElement
 
 _SHAPES: dict[Hashable, Any] = {}
+_STREAMS = count()
 _SHAPES_MAX = 2000  # a bound on statements kept by shape; past it a shape is built per call
 
 
@@ -128,40 +130,45 @@ def _plan(stmt: ClauseElement, dialect) -> _Plan:
 
 
 class Result:
-    """The rows of one statement, fetched at once: the parts of SQLAlchemy's result the reads use."""
+    """The rows of one statement, fetched at once: the parts of SQLAlchemy's result the reads use.
 
-    __slots__ = ("_rows", "_plan", "rowcount")
+    Rows are made only in the form asked for: named tuples (``all``, iteration, ``first``), dicts
+    (``mappings``) or first values (``scalars``).
+    """
 
-    def __init__(self, rows: list, plan: _Plan, rowcount: int):
-        self._rows = rows
+    __slots__ = ("_raw", "_plan", "rowcount")
+
+    def __init__(self, raw: list, plan: _Plan, rowcount: int):
+        self._raw = raw
         self._plan = plan
         self.rowcount = rowcount
 
     def all(self) -> list:
-        return self._rows
+        make = self._plan.row._make
+        return [make(r) for r in self._raw] if self._raw else []
 
     def __iter__(self) -> Iterator:
-        return iter(self._rows)
+        return iter(self.all())
 
     def first(self):
-        return self._rows[0] if self._rows else None
+        return self._plan.row._make(self._raw[0]) if self._raw else None
 
     def scalar(self):
-        return self._rows[0][0] if self._rows else None
+        return self._raw[0][0] if self._raw else None
 
     def scalars(self) -> list:
-        return [r[0] for r in self._rows]
+        return [r[0] for r in self._raw]
 
     def mappings(self) -> list[dict]:
         keys = self._plan.keys
-        return [dict(zip(keys, r)) for r in self._rows]
+        return [dict(zip(keys, r)) for r in self._raw]
 
 
 def run(conn: Connection, stmt: ClauseElement, params: dict[str, Any] | None = None) -> Result:
     """Run ``stmt`` (built once, with bound parameters) on ``conn``'s transaction through the driver.
 
-    Rows are named tuples (``row.name``, ``row[0]``, ``row._asdict()``) with SQLAlchemy's own
-    result conversions applied (aware UTC times, booleans).
+    Rows come as SQLAlchemy's would (named tuples with ``_mapping``, or dicts from ``mappings``),
+    with SQLAlchemy's own result conversions applied (aware UTC times, booleans).
     """
     plan = _plan(stmt, conn.dialect)
     sql, values = plan.statement(params)
@@ -173,8 +180,8 @@ def run(conn: Connection, stmt: ClauseElement, params: dict[str, Any] | None = N
         raw = cur.fetchall()
     finally:
         cur.close()
-    if plan.results:
-        procs = plan.results
+    procs = plan.results
+    if procs and raw:
         rows = []
         for r in raw:
             r = list(r)
@@ -182,8 +189,7 @@ def run(conn: Connection, stmt: ClauseElement, params: dict[str, Any] | None = N
                 r[i] = p(r[i])
             rows.append(r)
         raw = rows
-    make = plan.row._make
-    return Result([make(r) for r in raw], plan, len(raw))
+    return Result(raw, plan, len(raw))
 
 
 def run_many(conn: Connection, stmt: ClauseElement, rows: list[dict[str, Any]]) -> int:
@@ -207,5 +213,31 @@ def run_many(conn: Connection, stmt: ClauseElement, rows: list[dict[str, Any]]) 
     try:
         cur.executemany(plan.sql, values)
         return cur.rowcount
+    finally:
+        cur.close()
+
+
+def stream(conn: Connection, stmt: ClauseElement, params: dict[str, Any] | None = None,
+           batch: int = 2000) -> Iterator[tuple]:
+    """The rows of ``stmt`` as :func:`run` makes them, fetched ``batch`` at a time (a server-side cursor on
+    PostgreSQL), so a year of rows never sits in memory at once. Read to the end or closed with the transaction."""
+    plan = _plan(stmt, conn.dialect)
+    sql, values = plan.statement(params)
+    raw = conn.connection.driver_connection
+    named = conn.dialect.name == "postgresql"
+    cur = raw.cursor(name=f"df_stream_{id(plan):x}_{next(_STREAMS)}") if named else raw.cursor()
+    procs, make = plan.results, plan.row._make
+    try:
+        cur.execute(sql, values)
+        while True:
+            part = cur.fetchmany(batch)
+            if not part:
+                return
+            for r in part:
+                if procs:
+                    r = list(r)
+                    for i, p in procs:
+                        r[i] = p(r[i])
+                yield make(r)
     finally:
         cur.close()
