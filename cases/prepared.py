@@ -43,7 +43,8 @@ def shaped(key: Hashable, build: Callable[[], ClauseElement]) -> ClauseElement:
 class _Plan:
     """One statement compiled for one dialect: what the driver gets, and how values go in and come out."""
 
-    __slots__ = ("compiled", "sql", "order", "binds", "expanding", "results", "row", "keys", "processors")
+    __slots__ = ("compiled", "sql", "order", "binds", "expanding", "results", "row", "keys", "processors", "lists",
+                 "by_length")
 
     def __init__(self, stmt: ClauseElement, dialect):
         compiled = stmt.compile(dialect=dialect)
@@ -57,6 +58,11 @@ class _Plan:
         # processors of the ones a call supplies
         self.binds = state
         self.processors = _bind_processors(compiled, dialect)
+        # expanding IN lists: the expanded statement is kept per list length (a page asks with a few lengths)
+        post = getattr(compiled, "post_compile_params", None) or ()
+        plain = all(bp.expanding for bp in post) and not getattr(compiled, "literal_execute_params", None)
+        self.lists = tuple(dict.fromkeys(compiled.bind_names.get(bp, bp.key) for bp in post)) if plain else None
+        self.by_length: dict[tuple[int, ...], tuple] = {}
         columns = list(getattr(stmt, "exported_columns", ()))
         self.keys = tuple(c.key if getattr(c, "key", None) else f"col{i}" for i, c in enumerate(columns))
         procs = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
@@ -70,7 +76,22 @@ class _Plan:
             if params:
                 merged.update(params)
             return self.sql, _driver_params(self.order, merged, self.processors)
-        state = self.compiled.construct_expanded_state(params or {})
+        params = params or {}
+        key = None
+        if self.lists is not None:
+            lists = [params.get(name) for name in self.lists]
+            if all(isinstance(v, list) and (not v or not isinstance(v[0], tuple)) for v in lists):
+                key = tuple(len(v) for v in lists)
+                kept = self.by_length.get(key)
+                if kept is not None:
+                    sql, order, base, expansion, processors = kept
+                    merged = dict(base)
+                    merged.update(params)
+                    for name, values in zip(self.lists, lists):
+                        del merged[name]
+                        merged.update(zip(expansion[name], values))
+                    return sql, _driver_params(order, merged, processors)
+        state = self.compiled.construct_expanded_state(params)
         processors = self.processors
         if state.parameter_expansion:
             processors = dict(processors)
@@ -79,6 +100,13 @@ class _Plan:
                 if p is not None:
                     processors.update(dict.fromkeys(expanded, p))
         order = tuple(state.positiontup) if state.positiontup is not None else None
+        if key is not None and len(self.by_length) < 64:
+            expansion = {name: state.parameter_expansion.get(name, ()) for name in self.lists}
+            base = {k: v for k, v in state.parameters.items() if k not in params}
+            for names in expansion.values():
+                for n in names:
+                    base.pop(n, None)
+            self.by_length[key] = (state.statement, order, base, expansion, processors)
         return state.statement, _driver_params(order, state.parameters, processors)
 
 
