@@ -50,19 +50,34 @@ def writing(store) -> Iterator[Connection]:
 
 
 @contextmanager
+def driver_transaction(conn: Connection, begin: str | None) -> Iterator[Connection]:
+    """A transaction begun (``begin``, when the database needs one said) and rolled back on the driver's
+    connection under ``conn``.
+
+    SQLAlchemy's own begin and rollback cost more than a read's statements run with
+    :func:`disputeflow.cases.prepared.run`. A statement run through ``Connection.execute`` inside
+    still works: SQLAlchemy's transaction joins the open one (the ``begin`` hook in
+    :mod:`disputeflow.cases.db` sees it open) and is rolled back with it.
+    """
+    raw = conn.connection.driver_connection
+    if begin:
+        raw.execute(begin)
+    try:
+        yield conn
+    finally:
+        conn.rollback() if conn.in_transaction() else raw.rollback()
+
+
+@contextmanager
 def reading(store) -> Iterator[Connection]:
     """A read: one snapshot (a deferred transaction on SQLite, taking no write lock), rolled back after."""
     try:
-        with store.engine.connect() as conn:
-            conn.execution_options(sqlite_begin="DEFERRED")
-            trans = conn.begin()
+        with store.engine.connect() as conn, driver_transaction(conn, "BEGIN DEFERRED" if store.is_sqlite else None):
             try:
                 yield conn
             except BaseException as exc:
                 store.refuse_nul(_driver_error(exc))
                 raise
-            finally:
-                trans.rollback()
     except Exception as exc:
         _busy_or_raise(store, exc)
         raise
@@ -83,17 +98,28 @@ class HeldConnection:
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
-        """A write transaction on the held connection (opened on first use): commits on success."""
+        """A write transaction on the held connection (opened on first use): commits on success.
+
+        The transaction is begun and ended on the driver's connection, for statements run with
+        :func:`disputeflow.cases.prepared.run` (SQLAlchemy's own transaction bookkeeping costs
+        more than the one-row statement). A statement run through ``Connection.execute`` inside
+        it still works: SQLAlchemy's transaction then joins the open one and ends it.
+        """
         try:
             if self._conn is None or self._conn.invalidated:
                 self.close()
                 self._conn = self.store.engine.connect()
-            with self._conn.begin():
-                try:
-                    yield self._conn
-                except BaseException as exc:
-                    self.store.refuse_nul(_driver_error(exc))
-                    raise
+            conn = self._conn
+            raw = conn.connection.driver_connection
+            if self.store.is_sqlite:
+                raw.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException as exc:
+                conn.rollback() if conn.in_transaction() else raw.rollback()
+                self.store.refuse_nul(_driver_error(exc))
+                raise
+            conn.commit() if conn.in_transaction() else raw.commit()
         except Exception as exc:
             _busy_or_raise(self.store, exc)
             raise

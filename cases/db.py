@@ -63,8 +63,10 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", pool_size: int = 5, bu
         @event.listens_for(eng, "begin")
         def _on_begin(conn):
             # on the driver's connection: through exec_driver_sql this costs as much as a page's query
-            mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-            conn.connection.driver_connection.execute(_BEGIN[mode])
+            raw = conn.connection.driver_connection
+            if raw.in_transaction:  # begun on the driver's connection (a held connection's short writes)
+                return
+            raw.execute(_BEGIN[conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")])
 
         return eng
     options = u.query.get("options") or ""

@@ -247,25 +247,28 @@ def run_many(conn: Connection, stmt: ClauseElement, rows: list[dict[str, Any]]) 
 
 def stream(conn: Connection, stmt: ClauseElement, params: dict[str, Any] | None = None,
            batch: int = 2000) -> Iterator[tuple]:
-    """The rows of ``stmt`` as :func:`run` makes them, fetched ``batch`` at a time (a server-side cursor on
+    """The rows of ``stmt``, converted as :func:`run` converts them but as plain sequences in the statement's
+    column order (a year of rows: no named tuple each), fetched ``batch`` at a time (a server-side cursor on
     PostgreSQL), so a year of rows never sits in memory at once. Read to the end or closed with the transaction."""
     plan = _plan(stmt, conn.dialect)
     sql, values = plan.statement(params)
     raw = conn.connection.driver_connection
     named = conn.dialect.name == "postgresql"
     cur = raw.cursor(name=f"df_stream_{id(plan):x}_{next(_STREAMS)}") if named else raw.cursor()
-    procs, make = plan.results, plan.row._make
+    procs = plan.results
     try:
         cur.execute(sql, values)
         while True:
             part = cur.fetchmany(batch)
             if not part:
                 return
+            if not procs:
+                yield from part
+                continue
             for r in part:
-                if procs:
-                    r = list(r)
-                    for i, p in procs:
-                        r[i] = p(r[i])
-                yield make(r)
+                r = list(r)
+                for i, p in procs:
+                    r[i] = p(r[i])
+                yield r
     finally:
         cur.close()

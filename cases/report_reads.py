@@ -10,7 +10,7 @@ at once (server-side cursors on PostgreSQL).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.engine import Connection, Row
@@ -42,7 +42,7 @@ def _streams(reported_only: bool):
 
 
 def case_streams(conn: Connection, unit_path: str, start: datetime, end: datetime,
-                 reported_only: bool) -> tuple[Iterator[Row], Iterator[Row]]:
+                 reported_only: bool) -> tuple[Iterator[Sequence], Iterator[Sequence]]:
     """The cases that may count in ``[start, end)`` by id, and their events before ``end`` by case and order.
 
     Cases: ``(id, number, title, category, source, unit_id, unit_path, flags, reported_at)``.

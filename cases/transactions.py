@@ -20,6 +20,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy.engine import Connection
 
+from disputeflow.cases.connect import driver_transaction
 from disputeflow.cases.db import is_busy
 from disputeflow.cases.store import Store, Tx
 
@@ -53,12 +54,9 @@ def _reader(store: Store, snapshot: bool):
 @contextmanager
 def _reading(store: Store, snapshot: bool) -> Iterator[Connection]:
     try:
-        with _reader(store, snapshot).connect() as conn:
-            conn.begin()
-            try:
-                yield conn
-            finally:
-                conn.rollback()
+        with _reader(store, snapshot).connect() as conn, \
+                driver_transaction(conn, "BEGIN DEFERRED" if store.is_sqlite else None):
+            yield conn
     except Exception as exc:
         _refuse(store, exc)
         raise
