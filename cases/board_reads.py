@@ -103,26 +103,6 @@ def _level(ladder: Ladder) -> tuple[ColumnElement, ColumnElement]:
     return case((higher, _k.level), else_=reached), case((higher, raised_rank), else_=reached_rank)
 
 
-def page(conn: Connection, where: Iterable[ColumnElement], ladder: Ladder, level: str | None,
-         limit: int | None, offset: int, count: bool) -> tuple[list[Row], int | None]:
-    """One page of the board, worst first, as rows of :data:`FIELDS` and the level; and the total when asked."""
-    _tune(conn)
-    lvl, lrank = _level(ladder)
-    filters = [*where, *([lvl == level] if level else [])]
-    q = (select(*_COLUMNS, lvl.label("lvl")).select_from(_FROM).where(*filters)
-         .order_by(lrank.desc(), _k.due_at, _c.number, _k.id))
-    if limit is not None:
-        q = q.limit(limit).offset(offset)
-    rows = conn.execute(q).all()
-    total = None
-    if count:
-        if limit is not None or offset:
-            total = conn.execute(select(func.count()).select_from(_FROM).where(*filters)).scalar()
-        else:
-            total = len(rows)
-    return rows, total
-
-
 def counts_by_unit(conn: Connection, where: Iterable[ColumnElement]) -> dict[str, int]:
     """How many of the clocks ``where`` selects each case unit has."""
     _tune(conn)
@@ -155,10 +135,14 @@ def _bound_ladder(ladder: Ladder) -> Ladder:
     return Ladder(steps, ladder.otherwise, ladder.otherwise_rank, ladder.ranks)
 
 
-def page_of(conn: Connection, scope: Scope, as_of: datetime, skip_clock: str, clock: str | None, risk: str | None,
+def page(conn: Connection, scope: Scope, as_of: datetime, skip_clock: str, clock: str | None, risk: str | None,
             ladder: Ladder, level: str | None, limit: int | None, offset: int,
             count: bool) -> tuple[list[Row], int | None]:
-    """:func:`page` over :func:`overdue_conditions` and ``scope``, its statements built once per shape."""
+    """One page of the board, worst first, as rows of :data:`FIELDS` and the level; and the total when asked.
+
+    The rows are the running clocks of :func:`overdue_conditions` within ``scope``. The statements are
+    built once per shape (which filters are given, the ladder's levels and windows), the values bound.
+    """
     key = ("board", scope.key, clock is not None, risk is not None, level is not None, limit is None,
            _ladder_key(ladder))
 

@@ -104,7 +104,7 @@ def page(engine, as_of: datetime, unit: str | None, actor, *, clock: str | None 
     with transactions.read(engine.store) as conn:
         who = _actor(engine, conn, actor)
         role = who.role if who else _FULL
-        rows, total = board_reads.page_of(conn, scope_of(conn, who, unit), as_of, TIER_CLOCK, clock, risk,
+        rows, total = board_reads.page(conn, scope_of(conn, who, unit), as_of, TIER_CLOCK, clock, risk,
                                           ladder_at(engine, as_of), level, limit, offset, count)
     return {"items": [_doc(engine, as_of, r, role, lang or engine.lang) for r in rows], "total": total}
 
