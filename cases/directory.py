@@ -32,9 +32,9 @@ def unit(conn: Connection, unit_id: str) -> Row | None:
     return run(conn, _UNIT, {"id": unit_id}).first()
 
 
-def all_units(conn: Connection) -> list[Row]:
+def all_units(conn: Connection) -> list:
     """Every unit as ``(id, name, kind, parent_id, path)``, parents before children."""
-    return run(conn, _ALL_UNITS).all()
+    return run(conn, _ALL_UNITS).tuples()
 
 
 def unit_names(conn: Connection) -> dict[str, str]:

@@ -181,6 +181,10 @@ class Result:
     def first(self):
         return self._plan.row._make(self._raw[0]) if self._raw else None
 
+    def tuples(self) -> list:
+        """The rows as plain sequences in column order (for a caller that unpacks them: no named tuple each)."""
+        return self._raw
+
     def scalar(self):
         return self._raw[0][0] if self._raw else None
 
