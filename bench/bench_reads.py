@@ -149,7 +149,7 @@ def _pg_pair(pg: str):
     return pg_schema(pg, "bench_reads"), pg_schema(pg, "bench_reads")
 
 
-def run(rounds: int, reps: int, baseline: Path | None, pg: str | None) -> dict:
+def measure(rounds: int, reps: int, baseline: Path | None, pg: str | None) -> dict:
     current = HERE.parents[1]
     with tempfile.TemporaryDirectory() as d:
         from contextlib import ExitStack
@@ -189,6 +189,14 @@ def summary(figs: dict) -> list[dict]:
     return rows
 
 
+def run(quick: bool = False, pg: str | None = None) -> dict:
+    """For ``bench/run.py``: the current tree alone (a baseline checkout is this script's ``--baseline``)."""
+    figs = measure(3 if quick else 7, 5 if quick else 15, None, pg)
+    where = " (PostgreSQL)" if pg else ""
+    return {"rows": [{"name": f"reads: {r['read']}, demo town{where}", "value": round(r["current"], 2),
+                      "unit": r["unit"] + " median"} for r in summary(figs)]}
+
+
 def main(args: list[str]) -> None:
     if args and args[0] == "--worker":
         worker(args[1], int(args[2]))
@@ -197,7 +205,7 @@ def main(args: list[str]) -> None:
     rounds = int(args[args.index("--rounds") + 1]) if "--rounds" in args else (3 if quick else 7)
     baseline = Path(args[args.index("--baseline") + 1]).resolve() if "--baseline" in args else None
     pg = args[args.index("--pg") + 1] if "--pg" in args else None
-    figs = run(rounds, 5 if quick else 15, baseline, pg)
+    figs = measure(rounds, 5 if quick else 15, baseline, pg)
     where = "PostgreSQL" if pg else "SQLite"
     print(f"demo town on {where}, {rounds} interleaved rounds; current = {HERE.parents[1]}"
           + (f", baseline = {baseline}" if baseline else ""))
