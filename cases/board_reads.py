@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import Integer, String, and_, case, func, literal, or_, select
+from sqlalchemy import Integer, String, and_, bindparam, case, func, literal, or_, select
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import ColumnElement
 
+from disputeflow.cases.jurisdiction import Scope
+from disputeflow.cases.prepared import run, shaped
 from disputeflow.cases.tables import cases, clocks, units, users
 
 FIELDS = ("number", "title", "definition", "definition_version", "state", "risk", "unit_id", "unit_name",
@@ -101,29 +103,73 @@ def _level(ladder: Ladder) -> tuple[ColumnElement, ColumnElement]:
     return case((higher, _k.level), else_=reached), case((higher, raised_rank), else_=reached_rank)
 
 
-def page(conn: Connection, where: Iterable[ColumnElement], ladder: Ladder, level: str | None,
-         limit: int | None, offset: int, count: bool) -> tuple[list[Row], int | None]:
-    """One page of the board, worst first, as rows of :data:`FIELDS` and the level; and the total when asked."""
-    _tune(conn)
-    lvl, lrank = _level(ladder)
-    filters = [*where, *([lvl == level] if level else [])]
-    q = (select(*_COLUMNS, lvl.label("lvl")).select_from(_FROM).where(*filters)
-         .order_by(lrank.desc(), _k.due_at, _c.number, _k.id))
-    if limit is not None:
-        q = q.limit(limit).offset(offset)
-    rows = conn.execute(q).all()
-    total = None
-    if count:
-        if limit is not None or offset:
-            total = conn.execute(select(func.count()).select_from(_FROM).where(*filters)).scalar()
-        else:
-            total = len(rows)
-    return rows, total
-
-
 def counts_by_unit(conn: Connection, where: Iterable[ColumnElement]) -> dict[str, int]:
     """How many of the clocks ``where`` selects each case unit has."""
     _tune(conn)
     q = (select(cases.c.unit_id, func.count()).select_from(clocks.join(cases, cases.c.id == clocks.c.case_id))
          .where(*where).group_by(cases.c.unit_id))
     return dict(conn.execute(q).all())
+
+
+def _ladder_key(ladder: Ladder) -> tuple:
+    """What of a ladder shapes the board's statement: its levels and ranks, and how many windows each has."""
+    return (tuple((s.level, s.rank, len(s.windows)) for s in ladder.steps), ladder.otherwise, ladder.otherwise_rank,
+            tuple(ladder.ranks.items()))
+
+
+def _ladder_params(ladder: Ladder) -> dict:
+    out = {}
+    for i, s in enumerate(ladder.steps):
+        out[f"step{i}"] = s.before
+        for j, (a, b) in enumerate(s.windows):
+            out[f"step{i}_{j}a"], out[f"step{i}_{j}b"] = a, b
+    return out
+
+
+def _bound_ladder(ladder: Ladder) -> Ladder:
+    """``ladder`` with its times as bound parameters named as :func:`_ladder_params` names them."""
+    steps = tuple(Step(s.level, s.rank, bindparam(f"step{i}", type_=clocks.c.due_at.type),
+                       tuple((bindparam(f"step{i}_{j}a", type_=clocks.c.due_at.type),
+                              bindparam(f"step{i}_{j}b", type_=clocks.c.due_at.type)) for j in range(len(s.windows))))
+                  for i, s in enumerate(ladder.steps))
+    return Ladder(steps, ladder.otherwise, ladder.otherwise_rank, ladder.ranks)
+
+
+def page(conn: Connection, scope: Scope, as_of: datetime, skip_clock: str, clock: str | None, risk: str | None,
+            ladder: Ladder, level: str | None, limit: int | None, offset: int,
+            count: bool) -> tuple[list[Row], int | None]:
+    """One page of the board, worst first, as rows of :data:`FIELDS` and the level; and the total when asked.
+
+    The rows are the running clocks of :func:`overdue_conditions` within ``scope``. The statements are
+    built once per shape (which filters are given, the ladder's levels and windows), the values bound.
+    """
+    key = ("board", scope.key, clock is not None, risk is not None, level is not None, limit is None,
+           _ladder_key(ladder))
+
+    def filters():
+        where = overdue_conditions(bindparam("as_of", type_=clocks.c.due_at.type), bindparam("skip_clock"))
+        if clock:
+            where.append(_k.name == bindparam("clock"))
+        if risk:
+            where.append(_c.risk == bindparam("risk"))
+        lvl, _rank = _level(_bound_ladder(ladder))
+        return [*where, *scope.conditions(), *([lvl == bindparam("level")] if level else [])]
+
+    def build_page():
+        lvl, lrank = _level(_bound_ladder(ladder))
+        q = (select(*_COLUMNS, lvl.label("lvl")).select_from(_FROM).where(*filters())
+             .order_by(lrank.desc(), _k.due_at, _c.number, _k.id))
+        return q if limit is None else q.limit(bindparam("limit")).offset(bindparam("offset"))
+
+    params = {**scope.params, **_ladder_params(ladder), "as_of": as_of, "skip_clock": skip_clock, "clock": clock,
+              "risk": risk, "level": level, "limit": limit, "offset": offset}
+    _tune(conn)
+    rows = run(conn, shaped(key, build_page), params).all()
+    total = None
+    if count:
+        if limit is not None or offset:
+            q = shaped(key + ("count",), lambda: select(func.count()).select_from(_FROM).where(*filters()))
+            total = run(conn, q, params).scalar()
+        else:
+            total = len(rows)
+    return rows, total

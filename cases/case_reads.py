@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Iterable
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Connection, Row, RowMapping
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import ColumnElement
 
+from disputeflow.cases.jurisdiction import Scope
+from disputeflow.cases.prepared import run, shaped
 from disputeflow.cases.tables import audit_events, cases, clocks, parties, unit_talks, units
 
 c = cases
@@ -23,8 +25,14 @@ CASE = (c.c.id, c.c.number, c.c.definition, c.c.definition_version, c.c.state, c
         units.c.name.label("unit_name"))
 
 
-def _cases():
-    return select(*CASE).join_from(cases, units, units.c.id == cases.c.unit_id)
+# What a case list shows of each case (a list converts no column it does not show).
+LISTED = (c.c.id, c.c.number, c.c.definition, c.c.definition_version, c.c.state, c.c.version, c.c.title,
+          c.c.category, c.c.unit_id.label("unit"), c.c.risk, c.c.mediator, c.c.lead_official, c.c.supervision_level,
+          c.c.reported_at, units.c.name.label("unit_name"))
+
+
+def _cases(columns=CASE):
+    return select(*columns).join_from(cases, units, units.c.id == cases.c.unit_id)
 
 
 # Statements that take only values are built once: building one costs more than running it on a page.
@@ -40,35 +48,39 @@ _HISTORY = (select(_e.seq, _e.at, _e.actor, _e.action, _e.from_state, _e.to_stat
             .where(_e.case_id == bindparam("id")).order_by(_e.seq))
 
 
-def case(conn: Connection, number: str) -> RowMapping | None:
+def case(conn: Connection, number: str) -> dict | None:
     """The case numbered ``number`` with its unit's name, or None."""
-    row = conn.execute(_BY_NUMBER, {"number": number}).first()
+    row = run(conn, _BY_NUMBER, {"number": number}).first()
     return row._mapping if row is not None else None
 
 
-def case_list(conn: Connection, where: Iterable[ColumnElement], state: str | None, limit: int,
-              offset: int) -> list[RowMapping]:
-    """Cases matching ``where`` (and in ``state`` if given), newest report first."""
-    q = _cases().where(*where, *([cases.c.state == state] if state else [])).order_by(cases.c.reported_at.desc(), cases.c.id.desc()).limit(limit).offset(offset)
-    return list(conn.execute(q).mappings())
+def case_list(conn: Connection, scope: Scope, state: str | None, limit: int, offset: int) -> list[dict]:
+    """The :data:`LISTED` columns of the cases within ``scope`` (and in ``state`` if given), newest report first."""
+    def build():
+        return (_cases(LISTED).where(*scope.conditions(), *([cases.c.state == bindparam("state")] if state else []))
+                .order_by(cases.c.reported_at.desc(), cases.c.id.desc())
+                .limit(bindparam("limit")).offset(bindparam("offset")))
+
+    q = shaped(("case_list", scope.key, bool(state)), build)
+    return run(conn, q, {**scope.params, "state": state, "limit": limit, "offset": offset}).mappings()
 
 
-def party_rows(conn: Connection, case_id: int) -> list[RowMapping]:
-    return list(conn.execute(_PARTIES, {"id": case_id}).mappings())
+def party_rows(conn: Connection, case_id: int) -> list[dict]:
+    return run(conn, _PARTIES, {"id": case_id}).mappings()
 
 
 def clock_rows(conn: Connection, case_id: int) -> list[Row]:
     """Every clock of the case, oldest first: ``(name, started_at, due_at, warn_at, status, stopped_at, extended, level)``."""
-    return conn.execute(_CLOCKS, {"id": case_id}).all()
+    return run(conn, _CLOCKS, {"id": case_id}).all()
 
 
 def running_clock_names(conn: Connection, case_id: int) -> list[str]:
-    return list(conn.execute(_RUNNING, {"id": case_id}).scalars())
+    return run(conn, _RUNNING, {"id": case_id}).scalars()
 
 
 def history_rows(conn: Connection, case_id: int) -> list[Row]:
     """The case's audit events in order: ``(seq, at, actor, action, from_state, to_state, data, hash)``."""
-    return conn.execute(_HISTORY, {"id": case_id}).all()
+    return run(conn, _HISTORY, {"id": case_id}).all()
 
 
 def talk_rows(conn: Connection, where: Iterable[ColumnElement], month: str | None) -> list[Row]:

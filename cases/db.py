@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine as SAEngine
 from sqlalchemy.engine import make_url
 
 DEFAULT_URL = "sqlite:///disputeflow.db"
+_BEGIN = {"IMMEDIATE": "BEGIN IMMEDIATE", "DEFERRED": "BEGIN DEFERRED", "EXCLUSIVE": "BEGIN EXCLUSIVE"}
 
 
 def normalise_url(url: str) -> str:
@@ -61,8 +62,11 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", pool_size: int = 5, bu
 
         @event.listens_for(eng, "begin")
         def _on_begin(conn):
-            mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-            conn.exec_driver_sql(f"BEGIN {mode}")
+            # on the driver's connection: through exec_driver_sql this costs as much as a page's query
+            raw = conn.connection.driver_connection
+            if raw.in_transaction:  # begun on the driver's connection (a held connection's short writes)
+                return
+            raw.execute(_BEGIN[conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")])
 
         return eng
     options = u.query.get("options") or ""

@@ -26,9 +26,10 @@ from typing import Iterator, NamedTuple
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 
-from disputeflow.cases.transactions import HeldConnection, insert_new, read, write
+from disputeflow.cases.transactions import HeldConnection, insert_new_rows, read, write
 from disputeflow.cases.message_facts import NOTICE_COLUMNS, Notice, notice
 from disputeflow.cases.people import Directory
+from disputeflow.cases.prepared import run, run_many
 from disputeflow.cases.tables import cases, notification_deliveries as d, outbox as o, users
 
 
@@ -70,6 +71,8 @@ _PENDING = (select(o.c.id, o.c.event, o.c.audience, cases.c.unit_path)
             .select_from(o.outerjoin(cases, cases.c.id == o.c.case_id))
             .where(_due(o)).order_by(o.c.id).limit(bindparam("limit"))
             .with_for_update(of=o, skip_locked=True))
+_DELIVERY_COLUMNS = ("outbox_id", "recipient", "channel", "kind", "lang", "status", "attempts", "next_attempt_at",
+                     "created_at")
 _ROUTED = (update(o).where(o.c.id.in_(bindparam("ids", expanding=True)), o.c.status == "pending")
            .values(status="routed", sent_at=bindparam("now"), attempts=o.c.attempts + 1))
 _CLAIM = (update(d).where(d.c.id.in_(select(d.c.id).where(_due(d)).order_by(d.c.id).limit(bindparam("limit"))
@@ -114,8 +117,9 @@ class Routing:
 
     def _finish(self) -> None:
         if self._new:
-            self.conn.execute(insert_new(self.conn, d, ("outbox_id", "recipient", "channel")), self._new)
-        self.conn.execute(_ROUTED, {"ids": [r.id for r in self.rows], "now": self.now})
+            run_many(self.conn, insert_new_rows(self.conn, d, ("outbox_id", "recipient", "channel"), _DELIVERY_COLUMNS),
+                     self._new)
+        run(self.conn, _ROUTED, {"ids": [r.id for r in self.rows], "now": self.now})
 
 
 @contextmanager
@@ -127,7 +131,7 @@ def routing(store, now: datetime, limit: int) -> Iterator[Routing]:
     """
     with write(store) as conn:
         rows = [PendingRow(i, event, json.loads(audience or "[]"), path)
-                for i, event, audience, path in conn.execute(_PENDING, {"now": now, "limit": limit})]
+                for i, event, audience, path in run(conn, _PENDING, {"now": now, "limit": limit})]
         batch = Routing(conn, now, rows)
         yield batch
         if rows:
@@ -137,7 +141,7 @@ def routing(store, now: datetime, limit: int) -> Iterator[Routing]:
 def claim(store, me: str, now: datetime, until: datetime, limit: int) -> list[int]:
     """Claim up to ``limit`` due deliveries for ``me`` until ``until``; their ids, in order."""
     with write(store) as conn:
-        return sorted(conn.execute(_CLAIM, {"me": me, "now": now, "until": until, "limit": limit}).scalars())
+        return sorted(run(conn, _CLAIM, {"me": me, "now": now, "until": until, "limit": limit}).scalars())
 
 
 def claimed(store, ids: list[int]) -> list[DueDelivery]:
@@ -145,7 +149,7 @@ def claimed(store, ids: list[int]) -> list[DueDelivery]:
     if not ids:
         return []
     with read(store) as conn:
-        rows = conn.execute(_CLAIMED, {"ids": ids}).all()
+        rows = run(conn, _CLAIMED, {"ids": ids}).all()
     return [DueDelivery(*r[:5], notice(r[5:12]), Addressee(*r[12:])) for r in rows]
 
 
@@ -159,12 +163,12 @@ class Results:
     def sent(self, delivery_id: int, now: datetime) -> bool:
         """Record a delivery sent, if ``me`` still holds its claim."""
         with self._held.write() as conn:
-            return conn.execute(_SENT, {"me": self.me, "delivery": delivery_id, "now": now}).rowcount == 1
+            return run(conn, _SENT, {"me": self.me, "delivery": delivery_id, "now": now}).rowcount == 1
 
     def failed(self, delivery_id: int, attempts: int, error: str, next_at: datetime, dead: bool) -> bool:
         """Record a failed attempt under ``me``'s claim: pending again from ``next_at``, or ``dead``."""
         with self._held.write() as conn:
-            return conn.execute(_FAILED, {"me": self.me, "delivery": delivery_id, "tries": attempts,
+            return run(conn, _FAILED, {"me": self.me, "delivery": delivery_id, "tries": attempts,
                                           "error": error, "outcome": "dead" if dead else "pending",
                                           "next_at": next_at}).rowcount == 1
 
@@ -173,7 +177,7 @@ class Results:
         if not ids:
             return 0
         with self._held.write() as conn:
-            return conn.execute(_RELEASE, {"me": self.me, "ids": ids}).rowcount
+            return run(conn, _RELEASE, {"me": self.me, "ids": ids}).rowcount
 
     def close(self) -> None:
         self._held.close()

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import bindparam, exists, insert, select
+from sqlalchemy import bindparam, exists, insert, literal, select, union_all
 from sqlalchemy.engine import Connection, Row
 
+from disputeflow.cases.prepared import run
 from disputeflow.cases.tables import units, user_passwords, users
 
 CHUNK = 500  # ids per statement when a report asks for thousands of names
@@ -19,18 +20,22 @@ CHUNK = 500  # ids per statement when a report asks for thousands of names
 # Built once: building a statement costs more than running it on a page.
 _UNIT = select(units.c.kind, units.c.path, units.c.name).where(units.c.id == bindparam("id"))
 _NAMES = {t.name: select(t.c.id, t.c.name).where(t.c.id.in_(bindparam("ids", expanding=True))) for t in (units, users)}
+# Units and users in one statement; units first, so a user's name wins over a unit's of the same id.
+_BOTH = union_all(*(select(literal(n), t.c.id, t.c.name).where(t.c.id.in_(bindparam("ids", expanding=True)))
+                    for n, t in enumerate((units, users))))
+_ALL_UNITS = (select(units.c.id, units.c.name, units.c.kind, units.c.parent_id, units.c.path, units.c.handles)
+              .order_by(units.c.path))
 _USER_EXISTS = select(exists().where(users.c.id == bindparam("id")))
 
 
 def unit(conn: Connection, unit_id: str) -> Row | None:
     """``(kind, path, name)`` of a unit, or None."""
-    return conn.execute(_UNIT, {"id": unit_id}).first()
+    return run(conn, _UNIT, {"id": unit_id}).first()
 
 
-def all_units(conn: Connection) -> list[Row]:
+def all_units(conn: Connection) -> list:
     """Every unit as ``(id, name, kind, parent_id, path, handles)``, parents before children."""
-    return conn.execute(select(units.c.id, units.c.name, units.c.kind, units.c.parent_id, units.c.path,
-                               units.c.handles).order_by(units.c.path)).all()
+    return run(conn, _ALL_UNITS).tuples()
 
 
 def unit_names(conn: Connection) -> dict[str, str]:
@@ -40,14 +45,18 @@ def unit_names(conn: Connection) -> dict[str, str]:
 def _names(conn: Connection, table, ids: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for lo in range(0, len(ids), CHUNK):
-        out.update(conn.execute(_NAMES[table.name], {"ids": ids[lo:lo + CHUNK]}).all())
+        out.update(run(conn, _NAMES[table.name], {"ids": ids[lo:lo + CHUNK]}).all())
     return out
 
 
 def names(conn: Connection, ids: Iterable[str | None]) -> dict[str, str]:
     """Display names of the users and units among ``ids`` (a user's name wins over a unit's of the same id)."""
     ids = sorted({i for i in ids if i})
-    return {**_names(conn, units, ids), **_names(conn, users, ids)}
+    if len(ids) > CHUNK:
+        return {**_names(conn, units, ids), **_names(conn, users, ids)}
+    if not ids:
+        return {}
+    return {i: name for _kind, i, name in sorted(run(conn, _BOTH, {"ids": ids}).all(), key=lambda r: r[0])}
 
 
 def user_names(conn: Connection, ids: Iterable[str | None]) -> dict[str, str]:
@@ -60,7 +69,7 @@ def user_unit(conn: Connection, user_id: str) -> str | None:
 
 
 def user_exists(conn: Connection, user_id: str) -> bool:
-    return conn.execute(_USER_EXISTS, {"id": user_id}).scalar()
+    return bool(run(conn, _USER_EXISTS, {"id": user_id}).scalar())
 
 
 def users_of(conn: Connection, unit_id: str | None, role: str | None) -> list[Row]:

@@ -15,7 +15,8 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.sql import ColumnElement
 
-from disputeflow.cases.transactions import HeldConnection, insert_new, read, write
+from disputeflow.cases.transactions import HeldConnection, insert_new_rows, read, write
+from disputeflow.cases.prepared import run
 from disputeflow.cases.tables import cases, inbox
 from disputeflow.cases.types import fits_int64
 
@@ -33,6 +34,7 @@ class InboxMessage(NamedTuple):
 
 
 TITLE_LENGTH = inbox.c.title.type.length
+_MESSAGE_COLUMNS = ("user_id", "outbox_id", "event", "case_number", "lang", "title", "body", "created_at", "read_at")
 
 
 class Postbox:
@@ -45,7 +47,7 @@ class Postbox:
             body: str, created_at: datetime) -> None:
         """Store a message for ``user_id`` (the title cut to the column's length), unless it is there already."""
         with self._held.write() as conn:
-            conn.execute(insert_new(conn, inbox, ("outbox_id", "user_id")), {
+            run(conn, insert_new_rows(conn, inbox, ("outbox_id", "user_id"), _MESSAGE_COLUMNS), {
                 "user_id": user_id, "outbox_id": outbox_id, "event": event, "case_number": case_number,
                 "lang": lang, "title": title[:TITLE_LENGTH], "body": body, "created_at": created_at,
                 "read_at": None})

@@ -8,7 +8,9 @@ unit id may never hold ``%`` or ``_`` (the unit form refuses them).
 
 from __future__ import annotations
 
-from sqlalchemy import or_
+from typing import Any, NamedTuple
+
+from sqlalchemy import bindparam, or_
 from sqlalchemy.sql import ColumnElement
 
 from disputeflow.cases.tables import cases, units
@@ -49,3 +51,38 @@ def unit_scope(reader) -> list[ColumnElement]:
     if reader is not None and reader.role not in UNBOUNDED_ROLES:
         where.append(under(units.c.path, reader.unit_path))
     return where
+
+
+class Scope(NamedTuple):
+    """:func:`case_scope` as a statement shape and its values: ``key`` says which conditions apply (so a
+    statement built with :meth:`conditions` is built once per key), ``params`` holds their values."""
+
+    key: tuple[bool, bool, bool]
+    params: dict[str, Any]
+
+    def conditions(self) -> list[ColumnElement]:
+        """The conditions on ``cases`` of :func:`case_scope`, with the values as bound parameters."""
+        bound, restricted, subtree = self.key
+        c = cases.c
+        where = [c.unit_path.like(bindparam("scope_bound"))] if bound else []
+        if restricted:
+            where.append(or_(c.unit_path.like(bindparam("scope_path")), c.mediator == bindparam("scope_me"),
+                             c.lead_official == bindparam("scope_me"),
+                             c.responsible_unit == bindparam("scope_unit")))
+        if subtree:
+            where.append(c.unit_path.like(bindparam("scope_subtree")))
+        return where
+
+
+def case_scope_of(reader, unit_path: str | None = None) -> Scope:
+    """:func:`case_scope` as a :class:`Scope`."""
+    params: dict[str, Any] = {}
+    bound = reader is not None and reader.bound is not None
+    if bound:
+        params["scope_bound"] = reader.bound + "%"
+    restricted = reader is not None and reader.role not in UNBOUNDED_ROLES
+    if restricted:
+        params.update(scope_path=reader.unit_path + "%", scope_me=reader.id, scope_unit=reader.unit_id or "")
+    if unit_path is not None:
+        params["scope_subtree"] = unit_path + "%"
+    return Scope((bound, restricted, unit_path is not None), params)

@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.engine import Connection
 
 from disputeflow.cases.transactions import read
+from disputeflow.cases.prepared import run
 from disputeflow.cases.tables import audit_events, cases, outbox, parties, units, users
 
 
@@ -112,7 +113,7 @@ class Facts:
 
     def _rows(self, stmt, values: Iterable) -> list:
         values = list(values)
-        return list(self.conn.execute(stmt, {"values": values})) if values else []
+        return run(self.conn, stmt, {"values": values}).all() if values else []
 
     def notices(self, outbox_ids: Iterable[int]) -> list[Notice]:
         return [notice(r) for r in self._rows(_NOTICES, outbox_ids)]

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, select, true
 from sqlalchemy.engine import Connection
 
 from disputeflow.cases.transactions import read
+from disputeflow.cases.prepared import run
 from disputeflow.cases.tables import users
 
 
@@ -48,7 +49,7 @@ class Directory:
         values = list(values)
         if not values:
             return []
-        return [Person(*r) for r in self.conn.execute(stmt, {"values": values, **params})]
+        return [Person(*r) for r in run(self.conn, stmt, {"values": values, **params})]
 
     def by_ids(self, ids: Iterable[str]) -> list[Person]:
         return self._find(_BY_ID, ids)

@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import ColumnElement
 
 from disputeflow.cases.jurisdiction import bounded, under
 from disputeflow.cases.person_records import PERSON_COLUMNS
+from disputeflow.cases.prepared import run
 from disputeflow.cases.tables import cases, key_person_cases, key_person_contacts, key_person_duties, key_persons
 
 kp, d = key_persons.c, key_person_duties.c
@@ -93,18 +94,27 @@ def occurrences_on(conn: Connection, of: ColumnElement, start: datetime, end: da
     return occ, last
 
 
+def _controlled_between():
+    return select(kp.id).where(kp.unit_path.like(bindparam("under")),
+                               kp.controlled_since < bindparam("end", type_=kp.controlled_since.type),
+                               or_(kp.released_at.is_(None),
+                                   kp.released_at >= bindparam("start", type_=kp.released_at.type)))
+
+
+_CONTROLLED_BETWEEN = _controlled_between()
+_DUTIES_DUE = select(d.person_id, d.status).where(
+    d.status != "cancelled", d.person_id.in_(bindparam("ids", expanding=True)),
+    d.due_at > bindparam("after", type_=d.due_at.type), d.due_at <= bindparam("until", type_=d.due_at.type))
+
+
 def controlled_between(conn: Connection, unit_path: str, start: datetime, end: datetime) -> list[int]:
     """Persons under ``unit_path`` under control at some moment of ``[start, end)``."""
-    q = select(kp.id).where(under(kp.unit_path, unit_path), kp.controlled_since < end,
-                            or_(kp.released_at.is_(None), kp.released_at >= start))
-    return list(conn.execute(q).scalars())
+    return run(conn, _CONTROLLED_BETWEEN, {"under": unit_path + "%", "start": start, "end": end}).scalars()
 
 
 def duties_due(conn: Connection, person_ids: list[int], after: datetime, until: datetime) -> list[Row]:
     """``(person_id, status)`` of the occurrences not cancelled that fell due in ``(after, until]``."""
     out: list[Row] = []
     for lo in range(0, len(person_ids), 500):
-        out += conn.execute(select(d.person_id, d.status).where(
-            d.status != "cancelled", d.person_id.in_(person_ids[lo:lo + 500]), d.due_at > after,
-            d.due_at <= until)).all()
+        out += run(conn, _DUTIES_DUE, {"ids": person_ids[lo:lo + 500], "after": after, "until": until}).all()
     return out

@@ -17,10 +17,11 @@ helpers the same transaction where a read also appends to a hash chain;
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import cache
 from typing import Iterator
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Table
+from sqlalchemy import Table, bindparam
 from sqlalchemy.engine import Connection
 
 from disputeflow.cases.db import is_busy
@@ -55,14 +56,30 @@ def _reader(store: Store, snapshot: bool):
 
 
 @contextmanager
+def driver_transaction(conn: Connection, begin: str | None) -> Iterator[Connection]:
+    """A transaction begun (``begin``, when the database needs one said) and rolled back on the driver's
+    connection under ``conn``.
+
+    SQLAlchemy's own begin and rollback cost more than a read's statements run with
+    :func:`disputeflow.cases.prepared.run`. A statement run through ``Connection.execute`` inside
+    still works: SQLAlchemy's transaction joins the open one (the ``begin`` hook in
+    :mod:`disputeflow.cases.db` sees it open) and is rolled back with it.
+    """
+    raw = conn.connection.driver_connection
+    if begin:
+        raw.execute(begin)
+    try:
+        yield conn
+    finally:
+        conn.rollback() if conn.in_transaction() else raw.rollback()
+
+
+@contextmanager
 def _reading(store: Store, snapshot: bool) -> Iterator[Connection]:
     try:
-        with _reader(store, snapshot).connect() as conn:
-            conn.begin()
-            try:
-                yield conn
-            finally:
-                conn.rollback()
+        with _reader(store, snapshot).connect() as conn, \
+                driver_transaction(conn, "BEGIN DEFERRED" if store.is_sqlite else None):
+            yield conn
     except Exception as exc:
         _refuse(store, exc)
         raise
@@ -118,13 +135,27 @@ class HeldConnection:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction on the held connection (opened on first use): commits on success."""
+        """A write transaction on the held connection (opened on first use): commits on success.
+
+        The transaction is begun and ended on the driver's connection, for statements run with
+        :func:`disputeflow.cases.prepared.run` (SQLAlchemy's own transaction bookkeeping costs
+        more than the one-row statement). A statement run through ``Connection.execute`` inside
+        it still works: SQLAlchemy's transaction then joins the open one and ends it.
+        """
         try:
             if self._conn is None or self._conn.invalidated:
                 self.close()
                 self._conn = self.store.engine.connect()
-            with self._conn.begin():
-                yield self._conn
+            conn = self._conn
+            raw = conn.connection.driver_connection
+            if self.store.is_sqlite:
+                raw.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback() if conn.in_transaction() else raw.rollback()
+                raise
+            conn.commit() if conn.in_transaction() else raw.commit()
         except Exception as exc:
             _refuse(self.store, exc)
             raise
@@ -143,3 +174,14 @@ def insert_new(conn: Connection, table: Table, keys: tuple[str, ...]):
 def insert_or_skip(conn: Connection, table: Table, keys: tuple[str, ...], **values) -> int:
     """Insert one row unless a row with the same ``keys`` exists (the first writer wins); returns rows written."""
     return conn.execute(insert_new(conn, table, keys).values(**values)).rowcount
+
+
+@cache
+def _insert_new_rows(dialect: str, table: Table, keys: tuple[str, ...], columns: tuple[str, ...]):
+    return skip_existing(dialect, table, keys).values({c: bindparam(c) for c in columns})
+
+
+def insert_new_rows(conn: Connection, table: Table, keys: tuple[str, ...], columns: tuple[str, ...]):
+    """:func:`insert_new` naming ``columns`` as bound parameters: one statement, built once, for
+    :func:`disputeflow.cases.prepared.run` and :func:`~disputeflow.cases.prepared.run_many`."""
+    return _insert_new_rows(conn.dialect.name, table, keys, columns)

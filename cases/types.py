@@ -36,7 +36,12 @@ def to_sqlite(value: datetime) -> str:
 
 
 def from_sqlite(value: str) -> datetime:
-    return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+    # parsing the offset gives the timezone.utc singleton, faster than replace(tzinfo=...)
+    return datetime.fromisoformat(value + "+00:00")
+
+
+def _from_sqlite_column(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value + "+00:00")
 
 
 def from_db(value) -> datetime | None:
@@ -45,6 +50,8 @@ def from_db(value) -> datetime | None:
         return None
     if isinstance(value, str):
         return from_sqlite(value)
+    if value.tzinfo is timezone.utc:  # already converted on the way out of the database
+        return value
     if value.tzinfo is None:
         raise ValueError("naive datetime read from the database")
     return value.astimezone(timezone.utc)
@@ -70,3 +77,8 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return from_db(value)
+
+    def result_processor(self, dialect, coltype):
+        if dialect.name == "sqlite":  # the stored text straight to an aware time, without the decorator's layers
+            return _from_sqlite_column
+        return super().result_processor(dialect, coltype)

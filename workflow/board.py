@@ -99,9 +99,13 @@ def page(engine, as_of: datetime, unit: str | None, actor, *, clock: str | None 
     future date shows what will have happened by then); overdue time is given
     in business days and in hours. ``limit=None`` returns every row.
     """
+    from disputeflow.workflow.queries import _actor, scope_of
+
     with transactions.read(engine.store) as conn:
-        where, role = _base(engine, conn, as_of, unit, actor, clock, risk)
-        rows, total = board_reads.page(conn, where, ladder_at(engine, as_of), level, limit, offset, count)
+        who = _actor(engine, conn, actor)
+        role = who.role if who else _FULL
+        rows, total = board_reads.page(conn, scope_of(conn, who, unit), as_of, TIER_CLOCK, clock, risk,
+                                          ladder_at(engine, as_of), level, limit, offset, count)
     return {"items": [_doc(engine, as_of, r, role, lang or engine.lang) for r in rows], "total": total}
 
 

@@ -70,6 +70,7 @@ class CompiledWorkflow:
             send_event=False,
             ignore_invalid_triggers=False,
         )
+        self._open: dict[str, tuple[str, ...]] = {}  # the machine's answer per state (it never changes)
 
     def transition(self, action: str, state: str) -> Transition:
         """The machine's transition for ``action`` from ``state``.
@@ -93,7 +94,10 @@ class CompiledWorkflow:
 
     def open_actions(self, state: str) -> tuple[str, ...]:
         """The actions open in ``state``, in the definition's order."""
-        return tuple(self.machine.get_triggers(state))
+        got = self._open.get(state)
+        if got is None:
+            got = self._open[state] = tuple(self.machine.get_triggers(state))
+        return got
 
     def moves(self) -> list[tuple[str, str, str]]:
         """Every move between two states as ``(source, destination, action)``, in the definition's order."""

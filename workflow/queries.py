@@ -153,25 +153,33 @@ def history(engine, number: str, actor, lang: str | None = None) -> list[dict]:
     return out
 
 
+def _subtree(conn, unit: str | None) -> str | None:
+    if not unit:
+        return None
+    row = directory.unit(conn, unit)
+    if row is None:
+        raise NotFound(f"单位“{unit}”不存在", f"unit {unit} not found")
+    return row[1]
+
+
 def scope(conn, who: Actor | None, unit: str | None) -> list:
     """The conditions that hold a case query to the reader's jurisdiction and, optionally, one unit's subtree.
 
     A bounded reader (a narrowed API token) is held to the bound whatever else matches.
     """
-    path = None
-    if unit:
-        row = directory.unit(conn, unit)
-        if row is None:
-            raise NotFound(f"单位“{unit}”不存在", f"unit {unit} not found")
-        path = row[1]
-    return jurisdiction.case_scope(who, path)
+    return jurisdiction.case_scope(who, _subtree(conn, unit))
+
+
+def scope_of(conn, who: Actor | None, unit: str | None) -> jurisdiction.Scope:
+    """:func:`scope` as a statement shape and its values (for statements built once per shape)."""
+    return jurisdiction.case_scope_of(who, _subtree(conn, unit))
 
 
 def list_cases(engine, actor, state, unit, limit: int, offset: int, lang: str | None = None) -> list[dict]:
     lang = lang or engine.lang
     with transactions.read(engine.store) as conn:
         who = _actor(engine, conn, actor)
-        rows = case_reads.case_list(conn, scope(conn, who, unit), state, limit, offset)
+        rows = case_reads.case_list(conn, scope_of(conn, who, unit), state, limit, offset)
     out = []
     for c in rows:
         d = engine.definition(c["definition"], c["definition_version"])
