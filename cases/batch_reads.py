@@ -6,6 +6,9 @@ The bulk path is hot: each read is an ``IN`` list over the batch (see
 
 from __future__ import annotations
 
+from functools import partial
+
+from disputeflow.cases.records import CaseRecord
 from disputeflow.cases.statements import CASE_COLUMNS, RUNNING_CLOCK_COLUMNS
 
 _CASES = f"SELECT {CASE_COLUMNS} FROM cases WHERE number"
@@ -15,9 +18,12 @@ _RUNNING = f"SELECT {RUNNING_CLOCK_COLUMNS}, case_id FROM clocks WHERE stopped_a
 _HASHES = "SELECT id, audit_hash FROM cases WHERE id"
 
 
-def cases(tx, numbers) -> list:
-    """The command columns (:data:`CASE_COLUMNS`) of the cases with these numbers."""
-    return tx.select_in(_CASES, numbers)
+_case_record = partial(tuple.__new__, CaseRecord)  # see "Positional rows" in bench/README.md
+
+
+def cases(tx, numbers) -> list[CaseRecord]:
+    """The cases with these numbers, as command records (:data:`CASE_COLUMNS`)."""
+    return list(map(_case_record, tx.select_in(_CASES, numbers)))
 
 
 def users(tx, ids) -> list:

@@ -23,6 +23,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from json.encoder import encode_basestring
+from operator import itemgetter
 from typing import Any, Mapping, NamedTuple, Protocol
 
 from transitions import MachineError
@@ -156,8 +157,7 @@ def may_touch_clocks(definition: Definition, a: Action) -> bool:
     """Whether ``a`` can read the case's clocks: it stops, starts or extends one, or can end the case."""
     if a.stops or a.starts or effects.reads_clocks(a.effects):
         return True
-    return any(name == a.name and definition.state(dest).terminal
-               for _, dest, name in compile_definition(definition).moves())
+    return a.name in compile_definition(definition).ending_actions
 
 
 def _check_version(case: CaseRecord, who: Actor, expected_version: int | None) -> None:
@@ -322,51 +322,48 @@ def _move_clocks(a: Action, change: Change, new_state: str, terminal: bool) -> N
 
 
 def _decision(a: Action, change: Change, new_state: str, moved: bool, terminal: bool) -> Decision:
-    case, cols, now = change.case, change.columns, change.now
-    state = case.state
-    seq = case.audit_seq + 1
-    closed_at = case.closed_at
+    cols, now = change.columns, change.now
+    (case_id, number, definition, definition_version, state, version, category, unit_path, _risk, _risk_floor,
+     flags, _party_count, _mediator, _lead, _responsible, _supervision, data, closed_at, audit_seq,
+     audit_hash) = case = change.case
+    seq = audit_seq + 1
     if terminal:
         closed_at = now
     elif moved and closed_at is not None:
         closed_at = None
-    data_json = dumps(change.data) if change.data is not None else case.data
-    # The records are built with tuple.__new__ (a batch builds four per item; see bench/README.md).
-    after = _record(CaseRecord, (case.id, case.number, case.definition, case.definition_version, new_state,
-                                 case.version + 1, case.category, case.unit_path, cols["risk"], change.risk_floor,
-                                 case.flags, change.party_count, cols["mediator"], cols["lead_official"],
-                                 cols["responsible_unit"], cols["supervision_level"], data_json, closed_at, seq,
-                                 case.audit_hash))
-    audit_json = dumps(change.audit)
-    event = _record(AuditEvent, (seq, now, change.actor.id, a.name, state, new_state, audit_json,
+    data_json = dumps(change.data) if change.data is not None else data
+    mediator, lead = cols["mediator"], cols["lead_official"]
+    # The records are built with tuple.__new__ (see "Positional rows" in bench/README.md).
+    after = _record(CaseRecord, (case_id, number, definition, definition_version, new_state, version + 1, category,
+                                 unit_path, cols["risk"], change.risk_floor, flags, change.party_count, mediator,
+                                 lead, cols["responsible_unit"], cols["supervision_level"], data_json, closed_at,
+                                 seq, audit_hash))
+    actor = change.actor.id
+    event = _record(AuditEvent, (seq, now, actor, a.name, state, new_state, dumps(change.audit),
                                  dumps(_recorded(case, after, change.recorded))))
-    to = audience(a, change.fields, cols["mediator"], cols["lead_official"], case.unit_path)
+    to = audience(a, change.fields, mediator, lead, unit_path)
     notification = _record(Notification, (a.name, tuple(to), _payload(state, new_state, seq))) if to else None
-    outcome = Outcome(a.name, case.number, change.actor.id, now, state, new_state, case.version + 1, seq,
-                      change.audit)
+    outcome = Outcome(a.name, number, actor, now, state, new_state, version + 1, seq, change.audit)
     return _record(Decision, (outcome, case, after, event, notification, tuple(change.writes), change.running))
 
 
 _record = tuple.__new__
 
+# The case fields an audit event's ``fields`` holds the after-value of when an action changes them (the data
+# document by its digest), and a function picking them from a case record in that order.
+_RECORDED = ("state", "risk", "mediator", "lead_official", "responsible_unit", "supervision_level", "risk_floor")
+_recorded_values = itemgetter(*[CaseRecord._fields.index(name) for name in _RECORDED])
+
 
 def _recorded(base: CaseRecord, after: CaseRecord, parties: dict) -> dict:
     """The after-values of the recorded case fields the action changed (the audit event's ``fields``)."""
     out = dict(parties) if parties else {}
-    if after.state != base.state:
-        out["state"] = after.state
-    if after.risk != base.risk:
-        out["risk"] = after.risk
-    if after.mediator != base.mediator:
-        out["mediator"] = after.mediator
-    if after.lead_official != base.lead_official:
-        out["lead_official"] = after.lead_official
-    if after.responsible_unit != base.responsible_unit:
-        out["responsible_unit"] = after.responsible_unit
-    if after.supervision_level != base.supervision_level:
-        out["supervision_level"] = after.supervision_level
-    if after.risk_floor != base.risk_floor:
-        out["risk_floor"] = after.risk_floor
-    if after.data is not base.data and after.data != base.data:
-        out["data"] = digest(after.data)
+    old, new = _recorded_values(base), _recorded_values(after)
+    if old != new:
+        for name, was, now in zip(_RECORDED, old, new):
+            if was != now:
+                out[name] = now
+    data = after.data
+    if data is not base.data and data != base.data:
+        out["data"] = digest(data)
     return out

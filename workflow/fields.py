@@ -8,7 +8,7 @@ through a small :class:`Resolver` the engine supplies; this module stays pure.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Callable, Mapping, NamedTuple, Protocol
+from typing import Any, Callable, Mapping, Protocol
 
 from disputeflow.workflow import inputs
 from disputeflow.workflow.definition import Action, Definition, FieldSpec, Label
@@ -119,7 +119,7 @@ def validate(defn: Definition, action: Action, data: Mapping[str, Any], resolver
             if spec.required:
                 errors.append(FieldError(spec.name, f"{spec.label.zh}为必填项", f"{spec.label.en} is required"))
             continue
-        value = _one(defn, spec, raw, resolver, errors, parse_time)
+        value = _KINDS[spec.type](spec, raw, errors, defn, resolver, parse_time)  # every FIELD_TYPES has one
         if value is not None and spec.bound and now is not None:
             value = inputs.time_bound(spec.name, value, spec.bound, now, errors, (spec.label.zh, spec.label.en))
         if value is not None:
@@ -129,31 +129,24 @@ def validate(defn: Definition, action: Action, data: Mapping[str, Any], resolver
     return clean
 
 
-class _Context(NamedTuple):
-    """What a kind's coercion may need beyond the raw value: most kinds use none of it."""
-
-    defn: Definition
-    resolver: Resolver
-    parse_time: Callable[[str], datetime] | None
+# What a kind's coercion gets beyond the raw value (most kinds use none of it): the definition, the resolver of
+# users and units, and the parser of typed times.
+_ParseTime = Callable[[str], datetime] | None
 
 
-def _one(defn, spec: FieldSpec, raw: Any, resolver: Resolver, errors: list[FieldError], parse_time) -> Any:
-    kind = _KINDS.get(spec.type)
-    if kind is None:
-        raise AssertionError(spec.type)
-    return kind(spec, raw, errors, _Context(defn, resolver, parse_time))
-
-
-def _as_text(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:
+def _as_text(spec: FieldSpec, raw: Any, errors: list[FieldError], defn: Definition, resolver: Resolver,
+             parse_time: _ParseTime) -> Any:
     return inputs.text(spec.name, raw, errors, max_length=spec.max_length, multiline=spec.multiline,
                        required=spec.required, label=(spec.label.zh, spec.label.en))
 
 
-def _as_choice(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:
-    return _choice(ctx.defn, spec, raw, errors)
+def _as_choice(spec: FieldSpec, raw: Any, errors: list[FieldError], defn: Definition, resolver: Resolver,
+               parse_time: _ParseTime) -> Any:
+    return _choice(defn, spec, raw, errors)
 
 
-def _as_choices(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:
+def _as_choices(spec: FieldSpec, raw: Any, errors: list[FieldError], defn: Definition, resolver: Resolver,
+                parse_time: _ParseTime) -> Any:
     """Several choices from a list or a comma-separated string, each once, in the order given."""
     if not isinstance(raw, (str, list, tuple)):
         errors.append(FieldError(spec.name, f"{spec.label.zh}应为选项列表", f"{spec.label.en} must be a list of choices"))
@@ -161,13 +154,14 @@ def _as_choices(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Conte
     items = raw.split(",") if isinstance(raw, str) else list(raw)
     out = []
     for item in items:
-        v = _choice(ctx.defn, spec, item, errors)
+        v = _choice(defn, spec, item, errors)
         if v is not None and v not in out:
             out.append(v)
     return out
 
 
-def _as_bool(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:
+def _as_bool(spec: FieldSpec, raw: Any, errors: list[FieldError], defn: Definition, resolver: Resolver,
+             parse_time: _ParseTime) -> Any:
     s = str(raw).strip().lower()
     if isinstance(raw, bool):
         return raw
@@ -179,7 +173,8 @@ def _as_bool(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context)
     return None
 
 
-def _as_int(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:
+def _as_int(spec: FieldSpec, raw: Any, errors: list[FieldError], defn: Definition, resolver: Resolver,
+            parse_time: _ParseTime) -> Any:
     """A whole number, full-width digits accepted; bounded to 32 bits so every database stores it."""
     word = raw if isinstance(raw, int) and not isinstance(raw, bool) else _word(spec, raw, errors)
     if word is None:
@@ -194,7 +189,8 @@ def _as_int(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) 
     return number
 
 
-def _as_datetime(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:
+def _as_datetime(spec: FieldSpec, raw: Any, errors: list[FieldError], defn: Definition, resolver: Resolver,
+                 parse_time: _ParseTime) -> Any:
     if isinstance(raw, datetime):
         if raw.tzinfo is None:
             errors.append(FieldError(spec.name, f"{spec.label.zh}缺少时区（例如 +08:00）", f"{spec.label.en} has no time zone"))
@@ -205,18 +201,19 @@ def _as_datetime(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Cont
         if word is None:
             return None
     try:  # a datetime from an embedding system meets the same range as typed text
-        return check_time(word) if isinstance(word, datetime) else ctx.parse_time(word)
+        return check_time(word) if isinstance(word, datetime) else parse_time(word)
     except ValueError as exc:
         errors.append(FieldError(spec.name, f"{spec.label.zh}：{_zh(exc)}", f"{spec.label.en}: {_en(exc)}"))
         return None
 
 
-def _as_user(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:
+def _as_user(spec: FieldSpec, raw: Any, errors: list[FieldError], defn: Definition, resolver: Resolver,
+             parse_time: _ParseTime) -> Any:
     """An active user's id, of one of the field's roles when it names any."""
     uid = _word(spec, raw, errors)
     if uid is None:
         return None
-    found = ctx.resolver.user(uid)
+    found = resolver.user(uid)
     if found is None:
         errors.append(FieldError(spec.name, f"用户“{uid}”不存在", f"no user {uid!r}"))
         return None
@@ -227,12 +224,13 @@ def _as_user(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context)
     return uid
 
 
-def _as_unit(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:
+def _as_unit(spec: FieldSpec, raw: Any, errors: list[FieldError], defn: Definition, resolver: Resolver,
+             parse_time: _ParseTime) -> Any:
     """A unit's id, of one of the field's kinds when it names any."""
     uid = _word(spec, raw, errors)
     if uid is None:
         return None
-    found = ctx.resolver.unit(uid)
+    found = resolver.unit(uid)
     if found is None:
         errors.append(FieldError(spec.name, f"单位“{uid}”不存在", f"no unit {uid!r}"))
         return None
@@ -243,9 +241,9 @@ def _as_unit(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context)
     return uid
 
 
-def _as_clock(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:
+def _as_clock(spec: FieldSpec, raw: Any, errors: list[FieldError], defn: Definition, resolver: Resolver,
+              parse_time: _ParseTime) -> Any:
     """A clock of the definition, by name or label; any name when the definition lists no clocks."""
-    defn = ctx.defn
     name = _word(spec, raw, errors)
     if name is None:
         return None
@@ -259,17 +257,18 @@ def _as_clock(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context
     return name
 
 
-def _as_parties(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:
+def _as_parties(spec: FieldSpec, raw: Any, errors: list[FieldError], defn: Definition, resolver: Resolver,
+                parse_time: _ParseTime) -> Any:
     items = raw if isinstance(raw, (list, tuple)) else [raw]
     if len(items) > inputs.PARTIES_MAX:
         errors.append(too_many_parties(spec.name, len(items)))
         return None
-    parties = [parse_party(p, ctx.defn, f"{spec.name}[{i + 1}]", errors) for i, p in enumerate(items)]
+    parties = [parse_party(p, defn, f"{spec.name}[{i + 1}]", errors) for i, p in enumerate(items)]
     return [p for p in parties if p is not None]
 
 
 # One coercion per field type (disputeflow.workflow.definition.FIELD_TYPES); a test checks none is missing.
-_KINDS: dict[str, Callable[[FieldSpec, Any, list[FieldError], _Context], Any]] = {
+_KINDS: dict[str, Callable[[FieldSpec, Any, list[FieldError], Definition, Resolver, _ParseTime], Any]] = {
     "text": _as_text, "choice": _as_choice, "choices": _as_choices, "bool": _as_bool, "int": _as_int,
     "datetime": _as_datetime, "user": _as_user, "unit": _as_unit, "clock": _as_clock, "parties": _as_parties,
 }
