@@ -226,7 +226,8 @@ def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord,
     Raises:
         InvalidAction, NotPermitted, Conflict, ValidationError.
     """
-    _check_version(case, actor, expected_version)
+    if expected_version is not None:
+        _check_version(case, actor, expected_version)
     compiled = compile_definition(definition)
     a, dest = _admit(compiled, case, actor, action)
     state = case.state
