@@ -23,7 +23,6 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from json.encoder import encode_basestring
-from operator import itemgetter
 from typing import Any, Mapping, NamedTuple, Protocol
 
 from transitions import MachineError
@@ -324,8 +323,8 @@ def _move_clocks(a: Action, change: Change, new_state: str, terminal: bool) -> N
 
 def _decision(a: Action, change: Change, new_state: str, moved: bool, terminal: bool) -> Decision:
     cols, now = change.columns, change.now
-    (case_id, number, definition, definition_version, state, version, category, unit_path, _risk, _risk_floor,
-     flags, _party_count, _mediator, _lead, _responsible, _supervision, data, closed_at, audit_seq,
+    (case_id, number, definition, definition_version, state, version, category, unit_path, was_risk, was_floor,
+     flags, _party_count, was_mediator, was_lead, was_responsible, was_supervision, data, closed_at, audit_seq,
      audit_hash) = case = change.case
     seq = audit_seq + 1
     if terminal:
@@ -340,8 +339,10 @@ def _decision(a: Action, change: Change, new_state: str, moved: bool, terminal: 
                                  lead, cols["responsible_unit"], cols["supervision_level"], data_json, closed_at,
                                  seq, audit_hash))
     actor = change.actor.id
-    event = _record(AuditEvent, (seq, now, actor, a.name, state, new_state, dumps(change.audit),
-                                 dumps(_recorded(case, after, change.recorded))))
+    recorded = _recorded((state, was_risk, was_mediator, was_lead, was_responsible, was_supervision, was_floor),
+                         (new_state, cols["risk"], mediator, lead, cols["responsible_unit"], cols["supervision_level"],
+                          change.risk_floor), data, data_json, change.recorded)
+    event = _record(AuditEvent, (seq, now, actor, a.name, state, new_state, dumps(change.audit), dumps(recorded)))
     to = audience(a, change.fields, mediator, lead, unit_path)
     notification = _record(Notification, (a.name, tuple(to), _payload(state, new_state, seq))) if to else None
     outcome = Outcome(a.name, number, actor, now, state, new_state, version + 1, seq, change.audit)
@@ -350,21 +351,22 @@ def _decision(a: Action, change: Change, new_state: str, moved: bool, terminal: 
 
 _record = tuple.__new__
 
-# The case fields an audit event's ``fields`` holds the after-value of when an action changes them (the data
-# document by its digest), and a function picking them from a case record in that order.
+# The case fields whose after-value an audit event's ``fields`` holds when an action changes them (the data document
+# by its digest).
 _RECORDED = ("state", "risk", "mediator", "lead_official", "responsible_unit", "supervision_level", "risk_floor")
-_recorded_values = itemgetter(*[CaseRecord._fields.index(name) for name in _RECORDED])
 
 
-def _recorded(base: CaseRecord, after: CaseRecord, parties: dict) -> dict:
-    """The after-values of the recorded case fields the action changed (the audit event's ``fields``)."""
+def _recorded(before: tuple, after: tuple, data: str, data_json: str, parties: dict) -> dict:
+    """The after-values of the recorded case fields the action changed (the audit event's ``fields``).
+
+    ``before`` and ``after`` hold the :data:`_RECORDED` fields' values in that order; ``data`` and
+    ``data_json`` are the case's data document before and after.
+    """
     out = dict(parties) if parties else {}
-    old, new = _recorded_values(base), _recorded_values(after)
-    if old != new:
-        for name, was, now in zip(_RECORDED, old, new):
+    if before != after:
+        for name, was, now in zip(_RECORDED, before, after):
             if was != now:
                 out[name] = now
-    data = after.data
-    if data is not base.data and data != base.data:
-        out["data"] = digest(data)
+    if data_json is not data and data_json != data:
+        out["data"] = digest(data_json)
     return out
