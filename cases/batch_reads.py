@@ -8,10 +8,13 @@ whatever the batch's size; SQLite gets an ``IN`` list.
 
 from __future__ import annotations
 
+from functools import partial
+
 from sqlalchemy import any_, bindparam, select
 from sqlalchemy.sql import ColumnElement, Select
 
 from disputeflow.cases.prepared import Prepared
+from disputeflow.cases.records import CaseRecord
 from disputeflow.cases.statements import CASE_COLUMNS, RUNNING_CLOCK_COLUMNS
 from disputeflow.cases.tables import cases as _cases
 from disputeflow.cases.tables import clocks, units as _units, users as _users
@@ -72,9 +75,12 @@ def _select_in(tx, query: _Matching, values) -> list:
     return out
 
 
-def cases(tx, numbers) -> list:
-    """The command columns (:data:`CASE_COLUMNS`) of the cases with these numbers."""
-    return _select_in(tx, _CASES, numbers)
+_case_record = partial(tuple.__new__, CaseRecord)  # see "Positional rows" in bench/README.md
+
+
+def cases(tx, numbers) -> list[CaseRecord]:
+    """The cases with these numbers, as command records (:data:`CASE_COLUMNS`)."""
+    return list(map(_case_record, _select_in(tx, _CASES, numbers)))
 
 
 def users(tx, ids) -> list:

@@ -38,18 +38,21 @@ class Link(NamedTuple):
     @property
     def head(self) -> Head:
         """The chain's head once this event is stored."""
-        return Head(self.seq, self.hash)
+        return tuple.__new__(Head, (self.seq, self.hash))
 
 
-def link(signer, head: Head, chain: str, at: datetime | str, actor: str, action: str, from_state: str | None,
+def link(signer, head: Head | Link, chain: str, at: datetime | str, actor: str, action: str, from_state: str | None,
          to_state: str, data_json: str, fields_json: str) -> Link:
     """The next event of ``chain`` after ``head``, sealed (see :func:`disputeflow.cases.audit.seal`).
 
     Args:
         signer: the audit key (``store.signer``).
+        head: where the chain ends: a :class:`Head`, or the last :class:`Link` made on it (a link ends the chain
+            at its own ``seq`` and ``hash``, so a batch links its next event to it without making a head).
         chain: the case number, or ``KP-<id>`` for a key person.
         at: the event's time (a datetime, or its canonical text when a batch converted it once).
     """
     seq = head.seq + 1
-    h, key_id = seal(signer, head.hash, chain, seq, at, actor, action, from_state, to_state, data_json, fields_json)
-    return Link(seq, head.hash, h, key_id)
+    prev = head.hash
+    h, key_id = seal(signer, prev, chain, seq, at, actor, action, from_state, to_state, data_json, fields_json)
+    return tuple.__new__(Link, (seq, prev, h, key_id))  # see "Positional rows" in bench/README.md

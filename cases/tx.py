@@ -53,11 +53,12 @@ class Tx(BulkRows):
         return self.cur.rowcount
 
     def many(self, name: str, rows: list[dict[str, Any]] | list[tuple]) -> int:
-        """Run statement ``name`` once per row (dicts, or tuples as for :meth:`run`); returns the rows changed in all."""
+        """Run statement ``name`` once per row (dicts, or tuples — records included — as for :meth:`run`); returns
+        the rows changed in all."""
         if not rows:
             return 0
         sql, values = self.store.sql[name]
-        self.cur.executemany(sql, rows if type(rows[0]) is tuple else [values(r) for r in rows])
+        self.cur.executemany(sql, rows if isinstance(rows[0], tuple) else [values(r) for r in rows])
         return self.cur.rowcount
 
     def one(self, name: str, params: dict[str, Any]):

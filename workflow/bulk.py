@@ -25,9 +25,9 @@ from typing import Any
 
 from disputeflow.workflow import commands, spawn
 from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.definition import Definition
 from disputeflow.workflow.errors import DisputeflowError, NotFound, NotPermitted, ValidationError
 from disputeflow.cases import batch_reads
-from disputeflow.cases.records import CaseRecord
 from disputeflow.workflow.decision import decide, may_touch_clocks
 
 Item = Sequence[Any]  # (number, action, actor, fields)
@@ -105,6 +105,8 @@ class _Batch:
 
     def __init__(self, engine, now, lookups, cases, actors):
         self.engine, self.now = engine, now
+        self.policy, self.calendar = engine.policy, engine.calendar
+        self.definitions: dict[tuple[str, int], Definition] = {}
         self.lookups = lookups  # users, units and running clocks (by case id, as the items so far leave them)
         self.cases = cases  # number → the case as the items so far leave it
         self.actors = actors
@@ -125,9 +127,12 @@ class _Batch:
             who = self.actors.get(actor)
             if who is None:
                 raise NotPermitted(f"用户“{actor}”不存在或已停用", f"user {actor!r} does not exist or is disabled")
-        engine = self.engine
-        d = decide(engine.definition(case.definition, case.definition_version), engine.policy, engine.calendar,
-                   case, who, action, data, self.now, lookups=self.lookups, note=note, expected_version=expected)
+        key = (case.definition, case.definition_version)
+        definition = self.definitions.get(key)
+        if definition is None:
+            definition = self.definitions[key] = self.engine.definition(*key)
+        d = decide(definition, self.policy, self.calendar, case, who, action, data, self.now, lookups=self.lookups,
+                   note=note, expected_version=expected)
         self.cases[number] = d.case
         if d.running is not None:
             self.lookups.clocks[case.id] = d.running
@@ -143,7 +148,7 @@ def _read(engine, tx, chunk):
         active actors by id).
     """
     numbers = {item[0] for _, item in chunk}
-    rows = {r.number: r for r in map(CaseRecord._make, batch_reads.cases(tx, numbers))}
+    rows = {r.number: r for r in batch_reads.cases(tx, numbers)}
     user_ids = {item[2] for _, item in chunk if isinstance(item[2], str)}
     unit_ids: set[str] = set()
     clock_cases: set[int] = set()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from disputeflow.cases import batch_reads, chain_writer, outbox
@@ -229,6 +230,7 @@ _CHANGEABLE = {CaseRecord._fields.index(name): name for name in (
     "state", "risk", "risk_floor", "party_count", "mediator", "lead_official", "responsible_unit",
     "supervision_level", "data", "closed_at")}
 _CHANGEABLE_AT = tuple(_CHANGEABLE)
+_changeable = itemgetter(*_CHANGEABLE_AT)  # a record's changeable columns, in that order
 _CLOSED_AT = CaseRecord._fields.index("closed_at")
 
 
@@ -251,48 +253,52 @@ def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
     if len(decisions) > 1 or decisions[0].writes:
         tx.begin()  # more than one statement: one transaction (a no-op unless the command deferred it)
     signer = tx.store.signer
-    heads: dict[int, Head] = {}
+    spans: dict[int, list] = {}  # case id → [record read first, record the last item left, its time, its link]
     audits, queued = [], []
+    last_at = at = None
     for i, d in enumerate(decisions):
-        case, ev = d.case, d.audit
-        head = heads.get(case.id) or tuple.__new__(Head, (d.base.audit_seq, d.base.audit_hash))
-        ln = link(signer, head, case.number, ev.at, ev.actor, ev.action, ev.from_state, ev.to_state, ev.data,
-                  ev.fields)
-        heads[case.id] = ln.head
-        at = tx.t(ev.at)
-        audits.append((case.id, ln.seq, at, ev.actor, ev.action, ev.from_state, ev.to_state, ev.data, ln.prev_hash,
-                       ln.hash, ev.fields, ln.key_id))
-        n = d.notification
+        _outcome, base, case, ev, n, writes, _running = d
+        _seq, when, actor, action, from_state, to_state, data, fields_json = ev
+        case_id, number = case.id, case.number
+        span = spans.get(case_id)
+        head = span[3] if span is not None else tuple.__new__(Head, (base.audit_seq, base.audit_hash))
+        ln = link(signer, head, number, when, actor, action, from_state, to_state, data, fields_json)
+        if when is not last_at:
+            last_at, at = when, tx.t(when)
+        if span is None:
+            spans[case_id] = [base, case, at, ln]
+        else:
+            span[1], span[2], span[3] = case, at, ln
+        seq, prev_hash, h, key_id = ln
+        audits.append((case_id, seq, at, actor, action, from_state, to_state, data, prev_hash, h, fields_json,
+                       key_id))
         if n is not None:
-            queued.append(outbox.row(at, n.event, case.id, case.number, ev.actor, dumps(list(n.audience)), n.payload))
-        for w in d.writes:
+            event, to, payload = n
+            queued.append(outbox.row(at, event, case_id, number, actor, dumps(to), payload))
+        for w in writes:
             try:
-                tx.run(*_statement(tx, case.id, at, w))
+                tx.run(*_statement(tx, case_id, at, w))
             except Exception as exc:
                 # A clock or party row another command on the same case wrote since the read (PostgreSQL reads
                 # without a lock; the index waits for that command, then refuses): the case moved, a conflict.
                 if tx.store.is_unique_violation(exc):
                     raise _conflict(d, i) from None
                 raise
+    groups: dict[tuple[int, ...], list[list]] = {}  # changed positions → head rows
+    for base, case, at, ln in spans.values():
+        changed, values = _case_update(tx, base, case, at, ln.hash)
+        group = groups.get(changed)
+        if group is None:
+            groups[changed] = [values]
+        else:
+            group.append(values)
+    heads = {_column_names(changed): rows for changed, rows in groups.items()}
     if len(decisions) == 1:
         d = decisions[0]
-        changed, values = _case_update(tx, d.base, d.case, audits[0][2], heads[d.case.id].hash)
-        chain_writer.append(tx, chain_writer.CASES, audits, {_column_names(changed): (values,)},
-                            lambda: _conflict(d, 0), outbox=queued)
+        chain_writer.append(tx, chain_writer.CASES, audits, heads, lambda: _conflict(d, 0), outbox=queued)
         return
-    spans: dict[int, list] = {}  # case id → [record read first, last decision]
-    for d in decisions:
-        span = spans.get(d.case.id)
-        if span is None:
-            spans[d.case.id] = [d.base, d]
-        else:
-            span[1] = d
-    groups: dict[tuple[str, ...], list[list]] = {}
-    for base, last in spans.values():
-        changed, values = _case_update(tx, base, last.case, tx.t(last.audit.at), heads[base.id].hash)
-        groups.setdefault(_column_names(changed), []).append(values)
-    chain_writer.append(tx, chain_writer.CASES, audits, groups,
-                        lambda: _first_conflict(tx, decisions, {cid: h.hash for cid, h in heads.items()}),
+    chain_writer.append(tx, chain_writer.CASES, audits, heads,
+                        lambda: _first_conflict(tx, decisions, {cid: s[3].hash for cid, s in spans.items()}),
                         outbox=queued)
 
 
@@ -316,9 +322,13 @@ def _statement(tx, case_id: int, at, w) -> tuple[str, dict]:
 def _case_update(tx, base: CaseRecord, case: CaseRecord, at, audit_hash: str) -> tuple[tuple[int, ...], list]:
     """The positions of the columns that differ between ``base`` and ``case``, and the parameters of
     :meth:`Tx.update_cases` for them."""
-    changed = tuple([i for i in _CHANGEABLE_AT if case[i] != base[i]])
-    values = [case[i] if i != _CLOSED_AT else tx.t(case[i]) for i in changed]
-    return changed, [case.version, at, case.audit_seq, audit_hash, *values, case.id, base.version]
+    changed, values = [], [case.version, at, case.audit_seq, audit_hash]
+    for i, new, old in zip(_CHANGEABLE_AT, _changeable(case), _changeable(base)):
+        if new != old:
+            changed.append(i)
+            values.append(new if i != _CLOSED_AT else tx.t(new))
+    values += (case.id, base.version)
+    return tuple(changed), values
 
 
 def _column_names(changed: tuple[int, ...]) -> tuple[str, ...]:

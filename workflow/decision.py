@@ -159,8 +159,7 @@ def may_touch_clocks(definition: Definition, a: Action) -> bool:
     """Whether ``a`` can read the case's clocks: it stops, starts or extends one, or can end the case."""
     if a.stops or a.starts or effects.reads_clocks(a.effects):
         return True
-    return any(name == a.name and definition.state(dest).terminal
-               for _, dest, name in compile_definition(definition).moves())
+    return a.name in compile_definition(definition).ending_actions
 
 
 def _check_version(case: CaseRecord, who: Actor, expected_version: int | None) -> None:
@@ -230,7 +229,8 @@ def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord,
     Raises:
         InvalidAction, NotPermitted, Conflict, ValidationError.
     """
-    _check_version(case, actor, expected_version)
+    if expected_version is not None:
+        _check_version(case, actor, expected_version)
     compiled = compile_definition(definition)
     a, dest = _admit(compiled, case, actor, action)
     state = case.state
@@ -336,51 +336,51 @@ def _move_clocks(a: Action, change: Change, new_state: str, terminal: bool) -> N
 
 
 def _decision(a: Action, change: Change, new_state: str, moved: bool, terminal: bool) -> Decision:
-    case, cols, now = change.case, change.columns, change.now
-    state = case.state
-    seq = case.audit_seq + 1
-    closed_at = case.closed_at
+    cols, now = change.columns, change.now
+    (case_id, number, definition, definition_version, state, version, category, unit_path, was_risk, was_floor,
+     flags, _party_count, was_mediator, was_lead, was_responsible, was_supervision, data, closed_at, audit_seq,
+     audit_hash) = case = change.case
+    seq = audit_seq + 1
     if terminal:
         closed_at = now
     elif moved and closed_at is not None:
         closed_at = None
-    data_json = dumps(change.data) if change.data is not None else case.data
-    # The records are built with tuple.__new__ (a batch builds four per item; see bench/README.md).
-    after = _record(CaseRecord, (case.id, case.number, case.definition, case.definition_version, new_state,
-                                 case.version + 1, case.category, case.unit_path, cols["risk"], change.risk_floor,
-                                 case.flags, change.party_count, cols["mediator"], cols["lead_official"],
-                                 cols["responsible_unit"], cols["supervision_level"], data_json, closed_at, seq,
-                                 case.audit_hash))
-    audit_json = dumps(change.audit)
-    event = _record(AuditEvent, (seq, now, change.actor.id, a.name, state, new_state, audit_json,
-                                 dumps(_recorded(case, after, change.recorded))))
-    to = audience(a, change.fields, cols["mediator"], cols["lead_official"], case.unit_path)
+    data_json = dumps(change.data) if change.data is not None else data
+    mediator, lead = cols["mediator"], cols["lead_official"]
+    # The records are built with tuple.__new__ (see "Positional rows" in bench/README.md).
+    after = _record(CaseRecord, (case_id, number, definition, definition_version, new_state, version + 1, category,
+                                 unit_path, cols["risk"], change.risk_floor, flags, change.party_count, mediator,
+                                 lead, cols["responsible_unit"], cols["supervision_level"], data_json, closed_at,
+                                 seq, audit_hash))
+    actor = change.actor.id
+    recorded = _recorded((state, was_risk, was_mediator, was_lead, was_responsible, was_supervision, was_floor),
+                         (new_state, cols["risk"], mediator, lead, cols["responsible_unit"], cols["supervision_level"],
+                          change.risk_floor), data, data_json, change.recorded)
+    event = _record(AuditEvent, (seq, now, actor, a.name, state, new_state, dumps(change.audit), dumps(recorded)))
+    to = audience(a, change.fields, mediator, lead, unit_path)
     notification = _record(Notification, (a.name, tuple(to), _payload(state, new_state, seq))) if to else None
-    outcome = Outcome(a.name, case.number, change.actor.id, now, state, new_state, case.version + 1, seq,
-                      change.audit)
+    outcome = Outcome(a.name, number, actor, now, state, new_state, version + 1, seq, change.audit)
     return _record(Decision, (outcome, case, after, event, notification, tuple(change.writes), change.running))
 
 
 _record = tuple.__new__
 
+# The case fields whose after-value an audit event's ``fields`` holds when an action changes them (the data document
+# by its digest).
+_RECORDED = ("state", "risk", "mediator", "lead_official", "responsible_unit", "supervision_level", "risk_floor")
 
-def _recorded(base: CaseRecord, after: CaseRecord, parties: dict) -> dict:
-    """The after-values of the recorded case fields the action changed (the audit event's ``fields``)."""
+
+def _recorded(before: tuple, after: tuple, data: str, data_json: str, parties: dict) -> dict:
+    """The after-values of the recorded case fields the action changed (the audit event's ``fields``).
+
+    ``before`` and ``after`` hold the :data:`_RECORDED` fields' values in that order; ``data`` and
+    ``data_json`` are the case's data document before and after.
+    """
     out = dict(parties) if parties else {}
-    if after.state != base.state:
-        out["state"] = after.state
-    if after.risk != base.risk:
-        out["risk"] = after.risk
-    if after.mediator != base.mediator:
-        out["mediator"] = after.mediator
-    if after.lead_official != base.lead_official:
-        out["lead_official"] = after.lead_official
-    if after.responsible_unit != base.responsible_unit:
-        out["responsible_unit"] = after.responsible_unit
-    if after.supervision_level != base.supervision_level:
-        out["supervision_level"] = after.supervision_level
-    if after.risk_floor != base.risk_floor:
-        out["risk_floor"] = after.risk_floor
-    if after.data is not base.data and after.data != base.data:
-        out["data"] = digest(after.data)
+    if before != after:
+        for name, was, now in zip(_RECORDED, before, after):
+            if was != now:
+                out[name] = now
+    if data_json is not data and data_json != data:
+        out["data"] = digest(data_json)
     return out

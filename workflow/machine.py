@@ -71,6 +71,8 @@ class CompiledWorkflow:
             ignore_invalid_triggers=False,
         )
         self._open: dict[str, tuple[str, ...]] = {}  # the machine's answer per state (it never changes)
+        # The actions that can end a case: asked of every item of a batch, answered once per definition.
+        self.ending_actions = frozenset(name for _, dest, name in self.moves() if definition.state(dest).terminal)
 
     def transition(self, action: str, state: str) -> Transition:
         """The machine's transition for ``action`` from ``state``.
