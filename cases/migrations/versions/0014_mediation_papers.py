@@ -15,6 +15,22 @@ depends_on = None
 
 
 def upgrade() -> None:
+    inspector = sa.inspect(op.get_bind())
+    tables = set(inspector.get_table_names())
+    # Each part only if missing: a database re-run from an older revision mark keeps what it has.
+    if 'paper_counters' not in tables:
+        _create_paper_counters()
+    if 'paper_numbers' not in tables:
+        _create_paper_numbers()
+    if 'particulars' not in {c['name'] for c in inspector.get_columns('parties')}:
+        with op.batch_alter_table('parties') as batch:
+            batch.add_column(sa.Column('particulars', sa.Text(), nullable=True))
+    if 'short_name' not in {c['name'] for c in inspector.get_columns('units')}:
+        with op.batch_alter_table('units') as batch:
+            batch.add_column(sa.Column('short_name', sa.String(length=8), nullable=True))
+
+
+def _create_paper_counters() -> None:
     op.create_table(
         'paper_counters',
         sa.Column('committee_id', sa.String(length=64), nullable=False),
@@ -23,6 +39,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['committee_id'], ['units.id'], name=op.f('fk_paper_counters_committee_id_units')),
         sa.PrimaryKeyConstraint('committee_id', 'year', name=op.f('pk_paper_counters')),
     )
+
+
+def _create_paper_numbers() -> None:
     op.create_table(
         'paper_numbers',
         sa.Column('case_id', sa.Integer(), nullable=False),
@@ -36,10 +55,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('case_id', 'committee_id', name=op.f('pk_paper_numbers')),
         sa.UniqueConstraint('committee_id', 'year', 'seq', name=op.f('uq_paper_numbers_committee_id_year_seq')),
     )
-    with op.batch_alter_table('parties') as batch:
-        batch.add_column(sa.Column('particulars', sa.Text(), nullable=True))
-    with op.batch_alter_table('units') as batch:
-        batch.add_column(sa.Column('short_name', sa.String(length=8), nullable=True))
 
 
 def downgrade() -> None:

@@ -1,7 +1,7 @@
 """work orders: a case's parent (child cases such as work orders) and the categories an office handles
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 """
 from alembic import op
 import sqlalchemy as sa
