@@ -119,6 +119,7 @@ def validate(defn: Definition, action: Action, data: Mapping[str, Any], resolver
     """
     errors: list[FieldError] = []
     clean: dict[str, Any] = {}
+    ctx = None
     known = action.field_names
     for name in data:
         if name not in known:
@@ -132,7 +133,9 @@ def validate(defn: Definition, action: Action, data: Mapping[str, Any], resolver
             if spec.required:
                 errors.append(FieldError(spec.name, f"{spec.label.zh}为必填项", f"{spec.label.en} is required"))
             continue
-        value = _one(defn, spec, raw, resolver, errors, parse_time, now)
+        if ctx is None:
+            ctx = _Context(defn, resolver, parse_time, now)
+        value = _one(spec, raw, errors, ctx)
         if value is not None and spec.bound and now is not None:
             value = inputs.time_bound(spec.name, value, spec.bound, now, errors, (spec.label.zh, spec.label.en))
         if value is not None:
@@ -143,20 +146,24 @@ def validate(defn: Definition, action: Action, data: Mapping[str, Any], resolver
 
 
 class _Context(NamedTuple):
-    """What a kind's coercion may need beyond the raw value: most kinds use none of it."""
+    """What a kind's coercion may need beyond the raw value (most kinds use none of it); one per validation."""
 
     defn: Definition
     resolver: Resolver
     parse_time: Callable[[str], datetime] | None
-    today: date | None = None
+    now: datetime | None = None
+
+    @property
+    def today(self) -> date | None:
+        """The command's local date (bounds a party's birth date); worked out only for the kinds that ask."""
+        return local_date(self.now) if self.now else None
 
 
-def _one(defn, spec: FieldSpec, raw: Any, resolver: Resolver, errors: list[FieldError], parse_time,
-         now: datetime | None = None) -> Any:
+def _one(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:
     kind = _KINDS.get(spec.type)
     if kind is None:
         raise AssertionError(spec.type)
-    return kind(spec, raw, errors, _Context(defn, resolver, parse_time, local_date(now) if now else None))
+    return kind(spec, raw, errors, ctx)
 
 
 def _as_text(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:
