@@ -20,7 +20,17 @@ UNBOUNDED_ROLES = ("admin", "system")
 
 def under(column, path: str) -> ColumnElement:
     """``column`` names a unit path at or below ``path``."""
-    return column.like(path + "%")
+    return column.like(subtree(path))
+
+
+def under_bound(column, name: str = "under") -> ColumnElement:
+    """:func:`under` with the path as bound parameter ``name`` (give it :func:`subtree`): a statement built once."""
+    return column.like(bindparam(name))
+
+
+def subtree(path: str) -> str:
+    """The LIKE pattern of every unit path at or below ``path`` (unit paths end in ``/``)."""
+    return path + "%"
 
 
 def bounded(reader, column) -> list[ColumnElement]:
@@ -82,7 +92,7 @@ def case_scope_of(reader, unit_path: str | None = None) -> Scope:
         params["scope_bound"] = reader.bound + "%"
     restricted = reader is not None and reader.role not in UNBOUNDED_ROLES
     if restricted:
-        params.update(scope_path=reader.unit_path + "%", scope_me=reader.id, scope_unit=reader.unit_id or "")
+        params.update(scope_path=subtree(reader.unit_path), scope_me=reader.id, scope_unit=reader.unit_id or "")
     if unit_path is not None:
-        params["scope_subtree"] = unit_path + "%"
+        params["scope_subtree"] = subtree(unit_path)
     return Scope((bound, restricted, unit_path is not None), params)

@@ -15,7 +15,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import ColumnElement
 
-from disputeflow.cases.jurisdiction import bounded, under
+from disputeflow.cases.jurisdiction import bounded, subtree, under, under_bound
 from disputeflow.cases.person_records import PERSON_COLUMNS
 from disputeflow.cases.prepared import run
 from disputeflow.cases.tables import cases, key_person_cases, key_person_contacts, key_person_duties, key_persons
@@ -95,7 +95,7 @@ def occurrences_on(conn: Connection, of: ColumnElement, start: datetime, end: da
 
 
 def _controlled_between():
-    return select(kp.id).where(kp.unit_path.like(bindparam("under")),
+    return select(kp.id).where(under_bound(kp.unit_path),
                                kp.controlled_since < bindparam("end", type_=kp.controlled_since.type),
                                or_(kp.released_at.is_(None),
                                    kp.released_at >= bindparam("start", type_=kp.released_at.type)))
@@ -109,7 +109,7 @@ _DUTIES_DUE = select(d.person_id, d.status).where(
 
 def controlled_between(conn: Connection, unit_path: str, start: datetime, end: datetime) -> list[int]:
     """Persons under ``unit_path`` under control at some moment of ``[start, end)``."""
-    return run(conn, _CONTROLLED_BETWEEN, {"under": unit_path + "%", "start": start, "end": end}).scalars()
+    return run(conn, _CONTROLLED_BETWEEN, {"under": subtree(unit_path), "start": start, "end": end}).scalars()
 
 
 def duties_due(conn: Connection, person_ids: list[int], after: datetime, until: datetime) -> list[Row]:

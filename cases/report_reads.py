@@ -15,6 +15,7 @@ from typing import Iterator, Sequence
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.engine import Connection, Row
 
+from disputeflow.cases.jurisdiction import subtree, under_bound
 from disputeflow.cases.prepared import run, shaped, stream
 from disputeflow.cases.tables import audit_events, cases, clocks, report_snapshots
 from disputeflow.cases.transactions import insert_or_skip
@@ -28,7 +29,7 @@ def _window(reported_only: bool):
     start, end = bindparam("start", type_=c.reported_at.type), bindparam("end", type_=c.reported_at.type)
     began = c.reported_at >= start if reported_only else or_(c.closed_at.is_(None), c.closed_at >= start)
     # a work order (a child case) is part of its parent's dispute, not a dispute of its own
-    return and_(c.unit_path.like(bindparam("under")), c.reported_at < end, began, c.parent_id.is_(None))
+    return and_(under_bound(c.unit_path), c.reported_at < end, began, c.parent_id.is_(None))
 
 
 def _streams(reported_only: bool):
@@ -51,14 +52,14 @@ def case_streams(conn: Connection, unit_path: str, start: datetime, end: datetim
     snapshot for both (:func:`disputeflow.cases.transactions.snapshot`).
     """
     case_q, event_q = shaped(("report_streams", reported_only), lambda: _streams(reported_only))
-    params = {"under": unit_path + "%", "start": start, "end": end}
+    params = {"under": subtree(unit_path), "start": start, "end": end}
     return stream(conn, case_q, params, BATCH), stream(conn, event_q, params, BATCH)
 
 
 def _resolve_clocks():
     k = clocks.c
     return (select(k.case_id, k.stopped_at, k.due_at).join_from(clocks, cases, cases.c.id == k.case_id)
-            .where(k.name == "resolve", cases.c.unit_path.like(bindparam("under")),
+            .where(k.name == "resolve", under_bound(cases.c.unit_path),
                    k.stopped_at >= bindparam("start", type_=k.stopped_at.type),
                    k.stopped_at < bindparam("end", type_=k.stopped_at.type)))
 
@@ -75,7 +76,7 @@ _FROZEN = select(report_snapshots.c.body).where(report_snapshots.c.kind == bindp
 
 def resolve_clocks(conn: Connection, unit_path: str, start: datetime, end: datetime) -> list[Row]:
     """``(case_id, stopped_at, due_at)`` of the resolution clocks stopped in ``[start, end)`` under ``unit_path``."""
-    return run(conn, _RESOLVE_CLOCKS, {"under": unit_path + "%", "start": start, "end": end}).all()
+    return run(conn, _RESOLVE_CLOCKS, {"under": subtree(unit_path), "start": start, "end": end}).all()
 
 
 def late_clocks(conn: Connection, case_ids: list[int], as_of: datetime, skip: str) -> Iterator[Row]:
