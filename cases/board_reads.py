@@ -45,10 +45,11 @@ class Ladder:
     ranks: dict[str, int] = field(default_factory=dict)
 
 
-def overdue_conditions(as_of: datetime, skip_clock: str, clock: str | None = None,
+def overdue_conditions(as_of: datetime, skip_clocks, clock: str | None = None,
                        risk: str | None = None) -> list[ColumnElement]:
-    """Running clocks due at ``as_of`` (``skip_clock`` is a milestone, never overdue), of one kind or risk if given."""
-    where = [clocks.c.stopped_at.is_(None), clocks.c.due_at <= as_of, clocks.c.name != skip_clock]
+    """Running clocks due at ``as_of`` (``skip_clocks``, names or an expanding parameter, are never overdue:
+    a milestone, a window that only warns), of one kind or risk if given."""
+    where = [clocks.c.stopped_at.is_(None), clocks.c.due_at <= as_of, clocks.c.name.not_in(skip_clocks)]
     if clock:
         where.append(clocks.c.name == clock)
     if risk:
@@ -135,7 +136,8 @@ def _bound_ladder(ladder: Ladder) -> Ladder:
     return Ladder(steps, ladder.otherwise, ladder.otherwise_rank, ladder.ranks)
 
 
-def page(conn: Connection, scope: Scope, as_of: datetime, skip_clock: str, clock: str | None, risk: str | None,
+def page(conn: Connection, scope: Scope, as_of: datetime, skip_clocks: tuple[str, ...], clock: str | None,
+            risk: str | None,
             ladder: Ladder, level: str | None, limit: int | None, offset: int,
             count: bool) -> tuple[list[Row], int | None]:
     """One page of the board, worst first, as rows of :data:`FIELDS` and the level; and the total when asked.
@@ -147,7 +149,8 @@ def page(conn: Connection, scope: Scope, as_of: datetime, skip_clock: str, clock
            _ladder_key(ladder))
 
     def filters():
-        where = overdue_conditions(bindparam("as_of", type_=clocks.c.due_at.type), bindparam("skip_clock"))
+        where = overdue_conditions(bindparam("as_of", type_=clocks.c.due_at.type),
+                                   bindparam("skip_clocks", expanding=True))
         if clock:
             where.append(_k.name == bindparam("clock"))
         if risk:
@@ -161,7 +164,7 @@ def page(conn: Connection, scope: Scope, as_of: datetime, skip_clock: str, clock
              .order_by(lrank.desc(), _k.due_at, _c.number, _k.id))
         return q if limit is None else q.limit(bindparam("limit")).offset(bindparam("offset"))
 
-    params = {**scope.params, **_ladder_params(ladder), "as_of": as_of, "skip_clock": skip_clock, "clock": clock,
+    params = {**scope.params, **_ladder_params(ladder), "as_of": as_of, "skip_clocks": list(skip_clocks), "clock": clock,
               "risk": risk, "level": level, "limit": limit, "offset": offset}
     _tune(conn)
     rows = run(conn, shaped(key, build_page), params).all()

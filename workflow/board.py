@@ -21,7 +21,6 @@ from disputeflow.cases import board_reads, transactions
 from disputeflow.cases.board_reads import Ladder, Step
 from disputeflow.cases.types import from_db
 from disputeflow.workflow.masking import mask_text
-from disputeflow.workflow.policy import TIER_CLOCK
 
 LEVEL_ORDER = {None: 0, "warning": 1, "level1": 2, "level2": 3, "level3": 4}
 
@@ -84,9 +83,10 @@ def _base(engine, conn, as_of: datetime, unit: str | None, actor, clock: str | N
     """The board's conditions, and the reader's role (None: no reader, nothing masked)."""
     from disputeflow.workflow.queries import _actor, scope
 
-    # The tier clock is a milestone (upgrade to 复杂), not a duty someone is late on.
+    # The tier clock is a milestone (upgrade to 复杂) and a warning-only window is the parties':
+    # neither is a duty someone is late on.
     who = _actor(engine, conn, actor)
-    where = board_reads.overdue_conditions(as_of, TIER_CLOCK, clock, risk) + scope(conn, who, unit)
+    where = board_reads.overdue_conditions(as_of, engine.policy.off_board, clock, risk) + scope(conn, who, unit)
     return where, (who.role if who else _FULL)
 
 
@@ -104,7 +104,7 @@ def page(engine, as_of: datetime, unit: str | None, actor, *, clock: str | None 
     with transactions.read(engine.store) as conn:
         who = _actor(engine, conn, actor)
         role = who.role if who else _FULL
-        rows, total = board_reads.page(conn, scope_of(conn, who, unit), as_of, TIER_CLOCK, clock, risk,
+        rows, total = board_reads.page(conn, scope_of(conn, who, unit), as_of, engine.policy.off_board, clock, risk,
                                           ladder_at(engine, as_of), level, limit, offset, count)
     return {"items": [_doc(engine, as_of, r, role, lang or engine.lang) for r in rows], "total": total}
 

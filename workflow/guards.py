@@ -237,6 +237,10 @@ def no_open_children(case: CaseView, data: Mapping[str, Any]) -> Refusal | None:
     """A case waits for what it handed out: no open work order (or other child case) may remain."""
     if case.children:
         numbers = "、".join(number for number, _, _ in case.children)
+        if all(workflow == "referral" for _, workflow, _ in case.children):
+            return Refusal("work_orders", f"移交尚未反馈（{numbers}），须登记接收单位的反馈后才能办结",
+                           f"the referral has no feedback yet ({', '.join(n for n, _, _ in case.children)}); "
+                           "record the receiving body's feedback first")
         return Refusal("work_orders", f"尚有未办结的交办单（{numbers}），须核查办结后才能继续",
                        f"open work orders remain ({', '.join(n for n, _, _ in case.children)}); "
                        "approve them first")

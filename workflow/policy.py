@@ -238,7 +238,20 @@ class Policy:
         if clock == TIER_CLOCK:
             return [(self.tier_step, utc(due_at))]
         quiet = None if clock.startswith(DUTY_CLOCK_PREFIX) else self.quiet_hours.for_risk(risk)
-        return self.step_times(started_at, due_at, calendar, self.counts_business(clock, risk, category, tier), quiet)
+        out = self.step_times(started_at, due_at, calendar, self.counts_business(clock, risk, category, tier), quiet)
+        rule = self.clocks.get(clock)
+        if rule is not None and rule.rungs is not None:
+            out = [(step, at) for step, at in out if step.name in rule.rungs]
+        return out
+
+    @functools.cached_property
+    def off_board(self) -> tuple[str, ...]:
+        """The clocks nobody is late on when they run out, so the board of overdue items leaves them out:
+        the tier clock (a milestone) and every clock whose rungs fire nothing at or after due (a window
+        that only warns, such as the parties' 30 days to apply for judicial confirmation)."""
+        at_due = {s.name for s in self.ladder if s.kind == "after_due"}
+        return (TIER_CLOCK, *(name for name, rule in self.clocks.items()
+                              if rule.rungs is not None and not at_due.intersection(rule.rungs)))
 
     def quiet_until(self, now: datetime, risk: str | None) -> datetime | None:
         """When the quiet hours of ``risk`` that hold ``now`` end (aware UTC); None if ``now`` is not in them.
@@ -352,7 +365,8 @@ def _canonical(policy: Policy) -> str:
                      # only when used, so that adding the key left existing revisions unchanged
                      **({"tiers": {k: dur(v) for k, v in c.by_tier.items()}} if c.by_tier else {}),
                      **({"outlives_case": True} if c.outlives_case else {}),
-                     **({"ladder_time": c.ladder_time} if c.ladder_time else {})}
+                     **({"ladder_time": c.ladder_time} if c.ladder_time else {}),
+                     **({"rungs": list(c.rungs)} if c.rungs is not None else {})}
               for name, c in policy.clocks.items()}
     ladder = [[s.name, s.kind, s.value, list(s.recipients), s.list_for_supervision, s.label_zh, s.label_en]
               for s in policy.ladder]

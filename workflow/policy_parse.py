@@ -141,6 +141,12 @@ def parse(text: str, source: str) -> dict[str, Any]:
     if not clocks:
         r.fail(("clocks",), "至少要规定一个时限", "at least one clock is required")
     ladder = _ladder(r, doc.get("ladder", []))
+    names = [s.name for s in ladder]
+    for name, rule in clocks.items():
+        unknown = [n for n in rule.rungs or () if n not in names]
+        if unknown:
+            r.fail(("clocks", name, "ladder"), f"升级阶梯中没有“{'、'.join(unknown)}”（已有：{'、'.join(names)}）",
+                   f"the ladder has no step {', '.join(unknown)} (steps: {', '.join(names)})")
     ext = r.table(doc.get("extension", {}), ("extension",), ("max_per_clock", "hard_cap", "source"))
     hard_cap = (r.duration(ext["hard_cap"], ("extension", "hard_cap")) if "hard_cap" in ext
                 else Duration(30, "calendar_days"))
@@ -197,7 +203,8 @@ def _auto_listing(r: _Reader, section: Any) -> AutoListing:
 
 def _clock(r: _Reader, rule: Any, path) -> ClockRule:
     r.table(rule, path, ("default", *RISKS, "categories", "tiers", "extension_cap", "count_from", "source",
-                         "ladder_time"))
+                         "ladder_time", "ladder"))
+    rungs = r.words(rule["ladder"], path + ("ladder",)) if "ladder" in rule else None
     ladder_time = rule.get("ladder_time")
     if ladder_time is not None and ladder_time not in LADDER_TIME:
         r.fail(path + ("ladder_time",), f"应为 \"business\"（按工作时间）或 \"elapsed\"（按自然时间），现为 {ladder_time!r}",
@@ -215,7 +222,7 @@ def _clock(r: _Reader, rule: Any, path) -> ClockRule:
                                   for k, v in r.table(rule.get("tiers", {}), path + ("tiers",)).items()}),
         extension_cap=r.duration(rule["extension_cap"], path + ("extension_cap",)) if "extension_cap" in rule else None,
         count_from=r.count_from(rule["count_from"], path + ("count_from",)) if "count_from" in rule else None,
-        source=r.cites(rule, path), ladder_time=ladder_time,
+        source=r.cites(rule, path), ladder_time=ladder_time, rungs=rungs,
     )
 
 

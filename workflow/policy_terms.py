@@ -112,6 +112,9 @@ class ClockRule:
     # How the ladder's fractions count: "business" (working hours of workdays) or "elapsed";
     # None: business time when the clock's duration is in business days.
     ladder_time: str | None = None
+    # The rungs of the ladder this clock fires, by name (None: every rung). A window that is the
+    # parties' rather than the staff's (司法确认申请期限) only warns: ("warning",).
+    rungs: tuple[str, ...] | None = None
 
 
 _DUTY_CLOCK_RULE = ClockRule(outlives_case=True)

@@ -282,6 +282,7 @@ def compose(url_or_config: "str | Config | SAEngine | None" = None, *, clock: Cl
     rt = Runtime(cfg, db, clock or SystemClock(), policy, calendar, lang)
     rt.register_definition(builtin("grassroots"))
     rt.register_definition(builtin("work_order"))  # the child workflow grassroots' dispatch opens
+    rt.register_definition(builtin("referral"))  # the child workflow grassroots' refer opens
     for entry in cfg.definitions:
         rt.register_definition(builtin(entry) if is_builtin_name(entry) else load_definition(entry))
     for d in definitions:

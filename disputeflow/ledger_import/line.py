@@ -6,9 +6,12 @@ come in which order is the definition's: the main line is the longest run of
 moving actions from the initial state to a terminal one (asked of the compiled
 ``transitions`` machine once per import, not per row). A state on it that the
 next state can also be reached around (稳控 before 调处) is taken only when the
-ledger dates it or stands there; a terminal state off the line (移交, 撤回) is an
-exit, left from the furthest line state the ledger's dates show. Which date
-column dates which action is the mapping's ``[dates]`` table.
+ledger dates it or stands there; a terminal state off the line (撤回) is an
+exit, left from the furthest line state the ledger's dates show. So is a state
+an action that opens a child case leads to (移交, which waits for the
+receiving body's reply): a ledger records the handing-over, not the child, so
+the main line never runs through such an action and the row stops there.
+Which date column dates which action is the mapping's ``[dates]`` table.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ class LedgerLine:
         self.defn = definition
         self.compiled = compiled
         self._edges = self._moving_edges(definition, compiled)
+        spawning = {a.name for a in definition.actions if a.spawns is not None}
+        self._line_edges = {src: [(a, d) for a, d in ways if a not in spawning] for src, ways in self._edges.items()}
         self.order = self._longest_line(definition)
         if len(self.order) < 2:
             raise ConfigError(f"流程 {definition.name} 没有从“{definition.state_label(definition.initial)}”通往终态的动作，"
@@ -43,8 +48,11 @@ class LedgerLine:
                               "ledger states cannot be imported")
         self._rank = {s: i for i, s in enumerate(self.order)}
         self.steps = tuple(Step(self._edge(a, b), a, b) for a, b in zip(self.order, self.order[1:]))
-        self.exits = {dest: [(action, src) for src in self.order for action, d in self._edges.get(src, ()) if d == dest]
-                      for dest in (s.name for s in definition.states if s.terminal and s.name not in self._rank)}
+        waiting = {d for ways in self._edges.values() for a, d in ways if a in spawning}
+        exits = {dest: [(action, src) for src in self.order for action, d in self._edges.get(src, ()) if d == dest]
+                 for dest in (s.name for s in definition.states
+                              if (s.terminal or s.name in waiting) and s.name not in self._rank)}
+        self.exits = {dest: ways for dest, ways in exits.items() if ways}
         self.mapping_dates = dates
         self._dates = {a.name: tuple(dates.get(a.name, ())) for a in definition.actions}
         self.ledger_actions = frozenset([s.action for s in self.steps] +
@@ -80,7 +88,7 @@ class LedgerLine:
                 if len(path) > len(best):
                     best = path
                 return
-            for _, dest in self._edges.get(path[-1], ()):
+            for _, dest in self._line_edges.get(path[-1], ()):
                 if dest not in path:
                     walk(path + (dest,))
 

@@ -21,7 +21,10 @@ from disputeflow.cases import report_reads, transactions
 from disputeflow.workflow.policy_terms import AutoListing
 
 
-TERMINAL = frozenset({"closed", "referred", "withdrawn"})
+TERMINAL = frozenset({"closed", "referred", "referral_closed", "withdrawn"})
+# A referred case waits for the receiving body's reply (referred), then is closed with it
+# (referral_closed): both are 移交 to the ledger and the statistics, dated by the referral.
+REFERRED = frozenset({"referred", "referral_closed"})
 DONE = frozenset({"resolved", "following_up", "closed"})
 LEVELS = ("level1", "level2", "level3")
 # Who listed a case automatically, for listings recorded before the event named it (the policy's default then).

@@ -136,7 +136,7 @@ def ledger_cells(doc: dict, labels: Labels) -> list[list]:
     for i, r in enumerate(doc.get("rows", []), 1):
         parties = party_text(r["parties"], labels)
         outcome = labels("outcome", r["outcome"]) if r["outcome"] else ""
-        if r["state"] == "referred" and r.get("referred_to"):
+        if r["state"] in ("referred", "referral_closed") and r.get("referred_to"):
             outcome = t(lang, "移交", "referred to ") + labels("referral", r["referred_to"])
         values = {
             "seq": i, "number": r["number"], "title": r["title"], "reported": r["reported"],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from disputeflow.reports.facts import CaseFacts
+from disputeflow.reports.facts import REFERRED, CaseFacts
 from disputeflow.workflow.outcomes import AGREED
 
 # key, zh, en — the order of the report's definitions section.
@@ -81,7 +81,7 @@ class Tally:
             if start <= at < end:
                 setattr(self, step, getattr(self, step) + 1)
         if f.ended_at is not None and start <= f.ended_at < end:
-            if f.state == "referred":
+            if f.state in REFERRED:
                 self.referred += 1
             elif f.state == "withdrawn":
                 self.withdrawn += 1

@@ -24,8 +24,20 @@ def test_the_builtin_work_order_is_a_child_that_grassroots_spawns():
     assert "no_open_children" in builtin("grassroots").action("resolve").guards
     from disputeflow.workflow.definition_check import spawn_problems
 
-    assert spawn_problems({"grassroots": builtin("grassroots"), "work_order": wo}) == []
-    assert spawn_problems({"grassroots": builtin("grassroots")})  # the child is not loaded
+    assert spawn_problems({"grassroots": builtin("grassroots"), "work_order": wo,
+                           "referral": builtin("referral")}) == []
+    assert spawn_problems({"grassroots": builtin("grassroots"), "work_order": wo})  # the referral is not loaded
+
+
+def test_the_builtin_referral_is_a_child_that_refer_opens():
+    ref = builtin("referral")
+    assert ref.child is not None and ref.child.suffix == "移"
+    assert ref.terminal_states == ("answered",)
+    refer = builtin("grassroots").action("refer")
+    assert refer.spawns == "referral" and refer.dest == "referred"
+    assert set(builtin("referral").action("feedback").roles) == {"office_staff", "mediator", "supervisor"}
+    close = builtin("grassroots").action("close_referral")
+    assert (close.sources, close.dest, close.guards) == (("referred",), "referral_closed", ("no_open_children",))
 
 
 @pytest.mark.parametrize("suffix", ["", "交办单位几", "交-", "a b"])
@@ -46,6 +58,9 @@ def test_the_children_guard_refuses_while_one_is_open_and_says_which():
     view = guards.CaseView(state="mediating", children=(("X-2026-000001-交1", "work_order", "handling"),))
     (refusal,) = guards.check(("no_open_children",), view, {})
     assert "X-2026-000001-交1" in refusal.zh
+    view = guards.CaseView(state="referred", children=(("X-2026-000001-移1", "referral", "awaiting"),))
+    (refusal,) = guards.check(("no_open_children",), view, {})
+    assert "X-2026-000001-移1" in refusal.zh and "反馈" in refusal.zh and "feedback" in refusal.en
     assert guards.check(("no_open_children",), guards.CaseView(state="mediating", children=()), {}) == []
     assert guards.needs_children(("agreement_if_agreed", "no_open_children"))
     assert not guards.needs_children(("agreement_if_agreed",))

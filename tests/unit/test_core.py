@@ -29,12 +29,14 @@ def test_pure_core_does_not_load_database_or_scheduler_code():
 def test_grassroots_definition_is_complete():
     d = builtin()
     assert {s.name for s in d.states} == {"reported", "assessed", "controlled", "mediating", "resolved",
-                                           "following_up", "closed", "referred", "withdrawn", "declined"}
-    assert set(d.terminal_states) == {"closed", "referred", "withdrawn", "declined"}
+                                           "following_up", "closed", "referred", "referral_closed", "withdrawn",
+                                           "declined"}
+    # a referred case waits for the receiving body's reply: only its closing ends it
+    assert set(d.terminal_states) == {"closed", "referral_closed", "withdrawn", "declined"}
     moving = {a.name for a in d.actions if a.moves}
     still = {a.name for a in d.actions if not a.moves}
     assert moving == {"assess", "control", "mediate", "resolve", "follow_up", "close", "reopen", "refer", "withdraw",
-                      "decline"}
+                      "decline", "close_referral"}
     assert still == {"assign", "assign_lead", "plan", "supervise", "delist", "extend", "note", "add_party",
                      "consent", "inform", "investigate", "session", "apply_confirmation", "confirmation_result",
                      "dispatch"}
