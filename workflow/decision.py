@@ -155,6 +155,12 @@ def end_supervision(case_data: dict, cols: dict, now: datetime, by: str, state: 
     return effects.delist(case_data, cols, now, by, f"case_{state}")
 
 
+def ends_listing(a: Action) -> bool:
+    """Whether ``a`` ends an active listing without ending the case: a moving action that stops the
+    supervision clock (a referral hands the case to another body; the listing's deadline no longer binds)."""
+    return a.dest is not None and "supervision" in a.stops and "delist" not in a.effects
+
+
 def may_touch_clocks(definition: Definition, a: Action) -> bool:
     """Whether ``a`` can read the case's clocks: it stops, starts or extends one, or can end the case."""
     if a.stops or a.starts or effects.reads_clocks(a.effects):
@@ -266,8 +272,9 @@ def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord,
         change.running = dict(lookups.running_clocks(case.id))
     if a.effects:
         effects.apply(a.effects, change)
-    if terminal and change.columns["supervision_level"] is not None:
-        # An ended case is no longer supervised: the listing ends with it, in this event.
+    if (terminal or ends_listing(a)) and change.columns["supervision_level"] is not None:
+        # An ended case is no longer supervised, nor one handed to another body (refer stops the
+        # supervision clock): the listing ends with it, in this event.
         if change.data is None:
             change.data = json.loads(case.data)
         change.audit["supervision_ended"] = end_supervision(change.data, change.columns, now, actor.id, new_state)

@@ -14,7 +14,7 @@ from datetime import datetime
 from disputeflow.cases import ledger_bulk, ledger_store
 from disputeflow.workflow import guards
 from disputeflow.workflow.clocks import next_step_after
-from disputeflow.workflow.decision import end_supervision
+from disputeflow.workflow.decision import end_supervision, ends_listing
 from disputeflow.workflow.timeutil import iso
 
 
@@ -65,7 +65,7 @@ class StepWriter:
             d["clocks_stopped"] = stopped
         if started:
             d["clocks_started"] = started
-        if terminal and cols["supervision_level"] is not None and "delist" not in a.effects:
+        if (terminal or ends_listing(a)) and cols["supervision_level"] is not None and "delist" not in a.effects:
             d["supervision_ended"] = end_supervision(data, cols, at, self.w.actor, new_state)  # as the command does
         self.events.append((name, at, state, new_state, d))
         if terminal:

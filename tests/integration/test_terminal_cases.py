@@ -1,4 +1,7 @@
-"""A case that ends (closed, referred, withdrawn) runs no clock: no board, no red cards, no talks.
+"""A case that ends (closed, withdrawn) runs no clock: no board, no red cards, no talks.
+
+A referral hands the case to another body: the case's own clocks stop and its listing ends as
+if it had ended, though it waits (已移交) for the referral's feedback, whose clock is the child's.
 
 Entering a terminal state stops every clock of the case — the supervision
 clock included — and ends an active listing in the same audited event; the
@@ -82,8 +85,8 @@ def test_a_clock_an_ended_case_still_runs_is_stopped_by_the_sweep_not_escalated(
 
 def test_migration_stops_the_clocks_of_cases_already_ended(engine):
     n = _supervised(engine)
-    engine.act(n, "refer", "med1", to="人民法院")
-    with runtime_of(engine).db.begin() as c:  # the state an older version left: supervision running after the referral
+    engine.act(n, "withdraw", "med1", reason="当事人撤回")  # (a referral no longer ends a case: it waits for feedback)
+    with runtime_of(engine).db.begin() as c:  # the state an older version left: supervision running after the end
         c.execute(text("UPDATE clocks SET stopped_at = NULL, status = 'running' WHERE name = 'supervision'"))
         c.execute(text("UPDATE cases SET version = version - 1"))  # and a version behind its events
         c.execute(text("UPDATE alembic_version SET version_num = '0012'"))
