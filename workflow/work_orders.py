@@ -32,9 +32,12 @@ def family(engine, conn, c: dict, reader, lang: str, clock_rows: Callable) -> di
         data = json.loads(k["data"])
         if reader is not None:
             data = mask_text(data, reader.role)  # a phone typed into the request is masked as in the case's own data
+        # a referral to a body outside the town names it in words (and its kind): it has no unit
+        to_name = k["responsible_unit_name"] or data.get("detail") or (
+            d.vocab_label("referral", data["to"], lang) if data.get("to") and "referral" in d.vocab else None)
         orders.append({
             "number": k["number"], "workflow": k["definition"], "to": k["responsible_unit"],
-            "to_name": k["responsible_unit_name"], "state": k["state"], "state_label": d.state_label(k["state"], lang),
+            "to_name": to_name, "state": k["state"], "state_label": d.state_label(k["state"], lang),
             "request": data.get("request"), "result": data.get("result"),
             "returns": len(data.get("returns") or ()), "deadlines": clock_rows(engine, conn, k["id"], lang, d),
         })

@@ -26,7 +26,8 @@ def case():
 @click.option("--party", "parties", multiple=True,
               help="当事人：姓名[:角色[:电话]]，角色 applicant/respondent/other；或 JSON 对象，可含 gender、ethnicity、"
                    "birth_date、occupation、address、kind、legal_representative 等文书所需信息。")
-@click.option("--source", type=TEXT, help="来源：grid 网格排查、visit 来访、hotline 12345、police 110联动、petition 信访转办、other。")
+@click.option("--source", type=TEXT, help="来源：grid 网格排查、visit 来访、hotline 12345、police 110联动、petition 信访转办、"
+                                        "court 法院委派/委托调解（另用 --set court_name=法院 --set court_case_number=案号）、other。")
 @click.option("--flag", "flags", multiple=True, help="风险标记：civil_to_criminal、key_person、violence。")
 @click.option("--description", help="纠纷简要情况。")
 @click.option("--note", help="备注（写入审计日志）。")
@@ -142,8 +143,13 @@ def case_do(c: Ctx, number, action, note, sets, expect_version):
     frm, to = d.state_label(out.from_state, c.lang), d.state_label(out.to_state, c.lang)
     moved = c.t(f"{frm} → {to}", f"{frm} → {to}") if out.from_state != out.to_state else c.t(f"状态仍为{to}", f"still {to}")
     made = out.data.get("spawned")
+    kind = None
     if made:
-        doc["work_order"] = made
-    c.out(doc, c.t(f"{out.number}：已{d.action_label(out.event, c.lang)}（{moved}）" + (f"，交办单 {made}" if made else ""),
+        child = eng.definition(d.action(out.event).spawns)
+        doc["work_order"] = made  # every child case (a referral's too), as the API names it
+        if child.name == "referral":
+            doc["referral"] = made
+        kind = child.label
+    c.out(doc, c.t(f"{out.number}：已{d.action_label(out.event, c.lang)}（{moved}）" + (f"，{kind.zh} {made}" if made else ""),
                    f"{out.number}: {d.action_label(out.event, c.lang)} done ({moved})"
-                   + (f", work order {made}" if made else "")))
+                   + (f", {kind.en} {made}" if made else "")))

@@ -26,6 +26,20 @@ def _local(iso_text: str | None) -> str | None:
     return format_local(parse_time(iso_text))
 
 
+def _court_and_referral(doc: dict, d, t, lang: str) -> list[tuple[str, str]]:
+    """The court that sent the case (诉调对接) and where it was referred, with the result, when the case has them."""
+    data = doc.get("data") or {}
+    out = [(t(zh, en), data[key]) for key, zh, en in (("court_name", "委派/委托法院", "entrusting court"),
+                                                      ("court_case_number", "法院案号", "court case number"))
+           if data.get(key)]
+    if data.get("referred_to"):
+        out.append((t("移交", "referred to"), d.vocab_label("referral", data["referred_to"], lang)
+                    + (f"（{data['referred_detail']}）" if data.get("referred_detail") else "")))
+    if data.get("referral_result"):
+        out.append((t("移交处理结果", "result of the referral"), data["referral_result"]))
+    return out
+
+
 def case_text(doc: dict, engine, lang: str) -> str:
     en = lang.startswith("en")
     d = engine.definition(doc["definition"], doc["definition_version"])
@@ -42,6 +56,7 @@ def case_text(doc: dict, engine, lang: str) -> str:
         (t("风险标记", "flags"), flags),
         (t("类型", "category"), doc["category_label"]),
         (t("来源", "source"), doc["source_label"]),
+        *_court_and_referral(doc, d, t, lang),
         (t("所属村（社区）", "unit"), doc["unit_name"]),
         (t("登记人", "reported by"), doc["reporter_name"] or doc["reporter"]),
         (t("登记时间", "reported at"), _local(doc["reported_at"])),
@@ -75,10 +90,10 @@ def case_text(doc: dict, engine, lang: str) -> str:
                           title=t("时限：", "deadlines:")))
     if doc.get("work_orders"):
         out.append("")
-        out.append(render(t("交办单 承办站所 状态 退回次数 当前时限到期", "work_order office state returns due").split(),
+        out.append(render(t("交办单/移交 承办单位 状态 退回次数 当前时限到期", "work_order office state returns due").split(),
                           [(w["number"], w["to_name"] or w["to"], w["state_label"], w["returns"],
                             next((_local(k["due_at"]) for k in w["deadlines"] if k["status"] == "running"), None))
-                           for w in doc["work_orders"]], title=t("交办单：", "work orders:")))
+                           for w in doc["work_orders"]], title=t("交办单与移交：", "work orders and referrals:")))
     return "\n".join(out)
 
 
