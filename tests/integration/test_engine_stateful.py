@@ -11,7 +11,7 @@ supervision. It runs on a real SQLite file and on PostgreSQL when
 
 After every step:
 
-(a) a case in a terminal state (closed, withdrawn, referred) has no running clock;
+(a) a case in a terminal state (closed, withdrawn, referral closed) has no running clock;
 (b) history and version agree: ``version == audit_seq == number of audit events``
     of the case, their sequence numbers 1..n — every event, a sweep's escalations
     included, is one change of the case, so a reader holding version v has seen
@@ -68,7 +68,8 @@ USER_UNITS = {"go": "v1-g1", "go2": "v2", "med1": "v1", "med2": "v2", "med-j": "
 PROGRESS = {"reported": ("assess", "assign"), "assessed": ("inform", "mediate", "control", "assign_lead", "plan"),
             "controlled": ("inform", "mediate", "assign_lead", "plan"), "mediating": ("resolve", "session"),
             "resolved": ("follow_up",), "following_up": ("close", "follow_up"), "closed": ("reopen",),
-            "referred": ("delist",), "withdrawn": ("delist",), "declined": ("delist",)}
+            "referred": ("close_referral",), "referral_closed": ("delist",), "withdrawn": ("delist",),
+            "declined": ("delist",)}
 
 
 def covers(user: str, unit: str) -> bool:
@@ -183,7 +184,10 @@ def action_data(name: str, now: datetime, valid: bool):
     elif name in ("reopen", "withdraw"):
         f = {"reason": pick(st.just("当事人反映"), text)}
     elif name == "refer":
-        f = {"to": pick(vocab("referral"), st.sampled_from(["moon", None])), "detail": maybe(text)}
+        f = {"to": pick(vocab("referral"), st.sampled_from(["moon", None])), "detail": maybe(text),
+             "unit": maybe(st.sampled_from(["justice"] if valid else ["justice", "v2"]))}
+    elif name == "close_referral":
+        f = {"result": pick(st.just("法院已立案受理"), text)}
     elif name == "assign":
         f = {"mediator": pick(st.sampled_from(["med1", "med2", "med-j"]), st.sampled_from(["go", "gone", "ghost"])),
              "responsible_unit": maybe(st.sampled_from(["justice"] if valid else ["justice", "v2"]))}
@@ -264,6 +268,7 @@ class EngineMachine(RuleBasedStateMachine):
         self.numbers: list[str] = []
         self.states: dict[str, str] = {}  # number → state, as the successful commands left it
         self.units: dict[str, str] = {}  # number → unit reported in
+        self.children: list[str] = []  # the referrals the cases opened (their own workflow, outside the model)
         self.unchanged = False  # set by a step that wrote nothing (a time jump)
 
     # -- reading the database
@@ -366,6 +371,15 @@ class EngineMachine(RuleBasedStateMachine):
         until = running[name] + timedelta(hours=hours)
         self.act(number, "extend", by, {"clock": name, "until": until, "reason": "需司法鉴定"})
 
+    @precondition(lambda self: self.children)
+    @rule(data=st.data(), by=st.sampled_from(["med1", "med2", "sup", "go"]))
+    def a_referral_answers(self, data, by):
+        """The receiving body's reply to a referral is recorded (by its mediator, or refused to others)."""
+        number = data.draw(st.sampled_from(self.children), "referral")
+        if self.attempt(f"feedback on {number} by {by}",
+                        lambda: self.engine.act(number, "feedback", by, result="已依法处理")) is not None:
+            note("done: feedback on a referral")
+
     @rule(step=st.one_of(st.integers(1, 59).map(lambda m: timedelta(minutes=m)),
                          st.integers(1, 23).map(lambda h: timedelta(hours=h)),
                          st.integers(1, 6).map(lambda d: timedelta(days=d)),
@@ -388,7 +402,7 @@ class EngineMachine(RuleBasedStateMachine):
         again = self.engine.sweep()
         assert again == [], f"a second sweep at the same time raised {again}"
         for r in raised:
-            assert r["number"] == "" or r["number"] in self.states, r
+            assert r["number"] == "" or r["number"] in self.states or r["number"] in self.children, r
 
     # -- one command, checked against the definition
 
@@ -404,6 +418,8 @@ class EngineMachine(RuleBasedStateMachine):
         assert ROLE_OF.get(actor) in a.roles and actor != "gone", f"{what} was allowed to role {ROLE_OF.get(actor)}"
         assert out.from_state == state and out.to_state == (a.dest or state), (what, out)
         self.states[number] = out.to_state
+        if out.data.get("spawned"):
+            self.children.append(out.data["spawned"])
         note(f"done: {action}" + (" (to closed)" if out.to_state == "closed" else ""))
 
     def running(self, number: str) -> dict[str, datetime]:
@@ -428,7 +444,7 @@ class EngineMachine(RuleBasedStateMachine):
             cases = [tuple(r) for r in tx.query(CASE_FACTS)]
             running = [tuple(r) for r in tx.query(RUNNING_ON_TERMINAL)]
         self.terminal_cases_have_no_running_clock(running)
-        assert [c[0] for c in cases] == sorted(self.numbers)
+        assert [c[0] for c in cases] == sorted(self.numbers)  # the model's cases (referrals are children)
         for (number, state, version, seq, closed_at, events, first, last, last_to, escalations, raised, listed,
              supervision_clocks) in cases:
             self.version_and_history_agree(number, version, seq, events, first, last)
@@ -442,7 +458,7 @@ class EngineMachine(RuleBasedStateMachine):
                 assert supervision_clocks == (1 if listed else 0), (number, state, listed, supervision_clocks)
         report = self.engine.verify_audit()
         assert report["problems"] == [], report["problems"]  # (c)
-        assert report["cases"] == len(self.numbers)
+        assert report["cases"] == len(self.numbers) + len(self.children)
 
     @staticmethod
     def terminal_cases_have_no_running_clock(running: list[tuple]) -> None:
@@ -468,7 +484,7 @@ CASE_FACTS = (
     " AND e.action IN ('escalate', 'tier_upgrade')), "
     "c.supervision_level, "
     "(SELECT COUNT(*) FROM clocks k WHERE k.case_id = c.id AND k.name = 'supervision' AND k.stopped_at IS NULL) "
-    "FROM cases c ORDER BY c.number")
+    "FROM cases c WHERE c.parent_id IS NULL ORDER BY c.number")
 RUNNING_ON_TERMINAL = (
     "SELECT c.number, c.state, k.name FROM clocks k JOIN cases c ON c.id = k.case_id "
     "WHERE (k.stopped_at IS NULL OR k.status = 'running') AND c.state IN ("
