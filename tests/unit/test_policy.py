@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from importlib import resources
 from datetime import datetime, timezone
 
 import pytest
@@ -20,6 +21,7 @@ from disputeflow.workflow.timeutil import LOCAL_TZ
 
 CAL = BusinessCalendar.load()
 P = Policy.default()
+POLICY_TEXT = (resources.files("disputeflow.workflow") / "policy.toml").read_text(encoding="utf-8")
 
 
 def local(y, mo, d, h=0, mi=0):
@@ -197,6 +199,19 @@ def test_default_ladder():
     assert isinstance(P.step("level3"), LadderStep) and P.step("level3").label("en").startswith("level 3")
 
 
+def test_the_confirmation_window_only_warns_and_stays_off_the_board():
+    """The parties' 30 days to apply for judicial confirmation (人民调解法 art. 33) are not a staff deadline."""
+    start = datetime(2026, 3, 3, 1, 0, tzinfo=timezone.utc)
+    due = P.due_at("confirmation", start, "medium", "neighbour", CAL)
+    assert [s.name for s, _ in P.steps("confirmation", start, due, CAL, "medium", "neighbour")] == ["warning"]
+    assert [s.name for s, _ in P.steps("resolve", start, due, CAL, "medium", "neighbour")] == \
+        ["warning", "level1", "level2", "level3"]
+    assert P.off_board == ("tier", "confirmation")
+    assert P.clocks["confirmation"].rungs == ("warning",) and P.clocks["resolve"].rungs is None
+    every = Policy.from_text(POLICY_TEXT.replace('ladder = ["warning"]\n', ""))
+    assert every.revision != P.revision and every.off_board == ("tier",)
+
+
 def test_ladder_across_national_day():
     # resolve, critical: Wed 2026-09-23 10:00 + 7 days = Wed 09-30 10:00
     start = local(2026, 9, 23, 10)
@@ -322,6 +337,7 @@ GOOD_LADDER = '[[ladder]]\nname = "l1"\nkind = "after_due"\nvalue = 0\nrecipient
      + '[clocks.b]\nextension_cap = { amount = 45, unit = "calendar_days" }\n', 12, "hard_cap"),
     ('[clocks.a]\ndefault = { amount = 1, unit = "calendar_days" }\n' + GOOD_LADDER + '[tier]\nafter_days = 60\n',
      9, "tier"),
+    ('[clocks.a]\ndefault = { amount = 1, unit = "calendar_days" }\nladder = ["red"]\n' + GOOD_LADDER, 3, "red"),
 ])
 def test_a_broken_policy_file_names_the_file_the_line_and_the_reason(tmp_path, text, line, reason):
     f = tmp_path / "policy.toml"
