@@ -42,6 +42,8 @@ EVENTS = {
     "close": {"data": {}, "to": "closed"},
     "reopen": {"data": {"reason": "边界界桩被移动，纠纷反弹"}, "to": "mediating"},
     "refer": {"data": {"to": "court"}, "to": "referred"},
+    "refer.referral": {"event": "refer", "data": {"to_state": "awaiting", "seq": 1, "parent": "试点-2026-000122"}},
+    "feedback.referral": {"event": "feedback", "data": {"to_state": "answered", "result": "已立案（联系人电话13700001111）"}},
     "dispatch": {"data": {"to_state": "pending", "seq": 1, "parent": "试点-2026-000122"}},
     "feedback": {"data": {"result": "已督促用工单位支付（联系人电话13700001111）"}},
     "escalate.warning": {"data": {"clock": "resolve", "step": "warning", "due_at": "2026-03-18T01:00:00+00:00"}},
