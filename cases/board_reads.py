@@ -137,9 +137,8 @@ def _bound_ladder(ladder: Ladder) -> Ladder:
 
 
 def page(conn: Connection, scope: Scope, as_of: datetime, skip_clocks: tuple[str, ...], clock: str | None,
-            risk: str | None,
-            ladder: Ladder, level: str | None, limit: int | None, offset: int,
-            count: bool) -> tuple[list[Row], int | None]:
+         risk: str | None, ladder: Ladder, level: str | None, limit: int | None, offset: int,
+         count: bool) -> tuple[list[Row], int | None]:
     """One page of the board, worst first, as rows of :data:`FIELDS` and the level; and the total when asked.
 
     The rows are the running clocks of :func:`overdue_conditions` within ``scope``. The statements are
@@ -164,8 +163,8 @@ def page(conn: Connection, scope: Scope, as_of: datetime, skip_clocks: tuple[str
              .order_by(lrank.desc(), _k.due_at, _c.number, _k.id))
         return q if limit is None else q.limit(bindparam("limit")).offset(bindparam("offset"))
 
-    params = {**scope.params, **_ladder_params(ladder), "as_of": as_of, "skip_clocks": list(skip_clocks), "clock": clock,
-              "risk": risk, "level": level, "limit": limit, "offset": offset}
+    params = {**scope.params, **_ladder_params(ladder), "as_of": as_of, "skip_clocks": list(skip_clocks),
+              "clock": clock, "risk": risk, "level": level, "limit": limit, "offset": offset}
     _tune(conn)
     rows = run(conn, shaped(key, build_page), params).all()
     total = None

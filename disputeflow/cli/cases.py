@@ -150,6 +150,7 @@ def case_do(c: Ctx, number, action, note, sets, expect_version):
         if child.name == "referral":
             doc["referral"] = made
         kind = child.label
-    c.out(doc, c.t(f"{out.number}：已{d.action_label(out.event, c.lang)}（{moved}）" + (f"，{kind.zh} {made}" if made else ""),
+    c.out(doc, c.t(f"{out.number}：已{d.action_label(out.event, c.lang)}（{moved}）"
+                   + (f"，{kind.zh} {made}" if made else ""),
                    f"{out.number}: {d.action_label(out.event, c.lang)} done ({moved})"
                    + (f", {kind.en} {made}" if made else "")))

@@ -131,7 +131,8 @@ def _ledger_row(f: facts_mod.CaseFacts, village: str, start: datetime, end: date
         "_id": f.id, "_case_id": f.id, "number": f.number, "title": f.title, "new": f.reported_at >= start,
         "reported": day_of(f.reported_at), "assessed": day_of(f.assessed_at),
         "resolved": day_of(f.resolved_at) if done else "",
-        "closed": day_of(f.closed_at) if f.state == "closed" else day_of(f.ended_at) if f.state in (*facts_mod.REFERRED, "withdrawn") else "",
+        "closed": day_of(f.closed_at) if f.state == "closed"
+        else day_of(f.ended_at) if f.state in (*facts_mod.REFERRED, "withdrawn") else "",
         "village": village, "category": f.category, "source": f.source,
         "parties": [[mask_name(n), r] for n, r in f.parties], "risk": f.risk,
         "responsible_unit": f.responsible_unit, "mediator": f.mediator, "lead_official": f.lead_official,

@@ -68,6 +68,11 @@ def test_a_referral_to_the_police_stays_on_the_board_until_feedback_then_closes_
     assert closed["closed_at"] and closed["data"]["referral_result"] == "公安机关已立案处理，民事赔偿另行调解"
     assert closed["work_orders"][0]["result"] == "已立案侦查，嫌疑人行政拘留十日"
     assert [h["action"] for h in eng.history(n)][-2:] == ["refer", "close_referral"]
+    stats = eng.report_data("stats", actor="sup", month="2026-03")["overall"]
+    assert stats["referred"] == 1  # a closed referral still counts as 移交
+    rows = eng.report_data("ledger", actor="sup", month="2026-03")["rows"]
+    assert [(x["number"], x["state"], x["referred_to"]) for x in rows if x["number"] == n] == \
+        [(n, "referral_closed", "police")]
     eng.dispatch()
     assert ("refer", r) in [(m["event"], m["case_number"]) for m in eng.inbox("pcs1")]
     assert ("feedback", r) in [(m["event"], m["case_number"]) for m in eng.inbox("med1")]
