@@ -239,19 +239,15 @@ class Policy:
             return [(self.tier_step, utc(due_at))]
         quiet = None if clock.startswith(DUTY_CLOCK_PREFIX) else self.quiet_hours.for_risk(risk)
         out = self.step_times(started_at, due_at, calendar, self.counts_business(clock, risk, category, tier), quiet)
-        rule = self.clocks.get(clock)
-        if rule is not None and rule.rungs is not None:
-            out = [(step, at) for step, at in out if step.name in rule.rungs]
-        return out
+        rungs = self.clocks[clock].rungs if clock in self.clocks else None  # a clock may fire only some rungs
+        return out if rungs is None else [(step, at) for step, at in out if step.name in rungs]
 
     @functools.cached_property
     def off_board(self) -> tuple[str, ...]:
-        """The clocks nobody is late on when they run out, so the board of overdue items leaves them out:
-        the tier clock (a milestone) and every clock whose rungs fire nothing at or after due (a window
-        that only warns, such as the parties' 30 days to apply for judicial confirmation)."""
+        """The clocks nobody is late on, left off the board: the tier milestone, and every clock whose rungs fire
+        nothing at or after due (a window that only warns, as the parties' 30 days to apply for 司法确认)."""
         at_due = {s.name for s in self.ladder if s.kind == "after_due"}
-        return (TIER_CLOCK, *(name for name, rule in self.clocks.items()
-                              if rule.rungs is not None and not at_due.intersection(rule.rungs)))
+        return (TIER_CLOCK, *(n for n, r in self.clocks.items() if r.rungs is not None and not at_due & set(r.rungs)))
 
     def quiet_until(self, now: datetime, risk: str | None) -> datetime | None:
         """When the quiet hours of ``risk`` that hold ``now`` end (aware UTC); None if ``now`` is not in them.
