@@ -88,6 +88,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "listed_cases": ("挂牌督办", "Listed"),
     "county_listed": ("县级挂牌", "County-listed"),
     "county_listed_cases": ("县级挂牌案件", "Cases listed by the county"),
+    "handling_unit": ("办理层级", "Handled at"),
     "overdue": ("逾期", "Overdue"),
     "overdue_days": ("逾期工作日", "Business days overdue"),
     "none_overdue": ("没有逾期事项。", "Nothing is overdue."),

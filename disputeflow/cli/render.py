@@ -43,6 +43,7 @@ def case_text(doc: dict, engine, lang: str) -> str:
         (t("类型", "category"), doc["category_label"]),
         (t("来源", "source"), doc["source_label"]),
         (t("所属村（社区）", "unit"), doc["unit_name"]),
+        (t("办理层级", "handled at"), doc.get("handling_unit_name") or doc["unit_name"]),
         (t("登记人", "reported by"), doc["reporter_name"] or doc["reporter"]),
         (t("登记时间", "reported at"), _local(doc["reported_at"])),
         (t("承办调解员", "mediator"), doc["mediator_name"]),

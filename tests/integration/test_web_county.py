@@ -67,3 +67,23 @@ def test_the_api_gives_the_board_by_town(live, clock):
     mine = get("sup-sr")
     assert [t["id"] for t in mine["towns"]] == ["sr"]
     assert mine["towns"][0]["overdue"] == len([r for r in eng.overdue(actor="sup-sr") if r["number"] == a])
+
+
+def test_the_case_page_shows_the_handling_level_and_hands_the_case_up(live):
+    from tests.web_support import csrf_of
+
+    eng = live.engine
+    n = report(eng, "go-sr", "sr-v1")
+    c = login(live, "sup-sr")
+    page = c.get(f"/cases/{n}").text
+    assert 'id="handling-unit" data-unit="sr-v1">东港村<' in page
+    form = page.split(f'action="/cases/{n}/act/hand_up"')[1].split("</form>")[0]
+    assert '<option value="sr"' in form and '<option value="cty"' in form and "sr-v1" not in form
+    r = c.post(f"/cases/{n}/act/hand_up", data={"csrf": csrf_of(page), "version": "1", "to": "cty",
+                                                 "reason": "跨镇纠纷，报县级"})
+    assert r.status_code == 303, r.text
+    after = login(live, "sup-cty").get(f"/cases/{n}").text
+    assert 'data-unit="cty">示范县<' in after
+    assert eng.case(n)["unit"] == "sr-v1"
+    # the town no longer holds it: no form to move it again
+    assert f'action="/cases/{n}/act/hand_up"' not in c.get(f"/cases/{n}").text
