@@ -33,4 +33,12 @@ def test_a_county_with_two_towns_from_the_cli(tmp_path):
     assert "各镇情况（2 个镇）" in text and "青石镇" in text
     mine = json.loads(run("--json", "--as", "m1", "overdue", "--by-town", now=later).stdout)
     assert [t["name"] for t in mine["towns"]] == ["双乳镇"]
+
+    run("--as", "m1", "case", "do", numbers[0], "hand_up", "--set", "to=sr", "--set", "reason=村级无法化解", now=later)
+    shown = json.loads(run("--json", "--as", "cs", "case", "show", numbers[0], now=later).stdout)
+    assert (shown["handling_unit"], shown["handling_unit_name"], shown["unit"]) == ("sr", "双乳镇", "dg")
+    assert "办理层级" in run("--as", "cs", "case", "show", numbers[0], now=later).stdout
+    again = run("--as", "m1", "case", "do", numbers[0], "hand_up", "--set", "to=cty", "--set", "reason=再上交",
+                now=later, ok=False)
+    assert again.returncode != 0
     drop()
