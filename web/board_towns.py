@@ -26,9 +26,12 @@ def unit_lookup(units: list[dict]):
     return by_id.get
 
 
-def by_town(engine, user, as_of, lang: str) -> dict | None:
-    """The by-town section for a reader who answers for more than one town (a county's); else None."""
-    got = engine.town_board(as_of=as_of, actor=user, lang=lang)
-    if len(got["towns"]) < 2 and not got["county_listed"]:
+def by_town(engine, user, units: list[dict], as_of, lang: str) -> dict | None:
+    """The by-town section for a reader who answers for more than one town (a county's); else None.
+
+    Decided from the unit list the page has already read, so a town's board costs no extra query.
+    """
+    towns = [u for u in units if u["kind"] == "town" and u["path"].startswith(user.unit_path)]
+    if len(towns) < 2:
         return None
-    return got
+    return engine.town_board(as_of=as_of, actor=user, lang=lang)

@@ -318,7 +318,7 @@ def board(request: Request, user=Depends(current_user)):
                 risks={k: v.get(lang) for k, v in d.vocab["risk"].items()},
                 levels=("warning", "level1", "level2", "level3"), filters=dict(q), query=query,
                 supervision_levels={k: v.get(lang) for k, v in d.vocab["level"].items()},
-                may_list=user.role == "supervisor", towns=board_towns.by_town(engine, user, as_of, lang))
+                may_list=user.role == "supervisor", towns=board_towns.by_town(engine, user, units, as_of, lang))
 
 
 # --------------------------------------------------------------------------- supervised, inbox, workflow
