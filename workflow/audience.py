@@ -7,6 +7,7 @@ resolves to people at delivery:
 
 - ``unit:<role>`` (as definitions write it) is that role at the subject's unit;
 - ``field:<name>`` is the user the action's field ``name`` names (nobody if the field is empty);
+- ``field_unit:<name>`` is everyone of the unit the action's field ``name`` names (a handover's receiving level);
 - ``case:<slot>`` is the person the subject names in that slot (nobody if the slot is empty);
 - a bare slot word (``assignee``, ``lead_official`` …, as the ladders write them) is that person, or,
   when the slot is empty, the slot's role at the subject's unit;
@@ -48,6 +49,9 @@ def audience(recipients: Iterable[str], unit_path: str, slots: Mapping[str, str 
             elif kind == "field":
                 value = (fields or {}).get(what)
                 got = f"user:{value}" if value else None
+            elif kind == "field_unit":
+                value = (fields or {}).get(what)
+                got = f"unit:{value}" if value else None
             elif kind == "case":
                 who = slots.get(what)
                 got = f"user:{who}" if who else None

@@ -20,7 +20,7 @@ from typing import Any, Callable, Mapping
 
 from disputeflow.cases.audit import party_digest
 from disputeflow.cases.records import CaseRecord, NewParty, RunningClock
-from disputeflow.workflow import clocks, inputs, party_particulars, risk
+from disputeflow.workflow import clocks, handover, inputs, party_particulars, risk
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.documents import jsonable
 from disputeflow.workflow.errors import ValidationError
@@ -149,3 +149,9 @@ def _add_party(change: Change) -> None:
     if risk.rank(change.risk_floor) > risk.rank(change.columns["risk"]):
         change.columns["risk"] = change.risk_floor
         change.audit["risk_raised_to_floor"] = change.risk_floor
+
+
+@register_effect("hand_over", reads_clocks=True)
+def _hand_over(change: Change) -> None:
+    """上交、下交: the handling level moves (:mod:`disputeflow.workflow.handover`); the place does not."""
+    handover.apply(change)

@@ -83,10 +83,12 @@ class Policy:
     unit_talk_level3_per_month: int = 3
     unit_talk_recipients: tuple[str, ...] = ("supervisor",)
     auto_listing: AutoListing = AutoListing()
+    # the running clocks a handover (上交、下交) starts again: the new level gets its own time to resolve
+    handover_restart: tuple[str, ...] = ("resolve",)
     key_persons: KeyPersonPolicy = KeyPersonPolicy()
     working_hours: WorkingHours = WorkingHours()
     quiet_hours: QuietHours = QuietHours()
-    # where the numbers of [extension], [tier_upgrade], [unit_talk], [auto_listing] come from
+    # where the numbers of [extension], [tier_upgrade], [unit_talk], [auto_listing], [handover] come from
     section_sources: Mapping[str, str] = field(default_factory=dict, compare=False)
     source: str = field(default=DEFAULT_SOURCE, compare=False)
 
@@ -377,6 +379,9 @@ def _canonical(policy: Policy) -> str:
                        # only when changed, so that adding the section left existing revisions unchanged
                        **({"auto_listing": _listing_canonical(policy.auto_listing)}
                           if policy.auto_listing != AutoListing() else {}),
+                       # only when changed, as for auto_listing
+                       **({"handover": list(policy.handover_restart)} if policy.handover_restart != ("resolve",)
+                          else {}),
                        # the hours change when steps fire; only when set, as for auto_listing
                        **({"hours": _hours_canonical(policy)} if (policy.working_hours, policy.quiet_hours)
                           != (WorkingHours(), QuietHours()) else {})},

@@ -134,7 +134,7 @@ def parse(text: str, source: str) -> dict[str, Any]:
     doc = load_toml(text, source, PolicyError)
     r = _Reader(text, source)
     r.table(doc, (), ("count_from", "clocks", "ladder", "extension", "tier_upgrade", "unit_talk", "auto_listing",
-                      "key_persons", "working_hours", "quiet_hours"))
+                      "key_persons", "working_hours", "quiet_hours", "handover"))
     count_from = r.count_from(doc.get("count_from", "immediately"), ("count_from",))
     clocks = {name: _clock(r, rule, ("clocks", name))
               for name, rule in r.table(doc.get("clocks", {}), ("clocks",)).items()}
@@ -159,6 +159,8 @@ def parse(text: str, source: str) -> dict[str, Any]:
     talk = r.table(doc.get("unit_talk", {}), ("unit_talk",), ("level3_per_month", "recipients", "source"))
     sources = {name: r.cites(section, (name,)) for name, section in
                (("extension", ext), ("tier_upgrade", tier), ("unit_talk", talk))}
+    handover = r.table(doc.get("handover", {}), ("handover",), ("restart", "source"))
+    sources["handover"] = r.cites(handover, ("handover",))
     sources["auto_listing"] = r.cites(r.table(doc.get("auto_listing", {}), ("auto_listing",)), ("auto_listing",))
     return dict(
         clocks=MappingProxyType(clocks), ladder=ladder, count_from=count_from,
@@ -170,12 +172,26 @@ def parse(text: str, source: str) -> dict[str, Any]:
         unit_talk_level3_per_month=r.count(talk.get("level3_per_month", 3), ("unit_talk", "level3_per_month"), 1),
         unit_talk_recipients=r.roles(talk.get("recipients", ["supervisor"]), ("unit_talk", "recipients")),
         auto_listing=_auto_listing(r, doc.get("auto_listing", {})),
+        handover_restart=_restart(r, handover, clocks),
         key_persons=_key_persons(r, doc.get("key_persons", {})),
         working_hours=_working_hours(r, doc.get("working_hours", {})),
         quiet_hours=_quiet_hours(r, doc.get("quiet_hours", {})),
         section_sources=MappingProxyType({k: v for k, v in sources.items() if v is not None}),
         source=source,
     )
+
+
+def _restart(r: _Reader, section: dict, clocks: dict) -> tuple[str, ...]:
+    """``[handover] restart``: clocks of this policy (an empty list: a handover restarts nothing).
+
+    Unset, the resolve clock restarts (a clock a policy does not have never runs, so never restarts).
+    """
+    if "restart" not in section:
+        return ("resolve",)
+    value = section["restart"]
+    if value == []:
+        return ()
+    return r.words(value, ("handover", "restart"), tuple(clocks))
 
 
 _LEVEL = re.compile(r"^[a-z][a-z0-9_]{0,19}$")

@@ -10,7 +10,7 @@ import json
 
 from disputeflow.cases import case_reads, child_reads, directory, jurisdiction, transactions
 from disputeflow.cases.types import from_db
-from disputeflow.workflow import guards, party_particulars, work_orders
+from disputeflow.workflow import guards, handover, party_particulars, work_orders
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import load_actor, may_touch
 from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
@@ -90,7 +90,9 @@ def case(engine, number: str, actor, lang: str) -> dict:
             parties = [mask_party(p, role) for p in parties]
             data = mask_text(data, role)
             c["title"], c["description"] = mask_text(c["title"], role), mask_text(c["description"], role)
-        names = directory.names(conn, [c["mediator"], c["lead_official"], c["responsible_unit"], c["reporter"]])
+        handling = handover.handling_unit(c["unit_path"], data)
+        names = directory.names(conn, [c["mediator"], c["lead_official"], c["responsible_unit"], c["reporter"],
+                                       handling])
         deadlines = clock_rows(engine, conn, c["id"], lang, d)
         family = work_orders.family(engine, conn, c, who, lang, clock_rows)
     view = guards.CaseView(state=c["state"], risk=c["risk"], lead_official=c["lead_official"], data=data)
@@ -111,7 +113,7 @@ def case(engine, number: str, actor, lang: str) -> dict:
         "mediator": c["mediator"], "mediator_name": names.get(c["mediator"]),
         "lead_official": c["lead_official"], "lead_official_name": names.get(c["lead_official"]),
         "responsible_unit": c["responsible_unit"], "responsible_unit_name": names.get(c["responsible_unit"]),
-        "supervision": supervision,
+        "supervision": supervision, "handling_unit": handling, "handling_unit_name": names.get(handling, handling),
         "tier": data.get("tier", "ordinary"),
         "tier_label": {"ordinary": ("一般", "ordinary"), "complex": ("复杂", "complex")}[
             data.get("tier", "ordinary")][1 if lang.startswith("en") else 0],
@@ -208,6 +210,8 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
             children = tuple(tuple(r[:3]) for r in child_reads.open_children(conn, c["id"]))
         offices = work_orders.office_choices(conn, c["unit_path"], c["category"], lang or engine.lang) if any(
             a.spawns for a in d.actions) else {}
+        hands = {a.name for a in d.actions if "hand_over" in a.effects}
+        levels = directory.names(conn, handover.levels(c["unit_path"])) if hands else {}
     data = json.loads(c["data"])
     view = guards.CaseView(state=c["state"], risk=c["risk"], flags=tuple(json.loads(c["flags"])),
                            mediator=c["mediator"], lead_official=c["lead_official"],
@@ -218,7 +222,7 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
     compiled = compile_definition(d)
     for name in compiled.open_actions(c["state"]):
         a = d.action(name)
-        if who.role not in a.roles:
+        if who.role not in a.roles or (name in hands and not handover.may_hand_over(who, c["unit_path"], data)):
             continue
         refusals = guards.check(a.guards, view, {})
         dest = compiled.transition(name, c["state"]).dest
@@ -231,6 +235,8 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
                 fd["choices"] = {k: d.clock_label(k, lang, engine.policy) for k in running}
             if a.spawns and f.type == "unit" and offices:
                 fd["choices"] = offices  # the town's offices, those that handle the case's category first
+            if name in hands and f.type == "unit":  # the levels above (or below) the one handling the case
+                fd["choices"] = {u: levels.get(u, u) for u in handover.targets(name, c["unit_path"], data)}
             fields.append(fd)
         # a refusal that names one of the action's own fields is answered in its form: the form stays open
         blocking = [r for r in refusals if r.field not in a.field_names]
@@ -264,6 +270,18 @@ def _handles(engine, kind: str, handles) -> list[str]:
     if errors:
         raise ValidationError(errors)
     return list(dict.fromkeys(wanted))
+
+
+def _check_parent_kind(kind: str, parent_kind: str) -> None:
+    """A town sits at the top or under a county; nothing but a town goes straight under a county
+    except its own offices (a county's justice bureau, letters-and-calls office …)."""
+    if kind == "county":
+        raise ValidationError.one("parent", "县（区）是最高一级单位，不能有上级单位",
+                                  "a county is the top unit and has no parent")
+    if kind == "town" and parent_kind != "county":
+        raise ValidationError.one("parent", "镇的上级单位只能是县（区）", "a town's parent can only be a county")
+    if parent_kind == "county" and kind not in ("town", "office"):
+        raise ValidationError.one("parent", "县（区）下只能设镇或站所", "under a county only towns and offices")
 
 
 def add_unit(engine, id: str, name: str, kind: str, parent: str | None, short_name: str | None = None,
@@ -301,6 +319,7 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None, short_na
             if row is None:
                 raise ValidationError.one("parent", f"上级单位“{parent}”不存在", f"parent unit {parent!r} not found")
             path = row[1]
+            _check_parent_kind(kind, row[0])
         if directory.unit(conn, id) is not None:
             raise ValidationError.one("id", f"单位“{id}”已存在", f"unit {id!r} exists already")
         path = f"{path}{id}/"

@@ -226,6 +226,9 @@ POLICY_HELP: dict[str, tuple[str, str]] = {
     "unit_talk": ("", "Formal talks (约谈) with responsible units."),
     "unit_talk.level3_per_month": ("3", "Red cards in one calendar month that put a unit on the talk list."),
     "unit_talk.recipients": ("[\"supervisor\"]", "Who is told."),
+    "handover": ("", "Handing a case up or down the levels (上交、下交): which clocks start again."),
+    "handover.restart": ("[\"resolve\"]", "Running clocks that restart, for their full time, when the handling "
+                         "level moves (`[]`: none); the intake clocks keep counting."),
 }
 
 
