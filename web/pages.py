@@ -205,7 +205,11 @@ def _case_context(engine, number: str, user, lang: str) -> dict:
     people = [u for u in engine.users() if u["role"] != "grid_officer"]
     offices = [u for u in engine.units() if u["kind"] == "office"]
     d = engine.definition(case["definition"], case["definition_version"])
-    return {"case": case, "history": history, "actions": actions, "people": people, "offices": offices, "d": d}
+    from disputeflow.web.office import mark_overdue, parent_summary
+
+    mark_overdue(case.get("work_orders") or [], engine.clock.now())
+    return {"case": case, "history": history, "actions": actions, "people": people, "offices": offices, "d": d,
+            "parent": parent_summary(engine, case, user, lang)}
 
 
 @router.get("/cases/{number}")
@@ -321,7 +325,14 @@ def board(request: Request, user=Depends(current_user)):
                 risks={k: v.get(lang) for k, v in d.vocab["risk"].items()},
                 levels=("warning", "level1", "level2", "level3"), filters=dict(q), query=query,
                 supervision_levels={k: v.get(lang) for k, v in d.vocab["level"].items()},
-                may_list=user.role == "supervisor")
+                may_list=user.role == "supervisor",
+                office_overdue=_board_offices(engine, user, lang))
+
+
+def _board_offices(engine, user, lang: str) -> list[dict]:
+    from disputeflow.web.office import board_offices
+
+    return board_offices(engine, user, lang)
 
 
 # --------------------------------------------------------------------------- supervised, inbox, workflow

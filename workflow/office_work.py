@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from disputeflow.cases import jurisdiction, office_reads, transactions
+from disputeflow.cases import directory, jurisdiction, office_reads, transactions
 from disputeflow.cases.types import from_db
 from disputeflow.workflow.errors import NotPermitted
 from disputeflow.workflow.masking import mask_text
@@ -44,7 +44,7 @@ def _office_reader(engine, conn, actor):
 
 def desk(engine, actor, state: str | None = None, *, limit: int = 50, offset: int = 0,
          lang: str | None = None) -> dict:
-    """Work orders sent to the reader's office: ``{"office", "counts", "items", "more"}``.
+    """Work orders sent to the reader's office: ``{"office", "office_name", "counts", "items", "more"}``.
 
     ``state`` picks one state (any of the child workflow's, ``done`` included);
     without it, every open work order. ``counts`` are the open ones per state.
@@ -55,6 +55,7 @@ def desk(engine, actor, state: str | None = None, *, limit: int = 50, offset: in
     with transactions.read(engine.store) as conn:
         who = _office_reader(engine, conn, actor)
         where = jurisdiction.case_scope(who)
+        office_name = directory.names(conn, [who.unit_id]).get(who.unit_id, who.unit_id)
         counts = office_reads.state_counts(conn, who.unit_id, where)
         rows = office_reads.orders(conn, who.unit_id, where, state, limit + 1, offset)
         running: dict[int, list] = {}
@@ -75,7 +76,7 @@ def desk(engine, actor, state: str | None = None, *, limit: int = 50, offset: in
             "closed_at": _iso_of(r.closed_at), "deadlines": clocks,
             "overdue": any(k["overdue"] for k in clocks),
         })
-    return {"office": who.unit_id, "counts": {s: counts.get(s, 0) for s in (*DESK_STATES, *counts)},
+    return {"office": who.unit_id, "office_name": office_name, "counts": {s: counts.get(s, 0) for s in (*DESK_STATES, *counts)},
             "items": items, "more": len(rows) > limit}
 
 

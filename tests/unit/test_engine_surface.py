@@ -24,6 +24,8 @@ PUBLIC = {
     "report", "act", "act_many", "actions", "case", "history", "list_cases", "offices_for",
     # supervision
     "overdue", "overdue_page", "overdue_counts", "unit_talks", "my_work", "supervised_cases", "sweep",
+    # work orders across cases
+    "office_desk", "overdue_work_orders",
     # key persons
     "add_person", "link_person", "record_contact", "release_person", "persons", "persons_page", "person",
     "contacts_due", "control_rate", "verify_person_audit",
@@ -39,7 +41,7 @@ PUBLIC = {
 # Reading operations that write text for a person: each takes the reader's language.
 SPEAKING = ("actions", "case", "history", "list_cases", "overdue", "overdue_page", "my_work", "supervised_cases",
             "persons", "persons_page", "person", "contacts_due", "inbox", "report_file", "import_ledger",
-            "role_label")
+            "role_label", "office_desk", "overdue_work_orders")
 
 
 def test_the_public_members_are_exactly_the_listed_ones():
