@@ -85,3 +85,44 @@ def test_an_office_worker_signs_for_and_reports_back_on_a_phone(town, browser, s
     for shot in (desk_shot, sign_shot, order_shot, back_shot):
         assert shot.stat().st_size > 10_000
         print(f"screenshot: {shot}")
+
+
+def test_the_mediator_sees_the_work_orders_and_the_supervisor_the_late_office(town, browser, shots, tmp_path):
+    """On a desk-sized screen: the case page lists its work orders with clocks; the board names the late office."""
+    from tests.e2e.test_web_browser import DESKTOP
+
+    url, eng = town
+    eng.add_unit("rss", "人社所", "office", "t1", handles=["labour"])
+    eng.add_unit("zrzy", "自然资源所", "office", "t1", handles=["land"])
+    eng.add_user("zr1", "自然资源所小赵", "office_staff", "zrzy")
+    n = eng.report("go", title="工地欠薪 12 人", category="labour", unit="v1-g1", parties=PARTIES).number
+    eng.act(n, "assess", "med1", risk="high")
+    late = eng.act(n, "dispatch", "med1", to="rss", request="核实欠薪金额").data["spawned"]
+    signed = eng.act(n, "dispatch", "med1", to="zrzy", request="核实工地用地手续").data["spawned"]
+    eng.act(signed, "sign", "zr1")
+    serve = Serve(url, T0 + timedelta(hours=3), tmp_path)
+    try:
+        med = sign_in(browser, serve.url, "med1", DESKTOP)
+        med.goto(f"{serve.url}/cases/{n}")
+        rows = med.locator("#work-orders tr[data-order]")
+        assert [rows.nth(i).get_attribute("data-order") for i in range(rows.count())] == [late, signed]
+        first = med.locator(f"#work-orders tr[data-order='{late}']")
+        assert "人社所" in first.inner_text() and "2026-03-03 11:00" in first.inner_text()
+        assert first.locator(".overdue-mark").is_visible()
+        assert med.locator(f"#work-orders tr[data-order='{signed}'] .overdue-mark").count() == 0
+        assert med.locator(f"#timeline a[data-spawned='{late}']").count() == 1  # the dispatch names its order
+        case_shot = shots / "office-05-case-work-orders.png"
+        med.screenshot(path=str(case_shot), full_page=True)
+
+        sup = sign_in(browser, serve.url, "sup", DESKTOP)
+        sup.click("a[data-nav=board]")
+        group = sup.locator("#board-offices .office-group[data-office=rss]")
+        assert "人社所" in group.locator("h3").inner_text()
+        assert group.locator(f"tr[data-order='{late}'][data-clock=order_sign]").count() == 1
+        assert sup.locator("#board-offices .office-group[data-office=zrzy]").count() == 0
+        board_shot = shots / "office-06-board-by-office.png"
+        sup.locator("#board-offices").screenshot(path=str(board_shot))
+    finally:
+        serve.stop()
+    for shot in (case_shot, board_shot):
+        print(f"screenshot: {shot}")
