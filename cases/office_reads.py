@@ -27,19 +27,23 @@ def _sent_to(unit_id: str) -> list[ColumnElement]:
     return [cases.c.parent_id.is_not(None), cases.c.responsible_unit == unit_id]
 
 
-def state_counts(conn: Connection, unit_id: str, where: Iterable[ColumnElement]) -> dict[str, int]:
-    """How many open work orders sent to ``unit_id`` are in each state (``where``: the reader's scope)."""
-    q = (select(cases.c.state, func.count()).where(*_sent_to(unit_id), cases.c.closed_at.is_(None), *where)
+def state_counts(conn: Connection, unit_id: str, where: Iterable[ColumnElement], states: list[str]) -> dict[str, int]:
+    """How many open work orders sent to ``unit_id`` are in each of ``states`` (``where``: the reader's scope).
+
+    Naming the states lets the state index find the few child cases instead of scanning every case.
+    """
+    q = (select(cases.c.state, func.count())
+         .where(*_sent_to(unit_id), cases.c.state.in_(states), cases.c.closed_at.is_(None), *where)
          .group_by(cases.c.state))
     return {state: n for state, n in conn.execute(q)}
 
 
-def orders(conn: Connection, unit_id: str, where: Iterable[ColumnElement], state: str | None,
+def orders(conn: Connection, unit_id: str, where: Iterable[ColumnElement], states: list[str],
            limit: int, offset: int) -> list[Row]:
     """Work orders sent to ``unit_id``, the one with the nearest running clock first, then the oldest.
 
     Each row: ``(id, number, definition, definition_version, state, data, reported_at, closed_at,
-    parent_number, parent_title, category, risk, unit_name, next_due)``. Without ``state``: the open ones.
+    parent_number, parent_title, category, risk, unit_name, next_due)``, for those in one of ``states``.
     """
     next_due = (select(func.min(clocks.c.due_at)).where(clocks.c.case_id == cases.c.id, clocks.c.stopped_at.is_(None))
                 .scalar_subquery().label("next_due"))
@@ -48,8 +52,7 @@ def orders(conn: Connection, unit_id: str, where: Iterable[ColumnElement], state
                 _parent.c.title.label("parent_title"), cases.c.category, cases.c.risk, units.c.name.label("unit_name"), next_due)
          .join_from(cases, _parent, _parent.c.id == cases.c.parent_id)
          .join(units, units.c.id == cases.c.unit_id, isouter=True)
-         .where(*_sent_to(unit_id), *where))
-    q = q.where(cases.c.state == state) if state else q.where(cases.c.closed_at.is_(None))
+         .where(*_sent_to(unit_id), cases.c.state.in_(states), *where))
     q = q.order_by(case_when((next_due.is_(None), 1), else_=0), next_due, cases.c.reported_at, cases.c.id)
     return conn.execute(q.limit(limit).offset(offset)).all()
 

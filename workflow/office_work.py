@@ -33,6 +33,12 @@ def _clock(engine, d, name: str, started, due, as_of: datetime, risk: str | None
             "overdue": due_dt <= as_of}
 
 
+def _open_child_states(engine) -> list[str]:
+    """The open states of every child workflow (work orders and an embedder's own sub-workflows)."""
+    names = {s.name for d in engine.definitions() if d.child is not None for s in d.states if not s.terminal}
+    return sorted(names)
+
+
 def _office_reader(engine, conn, actor):
     from disputeflow.workflow.queries import _actor
 
@@ -56,8 +62,9 @@ def desk(engine, actor, state: str | None = None, *, limit: int = 50, offset: in
         who = _office_reader(engine, conn, actor)
         where = jurisdiction.case_scope(who)
         office_name = directory.names(conn, [who.unit_id]).get(who.unit_id, who.unit_id)
-        counts = office_reads.state_counts(conn, who.unit_id, where)
-        rows = office_reads.orders(conn, who.unit_id, where, state, limit + 1, offset)
+        open_states = _open_child_states(engine)
+        counts = office_reads.state_counts(conn, who.unit_id, where, open_states)
+        rows = office_reads.orders(conn, who.unit_id, where, [state] if state else open_states, limit + 1, offset)
         running: dict[int, list] = {}
         for case_id, name, started, due in office_reads.running_clocks(conn, [r.id for r in rows[:limit]]):
             running.setdefault(case_id, []).append((name, started, due))
