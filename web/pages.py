@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse
 from disputeflow.web import deps
 from disputeflow.web.deps import check_csrf, current_user, engine_of, flash, lang_of, page
 from disputeflow.web.i18n import LANGS, word
+from disputeflow.web.office import board_offices, mark_overdue, parent_summary
 
 router = APIRouter(include_in_schema=False)
 
@@ -205,8 +206,6 @@ def _case_context(engine, number: str, user, lang: str) -> dict:
     people = [u for u in engine.users() if u["role"] != "grid_officer"]
     offices = [u for u in engine.units() if u["kind"] == "office"]
     d = engine.definition(case["definition"], case["definition_version"])
-    from disputeflow.web.office import mark_overdue, parent_summary
-
     mark_overdue(case.get("work_orders") or [], engine.clock.now())
     return {"case": case, "history": history, "actions": actions, "people": people, "offices": offices, "d": d,
             "parent": parent_summary(engine, case, user, lang)}
@@ -326,13 +325,7 @@ def board(request: Request, user=Depends(current_user)):
                 levels=("warning", "level1", "level2", "level3"), filters=dict(q), query=query,
                 supervision_levels={k: v.get(lang) for k, v in d.vocab["level"].items()},
                 may_list=user.role == "supervisor",
-                office_overdue=_board_offices(engine, user, lang))
-
-
-def _board_offices(engine, user, lang: str) -> list[dict]:
-    from disputeflow.web.office import board_offices
-
-    return board_offices(engine, user, lang)
+                office_overdue=board_offices(engine, user, lang))
 
 
 # --------------------------------------------------------------------------- supervised, inbox, workflow
