@@ -101,6 +101,8 @@ def switch_language(request: Request, code: str, next: str = "/"):
 
 @router.get("/")
 def my_work(request: Request, user=Depends(current_user)):
+    if user.role == "office_staff":  # an office's work is what was sent to it: its desk of work orders
+        return RedirectResponse("/office", status_code=303)
     engine = engine_of(request)
     page_no = _page_no(request)
     work = engine.my_work(user, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, lang=lang_of(request))

@@ -28,9 +28,12 @@ def test_an_office_worker_signs_for_and_reports_back_on_a_phone(town, browser, s
     late, on_time = orders  # high risk: two hours to sign for, so three hours on it is late
     serve = Serve(url, T0 + timedelta(hours=3), tmp_path)
     try:
-        phone = sign_in(browser, serve.url, "rss1", PHONE)
-        phone.click("a[data-nav=office]")
-        phone.wait_for_url("**/office")
+        phone = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+        phone.goto(serve.url + "/login")
+        phone.fill("input[name=user_id]", "rss1")
+        phone.fill("input[name=password]", PASSWORD)
+        phone.click("form[action='/login'] button[type=submit]")
+        phone.wait_for_url(serve.url + "/office")  # an office worker lands on the desk
         assert phone.locator("a[data-tab=pending].on").count() == 1
         assert phone.locator("[data-count=pending]").inner_text() == "2"
         rows = phone.locator("#orders li.order")
