@@ -49,7 +49,8 @@ def orders(conn: Connection, unit_id: str, where: Iterable[ColumnElement], state
                 .scalar_subquery().label("next_due"))
     q = (select(cases.c.id, cases.c.number, cases.c.definition, cases.c.definition_version, cases.c.state,
                 cases.c.data, cases.c.reported_at, cases.c.closed_at, _parent.c.number.label("parent_number"),
-                _parent.c.title.label("parent_title"), cases.c.category, cases.c.risk, units.c.name.label("unit_name"), next_due)
+                _parent.c.title.label("parent_title"), cases.c.category, cases.c.risk,
+                units.c.name.label("unit_name"), next_due)
          .join_from(cases, _parent, _parent.c.id == cases.c.parent_id)
          .join(units, units.c.id == cases.c.unit_id, isouter=True)
          .where(*_sent_to(unit_id), cases.c.state.in_(states), *where))

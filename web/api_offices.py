@@ -17,7 +17,7 @@ def add_office_routes(api: FastAPI, engine, actor) -> None:
     """Add /work-orders and /overdue/work-orders over ``engine``; ``actor`` is the bearer-token dependency."""
 
     @api.get("/work-orders", responses=ERRORS,
-             summary="Work orders sent to the caller's office (office staff), by state: pending, handling, reported_back")
+             summary="Work orders sent to the caller's office (office staff): pending, handling, reported_back")
     def desk(request: Request, state: Optional[str] = Query(None, max_length=40), limit: int = Limit,
              offset: int = Offset, who=Depends(actor)):
         found = engine.office_desk(who, state, limit=limit + 1, offset=offset, lang=request_lang(request))

@@ -16,6 +16,7 @@ from disputeflow.cases.types import from_db
 from disputeflow.workflow.errors import NotPermitted
 from disputeflow.workflow.masking import mask_text
 from disputeflow.workflow.policy import TIER_CLOCK
+from disputeflow.workflow.queries import _actor, _iso, level_at, scope
 
 # The tabs of the desk, in the order of the loop (the work_order workflow's open states).
 DESK_STATES = ("pending", "handling", "reported_back")
@@ -25,8 +26,6 @@ BOARD_LIMIT = 200
 
 def _clock(engine, d, name: str, started, due, as_of: datetime, risk: str | None, category: str | None,
            lang: str) -> dict:
-    from disputeflow.workflow.queries import _iso, level_at
-
     due_dt = from_db(due)
     return {"clock": name, "label": d.clock_label(name, lang, engine.policy), "due_at": _iso(due),
             "level": level_at(engine, from_db(started), due_dt, as_of, name, risk, category),
@@ -40,8 +39,6 @@ def _open_child_states(engine) -> list[str]:
 
 
 def _office_reader(engine, conn, actor):
-    from disputeflow.workflow.queries import _actor
-
     who = _actor(engine, conn, actor)
     if who is None or who.role != "office_staff" or not who.unit_id:
         raise NotPermitted("交办工作台仅供站所工作人员使用", "the work-order desk is for office staff")
@@ -79,18 +76,13 @@ def desk(engine, actor, state: str | None = None, *, limit: int = 50, offset: in
             "parent": r.parent_number, "parent_title": mask_text(r.parent_title, who.role),
             "category": r.category, "category_label": d.vocab_label("category", r.category, lang),
             "unit_name": r.unit_name, "request": data.get("request"), "result": data.get("result"),
-            "returns": len(data.get("returns") or ()), "dispatched_at": _iso_of(r.reported_at),
-            "closed_at": _iso_of(r.closed_at), "deadlines": clocks,
+            "returns": len(data.get("returns") or ()), "dispatched_at": _iso(r.reported_at),
+            "closed_at": _iso(r.closed_at), "deadlines": clocks,
             "overdue": any(k["overdue"] for k in clocks),
         })
-    return {"office": who.unit_id, "office_name": office_name, "counts": {s: counts.get(s, 0) for s in (*DESK_STATES, *counts)},
+    return {"office": who.unit_id, "office_name": office_name,
+            "counts": {s: counts.get(s, 0) for s in (*DESK_STATES, *counts)},
             "items": items, "more": len(rows) > limit}
-
-
-def _iso_of(value) -> str | None:
-    from disputeflow.workflow.queries import _iso
-
-    return _iso(value)
 
 
 def overdue_by_office(engine, as_of: datetime, actor, lang: str | None = None) -> list[dict]:
@@ -99,8 +91,6 @@ def overdue_by_office(engine, as_of: datetime, actor, lang: str | None = None) -
     ``[{"office", "office_name", "items": [{number, parent, state, clock, due_at, level, …}]}]``,
     offices in unit order, each office's items by due time.
     """
-    from disputeflow.workflow.queries import _actor, scope
-
     lang = lang or engine.lang
     with transactions.read(engine.store) as conn:
         who = _actor(engine, conn, actor)
