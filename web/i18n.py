@@ -127,6 +127,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "order_returns": ("退回次数", "Returns"),
     "order_clocks": ("时限", "Deadlines"),
     "dispatched_at": ("交办时间", "Dispatched"),
+    "order_due": ("要求办结时间", "Due"),
     "parent_case": ("所属案件（只读）", "Parent case (read-only)"),
     "overdue_mark": ("已超期", "overdue"),
     "board_offices": ("交办超期（按承办站所）", "Overdue work orders (by receiving office)"),

@@ -322,12 +322,12 @@ def board(request: Request, user=Depends(current_user)):
     query = "&".join(f"{k}={deps.quote(v)}" for k, v in q.items() if k != "page" and v)
     return page(request, "board.html.j2", user=user, rows=shown, pager=pager, villages=villages,
                 counts=sorted(((names.get(k, k), n, k) for k, n in counts.items() if k), key=lambda x: -x[1]),
+                office_overdue=board_offices(engine, user, lang),  # the section by receiving office
                 clocks={k: v.get(lang) for k, v in d.clocks.items() if k != "tier"},
                 risks={k: v.get(lang) for k, v in d.vocab["risk"].items()},
                 levels=("warning", "level1", "level2", "level3"), filters=dict(q), query=query,
                 supervision_levels={k: v.get(lang) for k, v in d.vocab["level"].items()},
-                may_list=user.role == "supervisor",
-                office_overdue=board_offices(engine, user, lang))
+                may_list=user.role == "supervisor")
 
 
 # --------------------------------------------------------------------------- supervised, inbox, workflow

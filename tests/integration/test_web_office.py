@@ -86,6 +86,10 @@ def test_the_case_page_lists_its_work_orders_with_clocks_and_overdue_marks(offic
     row = late.split(f'data-order="{w}"')[1].split("</tr>")[0]
     assert "已超期" in row and "签收时限" in row and "黄牌" in row
 
+    order_page = c.get(f"/cases/{w2}").text
+    assert 'id="order-office">自然资源所<' in order_page and "请附图" in order_page and "核查地界" in order_page
+    assert 'id="parties"' not in order_page and 'id="five-ones"' not in order_page  # the parent's, not the order's
+
     sup = login(offices, "sup")
     board = sup.get("/board").text
     assert "交办超期（按承办站所）" in board

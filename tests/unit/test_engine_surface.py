@@ -22,10 +22,9 @@ PUBLIC = {
     "init", "add_unit", "add_user", "units", "users",
     # cases
     "report", "act", "act_many", "actions", "case", "history", "list_cases", "offices_for",
+    "office_desk", "overdue_work_orders",  # work orders across cases: an office's desk, late offices
     # supervision
     "overdue", "overdue_page", "overdue_counts", "unit_talks", "my_work", "supervised_cases", "sweep",
-    # work orders across cases
-    "office_desk", "overdue_work_orders",
     # key persons
     "add_person", "link_person", "record_contact", "release_person", "persons", "persons_page", "person",
     "contacts_due", "control_rate", "verify_person_audit",
