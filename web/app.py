@@ -40,6 +40,7 @@ THREADS = 16
 FEATURE_ROUTERS: list[str] = [
     "disputeflow.web.persons:router",
     "disputeflow.web.reports:router",
+    "disputeflow.web.office:router",
 ]
 
 

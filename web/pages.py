@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse
 from disputeflow.web import board_towns, deps
 from disputeflow.web.deps import check_csrf, current_user, engine_of, flash, lang_of, page
 from disputeflow.web.i18n import LANGS, word
+from disputeflow.web.office import board_offices, mark_overdue, parent_summary
 
 router = APIRouter(include_in_schema=False)
 
@@ -100,6 +101,8 @@ def switch_language(request: Request, code: str, next: str = "/"):
 
 @router.get("/")
 def my_work(request: Request, user=Depends(current_user)):
+    if user.role == "office_staff":  # an office's work is what was sent to it: its desk of work orders
+        return RedirectResponse("/office", status_code=303)
     engine = engine_of(request)
     page_no = _page_no(request)
     work = engine.my_work(user, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, lang=lang_of(request))
@@ -205,7 +208,9 @@ def _case_context(engine, number: str, user, lang: str) -> dict:
     people = [u for u in engine.users() if u["role"] != "grid_officer"]
     offices = [u for u in engine.units() if u["kind"] == "office"]
     d = engine.definition(case["definition"], case["definition_version"])
-    return {"case": case, "history": history, "actions": actions, "people": people, "offices": offices, "d": d}
+    mark_overdue(case.get("work_orders") or [], engine.clock.now())
+    return {"case": case, "history": history, "actions": actions, "people": people, "offices": offices, "d": d,
+            "parent": parent_summary(engine, case, user, lang)}
 
 
 @router.get("/cases/{number}")
@@ -314,6 +319,7 @@ def board(request: Request, user=Depends(current_user)):
     query = "&".join(f"{k}={deps.quote(v)}" for k, v in q.items() if k != "page" and v)
     return page(request, "board.html.j2", user=user, rows=shown, pager=pager, villages=villages,
                 counts=sorted(((names.get(k, k), n, k) for k, n in counts.items() if k), key=lambda x: -x[1]),
+                office_overdue=board_offices(engine, user, lang),  # the section by receiving office
                 clocks={k: v.get(lang) for k, v in d.clocks.items() if k != "tier"},
                 risks={k: v.get(lang) for k, v in d.vocab["risk"].items()},
                 levels=("warning", "level1", "level2", "level3"), filters=dict(q), query=query,

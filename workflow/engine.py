@@ -27,6 +27,7 @@ from disputeflow.workflow.config import Config
 from disputeflow.workflow.definition import Definition
 from disputeflow.workflow.engine_board import Supervision
 from disputeflow.workflow.engine_notices import Notices
+from disputeflow.workflow.engine_offices import OfficeWork
 from disputeflow.workflow.engine_persons import KeyPersons
 from disputeflow.workflow.engine_records import Records
 from disputeflow.workflow.engine_signin import SignIn
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from disputeflow.workflow.policy import Policy
 
 
-class Engine(Supervision, KeyPersons, Records, Notices, SignIn):
+class Engine(Supervision, OfficeWork, KeyPersons, Records, Notices, SignIn):
     """The dispute workflow engine.
 
     Args:
