@@ -12,6 +12,7 @@ from typing import Iterable
 from sqlalchemy import bindparam, exists, insert, literal, select, union_all
 from sqlalchemy.engine import Connection, Row
 
+from disputeflow.cases import jurisdiction
 from disputeflow.cases.prepared import run
 from disputeflow.cases.tables import units, user_passwords, users
 
@@ -31,6 +32,11 @@ _USER_EXISTS = select(exists().where(users.c.id == bindparam("id")))
 def unit(conn: Connection, unit_id: str) -> Row | None:
     """``(kind, path, name)`` of a unit, or None."""
     return run(conn, _UNIT, {"id": unit_id}).first()
+
+
+def town_of(conn: Connection, unit_path: str) -> tuple[str, str]:
+    """``(path, name)`` of the town ``unit_path`` lies in (:func:`disputeflow.cases.jurisdiction.town_of`)."""
+    return jurisdiction.town_of(unit_path, lambda uid: unit(conn, uid))
 
 
 def all_units(conn: Connection) -> list:

@@ -8,7 +8,7 @@ unit id may never hold ``%`` or ``_`` (the unit form refuses them).
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from sqlalchemy import bindparam, or_
 from sqlalchemy.sql import ColumnElement
@@ -31,6 +31,26 @@ def under_bound(column, name: str = "under") -> ColumnElement:
 def subtree(path: str) -> str:
     """The LIKE pattern of every unit path at or below ``path`` (unit paths end in ``/``)."""
     return path + "%"
+
+
+def town_of(unit_path: str, lookup: Callable[[str], Any]) -> tuple[str, str]:
+    """``(path, name)`` of the town a unit path lies in: its nearest ancestor-or-self of kind ``town``.
+
+    With a county above the towns the root is no longer the town, so no caller
+    may take the first segment of a path for it. ``lookup(id)`` gives a unit's
+    ``(kind, path, name)`` or None (both the command path's prepared statement and
+    :func:`disputeflow.cases.directory.unit` do). A path with no town in it
+    (a county, a county office, a deployment without towns) answers its root.
+    """
+    ids = [p for p in unit_path.strip("/").split("/") if p]
+    if not ids:
+        return "/", ""
+    for uid in reversed(ids):
+        row = lookup(uid)
+        if row is not None and row[0] == "town":
+            return row[1], row[2]
+    row = lookup(ids[0])
+    return f"/{ids[0]}/", (row[2] if row is not None else ids[0])
 
 
 def bounded(reader, column) -> list[ColumnElement]:

@@ -266,6 +266,18 @@ def _handles(engine, kind: str, handles) -> list[str]:
     return list(dict.fromkeys(wanted))
 
 
+def _check_parent_kind(kind: str, parent_kind: str) -> None:
+    """A town sits at the top or under a county; nothing but a town goes straight under a county
+    except its own offices (a county's justice bureau, letters-and-calls office …)."""
+    if kind == "county":
+        raise ValidationError.one("parent", "县（区）是最高一级单位，不能有上级单位",
+                                  "a county is the top unit and has no parent")
+    if kind == "town" and parent_kind != "county":
+        raise ValidationError.one("parent", "镇的上级单位只能是县（区）", "a town's parent can only be a county")
+    if parent_kind == "county" and kind not in ("town", "office"):
+        raise ValidationError.one("parent", "县（区）下只能设镇或站所", "under a county only towns and offices")
+
+
 def add_unit(engine, id: str, name: str, kind: str, parent: str | None, short_name: str | None = None,
              handles=None) -> dict:
     from disputeflow.workflow import inputs
@@ -301,6 +313,7 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None, short_na
             if row is None:
                 raise ValidationError.one("parent", f"上级单位“{parent}”不存在", f"parent unit {parent!r} not found")
             path = row[1]
+            _check_parent_kind(kind, row[0])
         if directory.unit(conn, id) is not None:
             raise ValidationError.one("id", f"单位“{id}”已存在", f"unit {id!r} exists already")
         path = f"{path}{id}/"

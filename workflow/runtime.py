@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from sqlalchemy.engine import Engine as SAEngine
 
 from disputeflow.cases.db import make_engine, url_from_env
+from disputeflow.cases.jurisdiction import town_of
 from disputeflow.cases.store import Store
 from disputeflow.workflow.config import Config, is_builtin_name
 from disputeflow.workflow.definition import Definition, builtin, load_definition
@@ -63,6 +64,7 @@ class Runtime:
         self._policy = policy
         self._calendar = calendar
         self._prefixes: dict[str, str] = {}
+        self._towns: dict[str, tuple[str, str]] = {}  # unit path → (town path, town name); kinds never change
         self.listeners: dict[str, list[Callable]] = defaultdict(list)
         self.extra_channels: dict[str, Any] = {}
         self._notifier = None
@@ -183,20 +185,26 @@ class Runtime:
 
         return at.astimezone(LOCAL_TZ).year
 
+    def town(self, tx, unit_path: str) -> tuple[str, str]:
+        """``(path, name)`` of the town of a unit path (:func:`disputeflow.cases.jurisdiction.town_of`), cached:
+        a unit's kind and place never change, and the command path asks on every new case."""
+        got = self._towns.get(unit_path)
+        if got is None:
+            got = self._towns[unit_path] = town_of(unit_path, lambda uid: tx.one("unit", {"id": uid}))
+        return got
+
     def number_prefix(self, tx, unit_path: str) -> str:
-        """The configured prefix, or the short name of the case's town (双乳镇 → 双乳)."""
+        """The configured prefix, or the short name of the case's town (双乳镇 → 双乳), each town its own."""
         if self.config.number_prefix:
             return self.config.number_prefix
-        root = unit_path.strip("/").split("/")[0]
-        if root not in self._prefixes:
-            row = tx.one("unit", {"id": root})
-            name = row[2] if row else root
+        path, name = self.town(tx, unit_path)
+        if path not in self._prefixes:
             for suffix in ("街道办事处", "街道", "镇", "乡"):
                 if name.endswith(suffix) and len(name) > len(suffix):
                     name = name[: -len(suffix)]
                     break
-            self._prefixes[root] = name
-        return self._prefixes[root]
+            self._prefixes[path] = name
+        return self._prefixes[path]
 
     def resolve_actor(self, actor):
         from disputeflow.workflow.actor import Actor

@@ -79,7 +79,7 @@ def open_child(engine, tx, parent, w: NewChild, now) -> str:
                 cols[key] = clean[name]
             else:
                 data[key] = jsonable(clean[name])
-    _same_town(tx, cols["responsible_unit"], parent.unit_path)
+    _same_town(engine, tx, cols["responsible_unit"], parent.unit_path)
     data_text = dumps(data)
     audit_json = dumps(jsonable({**clean, "parent": parent.number}))
     fields_json = dumps(case_snapshot(definition.initial, cols["risk"], cols["risk"], "[]", cols["mediator"], None,
@@ -105,7 +105,7 @@ def open_child(engine, tx, parent, w: NewChild, now) -> str:
     return number
 
 
-def _same_town(tx, unit_id: str | None, case_path: str) -> None:
+def _same_town(engine, tx, unit_id: str | None, case_path: str) -> None:
     """A child goes to a unit of the parent's own town (a town's offices do not take another town's cases).
 
     Raises:
@@ -114,7 +114,7 @@ def _same_town(tx, unit_id: str | None, case_path: str) -> None:
     if unit_id is None:
         return
     row = tx.one("unit", {"id": unit_id})
-    if row is not None and row[1].split("/")[1] != case_path.split("/")[1]:
+    if row is not None and engine.town(tx, row[1])[0] != engine.town(tx, case_path)[0]:
         raise ValidationError.one("to", f"“{row[2]}”不属于本案所在乡镇", f"{unit_id} is not in the case's town")
 
 

@@ -45,8 +45,7 @@ def unit_talk(engine, tx, c: dict, step_at: datetime, now: datetime, listed: set
     listed.add((unit, month))
     if not sweep_store.list_talk(tx, unit, month, dumps(numbers), len(numbers), tx.t(now)):
         return None
-    root = c["unit_path"].strip("/").split("/")[0]
-    to = audience(policy.unit_talk_recipients, f"/{root}/")
+    to = audience(policy.unit_talk_recipients, engine.town(tx, c["unit_path"])[0])
     payload = dumps({"unit": unit, "month": month, "level3_count": len(numbers), "cases": numbers})
     outbox.enqueue(tx, [outbox.row(tx.t(now), "unit.talk_listed", None, None, SYSTEM_ACTOR, dumps(to), payload)])
     log.info("unit %s listed for a talk for %s (%d level-3 escalations)", unit, month, len(numbers))

@@ -15,6 +15,7 @@ ROLE_LABELS = {
     "system": ("系统", "system"),
 }
 UNIT_KINDS = {
+    "county": ("县（区）", "county"),
     "town": ("镇", "town"),
     "village": ("村", "village"),
     "community": ("社区", "community"),

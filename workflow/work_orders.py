@@ -47,15 +47,15 @@ def reads_through_child(conn, reader, c: dict) -> bool:
             and reader.within(c["unit_path"]) and child_reads.unit_has_child(conn, c["id"], reader.unit_id))
 
 
-def town_path(unit_path: str) -> str:
-    """The path of the town a unit path lies in (``/t1/v1/g1/`` → ``/t1/``)."""
-    return "/" + unit_path.strip("/").split("/")[0] + "/"
+def town_path(conn, unit_path: str) -> str:
+    """The path of the town a unit path lies in (``/c1/t1/v1/g1/`` → ``/c1/t1/``)."""
+    return directory.town_of(conn, unit_path)[0]
 
 
 def office_choices(conn, unit_path: str, category: str, lang: str) -> dict[str, str]:
     """The town's offices as a form's choices (id → name), those handling ``category`` first and marked."""
     mark = " (proposed)" if lang.startswith("en") else "（推荐）"
-    offices = child_reads.offices_under(conn, town_path(unit_path))
+    offices = child_reads.offices_under(conn, town_path(conn, unit_path))
     ranked = sorted(offices, key=lambda o: category not in o[2])
     return {uid: name + (mark if category in handles else "") for uid, name, handles in ranked}
 
@@ -71,7 +71,7 @@ def offices_for(engine, doc: dict) -> list[dict]:
         row = directory.unit(conn, doc["unit"])
         if row is None:
             raise NotFound(f"单位“{doc['unit']}”不存在", f"unit {doc['unit']} not found")
-        offices = child_reads.offices_under(conn, town_path(row[1]))
+        offices = child_reads.offices_under(conn, town_path(conn, row[1]))
     out = [{"id": uid, "name": name, "handles": handles, "proposed": doc["category"] in handles}
            for uid, name, handles in offices]
     return sorted(out, key=lambda o: not o["proposed"])

@@ -11,7 +11,7 @@ from disputeflow.cli.context import Ctx, pass_ctx
 from disputeflow.cli.params import TEXT
 
 
-@click.group(help="辖区单位：镇、村（社区）、网格、站所。")
+@click.group(help="辖区单位：县（区）、镇、村（社区）、网格、站所。")
 def unit():
     pass
 
@@ -20,7 +20,7 @@ def unit():
 @click.argument("unit_id")
 @click.option("--name", required=True, help="单位名称。")
 @click.option("--parent", help="上级单位编号。")
-@click.option("--kind", type=click.Choice(["town", "village", "community", "grid", "office"]), default="village",
+@click.option("--kind", type=click.Choice(["county", "town", "village", "community", "grid", "office"]), default="village",
               show_default=True, help="单位类型。")
 @click.option("--short-name", help="简称，用于人民调解文书编号（如“东”得“（2026）东调字第001号”；默认取名称首字）。")
 @click.option("--handles", multiple=True, metavar="CATEGORY",

@@ -1,0 +1,88 @@
+"""A county above the towns: each town keeps its own numbers and its own cases, the county sees them all."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PARTIES
+from disputeflow import NotPermitted, ValidationError
+
+
+def build_county(engine) -> None:
+    """A fictional county (示范县) with two towns, a village each, and people at every level."""
+    engine.add_unit("cty", "示范县", "county")
+    engine.add_unit("sr", "双乳镇", "town", "cty")
+    engine.add_unit("qs", "青石镇", "town", "cty")
+    engine.add_unit("sr-v1", "东港村", "village", "sr")
+    engine.add_unit("qs-v1", "石桥村", "village", "qs")
+    engine.add_unit("sr-sfs", "双乳司法所", "office", "sr", handles=["labour"])
+    engine.add_unit("qs-sfs", "青石司法所", "office", "qs", handles=["labour"])
+    engine.add_user("go-sr", "网格员甲", "grid_officer", "sr-v1")
+    engine.add_user("go-qs", "网格员乙", "grid_officer", "qs-v1")
+    engine.add_user("med-sr", "调解员甲", "mediator", "sr")
+    engine.add_user("med-qs", "调解员乙", "mediator", "qs")
+    engine.add_user("sup-sr", "镇督办员", "supervisor", "sr")
+    engine.add_user("sup-cty", "县督办员", "supervisor", "cty")
+
+
+@pytest.fixture
+def county(db_url, clock):
+    from disputeflow import Engine
+
+    eng = Engine(db_url, clock=clock)
+    eng.init()
+    build_county(eng)
+    yield eng
+    eng.close()
+
+
+def report(engine, who: str, unit: str, **over) -> str:
+    fields = dict(title="宅基地边界纠纷", category="neighbour", unit=unit, parties=PARTIES, source="grid")
+    fields.update(over)
+    return engine.report(who, **fields).number
+
+
+def test_each_town_numbers_its_own_cases(county):
+    a = report(county, "go-sr", "sr-v1")
+    b = report(county, "go-qs", "qs-v1")
+    c = report(county, "go-sr", "sr-v1")
+    assert a == "双乳-2026-000001" and c == "双乳-2026-000002"
+    assert b == "青石-2026-000001"
+
+
+def test_a_town_cannot_open_the_other_towns_case_and_the_county_sees_both(county):
+    a = report(county, "go-sr", "sr-v1")
+    b = report(county, "go-qs", "qs-v1")
+    with pytest.raises(NotPermitted):
+        county.case(b, "med-sr")
+    with pytest.raises(NotPermitted):
+        county.case(a, "med-qs")
+    with pytest.raises(NotPermitted):
+        county.act(b, "assess", "med-sr", risk="low")
+    assert {c["number"] for c in county.list_cases("med-sr")} == {a}
+    assert {c["number"] for c in county.list_cases("sup-sr")} == {a}
+    assert {c["number"] for c in county.list_cases("sup-cty")} == {a, b}
+    assert county.case(b, "sup-cty")["number"] == b
+
+
+def test_work_orders_stay_in_their_town_under_a_county(county):
+    n = report(county, "go-qs", "qs-v1", category="labour")
+    county.act(n, "assess", "med-qs", risk="low")
+    assert [o["id"] for o in county.offices_for(n, "med-qs")] == ["qs-sfs"]
+    with pytest.raises(ValidationError) as refused:
+        county.act(n, "dispatch", "med-qs", to="sr-sfs", request="核实")
+    assert refused.value.errors[0].field == "to"
+    w = county.act(n, "dispatch", "med-qs", to="qs-sfs", request="核实").data["spawned"]
+    assert w == f"{n}-交1"
+
+
+def test_the_county_is_the_top_and_towns_sit_under_it(county):
+    with pytest.raises(ValidationError):
+        county.add_unit("cty2", "另一县", "county", "cty")
+    with pytest.raises(ValidationError):
+        county.add_unit("t9", "某镇", "town", "sr")
+    with pytest.raises(ValidationError):
+        county.add_unit("v9", "某村", "village", "cty")
+    county.add_unit("cty-office", "县信访局", "office", "cty")
+    kinds = {u["id"]: u["kind"] for u in county.units()}
+    assert kinds["cty"] == "county" and kinds["sr"] == "town"
