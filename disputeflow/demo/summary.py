@@ -56,40 +56,39 @@ def summarize(engine, loaded: bool) -> dict:
         if role == "office_staff" and user["unit"] in offices:
             offices[user["unit"]]["staff"] += 1
     by_state: dict[str, dict[str, int]] = {}
-    orders: dict[str, int] = {}
+    orders: dict[str, dict[str, int]] = {}
     n_cases = 0
     for c in engine.list_cases(limit=100000):
-        if child.search(c["number"]):
-            orders[c["state_label"]] = orders.get(c["state_label"], 0) + 1
-            continue
-        n_cases += 1
         t = per_town.get(town_of_unit.get(c["unit"]) or "")
         name = t["name"] if t else "—"
-        row = by_state.setdefault(c["state_label"], {})
+        row = (orders if child.search(c["number"]) else by_state).setdefault(c["state_label"], {})
         row[name] = row.get(name, 0) + 1
-        if t:
+        if t and not child.search(c["number"]):
+            n_cases += 1
             t["cases"] += 1
             t["prefix"] = t["prefix"] or c["number"].rsplit("-", 2)[0]
     counties = [u for u in units if u["kind"] == "county"]
     main = per_town.get("shuangru") or next(iter(per_town.values()), None) or {}
+    ordered = sorted(per_town.values(), key=lambda t: (t is not main, t["id"]))
     return {
         "loaded": loaded,
         "county": counties[0]["name"] if counties else None,
         "county_supervisors": county_supervisors,
-        "towns": list(per_town.values()),
+        "towns": ordered,
         "town": main.get("name"),
         **{k: main.get(k, 0) for k in ("villages", "communities", "grids", "grid_officers", "mediators",
                                        "legal_advisers", "office_staff")},
         "offices": [o["name"] for o in main.get("offices", [])],
         "routing": [{"town": t["name"], "office": o["name"], "staff": o["staff"],
                      "handles": [d.vocab_label("category", h, engine.lang) for h in o["handles"]]}
-                    for t in per_town.values() for o in t["offices"]],
+                    for t in ordered for o in t["offices"]],
         "law_savvy_residents": LAW_SAVVY_RESIDENTS,
         "cases": n_cases,
         "cases_by_state": {s: sum(row.values()) for s, row in by_state.items()},
         "cases_by_town_and_state": by_state,
-        "work_orders": sum(orders.values()),
-        "work_orders_by_state": orders,
+        "work_orders": sum(sum(row.values()) for row in orders.values()),
+        "work_orders_by_state": {s: sum(row.values()) for s, row in orders.items()},
+        "work_orders_by_town_and_state": orders,
     }
 
 
@@ -106,14 +105,16 @@ def summary_text(s: dict, lang: str = "zh_CN") -> str:
         demo = town["name"] == s["town"]
         lines.append(t(
             f"{'示范镇 ' if demo else ''}{town['name']}（案件编号 {town['prefix'] or '—'}-…）：{town['villages']} 个村、"
-            f"{town['communities']} 个社区、{town['grids']} 个网格，网格员 {town['grid_officers']} 名，"
-            f"调解员 {town['mediators']} 名（含村（社区）法律顾问 {town['legal_advisers']} 名），"
-            f"站所 {len(town['offices'])} 个、工作人员 {town['office_staff']} 名，案件 {town['cases']} 件"
+            + (f"{town['communities']} 个社区、" if town["communities"] else "")
+            + f"{town['grids']} 个网格，网格员 {town['grid_officers']} 名，调解员 {town['mediators']} 名"
+            + (f"（含村（社区）法律顾问 {town['legal_advisers']} 名）" if town["legal_advisers"] else "")
+            + f"，站所 {len(town['offices'])} 个、工作人员 {town['office_staff']} 名，案件 {town['cases']} 件"
             + (f"；法律明白人 {s['law_savvy_residents']} 名。" if demo else "。"),
             f"{'Demo town ' if demo else ''}{town['name']} (numbers {town['prefix'] or '—'}-…): {town['villages']} villages, "
-            f"{town['communities']} communities, {town['grids']} grids, {town['grid_officers']} grid officers, "
-            f"{town['mediators']} mediators (incl. {town['legal_advisers']} legal advisers), "
-            f"{len(town['offices'])} offices with {town['office_staff']} staff, {town['cases']} cases"
+            + (f"{town['communities']} communities, " if town["communities"] else "")
+            + f"{town['grids']} grids, {town['grid_officers']} grid officers, {town['mediators']} mediators"
+            + (f" (incl. {town['legal_advisers']} legal advisers)" if town["legal_advisers"] else "")
+            + f", {len(town['offices'])} offices with {town['office_staff']} staff, {town['cases']} cases"
             + (f"; {s['law_savvy_residents']} law-savvy residents." if demo else ".")))
     if not s["loaded"]:
         lines[-1] += t("（已载入，未重复载入）", " (already loaded)")
@@ -121,10 +122,14 @@ def summary_text(s: dict, lang: str = "zh_CN") -> str:
     offices = render(t("镇 站所 受理的纠纷类型 工作人员", "town office handles staff").split(),
                      [(r["town"], r["office"], "、".join(r["handles"]) or "—", r["staff"]) for r in s["routing"]],
                      max_col=48)
-    by_state = s["cases_by_town_and_state"]
-    cases = render([t("案件状态", "case state"), *names],
-                   [(state, *(row.get(n, 0) for n in names))
-                    for state, row in sorted(by_state.items(), key=lambda kv: -sum(kv[1].values()))])
-    orders = render((t("交办单状态", "work order state"), t("件数", "count")),
-                    sorted(s["work_orders_by_state"].items(), key=lambda kv: -kv[1]))
+    cases = _by_town(s["cases_by_town_and_state"], t("案件状态", "case state"), names)
+    orders = _by_town(s["work_orders_by_town_and_state"], t("交办单状态", "work order state"), names)
     return "\n".join(lines) + "\n\n" + offices + "\n\n" + cases + "\n\n" + orders
+
+
+def _by_town(by_state: dict[str, dict[str, int]], head: str, towns: list[str]) -> str:
+    """A table of states (most first) against towns."""
+    from disputeflow.cli.texttable import render
+
+    return render([head, *towns], [(state, *(row.get(n, 0) for n in towns))
+                                   for state, row in sorted(by_state.items(), key=lambda kv: -sum(kv[1].values()))])

@@ -16,6 +16,7 @@ import random
 from datetime import timedelta
 
 from disputeflow.demo import cases as demo_cases
+from disputeflow.demo import county as demo_county
 from disputeflow.demo import offices, scenarios
 from disputeflow.demo.common import name, officer, phone
 from disputeflow.demo.day import run_day
@@ -76,19 +77,21 @@ def load(engine) -> dict:
     now = real_clock.now()
     engine.clock = FixedClock(now - timedelta(days=70))
     try:
-        _directory(engine, rng)
+        county = demo_county.add_county(engine)
+        _directory(engine, rng, county)
         numbers = demo_cases.run(engine, rng, now, PLACE, scenarios.scenarios(now))
         demo_persons.load(engine, rng, now)
-        work_orders.load(engine, numbers, now)
+        work_orders.load(engine, work_orders.SHUANGRU, numbers, offices.SHUANGRU, PLACE.supervisor, now)
+        demo_county.load_town(engine, county, now)
     finally:
         engine.clock = real_clock
     engine.sweep()
     return summarize(engine, loaded=True)
 
 
-def _directory(engine, rng: random.Random) -> None:
+def _directory(engine, rng: random.Random, county: str) -> None:
     """The town's units and people: villages with their grids, offices, staff, mediators, grid officers."""
-    engine.add_unit(TOWN[0], TOWN[1], "town")
+    engine.add_unit(TOWN[0], TOWN[1], "town", county)
     offices.add(engine, TOWN[0], offices.SHUANGRU, random.Random(20261129), "shuangru.gov.example")
     for vid, vname, kind in VILLAGES:
         engine.add_unit(vid, vname, kind, TOWN[0])

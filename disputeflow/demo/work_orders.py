@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from disputeflow.demo.offices import SHUANGRU
+from typing import Iterable
 
-SUPERVISOR = "zz-wang"
+from disputeflow.demo.offices import Office
 
 # parent case title, receiving office, dispatcher, request, hours ago dispatched,
 # then the work order's steps: (action, actor, data, hours after the previous step).
-ORDERS: tuple[tuple, ...] = (
+SHUANGRU: tuple[tuple, ...] = (
     # 待签收, overdue on purpose: high risk, two hours to sign for, not signed for two and a half days
     ("采石场工伤赔偿纠纷", "sr-rss", "M", "核实用工关系和工伤认定情况，督促采石场先行垫付医疗费。", 60, []),
     # 待签收, on time (one business day): the police brought the accident, the police station is asked
@@ -52,16 +52,27 @@ ORDERS: tuple[tuple, ...] = (
     # the case on the board until its feedback is being built; its demo case is added here.
 )
 
+QINGSHI: tuple[tuple, ...] = (
+    # 待签收, overdue: the county board shows this town's late office next to 双乳镇's
+    ("砖厂拖欠工资纠纷", "qs-rss", "M", "核实砖厂用工名册和欠薪数额，依法督促支付。", 100, []),
+    # 已办结
+    ("分家析产纠纷", "qs-justice", "M", "协助核实房屋宅基地使用权登记情况。", 200,
+     [("sign", "O", {}, 6),
+      ("feedback", "O", {"result": "已查阅不动产登记档案，宅基地登记在父亲名下，附查询结果。"}, 52),
+      ("approve", "M", {}, 20)]),
+)
 
-def load(engine, numbers: dict[str, str], now: datetime) -> list[str]:
-    """Dispatch and drive every work order on the cases named (title → number). Returns their numbers."""
+
+def load(engine, orders: Iterable[tuple], numbers: dict[str, str], offices: Iterable[Office], supervisor: str,
+         now: datetime) -> list[str]:
+    """Dispatch and drive ``orders`` on the cases named (title → number). Returns their numbers."""
     clock = engine.clock
-    staff = {o.id: o.staff[0][0] for o in SHUANGRU}
+    staff = {o.id: o.staff[0][0] for o in offices}
     out = []
-    for title, office, dispatcher, request, hours_ago, steps in ORDERS:
+    for title, office, dispatcher, request, hours_ago, steps in orders:
         parent = numbers[title]
         doc = engine.case(parent)
-        who = {"M": doc["mediator"], "S": SUPERVISOR, "O": staff[office]}
+        who = {"M": doc["mediator"], "S": supervisor, "O": staff[office]}
         last = datetime.fromisoformat(engine.history(parent)[-1]["at"])
         clock.set(max(now - timedelta(hours=hours_ago), last + timedelta(minutes=30)))
         order = engine.act(parent, "dispatch", who[dispatcher], to=office, request=request).data["spawned"]
