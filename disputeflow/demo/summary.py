@@ -20,13 +20,22 @@ def _town_of(path: str, towns: dict[str, dict]) -> str | None:
     return None
 
 
+def _child_number(engine) -> re.Pattern:
+    """What ends the number of a child case of any loaded workflow (…-交1, …-移2)."""
+    from disputeflow.workflow.runtime import runtime_of
+
+    suffixes = sorted({d.child.suffix for d in runtime_of(engine).definitions() if d.child is not None})
+    return re.compile(rf"-(?:{'|'.join(map(re.escape, suffixes))})\d+$")
+
+
 def summarize(engine, loaded: bool) -> dict:
     units = engine.units()
     by_id = {u["id"]: u for u in units}
     towns = {u["id"]: u for u in units if u["kind"] == "town"}
     town_of_unit = {u["id"]: _town_of(u["path"], towns) for u in units}
     d = engine.definition()
-    child = re.compile(rf"-{re.escape(engine.definition('work_order').child.suffix)}\d+$")
+    order = re.compile(rf"-{re.escape(engine.definition('work_order').child.suffix)}\d+$")
+    child = _child_number(engine)
     per_town: dict[str, dict] = {t: {"id": t, "name": towns[t]["name"], "villages": 0, "communities": 0, "grids": 0,
                                      "offices": [], "grid_officers": 0, "mediators": 0, "legal_advisers": 0,
                                      "office_staff": 0, "supervisors": 0, "cases": 0, "prefix": None}
@@ -61,9 +70,11 @@ def summarize(engine, loaded: bool) -> dict:
     for c in engine.list_cases(limit=100000):
         t = per_town.get(town_of_unit.get(c["unit"]) or "")
         name = t["name"] if t else "—"
-        row = (orders if child.search(c["number"]) else by_state).setdefault(c["state_label"], {})
+        if child.search(c["number"]) and not order.search(c["number"]):
+            continue  # another kind of child case (a referral …): neither a case nor a work order
+        row = (orders if order.search(c["number"]) else by_state).setdefault(c["state_label"], {})
         row[name] = row.get(name, 0) + 1
-        if t and not child.search(c["number"]):
+        if t and not order.search(c["number"]):
             n_cases += 1
             t["cases"] += 1
             t["prefix"] = t["prefix"] or c["number"].rsplit("-", 2)[0]
