@@ -75,3 +75,8 @@ def add_case_routes(api: FastAPI, engine, actor) -> None:
         found = engine.overdue_page(as_of=time_param("as_of", as_of), unit=unit, actor=who, clock=clock, level=level,
                                     risk=risk, limit=limit + 1, offset=offset, lang=request_lang(request))
         return page(found["items"], limit, offset, total=found["total"])
+
+    @api.get("/overdue/towns", responses=ERRORS,
+             summary="The board by town: overdue, open and listed per town, and the cases listed at county level")
+    def overdue_by_town(request: Request, as_of: Optional[str] = Query(None, max_length=64), who=Depends(actor)):
+        return engine.town_board(as_of=time_param("as_of", as_of), actor=who, lang=request_lang(request))

@@ -13,7 +13,7 @@ import re
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from disputeflow.web import deps
+from disputeflow.web import board_towns, deps
 from disputeflow.web.deps import check_csrf, current_user, engine_of, flash, lang_of, page
 from disputeflow.web.i18n import LANGS, word
 
@@ -274,11 +274,6 @@ def act(request: Request, number: str, action: str, user=Depends(current_user), 
 BOARD_ROLES = ("supervisor", "lead_official", "admin")
 
 
-def _village_of(path: str) -> str | None:
-    parts = [p for p in path.split("/") if p]
-    return parts[1] if len(parts) > 1 else (parts[0] if parts else None)
-
-
 @router.get("/board")
 def board(request: Request, user=Depends(current_user)):
     from disputeflow.workflow.errors import NotPermitted
@@ -289,6 +284,7 @@ def board(request: Request, user=Depends(current_user)):
     lang = lang_of(request)
     q = request.query_params
     units = engine.units()
+    lookup = board_towns.unit_lookup(units)
     paths = {u["id"]: u["path"] for u in units}
     names = {u["id"]: u["name"] for u in units}
     village = q.get("village") or None
@@ -297,7 +293,7 @@ def board(request: Request, user=Depends(current_user)):
     as_of = engine.clock.now()
     counts: dict[str, int] = {}
     for unit_id, n in engine.overdue_counts(as_of=as_of, unit=village, actor=user).items():
-        key = _village_of(paths.get(unit_id, ""))
+        key = board_towns.village_of(paths.get(unit_id, ""), lookup)
         counts[key] = counts.get(key, 0) + n
     filters = {key: q.get(key) or None for key in ("clock", "level", "risk")}
     page_no = _page_no(request)
@@ -313,7 +309,8 @@ def board(request: Request, user=Depends(current_user)):
             total = found["total"]
     pager = _pager(total, page_no)
     d = engine.definition()
-    villages = [u for u in units if u["kind"] in ("village", "community") and u["path"].startswith(user.unit_path)]
+    villages = [u for u in units if (u["kind"] in ("village", "community") or u["kind"] == "town"
+                                     and u["path"] != user.unit_path) and u["path"].startswith(user.unit_path)]
     query = "&".join(f"{k}={deps.quote(v)}" for k, v in q.items() if k != "page" and v)
     return page(request, "board.html.j2", user=user, rows=shown, pager=pager, villages=villages,
                 counts=sorted(((names.get(k, k), n, k) for k, n in counts.items() if k), key=lambda x: -x[1]),
@@ -321,7 +318,7 @@ def board(request: Request, user=Depends(current_user)):
                 risks={k: v.get(lang) for k, v in d.vocab["risk"].items()},
                 levels=("warning", "level1", "level2", "level3"), filters=dict(q), query=query,
                 supervision_levels={k: v.get(lang) for k, v in d.vocab["level"].items()},
-                may_list=user.role == "supervisor")
+                may_list=user.role == "supervisor", towns=board_towns.by_town(engine, user, as_of, lang))
 
 
 # --------------------------------------------------------------------------- supervised, inbox, workflow

@@ -47,6 +47,16 @@ class Supervision:
 
         return board.counts_by_unit(self._rt, as_of or self._rt.clock.now(), unit, actor)
 
+    def town_board(self, as_of: datetime | None = None, actor: str | Actor | None = None, *,
+                   lang: str | None = None) -> dict:
+        """The board by town: per town overdue, open and listed counts, and the cases listed at county level.
+
+        A county reader gets every town under the county; a town reader their own town only.
+        """
+        from disputeflow.workflow import town_board
+
+        return town_board.town_board(self._rt, as_of or self._rt.clock.now(), actor, lang=lang)
+
     def unit_talks(self, month: str | None = None, actor: str | Actor | None = None) -> list[dict]:
         """Units the sweep put on the supervisor's list for a formal talk (约谈), optionally for one month (YYYY-MM)."""
         from disputeflow.workflow import queries

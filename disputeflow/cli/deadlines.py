@@ -15,12 +15,17 @@ from disputeflow.cli.params import CLOCK_TIME, INSTANT, MONTH, SECONDS, TEXT, YE
 @click.command(help="督办看板：所有逾期时限，最严重的在前。")
 @click.option("--as-of", type=INSTANT, help="按此时刻计算（ISO 8601，须带时区；默认现在）。")
 @click.option("--unit", "unit_id", type=TEXT, help="只看此单位（含下级）。")
+@click.option("--by-town", is_flag=True, help="按镇汇总：各镇逾期、在办、挂牌数，及县级挂牌案件（县级用户）。")
 @pass_ctx
-def overdue(c: Ctx, as_of, unit_id):
+def overdue(c: Ctx, as_of, unit_id, by_town):
     import disputeflow.cli.render as render_case
 
     eng = c.engine()
     at = parse_cli_time(as_of, "--as-of") if as_of else None
+    if by_town:
+        got = eng.town_board(as_of=at, actor=c.user, lang=c.lang)
+        c.out(got, render_case.town_board_text(got, c.lang))
+        return
     rows = eng.overdue(as_of=at, unit=unit_id, actor=c.user, lang=c.lang)
     c.out(rows, render_case.board_text(rows, c.lang))
 

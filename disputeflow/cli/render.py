@@ -110,3 +110,19 @@ def board_text(rows: list[dict], lang: str) -> str:
               f"supervisor's board: {len(rows)} overdue" + (f" ({summary})" if summary else ""))
     return render(t("级别 编号 名称 村(社区) 时限 到期 逾期 风险 包案领导 督办", "level number title unit clock due overdue risk lead supervised").split(),
                   body, max_col=22, title=title)
+
+
+def town_board_text(got: dict, lang: str) -> str:
+    """The board by town, then the cases listed at county level."""
+    t = (lambda zh, e: e if lang.startswith("en") else zh)
+    towns = render(t("镇 逾期 在办 挂牌 县级挂牌", "town overdue open listed county-listed").split(),
+                   [(r["name"], r["overdue"], r["open"], r["listed"], r["county_listed"]) for r in got["towns"]],
+                   title=t(f"各镇情况（{len(got['towns'])} 个镇）：", f"per town ({len(got['towns'])}):"))
+    if not got["county_listed"]:
+        return towns
+    listed = render(t("编号 名称 镇 督办单位 督办期限", "number title town authority deadline").split(),
+                    [(c["number"], c["title"], c["town_name"], c["authority"] or "", _local(c["deadline"]) or "—")
+                     for c in got["county_listed"]], max_col=22,
+                    title=t(f"县级挂牌案件（{len(got['county_listed'])} 件）：",
+                            f"listed by the county ({len(got['county_listed'])}):"))
+    return towns + "\n\n" + listed

@@ -86,3 +86,48 @@ def test_the_county_is_the_top_and_towns_sit_under_it(county):
     county.add_unit("cty-office", "县信访局", "office", "cty")
     kinds = {u["id"]: u["kind"] for u in county.units()}
     assert kinds["cty"] == "county" and kinds["sr"] == "town"
+
+
+def overdue_everywhere(county, clock):
+    """A case in each town, assessed, then time moved past every intake clock."""
+    a = report(county, "go-sr", "sr-v1")
+    b = report(county, "go-qs", "qs-v1")
+    c = report(county, "go-qs", "qs-v1", title="水渠纠纷")
+    clock.advance(days=60)
+    return a, b, c
+
+
+def test_the_county_board_counts_each_town_and_a_town_sees_only_its_own(county, clock):
+    a, b, c = overdue_everywhere(county, clock)
+    county.act(b, "supervise", "sup-cty", level="county", authority="县综治中心",
+               deadline="2026-06-30T17:00+08:00")
+    county.act(a, "supervise", "sup-sr", level="town", authority="镇综治中心", deadline="2026-06-30T17:00+08:00")
+    whole = county.overdue(actor="sup-cty")
+    assert {r["number"] for r in whole} == {a, b, c}
+    got = county.town_board(actor="sup-cty")
+    towns = {t["id"]: t for t in got["towns"]}
+    assert set(towns) == {"sr", "qs"}
+    per_case = {n: sum(1 for r in whole if r["number"] == n) for n in (a, b, c)}
+    assert towns["sr"]["overdue"] == per_case[a] > 0
+    assert towns["qs"]["overdue"] == per_case[b] + per_case[c]
+    assert (towns["sr"]["open"], towns["sr"]["listed"], towns["sr"]["county_listed"]) == (1, 1, 0)
+    assert (towns["qs"]["open"], towns["qs"]["listed"], towns["qs"]["county_listed"]) == (2, 1, 1)
+    assert towns["qs"]["name"] == "青石镇" and got["towns"][0]["id"] == "qs"  # the worse town first
+    (listed,) = got["county_listed"]
+    assert (listed["number"], listed["town_name"], listed["authority"]) == (b, "青石镇", "县综治中心")
+
+    mine = county.town_board(actor="sup-sr")
+    assert [t["id"] for t in mine["towns"]] == ["sr"] and mine["county_listed"] == []
+    assert {r["number"] for r in county.overdue(actor="sup-sr")} == {a}
+    assert [t["id"] for t in county.town_board(actor="med-qs")["towns"]] == ["qs"]
+
+
+def test_a_county_supervisor_lists_any_towns_case_at_county_level_over_a_town_listing(county):
+    a = report(county, "go-sr", "sr-v1")
+    county.act(a, "supervise", "sup-sr", level="town", authority="镇综治中心", deadline="2026-04-30T17:00+08:00")
+    county.act(a, "supervise", "sup-cty", level="county", authority="县综治中心", deadline="2026-04-20T17:00+08:00")
+    assert county.case(a, "sup-cty")["supervision"]["level"] == "county"
+    assert [c["number"] for c in county.town_board(actor="sup-cty")["county_listed"]] == [a]
+    b = report(county, "go-qs", "qs-v1")
+    with pytest.raises(NotPermitted):  # a town's supervisor has no say over the neighbouring town
+        county.act(b, "supervise", "sup-sr", level="town", authority="镇综治中心", deadline="2026-04-20T17:00+08:00")

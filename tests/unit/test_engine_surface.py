@@ -23,7 +23,7 @@ PUBLIC = {
     # cases
     "report", "act", "act_many", "actions", "case", "history", "list_cases", "offices_for",
     # supervision
-    "overdue", "overdue_page", "overdue_counts", "unit_talks", "my_work", "supervised_cases", "sweep",
+    "overdue", "overdue_page", "overdue_counts", "town_board", "unit_talks", "my_work", "supervised_cases", "sweep",
     # key persons
     "add_person", "link_person", "record_contact", "release_person", "persons", "persons_page", "person",
     "contacts_due", "control_rate", "verify_person_audit",
