@@ -12,7 +12,7 @@ from disputeflow.workflow.timesource import FixedClock
 
 def run_day(engine, echo: Callable[[str], None], lang: str = "zh_CN") -> None:
     """A day in the town, printed as it happens, ending with the supervisor's board."""
-    from disputeflow.cli.render import board_text
+    from disputeflow.cli.render import board_text, town_board_text
     from disputeflow.cli.texttable import render
 
     en = lang.startswith("en")
@@ -79,5 +79,8 @@ def run_day(engine, echo: Callable[[str], None], lang: str = "zh_CN") -> None:
         at(17, 30, t("下班前：督办看板", "end of day: the supervisor's board"))
         engine.sweep()
         echo(board_text(engine.overdue(actor="zz-wang", lang=lang), lang))
+        if any(u["id"] == "cc-zhang" for u in engine.users(role="supervisor")):
+            at(17, 45, t("县综治中心：全县各镇看板", "the county centre: the board by town"))
+            echo(town_board_text(engine.town_board(actor="cc-zhang", lang=lang), lang))
     finally:
         engine.clock = real

@@ -123,6 +123,9 @@ def test_the_county_sees_both_towns_and_a_town_sees_only_its_own(demo):
     late_orders = {r["number"] for r in board if "-交" in r["number"]}
     assert any(n.startswith("双乳-") for n in late_orders) and any(n.startswith("青石-") for n in late_orders)
     assert {r["number"].split("-")[0] for r in eng.overdue(actor="zz-wang")} == {"双乳"}
+    towns = {r["name"]: r for r in eng.town_board(actor="cc-zhang")["towns"]}
+    assert set(towns) == {"双乳镇", "青石镇"} and all(r["overdue"] > 0 for r in towns.values())
+    assert [r["name"] for r in eng.town_board(actor="qs-zz-tian")["towns"]] == ["青石镇"]
     with pytest.raises(NotPermitted):
         eng.case("双乳-2026-000001", "qs-tj-xiahe")
     pending = next(o for o in _orders(eng) if o["to"] == "sr-rss")
