@@ -20,12 +20,12 @@ def _town_of(path: str, towns: dict[str, dict]) -> str | None:
     return None
 
 
-def _child_number(engine) -> re.Pattern:
-    """What ends the number of a child case of any loaded workflow (…-交1, …-移2)."""
+def _child_kinds(engine) -> tuple[re.Pattern, dict[str, object]]:
+    """What ends a child case's number (…-交1, …-移2), and the workflow each suffix belongs to."""
     from disputeflow.workflow.runtime import runtime_of
 
-    suffixes = sorted({d.child.suffix for d in runtime_of(engine).definitions() if d.child is not None})
-    return re.compile(rf"-(?:{'|'.join(map(re.escape, suffixes))})\d+$")
+    kinds = {d.child.suffix: d for d in runtime_of(engine).definitions() if d.child is not None}
+    return re.compile(rf"-({'|'.join(map(re.escape, sorted(kinds)))})\d+$"), kinds
 
 
 def summarize(engine, loaded: bool) -> dict:
@@ -34,8 +34,7 @@ def summarize(engine, loaded: bool) -> dict:
     towns = {u["id"]: u for u in units if u["kind"] == "town"}
     town_of_unit = {u["id"]: _town_of(u["path"], towns) for u in units}
     d = engine.definition()
-    order = re.compile(rf"-{re.escape(engine.definition('work_order').child.suffix)}\d+$")
-    child = _child_number(engine)
+    child, kinds = _child_kinds(engine)
     per_town: dict[str, dict] = {t: {"id": t, "name": towns[t]["name"], "villages": 0, "communities": 0, "grids": 0,
                                      "offices": [], "grid_officers": 0, "mediators": 0, "legal_advisers": 0,
                                      "office_staff": 0, "supervisors": 0, "cases": 0, "prefix": None}
@@ -65,19 +64,20 @@ def summarize(engine, loaded: bool) -> dict:
         if role == "office_staff" and user["unit"] in offices:
             offices[user["unit"]]["staff"] += 1
     by_state: dict[str, dict[str, int]] = {}
-    orders: dict[str, dict[str, int]] = {}
+    children: dict[str, dict[str, dict[str, int]]] = {}  # child workflow → state → town → count
     n_cases = 0
     for c in engine.list_cases(limit=100000):
         t = per_town.get(town_of_unit.get(c["unit"]) or "")
         name = t["name"] if t else "—"
-        if child.search(c["number"]) and not order.search(c["number"]):
-            continue  # another kind of child case (a referral …): neither a case nor a work order
-        row = (orders if order.search(c["number"]) else by_state).setdefault(c["state_label"], {})
+        kid = child.search(c["number"])
+        table = children.setdefault(kinds[kid.group(1)].name, {}) if kid else by_state
+        row = table.setdefault(c["state_label"], {})
         row[name] = row.get(name, 0) + 1
-        if t and not order.search(c["number"]):
+        if t and not kid:
             n_cases += 1
             t["cases"] += 1
             t["prefix"] = t["prefix"] or c["number"].rsplit("-", 2)[0]
+    orders = children.get("work_order", {})
     counties = [u for u in units if u["kind"] == "county"]
     main = per_town.get("shuangru") or next(iter(per_town.values()), None) or {}
     ordered = sorted(per_town.values(), key=lambda t: (t is not main, t["id"]))
@@ -97,6 +97,8 @@ def summarize(engine, loaded: bool) -> dict:
         "cases": n_cases,
         "cases_by_state": {s: sum(row.values()) for s, row in by_state.items()},
         "cases_by_town_and_state": by_state,
+        "children": {k: {"label": next(d.label.get(engine.lang) for d in kinds.values() if d.name == k),
+                         "by_town_and_state": rows} for k, rows in children.items() if k != "work_order"},
         "work_orders": sum(sum(row.values()) for row in orders.values()),
         "work_orders_by_state": {s: sum(row.values()) for s, row in orders.items()},
         "work_orders_by_town_and_state": orders,
@@ -134,8 +136,10 @@ def summary_text(s: dict, lang: str = "zh_CN") -> str:
                      [(r["town"], r["office"], "、".join(r["handles"]) or "—", r["staff"]) for r in s["routing"]],
                      max_col=48)
     cases = _by_town(s["cases_by_town_and_state"], t("案件状态", "case state"), names)
-    orders = _by_town(s["work_orders_by_town_and_state"], t("交办单状态", "work order state"), names)
-    return "\n".join(lines) + "\n\n" + offices + "\n\n" + cases + "\n\n" + orders
+    tables = [offices, cases, _by_town(s["work_orders_by_town_and_state"], t("交办单状态", "work order state"), names)]
+    tables += [_by_town(k["by_town_and_state"], t(f"{k['label']}状态", f"{k['label']} state"), names)
+               for k in s["children"].values()]
+    return "\n".join(lines) + "\n\n" + "\n\n".join(tables)
 
 
 def _by_town(by_state: dict[str, dict[str, int]], head: str, towns: list[str]) -> str:

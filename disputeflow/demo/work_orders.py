@@ -48,8 +48,13 @@ SHUANGRU: tuple[tuple, ...] = (
      [("sign", "O", {}, 2),
       ("feedback", "O", {"result": "出警记录和伤情鉴定已调取，犬只主人为被申请人。"}, 30),
       ("approve", "M", {}, 6)]),
-    # REFERRAL (移交后等待反馈): `refer` that opens a work order to the receiving unit and keeps
-    # the case on the board until its feedback is being built; its demo case is added here.
+    # ---- REFERRAL (移交后等待反馈) — to be added here when `refer` opens a child case with a
+    # feedback clock (…-移1) instead of ending the case: a referral to the police station left
+    # unanswered, e.g. on "离婚后子女抚养探视纠纷" (violence, controlled):
+    #     engine.act(parent, "refer", mediator, to="police", unit="sr-police", request="…")
+    # (`refer` takes other fields than `dispatch`, so load() needs a branch for it). The court
+    # referral of "工程款结算纠纷（标的较大）" in scenarios.py then also waits for feedback; the summary
+    # counts such child cases by their own workflow.
 )
 
 QINGSHI: tuple[tuple, ...] = (
