@@ -28,25 +28,21 @@ def _child_kinds(engine) -> tuple[re.Pattern, dict[str, object]]:
     return re.compile(rf"-({'|'.join(map(re.escape, sorted(kinds)))})\d+$"), kinds
 
 
-def summarize(engine, loaded: bool) -> dict:
-    units = engine.units()
+def _towns(engine, units: list[dict]) -> tuple[dict[str, dict], dict[str, str | None], int]:
+    """Per town its units, offices and people; the town of each unit; the county's supervisors."""
     by_id = {u["id"]: u for u in units}
     towns = {u["id"]: u for u in units if u["kind"] == "town"}
     town_of_unit = {u["id"]: _town_of(u["path"], towns) for u in units}
-    d = engine.definition()
-    child, kinds = _child_kinds(engine)
     per_town: dict[str, dict] = {t: {"id": t, "name": towns[t]["name"], "villages": 0, "communities": 0, "grids": 0,
                                      "offices": [], "grid_officers": 0, "mediators": 0, "legal_advisers": 0,
                                      "office_staff": 0, "supervisors": 0, "cases": 0, "prefix": None}
                                  for t in towns}
     for u in units:
         t = per_town.get(town_of_unit[u["id"]] or "")
-        if t is None:
-            continue
         plural = {"village": "villages", "community": "communities", "grid": "grids"}.get(u["kind"])
-        if plural:
+        if t is not None and plural:
             t[plural] += 1
-        elif u["kind"] == "office":
+        elif t is not None and u["kind"] == "office":
             t["offices"].append({"id": u["id"], "name": u["name"], "handles": u["handles"], "staff": 0})
     offices = {o["id"]: o for t in per_town.values() for o in t["offices"]}
     county_supervisors = 0
@@ -63,24 +59,37 @@ def summarize(engine, loaded: bool) -> dict:
         t["legal_advisers"] += user["id"].startswith("fg-")
         if role == "office_staff" and user["unit"] in offices:
             offices[user["unit"]]["staff"] += 1
+    return per_town, town_of_unit, county_supervisors
+
+
+def _cases(engine, per_town: dict[str, dict], town_of_unit: dict) -> tuple[dict, dict]:
+    """Cases by state and town (each town's case count and number prefix on the way), and child cases
+    by workflow, state and town."""
+    child, kinds = _child_kinds(engine)
     by_state: dict[str, dict[str, int]] = {}
     children: dict[str, dict[str, dict[str, int]]] = {}  # child workflow → state → town → count
-    n_cases = 0
     for c in engine.list_cases(limit=100000):
         t = per_town.get(town_of_unit.get(c["unit"]) or "")
-        name = t["name"] if t else "—"
         kid = child.search(c["number"])
         table = children.setdefault(kinds[kid.group(1)].name, {}) if kid else by_state
         row = table.setdefault(c["state_label"], {})
-        row[name] = row.get(name, 0) + 1
+        row[t["name"] if t else "—"] = row.get(t["name"] if t else "—", 0) + 1
         if t and not kid:
-            n_cases += 1
             t["cases"] += 1
             t["prefix"] = t["prefix"] or c["number"].rsplit("-", 2)[0]
-    orders = children.get("work_order", {})
+    labels = {d.name: d.label.get(engine.lang) for d in kinds.values()}
+    return by_state, {k: {"label": labels[k], "by_town_and_state": rows} for k, rows in children.items()}
+
+
+def summarize(engine, loaded: bool) -> dict:
+    units = engine.units()
+    per_town, town_of_unit, county_supervisors = _towns(engine, units)
+    by_state, children = _cases(engine, per_town, town_of_unit)
+    orders = children.pop("work_order", {}).get("by_town_and_state", {})
     counties = [u for u in units if u["kind"] == "county"]
     main = per_town.get("shuangru") or next(iter(per_town.values()), None) or {}
     ordered = sorted(per_town.values(), key=lambda t: (t is not main, t["id"]))
+    d = engine.definition()
     return {
         "loaded": loaded,
         "county": counties[0]["name"] if counties else None,
@@ -94,11 +103,10 @@ def summarize(engine, loaded: bool) -> dict:
                      "handles": [d.vocab_label("category", h, engine.lang) for h in o["handles"]]}
                     for t in ordered for o in t["offices"]],
         "law_savvy_residents": LAW_SAVVY_RESIDENTS,
-        "cases": n_cases,
+        "cases": sum(t["cases"] for t in per_town.values()),
         "cases_by_state": {s: sum(row.values()) for s, row in by_state.items()},
         "cases_by_town_and_state": by_state,
-        "children": {k: {"label": next(d.label.get(engine.lang) for d in kinds.values() if d.name == k),
-                         "by_town_and_state": rows} for k, rows in children.items() if k != "work_order"},
+        "children": children,  # child cases other than work orders (referrals …)
         "work_orders": sum(sum(row.values()) for row in orders.values()),
         "work_orders_by_state": {s: sum(row.values()) for s, row in orders.items()},
         "work_orders_by_town_and_state": orders,
