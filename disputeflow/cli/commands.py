@@ -103,7 +103,7 @@ def init(c: Ctx):
     c.out({"ok": True, "revision": rev}, c.t(f"数据库已就绪（结构版本 {rev}）。", f"database ready (schema revision {rev})."))
 
 
-@cli.command(help="载入示范镇（双乳镇）及样例案件；--day 再演示一天的工作。")
+@cli.command(help="载入示范数据（虚构的澄川县及双乳镇、青石镇：站所、案件、交办单）；--day 再演示双乳镇一天的工作。")
 @click.option("--day", is_flag=True, help="载入后演示一天的工作，最后显示督办看板。")
 @pass_ctx
 def demo(c: Ctx, day: bool):

@@ -25,6 +25,8 @@ DEMO_LOGINS = (
     ("sf-chen", "司法所调解员", "justice-office mediator"),
     ("ld-zhao", "包案领导", "lead official"),
     ("zz-wang", "督办人员", "supervisor"),
+    ("rs-tang", "人社所工作人员", "labour-office staff"),
+    ("cc-zhang", "县综治中心督办人员", "county supervisor"),
     ("admin", "管理员", "administrator"),
 )
 
