@@ -82,6 +82,7 @@ def load(engine) -> dict:
         numbers = demo_cases.run(engine, rng, now, PLACE, scenarios.scenarios(now))
         demo_persons.load(engine, rng, now)
         work_orders.load(engine, work_orders.SHUANGRU, numbers, offices.SHUANGRU, PLACE.supervisor, now)
+        work_orders.load(engine, work_orders.REFERRALS, numbers, offices.SHUANGRU, PLACE.supervisor, now, "refer")
         demo_county.load_town(engine, county, now)
     finally:
         engine.clock = real_clock

@@ -48,13 +48,14 @@ SHUANGRU: tuple[tuple, ...] = (
      [("sign", "O", {}, 2),
       ("feedback", "O", {"result": "出警记录和伤情鉴定已调取，犬只主人为被申请人。"}, 30),
       ("approve", "M", {}, 6)]),
-    # ---- REFERRAL (移交后等待反馈) — to be added here when `refer` opens a child case with a
-    # feedback clock (…-移1) instead of ending the case: a referral to the police station left
-    # unanswered, e.g. on "离婚后子女抚养探视纠纷" (violence, controlled):
-    #     engine.act(parent, "refer", mediator, to="police", unit="sr-police", request="…")
-    # (`refer` takes other fields than `dispatch`, so load() needs a branch for it). The court
-    # referral of "工程款结算纠纷（标的较大）" in scenarios.py then also waits for feedback; the summary
-    # counts such child cases by their own workflow.
+)
+
+# Referrals (移交) that keep tracking: the case waits in 已移交 for the receiving body's answer
+# (parent title, receiving office, body, request, hours ago referred, the referral's steps).
+REFERRALS: tuple[tuple, ...] = (
+    # 待反馈: threats and shoving at the mother's home go to the police station; the case stays on
+    # the board until the station answers (referral_feedback, 15 days, local practice)
+    ("离婚后子女抚养探视纠纷", "sr-police", "police", "男方多次到女方住处滋扰并有推搡行为，请依法处置并反馈处理结果。", 20, []),
 )
 
 QINGSHI: tuple[tuple, ...] = (
@@ -69,22 +70,29 @@ QINGSHI: tuple[tuple, ...] = (
 
 
 def load(engine, orders: Iterable[tuple], numbers: dict[str, str], offices: Iterable[Office], supervisor: str,
-         now: datetime) -> list[str]:
-    """Dispatch and drive ``orders`` on the cases named (title → number). Returns their numbers."""
+         now: datetime, action: str = "dispatch") -> list[str]:
+    """Dispatch (or, with ``action="refer"``, refer) and drive ``orders`` on the cases named (title → number).
+
+    A referral's entries name the receiving body (``police`` …) after the office. Returns the child cases' numbers.
+    """
     clock = engine.clock
     staff = {o.id: o.staff[0][0] for o in offices}
     out = []
     for title, office, dispatcher, request, hours_ago, steps in orders:
+        body = None
+        if action == "refer":
+            body, dispatcher = dispatcher, "M"
         parent = numbers[title]
         doc = engine.case(parent)
         who = {"M": doc["mediator"], "S": supervisor, "O": staff[office]}
         last = datetime.fromisoformat(engine.history(parent)[-1]["at"])
         clock.set(max(now - timedelta(hours=hours_ago), last + timedelta(minutes=30)))
-        order = engine.act(parent, "dispatch", who[dispatcher], to=office, request=request).data["spawned"]
-        for action, actor, data, hours in steps:
+        fields = {"to": body, "unit": office} if body else {"to": office}
+        order = engine.act(parent, action, who[dispatcher], request=request, **fields).data["spawned"]
+        for step, actor, data, hours in steps:
             clock.advance(hours=hours)
             if clock.now() > now:
                 break
-            engine.act(order, action, who[actor], **data)
+            engine.act(order, step, who[actor], **data)
         out.append(order)
     return out

@@ -147,3 +147,15 @@ def test_loading_again_leaves_the_demo_as_it_is(demo):
     assert {k: v for k, v in again.items() if k != "loaded"} == {k: v for k, v in first.items() if k != "loaded"}
     text = town.summary_text(again)
     assert "澄川县（虚构）" in text and "交办单状态" in text and "双乳人力资源和社会保障所" in text
+
+
+def test_a_referral_to_the_police_waits_for_feedback_and_keeps_its_case_on_the_board(demo):
+    eng, _ = demo
+    (parent,) = [c for c in eng.list_cases(limit=1000) if c["title"] == "离婚后子女抚养探视纠纷" and TOP.match(c["number"])]
+    doc = eng.case(parent["number"])
+    assert doc["state"] == "referred"
+    (referral,) = [o for o in doc["work_orders"] if o["workflow"] == "referral" and o["to"] == "sr-police"]
+    assert referral["state"] == "awaiting" and referral["number"].startswith(parent["number"] + "-移")
+    assert [d["clock"] for d in referral["deadlines"] if d.get("stopped_at") is None] == ["referral_feedback"]
+    staff = eng.case(referral["number"], actor="pcs-liu")
+    assert staff["parent"] == parent["number"]
