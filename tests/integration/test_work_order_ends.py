@@ -45,6 +45,8 @@ def test_withdrawing_a_parent_cancels_its_open_work_orders_in_the_same_event(tow
     assert eng.verify_audit()["problems"] == []
     eng.dispatch()
     told = [(m["event"], m["case_number"]) for m in eng.inbox("rss1")]
+    (msg,) = [m for m in eng.inbox("rss1") if m["event"] == "cancel"]
+    assert msg["title"].startswith("【交办撤销】") and f"所属案件 {n} 已撤回" in msg["body"]
     assert ("cancel", signed) in told and ("cancel", done) not in told
     assert ("cancel", pending) in [(m["event"], m["case_number"]) for m in eng.inbox("zr1")]
     assert [a["action"] for a in eng.actions(signed, "rss1")] == ["note"]
