@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from disputeflow.workflow.masking import mask_name
-from disputeflow.reports import facts as facts_mod
+from disputeflow.reports import facts as facts_mod, offices
 from disputeflow.reports.control import control_rate
 from disputeflow.reports.period import Period, day_of
 from disputeflow.reports.stats import MonthTally, Tally, add_trend
@@ -110,6 +110,8 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
     doc["by_source"] = [{"key": k, **t.figures()} for k, t in sorted(groups["source"].items()) if t.active()]
     doc["trend"] = [{"month": k, **m.as_dict()} for k, m in months.items()]
     doc["nil_units"] = [r["key"] for r in village_rows if r["reported"] == 0]
+    if not ledger:
+        doc["by_office"] = offices.by_office(engine, units, unit.path, start, end, min(end, now))
     if ledger:
         late = facts_mod.overdue_days(engine, [r.pop("_id") for r in rows], min(end, now))
         names = user_names(engine, [x for r in rows for x in (r["mediator"], r["lead_official"])])
