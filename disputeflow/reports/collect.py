@@ -143,6 +143,18 @@ def _ledger_row(f: facts_mod.CaseFacts, village: str, start: datetime, end: date
     }
 
 
+def offices_report(engine, unit_id: str, period: Period) -> dict:
+    """The work orders by receiving office alone (the statistics report's table, for the office heads)."""
+    now = engine.clock.now()
+    units = Units.load(engine)
+    unit = units.get(unit_id)
+    doc = header(units, unit_id, period, now)
+    doc["kind"] = "offices"
+    doc["as_of"] = iso(min(period.end, now))
+    doc["by_office"] = offices.by_office(engine, units, unit.path, period.start, period.end, min(period.end, now))
+    return doc
+
+
 def nil_report(engine, unit_id: str, period: Period) -> dict:
     """The nil report (零报告): the unit's villages, each with its count of new disputes in the period.
 

@@ -66,6 +66,22 @@ def stats_html(engine, doc: dict, lang: str) -> bytes:
     return render(engine, "stats.html.j2", lang, **ctx).encode("utf-8")
 
 
+def offices_html(engine, doc: dict, lang: str) -> bytes:
+    doc = neutralised(doc)
+    return render(engine, "offices.html.j2", lang, doc=doc, period=_period(doc, lang),
+                  office_title=t(lang, *OFFICE_TITLE), office_columns=OFFICE_COLUMNS, offices=office_rows(doc),
+                  definitions=offices.DEFINITIONS).encode("utf-8")
+
+
+def offices_csv(engine, doc: dict, lang: str) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(_office_heads(lang))
+    for row in office_rows(doc):
+        w.writerow([text_cell(v) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
 def nil_html(engine, doc: dict, lang: str) -> bytes:
     return render(engine, "nil.html.j2", lang, doc=neutralised(doc), period=_period(doc, lang)).encode("utf-8")
 
