@@ -25,6 +25,7 @@ from disputeflow.cases import batch_reads
 from disputeflow.cases.canonical import dumps
 from disputeflow.workflow.actor import SYSTEM
 from disputeflow.workflow.decision import decide
+from disputeflow.workflow.definition_types import PARENT_FIELDS
 
 
 @lru_cache(maxsize=64)
@@ -52,7 +53,7 @@ def end_children(engine, tx, decisions: Sequence, lookups, known: Mapping | None
     """
     out, owners = list(decisions), list(range(len(decisions)))
     for i, d in enumerate(decisions):
-        if not ends_case(engine, d):
+        if d.case.closed_at is None or not ends_case(engine, d):
             continue
         tx.begin()
         numbers = [r[0] for r in tx.all("open_children", {"parent_id": d.case.id})]
@@ -84,8 +85,8 @@ def _end_one(engine, child, parent, lookups):
     action = definition.action(name) if name else None
     if action is None or child.state not in action.sources:
         return None
-    fields = {"parent": parent.case.number, "parent_action": parent.outcome.event,
-              "parent_state": parent.outcome.to_state}
+    given = dict(zip(PARENT_FIELDS, (parent.case.number, parent.outcome.event, parent.outcome.to_state)))
+    fields = {k: v for k, v in given.items() if k in action.field_names}  # those the action keeps
     return decide(definition, engine.policy, engine.calendar, child, SYSTEM, name, fields, parent.outcome.at,
                   lookups=lookups)
 

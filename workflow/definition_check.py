@@ -13,7 +13,7 @@ from typing import Mapping
 
 from disputeflow.workflow import procedure_guards  # noqa: F401  (registers the mediation-procedure guards)
 from disputeflow.workflow.definition_types import (
-    CHILD_SUFFIX_MAX, ROLE_NAME_MAX, ROLES, SYSTEM_ROLE, Action, Definition,
+    CHILD_SUFFIX_MAX, PARENT_FIELDS, ROLE_NAME_MAX, ROLES, SYSTEM_ROLE, Action, Definition,
 )
 
 Problem = tuple[str, str]  # the Chinese and the English wording
@@ -62,6 +62,11 @@ def _parent_end(defn: Definition, name: str | None) -> list[Problem]:
         return [(f"[child] 的 on_parent_end 须为角色含 {SYSTEM_ROLE}、去往终止状态的动作（{name} 不是）",
                  f"[child] on_parent_end must name an action of role {SYSTEM_ROLE} that leads to a terminal state "
                  f"({name} does not)")]
+    other = [f.name for f in a.fields if f.required and f.name not in PARENT_FIELDS]
+    if other:
+        return [(f"[child] on_parent_end 的动作 {name} 只能要求 {'、'.join(PARENT_FIELDS)} 字段（不能要求 {'、'.join(other)}）",
+                 f"[child] on_parent_end action {name} may require only {', '.join(PARENT_FIELDS)} "
+                 f"(not {', '.join(other)})")]
     return []
 
 

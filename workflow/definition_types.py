@@ -16,6 +16,7 @@ FIELD_TYPES = frozenset(
 )
 ROLES = ("grid_officer", "mediator", "lead_official", "supervisor", "office_staff", "admin")
 SYSTEM_ROLE = "system"  # the engine's own actions (a child cancelled as its parent ends); no user holds it
+PARENT_FIELDS = ("parent", "parent_action", "parent_state")  # what a child's on_parent_end action is given
 ROLE_NAME_MAX = 20  # users.role is String(20)
 SINGLE_LINE_MAX = 200  # a text field this short (or named title) takes no line breaks unless multiline = true
 TIME_BOUNDS = ("", "past", "future")

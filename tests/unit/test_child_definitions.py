@@ -47,6 +47,11 @@ def test_on_parent_end_names_a_system_action_that_ends_the_child():
         with pytest.raises(ConfigError) as bad:
             definition_from_dict({**CHILD, "child": child, "actions": actions})
         assert "on_parent_end" in bad.value.en
+    asks_more = {**ending, "fields": {"why": {"type": "text", "label_zh": "原因", "required": True}}}
+    with pytest.raises(ConfigError) as bad:
+        definition_from_dict({**CHILD, "child": {"suffix": "交", "on_parent_end": "drop"},
+                              "actions": [*CHILD["actions"], asks_more]})
+    assert "why" in bad.value.en
     with pytest.raises(ConfigError):
         definition_from_dict({**CHILD, "roles": {"system": {"label_zh": "系统"}}})
 
