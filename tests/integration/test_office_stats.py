@@ -71,6 +71,15 @@ def test_the_report_shows_the_rates_with_their_counts(town, march):
     assert "按时签收率 = " in html  # its definition is printed with the others
     csv = town.report_file("stats", fmt="csv", actor="sup", month="2026-03")[1].decode("utf-8-sig")
     assert "人社所,4,1/3 33.3%,2/3 66.7%,1" in csv
+    import io
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(town.report_file("stats", fmt="xlsx", actor="sup", month="2026-03")[1])).active
+    rows = [[c.value for c in r if c.value is not None] for r in ws.iter_rows()]
+    title = rows.index(["交办办理情况（按承办站所）"])
+    assert rows[title + 1] == ["承办站所", "交办数", "按时签收率", "按时反馈率", "退回数"]
+    assert ["人社所", 4, "1/3 33.3%", "2/3 66.7%", 1] in rows[title + 2:title + 5]
     en = town.report_file("stats", fmt="html", actor="sup", month="2026-03", lang="en")[1].decode("utf-8")
     assert "Work orders by receiving office" in en
 
