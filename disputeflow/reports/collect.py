@@ -109,6 +109,7 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
     for r in village_rows:
         r["control"] = rates[r["key"]]
         r["control_rate"] = r["control"]["rate"]
+        r["screening"] = screening_hook.screening_figures(engine, r["key"], start, end)
     doc["by_village"] = village_rows
     doc["by_category"] = [{"key": k, **t.figures()} for k, t in sorted(groups["category"].items()) if t.active()]
     doc["by_source"] = [{"key": k, **t.figures()} for k, t in sorted(groups["source"].items()) if t.active()]

@@ -177,6 +177,13 @@ def stats_xlsx(engine, doc: dict, lang: str) -> bytes:
     return _saved(wb, doc)
 
 
+def month_xlsx(engine, doc: dict, lang: str) -> bytes:
+    """The monthly statistics form forwarded upward (:mod:`disputeflow.reports.monthly_xlsx`)."""
+    from disputeflow.reports import monthly_xlsx
+
+    return _saved(monthly_xlsx.build(doc, lang), doc)
+
+
 def _saved(wb, doc: dict) -> bytes:
     """The workbook's bytes, stamped with the report's own time instead of the wall clock.
 
