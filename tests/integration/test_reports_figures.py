@@ -133,6 +133,13 @@ def test_the_definitions_are_printed_with_the_report(march):
     for words in ("涉及人数", "协议履行率 =", "回访率 =", "满意率 =", "申请司法确认数", "防止民转刑", "越级上访数",
                   "稳控率 = 本期内在控", "应排查次数"):
         assert words in html, words
+    # the judged figures as a table, the total first: 5 cases / 12 people, success 75.0%
+    table = html[html.index("考核指标（件/人）"):]
+    table = table[:table.index("</table>")]
+    total = table[table.index("<td>合计</td>"):].split("</tr>")[0]
+    cells = [c.split("</td>")[0] for c in total.split('<td class="num">')[1:]]
+    assert cells[:5] == ["5", "12", "4", "3", "75.0%"]
+    assert "稳控率取自重点人员台账" not in html  # nobody under control: no note about the register
 
 
 def test_the_monthly_form_is_an_xlsx_with_units_as_rows_and_real_numbers(march):
