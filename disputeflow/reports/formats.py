@@ -50,6 +50,9 @@ def stats_html(engine, doc: dict, lang: str) -> bytes:
     labels = Labels(engine, lang)
     ctx = _stat_context(doc, labels)
     ctx.update(chart_context(doc, lang, labels))
+    from disputeflow.reports import monthly_xlsx
+
+    ctx.update(monthly_xlsx.html_context(doc, lang))  # the judged figures, as on the monthly form (names neutralised)
     return render(engine, "stats.html.j2", lang, **ctx).encode("utf-8")
 
 

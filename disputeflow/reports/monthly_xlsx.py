@@ -81,6 +81,17 @@ def table(doc: dict, lang: str = "zh_CN") -> tuple[list[str], list[list]]:
     return heads, rows
 
 
+def html_context(doc: dict, lang: str) -> dict:
+    """The same table for the statistics page: rates as percentages, — where a figure does not exist."""
+    from disputeflow.reports.render import fmt_rate
+
+    heads, rows = table(doc, lang)
+    kinds = [kind if not key.endswith("_rate") else "rate" for *_g, key, _sz, _se, kind in columns()]
+    shown = [[r[0], *(fmt_rate(v) if k == "rate" and isinstance(v, float) else v for v, k in zip(r[1:], kinds))]
+             for r in rows]
+    return {"judged_heads": heads, "judged_rows": shown}
+
+
 def build(doc: dict, lang: str) -> "object":
     """The workbook (openpyxl) of the dataset ``doc`` (a statistics dataset, see :mod:`disputeflow.reports.collect`)."""
     from openpyxl import Workbook
@@ -110,8 +121,8 @@ def _main_sheet(ws, doc: dict, en: bool) -> None:
     ws["A1"].font, ws["A1"].alignment = Font(bold=True, size=16), center
     ws.merge_cells(f"A1:{last}1")
     as_of = doc["as_of"][:16].replace("T", " ")
-    ws["A2"] = (f"Reporting unit: {unit}    Period: {period}    As of: {as_of} UTC" if en
-                else f"填报单位：{unit}　　统计期间：{period}　　数据截至：{as_of}（UTC）")
+    ws["A2"] = (f"Reporting unit: {unit}    Period: {period}    As of: {as_of}" if en
+                else f"填报单位：{unit}　　统计期间：{period}　　数据截至：{as_of}")
     ws.merge_cells(f"A2:{last}2")
     ws["A3"] = "Unit" if en else "单位"
     ws.merge_cells("A3:A4")
