@@ -81,7 +81,7 @@ def stats_csv(engine, doc: dict, lang: str) -> bytes:
         rows = [{"name": title, **doc["overall"]}] if by == "overall" else group_rows(doc, by, labels)
         w.writerow([title, *heads])
         for r in rows:
-            w.writerow([text_cell(r["name"]), *(text_cell(fmt_value(r[k], kind)) for k, _, _, kind in STAT_COLUMNS)])
+            w.writerow([text_cell(r["name"]), *(text_cell(fmt_value(r.get(k), kind)) for k, _, _, kind in STAT_COLUMNS)])
         w.writerow([])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
@@ -102,7 +102,7 @@ def _xlsx_stat_sheet(ws, doc: dict, labels: Labels, title: str) -> None:
             cell.font = Font(bold=True)
         rows = [{"name": first, **doc["overall"]}] if by == "overall" else group_rows(doc, by, labels)
         for r in rows:
-            ws.append([xlsx_cell(ws, v) for v in (r["name"], *(r[k] for k, *_ in STAT_COLUMNS))])
+            ws.append([xlsx_cell(ws, v) for v in (r["name"], *(r.get(k) for k, *_ in STAT_COLUMNS))])
             for col, (k, _, _, kind) in enumerate(STAT_COLUMNS, 2):
                 if kind == "rate":
                     ws.cell(row=ws.max_row, column=col).number_format = "0.0%"

@@ -149,7 +149,7 @@ def test_ledger_xlsx_cell_by_cell(march_town):
     summary = wb["汇总"]
     values = [[c.value for c in row] for row in summary.iter_rows()]
     total = next(r for r in values if r[0] == "合计" and isinstance(r[1], int))
-    assert total[1:5] == [5, 3, 2, 0.25]  # reported, concluded, resolved, resolution rate
+    assert total[1:6] == [5, 10, 3, 2, 0.25]  # reported, people (two parties each), concluded, resolved, resolution rate
     assert any(r[0] and str(r[0]).startswith("化解率 =") for r in values)  # definitions are written down
 
 
