@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.conftest import PARTIES
+from tests.web_support import live  # noqa: F401  (fixture)
 from disputeflow.workflow.timeutil import LOCAL_TZ
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -176,6 +177,8 @@ def test_the_monthly_form_is_an_xlsx_with_units_as_rows_and_real_numbers(march):
     assert ws.column_dimensions["A"].width >= 12
     defs = [r[1] for r in wb["指标口径"].iter_rows(min_row=2, values_only=True) if r and r[1]]
     assert any(d.startswith("协议履行率 =") for d in defs) and any("哈尔滨年鉴" in d for d in defs)
+    en = load_workbook(io.BytesIO(engine.report_file("month", fmt="xlsx", actor="sup", month="2026-03", lang="en")[1]))
+    assert en.sheetnames == ["Mediation statistics", "Definitions"] and en.active["A3"].value == "Unit"
     # the same dataset as the statistics (one snapshot), also as JSON
     assert engine.report_data("month", actor="sup", month="2026-03")["overall"]["people"] == 12
 
@@ -205,3 +208,33 @@ def test_the_control_rate_is_one_definition_in_the_total_and_the_village_rows(en
     assert sum(r["control"]["controlled"] for r in v.values()) == o["control"]["controlled"]
     # the case-flag figure is still there, under its own name, in every row alike
     assert (o["kp_total"], o["kp_case_control_rate"]) == (2, 0.0)
+
+
+def test_the_resolve_form_records_an_escalation_prevented_and_the_statistics_count_it(live, clock):
+    """Through the workspace: the checkboxes are on the resolve form, and the ticked ones reach the figures."""
+    from tests.conftest import report
+    from tests.web_support import csrf_of, login
+
+    engine = live.engine
+    n = report(engine)
+    _mediate(engine, clock, n, 3)
+    c = login(live, "med1")
+    page = c.get(f"/cases/{n}").text
+    assert 'name="prevented" value="civil_to_criminal"' in page and "防止激化" in page
+    r = c.post(f"/cases/{n}/act/resolve", data={
+        "csrf": csrf_of(page), "version": str(engine.case(n)["version"]), "outcome": "written_agreement",
+        "agreement": "赔偿500元", "prevented": ["civil_to_criminal", "group_incident"]})
+    assert r.status_code == 303, r.text
+    o = engine.report_data("stats", actor="sup", start="2026-03-03", end="2026-03-03")["overall"]
+    assert (o["prevented_civil_to_criminal"], o["prevented_group_incident"], o["prevented_group_incident_people"]) == (1, 1, 2)
+    assert o["happened_civil_to_criminal"] == 0
+
+
+def test_a_month_frozen_before_these_figures_existed_shows_them_as_dashes():
+    from disputeflow.reports import monthly_xlsx
+
+    frozen = {"overall": {"reported": 3, "mediation_success_rate": 0.5}, "by_village": [{"name": "=甲村", "reported": 3}]}
+    heads, rows = monthly_xlsx.table(frozen)
+    col = {h: i for i, h in enumerate(heads)}
+    assert rows[0][col["受理纠纷件"]] == 3 and rows[0][col["受理纠纷人"]] == "—" and rows[0][col["调解成功率"]] == 0.5
+    assert rows[1][0] == "'=甲村"  # a typed name never runs as a formula
