@@ -104,10 +104,10 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
     for key, t in groups["village"].items():
         if key not in seen:
             village_rows.append({"key": key, "name": units.name(key), **t.figures()})
-    rates = control.row_rates(engine, [r["key"] for r in village_rows], start, end,
-                              any_under_control=bool(figures["control"]["total"]))
+    # a row of cases kept at the town itself has no part of the register of its own (the town's is the total)
+    rates = control.row_rates(engine, sorted(seen), start, end, any_under_control=bool(figures["control"]["total"]))
     for r in village_rows:
-        r["control"] = rates[r["key"]]
+        r["control"] = rates.get(r["key"]) or control.nobody()
         r["control_rate"] = r["control"]["rate"]
         r["screening"] = screening_hook.screening_figures(engine, r["key"], start, end)
     doc["by_village"] = village_rows

@@ -8,6 +8,7 @@ row are computed the same way over their own part of the register (a report
 used to take the total from the register and the village rows from the cases'
 ``key_person`` flag, so the rows did not add up to the total). With nobody
 under control the rate is ``None`` (shown as —), never a figure of another kind.
+Persons registered at the town itself (not in a village) count in the total only.
 
 The cases' flag gives a different figure — of the disputes involving a key
 person, those whose control measures (稳控) were recorded — which reports show
@@ -38,8 +39,13 @@ def control_rate(engine, unit: str, start: datetime, end: datetime) -> dict:
 def row_rates(engine, units: list[str], start: datetime, end: datetime, *, any_under_control: bool) -> dict[str, dict]:
     """The same figure for each of ``units`` (a jurisdiction with nobody under control asks nothing more)."""
     if not any_under_control:
-        return {u: {"controlled": 0, "total": 0, "rate": None, "source": SOURCE} for u in units}
+        return {u: nobody() for u in units}
     return {u: control_rate(engine, u, start, end) for u in units}
+
+
+def nobody() -> dict:
+    """The figure of a part of the jurisdiction with nobody under control: —."""
+    return {"controlled": 0, "total": 0, "rate": None, "source": SOURCE}
 
 
 def _ratio(num: int, den: int) -> float | None:
