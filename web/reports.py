@@ -38,6 +38,8 @@ WORDS = {
     "month_form": ("月度统计表（上报）", "Monthly statistics form (to send upward)"),
     "month_hint": ("人民调解工作统计表：各村（社区）分行，件/人，附指标口径。", "Units as rows, cases/people, with definitions."),
     "nil": ("零报告", "Nil report"),
+    "offices": ("交办办理情况（按承办站所）", "Work orders by receiving office"),
+    "offices_hint": ("各站所的交办数、按时签收率、按时反馈率、退回数。", "Per office: dispatched, signed and reported back on time, returns."),
     "agenda": ("研判会议程", "Review-meeting agenda"),
     "month": ("月份", "Month"),
     "year": ("年度", "Year"),
@@ -58,7 +60,7 @@ WORDS = {
     "error_title": ("无法生成报表", "The report could not be produced"),
 }
 FORMATS = {"ledger": ("xlsx", "csv", "html"), "stats": ("html", "xlsx", "csv"), "month": ("xlsx",), "nil": ("html",),
-           "agenda": ("html", "md")}
+           "agenda": ("html", "md"), "offices": ("html", "csv")}
 
 
 def _w(lang: str):
