@@ -96,7 +96,7 @@ def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_
     path = Path(path)
     report: dict = {"file": str(path), "sheet": None, "namespace": ns, "dry_run": dry_run, "rows": 0, "blank": 0,
                     "valid": 0, "bad_rows": 0, "warning_rows": 0, "created": 0, "updated": 0, "unchanged": 0,
-                    "reopened": 0, "written": False, "error_file": None, "columns": {}, "_problems": [], "_warnings": [],
+                    "reopened": 0, "written": False, "error_file": None, "columns": {}, "refused_by": {}, "_problems": [], "_warnings": [],
                     "_notices": []}
     note = progress or (lambda *a: None)
     err_path = Path(errors_path) if errors_path else default_error_path(path)
@@ -165,6 +165,7 @@ def _validate_rows(led, validator: RowValidator, cols: dict, report: dict, spool
             _keep(report["_warnings"], warnings)
         if rec is None:
             report["bad_rows"] += 1
+            _refused(report, errors)
             _keep(report["_problems"], errors)
             if err_writer is not None:
                 err_writer.writerow([cell_text(values[i]) if i < len(values) else "" for i in keep]
@@ -192,12 +193,19 @@ def _write(engine, writer: BulkWriter, spool, report: dict, batch: int, note: Pr
                 report[k] += got[k]
             for p in got["problems"]:
                 report["bad_rows"] += 1
+                _refused(report, [p])
                 _keep(report["_problems"], [p])
             report["reopened"] += len(got["notices"])
             _keep(report["_notices"], got["notices"])
             done += len(items)
             report["written"] = True
             note("write", done, report["valid"])
+
+
+def _refused(report: dict, problems: list[RowProblem]) -> None:
+    """Count a refused row once under each column that refused it (the summary's reasons)."""
+    for column in dict.fromkeys(p.column for p in problems):
+        report["refused_by"][column] = report["refused_by"].get(column, 0) + 1
 
 
 def _keep(bucket: list, problems: list[RowProblem]) -> None:
@@ -240,6 +248,7 @@ def _classify(engine, writer: BulkWriter, spool, report: dict, batch: int, note)
                     notice, problem = writer.forecast(tx, rec, hit[0], row)
                     if problem is not None:
                         report["bad_rows"] += 1
+                        _refused(report, [problem])
                         _keep(report["_problems"], [problem])
                         continue
                     if notice is not None:

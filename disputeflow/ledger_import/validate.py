@@ -201,6 +201,7 @@ class RowValidator:
         if not unit_text:
             r.err("unit", "村(社区)为空", "the unit is empty")
             return None
+        unit_text = self.mapping.value("unit", unit_text) or unit_text
         unit, why = self.dir.unit(unit_text, UNIT_KINDS)
         if why == "missing":
             r.err("unit", f"单位“{unit_text}”不存在（请先用 disputeflow unit add 建立，或填写单位编号）",
@@ -247,6 +248,10 @@ class RowValidator:
                     flags.append(code)
         return flags
 
+    def _unit_path(self, rec: dict) -> str | None:
+        u = self.dir.units.get(rec.get("unit"))
+        return u[3] if u else None
+
     def _people(self, r: _Row, rec: dict) -> None:
         """Risk, lead official, mediator and responsible unit: a name the system does not know is kept, with a warning."""
         rec["risk"] = self._choice(r, "risk", "risk", "risk")
@@ -264,7 +269,8 @@ class RowValidator:
         raw = self._text(r, "responsible_unit")
         rec["responsible_unit"] = rec["responsible_unit_name"] = None
         if raw:
-            u, why = self.dir.unit(raw, ("office",))
+            raw = self.mapping.value("unit", half_width(raw)) or raw
+            u, why = self.dir.unit(raw, ("office",), within=self._unit_path(rec), category=rec.get("category"))
             if u is None:
                 r.warn("responsible_unit", f"责任单位“{raw}”不是系统中的站所，名称已记入案件",
                        f"responsible unit {raw!r} is not an office in the system; the name is kept")
