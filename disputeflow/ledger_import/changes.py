@@ -9,6 +9,7 @@ corrected where the case's data already holds it.
 
 from __future__ import annotations
 
+from disputeflow.ledger_import.parties import people
 from disputeflow.workflow import risk as risk_mod
 
 # Fields a correction reports in one ledger_update event (people go through assign / assign_lead).
@@ -33,7 +34,7 @@ def apply_changes(mv, rec: dict, changes: dict, units: dict) -> None:
     if "flags" in changes:
         mv.flags = list(rec["flags"])
     if "parties" in changes:
-        mv.party_count = len(rec["parties"])
+        mv.party_count = people(rec["parties"])
     if "parties" in changes or "flags" in changes:
         mv.risk_floor = risk_mod.floor(mv.party_count, mv.flags)
     want = (rec.get("risk") or mv.cols["risk"]) if "risk" in changes else mv.cols["risk"]

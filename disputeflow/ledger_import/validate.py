@@ -14,9 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from disputeflow.ledger_import.columns import UNIT_KINDS, Directory
+from disputeflow.ledger_import.ledger_facts import RESOLVED_ONLY, read_facts
 from disputeflow.ledger_import.line import LedgerLine
 from disputeflow.ledger_import.mapping import DATE_FIELDS, FIELD_LABELS, Mapping
-from disputeflow.ledger_import.parties import read_parties
+from disputeflow.ledger_import.parties import read_parties, title_name
 from disputeflow.ledger_import.ledger_file import Column
 from disputeflow.ledger_import.readers import cell_text
 from disputeflow.ledger_import.records import RowProblem, identity_hash
@@ -112,7 +113,10 @@ class RowValidator:
         dates = self._dates(r)
         self._where_and_what(r, rec)
         self._people(r, rec)
+        read_facts(self, r, rec, dates)
         state = self._state(r, rec, dates)
+        if rec.get("in_control") and not rec["measures"] and rec.get("control_unit_name"):
+            rec["measures"] = f"台账记载在控，稳控责任单位：{rec['control_unit_name']}"
         if state is not None and "reported_at" in dates:
             self._check_dates(r, state, dates)
         rec["dates"] = {k: _iso(v) for k, v in sorted(dates.items())}
@@ -175,7 +179,7 @@ class RowValidator:
         rec["parties"] = read_parties(self.mapping, self.columns, r.raws, r.err)
         title = self._text(r, "title")
         if not title and rec["parties"] and category:
-            names = [p["name"] for p in rec["parties"]]
+            names = [title_name(p["name"]) for p in rec["parties"]]
             who = "、".join(names[:2]) + ("等" if len(names) > 2 else "")
             title = f"{who}{self.defn.vocab_label('category', category)}"
         if len(title) > 200:
@@ -298,7 +302,9 @@ class RowValidator:
         if outcome is None and resolved and state_raw is not None:
             outcome = self.mapping.value("outcome", half_width(clean_text(state_raw)))
         if outcome is None and resolved:
-            outcome = "agreement"
+            # 是否化解 = 是 and no agreement on record: a resolution, not an agreement
+            outcome = RESOLVED_ONLY if (rec.get("resolved_flag") and not r.raws.get("agreement")
+                                        and RESOLVED_ONLY in self.defn.vocab.get("outcome", {})) else "agreement"
         rec["outcome"] = outcome
         rec["agreement"] = self._text(r, "agreement") or None
         rec["measures"] = self._text(r, "measures") or None
