@@ -134,8 +134,10 @@ def _summary(c: Ctx, r: dict) -> str:
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="错误文件路径（默认：<文件名>.errors.csv）。")
 @click.option("--namespace", help="编号空间（不同台账的编号可能重复时，各用一个）。")
 @click.option("--batch", type=Count(1, 100_000), default=500, show_default=True, help="每个事务写入的行数。")
+@click.option("--as-of-today", "live", is_flag=True,
+              help="在办案件从今日起重新计时（默认按台账日期计时，导入前已超期的不因导入升级、通知或挂牌）。")
 @click.pass_obj
-def import_command(c: Ctx, file, sheet, mapping, dry_run, skip_bad, errors_path, namespace, batch):
+def import_command(c: Ctx, file, sheet, mapping, dry_run, skip_bad, errors_path, namespace, batch, live):
     from disputeflow.ledger_import.service import ImportRejected, public
 
     _check_paths(file, errors_path if skip_bad and not dry_run else None)
@@ -144,7 +146,7 @@ def import_command(c: Ctx, file, sheet, mapping, dry_run, skip_bad, errors_path,
     try:
         report = eng.import_ledger(file, actor=c.actor(), sheet=sheet, mapping=mapping, dry_run=dry_run,
                                    skip_bad=skip_bad, errors_path=errors_path, namespace=namespace, batch=batch,
-                                   progress=progress, lang=c.lang)
+                                   progress=progress, lang=c.lang, live=live)
     except ImportRejected as exc:
         c.out(public(exc.report), _summary_rejected(c, exc.report))
         raise

@@ -59,8 +59,8 @@ def read_facts(v, r, rec: dict, dates: dict) -> None:
     _performance(v, r, rec)
     visit = v._text(r, "visit")
     rec["visit_note"] = visit or None
-    if visit and not r.raws.get("satisfaction"):
-        rec["satisfaction"] = next((code for word, code in _SATISFACTION if word in visit), None)
+    rec["visit_satisfaction"] = next((code for word, code in _SATISFACTION if word in visit), None) \
+        if visit else None
 
 
 def _performance(v, r, rec: dict) -> None:
