@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from disputeflow.workflow.errors import ValidationError
 from disputeflow.ledger_import.mapping import FIELD_LABELS, REQUIRED, Mapping, norm_heading
-from disputeflow.ledger_import import unit_names
+from disputeflow.ledger_import.unit_names import find as find_units
 from disputeflow.ledger_import.ledger_file import Column
 
 UNIT_KINDS = ("town", "village", "community", "grid")
@@ -72,11 +72,11 @@ class Directory:
              category: str | None = None) -> tuple[tuple | None, str | None]:
         """(unit, None) or (None, reason code: missing / ambiguous / kind), by id, name or a name containing it.
 
-        See :mod:`~disputeflow.ledger_import.unit_names` for how a committee's or an office's name is read.
+        See :mod:`disputeflow.ledger_import.unit_names` for how a committee's or an office's name is read.
         """
         u = self.units.get(text)
         if u is None:
-            found, _ = unit_names.find(self._all, text, kinds, within=within, category=category)
+            found, _ = find_units(self._all, text, kinds, within=within, category=category)
             if len(found) > 1:
                 return None, "ambiguous"
             u = found[0] if found else None
