@@ -69,9 +69,9 @@ def _tracking(c: Ctx, r: dict) -> str:
     if not t:
         return ""
     if t["mode"] == "live":
-        return c.t(f"在办案件 {t['open']} 件按今日起重新计时。", f"{t['open']} open cases are tracked from today.")
+        return c.t(f"在办案件 {t['open']} 件按今日起重新计时。", f" {t['open']} open cases are tracked from today.")
     return c.t(f"在办案件 {t['open']} 件按台账日期计时，其中导入前已超期 {t['overdue']} 件：只列为超期，不因导入升级、通知或挂牌。",
-               f"{t['open']} open cases keep the ledger's dates; {t['overdue']} were overdue before the import and are "
+               f" {t['open']} open cases keep the ledger's dates; {t['overdue']} were overdue before the import and are "
                "shown as overdue but not escalated, notified or listed because of it.")
 
 
@@ -82,8 +82,10 @@ def _counts(c: Ctx, r: dict, where: str) -> str:
           f"{'将' if r['dry_run'] else '已'}新建 {r['created']} 件，更新 {r['updated']} 件{_reopened_zh(r)}，"
           f"跳过 {skipped} 行（无变化 {r['unchanged']} 件、空行 {r['blank']} 行），"
           f"拒收 {r['bad_rows']} 行{_refusals(c, r) if not c.en else ''}。")
-    en = (f"{r['rows']} rows ({r['blank']} blank), {r['valid']} valid, {r['warning_rows']} with warnings; "
-          f"{'would create' if r['dry_run'] else 'created'} {r['created']}, updated {r['updated']}{_reopened_en(r)}, "
+    en = (f"{r['rows']} rows ({r['blank']} blank), {r['valid']} valid, {r['bad_rows']} with errors, "
+          f"{r['warning_rows']} with warnings; "
+          f"{'would create' if r['dry_run'] else 'created'} {r['created']}, "
+          f"{'update' if r['dry_run'] else 'updated'} {r['updated']}{_reopened_en(r)}, "
           f"skipped {skipped} ({r['unchanged']} unchanged, {r['blank']} blank), refused {r['bad_rows']}"
           f"{_refusals(c, r) if c.en else ''}.")
     head = c.t(f"试导入 {where}：" if r["dry_run"] else f"已导入 {where}：",

@@ -57,6 +57,9 @@ def read_facts(v, r, rec: dict, dates: dict) -> None:
         r.warn("resolved_flag", "是否化解为“是”但没有化解时间，按本行最晚的日期记为化解时间",
                "resolved, but no resolution date: the row's latest date is taken")
     _performance(v, r, rec)
+    source = v._text(r, "source")
+    # 人民调解法 第十七条: a party's application, or the committee's own initiative
+    rec["initiation"] = "application" if "申请" in source else "initiative" if "主动" in source else None
     visit = v._text(r, "visit")
     rec["visit_note"] = visit or None
     rec["visit_satisfaction"] = next((code for word, code in _SATISFACTION if word in visit), None) \

@@ -163,6 +163,8 @@ class Planner:
                     data={"ledger": self._ledger_data(rec, row)}, risk=intake_risk)
         if count != len(parties):
             p.data["people_involved"] = count
+        if rec.get("initiation") and rec["initiation"] in defn.vocab.get("initiation", {}):
+            p.data["initiation"] = rec["initiation"]  # how mediation began, as 案件来源 says
         if rec.get("volume_number"):
             p.data["volume_number"] = rec["volume_number"]  # the committee's 卷号, as the register wrote it
         view = None

@@ -48,6 +48,8 @@ def test_the_mediation_register_is_read_whole_without_a_mapping(town, tmp_path):
     assert [d["unit"] for d in (one, two, three, four, five)] == ["dg", "dg", "sr", "sr", "dg"]
     assert [d["category"] for d in (one, two, three, four)] == ["house_site", "labour", "damages", "land"]
     assert [d["source"] for d in (one, two, three, four)] == ["visit", "grid", "police", "court"]
+    assert (one["data"]["initiation"], two["data"]["initiation"]) == ("application", "initiative")
+    assert "initiation" not in three["data"]
     # several phones in one cell, full-width digits, the address on the parties
     assert [p["phone"] for p in one["parties"]] == ["13812345678", "13912345678"]
     assert two["parties"][0]["phone"] == "13712345678"
