@@ -35,11 +35,16 @@ def volume_number(ref: str | None) -> str | None:
 
 
 def read_facts(v, r, rec: dict, dates: dict) -> None:
-    """Fill ``rec`` from the standard columns the row has; ``v`` is the row validator, ``r`` the row."""
-    rec["volume_number"] = volume_number(rec.get("ref")) if "ref" in v.columns and \
-        v.columns["ref"].names[0] in ("卷号", "案卷号", "档案号") else None
+    """Fill ``rec`` from the standard columns the row has; ``v`` is the row validator, ``r`` the row.
+
+    Only what the row says is added: a record of a ledger without these columns stays as it was,
+    so re-importing such a ledger finds its rows unchanged.
+    """
+    got: dict = {}
+    if "ref" in v.columns and v.columns["ref"].names[0] in ("卷号", "案卷号", "档案号"):
+        got["volume_number"] = volume_number(rec.get("ref"))
     for name, key in (("screener", "screener_name"), ("control_unit", "control_unit_name")):
-        rec[key] = v._text(r, name) or None
+        got[key] = v._text(r, name)
     address = v._text(r, "address")
     if address:
         parts = v.mapping.split(address) if len(rec["parties"]) > 1 else [address]
@@ -47,35 +52,32 @@ def read_facts(v, r, rec: dict, dates: dict) -> None:
             parts = [address] * len(rec["parties"])
         for p, a in zip(rec["parties"], parts):
             p["address"] = a
-    in_control = _yes_no(v, r, "in_control")
+    got["in_control"] = in_control = _yes_no(v, r, "in_control")
     if in_control and "controlled_at" not in dates and "reported_at" in dates:
         dates["controlled_at"] = dates["reported_at"]
-    rec["in_control"] = in_control
-    rec["resolved_flag"] = resolved = _yes_no(v, r, "resolved_flag")
+    got["resolved_flag"] = resolved = _yes_no(v, r, "resolved_flag")
     if resolved and "resolved_at" not in dates and dates:
         dates["resolved_at"] = max(dates.values())
         r.warn("resolved_flag", "是否化解为“是”但没有化解时间，按本行最晚的日期记为化解时间",
                "resolved, but no resolution date: the row's latest date is taken")
-    _performance(v, r, rec)
+    got.update(_performance(v, r))
     source = v._text(r, "source")
     # 人民调解法 第十七条: a party's application, or the committee's own initiative
-    rec["initiation"] = "application" if "申请" in source else "initiative" if "主动" in source else None
+    got["initiation"] = "application" if "申请" in source else "initiative" if "主动" in source else None
     visit = v._text(r, "visit")
-    rec["visit_note"] = visit or None
-    rec["visit_satisfaction"] = next((code for word, code in _SATISFACTION if word in visit), None) \
-        if visit else None
+    got["visit_note"] = visit
+    got["visit_satisfaction"] = next((code for word, code in _SATISFACTION if word in visit), None)
+    rec.update((k, x) for k, x in got.items() if x is not None and x != "")
 
 
-def _performance(v, r, rec: dict) -> None:
+def _performance(v, r) -> dict:
     raw = v._text(r, "performance")
-    rec["performance"] = rec["performance_note"] = None
     if not raw:
-        return
+        return {}
     code = v.mapping.value("performance", raw)
     if code is None:
-        rec["performance_note"] = raw  # a sentence, not one of the four words: kept as the note
-    else:
-        rec["performance"] = code
+        return {"performance_note": raw}  # a sentence, not one of the four words: kept as the note
+    return {"performance": code}
 
 
 def _yes_no(v, r, name: str) -> bool | None:

@@ -115,7 +115,8 @@ class RowValidator:
         self._people(r, rec)
         read_facts(self, r, rec, dates)
         state = self._state(r, rec, dates)
-        rec["satisfaction"] = rec["satisfaction"] or rec.pop("visit_satisfaction")  # what 回访情况 says
+        said = rec.pop("visit_satisfaction", None)  # what 回访情况 says, when no 满意度 column does
+        rec["satisfaction"] = rec["satisfaction"] or said
         if rec.get("in_control") and not rec["measures"] and rec.get("control_unit_name"):
             rec["measures"] = f"台账记载在控，稳控责任单位：{rec['control_unit_name']}"
         if state is not None and "reported_at" in dates:

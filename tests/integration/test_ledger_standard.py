@@ -54,6 +54,8 @@ def test_the_mediation_register_is_read_whole_without_a_mapping(town, tmp_path):
     assert [p["phone"] for p in one["parties"]] == ["13812345678", "13912345678"]
     assert two["parties"][0]["phone"] == "13712345678"
     assert one["parties"][0]["address"] == "东岗村三组"
+    again = town.import_ledger(path, actor="sr-sup")
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 5)
 
 
 def test_concluded_register_rows_arrive_closed_with_their_outcome_performance_and_visit(town, tmp_path):
