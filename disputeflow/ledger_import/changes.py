@@ -16,11 +16,14 @@ from disputeflow.workflow import risk as risk_mod
 CORRECTABLE = ("title", "category", "category_text", "description", "source", "unit", "flags", "parties", "risk",
                "note", "agreement", "measures", "outcome", "method", "satisfaction", "referred_to", "referred_detail",
                "withdraw_reason", "lead_official_name", "mediator_name", "responsible_unit_name", "extra", "ref",
-               "dates")
+               "dates", "volume_number", "initiation", "screener_name", "control_unit_name", "in_control",
+               "resolved_flag", "performance", "performance_note", "visit_note")
 # The ledger's words kept on the case as they are.
-LEDGER_WORDS = ("category_text", "lead_official_name", "mediator_name", "responsible_unit_name", "extra", "ref")
+LEDGER_WORDS = ("category_text", "lead_official_name", "mediator_name", "responsible_unit_name", "extra", "ref",
+                "screener_name", "control_unit_name")
 # Record keys whose corrected value replaces the one an action recorded in the case's data (same key).
-RECORDED = ("agreement", "measures", "outcome", "withdraw_reason", "referred_to", "referred_detail")
+RECORDED = ("agreement", "measures", "outcome", "withdraw_reason", "referred_to", "referred_detail", "volume_number",
+            "initiation")
 
 
 def apply_changes(mv, rec: dict, changes: dict, units: dict) -> None:

@@ -160,3 +160,24 @@ def test_group_entries_and_masked_title_names():
     assert people([{"name": "胡某等15人", "people": 15}, {"name": "某公司"}]) == 16
     assert title_name("张建国") == "张**" and title_name("李某") == "李某"
     assert REGISTER[0] == "卷号"
+
+
+def test_a_corrected_register_row_updates_its_case_and_says_what_changed(town, tmp_path):
+    path = write_register(tmp_path / "台账.xlsx")
+    town.import_ledger(path, actor="sr-sup")
+    rows = register_rows()
+    rows[4][0] = "（２０２６）东调字第５号"  # the same number, written again in full-width: the same row
+    rows[4][13] = "电话回访，当事人不满意"
+    report = town.import_ledger(write_register(tmp_path / "台账.xlsx", rows), actor="sr-sup")
+    assert (report["created"], report["updated"], report["unchanged"]) == (0, 1, 4)
+    five = by_volume(town)["(2026)东调字第5号"]
+    update = [h for h in town.history(five["number"], actor="sr-sup") if h["action"] == "ledger_update"]
+    assert len(update) == 1 and "visit_note" in str(update[0])
+    rows = register_rows()
+    rows[0][4] = "张建国、李秀英、王某"
+    rows[0][6] = "13812345678、13912345678、13712345678"
+    report = town.import_ledger(write_register(tmp_path / "台账.xlsx", rows), actor="sr-sup")
+    assert report["updated"] == 2 and report["bad_rows"] == 0  # row 5 is back as it was, row 1 has a third party
+    one = by_volume(town)["(2026)东调字第1号"]
+    assert [p["name"] for p in one["parties"]] == ["张建国", "李秀英", "王某"]
+    assert town.verify_audit()["problems"] == []
