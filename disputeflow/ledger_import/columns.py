@@ -70,13 +70,14 @@ class Directory:
 
     def unit(self, text: str, kinds: tuple[str, ...], within: str | None = None,
              category: str | None = None) -> tuple[tuple | None, str | None]:
-        """(unit, None) or (None, reason code: missing / ambiguous / kind), by id, name or a name containing it.
+        """(unit, None) or (None, reason code: missing / ambiguous / kind), by id, name or a name containing it;
+        (unit, "contained") when only a longer name contained it (the import says which unit it took).
 
         See :mod:`disputeflow.ledger_import.unit_names` for how a committee's or an office's name is read.
         """
-        u = self.units.get(text)
+        u, contained = self.units.get(text), False
         if u is None:
-            found, _ = find_units(self._all, text, kinds, within=within, category=category)
+            found, contained = find_units(self._all, text, kinds, within=within, category=category)
             if len(found) > 1:
                 return None, "ambiguous"
             u = found[0] if found else None
@@ -84,7 +85,7 @@ class Directory:
             return None, "missing"
         if u[2] not in kinds:
             return None, "kind"
-        return u, None
+        return u, ("contained" if contained else None)
 
     def user(self, text: str, role: str) -> tuple | None:
         u = self.users.get(text)

@@ -219,6 +219,8 @@ class RowValidator:
         elif not self.actor.covers(unit[3]):
             r.err("unit", f"“{unit_text}”不在您的管辖范围内", f"{unit_text!r} is outside your jurisdiction")
             return None
+        elif why == "contained":
+            r.warn("unit", f"“{unit_text}”按单位“{unit[1]}”导入", f"{unit_text!r} imported as unit {unit[1]!r}")
         return unit[0] if unit else None
 
     def _category(self, r: _Row, rec: dict) -> str | None:
@@ -283,6 +285,8 @@ class RowValidator:
                 rec["responsible_unit_name"] = raw
             else:
                 rec["responsible_unit"] = u[0]
+                if why == "contained":
+                    r.warn("responsible_unit", f"责任单位“{raw}”按“{u[1]}”导入", f"{raw!r} imported as {u[1]!r}")
 
     def _state(self, r: _Row, rec: dict, dates: dict) -> str | None:
         """The state the row stands in, and the cells that go with it (outcome, agreement, referral ...)."""

@@ -99,6 +99,8 @@ def test_the_screening_ledger_records_control_resolution_groups_and_masked_title
                                           "吴某合同债务"]
     # 劳动保障所 is the town's labour office; a name that is no office is kept as written
     assert docs[0]["responsible_unit"] == "sr-labour"
+    said = {(w["row"], w["message"]) for w in report["warnings"]}
+    assert (3, "责任单位“劳动保障所”按“双乳镇劳动保障所”导入") in said
     assert docs[0]["data"]["ledger"]["control_unit_name"] == "东岗村"
     assert docs[0]["data"]["ledger"]["screener_name"] == "网格员小王"
 
@@ -150,6 +152,8 @@ def test_units_are_found_by_id_name_or_the_committee_and_office_names_containing
     assert one("双乳镇人民调解委员会") == ["sr"]
     assert one("东岗村第一网格调解室") == ["dg-1"]
     assert one("西山村人民调解委员会") == []
+    assert unit_names.find(units, "双乳镇西山村", kinds) == ([units[0]], True)  # taken, and the import says so
+    assert unit_names.find(units, "东岗村村民委员会", kinds) == ([units[1]], False)
     assert one("劳动保障所", ("office",)) == ["sr-labour", "xx-labour"]  # two towns: ambiguous alone
     assert one("劳动保障所", ("office",), within="/sr/dg/") == ["sr-labour"]
 
