@@ -78,6 +78,7 @@ class Policy:
     count_from: str = "immediately"
     max_extensions_per_clock: int = 1
     extension_hard_cap: Duration = Duration(30, "calendar_days")
+    extension_cap_from: str = "later"  # an extension's cap counts from the later of due and now, or from "due"
     tier_upgrade_after: Duration = Duration(60, "calendar_days")
     tier_upgrade_recipients: tuple[str, ...] = ("lead_official",)
     unit_talk_level3_per_month: int = 3
@@ -316,10 +317,8 @@ class Policy:
         """
         rule = self.rule(clock)
         cap = rule.extension_cap or self.duration(clock, risk, category, tier) or self.extension_hard_cap
-        if cap.lower_bound_hours() > self.extension_hard_cap.lower_bound_hours() and \
-                self.extension_hard_cap.unit in EXACT_UNITS:
-            return self.extension_hard_cap
-        return cap
+        hard = self.extension_hard_cap
+        return hard if cap.lower_bound_hours() > hard.lower_bound_hours() and hard.unit in EXACT_UNITS else cap
 
     def extension_limit(self, clock: str, due_at: datetime, calendar: "BusinessCalendar",
                         risk: str | None = None, category: str | None = None, tier: str | None = None) -> datetime:
@@ -346,7 +345,6 @@ class Policy:
         return level3_this_month >= self.unit_talk_level3_per_month
 
 
-
 @functools.lru_cache(maxsize=1)
 def _default_policy() -> Policy:
     text = (resources.files("disputeflow.workflow") / "policy.toml").read_text(encoding="utf-8")
@@ -368,8 +366,9 @@ def _canonical(policy: Policy) -> str:
               for name, c in policy.clocks.items()}
     ladder = [[s.name, s.kind, s.value, list(s.recipients), s.list_for_supervision, s.label_zh, s.label_en]
               for s in policy.ladder]
+    ext_from = [policy.extension_cap_from] if policy.extension_cap_from != "later" else []  # as for auto_listing
     return json.dumps({"clocks": clocks, "ladder": ladder, "count_from": policy.count_from,
-                       "ext": [policy.max_extensions_per_clock, dur(policy.extension_hard_cap)],
+                       "ext": [policy.max_extensions_per_clock, dur(policy.extension_hard_cap)] + ext_from,
                        "tier": [dur(policy.tier_upgrade_after), list(policy.tier_upgrade_recipients)],
                        "talk": [policy.unit_talk_level3_per_month, list(policy.unit_talk_recipients)],
                        "key_persons": [[[d.name, d.label_zh, d.label_en, list(d.satisfied_by),

@@ -10,7 +10,7 @@ import json
 
 from disputeflow.cases import case_reads, child_reads, directory, jurisdiction, transactions
 from disputeflow.cases.types import from_db
-from disputeflow.workflow import guards, handover, party_particulars, work_orders
+from disputeflow.workflow import case_roles, guards, handover, party_particulars, work_orders
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import load_actor, may_touch
 from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
@@ -240,6 +240,10 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
             fields.append(fd)
         # a refusal that names one of the action's own fields is answered in its form: the form stays open
         blocking = [r for r in refusals if r.field not in a.field_names]
+        own = case_roles.own_case_refusal(a, who, c["mediator"], c["lead_official"])
+        if own is not None:  # a lead official sees what they may do only on the cases they lead, and why
+            refusals = [guards.Refusal("own_case", *own), *refusals]
+            blocking = refusals
         out.append({
             "action": a.name, "label": a.label.get(lang), "moves_to": dest,
             "moves_to_label": d.state_label(dest, lang) if dest else None,
