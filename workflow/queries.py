@@ -231,6 +231,8 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
             fd = {"name": f.name, "type": f.type, "label": f.label.get(lang), "required": f.required}
             if f.vocab or f.type in ("choice", "choices"):
                 fd["choices"] = d.choices(f.vocab or f.name, lang)
+            if f.type == "user":
+                fd["roles"] = list(f.roles)
             if f.type == "clock":
                 fd["choices"] = {k: d.clock_label(k, lang, engine.policy) for k in running}
             if a.spawns and f.type == "unit" and offices:
