@@ -59,8 +59,10 @@ def check_assignee(a: Action, clean: dict, who: Actor, unit_path: str,
     if who.role in CROSS_UNIT_ASSIGNERS:
         return
     for name, kind, key in a.targets:
-        if kind != "case" or key != "mediator" or not clean.get(name):
-            continue
+        spec = a.field(name)
+        if kind != "case" or key != "mediator" or not clean.get(name) or (spec and spec.roles
+                                                                          and "mediator" not in spec.roles):
+            continue  # another workflow's handler (a 12345 承办人) is the dispatcher's to choose
         row = user(clean[name])
         if row is not None and not unit_path.startswith(row[1]):
             raise NotPermitted("该调解员的管辖范围不含本案所在地；跨村（社区）指派须由督办人员执行",
