@@ -102,6 +102,7 @@ def _action(d: Mapping[str, Any], where: str) -> Action:
         record=d.get("record"),
         notify=tuple(d.get("notify", ())),
         spawns=d.get("spawns") or None,
+        own_cases_only=tuple(d.get("own_cases_only", ())),
     )
 
 

@@ -12,6 +12,7 @@ from disputeflow.workflow import effects as effect_registry, guards as guard_reg
 from typing import Mapping
 
 from disputeflow.workflow import procedure_guards  # noqa: F401  (registers the mediation-procedure guards)
+from disputeflow.workflow.case_roles import OWN_CASE_COLUMNS
 from disputeflow.workflow.definition_types import (
     CHILD_SUFFIX_MAX, PARENT_FIELDS, ROLE_NAME_MAX, ROLES, SYSTEM_ROLE, Action, Definition,
 )
@@ -107,6 +108,12 @@ def _names(a: Action, states: set[str], known_roles: tuple[str, ...]) -> list[Pr
     for r in a.roles:
         if r not in known_roles:
             found.append((f"动作 {a.name} 的角色 {r} 未知", f"action {a.name} names unknown role {r}"))
+    for r in a.own_cases_only:
+        if r not in a.roles or r not in OWN_CASE_COLUMNS:
+            found.append((f"动作 {a.name} 的 own_cases_only 角色 {r} 须是该动作的角色之一，且为"
+                          f"{'、'.join(OWN_CASE_COLUMNS)}",
+                          f"action {a.name}: own_cases_only role {r} must be one of the action's roles and one of "
+                          f"{', '.join(OWN_CASE_COLUMNS)}"))
     for g in a.guards:
         if guard_registry.lookup(g) is None:
             found.append((f"动作 {a.name} 的条件 {g} 未注册", f"action {a.name} names unregistered guard {g}"))

@@ -98,6 +98,8 @@ class Action:
     record: str | None = None  # append the action's fields to data[record]
     notify: tuple[str, ...] = ()
     spawns: str | None = None  # the child workflow a case of which this action opens (see ChildSpec)
+    # roles that may do this action only on the cases naming them (a lead official on the cases they lead)
+    own_cases_only: tuple[str, ...] = ()
 
     @property
     def moves(self) -> bool:

@@ -78,6 +78,7 @@ class Policy:
     count_from: str = "immediately"
     max_extensions_per_clock: int = 1
     extension_hard_cap: Duration = Duration(30, "calendar_days")
+    extension_cap_from: str = "later"  # an extension's cap counts from the later of due and now, or from "due"
     tier_upgrade_after: Duration = Duration(60, "calendar_days")
     tier_upgrade_recipients: tuple[str, ...] = ("lead_official",)
     unit_talk_level3_per_month: int = 3
@@ -316,10 +317,8 @@ class Policy:
         """
         rule = self.rule(clock)
         cap = rule.extension_cap or self.duration(clock, risk, category, tier) or self.extension_hard_cap
-        if cap.lower_bound_hours() > self.extension_hard_cap.lower_bound_hours() and \
-                self.extension_hard_cap.unit in EXACT_UNITS:
-            return self.extension_hard_cap
-        return cap
+        hard = self.extension_hard_cap
+        return hard if cap.lower_bound_hours() > hard.lower_bound_hours() and hard.unit in EXACT_UNITS else cap
 
     def extension_limit(self, clock: str, due_at: datetime, calendar: "BusinessCalendar",
                         risk: str | None = None, category: str | None = None, tier: str | None = None) -> datetime:
@@ -344,7 +343,6 @@ class Policy:
         """Whether a responsible unit with this many level-3 escalations in one local calendar month
         is called to a talk (约谈); count with ``timeutil.month_bounds``."""
         return level3_this_month >= self.unit_talk_level3_per_month
-
 
 
 @functools.lru_cache(maxsize=1)

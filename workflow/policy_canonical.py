@@ -25,8 +25,9 @@ def canonical(policy) -> str:
               for name, c in policy.clocks.items()}
     ladder = [[s.name, s.kind, s.value, list(s.recipients), s.list_for_supervision, s.label_zh, s.label_en]
               for s in policy.ladder]
+    ext_from = [policy.extension_cap_from] if policy.extension_cap_from != "later" else []  # as for auto_listing
     return json.dumps({"clocks": clocks, "ladder": ladder, "count_from": policy.count_from,
-                       "ext": [policy.max_extensions_per_clock, dur(policy.extension_hard_cap)],
+                       "ext": [policy.max_extensions_per_clock, dur(policy.extension_hard_cap)] + ext_from,
                        "tier": [dur(policy.tier_upgrade_after), list(policy.tier_upgrade_recipients)],
                        "talk": [policy.unit_talk_level3_per_month, list(policy.unit_talk_recipients)],
                        "key_persons": [[[d.name, d.label_zh, d.label_en, list(d.satisfied_by),

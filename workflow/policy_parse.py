@@ -147,7 +147,10 @@ def parse(text: str, source: str) -> dict[str, Any]:
         if unknown:
             r.fail(("clocks", name, "ladder"), f"升级阶梯中没有“{'、'.join(unknown)}”（已有：{'、'.join(names)}）",
                    f"the ladder has no step {', '.join(unknown)} (steps: {', '.join(names)})")
-    ext = r.table(doc.get("extension", {}), ("extension",), ("max_per_clock", "hard_cap", "source"))
+    ext = r.table(doc.get("extension", {}), ("extension",), ("max_per_clock", "hard_cap", "cap_from", "source"))
+    cap_from = ext.get("cap_from", "later")
+    if cap_from not in ("later", "due"):
+        r.fail(("extension", "cap_from"), "须为 later 或 due", "must be later or due")
     hard_cap = (r.duration(ext["hard_cap"], ("extension", "hard_cap")) if "hard_cap" in ext
                 else Duration(30, "calendar_days"))
     for name, rule in clocks.items():
@@ -166,6 +169,7 @@ def parse(text: str, source: str) -> dict[str, Any]:
         clocks=MappingProxyType(clocks), ladder=ladder, count_from=count_from,
         max_extensions_per_clock=r.count(ext.get("max_per_clock", 1), ("extension", "max_per_clock")),
         extension_hard_cap=hard_cap,
+        extension_cap_from=cap_from,
         tier_upgrade_after=r.duration(tier["after"], ("tier_upgrade", "after")) if "after" in tier
         else Duration(60, "calendar_days"),
         tier_upgrade_recipients=r.roles(tier.get("recipients", ["lead_official"]), ("tier_upgrade", "recipients")),

@@ -200,6 +200,8 @@ POLICY_HELP: dict[str, tuple[str, str]] = {
     "extension": ("", "Table of extension limits (延期)."),
     "extension.max_per_clock": ("1", "Extensions allowed per clock."),
     "extension.hard_cap": ("30 calendar days", "No extension moves a due time further than this."),
+    "extension.cap_from": ('"later"', "Where the cap counts from: `later` of the due time and the moment of "
+                           "the extension (an overdue clock can still be extended), or `due` only."),
     "tier_upgrade": ("", "Upgrade of a case's tier (一般 → 复杂)."),
     "auto_listing": ("", "The automatic listing for supervision (自动挂牌督办) at the rung with "
                          "`list_for_supervision`, when nobody has listed the case."),
