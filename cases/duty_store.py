@@ -39,7 +39,7 @@ _OPEN_ALL = Prepared(_OPEN)
 _OPEN_OF = Prepared(_OPEN.where(_D.duty.in_(bindparam("duties", expanding=True))))
 _CANCEL = Prepared(update(key_person_duties).where(_D.id == bindparam("id")).values(status="cancelled"))
 _OPEN_AT = Prepared(select(_D.id, _D.duty, _D.clock_id).where(
-    _D.person_id == bindparam("p"), _D.status == "open", _D.period_start <= bindparam("at"),
+    _D.person_id == bindparam("p"), _D.status.in_(("open", "missed")), _D.period_start <= bindparam("at"),
     _D.due_at > bindparam("at")))
 _MARK_MET = Prepared(update(key_person_duties).where(_D.id == bindparam("id"))
                      .values(status="met", met_at=bindparam("at"), contact_id=bindparam("c")))
@@ -106,7 +106,7 @@ def cancel(tx, occurrence_id: int) -> None:
 
 
 def open_at(tx, person_id: int, at) -> list:
-    """``(id, duty, clock id)`` of the person's open occurrences whose period contains ``at``."""
+    """``(id, duty, clock id)`` of the person's occurrences not met (open or missed) whose period contains ``at``."""
     return _OPEN_AT.all(tx, {"p": person_id, "at": at})
 
 

@@ -389,7 +389,8 @@ def _canonical(policy: Policy) -> str:
 
 
 def _listing_canonical(a: AutoListing) -> list:
-    return [a.enabled, a.level, a.by_zh, a.by_en, a.deadline_workdays, list(a.risks), list(a.categories)]
+    return [a.enabled, a.level, a.by_zh, a.by_en, a.deadline_workdays, list(a.risks), list(a.categories),
+            {k: [list(v.risks), list(v.categories)] for k, v in sorted(a.by_clock.items())}]
 
 
 def _hours_canonical(p: Policy) -> list:
