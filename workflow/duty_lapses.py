@@ -8,7 +8,8 @@ every later missed occurrence only adds its day to the item, which names the
 days missed in every step it raises. The item climbs the ordinary ladder's
 after-due rungs (yellow, orange, red) once each — the warning before due
 belongs to a running day, and a missed day is already past it. A recorded
-contact that meets a duty closes the item; the next miss opens a new one.
+contact that leaves no duty of its period unmet closes the item; the next miss
+opens a new one.
 
 At the rung that lists for supervision, the policy's ``[auto_listing]``
 decides by the person's risk and type (in place of a case's category) whether
@@ -24,7 +25,7 @@ import json
 import logging
 from datetime import datetime
 
-from disputeflow.cases import key_person_store, lapse_store, outbox
+from disputeflow.cases import duty_store, key_person_store, lapse_store, outbox
 from disputeflow.workflow.audience import audience, person_slots
 from disputeflow.workflow.commands import dumps
 from disputeflow.workflow.masking import mask_name
@@ -124,6 +125,14 @@ def _raise(engine, tx, person_id: int, now: datetime) -> int:
     nxt, at = (steps[k][0].name, tx.t(steps[k][1])) if k < len(steps) else (None, None)
     lapse_store.set_level(tx, lapse_id, level, nxt, at, bool(listed))
     return n
+
+
+def close_when_back(tx, person_id: int, at: datetime, now: datetime) -> int:
+    """Close the open item once every duty of the period containing ``at`` is met: the person is back under
+    control (a phone call that meets the report while the daily visit is still owed does not close it)."""
+    if duty_store.open_at(tx, person_id, tx.t(at)):
+        return 0
+    return close(tx, person_id, now, "met")
 
 
 def close(tx, person_id: int, now: datetime, why: str) -> int:

@@ -68,8 +68,8 @@ def record_contact(engine, actor, person_id, *, method: str, at: datetime | None
         # the sweep may not have opened the current periods yet: open them before meeting them
         duty_sweep.roll_person(engine, tx, p["id"], p["risk"], since, p["anchor_case_id"], now)
         met = duty_sweep.meet(engine, tx, p["id"], method, at, contact_id, now)
-        if met:  # the person is back under control: the open item of missed duties closes
-            duty_lapses.close(tx, p["id"], now, "met")
+        if met:
+            duty_lapses.close_when_back(tx, p["id"], at, now)
         data = {"contact_id": contact_id, "method": method, "at": at, "state": state, "alarming": bool(alarming),
                 "met": met}
         if new_risk != old_risk:
