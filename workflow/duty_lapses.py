@@ -38,8 +38,11 @@ log = logging.getLogger(__name__)
 SYSTEM_ACTOR = "system"
 
 
-def run(engine, now: datetime, batch: int = 500) -> int:
-    """Count the occurrences past due as missed, then raise the items' due steps; returns the steps raised."""
+def run(engine, now: datetime, batch: int = 500, out: list[dict] | None = None) -> int:
+    """Count the occurrences past due as missed, then raise the items' due steps; returns the steps raised.
+
+    Each step raised is also added to ``out`` (the sweep's list of what it raised) when given.
+    """
     raised = 0
     while True:
         with engine.store.write() as tx:
@@ -52,7 +55,7 @@ def run(engine, now: datetime, batch: int = 500) -> int:
         with engine.store.write() as tx:
             pids = lapse_store.due_persons(tx, tx.t(now), batch)
             for pid in pids:
-                raised += _raise(engine, tx, pid, now)
+                raised += _raise(engine, tx, pid, now, out)
         if len(pids) < batch:
             break
     if raised:
@@ -91,7 +94,7 @@ def _collect(engine, tx, person_id: int, now: datetime) -> None:
     lapse_store.add(tx, person_id, tx.t(now), tx.t(started), tx.t(due), days_json, step, tx.t(at))
 
 
-def _raise(engine, tx, person_id: int, now: datetime) -> int:
+def _raise(engine, tx, person_id: int, now: datetime, out: list[dict] | None) -> int:
     """Raise every step of the person's open item that has come due, in order, each once."""
     p = load(tx, person_id, lock=True)
     got = lapse_store.open_lapse(tx, person_id)
@@ -119,6 +122,10 @@ def _raise(engine, tx, person_id: int, now: datetime) -> int:
         outbox.enqueue(tx, [outbox.row(tx.t(now), f"person.duty_{step.name}"[:40], p["anchor_case_id"], number,
                                        SYSTEM_ACTOR, dumps(to), dumps(payload))])
         append(tx, p, SYSTEM_ACTOR, "duty_escalated", payload, now)
+        if out is not None:
+            out.append({"number": number, "clock": f"{DUTY_CLOCK_PREFIX}{person_id}.lapse", "step": step.name,
+                        "step_at": payload["step_at"], "due_at": payload["first_due"], "listed": lists,
+                        "person_id": person_id, "days_missed": payload["days_missed"]})
         level = step.name
         k += 1
         n += 1

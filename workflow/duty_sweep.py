@@ -32,14 +32,14 @@ log = logging.getLogger(__name__)
 
 
 def after_sweep(engine, now: datetime, batch: int = 500, raised: list[dict] | None = None) -> bool:
-    """Roll key-person duties forward, collect the missed ones and raise their items' steps.
+    """Roll key-person duties forward, collect the missed ones and raise their items' steps (added to ``raised``).
 
     Returns False: duties start no case clock, so the case sweep has nothing
     more to do. An idle pass costs little: see :func:`roll` for the remembered
     next roll time; the missed-duty pass reads two partial indexes.
     """
     roll(engine, now, batch)
-    duty_lapses.run(engine, now, batch)
+    duty_lapses.run(engine, now, batch, raised)
     return False
 
 

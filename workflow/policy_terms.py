@@ -215,3 +215,8 @@ class AutoListing:
 
     def by(self, lang: str = "zh_CN") -> str:
         return self.by_en if lang.startswith("en") else self.by_zh
+
+    def canonical(self) -> list:
+        """The section as plain data, for the policy's fingerprint."""
+        return [self.enabled, self.level, self.by_zh, self.by_en, self.deadline_workdays, list(self.risks),
+                list(self.categories), {k: [list(v.risks), list(v.categories)] for k, v in sorted(self.by_clock.items())}]
