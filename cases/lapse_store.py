@@ -8,13 +8,16 @@ are in the driver's form (``Tx.t``) going in and coming out.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, null, select, update
+from sqlalchemy import bindparam, func, null, select, update
 
 from disputeflow.cases.prepared import Prepared
 from disputeflow.cases.tables import key_person_duties, key_person_lapses
 
 _D, _L = key_person_duties.c, key_person_lapses.c
 
+_EARLIEST = Prepared(select(
+    select(func.min(_D.due_at)).where(_D.status == "open").scalar_subquery(),
+    select(func.min(_L.next_at)).where(_L.next_at.isnot(None)).scalar_subquery()))
 _OVERDUE_PERSONS = Prepared(
     select(_D.person_id).where(_D.status == "open", _D.due_at <= bindparam("now"))
     .group_by(_D.person_id).order_by(_D.person_id).limit(bindparam("batch")))
@@ -38,6 +41,11 @@ _CLOSE = Prepared(update(key_person_lapses).where(_L.person_id == bindparam("p")
     closed_at=bindparam("now"), closed_reason=bindparam("why"), next_step=null(), next_at=null()))
 _OF_PERSON = Prepared(select(_L.id, _L.opened_at, _L.due_at, _L.days, _L.level, _L.listed, _L.closed_at,
                              _L.closed_reason).where(_L.person_id == bindparam("p")).order_by(_L.id))
+
+
+def earliest(tx) -> tuple:
+    """``(earliest due time of an open occurrence, earliest step owed by an item)``, each None when there is none."""
+    return tuple(_EARLIEST.first(tx))
 
 
 def overdue_persons(tx, now, batch: int) -> list[int]:

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
+import weakref
+from datetime import datetime, timedelta
 
 from disputeflow.cases import duty_store, key_person_store, lapse_store, outbox
 from disputeflow.workflow.audience import audience, person_slots
@@ -36,6 +37,15 @@ from disputeflow.workflow.timeutil import iso, local_date
 log = logging.getLogger(__name__)
 
 SYSTEM_ACTOR = "system"
+# engine -> (probed at, earliest due time or step): idle passes skip the probe for a few minutes of clock
+# time; a registration or contact in this process forgets it (:func:`forget`), another process's
+# registration waits at most PROBE_TTL, as the roll does.
+_NEXT: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+PROBE_TTL = timedelta(minutes=5)
+
+
+def forget(engine) -> None:
+    _NEXT.pop(engine, None)
 
 
 def run(engine, now: datetime, batch: int = 500, out: list[dict] | None = None) -> int:
@@ -44,6 +54,15 @@ def run(engine, now: datetime, batch: int = 500, out: list[dict] | None = None) 
     Each step raised is also added to ``out`` (the sweep's list of what it raised) when given.
     """
     raised = 0
+    known = _NEXT.get(engine)
+    if known is not None and known[0] <= now < known[0] + PROBE_TTL and (known[1] is None or now < known[1]):
+        return 0  # an idle pass: nothing falls due before the remembered time
+    with engine.store.read() as tx:  # two probes of partial indexes, no write transaction
+        times = [tx.time(t) for t in lapse_store.earliest(tx) if t is not None]
+    _NEXT[engine] = (now, min(times) if times else None)
+    if not times or min(times) > now:
+        return 0
+    _NEXT.pop(engine, None)
     while True:
         with engine.store.write() as tx:
             pids = lapse_store.overdue_persons(tx, tx.t(now), batch)

@@ -50,6 +50,7 @@ PROBE_TTL = timedelta(minutes=5)
 def forget(engine) -> None:
     """This process changed a plan: probe again on the next pass."""
     _NEXT_ROLL.pop(engine, None)
+    duty_lapses.forget(engine)
 
 
 def roll(engine, now: datetime, batch: int = 500) -> int:
