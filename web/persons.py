@@ -197,7 +197,8 @@ def _new_page(request: Request, user, values: dict, errors: dict | None = None, 
                                       and u["path"].startswith(mine)],
                 grid_officers=[u for u in people if u["role"] == "grid_officer"],
                 leads=[u for u in people if u["role"] == "lead_official"],
-                all_units=[u for u in units.values() if u["path"].startswith(mine) or mine.startswith(u["path"])],
+                # responsible units may be anywhere in the reader's county or town (a justice office, a police station)
+                all_units=[u for u in units.values() if u["path"].startswith("/".join(mine.split("/")[:2]) + "/")],
                 person_types={k: person_types.label(k, lang) for k in person_types.TYPES},
                 risks={k: d.vocab_label("risk", k, lang) for k in risk_mod.LEVELS}, **_ctx(request))
 
