@@ -27,6 +27,7 @@ from disputeflow.cases.key_person_tables import (
     key_person_contacts,
     key_person_duties,
     key_person_events,
+    key_person_lapses,
     key_person_notices,
     key_persons,
 )
@@ -44,7 +45,7 @@ __all__ = [
     "case_counters", "cases", "parties", "audit_events", "clocks", "escalations", "unit_talks",
     "outbox", "notification_deliveries", "inbox",
     "key_persons", "key_person_cases", "key_person_contacts", "key_person_duties", "key_person_notices",
-    "key_person_events",
+    "key_person_events", "key_person_lapses",
     "import_keys",
     "user_passwords", "login_failures", "api_tokens",
     "report_snapshots",

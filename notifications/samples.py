@@ -64,9 +64,11 @@ EVENTS = {
     "person.alarm": {"data": {"person_id": 7, "person": "张*", "at": "2026-03-05T02:00:00+00:00", "method": "visit",
                               "risk_from": "high", "risk_to": "critical"}},
     "person.released": {"data": {"person_id": 7, "person": "张*", "reason": "纠纷已化解，情绪稳定"}},
-    "person.duty_level1": {"data": {"person_id": 7, "person": "张*", "duty": "contact", "step": "level1",
-                                    "period_start": "2026-03-04T16:00:00+00:00",
-                                    "due_at": "2026-03-05T16:00:00+00:00"}},
+    "person.duty_level1": {"data": {"person_id": 7, "person": "张*", "item": 3, "step": "level1",
+                                    "days_missed": ["2026-03-04", "2026-03-05"],
+                                    "duties_missed": {"2026-03-04": ["contact", "report"], "2026-03-05": ["contact"]},
+                                    "first_due": "2026-03-05T00:00:00+08:00",
+                                    "step_at": "2026-03-05T00:00:00+08:00"}},
 }
 
 

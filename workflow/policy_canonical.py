@@ -35,7 +35,7 @@ def canonical(policy) -> str:
                                         for d in policy.key_persons.duties.values()],
                                        list(policy.key_persons.alarm_recipients)],
                        # only when changed, so that adding the section left existing revisions unchanged
-                       **({"auto_listing": _listing_canonical(policy.auto_listing)}
+                       **({"auto_listing": policy.auto_listing.canonical()}
                           if policy.auto_listing != AutoListing() else {}),
                        # only when changed, as for auto_listing
                        **({"handover": list(policy.handover_restart)} if policy.handover_restart != ("resolve",)
@@ -44,10 +44,6 @@ def canonical(policy) -> str:
                        **({"hours": _hours_canonical(policy)} if (policy.working_hours, policy.quiet_hours)
                           != (WorkingHours(), QuietHours()) else {})},
                       sort_keys=True, ensure_ascii=False)
-
-
-def _listing_canonical(a: AutoListing) -> list:
-    return [a.enabled, a.level, a.by_zh, a.by_en, a.deadline_workdays, list(a.risks), list(a.categories)]
 
 
 def _hours_canonical(p: Policy) -> list:

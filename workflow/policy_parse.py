@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from datetime import time
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Mapping
 
 from disputeflow.workflow.policy_terms import (
     CONTACT_METHODS, COUNT_FROM, EXACT_UNITS, LADDER_TIME, RECURRENCE_UNITS, RISKS, STEP_KINDS, UNITS, AutoListing, ClockRule, DutyRule,
-    Duration, KeyPersonPolicy, LadderStep, PolicyError, Recurrence,
+    Duration, KeyPersonPolicy, LadderStep, ListingRule, PolicyError, Recurrence,
 )
 from disputeflow.workflow.policy_hours import QuietHours, Window, WorkingHours
 from disputeflow.workflow.tomlfile import key_lines, line_of, load_toml
@@ -203,7 +203,8 @@ _LEVEL = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 
 def _auto_listing(r: _Reader, section: Any) -> AutoListing:
     path = ("auto_listing",)
-    r.table(section, path, ("enabled", "level", "by_zh", "by_en", "deadline_workdays", "risks", "categories", "source"))
+    r.table(section, path, ("enabled", "level", "by_zh", "by_en", "deadline_workdays", "risks", "categories", "source",
+                            "by_clock"))
     base = AutoListing()
     level = section.get("level", base.level)
     if not isinstance(level, str) or not _LEVEL.match(level):
@@ -218,7 +219,21 @@ def _auto_listing(r: _Reader, section: Any) -> AutoListing:
                                   path + ("deadline_workdays",), 1),
         risks=r.words(section["risks"], path + ("risks",), RISKS) if "risks" in section else (),
         categories=r.words(section["categories"], path + ("categories",)) if "categories" in section else (),
+        by_clock=_listing_by_clock(r, section["by_clock"], path + ("by_clock",)) if "by_clock" in section
+        else base.by_clock,
     )
+
+
+def _listing_by_clock(r: _Reader, section: Any, path) -> Mapping:
+    """``[auto_listing.by_clock.<clock>]``: the risks and categories whose red cards of that clock list."""
+    out = {}
+    for clock, rule in r.table(section, path).items():
+        cpath = path + (clock,)
+        r.table(rule, cpath, ("risks", "categories", "source"))
+        out[clock] = ListingRule(
+            risks=r.words(rule["risks"], cpath + ("risks",), RISKS) if "risks" in rule else (),
+            categories=r.words(rule["categories"], cpath + ("categories",)) if "categories" in rule else ())
+    return MappingProxyType(out)
 
 
 def _clock(r: _Reader, rule: Any, path) -> ClockRule:

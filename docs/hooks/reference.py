@@ -214,6 +214,9 @@ POLICY_HELP: dict[str, tuple[str, str]] = {
                                             "of day). Local practice, not a published rule."),
     "auto_listing.risks": ("all", "List only cases of these risks (`low` … `critical`)."),
     "auto_listing.categories": ("all", "List only cases of these categories; with `risks`, both must match."),
+    "auto_listing.by_clock": ("`follow_up`, `key_persons`: high, critical",
+                              "Per clock, `{ risks = [...], categories = [...] }` in place of the section's own "
+                              "(`key_persons`: a key person's missed-duty item, whose category is the person's type)."),
     "key_persons": ("", "Key persons (重点人员稳控): their recurring control duties."),
     "key_persons.alarm_recipients": ("[\"lead_official\"]", "Who is told at once of an alarming contact."),
     "key_persons.duties.<duty>": ("contact, report", "One recurring duty; `label_zh`, `label_en`."),

@@ -236,9 +236,9 @@ def test_a_correction_that_ends_a_case_leaves_the_clocks_that_outlive_it_running
 
     def duties():
         with runtime_of(engine).store.read() as tx:
-            return sorted(r[0] for r in tx.query(
-                "SELECT k.name FROM clocks k JOIN cases c ON c.id = k.case_id "
-                "WHERE c.number = :n AND k.stopped_at IS NULL AND k.name LIKE 'kp.%'", {"n": number}))
+            return sorted(tuple(r) for r in tx.query(
+                "SELECT d.duty, d.status FROM key_person_duties d JOIN key_person_cases l ON l.person_id = d.person_id "
+                "JOIN cases c ON c.id = l.case_id WHERE c.number = :n AND d.status = 'open'", {"n": number}))
 
     running = duties()
     assert running  # the control plan's contacts and reports

@@ -315,6 +315,19 @@ def test_register_a_key_person_through_the_api(api):
     assert [p["id"] for p in go.get("/persons").json()["items"]] == [out["id"]]
     en = go.post("/persons", json={**body, "risk": "extreme"}, params={"lang": "en"}).json()
     assert "must be one of" in json.dumps(en, ensure_ascii=False)
+    # without a case: the unit names the person's place; type, responsible units and 包保 officials
+    caseless = {"name": "周某", "risk": "high", "grid_officer": "go", "lead_official": "lead",
+                "person_type": "mental_disorder", "stabilise_unit": "v1", "resolve_unit": "justice",
+                "keepers": {"town": "lead", "village": "med1"}}
+    doc = is_problem(go.post("/persons", json=caseless), 400)
+    assert [e["field"] for e in doc["errors"]] == ["unit"]
+    r = go.post("/persons", json={**caseless, "unit": "v1-g1"})
+    assert r.status_code == 201, r.text
+    out = r.json()
+    assert out["cases"] == [] and out["person_type"] == "mental_disorder"
+    assert out["keepers"] == {"county": None, "town": "lead", "village": "med1"}
+    shown = go.get(f"/persons/{out['id']}").json()
+    assert shown["cases"] == [] and shown["person_type_label"] == "严重精神障碍患者" and shown["resolve_unit"] == "justice"
 
 
 def test_jurisdiction_reports_as_files_and_data(api):
