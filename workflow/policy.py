@@ -56,6 +56,7 @@ from disputeflow.workflow.policy_terms import (  # noqa: F401  (the policy's voc
     TIER_STEP, UNITS, _DUTY_CLOCK_RULE, AutoListing, ClockRule, DutyRule, Duration, KeyPersonPolicy, LadderStep,
     PolicyError, Recurrence,
 )
+from disputeflow.workflow.screening_rules import ScreeningPolicy
 from disputeflow.workflow.policy_time import add_duration, add_workdays_keep_time
 from disputeflow.workflow.tomlfile import read_text
 from disputeflow.workflow.timeutil import at_local, to_local, utc
@@ -86,6 +87,7 @@ class Policy:
     # the running clocks a handover (上交、下交) starts again: the new level gets its own time to resolve
     handover_restart: tuple[str, ...] = ("resolve",)
     key_persons: KeyPersonPolicy = KeyPersonPolicy()
+    screening: ScreeningPolicy = ScreeningPolicy()
     working_hours: WorkingHours = WorkingHours()
     quiet_hours: QuietHours = QuietHours()
     # where the numbers of [extension], [tier_upgrade], [unit_talk], [auto_listing], [handover] come from
