@@ -60,3 +60,24 @@ def test_api_round_report_figures_and_board(api, clock):
     assert s.status_code == 201 and s.json()["units"] == ["t1"]
     assert med1.post("/screening/sensitive", json={"name": "x", "starts_on": "2026-10-01", "ends_on": "2026-10-02",
                                                    "units": ["v1"]}).status_code == 403
+
+
+def test_page_records_a_round_and_files_the_report_and_the_board_shows_the_late_village(live, clock):
+    med1 = login(live, "med1")
+    page = med1.get("/screening")
+    assert page.status_code == 200 and "排查登记与报送" in page.text and 'data-unit="v1"' in page.text
+    r = post_form(med1, "/screening", "/screening/round", {"unit": "v1", "held_on": "2026-03-03",
+                                                            "participants": "调解员甲，网格员小王", "coverage": "一组",
+                                                            "new_title": "邻里排水纠纷", "category": "neighbour",
+                                                            "party": "李四"})
+    assert r.status_code == 303, r.text
+    page = med1.get("/screening")
+    assert "已登记排查" in page.text and "调解员甲、网格员小王" in page.text
+    r = post_form(med1, "/screening", "/screening/report", {"unit": "v1", "period": ""})
+    assert r.status_code == 303
+    assert "发现 1 件" in med1.get("/screening").text
+    bad = post_form(med1, "/screening", "/screening/round", {"unit": "v1", "participants": ""})
+    assert bad.status_code == 400 and 'data-field="participants"' in bad.text
+    clock.set(datetime(2026, 3, 18, 2, 0, tzinfo=timezone.utc))
+    board = login(live, "sup").get("/board").text
+    assert 'id="board-screening"' in board and 'data-unit="v2"' in board and 'data-unit="v1" data-duty' not in board
