@@ -61,6 +61,13 @@ class Screening:
 
         return screening_reads.overdue(self._rt, as_of, unit, actor)
 
+    def screening_reports(self, first: date, last: date, unit: str | None = None,
+                          actor: str | Actor | None = None) -> list[dict]:
+        """The reports filed (found N / 零报告) for periods ending ``first``..``last``: what the nil-report paper prints."""
+        from disputeflow.workflow import screening_reads
+
+        return screening_reads.filed_reports(self._rt, first, last, unit, actor)
+
     def screening_escalations(self, unit: str | None = None) -> list[dict]:
         """The ladder steps raised for missed screening duties, oldest first."""
         from disputeflow.cases import screening_store

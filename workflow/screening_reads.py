@@ -163,3 +163,14 @@ def due(engine, actor, unit: str | None = None, as_of: datetime | None = None, l
                         "report_filed": reported, "report_due_at": iso(p.report_due),
                         "overdue": (not held and p.round_due <= now) or (not reported and p.report_due <= now)})
     return sorted(out, key=lambda d: (d["report_due_at"], d["unit"]))
+
+
+def filed_reports(engine, first: date, last: date, unit: str | None = None, actor=None) -> list[dict]:
+    """The reports filed for periods ending ``first``..``last`` by units under ``unit``, by period end."""
+    with engine.store.read() as tx:
+        path = _scope(engine, tx, actor, unit)
+        rows = screening_store.reports(tx, path, first.isoformat(), last.isoformat())
+        return [{"id": r[0], "unit": r[1], "cadence": r[2], "period_start": r[3], "period_end": r[4],
+                 "due_at": iso(tx.time(r[5])), "found": r[6], "nil": bool(r[7]), "rounds": r[8], "note": r[9],
+                 "filed_at": iso(tx.time(r[10])), "filed_by": r[11], "on_time": tx.time(r[10]) <= tx.time(r[5])}
+                for r in reversed(rows)]
