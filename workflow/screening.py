@@ -54,13 +54,15 @@ def _unit(engine, tx, who, unit_id: str | None):
 def _day(value: Any, field: str, errors: list[FieldError], default: date) -> date:
     if value in (None, ""):
         return default
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value))
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
     except ValueError:
         errors.append(FieldError(field, f"日期应为 YYYY-MM-DD，现为 {value!r}", f"a date YYYY-MM-DD, got {value!r}"))
         return default
+    if not 2000 <= day.year <= 2200:
+        errors.append(FieldError(field, "日期应在 2000–2200 年之间", "the date must be within 2000-2200"))
+        return default
+    return day
 
 
 def _words(value: Any) -> list[str]:

@@ -63,6 +63,7 @@ def filing(engine, first: date, last: date, unit: str | None = None, actor=None,
     count as due (a half-month still running owes nothing yet).
     """
     now = now or engine.clock.now()
+    _check_range(first, last)
     out, total = [], dict.fromkeys(("rounds_due", "rounds_held", "rounds_on_time", "reports_due", "reports_filed",
                                      "reports_on_time"), 0)
     with engine.store.read() as tx:
@@ -102,6 +103,18 @@ def filing(engine, first: date, last: date, unit: str | None = None, actor=None,
             "total": {**total, "on_time_rate": _rate(total)}}
 
 
+MAX_RANGE = timedelta(days=400)
+
+
+def _check_range(first: date, last: date) -> None:
+    """A range of at most a year and a bit, within years the calendar knows (a wider one is refused, not scanned)."""
+    from disputeflow.workflow.errors import ValidationError
+
+    if last < first or last - first > MAX_RANGE or first.year < 2000 or last.year > 2200:
+        raise ValidationError.one("to", "日期范围应在 2000–2200 年之间、不超过一年且截止不早于起始",
+                                  "the range must be within 2000-2200, at most a year, and end on or after its start")
+
+
 def _rate(c: dict) -> float | None:
     """Reports filed on time over reports due (None when nothing was due)."""
     return round(c["reports_on_time"] / c["reports_due"], 4) if c["reports_due"] else None
@@ -120,6 +133,7 @@ def rounds(engine, actor, unit: str | None = None, since: date | None = None, un
     """Rounds on record in the reader's jurisdiction, newest first, with the cases each found."""
     until = until or local_date(engine.clock.now())
     since = since or until - timedelta(days=31)
+    _check_range(since, until)
     with engine.store.read() as tx:
         path = _scope(engine, tx, actor, unit)
         rows = screening_store.rounds(tx, path, since.isoformat(), until.isoformat())
@@ -167,6 +181,7 @@ def due(engine, actor, unit: str | None = None, as_of: datetime | None = None, l
 
 def filed_reports(engine, first: date, last: date, unit: str | None = None, actor=None) -> list[dict]:
     """The reports filed for periods ending ``first``..``last`` by units under ``unit``, by period end."""
+    _check_range(first, last)
     with engine.store.read() as tx:
         path = _scope(engine, tx, actor, unit)
         rows = screening_store.reports(tx, path, first.isoformat(), last.isoformat())

@@ -95,3 +95,17 @@ def test_a_unit_that_files_nothing_is_on_the_board(engine, clock):
     assert "v1" in board and "v2" not in board
     assert [m["duty"] for m in board["v1"]["missing"]] == ["report"]
     assert "t1" not in board  # the town's month has not ended
+
+
+def test_dates_out_of_range_are_refused_not_scanned(engine, clock):
+    for bad in ("0001-01-01", "9999-12-31", "2026-02-30"):
+        with pytest.raises(ValidationError):
+            engine.record_round("med1", unit="v1", held_on=bad, participants="甲")
+        with pytest.raises(ValidationError):
+            engine.file_screening_report("med1", unit="v1", period=bad)
+    with pytest.raises(ValidationError):
+        engine.screening_filing(date(2000, 1, 1), date(2199, 1, 1))
+    with pytest.raises(ValidationError):
+        engine.screening_filing(date(2026, 3, 31), date(2026, 3, 1))
+    with pytest.raises(ValidationError):  # a round cannot be held tomorrow
+        engine.record_round("med1", unit="v1", held_on="2026-03-04", participants="甲")
