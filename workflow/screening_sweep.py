@@ -25,7 +25,7 @@ from disputeflow.workflow.timeutil import iso, local_date
 log = logging.getLogger(__name__)
 
 SYSTEM_ACTOR = "system"
-LOOKBACK = timedelta(days=7)  # periods that ended longer ago are not rolled late (a first deployment is not flooded)
+LOOKBACK = timedelta(days=7)  # duties due longer ago are not rolled late (a first deployment is not flooded)
 PROBE_TTL = timedelta(minutes=5)
 _ROLLED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -> clock time of the last roll
 
@@ -59,7 +59,7 @@ def sensitive_ranges(rows, unit_path: str) -> list[tuple[date, date]]:
 
 
 def roll(engine, now: datetime) -> int:
-    """Create the duty of every period that has begun by ``now`` and ended within :data:`LOOKBACK`."""
+    """Create the duty of every period that has begun by ``now`` and whose due time is within :data:`LOOKBACK`."""
     policy = engine.policy
     today = local_date(now)
     since = today - LOOKBACK
@@ -79,10 +79,8 @@ def roll(engine, now: datetime) -> int:
             begun = local_date(tx.time(created_at))
             for p in schedule(policy.screening, kind, max(begun, since - timedelta(days=92)), today,
                               sensitive_ranges(sens, path)):
-                if p.last < since:
-                    continue
                 for duty in ("round", "report"):
-                    if (uid, duty, p.cadence, p.first.isoformat()) in known:
+                    if p.due(duty) < now - LOOKBACK or (uid, duty, p.cadence, p.first.isoformat()) in known:
                         continue
                     met = _met(duty, p, rounds.get(uid, ()), reports.get((uid, p.cadence, p.first.isoformat())))
                     created += _add(engine, tx, uid, duty, p, met, now)
