@@ -66,6 +66,9 @@ EVENTS = {
     "person.duty_level1": {"data": {"person_id": 7, "person": "张*", "duty": "contact", "step": "level1",
                                     "period_start": "2026-03-04T16:00:00+00:00",
                                     "due_at": "2026-03-05T16:00:00+00:00"}},
+    "screening.level1": {"data": {"unit": "v1", "unit_name": "甲村", "duty": "report", "cadence": "half_month",
+                                  "period": "2026-03-01～2026-03-15", "step": "level1",
+                                  "due_at": "2026-03-16T16:00:00+00:00"}, "case": False},
 }
 
 

@@ -41,10 +41,11 @@ class Screening:
         return screening_reads.rounds(self._rt, actor, unit, since, until)
 
     def screening_due(self, actor: str | Actor, unit: str | None = None, as_of: datetime | None = None,
-                      lang: str = "zh_CN") -> list[dict]:
+                      lang: str | None = None) -> list[dict]:
+        """What each unit in the reader's jurisdiction owes for the periods running now or just ended."""
         from disputeflow.workflow import screening_reads
 
-        return screening_reads.due(self._rt, actor, unit, as_of, lang)
+        return screening_reads.due(self._rt, actor, unit, as_of, lang or self._rt.lang)
 
     def screening_filing(self, first: date, last: date, unit: str | None = None,
                          actor: str | Actor | None = None) -> dict:

@@ -56,8 +56,8 @@ from disputeflow.workflow.policy_terms import (  # noqa: F401  (the policy's voc
     TIER_STEP, UNITS, _DUTY_CLOCK_RULE, AutoListing, ClockRule, DutyRule, Duration, KeyPersonPolicy, LadderStep,
     PolicyError, Recurrence,
 )
-from disputeflow.workflow.screening_rules import ScreeningPolicy
 from disputeflow.workflow.policy_time import add_duration, add_workdays_keep_time
+from disputeflow.workflow.screening_rules import ScreeningPolicy
 from disputeflow.workflow.tomlfile import read_text
 from disputeflow.workflow.timeutil import at_local, to_local, utc
 
@@ -94,8 +94,6 @@ class Policy:
     section_sources: Mapping[str, str] = field(default_factory=dict, compare=False)
     source: str = field(default=DEFAULT_SOURCE, compare=False)
 
-    # ----------------------------------------------------------------- loading
-
     @classmethod
     def default(cls) -> "Policy":
         """The shipped policy (parsed once per process)."""
@@ -126,8 +124,6 @@ class Policy:
     def revision(self) -> str:
         """A short id of the policy's content; a clock can store it to notice a changed policy."""
         return hashlib.sha256(_canonical(self).encode()).hexdigest()[:12]
-
-    # ----------------------------------------------------------------- questions
 
     def rule(self, clock: str) -> ClockRule:
         """The rule for ``clock``.
