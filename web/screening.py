@@ -32,6 +32,7 @@ WORDS = {
     "unit": ("单位", "Unit"), "held_on": ("排查日期", "Date"), "participants": ("参加人员（逗号分隔）", "Who took part"),
     "coverage": ("排查范围（组、片、户）", "Areas or households"), "households": ("走访户数", "Households"),
     "cases": ("发现的已登记案件编号", "Cases on record found"), "new_title": ("新发现纠纷（登记为新案件）", "A new dispute"),
+    "case_title": ("纠纷名称", "Title"),
     "category": ("类别", "Category"), "party": ("当事人", "Party"), "phone": ("电话", "Phone"),
     "none_found": ("本次未发现矛盾纠纷", "None found"), "note": ("备注", "Note"), "save": ("保存", "Save"),
     "period": ("周期内任一日期（默认今天）", "A day of the period (default today)"), "file": ("报送", "File"),
