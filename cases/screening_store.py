@@ -167,6 +167,14 @@ _DUE = Prepared(select(_D.id, _D.unit_id, _D.duty, _D.cadence, _D.period_start, 
                 .order_by(_D.next_at, _D.id).limit(bindparam("batch")).with_for_update(skip_locked=True))
 
 
+_EARLIEST = Prepared(select(func.min(_D.next_at)).where(_D.next_at.isnot(None)))
+
+
+def earliest_step(tx):
+    """When the next duty step is due (driver time), or None: an idle sweep reads only this."""
+    return _EARLIEST.first(tx)[0]
+
+
 def due_duties(tx, now, batch: int) -> list:
     return _DUE.all(tx, {"now": now, "batch": batch})
 

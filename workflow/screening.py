@@ -102,8 +102,8 @@ def record_round(engine, actor, open_case: Callable[..., Any], *, unit: str | No
     for n in numbers:
         if n not in found:
             errors.append(FieldError("cases", f"没有案件“{n}”", f"no case {n}"))
-        elif not found[n][1].startswith(urow[3]) and not who.covers(found[n][1]):
-            raise NotPermitted(f"案件“{n}”不在您的管辖范围内", f"case {n} is outside your jurisdiction")
+        elif not found[n][1].startswith(urow[3]):
+            errors.append(FieldError("cases", f"案件“{n}”不在“{urow[1]}”", f"case {n} is not in {urow[0]}"))
     if errors:
         raise ValidationError(errors)
     opened = []

@@ -30,17 +30,35 @@ PROBE_TTL = timedelta(minutes=5)
 _ROLLED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -> clock time of the last roll
 
 
+_NEXT_STEP: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -> (probed at, earliest next_at)
+
+
 def forget(engine) -> None:
-    """A sensitive period was set: roll on the next pass."""
+    """A sensitive period was set: roll and probe again on the next pass."""
     _ROLLED.pop(engine, None)
+    _NEXT_STEP.pop(engine, None)
 
 
 def run(engine, now: datetime, batch: int = 500) -> list[dict]:
-    """Roll the duties and raise every due step; returns the steps raised."""
+    """Roll the duties and raise every due step; returns the steps raised.
+
+    Rolling runs at most every few minutes of clock time (and on a new local
+    day); the earliest step due is remembered as long, so an idle pass reads
+    nothing. Another process's new duties wait at most that long: their steps
+    keep their times, and a late pass raises every step that passed.
+    """
     last = _ROLLED.get(engine)
     if last is None or not last <= now < last + PROBE_TTL or local_date(last) != local_date(now):
-        roll(engine, now)
+        if roll(engine, now):
+            _NEXT_STEP.pop(engine, None)
         _ROLLED[engine] = now
+    known = _NEXT_STEP.get(engine)
+    if known is None or not known[0] <= now < known[0] + PROBE_TTL:
+        with engine.store.read() as tx:
+            known = _NEXT_STEP[engine] = (now, tx.time(screening_store.earliest_step(tx)))
+    if known[1] is None or known[1] > now:
+        return []
+    _NEXT_STEP.pop(engine, None)
     raised: list[dict] = []
     while True:
         got, n = _one_batch(engine, now, batch)

@@ -109,3 +109,13 @@ def test_dates_out_of_range_are_refused_not_scanned(engine, clock):
         engine.screening_filing(date(2026, 3, 31), date(2026, 3, 1))
     with pytest.raises(ValidationError):  # a round cannot be held tomorrow
         engine.record_round("med1", unit="v1", held_on="2026-03-04", participants="甲")
+
+
+def test_a_village_round_cannot_link_another_villages_case(engine, clock):
+    other = engine.report("med2", title="乙村的纠纷", category="neighbour", unit="v2",
+                          parties=[{"name": "周七", "role": "applicant"}]).number
+    with pytest.raises(ValidationError) as exc:
+        engine.record_round("sup", unit="v1", participants="督办员", cases=[other])
+    assert exc.value.errors[0].field == "cases"
+    town = engine.record_round("sup", unit="t1", participants="督办员", cases=[other])  # the town's round may
+    assert town["cases"] == [other]
