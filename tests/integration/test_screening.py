@@ -119,3 +119,15 @@ def test_a_village_round_cannot_link_another_villages_case(engine, clock):
     assert exc.value.errors[0].field == "cases"
     town = engine.record_round("sup", unit="t1", participants="督办员", cases=[other])  # the town's round may
     assert town["cases"] == [other]
+
+
+def test_a_missed_round_reaches_the_villages_mediator_in_their_inbox(engine, clock):
+    engine.sweep(T0)
+    clock.set(datetime(2026, 3, 16, 1, 0, tzinfo=timezone.utc))
+    engine.sweep()
+    engine.dispatch()
+    with runtime_of(engine).store.read() as tx:
+        states = {r[0] for r in tx.query("SELECT status FROM outbox WHERE event LIKE 'screening.%'")}
+    assert states == {"routed"}  # every notice found its people and was delivered
+    subjects = [m["title"] for m in engine.inbox("med1")]
+    assert any("甲村" in s and "排查" in s and "黄牌" in s for s in subjects), subjects
