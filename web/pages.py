@@ -329,6 +329,7 @@ def board(request: Request, user=Depends(current_user)):
     return page(request, "board.html.j2", user=user, rows=shown, pager=pager, villages=villages,
                 counts=sorted(((names.get(k, k), n, k) for k, n in counts.items() if k), key=lambda x: -x[1]),
                 office_overdue=board_offices(engine, user, lang),  # the section by receiving office
+                screening_overdue=engine.screening_overdue(as_of, None, user),  # units late on 排查 or 零报告
                 clocks={k: v.get(lang) for k, v in d.clocks.items() if k != "tier"},
                 risks={k: v.get(lang) for k, v in d.vocab["risk"].items()},
                 levels=("warning", "level1", "level2", "level3"), filters=dict(q), query=query,
