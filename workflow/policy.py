@@ -50,7 +50,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Mapping
 
 from disputeflow.workflow.policy_hours import QuietHours, Window, WorkingHours, settle
-from disputeflow.workflow.policy_parse import parse
+from disputeflow.workflow.policy_parse import RepeatPolicy, parse
 from disputeflow.workflow.policy_terms import (  # noqa: F401  (the policy's vocabulary, importable from here)
     CONTACT_METHODS, COUNT_FROM, EXACT_UNITS, DEFAULT_SOURCE, DUTY_CLOCK_PREFIX, RECURRENCE_UNITS, RISKS, STEP_KINDS, TIER_CLOCK,
     TIER_STEP, UNITS, _DUTY_CLOCK_RULE, AutoListing, ClockRule, DutyRule, Duration, KeyPersonPolicy, LadderStep,
@@ -88,6 +88,7 @@ class Policy:
     key_persons: KeyPersonPolicy = KeyPersonPolicy()
     working_hours: WorkingHours = WorkingHours()
     quiet_hours: QuietHours = QuietHours()
+    repeats: RepeatPolicy = RepeatPolicy()  # 反复纠纷 and possible duplicate reports at intake
     # where the numbers of [extension], [tier_upgrade], [unit_talk], [auto_listing], [handover] come from
     section_sources: Mapping[str, str] = field(default_factory=dict, compare=False)
     source: str = field(default=DEFAULT_SOURCE, compare=False)
@@ -379,9 +380,8 @@ def _canonical(policy: Policy) -> str:
                        # only when changed, so that adding the section left existing revisions unchanged
                        **({"auto_listing": _listing_canonical(policy.auto_listing)}
                           if policy.auto_listing != AutoListing() else {}),
-                       # only when changed, as for auto_listing
-                       **({"handover": list(policy.handover_restart)} if policy.handover_restart != ("resolve",)
-                          else {}),
+                       **({"handover": list(policy.handover_restart)}  # only when changed, as for auto_listing
+                          if policy.handover_restart != ("resolve",) else {}),
                        # the hours change when steps fire; only when set, as for auto_listing
                        **({"hours": _hours_canonical(policy)} if (policy.working_hours, policy.quiet_hours)
                           != (WorkingHours(), QuietHours()) else {})},

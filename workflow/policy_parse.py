@@ -17,6 +17,7 @@ from disputeflow.workflow.policy_terms import (
     Duration, KeyPersonPolicy, LadderStep, PolicyError, Recurrence,
 )
 from disputeflow.workflow.policy_hours import QuietHours, Window, WorkingHours
+from disputeflow.workflow.policy_repeats import RepeatPolicy, parse_repeats  # noqa: F401  (RepeatPolicy re-exported)
 from disputeflow.workflow.tomlfile import key_lines, line_of, load_toml
 
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -134,7 +135,7 @@ def parse(text: str, source: str) -> dict[str, Any]:
     doc = load_toml(text, source, PolicyError)
     r = _Reader(text, source)
     r.table(doc, (), ("count_from", "clocks", "ladder", "extension", "tier_upgrade", "unit_talk", "auto_listing",
-                      "key_persons", "working_hours", "quiet_hours", "handover"))
+                      "key_persons", "working_hours", "quiet_hours", "handover", "repeat_disputes"))
     count_from = r.count_from(doc.get("count_from", "immediately"), ("count_from",))
     clocks = {name: _clock(r, rule, ("clocks", name))
               for name, rule in r.table(doc.get("clocks", {}), ("clocks",)).items()}
@@ -176,6 +177,7 @@ def parse(text: str, source: str) -> dict[str, Any]:
         key_persons=_key_persons(r, doc.get("key_persons", {})),
         working_hours=_working_hours(r, doc.get("working_hours", {})),
         quiet_hours=_quiet_hours(r, doc.get("quiet_hours", {})),
+        repeats=parse_repeats(r, doc.get("repeat_disputes", {})),
         section_sources=MappingProxyType({k: v for k, v in sources.items() if v is not None}),
         source=source,
     )
