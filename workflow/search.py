@@ -21,7 +21,8 @@ from disputeflow.workflow.errors import FieldError, NotPermitted, ValidationErro
 from disputeflow.workflow.masking import mask_party, mask_text
 from disputeflow.workflow.timeutil import TimeFormatError, at_local, parse_date
 
-_CASE_NUMBER = re.compile(r"^[A-Za-z0-9]*-?\d{4}-\d{1,6}$|^[A-Za-z][A-Za-z0-9]*-\d")
+# 试点-2026-000001, 2026-000001, a work order's 试点-2026-000001-交1: a town prefix, the year and the count
+_CASE_NUMBER = re.compile(r"^(?:[^\s\-]+-)?\d{4}-\d{1,6}(?:-\S+)?$")
 TEXT_MAX = 100
 FILTERS = ("q", "number", "title", "party", "phone", "id_number", "unit", "category", "state", "reported_from",
            "reported_to", "mine")
