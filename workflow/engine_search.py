@@ -39,6 +39,6 @@ class Finding:
     def repeat_parties(self, actor: str | Actor | None = None, *, unit: str | None = None, limit: int = 100,
                        lang: str | None = None) -> dict:
         """People on repeated disputes (policy ``[repeat_disputes]``) in ``actor``'s jurisdiction, with their cases."""
-        from disputeflow.workflow import repeats
+        from disputeflow.workflow import repeat_list
 
-        return repeats.repeat_parties(self._rt, actor, unit, limit, lang)
+        return repeat_list.repeat_parties(self._rt, actor, unit, limit, lang)

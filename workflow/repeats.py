@@ -11,7 +11,7 @@ answers two things under the policy's ``[repeat_disputes]``
   ``repeat_months``, or one still open, the new case's risk floor rises to the
   policy's ``risk_floor`` and the case and its first audit event name them.
 
-The board's list of parties in repeated disputes is :func:`repeat_parties`.
+The board's list of parties in repeated disputes is :mod:`disputeflow.workflow.repeat_list`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from disputeflow.cases import party_lookup, transactions
+from disputeflow.cases import party_lookup
 from disputeflow.workflow import risk
-from disputeflow.workflow.masking import mask_party, mask_text
 from disputeflow.workflow.timeutil import iso
 
 VILLAGE_KINDS = ("village", "community", "town", "county")  # a grid's name match widens to its village
@@ -56,7 +55,7 @@ def village_path(unit_kind: str, unit_path: str) -> str:
     return "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else unit_path
 
 
-def _months_ago(now: datetime, months: int) -> datetime:
+def months_ago(now: datetime, months: int) -> datetime:
     return now - timedelta(days=round(months * 365.25 / 12))
 
 
@@ -69,7 +68,7 @@ def at_intake(engine, tx, parties: list[dict], village: str, now: datetime) -> F
     if not (phones or ids or names):
         return Found([], [], None)
     similar_since = now - timedelta(days=policy.similar_days)
-    repeat_since = _months_ago(now, policy.repeat_months)
+    repeat_since = months_ago(now, policy.repeat_months)
     rows = party_lookup.earlier_cases(tx, phones, ids, names, village, min(similar_since, repeat_since))
     by_case: dict[str, dict] = {}
     per_party: dict[int, dict[str, tuple[bool, bool]]] = {}
@@ -98,49 +97,3 @@ def at_intake(engine, tx, parties: list[dict], village: str, now: datetime) -> F
 
 def raise_floor(floor: str, found: Found) -> str:
     return risk.higher(floor, found.floor) if found.floor else floor
-
-
-def repeat_parties(engine, actor, unit: str | None = None, limit: int = 100, lang: str | None = None) -> dict:
-    """Parties (by phone or ID number) on repeated disputes within ``actor``'s jurisdiction, with their cases.
-
-    Contacts are shown as the reader's role may see them; names come from the latest case.
-    """
-    from disputeflow.workflow.queries import _actor, scope_of
-
-    policy = engine.policy.repeats
-    now = engine.clock.now()
-    since = _months_ago(now, policy.repeat_months)
-    with transactions.read(engine.store) as conn:
-        who = _actor(engine, conn, actor)
-        scope = scope_of(conn, who, unit)
-        groups = party_lookup.repeat_parties(conn, scope, since, policy.repeat_count, limit)
-        cases: dict[tuple[str, str], list[dict]] = {}
-        for key in ("phone", "id_number"):
-            values = [g["value"] for g in groups if g["key"] == key]
-            for r in party_lookup.cases_of(conn, scope, key, values, since) if values else []:
-                cases.setdefault((key, r["value"]), []).append(r)
-    role = who.role if who is not None else "admin"
-    lang = lang or engine.lang
-    items: list[dict[str, Any]] = []
-    for g in groups:
-        rows = cases.get((g["key"], g["value"]), [])
-        seen: dict[str, dict] = {}
-        for r in rows:
-            if r["number"] not in seen:
-                d = engine.definition(r["definition"], r["definition_version"])
-                seen[r["number"]] = {"number": r["number"], "title": r["title"], "state": r["state"],
-                                     "state_label": d.state_label(r["state"], lang),
-                                     "reported_at": iso(transactions_time(r["reported_at"]))}
-                seen[r["number"]]["title"] = mask_text(r["title"], role)
-        shown = mask_party({"name": rows[0]["name"] if rows else "", g["key"]: g["value"]}, role)
-        items.append({"key": g["key"], "value": shown[g["key"]], "name": shown["name"], "cases": g["cases"],
-                      "open": g["open"], "case_list": list(seen.values())})
-    items.sort(key=lambda i: (-i["cases"], -i["open"]))
-    return {"items": items[:limit], "since": iso(since), "min_cases": policy.repeat_count,
-            "source": policy.source}
-
-
-def transactions_time(value):
-    from disputeflow.cases.types import from_db
-
-    return from_db(value)

@@ -229,6 +229,14 @@ POLICY_HELP: dict[str, tuple[str, str]] = {
     "handover": ("", "Handing a case up or down the levels (上交、下交): which clocks start again."),
     "handover.restart": ("[\"resolve\"]", "Running clocks that restart, for their full time, when the handling "
                          "level moves (`[]`: none); the intake clocks keep counting."),
+    "repeat_disputes": ("", "反复纠纷 and possible duplicate reports: intake looks the parties up by phone, ID number, "
+                        "or name in the same village."),
+    "repeat_disputes.similar_days": ("90", "An open case, or one reported within this many days, of the same party "
+                                     "is shown as a possible duplicate (a warning, never a refusal)."),
+    "repeat_disputes.repeat_months": ("12", "The window in which earlier disputes of a party count."),
+    "repeat_disputes.repeat_count": ("2", "Earlier cases within the window that make a repeated dispute."),
+    "repeat_disputes.open_counts": ("true", "One earlier case still open is a repeated dispute too."),
+    "repeat_disputes.risk_floor": ("\"medium\"", "The new case's risk floor when it repeats an earlier dispute."),
 }
 
 
