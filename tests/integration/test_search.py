@@ -170,3 +170,21 @@ def test_one_phone_rule_for_intake_and_the_key_person_register(engine):
         with pytest.raises(ValidationError):
             engine.add_person("go", name="王大锤", cases=[], risk="high", grid_officer="go", lead_official="lead",
                               phone=bad)
+
+
+def test_cases_imported_from_a_ledger_are_found_by_phone_typed_any_way(engine, tmp_path):
+    from datetime import datetime
+
+    from tests.ledgers import write_xlsx
+
+    rows = [["TZ-001", datetime(2026, 1, 5), "甲村", "邻里纠纷", "张三、李四", "138 1234 5678、13912345678", "低", None,
+             "调处中", None, None, None],
+            ["TZ-002", "2026-03-01", "v1", "欠薪", "赵六", "１３８１２３４５６７０", "高", None, "已登记", None, None, None]]
+    engine.import_ledger(write_xlsx(tmp_path / "台账.xlsx", rows), actor="sup")
+    (found,) = engine.search_cases("sup", phone="138-1234-5678")["items"]
+    assert [p["name"] for p in found["parties"]] == ["张三", "李四"]
+    assert [i["parties"][0]["name"] for i in engine.search_cases("sup", q="13812345670")["items"]] == ["赵六"]
+    # the imported party is an earlier case of the same person at intake
+    again = engine.report("go", title="又因院墙争吵", category="neighbour", unit="v1-g1",
+                          parties=[{"name": "张三", "phone": "13812345678"}])
+    assert again.data["similar"][0]["number"] == found["number"]
