@@ -29,7 +29,7 @@ WORDS = {
     "party": ("当事人姓名", "Party name"), "phone": ("当事人电话", "Party phone"),
     "id_number": ("身份证号码", "ID number"), "unit": ("村（社区）", "Village"), "category": ("纠纷类型", "Category"),
     "state": ("状态", "State"), "reported_from": ("登记日期自", "Reported from"), "reported_to": ("至", "to"),
-    "any": ("全部", "Any"), "go": ("查找", "Search"), "none": ("没有找到符合条件的案件。", "No case matches."),
+    "any": ("全部", "Any"), "more_filters": ("更多条件", "More filters"), "go": ("查找", "Search"), "none": ("没有找到符合条件的案件。", "No case matches."),
     "number": ("编号", "Number"), "title": ("纠纷名称", "Title"), "parties": ("当事人", "Parties"),
     "reported_at": ("登记时间", "Reported"), "found": ("共 {n} 件", "{n} found"), "more": ("下一页", "Next page"),
     "repeats": ("反复纠纷的当事人", "Parties in repeated disputes"), "cases": ("件数", "Cases"),
