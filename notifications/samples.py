@@ -48,6 +48,7 @@ EVENTS = {
     "hand_up": {"data": {"to": "t1", "reason": "涉及两村土地，村级无法化解", "clocks_restarted": ["resolve"]}},
     "hand_down": {"data": {"to": "v1", "reason": "已明确处理意见，交村落实"}},
     "feedback": {"data": {"result": "已督促用工单位支付（联系人电话13700001111）"}},
+    "cancel": {"data": {"parent": "试点-2026-000122", "parent_action": "withdraw", "parent_state": "withdrawn"}},
     "escalate.warning": {"data": {"clock": "resolve", "step": "warning", "due_at": "2026-03-18T01:00:00+00:00"}},
     "escalate.level1": {"data": {"clock": "resolve", "step": "level1", "due_at": "2026-03-18T01:00:00+00:00"}},
     "escalate.level3": {"data": {"clock": "resolve", "step": "level3", "due_at": "2026-03-18T01:00:00+00:00",

@@ -36,6 +36,8 @@ WORDS = {
     "ledger": ("矛盾纠纷排查调处台账", "Dispute ledger"),
     "stats": ("统计报表", "Statistics"),
     "nil": ("零报告", "Nil report"),
+    "offices": ("交办办理情况（按承办站所）", "Work orders by receiving office"),
+    "offices_hint": ("各站所的交办数、按时签收率、按时反馈率、退回数。", "Per office: dispatched, signed and reported back on time, returns."),
     "agenda": ("研判会议程", "Review-meeting agenda"),
     "month": ("月份", "Month"),
     "year": ("年度", "Year"),
@@ -56,7 +58,7 @@ WORDS = {
     "error_title": ("无法生成报表", "The report could not be produced"),
 }
 FORMATS = {"ledger": ("xlsx", "csv", "html"), "stats": ("html", "xlsx", "csv"), "nil": ("html",),
-           "agenda": ("html", "md")}
+           "agenda": ("html", "md"), "offices": ("html", "csv")}
 
 
 def _w(lang: str):

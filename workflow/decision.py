@@ -122,11 +122,13 @@ def may_touch(actor: Actor, unit_path: str, mediator: str | None, lead: str | No
             or (responsible is not None and actor.unit_id == responsible))
 
 
-def audience(action: Action, clean: Mapping[str, Any], mediator: str | None, lead: str | None, unit_path: str) -> list[str]:
+def audience(action: Action, clean: Mapping[str, Any], mediator: str | None, lead: str | None, unit_path: str,
+             responsible: str | None = None) -> list[str]:
     """Who hears of ``action`` on a case (:func:`disputeflow.workflow.audience.audience` of its ``notify``)."""
     if not action.notify:
         return []
-    return audiences.audience(action.notify, unit_path, {"mediator": mediator, "lead_official": lead}, clean)
+    return audiences.audience(action.notify, unit_path,
+                              {"mediator": mediator, "lead_official": lead, "responsible_unit": responsible}, clean)
 
 
 def role_label(definition: Definition, role: str, lang: str = "zh_CN") -> str:
@@ -364,7 +366,7 @@ def _decision(a: Action, change: Change, new_state: str, moved: bool, terminal: 
                          (new_state, cols["risk"], mediator, lead, cols["responsible_unit"], cols["supervision_level"],
                           change.risk_floor), data, data_json, change.recorded)
     event = _record(AuditEvent, (seq, now, actor, a.name, state, new_state, dumps(change.audit), dumps(recorded)))
-    to = audience(a, change.fields, mediator, lead, unit_path)
+    to = audience(a, change.fields, mediator, lead, unit_path, cols["responsible_unit"])
     notification = _record(Notification, (a.name, tuple(to), _payload(state, new_state, seq))) if to else None
     outcome = Outcome(a.name, number, actor, now, state, new_state, version + 1, seq, change.audit)
     return _record(Decision, (outcome, case, after, event, notification, tuple(change.writes), change.running))

@@ -50,7 +50,11 @@ def _actor(engine, conn, actor) -> Actor | None:
 
 
 def clock_rows(engine, conn, case_id: int, lang: str, definition) -> list[dict]:
-    rows = case_reads.clock_rows(conn, case_id)
+    return clock_dicts(engine, case_reads.clock_rows(conn, case_id), lang, definition)
+
+
+def clock_dicts(engine, rows, lang: str, definition) -> list[dict]:
+    """Clock rows (``case_reads.clock_rows``' shape) as the case document's ``deadlines``."""
     now = engine.clock.now()
     out = []
     for name, started, due, warn, status, stopped, extended, level in rows:
@@ -94,7 +98,7 @@ def case(engine, number: str, actor, lang: str) -> dict:
         names = directory.names(conn, [c["mediator"], c["lead_official"], c["responsible_unit"], c["reporter"],
                                        handling])
         deadlines = clock_rows(engine, conn, c["id"], lang, d)
-        family = work_orders.family(engine, conn, c, who, lang, clock_rows)
+        family = work_orders.family(engine, conn, c, who, lang, clock_dicts)
     view = guards.CaseView(state=c["state"], risk=c["risk"], lead_official=c["lead_official"], data=data)
     supervision = None
     if c["supervision_level"]:

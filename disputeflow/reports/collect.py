@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from disputeflow.workflow.masking import mask_name
-from disputeflow.reports import facts as facts_mod
+from disputeflow.reports import facts as facts_mod, offices
 from disputeflow.reports.control import control_rate
 from disputeflow.reports.period import Period, day_of
 from disputeflow.reports.stats import MonthTally, Tally, add_trend
@@ -110,6 +110,8 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
     doc["by_source"] = [{"key": k, **t.figures()} for k, t in sorted(groups["source"].items()) if t.active()]
     doc["trend"] = [{"month": k, **m.as_dict()} for k, m in months.items()]
     doc["nil_units"] = [r["key"] for r in village_rows if r["reported"] == 0]
+    if not ledger:
+        doc["by_office"] = offices.by_office(engine, units, unit.path, start, end, min(end, now))
     if ledger:
         late = facts_mod.overdue_days(engine, [r.pop("_id") for r in rows], min(end, now))
         names = user_names(engine, [x for r in rows for x in (r["mediator"], r["lead_official"])])
@@ -140,6 +142,18 @@ def _ledger_row(f: facts_mod.CaseFacts, village: str, start: datetime, end: date
         "outcome": f.outcome if done else None, "referred_to": f.referred_to, "satisfaction": f.satisfaction,
         "relapses": len(f.reopens), "key_person": f.key_person,
     }
+
+
+def offices_report(engine, unit_id: str, period: Period) -> dict:
+    """The work orders by receiving office alone (the statistics report's table, for the office heads)."""
+    now = engine.clock.now()
+    units = Units.load(engine)
+    unit = units.get(unit_id)
+    doc = header(units, unit_id, period, now)
+    doc["kind"] = "offices"
+    doc["as_of"] = iso(min(period.end, now))
+    doc["by_office"] = offices.by_office(engine, units, unit.path, period.start, period.end, min(period.end, now))
+    return doc
 
 
 def nil_report(engine, unit_id: str, period: Period) -> dict:

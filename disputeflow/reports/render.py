@@ -59,6 +59,12 @@ STAT_COLUMNS = [
     ("withdrawn", "撤回数", "Withdrawn", "count"),
 ]
 
+# The work orders by receiving office (交办办理情况): key, zh, en; rates as "3/4 75%".
+OFFICE_TITLE = ("交办办理情况（按承办站所）", "Work orders by receiving office")
+OFFICE_COLUMNS = [("name", "承办站所", "Office"), ("orders", "交办数", "Dispatched"),
+                  ("sign", "按时签收率", "Signed on time"), ("feedback", "按时反馈率", "Reported back on time"),
+                  ("returns", "退回数", "Returns")]
+
 TREND_COLUMNS = [("month", "月份", "Month"), ("reported", "受理", "Reported"), ("concluded", "办结", "Concluded"),
                  ("resolved", "化解", "Resolved"), ("relapses", "反弹", "Relapses"), ("overdue", "逾期升级", "Escalations")]
 
@@ -97,6 +103,20 @@ def fmt_value(v, kind: str) -> str:
     if v is None:
         return "—"
     return f"{v:.1f}" if kind == "days" else str(v)
+
+
+def fmt_share(num: int, den: int) -> str:
+    """``3/4 75%``: a rate with the counts it is made of; — when there was nothing to count."""
+    if not den:
+        return "—"
+    pct = f"{num * 100 / den:.1f}".rstrip("0").rstrip(".")
+    return f"{num}/{den} {pct}%"
+
+
+def office_rows(doc: dict) -> list[list]:
+    """The office table's rows as display cells, in :data:`OFFICE_COLUMNS` order (none for a dataset without it)."""
+    return [[r["name"], r["orders"], fmt_share(r["signed_on_time"], r["sign_due"]),
+             fmt_share(r["fed_back_on_time"], r["handle_due"]), r["returns"]] for r in doc.get("by_office") or ()]
 
 
 def supervision_text(sup: dict | None, labels: Labels) -> str:
