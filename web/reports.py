@@ -35,6 +35,8 @@ WORDS = {
     "reports": ("报表", "Reports"),
     "ledger": ("矛盾纠纷排查调处台账", "Dispute ledger"),
     "stats": ("统计报表", "Statistics"),
+    "month_form": ("月度统计表（上报）", "Monthly statistics form (to send upward)"),
+    "month_hint": ("人民调解工作统计表：各村（社区）分行，件/人，附指标口径。", "Units as rows, cases/people, with definitions."),
     "nil": ("零报告", "Nil report"),
     "offices": ("交办办理情况（按承办站所）", "Work orders by receiving office"),
     "offices_hint": ("各站所的交办数、按时签收率、按时反馈率、退回数。", "Per office: dispatched, signed and reported back on time, returns."),
@@ -57,7 +59,7 @@ WORDS = {
     "index": ("卷宗目录", "File index"),
     "error_title": ("无法生成报表", "The report could not be produced"),
 }
-FORMATS = {"ledger": ("xlsx", "csv", "html"), "stats": ("html", "xlsx", "csv"), "nil": ("html",),
+FORMATS = {"ledger": ("xlsx", "csv", "html"), "stats": ("html", "xlsx", "csv"), "month": ("xlsx",), "nil": ("html",),
            "agenda": ("html", "md"), "offices": ("html", "csv")}
 
 

@@ -109,6 +109,16 @@ def stats(c, month, year, start, end, unit_id, fmt, out):
     _run(c, "stats", fmt, out, unit=unit_id, **_period_params(month, year, start, end))
 
 
+@group.command("month", help="月度统计报表（人民调解工作统计表）：各村（社区）分行，件/人，附指标口径，可直接上报。")
+@click.option("--month", type=MONTH, required=True, help="月份（YYYY-MM）。")
+@click.option("--unit", "unit_id", type=TEXT, help="单位（默认：本人所在单位）。")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "json"]), default="xlsx", show_default=True)
+@click.option("--out", help="输出文件或目录；- 为标准输出（仅 json）。")
+@pass_ctx
+def month_form(c, month, unit_id, fmt, out):
+    _run(c, "month", fmt, out, month=month, unit=unit_id)
+
+
 @group.command("offices", help="交办办理情况（按承办站所）：交办数、按时签收率、按时反馈率、退回数，附指标口径。")
 @click.option("--month", type=MONTH, help="月份（YYYY-MM）。")
 @click.option("--year", type=YEAR, help="年度（YYYY）。")

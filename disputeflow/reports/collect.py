@@ -12,8 +12,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from disputeflow.workflow.masking import mask_name
-from disputeflow.reports import facts as facts_mod, offices
-from disputeflow.reports.control import control_rate
+from disputeflow.reports import control, facts as facts_mod, offices, screening_hook
 from disputeflow.reports.period import Period, day_of
 from disputeflow.reports.stats import MonthTally, Tally, add_trend
 from disputeflow.reports.units import Units, user_names
@@ -91,10 +90,9 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
     doc["kind"] = "ledger" if ledger else "stats"
     doc["as_of"] = iso(min(end, now))
     figures = overall.figures()
-    figures["control"] = control_rate(engine, unit_id, start, end, controlled=overall.kp_controlled,
-                                      total=overall.kp_total)
-    if figures["control"]["source"] != "case_flags":
-        figures["control_rate"] = figures["control"]["rate"]
+    # 稳控率: one definition (the register's) for the total and every village row.
+    figures["control"] = control.control_rate(engine, unit_id, start, end)
+    figures["control_rate"] = figures["control"]["rate"]
     doc["overall"] = figures
     village_rows = []
     seen = set()
@@ -105,11 +103,18 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
     for key, t in groups["village"].items():
         if key not in seen:
             village_rows.append({"key": key, "name": units.name(key), **t.figures()})
+    # a row of cases kept at the town itself has no part of the register of its own (the town's is the total)
+    rates = control.row_rates(engine, sorted(seen), start, end, any_under_control=bool(figures["control"]["total"]))
+    for r in village_rows:
+        r["control"] = rates.get(r["key"]) or control.nobody()
+        r["control_rate"] = r["control"]["rate"]
+        r["screening"] = screening_hook.screening_figures(engine, r["key"], start, end)
     doc["by_village"] = village_rows
     doc["by_category"] = [{"key": k, **t.figures()} for k, t in sorted(groups["category"].items()) if t.active()]
     doc["by_source"] = [{"key": k, **t.figures()} for k, t in sorted(groups["source"].items()) if t.active()]
     doc["trend"] = [{"month": k, **m.as_dict()} for k, m in months.items()]
     doc["nil_units"] = [r["key"] for r in village_rows if r["reported"] == 0]
+    doc["screening"] = screening_hook.screening_figures(engine, unit_id, start, end)
     if not ledger:
         doc["by_office"] = offices.by_office(engine, units, unit.path, start, end, min(end, now))
     if ledger:

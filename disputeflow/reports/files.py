@@ -7,6 +7,8 @@ kind       formats                 parameters
 ========== ======================= ==========================================
 ledger     csv, xlsx, html, json   month (or year / start+end), unit
 stats      html, xlsx, csv, json   month, year or start+end; unit
+month      xlsx, json              month (or year / start+end), unit: the statistics as the monthly
+                                   statistics form (人民调解工作统计表) forwarded upward
 nil        html, json              month (or year / start+end), unit
 offices    html, csv, json         month, year or start+end; unit (交办办理情况, by receiving office)
 agenda     html, md, json          date, since (default: seven days earlier), unit
@@ -31,6 +33,7 @@ from disputeflow.reports import collect, formats, period as period_mod, snapshot
 
 REPORT_ROLES = frozenset({"mediator", "lead_official", "supervisor", "admin", "system"})
 JURISDICTION_KINDS = {"ledger": ("csv", "xlsx", "html", "json"), "stats": ("html", "xlsx", "csv", "json"),
+                      "month": ("xlsx", "json"),
                       "nil": ("html", "json"), "agenda": ("html", "md", "json"), "offices": ("html", "csv", "json")}
 # The mediation papers (disputeflow.reports.paperwork.KINDS), each as html or docx.
 PAPER_KINDS = ("application", "acceptance", "notice", "investigation", "record", "agreement", "oral", "visit", "file",
@@ -87,6 +90,7 @@ def dataset(engine, kind: str, who: Actor, params: dict) -> dict:
                 "unit", f"{doc['unit']['name']}在{period.label()}有 {doc['total']} 起新发纠纷，不能报零报告",
                 f"{doc['unit']['name']} had {doc['total']} new disputes in {period.label('en')}: no nil report")
         return doc
+    kind = "stats" if kind == "month" else kind  # the monthly form is the statistics dataset, laid out upward
     doc = snapshot.get_or_build(engine, kind, unit, period, who.id, _builder(engine, kind, unit, period))
     return _masked_rows(doc)
 
@@ -153,6 +157,7 @@ def report_file(engine, kind: str, *, fmt: str | None = None, actor=None, lang: 
 
 def _stem(kind: str, doc: dict, lang: str) -> str:
     names = {"ledger": ("台账", "ledger"), "stats": ("统计", "statistics"), "nil": ("零报告", "nil-report"),
+             "month": ("人民调解工作统计表", "mediation-statistics"),
              "agenda": ("研判会议程", "review-agenda"), "offices": ("交办办理情况", "work-orders-by-office")}[kind]
     label = names[1] if lang.startswith("en") else names[0]
     if kind == "agenda":

@@ -63,6 +63,9 @@ def stats_html(engine, doc: dict, lang: str) -> bytes:
     labels = Labels(engine, lang)
     ctx = _stat_context(doc, labels)
     ctx.update(chart_context(doc, lang, labels))
+    from disputeflow.reports import monthly_xlsx
+
+    ctx.update(monthly_xlsx.html_context(doc, lang))  # the judged figures, as on the monthly form (names neutralised)
     return render(engine, "stats.html.j2", lang, **ctx).encode("utf-8")
 
 
@@ -107,7 +110,7 @@ def stats_csv(engine, doc: dict, lang: str) -> bytes:
         rows = [{"name": title, **doc["overall"]}] if by == "overall" else group_rows(doc, by, labels)
         w.writerow([title, *heads])
         for r in rows:
-            w.writerow([text_cell(r["name"]), *(text_cell(fmt_value(r[k], kind)) for k, _, _, kind in STAT_COLUMNS)])
+            w.writerow([text_cell(r["name"]), *(text_cell(fmt_value(r.get(k), kind)) for k, _, _, kind in STAT_COLUMNS)])
         w.writerow([])
     if doc.get("by_office"):
         w.writerow([t(lang, *OFFICE_TITLE)])
@@ -134,7 +137,7 @@ def _xlsx_stat_sheet(ws, doc: dict, labels: Labels, title: str) -> None:
             cell.font = Font(bold=True)
         rows = [{"name": first, **doc["overall"]}] if by == "overall" else group_rows(doc, by, labels)
         for r in rows:
-            ws.append([xlsx_cell(ws, v) for v in (r["name"], *(r[k] for k, *_ in STAT_COLUMNS))])
+            ws.append([xlsx_cell(ws, v) for v in (r["name"], *(r.get(k) for k, *_ in STAT_COLUMNS))])
             for col, (k, _, _, kind) in enumerate(STAT_COLUMNS, 2):
                 if kind == "rate":
                     ws.cell(row=ws.max_row, column=col).number_format = "0.0%"
@@ -216,6 +219,13 @@ def stats_xlsx(engine, doc: dict, lang: str) -> bytes:
     ws.title = t(lang, "统计", "Statistics")
     _xlsx_stat_sheet(ws, doc, labels, strip_controls(doc["unit"]["name"]) + t(lang, "矛盾纠纷排查调处工作统计表", " — dispute statistics"))
     return _saved(wb, doc)
+
+
+def month_xlsx(engine, doc: dict, lang: str) -> bytes:
+    """The monthly statistics form forwarded upward (:mod:`disputeflow.reports.monthly_xlsx`)."""
+    from disputeflow.reports import monthly_xlsx
+
+    return _saved(monthly_xlsx.build(doc, lang), doc)
 
 
 def _saved(wb, doc: dict) -> bytes:

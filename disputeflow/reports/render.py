@@ -44,12 +44,14 @@ LEDGER_COLUMNS = [
 # Statistics columns: key, zh, en, kind (count / rate / days).
 STAT_COLUMNS = [
     ("reported", "受理数", "Reported", "count"),
+    ("people", "涉及人数", "People", "count"),
     ("concluded", "办结数", "Concluded", "count"),
     ("resolved", "化解数", "Resolved", "count"),
     ("resolution_rate", "化解率", "Resolution rate", "rate"),
     ("mediation_success_rate", "调解成功率", "Mediation success", "rate"),
     ("on_time_rate", "按期办结率", "On time", "rate"),
     ("control_rate", "稳控率", "Control rate", "rate"),
+    ("kp_case_control_rate", "涉重点人员纠纷稳控落实率", "Key-person disputes controlled", "rate"),
     ("relapses", "反弹数", "Relapses", "count"),
     ("level1", "黄牌", "Level 1", "count"),
     ("level2", "橙牌", "Level 2", "count"),

@@ -99,3 +99,24 @@ def test_a_paper_as_a_word_document_and_a_party_with_particulars(cli, tmp_path):
     p = cli("--as", "sup", "case", "open", "--title", "t", "--category", "contract", "--unit", "v1",
             "--party", '{"name": "王五", "gender": "x"}', ok=False)
     assert p.returncode == 2 and "parties[1].gender" in p.stderr
+
+
+def test_monthly_statistics_form_as_xlsx(cli):
+    from openpyxl import load_workbook
+
+    p = cli("--as", "sup", "--json", "report", "month", "--month", "2026-03", now="2026-04-02T09:00+08:00")
+    doc = json.loads(p.stdout)
+    assert doc["file"] == "t1-人民调解工作统计表-2026-03.xlsx"
+    wb = load_workbook(cli.cwd / doc["file"])
+    ws = wb["人民调解工作统计表"]
+    assert ws["A1"].value == "试点镇人民调解工作统计表（2026年3月）"
+    assert [ws.cell(row=r, column=1).value for r in (5, 6, 7)] == ["合计", "甲村", "乙村"]
+    out = cli("--as", "sup", "report", "month", "--month", "2026-03", "--format", "json", "--out", "-").stdout
+    data = json.loads(out)
+    v1 = next(r for r in data["by_village"] if r["key"] == "v1")
+    assert data["overall"]["people"] == 2 * data["overall"]["reported"] > 0  # two parties a case
+    assert (ws["B5"].value, ws["C5"].value) == (data["overall"]["reported"], data["overall"]["people"])  # 件, 人
+    assert (ws["B6"].value, ws["C6"].value, ws["B7"].value) == (v1["reported"], v1["people"], 0)
+    assert wb["指标口径"].max_row > 20
+    bad = cli("--as", "sup", "report", "month", "--month", "2026-03", "--out", "-", ok=False)
+    assert bad.returncode != 0 and "二进制" in bad.stderr

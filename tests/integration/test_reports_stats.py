@@ -52,9 +52,11 @@ def test_march_statistics_worked_out_by_hand(march_town):
     # F's resolution clock reached level 1 (the sweep of 24 March); nothing reached level 2 or 3.
     assert (o["level1"], o["level2"], o["level3"], o["overdue"]) == (1, 0, 0, 1)
     assert (o["referred"], o["withdrawn"]) == (1, 1)
-    # E involves a key person and was controlled: 1 / 1, from the case flags.
-    assert (o["kp_total"], o["kp_controlled"], o["control_rate"]) == (1, 1, 1.0)
-    assert o["control"]["source"] == "case_flags"
+    # E involves a key person and was controlled: 1 / 1, from the case flags (a figure of its own name).
+    assert (o["kp_total"], o["kp_controlled"], o["kp_case_control_rate"]) == (1, 1, 1.0)
+    # Nobody is in the key-person register: 稳控率 is —, not the flags' figure under its name.
+    assert o["control_rate"] is None
+    assert (o["control"]["source"], o["control"]["total"]) == ("key_persons", 0)
 
 
 def test_march_breakdowns(march_town):
@@ -63,10 +65,10 @@ def test_march_breakdowns(march_town):
     v = {r["key"]: r for r in doc["by_village"]}
     # 甲村: A, B, E reported; A resolved; A and B concluded; G's relapse; E's key person.
     assert (v["v1"]["reported"], v["v1"]["resolution_rate"], v["v1"]["concluded"], v["v1"]["resolved"]) == (3, round(1 / 3, 4), 2, 1)
-    assert (v["v1"]["mediation_success_rate"], v["v1"]["relapses"], v["v1"]["control_rate"]) == (0.5, 1, 1.0)
+    assert (v["v1"]["mediation_success_rate"], v["v1"]["relapses"], v["v1"]["kp_case_control_rate"]) == (0.5, 1, 1.0)
     # 乙村: C (referred) and D (withdrawn) reported → 0 / 1; F concluded late with an agreement.
     assert (v["v2"]["reported"], v["v2"]["resolution_rate"], v["v2"]["resolved"], v["v2"]["on_time_rate"]) == (2, 0.0, 1, 0.0)
-    assert (v["v2"]["referred"], v["v2"]["withdrawn"], v["v2"]["level1"], v["v2"]["control_rate"]) == (1, 1, 1, None)
+    assert (v["v2"]["referred"], v["v2"]["withdrawn"], v["v2"]["level1"], v["v2"]["kp_case_control_rate"]) == (1, 1, 1, None)
     cat = {r["key"]: r for r in doc["by_category"]}
     assert cat["neighbour"]["reported"] == 2 and cat["neighbour"]["resolved"] == 1  # A and D; A resolved
     assert cat["contract"]["reported"] == 1 and cat["contract"]["relapses"] == 1  # E; G's relapse
@@ -147,7 +149,7 @@ def test_ledger_xlsx_cell_by_cell(march_town):
     summary = wb["汇总"]
     values = [[c.value for c in row] for row in summary.iter_rows()]
     total = next(r for r in values if r[0] == "合计" and isinstance(r[1], int))
-    assert total[1:5] == [5, 3, 2, 0.25]  # reported, concluded, resolved, resolution rate
+    assert total[1:6] == [5, 10, 3, 2, 0.25]  # reported, people (two parties each), concluded, resolved, resolution rate
     assert any(r[0] and str(r[0]).startswith("化解率 =") for r in values)  # definitions are written down
 
 
@@ -250,24 +252,33 @@ def test_recomputation_without_snapshot_matches_when_nothing_was_backdated(engin
     assert {k: v for k, v in fresh.items() if k != "generated_at"} == {k: v for k, v in frozen.items() if k != "generated_at"}
 
 
-def test_control_rate_switches_to_the_key_person_register(march_town, monkeypatch):
+def test_control_rate_is_the_registers_in_the_total_and_every_village_row(march_town, monkeypatch):
+    """One definition of 稳控率: the village rows used to take it from the case flags while the total took the register."""
     from disputeflow.workflow import person_queries
 
     engine, _clock, town = march_town
     asked = []
+    figures = {"t1": (4, 3), "v1": (3, 2), "v2": (1, 1)}
 
     def register(_rt, unit, start, end, actor=None):
         asked.append((unit, start, end))
-        return {"under_control": 4, "all_duties_met": 3, "rate": 0.75, "definition_zh": "稳控率 = 在控且职责均按期完成的人数 ÷ 在控人数"}
+        total, met = figures.get(unit, (0, 0))
+        return {"under_control": total, "all_duties_met": met, "rate": met / total if total else None,
+                "definition_zh": "稳控率 = 在控且职责均按期完成的人数 ÷ 在控人数"}
 
     monkeypatch.setattr(person_queries, "control_rate", register)
-    o = engine.report_data("stats", actor="sup", start="2026-03-02", end="2026-03-30")["overall"]
+    doc = engine.report_data("stats", actor="sup", start="2026-03-02", end="2026-03-30")
+    o, v = doc["overall"], {r["key"]: r for r in doc["by_village"]}
     html = engine.report_file("stats", fmt="html", actor="sup", start="2026-03-02", end="2026-03-30")[1].decode()
-    monkeypatch.setattr(person_queries, "control_rate",
-                        lambda _rt, unit, start, end, actor=None: {"under_control": 0, "all_duties_met": 0, "rate": None})
-    empty = engine.report_data("stats", actor="sup", start="2026-03-03", end="2026-03-30")["overall"]
     assert asked[0] == ("t1", reports_town.at(3, 2, 0), reports_town.at(3, 31, 0))
     assert (o["control_rate"], o["control"]["total"], o["control"]["source"]) == (0.75, 4, "key_persons")
+    assert (v["v1"]["control_rate"], v["v2"]["control_rate"]) == (round(2 / 3, 4), 1.0)
+    assert sum(r["control"]["total"] for r in v.values()) == o["control"]["total"]
+    assert sum(r["control"]["controlled"] for r in v.values()) == o["control"]["controlled"]
     assert "稳控率取自重点人员台账" in html and "在控且职责均按期完成" in html
-    # nobody under control in the register: the flags' figure (E, controlled) stands, and says so
-    assert (empty["control_rate"], empty["control"]["source"]) == (1.0, "case_flags")
+    # nobody under control: — in every row, and the villages are not asked
+    monkeypatch.setattr(person_queries, "control_rate",
+                        lambda _rt, unit, start, end, actor=None: {"under_control": 0, "all_duties_met": 0, "rate": None})
+    empty = engine.report_data("stats", actor="sup", start="2026-03-03", end="2026-03-30")
+    assert empty["overall"]["control_rate"] is None and empty["overall"]["kp_case_control_rate"] == 1.0
+    assert [r["control_rate"] for r in empty["by_village"]] == [None] * len(empty["by_village"])

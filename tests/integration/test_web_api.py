@@ -332,6 +332,10 @@ def test_jurisdiction_reports_as_files_and_data(api):
     assert text.splitlines()[0].startswith("序号,案件编号") and number in text
     data = sup.get("/reports/stats", params={"month": month, "format": "json"}).json()
     assert data["overall"]["reported"] == 1
+    form = sup.get("/reports/month", params={"month": month, "format": "xlsx"})
+    assert form.status_code == 200 and form.content[:2] == b"PK" and "filename*=UTF-8''" in form.headers["content-disposition"]
+    assert sup.get("/reports/month", params={"month": month, "format": "json"}).json()["overall"]["people"] == 2
+    is_problem(sup.get("/reports/month", params={"month": month, "format": "csv"}), 400)
     xlsx = sup.get("/reports/ledger", params={"month": month, "format": "xlsx"})
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     # the facade's rules, as problem documents

@@ -82,6 +82,10 @@ def test_statistics_nil_report_and_agenda(live, cases):
     r = sup.get("/reports/download", params={"kind": "stats", "format": "html", "unit": "v1",
                                               "start": "2026-03-01", "end": "2026-03-31"})
     assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+    # the monthly statistics form, to forward upward
+    r = sup.get("/reports/download", params={"kind": "month", "format": "xlsx", "unit": "t1", "month": "2026-03"})
+    assert r.status_code == 200 and filename_of(r) == "t1-人民调解工作统计表-2026-03.xlsx" and r.content[:2] == b"PK"
+    assert 'id="month-form"' in sup.get("/reports").text
     r = sup.get("/reports/download", params={"kind": "nil", "format": "html", "unit": "v1", "month": "2026-02"})
     assert r.status_code == 200 and filename_of(r) == "v1-零报告-2026-02.html"
     r = sup.get("/reports/download", params={"kind": "nil", "format": "html", "unit": "v1", "month": "2026-03"})
