@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Mapping
 
 from disputeflow.workflow.policy_canonical import canonical
 from disputeflow.workflow.policy_hours import QuietHours, Window, WorkingHours, settle
-from disputeflow.workflow.policy_parse import parse
+from disputeflow.workflow.policy_parse import RepeatPolicy, parse
 from disputeflow.workflow.policy_terms import (  # noqa: F401  (the policy's vocabulary, importable from here)
     CONTACT_METHODS, COUNT_FROM, EXACT_UNITS, DEFAULT_SOURCE, DUTY_CLOCK_PREFIX, RECURRENCE_UNITS, RISKS, STEP_KINDS, TIER_CLOCK,
     TIER_STEP, UNITS, _DUTY_CLOCK_RULE, AutoListing, ClockRule, DutyRule, Duration, KeyPersonPolicy, LadderStep,
@@ -91,6 +91,7 @@ class Policy:
     screening: ScreeningPolicy = ScreeningPolicy()
     working_hours: WorkingHours = WorkingHours()
     quiet_hours: QuietHours = QuietHours()
+    repeats: RepeatPolicy = RepeatPolicy()  # 反复纠纷 and possible duplicate reports at intake
     # where the numbers of [extension], [tier_upgrade], [unit_talk], [auto_listing], [handover] come from
     section_sources: Mapping[str, str] = field(default_factory=dict, compare=False)
     source: str = field(default=DEFAULT_SOURCE, compare=False)

@@ -17,6 +17,7 @@ from disputeflow.workflow.policy_terms import (
     Duration, KeyPersonPolicy, LadderStep, ListingRule, PolicyError, Recurrence,
 )
 from disputeflow.workflow.policy_hours import QuietHours, Window, WorkingHours
+from disputeflow.workflow.policy_repeats import RepeatPolicy, parse_repeats  # noqa: F401  (RepeatPolicy re-exported)
 from disputeflow.workflow.tomlfile import key_lines, line_of, load_toml
 from disputeflow.workflow.screening_rules import parse_screening
 
@@ -135,7 +136,8 @@ def parse(text: str, source: str) -> dict[str, Any]:
     doc = load_toml(text, source, PolicyError)
     r = _Reader(text, source)
     r.table(doc, (), ("count_from", "clocks", "ladder", "extension", "tier_upgrade", "unit_talk", "auto_listing",
-                      "key_persons", "working_hours", "quiet_hours", "handover", "screening"))
+                      "key_persons", "working_hours", "quiet_hours", "handover", "screening",
+                      "repeat_disputes"))
     count_from = r.count_from(doc.get("count_from", "immediately"), ("count_from",))
     clocks = {name: _clock(r, rule, ("clocks", name))
               for name, rule in r.table(doc.get("clocks", {}), ("clocks",)).items()}
@@ -182,6 +184,7 @@ def parse(text: str, source: str) -> dict[str, Any]:
         screening=parse_screening(r, doc.get("screening", {})),
         working_hours=_working_hours(r, doc.get("working_hours", {})),
         quiet_hours=_quiet_hours(r, doc.get("quiet_hours", {})),
+        repeats=parse_repeats(r, doc.get("repeat_disputes", {})),
         section_sources=MappingProxyType({k: v for k, v in sources.items() if v is not None}),
         source=source,
     )

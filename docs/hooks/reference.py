@@ -243,6 +243,14 @@ POLICY_HELP: dict[str, tuple[str, str]] = {
     "screening.sensitive": ("`{ every = \"day\", report_days = 0 }`", "In a sensitive period (敏感期, set by a "
                             "supervisor with `disputeflow screening sensitive`) the named units and those under "
                             "them also screen and report on this cadence."),
+    "repeat_disputes": ("", "反复纠纷 and possible duplicate reports: intake looks the parties up by phone, ID number, "
+                        "or name in the same village."),
+    "repeat_disputes.similar_days": ("90", "An open case, or one reported within this many days, of the same party "
+                                     "is shown as a possible duplicate (a warning, never a refusal)."),
+    "repeat_disputes.repeat_months": ("12", "The window in which earlier disputes of a party count."),
+    "repeat_disputes.repeat_count": ("2", "Earlier cases within the window that make a repeated dispute."),
+    "repeat_disputes.open_counts": ("true", "One earlier case still open is a repeated dispute too."),
+    "repeat_disputes.risk_floor": ("\"medium\"", "The new case's risk floor when it repeats an earlier dispute."),
 }
 
 

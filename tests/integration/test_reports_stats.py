@@ -140,7 +140,7 @@ def test_ledger_xlsx_cell_by_cell(march_town):
     assert ws.max_row == 3 + 7
     row_a = [c.value for c in ws[6]]  # G, F, then A
     assert row_a == [3, town["A"], "宅基地边界纠纷", "2026-03-02", "2026-03-03", "2026-03-10", "2026-03-13", "甲村",
-                     "邻里纠纷", "网格排查", "张*（申请人）、李*（被申请人）", "低", "试点司法所", "调解员甲", None, None,
+                     "邻里纠纷", "网格排查", "张*（申请人）、李*（被申请人）", "中", "试点司法所", "调解员甲", None, None,
                      "已销号", "达成协议（书面）", "满意", 0, 0]
     row_f = [c.value for c in ws[5]]
     assert row_f[1] == town["F"] and row_f[7] == "乙村" and row_f[9] == "110联动" and row_f[20] == 2

@@ -22,6 +22,7 @@ PUBLIC = {
     "init", "add_unit", "add_user", "units", "users",
     # cases
     "report", "act", "act_many", "actions", "case", "history", "list_cases", "offices_for",
+    "search_cases", "repeat_parties",  # finding cases by their people, and the people in repeated disputes
     "office_desk", "overdue_work_orders",  # work orders across cases: an office's desk, late offices
     # supervision
     "overdue", "overdue_page", "overdue_counts", "town_board", "unit_talks", "my_work", "supervised_cases", "sweep",
@@ -43,7 +44,7 @@ PUBLIC = {
 # Reading operations that write text for a person: each takes the reader's language.
 SPEAKING = ("actions", "case", "history", "list_cases", "overdue", "overdue_page", "my_work", "supervised_cases",
             "persons", "persons_page", "person", "contacts_due", "inbox", "report_file", "import_ledger",
-            "role_label", "office_desk", "overdue_work_orders", "screening_due")
+            "role_label", "office_desk", "overdue_work_orders", "screening_due", "search_cases", "repeat_parties")
 
 
 def test_the_public_members_are_exactly_the_listed_ones():
