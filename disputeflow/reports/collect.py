@@ -108,13 +108,13 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
     for r in village_rows:
         r["control"] = rates.get(r["key"]) or control.nobody()
         r["control_rate"] = r["control"]["rate"]
-        r["screening"] = screening_hook.screening_figures(engine, r["key"], start, end)
+        r["screening"] = screening_hook.screening_figures(engine, r["key"], start, end, min(end, now))
     doc["by_village"] = village_rows
     doc["by_category"] = [{"key": k, **t.figures()} for k, t in sorted(groups["category"].items()) if t.active()]
     doc["by_source"] = [{"key": k, **t.figures()} for k, t in sorted(groups["source"].items()) if t.active()]
     doc["trend"] = [{"month": k, **m.as_dict()} for k, m in months.items()]
     doc["nil_units"] = [r["key"] for r in village_rows if r["reported"] == 0]
-    doc["screening"] = screening_hook.screening_figures(engine, unit_id, start, end)
+    doc["screening"] = screening_hook.screening_figures(engine, unit_id, start, end, min(end, now))
     if not ledger:
         doc["by_office"] = offices.by_office(engine, units, unit.path, start, end, min(end, now))
     if ledger:

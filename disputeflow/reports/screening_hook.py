@@ -32,9 +32,15 @@ FIGURES = [
 TABLES = ("screening_rounds", "screening_reports")
 
 
-def screening_figures(engine, unit_id: str, start: datetime, end: datetime) -> dict | None:
-    """The screening figures of ``unit_id`` for the periods ending in ``[start, end)``, or ``None`` (shown as —)
-    when the database holds no screening records (:mod:`disputeflow.workflow.screening_reads` defines them)."""
+def screening_figures(engine, unit_id: str, start: datetime, end: datetime, as_of: datetime) -> dict | None:
+    """The screening figures of ``unit_id`` for the periods ending in ``[start, end)`` and due by ``as_of``, or
+    ``None`` (shown as —) when the database holds no screening records or no duty fell due
+    (:mod:`disputeflow.workflow.screening_reads` defines them).
+
+    ``as_of`` is the report's own (the period's end once it is over), so a closed month's figures never change. A
+    consequence: the report of a period ending on the month's last day, due a day or two later, is counted in
+    neither month (its round is: a round is due by its period's end).
+    """
     from disputeflow.cases import report_reads, transactions
     from disputeflow.workflow import screening_reads
     from disputeflow.workflow.timeutil import local_date
@@ -43,7 +49,7 @@ def screening_figures(engine, unit_id: str, start: datetime, end: datetime) -> d
         if not report_reads.has_tables(conn, TABLES):
             return None
     first, last = local_date(start), local_date(end - timedelta(microseconds=1))
-    doc = screening_reads.filing(engine, first, last, unit_id)
+    doc = screening_reads.filing(engine, first, last, unit_id, None, as_of)
     total = doc["total"]
     if not total["rounds_due"] and not total["reports_due"]:
         return None  # no duty fell due: nothing to show but —

@@ -124,8 +124,9 @@ def test_each_figure_of_march_worked_out_by_hand(march):
     v = {r["key"]: r for r in doc["by_village"]}
     assert (v["v1"]["reported"], v["v1"]["people"], v["v2"]["reported"], v["v2"]["people"]) == (3, 8, 2, 4)
     assert v["v2"]["happened_collective_petition"] == 1 and v["v1"]["prevented_civil_to_criminal"] == 1
-    # screening is recorded elsewhere and not wired in: nothing is invented
-    assert doc["screening"] is None and v["v1"]["screening"] is None
+    # no round was held in March: the rounds were due and none is on record (nothing is invented either way)
+    assert (doc["screening"]["rounds_held"], doc["screening"]["found_by_screening"]) == (0, 0)
+    assert v["v1"]["screening"]["rounds_due"] == 2 and v["v1"]["screening"]["rounds_held"] == 0
 
 
 def test_the_definitions_are_printed_with_the_report(march):
@@ -172,7 +173,7 @@ def test_the_monthly_form_is_an_xlsx_with_units_as_rows_and_real_numbers(march):
     assert total[col[("发生集体上访", "人")] - 1] == 2
     assert total[col[("司法确认", "确认有效（件）")] - 1] == 1
     assert total[col[("信访", "越级上访（件）")] - 1] == "—"
-    assert total[col[("排查", "已排查（次）")] - 1] == "—"
+    assert total[col[("排查", "已排查（次）")] - 1] == 0  # due and not held: a real zero
     assert rows["甲村"][col[("受理纠纷", "人")] - 1] == 8 and rows["乙村"][col[("受理纠纷", "人")] - 1] == 4
     assert ws.column_dimensions["A"].width >= 12
     defs = [r[1] for r in wb["指标口径"].iter_rows(min_row=2, values_only=True) if r and r[1]]
