@@ -13,6 +13,7 @@ here, so ``from disputeflow.cases.tables import cases`` and ``metadata``
 
 from __future__ import annotations
 
+from disputeflow.cases.attachment_tables import attachments
 from disputeflow.cases.case_tables import (
     audit_events,
     case_counters,
@@ -49,4 +50,5 @@ __all__ = [
     "user_passwords", "login_failures", "api_tokens",
     "report_snapshots",
     "paper_counters", "paper_numbers",
+    "attachments",
 ]
