@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from disputeflow.web import problems
+from disputeflow.web.api_attachments import add_attachment_routes
 from disputeflow.web.api_cases import add_case_routes
 from disputeflow.web.api_inbox import add_inbox_routes
 from disputeflow.web.api_models import REPORT_TYPES, request_lang
@@ -67,7 +68,8 @@ def create_api(engine, scheduler_state) -> FastAPI:
         log.exception("unexpected error on %s", request.url.path)
         return problems.problem(500, "internal", "internal error", request_lang(request), request.url.path)
 
-    for add_routes in (add_case_routes, add_person_routes, add_report_routes, add_inbox_routes, add_office_routes):
+    for add_routes in (add_case_routes, add_person_routes, add_report_routes, add_inbox_routes, add_office_routes,
+                       add_attachment_routes):
         add_routes(api, engine, actor)
 
     @api.get("/health", summary="Database, scheduler and outbox backlog",

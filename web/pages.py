@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
 from disputeflow.web import board_towns, deps
+from disputeflow.web.attachment_view import attachments_context
 from disputeflow.web.deps import check_csrf, current_user, engine_of, flash, lang_of, page
 from disputeflow.web.i18n import LANGS, word
 from disputeflow.web.office import board_offices, mark_overdue, parent_summary
@@ -209,8 +210,8 @@ def _case_context(engine, number: str, user, lang: str) -> dict:
     offices = [u for u in engine.units() if u["kind"] == "office"]
     d = engine.definition(case["definition"], case["definition_version"])
     mark_overdue(case.get("work_orders") or [], engine.clock.now())
-    return {"case": case, "history": history, "actions": actions, "people": people, "offices": offices, "d": d,
-            "parent": parent_summary(engine, case, user, lang)}
+    return {"case": case, "history": history, "people": people, "offices": offices, "d": d,
+            "parent": parent_summary(engine, case, user, lang), **attachments_context(engine, number, user, actions)}
 
 
 @router.get("/cases/{number}")
