@@ -32,7 +32,7 @@ class Attachments:
     _rt: "Runtime"
 
     @property
-    def files(self) -> "FileStore":
+    def _file_store(self) -> "FileStore":
         """The configured file store (``[attachments]`` in the configuration; a local folder by default)."""
         rt = self._rt
         got = getattr(rt, "_files", None)
@@ -76,9 +76,9 @@ class Attachments:
             out = commands.act(rt, number, "attach", who, {
                 "attachment": aid, "file": got.name, "content_type": got.content_type, "size": len(data),
                 "sha256": digest}, tx=tx, now=now)
-            self.files.put(digest, data)
+            self._file_store.put(digest, data)
             if got.thumbnail:
-                self.files.put(thumb_key, got.thumbnail)
+                self._file_store.put(thumb_key, got.thumbnail)
         rt.emit(out)
         return {"id": aid, "name": got.name, "content_type": got.content_type, "size": len(data), "sha256": digest,
                 "thumbnail": bool(thumb_key), "uploaded_by": by, "uploaded_at": now.isoformat(), "seq": out.seq}
@@ -111,8 +111,8 @@ class Attachments:
         if thumbnail:
             if not row.thumb:
                 raise NotFound("该附件没有缩略图", f"attachment {attachment_id} has no thumbnail")
-            return (f"thumb-{attachment_id}.jpg", self.files.get(row.thumb), "image/jpeg")
-        return (row.name, self.files.get(row.sha256), row.content_type)
+            return (f"thumb-{attachment_id}.jpg", self._file_store.get(row.thumb), "image/jpeg")
+        return (row.name, self._file_store.get(row.sha256), row.content_type)
 
     def detach(self, number: str, attachment_id: int, actor: str | Actor, *, reason: str | None = None) -> dict:
         """Mark an attachment deleted (the ``detach`` action, on the chain); its row stays for the file's record."""
