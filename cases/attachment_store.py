@@ -73,6 +73,8 @@ def one(tx, case_id: int, attachment_id: int) -> Attachment | None:
 def listing(conn, case_id: int) -> list[tuple[int, str, str, int, datetime, str]]:
     """The case's current attachments on a SQLAlchemy connection (the papers read that way):
     ``(id, name, content_type, size, uploaded_at, uploaded_by)``, oldest first."""
-    return [tuple(r) for r in conn.execute(text(
+    from disputeflow.cases.types import from_db
+
+    return [(r[0], r[1], r[2], r[3], from_db(r[4]), r[5]) for r in conn.execute(text(
         "SELECT id, name, content_type, size, uploaded_at, uploaded_by FROM attachments "
         "WHERE case_id = :case_id AND deleted_at IS NULL ORDER BY id"), {"case_id": case_id}).all()]

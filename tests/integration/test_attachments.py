@@ -121,3 +121,21 @@ def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGBA", (50, 40), (0, 0, 255, 128)).save(out, "PNG")
     return out.getvalue()
+
+
+def test_the_case_file_index_lists_the_attachments(eng):
+    from disputeflow.reports import paper_docx
+
+    n = case(eng)
+    name, body, _ = eng.report_file("file", fmt="docx", actor="med1", number=n)
+    before = paper_docx.text_of(body)
+    assert "证据材料及附件清单" not in before
+    eng.attach(n, "go", "现场照片.jpg", jpeg())
+    eng.attach(n, "med1", "调解协议扫描件.pdf", PDF)
+    gone = eng.attach(n, "med1", "传错的.pdf", PDF)
+    eng.detach(n, gone["id"], "med1")
+    text = paper_docx.text_of(eng.report_file("file", fmt="docx", actor="med1", number=n)[1])
+    assert "证据材料及附件清单" in text and "现场照片.jpg" in text and "调解协议扫描件.pdf" in text
+    assert "网格员小王" in text and "照片" in text and "PDF 扫描件" in text and "传错的.pdf" not in text
+    html = eng.report_file("file", fmt="html", actor="med1", number=n)[1].decode()
+    assert "现场照片.jpg" in html
