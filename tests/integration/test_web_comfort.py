@@ -1,0 +1,85 @@
+"""Reading comfortably (real server, both databases): Chinese where a person reads, and no dead ends.
+
+Each test fails on the code before the fix: raw keys on the case page and in
+field errors, the framework's English error pages, a form lost (405) when the
+session ended while it was filled in, 摘牌 listed on a case never listed, 备注's
+second box.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import PARTIES
+from tests.web_support import client, csrf_of, live, login  # noqa: F401
+from disputeflow import ValidationError
+
+
+def report(eng) -> str:
+    return eng.report("go", title="土地承包纠纷", category="land", unit="v1-g1", parties=PARTIES).number
+
+
+def test_the_five_ones_name_what_is_missing_in_chinese(live):
+    n = report(live.engine)
+    live.engine.act(n, "assess", "med1", risk="high")
+    case = live.engine.case(n, "med1")
+    assert case["five_ones"]["missing_labels"] == ["包案领导", "工作专班", "化解方案", "稳控措施"]
+    html = login(live, "med1").get(f"/cases/{n}").text
+    five = re.search(r'<p id="five-ones">(.*?)</p>', html, re.S).group(1)
+    assert "包案领导" in five and "lead_official" not in five and "measures" not in five
+
+
+def test_a_wrong_user_field_names_roles_not_keys(live):
+    n = report(live.engine)
+    with pytest.raises(ValidationError) as refused:
+        live.engine.act(n, "assign", "sup", mediator="lead")
+    zh = refused.value.errors[0].zh
+    assert "须为：调解员" in zh and "mediator" not in zh
+    assert "must have role mediator" in refused.value.errors[0].en
+
+
+def test_error_pages_speak_chinese(live):
+    c = login(live, "med1")
+    missing = c.get("/no-such-page")
+    assert missing.status_code == 404 and "没有这个页面" in missing.text and "Not Found" not in missing.text
+    wrong = c.get("/logout")
+    assert wrong.status_code == 405 and "不能这样打开" in wrong.text and "Method Not Allowed" not in wrong.text
+    assert "Allow" in wrong.headers
+    api = client(live).get("/api/v1/no-such", headers={"Authorization": "Bearer x"})
+    assert api.status_code == 404 and api.json()["detail"] == "没有这个接口地址"
+
+
+def test_a_session_that_ends_mid_form_returns_to_the_form_with_what_was_typed(live):
+    n = report(live.engine)
+    c = login(live, "med1")
+    page = c.get(f"/cases/{n}").text
+    token = csrf_of(page)
+    c.cookies.clear()  # the session ended (expired, or signed out elsewhere) while the form was open
+    r = c.post(f"/cases/{n}/act/note", data={"csrf": token, "version": "1", "text": "当事人电话未接通，明日再联系"})
+    assert r.status_code == 303 and r.headers["location"].startswith("/login?next=")
+    login_page = c.get(r.headers["location"]).text
+    nxt = re.search(r'name="next" value="([^"]+)"', login_page).group(1)
+    assert nxt == f"/cases/{n}?form=note"
+    r = c.post("/login", data={"csrf": csrf_of(login_page), "user_id": "med1", "password": "correct-horse-9",
+                               "next": nxt})
+    assert r.status_code == 303
+    back = c.get(r.headers["location"])
+    assert back.status_code == 200  # not "Method Not Allowed"
+    form = re.search(r'<details class="action" data-action="note" open>(.*?)</details>', back.text, re.S)
+    assert form and "当事人电话未接通，明日再联系" in form.group(1)
+    assert [h["action"] for h in live.engine.history(n)] == ["report"]  # nothing was done without a new press
+    again = c.get(f"/cases/{n}?form=note").text
+    assert "当事人电话未接通" not in again  # put back once
+
+
+def test_delist_is_not_offered_on_a_case_never_listed_and_note_has_one_box(live):
+    n = report(live.engine)
+    html = login(live, "sup").get(f"/cases/{n}").text
+    assert 'data-waiting="delist"' not in html and "无需摘牌" not in html
+    note = re.search(r'<details class="action" data-action="note"[^>]*>(.*?)</details>', html, re.S).group(1)
+    assert note.count("<textarea") == 1
+    live.engine.act(n, "supervise", "sup", level="town", authority="镇综治中心",
+                    deadline="2026-03-20T17:00+08:00")
+    assert 'data-action="delist"' in login(live, "sup").get(f"/cases/{n}").text
