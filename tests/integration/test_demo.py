@@ -159,3 +159,31 @@ def test_a_referral_to_the_police_waits_for_feedback_and_keeps_its_case_on_the_b
     assert [d["clock"] for d in referral["deadlines"] if d.get("stopped_at") is None] == ["referral_feedback"]
     staff = eng.case(referral["number"], actor="pcs-liu")
     assert staff["parent"] == parent["number"]
+
+
+@pytest.mark.parametrize("local_now", ["2026-03-03T09:10:00+08:00", "2026-03-03T18:30:00+08:00"])
+def test_the_demo_day_never_writes_events_later_than_now(local_now, tmp_path):
+    """Started at 09:10 it once wrote 10:00–16:00 events in the future; now it plays the day before instead."""
+    from sqlalchemy import create_engine, text
+
+    from disputeflow import Engine
+    from disputeflow.demo import town
+
+    now = datetime.fromisoformat(local_now)
+    url = f"sqlite:///{tmp_path / 'day.db'}"
+    eng = Engine(url, clock=FixedClock(now))
+    town.load(eng)
+    lines: list[str] = []
+    town.run_day(eng, echo=lines.append)
+    eng.close()
+    db = create_engine(url)
+    with db.connect() as conn:
+        latest = conn.execute(text("SELECT max(at) FROM audit_events")).scalar()
+    db.dispose()
+    latest_at = datetime.fromisoformat(latest.replace(" ", "T").replace("Z", "+00:00"))
+    if latest_at.tzinfo is None:
+        from datetime import timezone
+
+        latest_at = latest_at.replace(tzinfo=timezone.utc)
+    assert latest_at <= now
+    assert any("劳资纠纷" in line for line in lines)
