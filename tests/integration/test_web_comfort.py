@@ -83,3 +83,22 @@ def test_delist_is_not_offered_on_a_case_never_listed_and_note_has_one_box(live)
     live.engine.act(n, "supervise", "sup", level="town", authority="镇综治中心",
                     deadline="2026-03-20T17:00+08:00")
     assert 'data-action="delist"' in login(live, "sup").get(f"/cases/{n}").text
+
+
+def test_the_menu_counts_unread_messages_and_mark_all_comes_after_them(live):
+    eng = live.engine
+    report(eng)
+    eng.dispatch()
+    unread = eng.unread_count("med1")
+    assert unread >= 1
+    c = login(live, "med1")
+    home = c.get("/").text
+    badge = re.search(r'<span class="badge" id="menu-unread"[^>]*>(\d+)</span>', home)
+    assert badge and int(badge.group(1)) == unread
+    inbox = c.get("/inbox").text
+    assert inbox.index('id="messages"') < inbox.index('id="mark-all"')
+    assert 'class="message-body"' in inbox
+    css = c.get("/static/app.css").text
+    assert re.search(r"\.message-body\s*\{[^}]*white-space:\s*pre-line", css)
+    c.post("/inbox/read", data={"csrf": csrf_of(inbox)})
+    assert 'id="menu-unread"' not in c.get("/").text
