@@ -42,6 +42,7 @@ FEATURE_ROUTERS: list[str] = [
     "disputeflow.web.reports:router",
     "disputeflow.web.office:router",
     "disputeflow.web.attachments:router",
+    "disputeflow.web.dashboard:router",
 ]
 
 
