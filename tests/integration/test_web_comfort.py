@@ -102,3 +102,18 @@ def test_the_menu_counts_unread_messages_and_mark_all_comes_after_them(live):
     assert re.search(r"\.message-body\s*\{[^}]*white-space:\s*pre-line", css)
     c.post("/inbox/read", data={"csrf": csrf_of(inbox)})
     assert 'id="menu-unread"' not in c.get("/").text
+
+
+def test_stopped_clocks_collapse_into_one_line(live):
+    eng = live.engine
+    n = report(eng)
+    eng.act(n, "assess", "med1", risk="low")
+    stopped = [k for k in eng.case(n, "med1")["deadlines"] if k["status"] == "stopped"]
+    assert stopped
+    html = login(live, "med1").get(f"/cases/{n}").text
+    clocks = re.search(r'<section class="card" id="clocks">(.*?)</section>', html, re.S).group(1)
+    line = re.search(r'<tr class="stopped-clocks" id="stopped-clocks">(.*?)</tr>', clocks, re.S).group(1)
+    assert line.count("<td") == 1 and "已停止：" in line and stopped[0]["label"] in line
+    for k in stopped:
+        assert f'data-clock="{k["clock"]}"' not in clocks or any(
+            r["clock"] == k["clock"] and r["status"] == "running" for r in eng.case(n, "med1")["deadlines"])
