@@ -117,3 +117,11 @@ def test_stopped_clocks_collapse_into_one_line(live):
     for k in stopped:
         assert f'data-clock="{k["clock"]}"' not in clocks or any(
             r["clock"] == k["clock"] and r["status"] == "running" for r in eng.case(n, "med1")["deadlines"])
+
+
+def test_the_workflow_table_names_each_value_on_a_phone(live):
+    html = login(live, "med1").get("/workflow").text
+    table = re.search(r'<table class="list" id="workflow-actions">.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    cells = re.findall(r"<td( data-label=\"[^\"]+\")?>", table)
+    assert cells and all(cells)  # the phone layout hides the header row and shows each cell's heading instead
+    assert 'data-label="可办理角色"' in table
