@@ -66,7 +66,9 @@ def create_api(engine, scheduler_state) -> FastAPI:
     @api.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
         log.exception("unexpected error on %s", request.url.path)
-        return problems.problem(500, "internal", "internal error", request_lang(request), request.url.path)
+        lang = request_lang(request)
+        detail = "internal error" if lang.startswith("en") else "服务器内部错误，已记录，请稍后重试"
+        return problems.problem(500, "internal", detail, lang, request.url.path)
 
     for add_routes in (add_case_routes, add_person_routes, add_report_routes, add_inbox_routes, add_office_routes,
                        add_attachment_routes):

@@ -125,3 +125,14 @@ def test_the_workflow_table_names_each_value_on_a_phone(live):
     cells = re.findall(r"<td( data-label=\"[^\"]+\")?>", table)
     assert cells and all(cells)  # the phone layout hides the header row and shows each cell's heading instead
     assert 'data-label="可办理角色"' in table
+
+
+def test_an_unexpected_api_error_is_explained_in_chinese(live, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(live.engine, "case", boom)
+    token = live.engine.create_token("api-med1", "med1")["token"]
+    r = client(live).get("/api/v1/cases/x", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 500 and r.json()["detail"].startswith("服务器内部错误")
+    assert "disk on fire" not in r.text
