@@ -136,3 +136,15 @@ def test_an_unexpected_api_error_is_explained_in_chinese(live, monkeypatch):
     r = client(live).get("/api/v1/cases/x", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 500 and r.json()["detail"].startswith("服务器内部错误")
     assert "disk on fire" not in r.text
+
+
+def test_signing_out_ends_this_device_only_and_everywhere_is_its_own_button(live):
+    phone, desk = login(live, "med1"), login(live, "med1")
+    home = desk.get("/").text
+    assert 'action="/logout/all"' in home and "在所有设备上退出" in home
+    assert desk.post("/logout", data={"csrf": csrf_of(home)}).status_code == 303
+    assert desk.get("/").status_code == 303  # this device is signed out
+    assert phone.get("/").status_code == 200  # the phone is not
+    other = login(live, "med1")
+    assert other.post("/logout/all", data={"csrf": csrf_of(other.get("/").text)}).status_code == 303
+    assert phone.get("/").status_code == 303  # everywhere: the phone too

@@ -332,8 +332,8 @@ def test_a_tampered_or_signed_out_session_cookie_is_not_a_session(live):
     other.cookies.set("df_session", value)  # a copied genuine cookie works …
     assert other.get("/").status_code == 200
     home = c.get("/")
-    assert c.post("/logout", data={"csrf": csrf_of(home.text)}).status_code == 303
-    assert other.get("/").status_code == 303  # … until its user signs out
+    assert c.post("/logout/all", data={"csrf": csrf_of(home.text)}).status_code == 303
+    assert other.get("/").status_code == 303  # … until its user signs out everywhere
 
 
 def test_a_password_change_ends_existing_sessions(live):
