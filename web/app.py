@@ -43,6 +43,7 @@ FEATURE_ROUTERS: list[str] = [
     "disputeflow.web.office:router",
     "disputeflow.web.attachments:router",
     "disputeflow.web.dashboard:router",
+    "disputeflow.web.signout:router",
 ]
 
 

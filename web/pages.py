@@ -81,29 +81,6 @@ def login(request: Request, form: dict = Depends(check_csrf)):
     return RedirectResponse(target, status_code=303)
 
 
-@router.post("/logout")
-def logout(request: Request, form: dict = Depends(check_csrf)):
-    """Sign out on this device: its cookie is emptied; the person's other devices stay signed in."""
-    return _signed_out(request)
-
-
-@router.post("/logout/all")
-def logout_everywhere(request: Request, form: dict = Depends(check_csrf)):
-    """Sign out everywhere: every session of the user ends (a lost phone, a shared computer)."""
-    uid = request.session.get("user")
-    if uid:
-        deps.engine_of(request).end_sessions(uid)
-    return _signed_out(request)
-
-
-def _signed_out(request: Request):
-    lang = request.session.get("lang")
-    request.session.clear()
-    if lang:
-        request.session["lang"] = lang
-    return RedirectResponse("/login", status_code=303)
-
-
 @router.get("/lang/{code}")
 def switch_language(request: Request, code: str, next: str = "/"):
     if code in LANGS:
