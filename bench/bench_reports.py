@@ -57,7 +57,7 @@ def _dumps(v) -> str:
 def build(eng: Engine, n_cases: int, seed: int = 7) -> None:
     """A county: units and users through the engine (a few hundred), cases and their logs in bulk."""
     rnd = random.Random(seed)
-    eng.add_unit("county", "基准县", "town")
+    eng.add_unit("county", "基准县", "county")
     villages = []
     for t in range(TOWNS):
         town = f"t{t:02d}"

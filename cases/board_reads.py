@@ -46,10 +46,12 @@ class Ladder:
 
 
 def overdue_conditions(as_of: datetime, skip_clocks, clock: str | None = None,
-                       risk: str | None = None) -> list[ColumnElement]:
+                       risk: str | None = None, warning: bool = False) -> list[ColumnElement]:
     """Running clocks due at ``as_of`` (``skip_clocks``, names or an expanding parameter, are never overdue:
-    a milestone, a window that only warns), of one kind or risk if given."""
-    where = [clocks.c.stopped_at.is_(None), clocks.c.due_at <= as_of, clocks.c.name.not_in(skip_clocks)]
+    a milestone, a window that only warns), of one kind or risk if given. ``warning``: instead the clocks
+    not yet due whose warning (预警) time has come."""
+    when = ([clocks.c.warn_at <= as_of, clocks.c.due_at > as_of] if warning else [clocks.c.due_at <= as_of])
+    where = [clocks.c.stopped_at.is_(None), *when, clocks.c.name.not_in(skip_clocks)]
     if clock:
         where.append(clocks.c.name == clock)
     if risk:
@@ -105,9 +107,9 @@ def _level(ladder: Ladder) -> tuple[ColumnElement, ColumnElement]:
 
 
 def counts_by_unit(conn: Connection, where: Iterable[ColumnElement]) -> dict[str, int]:
-    """How many of the clocks ``where`` selects each case unit has."""
+    """How many cases with a clock ``where`` selects each case unit has (a case late twice counts once)."""
     _tune(conn)
-    q = (select(cases.c.unit_id, func.count()).select_from(clocks.join(cases, cases.c.id == clocks.c.case_id))
+    q = (select(cases.c.unit_id, func.count(func.distinct(cases.c.id))).select_from(clocks.join(cases, cases.c.id == clocks.c.case_id))
          .where(*where).group_by(cases.c.unit_id))
     return dict(conn.execute(q).all())
 
@@ -138,27 +140,32 @@ def _bound_ladder(ladder: Ladder) -> Ladder:
 
 def page(conn: Connection, scope: Scope, as_of: datetime, skip_clocks: tuple[str, ...], clock: str | None,
          risk: str | None, ladder: Ladder, level: str | None, limit: int | None, offset: int,
-         count: bool) -> tuple[list[Row], int | None]:
-    """One page of the board, worst first, as rows of :data:`FIELDS` and the level; and the total when asked.
+         count: bool) -> tuple[list[Row], int | None, int | None]:
+    """One page of the board, worst first, as rows of :data:`FIELDS` and the level; and, when asked, the
+    total of rows and of distinct cases (a case late on two clocks is one case).
 
-    The rows are the running clocks of :func:`overdue_conditions` within ``scope``. The statements are
+    The rows are the running clocks of :func:`overdue_conditions` within ``scope``; with ``level``
+    ``"warning"`` the clocks in their warning window, not yet due. The statements are
     built once per shape (which filters are given, the ladder's levels and windows), the values bound.
     """
+    warning = level == "warning"
     key = ("board", scope.key, clock is not None, risk is not None, level is not None, limit is None,
-           _ladder_key(ladder))
+           _ladder_key(ladder), warning)
 
     def filters():
         where = overdue_conditions(bindparam("as_of", type_=clocks.c.due_at.type),
-                                   bindparam("skip_clocks", expanding=True))
+                                   bindparam("skip_clocks", expanding=True), warning=warning)
         if clock:
             where.append(_k.name == bindparam("clock"))
         if risk:
             where.append(_c.risk == bindparam("risk"))
         lvl, _rank = _level(_bound_ladder(ladder))
-        return [*where, *scope.conditions(), *([lvl == bindparam("level")] if level else [])]
+        return [*where, *scope.conditions(), *([lvl == bindparam("level")] if level and not warning else [])]
 
     def build_page():
         lvl, lrank = _level(_bound_ladder(ladder))
+        if warning:
+            lvl, lrank = literal("warning", String), literal(1, Integer)
         q = (select(*_COLUMNS, lvl.label("lvl")).select_from(_FROM).where(*filters())
              .order_by(lrank.desc(), _k.due_at, _c.number, _k.id))
         return q if limit is None else q.limit(bindparam("limit")).offset(bindparam("offset"))
@@ -167,11 +174,12 @@ def page(conn: Connection, scope: Scope, as_of: datetime, skip_clocks: tuple[str
               "clock": clock, "risk": risk, "level": level, "limit": limit, "offset": offset}
     _tune(conn)
     rows = run(conn, shaped(key, build_page), params).all()
-    total = None
+    total = n_cases = None
     if count:
         if limit is not None or offset:
-            q = shaped(key + ("count",), lambda: select(func.count()).select_from(_FROM).where(*filters()))
-            total = run(conn, q, params).scalar()
+            q = shaped(key + ("count",), lambda: select(func.count(), func.count(func.distinct(_c.id)))
+                       .select_from(_FROM).where(*filters()))
+            total, n_cases = run(conn, q, params).all()[0]
         else:
-            total = len(rows)
-    return rows, total
+            total, n_cases = len(rows), len({r.number for r in rows})
+    return rows, total, n_cases

@@ -1,20 +1,20 @@
-"""Key-person duty occurrences: rolling them forward, meeting and cancelling them, forwarding their escalations.
+"""Key-person duty occurrences: rolling them forward, meeting and cancelling them.
 
 Exactly-once is the database's job here too: ``UNIQUE(person_id, duty,
-period_start)`` makes a period's occurrence exist once, ``UNIQUE(clock_id,
-step)`` on ``key_person_notices`` forwards a step once. Times are in the
+period_start)`` makes a period's occurrence exist once (missed ones are
+:mod:`disputeflow.cases.lapse_store`'s). Times are in the
 driver's form (``Tx.t``) going in and coming out. The duty sweep runs these,
 so each statement is built once (:mod:`disputeflow.cases.prepared`).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, null, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from disputeflow.cases.prepared import Prepared, skip_existing
-from disputeflow.cases.tables import cases, clocks, escalations, key_person_duties, key_person_notices, key_persons
+from disputeflow.cases.tables import key_person_duties, key_persons
 
-_P, _D, _K = key_persons.c, key_person_duties.c, clocks.c
+_P, _D = key_persons.c, key_person_duties.c
 
 _EARLIEST = Prepared(select(func.min(_P.next_roll_at)).where(_P.next_roll_at.isnot(None)))
 # Another roller's rows are skipped on PostgreSQL (SQLite's write lock serialises rollers, and has no FOR UPDATE).
@@ -28,37 +28,15 @@ _SET_NEXT_ROLL = Prepared(update(key_persons).where(_P.id == bindparam("id")).va
 _ADD_OCCURRENCE = Prepared(make=lambda dialect: skip_existing(
     dialect, key_person_duties, ("person_id", "duty", "period_start")).values(person_id=bindparam("p"), duty=bindparam("d"), period_start=bindparam("start"),
     due_at=bindparam("end"), status="open").returning(_D.id))
-_ADD_CLOCK = Prepared(clocks.insert().values(
-    case_id=bindparam("case_id"), name=bindparam("name"), started_at=bindparam("started_at"),
-    due_at=bindparam("due_at"), warn_at=bindparam("warn_at"), calendar_rev=bindparam("calendar_rev"),
-    status="running", extended=0, level=null(), next_step=bindparam("next_step"), next_at=bindparam("next_at"),
-).returning(_K.id))
-_SET_CLOCK = Prepared(update(key_person_duties).where(_D.id == bindparam("id")).values(clock_id=bindparam("k")))
 _OPEN = select(_D.id, _D.clock_id, _D.due_at).where(_D.person_id == bindparam("p"), _D.status == "open")
 _OPEN_ALL = Prepared(_OPEN)
 _OPEN_OF = Prepared(_OPEN.where(_D.duty.in_(bindparam("duties", expanding=True))))
 _CANCEL = Prepared(update(key_person_duties).where(_D.id == bindparam("id")).values(status="cancelled"))
 _OPEN_AT = Prepared(select(_D.id, _D.duty, _D.clock_id).where(
-    _D.person_id == bindparam("p"), _D.status == "open", _D.period_start <= bindparam("at"),
+    _D.person_id == bindparam("p"), _D.status.in_(("open", "missed")), _D.period_start <= bindparam("at"),
     _D.due_at > bindparam("at")))
 _MARK_MET = Prepared(update(key_person_duties).where(_D.id == bindparam("id"))
                      .values(status="met", met_at=bindparam("at"), contact_id=bindparam("c")))
-_e, _n = escalations.alias("e"), key_person_notices.alias("n")
-_d, _p, _c = key_person_duties.alias("d"), key_persons.alias("p"), cases.alias("c")
-_TO_FORWARD = Prepared(
-    select(_e.c.clock_id, _e.c.step, _e.c.step_at, _d.c.person_id, _d.c.duty, _d.c.period_start, _d.c.due_at,
-           _c.c.number)
-    .select_from(_e.join(_d, _d.c.clock_id == _e.c.clock_id).join(_p, _p.c.id == _d.c.person_id)
-                 .join(_c, _c.c.id == _p.c.anchor_case_id)
-                 .outerjoin(_n, (_n.c.clock_id == _e.c.clock_id) & (_n.c.step == _e.c.step)))
-    .where(_e.c.raised_at >= bindparam("since"), _n.c.id.is_(None)).order_by(_e.c.step_at, _e.c.id))
-_ADD_NOTICE = Prepared(make=lambda dialect: skip_existing(dialect, key_person_notices, ("clock_id", "step"))
-                       .values(clock_id=bindparam("k"), step=bindparam("s"), sent_at=bindparam("now")).inline())
-_STOP_FINISHED = Prepared(
-    update(clocks).where(_K.id == bindparam("k"), _K.stopped_at.is_(None), _K.next_at.is_(None))
-    .values(status="stopped", stopped_at=bindparam("now"), next_step=null(), next_at=null()))
-
-
 def earliest_roll(tx):
     """The earliest ``next_roll_at`` of any person (driver time), or None."""
     return _EARLIEST.first(tx)[0]
@@ -85,15 +63,6 @@ def add_occurrence(tx, person_id: int, duty: str, start, end) -> int | None:
     return got[0] if got else None
 
 
-def add_clock(tx, params: dict) -> int:
-    """Start an occurrence's clock (the parameters of ``insert_clock``); returns its id."""
-    return _ADD_CLOCK.first(tx, params)[0]
-
-
-def set_clock(tx, occurrence_id: int, clock_id: int) -> None:
-    _SET_CLOCK.run(tx, {"k": clock_id, "id": occurrence_id})
-
-
 def open_occurrences(tx, person_id: int, duties: list[str] | None = None) -> list:
     """``(id, clock id, due time)`` of the person's open occurrences, of these duties only when named."""
     if duties is None:
@@ -106,25 +75,9 @@ def cancel(tx, occurrence_id: int) -> None:
 
 
 def open_at(tx, person_id: int, at) -> list:
-    """``(id, duty, clock id)`` of the person's open occurrences whose period contains ``at``."""
+    """``(id, duty, clock id)`` of the person's occurrences not met (open or missed) whose period contains ``at``."""
     return _OPEN_AT.all(tx, {"p": person_id, "at": at})
 
 
 def mark_met(tx, occurrence_id: int, at, contact_id: int) -> None:
     _MARK_MET.run(tx, {"at": at, "c": contact_id, "id": occurrence_id})
-
-
-def to_forward(tx, since) -> list:
-    """Duty escalations raised since ``since`` and not forwarded yet: ``(clock id, step, step at, person id, duty,
-    period start, due at, anchor case number)``, oldest step first."""
-    return _TO_FORWARD.all(tx, {"since": since})
-
-
-def add_notice(tx, clock_id: int, step: str, now) -> bool:
-    """Claim the forwarding of one step; False when another pass forwarded it."""
-    return _ADD_NOTICE.run(tx, {"k": clock_id, "s": step, "now": now}) == 1
-
-
-def stop_finished_clock(tx, clock_id: int, now) -> None:
-    """Stop a clock whose ladder has no step left (a clock still owing a step keeps running)."""
-    _STOP_FINISHED.run(tx, {"k": clock_id, "now": now})

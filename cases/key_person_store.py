@@ -34,7 +34,9 @@ _ADD_PERSON = Prepared(key_persons.insert().values(
     unit_id=bindparam("unit"), unit_path=bindparam("path"), grid_officer=bindparam("go"),
     lead_official=bindparam("lead"), status="controlled", anchor_case_id=bindparam("anchor"),
     controlled_since=bindparam("now"), next_roll_at=null(), created_at=bindparam("now"), created_by=bindparam("by"),
-    version=1, audit_seq=0, audit_hash=bindparam("genesis"),
+    version=1, audit_seq=0, audit_hash=bindparam("genesis"), person_type=bindparam("ptype"),
+    stabilise_unit=bindparam("su"), resolve_unit=bindparam("ru"), keeper_county=bindparam("kc"),
+    keeper_town=bindparam("kt"), keeper_village=bindparam("kv"),
 ).returning(_P.id))
 _CASE_SCOPE = Prepared(select(_C.id, _C.unit_id, _C.unit_path, _C.mediator, _C.lead_official, _C.responsible_unit)
                        .where(_C.number == bindparam("n")))
@@ -53,8 +55,9 @@ def user_role(tx, user_id: str) -> tuple | None:
     return tuple(row) if row else None
 
 
-def case_number(tx, case_id: int) -> str:
-    return _CASE_NUMBER.first(tx, {"id": case_id})[0]
+def case_number(tx, case_id: int | None) -> str | None:
+    """The case's number; None for no case (a person registered without one)."""
+    return None if case_id is None else _CASE_NUMBER.first(tx, {"id": case_id})[0]
 
 
 def add_contact(tx, person_id: int, at, now, by: str, method: str, state: str, alarming: bool, note: str) -> int:
@@ -80,7 +83,8 @@ def mark_released(tx, person_id: int, now, by: str, reason: str) -> None:
 def add_person(tx, params: dict) -> int:
     """Store a person under control, with an empty chain; returns the id (times in the driver's form).
 
-    ``params``: kind, name, idn, phone, addr, size, reasons, risk, unit, path, go, lead, anchor, now, by, genesis.
+    ``params``: kind, name, idn, phone, addr, size, reasons, risk, unit, path, go, lead, anchor (None: no case),
+    now, by, genesis, ptype (type), su / ru (stabilising / resolving unit), kc / kt / kv (包保 county / town / village).
     """
     return _ADD_PERSON.first(tx, params)[0]
 

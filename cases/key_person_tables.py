@@ -31,7 +31,7 @@ key_persons = Table(
     Column("grid_officer", String(64), ForeignKey("users.id"), nullable=False),
     Column("lead_official", String(64), ForeignKey("users.id"), nullable=False),
     Column("status", String(20), nullable=False),  # controlled / released
-    Column("anchor_case_id", Integer(), ForeignKey("cases.id"), nullable=False),
+    Column("anchor_case_id", Integer(), ForeignKey("cases.id"), nullable=True),  # None: registered without a case
     Column("controlled_since", UTCDateTime(), nullable=False),
     Column("next_roll_at", UTCDateTime(), nullable=True),
     Column("released_at", UTCDateTime(), nullable=True),
@@ -42,6 +42,13 @@ key_persons = Table(
     Column("version", Integer(), nullable=False),
     Column("audit_seq", Integer(), nullable=False),
     Column("audit_hash", String(64), nullable=False),
+    # 0018: the key population (重点人群) beyond dispute parties
+    Column("person_type", String(30), nullable=False, server_default="dispute_party"),
+    Column("stabilise_unit", String(64), nullable=True),  # 稳控责任单位
+    Column("resolve_unit", String(64), nullable=True),  # 化解责任单位
+    Column("keeper_county", String(64), nullable=True),  # 包保：县级
+    Column("keeper_town", String(64), nullable=True),  # 包保：乡镇级
+    Column("keeper_village", String(64), nullable=True),  # 包保：村级
 )
 Index("ix_key_persons_unit_path", key_persons.c.unit_path)
 Index("ix_key_persons_next_roll_at", key_persons.c.next_roll_at, sqlite_where=key_persons.c.next_roll_at.isnot(None),
@@ -83,13 +90,38 @@ key_person_duties = Table(
     Column("period_start", UTCDateTime(), nullable=False),
     Column("due_at", UTCDateTime(), nullable=False),
     Column("clock_id", Integer(), ForeignKey("clocks.id"), nullable=True),
-    Column("status", String(20), nullable=False),  # open / met / cancelled
+    Column("status", String(20), nullable=False),  # open / met / missed / cancelled
     Column("met_at", UTCDateTime(), nullable=True),
     Column("contact_id", Integer(), ForeignKey("key_person_contacts.id"), nullable=True),
     UniqueConstraint("person_id", "duty", "period_start"),  # one occurrence per period, whatever the sweepers
 )
 Index("ix_key_person_duties_person_id_due_at", key_person_duties.c.person_id, key_person_duties.c.due_at)
 Index("ix_key_person_duties_clock_id", key_person_duties.c.clock_id)
+Index("ix_key_person_duties_open_due", key_person_duties.c.due_at, sqlite_where=key_person_duties.c.status == "open",
+      postgresql_where=key_person_duties.c.status == "open")
+
+# One open item per person for their missed duties (0018): it escalates once per ladder step and
+# collects the days missed until a contact meets a duty again (or the person is released).
+key_person_lapses = Table(
+    "key_person_lapses",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("person_id", Integer(), ForeignKey("key_persons.id"), nullable=False),
+    Column("opened_at", UTCDateTime(), nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),  # the first missed period's start
+    Column("due_at", UTCDateTime(), nullable=False),  # the first missed period's end: the ladder counts from it
+    Column("days", Text(), nullable=False, server_default="{}"),  # {"2026-10-02": ["contact", "report"], ...}
+    Column("level", String(20), nullable=True),  # the highest ladder step raised
+    Column("next_step", String(20), nullable=True),
+    Column("next_at", UTCDateTime(), nullable=True),
+    Column("listed", Boolean(), nullable=False, server_default=text("false")),
+    Column("closed_at", UTCDateTime(), nullable=True),
+    Column("closed_reason", String(20), nullable=True),  # met / released
+)
+Index("uq_key_person_lapses_open", key_person_lapses.c.person_id, unique=True,
+      sqlite_where=key_person_lapses.c.closed_at.is_(None), postgresql_where=key_person_lapses.c.closed_at.is_(None))
+Index("ix_key_person_lapses_next_at", key_person_lapses.c.next_at,
+      sqlite_where=key_person_lapses.c.next_at.isnot(None), postgresql_where=key_person_lapses.c.next_at.isnot(None))
 
 key_person_notices = Table(
     "key_person_notices",

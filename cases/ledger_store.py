@@ -35,8 +35,9 @@ CORRECTED_COLUMNS = ("state", "risk", "risk_floor", "flags", "party_count", "med
 
 
 def directory(tx) -> tuple[list[tuple], list[tuple]]:
-    """Every unit ``(id, name, kind, path)`` and user ``(id, name, role, active)``: an import names them by either."""
-    unit_rows = _execute(tx, select(units.c.id, units.c.name, units.c.kind, units.c.path)).fetchall()
+    """Every unit ``(id, name, kind, path, handles)`` and user ``(id, name, role, active)``: an import names them
+    by either (an office also by the categories it handles, a JSON list or None)."""
+    unit_rows = _execute(tx, select(units.c.id, units.c.name, units.c.kind, units.c.path, units.c.handles)).fetchall()
     user_rows = _execute(tx, select(users.c.id, users.c.name, users.c.role, users.c.active)).fetchall()
     return [tuple(r) for r in unit_rows], [tuple(r) for r in user_rows]
 

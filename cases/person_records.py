@@ -15,7 +15,8 @@ from disputeflow.cases.tables import key_persons
 PERSON_COLUMNS = ("id", "kind", "name", "id_number", "phone", "address", "group_size", "reasons", "risk", "unit_id",
                   "unit_path", "grid_officer", "lead_official", "status", "anchor_case_id", "controlled_since",
                   "next_roll_at", "released_at", "released_by", "release_reason", "created_at", "created_by",
-                  "version", "audit_seq", "audit_hash")
+                  "version", "audit_seq", "audit_hash", "person_type", "stabilise_unit", "resolve_unit",
+                  "keeper_county", "keeper_town", "keeper_village")
 _ROW = select(*(key_persons.c[name] for name in PERSON_COLUMNS)).where(key_persons.c.id == bindparam("id"))
 _PERSON, _LOCKED = Prepared(_ROW), Prepared(_ROW.with_for_update())
 

@@ -95,3 +95,11 @@ def freeze(conn: Connection, kind: str, unit_id: str, period: str, now: datetime
     """Freeze a dataset unless another writer froze this one first (``UNIQUE(kind, unit_id, period)``)."""
     insert_or_skip(conn, report_snapshots, ("kind", "unit_id", "period"), kind=kind, unit_id=unit_id, period=period,
                    generated_at=now, generated_by=by, digest=digest, body=body)
+
+
+def has_tables(conn: Connection, names: tuple[str, ...]) -> bool:
+    """Whether every table in ``names`` exists (a part of the schema another feature adds may be missing)."""
+    from sqlalchemy import inspect
+
+    present = set(inspect(conn).get_table_names())
+    return all(n in present for n in names)

@@ -28,6 +28,7 @@ from disputeflow.cases.key_person_tables import (
     key_person_contacts,
     key_person_duties,
     key_person_events,
+    key_person_lapses,
     key_person_notices,
     key_persons,
 )
@@ -37,6 +38,14 @@ from disputeflow.cases.notification_tables import inbox, notification_deliveries
 from disputeflow.cases.paper_tables import paper_counters, paper_numbers
 from disputeflow.cases.people_tables import units, users
 from disputeflow.cases.report_tables import report_snapshots
+from disputeflow.cases.screening_tables import (
+    screening_duties,
+    screening_escalations,
+    screening_reports,
+    screening_round_cases,
+    screening_rounds,
+    sensitive_periods,
+)
 from disputeflow.cases.signin_tables import api_tokens, login_failures, user_passwords
 
 __all__ = [
@@ -45,10 +54,12 @@ __all__ = [
     "case_counters", "cases", "parties", "audit_events", "clocks", "escalations", "unit_talks",
     "outbox", "notification_deliveries", "inbox",
     "key_persons", "key_person_cases", "key_person_contacts", "key_person_duties", "key_person_notices",
-    "key_person_events",
+    "key_person_events", "key_person_lapses",
     "import_keys",
     "user_passwords", "login_failures", "api_tokens",
     "report_snapshots",
     "paper_counters", "paper_numbers",
+    "screening_rounds", "screening_round_cases", "screening_reports", "sensitive_periods", "screening_duties",
+    "screening_escalations",
     "attachments",
 ]

@@ -21,6 +21,11 @@ def open_cases(states: Iterable[str]) -> ColumnElement:
     return cases.c.state.in_(list(states))
 
 
+def led_by(user_id: str) -> ColumnElement:
+    """Cases whose lead official (包案领导) is ``user_id``."""
+    return cases.c.lead_official == user_id
+
+
 def supervised_cases() -> ColumnElement:
     return cases.c.supervision_level.is_not(None)
 

@@ -48,6 +48,7 @@ EVENTS = {
     "hand_up": {"data": {"to": "t1", "reason": "涉及两村土地，村级无法化解", "clocks_restarted": ["resolve"]}},
     "hand_down": {"data": {"to": "v1", "reason": "已明确处理意见，交村落实"}},
     "feedback": {"data": {"result": "已督促用工单位支付（联系人电话13700001111）"}},
+    "cancel": {"data": {"parent": "试点-2026-000122", "parent_action": "withdraw", "parent_state": "withdrawn"}},
     "escalate.warning": {"data": {"clock": "resolve", "step": "warning", "due_at": "2026-03-18T01:00:00+00:00"}},
     "escalate.level1": {"data": {"clock": "resolve", "step": "level1", "due_at": "2026-03-18T01:00:00+00:00"}},
     "escalate.level3": {"data": {"clock": "resolve", "step": "level3", "due_at": "2026-03-18T01:00:00+00:00",
@@ -63,9 +64,14 @@ EVENTS = {
     "person.alarm": {"data": {"person_id": 7, "person": "张*", "at": "2026-03-05T02:00:00+00:00", "method": "visit",
                               "risk_from": "high", "risk_to": "critical"}},
     "person.released": {"data": {"person_id": 7, "person": "张*", "reason": "纠纷已化解，情绪稳定"}},
-    "person.duty_level1": {"data": {"person_id": 7, "person": "张*", "duty": "contact", "step": "level1",
-                                    "period_start": "2026-03-04T16:00:00+00:00",
-                                    "due_at": "2026-03-05T16:00:00+00:00"}},
+    "person.duty_level1": {"data": {"person_id": 7, "person": "张*", "item": 3, "step": "level1",
+                                    "days_missed": ["2026-03-04", "2026-03-05"],
+                                    "duties_missed": {"2026-03-04": ["contact", "report"], "2026-03-05": ["contact"]},
+                                    "first_due": "2026-03-05T00:00:00+08:00",
+                                    "step_at": "2026-03-05T00:00:00+08:00"}},
+    "screening.level1": {"data": {"unit": "v1", "unit_name": "甲村", "duty": "report", "cadence": "half_month",
+                                  "period": "2026-03-01～2026-03-15", "step": "level1",
+                                  "due_at": "2026-03-16T16:00:00+00:00"}, "case": False},
 }
 
 

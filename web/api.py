@@ -25,6 +25,7 @@ from disputeflow.web.api_models import REPORT_TYPES, request_lang
 from disputeflow.web.api_offices import add_office_routes
 from disputeflow.web.api_persons import add_person_routes
 from disputeflow.web.api_reports import add_report_routes
+from disputeflow.web.api_screening import add_screening_routes
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def create_api(engine, scheduler_state) -> FastAPI:
         return problems.problem(500, "internal", detail, lang, request.url.path)
 
     for add_routes in (add_case_routes, add_person_routes, add_report_routes, add_inbox_routes, add_office_routes,
-                       add_attachment_routes):
+                       add_screening_routes, add_attachment_routes):
         add_routes(api, engine, actor)
 
     @api.get("/health", summary="Database, scheduler and outbox backlog",

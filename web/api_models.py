@@ -83,7 +83,7 @@ class PersonIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     name: str = Field(max_length=100)
-    cases: list[str] = Field(max_length=50)
+    cases: list[str] = Field([], max_length=50)  # none: a person registered without a case (unit required)
     risk: str = Field(max_length=20)
     grid_officer: str = Field(max_length=64)
     lead_official: str = Field(max_length=64)
@@ -94,6 +94,10 @@ class PersonIn(BaseModel):
     phone: Optional[str] = Field(None, max_length=40)
     address: Optional[str] = Field(None, max_length=500)
     reasons: Optional[dict[str, str]] = Field(None, max_length=10)
+    person_type: Optional[str] = Field(None, max_length=30)
+    stabilise_unit: Optional[str] = Field(None, max_length=64)
+    resolve_unit: Optional[str] = Field(None, max_length=64)
+    keepers: Optional[dict[str, str]] = Field(None, max_length=3)
 
 
 class ReadIn(BaseModel):

@@ -1,4 +1,4 @@
-"""The API's report route: the jurisdiction reports (台账, 统计, 零报告, 例会议程) as files or as data.
+"""The API's report route: the jurisdiction reports (台账, 统计, 零报告, 例会议程, 交办办理情况) as files or as data.
 
 The same reports as ``disputeflow report`` and the workspace's 报表 page, so a
 figure another system fetches matches the one people print.
@@ -18,8 +18,8 @@ def add_report_routes(api: FastAPI, engine, actor) -> None:
 
     @api.get("/reports/{kind}", responses={**ERRORS, 200: {"description": "The report as a file, or its dataset "
                                                                     "as JSON with format=json"}},
-             summary="A jurisdiction report (台账, 统计, 零报告, 例会议程) as a file or as data")
-    def jurisdiction_report(kind: str = Path(..., pattern="^(ledger|stats|nil|agenda)$"), *, request: Request,
+             summary="A jurisdiction report (台账, 统计, 月度统计表, 零报告, 例会议程, 交办办理情况) as a file or as data")
+    def jurisdiction_report(kind: str = Path(..., pattern="^(ledger|stats|month|nil|agenda|offices)$"), *, request: Request,
                             format: Optional[str] = Query(None, pattern="^(csv|xlsx|html|md|json)$"),
                             unit: Optional[str] = None, month: Optional[str] = None, year: Optional[str] = None,
                             start: Optional[str] = None, end: Optional[str] = None,

@@ -41,6 +41,7 @@ FEATURE_ROUTERS: list[str] = [
     "disputeflow.web.persons:router",
     "disputeflow.web.reports:router",
     "disputeflow.web.office:router",
+    "disputeflow.web.screening:router",
     "disputeflow.web.attachments:router",
     "disputeflow.web.dashboard:router",
     "disputeflow.web.signout:router",

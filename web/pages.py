@@ -13,7 +13,7 @@ import re
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from disputeflow.web import board_towns, deps, resume
+from disputeflow.web import board_towns, deps, records, resume
 from disputeflow.web.attachment_view import attachments_context
 from disputeflow.web.deps import check_csrf, current_user, engine_of, flash, lang_of, page
 from disputeflow.web.i18n import LANGS, word
@@ -97,8 +97,14 @@ def my_work(request: Request, user=Depends(current_user)):
         return RedirectResponse("/office", status_code=303)
     engine = engine_of(request)
     page_no = _page_no(request)
-    work = engine.my_work(user, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, lang=lang_of(request))
-    return page(request, "work.html.j2", user=user, items=work["items"], pager=_open_pager(work, page_no))
+    only_led = user.role == "lead_official" and request.query_params.get("led") == "1"
+    work = engine.my_work(user, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, lang=lang_of(request),
+                          led_by=user.id if only_led else None)
+    led = None  # a lead official's own cases (我包案的) come first, above everything in the town
+    if user.role == "lead_official" and not only_led and page_no == 1:
+        led = engine.my_work(user, limit=PAGE_SIZE, lang=lang_of(request), led_by=user.id)["items"]
+    return page(request, "work.html.j2", user=user, items=work["items"], pager=_open_pager(work, page_no), led=led,
+                only_led=only_led)
 
 
 # --------------------------------------------------------------------------- report
@@ -195,11 +201,11 @@ def report(request: Request, user=Depends(current_user), form: dict = Depends(ch
 
 def _case_context(engine, number: str, user, lang: str) -> dict:
     case = engine.case(number, user, lang)
-    history = engine.history(number, user, lang=lang)
     actions = engine.actions(number, user, lang=lang)
-    people = [u for u in engine.users() if u["role"] != "grid_officer"]
+    people = records.assignees(engine, case["unit"], user.role)  # by role: those who may take the case
     offices = [u for u in engine.units() if u["kind"] == "office"]
     d = engine.definition(case["definition"], case["definition_version"])
+    history = records.timeline(engine, d, engine.history(number, user, lang=lang), lang)
     mark_overdue(case.get("work_orders") or [], engine.clock.now())
     return {"case": case, "history": history, "people": people, "offices": offices, "d": d,
             "parent": parent_summary(engine, case, user, lang), **attachments_context(engine, number, user, actions)}
@@ -245,7 +251,7 @@ def _action_data(spec: dict | None, form: dict) -> dict:
 
 @router.post("/cases/{number}/act/{action}")
 def act(request: Request, number: str, action: str, user=Depends(current_user), form: dict = Depends(check_csrf)):
-    from disputeflow.workflow.errors import Conflict, InvalidAction, ValidationError
+    from disputeflow.workflow.errors import Conflict, InvalidAction, NotPermitted, ValidationError
 
     engine = engine_of(request)
     lang = lang_of(request)
@@ -256,9 +262,16 @@ def act(request: Request, number: str, action: str, user=Depends(current_user), 
     target = _safe_next((form.get("next") or [""])[0], f"/cases/{number}")
     try:
         engine.act(number, action, user, expected_version=expected, **data)
-    except (ValidationError, Conflict, InvalidAction) as exc:
+    except (ValidationError, Conflict, InvalidAction, NotPermitted) as exc:
         errors = {e.field: e.message(lang) for e in exc.errors} if isinstance(exc, ValidationError) else {}
         notice = exc.message(lang) + ("" if not isinstance(exc, Conflict) else " " + word("conflict_hint", lang))
+        if target.startswith("/board"):  # a board form: back to the board and its filters, with the reason
+            labels = {f["name"]: f["label"] for f in (specs.get(action) or {}).get("fields", [])}
+            said = "；".join(f"{labels.get(k, k)}：{m}" for k, m in errors.items()) if errors else notice
+            request.session["board_error"] = f"{number}：{said}"
+            return RedirectResponse(target, status_code=303)
+        if isinstance(exc, NotPermitted):
+            raise
         values = {k: v for k, v in form.items() if k not in ("csrf",)}
         return page(request, "case.html.j2", status=exc.http_status, user=user, form_errors=errors,
                     form_values=values, form_action=action, notice=notice,
@@ -277,6 +290,7 @@ BOARD_ROLES = ("supervisor", "lead_official", "admin")
 def board(request: Request, user=Depends(current_user)):
     from disputeflow.workflow.errors import NotPermitted
 
+    error = request.session.pop("board_error", None)  # a board form that failed comes back here with why
     if user.role not in BOARD_ROLES:
         raise NotPermitted("督办看板仅供督办人员、包案领导查看", "the overdue board is for supervisors and lead officials")
     engine = engine_of(request)
@@ -296,17 +310,12 @@ def board(request: Request, user=Depends(current_user)):
         counts[key] = counts.get(key, 0) + n
     filters = {key: q.get(key) or None for key in ("clock", "level", "risk")}
     page_no = _page_no(request)
-    total = sum(counts.values())  # the unfiltered count bounds the filtered one
-    shown: list[dict] = []
-    if total:
-        filtered = any(filters.values())
-        found = engine.overdue_page(as_of=as_of, unit=village, actor=user, limit=PAGE_SIZE,
-                                    offset=min((page_no - 1) * PAGE_SIZE, total), count=filtered, lang=lang,
-                                    **filters)
-        shown = found["items"]
-        if filtered:
-            total = found["total"]
-    pager = _pager(total, page_no)
+    # rows are deadlines, the heading counts cases (a case late on two clocks is one case)
+    found = engine.overdue_page(as_of=as_of, unit=village, actor=user, limit=PAGE_SIZE,
+                                offset=(page_no - 1) * PAGE_SIZE, count=True, lang=lang, **filters)
+    shown, total = found["items"], found["total"] or 0
+    pager = {**_pager(total, page_no), "cases": found["cases"] or 0}
+    records.extension_limits(engine, shown, as_of)
     d = engine.definition()
     villages = [u for u in units if (u["kind"] in ("village", "community") or u["kind"] == "town"
                                      and u["path"] != user.unit_path) and u["path"].startswith(user.unit_path)]
@@ -314,11 +323,12 @@ def board(request: Request, user=Depends(current_user)):
     return page(request, "board.html.j2", user=user, rows=shown, pager=pager, villages=villages,
                 counts=sorted(((names.get(k, k), n, k) for k, n in counts.items() if k), key=lambda x: -x[1]),
                 office_overdue=board_offices(engine, user, lang),  # the section by receiving office
+                screening_overdue=engine.screening_overdue(as_of, None, user),  # units late on 排查 or 零报告
                 clocks={k: v.get(lang) for k, v in d.clocks.items() if k != "tier"},
                 risks={k: v.get(lang) for k, v in d.vocab["risk"].items()},
                 levels=("warning", "level1", "level2", "level3"), filters=dict(q), query=query,
                 supervision_levels={k: v.get(lang) for k, v in d.vocab["level"].items()},
-                may_list=user.role == "supervisor", towns=board_towns.by_town(engine, user, units, as_of, lang))
+                may_list=user.role == "supervisor", error=error, towns=board_towns.by_town(engine, user, units, as_of, lang))
 
 
 # --------------------------------------------------------------------------- supervised, inbox, workflow

@@ -88,7 +88,17 @@ WORDS = {
     "choose": ("请选择", "Choose"),
     "submit_new": ("登记", "Register"),
     "registered_ok": ("已登记重点人员 {name}（编号 {id}）。", "Key person {name} registered (no. {id})."),
-    "unit_default": ("默认：第一起案件的单位", "default: the first case's unit"),
+    "unit_default": ("默认：第一起案件的单位（不关联案件时必选）", "default: the first case's unit (required without a case)"),
+    "cases_optional": ("可不填：重点人员可不关联案件登记", "optional: a key person may be registered without a case"),
+    "person_type": ("人员类别", "Type"),
+    "stabilise_unit": ("稳控责任单位", "Unit responsible for stabilisation"),
+    "resolve_unit": ("化解责任单位", "Unit responsible for resolution"),
+    "keepers": ("包保责任人", "包保 officials"),
+    "keeper_county": ("县级包保", "County"),
+    "keeper_town": ("乡镇包保", "Town"),
+    "keeper_village": ("村级包保", "Village"),
+    "missed_items": ("未完成事项（漏做的日期）", "Open items (days missed)"),
+    "level": ("已升级至", "Raised to"),
 }
 
 
@@ -154,13 +164,16 @@ def _person_page(request: Request, user, person_id: int, status: int = 200, erro
     may_act = not doc["masked"] and doc["status"] == "controlled"
     may_release = may_act and user.role == "supervisor"
     names = {u["id"]: u["name"] for u in engine.users()} if not doc["masked"] else {}
+    unit_names = {u["id"]: u["name"] for u in engine.units()} if not doc["masked"] else {}
     return page(request, "person.html.j2", status=status, user=user, p=doc, may_act=may_act, names=names,
+                unit_names=unit_names,
                 may_release=may_release, errors=errors or {}, values=values or {}, form=form, notice=notice,
                 **_ctx(request))
 
 
 REGISTER_FIELDS = ("name", "kind", "group_size", "risk", "cases", "grid_officer", "lead_official", "unit",
-                   "id_number", "phone", "address", "threat", "mental_state", "prior_incidents", "note")
+                   "id_number", "phone", "address", "threat", "mental_state", "prior_incidents", "note",
+                   "person_type", "stabilise_unit", "resolve_unit", "keeper_county", "keeper_town", "keeper_village")
 
 
 def _related(path: str, mine: str) -> bool:
@@ -170,7 +183,7 @@ def _related(path: str, mine: str) -> bool:
 
 def _new_page(request: Request, user, values: dict, errors: dict | None = None, notice: str | None = None,
               status: int = 200):
-    from disputeflow.workflow import risk as risk_mod
+    from disputeflow.workflow import person_types, risk as risk_mod
 
     engine = engine_of(request)
     lang = lang_of(request)
@@ -184,6 +197,9 @@ def _new_page(request: Request, user, values: dict, errors: dict | None = None, 
                                       and u["path"].startswith(mine)],
                 grid_officers=[u for u in people if u["role"] == "grid_officer"],
                 leads=[u for u in people if u["role"] == "lead_official"],
+                # responsible units may be anywhere in the reader's county or town (a justice office, a police station)
+                all_units=[u for u in units.values() if u["path"].startswith("/".join(mine.split("/")[:2]) + "/")],
+                person_types={k: person_types.label(k, lang) for k in person_types.TYPES},
                 risks={k: d.vocab_label("risk", k, lang) for k in risk_mod.LEVELS}, **_ctx(request))
 
 
@@ -231,6 +247,9 @@ def new_person(request: Request, user=Depends(current_user), form: dict = Depend
         "unit": values["unit"] or None, "id_number": values["id_number"] or None, "phone": values["phone"] or None,
         "address": values["address"] or None, "group_size": group_size if values["kind"] == "group" else None,
         "reasons": {k: values[k] for k in ("threat", "mental_state", "prior_incidents", "note") if values[k]},
+        "person_type": values["person_type"] or None, "stabilise_unit": values["stabilise_unit"] or None,
+        "resolve_unit": values["resolve_unit"] or None,
+        "keepers": {k: values[f"keeper_{k}"] for k in ("county", "town", "village") if values[f"keeper_{k}"]},
     }
     notice, status = None, 400
     if not errors:

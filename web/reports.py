@@ -35,7 +35,11 @@ WORDS = {
     "reports": ("报表", "Reports"),
     "ledger": ("矛盾纠纷排查调处台账", "Dispute ledger"),
     "stats": ("统计报表", "Statistics"),
+    "month_form": ("月度统计表（上报）", "Monthly statistics form (to send upward)"),
+    "month_hint": ("人民调解工作统计表：各村（社区）分行，件/人，附指标口径。", "Units as rows, cases/people, with definitions."),
     "nil": ("零报告", "Nil report"),
+    "offices": ("交办办理情况（按承办站所）", "Work orders by receiving office"),
+    "offices_hint": ("各站所的交办数、按时签收率、按时反馈率、退回数。", "Per office: dispatched, signed and reported back on time, returns."),
     "agenda": ("研判会议程", "Review-meeting agenda"),
     "month": ("月份", "Month"),
     "year": ("年度", "Year"),
@@ -47,7 +51,9 @@ WORDS = {
     "date": ("会议日期", "Meeting date"),
     "since": ("上次会议日期（默认前七天）", "Last meeting (default: a week before)"),
     "download": ("下载", "Download"),
-    "nil_hint": ("本期没有新发纠纷的单位报零报告；有纠纷时会说明。", "For a unit with no new disputes in the period."),
+    "nil_hint": ("按各单位已报送的排查报告出具；有单位未报送、或排查发现纠纷时不能出具，并说明原因。",
+                 "Printed from the screening reports the units filed; refused, with the reason, when a unit has "
+                 "not filed or a report found disputes."),
     "paperwork": ("文书", "Paperwork"),
     "agreement": ("调解协议书", "Mediation agreement"),
     "record": ("调解记录", "Mediation record"),
@@ -55,8 +61,8 @@ WORDS = {
     "index": ("卷宗目录", "File index"),
     "error_title": ("无法生成报表", "The report could not be produced"),
 }
-FORMATS = {"ledger": ("xlsx", "csv", "html"), "stats": ("html", "xlsx", "csv"), "nil": ("html",),
-           "agenda": ("html", "md")}
+FORMATS = {"ledger": ("xlsx", "csv", "html"), "stats": ("html", "xlsx", "csv"), "month": ("xlsx",), "nil": ("html",),
+           "agenda": ("html", "md"), "offices": ("html", "csv")}
 
 
 def _w(lang: str):

@@ -93,7 +93,7 @@ def _base(engine, conn, as_of: datetime, unit: str | None, actor, clock: str | N
 def page(engine, as_of: datetime, unit: str | None, actor, *, clock: str | None = None, level: str | None = None,
          risk: str | None = None, limit: int | None = None, offset: int = 0, count: bool = True,
          lang: str | None = None) -> dict:
-    """One page of the board, worst first: ``{"items": [...], "total": n or None}``.
+    """One page of the board, worst first: ``{"items": [...], "total": rows or None, "cases": cases or None}``.
 
     The level shown is computed from the ladder at ``as_of`` (so a board for a
     future date shows what will have happened by then); overdue time is given
@@ -104,13 +104,14 @@ def page(engine, as_of: datetime, unit: str | None, actor, *, clock: str | None 
     with transactions.read(engine.store) as conn:
         who = _actor(engine, conn, actor)
         role = who.role if who else _FULL
-        rows, total = board_reads.page(conn, scope_of(conn, who, unit), as_of, engine.policy.off_board, clock, risk,
+        rows, total, n_cases = board_reads.page(conn, scope_of(conn, who, unit), as_of, engine.policy.off_board, clock, risk,
                                           ladder_at(engine, as_of), level, limit, offset, count)
-    return {"items": [_doc(engine, as_of, r, role, lang or engine.lang) for r in rows], "total": total}
+    return {"items": [_doc(engine, as_of, r, role, lang or engine.lang) for r in rows], "total": total,
+            "cases": n_cases}
 
 
 def counts_by_unit(engine, as_of: datetime, unit: str | None, actor) -> dict[str, int]:
-    """How many overdue clocks each unit has on the reader's board (no clock, level or risk filter)."""
+    """How many cases with an overdue clock each unit has on the reader's board (no clock, level or risk filter)."""
     with transactions.read(engine.store) as conn:
         where, _role = _base(engine, conn, as_of, unit, actor, None, None)
         return board_reads.counts_by_unit(conn, where)

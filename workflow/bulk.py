@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from disputeflow.workflow import commands, spawn
+from disputeflow.workflow import child_end, commands, spawn
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.definition import Definition
 from disputeflow.workflow.errors import DisputeflowError, NotFound, NotPermitted, ValidationError
@@ -86,15 +86,17 @@ def _apply(engine, chunk: list[tuple[int, tuple]], out: list[commands.Outcome]) 
             for index, (number, action, actor, data) in chunk:
                 decisions.append(batch.decide(number, action, actor, data))
             decisions = spawn.open_children(engine, tx, decisions)  # the work orders items dispatch
+            # the open children of the cases items end, ended with them (a no-op for a batch that ends none)
+            decisions, owners = child_end.end_children(engine, tx, decisions, batch.lookups, batch.cases)
             try:
                 commands.write(tx, decisions)
             except DisputeflowError as exc:  # a case changed under the batch (PostgreSQL)
-                index, (number, *_) = chunk[getattr(exc, "position", 0)]
+                index, (number, *_) = chunk[owners[getattr(exc, "position", 0)]]
                 raise
     except DisputeflowError as exc:
         exc.index, exc.number, exc.committed = index, number, committed
         raise
-    done = [d.outcome for d in decisions]
+    done = [d.outcome for d in decisions[:len(chunk)]]
     out.extend(done)
     for outcome in done:
         engine.emit(outcome)

@@ -106,7 +106,10 @@ def plan_extend(policy, calendar, running: Mapping[str, RunningClock], clock: st
         raise ValidationError.one("clock", "该时限已延期过一次，不能再次延期", "this clock was extended already")
     if until <= current.due_at:
         raise ValidationError.one("until", "延期后的期限必须晚于原期限", "the new due time must be later than the current one")
-    limit_at = policy.extension_limit(clock, current.due_at, calendar, risk, category, tier)
+    # An overdue clock counts its cap from the extension itself when the policy says so ([extension] cap_from).
+    cap_from = "now" if policy.extension_cap_from == "later" and now > current.due_at else "due"
+    limit_at = policy.extension_limit(clock, now if cap_from == "now" else current.due_at, calendar, risk, category,
+                                      tier)
     if until > limit_at:
         from disputeflow.workflow.timeutil import format_local
 
@@ -118,4 +121,4 @@ def plan_extend(policy, calendar, running: Mapping[str, RunningClock], clock: st
     change = ClockExtension(clock, until, warn_at, current.extended + 1, step, at, calendar.revision)
     after = current._replace(due_at=until, warn_at=warn_at, extended=change.extended, next_step=step, next_at=at,
                              calendar_rev=change.calendar_rev)
-    return change, after, {"clock": clock, "from": current.due_at, "to": until}
+    return change, after, {"clock": clock, "from": current.due_at, "to": until, "cap_from": cap_from}

@@ -21,7 +21,7 @@ from disputeflow.cases.chain import EMPTY, Head, link
 from disputeflow.cases.records import (
     CaseRecord, ClockExtension, ClockStop, NewChild, NewClock, NewParty, RunningClock,
 )
-from disputeflow.workflow import clocks, fields, guards, party_particulars, risk, spawn
+from disputeflow.workflow import child_end, clocks, fields, guards, party_particulars, risk, spawn
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.definition import Definition
 from disputeflow.workflow.errors import Conflict, InvalidAction, NotFound, NotPermitted
@@ -206,10 +206,13 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
         decision = decide(engine.definition(case.definition, case.definition_version), engine.policy,
                           engine.calendar, case, who, action, data, now, lookups=resolver or TxResolver(tx),
                           note=note, expected_version=expected_version)
+        decisions = (decision,)
         if decision.writes and NewChild in map(type, decision.writes):
-            (decision,) = spawn.open_children(engine, tx, (decision,))
-        write(tx, (decision,))
-    return decision.outcome
+            decisions = spawn.open_children(engine, tx, decisions)
+        if decision.case.closed_at is not None and decision.base.closed_at is None:  # it ends the case
+            decisions, _ = child_end.end_children(engine, tx, decisions, resolver or TxResolver(tx))
+        write(tx, decisions)
+    return decisions[0].outcome
 
 
 _ACTOR_ROW = A_ACTIVE + 1  # a case row with its actor's columns; the named user's follow

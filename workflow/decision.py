@@ -30,7 +30,7 @@ from transitions import MachineError
 from disputeflow.cases.audit import digest
 from disputeflow.cases.canonical import dumps
 from disputeflow.cases.records import AuditEvent, CaseRecord, ClockStop, NewChild, Notification, RunningClock
-from disputeflow.workflow import audience as audiences, clocks, effects, fields, guards, risk
+from disputeflow.workflow import audience as audiences, case_roles, clocks, effects, fields, guards, risk
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.definition import Action, Definition
 from disputeflow.workflow.documents import jsonable
@@ -122,11 +122,13 @@ def may_touch(actor: Actor, unit_path: str, mediator: str | None, lead: str | No
             or (responsible is not None and actor.unit_id == responsible))
 
 
-def audience(action: Action, clean: Mapping[str, Any], mediator: str | None, lead: str | None, unit_path: str) -> list[str]:
+def audience(action: Action, clean: Mapping[str, Any], mediator: str | None, lead: str | None, unit_path: str,
+             responsible: str | None = None) -> list[str]:
     """Who hears of ``action`` on a case (:func:`disputeflow.workflow.audience.audience` of its ``notify``)."""
     if not action.notify:
         return []
-    return audiences.audience(action.notify, unit_path, {"mediator": mediator, "lead_official": lead}, clean)
+    return audiences.audience(action.notify, unit_path,
+                              {"mediator": mediator, "lead_official": lead, "responsible_unit": responsible}, clean)
 
 
 def role_label(definition: Definition, role: str, lang: str = "zh_CN") -> str:
@@ -218,6 +220,7 @@ def _admit(compiled: CompiledWorkflow, case: CaseRecord, who: Actor, action: str
                            f"{action} needs role {' or '.join(a.roles)} (you are {who.role})")
     if not may_touch(who, case.unit_path, case.mediator, case.lead_official, case.responsible_unit):
         raise NotPermitted(f"案件“{case.number}”不在您的管辖范围内", f"case {case.number} is outside your jurisdiction")
+    case_roles.check_own_case(a, who, case.mediator, case.lead_official)
     return a, dest
 
 
@@ -242,6 +245,7 @@ def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord,
     state = case.state
     note = fields.note(note)
     clean = fields.validate(definition, a, data, lookups, parse_time, now)
+    case_roles.check_assignee(a, clean, actor, case.unit_path, lookups.user)
     # The case's JSON documents are parsed only when this action reads or changes them.
     reads_data = bool(a.guards or a.record or a.effects or a.starts) or (
         bool(a.data_fields) and any(name in clean for name in a.data_fields))
@@ -264,7 +268,8 @@ def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord,
             new_state = compiled.fire(a.name, state, view, clean)
         except MachineError:
             raise invalid_action(compiled, actor, state, action) from None
-    _set_fields(a, change)
+    _set_fields(a, change, note)
+    case_roles.take_case(a, actor, change.columns, change.audit)
     if a.spawns is not None:
         change.writes.append(NewChild(a.spawns, dict(clean), actor.id, actor.role))
     terminal = dest is not None and definition.state(new_state).terminal
@@ -285,7 +290,7 @@ def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord,
     return _decision(a, change, new_state, dest is not None, terminal)
 
 
-def _set_fields(a: Action, change: Change) -> None:
+def _set_fields(a: Action, change: Change, note: Any = None) -> None:
     """Land each field with a target on its column or in the case's document; keep risk above its floor."""
     clean = change.fields
     for name, kind, key in a.targets:
@@ -301,7 +306,7 @@ def _set_fields(a: Action, change: Change) -> None:
     if a.record:
         # A record whose action asks when it happened (a session, an investigation) keeps that time
         # and notes when it was entered; any other is dated by the action.
-        entry = {"at": change.now, **clean, "by": change.actor.id}
+        entry = {"at": change.now, **clean, "by": change.actor.id, **({"note": note} if note else {})}
         if "at" in clean:
             entry["recorded_at"] = change.now
         change.data.setdefault(a.record, []).append(jsonable(entry))  # type: ignore[union-attr]
@@ -364,7 +369,7 @@ def _decision(a: Action, change: Change, new_state: str, moved: bool, terminal: 
                          (new_state, cols["risk"], mediator, lead, cols["responsible_unit"], cols["supervision_level"],
                           change.risk_floor), data, data_json, change.recorded)
     event = _record(AuditEvent, (seq, now, actor, a.name, state, new_state, dumps(change.audit), dumps(recorded)))
-    to = audience(a, change.fields, mediator, lead, unit_path)
+    to = audience(a, change.fields, mediator, lead, unit_path, cols["responsible_unit"])
     notification = _record(Notification, (a.name, tuple(to), _payload(state, new_state, seq))) if to else None
     outcome = Outcome(a.name, number, actor, now, state, new_state, version + 1, seq, change.audit)
     return _record(Decision, (outcome, case, after, event, notification, tuple(change.writes), change.running))

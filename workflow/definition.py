@@ -102,6 +102,7 @@ def _action(d: Mapping[str, Any], where: str) -> Action:
         record=d.get("record"),
         notify=tuple(d.get("notify", ())),
         spawns=d.get("spawns") or None,
+        own_cases_only=tuple(d.get("own_cases_only", ())),
     )
 
 
@@ -150,7 +151,8 @@ def _parse(doc: Mapping[str, Any]) -> Definition:
              for rname, rd in doc.get("roles", {}).items()}
     intake = _action({**doc["intake"], "name": doc["intake"].get("name", "report")}, "登记")
     actions = tuple(_action(a, f"第 {i + 1} 个动作") for i, a in enumerate(doc.get("actions", ())))
-    child = ChildSpec(str(doc["child"].get("suffix", ""))) if "child" in doc else None
+    child = (ChildSpec(str(doc["child"].get("suffix", "")), doc["child"].get("on_parent_end") or None)
+             if "child" in doc else None)
     return Definition(
         name=doc["name"],
         version=int(doc["version"]),

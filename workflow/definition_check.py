@@ -12,7 +12,10 @@ from disputeflow.workflow import effects as effect_registry, guards as guard_reg
 from typing import Mapping
 
 from disputeflow.workflow import procedure_guards  # noqa: F401  (registers the mediation-procedure guards)
-from disputeflow.workflow.definition_types import CHILD_SUFFIX_MAX, ROLE_NAME_MAX, ROLES, Action, Definition
+from disputeflow.workflow.case_roles import OWN_CASE_COLUMNS
+from disputeflow.workflow.definition_types import (
+    CHILD_SUFFIX_MAX, PARENT_FIELDS, ROLE_NAME_MAX, ROLES, SYSTEM_ROLE, Action, Definition,
+)
 
 Problem = tuple[str, str]  # the Chinese and the English wording
 
@@ -24,11 +27,11 @@ def problems(defn: Definition) -> list[Problem]:
     if defn.initial not in names:
         found.append((f"初始状态 {defn.initial} 未定义", f"initial state {defn.initial} is not defined"))
     for rname in defn.roles:
-        if rname in ROLES or not rname.isidentifier() or len(rname) > ROLE_NAME_MAX:
+        if rname in (*ROLES, SYSTEM_ROLE) or not rname.isidentifier() or len(rname) > ROLE_NAME_MAX:
             found.append((f"角色名 {rname} 无效（须为不超过 {ROLE_NAME_MAX} 个字符的标识符，且不与内置角色重名）",
                           f"role name {rname} is invalid (an identifier of at most {ROLE_NAME_MAX} characters "
                           "that is not a built-in role)"))
-    known_roles = (*ROLES, *defn.roles)
+    known_roles = (*ROLES, SYSTEM_ROLE, *defn.roles)
     seen: set[str] = set()
     for a in (defn.intake, *defn.actions):
         if a.name in seen:
@@ -46,7 +49,26 @@ def problems(defn: Definition) -> list[Problem]:
         if not suffix or len(suffix) > CHILD_SUFFIX_MAX or any(ch in suffix for ch in "-/%_ \t"):
             found.append((f"[child] 的 suffix 须为 1 至 {CHILD_SUFFIX_MAX} 个字符，且不含 -、/、%、_ 或空白",
                           f"[child] suffix must be 1 to {CHILD_SUFFIX_MAX} characters without -, /, %, _ or spaces"))
+        found += _parent_end(defn, defn.child.on_parent_end)
     return found
+
+
+def _parent_end(defn: Definition, name: str | None) -> list[Problem]:
+    """``[child] on_parent_end`` must name an action of role ``system`` that ends the child."""
+    if name is None:
+        return []
+    a = defn.action(name)
+    terminal = {s.name for s in defn.states if s.terminal}
+    if a is None or SYSTEM_ROLE not in a.roles or a.dest not in terminal:
+        return [(f"[child] 的 on_parent_end 须为角色含 {SYSTEM_ROLE}、去往终止状态的动作（{name} 不是）",
+                 f"[child] on_parent_end must name an action of role {SYSTEM_ROLE} that leads to a terminal state "
+                 f"({name} does not)")]
+    other = [f.name for f in a.fields if f.required and f.name not in PARENT_FIELDS]
+    if other:
+        return [(f"[child] on_parent_end 的动作 {name} 只能要求 {'、'.join(PARENT_FIELDS)} 字段（不能要求 {'、'.join(other)}）",
+                 f"[child] on_parent_end action {name} may require only {', '.join(PARENT_FIELDS)} "
+                 f"(not {', '.join(other)})")]
+    return []
 
 
 def spawn_problems(definitions: Mapping[str, Definition]) -> list[Problem]:
@@ -86,6 +108,12 @@ def _names(a: Action, states: set[str], known_roles: tuple[str, ...]) -> list[Pr
     for r in a.roles:
         if r not in known_roles:
             found.append((f"动作 {a.name} 的角色 {r} 未知", f"action {a.name} names unknown role {r}"))
+    for r in a.own_cases_only:
+        if r not in a.roles or r not in OWN_CASE_COLUMNS:
+            found.append((f"动作 {a.name} 的 own_cases_only 角色 {r} 须是该动作的角色之一，且为"
+                          f"{'、'.join(OWN_CASE_COLUMNS)}",
+                          f"action {a.name}: own_cases_only role {r} must be one of the action's roles and one of "
+                          f"{', '.join(OWN_CASE_COLUMNS)}"))
     for g in a.guards:
         if guard_registry.lookup(g) is None:
             found.append((f"动作 {a.name} 的条件 {g} 未注册", f"action {a.name} names unregistered guard {g}"))

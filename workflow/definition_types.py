@@ -15,6 +15,8 @@ FIELD_TYPES = frozenset(
     {"text", "choice", "choices", "user", "unit", "datetime", "bool", "int", "parties", "clock"}
 )
 ROLES = ("grid_officer", "mediator", "lead_official", "supervisor", "office_staff", "admin")
+SYSTEM_ROLE = "system"  # the engine's own actions (a child cancelled as its parent ends); no user holds it
+PARENT_FIELDS = ("parent", "parent_action", "parent_state")  # what a child's on_parent_end action is given
 ROLE_NAME_MAX = 20  # users.role is String(20)
 SINGLE_LINE_MAX = 200  # a text field this short (or named title) takes no line breaks unless multiline = true
 TIME_BOUNDS = ("", "past", "future")
@@ -96,6 +98,8 @@ class Action:
     record: str | None = None  # append the action's fields to data[record]
     notify: tuple[str, ...] = ()
     spawns: str | None = None  # the child workflow a case of which this action opens (see ChildSpec)
+    # roles that may do this action only on the cases naming them (a lead official on the cases they lead)
+    own_cases_only: tuple[str, ...] = ()
 
     @property
     def moves(self) -> bool:
@@ -147,6 +151,9 @@ class ChildSpec:
     """
 
     suffix: str
+    # The action (of role ``system``, leading to a terminal state) the engine takes on each open child
+    # when its parent ends, in the parent's transaction; None: children outlive their parent.
+    on_parent_end: str | None = None
 
 
 @dataclass(frozen=True, eq=False)

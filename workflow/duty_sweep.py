@@ -1,11 +1,10 @@
-"""Key-person duties on the escalation machinery: occurrences as clocks, rolled forward by the sweep.
+"""Key-person duties on the sweep: occurrences rolled forward, missed ones collected into one item.
 
-Each occurrence of a duty (one day's contact, one workday's report) is a row
-in ``key_person_duties`` and an ordinary running clock in ``clocks`` on the
-person's anchor case, started at the period's start and due at its end. The
-existing sweep escalates that clock through the ladder (warning, levels 1–3,
-listing for supervision), exactly once per step by ``UNIQUE(clock_id, step)``.
-A recorded contact that meets the duty stops the clock; release stops them all.
+Each occurrence of a duty (one day's contact, one day's report) is a row in
+``key_person_duties``: its period's start and end. A person need not have a
+case, so an occurrence carries no case clock; what the sweep does with one
+that passes its due time unmet is :mod:`disputeflow.workflow.duty_lapses`
+(one open item per person, escalated once per ladder step).
 
 What this module adds around the sweep (called once at the end of
 ``sweep.run``):
@@ -14,13 +13,9 @@ What this module adds around the sweep (called once at the end of
   ``next_roll_at`` says when the next period starts, read through a partial
   index, so an idle pass costs one index probe. ``UNIQUE(person_id, duty,
   period_start)`` makes a period's occurrence exist once whatever the number
-  of sweepers; a late sweep creates every period it missed, and their steps
-  are raised in the same pass.
-* **forwarding**: the sweep addresses its notices by the case's people; a
-  duty's escalation must also reach the person's grid officer, lead official
-  and supervisors. ``UNIQUE(clock_id, step)`` on ``key_person_notices``
-  forwards each step once. After the last ladder step the occurrence's clock
-  is stopped: it stays missed, and the board is not filled with old days.
+  of sweepers; a late sweep creates every period it missed.
+* **missed duties**: counted into the person's open item, whose due steps are
+  then raised (:func:`disputeflow.workflow.duty_lapses.run`).
 """
 
 from __future__ import annotations
@@ -29,41 +24,23 @@ import logging
 import weakref
 from datetime import datetime, timedelta
 
-from disputeflow.cases import duty_store, outbox
-from disputeflow.workflow import clocks as clock_rows
-from disputeflow.workflow.audience import audience, person_slots
-from disputeflow.workflow.commands import dumps
-from disputeflow.workflow.duties import clock_name, next_period, periods
-from disputeflow.workflow.masking import mask_name
-from disputeflow.workflow.policy import DUTY_CLOCK_PREFIX
-from disputeflow.workflow.person_access import append
-from disputeflow.workflow.timeutil import iso
+from disputeflow.cases import duty_store
+from disputeflow.workflow import duty_lapses
+from disputeflow.workflow.duties import next_period, periods
 
 log = logging.getLogger(__name__)
 
-SYSTEM_ACTOR = "system"
-FORWARD_WINDOW = timedelta(days=7)  # escalations older than this were forwarded by an earlier pass
-
 
 def after_sweep(engine, now: datetime, batch: int = 500, raised: list[dict] | None = None) -> bool:
-    """Roll key-person duties forward and forward their escalations.
+    """Roll key-person duties forward, collect the missed ones and raise their items' steps (added to ``raised``).
 
-    Returns True when new occurrences were created: the sweep then runs again, since
-    they may already owe steps, and calls this again to forward those. Forwarding
-    runs when this pass raised a duty step, and once per engine object (a restart
-    catches up whatever a crash between the sweep's commit and the forwarding left
-    behind). An idle pass usually costs nothing: see :func:`roll` for the
-    remembered next roll time.
+    Returns False: duties start no case clock, so the case sweep has nothing
+    more to do. An idle pass costs little: see :func:`roll` for the remembered
+    next roll time; the missed-duty pass reads two partial indexes.
     """
-    if roll(engine, now, batch):
-        return True
-    if engine not in _CAUGHT_UP or any(r.get("clock", "").startswith(DUTY_CLOCK_PREFIX) for r in raised or ()):
-        forward(engine, now)
-        _CAUGHT_UP.add(engine)
+    roll(engine, now, batch)
+    duty_lapses.run(engine, now, batch, raised)
     return False
-
-
-_CAUGHT_UP: "weakref.WeakSet" = weakref.WeakSet()
 
 
 _NEXT_ROLL: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -> (probed at, earliest next roll)
@@ -73,6 +50,7 @@ PROBE_TTL = timedelta(minutes=5)
 def forget(engine) -> None:
     """This process changed a plan: probe again on the next pass."""
     _NEXT_ROLL.pop(engine, None)
+    duty_lapses.forget(engine)
 
 
 def roll(engine, now: datetime, batch: int = 500) -> int:
@@ -104,7 +82,7 @@ def roll(engine, now: datetime, batch: int = 500) -> int:
             return created
 
 
-def roll_person(engine, tx, person_id: int, risk: str, since: datetime, anchor_case_id: int, now: datetime,
+def roll_person(engine, tx, person_id: int, risk: str, since: datetime, anchor_case_id: int | None, now: datetime,
                 start_at: dict[str, datetime] | None = None) -> int:
     """Create the person's due occurrences up to ``now`` and set ``next_roll_at``; inside the caller's transaction.
 
@@ -127,13 +105,9 @@ def roll_person(engine, tx, person_id: int, risk: str, since: datetime, anchor_c
     return created
 
 
-def _occurrence(engine, tx, person_id: int, duty: str, start: datetime, end: datetime, anchor_case_id: int) -> int:
-    oid = duty_store.add_occurrence(tx, person_id, duty, tx.t(start), tx.t(end))
-    if oid is None:
-        return 0
-    params = clock_rows.row(engine, tx.t, anchor_case_id, clock_name(person_id, duty, start), start, end)
-    duty_store.set_clock(tx, oid, duty_store.add_clock(tx, params))
-    return 1
+def _occurrence(engine, tx, person_id: int, duty: str, start: datetime, end: datetime,
+                anchor_case_id: int | None) -> int:
+    return 0 if duty_store.add_occurrence(tx, person_id, duty, tx.t(start), tx.t(end)) is None else 1
 
 
 def stop_clock(tx, clock_id: int | None, now: datetime) -> None:
@@ -163,7 +137,8 @@ def cancel_open(tx, person_id: int, now: datetime, duties: list[str] | None = No
 
 
 def meet(engine, tx, person_id: int, method: str, at: datetime, contact_id: int, now: datetime) -> list[str]:
-    """Mark the open occurrences whose period contains ``at`` and whose duty this method meets; stop their clocks."""
+    """Mark the occurrences (open, or missed: a paper record entered late) whose period contains ``at`` and whose
+    duty this method meets; stop their clocks (occurrences from before 0018 carry one)."""
     duties = [d.name for d in engine.policy.key_persons.duties.values() if method in d.satisfied_by]
     if not duties:
         return []
@@ -176,36 +151,3 @@ def meet(engine, tx, person_id: int, method: str, at: datetime, contact_id: int,
         stop_clock(tx, kid, now)
         met.append(duty)
     return sorted(met)
-
-
-def forward(engine, now: datetime) -> int:
-    """Send each recent duty escalation to the person's officials once; stop a clock whose ladder is done."""
-    policy = engine.policy
-    last_step = policy.ladder[-1].name
-    n = 0
-    with engine.store.write() as tx:
-        rows = duty_store.to_forward(tx, tx.t(now - FORWARD_WINDOW))
-        persons: dict[int, dict] = {}
-        for kid, step_name, step_at, pid, duty, start, due, number in rows:
-            if not duty_store.add_notice(tx, kid, step_name, tx.t(now)):
-                continue
-            p = persons.get(pid)
-            if p is None:
-                from disputeflow.workflow.person_access import load
-
-                p = persons[pid] = load(tx, pid, lock=True)
-            step = policy.step(step_name)
-            payload = {"person_id": pid, "person": mask_name(p["name"]), "duty": duty, "step": step_name,
-                       "period_start": iso(tx.time(start)), "due_at": iso(tx.time(due)),
-                       "step_at": iso(tx.time(step_at))}
-            to = audience(step.recipients if step else ("assignee",), p["unit_path"],
-                          person_slots(p["grid_officer"], p["lead_official"]))
-            outbox.enqueue(tx, [outbox.row(tx.t(now), f"person.duty_{step_name}"[:40], None, number, SYSTEM_ACTOR,
-                                           dumps(to), dumps(payload))])
-            append(tx, p, SYSTEM_ACTOR, "duty_escalated", payload, now)
-            if step_name == last_step:
-                duty_store.stop_finished_clock(tx, kid, tx.t(now))
-            n += 1
-    if n:
-        log.info("forwarded %d key-person duty escalations", n)
-    return n

@@ -31,6 +31,7 @@ from disputeflow.workflow.engine_notices import Notices
 from disputeflow.workflow.engine_offices import OfficeWork
 from disputeflow.workflow.engine_persons import KeyPersons
 from disputeflow.workflow.engine_records import Records
+from disputeflow.workflow.engine_screening import Screening
 from disputeflow.workflow.engine_signin import SignIn
 from disputeflow.workflow.runtime import compose
 from disputeflow.workflow.timesource import Clock
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from disputeflow.workflow.policy import Policy
 
 
-class Engine(Supervision, OfficeWork, KeyPersons, Records, Notices, SignIn, Attachments):
+class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, SignIn, Attachments):
     """The dispute workflow engine.
 
     Args:

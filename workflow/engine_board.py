@@ -63,11 +63,13 @@ class Supervision:
 
         return queries.unit_talks(self._rt, actor, month)
 
-    def my_work(self, actor: str | Actor, *, limit: int = 50, offset: int = 0, lang: str | None = None) -> dict:
-        """Open cases in the actor's jurisdiction, nearest deadline first: ``{"total", "items"}``."""
+    def my_work(self, actor: str | Actor, *, limit: int = 50, offset: int = 0, lang: str | None = None,
+                led_by: str | None = None) -> dict:
+        """Open cases in the actor's jurisdiction, nearest deadline first: ``{"total", "items"}``;
+        ``led_by``: only those that user leads (包案)."""
         from disputeflow.workflow import worklist
 
-        return worklist.my_work(self._rt, actor, limit=limit, offset=offset, lang=lang)
+        return worklist.my_work(self._rt, actor, limit=limit, offset=offset, lang=lang, led_by=led_by)
 
     def supervised_cases(self, actor: str | Actor, *, limit: int = 50, offset: int = 0,
                          lang: str | None = None) -> dict:

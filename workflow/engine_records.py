@@ -59,7 +59,8 @@ class Records:
     def import_ledger(self, path: str | os.PathLike, *, actor: str | Actor, sheet: str | None = None,
                       mapping: str | os.PathLike | None = None, dry_run: bool = False, skip_bad: bool = False,
                       errors_path: str | os.PathLike | None = None, namespace: str | None = None, batch: int = 500,
-                      progress: Callable[[str, int, int], None] | None = None, lang: str | None = None) -> dict:
+                      progress: Callable[[str, int, int], None] | None = None, lang: str | None = None,
+                      live: bool = False) -> dict:
         """Import cases from an Excel (.xlsx) or CSV ledger (台账), each in the state its row records.
 
         Every row is validated before anything is written. Rows are keyed by
@@ -81,6 +82,10 @@ class Records:
             progress: ``callback(phase, done, total)`` with phase ``read`` (once, before the file is
                 loaded; ``total`` None) / ``validate`` / ``check`` / ``write``.
             lang: the language of the report's messages (the engine's default when not given).
+            live: track the open rows "as of today": their running clocks start at the import. By
+                default they keep the ledger's dates, and a step of a clock's ladder that fell before
+                the import is passed over silently: history neither escalates nor notifies nor lists
+                a case for supervision because it was imported (``tracking`` in the report).
 
         Returns:
             The report: counts (rows, blank, valid, bad_rows, created, updated,
@@ -96,4 +101,4 @@ class Records:
 
         return import_ledger(self._rt, path, actor=actor, sheet=sheet, mapping=mapping, dry_run=dry_run,
                              skip_bad=skip_bad, errors_path=errors_path, namespace=namespace, batch=batch,
-                             progress=progress, lang=lang)
+                             progress=progress, lang=lang, live=live)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from disputeflow.cases import key_person_store
-from disputeflow.workflow import duty_sweep, inputs, risk as risk_mod
+from disputeflow.workflow import duty_lapses, duty_sweep, inputs, risk as risk_mod
 from disputeflow.workflow.errors import FieldError, ValidationError
 from disputeflow.workflow.masking import mask_name
 from disputeflow.workflow.person_access import append, check_privileged, check_visible, load
@@ -68,6 +68,8 @@ def record_contact(engine, actor, person_id, *, method: str, at: datetime | None
         # the sweep may not have opened the current periods yet: open them before meeting them
         duty_sweep.roll_person(engine, tx, p["id"], p["risk"], since, p["anchor_case_id"], now)
         met = duty_sweep.meet(engine, tx, p["id"], method, at, contact_id, now)
+        if met:
+            duty_lapses.close_when_back(tx, p["id"], at, now)
         data = {"contact_id": contact_id, "method": method, "at": at, "state": state, "alarming": bool(alarming),
                 "met": met}
         if new_risk != old_risk:

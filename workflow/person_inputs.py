@@ -8,7 +8,7 @@ at once.
 from __future__ import annotations
 
 from disputeflow.cases import key_person_store
-from disputeflow.workflow import inputs, risk as risk_mod
+from disputeflow.workflow import inputs, person_types, risk as risk_mod
 from disputeflow.workflow.errors import FieldError
 
 KINDS = ("person", "group")
@@ -73,3 +73,37 @@ def kind_size_risk(kind, group_size, risk, errors: list) -> None:
     if risk not in risk_mod.LEVELS:
         errors.append(FieldError("risk", f"应为 {'、'.join(risk_mod.LEVELS)} 之一",
                                  f"must be one of {', '.join(risk_mod.LEVELS)}"))
+
+
+def person_type(code, errors: list) -> str:
+    """The person's type code (default: a dispute party)."""
+    code = code or person_types.DEFAULT
+    if code not in person_types.TYPES:
+        errors.append(FieldError("person_type", f"应为 {'、'.join(person_types.TYPES)} 之一",
+                                 f"must be one of {', '.join(person_types.TYPES)}"))
+    return code
+
+
+def keepers(tx, given, errors: list) -> dict:
+    """The 包保 official at each level (``{"county": user id or None, "town": …, "village": …}``); each named one
+    must be an active user."""
+    if not isinstance(given, (dict, type(None))):
+        errors.append(FieldError("keepers", "应为 county/town/village 到用户名的集合",
+                                 "must map county/town/village to user names"))
+        given = {}
+    out = {level: None for level in person_types.LEVELS}
+    for level, user_id in (given or {}).items():
+        field = f"keepers.{level}"
+        if level not in person_types.LEVELS:
+            errors.append(FieldError("keepers", f"未知层级：{level}（可用：county、town、village）",
+                                     f"unknown level: {level} (allowed: county, town, village)"))
+            continue
+        user_id = inputs.optional_text(field, user_id, errors, max_length=inputs.ID_MAX)
+        if not user_id:
+            continue
+        row = key_person_store.user_role(tx, user_id)
+        if not row or not row[1]:
+            errors.append(FieldError(field, f"用户“{user_id}”不存在或已停用",
+                                     f"user {user_id!r} does not exist or is disabled"))
+        out[level] = user_id
+    return out

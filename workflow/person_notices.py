@@ -31,7 +31,7 @@ def actor_of(tx, actor) -> Actor:
     return load_actor(tx, actor)
 
 
-def notify(tx, event: str, case_id: int, case_number: str, actor: str, recipients, grid_officer: str,
+def notify(tx, event: str, case_id: int | None, case_number: str | None, actor: str, recipients, grid_officer: str,
            lead_official: str, unit_path: str, payload: dict, now: datetime) -> None:
     """Queue ``event`` about a person to ``recipients`` (the person's officials by default)."""
     to = audience(recipients, unit_path, person_slots(grid_officer, lead_official))

@@ -13,6 +13,7 @@ import json
 from datetime import date, datetime
 
 from disputeflow.cases import directory, person_reads, transactions
+from disputeflow.workflow import duty_lapses, person_types
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import load_actor
 from disputeflow.workflow.duties import period_on
@@ -52,6 +53,9 @@ def _summary(tx, p: dict, full: bool, lang: str, cases: list[str], unit_name: st
         "grid_officer": p["grid_officer"], "lead_official": p["lead_official"],
         "controlled_since": _t(tx, p["controlled_since"]), "released_at": _t(tx, p["released_at"]),
         "cases": cases,
+        "person_type": p["person_type"], "person_type_label": person_types.label(p["person_type"], lang),
+        "stabilise_unit": p["stabilise_unit"], "resolve_unit": p["resolve_unit"],
+        "keepers": {level: p[f"keeper_{level}"] for level in person_types.LEVELS},
     }
 
 
@@ -134,6 +138,7 @@ def person(engine, person_id, actor, *, lang: str | None = None) -> dict:
                      "period_start": _t(tx, start), "due_at": _t(tx, due),
                      "status": _occurrence_status(status, tx.time(due), now), "met_at": _t(tx, met)}
                     for duty, start, due, status, met in person_reads.duties(conn, p["id"])],
+                "missed_items": duty_lapses.items(tx, p["id"]),
             })
         append(tx, p, who.id, "read", {"view": "detail", "masked": not full}, now)
     return doc

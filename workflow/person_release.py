@@ -7,7 +7,7 @@ is to be chased for a released person.
 from __future__ import annotations
 
 from disputeflow.cases import key_person_store
-from disputeflow.workflow import duty_sweep, inputs
+from disputeflow.workflow import duty_lapses, duty_sweep, inputs
 from disputeflow.workflow.errors import FieldError, NotPermitted, ValidationError
 from disputeflow.workflow.masking import mask_name
 from disputeflow.workflow.person_access import append, check_visible, load
@@ -49,6 +49,7 @@ def release(engine, actor, person_id, *, reason: str) -> dict:
         if errors:
             raise ValidationError(errors)
         cancelled = duty_sweep.cancel_open(tx, p["id"], now, None, not_due_only=False)
+        duty_lapses.close(tx, p["id"], now, "released")
         key_person_store.mark_released(tx, p["id"], tx.t(now), who.id, reason.strip())
         p["status"] = "released"
         append(tx, p, who.id, "release", {"reason": reason.strip(), "cancelled_occurrences": cancelled}, now,

@@ -37,22 +37,28 @@ from disputeflow.workflow.person_release import RESOLVED_STATES, release  # noqa
 REGISTER_ROLES = ("grid_officer", "mediator", "lead_official", "supervisor")
 
 
-def register(engine, actor, *, name: str, cases: list[str], risk: str, grid_officer: str, lead_official: str,
-             unit: str | None = None, kind: str = "person", id_number: str | None = None, phone: str | None = None,
-             address: str | None = None, group_size: int | None = None, reasons: dict | None = None) -> dict:
-    """Put a person (or a group) under control. Returns ``{"id", "risk", "cases", "duties"}``.
+def register(engine, actor, *, name: str, cases: list[str] | None = None, risk: str, grid_officer: str,
+             lead_official: str, unit: str | None = None, kind: str = "person", id_number: str | None = None,
+             phone: str | None = None, address: str | None = None, group_size: int | None = None,
+             reasons: dict | None = None, person_type: str | None = None, stabilise_unit: str | None = None,
+             resolve_unit: str | None = None, keepers: dict | None = None) -> dict:
+    """Put a person (or a group) under control, with or without a case. Returns ``{"id", "risk", "cases", "duties"}``.
+
+    Without a case the unit is required (the person's village or grid); the
+    type says which key population the person belongs to (:mod:`person_types`).
 
     Raises:
         ValidationError: names every bad field (nothing is written).
         NotPermitted: the actor's role may not register, or a case or unit is outside their jurisdiction.
-        NotFound: a linked case does not exist.
     """
     now = engine.clock.now()
     errors: list[FieldError] = []
     name, id_number, phone, address, reasons = person_inputs.identity(name, id_number, phone, address, reasons, errors)
-    grid_officer, lead_official, unit, kind, risk = person_inputs.ids(
-        errors, grid_officer=grid_officer, lead_official=lead_official, unit=unit, kind=kind, risk=risk)
-    numbers = person_inputs.case_numbers(cases, errors)
+    grid_officer, lead_official, unit, kind, risk, stabilise_unit, resolve_unit = person_inputs.ids(
+        errors, grid_officer=grid_officer, lead_official=lead_official, unit=unit, kind=kind, risk=risk,
+        stabilise_unit=stabilise_unit, resolve_unit=resolve_unit)
+    person_type = person_inputs.person_type(person_type, errors)
+    numbers = person_inputs.case_numbers(cases or [], errors)
     with engine.store.write() as tx:
         who = actor_of(tx, actor)
         if who.role not in REGISTER_ROLES:
@@ -61,6 +67,10 @@ def register(engine, actor, *, name: str, cases: list[str], risk: str, grid_offi
         person_inputs.kind_size_risk(kind, group_size, risk, errors)
         person_inputs.user(tx, grid_officer, "grid_officer", "grid_officer", errors)
         person_inputs.user(tx, lead_official, "lead_official", "lead_official", errors)
+        keep = person_inputs.keepers(tx, keepers, errors)
+        for field, value in (("stabilise_unit", stabilise_unit), ("resolve_unit", resolve_unit)):
+            if value and tx.one("unit", {"id": value}) is None:
+                errors.append(FieldError(field, f"单位“{value}”不存在", f"unit {value} not found"))
         case_rows, unit_row = _cases_and_unit(tx, numbers, unit, errors)
         unit = unit or (case_rows[0][2] if case_rows else None)
         if errors:
@@ -70,29 +80,36 @@ def register(engine, actor, *, name: str, cases: list[str], risk: str, grid_offi
         for number, _cid, _u, path, med, lead, resp in case_rows:
             if not may_touch(who, path, med, lead, resp):
                 raise NotPermitted(f"案件“{number}”不在您的管辖范围内", f"case {number} is outside your jurisdiction")
+        anchor = case_rows[0][1] if case_rows else None
         pid = key_person_store.add_person(tx, {"kind": kind, "name": name, "idn": id_number, "phone": phone, "addr": address, "size": group_size,
              "reasons": dumps(reasons), "risk": risk, "unit": unit, "path": unit_row[1], "go": grid_officer,
-             "lead": lead_official, "anchor": case_rows[0][1], "now": tx.t(now), "by": who.id,
-             "genesis": genesis()})
+             "lead": lead_official, "anchor": anchor, "now": tx.t(now), "by": who.id,
+             "genesis": genesis(), "ptype": person_type, "su": stabilise_unit, "ru": resolve_unit,
+             "kc": keep["county"], "kt": keep["town"], "kv": keep["village"]})
         p = load(tx, pid)
         append(tx, p, who.id, "register", {
             "kind": kind, "risk": risk, "unit": unit, "grid_officer": grid_officer, "lead_official": lead_official,
-            "cases": numbers, "reasons": reasons, "group_size": group_size}, now, fields=snapshot(p))
+            "cases": numbers, "reasons": reasons, "group_size": group_size, "person_type": person_type,
+            "stabilise_unit": stabilise_unit, "resolve_unit": resolve_unit, "keepers": keep},
+            now, fields=snapshot(p))
         for number, cid, *_ in case_rows:
             _link(tx, p, cid, who.id, now)
-        duty_sweep.roll_person(engine, tx, pid, risk, now, case_rows[0][1], now)
-        notify(tx, "person.registered", case_rows[0][1], numbers[0], who.id, OFFICIALS, grid_officer, lead_official,
-               unit_row[1], {"person_id": pid, "person": mask_name(name), "risk": risk}, now)
+        duty_sweep.roll_person(engine, tx, pid, risk, now, anchor, now)
+        notify(tx, "person.registered", anchor, numbers[0] if numbers else None, who.id, OFFICIALS, grid_officer,
+               lead_official, unit_row[1], {"person_id": pid, "person": mask_name(name), "risk": risk,
+                                            "person_type": person_type}, now)
     duty_sweep.forget(engine)
-    return {"id": pid, "risk": risk, "cases": numbers,
+    return {"id": pid, "risk": risk, "cases": numbers, "person_type": person_type, "unit": unit,
+            "stabilise_unit": stabilise_unit, "resolve_unit": resolve_unit, "keepers": keep,
             "duties": {k: v.label("en") for k, v in engine.policy.key_persons.plan(risk).items()}}
 
 
 def _cases_and_unit(tx, numbers: list[str], unit: str | None, errors: list) -> tuple[list[tuple], tuple | None]:
     """The linked cases' rows ``(number, id, unit_id, unit_path, mediator, lead, responsible)`` and the person's
     unit row (the first case's unit when none is named); what is missing is an error."""
-    if not numbers:
-        errors.append(FieldError("cases", "至少关联一起案件", "link at least one case"))
+    if not numbers and not unit:
+        errors.append(FieldError("unit", "未关联案件时须填写所在村（社区）或网格",
+                                 "without a case, name the person's village or grid"))
     case_rows = []
     for number in numbers:
         row = key_person_store.case_scope(tx, number)

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ from datetime import datetime, timedelta
 from importlib import resources
 from typing import TYPE_CHECKING, Mapping
 
+from disputeflow.workflow.policy_canonical import canonical
 from disputeflow.workflow.policy_hours import QuietHours, Window, WorkingHours, settle
 from disputeflow.workflow.policy_parse import parse
 from disputeflow.workflow.policy_terms import (  # noqa: F401  (the policy's vocabulary, importable from here)
@@ -57,6 +57,7 @@ from disputeflow.workflow.policy_terms import (  # noqa: F401  (the policy's voc
     PolicyError, Recurrence,
 )
 from disputeflow.workflow.policy_time import add_duration, add_workdays_keep_time
+from disputeflow.workflow.screening_rules import ScreeningPolicy
 from disputeflow.workflow.tomlfile import read_text
 from disputeflow.workflow.timeutil import at_local, to_local, utc
 
@@ -78,6 +79,7 @@ class Policy:
     count_from: str = "immediately"
     max_extensions_per_clock: int = 1
     extension_hard_cap: Duration = Duration(30, "calendar_days")
+    extension_cap_from: str = "later"  # an extension's cap counts from the later of due and now, or from "due"
     tier_upgrade_after: Duration = Duration(60, "calendar_days")
     tier_upgrade_recipients: tuple[str, ...] = ("lead_official",)
     unit_talk_level3_per_month: int = 3
@@ -86,13 +88,12 @@ class Policy:
     # the running clocks a handover (上交、下交) starts again: the new level gets its own time to resolve
     handover_restart: tuple[str, ...] = ("resolve",)
     key_persons: KeyPersonPolicy = KeyPersonPolicy()
+    screening: ScreeningPolicy = ScreeningPolicy()
     working_hours: WorkingHours = WorkingHours()
     quiet_hours: QuietHours = QuietHours()
     # where the numbers of [extension], [tier_upgrade], [unit_talk], [auto_listing], [handover] come from
     section_sources: Mapping[str, str] = field(default_factory=dict, compare=False)
     source: str = field(default=DEFAULT_SOURCE, compare=False)
-
-    # ----------------------------------------------------------------- loading
 
     @classmethod
     def default(cls) -> "Policy":
@@ -123,9 +124,7 @@ class Policy:
     @property
     def revision(self) -> str:
         """A short id of the policy's content; a clock can store it to notice a changed policy."""
-        return hashlib.sha256(_canonical(self).encode()).hexdigest()[:12]
-
-    # ----------------------------------------------------------------- questions
+        return hashlib.sha256(canonical(self).encode()).hexdigest()[:12]
 
     def rule(self, clock: str) -> ClockRule:
         """The rule for ``clock``.
@@ -316,10 +315,8 @@ class Policy:
         """
         rule = self.rule(clock)
         cap = rule.extension_cap or self.duration(clock, risk, category, tier) or self.extension_hard_cap
-        if cap.lower_bound_hours() > self.extension_hard_cap.lower_bound_hours() and \
-                self.extension_hard_cap.unit in EXACT_UNITS:
-            return self.extension_hard_cap
-        return cap
+        hard = self.extension_hard_cap
+        return hard if cap.lower_bound_hours() > hard.lower_bound_hours() and hard.unit in EXACT_UNITS else cap
 
     def extension_limit(self, clock: str, due_at: datetime, calendar: "BusinessCalendar",
                         risk: str | None = None, category: str | None = None, tier: str | None = None) -> datetime:
@@ -346,56 +343,7 @@ class Policy:
         return level3_this_month >= self.unit_talk_level3_per_month
 
 
-
 @functools.lru_cache(maxsize=1)
 def _default_policy() -> Policy:
     text = (resources.files("disputeflow.workflow") / "policy.toml").read_text(encoding="utf-8")
     return Policy.from_text(text, DEFAULT_SOURCE)
-
-
-def _canonical(policy: Policy) -> str:
-    def dur(d: Duration | None):
-        return None if d is None else [d.amount, d.unit]
-
-    clocks = {name: {"default": dur(c.default), "risk": {k: dur(v) for k, v in c.by_risk.items()},
-                     "categories": {k: {r: dur(d) for r, d in v.items()} for k, v in c.by_category.items()},
-                     "extension_cap": dur(c.extension_cap), "count_from": c.count_from,
-                     # only when used, so that adding the key left existing revisions unchanged
-                     **({"tiers": {k: dur(v) for k, v in c.by_tier.items()}} if c.by_tier else {}),
-                     **({"outlives_case": True} if c.outlives_case else {}),
-                     **({"ladder_time": c.ladder_time} if c.ladder_time else {}),
-                     **({"rungs": list(c.rungs)} if c.rungs is not None else {})}
-              for name, c in policy.clocks.items()}
-    ladder = [[s.name, s.kind, s.value, list(s.recipients), s.list_for_supervision, s.label_zh, s.label_en]
-              for s in policy.ladder]
-    return json.dumps({"clocks": clocks, "ladder": ladder, "count_from": policy.count_from,
-                       "ext": [policy.max_extensions_per_clock, dur(policy.extension_hard_cap)],
-                       "tier": [dur(policy.tier_upgrade_after), list(policy.tier_upgrade_recipients)],
-                       "talk": [policy.unit_talk_level3_per_month, list(policy.unit_talk_recipients)],
-                       "key_persons": [[[d.name, d.label_zh, d.label_en, list(d.satisfied_by),
-                                         {k: [v.every, v.unit] for k, v in d.by_risk.items()}]
-                                        for d in policy.key_persons.duties.values()],
-                                       list(policy.key_persons.alarm_recipients)],
-                       # only when changed, so that adding the section left existing revisions unchanged
-                       **({"auto_listing": _listing_canonical(policy.auto_listing)}
-                          if policy.auto_listing != AutoListing() else {}),
-                       # only when changed, as for auto_listing
-                       **({"handover": list(policy.handover_restart)} if policy.handover_restart != ("resolve",)
-                          else {}),
-                       # the hours change when steps fire; only when set, as for auto_listing
-                       **({"hours": _hours_canonical(policy)} if (policy.working_hours, policy.quiet_hours)
-                          != (WorkingHours(), QuietHours()) else {})},
-                      sort_keys=True, ensure_ascii=False)
-
-
-def _listing_canonical(a: AutoListing) -> list:
-    return [a.enabled, a.level, a.by_zh, a.by_en, a.deadline_workdays, list(a.risks), list(a.categories)]
-
-
-def _hours_canonical(p: Policy) -> list:
-    def win(w: Window | None):
-        return None if w is None else [w.start.isoformat(), w.end.isoformat()]
-
-    q = p.quiet_hours
-    return [p.working_hours.start.isoformat(), p.working_hours.end.isoformat(), win(q.default),
-            {k: win(v) for k, v in sorted(q.by_risk.items())}]

@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 from datetime import time
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Mapping
 
 from disputeflow.workflow.policy_terms import (
     CONTACT_METHODS, COUNT_FROM, EXACT_UNITS, LADDER_TIME, RECURRENCE_UNITS, RISKS, STEP_KINDS, UNITS, AutoListing, ClockRule, DutyRule,
-    Duration, KeyPersonPolicy, LadderStep, PolicyError, Recurrence,
+    Duration, KeyPersonPolicy, LadderStep, ListingRule, PolicyError, Recurrence,
 )
 from disputeflow.workflow.policy_hours import QuietHours, Window, WorkingHours
 from disputeflow.workflow.tomlfile import key_lines, line_of, load_toml
+from disputeflow.workflow.screening_rules import parse_screening
 
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
@@ -134,7 +135,7 @@ def parse(text: str, source: str) -> dict[str, Any]:
     doc = load_toml(text, source, PolicyError)
     r = _Reader(text, source)
     r.table(doc, (), ("count_from", "clocks", "ladder", "extension", "tier_upgrade", "unit_talk", "auto_listing",
-                      "key_persons", "working_hours", "quiet_hours", "handover"))
+                      "key_persons", "working_hours", "quiet_hours", "handover", "screening"))
     count_from = r.count_from(doc.get("count_from", "immediately"), ("count_from",))
     clocks = {name: _clock(r, rule, ("clocks", name))
               for name, rule in r.table(doc.get("clocks", {}), ("clocks",)).items()}
@@ -147,7 +148,10 @@ def parse(text: str, source: str) -> dict[str, Any]:
         if unknown:
             r.fail(("clocks", name, "ladder"), f"升级阶梯中没有“{'、'.join(unknown)}”（已有：{'、'.join(names)}）",
                    f"the ladder has no step {', '.join(unknown)} (steps: {', '.join(names)})")
-    ext = r.table(doc.get("extension", {}), ("extension",), ("max_per_clock", "hard_cap", "source"))
+    ext = r.table(doc.get("extension", {}), ("extension",), ("max_per_clock", "hard_cap", "cap_from", "source"))
+    cap_from = ext.get("cap_from", "later")
+    if cap_from not in ("later", "due"):
+        r.fail(("extension", "cap_from"), "须为 later 或 due", "must be later or due")
     hard_cap = (r.duration(ext["hard_cap"], ("extension", "hard_cap")) if "hard_cap" in ext
                 else Duration(30, "calendar_days"))
     for name, rule in clocks.items():
@@ -166,6 +170,7 @@ def parse(text: str, source: str) -> dict[str, Any]:
         clocks=MappingProxyType(clocks), ladder=ladder, count_from=count_from,
         max_extensions_per_clock=r.count(ext.get("max_per_clock", 1), ("extension", "max_per_clock")),
         extension_hard_cap=hard_cap,
+        extension_cap_from=cap_from,
         tier_upgrade_after=r.duration(tier["after"], ("tier_upgrade", "after")) if "after" in tier
         else Duration(60, "calendar_days"),
         tier_upgrade_recipients=r.roles(tier.get("recipients", ["lead_official"]), ("tier_upgrade", "recipients")),
@@ -174,6 +179,7 @@ def parse(text: str, source: str) -> dict[str, Any]:
         auto_listing=_auto_listing(r, doc.get("auto_listing", {})),
         handover_restart=_restart(r, handover, clocks),
         key_persons=_key_persons(r, doc.get("key_persons", {})),
+        screening=parse_screening(r, doc.get("screening", {})),
         working_hours=_working_hours(r, doc.get("working_hours", {})),
         quiet_hours=_quiet_hours(r, doc.get("quiet_hours", {})),
         section_sources=MappingProxyType({k: v for k, v in sources.items() if v is not None}),
@@ -199,7 +205,8 @@ _LEVEL = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 
 def _auto_listing(r: _Reader, section: Any) -> AutoListing:
     path = ("auto_listing",)
-    r.table(section, path, ("enabled", "level", "by_zh", "by_en", "deadline_workdays", "risks", "categories", "source"))
+    r.table(section, path, ("enabled", "level", "by_zh", "by_en", "deadline_workdays", "risks", "categories", "source",
+                            "by_clock"))
     base = AutoListing()
     level = section.get("level", base.level)
     if not isinstance(level, str) or not _LEVEL.match(level):
@@ -214,7 +221,21 @@ def _auto_listing(r: _Reader, section: Any) -> AutoListing:
                                   path + ("deadline_workdays",), 1),
         risks=r.words(section["risks"], path + ("risks",), RISKS) if "risks" in section else (),
         categories=r.words(section["categories"], path + ("categories",)) if "categories" in section else (),
+        by_clock=_listing_by_clock(r, section["by_clock"], path + ("by_clock",)) if "by_clock" in section
+        else base.by_clock,
     )
+
+
+def _listing_by_clock(r: _Reader, section: Any, path) -> Mapping:
+    """``[auto_listing.by_clock.<clock>]``: the risks and categories whose red cards of that clock list."""
+    out = {}
+    for clock, rule in r.table(section, path).items():
+        cpath = path + (clock,)
+        r.table(rule, cpath, ("risks", "categories", "source"))
+        out[clock] = ListingRule(
+            risks=r.words(rule["risks"], cpath + ("risks",), RISKS) if "risks" in rule else (),
+            categories=r.words(rule["categories"], cpath + ("categories",)) if "categories" in rule else ())
+    return MappingProxyType(out)
 
 
 def _clock(r: _Reader, rule: Any, path) -> ClockRule:

@@ -169,13 +169,32 @@ class KeyPersonPolicy:
 
 
 @dataclass(frozen=True)
+class ListingRule:
+    """Which red cards of one clock list automatically: by the case's (or key person's) risk and category."""
+
+    risks: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+
+    def matches(self, risk: str | None, category: str | None) -> bool:
+        return (not self.risks or risk in self.risks) and (not self.categories or category in self.categories)
+
+
+# The shipped policy's per-clock rules (local practice): a missed follow-up call or a key person's
+# missed duties are listed for supervision only when the case or person is of high or critical risk.
+SHIPPED_BY_CLOCK = MappingProxyType({"follow_up": ListingRule(("high", "critical")),
+                                     "key_persons": ListingRule(("high", "critical"))})
+
+
+@dataclass(frozen=True)
 class AutoListing:
     """``[auto_listing]``: a red card lists the case for supervision by itself (自动挂牌督办) when nobody has.
 
     Which rung lists is the ladder's ``list_for_supervision``; this says at
     which level, in whose name, with how many workdays to settle, and for
     which cases. Empty ``risks`` / ``categories`` mean every risk / category;
-    both given, a case must match both. The defaults are the shipped
+    both given, a case must match both. ``by_clock`` replaces them for the red
+    cards of one clock (``key_persons``: a key person's missed duties, whose
+    category is the person's type). The defaults are the shipped
     ``policy.toml``'s, which is local practice rather than a published rule.
     """
 
@@ -186,11 +205,18 @@ class AutoListing:
     deadline_workdays: int = 5
     risks: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
+    by_clock: Mapping[str, ListingRule] = field(default_factory=lambda: SHIPPED_BY_CLOCK)
 
-    def applies(self, risk: str | None, category: str | None) -> bool:
-        """Whether a red card lists a case of this risk and category."""
-        return self.enabled and (not self.risks or risk in self.risks) and \
-            (not self.categories or category in self.categories)
+    def applies(self, risk: str | None, category: str | None, clock: str | None = None) -> bool:
+        """Whether a red card of ``clock`` lists a case (or key person) of this risk and category."""
+        rule = self.by_clock.get(clock) if clock else None
+        rule = rule or ListingRule(self.risks, self.categories)
+        return self.enabled and rule.matches(risk, category)
 
     def by(self, lang: str = "zh_CN") -> str:
         return self.by_en if lang.startswith("en") else self.by_zh
+
+    def canonical(self) -> list:
+        """The section as plain data, for the policy's fingerprint."""
+        return [self.enabled, self.level, self.by_zh, self.by_en, self.deadline_workdays, list(self.risks),
+                list(self.categories), {k: [list(v.risks), list(v.categories)] for k, v in sorted(self.by_clock.items())}]

@@ -10,7 +10,7 @@ import json
 
 from disputeflow.cases import case_reads, child_reads, directory, jurisdiction, transactions
 from disputeflow.cases.types import from_db
-from disputeflow.workflow import guards, handover, party_particulars, work_orders
+from disputeflow.workflow import case_roles, guards, handover, party_particulars, work_orders
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import load_actor, may_touch
 from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
@@ -50,7 +50,11 @@ def _actor(engine, conn, actor) -> Actor | None:
 
 
 def clock_rows(engine, conn, case_id: int, lang: str, definition) -> list[dict]:
-    rows = case_reads.clock_rows(conn, case_id)
+    return clock_dicts(engine, case_reads.clock_rows(conn, case_id), lang, definition)
+
+
+def clock_dicts(engine, rows, lang: str, definition) -> list[dict]:
+    """Clock rows (``case_reads.clock_rows``' shape) as the case document's ``deadlines``."""
     now = engine.clock.now()
     out = []
     for name, started, due, warn, status, stopped, extended, level in rows:
@@ -94,7 +98,7 @@ def case(engine, number: str, actor, lang: str) -> dict:
         names = directory.names(conn, [c["mediator"], c["lead_official"], c["responsible_unit"], c["reporter"],
                                        handling])
         deadlines = clock_rows(engine, conn, c["id"], lang, d)
-        family = work_orders.family(engine, conn, c, who, lang, clock_rows)
+        family = work_orders.family(engine, conn, c, who, lang, clock_dicts)
     view = guards.CaseView(state=c["state"], risk=c["risk"], lead_official=c["lead_official"], data=data)
     supervision = None
     if c["supervision_level"]:
@@ -236,6 +240,8 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
             fd = {"name": f.name, "type": f.type, "label": f.label.get(lang), "required": f.required}
             if f.vocab or f.type in ("choice", "choices"):
                 fd["choices"] = d.choices(f.vocab or f.name, lang)
+            if f.type == "user":
+                fd["roles"] = list(f.roles)
             if f.type == "clock":
                 fd["choices"] = {k: d.clock_label(k, lang, engine.policy) for k in running}
             if a.spawns and f.type == "unit" and offices:
@@ -245,6 +251,10 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
             fields.append(fd)
         # a refusal that names one of the action's own fields is answered in its form: the form stays open
         blocking = [r for r in refusals if r.field not in a.field_names]
+        own = case_roles.own_case_refusal(a, who, c["mediator"], c["lead_official"])
+        if own is not None:  # a lead official sees what they may do only on the cases they lead, and why
+            refusals = [guards.Refusal("own_case", *own), *refusals]
+            blocking = refusals
         out.append({
             "action": a.name, "label": a.label.get(lang), "moves_to": dest,
             "moves_to_label": d.state_label(dest, lang) if dest else None,

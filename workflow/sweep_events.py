@@ -58,7 +58,7 @@ def events(engine, tx, cases: dict, now: datetime, t_now, texts: "BatchTexts", t
         data = None
         for clock, (step, at, _at_db, at_iso), due_iso in c["events"]:
             piece = texts.step(step)
-            lists = step.list_for_supervision and not c["sup"] and auto.applies(c["risk"], c["category"])
+            lists = step.list_for_supervision and not c["sup"] and auto.applies(c["risk"], c["category"], clock)
             if not (piece.special or lists):
                 action, event, fields_json = "escalate", piece.event, "{}"
                 audit_json = _payload_json(texts.json(clock), piece, at_iso, due_iso)

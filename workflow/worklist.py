@@ -79,13 +79,16 @@ def _docs(engine, conn, ids: list[int], lang: str, role: str | None) -> list[dic
     return out
 
 
-def my_work(engine, actor, *, limit: int = 50, offset: int = 0, lang: str | None = None) -> dict:
+def my_work(engine, actor, *, limit: int = 50, offset: int = 0, lang: str | None = None,
+            led_by: str | None = None) -> dict:
     """Open cases in the reader's jurisdiction, nearest running deadline first (none last).
 
     Returns ``{"items", "more", "offset", "limit"}``; each item carries its worst
-    ladder level now and its nearest clock.
+    ladder level now and its nearest clock. ``led_by``: only the cases that user leads (我包案的).
     """
     where = [worklist_reads.open_cases(_open_states(engine))]
+    if led_by is not None:
+        where.append(worklist_reads.led_by(led_by))
     return _page(engine, actor, worklist_reads.clocks_except(TIER_CLOCK), where, limit, offset, lang or engine.lang,
                  undated=True)
 

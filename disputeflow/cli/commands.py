@@ -32,6 +32,7 @@ from disputeflow.cli.params import INSTANT
 # Command groups that live in their own modules, imported only when invoked so that
 # ``disputeflow --help`` stays fast. name -> ("module:attribute", short help zh).
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "screening": ("disputeflow.cli.screening:group", "矛盾纠纷排查：登记排查、报送排查报告（零报告）、敏感期。"),
     "person": ("disputeflow.cli.person:group", "重点人员稳控：登记、查看、走访、解除稳控。"),
     "inbox": ("disputeflow.cli.inbox:group", "站内消息：查看与标记已读。"),
     "import": ("disputeflow.cli.ledger:import_command", "从 Excel 或 CSV 台账导入案件"),

@@ -55,6 +55,45 @@ def _reopened_en(r: dict) -> str:
     return f" ({r['reopened']} reopened)" if r.get("reopened") else ""
 
 
+def _refusals(c: Ctx, r: dict) -> str:
+    by = r.get("refused_by") or {}
+    if not by:
+        return ""
+    zh = "、".join(f"{col} {n} 行" for col, n in sorted(by.items(), key=lambda x: -x[1]))
+    en = ", ".join(f"{col} {n}" for col, n in sorted(by.items(), key=lambda x: -x[1]))
+    return c.t(f"（按原因：{zh}）", f" (by reason: {en})")
+
+
+def _tracking(c: Ctx, r: dict) -> str:
+    t = r.get("tracking")
+    if not t:
+        return ""
+    if t["mode"] == "live":
+        return c.t(f"在办案件 {t['open']} 件按今日起重新计时。", f" {t['open']} open cases are tracked from today.")
+    return c.t(f"在办案件 {t['open']} 件按台账日期计时，其中导入前已超期 {t['overdue']} 件：只列为超期，不因导入升级、通知或挂牌。",
+               f" {t['open']} open cases keep the ledger's dates; {t['overdue']} were overdue before the import and are "
+               "shown as overdue but not escalated, notified or listed because of it.")
+
+
+def _counts(c: Ctx, r: dict, where: str) -> str:
+    """The one-paragraph summary: rows created, updated, skipped and refused (by reason), and the clocks."""
+    skipped = r["unchanged"] + r["blank"]
+    zh = (f"共 {r['rows']} 行（另有空行 {r['blank']} 行），有效 {r['valid']} 行，有误 {r['bad_rows']} 行，有提示 {r['warning_rows']} 行；"
+          f"{'将' if r['dry_run'] else '已'}新建 {r['created']} 件，更新 {r['updated']} 件{_reopened_zh(r)}，"
+          f"跳过 {skipped} 行（无变化 {r['unchanged']} 件、空行 {r['blank']} 行），"
+          f"拒收 {r['bad_rows']} 行{_refusals(c, r) if not c.en else ''}。")
+    en = (f"{r['rows']} rows ({r['blank']} blank), {r['valid']} valid, {r['bad_rows']} with errors, "
+          f"{r['warning_rows']} with warnings; "
+          f"{'would create' if r['dry_run'] else 'created'} {r['created']}, "
+          f"{'update' if r['dry_run'] else 'updated'} {r['updated']}{_reopened_en(r)}, "
+          f"skipped {skipped} ({r['unchanged']} unchanged, {r['blank']} blank), refused {r['bad_rows']}"
+          f"{_refusals(c, r) if c.en else ''}.")
+    head = c.t(f"试导入 {where}：" if r["dry_run"] else f"已导入 {where}：",
+               f"dry run of {where}: " if r["dry_run"] else f"imported {where}: ")
+    tail = c.t("未写入任何数据。", " Nothing was written.") if r["dry_run"] else ""
+    return head + c.t(zh, en) + _tracking(c, r) + tail
+
+
 def _summary(c: Ctx, r: dict) -> str:
     lines = []
     probs = r.get("problems", [])
@@ -80,23 +119,8 @@ def _summary(c: Ctx, r: dict) -> str:
                             [(p["row"], p["column"], p["message"]) for p in notes]))
     where = r["file"] + (f"（工作表 {r['sheet']}）" if r.get("sheet") and not c.en else
                          f" (sheet {r['sheet']})" if r.get("sheet") else "")
-    if r["dry_run"]:
-        lines.append(c.t(
-            f"试导入 {where}：共 {r['rows']} 行（另有空行 {r['blank']} 行），有效 {r['valid']} 行，有误 {r['bad_rows']} 行，"
-            f"有提示 {r['warning_rows']} 行；将新建 {r['created']} 件，更新 {r['updated']} 件{_reopened_zh(r)}，"
-            f"无变化 {r['unchanged']} 件。"
-            f"未写入任何数据。",
-            f"dry run of {where}: {r['rows']} rows ({r['blank']} blank skipped), {r['valid']} valid, {r['bad_rows']} "
-            f"with errors, {r['warning_rows']} with warnings; would create {r['created']}, update {r['updated']}"
-            f"{_reopened_en(r)}, "
-            f"leave {r['unchanged']} unchanged. Nothing was written."))
-    else:
-        lines.append(c.t(
-            f"已导入 {where}：共 {r['rows']} 行（另有空行 {r['blank']} 行），新建 {r['created']} 件，"
-            f"更新 {r['updated']} 件{_reopened_zh(r)}，"
-            f"无变化 {r['unchanged']} 件，跳过有误的 {r['bad_rows']} 行。",
-            f"imported {where}: {r['rows']} rows ({r['blank']} blank skipped), created {r['created']}, updated "
-            f"{r['updated']}{_reopened_en(r)}, unchanged {r['unchanged']}, skipped {r['bad_rows']} bad rows."))
+    lines.append(_counts(c, r, where))
+    if not r["dry_run"]:
         if r.get("error_file"):
             lines.append(c.t(f"有误的行已写入 {r['error_file']}，改正后可再次导入。",
                              f"the bad rows are in {r['error_file']}; fix them and import that file."))
@@ -112,8 +136,10 @@ def _summary(c: Ctx, r: dict) -> str:
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="错误文件路径（默认：<文件名>.errors.csv）。")
 @click.option("--namespace", help="编号空间（不同台账的编号可能重复时，各用一个）。")
 @click.option("--batch", type=Count(1, 100_000), default=500, show_default=True, help="每个事务写入的行数。")
+@click.option("--as-of-today", "live", is_flag=True,
+              help="在办案件从今日起重新计时（默认按台账日期计时，导入前已超期的不因导入升级、通知或挂牌）。")
 @click.pass_obj
-def import_command(c: Ctx, file, sheet, mapping, dry_run, skip_bad, errors_path, namespace, batch):
+def import_command(c: Ctx, file, sheet, mapping, dry_run, skip_bad, errors_path, namespace, batch, live):
     from disputeflow.ledger_import.service import ImportRejected, public
 
     _check_paths(file, errors_path if skip_bad and not dry_run else None)
@@ -122,11 +148,16 @@ def import_command(c: Ctx, file, sheet, mapping, dry_run, skip_bad, errors_path,
     try:
         report = eng.import_ledger(file, actor=c.actor(), sheet=sheet, mapping=mapping, dry_run=dry_run,
                                    skip_bad=skip_bad, errors_path=errors_path, namespace=namespace, batch=batch,
-                                   progress=progress, lang=c.lang)
+                                   progress=progress, lang=c.lang, live=live)
     except ImportRejected as exc:
         c.out(public(exc.report), _summary_rejected(c, exc.report))
         raise
     c.out(public(report), _summary(c, report))
+    if not report["valid"]:
+        from disputeflow.workflow.errors import ValidationError
+
+        raise ValidationError.one("FILE", "台账中没有一行可以导入" + ("（试导入）" if dry_run else ""),
+                                  "no row of the ledger can be imported" + (" (dry run)" if dry_run else ""))
 
 
 def _check_paths(file: str, errors_path: str | None) -> None:

@@ -11,6 +11,7 @@ import click
 
 from disputeflow.cli.context import Ctx, parse_cli_time
 from disputeflow.cli.params import DAY, INSTANT, LIMIT, ROW_ID, TEXT, Count
+from disputeflow.workflow.person_types import TYPES as PERSON_TYPES
 
 
 def _when(text: str | None) -> str:
@@ -24,13 +25,20 @@ def group():
     pass
 
 
-@group.command("add", help="登记重点人员（或重点群体），关联一起或多起案件。")
+@group.command("add", help="登记重点人员（或重点群体）；可关联一起或多起案件，也可不关联案件（须写 --unit）。")
 @click.option("--name", required=True, help="姓名（群体写群体名称）。")
-@click.option("--case", "cases", multiple=True, required=True, help="关联案件编号，可重复。")
+@click.option("--case", "cases", multiple=True, help="关联案件编号，可重复；不写即不关联案件。")
+@click.option("--type", "person_type", type=click.Choice(list(PERSON_TYPES)), default="dispute_party",
+              show_default=True, help="人员类别：" + "、".join(f"{k}（{v[0]}）" for k, v in PERSON_TYPES.items()) + "。")
+@click.option("--stabilise-unit", help="稳控责任单位。")
+@click.option("--resolve-unit", help="化解责任单位。")
+@click.option("--keeper-county", help="县级包保责任人用户名。")
+@click.option("--keeper-town", help="乡镇级包保责任人用户名。")
+@click.option("--keeper-village", help="村级包保责任人用户名。")
 @click.option("--risk", required=True, type=click.Choice(["low", "medium", "high", "critical"]), help="风险等级。")
 @click.option("--grid-officer", required=True, help="责任网格员用户名。")
 @click.option("--lead", "lead_official", required=True, help="包案领导用户名。")
-@click.option("--unit", "unit_id", help="所在村（社区）或网格（默认：第一起案件的单位）。")
+@click.option("--unit", "unit_id", help="所在村（社区）或网格（默认：第一起案件的单位；不关联案件时必填）。")
 @click.option("--kind", type=click.Choice(["person", "group"]), default="person", show_default=True)
 @click.option("--group-size", type=Count(1, 1_000_000), help="群体人数。")
 @click.option("--id-number", help="身份证号。")
@@ -41,16 +49,22 @@ def group():
 @click.option("--prior-incidents", help="既往事件。")
 @click.option("--note", help="其他情况。")
 @click.pass_obj
-def add(c: Ctx, name, cases, risk, grid_officer, lead_official, unit_id, kind, group_size, id_number, phone, address,
+def add(c: Ctx, name, cases, person_type, stabilise_unit, resolve_unit, keeper_county, keeper_town, keeper_village,
+        risk, grid_officer, lead_official, unit_id, kind, group_size, id_number, phone, address,
         threat, mental_state, prior_incidents, note):
     reasons = {k: v for k, v in (("threat", threat), ("mental_state", mental_state),
                                  ("prior_incidents", prior_incidents), ("note", note)) if v}
+    keepers = {k: v for k, v in (("county", keeper_county), ("town", keeper_town), ("village", keeper_village)) if v}
     eng = c.engine()
     out = eng.add_person(c.actor(), name=name, cases=list(cases), risk=risk, grid_officer=grid_officer,
                          lead_official=lead_official, unit=unit_id, kind=kind, group_size=group_size,
-                         id_number=id_number, phone=phone, address=address, reasons=reasons)
-    c.out(out, c.t(f"已登记重点人员 {out['id']}，关联案件：{'、'.join(out['cases'])}。",
-                   f"key person {out['id']} registered, linked to {', '.join(out['cases'])}."))
+                         id_number=id_number, phone=phone, address=address, reasons=reasons,
+                         person_type=person_type, stabilise_unit=stabilise_unit, resolve_unit=resolve_unit,
+                         keepers=keepers)
+    linked_zh = f"关联案件：{'、'.join(out['cases'])}" if out["cases"] else "未关联案件"
+    linked_en = f"linked to {', '.join(out['cases'])}" if out["cases"] else "no case linked"
+    c.out(out, c.t(f"已登记重点人员 {out['id']}（{PERSON_TYPES[out['person_type']][0]}），{linked_zh}。",
+                   f"key person {out['id']} ({PERSON_TYPES[out['person_type']][1]}) registered, {linked_en}."))
 
 
 @group.command("show", help="查看一名重点人员（非责任人员只见脱敏姓名；每次查看均记入审计日志）。")
@@ -61,7 +75,12 @@ def show(c: Ctx, person_id):
     lines = [
         f"{c.t('重点人员', 'key person')} {doc['id']}：{doc['name']}（{doc['kind_label']}）",
         f"{c.t('风险', 'risk')}：{doc['risk_label']}    {c.t('状态', 'status')}：{doc['status_label']}",
-        f"{c.t('单位', 'unit')}：{doc['unit_name']}    {c.t('关联案件', 'cases')}：{'、'.join(doc['cases'])}",
+        f"{c.t('单位', 'unit')}：{doc['unit_name']}    {c.t('关联案件', 'cases')}：{'、'.join(doc['cases']) or '—'}",
+        f"{c.t('类别', 'type')}：{doc['person_type_label']}    {c.t('稳控责任单位', 'stabilising unit')}："
+        f"{doc['stabilise_unit'] or '—'}    {c.t('化解责任单位', 'resolving unit')}：{doc['resolve_unit'] or '—'}",
+        f"{c.t('包保', 'keepers')}：" + "  ".join(f"{c.t(zh, en)} {doc['keepers'][lv] or '—'}" for lv, zh, en in
+                                              (("county", "县级", "county"), ("town", "乡镇", "town"),
+                                               ("village", "村级", "village"))),
         f"{c.t('责任网格员', 'grid officer')}：{doc['grid_officer']}    {c.t('包案领导', 'lead official')}：{doc['lead_official']}",
     ]
     if not doc["masked"]:
@@ -75,6 +94,10 @@ def show(c: Ctx, person_id):
         for d in doc["duties"][:10]:
             mark = {"met": c.t("已完成", "met"), "due": c.t("待完成", "due"), "missed": c.t("未完成", "missed")}[d["status"]]
             lines.append(f"  {d['label']}  {c.t('期限', 'due')} {_when(d['due_at'])}  {mark}")
+        for m in doc["missed_items"]:
+            if m["closed_at"] is None:
+                lines.append(c.t(f"未完成事项：漏做 {'、'.join(m['days_missed'])}（已升级至 {m['level'] or '—'}）",
+                                 f"open item: missed {', '.join(m['days_missed'])} (raised to {m['level'] or '-'})"))
         for k in doc["contacts"][:10]:
             alarm = c.t("  ⚠ 异常", "  ! alarming") if k["alarming"] else ""
             method = {"visit": c.t("见面", "visit"), "phone": c.t("电话", "phone"),

@@ -81,7 +81,7 @@ def _run(c, kind: str, fmt: str | None, out: str | None, **params) -> None:
     _write(c, name, body, mime, out)
 
 
-@click.group("report", help="报表：台账、统计、零报告、研判会议程、调解文书。")
+@click.group("report", help="报表：台账、统计、交办办理情况、零报告、研判会议程、调解文书。")
 def group():
     pass
 
@@ -109,6 +109,29 @@ def stats(c, month, year, start, end, unit_id, fmt, out):
     _run(c, "stats", fmt, out, unit=unit_id, **_period_params(month, year, start, end))
 
 
+@group.command("month", help="月度统计报表（人民调解工作统计表）：各村（社区）分行，件/人，附指标口径，可直接上报。")
+@click.option("--month", type=MONTH, required=True, help="月份（YYYY-MM）。")
+@click.option("--unit", "unit_id", type=TEXT, help="单位（默认：本人所在单位）。")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "json"]), default="xlsx", show_default=True)
+@click.option("--out", help="输出文件或目录；- 为标准输出（仅 json）。")
+@pass_ctx
+def month_form(c, month, unit_id, fmt, out):
+    _run(c, "month", fmt, out, month=month, unit=unit_id)
+
+
+@group.command("offices", help="交办办理情况（按承办站所）：交办数、按时签收率、按时反馈率、退回数，附指标口径。")
+@click.option("--month", type=MONTH, help="月份（YYYY-MM）。")
+@click.option("--year", type=YEAR, help="年度（YYYY）。")
+@click.option("--from", "start", type=DAY, help="起始日期（含）。")
+@click.option("--to", "end", type=DAY, help="截止日期（含）。")
+@click.option("--unit", "unit_id", type=TEXT, help="单位（默认：本人所在单位）。")
+@click.option("--format", "fmt", type=click.Choice(["html", "csv", "json"]), default="html", show_default=True)
+@click.option("--out", help="输出文件或目录；- 为标准输出。")
+@pass_ctx
+def offices(c, month, year, start, end, unit_id, fmt, out):
+    _run(c, "offices", fmt, out, unit=unit_id, **_period_params(month, year, start, end))
+
+
 @group.command("nil", help="零报告：本期无新发纠纷的单位报送。")
 @click.option("--month", type=MONTH, required=True, help="月份（YYYY-MM）。")
 @click.option("--unit", "unit_id", type=TEXT, help="单位（默认：本人所在单位）。")
@@ -117,6 +140,11 @@ def stats(c, month, year, start, end, unit_id, fmt, out):
 @pass_ctx
 def nil(c, month, unit_id, fmt, out):
     _run(c, "nil", fmt, out, month=month, unit=unit_id)
+
+
+from disputeflow.cli.screening import filing  # noqa: E402  (报送情况: one command of the screening module)
+
+group.add_command(filing)
 
 
 @group.command("agenda", help="研判会议程：新案、高风险、逾期、督办、反弹、待销号。")
@@ -150,7 +178,7 @@ def paper(c, kind, number, fmt, performance, performance_due, out):
 
 
 @group.command("verify", help="用审计日志重算已封存的报表，核对每个数字是否一致。")
-@click.argument("kind", type=click.Choice(["ledger", "stats", "nil"]))
+@click.argument("kind", type=click.Choice(["ledger", "stats", "nil", "offices"]))
 @click.option("--month", type=MONTH, required=True, help="月份（YYYY-MM）。")
 @click.option("--unit", "unit_id", type=TEXT, help="单位（默认：本人所在单位）。")
 @pass_ctx

@@ -74,7 +74,8 @@ def _scenarios(now: datetime) -> list[tuple]:
           ("reopen", "M", {"reason": "一方未按协议清理杂物，矛盾反弹"}, 4)]),
         # no agreement, guided to litigation
         ("shuangru-sq", "property", "物业服务费拖欠纠纷", "hotline", [], 2, 22,
-         [assess("low"), MEDIATE, ("resolve", "M", {"outcome": "no_agreement", "legal_channel": "litigation"}, 96)]),
+         [assess("low"), MEDIATE, ("resolve", "M", {"outcome": "no_agreement", "legal_channel": "litigation",
+                                                     "prevented": ["collective_petition"]}, 96)]),
         ("donggang", "labour", "季节工工资纠纷", "grid", [], 4, 14, [assess("medium"), MEDIATE]),
         ("xiping", "damages", "狗咬伤人赔偿", "grid", [], 2, 8, [assess("low"), MEDIATE]),
         ("nantang", "neighbour", "院墙加高采光纠纷", "grid", [], 2, 11, [assess("low"), MEDIATE, *AGREE]),
@@ -95,7 +96,8 @@ def _procedure_scenarios() -> list[tuple]:
         ("xiping", "neighbour", "邻居口角致轻微推搡", "grid", [], 2, 9,
          [assess("low"), ("mediate", "M", {}, 4),
           ("resolve", "M", {"outcome": "oral_agreement", "agreement": "一方当场赔礼道歉，双方和好",
-                            "oral_confirmation": "双方当事人当场口头确认协议内容"}, 6)]),
+                            "oral_confirmation": "双方当事人当场口头确认协议内容",
+                            "prevented": ["civil_to_criminal"]}, 6)]),
     ]
 
 

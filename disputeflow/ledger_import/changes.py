@@ -9,17 +9,21 @@ corrected where the case's data already holds it.
 
 from __future__ import annotations
 
+from disputeflow.ledger_import.parties import people
 from disputeflow.workflow import risk as risk_mod
 
 # Fields a correction reports in one ledger_update event (people go through assign / assign_lead).
 CORRECTABLE = ("title", "category", "category_text", "description", "source", "unit", "flags", "parties", "risk",
                "note", "agreement", "measures", "outcome", "method", "satisfaction", "referred_to", "referred_detail",
                "withdraw_reason", "lead_official_name", "mediator_name", "responsible_unit_name", "extra", "ref",
-               "dates")
+               "dates", "volume_number", "initiation", "screener_name", "control_unit_name", "in_control",
+               "resolved_flag", "performance", "performance_note", "visit_note")
 # The ledger's words kept on the case as they are.
-LEDGER_WORDS = ("category_text", "lead_official_name", "mediator_name", "responsible_unit_name", "extra", "ref")
+LEDGER_WORDS = ("category_text", "lead_official_name", "mediator_name", "responsible_unit_name", "extra", "ref",
+                "screener_name", "control_unit_name")
 # Record keys whose corrected value replaces the one an action recorded in the case's data (same key).
-RECORDED = ("agreement", "measures", "outcome", "withdraw_reason", "referred_to", "referred_detail")
+RECORDED = ("agreement", "measures", "outcome", "withdraw_reason", "referred_to", "referred_detail", "volume_number",
+            "initiation")
 
 
 def apply_changes(mv, rec: dict, changes: dict, units: dict) -> None:
@@ -33,7 +37,7 @@ def apply_changes(mv, rec: dict, changes: dict, units: dict) -> None:
     if "flags" in changes:
         mv.flags = list(rec["flags"])
     if "parties" in changes:
-        mv.party_count = len(rec["parties"])
+        mv.party_count = people(rec["parties"])
     if "parties" in changes or "flags" in changes:
         mv.risk_floor = risk_mod.floor(mv.party_count, mv.flags)
     want = (rec.get("risk") or mv.cols["risk"]) if "risk" in changes else mv.cols["risk"]

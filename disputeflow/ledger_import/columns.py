@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from disputeflow.workflow.errors import ValidationError
 from disputeflow.ledger_import.mapping import FIELD_LABELS, REQUIRED, Mapping, norm_heading
+from disputeflow.ledger_import.unit_names import find as find_units
 from disputeflow.ledger_import.ledger_file import Column
 
 UNIT_KINDS = ("town", "village", "community", "grid")
@@ -57,7 +58,8 @@ class Directory:
     """Units and users by id and by name, loaded once per import (they are few)."""
 
     def __init__(self, units: list[tuple], users: list[tuple]):
-        self.units = {u[0]: u for u in units}  # id -> (id, name, kind, path)
+        self.units = {u[0]: u for u in units}  # id -> (id, name, kind, path, handles)
+        self._all = list(units)
         self.unit_names: dict[str, list[tuple]] = {}
         for u in units:
             self.unit_names.setdefault(u[1], []).append(u)
@@ -66,11 +68,16 @@ class Directory:
         for u in users:
             self.user_names.setdefault(u[1], []).append(u)
 
-    def unit(self, text: str, kinds: tuple[str, ...]) -> tuple[tuple | None, str | None]:
-        """(unit, None) or (None, reason code: missing / ambiguous / kind)."""
-        u = self.units.get(text)
+    def unit(self, text: str, kinds: tuple[str, ...], within: str | None = None,
+             category: str | None = None) -> tuple[tuple | None, str | None]:
+        """(unit, None) or (None, reason code: missing / ambiguous / kind), by id, name or a name containing it;
+        (unit, "contained") when only a longer name contained it (the import says which unit it took).
+
+        See :mod:`disputeflow.ledger_import.unit_names` for how a committee's or an office's name is read.
+        """
+        u, contained = self.units.get(text), False
         if u is None:
-            found = [x for x in self.unit_names.get(text, []) if x[2] in kinds] or self.unit_names.get(text, [])
+            found, contained = find_units(self._all, text, kinds, within=within, category=category)
             if len(found) > 1:
                 return None, "ambiguous"
             u = found[0] if found else None
@@ -78,7 +85,7 @@ class Directory:
             return None, "missing"
         if u[2] not in kinds:
             return None, "kind"
-        return u, None
+        return u, ("contained" if contained else None)
 
     def user(self, text: str, role: str) -> tuple | None:
         u = self.users.get(text)

@@ -21,11 +21,12 @@ FIELDS = (
     "ref", "reported_at", "unit", "category", "title", "description", "parties", "applicant", "respondent",
     "phones", "applicant_id_number", "respondent_id_number", "id_numbers", "risk", "lead_official", "mediator", "responsible_unit", "source", "flags", "state", "assessed_at",
     "controlled_at", "measures", "mediation_at", "resolved_at", "outcome", "agreement", "followed_up_at", "method",
-    "satisfaction", "closed_at", "referred_to", "withdraw_reason", "note",
+    "satisfaction", "closed_at", "referred_to", "withdraw_reason", "note", "concluded_at", "performance", "visit",
+    "address", "in_control", "resolved_flag", "control_unit", "screener",
 )
 # The ledger's date columns: the report, then one per stage of the dispute.
 DATE_FIELDS = ("reported_at", "assessed_at", "controlled_at", "mediation_at", "resolved_at", "followed_up_at",
-               "closed_at")
+               "closed_at", "concluded_at")
 # Every ledger must say when, where, what and who.
 REQUIRED = ("reported_at", "unit", "category")
 FIELD_LABELS = {
@@ -37,9 +38,15 @@ FIELD_LABELS = {
     "assessed_at": "研判日期", "controlled_at": "稳控日期", "measures": "稳控措施", "mediation_at": "调处日期",
     "resolved_at": "办结日期", "outcome": "调处结果", "agreement": "协议内容", "followed_up_at": "回访日期",
     "method": "回访方式", "satisfaction": "满意度", "closed_at": "销号日期", "referred_to": "移交单位",
-    "withdraw_reason": "撤回原因", "note": "备注",
+    "withdraw_reason": "撤回原因", "note": "备注", "concluded_at": "结案时间", "performance": "协议履行情况",
+    "visit": "回访情况", "address": "住址", "in_control": "是否在控", "resolved_flag": "是否化解",
+    "control_unit": "稳控责任单位", "screener": "排查人员",
 }
-VALUE_KINDS = ("category", "risk", "source", "state", "outcome", "method", "satisfaction", "flag", "referral")
+VALUE_KINDS = ("category", "risk", "source", "state", "outcome", "method", "satisfaction", "flag", "referral",
+               "performance", "yesno", "unit")
+# Value kinds that are not one of the definition's vocabularies: yes/no words, and unit names
+# (a ledger's 承办单位 word mapped to a unit's id or name, looked up in the directory).
+FREE_KINDS = ("yesno", "unit")
 _OPTIONS = ("namespace", "unknown_category", "separators")
 
 _SPACE = re.compile(r"[\s\u3000*＊]+")
@@ -137,6 +144,20 @@ def _read_doc(text: str, source: str) -> dict:
     return doc
 
 
+@functools.lru_cache(maxsize=1)
+def standard_words() -> dict[str, dict[str, str]]:
+    """The standard ledgers' words per value kind (``standard_vocabulary.toml``), each table with its source."""
+    text = (resources.files("disputeflow.ledger_import") / "standard_vocabulary.toml").read_text(encoding="utf-8")
+    doc = load_toml(text, "<台账常用词表>", MappingError)
+    out: dict[str, dict[str, str]] = {}
+    for kind, table in doc.items():
+        if kind not in VALUE_KINDS or not isinstance(table.get("source"), str) or not table["source"]:
+            raise MappingError("<台账常用词表>", None, f"[{kind}] 不是值的种类或没有 source",
+                               f"[{kind}] is not a value kind or has no source")
+        out[kind] = dict(table.get("words", {}))
+    return out
+
+
 def load_mapping(path: str | Path | None = None, definition=None) -> Mapping:
     """The default mapping, with the operator's file at ``path`` laid over it.
 
@@ -152,10 +173,12 @@ def load_mapping(path: str | Path | None = None, definition=None) -> Mapping:
     base = _read_doc(text, "<默认映射>")
     columns = {f: list(base.get("columns", {}).get(f, [])) for f in FIELDS}
     values = {k: {norm_value(w): c for w, c in base.get("values", {}).get(k, {}).items()} for k in VALUE_KINDS}
+    for k, words in standard_words().items():
+        values[k].update({norm_value(w): c for w, c in words.items()})
     options = dict(base.get("options", {}))
     dates = dict(base.get("dates", {}))
     source = "<默认映射>"
-    own: dict[str, dict] = {"state": {}, "dates": {}}  # what the operator's file says (checked strictly)
+    own: dict[str, dict] = {"state": {}, "dates": {}, "values": {}}  # what the operator's file says (checked strictly)
     if path is not None:
         doc = _read_doc(read_text(path, MappingError), str(path))
         for f, aliases in doc.get("columns", {}).items():
@@ -163,12 +186,13 @@ def load_mapping(path: str | Path | None = None, definition=None) -> Mapping:
         for k, table in doc.get("values", {}).items():
             values[k].update({norm_value(w): c for w, c in table.items()})
         own["state"] = {norm_value(w): c for w, c in doc.get("values", {}).get("state", {}).items()}
+        own["values"] = {k: {norm_value(w) for w in t} for k, t in doc.get("values", {}).items()}
         own["dates"] = doc.get("dates", {})
         dates.update(own["dates"])
         options.update(doc.get("options", {}))
         source = str(path)
     if definition is not None:
-        _add_vocab(values, definition, source, own["state"])
+        _add_vocab(values, definition, source, own["state"], own["values"])
         dates = _own_actions(dates, definition, source, own["dates"])
     m = Mapping(columns=columns, values=values, dates=dates, source=source,
                 namespace=str(options.get("namespace", "ledger")),
@@ -182,7 +206,7 @@ def load_mapping(path: str | Path | None = None, definition=None) -> Mapping:
 
 
 _VOCAB_OF = {"category": "category", "risk": "risk", "source": "source", "outcome": "outcome", "method": "method",
-             "satisfaction": "satisfaction", "flag": "flag", "referral": "referral"}
+             "satisfaction": "satisfaction", "flag": "flag", "referral": "referral", "performance": "performance"}
 
 
 def _own_actions(dates: dict, definition, source: str, strict: dict) -> dict[str, tuple[str, ...]]:
@@ -195,11 +219,14 @@ def _own_actions(dates: dict, definition, source: str, strict: dict) -> dict[str
     return {a: tuple(f) for a, f in dates.items() if a in names}
 
 
-def _add_vocab(values: dict[str, dict[str, str]], definition, source: str, strict_states: dict) -> None:
+def _add_vocab(values: dict[str, dict[str, str]], definition, source: str, strict_states: dict,
+               strict: dict[str, set]) -> None:
     for kind, vocab_name in _VOCAB_OF.items():
         vocab = definition.vocab.get(vocab_name, {})
         for word, code in list(values[kind].items()):
-            if code not in vocab:
+            if code not in vocab and word not in strict.get(kind, ()):
+                del values[kind][word]  # a shipped word for a code this definition does not have
+            elif code not in vocab:
                 raise ConfigError(
                     f"映射文件 {source}：[values.{kind}] 的“{word}”指向不存在的代码“{code}”（可用：{'、'.join(vocab)}）",
                     f"mapping {source}: [values.{kind}] {word!r} points to unknown code {code!r}")

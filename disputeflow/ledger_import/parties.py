@@ -6,8 +6,48 @@ phones and ID numbers are lists in the same order, or one per role.
 
 from __future__ import annotations
 
+import re
+
 from disputeflow.workflow.inputs import NAME_MAX, PARTIES_MAX
+from disputeflow.workflow.masking import mask_name
 from disputeflow.ledger_import.values import LedgerValueError, checked_text, clean_text, parse_id_number, parse_phone
+
+
+# "胡某等15人": one party entry standing for a group of people (群体); full-width digits are read as well.
+_GROUP = re.compile(r"^(.+?)等\s*(\d+)\s*(?:人|名|户)$")
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")}
+
+
+def group_size(name: str) -> int | None:
+    """How many people a party entry like 胡某等15人 (or 胡某等十五人) stands for, or None for one person."""
+    text = name.translate({c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)})
+    m = _GROUP.match(text) or _GROUP.match(_cn_number(text))
+    if not m:
+        return None
+    n = int(m.group(2))
+    return n if n > 1 else None
+
+
+def _cn_number(text: str) -> str:
+    """十五 → 15, 二十 → 20, 三十二 → 32 (the numbers a ledger writes in words)."""
+    def one(m):
+        s = m.group(0)
+        if "十" not in s:
+            return "".join(_CN_DIGITS.get(c, c) for c in s)
+        tens, _, units = s.partition("十")
+        return str(int(_CN_DIGITS.get(tens, "1") if tens else "1") * 10 + (int(_CN_DIGITS[units]) if units else 0))
+    return re.sub(r"[〇一二三四五六七八九十]+", one, text)
+
+
+def people(parties: list[dict]) -> int:
+    """The people the parties stand for (涉及人数): a group entry counts its people."""
+    return sum(p.get("people") or 1 for p in parties)
+
+
+def title_name(name: str) -> str:
+    """A party's name as a generated title shows it: masked by the parties' rule (张建国 → 张**), a name a
+    ledger already wrote masked (李某, 胡某等15人) as it is."""
+    return name if ("某" in name or "*" in name) else mask_name(name)
 
 
 def read_parties(mapping, columns: dict, raws: dict, err) -> list[dict]:
@@ -27,7 +67,11 @@ def read_parties(mapping, columns: dict, raws: dict, err) -> list[dict]:
                 who = checked_text(who, False)
             except LedgerValueError as exc:
                 err(name, exc.zh, exc.en)  # the row is refused; the party still counts, so no "no party" as well
-            out.append({"name": who, "role": r})
+            entry = {"name": who, "role": r}
+            size = group_size(who)
+            if size:
+                entry["people"] = size
+            out.append(entry)
     if len(out) > PARTIES_MAX:
         err("parties" if "parties" in columns else "applicant", f"当事人超过 {PARTIES_MAX} 人，请分案登记",
             f"more than {PARTIES_MAX} parties; register several cases")

@@ -17,6 +17,7 @@ from typing import Any
 
 from disputeflow.workflow import guards, risk as risk_mod
 from disputeflow.ledger_import.line import LedgerLine, Step, source_of
+from disputeflow.ledger_import.parties import people
 from disputeflow.workflow.timeutil import iso, parse_time as _parse_time
 
 parse_time = functools.lru_cache(maxsize=65536)(_parse_time)
@@ -51,6 +52,7 @@ class Plan:
     closed_at: datetime | None
     updated_at: datetime
     parties: list[dict] = field(default_factory=list)
+    people: int = 0  # 涉及人数: the parties, a group entry counting its people
 
 
 def _dates(rec: dict) -> dict[str, datetime]:
@@ -97,7 +99,8 @@ def step_times(line: LedgerLine, rec: dict, steps: list[Step]) -> list[datetime]
 class Planner:
     """Plans rows for one definition, policy and calendar (shared by every row of an import)."""
 
-    def __init__(self, engine, definition, actor_id: str, ledger_info: dict, line: LedgerLine):
+    def __init__(self, engine, definition, actor_id: str, ledger_info: dict, line: LedgerLine,
+                 live_from: datetime | None = None):
         self.engine = engine
         self.defn = definition
         self.line = line
@@ -105,6 +108,7 @@ class Planner:
         self.calendar = engine.calendar
         self.actor = actor_id
         self.info = ledger_info
+        self.live_from = live_from  # "as of today": an open row's running clocks start at the import
         # Ledger dates are days, and rows share them: due times are memoised.
         self._due: dict[tuple, datetime | None] = {}
         self._floors: dict[tuple, tuple[str, list[str]]] = {}
@@ -144,7 +148,8 @@ class Planner:
         defn = self.defn
         t0 = parse_time(rec["dates"]["reported_at"])
         parties = [dict(p) for p in rec["parties"]]
-        floor, reasons = self._floor(len(parties), rec["flags"])
+        count = people(parties)  # 涉及人数: 胡某等15人 counts fifteen, so the group rule applies
+        floor, reasons = self._floor(count, rec["flags"])
         risk = risk_mod.higher(rec.get("risk") or floor, floor)
         intake_risk = risk if rec["state"] == defn.initial else floor
         report = {"title": rec["title"], "category": rec["category"], "unit": rec["unit"],
@@ -156,18 +161,24 @@ class Planner:
             report["note"] = rec["note"]
         p = _Replay(events=[Event(defn.intake.name, t0, None, defn.initial, report)], running={}, done=[],
                     data={"ledger": self._ledger_data(rec, row)}, risk=intake_risk)
+        if count != len(parties):
+            p.data["people_involved"] = count
+        if rec.get("initiation") and rec["initiation"] in defn.vocab.get("initiation", {}):
+            p.data["initiation"] = rec["initiation"]  # how mediation began, as 案件来源 says
+        if rec.get("volume_number"):
+            p.data["volume_number"] = rec["volume_number"]  # the committee's 卷号, as the register wrote it
         view = None
         for st in defn.intake.starts:
             if st.when is not None and view is None:
                 view = guards.CaseView(state=defn.initial, risk=intake_risk, flags=tuple(rec["flags"]),
-                                       party_count=len(parties))
+                                       party_count=count)
             if st.when is None or guards.CONDITIONS[st.when](view, {}):
                 self._start(p.running, st.clock, t0, intake_risk, rec["category"])
         assignments = self._assignments(rec)
         steps = self.line.path(rec["state"], rec["dates"])
         state, closed_at = defn.initial, None
         for step, at in zip(steps, step_times(self.line, rec, steps)):
-            self._replay(p, rec, step, at, risk, len(parties))
+            self._replay(p, rec, step, at, risk, count)
             if step.action == self.line.risk_step and assignments:
                 p.events.extend(Event(n, at, step.dest, step.dest, v) for n, v in assignments)
                 assignments = []
@@ -176,14 +187,18 @@ class Planner:
                 closed_at = at
         if assignments:
             p.events[1:1] = [Event(n, t0, defn.initial, defn.initial, v) for n, v in assignments]
+        if self.live_from is not None:
+            self._restart(p.running, p.risk, rec["category"])
         return Plan(events=p.events, clocks=p.done + list(p.running.values()), state=state,
                     risk=risk, risk_floor=floor, data=p.data,
-                    closed_at=closed_at, updated_at=p.events[-1].at, parties=parties)
+                    closed_at=closed_at, updated_at=p.events[-1].at, parties=parties, people=count)
 
     def _replay(self, p: "_Replay", rec: dict, step: Step, at: datetime, risk: str, party_count: int) -> None:
         """One step of the row's history: its data, the clocks it stops and starts, and its event."""
         a = self._actions[step.action]
         d = step_data(self.defn, rec, step.action, risk)
+        if rec.get("visit_note") and any(source_of(f) == "satisfaction" for f in a.fields):
+            d["visit_note"] = rec["visit_note"]  # the register's 回访情况, as written
         if step.action == self.line.risk_step:
             p.risk = risk
             if rec.get("risk") and risk != rec["risk"]:
@@ -219,6 +234,13 @@ class Planner:
             d["clocks_started"] = started
         p.events.append(Event(step.action, at, step.source, step.dest, d))
 
+    def _restart(self, running: dict[str, ClockPlan], risk: str, category: str) -> None:
+        """Live tracking: each running clock starts again at the import, with the policy's whole time."""
+        for name, c in running.items():
+            due = self.due(name, self.live_from, risk, category)
+            if due is not None:
+                running[name] = ClockPlan(name, self.live_from, due)
+
     def _start(self, running: dict, clock: str, at: datetime, risk: str | None, category: str) -> bool:
         if clock in running:
             return False
@@ -240,7 +262,8 @@ class Planner:
 
     def _ledger_data(self, rec: dict, row: int) -> dict:
         out = {"namespace": self.info["namespace"], "key": rec["key"], "row": row}
-        for k in ("ref", "category_text", "lead_official_name", "mediator_name", "responsible_unit_name"):
+        for k in ("ref", "category_text", "lead_official_name", "mediator_name", "responsible_unit_name",
+                  "screener_name", "control_unit_name"):
             if rec.get(k):
                 out[k] = rec[k]
         if rec.get("extra"):

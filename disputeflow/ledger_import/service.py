@@ -79,7 +79,8 @@ def import_ledger(engine, path, **options) -> dict:
 
 def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_run: bool = False,
             skip_bad: bool = False, errors_path=None, namespace: str | None = None, batch: int = 500,
-            progress: Progress | None = None, definition: str | None = None, lang: str | None = None) -> dict:
+            progress: Progress | None = None, definition: str | None = None, lang: str | None = None,
+            live: bool = False) -> dict:
     lang = lang or engine.lang
     now = engine.clock.now()
     defn = engine.definition(definition)
@@ -96,7 +97,9 @@ def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_
     path = Path(path)
     report: dict = {"file": str(path), "sheet": None, "namespace": ns, "dry_run": dry_run, "rows": 0, "blank": 0,
                     "valid": 0, "bad_rows": 0, "warning_rows": 0, "created": 0, "updated": 0, "unchanged": 0,
-                    "reopened": 0, "written": False, "error_file": None, "columns": {}, "_problems": [], "_warnings": [],
+                    "reopened": 0, "written": False, "error_file": None, "columns": {}, "refused_by": {},
+                    "tracking": {"mode": "live" if live else "history", "open": 0, "overdue": 0},
+                    "_problems": [], "_warnings": [],
                     "_notices": []}
     note = progress or (lambda *a: None)
     err_path = Path(errors_path) if errors_path else default_error_path(path)
@@ -126,7 +129,8 @@ def _import(engine, path, *, actor, sheet: str | None = None, mapping=None, dry_
                 os.unlink(err_path)
         if report["bad_rows"] and not skip_bad and not dry_run:
             raise ImportRejected(_finish(report, lang), lang)
-        planner = Planner(engine, defn, who.id, {"namespace": ns, "file": path.name, "sheet": report["sheet"]}, line)
+        planner = Planner(engine, defn, who.id, {"namespace": ns, "file": path.name, "sheet": report["sheet"]}, line,
+                          live_from=now if live else None)
         writer = BulkWriter(engine, planner, who.id, ns, now, {u[0]: u for u in units}, role=who.role)
         if "state" in report["columns"]:
             writer.state_column = report["columns"]["state"]
@@ -165,6 +169,7 @@ def _validate_rows(led, validator: RowValidator, cols: dict, report: dict, spool
             _keep(report["_warnings"], warnings)
         if rec is None:
             report["bad_rows"] += 1
+            _refused(report, errors)
             _keep(report["_problems"], errors)
             if err_writer is not None:
                 err_writer.writerow([cell_text(values[i]) if i < len(values) else "" for i in keep]
@@ -190,14 +195,23 @@ def _write(engine, writer: BulkWriter, spool, report: dict, batch: int, note: Pr
             got = writer.write_batch(items)
             for k in ("created", "updated", "unchanged"):
                 report[k] += got[k]
+            for k in ("open", "overdue"):
+                report["tracking"][k] += got["tracking"][k]
             for p in got["problems"]:
                 report["bad_rows"] += 1
+                _refused(report, [p])
                 _keep(report["_problems"], [p])
             report["reopened"] += len(got["notices"])
             _keep(report["_notices"], got["notices"])
             done += len(items)
             report["written"] = True
             note("write", done, report["valid"])
+
+
+def _refused(report: dict, problems: list[RowProblem]) -> None:
+    """Count a refused row once under each column that refused it (the summary's reasons)."""
+    for column in dict.fromkeys(p.column for p in problems):
+        report["refused_by"][column] = report["refused_by"].get(column, 0) + 1
 
 
 def _keep(bucket: list, problems: list[RowProblem]) -> None:
@@ -234,12 +248,16 @@ def _classify(engine, writer: BulkWriter, spool, report: dict, batch: int, note)
                 hit = known.get(rec["key"])
                 if hit is None:
                     report["created"] += 1
+                    is_open, overdue = writer.tracking(writer.planner.plan(rec, row))
+                    report["tracking"]["open"] += is_open
+                    report["tracking"]["overdue"] += overdue
                 elif hit[1] == h:
                     report["unchanged"] += 1
                 else:
                     notice, problem = writer.forecast(tx, rec, hit[0], row)
                     if problem is not None:
                         report["bad_rows"] += 1
+                        _refused(report, [problem])
                         _keep(report["_problems"], [problem])
                         continue
                     if notice is not None:

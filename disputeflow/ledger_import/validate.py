@@ -14,9 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from disputeflow.ledger_import.columns import UNIT_KINDS, Directory
+from disputeflow.ledger_import.ledger_facts import RESOLVED_ONLY, read_facts
 from disputeflow.ledger_import.line import LedgerLine
 from disputeflow.ledger_import.mapping import DATE_FIELDS, FIELD_LABELS, Mapping
-from disputeflow.ledger_import.parties import read_parties
+from disputeflow.ledger_import.parties import read_parties, title_name
 from disputeflow.ledger_import.ledger_file import Column
 from disputeflow.ledger_import.readers import cell_text
 from disputeflow.ledger_import.records import RowProblem, identity_hash
@@ -112,7 +113,12 @@ class RowValidator:
         dates = self._dates(r)
         self._where_and_what(r, rec)
         self._people(r, rec)
+        read_facts(self, r, rec, dates)
         state = self._state(r, rec, dates)
+        said = rec.pop("visit_satisfaction", None)  # what 回访情况 says, when no 满意度 column does
+        rec["satisfaction"] = rec["satisfaction"] or said
+        if rec.get("in_control") and not rec["measures"] and rec.get("control_unit_name"):
+            rec["measures"] = f"台账记载在控，稳控责任单位：{rec['control_unit_name']}"
         if state is not None and "reported_at" in dates:
             self._check_dates(r, state, dates)
         rec["dates"] = {k: _iso(v) for k, v in sorted(dates.items())}
@@ -175,7 +181,7 @@ class RowValidator:
         rec["parties"] = read_parties(self.mapping, self.columns, r.raws, r.err)
         title = self._text(r, "title")
         if not title and rec["parties"] and category:
-            names = [p["name"] for p in rec["parties"]]
+            names = [title_name(p["name"]) for p in rec["parties"]]
             who = "、".join(names[:2]) + ("等" if len(names) > 2 else "")
             title = f"{who}{self.defn.vocab_label('category', category)}"
         if len(title) > 200:
@@ -201,6 +207,7 @@ class RowValidator:
         if not unit_text:
             r.err("unit", "村(社区)为空", "the unit is empty")
             return None
+        unit_text = self.mapping.value("unit", unit_text) or unit_text
         unit, why = self.dir.unit(unit_text, UNIT_KINDS)
         if why == "missing":
             r.err("unit", f"单位“{unit_text}”不存在（请先用 disputeflow unit add 建立，或填写单位编号）",
@@ -212,6 +219,8 @@ class RowValidator:
         elif not self.actor.covers(unit[3]):
             r.err("unit", f"“{unit_text}”不在您的管辖范围内", f"{unit_text!r} is outside your jurisdiction")
             return None
+        elif why == "contained":
+            r.warn("unit", f"“{unit_text}”按单位“{unit[1]}”导入", f"{unit_text!r} imported as unit {unit[1]!r}")
         return unit[0] if unit else None
 
     def _category(self, r: _Row, rec: dict) -> str | None:
@@ -247,6 +256,10 @@ class RowValidator:
                     flags.append(code)
         return flags
 
+    def _unit_path(self, rec: dict) -> str | None:
+        u = self.dir.units.get(rec.get("unit"))
+        return u[3] if u else None
+
     def _people(self, r: _Row, rec: dict) -> None:
         """Risk, lead official, mediator and responsible unit: a name the system does not know is kept, with a warning."""
         rec["risk"] = self._choice(r, "risk", "risk", "risk")
@@ -264,13 +277,16 @@ class RowValidator:
         raw = self._text(r, "responsible_unit")
         rec["responsible_unit"] = rec["responsible_unit_name"] = None
         if raw:
-            u, why = self.dir.unit(raw, ("office",))
+            raw = self.mapping.value("unit", half_width(raw)) or raw
+            u, why = self.dir.unit(raw, ("office",), within=self._unit_path(rec), category=rec.get("category"))
             if u is None:
                 r.warn("responsible_unit", f"责任单位“{raw}”不是系统中的站所，名称已记入案件",
                        f"responsible unit {raw!r} is not an office in the system; the name is kept")
                 rec["responsible_unit_name"] = raw
             else:
                 rec["responsible_unit"] = u[0]
+                if why == "contained":
+                    r.warn("responsible_unit", f"责任单位“{raw}”按“{u[1]}”导入", f"{raw!r} imported as {u[1]!r}")
 
     def _state(self, r: _Row, rec: dict, dates: dict) -> str | None:
         """The state the row stands in, and the cells that go with it (outcome, agreement, referral ...)."""
@@ -292,7 +308,9 @@ class RowValidator:
         if outcome is None and resolved and state_raw is not None:
             outcome = self.mapping.value("outcome", half_width(clean_text(state_raw)))
         if outcome is None and resolved:
-            outcome = "agreement"
+            # 是否化解 = 是 and no agreement on record: a resolution, not an agreement
+            outcome = RESOLVED_ONLY if (rec.get("resolved_flag") and not r.raws.get("agreement")
+                                        and RESOLVED_ONLY in self.defn.vocab.get("outcome", {})) else "agreement"
         rec["outcome"] = outcome
         rec["agreement"] = self._text(r, "agreement") or None
         rec["measures"] = self._text(r, "measures") or None

@@ -82,7 +82,8 @@ class BulkWriter:
             return self._write_batch(items, prepared)
 
     def _write_batch(self, items: list[tuple[int, dict, str, str]], prepared: list | None) -> dict:
-        result = {"created": 0, "updated": 0, "unchanged": 0, "problems": [], "notices": []}
+        result = {"created": 0, "updated": 0, "unchanged": 0, "problems": [], "notices": [],
+                  "tracking": {"open": 0, "overdue": 0}}
         with self.store.write() as tx:
             known = self.existing(tx, [item[1]["key"] for item in items])
             new, changed = [], []
@@ -98,6 +99,9 @@ class BulkWriter:
                 if prepared is None:
                     new = self.prepare([items[i] for i in new])
                 self._insert(tx, new)
+                for p in new:
+                    result["tracking"]["open"] += p[-1][0]
+                    result["tracking"]["overdue"] += p[-1][1]
                 result["created"] = len(new)
             for (row, rec, h, js), case_id in changed:
                 problem, notice = self.corrector.apply(tx, row, rec, h, js, case_id)
@@ -165,10 +169,10 @@ class BulkWriter:
             unit_path = units[rec["unit"]][3]
             case = (defn.name, defn.version, plan.state, n_events, rec["title"], rec["category"],
                     rec["source"], rec["description"], rec["unit"], unit_path, plan.risk, plan.risk_floor,
-                    dumps(rec["flags"]), len(plan.parties), actor, rec.get("mediator"),
+                    dumps(rec["flags"]), plan.people, actor, rec.get("mediator"),
                     rec.get("lead_official"), rec.get("responsible_unit"), None, dumps(plan.data),
                     t(plan.events[0].at), t(plan.updated_at), t(plan.closed_at), n_events)
-            parties = [(i, p["name"], p.get("role") or "applicant", p.get("phone"), p.get("id_number"), None)
+            parties = [(i, p["name"], p.get("role") or "applicant", p.get("phone"), p.get("id_number"), p.get("address"))
                        for i, p in enumerate(plan.parties, start=1)]
             clocks = [self._clock_tail(c.name, c.started_at, c.due_at, c.stopped_at, plan.risk, rec["category"])
                       for c in plan.clocks]
@@ -177,7 +181,7 @@ class BulkWriter:
                                          case[17], None, rec["unit"], rec["title"], rec["category"], case[19],
                                          [r[1:] for r in parties]))
             out.append(((unit_path, local_year(plan.events[0].at)), case, events, parties, clocks,
-                        (rec["key"], h, js), fields))
+                        (rec["key"], h, js), fields, self.tracking(plan)))
         return out
 
     def _insert(self, tx, prepared: list[tuple]) -> None:
@@ -189,7 +193,7 @@ class BulkWriter:
         ns = self.namespace
         cases, parties, audits, clocks, keys = [], [], [], [], []
         signer = self.store.signer
-        for (_, case, events, prows, crows, (key, h, js), snap), case_id, number in zip(prepared, ids, numbers):
+        for (_, case, events, prows, crows, (key, h, js), snap, _), case_id, number in zip(prepared, ids, numbers):
             head = EMPTY
             last = len(events)
             for seq, (at, canon, action, frm, to, data) in enumerate(events, start=1):
@@ -203,6 +207,12 @@ class BulkWriter:
             clocks.extend((case_id, *r) for r in crows)
             keys.append((ns, key, case_id, h, js, now, now))
         ledger_bulk.insert_new_cases(tx, cases, parties, audits, clocks, keys)
+
+    def tracking(self, plan) -> tuple[int, int]:
+        """(1 if the planned case is open, 1 if one of its running clocks fell due before the import)."""
+        running = [c for c in plan.clocks if c.stopped_at is None]
+        is_open = int(not self.planner._terminal[plan.state])
+        return is_open, int(is_open and any(c.due_at <= self.now for c in running))
 
     def _canon_time(self, at: datetime) -> str:
         """``disputeflow.cases.audit.canonical_time``, memoised (rows share their dates)."""
@@ -229,9 +239,12 @@ class BulkWriter:
                 self._ladder.clear()
             steps = self.engine.policy.steps(name, started, due, self.engine.calendar, risk, category)
             warn = next((at for s, at in steps if s.kind == "fraction"), None)
-            step, at = next_step_after(steps, None)
+            # history is history: the steps of the ladder that fell before the import are passed over,
+            # so the sweep neither escalates nor notifies nor lists the case for them
+            passed = next((s.name for s, at in reversed(steps) if at <= self.now), None)
+            step, at = next_step_after(steps, passed)
             head = (name, t(started), t(due), t(warn), self.engine.calendar.revision)
-            got = self._ladder[key] = (head + ("stopped",), head + ("running", None, 0, None, step, t(at)))
+            got = self._ladder[key] = (head + ("stopped",), head + ("running", None, 0, passed, step, t(at)))
         if stopped:
             return got[0] + (t(stopped), 0, None, None, None)
         return got[1]

@@ -12,8 +12,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from disputeflow.workflow.masking import mask_name
-from disputeflow.reports import facts as facts_mod
-from disputeflow.reports.control import control_rate
+from disputeflow.reports import control, facts as facts_mod, offices, screening_hook
 from disputeflow.reports.period import Period, day_of
 from disputeflow.reports.stats import MonthTally, Tally, add_trend
 from disputeflow.reports.units import Units, user_names
@@ -91,10 +90,9 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
     doc["kind"] = "ledger" if ledger else "stats"
     doc["as_of"] = iso(min(end, now))
     figures = overall.figures()
-    figures["control"] = control_rate(engine, unit_id, start, end, controlled=overall.kp_controlled,
-                                      total=overall.kp_total)
-    if figures["control"]["source"] != "case_flags":
-        figures["control_rate"] = figures["control"]["rate"]
+    # 稳控率: one definition (the register's) for the total and every village row.
+    figures["control"] = control.control_rate(engine, unit_id, start, end)
+    figures["control_rate"] = figures["control"]["rate"]
     doc["overall"] = figures
     village_rows = []
     seen = set()
@@ -105,11 +103,20 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
     for key, t in groups["village"].items():
         if key not in seen:
             village_rows.append({"key": key, "name": units.name(key), **t.figures()})
+    # a row of cases kept at the town itself has no part of the register of its own (the town's is the total)
+    rates = control.row_rates(engine, sorted(seen), start, end, any_under_control=bool(figures["control"]["total"]))
+    for r in village_rows:
+        r["control"] = rates.get(r["key"]) or control.nobody()
+        r["control_rate"] = r["control"]["rate"]
+        r["screening"] = screening_hook.screening_figures(engine, r["key"], start, end)
     doc["by_village"] = village_rows
     doc["by_category"] = [{"key": k, **t.figures()} for k, t in sorted(groups["category"].items()) if t.active()]
     doc["by_source"] = [{"key": k, **t.figures()} for k, t in sorted(groups["source"].items()) if t.active()]
     doc["trend"] = [{"month": k, **m.as_dict()} for k, m in months.items()]
     doc["nil_units"] = [r["key"] for r in village_rows if r["reported"] == 0]
+    doc["screening"] = screening_hook.screening_figures(engine, unit_id, start, end)
+    if not ledger:
+        doc["by_office"] = offices.by_office(engine, units, unit.path, start, end, min(end, now))
     if ledger:
         late = facts_mod.overdue_days(engine, [r.pop("_id") for r in rows], min(end, now))
         names = user_names(engine, [x for r in rows for x in (r["mediator"], r["lead_official"])])
@@ -142,24 +149,51 @@ def _ledger_row(f: facts_mod.CaseFacts, village: str, start: datetime, end: date
     }
 
 
-def nil_report(engine, unit_id: str, period: Period) -> dict:
-    """The nil report (零报告): the unit's villages, each with its count of new disputes in the period.
-
-    The unit as a whole reports nil when none of them had one.
-    """
+def offices_report(engine, unit_id: str, period: Period) -> dict:
+    """The work orders by receiving office alone (the statistics report's table, for the office heads)."""
     now = engine.clock.now()
     units = Units.load(engine)
     unit = units.get(unit_id)
-    counts: dict[str, int] = defaultdict(int)
-    total = 0
-    for f in facts_mod.scan(engine, unit.path, period.start, period.end, reported_only=True,
-                            payloads=frozenset()):
-        counts[units.village_of(f.unit_path)] += 1
-        total += 1
+    doc = header(units, unit_id, period, now)
+    doc["kind"] = "offices"
+    doc["as_of"] = iso(min(period.end, now))
+    doc["by_office"] = offices.by_office(engine, units, unit.path, period.start, period.end, min(period.end, now))
+    return doc
+
+
+def nil_report(engine, unit_id: str, period: Period) -> dict:
+    """The nil report (零报告), printed from the reports the units filed, not inferred from the case count.
+
+    Each screening unit under ``unit_id`` (and the unit itself) with the reports it filed for periods
+    ending in ``period``, the disputes they found, and the reports due by now that it has not filed.
+    The paper is a nil report when reports were filed, none is missing, and none found a dispute.
+    """
+    now = engine.clock.now()
+    units = Units.load(engine)
+    units.get(unit_id)  # NotFound for an unknown unit
+    last = period.last
+    from disputeflow.workflow import screening_reads
+
+    filed = screening_reads.filed_reports(engine, period.first, last, unit_id)
+    owed = screening_reads.filing(engine, period.first, last, unit_id)
+    by_unit: dict[str, list] = defaultdict(list)
+    for r in filed:
+        by_unit[r["unit"]].append(r)
+    rows = []
+    for u in owed["units"]:
+        mine = by_unit.get(u["unit"], [])
+        unfiled = [m["period"] for m in u["missing"] if m["duty"] == "report"]
+        rows.append({"key": u["unit"], "name": u["name"], "reported": sum(r["found"] for r in mine),
+                     "filed": len(mine), "due": u["reports_due"], "unfiled": unfiled,
+                     "reports": [{"period": r["period_start"] if r["period_start"] == r["period_end"]
+                                  else f"{r['period_start']}～{r['period_end']}", "found": r["found"], "nil": r["nil"],
+                                  "rounds": r["rounds"], "filed_at": r["filed_at"], "filed_by": r["filed_by"],
+                                  "on_time": r["on_time"]} for r in mine]})
     doc = header(units, unit_id, period, now)
     doc["kind"] = "nil"
-    doc["total"] = total
-    doc["nil"] = total == 0
-    doc["units"] = [{"key": v.id, "name": v.name, "reported": counts.get(v.id, 0)}
-                    for v in units.villages_under(unit.path)]
+    doc["total"] = sum(r["reported"] for r in rows)
+    doc["filed"] = sum(r["filed"] for r in rows)
+    doc["unfiled"] = [r["name"] for r in rows if r["unfiled"]]
+    doc["nil"] = doc["filed"] > 0 and doc["total"] == 0 and not doc["unfiled"]
+    doc["units"] = rows
     return doc

@@ -31,9 +31,11 @@ LEVELS = ("level1", "level2", "level3")
 _AUTO_BY = AutoListing().by_zh
 # Events whose payload the replay reads; the rest are counted by name only.
 _PARSED = frozenset({"report", "assess", "assign", "assign_lead", "resolve", "follow_up", "supervise", "delist",
-                     "escalate", "refer", "add_party"})
-# What the statistics alone need: outcomes and escalation steps (a year of a county parses a tenth of the log).
-STATS_PAYLOADS = frozenset({"resolve", "escalate"})
+                     "escalate", "refer", "add_party", "close", "confirmation_result", "reject"})
+# What the statistics alone need: outcomes, escalation steps, the parties (people involved), follow-ups,
+# confirmations and the escalations prevented or not (a year of a county parses a part of the log).
+STATS_PAYLOADS = frozenset({"report", "add_party", "resolve", "escalate", "follow_up", "close", "refer",
+                            "confirmation_result", "reject"})
 _EMPTY: dict = {}
 
 
@@ -70,6 +72,12 @@ class CaseFacts:
     resolves: list = field(default_factory=list)  # (at, outcome)
     reopens: list = field(default_factory=list)  # at
     escalations: list = field(default_factory=list)  # (at, step, clock)
+    # for the figures counties are judged by (disputeflow.reports.judged)
+    people: int = 0  # persons among the parties (a party's ``headcount`` when recorded, else one)
+    follow_ups: list = field(default_factory=list)  # (at, satisfaction, performance)
+    confirmations: list = field(default_factory=list)  # (at, "applied" | confirmation result)
+    averted: list = field(default_factory=list)  # (at, prevented kinds, happened kinds)
+    repeat_petitions: list = field(default_factory=list)  # at: a petition refused as already concluded
 
     @property
     def key_person(self) -> bool:
@@ -90,6 +98,7 @@ class CaseFacts:
         if action == "report":
             self.risk = data.get("risk_floor", self.risk)
             self.parties = [(p.get("name", ""), p.get("role") or "applicant") for p in data.get("parties", ())]
+            self.people = sum(headcount(p) for p in data.get("parties", ()))
         elif action == "assess":
             self.risk = data.get("risk_raised_to_floor") or data.get("risk", self.risk)
             if data.get("responsible_unit"):
@@ -106,10 +115,13 @@ class CaseFacts:
         elif action == "resolve":
             self.resolved_at, self.outcome = at, data.get("outcome")
             self.resolves.append((at, self.outcome))
+            self._averted(at, data)
         elif action == "follow_up":
             self.satisfaction = data.get("satisfaction")
+            self.follow_ups.append((at, self.satisfaction, data.get("performance")))
         elif action == "close":
             self.closed_at = at
+            self._averted(at, data)
         elif action == "reopen":
             self.reopens.append(at)
             self.closed_at = None
@@ -117,6 +129,14 @@ class CaseFacts:
             self.ended_at = at
             if action == "refer":
                 self.referred_to = data.get("to")
+                self._averted(at, data)
+        elif action == "apply_confirmation":
+            self.confirmations.append((at, "applied"))
+        elif action == "confirmation_result":
+            self.confirmations.append((at, data.get("result")))
+        elif action == "reject":
+            if data.get("reject_reason") == "concluded_before":
+                self.repeat_petitions.append(at)
         elif action == "supervise":
             self.supervision = {"level": data.get("level"), "authority": data.get("authority"),
                                 "deadline": data.get("deadline"), "active": True}
@@ -133,7 +153,13 @@ class CaseFacts:
                                     "deadline": listed.get("deadline"), "active": True}
         elif action == "add_party":
             self.parties.extend((p.get("name", ""), p.get("role") or "applicant") for p in data.get("party", ()))
+            self.people += sum(headcount(p) for p in data.get("party", ()))
             self.risk = data.get("risk_raised_to_floor") or self.risk
+
+    def _averted(self, at: datetime, data: dict) -> None:
+        prevented, happened = tuple(data.get("prevented") or ()), tuple(data.get("happened") or ())
+        if prevented or happened:
+            self.averted.append((at, prevented, happened))
 
     @property
     def done(self) -> bool:
@@ -143,6 +169,13 @@ class CaseFacts:
     def terminal_before_start(self) -> bool:
         """Struck off before the period began and not touched in it (a reopening brings it back)."""
         return self.state_at_start in TERMINAL and not self.touched
+
+
+def headcount(party: dict) -> int:
+    """Persons a recorded party stands for: its ``headcount`` when one is recorded (a group named as one
+    party), else one. Parties carry no such field today, so this is the party count."""
+    n = party.get("headcount") if isinstance(party, dict) else None
+    return n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else 1
 
 
 def scan(engine, unit_path: str, start: datetime, end: datetime, *, period_start: datetime | None = None,

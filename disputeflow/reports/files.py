@@ -7,7 +7,10 @@ kind       formats                 parameters
 ========== ======================= ==========================================
 ledger     csv, xlsx, html, json   month (or year / start+end), unit
 stats      html, xlsx, csv, json   month, year or start+end; unit
+month      xlsx, json              month (or year / start+end), unit: the statistics as the monthly
+                                   statistics form (人民调解工作统计表) forwarded upward
 nil        html, json              month (or year / start+end), unit
+offices    html, csv, json         month, year or start+end; unit (交办办理情况, by receiving office)
 agenda     html, md, json          date, since (default: seven days earlier), unit
 agreement  html, docx              number; performance, performance_due
 (papers)   html, docx              number: application, acceptance, notice, investigation,
@@ -30,7 +33,8 @@ from disputeflow.reports import collect, formats, period as period_mod, snapshot
 
 REPORT_ROLES = frozenset({"mediator", "lead_official", "supervisor", "admin", "system"})
 JURISDICTION_KINDS = {"ledger": ("csv", "xlsx", "html", "json"), "stats": ("html", "xlsx", "csv", "json"),
-                      "nil": ("html", "json"), "agenda": ("html", "md", "json")}
+                      "month": ("xlsx", "json"),
+                      "nil": ("html", "json"), "agenda": ("html", "md", "json"), "offices": ("html", "csv", "json")}
 # The mediation papers (disputeflow.reports.paperwork.KINDS), each as html or docx.
 PAPER_KINDS = ("application", "acceptance", "notice", "investigation", "record", "agreement", "oral", "visit", "file",
                "index")
@@ -78,17 +82,33 @@ def dataset(engine, kind: str, who: Actor, params: dict) -> dict:
 
         return mask_text(agenda.build(engine, unit, params.get("date"), params.get("since")), None)
     period = period_mod.from_params(params)
-    if kind == "nil":
-        doc = snapshot.get_or_build(engine, "nil", unit, period, who.id,
-                                    lambda: collect.nil_report(engine, unit, period))
+    if kind == "nil":  # read fresh each time: a report filed late changes the paper (no frozen copy)
+        doc = collect.nil_report(engine, unit, period)
         if not doc["nil"]:
-            raise ValidationError.one(
-                "unit", f"{doc['unit']['name']}在{period.label()}有 {doc['total']} 起新发纠纷，不能报零报告",
-                f"{doc['unit']['name']} had {doc['total']} new disputes in {period.label('en')}: no nil report")
+            raise ValidationError.one("unit", *_not_nil(doc, period))
         return doc
-    doc = snapshot.get_or_build(engine, kind, unit, period, who.id,
-                                lambda: collect.build(engine, unit, period, ledger=kind == "ledger"))
+    kind = "stats" if kind == "month" else kind  # the monthly form is the statistics dataset, laid out upward
+    doc = snapshot.get_or_build(engine, kind, unit, period, who.id, _builder(engine, kind, unit, period))
     return _masked_rows(doc)
+
+
+def _builder(engine, kind: str, unit: str, period):
+    """What builds the dataset of a ledger, statistics or work orders by office."""
+    if kind == "offices":
+        return lambda: collect.offices_report(engine, unit, period)
+    return lambda: collect.build(engine, unit, period, ledger=kind == "ledger")
+
+
+def _not_nil(doc: dict, period) -> tuple[str, str]:
+    """Why the unit cannot print a nil report for the period, in both languages."""
+    name, zh, en = doc["unit"]["name"], period.label(), period.label("en")
+    if doc["total"]:
+        return (f"{name}在{zh}排查发现 {doc['total']} 起纠纷，不能报零报告",
+                f"{name}'s screening found {doc['total']} disputes in {en}: no nil report")
+    if doc["unfiled"]:
+        return (f"{'、'.join(doc['unfiled'])}在{zh}未报送排查报告，不能报零报告",
+                f"{', '.join(doc['unfiled'])} filed no screening report in {en}: no nil report")
+    return (f"{name}在{zh}没有已报送的排查报告，不能报零报告", f"{name} filed no screening report in {en}: no nil report")
 
 
 def report_data(engine, kind: str, *, actor=None, **params) -> dict:
@@ -146,7 +166,8 @@ def report_file(engine, kind: str, *, fmt: str | None = None, actor=None, lang: 
 
 def _stem(kind: str, doc: dict, lang: str) -> str:
     names = {"ledger": ("台账", "ledger"), "stats": ("统计", "statistics"), "nil": ("零报告", "nil-report"),
-             "agenda": ("研判会议程", "review-agenda")}[kind]
+             "month": ("人民调解工作统计表", "mediation-statistics"),
+             "agenda": ("研判会议程", "review-agenda"), "offices": ("交办办理情况", "work-orders-by-office")}[kind]
     label = names[1] if lang.startswith("en") else names[0]
     if kind == "agenda":
         return f"{doc['unit']['id']}-{label}-{doc['date']}"
@@ -162,5 +183,4 @@ def verify_snapshot(engine, kind: str, actor, **params) -> dict:
     period = period_mod.from_params(params)
     if kind == "nil":
         return snapshot.verify(engine, kind, unit, period, lambda: collect.nil_report(engine, unit, period))
-    return snapshot.verify(engine, kind, unit, period,
-                           lambda: collect.build(engine, unit, period, ledger=kind == "ledger"))
+    return snapshot.verify(engine, kind, unit, period, _builder(engine, kind, unit, period))

@@ -13,8 +13,10 @@ from datetime import datetime, timezone
 
 from disputeflow.reports.cells import neutralised, text_cell, xlsx_cell
 from disputeflow.workflow.inputs import strip_controls
-from disputeflow.reports.render import (LEDGER_COLUMNS, STAT_COLUMNS, TREND_COLUMNS, Labels, chart_context, en,
-                                     fmt_value, group_rows, ledger_cells, render, t)
+from disputeflow.reports.render import (LEDGER_COLUMNS, OFFICE_COLUMNS, OFFICE_TITLE, STAT_COLUMNS, TREND_COLUMNS,
+                                     Labels, chart_context, en, fmt_value, group_rows, ledger_cells, office_rows,
+                                     render, t)
+from disputeflow.reports import offices
 from disputeflow.reports.stats import DEFINITIONS
 from disputeflow.workflow.timeutil import to_local
 
@@ -35,8 +37,19 @@ def _stat_context(doc: dict, labels: Labels) -> dict:
         "villages": group_rows(doc, "village", labels), "categories": group_rows(doc, "category", labels),
         "sources": group_rows(doc, "source", labels),
         "nil_names": [r["name"] for r in doc["by_village"] if r["reported"] == 0],
-        "definitions": DEFINITIONS,
+        "definitions": _definitions(doc),
+        "office_title": OFFICE_TITLE[1 if en(lang) else 0], "office_columns": OFFICE_COLUMNS,
+        "offices": office_rows(doc),
     }
+
+
+def _definitions(doc: dict) -> list:
+    """The definitions a statistics report prints: the work orders' too when it has their table."""
+    return DEFINITIONS + offices.DEFINITIONS if doc.get("by_office") else DEFINITIONS
+
+
+def _office_heads(lang: str) -> list[str]:
+    return [c[2] if en(lang) else c[1] for c in OFFICE_COLUMNS]
 
 
 def ledger_html(engine, doc: dict, lang: str) -> bytes:
@@ -50,7 +63,26 @@ def stats_html(engine, doc: dict, lang: str) -> bytes:
     labels = Labels(engine, lang)
     ctx = _stat_context(doc, labels)
     ctx.update(chart_context(doc, lang, labels))
+    from disputeflow.reports import monthly_xlsx
+
+    ctx.update(monthly_xlsx.html_context(doc, lang))  # the judged figures, as on the monthly form (names neutralised)
     return render(engine, "stats.html.j2", lang, **ctx).encode("utf-8")
+
+
+def offices_html(engine, doc: dict, lang: str) -> bytes:
+    doc = neutralised(doc)
+    return render(engine, "offices.html.j2", lang, doc=doc, period=_period(doc, lang),
+                  office_title=t(lang, *OFFICE_TITLE), office_columns=OFFICE_COLUMNS, offices=office_rows(doc),
+                  definitions=offices.DEFINITIONS).encode("utf-8")
+
+
+def offices_csv(engine, doc: dict, lang: str) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(_office_heads(lang))
+    for row in office_rows(doc):
+        w.writerow([text_cell(v) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def nil_html(engine, doc: dict, lang: str) -> bytes:
@@ -78,7 +110,13 @@ def stats_csv(engine, doc: dict, lang: str) -> bytes:
         rows = [{"name": title, **doc["overall"]}] if by == "overall" else group_rows(doc, by, labels)
         w.writerow([title, *heads])
         for r in rows:
-            w.writerow([text_cell(r["name"]), *(text_cell(fmt_value(r[k], kind)) for k, _, _, kind in STAT_COLUMNS)])
+            w.writerow([text_cell(r["name"]), *(text_cell(fmt_value(r.get(k), kind)) for k, _, _, kind in STAT_COLUMNS)])
+        w.writerow([])
+    if doc.get("by_office"):
+        w.writerow([t(lang, *OFFICE_TITLE)])
+        w.writerow(_office_heads(lang))
+        for row in office_rows(doc):
+            w.writerow([text_cell(v) for v in row])
         w.writerow([])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
@@ -99,10 +137,16 @@ def _xlsx_stat_sheet(ws, doc: dict, labels: Labels, title: str) -> None:
             cell.font = Font(bold=True)
         rows = [{"name": first, **doc["overall"]}] if by == "overall" else group_rows(doc, by, labels)
         for r in rows:
-            ws.append([xlsx_cell(ws, v) for v in (r["name"], *(r[k] for k, *_ in STAT_COLUMNS))])
+            ws.append([xlsx_cell(ws, v) for v in (r["name"], *(r.get(k) for k, *_ in STAT_COLUMNS))])
             for col, (k, _, _, kind) in enumerate(STAT_COLUMNS, 2):
                 if kind == "rate":
                     ws.cell(row=ws.max_row, column=col).number_format = "0.0%"
+    if doc.get("by_office"):
+        ws.append([])
+        ws.append([t(lang, *OFFICE_TITLE)])
+        ws.append(_office_heads(lang))
+        for row in office_rows(doc):
+            ws.append([xlsx_cell(ws, v) for v in row])
     ws.append([])
     ws.append([t(lang, "逐月趋势", "Month by month")])
     ws.append([c[2] if en(lang) else c[1] for c in TREND_COLUMNS])
@@ -110,7 +154,7 @@ def _xlsx_stat_sheet(ws, doc: dict, labels: Labels, title: str) -> None:
         ws.append([xlsx_cell(ws, m[k]) for k, *_ in TREND_COLUMNS])
     ws.append([])
     ws.append([t(lang, "指标口径", "Definitions")])
-    for _key, zh, en_text in DEFINITIONS:
+    for _key, zh, en_text in _definitions(doc):
         ws.append([en_text if en(lang) else zh])
 
 
@@ -175,6 +219,13 @@ def stats_xlsx(engine, doc: dict, lang: str) -> bytes:
     ws.title = t(lang, "统计", "Statistics")
     _xlsx_stat_sheet(ws, doc, labels, strip_controls(doc["unit"]["name"]) + t(lang, "矛盾纠纷排查调处工作统计表", " — dispute statistics"))
     return _saved(wb, doc)
+
+
+def month_xlsx(engine, doc: dict, lang: str) -> bytes:
+    """The monthly statistics form forwarded upward (:mod:`disputeflow.reports.monthly_xlsx`)."""
+    from disputeflow.reports import monthly_xlsx
+
+    return _saved(monthly_xlsx.build(doc, lang), doc)
 
 
 def _saved(wb, doc: dict) -> bytes:

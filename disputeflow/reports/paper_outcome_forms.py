@@ -110,9 +110,9 @@ def visit(f: PaperFacts) -> list[dict]:
             perf = f"{perf}{t('：', ': ')}{v['performance_note']}" if perf else v["performance_note"]
         rows.append([str(i), when(v.get("at")), f.label("method", v.get("method")), perf,
                      f.label("satisfaction", v.get("satisfaction")), f.label("relapse", v.get("relapse_risk")),
-                     f.name(v.get("by"))])
+                     str(v.get("note") or ""), f.name(v.get("by"))])
     if not rows:
-        rows = [["", "", "", t("尚未回访", "no visit yet"), "", "", ""]]
+        rows = [["", "", "", t("尚未回访", "no visit yet"), "", "", "", ""]]
     return [b.title(t("人民调解回访记录", "People's mediation return-visit record")), b.number(f.number),
             b.grid([(t("当事人", "Parties"), b.party_names(f))],
                    [(t("调解协议编号", "Agreement no."), f.number), (t("回访事由", "Matter"), f.case["title"])],
@@ -120,7 +120,7 @@ def visit(f: PaperFacts) -> list[dict]:
                     (t("达成协议时间", "Agreed on"), _agreed_at(f))]),
             b.table([t("次数", "No."), t("回访时间", "Time"), t("回访方式", "Method"),
                      t("协议履行情况", "Performance of the agreement"), t("满意度", "Satisfaction"),
-                     t("反弹风险", "Relapse risk"), t("回访人", "Visited by")], rows),
+                     t("反弹风险", "Relapse risk"), t("回访情况", "Notes"), t("回访人", "Visited by")], rows),
             b.sign(t("回访人（签名）：", "Visited by (signature): "), t("被回访人（签名）：", "Visited party (signature): "))]
 
 

@@ -44,12 +44,14 @@ LEDGER_COLUMNS = [
 # Statistics columns: key, zh, en, kind (count / rate / days).
 STAT_COLUMNS = [
     ("reported", "受理数", "Reported", "count"),
+    ("people", "涉及人数", "People", "count"),
     ("concluded", "办结数", "Concluded", "count"),
     ("resolved", "化解数", "Resolved", "count"),
     ("resolution_rate", "化解率", "Resolution rate", "rate"),
     ("mediation_success_rate", "调解成功率", "Mediation success", "rate"),
     ("on_time_rate", "按期办结率", "On time", "rate"),
     ("control_rate", "稳控率", "Control rate", "rate"),
+    ("kp_case_control_rate", "涉重点人员纠纷稳控落实率", "Key-person disputes controlled", "rate"),
     ("relapses", "反弹数", "Relapses", "count"),
     ("level1", "黄牌", "Level 1", "count"),
     ("level2", "橙牌", "Level 2", "count"),
@@ -58,6 +60,12 @@ STAT_COLUMNS = [
     ("referred", "移交数", "Referred", "count"),
     ("withdrawn", "撤回数", "Withdrawn", "count"),
 ]
+
+# The work orders by receiving office (交办办理情况): key, zh, en; rates as "3/4 75%".
+OFFICE_TITLE = ("交办办理情况（按承办站所）", "Work orders by receiving office")
+OFFICE_COLUMNS = [("name", "承办站所", "Office"), ("orders", "交办数", "Dispatched"),
+                  ("sign", "按时签收率", "Signed on time"), ("feedback", "按时反馈率", "Reported back on time"),
+                  ("returns", "退回数", "Returns")]
 
 TREND_COLUMNS = [("month", "月份", "Month"), ("reported", "受理", "Reported"), ("concluded", "办结", "Concluded"),
                  ("resolved", "化解", "Resolved"), ("relapses", "反弹", "Relapses"), ("overdue", "逾期升级", "Escalations")]
@@ -97,6 +105,20 @@ def fmt_value(v, kind: str) -> str:
     if v is None:
         return "—"
     return f"{v:.1f}" if kind == "days" else str(v)
+
+
+def fmt_share(num: int, den: int) -> str:
+    """``3/4 75%``: a rate with the counts it is made of; — when there was nothing to count."""
+    if not den:
+        return "—"
+    pct = f"{num * 100 / den:.1f}".rstrip("0").rstrip(".")
+    return f"{num}/{den} {pct}%"
+
+
+def office_rows(doc: dict) -> list[list]:
+    """The office table's rows as display cells, in :data:`OFFICE_COLUMNS` order (none for a dataset without it)."""
+    return [[r["name"], r["orders"], fmt_share(r["signed_on_time"], r["sign_due"]),
+             fmt_share(r["fed_back_on_time"], r["handle_due"]), r["returns"]] for r in doc.get("by_office") or ()]
 
 
 def supervision_text(sup: dict | None, labels: Labels) -> str:

@@ -50,11 +50,17 @@ def get_or_build(engine, kind: str, unit_id: str, period: Period, actor_id: str,
 def verify(engine, kind: str, unit_id: str, period: Period, build: Callable[[], dict]) -> dict:
     """Recompute a frozen dataset from the audit log and say whether every figure still agrees.
 
-    ``generated_at`` is left out of the comparison; everything else must match.
+    ``generated_at`` is left out of the comparison; everything else the frozen copy holds must match. A
+    part the report gained after it was frozen (the work orders by office) is not a difference: it is
+    listed as ``added`` (present only when there is one).
     """
     frozen = load(engine, kind, unit_id, period)
     if frozen is None:
         return {"frozen": False, "same": None, "differences": []}
     fresh = build()
-    diffs = [k for k in sorted(set(frozen) | set(fresh)) if k != "generated_at" and frozen.get(k) != fresh.get(k)]
-    return {"frozen": True, "same": not diffs, "differences": diffs}
+    diffs = [k for k in sorted(frozen) if k != "generated_at" and frozen.get(k) != fresh.get(k)]
+    out = {"frozen": True, "same": not diffs, "differences": diffs}
+    added = sorted(set(fresh) - set(frozen))
+    if added:
+        out["added"] = added
+    return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from disputeflow.reports import judged, screening_hook
 from disputeflow.reports.facts import REFERRED, CaseFacts
 from disputeflow.workflow.outcomes import AGREED
 
@@ -26,8 +27,12 @@ DEFINITIONS = [
      "Mediation success rate = resolved ÷ concluded."),
     ("on_time_rate", "按期办结率 = 本期办结的纠纷中，在化解时限（含经批准的延期）内办结的件数 ÷ 本期办结数。",
      "On-time completion rate = concluded disputes concluded within their resolution deadline (approved extensions included) ÷ concluded."),
-    ("control_rate", "稳控率 = 本期内在办的涉重点人员纠纷中，至期末已落实稳控措施的件数 ÷ 本期内在办的涉重点人员纠纷件数。",
-     "Key-person control rate = disputes involving a key person that were open during the period and had control measures recorded by its end ÷ such disputes."),
+    # One definition of 稳控率 for the total and every row (disputeflow.reports.control).
+    ("control_rate", "稳控率 = 本期内在控且各项稳控职责均按期完成的重点人员数 ÷ 本期内在控的重点人员数（取自重点人员台账，合计与各村（社区）同一口径；无在控人员时为“—”）。",
+     "Control rate = key persons under control in the period whose control duties due in it were all met ÷ key persons "
+     "under control in the period (from the key-person register, the same for the total and every row; — when nobody was under control)."),
+    ("kp_case_control_rate", "涉重点人员纠纷稳控措施落实率 = 本期内在办的涉重点人员纠纷中，至期末已落实稳控措施的件数 ÷ 本期内在办的涉重点人员纠纷件数。",
+     "Control measures in key-person disputes = disputes involving a key person that were open during the period and had control measures recorded by its end ÷ such disputes."),
     ("relapses", "反弹数：本期内因反弹重新调处的次数（含销号后重开）。",
      "Relapses: reopenings for relapse in the period (reopenings after sign-off included)."),
     ("overdue", "逾期数：本期内发出的黄牌（到期未办）、橙牌（逾期2个工作日）、红牌（逾期5个工作日）次数，每个时限每级最多一次。",
@@ -38,6 +43,8 @@ DEFINITIONS = [
      "Referred, withdrawn: disputes handed to another body or withdrawn by the parties in the period."),
 ]
 
+DEFINITIONS += judged.definitions() + screening_hook.definitions()
+
 COUNTS = ("reported", "cohort_withdrawn", "cohort_resolved", "concluded", "resolved", "on_time", "on_time_base",
           "relapses", "level1", "level2", "level3", "kp_total", "kp_controlled", "referred", "withdrawn")
 
@@ -45,12 +52,13 @@ COUNTS = ("reported", "cohort_withdrawn", "cohort_resolved", "concluded", "resol
 class Tally:
     """Counts for one group (the whole jurisdiction, a village, a category or a source)."""
 
-    __slots__ = (*COUNTS, "days_sum")
+    __slots__ = (*COUNTS, "days_sum", "judged")
 
     def __init__(self):
         for k in COUNTS:
             setattr(self, k, 0)
         self.days_sum = 0.0
+        self.judged = judged.JudgedCounts()
 
     def add(self, f: CaseFacts, start: datetime, end: datetime, due: dict) -> None:
         if start <= f.reported_at < end:
@@ -74,6 +82,7 @@ class Tally:
                 if at <= due_at:
                     self.on_time += 1
             self.days_sum += (at - f.reported_at).total_seconds() / 86400
+        self.judged.add(f, start, end, last[0] if last else None)
         for at in f.reopens:
             if start <= at < end:
                 self.relapses += 1
@@ -95,13 +104,15 @@ class Tally:
         d["resolution_rate"] = ratio(self.cohort_resolved, self.reported - self.cohort_withdrawn)
         d["mediation_success_rate"] = ratio(self.resolved, self.concluded)
         d["on_time_rate"] = ratio(self.on_time, self.on_time_base)
-        d["control_rate"] = ratio(self.kp_controlled, self.kp_total)
+        d["kp_case_control_rate"] = ratio(self.kp_controlled, self.kp_total)
+        d["control_rate"] = None  # the register's figure, set for every row by disputeflow.reports.control
+        d.update(self.judged.figures(self.concluded))
         d["avg_days"] = round(self.days_sum / self.concluded, 1) if self.concluded else None
         d["overdue"] = self.level1 + self.level2 + self.level3
         return d
 
     def active(self) -> bool:
-        return any(getattr(self, k) for k in COUNTS)
+        return any(getattr(self, k) for k in COUNTS) or self.judged.people > 0
 
 
 def ratio(num: int, den: int) -> float | None:

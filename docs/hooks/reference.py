@@ -205,6 +205,8 @@ POLICY_HELP: dict[str, tuple[str, str]] = {
     "extension": ("", "Table of extension limits (延期)."),
     "extension.max_per_clock": ("1", "Extensions allowed per clock."),
     "extension.hard_cap": ("30 calendar days", "No extension moves a due time further than this."),
+    "extension.cap_from": ('"later"', "Where the cap counts from: `later` of the due time and the moment of "
+                           "the extension (an overdue clock can still be extended), or `due` only."),
     "tier_upgrade": ("", "Upgrade of a case's tier (一般 → 复杂)."),
     "auto_listing": ("", "The automatic listing for supervision (自动挂牌督办) at the rung with "
                          "`list_for_supervision`, when nobody has listed the case."),
@@ -217,6 +219,9 @@ POLICY_HELP: dict[str, tuple[str, str]] = {
                                             "of day). Local practice, not a published rule."),
     "auto_listing.risks": ("all", "List only cases of these risks (`low` … `critical`)."),
     "auto_listing.categories": ("all", "List only cases of these categories; with `risks`, both must match."),
+    "auto_listing.by_clock": ("`follow_up`, `key_persons`: high, critical",
+                              "Per clock, `{ risks = [...], categories = [...] }` in place of the section's own "
+                              "(`key_persons`: a key person's missed-duty item, whose category is the person's type)."),
     "key_persons": ("", "Key persons (重点人员稳控): their recurring control duties."),
     "key_persons.alarm_recipients": ("[\"lead_official\"]", "Who is told at once of an alarming contact."),
     "key_persons.duties.<duty>": ("contact, report", "One recurring duty; `label_zh`, `label_en`."),
@@ -234,6 +239,15 @@ POLICY_HELP: dict[str, tuple[str, str]] = {
     "handover": ("", "Handing a case up or down the levels (上交、下交): which clocks start again."),
     "handover.restart": ("[\"resolve\"]", "Running clocks that restart, for their full time, when the handling "
                          "level moves (`[]`: none); the intake clocks keep counting."),
+    "screening": ("", "Screening (排查) and the periodic report (零报告) each unit owes; `source` says where the "
+                  "numbers come from (local practice)."),
+    "screening.<kind>": ("village, community: `{ every = \"half_month\", report_days = 1 }`; town: month, 3; "
+                         "county: quarter, 5", "For units of that kind (`village`, `community`, `town`, `county`): "
+                         "`every` is `day`, `half_month`, `month` or `quarter`; the report is due `report_days` "
+                         "after the period's last day (0: by its 24:00). A round is due by the period's end."),
+    "screening.sensitive": ("`{ every = \"day\", report_days = 0 }`", "In a sensitive period (敏感期, set by a "
+                            "supervisor with `disputeflow screening sensitive`) the named units and those under "
+                            "them also screen and report on this cadence."),
 }
 
 

@@ -146,3 +146,11 @@ def test_runnable_block(page, lang, tmp_path):
         cmd = ["bash", "-e", "-o", "pipefail", "-c", code]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
     assert proc.returncode == 0, f"{page} ({lang}) failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"
+
+
+def test_the_statistics_page_carries_every_definition_the_reports_print():
+    from disputeflow.reports.stats import DEFINITIONS
+
+    page = (DOCS / "statistics.md").read_text(encoding="utf-8")
+    missing = [key for key, zh, en in DEFINITIONS if zh not in page or en not in page]
+    assert missing == [], f"docs/statistics.md lacks the definitions of {missing}"

@@ -79,3 +79,25 @@ def test_register_read_by_role_contact_and_release_on_the_command_line(cli):
     assert rate["under_control"] == 1 and rate["rate"] == 1.0
     verify = json.loads(cli("--json", "person", "verify").stdout)
     assert verify["problems"] == [] and verify["events"] >= 12  # every read above is on the chain
+
+
+def test_a_person_registered_without_a_case_on_the_command_line(cli):
+    p = cli("--as", "go", "--json", "person", "add", "--name", "赵某", "--type", "community_correction", "--risk",
+            "high", "--grid-officer", "go", "--lead", "lead", ok=False)
+    assert p.returncode == 2 and "须填写所在村（社区）或网格" in p.stderr  # no case and no unit: refused
+    out = json.loads(cli("--as", "go", "--json", "person", "add", "--name", "赵某", "--type", "community_correction",
+                         "--risk", "high", "--grid-officer", "go", "--lead", "lead", "--unit", "v1-g1",
+                         "--stabilise-unit", "v1", "--resolve-unit", "justice", "--keeper-county", "sup",
+                         "--keeper-town", "lead", "--keeper-village", "med1").stdout)
+    assert out["cases"] == [] and out["person_type"] == "community_correction"
+    assert out["keepers"] == {"county": "sup", "town": "lead", "village": "med1"}
+    assert (out["stabilise_unit"], out["resolve_unit"]) == ("v1", "justice")
+    doc = json.loads(cli("--as", "go", "--json", "person", "show", str(out["id"])).stdout)
+    assert doc["cases"] == [] and doc["person_type_label"] == "社区矫正对象"
+    human = cli("--as", "go", "person", "show", str(out["id"])).stdout
+    assert "社区矫正对象" in human and "化解责任单位：justice" in human and "村级 med1" in human
+    due = json.loads(cli("--as", "go", "--json", "person", "due").stdout)
+    assert {d["duty"] for d in due if d["person_id"] == out["id"]} == {"contact", "report"}
+    p = cli("--as", "go", "person", "add", "--name", "赵某", "--type", "alien", "--risk", "high", "--grid-officer",
+            "go", "--lead", "lead", "--unit", "v1", ok=False)
+    assert p.returncode == 2

@@ -57,10 +57,14 @@ def test_ledger_written_as_xlsx_and_csv(cli):
 def test_statistics_nil_report_and_agenda(cli, tmp_path):
     stats = json.loads(cli("--as", "sup", "report", "stats", "--month", "2026-03", "--format", "json", "--out", "-").stdout)
     assert stats["overall"]["reported"] == 1 and stats["nil_units"] == ["v2"]
-    p = cli("--as", "sup", "report", "nil", "--month", "2026-02", "--out", str(tmp_path))
-    assert "零报告" in p.stdout and (tmp_path / "t1-零报告-2026-02.html").exists()
-    p = cli("--as", "sup", "report", "nil", "--month", "2026-03", ok=False)
-    assert p.returncode == 2 and "不能报零报告" in p.stderr
+    p = cli("--as", "sup", "report", "nil", "--month", "2026-03", ok=False, now="2026-03-10T10:00+08:00")
+    assert p.returncode == 2 and "不能报零报告" in p.stderr  # nothing filed: no paper says 经排查
+    for unit in ("v1", "v2"):  # the paper is printed from the reports the villages filed
+        cli("--as", "sup", "screening", "record", "--unit", unit, "--participant", "督办员", "--none-found",
+            now="2026-03-10T10:00+08:00")
+        cli("--as", "sup", "screening", "file", "--unit", unit, now="2026-03-10T10:00+08:00")
+    p = cli("--as", "sup", "report", "nil", "--month", "2026-03", "--out", str(tmp_path), now="2026-03-10T10:00+08:00")
+    assert "零报告" in p.stdout and (tmp_path / "t1-零报告-2026-03.html").exists()
     md = cli("--as", "sup", "report", "agenda", "--date", "2026-03-03", "--format", "md", "--out", "-").stdout
     assert "## 一、上次会议以来新登记的纠纷（1）" in md
 
@@ -99,3 +103,24 @@ def test_a_paper_as_a_word_document_and_a_party_with_particulars(cli, tmp_path):
     p = cli("--as", "sup", "case", "open", "--title", "t", "--category", "contract", "--unit", "v1",
             "--party", '{"name": "王五", "gender": "x"}', ok=False)
     assert p.returncode == 2 and "parties[1].gender" in p.stderr
+
+
+def test_monthly_statistics_form_as_xlsx(cli):
+    from openpyxl import load_workbook
+
+    p = cli("--as", "sup", "--json", "report", "month", "--month", "2026-03", now="2026-04-02T09:00+08:00")
+    doc = json.loads(p.stdout)
+    assert doc["file"] == "t1-人民调解工作统计表-2026-03.xlsx"
+    wb = load_workbook(cli.cwd / doc["file"])
+    ws = wb["人民调解工作统计表"]
+    assert ws["A1"].value == "试点镇人民调解工作统计表（2026年3月）"
+    assert [ws.cell(row=r, column=1).value for r in (5, 6, 7)] == ["合计", "甲村", "乙村"]
+    out = cli("--as", "sup", "report", "month", "--month", "2026-03", "--format", "json", "--out", "-").stdout
+    data = json.loads(out)
+    v1 = next(r for r in data["by_village"] if r["key"] == "v1")
+    assert data["overall"]["people"] == 2 * data["overall"]["reported"] > 0  # two parties a case
+    assert (ws["B5"].value, ws["C5"].value) == (data["overall"]["reported"], data["overall"]["people"])  # 件, 人
+    assert (ws["B6"].value, ws["C6"].value, ws["B7"].value) == (v1["reported"], v1["people"], 0)
+    assert wb["指标口径"].max_row > 20
+    bad = cli("--as", "sup", "report", "month", "--month", "2026-03", "--out", "-", ok=False)
+    assert bad.returncode != 0 and "二进制" in bad.stderr

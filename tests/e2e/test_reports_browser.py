@@ -37,6 +37,7 @@ def reports(tmp_path_factory):
     for key, kind, fmt, params in (("stats", "stats", "html", {"month": "2026-03"}),
                                    ("stats_en", "stats", "html", {"month": "2026-03", "lang": "en"}),
                                    ("ledger", "ledger", "html", {"month": "2026-03"}),
+                                   ("offices", "offices", "html", {"month": "2026-03"}),
                                    ("agenda", "agenda", "html", {"date": "2026-03-26"}),
                                    ("agreement", "agreement", "html", {"number": town["A"]})):
         name, body, _ = eng.report_file(kind, fmt=fmt, actor="sup", **params)
@@ -156,3 +157,15 @@ def test_agenda_and_agreement_show_their_chinese_headings(browser, reports):
     page.emulate_media(media="print")
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0  # the particulars grid fits the A4 text width
+
+
+def test_the_work_orders_by_office_print_on_a4_portrait(browser, reports):
+    page, requests = _open(browser, reports["offices"])
+    assert page.locator("h1").inner_text() == "试点镇交办办理情况统计表（按承办站所）"
+    assert page.locator("table.offices thead th").all_inner_texts() == ["承办站所", "交办数", "按时签收率", "按时反馈率", "退回数"]
+    assert page.locator("table.offices tbody tr").first.locator("td").all_inner_texts() == ["试点司法所", "0", "—", "—", "0"]
+    assert "按时签收率 = " in page.locator("ol.definitions").inner_text()
+    page.emulate_media(media="print")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0 and requests == []
+    assert page.pdf(format="A4", prefer_css_page_size=True).startswith(b"%PDF")

@@ -162,7 +162,7 @@ def test_report_on_a_phone_resolve_and_sign_off_from_the_overdue_board(town, bro
 
         # The workflow page draws the definition; English is one click away.
         sup.click("a[data-nav=workflow]")
-        assert sup.locator("#diagram svg g[data-state]").count() == 10
+        assert sup.locator("#diagram svg g[data-state]").count() == 11  # the grassroots states, 移交办结 included
         box = sup.locator("#diagram svg").bounding_box()
         assert box and box["width"] > 300 and box["height"] > 100
         sup.screenshot(path=str(shots / "07-workflow-diagram.png"), full_page=True)

@@ -49,8 +49,10 @@ def scatter(engine, n: int, seed: int = 7) -> list[dict]:
             raised = rnd.choice([None, None, "warning", "level1", "level2", "level3"]) if i >= len(fixed) else None
             risk = rnd.choice(["low", "medium", "high"])
             unit = rnd.choice(["v1-g1", "v1", "v2"])
+            warn_at = next((at for step, at in engine.policy.steps("assess", started, due, engine.calendar, risk)
+                            if step.kind == "fraction"), None)
             con.execute(update(clocks).where(clocks.c.case_id == ids[number], clocks.c.name == "assess")
-                        .values(started_at=started, due_at=due, level=raised))
+                        .values(started_at=started, due_at=due, level=raised, warn_at=warn_at))
             con.execute(update(cases).where(cases.c.id == ids[number]).values(risk=risk, unit_id=unit,
                                                                              unit_path=paths[unit]))
             truth.append({"number": number, "started": started, "due": due, "raised": raised, "risk": risk,
@@ -90,14 +92,23 @@ def test_board_levels_and_order_match_the_ladder_on_every_page(engine):
             pages += found["items"]
             offset += 7
         assert shown(pages) == want, as_of
-        for level in ("warning", "level1", "level2", "level3"):
+        for level in ("level1", "level2", "level3"):
             found = engine.overdue_page(as_of=as_of, actor="sup", level=level, limit=200)
             assert shown(found["items"]) == [w for w in want if w[1] == level]
             assert found["total"] == len(found["items"])
+        # 预警: clocks not yet due whose warning time has come, nearest due first
+        warned = sorted((t for t in truth if t["due"] > as_of
+                         and level_at(engine, t["started"], t["due"], as_of, "assess", t["risk"]) == "warning"),
+                        key=lambda t: (t["due"], t["number"]))
+        found = engine.overdue_page(as_of=as_of, actor="sup", level="warning", limit=200)
+        assert shown(found["items"]) == [(t["number"], "warning", t["risk"]) for t in warned], as_of
+        assert found["total"] == len(warned)
         found = engine.overdue_page(as_of=as_of, actor="sup", risk="high", level="level2", limit=3, offset=1)
         subset = [w for w in want if w[2] == "high" and w[1] == "level2"]
         assert shown(found["items"]) == subset[1:4] and found["total"] == len(subset)
     assert {lvl for as_of in AS_OF for _, lvl, _ in expected(engine, truth, as_of)} == {"level1", "level2", "level3"}
+    assert any(level_at(engine, t["started"], t["due"], a, "assess", t["risk"]) == "warning" and t["due"] > a
+               for a in AS_OF for t in truth)  # the warning filter was tried on something
     # The day before the break: level 2 comes at 05-06 at the due time of day, so 08:00 has it at 08:30, 09:00 not.
     early, late = (next(t["number"] for t in truth if t["due"] == local(2026, 4, 29, h)) for h in (8, 9))
     levels = {r["number"]: r["level"] for r in engine.overdue(as_of=AS_OF[0], actor="sup")}

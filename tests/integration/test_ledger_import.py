@@ -56,7 +56,7 @@ def test_an_excel_ledger_becomes_cases_in_the_states_its_rows_record(engine, tmp
     assert docs["TZ-002"]["parties"][0]["phone"] == "13812340000"  # a phone stored as a number
     assert docs["TZ-003"]["parties"][0]["phone"] == "13812345678"  # full-width digits
     assert docs["TZ-003"]["risk"] == "high" and docs["TZ-001"]["lead_official"] == "lead"
-    assert docs["TZ-004"]["unit"] == "v1-g1" and docs["TZ-004"]["title"] == "钱七合同债务"
+    assert docs["TZ-004"]["unit"] == "v1-g1" and docs["TZ-004"]["title"] == "钱*合同债务"
     # the history carries the ledger's dates as effective times, on a verifiable chain
     hist = engine.history(cases["TZ-002"])
     assert [(h["action"], h["at"][:10]) for h in hist] == [
@@ -66,9 +66,10 @@ def test_an_excel_ledger_becomes_cases_in_the_states_its_rows_record(engine, tmp
     assert engine.verify_audit()["events"] == count(engine, "audit_events")
 
 
-def test_imported_clocks_are_the_engines_own_so_overdue_cases_show_and_escalate_at_once(engine, tmp_path):
+def test_imported_clocks_are_the_engines_own_so_overdue_cases_show_but_history_does_not_escalate(engine, tmp_path):
     path = write_xlsx(tmp_path / "台账.xlsx", rows_good())
-    engine.import_ledger(path, actor="sup")
+    report = engine.import_ledger(path, actor="sup")
+    assert report["tracking"] == {"mode": "history", "open": 3, "overdue": 2}
     cases = by_ref(engine)
     board = {(r["number"], r["clock"]): r for r in engine.overdue()}
     # mediating since 5 January: the 30-day resolve clock fell due on 4 February
@@ -76,11 +77,25 @@ def test_imported_clocks_are_the_engines_own_so_overdue_cases_show_and_escalate_
     assert late["due_at"] == "2026-02-04T00:00:00+08:00" and late["level"] == "level3"
     # reported on 2 March and never assessed: one business day ran out at midnight
     assert set(board) == {(cases["TZ-001"], "resolve"), (cases["TZ-004"], "assess")}
-    raised = engine.sweep()
-    steps = sorted(e["step"] for e in raised if e["number"] == cases["TZ-001"])
+    # what fell due before the import is history: no step is raised for it, no one is told, nothing is listed
+    assert engine.sweep() == []
+    assert engine.case(cases["TZ-001"])["supervision"] is None
+    assert count(engine, "outbox") == 0
+    assert engine.verify_audit()["problems"] == []
+
+
+def test_as_of_today_tracks_open_rows_from_the_import_and_escalates_as_any_case(engine, tmp_path, clock):
+    path = write_xlsx(tmp_path / "台账.xlsx", rows_good())
+    report = engine.import_ledger(path, actor="sup", live=True)
+    assert report["tracking"] == {"mode": "live", "open": 3, "overdue": 0}
+    cases = by_ref(engine)
+    assert engine.overdue() == []
+    resolve = next(d for d in engine.case(cases["TZ-001"])["deadlines"] if d["clock"] == "resolve")
+    assert resolve["due_at"].startswith("2026-04-02")  # 30 days from the import on 3 March
+    clock.set(datetime(2026, 4, 20, tzinfo=timezone.utc))
+    steps = sorted(e["step"] for e in engine.sweep() if e["number"] == cases["TZ-001"])
     assert steps == ["level1", "level2", "level3", "warning"]
     assert engine.case(cases["TZ-001"])["supervision"] is not None
-    assert engine.verify_audit()["problems"] == []
 
 
 def test_an_imported_case_gets_the_same_due_times_as_one_reported_through_the_engine(engine, tmp_path, clock):
@@ -111,7 +126,7 @@ def test_a_dry_run_reports_every_problem_exactly_and_writes_nothing(engine, tmp_
     assert got == [
         (8, "登记日期", "日期“2026-02-30”不存在"),
         (8, "村(社区)", "单位“丙村”不存在（请先用 disputeflow unit add 建立，或填写单位编号）"),
-        (8, "纠纷类型", "纠纷类型“打架”无法识别（可填：邻里纠纷、婚姻家庭、土地山林、劳资欠薪、合同债务、损害赔偿、物业纠纷、"
+        (8, "纠纷类型", "纠纷类型“打架”无法识别（可填：邻里纠纷、婚姻家庭、土地山林、房屋宅基地纠纷、劳资欠薪、合同债务、损害赔偿、物业纠纷、"
                       "征地拆迁、医疗纠纷、环境污染、消费维权、其他；或在映射文件 [values.category] 中指定）"),
         (8, "当事人/姓名", "当事人为空"),
         (8, "风险等级", "“超高”无法识别（可填：低、中、高、重大；或在映射文件 [values.risk] 中指定）"),
@@ -221,9 +236,9 @@ def test_a_correction_that_ends_a_case_leaves_the_clocks_that_outlive_it_running
 
     def duties():
         with runtime_of(engine).store.read() as tx:
-            return sorted(r[0] for r in tx.query(
-                "SELECT k.name FROM clocks k JOIN cases c ON c.id = k.case_id "
-                "WHERE c.number = :n AND k.stopped_at IS NULL AND k.name LIKE 'kp.%'", {"n": number}))
+            return sorted(tuple(r) for r in tx.query(
+                "SELECT d.duty, d.status FROM key_person_duties d JOIN key_person_cases l ON l.person_id = d.person_id "
+                "JOIN cases c ON c.id = l.case_id WHERE c.number = :n AND d.status = 'open'", {"n": number}))
 
     running = duties()
     assert running  # the control plan's contacts and reports

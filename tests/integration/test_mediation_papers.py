@@ -98,7 +98,7 @@ def _visits_and_close(engine, n: str) -> None:
                performance_note="已付一万元")
     c.step(24 * 14)
     engine.act(n, "follow_up", "med1", method="phone", satisfaction="satisfied", performance="full",
-               performance_note="余款已付清，有收条")
+               performance_note="余款已付清，有收条", note="双方电话中确认不再争执")
     engine.act(n, "close", "sup")
 
 
@@ -133,6 +133,7 @@ def test_every_paper_of_a_case_taken_through_the_procedure(eng):
     visit = texts["visit"]
     assert "网格员小王" in visit and "调解员甲" in visit  # the visitors by name
     assert "部分履行：已付一万元" in visit and "已全部履行：余款已付清，有收条" in visit
+    assert "双方电话中确认不再争执" in visit  # the visit's note is kept in its record
     file_ = texts["file"]
     assert "人民调解卷宗" in file_ and "卷内目录" in file_ and "当事人身份证明" in file_ and "卷内备考表" in file_
     assert "收条或汇款单等履行凭证" in file_

@@ -25,12 +25,10 @@ def q(engine, sql, **params):
 
 
 def escalated(engine, pid=None):
-    """(duty clock name, step) of every escalation raised on key-person duty clocks."""
-    rows = q(engine, "SELECT k.name, e.step FROM escalations e JOIN clocks k ON k.id = e.clock_id "
-                     "WHERE k.name LIKE 'kp.%' ORDER BY k.name, e.id")
-    if pid is not None:
-        rows = [r for r in rows if r[0].startswith(f"kp.{pid}.")]
-    return [tuple(r) for r in rows]
+    """(person, item, step, days missed) of every escalation of missed key-person duties, in order."""
+    rows = q(engine, "SELECT person_id, data FROM key_person_events WHERE action = 'duty_escalated' ORDER BY id")
+    out = [(p, d["item"], d["step"], tuple(d["days_missed"])) for p, d in ((p, json.loads(t)) for p, t in rows)]
+    return [r for r in out if pid is None or r[0] == pid]
 
 
 def occurrences(engine, pid, duty):
@@ -91,7 +89,7 @@ def test_linking_a_second_case_raises_its_floor_too(engine):
 
 # --------------------------------------------------------------------------- duties over a simulated month
 
-def test_duties_fall_due_on_the_right_days_every_day_or_business_days(engine, clock):
+def test_duties_fall_due_every_calendar_day_weekends_and_holidays_included(engine, clock):
     clock.set(local(2026, 3, 25, 9))
     pid, _ = register(engine, risk="critical")
     end = local(2026, 4, 12, 12)
@@ -108,12 +106,9 @@ def test_duties_fall_due_on_the_right_days_every_day_or_business_days(engine, cl
     assert all(d == local(s.year, 1, 1) or local_date(d - timedelta(seconds=1)) == local_date(s) for s, d, _ in contact)
     report_days = [local_date(s) for s, _, _ in occurrences(engine, pid, "report")]
     cal = engine.calendar
-    expected = [date(2026, 3, 25) + timedelta(days=i) for i in range(19)]
-    expected = [d for d in expected if cal.is_workday(d)]
-    assert report_days == expected
-    # the span crosses a weekend and Qingming: some weekdays are not workdays, or a weekend day is a make-up day
-    assert any(d.weekday() >= 5 for d in expected) or any(
-        not cal.is_workday(d) for d in (date(2026, 3, 25) + timedelta(days=i) for i in range(19)) if d.weekday() < 5)
+    # the daily report is owed every calendar day: weekends and Qingming included
+    assert report_days == [date(2026, 3, 25) + timedelta(days=i) for i in range(19)]
+    assert any(not cal.is_workday(d) for d in report_days)
 
 
 def test_weekly_contact_for_high_risk_is_due_each_monday(engine, clock):
@@ -173,46 +168,50 @@ def test_missed_duties_escalate_exactly_once_each_whatever_the_sweeps(engine, cl
     eng2.close()
 
     assert frequent == late
-    assert len(frequent) == len(set(frequent))
-    names = {n for n, _ in frequent}
-    missed_contact_days = {n.split(".")[3][:8] for n in names if ".contact." in n}
-    # contact was missed on the days without a visit (up to the end of the run)
-    assert missed_contact_days == {f"202603{d:02d}" for d in (5, 7, 8, 12, 14, 15, 18, 19)}
-    # each missed occurrence climbs the whole ladder once it is old enough, each step once
-    for name in names:
-        steps = [s for n, s in frequent if n == name]
-        assert steps == ["warning", "level1", "level2", "level3"][:len(steps)]
-    old = [n for n in names if ".contact.20260305" in n][0]
-    assert [s for n, s in frequent if n == old] == ["warning", "level1", "level2", "level3"]
+    # one item per run of missed days (a visit closes it), each step once; it names the days missed
+    items = {}
+    for _p, item, step, days in frequent:
+        items.setdefault(item, []).append((step, days))
+    for steps in items.values():
+        assert [st for st, _ in steps] == ["level1", "level2", "level3"][:len(steps)]
+    lapses = [json.loads(d) for (d,) in q(engine, "SELECT days FROM key_person_lapses WHERE person_id = :p "
+                                                      "ORDER BY id", p=pid)]
+    # contact was missed on the days without a visit (up to the end of the run), one item per run of days
+    assert [sorted(d) for d in lapses] == [[f"2026-03-{d:02d}" for d in run]
+                                           for run in ((5,), (7, 8), (12,), (14, 15), (18, 19))]
+    assert len(items) == len(lapses)
 
 
 def to_local_hour(t):
     return t.astimezone(LOCAL_TZ).hour
 
 
-def test_a_contact_stops_the_day_and_escalations_reach_the_persons_officials(engine, clock):
+def test_a_contact_closes_the_item_and_escalations_reach_the_persons_officials(engine, clock):
     pid, number = register(engine)
-    clock.set(local(2026, 3, 3, 21, 30))  # past 80 % of 09:00–24:00: warning raised
+    clock.set(local(2026, 3, 3, 21, 30))
     engine.sweep()
-    assert ("kp.%d.contact.202603030900" % pid, "warning") in escalated(engine, pid)
+    assert escalated(engine, pid) == []  # the day is still running: nothing is missed yet
     engine.record_contact(pid, "go", method="visit", state="情绪平稳")
     clock.set(local(2026, 3, 12, 12))
     engine.sweep()
-    first_day = [s for n, s in escalated(engine, pid) if n == "kp.%d.contact.202603030900" % pid]
-    assert first_day == ["warning"]  # met before due: no level 1, 2 or 3
-    # the missed next day went up the ladder, and its notices went to the officer, the lead, the supervisors
+    steps = escalated(engine, pid)
+    # eight missed days (4th–11th) make one item: yellow, orange and red once each, naming every day
+    assert [st for _, _, st, _ in steps] == ["level1", "level2", "level3"]
+    assert steps[-1][3] == tuple(f"2026-03-{d:02d}" for d in range(4, 12))
     events = q(engine, "SELECT event, audience FROM outbox WHERE event LIKE 'person.duty_%' ORDER BY id")
     by_event = {}
     for ev, aud in events:
         by_event.setdefault(ev, set()).update(json.loads(aud))
-    assert "user:go" in by_event["person.duty_warning"] and "user:go" in by_event["person.duty_level1"]
+    assert "user:go" in by_event["person.duty_level1"]
     assert by_event["person.duty_level2"] == {"user:lead"}
     assert by_event["person.duty_level3"] == {"role:supervisor@/t1/v1/v1-g1/"}
     assert all("王大锤" not in r[0] for r in q(engine, "SELECT payload FROM outbox"))
-    # the ladder of a missed day ends with its clock stopped: the board does not fill with old days
-    done = q(engine, "SELECT stopped_at FROM clocks WHERE name = :n", n="kp.%d.contact.202603040000" % pid)
-    assert done[0][0] is not None
-    assert engine.case(number)["supervision"] is not None  # red card lists the anchor case
+    # a critical person's red card lists the item (policy by risk); the case keeps its own supervision state
+    assert q(engine, "SELECT listed, closed_at FROM key_person_lapses WHERE person_id = :p", p=pid) == [(True, None)]
+    engine.sweep()
+    assert len(escalated(engine, pid)) == 3
+    engine.record_contact(pid, "go", method="visit")
+    assert q(engine, "SELECT closed_reason FROM key_person_lapses WHERE person_id = :p", p=pid) == [("met",)]
     assert engine.verify_audit()["problems"] == [] and engine.verify_person_audit()["problems"] == []
 
 
@@ -260,8 +259,7 @@ def test_release_needs_a_supervisor_a_reason_and_resolved_cases_and_stops_every_
     engine.act(number, "mediate", "med1")
     engine.act(number, "resolve", "med1", outcome="agreement", agreement="赔偿")
     engine.release_person(pid, "sup", reason="纠纷已化解，情绪稳定")
-    running = q(engine, "SELECT count(*) FROM clocks WHERE name LIKE 'kp.%' AND stopped_at IS NULL")
-    assert running[0][0] == 0
+    assert q(engine, "SELECT closed_reason FROM key_person_lapses WHERE person_id = :p", p=pid) == [("released",)]
     before = escalated(engine, pid)
     n_occ = q(engine, "SELECT count(*) FROM key_person_duties WHERE person_id = :p", p=pid)[0][0]
     clock.set(local(2026, 3, 30, 10))
@@ -277,7 +275,8 @@ def test_release_needs_a_supervisor_a_reason_and_resolved_cases_and_stops_every_
 def test_closing_the_anchor_case_does_not_stop_the_duties(engine, clock):
     pid, number = register(engine)
     engine.act(number, "withdraw", "med1", reason="当事人撤回")
-    assert q(engine, "SELECT count(*) FROM clocks WHERE name LIKE 'kp.%' AND stopped_at IS NULL")[0][0] == 2
+    open_now = q(engine, "SELECT count(*) FROM key_person_duties WHERE person_id = :p AND status = 'open'", p=pid)
+    assert open_now[0][0] == 2
 
 
 # --------------------------------------------------------------------------- reads, access, audit
@@ -375,9 +374,10 @@ def test_contacts_due_today_for_a_grid_officer(engine, clock):
     assert {(r["person_id"], r["duty"], r["status"]) for r in today} == {(pid, "contact", "due"), (pid, "report", "due")}
     engine.record_contact(pid, "go", method="visit")
     assert {r["status"] for r in engine.contacts_due("go")} == {"met"}
-    # a future day is projected from the plan; a Saturday has the daily contact but no workday report
+    # a future day is projected from the plan; a Saturday has the daily contact and the daily report
     sat = engine.contacts_due("go", date(2026, 3, 7))
-    assert [(r["duty"], r["due_at"]) for r in sat] == [("contact", "2026-03-08T00:00:00+08:00")]
+    assert [(r["duty"], r["due_at"]) for r in sat] == [("contact", "2026-03-08T00:00:00+08:00"),
+                                                       ("report", "2026-03-08T00:00:00+08:00")]
     assert {r["person_id"] for r in engine.contacts_due("sup")} == {pid, other}
     assert engine.contacts_due("go2")[0]["person_id"] == other
 
@@ -429,27 +429,30 @@ def test_concurrent_sweepers_roll_and_escalate_each_occurrence_exactly_once(db_u
     # 3..16 March: 14 daily contacts and 10 workday reports per person, each once
     per_person = q(engine, "SELECT person_id, duty, count(*), count(DISTINCT period_start) FROM key_person_duties "
                            "GROUP BY person_id, duty")
-    assert sorted({(d, n, m) for _, d, n, m in per_person}) == [("contact", 14, 14), ("report", 10, 10)]
+    assert sorted({(d, n, m) for _, d, n, m in per_person}) == [("contact", 14, 14), ("report", 14, 14)]
     assert len(per_person) == 2 * len(ids)
     steps = escalated(engine)
     assert len(steps) == len(set(steps)) > 0
-    notices = q(engine, "SELECT count(*), count(DISTINCT clock_id || '/' || step) FROM key_person_notices")[0]
-    assert notices[0] == notices[1] == len(steps)
+    # one item per person, each step once: 3..15 March missed, so yellow, orange and red for each
+    assert sorted(steps) == sorted({(p, i, s, d) for p, i, s, d in steps})
+    assert len(steps) == 3 * len(ids)
+    notices = q(engine, "SELECT count(*) FROM outbox WHERE event LIKE 'person.duty_%'")[0][0]
+    assert notices == len(steps)
     assert engine.verify_audit()["problems"] == [] and engine.verify_person_audit()["problems"] == []
 
 
 def test_a_paper_record_entered_late_meets_the_day_it_happened_and_bad_times_are_refused(engine, clock):
     pid, _ = register(engine)
     clock.set(local(2026, 3, 4, 21, 30))
-    engine.sweep()  # the 4th's warning is raised; the 3rd was missed
+    engine.sweep()  # the 3rd was missed: its item is yellow
+    assert [(st, d) for _, _, st, d in escalated(engine, pid)] == [("level1", ("2026-03-03",))]
     out = engine.record_contact(pid, "go", method="visit", at=local(2026, 3, 4, 10), note="纸质记录补录")
     assert out["met"] == ["contact", "report"]
     statuses = {local_date(s): st for s, _, st in occurrences(engine, pid, "contact")}
-    assert statuses == {date(2026, 3, 3): "open", date(2026, 3, 4): "met"}
-    clock.set(local(2026, 3, 6, 12))
-    engine.sweep()
-    fourth = [s for n, s in escalated(engine, pid) if n == "kp.%d.contact.202603040000" % pid]
-    assert fourth == ["warning"]  # raised before the record came in, nothing after
+    assert statuses == {date(2026, 3, 3): "missed", date(2026, 3, 4): "met"}
+    # a record for a missed day, entered late, meets that day too
+    out = engine.record_contact(pid, "go", method="visit", at=local(2026, 3, 3, 16), note="纸质记录补录")
+    assert out["met"] == ["contact", "report"]
     with pytest.raises(ValidationError) as e:
         engine.record_contact(pid, "go", method="visit", at=local(2026, 3, 7))
     assert e.value.errors[0].field == "at"
@@ -460,12 +463,4 @@ def test_a_paper_record_entered_late_meets_the_day_it_happened_and_bad_times_are
                           lead_official="lead", reasons={"colour": "red"})
     assert {f.field for f in e.value.errors} == {"group_size", "reasons"}
     assert engine.add_person("go", name="讨薪群体", kind="group", group_size=12, cases=[report(engine)], risk="medium",
-                             grid_officer="go", lead_official="lead")["duties"] == {"report": "every 1 business day(s)"}
-
-
-def test_duty_clocks_show_on_the_case_page_and_the_board_with_a_readable_label(engine, clock):
-    pid, number = register(engine)
-    labels = {k["label"] for k in engine.case(number)["deadlines"] if k["clock"].startswith("kp.")}
-    assert labels == {f"重点人员 {pid} 见面稳控（03-03 09:00 起）", f"重点人员 {pid} 日报告（零报告）（03-03 09:00 起）"}
-    board = engine.overdue(as_of=local(2026, 3, 4, 12), actor="sup")
-    assert {r["clock_label"] for r in board if r["clock"].startswith("kp.")} == labels
+                             grid_officer="go", lead_official="lead")["duties"] == {"report": "every 1 day(s)"}

@@ -47,7 +47,9 @@ def test_agenda_sections(engine, town):
     assert [r["number"] for r in s["sign_off"]] == [town["F"]]
     # B's follow-up was due 27 March 10:00: two business days later (31 March) it is at level 2.
     assert [r["number"] for r in doc["overdue"]["level2"]] == [town["B"]]
-    assert doc["overdue"]["level1"] == [] and doc["overdue"]["level3"] == []
+    # C's referral to the court (8 March) has waited past its 15-day feedback time: the court has not answered
+    referral = [(r["number"], r["clock"]) for r in doc["overdue"]["level1"] + doc["overdue"]["level3"]]
+    assert referral == [(town["C"] + "-移1", "referral_feedback")]
 
 
 def test_agenda_html_and_markdown(engine, town):

@@ -52,9 +52,11 @@ def test_march_statistics_worked_out_by_hand(march_town):
     # F's resolution clock reached level 1 (the sweep of 24 March); nothing reached level 2 or 3.
     assert (o["level1"], o["level2"], o["level3"], o["overdue"]) == (1, 0, 0, 1)
     assert (o["referred"], o["withdrawn"]) == (1, 1)
-    # E involves a key person and was controlled: 1 / 1, from the case flags.
-    assert (o["kp_total"], o["kp_controlled"], o["control_rate"]) == (1, 1, 1.0)
-    assert o["control"]["source"] == "case_flags"
+    # E involves a key person and was controlled: 1 / 1, from the case flags (a figure of its own name).
+    assert (o["kp_total"], o["kp_controlled"], o["kp_case_control_rate"]) == (1, 1, 1.0)
+    # Nobody is in the key-person register: 稳控率 is —, not the flags' figure under its name.
+    assert o["control_rate"] is None
+    assert (o["control"]["source"], o["control"]["total"]) == ("key_persons", 0)
 
 
 def test_march_breakdowns(march_town):
@@ -63,10 +65,10 @@ def test_march_breakdowns(march_town):
     v = {r["key"]: r for r in doc["by_village"]}
     # 甲村: A, B, E reported; A resolved; A and B concluded; G's relapse; E's key person.
     assert (v["v1"]["reported"], v["v1"]["resolution_rate"], v["v1"]["concluded"], v["v1"]["resolved"]) == (3, round(1 / 3, 4), 2, 1)
-    assert (v["v1"]["mediation_success_rate"], v["v1"]["relapses"], v["v1"]["control_rate"]) == (0.5, 1, 1.0)
+    assert (v["v1"]["mediation_success_rate"], v["v1"]["relapses"], v["v1"]["kp_case_control_rate"]) == (0.5, 1, 1.0)
     # 乙村: C (referred) and D (withdrawn) reported → 0 / 1; F concluded late with an agreement.
     assert (v["v2"]["reported"], v["v2"]["resolution_rate"], v["v2"]["resolved"], v["v2"]["on_time_rate"]) == (2, 0.0, 1, 0.0)
-    assert (v["v2"]["referred"], v["v2"]["withdrawn"], v["v2"]["level1"], v["v2"]["control_rate"]) == (1, 1, 1, None)
+    assert (v["v2"]["referred"], v["v2"]["withdrawn"], v["v2"]["level1"], v["v2"]["kp_case_control_rate"]) == (1, 1, 1, None)
     cat = {r["key"]: r for r in doc["by_category"]}
     assert cat["neighbour"]["reported"] == 2 and cat["neighbour"]["resolved"] == 1  # A and D; A resolved
     assert cat["contract"]["reported"] == 1 and cat["contract"]["relapses"] == 1  # E; G's relapse
@@ -147,7 +149,7 @@ def test_ledger_xlsx_cell_by_cell(march_town):
     summary = wb["汇总"]
     values = [[c.value for c in row] for row in summary.iter_rows()]
     total = next(r for r in values if r[0] == "合计" and isinstance(r[1], int))
-    assert total[1:5] == [5, 3, 2, 0.25]  # reported, concluded, resolved, resolution rate
+    assert total[1:6] == [5, 10, 3, 2, 0.25]  # reported, people (two parties each), concluded, resolved, resolution rate
     assert any(r[0] and str(r[0]).startswith("化解率 =") for r in values)  # definitions are written down
 
 
@@ -210,14 +212,33 @@ def test_permissions_and_bad_input(march_town):
         engine.report_file("ledger", fmt="csv", actor="sup", month="2026-13")
 
 
-def test_nil_report(april_town):
-    engine, clock, town = april_town
+def test_nil_report_is_printed_from_the_filed_reports(engine, clock, town):
+    from datetime import datetime, timezone
+
+    def screened(day: int, units=("v1", "v2")):
+        clock.set(datetime(2026, 4, day, 2, tzinfo=timezone.utc))
+        for u, who in (("v1", "med1"), ("v2", "med2")):
+            if u in units:
+                engine.record_round(who, unit=u, participants="调解员", coverage="全村", none_found=True)
+                engine.file_screening_report(who, unit=u)
+
+    screened(10)
+    screened(20, units=("v1",))  # 乙村 does not file its second half of April
+    clock.set(datetime(2026, 5, 2, 2, tzinfo=timezone.utc))
+    with pytest.raises(ValidationError) as exc:
+        engine.report_file("nil", fmt="html", actor="sup", month="2026-04")
+    assert "乙村" in exc.value.message() and "未报送" in exc.value.message()
+    clock.set(datetime(2026, 4, 21, 2, tzinfo=timezone.utc))
+    engine.record_round("med2", unit="v2", held_on="2026-04-20", participants="调解员乙", none_found=True)
+    engine.file_screening_report("med2", unit="v2")
+    clock.set(datetime(2026, 5, 2, 2, tzinfo=timezone.utc))
     name, body, _ = engine.report_file("nil", fmt="html", actor="sup", month="2026-04")
     html = body.decode()
-    assert name == "t1-零报告-2026-04.html" and "无新发矛盾纠纷" in html and "试点镇" in html
-    with pytest.raises(ValidationError) as exc:
+    assert name == "t1-零报告-2026-04.html" and "共报送排查报告 4 份" in html and "试点镇" in html
+    assert html.count("零报告</td>") == 4
+    with pytest.raises(ValidationError) as exc:  # March: cases on record, but no report filed
         engine.report_file("nil", fmt="html", actor="sup", month="2026-03")
-    assert "5" in exc.value.message()
+    assert "不能报零报告" in exc.value.message()
 
 
 def test_closed_month_is_frozen_and_recomputes_to_the_same(engine, clock, town):
@@ -250,24 +271,33 @@ def test_recomputation_without_snapshot_matches_when_nothing_was_backdated(engin
     assert {k: v for k, v in fresh.items() if k != "generated_at"} == {k: v for k, v in frozen.items() if k != "generated_at"}
 
 
-def test_control_rate_switches_to_the_key_person_register(march_town, monkeypatch):
+def test_control_rate_is_the_registers_in_the_total_and_every_village_row(march_town, monkeypatch):
+    """One definition of 稳控率: the village rows used to take it from the case flags while the total took the register."""
     from disputeflow.workflow import person_queries
 
     engine, _clock, town = march_town
     asked = []
+    figures = {"t1": (4, 3), "v1": (3, 2), "v2": (1, 1)}
 
     def register(_rt, unit, start, end, actor=None):
         asked.append((unit, start, end))
-        return {"under_control": 4, "all_duties_met": 3, "rate": 0.75, "definition_zh": "稳控率 = 在控且职责均按期完成的人数 ÷ 在控人数"}
+        total, met = figures.get(unit, (0, 0))
+        return {"under_control": total, "all_duties_met": met, "rate": met / total if total else None,
+                "definition_zh": "稳控率 = 在控且职责均按期完成的人数 ÷ 在控人数"}
 
     monkeypatch.setattr(person_queries, "control_rate", register)
-    o = engine.report_data("stats", actor="sup", start="2026-03-02", end="2026-03-30")["overall"]
+    doc = engine.report_data("stats", actor="sup", start="2026-03-02", end="2026-03-30")
+    o, v = doc["overall"], {r["key"]: r for r in doc["by_village"]}
     html = engine.report_file("stats", fmt="html", actor="sup", start="2026-03-02", end="2026-03-30")[1].decode()
-    monkeypatch.setattr(person_queries, "control_rate",
-                        lambda _rt, unit, start, end, actor=None: {"under_control": 0, "all_duties_met": 0, "rate": None})
-    empty = engine.report_data("stats", actor="sup", start="2026-03-03", end="2026-03-30")["overall"]
     assert asked[0] == ("t1", reports_town.at(3, 2, 0), reports_town.at(3, 31, 0))
     assert (o["control_rate"], o["control"]["total"], o["control"]["source"]) == (0.75, 4, "key_persons")
+    assert (v["v1"]["control_rate"], v["v2"]["control_rate"]) == (round(2 / 3, 4), 1.0)
+    assert sum(r["control"]["total"] for r in v.values()) == o["control"]["total"]
+    assert sum(r["control"]["controlled"] for r in v.values()) == o["control"]["controlled"]
     assert "稳控率取自重点人员台账" in html and "在控且职责均按期完成" in html
-    # nobody under control in the register: the flags' figure (E, controlled) stands, and says so
-    assert (empty["control_rate"], empty["control"]["source"]) == (1.0, "case_flags")
+    # nobody under control: — in every row, and the villages are not asked
+    monkeypatch.setattr(person_queries, "control_rate",
+                        lambda _rt, unit, start, end, actor=None: {"under_control": 0, "all_duties_met": 0, "rate": None})
+    empty = engine.report_data("stats", actor="sup", start="2026-03-03", end="2026-03-30")
+    assert empty["overall"]["control_rate"] is None and empty["overall"]["kp_case_control_rate"] == 1.0
+    assert [r["control_rate"] for r in empty["by_village"]] == [None] * len(empty["by_village"])

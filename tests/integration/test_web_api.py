@@ -315,6 +315,19 @@ def test_register_a_key_person_through_the_api(api):
     assert [p["id"] for p in go.get("/persons").json()["items"]] == [out["id"]]
     en = go.post("/persons", json={**body, "risk": "extreme"}, params={"lang": "en"}).json()
     assert "must be one of" in json.dumps(en, ensure_ascii=False)
+    # without a case: the unit names the person's place; type, responsible units and 包保 officials
+    caseless = {"name": "周某", "risk": "high", "grid_officer": "go", "lead_official": "lead",
+                "person_type": "mental_disorder", "stabilise_unit": "v1", "resolve_unit": "justice",
+                "keepers": {"town": "lead", "village": "med1"}}
+    doc = is_problem(go.post("/persons", json=caseless), 400)
+    assert [e["field"] for e in doc["errors"]] == ["unit"]
+    r = go.post("/persons", json={**caseless, "unit": "v1-g1"})
+    assert r.status_code == 201, r.text
+    out = r.json()
+    assert out["cases"] == [] and out["person_type"] == "mental_disorder"
+    assert out["keepers"] == {"county": None, "town": "lead", "village": "med1"}
+    shown = go.get(f"/persons/{out['id']}").json()
+    assert shown["cases"] == [] and shown["person_type_label"] == "严重精神障碍患者" and shown["resolve_unit"] == "justice"
 
 
 def test_jurisdiction_reports_as_files_and_data(api):
@@ -332,6 +345,10 @@ def test_jurisdiction_reports_as_files_and_data(api):
     assert text.splitlines()[0].startswith("序号,案件编号") and number in text
     data = sup.get("/reports/stats", params={"month": month, "format": "json"}).json()
     assert data["overall"]["reported"] == 1
+    form = sup.get("/reports/month", params={"month": month, "format": "xlsx"})
+    assert form.status_code == 200 and form.content[:2] == b"PK" and "filename*=UTF-8''" in form.headers["content-disposition"]
+    assert sup.get("/reports/month", params={"month": month, "format": "json"}).json()["overall"]["people"] == 2
+    is_problem(sup.get("/reports/month", params={"month": month, "format": "csv"}), 400)
     xlsx = sup.get("/reports/ledger", params={"month": month, "format": "xlsx"})
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     # the facade's rules, as problem documents

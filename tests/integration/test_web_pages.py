@@ -221,7 +221,9 @@ def test_board_is_for_supervisors_filters_counts_and_lists_for_supervision(live,
     assert clock_doc["extended"] and clock_doc["due_at"].startswith("2026-03-05T09:00")
     r = post_form(c, "/board", f"/cases/{b}/act/extend",
                   {"clock": "assess", "until": "2026-03-05T10:00", "reason": "再次延期", "next": "/board"})
-    assert r.status_code == 400 and "action-error" in r.text  # one extension per clock
+    # one extension per clock: refused, back on the board with the reason
+    assert r.status_code == 303 and r.headers["location"] == "/board"
+    assert "已延期过一次" in c.get("/board").text
 
 
 def test_supervised_page_is_confined_to_jurisdiction(live):

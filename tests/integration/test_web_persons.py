@@ -196,3 +196,23 @@ def test_register_form_roles_and_jurisdiction(live):
     assert r.status_code == 303
     html = med1.get(r.headers["location"]).text
     assert "李**" in html and "李某某" not in html and "13700002222" not in html
+
+
+def test_register_a_person_without_a_case_from_the_web(live):
+    eng = live.engine
+    go = login(live, "go")
+    form = go.get("/persons/new").text
+    assert 'value="community_correction" >社区矫正对象</option>' in form and "稳控责任单位" in form
+    base = {"name": "钱某", "cases": "", "risk": "high", "grid_officer": "go", "lead_official": "lead",
+            "person_type": "drug_user", "stabilise_unit": "v1", "resolve_unit": "justice",
+            "keeper_county": "sup", "keeper_town": "lead", "keeper_village": "nobody"}
+    r = post_form(go, "/persons/new", "/persons/new", base)  # no case, no unit, an unknown 包保 user
+    assert r.status_code == 400 and 'data-field="unit"' in r.text and 'data-field="keepers.village"' in r.text
+    assert 'value="nobody"' in r.text and eng.persons("sup") == []
+    r = post_form(go, "/persons/new", "/persons/new", {**base, "unit": "v1-g1", "keeper_village": "med1"})
+    assert r.status_code == 303
+    pid = int(r.headers["location"].rsplit("/", 1)[1])
+    html = go.get(r.headers["location"]).text
+    assert "吸毒人员" in html and "试点司法所" in html and "调解员甲" in html
+    doc = eng.person(pid, "sup")
+    assert doc["cases"] == [] and doc["person_type"] == "drug_user" and doc["keepers"]["village"] == "med1"

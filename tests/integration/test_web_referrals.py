@@ -27,4 +27,7 @@ def test_a_referred_case_page_shows_its_referral_with_the_feedback_clock_then_th
     eng.act(r, "feedback", "pcs1", result="已处理")
     eng.act(n, "close_referral", "med1", result="派出所已依法处理")
     html = c.get(f"/cases/{n}").text
-    assert "移交办结" in html and 'id="referral-result">派出所已依法处理<' in html and "移交反馈时限" not in html
+    assert "移交办结" in html and 'id="referral-result">派出所已依法处理<' in html
+    # the feedback clock is listed with the referral, stopped (the board no longer counts it)
+    clock = html[html.index("移交反馈时限"):]
+    assert clock.index("已停止") < clock.index("</li>")

@@ -17,8 +17,9 @@ CHILD = {"name": "c", "version": 1, "label_zh": "子", "initial": "open", "child
 def test_the_builtin_work_order_is_a_child_that_grassroots_spawns():
     wo = builtin("work_order")
     assert wo.child is not None and wo.child.suffix == "交"
-    assert [s.name for s in wo.states] == ["pending", "handling", "reported_back", "done"]
-    assert wo.terminal_states == ("done",)
+    assert [s.name for s in wo.states] == ["pending", "handling", "reported_back", "done", "cancelled"]
+    assert wo.terminal_states == ("done", "cancelled")
+    assert wo.child.on_parent_end == "cancel" and wo.action("cancel").roles == ("system",)
     dispatch = builtin("grassroots").action("dispatch")
     assert dispatch.spawns == "work_order" and not dispatch.moves
     assert "no_open_children" in builtin("grassroots").action("resolve").guards
@@ -45,6 +46,26 @@ def test_a_child_suffix_is_short_and_plain(suffix):
     with pytest.raises(ConfigError) as bad:
         definition_from_dict({**CHILD, "child": {"suffix": suffix}})
     assert "suffix" in bad.value.en
+
+
+def test_on_parent_end_names_a_system_action_that_ends_the_child():
+    ending = {"name": "drop", "label_zh": "撤", "sources": ["open"], "dest": "end", "roles": ["system"]}
+    ok = definition_from_dict({**CHILD, "child": {"suffix": "交", "on_parent_end": "drop"},
+                               "actions": [*CHILD["actions"], ending]})
+    assert ok.child.on_parent_end == "drop"
+    for child, actions in (({"suffix": "交", "on_parent_end": "finish"}, CHILD["actions"]),  # not the engine's
+                           ({"suffix": "交", "on_parent_end": "nothing"}, CHILD["actions"]),
+                           ({"suffix": "交", "on_parent_end": "drop"}, [*CHILD["actions"], {**ending, "dest": "open"}])):
+        with pytest.raises(ConfigError) as bad:
+            definition_from_dict({**CHILD, "child": child, "actions": actions})
+        assert "on_parent_end" in bad.value.en
+    asks_more = {**ending, "fields": {"why": {"type": "text", "label_zh": "原因", "required": True}}}
+    with pytest.raises(ConfigError) as bad:
+        definition_from_dict({**CHILD, "child": {"suffix": "交", "on_parent_end": "drop"},
+                              "actions": [*CHILD["actions"], asks_more]})
+    assert "why" in bad.value.en
+    with pytest.raises(ConfigError):
+        definition_from_dict({**CHILD, "roles": {"system": {"label_zh": "系统"}}})
 
 
 def test_spawns_names_a_workflow_and_not_on_the_intake():

@@ -43,7 +43,7 @@ def test_grassroots_definition_is_complete():
     assert d.action("close").roles == ("supervisor",)
     assert d.action("extend").roles == ("supervisor",)
     assert set(d.intake.roles) == {"grid_officer", "mediator", "supervisor"}
-    assert len(d.vocab["category"]) == 12
+    assert len(d.vocab["category"]) == 13
 
 
 def test_machine_is_shared_and_fires_only_allowed_transitions():

@@ -29,11 +29,11 @@ def test_the_duty_schedule_imports_no_database_code():
     assert out.stdout.strip() == ""
 
 
-def test_the_shipped_plan_daily_contact_for_critical_weekly_for_high_workday_reports():
+def test_the_shipped_plan_daily_contact_for_critical_weekly_for_high_daily_reports_holidays_included():
     kp = P.key_persons
-    assert kp.plan("critical") == {"contact": Recurrence(1, "calendar_days"), "report": Recurrence(1, "business_days")}
-    assert kp.plan("high") == {"contact": Recurrence(1, "weeks"), "report": Recurrence(1, "business_days")}
-    assert kp.plan("medium") == {"report": Recurrence(1, "business_days")}
+    assert kp.plan("critical") == {"contact": Recurrence(1, "calendar_days"), "report": Recurrence(1, "calendar_days")}
+    assert kp.plan("high") == {"contact": Recurrence(1, "weeks"), "report": Recurrence(1, "calendar_days")}
+    assert kp.plan("medium") == {"report": Recurrence(1, "calendar_days")}
     assert kp.plan("low") == {}
     assert kp.duties["contact"].satisfied_by == ("visit",)
     assert kp.alarm_recipients == ("lead_official",)

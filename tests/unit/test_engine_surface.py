@@ -29,6 +29,9 @@ PUBLIC = {
     # key persons
     "add_person", "link_person", "record_contact", "release_person", "persons", "persons_page", "person",
     "contacts_due", "control_rate", "verify_person_audit",
+    # screening (排查) and filed reports (零报告)
+    "record_round", "file_screening_report", "set_sensitive_period", "screening_rounds", "screening_due",
+    "screening_filing", "screening_overdue", "screening_reports", "screening_escalations",
     # records
     "verify_audit", "resign_audit", "report_file", "report_data", "import_ledger",
     # notices
@@ -41,7 +44,7 @@ PUBLIC = {
 # Reading operations that write text for a person: each takes the reader's language.
 SPEAKING = ("actions", "case", "history", "list_cases", "overdue", "overdue_page", "my_work", "supervised_cases",
             "persons", "persons_page", "person", "contacts_due", "inbox", "report_file", "import_ledger",
-            "role_label", "office_desk", "overdue_work_orders")
+            "role_label", "office_desk", "overdue_work_orders", "screening_due")
 
 
 def test_the_public_members_are_exactly_the_listed_ones():

@@ -1,7 +1,7 @@
 """attachments: photos, scans and documents attached to a case as evidence
 
 Revision ID: 0016
-Revises: 0015
+Revises: 0018
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import disputeflow.cases.types
 
 
 revision = '0016'
-down_revision = '0015'
+down_revision = '0018'  # after the screening and key-population revisions merged before it
 branch_labels = None
 depends_on = None
 
