@@ -13,6 +13,7 @@ here, so ``from disputeflow.cases.tables import cases`` and ``metadata``
 
 from __future__ import annotations
 
+from disputeflow.cases.attachment_tables import attachments
 from disputeflow.cases.case_tables import (
     audit_events,
     case_counters,
@@ -60,4 +61,5 @@ __all__ = [
     "paper_counters", "paper_numbers",
     "screening_rounds", "screening_round_cases", "screening_reports", "sensitive_periods", "screening_duties",
     "screening_escalations",
+    "attachments",
 ]

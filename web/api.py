@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from disputeflow.web import problems
+from disputeflow.web.api_attachments import add_attachment_routes
 from disputeflow.web.api_cases import add_case_routes
 from disputeflow.web.api_search import add_search_routes
 from disputeflow.web.api_inbox import add_inbox_routes
@@ -67,10 +68,12 @@ def create_api(engine, scheduler_state) -> FastAPI:
     @api.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
         log.exception("unexpected error on %s", request.url.path)
-        return problems.problem(500, "internal", "internal error", request_lang(request), request.url.path)
+        lang = request_lang(request)
+        detail = "internal error" if lang.startswith("en") else "服务器内部错误，已记录，请稍后重试"
+        return problems.problem(500, "internal", detail, lang, request.url.path)
 
     for add_routes in (add_search_routes, add_case_routes, add_person_routes, add_report_routes, add_inbox_routes,
-                       add_office_routes, add_screening_routes):
+                       add_office_routes, add_screening_routes, add_attachment_routes):
         add_routes(api, engine, actor)
 
     @api.get("/health", summary="Database, scheduler and outbox backlog",

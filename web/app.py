@@ -43,6 +43,9 @@ FEATURE_ROUTERS: list[str] = [
     "disputeflow.web.office:router",
     "disputeflow.web.screening:router",
     "disputeflow.web.search:router",
+    "disputeflow.web.attachments:router",
+    "disputeflow.web.dashboard:router",
+    "disputeflow.web.signout:router",
 ]
 
 
@@ -154,7 +157,9 @@ def _install_page_errors(app: FastAPI) -> None:
 
     @app.exception_handler(deps.LoginRequired)
     async def login_required(request: Request, exc):
-        target = request.url.path + (("?" + request.url.query) if request.url.query else "")
+        from disputeflow.web.resume import login_target
+
+        target = await login_target(request)
         return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
 
     @app.exception_handler(deps.CsrfFailed)
@@ -175,10 +180,10 @@ def _install_page_errors(app: FastAPI) -> None:
             lang = deps.lang_of(request)
             detail = http_detail(exc.status_code, exc.detail if isinstance(exc.detail, str) else "", lang)
             return problem(exc.status_code, "http", detail, lang, request.url.path, headers=exc.headers)
-        from disputeflow.web.problems import allow_headers
+        from disputeflow.web.problems import allow_headers, page_detail
 
         key = {403: "forbidden", 404: "not_found"}.get(exc.status_code, "error")
-        detail = exc.detail if isinstance(exc.detail, str) else ""
+        detail = page_detail(exc.status_code, exc.detail if isinstance(exc.detail, str) else "", deps.lang_of(request))
         return error_page(request, exc.status_code, key, detail, allow_headers(request, exc.status_code, exc.headers))
 
     @app.exception_handler(RequestValidationError)

@@ -130,10 +130,23 @@ def page(request: Request, template: str, status: int = 200, **ctx) -> HTMLRespo
         "flash": request.session.pop("flash", None) if "session" in request.scope else None,
         # the cases a report just made may duplicate or repeat (web.pages.report), shown once with links
         "similar_notice": request.session.pop("similar", None) if "session" in request.scope else None,
+        "menu_unread": _menu_unread(request, user),
     }
     base.update(ctx)
     html = templates(request).get_template(template).render(**base)
     return HTMLResponse(html, status_code=status)
+
+
+def _menu_unread(request: Request, user) -> int:
+    """The unread messages the menu's 消息 shows; none when nobody is signed in or the build has no inbox."""
+    if user is None:
+        return 0
+    engine = engine_of(request)
+    count = getattr(engine, "unread_count", None)
+    try:
+        return count(user) if count else 0
+    except Exception:  # the menu never takes a page down with it
+        return 0
 
 
 def flash(request: Request, text: str) -> None:

@@ -12,6 +12,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "app": ("矛盾纠纷排查调处工作台", "Dispute mediation workspace"),
     "login": ("登录", "Sign in"),
     "logout": ("退出", "Sign out"),
+    "logout_all": ("在所有设备上退出", "Sign out everywhere"),
     "user_id": ("用户名", "User name"),
     "password": ("密码", "Password"),
     "my_work": ("我的工作", "My work"),

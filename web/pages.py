@@ -13,7 +13,8 @@ import re
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from disputeflow.web import board_towns, deps, records
+from disputeflow.web import board_towns, deps, records, resume
+from disputeflow.web.attachment_view import attachments_context
 from disputeflow.web.deps import check_csrf, current_user, engine_of, flash, lang_of, page
 from disputeflow.web.i18n import LANGS, word
 from disputeflow.web.office import board_offices, mark_overdue, parent_summary
@@ -68,25 +69,16 @@ def login(request: Request, form: dict = Depends(check_csrf)):
         return page(request, "login.html.j2", status=exc.http_status if exc.http_status != 401 else 401,
                     next=target, error=exc.message(lang_of(request)), user_id=user_id)
     lang = request.session.get("lang")
+    kept = resume.carried(request.session)
     request.session.clear()  # a fresh session (and CSRF token) on sign-in: no session fixation
     request.session["user"] = actor.id
     request.session["gen"] = engine.session_generation(actor.id)
     if lang:
         request.session["lang"] = lang
+    if kept:
+        request.session["resume"] = kept
     deps.csrf_token(request)
     return RedirectResponse(target, status_code=303)
-
-
-@router.post("/logout")
-def logout(request: Request, form: dict = Depends(check_csrf)):
-    uid = request.session.get("user")
-    if uid:
-        deps.engine_of(request).end_sessions(uid)  # a copy of this cookie elsewhere dies too
-    lang = request.session.get("lang")
-    request.session.clear()
-    if lang:
-        request.session["lang"] = lang
-    return RedirectResponse("/login", status_code=303)
 
 
 @router.get("/lang/{code}")
@@ -222,16 +214,18 @@ def _case_context(engine, number: str, user, lang: str) -> dict:
     d = engine.definition(case["definition"], case["definition_version"])
     history = records.timeline(engine, d, engine.history(number, user, lang=lang), lang)
     mark_overdue(case.get("work_orders") or [], engine.clock.now())
-    return {"case": case, "history": history, "actions": actions, "people": people, "offices": offices, "d": d,
-            "parent": parent_summary(engine, case, user, lang)}
+    return {"case": case, "history": history, "people": people, "offices": offices, "d": d,
+            "parent": parent_summary(engine, case, user, lang), **attachments_context(engine, number, user, actions)}
 
 
 @router.get("/cases/{number}")
 def case_page(request: Request, number: str, user=Depends(current_user)):
     engine = engine_of(request)
     lang = lang_of(request)
-    return page(request, "case.html.j2", user=user, form_errors={}, form_values={}, form_action=None, notice=None,
-                **_case_context(engine, number, user, lang))
+    form_action = request.query_params.get("form") or None  # back from signing in again: that form, open
+    values = resume.take(request, f"/cases/{number}", form_action) if form_action else {}
+    return page(request, "case.html.j2", user=user, form_errors={}, form_values=values, form_action=form_action,
+                notice=None, **_case_context(engine, number, user, lang))
 
 
 def _action_data(spec: dict | None, form: dict) -> dict:

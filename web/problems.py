@@ -25,6 +25,31 @@ HTTP_DETAILS_ZH = {400: "请求无法解析，请检查请求体（应为 JSON�
                    413: "请求过大", 415: "不支持的媒体类型，请以 application/json 发送"}
 
 
+# The same refusals on a workspace page, where a person typed or followed an address.
+PAGE_DETAILS = {
+    404: ("没有这个页面。请检查地址，或从上方菜单进入。", "There is no such page. Check the address or use the menu above."),
+    405: ("这个地址不能这样打开。请回到上一页重新操作。", "This address cannot be opened this way. Go back and try again."),
+    413: ("上传的内容过大。", "What was sent is too large."),
+}
+
+
+def page_detail(status: int, detail: str, lang: str) -> str:
+    """What an error page says: a route's own message, else a plain sentence in the reader's language
+    (never the framework's "Not Found" or "Method Not Allowed")."""
+    from http import HTTPStatus
+
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = ""
+    if detail and detail != phrase:
+        return detail
+    i = 1 if lang.startswith("en") else 0
+    if status in PAGE_DETAILS:
+        return PAGE_DETAILS[status][i]
+    return TITLES.get(status, ("请求有误", "Bad request"))[i]
+
+
 def http_detail(status: int, detail: str, lang: str) -> str:
     """The framework's English detail for English readers, a Chinese one for the others."""
     if lang.startswith("en"):

@@ -37,6 +37,8 @@ class Config:
     notifications: dict[str, Any] = field(default_factory=dict)
     scheduler: dict[str, Any] = field(default_factory=dict)
     web: dict[str, Any] = field(default_factory=dict)
+    # Attachments: ``dir`` (a folder; default next to an SQLite file), ``max_mb``, or ``store`` (module:factory).
+    attachments: dict[str, Any] = field(default_factory=dict)
     report_templates: str | None = None  # a directory whose templates override templates/reports/
     # The audit key (HMAC-SHA256) and the keys rotated out; else DISPUTEFLOW_AUDIT_KEY / DISPUTEFLOW_AUDIT_OLD_KEYS.
     # Kept here or in the environment, never in the database (docs/operations.md).
@@ -77,6 +79,9 @@ class Config:
                     doc[key] = str((base / doc[key]).resolve())
             doc["definitions"] = [d if is_builtin_name(d) else str((base / d).resolve())
                                   for d in doc.get("definitions", [])]
+            files = doc.get("attachments")
+            if isinstance(files, dict) and files.get("dir"):
+                files["dir"] = str((base / files["dir"]).resolve())
             notify = doc.get("notifications")
             if isinstance(notify, dict) and notify.get("template_dir"):
                 notify["template_dir"] = str((base / notify["template_dir"]).resolve())

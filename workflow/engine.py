@@ -25,6 +25,7 @@ from disputeflow.workflow import commands, queries
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.config import Config
 from disputeflow.workflow.definition import Definition
+from disputeflow.workflow.engine_attachments import Attachments
 from disputeflow.workflow.engine_board import Supervision
 from disputeflow.workflow.engine_notices import Notices
 from disputeflow.workflow.engine_offices import OfficeWork
@@ -41,7 +42,8 @@ if TYPE_CHECKING:
     from disputeflow.workflow.policy import Policy
 
 
-class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, SignIn, Finding):
+class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, SignIn, Finding,
+             Attachments):
     """The dispute workflow engine.
 
     Args:

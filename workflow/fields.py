@@ -261,10 +261,19 @@ def _directory_id(spec: FieldSpec, raw: Any, errors: list[FieldError], find: Cal
         errors.append(FieldError(spec.name, f"{thing_zh}“{uid}”不存在", f"no {thing_en} {uid!r}"))
         return None
     if allowed and found[0] not in allowed:
-        errors.append(FieldError(spec.name, f"{thing_zh}“{uid}”的{what_zh}不符（须为：{'、'.join(allowed)}）",
-                                 f"{thing_en} {uid!r} must {what_en} {' or '.join(allowed)}"))
+        zh = "、".join(_label_of(a, 0) for a in allowed)
+        errors.append(FieldError(spec.name, f"{thing_zh}“{uid}”的{what_zh}不符（须为：{zh}）",
+                                 f"{thing_en} {uid!r} must {what_en} {' or '.join(_label_of(a, 1) for a in allowed)}"))
         return None
     return uid
+
+
+def _label_of(key: str, i: int) -> str:
+    """A built-in role's or unit kind's label (调解员, 村), else the key itself (a definition's own role)."""
+    from disputeflow.workflow.vocabulary import ROLE_LABELS, UNIT_KINDS
+
+    got = ROLE_LABELS.get(key) or UNIT_KINDS.get(key)
+    return got[i] if got else key
 
 
 def _as_clock(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:

@@ -48,6 +48,7 @@ class Refusal:
     field: str
     zh: str
     en: str
+    moot: bool = False  # the action does not apply to this case at all (摘牌 on a case never listed): not offered
 
 
 Guard = Callable[[CaseView, Mapping[str, Any]], "Refusal | None"]
@@ -188,6 +189,16 @@ def no_active_supervision(case: CaseView, data: Mapping[str, Any]) -> Refusal | 
     return None
 
 
+FIVE_ONES = {"lead_official": ("包案领导", "lead official"), "team": ("工作专班", "team"),
+             "plan": ("化解方案", "plan"), "measures": ("稳控措施", "control measures")}
+
+
+def five_ones_labels(missing: list[str], lang: str = "zh_CN") -> list[str]:
+    """The missing five-ones items as a person reads them (包案领导, not lead_official)."""
+    i = 1 if lang.startswith("en") else 0
+    return [FIVE_ONES[m][i] if m in FIVE_ONES else m for m in missing]
+
+
 def five_ones_missing(case: CaseView) -> list[str]:
     """The five-ones items (五个一) not yet in place; 'followed through' is the close itself."""
     missing = []
@@ -207,16 +218,15 @@ def five_ones_if_high_risk(case: CaseView, data: Mapping[str, Any]) -> Refusal |
     if case.high_risk:
         missing = five_ones_missing(case)
         if missing:
-            zh = {"lead_official": "包案领导", "team": "工作专班", "plan": "化解方案", "measures": "稳控措施"}
-            return Refusal("five_ones", "“五个一”未落实：缺少" + "、".join(zh[m] for m in missing),
-                           "five-ones incomplete: missing " + ", ".join(missing))
+            return Refusal("five_ones", "“五个一”未落实：缺少" + "、".join(five_ones_labels(missing)),
+                           "five-ones incomplete: missing " + ", ".join(five_ones_labels(missing, "en")))
     return None
 
 
 @register_guard("supervised")
 def supervised(case: CaseView, data: Mapping[str, Any]) -> Refusal | None:
     if not case.supervision_level:
-        return Refusal("supervision", "案件未挂牌督办，无需摘牌", "the case is not listed for supervision")
+        return Refusal("supervision", "案件未挂牌督办，无需摘牌", "the case is not listed for supervision", moot=True)
     return None
 
 

@@ -121,12 +121,17 @@ def case(engine, number: str, actor, lang: str) -> dict:
         "tier": data.get("tier", "ordinary"),
         "tier_label": {"ordinary": ("一般", "ordinary"), "complex": ("复杂", "complex")}[
             data.get("tier", "ordinary")][1 if lang.startswith("en") else 0],
-        "five_ones": {"required": view.high_risk, "missing": guards.five_ones_missing(view)},
+        "five_ones": _five_ones(view, lang),
         "deadlines": deadlines, **family,
         "data": data,
         "reported_at": _iso(c["reported_at"]), "updated_at": _iso(c["updated_at"]), "closed_at": _iso(c["closed_at"]),
     }
     return doc
+
+
+def _five_ones(view, lang: str) -> dict:
+    missing = guards.five_ones_missing(view)
+    return {"required": view.high_risk, "missing": missing, "missing_labels": guards.five_ones_labels(missing, lang)}
 
 
 def history(engine, number: str, actor, lang: str | None = None) -> list[dict]:
@@ -254,6 +259,7 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
             "action": a.name, "label": a.label.get(lang), "moves_to": dest,
             "moves_to_label": d.state_label(dest, lang) if dest else None,
             "available": not blocking, "reasons": [r.en if lang.startswith("en") else r.zh for r in refusals],
+            "moot": any(r.moot for r in blocking),
             "fields": fields,
         })
     return out

@@ -19,6 +19,7 @@ import sys
 
 import click
 
+from disputeflow.cli.attachments import COMMANDS as ATTACHMENT_COMMANDS
 from disputeflow.cli.cases import case
 from disputeflow.cli.deadlines import calendar_group, overdue, scheduler, sweep, talks
 from disputeflow.cli.definitions import workflow_group
@@ -128,6 +129,8 @@ def demo(c: Ctx, day: bool):
 
 for _command in (unit, user, case, overdue, talks, sweep, scheduler, calendar_group, notify, workflow_group):
     cli.add_command(_command)
+for _command in ATTACHMENT_COMMANDS:
+    case.add_command(_command)
 
 
 # --------------------------------------------------------------------------- entry point

@@ -72,10 +72,9 @@ def case_text(doc: dict, engine, lang: str) -> str:
     if doc["description"]:
         items.insert(2, (t("简要情况", "description"), doc["description"]))
     if doc["five_ones"]["required"]:
-        missing = doc["five_ones"]["missing"]
-        zh = {"lead_official": "包案领导", "team": "工作专班", "plan": "化解方案", "measures": "稳控措施"}
+        missing = doc["five_ones"]["missing_labels"]
         items.append((t("“五个一”", "five-ones"), t("已落实", "complete") if not missing else
-                      t("缺少 ", "missing ") + "、".join(m if en else zh[m] for m in missing)))
+                      t("缺少 ", "missing ") + ("、" if not en else ", ").join(missing)))
     out = [pairs(items)]
     roles = {k: d.vocab_label("party_role", k, lang) for k in d.vocab.get("party_role", {})}
     out.append("")

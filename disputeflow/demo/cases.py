@@ -62,7 +62,7 @@ def run(engine, rng: random.Random, now: datetime, place: Place, scenarios: Iter
         reporter = officer(vid, grid, rng.randint(1, place.officers))
         local_day = (now - timedelta(days=days_ago)).astimezone(LOCAL).replace(
             hour=rng.randint(8, 11), minute=rng.choice((0, 10, 20, 30, 40, 50)), second=0, microsecond=0)
-        clock.set(local_day.astimezone(timezone.utc))
+        clock.set(min(local_day.astimezone(timezone.utc), now))  # a case of today is never reported after now
         parties = []
         for i in range(n_parties):
             role = "applicant" if i == 0 else ("respondent" if i == 1 else "other")

@@ -3,11 +3,23 @@ with a work order to the labour office signed for and reported back on the way."
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import timedelta, timezone
 from typing import Callable
 
 from disputeflow.demo.common import LOCAL, officer
 from disputeflow.workflow.timesource import FixedClock
+
+
+END = (17, 45)  # the scripted day's last step (local time)
+
+
+def day_to_play(now):
+    """08:30 of the latest day whose script has ended by ``now``: today after 17:45, else the day before,
+    so that no event of the day is written later than the current time."""
+    local = now.astimezone(LOCAL)
+    if (local.hour, local.minute) < END:
+        local -= timedelta(days=1)
+    return local.replace(hour=8, minute=30, second=0, microsecond=0)
 
 
 def run_day(engine, echo: Callable[[str], None], lang: str = "zh_CN") -> None:
@@ -18,7 +30,11 @@ def run_day(engine, echo: Callable[[str], None], lang: str = "zh_CN") -> None:
     en = lang.startswith("en")
     t = (lambda zh, e: e if en else zh)
     real = engine.clock
-    today = real.now().astimezone(LOCAL).replace(hour=8, minute=30, second=0, microsecond=0)
+    today = day_to_play(real.now())
+    if today.date() != real.now().astimezone(LOCAL).date():
+        echo(t(f"（现在还不到 {END[0]}:{END[1]:02d}，演示的是 {today:%Y-%m-%d} 这一天，不写入未来的时间。）",
+               f"(it is not yet {END[0]}:{END[1]:02d}: the day played is {today:%Y-%m-%d}, nothing is written "
+               f"in the future.)"))
     clock = FixedClock(today.astimezone(timezone.utc))
     engine.clock = clock
     try:
@@ -74,7 +90,7 @@ def run_day(engine, echo: Callable[[str], None], lang: str = "zh_CN") -> None:
                    agreement="施工方于十日内分两期付清全部欠薪，村委会监督履行。")
         echo(render(t("序号 时间 操作人 动作", "# at actor action").split(),
                     [(h["seq"], h["at"][11:16], h["actor_name"], h["action_label"])
-                     for h in engine.history(number)], title=t(f"{number} 今日时间线：", f"{number} today:")))
+                     for h in engine.history(number)], title=t(f"{number} 当日时间线：", f"{number} that day:")))
 
         at(17, 30, t("下班前：督办看板", "end of day: the supervisor's board"))
         engine.sweep()

@@ -86,7 +86,7 @@ def load(engine, orders: Iterable[tuple], numbers: dict[str, str], offices: Iter
         doc = engine.case(parent)
         who = {"M": doc["mediator"], "S": supervisor, "O": staff[office]}
         last = datetime.fromisoformat(engine.history(parent)[-1]["at"])
-        clock.set(max(now - timedelta(hours=hours_ago), last + timedelta(minutes=30)))
+        clock.set(min(max(now - timedelta(hours=hours_ago), last + timedelta(minutes=30)), now))  # never after now
         fields = {"to": body, "unit": office} if body else {"to": office}
         order = engine.act(parent, action, who[dispatcher], request=request, **fields).data["spawned"]
         for step, actor, data, hours in steps:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from disputeflow.cases import directory, paper_store, transactions
+from disputeflow.cases import attachment_store, directory, paper_store, transactions
 from disputeflow.reports.units import VILLAGE_KINDS, Units
 from disputeflow.workflow.timeutil import format_local, local_date, parse_time
 
@@ -48,6 +48,8 @@ class PaperFacts:
     today: date
     lang: str
     records: dict[str, list[dict]] = field(default_factory=dict)
+    # the case's current attachments: (id, name, content type, size, uploaded at, uploader's name)
+    attachments: list[tuple] = field(default_factory=list)
 
     @property
     def en(self) -> bool:
@@ -108,10 +110,11 @@ def gather(engine, number: str, who, lang: str) -> PaperFacts:
     ids |= {case.get("mediator"), case.get("reporter"), case.get("lead_official")}
     now = engine.clock.now()
     with transactions.read(engine.store) as conn:
-        names = directory.user_names(conn, [i for i in ids if i])
+        cid = paper_store.case_id(conn, number)
+        files = attachment_store.listing(conn, cid)
+        names = directory.user_names(conn, [i for i in ids | {f[5] for f in files} if i])
         mediator_unit = _mediator_unit(conn, case, history)
         shorts = paper_store.short_names(conn)
-        cid = paper_store.case_id(conn, number)
     unit_id = committee_unit(units, mediator_unit) if mediator_unit else units.village_of(units.get(case["unit"]).path)
     unit = units.get(unit_id)
     committee = Committee(unit.id, unit.name, short_name(unit.name, shorts.get(unit.id)))
@@ -119,7 +122,8 @@ def gather(engine, number: str, who, lang: str) -> PaperFacts:
     with transactions.write(engine.store) as conn:
         got = paper_store.assign(conn, cid, unit.id, year, committee.short, now)
     paper_no = f"（{got.year}）{got.short_name}调字第{got.seq:03d}号"
-    return PaperFacts(case, d, history, committee, paper_no, names, local_date(now), lang, records)
+    files = [(i, name, kind, size, at, names.get(by, by)) for i, name, kind, size, at, by in files]
+    return PaperFacts(case, d, history, committee, paper_no, names, local_date(now), lang, records, files)
 
 
 def _mediator_unit(conn, case: dict, history: list[dict]) -> str | None:

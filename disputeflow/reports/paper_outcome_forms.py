@@ -28,7 +28,7 @@ FILE_ITEMS = [
     ("当事人身份证明", "Parties' identity documents", True, "identity"),
     ("授权委托书", "Powers of attorney", False, None),
     ("人民调解调查记录", "Investigation records", False, "investigations"),
-    ("人民调解证据材料", "Evidence", False, None),
+    ("人民调解证据材料", "Evidence", False, "attachments"),
     ("人民调解记录", "Mediation records", True, "sessions"),
     ("人民调解协议书或口头调解协议登记表", "Agreement or oral-agreement register", True, "agreement"),
     ("收条或汇款单等履行凭证", "Receipts and other evidence of performance", False, "performance"),
@@ -136,6 +136,8 @@ def _held(f: PaperFacts, how: str | None) -> bool:
         return any(v.get("performance") in ("full", "partial", "partly") for v in recs.get("follow_ups") or [])
     if how == "judicial_confirmation":
         return bool(data.get("judicial_confirmation"))
+    if how == "attachments":
+        return bool(f.attachments)
     return bool(how and recs.get(how))
 
 
@@ -155,9 +157,23 @@ def case_file(f: PaperFacts) -> list[dict]:
     index = [b.title(t("卷内目录", "Index")), b.number(f.number),
              b.table([t("序号", "No."), t("文书名称", "Document"), t("页号", "Page"), t("备注", "Notes"),
                       t("系统中有记录", "Recorded here")], rows)]
+    if f.attachments:
+        index += [b.h(t("证据材料及附件清单", "Evidence and attachments")),
+                  b.table([t("序号", "No."), t("名称", "Name"), t("类型", "Type"), t("上传人", "Uploaded by"),
+                           t("上传日期", "Uploaded on")],
+                          [[str(i), name, _kind(kind, t), by, when(at.isoformat() if at else None, False)]
+                           for i, (_id, name, kind, _size, at, by) in enumerate(f.attachments, start=1)])]
     back = [b.title(t("卷内备考表", "Back cover")), b.number(f.number),
             b.p(t("本卷共　　件，　　页。", "This file holds ___ documents on ___ pages.")),
             b.p(t("卷宗情况说明：", "Notes on the file: ")),
             b.sign(t("立卷人（签名）：", "Filed by (signature): "), t("检查人（签名）：", "Checked by (signature): "),
                    t(*b.DATE_BLANK))]
     return cover + [b.page_break()] + index + [b.page_break()] + back
+
+
+def _kind(content_type: str, t) -> str:
+    if content_type.startswith("image/"):
+        return t("照片", "photo")
+    if content_type == "application/pdf":
+        return t("PDF 扫描件", "PDF scan")
+    return t("文档", "document")

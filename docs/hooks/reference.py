@@ -146,6 +146,11 @@ CONFIG_HELP: dict[str, str] = {
     "scheduler": "Table read by the scheduler (`[scheduler]`).",
     "web": "Table read by the web workspace and HTTP API (`[web]`): `threads`, the worker threads for handlers "
            "(default 16).",
+    "attachments": "Table for case attachments (`[attachments]`): `dir`, the folder of the local file store "
+                   "(relative to the configuration file; default: next to an SQLite database file, "
+                   "`<name>-files/`, else `disputeflow-files/`); `max_mb`, the largest file accepted (default 20); "
+                   "`store`, `module:factory` of another store (an object store) called with this table, "
+                   "whose object offers `put(key, bytes)`, `get(key)` and `exists(key)`.",
     "report_templates": "Directory whose templates override the shipped report and paperwork templates "
                         "(`templates/reports/`); they run in jinja2's sandbox.",
     "audit_key": "The audit key that signs every audit event (HMAC-SHA256), at least 32 characters; "

@@ -179,3 +179,31 @@ def test_screening_rounds_and_reports_with_one_village_that_files_nothing(demo):
     found = [r for r in eng.screening_rounds("zz-wang", unit="donggang", since=today - timedelta(days=60)) if r["cases"]]
     assert len(found) == 1 and len(found[0]["cases"]) == 2
     assert any(e["unit"] == "liuwan" and e["step"] == "level1" for e in eng.screening_escalations())
+
+
+@pytest.mark.parametrize("local_now", ["2026-03-03T09:10:00+08:00", "2026-03-03T18:30:00+08:00"])
+def test_the_demo_day_never_writes_events_later_than_now(local_now, tmp_path):
+    """Started at 09:10 it once wrote 10:00–16:00 events in the future; now it plays the day before instead."""
+    from sqlalchemy import create_engine, text
+
+    from disputeflow import Engine
+    from disputeflow.demo import town
+
+    now = datetime.fromisoformat(local_now)
+    url = f"sqlite:///{tmp_path / 'day.db'}"
+    eng = Engine(url, clock=FixedClock(now))
+    town.load(eng)
+    lines: list[str] = []
+    town.run_day(eng, echo=lines.append)
+    eng.close()
+    db = create_engine(url)
+    with db.connect() as conn:
+        latest = conn.execute(text("SELECT max(at) FROM audit_events")).scalar()
+    db.dispose()
+    latest_at = datetime.fromisoformat(latest.replace(" ", "T").replace("Z", "+00:00"))
+    if latest_at.tzinfo is None:
+        from datetime import timezone
+
+        latest_at = latest_at.replace(tzinfo=timezone.utc)
+    assert latest_at <= now
+    assert any("劳资纠纷" in line for line in lines)

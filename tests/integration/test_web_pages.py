@@ -136,7 +136,10 @@ def test_case_page_shows_facts_clocks_timeline_and_exactly_my_actions(live):
     assert "研判时限" in html and "办理记录" in html and "指派" in html
     mine = live.engine.actions(n, "med1")
     assert mine
+    assert 'id="attach-form"' in html  # attach and detach are offered in the attachments block instead
     for a in mine:
+        if a["action"] in ("attach", "detach"):
+            continue
         if a["available"]:
             assert f'data-action="{a["action"]}"' in html and f'action="/cases/{n}/act/{a["action"]}"' in html
         else:  # shown with the reason, but no form to submit
@@ -331,8 +334,8 @@ def test_a_tampered_or_signed_out_session_cookie_is_not_a_session(live):
     other.cookies.set("df_session", value)  # a copied genuine cookie works …
     assert other.get("/").status_code == 200
     home = c.get("/")
-    assert c.post("/logout", data={"csrf": csrf_of(home.text)}).status_code == 303
-    assert other.get("/").status_code == 303  # … until its user signs out
+    assert c.post("/logout/all", data={"csrf": csrf_of(home.text)}).status_code == 303
+    assert other.get("/").status_code == 303  # … until its user signs out everywhere
 
 
 def test_a_password_change_ends_existing_sessions(live):

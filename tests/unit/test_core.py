@@ -39,7 +39,7 @@ def test_grassroots_definition_is_complete():
                       "decline", "close_referral"}
     assert still == {"assign", "assign_lead", "plan", "supervise", "delist", "extend", "note", "add_party",
                      "consent", "inform", "investigate", "session", "apply_confirmation", "confirmation_result",
-                     "dispatch", "hand_up", "hand_down"}
+                     "dispatch", "hand_up", "hand_down", "attach", "detach"}
     assert d.action("close").roles == ("supervisor",)
     assert d.action("extend").roles == ("supervisor",)
     assert set(d.intake.roles) == {"grid_officer", "mediator", "supervisor"}

@@ -23,6 +23,7 @@ PUBLIC = {
     # cases
     "report", "act", "act_many", "actions", "case", "history", "list_cases", "offices_for",
     "search_cases", "repeat_parties",  # finding cases by their people, and the people in repeated disputes
+    "attach", "attachments", "attachment_file", "detach", "attachment_max_bytes",  # evidence files
     "office_desk", "overdue_work_orders",  # work orders across cases: an office's desk, late offices
     # supervision
     "overdue", "overdue_page", "overdue_counts", "town_board", "unit_talks", "my_work", "supervised_cases", "sweep",

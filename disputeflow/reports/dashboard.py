@@ -1,0 +1,139 @@
+"""The leader's dashboard (领导驾驶舱): the jurisdiction at a glance, each figure a way into its list.
+
+One scan of the case facts (as the statistics read them) gives the open cases by
+stage and risk, this month's intake and resolution against last month's, the
+villages ranked and the category × village table; the overdue board gives the
+late cases by village, and the office board the late work orders by office.
+Everything is counted in cases, not deadlines: a case late on two clocks is one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+
+from disputeflow.reports import facts as facts_mod
+from disputeflow.reports.units import Units
+from disputeflow.workflow.timeutil import LOCAL_TZ
+
+RISKS = ("critical", "high", "medium", "low")
+
+
+def _month_starts(now: datetime) -> tuple[datetime, datetime]:
+    """The first instants (UTC) of this local month and of the one before."""
+    local = now.astimezone(LOCAL_TZ)
+    this = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    last = (this.replace(year=this.year - 1, month=12) if this.month == 1 else this.replace(month=this.month - 1))
+    return this.astimezone(timezone.utc), last.astimezone(timezone.utc)
+
+
+def build(engine, actor, lang: str) -> dict:
+    """The dashboard's figures for ``actor``'s jurisdiction (their unit and everything under it)."""
+    from disputeflow.workflow.runtime import runtime_of
+
+    rt = runtime_of(engine)  # the statistics' scan reads through the runtime; the boards through the facade
+    now = engine.clock.now()
+    units = Units.load(rt)
+    unit = units.get(actor.unit_id) if actor.unit_id in units.by_id else None
+    path = unit.path if unit else actor.unit_path
+    this_month, last_month = _month_starts(now)
+    d = engine.definition()
+    terminal = {s.name for s in d.states if s.terminal}
+    risks = list(reversed(list(d.vocab.get("risk", {})))) or list(RISKS)  # the gravest first
+    stages: dict[str, Counter] = defaultdict(Counter)
+    intake, resolved = Counter(), Counter()
+    by_village: dict[str, Counter] = defaultdict(Counter)
+    heat: dict[tuple[str, str], int] = Counter()
+    for f in facts_mod.scan(rt, path, last_month, now, payloads=facts_mod.STATS_PAYLOADS | {"report", "assess"}):
+        village = units.village_of(f.unit_path)
+        is_open = f.state not in terminal and not f.closed_at and not f.ended_at
+        if is_open:
+            stage = _stage(d, f.state)
+            stages[stage][f.risk] += 1
+            by_village[village]["open"] += 1
+            heat[(f.category, village)] += 1
+        for key, at in (("intake", f.reported_at), ("resolved", f.resolved_at)):
+            if at is None or at > now:
+                continue
+            counter = intake if key == "intake" else resolved
+            if at >= this_month:
+                counter["this"] += 1
+                by_village[village][key] += 1
+            elif at >= last_month:
+                counter["last"] += 1
+    overdue = _overdue_by_village(engine, actor, units, lang)
+    for village, n in overdue.items():
+        by_village[village]["overdue"] = n
+    villages = [{"id": v.id, "name": v.name, **_village_row(by_village.get(v.id, Counter()))}
+                for v in units.villages_under(path)]
+    villages.sort(key=lambda r: (-r["overdue"], -r["open"], -r["intake"], r["name"]))
+    categories = sorted({c for c, _ in heat}, key=lambda c: -sum(n for (k, _), n in heat.items() if k == c))
+    heat_villages = [v for v in villages if v["open"]]
+    return {
+        "as_of": now.isoformat(), "unit": unit.id if unit else None, "unit_name": unit.name if unit else "",
+        "this_month": this_month.astimezone(LOCAL_TZ).strftime("%Y-%m"),
+        "last_month": last_month.astimezone(LOCAL_TZ).strftime("%Y-%m"),
+        "stages": [{"stage": s, "label": _stage_label(d, s, lang), "total": sum(stages[s].values()),
+                    "risks": {r: stages[s].get(r, 0) for r in risks}} for s in _stage_order(d) if stages.get(s)],
+        "risk_labels": {r: d.vocab_label("risk", r, lang) for r in risks},
+        "open_total": sum(sum(c.values()) for c in stages.values()),
+        "intake": {"this": intake["this"], "last": intake["last"]},
+        "resolved": {"this": resolved["this"], "last": resolved["last"]},
+        "overdue_total": sum(overdue.values()),
+        "villages": villages,
+        "offices": _overdue_by_office(engine, actor, lang),
+        "heat": {"categories": [{"key": c, "label": d.vocab_label("category", c, lang)} for c in categories],
+                 "villages": [{"id": v["id"], "name": v["name"]} for v in heat_villages],
+                 "cells": {f"{c}|{v['id']}": heat.get((c, v["id"]), 0) for c in categories for v in heat_villages},
+                 "max": max(heat.values(), default=0)},
+    }
+
+
+def _village_row(c: Counter) -> dict:
+    return {"open": c.get("open", 0), "intake": c.get("intake", 0), "resolved": c.get("resolved", 0),
+            "overdue": c.get("overdue", 0)}
+
+
+def _stage(d, state: str) -> str:
+    try:
+        return d.state(state).stage or state
+    except KeyError:
+        return state
+
+
+STAGE_LABELS = {"detect": ("排查研判", "detect and assess"), "control": ("稳控", "control"),
+                "resolve": ("调处化解", "mediation"), "follow_up": ("回访", "follow-up"), "closure": ("销号", "closing"),
+                "refer": ("移交", "referred")}
+
+
+def _stage_order(d) -> list[str]:
+    out: list[str] = []
+    for s in d.states:
+        stage = s.stage or s.name
+        if stage not in out:
+            out.append(stage)
+    return out
+
+
+def _stage_label(d, stage: str, lang: str) -> str:
+    if stage in STAGE_LABELS:
+        return STAGE_LABELS[stage][1 if lang.startswith("en") else 0]
+    return d.state_label(stage, lang)
+
+
+def _overdue_by_village(engine, actor, units: Units, lang: str) -> Counter:
+    """Late cases (not clocks) per village."""
+    seen: dict[str, str] = {}
+    for row in engine.overdue(actor=actor, lang=lang):
+        if row["number"] not in seen:
+            u = units.by_id.get(row["unit"])
+            seen[row["number"]] = units.village_of(u.path) if u else row["unit"]
+    return Counter(seen.values())
+
+
+def _overdue_by_office(engine, actor, lang: str) -> list[dict]:
+    """Late work orders per receiving office, most first."""
+    rows = [{"id": g["office"], "name": g["office_name"], "late": len({o["number"] for o in g["items"]})}
+            for g in engine.overdue_work_orders(engine.clock.now(), actor, lang=lang)]
+    rows.sort(key=lambda r: -r["late"])
+    return rows
