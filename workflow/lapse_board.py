@@ -36,7 +36,8 @@ def _doc(row, lang: str) -> dict:
 
 
 def docs(rows, lang: str) -> dict:
-    """The board's group: ``{"label", "total", "items"}`` of rows read by :func:`disputeflow.cases.lapse_reads.open_items`."""
+    """The board's group, ``{"label", "total", "items"}``, of rows from
+    :func:`disputeflow.cases.lapse_reads.open_items`."""
     items = [_doc(r, lang) for r in rows]
     return {"label": GROUP_LABEL["en" if lang.startswith("en") else "zh"], "total": len(items), "items": items}
 
