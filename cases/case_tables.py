@@ -77,6 +77,12 @@ parties = Table(
     Column("particulars", Text(), nullable=True),
     UniqueConstraint("case_id", "seq"),
 )
+# Search, the duplicate-report warning and the repeat-dispute check look a party up by its normalised
+# phone or ID number (exact) or its name; 我上报的 lists a reporter's cases.
+Index("ix_parties_phone", parties.c.phone)
+Index("ix_parties_id_number", parties.c.id_number)
+Index("ix_parties_name", parties.c.name)
+Index("ix_cases_reporter", cases.c.reporter)
 
 audit_events = Table(
     "audit_events",

@@ -37,6 +37,14 @@ from disputeflow.cases.notification_tables import inbox, notification_deliveries
 from disputeflow.cases.paper_tables import paper_counters, paper_numbers
 from disputeflow.cases.people_tables import units, users
 from disputeflow.cases.report_tables import report_snapshots
+from disputeflow.cases.screening_tables import (
+    screening_duties,
+    screening_escalations,
+    screening_reports,
+    screening_round_cases,
+    screening_rounds,
+    sensitive_periods,
+)
 from disputeflow.cases.signin_tables import api_tokens, login_failures, user_passwords
 
 __all__ = [
@@ -50,4 +58,6 @@ __all__ = [
     "user_passwords", "login_failures", "api_tokens",
     "report_snapshots",
     "paper_counters", "paper_numbers",
+    "screening_rounds", "screening_round_cases", "screening_reports", "sensitive_periods", "screening_duties",
+    "screening_escalations",
 ]

@@ -48,6 +48,8 @@ def stem_for(event: str, data: dict | None = None) -> str:
     """The template stem of an event (escalations share one; the follow-up clock has its own)."""
     if event.startswith("person.duty_"):
         return "person_duty"
+    if event.startswith("screening."):
+        return "screening_duty"
     if event.startswith("escalate."):
         if (data or {}).get("clock") == "follow_up":
             return "follow_up_due"

@@ -69,6 +69,9 @@ EVENTS = {
                                     "duties_missed": {"2026-03-04": ["contact", "report"], "2026-03-05": ["contact"]},
                                     "first_due": "2026-03-05T00:00:00+08:00",
                                     "step_at": "2026-03-05T00:00:00+08:00"}},
+    "screening.level1": {"data": {"unit": "v1", "unit_name": "甲村", "duty": "report", "cadence": "half_month",
+                                  "period": "2026-03-01～2026-03-15", "step": "level1",
+                                  "due_at": "2026-03-16T16:00:00+00:00"}, "case": False},
 }
 
 

@@ -19,11 +19,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from disputeflow.web import problems
 from disputeflow.web.api_cases import add_case_routes
+from disputeflow.web.api_search import add_search_routes
 from disputeflow.web.api_inbox import add_inbox_routes
 from disputeflow.web.api_models import REPORT_TYPES, request_lang
 from disputeflow.web.api_offices import add_office_routes
 from disputeflow.web.api_persons import add_person_routes
 from disputeflow.web.api_reports import add_report_routes
+from disputeflow.web.api_screening import add_screening_routes
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +69,8 @@ def create_api(engine, scheduler_state) -> FastAPI:
         log.exception("unexpected error on %s", request.url.path)
         return problems.problem(500, "internal", "internal error", request_lang(request), request.url.path)
 
-    for add_routes in (add_case_routes, add_person_routes, add_report_routes, add_inbox_routes, add_office_routes):
+    for add_routes in (add_search_routes, add_case_routes, add_person_routes, add_report_routes, add_inbox_routes,
+                       add_office_routes, add_screening_routes):
         add_routes(api, engine, actor)
 
     @api.get("/health", summary="Database, scheduler and outbox backlog",

@@ -22,7 +22,9 @@ def add_case_routes(api: FastAPI, engine, actor) -> None:
     def open_case(body: ReportIn, request: Request, who=Depends(actor)):
         fields = body.model_dump(exclude_none=True)
         out = engine.report(who, **fields)
-        return {"number": out.number, "state": out.to_state, "version": out.version}
+        # possible duplicate reports and the earlier cases of a repeated dispute: a warning, never a refusal
+        return {"number": out.number, "state": out.to_state, "version": out.version,
+                "similar": out.data.get("similar", []), "repeat_of": out.data.get("repeat_of", [])}
 
     @api.get("/cases", responses=ERRORS, summary="List cases in the caller's jurisdiction")
     def list_cases(request: Request, state: Optional[str] = Query(None, max_length=40),

@@ -56,6 +56,9 @@ class ReportIn(BaseModel):
     source: Optional[str] = Field(None, max_length=40)
     flags: Optional[list[str]] = Field(None, max_length=20)
     occurred_at: Optional[str] = Field(None, max_length=64)
+    place: Optional[str] = Field(None, max_length=400)
+    people_involved: Optional[int] = Field(None, ge=0, le=2**31 - 1)
+    amount_involved: Optional[int] = Field(None, ge=0, le=2**31 - 1)
 
 
 class ActIn(BaseModel):

@@ -41,6 +41,8 @@ FEATURE_ROUTERS: list[str] = [
     "disputeflow.web.persons:router",
     "disputeflow.web.reports:router",
     "disputeflow.web.office:router",
+    "disputeflow.web.screening:router",
+    "disputeflow.web.search:router",
 ]
 
 

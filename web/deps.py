@@ -128,6 +128,8 @@ def page(request: Request, template: str, status: int = 200, **ctx) -> HTMLRespo
         "t": lambda key, **kw: word(key, lang, **kw), "quote": quote,
         "role_label": (lambda r: engine_of(request).role_label(r, lang)),
         "flash": request.session.pop("flash", None) if "session" in request.scope else None,
+        # the cases a report just made may duplicate or repeat (web.pages.report), shown once with links
+        "similar_notice": request.session.pop("similar", None) if "session" in request.scope else None,
     }
     base.update(ctx)
     html = templates(request).get_template(template).render(**base)

@@ -130,12 +130,16 @@ def _intake_context(engine, user, lang: str) -> dict:
         # how the mediation began and what is asked (人民调解法 art. 17), when the workflow asks for them
         "initiations": d.choices("initiation", lang) if d.intake.field("initiation") else {},
         "asks_request": d.intake.field("request") is not None,
+        "size_fields": [n for n in SIZE_FIELDS if d.intake.field(n) is not None],
         "units": units,
         "labels": {f.name: f.label.get(lang) for f in d.intake.fields},
     }
 
 
-PARTY_ROWS = 3
+PARTY_ROWS = 3  # shown at first; the form adds rows (static/report_form.js), up to inputs.PARTIES_MAX
+PARTIES_MAX = 200
+# The size and place of the dispute (涉及人数, 涉及金额, 发生地点), asked when the workflow has them.
+SIZE_FIELDS = ("place", "people_involved", "amount_involved")
 # A party row's inputs: the party's key and the form field (the particulars the mediation papers print included).
 PARTY_INPUTS = {"name": "party_name", "role": "party_role", "phone": "party_phone", "id_number": "party_id",
                 "gender": "party_gender", "ethnicity": "party_ethnicity", "birth_date": "party_birth_date",
@@ -172,14 +176,14 @@ def report(request: Request, user=Depends(current_user), form: dict = Depends(ch
     from itertools import zip_longest
 
     rows = [{k: (v or "").strip() for k, v in zip(PARTY_INPUTS, values)}
-            for values in zip_longest(*(form.get(f, []) for f in PARTY_INPUTS.values()))][:20]
+            for values in zip_longest(*(form.get(f, []) for f in PARTY_INPUTS.values()))][:PARTIES_MAX + 1]
     filled = [(n, r) for n, r in enumerate(rows) if any(v for k, v in r.items() if k != "role")]
     fields = {"title": one("title"), "category": one("category"), "unit": one("unit"), "source": one("source"),
               "description": one("description"), "flags": form.get("flags", []),
               "parties": [{k: v for k, v in r.items() if v} for _, r in filled]}
     if one("occurred_at"):
         fields["occurred_at"] = _local_datetime(one("occurred_at"))
-    for name in ("initiation", "request"):
+    for name in ("initiation", "request", *SIZE_FIELDS):
         if one(name):
             fields[name] = one(name)
     payload = {k: v for k, v in fields.items() if v not in ("", [], None)}
@@ -201,6 +205,9 @@ def report(request: Request, user=Depends(current_user), form: dict = Depends(ch
         return page(request, "report.html.j2", status=400, user=user, values=values, errors=errors,
                     **_intake_context(engine, user, lang))
     flash(request, word("reported_ok", lang, number=out.number))
+    if out.data.get("similar") or out.data.get("repeat_of"):  # warned on the new case's page, never refused
+        request.session["similar"] = {"similar": [{"number": c["number"]} for c in out.data.get("similar", [])],
+                                      "repeat_of": out.data.get("repeat_of", [])}
     return RedirectResponse(f"/cases/{out.number}", status_code=303)
 
 
@@ -329,6 +336,7 @@ def board(request: Request, user=Depends(current_user)):
     return page(request, "board.html.j2", user=user, rows=shown, pager=pager, villages=villages,
                 counts=sorted(((names.get(k, k), n, k) for k, n in counts.items() if k), key=lambda x: -x[1]),
                 office_overdue=board_offices(engine, user, lang),  # the section by receiving office
+                screening_overdue=engine.screening_overdue(as_of, None, user),  # units late on 排查 or 零报告
                 clocks={k: v.get(lang) for k, v in d.clocks.items() if k != "tier"},
                 risks={k: v.get(lang) for k, v in d.vocab["risk"].items()},
                 levels=("warning", "level1", "level2", "level3"), filters=dict(q), query=query,

@@ -51,7 +51,9 @@ WORDS = {
     "date": ("会议日期", "Meeting date"),
     "since": ("上次会议日期（默认前七天）", "Last meeting (default: a week before)"),
     "download": ("下载", "Download"),
-    "nil_hint": ("本期没有新发纠纷的单位报零报告；有纠纷时会说明。", "For a unit with no new disputes in the period."),
+    "nil_hint": ("按各单位已报送的排查报告出具；有单位未报送、或排查发现纠纷时不能出具，并说明原因。",
+                 "Printed from the screening reports the units filed; refused, with the reason, when a unit has "
+                 "not filed or a report found disputes."),
     "paperwork": ("文书", "Paperwork"),
     "agreement": ("调解协议书", "Mediation agreement"),
     "record": ("调解记录", "Mediation record"),

@@ -21,7 +21,7 @@ from disputeflow.cases.chain import EMPTY, Head, link
 from disputeflow.cases.records import (
     CaseRecord, ClockExtension, ClockStop, NewChild, NewClock, NewParty, RunningClock,
 )
-from disputeflow.workflow import child_end, clocks, fields, guards, party_particulars, risk, spawn
+from disputeflow.workflow import child_end, clocks, fields, guards, party_particulars, repeats, risk, spawn
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.definition import Definition
 from disputeflow.workflow.errors import Conflict, InvalidAction, NotFound, NotPermitted
@@ -104,7 +104,8 @@ def report(engine, actor: str | Actor, definition: Definition, data: dict[str, A
             raise NotPermitted(f"“{unit_row[2]}”不在您的管辖范围内", f"{clean['unit']} is outside your jurisdiction")
         parties = clean.pop("parties")
         flags = clean.get("flags", [])
-        floor = risk.floor(len(parties), flags)
+        found = repeats.at_intake(engine, tx, parties, repeats.village_path(unit_row[0], unit_path), now)
+        floor = repeats.raise_floor(risk.floor(len(parties), flags), found)
         prefix = engine.number_prefix(tx, unit_path)
         year = engine.local_year(now)
         seq_no = tx.one("next_number", {"prefix": prefix, "year": year})[0]
@@ -114,11 +115,11 @@ def report(engine, actor: str | Actor, definition: Definition, data: dict[str, A
             tx.run("sign_counter", {"key_id": kid, "sig": sig, "prefix": prefix, "year": year})
         number = f"{prefix}-{year}-{seq_no:06d}"
         audit_data = jsonable({**clean, "parties": parties, "risk_floor": floor,
-                               "risk_reasons": risk.reasons(len(parties), flags)})
+                               "risk_reasons": risk.reasons(len(parties), flags) + found.reasons, **found.recorded})
         if note:
             audit_data["note"] = note
         audit_json = dumps(audit_data)
-        case_data: dict[str, Any] = {}
+        case_data: dict[str, Any] = jsonable(found.recorded)
         if clean.get("occurred_at"):
             case_data["occurred_at"] = jsonable(clean["occurred_at"])
         extra = {k: jsonable(v) for k, v in clean.items()

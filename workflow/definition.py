@@ -55,9 +55,9 @@ def _field(name: str, d: Mapping[str, Any], where: str) -> FieldSpec:
         )
     max_length = int(d.get("max_length", 2000))
     bound = d.get("bound", "")
-    if bound not in TIME_BOUNDS or (bound and ftype != "datetime"):
-        raise ConfigError(f"{where} 字段 {name} 的 bound 只能用于时间字段，取 past 或 future",
-                          f"{where} field {name}: bound is for datetime fields, past or future")
+    if not (bound in TIME_BOUNDS and ftype == "datetime" or bound == "" or bound == "nonnegative" and ftype == "int"):
+        raise ConfigError(f"{where} 字段 {name} 的 bound 只能用于时间字段（past 或 future）或整数字段（nonnegative）",
+                          f"{where} field {name}: bound is past or future for datetime, nonnegative for int fields")
     return FieldSpec(
         name=name,
         type=ftype,

@@ -30,6 +30,8 @@ from disputeflow.workflow.engine_notices import Notices
 from disputeflow.workflow.engine_offices import OfficeWork
 from disputeflow.workflow.engine_persons import KeyPersons
 from disputeflow.workflow.engine_records import Records
+from disputeflow.workflow.engine_screening import Screening
+from disputeflow.workflow.engine_search import Finding
 from disputeflow.workflow.engine_signin import SignIn
 from disputeflow.workflow.runtime import compose
 from disputeflow.workflow.timesource import Clock
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
     from disputeflow.workflow.policy import Policy
 
 
-class Engine(Supervision, OfficeWork, KeyPersons, Records, Notices, SignIn):
+class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, SignIn, Finding):
     """The dispute workflow engine.
 
     Args:

@@ -136,7 +136,7 @@ def validate(defn: Definition, action: Action, data: Mapping[str, Any], resolver
         if ctx is None:
             ctx = _Context(defn, resolver, parse_time, now)
         value = _one(spec, raw, errors, ctx)
-        if value is not None and spec.bound and now is not None:
+        if value is not None and spec.bound in ("past", "future") and now is not None:
             value = inputs.time_bound(spec.name, value, spec.bound, now, errors, (spec.label.zh, spec.label.en))
         if value is not None:
             clean[spec.name] = value
@@ -212,6 +212,9 @@ def _as_int(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) 
         number = None
     if number is None or abs(number) >= 2**31:
         errors.append(FieldError(spec.name, f"{spec.label.zh}应为整数", f"{spec.label.en} must be a whole number"))
+        return None
+    if number < 0 and spec.bound == "nonnegative":  # a count of people or an amount of money
+        errors.append(FieldError(spec.name, f"{spec.label.zh}不能为负数", f"{spec.label.en} cannot be negative"))
         return None
     return number
 

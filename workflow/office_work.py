@@ -98,7 +98,9 @@ def overdue_by_office(engine, as_of: datetime, actor, lang: str | None = None) -
     groups: dict[str, dict] = {}
     for office, office_name, number, dname, dver, state, parent, clock, started, due, risk, category in rows:
         d = engine.definition(dname, dver)
-        group = groups.setdefault(office or "", {"office": office, "office_name": office_name or office,
+        # a referral to a court or an arbitration committee names no unit of the town: its own group
+        outside = "外部接收单位（法院、仲裁委等）" if not lang.startswith("en") else "bodies outside the town (courts …)"
+        group = groups.setdefault(office or "", {"office": office, "office_name": office_name or office or outside,
                                                  "items": []})
         item = _clock(engine, d, clock, started, due, as_of, risk, category, lang)
         item.update({"number": number, "parent": parent, "state": state, "state_label": d.state_label(state, lang),

@@ -50,13 +50,14 @@ from typing import TYPE_CHECKING, Mapping
 
 from disputeflow.workflow.policy_canonical import canonical
 from disputeflow.workflow.policy_hours import QuietHours, Window, WorkingHours, settle
-from disputeflow.workflow.policy_parse import parse
+from disputeflow.workflow.policy_parse import RepeatPolicy, parse
 from disputeflow.workflow.policy_terms import (  # noqa: F401  (the policy's vocabulary, importable from here)
     CONTACT_METHODS, COUNT_FROM, EXACT_UNITS, DEFAULT_SOURCE, DUTY_CLOCK_PREFIX, RECURRENCE_UNITS, RISKS, STEP_KINDS, TIER_CLOCK,
     TIER_STEP, UNITS, _DUTY_CLOCK_RULE, AutoListing, ClockRule, DutyRule, Duration, KeyPersonPolicy, LadderStep,
     PolicyError, Recurrence,
 )
 from disputeflow.workflow.policy_time import add_duration, add_workdays_keep_time
+from disputeflow.workflow.screening_rules import ScreeningPolicy
 from disputeflow.workflow.tomlfile import read_text
 from disputeflow.workflow.timeutil import at_local, to_local, utc
 
@@ -87,13 +88,13 @@ class Policy:
     # the running clocks a handover (上交、下交) starts again: the new level gets its own time to resolve
     handover_restart: tuple[str, ...] = ("resolve",)
     key_persons: KeyPersonPolicy = KeyPersonPolicy()
+    screening: ScreeningPolicy = ScreeningPolicy()
     working_hours: WorkingHours = WorkingHours()
     quiet_hours: QuietHours = QuietHours()
+    repeats: RepeatPolicy = RepeatPolicy()  # 反复纠纷 and possible duplicate reports at intake
     # where the numbers of [extension], [tier_upgrade], [unit_talk], [auto_listing], [handover] come from
     section_sources: Mapping[str, str] = field(default_factory=dict, compare=False)
     source: str = field(default=DEFAULT_SOURCE, compare=False)
-
-    # ----------------------------------------------------------------- loading
 
     @classmethod
     def default(cls) -> "Policy":
@@ -125,8 +126,6 @@ class Policy:
     def revision(self) -> str:
         """A short id of the policy's content; a clock can store it to notice a changed policy."""
         return hashlib.sha256(canonical(self).encode()).hexdigest()[:12]
-
-    # ----------------------------------------------------------------- questions
 
     def rule(self, clock: str) -> ClockRule:
         """The rule for ``clock``.

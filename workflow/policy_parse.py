@@ -17,7 +17,9 @@ from disputeflow.workflow.policy_terms import (
     Duration, KeyPersonPolicy, LadderStep, ListingRule, PolicyError, Recurrence,
 )
 from disputeflow.workflow.policy_hours import QuietHours, Window, WorkingHours
+from disputeflow.workflow.policy_repeats import RepeatPolicy, parse_repeats  # noqa: F401  (RepeatPolicy re-exported)
 from disputeflow.workflow.tomlfile import key_lines, line_of, load_toml
+from disputeflow.workflow.screening_rules import parse_screening
 
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
@@ -134,7 +136,8 @@ def parse(text: str, source: str) -> dict[str, Any]:
     doc = load_toml(text, source, PolicyError)
     r = _Reader(text, source)
     r.table(doc, (), ("count_from", "clocks", "ladder", "extension", "tier_upgrade", "unit_talk", "auto_listing",
-                      "key_persons", "working_hours", "quiet_hours", "handover"))
+                      "key_persons", "working_hours", "quiet_hours", "handover", "screening",
+                      "repeat_disputes"))
     count_from = r.count_from(doc.get("count_from", "immediately"), ("count_from",))
     clocks = {name: _clock(r, rule, ("clocks", name))
               for name, rule in r.table(doc.get("clocks", {}), ("clocks",)).items()}
@@ -178,8 +181,10 @@ def parse(text: str, source: str) -> dict[str, Any]:
         auto_listing=_auto_listing(r, doc.get("auto_listing", {})),
         handover_restart=_restart(r, handover, clocks),
         key_persons=_key_persons(r, doc.get("key_persons", {})),
+        screening=parse_screening(r, doc.get("screening", {})),
         working_hours=_working_hours(r, doc.get("working_hours", {})),
         quiet_hours=_quiet_hours(r, doc.get("quiet_hours", {})),
+        repeats=parse_repeats(r, doc.get("repeat_disputes", {})),
         section_sources=MappingProxyType({k: v for k, v in sources.items() if v is not None}),
         source=source,
     )

@@ -48,6 +48,10 @@ def run(engine, now: datetime, batch: int = 500, stop: threading.Event | None = 
 
     if duty_sweep.after_sweep(engine, now, batch, raised):
         raised.extend(run(engine, now, batch, stop))  # what the new occurrences already owe, then forwarding
+        return raised
+    from disputeflow.workflow import screening_sweep  # units' screening rounds and reports (排查、零报告)
+
+    screening_sweep.run(engine, now, batch)
     return raised
 
 

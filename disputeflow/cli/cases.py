@@ -49,8 +49,17 @@ def case_open(c: Ctx, title, category, unit_id, parties, source, flags, descript
     eng = c.engine()
     out = eng.report(c.actor(), definition=definition, **fields)
     doc = eng.case(out.number, c.actor(), lang=c.lang)
-    c.out(doc, c.t(f"已登记：{out.number}（{doc['state_label']}，风险{doc['risk_label']}）",
-                   f"reported: {out.number} ({doc['state_label']}, risk {doc['risk_label']})"))
+    similar, earlier = out.data.get("similar", []), out.data.get("repeat_of", [])
+    doc = {**doc, "similar": similar, "repeat_of": earlier}
+    text = c.t(f"已登记：{out.number}（{doc['state_label']}，风险{doc['risk_label']}）",
+               f"reported: {out.number} ({doc['state_label']}, risk {doc['risk_label']})")
+    if similar:
+        text += c.t("\n提示：同一当事人已有案件（可能重复登记）：", "\nnote: the same party has cases (a duplicate report?): ")
+        text += "、".join(s["number"] for s in similar)
+    if earlier:
+        text += c.t("\n反复纠纷：风险下限已提高，以往案件：", "\nrepeated dispute: risk floor raised; earlier cases: ")
+        text += "、".join(earlier)
+    c.out(doc, text)
 
 
 @case.command("show", help="查看案件详情。")
@@ -154,3 +163,8 @@ def case_do(c: Ctx, number, action, note, sets, expect_version):
                    + (f"，{kind.zh} {made}" if made else ""),
                    f"{out.number}: {d.action_label(out.event, c.lang)} done ({moved})"
                    + (f", {kind.en} {made}" if made else "")))
+
+
+from disputeflow.cli.search import search as _search  # noqa: E402  (a module of its own; light to import)
+
+case.add_command(_search)

@@ -31,6 +31,7 @@ from disputeflow.cli.params import INSTANT
 # Command groups that live in their own modules, imported only when invoked so that
 # ``disputeflow --help`` stays fast. name -> ("module:attribute", short help zh).
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "screening": ("disputeflow.cli.screening:group", "矛盾纠纷排查：登记排查、报送排查报告（零报告）、敏感期。"),
     "person": ("disputeflow.cli.person:group", "重点人员稳控：登记、查看、走访、解除稳控。"),
     "inbox": ("disputeflow.cli.inbox:group", "站内消息：查看与标记已读。"),
     "import": ("disputeflow.cli.ledger:import_command", "从 Excel 或 CSV 台账导入案件"),
@@ -39,6 +40,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("disputeflow.cli.report:group", "报表：台账、统计、零报告、研判会议程、调解文书。"),
     "audit": ("disputeflow.cli.audit:group", "审计日志：校验、重新签名、生成密钥。"),
     "policy": ("disputeflow.cli.policy:group", "时限与升级政策：查看当前生效的政策。"),
+    "board": ("disputeflow.cli.search:board", "看板：反复纠纷的当事人。"),
 }
 
 

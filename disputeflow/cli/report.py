@@ -142,6 +142,11 @@ def nil(c, month, unit_id, fmt, out):
     _run(c, "nil", fmt, out, month=month, unit=unit_id)
 
 
+from disputeflow.cli.screening import filing  # noqa: E402  (报送情况: one command of the screening module)
+
+group.add_command(filing)
+
+
 @group.command("agenda", help="研判会议程：新案、高风险、逾期、督办、反弹、待销号。")
 @click.option("--date", "day", type=DAY, required=True, help="会议日期（YYYY-MM-DD）。")
 @click.option("--since", type=DAY, help="上次会议日期（默认：七天前）。")

@@ -84,6 +84,9 @@ def load(engine) -> dict:
         work_orders.load(engine, work_orders.SHUANGRU, numbers, offices.SHUANGRU, PLACE.supervisor, now)
         work_orders.load(engine, work_orders.REFERRALS, numbers, offices.SHUANGRU, PLACE.supervisor, now, "refer")
         demo_county.load_town(engine, county, now)
+        from disputeflow.demo import screening as demo_screening
+
+        demo_screening.load(engine, now)
     finally:
         engine.clock = real_clock
     engine.sweep()

@@ -162,23 +162,38 @@ def offices_report(engine, unit_id: str, period: Period) -> dict:
 
 
 def nil_report(engine, unit_id: str, period: Period) -> dict:
-    """The nil report (零报告): the unit's villages, each with its count of new disputes in the period.
+    """The nil report (零报告), printed from the reports the units filed, not inferred from the case count.
 
-    The unit as a whole reports nil when none of them had one.
+    Each screening unit under ``unit_id`` (and the unit itself) with the reports it filed for periods
+    ending in ``period``, the disputes they found, and the reports due by now that it has not filed.
+    The paper is a nil report when reports were filed, none is missing, and none found a dispute.
     """
     now = engine.clock.now()
     units = Units.load(engine)
-    unit = units.get(unit_id)
-    counts: dict[str, int] = defaultdict(int)
-    total = 0
-    for f in facts_mod.scan(engine, unit.path, period.start, period.end, reported_only=True,
-                            payloads=frozenset()):
-        counts[units.village_of(f.unit_path)] += 1
-        total += 1
+    units.get(unit_id)  # NotFound for an unknown unit
+    last = period.last
+    from disputeflow.workflow import screening_reads
+
+    filed = screening_reads.filed_reports(engine, period.first, last, unit_id)
+    owed = screening_reads.filing(engine, period.first, last, unit_id)
+    by_unit: dict[str, list] = defaultdict(list)
+    for r in filed:
+        by_unit[r["unit"]].append(r)
+    rows = []
+    for u in owed["units"]:
+        mine = by_unit.get(u["unit"], [])
+        unfiled = [m["period"] for m in u["missing"] if m["duty"] == "report"]
+        rows.append({"key": u["unit"], "name": u["name"], "reported": sum(r["found"] for r in mine),
+                     "filed": len(mine), "due": u["reports_due"], "unfiled": unfiled,
+                     "reports": [{"period": r["period_start"] if r["period_start"] == r["period_end"]
+                                  else f"{r['period_start']}～{r['period_end']}", "found": r["found"], "nil": r["nil"],
+                                  "rounds": r["rounds"], "filed_at": r["filed_at"], "filed_by": r["filed_by"],
+                                  "on_time": r["on_time"]} for r in mine]})
     doc = header(units, unit_id, period, now)
     doc["kind"] = "nil"
-    doc["total"] = total
-    doc["nil"] = total == 0
-    doc["units"] = [{"key": v.id, "name": v.name, "reported": counts.get(v.id, 0)}
-                    for v in units.villages_under(unit.path)]
+    doc["total"] = sum(r["reported"] for r in rows)
+    doc["filed"] = sum(r["filed"] for r in rows)
+    doc["unfiled"] = [r["name"] for r in rows if r["unfiled"]]
+    doc["nil"] = doc["filed"] > 0 and doc["total"] == 0 and not doc["unfiled"]
+    doc["units"] = rows
     return doc

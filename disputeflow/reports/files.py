@@ -82,13 +82,10 @@ def dataset(engine, kind: str, who: Actor, params: dict) -> dict:
 
         return mask_text(agenda.build(engine, unit, params.get("date"), params.get("since")), None)
     period = period_mod.from_params(params)
-    if kind == "nil":
-        doc = snapshot.get_or_build(engine, "nil", unit, period, who.id,
-                                    lambda: collect.nil_report(engine, unit, period))
+    if kind == "nil":  # read fresh each time: a report filed late changes the paper (no frozen copy)
+        doc = collect.nil_report(engine, unit, period)
         if not doc["nil"]:
-            raise ValidationError.one(
-                "unit", f"{doc['unit']['name']}在{period.label()}有 {doc['total']} 起新发纠纷，不能报零报告",
-                f"{doc['unit']['name']} had {doc['total']} new disputes in {period.label('en')}: no nil report")
+            raise ValidationError.one("unit", *_not_nil(doc, period))
         return doc
     kind = "stats" if kind == "month" else kind  # the monthly form is the statistics dataset, laid out upward
     doc = snapshot.get_or_build(engine, kind, unit, period, who.id, _builder(engine, kind, unit, period))
@@ -100,6 +97,18 @@ def _builder(engine, kind: str, unit: str, period):
     if kind == "offices":
         return lambda: collect.offices_report(engine, unit, period)
     return lambda: collect.build(engine, unit, period, ledger=kind == "ledger")
+
+
+def _not_nil(doc: dict, period) -> tuple[str, str]:
+    """Why the unit cannot print a nil report for the period, in both languages."""
+    name, zh, en = doc["unit"]["name"], period.label(), period.label("en")
+    if doc["total"]:
+        return (f"{name}在{zh}排查发现 {doc['total']} 起纠纷，不能报零报告",
+                f"{name}'s screening found {doc['total']} disputes in {en}: no nil report")
+    if doc["unfiled"]:
+        return (f"{'、'.join(doc['unfiled'])}在{zh}未报送排查报告，不能报零报告",
+                f"{', '.join(doc['unfiled'])} filed no screening report in {en}: no nil report")
+    return (f"{name}在{zh}没有已报送的排查报告，不能报零报告", f"{name} filed no screening report in {en}: no nil report")
 
 
 def report_data(engine, kind: str, *, actor=None, **params) -> dict:

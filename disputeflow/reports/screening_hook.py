@@ -2,17 +2,14 @@
 screening, nil reports filed on time.
 
 Screening rounds and periodic filings are recorded by their own part of the
-system; the statistics only show what it reports. That part registers one
-function with :func:`register` (``fn(engine, unit_id, start, end) -> dict``
-with the keys of :data:`FIGURES`); until then, or while its tables are not in
-the database, :func:`screening_figures` returns ``None`` and every report shows
-these figures as —.
+system (:mod:`disputeflow.workflow.screening`); the statistics only show what
+its reads report, with the keys of :data:`FIGURES`. A unit no duty fell due on
+in the period, or a database without the screening tables, shows them as —.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 # key, zh name, en name, kind, zh definition, en definition
 FIGURES = [
@@ -31,28 +28,30 @@ FIGURES = [
     ("filings_on_time", "按时报送数", "Reports filed on time", "count", "", ""),
     ("filing_on_time_rate", "按时报送率", "Filed on time", "rate", "", ""),
 ]
-# The tables the screening records live in; without them there is nothing to count.
-TABLES = ("screening_rounds", "unit_filings")
-
-_source: Callable | None = None
-
-
-def register(fn: Callable | None) -> None:
-    """Name the function that computes the screening figures (``None`` removes it)."""
-    global _source
-    _source = fn
+# The tables the screening records live in; a database from before them has nothing to count.
+TABLES = ("screening_rounds", "screening_reports")
 
 
 def screening_figures(engine, unit_id: str, start: datetime, end: datetime) -> dict | None:
-    """The screening figures of ``unit_id`` for ``[start, end)``, or ``None`` (shown as —) when not recorded."""
-    if _source is None:
-        return None
+    """The screening figures of ``unit_id`` for the periods ending in ``[start, end)``, or ``None`` (shown as —)
+    when the database holds no screening records (:mod:`disputeflow.workflow.screening_reads` defines them)."""
     from disputeflow.cases import report_reads, transactions
+    from disputeflow.workflow import screening_reads
+    from disputeflow.workflow.timeutil import local_date
 
     with transactions.read(engine.store) as conn:
         if not report_reads.has_tables(conn, TABLES):
             return None
-    return _source(engine, unit_id, start, end)
+    first, last = local_date(start), local_date(end - timedelta(microseconds=1))
+    doc = screening_reads.filing(engine, first, last, unit_id)
+    total = doc["total"]
+    if not total["rounds_due"] and not total["reports_due"]:
+        return None  # no duty fell due: nothing to show but —
+    found = {c["number"] for r in screening_reads.rounds(engine, None, unit_id, first, last) for c in r["cases"]}
+    return {"rounds_due": total["rounds_due"], "rounds_held": total["rounds_held"],
+            "rounds_on_time": total["rounds_on_time"], "found_by_screening": len(found),
+            "filings_due": total["reports_due"], "filings_on_time": total["reports_on_time"],
+            "filing_on_time_rate": total["on_time_rate"]}
 
 
 def definitions() -> list[tuple[str, str, str]]:

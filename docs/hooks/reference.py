@@ -234,6 +234,23 @@ POLICY_HELP: dict[str, tuple[str, str]] = {
     "handover": ("", "Handing a case up or down the levels (上交、下交): which clocks start again."),
     "handover.restart": ("[\"resolve\"]", "Running clocks that restart, for their full time, when the handling "
                          "level moves (`[]`: none); the intake clocks keep counting."),
+    "screening": ("", "Screening (排查) and the periodic report (零报告) each unit owes; `source` says where the "
+                  "numbers come from (local practice)."),
+    "screening.<kind>": ("village, community: `{ every = \"half_month\", report_days = 1 }`; town: month, 3; "
+                         "county: quarter, 5", "For units of that kind (`village`, `community`, `town`, `county`): "
+                         "`every` is `day`, `half_month`, `month` or `quarter`; the report is due `report_days` "
+                         "after the period's last day (0: by its 24:00). A round is due by the period's end."),
+    "screening.sensitive": ("`{ every = \"day\", report_days = 0 }`", "In a sensitive period (敏感期, set by a "
+                            "supervisor with `disputeflow screening sensitive`) the named units and those under "
+                            "them also screen and report on this cadence."),
+    "repeat_disputes": ("", "反复纠纷 and possible duplicate reports: intake looks the parties up by phone, ID number, "
+                        "or name in the same village."),
+    "repeat_disputes.similar_days": ("90", "An open case, or one reported within this many days, of the same party "
+                                     "is shown as a possible duplicate (a warning, never a refusal)."),
+    "repeat_disputes.repeat_months": ("12", "The window in which earlier disputes of a party count."),
+    "repeat_disputes.repeat_count": ("2", "Earlier cases within the window that make a repeated dispute."),
+    "repeat_disputes.open_counts": ("true", "One earlier case still open is a repeated dispute too."),
+    "repeat_disputes.risk_floor": ("\"medium\"", "The new case's risk floor when it repeats an earlier dispute."),
 }
 
 

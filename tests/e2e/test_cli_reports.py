@@ -57,10 +57,14 @@ def test_ledger_written_as_xlsx_and_csv(cli):
 def test_statistics_nil_report_and_agenda(cli, tmp_path):
     stats = json.loads(cli("--as", "sup", "report", "stats", "--month", "2026-03", "--format", "json", "--out", "-").stdout)
     assert stats["overall"]["reported"] == 1 and stats["nil_units"] == ["v2"]
-    p = cli("--as", "sup", "report", "nil", "--month", "2026-02", "--out", str(tmp_path))
-    assert "零报告" in p.stdout and (tmp_path / "t1-零报告-2026-02.html").exists()
-    p = cli("--as", "sup", "report", "nil", "--month", "2026-03", ok=False)
-    assert p.returncode == 2 and "不能报零报告" in p.stderr
+    p = cli("--as", "sup", "report", "nil", "--month", "2026-03", ok=False, now="2026-03-10T10:00+08:00")
+    assert p.returncode == 2 and "不能报零报告" in p.stderr  # nothing filed: no paper says 经排查
+    for unit in ("v1", "v2"):  # the paper is printed from the reports the villages filed
+        cli("--as", "sup", "screening", "record", "--unit", unit, "--participant", "督办员", "--none-found",
+            now="2026-03-10T10:00+08:00")
+        cli("--as", "sup", "screening", "file", "--unit", unit, now="2026-03-10T10:00+08:00")
+    p = cli("--as", "sup", "report", "nil", "--month", "2026-03", "--out", str(tmp_path), now="2026-03-10T10:00+08:00")
+    assert "零报告" in p.stdout and (tmp_path / "t1-零报告-2026-03.html").exists()
     md = cli("--as", "sup", "report", "agenda", "--date", "2026-03-03", "--format", "md", "--out", "-").stdout
     assert "## 一、上次会议以来新登记的纠纷（1）" in md
 

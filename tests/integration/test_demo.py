@@ -159,3 +159,23 @@ def test_a_referral_to_the_police_waits_for_feedback_and_keeps_its_case_on_the_b
     assert [d["clock"] for d in referral["deadlines"] if d.get("stopped_at") is None] == ["referral_feedback"]
     staff = eng.case(referral["number"], actor="pcs-liu")
     assert staff["parent"] == parent["number"]
+
+
+def test_screening_rounds_and_reports_with_one_village_that_files_nothing(demo):
+    from datetime import timedelta
+
+    from disputeflow.workflow.timeutil import local_date
+
+    eng, _summary = demo
+    today = local_date(eng.clock.now())
+    board = {u["unit"]: u for u in eng.screening_overdue(actor="zz-wang")}
+    # 柳湾村 files nothing; 北山村 files three days late, so it may be late on the day the demo is shown
+    assert "liuwan" in board and set(board) <= {"liuwan", "beishan"}
+    assert {m["duty"] for m in board["liuwan"]["missing"]} == {"report"}
+    figures = {u["unit"]: u for u in eng.screening_filing(today - timedelta(days=30), today, "shuangru")["units"]}
+    assert figures["liuwan"]["reports_filed"] == 0 and figures["liuwan"]["rounds_held"] >= 1
+    assert figures["beishan"]["reports_filed"] >= 1 and figures["beishan"]["reports_on_time"] == 0
+    assert figures["donggang"]["on_time_rate"] == 1.0
+    found = [r for r in eng.screening_rounds("zz-wang", unit="donggang", since=today - timedelta(days=60)) if r["cases"]]
+    assert len(found) == 1 and len(found[0]["cases"]) == 2
+    assert any(e["unit"] == "liuwan" and e["step"] == "level1" for e in eng.screening_escalations())

@@ -48,7 +48,8 @@ def test_intake_raises_the_risk_floor(engine):
     assert engine.case(report(engine, flags=["civil_to_criminal"]))["risk"] == "high"
     assert engine.case(report(engine, flags=["key_person"]))["risk"] == "high"
     assert engine.case(report(engine, flags=["violence"]))["risk"] == "critical"
-    assert engine.case(report(engine))["risk"] == "low"
+    assert engine.case(report(engine, parties=[{"name": "新当事人"}]))["risk"] == "low"
+    assert engine.case(report(engine))["risk"] == "medium"  # the same parties have open cases: a repeated dispute
 
 
 def test_assessment_cannot_go_below_the_floor(engine):

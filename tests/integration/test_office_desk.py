@@ -91,3 +91,13 @@ def test_the_board_groups_overdue_work_orders_under_the_receiving_office(town):
     assert eng.overdue_work_orders(as_of, "med2") == []  # another village's mediator: not in their jurisdiction
     eng.act(w1, "sign", "rss1")
     assert [g["office"] for g in eng.overdue_work_orders(as_of, "sup")] == ["zrzy"]
+
+
+def test_an_unanswered_referral_to_a_court_is_grouped_under_the_bodies_outside_the_town(town, clock):
+    n = town.report("go", title="借款纠纷", category="contract", unit="v1-g1", parties=PARTIES).number
+    town.act(n, "assess", "med1", risk="medium")
+    r = town.act(n, "refer", "med1", to="court", detail="某县人民法院").data["spawned"]
+    groups = town.overdue_work_orders(T0 + timedelta(days=30), "sup")
+    (outside,) = [g for g in groups if g["office"] is None]
+    assert outside["office_name"] == "外部接收单位（法院、仲裁委等）"
+    assert [i["number"] for i in outside["items"]] == [r]

@@ -140,7 +140,7 @@ def test_ledger_xlsx_cell_by_cell(march_town):
     assert ws.max_row == 3 + 7
     row_a = [c.value for c in ws[6]]  # G, F, then A
     assert row_a == [3, town["A"], "宅基地边界纠纷", "2026-03-02", "2026-03-03", "2026-03-10", "2026-03-13", "甲村",
-                     "邻里纠纷", "网格排查", "张*（申请人）、李*（被申请人）", "低", "试点司法所", "调解员甲", None, None,
+                     "邻里纠纷", "网格排查", "张*（申请人）、李*（被申请人）", "中", "试点司法所", "调解员甲", None, None,
                      "已销号", "达成协议（书面）", "满意", 0, 0]
     row_f = [c.value for c in ws[5]]
     assert row_f[1] == town["F"] and row_f[7] == "乙村" and row_f[9] == "110联动" and row_f[20] == 2
@@ -212,14 +212,33 @@ def test_permissions_and_bad_input(march_town):
         engine.report_file("ledger", fmt="csv", actor="sup", month="2026-13")
 
 
-def test_nil_report(april_town):
-    engine, clock, town = april_town
+def test_nil_report_is_printed_from_the_filed_reports(engine, clock, town):
+    from datetime import datetime, timezone
+
+    def screened(day: int, units=("v1", "v2")):
+        clock.set(datetime(2026, 4, day, 2, tzinfo=timezone.utc))
+        for u, who in (("v1", "med1"), ("v2", "med2")):
+            if u in units:
+                engine.record_round(who, unit=u, participants="调解员", coverage="全村", none_found=True)
+                engine.file_screening_report(who, unit=u)
+
+    screened(10)
+    screened(20, units=("v1",))  # 乙村 does not file its second half of April
+    clock.set(datetime(2026, 5, 2, 2, tzinfo=timezone.utc))
+    with pytest.raises(ValidationError) as exc:
+        engine.report_file("nil", fmt="html", actor="sup", month="2026-04")
+    assert "乙村" in exc.value.message() and "未报送" in exc.value.message()
+    clock.set(datetime(2026, 4, 21, 2, tzinfo=timezone.utc))
+    engine.record_round("med2", unit="v2", held_on="2026-04-20", participants="调解员乙", none_found=True)
+    engine.file_screening_report("med2", unit="v2")
+    clock.set(datetime(2026, 5, 2, 2, tzinfo=timezone.utc))
     name, body, _ = engine.report_file("nil", fmt="html", actor="sup", month="2026-04")
     html = body.decode()
-    assert name == "t1-零报告-2026-04.html" and "无新发矛盾纠纷" in html and "试点镇" in html
-    with pytest.raises(ValidationError) as exc:
+    assert name == "t1-零报告-2026-04.html" and "共报送排查报告 4 份" in html and "试点镇" in html
+    assert html.count("零报告</td>") == 4
+    with pytest.raises(ValidationError) as exc:  # March: cases on record, but no report filed
         engine.report_file("nil", fmt="html", actor="sup", month="2026-03")
-    assert "5" in exc.value.message()
+    assert "不能报零报告" in exc.value.message()
 
 
 def test_closed_month_is_frozen_and_recomputes_to_the_same(engine, clock, town):

@@ -86,10 +86,12 @@ def test_statistics_nil_report_and_agenda(live, cases):
     r = sup.get("/reports/download", params={"kind": "month", "format": "xlsx", "unit": "t1", "month": "2026-03"})
     assert r.status_code == 200 and filename_of(r) == "t1-人民调解工作统计表-2026-03.xlsx" and r.content[:2] == b"PK"
     assert 'id="month-form"' in sup.get("/reports").text
-    r = sup.get("/reports/download", params={"kind": "nil", "format": "html", "unit": "v1", "month": "2026-02"})
-    assert r.status_code == 200 and filename_of(r) == "v1-零报告-2026-02.html"
     r = sup.get("/reports/download", params={"kind": "nil", "format": "html", "unit": "v1", "month": "2026-03"})
-    assert r.status_code == 400 and 'id="report-error"' in r.text and "不能报零报告" in r.text
+    assert r.status_code == 400 and 'id="report-error"' in r.text and "不能报零报告" in r.text  # nothing filed
+    live.engine.record_round("med1", unit="v1", participants="调解员甲", none_found=True)
+    live.engine.file_screening_report("med1", unit="v1")  # the nil report is the filed one
+    r = sup.get("/reports/download", params={"kind": "nil", "format": "html", "unit": "v1", "month": "2026-03"})
+    assert r.status_code == 200 and filename_of(r) == "v1-零报告-2026-03.html" and "共报送排查报告 1 份" in r.text
     r = sup.get("/reports/download", params={"kind": "agenda", "format": "md", "unit": "t1", "date": "2026-03-03"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/markdown")
     assert r.headers["content-disposition"].startswith("attachment;")

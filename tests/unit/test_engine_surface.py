@@ -22,6 +22,7 @@ PUBLIC = {
     "init", "add_unit", "add_user", "units", "users",
     # cases
     "report", "act", "act_many", "actions", "case", "history", "list_cases", "offices_for",
+    "search_cases", "repeat_parties",  # finding cases by their people, and the people in repeated disputes
     "office_desk", "overdue_work_orders",  # work orders across cases: an office's desk, late offices
     # supervision
     "overdue", "overdue_page", "overdue_lapses", "overdue_counts",
@@ -29,6 +30,9 @@ PUBLIC = {
     # key persons
     "add_person", "link_person", "record_contact", "release_person", "persons", "persons_page", "person",
     "contacts_due", "control_rate", "verify_person_audit",
+    # screening (排查) and filed reports (零报告)
+    "record_round", "file_screening_report", "set_sensitive_period", "screening_rounds", "screening_due",
+    "screening_filing", "screening_overdue", "screening_reports", "screening_escalations",
     # records
     "verify_audit", "resign_audit", "report_file", "report_data", "import_ledger",
     # notices
@@ -42,7 +46,7 @@ PUBLIC = {
 SPEAKING = ("actions", "case", "history", "list_cases", "overdue", "overdue_page", "overdue_lapses",
             "my_work", "supervised_cases",
             "persons", "persons_page", "person", "contacts_due", "inbox", "report_file", "import_ledger",
-            "role_label", "office_desk", "overdue_work_orders")
+            "role_label", "office_desk", "overdue_work_orders", "screening_due", "search_cases", "repeat_parties")
 
 
 def test_the_public_members_are_exactly_the_listed_ones():

@@ -11,7 +11,7 @@ from disputeflow.cases.types import UTCDateTime
 
 
 revision = '0018'
-down_revision = '0015'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
