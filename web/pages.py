@@ -313,9 +313,7 @@ def board(request: Request, user=Depends(current_user)):
     lookup = board_towns.unit_lookup(units)
     paths = {u["id"]: u["path"] for u in units}
     names = {u["id"]: u["name"] for u in units}
-    village = q.get("village") or None
-    if village and village not in paths:
-        village = None
+    village = q.get("village") if q.get("village") in paths else None  # an unknown village: the whole board
     as_of = engine.clock.now()
     counts: dict[str, int] = {}
     for unit_id, n in engine.overdue_counts(as_of=as_of, unit=village, actor=user).items():
