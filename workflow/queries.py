@@ -10,7 +10,7 @@ import json
 
 from disputeflow.cases import case_reads, child_reads, directory, jurisdiction, transactions
 from disputeflow.cases.types import from_db
-from disputeflow.workflow import case_roles, guards, handover, party_particulars, work_orders
+from disputeflow.workflow import case_roles, guards, handover, lapse_board, party_particulars, work_orders
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import load_actor, may_touch
 from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
@@ -99,6 +99,7 @@ def case(engine, number: str, actor, lang: str) -> dict:
                                        handling])
         deadlines = clock_rows(engine, conn, c["id"], lang, d)
         family = work_orders.family(engine, conn, c, who, lang, clock_dicts)
+        lapses = lapse_board.of_case(conn, c["id"], lang)  # the open missed-duty items of its key persons
     view = guards.CaseView(state=c["state"], risk=c["risk"], lead_official=c["lead_official"], data=data)
     supervision = None
     if c["supervision_level"]:
@@ -122,7 +123,7 @@ def case(engine, number: str, actor, lang: str) -> dict:
         "tier_label": {"ordinary": ("一般", "ordinary"), "complex": ("复杂", "complex")}[
             data.get("tier", "ordinary")][1 if lang.startswith("en") else 0],
         "five_ones": _five_ones(view, lang),
-        "deadlines": deadlines, **family,
+        "deadlines": deadlines, **family, "key_person_lapses": lapses,
         "data": data,
         "reported_at": _iso(c["reported_at"]), "updated_at": _iso(c["updated_at"]), "closed_at": _iso(c["closed_at"]),
     }
