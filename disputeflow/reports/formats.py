@@ -23,6 +23,8 @@ from disputeflow.workflow.timeutil import to_local
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Ledger columns written as spreadsheet dates (the local day; a register records days, not instants).
 LEDGER_DATES = ("reported", "assessed", "resolved", "closed")
+# Ledger columns of running text, allowed to wrap (every other column is short and kept on one line on screen).
+LEDGER_WIDE = ("title", "parties", "supervision", "outcome")
 
 
 def _period(doc: dict, lang: str) -> str:
@@ -57,7 +59,8 @@ def _office_heads(lang: str) -> list[str]:
 def ledger_html(engine, doc: dict, lang: str) -> bytes:
     labels = Labels(engine, lang)
     ctx = _stat_context(doc, labels)
-    ctx.update(headers=[c[2] if en(lang) else c[1] for c in LEDGER_COLUMNS], cells=[[text_cell(v) for v in row] for row in ledger_cells(doc, labels)])
+    ctx.update(headers=[c[2] if en(lang) else c[1] for c in LEDGER_COLUMNS], keys=[c[0] for c in LEDGER_COLUMNS],
+               wide=LEDGER_WIDE, cells=[[text_cell(v) for v in row] for row in ledger_cells(doc, labels)])
     return render(engine, "ledger.html.j2", lang, **ctx).encode("utf-8")
 
 
