@@ -105,6 +105,14 @@ def overdue_by_office(engine, as_of: datetime, actor, lang: str | None = None) -
         item = _clock(engine, d, clock, started, due, as_of, risk, category, lang)
         item.update({"number": number, "parent": parent, "state": state, "state_label": d.state_label(state, lang),
                      "clock_label": item.pop("label"), "hours_overdue": round((as_of - from_db(due)).total_seconds()
-                                                                             / 3600, 1)})
+                                                                             / 3600, 1),
+                     "overdue_business_days": _late_workdays(engine, from_db(due), as_of)})
         group["items"].append(item)
     return list(groups.values())
+
+
+def _late_workdays(engine, due: datetime, as_of: datetime) -> int:
+    """Workdays after the due date up to ``as_of`` by the working calendar, as the board counts a case's."""
+    from disputeflow.workflow.timeutil import local_date
+
+    return max(engine.calendar.workdays_between(local_date(due), local_date(as_of)), 0)
