@@ -142,7 +142,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "order_due": ("要求办结时间", "Due"),
     "parent_case": ("所属案件（只读）", "Parent case (read-only)"),
     "overdue_mark": ("已逾期", "overdue"),
-    "board_offices": ("交办超期（按承办站所）", "Overdue work orders (by receiving office)"),
+    "board_offices": ("交办逾期（按承办站所）", "Overdue work orders (by receiving office)"),
     "board_screening": ("未按时排查、报送的单位", "Units late with screening or reports"),
     "screening_round": ("排查", "screening round"),
     "screening_report": ("排查报告（零报告）", "report (nil report)"),

@@ -92,7 +92,7 @@ def test_the_case_page_lists_its_work_orders_with_clocks_and_overdue_marks(offic
 
     sup = login(offices, "sup")
     board = sup.get("/board").text
-    assert "交办超期（按承办站所）" in board
+    assert "交办逾期（按承办站所）" in board
     section = board.split('id="board-offices"')[1]
     assert 'data-office="rss"' in section and f'data-order="{w}"' in section and w2 not in section
     assert "<th>逾期工作日</th>" in section and "超期小时" not in board
