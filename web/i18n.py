@@ -96,6 +96,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "handling_unit": ("办理层级", "Handled at"),
     "overdue": ("逾期", "Overdue"),
     "overdue_days": ("逾期工作日", "Business days overdue"),
+    "late_workdays": ("逾期 {n} 个工作日", "{n} business days overdue"),
     "none_overdue": ("没有逾期事项。", "Nothing is overdue."),
     "list_supervision": ("挂牌督办", "List for supervision"),
     "extend": ("延期", "Extend"),
