@@ -27,6 +27,10 @@ def test_the_case_and_the_work_list_count_business_days(engine, clock):
     (item,) = [i for i in engine.my_work("med1")["items"] if i["number"] == n]
     assert item["next_clock"]["clock"] == "assess" and item["next_clock"]["overdue_business_days"] == 3
     assert [k["overdue_business_days"] for k in item["clocks"] if k["clock"] == "assess"] == [3]
+    from disputeflow.cli.render import case_text
+
+    shown = case_text(engine.case(n, "med1"), engine, "zh_CN")  # `disputeflow case show`
+    assert "计时中，逾期 3 个工作日" in shown
     engine.act(n, "assess", "med1", risk="low")
     assert _assess(engine.case(n, "med1"))["overdue_business_days"] == 0  # stopped: no longer running late
 
