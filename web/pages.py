@@ -307,9 +307,7 @@ def board(request: Request, user=Depends(current_user)):
     lookup = board_towns.unit_lookup(units)
     paths = {u["id"]: u["path"] for u in units}
     names = {u["id"]: u["name"] for u in units}
-    village = q.get("village") or None
-    if village and village not in paths:
-        village = None
+    village = q.get("village") if q.get("village") in paths else None  # an unknown village: the whole board
     as_of = engine.clock.now()
     counts: dict[str, int] = {}
     for unit_id, n in engine.overdue_counts(as_of=as_of, unit=village, actor=user).items():
@@ -335,6 +333,7 @@ def board(request: Request, user=Depends(current_user)):
                 risks={k: v.get(lang) for k, v in d.vocab["risk"].items()},
                 levels=("warning", "level1", "level2", "level3"), filters=dict(q), query=query,
                 supervision_levels={k: v.get(lang) for k, v in d.vocab["level"].items()},
+                lapses=engine.overdue_lapses(as_of=as_of, unit=village, actor=user, lang=lang),  # a group apart
                 may_list=user.role == "supervisor", error=error, towns=board_towns.by_town(engine, user, units, as_of, lang))
 
 

@@ -110,6 +110,21 @@ def page(engine, as_of: datetime, unit: str | None, actor, *, clock: str | None 
             "cases": n_cases}
 
 
+def lapses(engine, as_of: datetime, unit: str | None, actor, lang: str | None = None) -> dict:
+    """The board's group of key persons' open missed-duty items in the reader's jurisdiction, worst card first.
+
+    An item is open until a contact or a release closes it, so ``as_of`` changes nothing: the items open now.
+    """
+    from disputeflow.cases import lapse_reads
+    from disputeflow.workflow import lapse_board
+    from disputeflow.workflow.queries import _actor, _subtree
+
+    with transactions.read(engine.store) as conn:
+        who = _actor(engine, conn, actor)
+        rows = lapse_reads.open_items(conn, lapse_reads.scope(who, _subtree(conn, unit)))
+    return lapse_board.docs(rows, lang or engine.lang)
+
+
 def counts_by_unit(engine, as_of: datetime, unit: str | None, actor) -> dict[str, int]:
     """How many cases with an overdue clock each unit has on the reader's board (no clock, level or risk filter)."""
     with transactions.read(engine.store) as conn:

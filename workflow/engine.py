@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from sqlalchemy.engine import Engine as SAEngine
 
-from disputeflow.workflow import commands, queries
+from disputeflow.workflow import commands, queries, units_users
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.config import Config
 from disputeflow.workflow.definition import Definition
@@ -138,17 +138,17 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
                  handles: Iterable[str] | None = None) -> dict:
         """A unit of the jurisdiction; ``short_name`` numbers its committee's papers (default: its first
         character); an office lists the categories it ``handles`` (the routing of work orders)."""
-        return queries.add_unit(self._rt, id, name, kind, parent, short_name, handles)
+        return units_users.add_unit(self._rt, id, name, kind, parent, short_name, handles)
 
     def add_user(self, id: str, name: str, role: str, unit: str, phone: str | None = None,
                  email: str | None = None, lang: str = "zh_CN") -> dict:
-        return queries.add_user(self._rt, id, name, role, unit, phone, email, lang)
+        return units_users.add_user(self._rt, id, name, role, unit, phone, email, lang)
 
     def units(self) -> list[dict]:
-        return queries.units(self._rt)
+        return units_users.units(self._rt)
 
     def users(self, unit: str | None = None, role: str | None = None) -> list[dict]:
-        return queries.users(self._rt, unit, role)
+        return units_users.users(self._rt, unit, role)
 
     # ------------------------------------------------------------------ commands
 

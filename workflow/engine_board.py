@@ -40,6 +40,13 @@ class Supervision:
         return board.page(self._rt, as_of or self._rt.clock.now(), unit, actor, clock=clock, level=level, risk=risk,
                           limit=limit, offset=offset, count=count, lang=lang)
 
+    def overdue_lapses(self, as_of: datetime | None = None, unit: str | None = None,
+                       actor: str | Actor | None = None, *, lang: str | None = None) -> dict:
+        """The board's group of key persons' open missed-duty items (重点人员漏报/漏访): ``{"label", "total", "items"}``."""
+        from disputeflow.workflow import board
+
+        return board.lapses(self._rt, as_of or self._rt.clock.now(), unit, actor, lang=lang)
+
     def overdue_counts(self, as_of: datetime | None = None, unit: str | None = None,
                        actor: str | Actor | None = None) -> dict[str, int]:
         """How many overdue clocks each unit has on the reader's board, by unit id."""

@@ -1,4 +1,4 @@
-"""The read side and the small admin writes (units, users).
+"""The read side: cases, their history and actions, unit talks (the directory's writes are in units_users).
 
 Reads return plain dicts ready for JSON; personal data is masked here, by the
 reader's role, so no caller can forget to.
@@ -10,10 +10,10 @@ import json
 
 from disputeflow.cases import case_reads, child_reads, directory, jurisdiction, transactions
 from disputeflow.cases.types import from_db
-from disputeflow.workflow import case_roles, guards, handover, party_particulars, timeutil, work_orders
+from disputeflow.workflow import case_roles, guards, handover, lapse_board, party_particulars, timeutil, work_orders
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import load_actor, may_touch
-from disputeflow.workflow.errors import NotFound, NotPermitted, ValidationError
+from disputeflow.workflow.errors import NotFound, NotPermitted
 from disputeflow.workflow.machine import compile_definition
 from disputeflow.workflow.masking import mask_party, mask_text, needs_unmasked
 
@@ -99,6 +99,7 @@ def case(engine, number: str, actor, lang: str) -> dict:
                                        handling])
         deadlines = clock_rows(engine, conn, c["id"], lang, d)
         family = work_orders.family(engine, conn, c, who, lang, clock_dicts)
+        lapses = lapse_board.of_case(conn, c["id"], lang)  # the open missed-duty items of its key persons
     view = guards.CaseView(state=c["state"], risk=c["risk"], lead_official=c["lead_official"], data=data)
     supervision = None
     if c["supervision_level"]:
@@ -122,7 +123,7 @@ def case(engine, number: str, actor, lang: str) -> dict:
         "tier_label": {"ordinary": ("一般", "ordinary"), "complex": ("复杂", "complex")}[
             data.get("tier", "ordinary")][1 if lang.startswith("en") else 0],
         "five_ones": _five_ones(view, lang),
-        "deadlines": deadlines, **family,
+        "deadlines": deadlines, **family, "key_person_lapses": lapses,
         "data": data,
         "reported_at": _iso(c["reported_at"]), "updated_at": _iso(c["updated_at"]), "closed_at": _iso(c["closed_at"]),
     }
@@ -263,132 +264,6 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
             "fields": fields,
         })
     return out
-
-
-# ---------------------------------------------------------------------- admin writes
-
-def _handles(engine, kind: str, handles) -> list[str]:
-    """The categories an office handles, checked against the default workflow's categories."""
-    from disputeflow.workflow.errors import FieldError
-
-    wanted = [h.strip() for item in (handles or ()) for h in str(item).split(",") if h.strip()]
-    if not wanted:
-        return []
-    known = engine.definition().vocab.get("category", {})
-    errors = []
-    if kind != "office":
-        errors.append(FieldError("handles", "只有站所（office）可以登记受理的纠纷类型",
-                                 "only an office lists the categories it handles"))
-    bad = [h for h in wanted if h not in known]
-    if bad:
-        errors.append(FieldError("handles", f"纠纷类型“{'、'.join(bad)}”无效（可选：{'、'.join(known)}）",
-                                 f"unknown categories {', '.join(bad)} (one of {', '.join(known)})"))
-    if errors:
-        raise ValidationError(errors)
-    return list(dict.fromkeys(wanted))
-
-
-def _check_parent_kind(kind: str, parent_kind: str) -> None:
-    """A town sits at the top or under a county; nothing but a town goes straight under a county
-    except its own offices (a county's justice bureau, letters-and-calls office …)."""
-    if kind == "county":
-        raise ValidationError.one("parent", "县（区）是最高一级单位，不能有上级单位",
-                                  "a county is the top unit and has no parent")
-    if kind == "town" and parent_kind != "county":
-        raise ValidationError.one("parent", "镇的上级单位只能是县（区）", "a town's parent can only be a county")
-    if parent_kind == "county" and kind not in ("town", "office"):
-        raise ValidationError.one("parent", "县（区）下只能设镇或站所", "under a county only towns and offices")
-
-
-def add_unit(engine, id: str, name: str, kind: str, parent: str | None, short_name: str | None = None,
-             handles=None) -> dict:
-    from disputeflow.workflow import inputs
-    from disputeflow.workflow.vocabulary import UNIT_KINDS
-    from disputeflow.workflow.errors import FieldError
-
-    errors: list[FieldError] = []
-    checked = [inputs.text("id", id, errors, max_length=inputs.ID_MAX, label=("单位编号", "unit id")),
-               inputs.text("name", name, errors, max_length=inputs.NAME_MAX, required=True, label=("单位名称", "unit name")),
-               inputs.optional_text("parent", parent, errors, max_length=inputs.ID_MAX, label=("上级单位", "parent unit"))]
-    if errors:
-        raise ValidationError(errors)
-    id, name, parent = checked
-    # Jurisdiction is a LIKE on the unit path: its wildcards may not appear in an id.
-    if not id or any(ch in id for ch in "/%_\\"):
-        errors.append(FieldError("id", "单位编号不能为空，且不能含有 /、%、_ 或 \\（可用连字符 -）",
-                                 "unit id must be non-empty without /, %, _ or \\ (use a hyphen)"))
-    if kind not in UNIT_KINDS:
-        errors.append(FieldError("kind", f"单位类型“{kind}”无效（可选：{'、'.join(UNIT_KINDS)}）",
-                                 f"unit kind {kind!r} is invalid (one of {', '.join(UNIT_KINDS)})"))
-    if short_name is not None and not (1 <= len(short_name.strip()) <= 4 and short_name.strip().isalnum()):
-        errors.append(FieldError("short_name", "简称应为 1 至 4 个字（用于文书编号，如“东调字”）",
-                                 "short name must be 1 to 4 characters (it numbers the papers, as in 东调字)"))
-    if errors:
-        raise ValidationError(errors)
-    short_name = short_name.strip() if short_name else None
-    handled = _handles(engine, kind, handles)
-    now = engine.clock.now()
-    with transactions.write(engine.store) as conn:
-        path = "/"
-        if parent:
-            row = directory.unit(conn, parent)
-            if row is None:
-                raise ValidationError.one("parent", f"上级单位“{parent}”不存在", f"parent unit {parent!r} not found")
-            path = row[1]
-            _check_parent_kind(kind, row[0])
-        if directory.unit(conn, id) is not None:
-            raise ValidationError.one("id", f"单位“{id}”已存在", f"unit {id!r} exists already")
-        path = f"{path}{id}/"
-        directory.add_unit(conn, id, name.strip(), kind, parent, path, now, short_name,
-                           json.dumps(handled) if handled else None)
-    return {"id": id, "name": name.strip(), "kind": kind, "parent": parent, "path": path, "short_name": short_name,
-            "handles": handled}
-
-
-def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lang) -> dict:
-    from disputeflow.workflow import inputs
-    from disputeflow.workflow.errors import FieldError
-
-    errors: list[FieldError] = []
-    id = inputs.text("id", id, errors, max_length=inputs.ID_MAX, label=("用户名", "user id"))
-    name = inputs.text("name", name, errors, max_length=inputs.NAME_MAX, required=True, label=("姓名", "name"))
-    if phone not in (None, ""):
-        phone = inputs.phone("phone", phone, errors)
-    email = inputs.optional_text("email", email, errors, max_length=inputs.EMAIL_MAX, label=("电子邮箱", "e-mail"))
-    if errors:
-        raise ValidationError(errors)
-    if not id or any(ch.isspace() for ch in id):
-        errors.append(FieldError("id", "用户名不能为空且不能含空格", "user id must be non-empty without spaces"))
-    ROLES = engine.known_roles()
-    if role not in ROLES:
-        errors.append(FieldError("role", f"角色“{role}”无效（可选：{'、'.join(ROLES)}）",
-                                 f"role {role!r} is invalid (one of {', '.join(ROLES)})"))
-    if email and "@" not in email:
-        errors.append(FieldError("email", f"电子邮箱“{email}”格式有误", f"e-mail {email!r} is malformed"))
-    if errors:
-        raise ValidationError(errors)
-    now = engine.clock.now()
-    with transactions.write(engine.store) as conn:
-        row = directory.unit(conn, unit)
-        if row is None:
-            raise ValidationError.one("unit", f"单位“{unit}”不存在", f"unit {unit!r} not found")
-        if directory.user_exists(conn, id):
-            raise ValidationError.one("id", f"用户“{id}”已存在", f"user {id!r} exists already")
-        directory.add_user(conn, id=id, name=name.strip(), role=role, unit_id=unit, unit_path=row[1], phone=phone,
-                           email=email, lang=lang, now=now)
-    return {"id": id, "name": name.strip(), "role": role, "unit": unit, "unit_path": row[1]}
-
-
-def units(engine) -> list[dict]:
-    with transactions.read(engine.store) as conn:
-        rows = directory.all_units(conn)
-    return [{**dict(zip(("id", "name", "kind", "parent", "path"), r)), "handles": json.loads(r[5]) if r[5] else []}
-            for r in rows]
-
-
-def users(engine, unit: str | None, role: str | None) -> list[dict]:
-    with transactions.read(engine.store) as conn:
-        return [dict(r._mapping) for r in directory.users_of(conn, unit, role)]
 
 
 def unit_talks(engine, actor, month: str | None) -> list[dict]:

@@ -16,8 +16,10 @@ from disputeflow.cli.params import CLOCK_TIME, INSTANT, MONTH, SECONDS, TEXT, YE
 @click.option("--as-of", type=INSTANT, help="按此时刻计算（ISO 8601，须带时区；默认现在）。")
 @click.option("--unit", "unit_id", type=TEXT, help="只看此单位（含下级）。")
 @click.option("--by-town", is_flag=True, help="按镇汇总：各镇逾期、在办、挂牌数，及县级挂牌案件（县级用户）。")
+@click.option("--key-persons", is_flag=True,
+              help="只看重点人员漏报/漏访：辖区内未关闭的漏报事项（不加此项时列在逾期案件之后）。")
 @pass_ctx
-def overdue(c: Ctx, as_of, unit_id, by_town):
+def overdue(c: Ctx, as_of, unit_id, by_town, key_persons):
     import disputeflow.cli.render as render_case
 
     eng = c.engine()
@@ -26,8 +28,13 @@ def overdue(c: Ctx, as_of, unit_id, by_town):
         got = eng.town_board(as_of=at, actor=c.user, lang=c.lang)
         c.out(got, render_case.town_board_text(got, c.lang))
         return
+    lapses = eng.overdue_lapses(as_of=at, unit=unit_id, actor=c.user, lang=c.lang)
+    if key_persons:
+        c.out(lapses, render_case.lapses_text(lapses, c.lang))
+        return
     rows = eng.overdue(as_of=at, unit=unit_id, actor=c.user, lang=c.lang)
-    c.out(rows, render_case.board_text(rows, c.lang))
+    text = render_case.board_text(rows, c.lang)
+    c.out(rows, text + ("\n\n" + render_case.lapses_text(lapses, c.lang) if lapses["total"] else ""))
 
 
 @click.command(help="约谈名单：一个月内红牌达到政策次数的责任单位。")

@@ -132,6 +132,15 @@ def board_text(rows: list[dict], lang: str) -> str:
                   body, max_col=22, title=title)
 
 
+def lapses_text(got: dict, lang: str) -> str:
+    """The board's group of key persons' open missed-duty items, counted apart from the cases."""
+    t = (lambda zh, e: e if lang.startswith("en") else zh)
+    body = [(r["level_label"], r["person"], r["unit_name"], "、".join(d[5:] for d in r["days_missed"]),
+             len(r["days_missed"]), r["link"]) for r in got["items"]]
+    return render(t("级别 人员 村(社区) 漏报日期 天数 详情", "level person unit days-missed days page").split(), body,
+                  max_col=40, title=t(f"{got['label']}：{got['total']} 人", f"{got['label']}: {got['total']}"))
+
+
 def town_board_text(got: dict, lang: str) -> str:
     """The board by town, then the cases listed at county level."""
     t = (lambda zh, e: e if lang.startswith("en") else zh)

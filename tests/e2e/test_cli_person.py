@@ -101,3 +101,20 @@ def test_a_person_registered_without_a_case_on_the_command_line(cli):
     p = cli("--as", "go", "person", "add", "--name", "赵某", "--type", "alien", "--risk", "high", "--grid-officer",
             "go", "--lead", "lead", "--unit", "v1", ok=False)
     assert p.returncode == 2
+
+
+def test_missed_days_show_on_the_board_after_the_cases_and_alone(cli):
+    pid = cli.engine.add_person("go", name="王大锤", cases=[cli.number], risk="critical", grid_officer="go",
+                                lead_official="lead")["id"]
+    later = "2026-03-07T21:30+08:00"
+    cli("sweep", now=later)
+    got = json.loads(cli("--as", "sup", "--json", "overdue", "--key-persons", now=later).stdout)
+    assert got["label"] == "重点人员漏报/漏访" and got["total"] == 1
+    row = got["items"][0]
+    assert row["person_id"] == pid and row["person"] == "王**" and len(row["days_missed"]) == 4
+    text = cli("--as", "sup", "overdue", now=later).stdout
+    assert "重点人员漏报/漏访：1 人" in text and "王**" in text and "王大锤" not in text
+    assert "03-03、03-04、03-05、03-06" in text
+    cli.engine.add_unit("t2", "邻镇", "town")
+    cli.engine.add_user("sup-t2", "邻镇督办员", "supervisor", "t2")
+    assert json.loads(cli("--as", "sup-t2", "--json", "overdue", "--key-persons", now=later).stdout)["total"] == 0

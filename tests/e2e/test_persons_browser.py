@@ -40,3 +40,32 @@ def test_a_grid_officer_registers_a_person_without_a_case_on_a_phone(town, brows
         assert eng.person(pid, "sup")["cases"] == []
     finally:
         serve.stop()
+
+
+def test_a_supervisor_sees_missed_days_on_the_board_and_follows_the_link_on_a_phone(town, browser, shots, tmp_path):
+    from datetime import datetime
+
+    from tests.conftest import report
+    from disputeflow.workflow.timeutil import LOCAL_TZ
+
+    url, eng = town
+    number = report(eng)
+    pid = eng.add_person("go", name="王大锤", cases=[number], risk="critical", grid_officer="go",
+                         lead_official="lead")["id"]
+    later = datetime(2026, 3, 7, 21, 30, tzinfo=LOCAL_TZ)
+    eng.sweep(now=later)
+    serve = Serve(url, later, tmp_path)
+    try:
+        page = sign_in(browser, serve.url, "sup", PHONE)
+        page.goto(serve.url + "/board")
+        row = page.locator(f"#lapse-board tr[data-person='{pid}']")
+        assert row.is_visible() and "王**" in row.inner_text() and "王大锤" not in page.content()
+        assert "2026-03-06" in row.inner_text() and page.locator("#lapse-total").inner_text() == "重点人员漏报/漏访 1 人"
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the board scrolls sideways"
+        page.screenshot(path=str(shots / "board-missed-duties.png"), full_page=True)
+        row.locator("a").click()
+        page.wait_for_url(serve.url + f"/persons/{pid}")
+        page.goto(serve.url + f"/cases/{number}")
+        assert page.locator(f"[data-lapse-person='{pid}']").is_visible()
+    finally:
+        serve.stop()

@@ -191,7 +191,8 @@ def rewrite_assessment(engine, number: str) -> None:
     data = json.dumps({"responsible_unit": "justice", "risk": "low"}, ensure_ascii=False, separators=(",", ":"),
                       sort_keys=True)
     sql(engine, "UPDATE audit_events SET data = :d, fields = :f WHERE case_id = :c AND seq = 2",
-        d=data, f=json.dumps({"risk": "low", "responsible_unit": "justice", "state": "assessed"}), c=cid)
+        d=data, f=json.dumps({"mediator": "med1", "risk": "low", "responsible_unit": "justice", "state": "assessed"}),
+        c=cid)  # the assessing mediator took the case in that event: a careful forger keeps that
     sql(engine, "UPDATE cases SET risk = 'low' WHERE id = :c", c=cid)
 
 

@@ -26,7 +26,8 @@ PUBLIC = {
     "attach", "attachments", "attachment_file", "detach", "attachment_max_bytes",  # evidence files
     "office_desk", "overdue_work_orders",  # work orders across cases: an office's desk, late offices
     # supervision
-    "overdue", "overdue_page", "overdue_counts", "town_board", "unit_talks", "my_work", "supervised_cases", "sweep",
+    "overdue", "overdue_page", "overdue_lapses", "overdue_counts",
+    "town_board", "unit_talks", "my_work", "supervised_cases", "sweep",
     # key persons
     "add_person", "link_person", "record_contact", "release_person", "persons", "persons_page", "person",
     "contacts_due", "control_rate", "verify_person_audit",
@@ -43,7 +44,8 @@ PUBLIC = {
 }
 
 # Reading operations that write text for a person: each takes the reader's language.
-SPEAKING = ("actions", "case", "history", "list_cases", "overdue", "overdue_page", "my_work", "supervised_cases",
+SPEAKING = ("actions", "case", "history", "list_cases", "overdue", "overdue_page", "overdue_lapses",
+            "my_work", "supervised_cases",
             "persons", "persons_page", "person", "contacts_due", "inbox", "report_file", "import_ledger",
             "role_label", "office_desk", "overdue_work_orders", "screening_due", "search_cases", "repeat_parties")
 
