@@ -99,7 +99,7 @@ def context(key: str, lang: str = "zh_CN", recipient: str = "调解员甲") -> t
             items.append({"number": f"试点-2026-00010{i}", "title": scrub(f"劳资欠薪纠纷{i}（联系人13812348000）"),
                           "unit_name": lab["unit"], "clock": "resolve", "clock_label": lab[clock], "level": lvl,
                           "level_label": lab[lvl], "due_at": "2026-03-01T01:00:00+00:00",
-                          "due_local": "2026-03-01 09:00"})
+                          "due_local": "2026-03-01 09:00", "overdue_business_days": (5, 0, 0)[i]})
     step = data.get("step")
     to = spec.get("to")
     ctx = {

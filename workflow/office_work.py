@@ -17,6 +17,7 @@ from disputeflow.workflow.errors import NotPermitted
 from disputeflow.workflow.masking import mask_text
 from disputeflow.workflow.policy import TIER_CLOCK
 from disputeflow.workflow.queries import _actor, _iso, level_at, scope
+from disputeflow.workflow.timeutil import workdays_late
 
 # The tabs of the desk, in the order of the loop (the work_order workflow's open states).
 DESK_STATES = ("pending", "handling", "reported_back")
@@ -105,6 +106,7 @@ def overdue_by_office(engine, as_of: datetime, actor, lang: str | None = None) -
         item = _clock(engine, d, clock, started, due, as_of, risk, category, lang)
         item.update({"number": number, "parent": parent, "state": state, "state_label": d.state_label(state, lang),
                      "clock_label": item.pop("label"), "hours_overdue": round((as_of - from_db(due)).total_seconds()
-                                                                             / 3600, 1)})
+                                                                             / 3600, 1),
+                     "overdue_business_days": workdays_late(engine.calendar, from_db(due), as_of)})
         group["items"].append(item)
     return list(groups.values())

@@ -10,7 +10,7 @@ import json
 
 from disputeflow.cases import case_reads, child_reads, directory, jurisdiction, transactions
 from disputeflow.cases.types import from_db
-from disputeflow.workflow import case_roles, guards, handover, lapse_board, party_particulars, work_orders
+from disputeflow.workflow import case_roles, guards, handover, lapse_board, party_particulars, timeutil, work_orders
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import load_actor, may_touch
 from disputeflow.workflow.errors import NotFound, NotPermitted
@@ -66,7 +66,7 @@ def clock_dicts(engine, rows, lang: str, definition) -> list[dict]:
             "clock": name, "label": definition.clock_label(name, lang, engine.policy), "started_at": _iso(started),
             "due_at": _iso(due), "warn_at": _iso(warn), "level": computed, "status": status,
             "stopped_at": _iso(stopped), "extended": bool(extended),
-        })
+            "overdue_business_days": timeutil.workdays_late(engine.calendar, due_dt, now) if status == "running" else 0})
     return out
 
 

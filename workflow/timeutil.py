@@ -75,6 +75,15 @@ def local_date(dt: datetime) -> date:
     return to_local(dt).date()
 
 
+def workdays_late(calendar, due: datetime, at: datetime) -> int:
+    """Workdays after ``due``'s local day up to ``at``'s (0 when not late): the figure every 逾期N个工作日 shows.
+
+    Counted by local days as the colour cards are (橙牌 two workdays late, 红牌 five), so the
+    board, the case page, the office desk and the digest give one case one number.
+    """
+    return max(calendar.workdays_between(local_date(due), local_date(at)), 0) if at > due else 0
+
+
 def at_local(day: date, at: time = time(0)) -> datetime:
     """The instant ``day`` at wall-clock time ``at`` in Asia/Shanghai, as aware UTC."""
     return datetime.combine(day, at.replace(tzinfo=None), LOCAL_TZ).astimezone(UTC)

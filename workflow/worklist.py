@@ -41,6 +41,7 @@ def _page(engine, actor, which, extra_where: list, limit: int, offset: int, lang
 
 def _docs(engine, conn, ids: list[int], lang: str, role: str | None) -> list[dict]:
     from disputeflow.workflow.queries import _iso, level_at
+    from disputeflow.workflow.timeutil import workdays_late
 
     if not ids:
         return []
@@ -63,7 +64,8 @@ def _docs(engine, conn, ids: list[int], lang: str, role: str | None) -> list[dic
         nearest = None
         if running:
             name, _, due = running[0]
-            nearest = {"clock": name, "label": d.clock_label(name, lang, engine.policy), "due_at": _iso(due)}
+            nearest = {"clock": name, "label": d.clock_label(name, lang, engine.policy), "due_at": _iso(due),
+                       "overdue_business_days": workdays_late(engine.calendar, due, now)}
         doc = json.loads(data)
         out.append({
             "number": number, "title": mask_text(title, role), "state": state,
@@ -71,8 +73,8 @@ def _docs(engine, conn, ids: list[int], lang: str, role: str | None) -> list[dic
             "risk": risk, "risk_label": d.vocab_label("risk", risk, lang), "unit": unit_id, "unit_name": unit_name,
             "supervision": supervision, "version": version, "mediator": mediator,
             "level": worst, "next_clock": nearest,
-            "clocks": [{"clock": n, "label": d.clock_label(n, lang, engine.policy), "due_at": _iso(due)}
-                       for n, _, due in running],
+            "clocks": [{"clock": n, "label": d.clock_label(n, lang, engine.policy), "due_at": _iso(due),
+                        "overdue_business_days": workdays_late(engine.calendar, due, now)} for n, _, due in running],
             "supervision_label": d.vocab_label("level", supervision, lang) if supervision else None,
             "authority": mask_text(doc.get("supervision_authority"), role), "deadline": doc.get("supervision_deadline"),
         })

@@ -86,7 +86,7 @@ def case_text(doc: dict, engine, lang: str) -> str:
         status = {"running": t("计时中", "running"), "stopped": t("已停止", "stopped")}
         out.append(render(t("时限 到期时间 预警时间 级别 状态 已延期", "clock due warn level status extended").split(),
                           [(k["label"], _local(k["due_at"]), _local(k["warn_at"]), level_label(k["level"], lang),
-                            status.get(k["status"], k["status"]), k["extended"]) for k in doc["deadlines"]],
+                            status.get(k["status"], k["status"]) + _late(k, t), k["extended"]) for k in doc["deadlines"]],
                           title=t("时限：", "deadlines:")))
     if doc.get("work_orders"):
         out.append("")
@@ -95,6 +95,11 @@ def case_text(doc: dict, engine, lang: str) -> str:
                             next((_local(k["due_at"]) for k in w["deadlines"] if k["status"] == "running"), None))
                            for w in doc["work_orders"]], title=t("交办单与移交：", "work orders and referrals:")))
     return "\n".join(out)
+
+
+def _late(clock: dict, t) -> str:
+    n = clock.get("overdue_business_days")
+    return t(f"，逾期 {n} 个工作日", f", {n} business days overdue") if n else ""
 
 
 def history_text(rows: list[dict], engine, number: str, lang: str) -> str:

@@ -118,10 +118,10 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
     if not ledger:
         doc["by_office"] = offices.by_office(engine, units, unit.path, start, end, min(end, now))
     if ledger:
-        late = facts_mod.overdue_days(engine, [r.pop("_id") for r in rows], min(end, now))
+        late = facts_mod.overdue_business_days(engine, [r.pop("_id") for r in rows], min(end, now))
         names = user_names(engine, [x for r in rows for x in (r["mediator"], r["lead_official"])])
         for r in rows:
-            r["overdue_days"] = late.get(r.pop("_case_id"), 0)
+            r["overdue_business_days"] = late.get(r.pop("_case_id"), 0)
             r["village_name"] = units.name(r["village"])
             r["responsible_unit_name"] = units.name(r["responsible_unit"]) if r["responsible_unit"] else ""
             r["mediator_name"] = names.get(r["mediator"], r["mediator"] or "")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from disputeflow.cases import report_reads, transactions
 from disputeflow.workflow.policy_terms import AutoListing
@@ -216,14 +216,26 @@ def resolve_clocks(engine, unit_path: str, start: datetime, end: datetime) -> di
     return {(cid, stopped): due for cid, stopped, due in rows}
 
 
-def overdue_days(engine, case_ids: list[int], as_of: datetime) -> dict[int, int]:
-    """Whole days each case's worst clock had run past its due time at ``as_of`` (0: never late).
+def overdue_business_days(engine, case_ids: list[int], as_of: datetime) -> dict[int, int]:
+    """Business days each case's worst clock had run past its due time at ``as_of`` (0: never late).
 
-    The tier clock is a milestone, not a duty, and is left out.
+    Counted as the board counts them (workdays after the due date, by the working calendar), so
+    the ledger's 逾期工作日 and the board's agree; a clock stopped at or running to a local midnight
+    is late through the day before, not the day it reaches. The tier clock is a milestone, not a
+    duty, and is left out.
     """
+    from disputeflow.workflow.timeutil import local_date
+
     out: dict[int, int] = {}
     if not case_ids:
         return out
+    with transactions.read(engine.store) as conn:
+        for cid, due, stopped in report_reads.late_clocks(conn, list(case_ids), as_of, "tier"):
+            until = as_of if stopped is None or stopped > as_of else stopped
+            late = engine.calendar.workdays_between(local_date(due), local_date(until - timedelta(microseconds=1)))
+            if late > out.get(cid, 0):
+                out[cid] = late
+    return out
     with transactions.read(engine.store) as conn:
         for cid, due, stopped in report_reads.late_clocks(conn, list(case_ids), as_of, "tier"):
             until = as_of if stopped is None or stopped > as_of else stopped

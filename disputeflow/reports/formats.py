@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from disputeflow.reports.cells import neutralised, text_cell, xlsx_cell
 from disputeflow.workflow.inputs import strip_controls
@@ -21,6 +21,10 @@ from disputeflow.reports.stats import DEFINITIONS
 from disputeflow.workflow.timeutil import to_local
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Ledger columns written as spreadsheet dates (the local day; a register records days, not instants).
+LEDGER_DATES = ("reported", "assessed", "resolved", "closed")
+# Ledger columns of running text, allowed to wrap (every other column is short and kept on one line on screen).
+LEDGER_WIDE = ("title", "parties", "supervision", "outcome")
 
 
 def _period(doc: dict, lang: str) -> str:
@@ -55,7 +59,8 @@ def _office_heads(lang: str) -> list[str]:
 def ledger_html(engine, doc: dict, lang: str) -> bytes:
     labels = Labels(engine, lang)
     ctx = _stat_context(doc, labels)
-    ctx.update(headers=[c[2] if en(lang) else c[1] for c in LEDGER_COLUMNS], cells=[[text_cell(v) for v in row] for row in ledger_cells(doc, labels)])
+    ctx.update(headers=[c[2] if en(lang) else c[1] for c in LEDGER_COLUMNS], keys=[c[0] for c in LEDGER_COLUMNS],
+               wide=LEDGER_WIDE, cells=[[text_cell(v) for v in row] for row in ledger_cells(doc, labels)])
     return render(engine, "ledger.html.j2", lang, **ctx).encode("utf-8")
 
 
@@ -172,10 +177,13 @@ def ledger_xlsx(engine, doc: dict, lang: str) -> bytes:
     labels = Labels(engine, lang)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(t(lang, "台账", "Ledger"))
-    widths = {"number": 20, "title": 24, "parties": 28, "supervision": 26, "responsible_unit": 14}
+    widths = {"seq": 6, "number": 20, "title": 24, "parties": 28, "supervision": 26, "responsible_unit": 14,
+              "village": 12, "category": 12, "outcome": 16, "state": 10, **{k: 12 for k in LEDGER_DATES}}
     for i, (key, *_rest) in enumerate(LEDGER_COLUMNS, 1):
         ws.column_dimensions[get_column_letter(i)].width = widths.get(key, 11)
     ws.freeze_panes = "C4"
+    rows = ledger_cells(doc, labels)
+    ws.auto_filter.ref = f"A3:{get_column_letter(len(LEDGER_COLUMNS))}{3 + max(len(rows), 1)}"
     ws.print_options.gridLines = True
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"  # A4
@@ -192,8 +200,9 @@ def ledger_xlsx(engine, doc: dict, lang: str) -> bytes:
         cell.font, cell.alignment = bold, wrap
         heads.append(cell)
     ws.append(heads)
-    for row in ledger_cells(doc, labels):
-        ws.append([xlsx_cell(ws, v) for v in row])
+    dated = {i for i, (key, *_rest) in enumerate(LEDGER_COLUMNS) if key in LEDGER_DATES}
+    for row in rows:
+        ws.append([_date_cell(ws, v) if i in dated else xlsx_cell(ws, v) for i, v in enumerate(row)])
     summary = Workbook()  # the summary is small: built normally, then copied value by value
     _xlsx_stat_sheet(summary.active, doc, labels, t(lang, "汇总", "Summary"))
     ws2 = wb.create_sheet(t(lang, "汇总", "Summary"))
@@ -208,6 +217,17 @@ def ledger_xlsx(engine, doc: dict, lang: str) -> bytes:
             out.append(cell)
         ws2.append(out)
     return _saved(wb, doc)
+
+
+def _date_cell(ws, value: str):
+    """A ledger date (a local ``YYYY-MM-DD``, "" for none) as a spreadsheet date, so it sorts and filters as one."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if not value:
+        return WriteOnlyCell(ws, None)
+    cell = WriteOnlyCell(ws, date.fromisoformat(value))
+    cell.number_format = "yyyy-mm-dd"
+    return cell
 
 
 def stats_xlsx(engine, doc: dict, lang: str) -> bytes:

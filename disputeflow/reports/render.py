@@ -38,7 +38,7 @@ LEDGER_COLUMNS = [
     ("outcome", "调处结果", "Outcome"),
     ("satisfaction", "回访满意度", "Follow-up satisfaction"),
     ("relapses", "反弹次数", "Relapses"),
-    ("overdue_days", "逾期天数", "Days overdue"),
+    ("overdue_business_days", "逾期工作日", "Business days overdue"),
 ]
 
 # Statistics columns: key, zh, en, kind (count / rate / days).
@@ -169,7 +169,7 @@ def ledger_cells(doc: dict, labels: Labels) -> list[list]:
             "lead_official": r["lead_official_name"], "supervision": supervision_text(r["supervision"], labels),
             "state": labels.state(r["state"]), "outcome": outcome,
             "satisfaction": labels("satisfaction", r["satisfaction"]), "relapses": r["relapses"],
-            "overdue_days": r["overdue_days"],
+            "overdue_business_days": r.get("overdue_business_days", r.get("overdue_days", 0)),  # months frozen earlier
         }
         out.append([values[k] for k, *_ in LEDGER_COLUMNS])
     return out

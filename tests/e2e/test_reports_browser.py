@@ -169,3 +169,32 @@ def test_the_work_orders_by_office_print_on_a4_portrait(browser, reports):
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0 and requests == []
     assert page.pdf(format="A4", prefer_css_page_size=True).startswith(b"%PDF")
+
+
+# The rendered height of a cell's text (a Range over all of it: the td itself is as tall as its row)
+# against one line of it (a Range over its first character), and how many line tops its boxes have.
+LINES = """e => {
+  const one = document.createRange(), all = document.createRange();
+  one.setStart(e.firstChild, 0); one.setEnd(e.firstChild, 1); all.selectNodeContents(e);
+  return {height: all.getBoundingClientRect().height, line: one.getBoundingClientRect().height,
+          tops: new Set([...all.getClientRects()].map(x => Math.round(x.top))).size};
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_ledger_on_screen_keeps_names_on_one_line_and_scrolls_sideways(browser, reports, width):
+    """21 columns squeezed into the page wrapped names one character per line; now short cells stay whole."""
+    page, _ = _open(browser, reports["ledger"], width=width)
+    cells = page.locator("table.ledger tbody td.c-title, table.ledger tbody td.c-village, "
+                         "table.ledger tbody td.c-mediator:not(:empty), table.ledger tbody td.c-state, "
+                         "table.ledger tbody td.c-category, table.ledger tbody td.c-reported")
+    assert cells.count() >= 6 * 7 - 2
+    for i in range(cells.count()):
+        box = cells.nth(i).evaluate(LINES)
+        assert box["tops"] == 1 and box["height"] < 2 * box["line"], (cells.nth(i).inner_text(), box)
+    scroller = page.locator(".table-scroll:has(table.ledger)")
+    assert scroller.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+    if width == 390:  # the table scrolls inside its box; the page itself does not grow sideways
+        assert scroller.evaluate("e => e.scrollWidth > e.clientWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    page.close()

@@ -177,9 +177,11 @@ def test_daily_digest_once_per_supervisor_and_day(eng, clock, smtp):
     assert eng.queue_digest() == 0  # same local day: not again
     eng.dispatch()
     (digest,) = [m for m in eng.inbox("sup") if m["event"] == "digest"]
-    assert digest["title"] == "【每日督办摘要】超期事项3件"
+    assert digest["title"] == "【每日督办摘要】逾期事项3件"
     assert digest["body"].count("宅基地边界纠纷") == 3
-    assert any(m["Subject"] == "【每日督办摘要】超期事项3件" for m in smtp.messages)
+    # due Wednesday 4 March 09:00, read on Friday 6 March: late by Thursday and Friday
+    assert digest["body"].count("研判时限于2026-03-04 09:00到期，橙牌，逾期2个工作日") == 3
+    assert any(m["Subject"] == "【每日督办摘要】逾期事项3件" for m in smtp.messages)
     clock.advance(days=1)
     assert eng.queue_digest() == 1
 

@@ -87,7 +87,11 @@ def test_the_board_groups_overdue_work_orders_under_the_receiving_office(town):
     assert [(i["number"], i["clock"], i["overdue"]) for i in groups[0]["items"]] == [(w1, "order_sign", True)]
     assert [i["number"] for i in groups[1]["items"]] == [w2]
     assert w3 not in [i["number"] for g in groups for i in g["items"]]
-    assert groups[0]["items"][0]["hours_overdue"] == 1.0
+    assert groups[0]["items"][0]["hours_overdue"] == 1.0 and groups[0]["items"][0]["overdue_business_days"] == 0
+    # on Saturday 7 March, four calendar days on: w1 (due Tuesday 3 March) is three workdays late (4, 5, 6),
+    # w3 (one business day, due Wednesday 4 March) two
+    saturday = {i["number"]: i["overdue_business_days"] for i in eng.overdue_work_orders(T0 + timedelta(days=4), "sup")[0]["items"]}
+    assert saturday == {w1: 3, w3: 2}
     assert eng.overdue_work_orders(as_of, "med2") == []  # another village's mediator: not in their jurisdiction
     eng.act(w1, "sign", "rss1")
     assert [g["office"] for g in eng.overdue_work_orders(as_of, "sup")] == ["zrzy"]

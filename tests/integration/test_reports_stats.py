@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -115,13 +116,14 @@ def test_ledger_rows_as_of_the_end_of_march(april_town):
     assert [r["number"] for r in doc["rows"]] == [town[k] for k in "GFABCDE"]  # H was struck off in February
     a = rows[town["A"]]
     assert (a["reported"], a["assessed"], a["resolved"], a["closed"]) == ("2026-03-02", "2026-03-03", "2026-03-10", "2026-03-13")
-    assert (a["state"], a["outcome"], a["satisfaction"], a["relapses"], a["overdue_days"]) == ("closed", "agreement", "satisfied", 0, 0)
+    assert (a["state"], a["outcome"], a["satisfaction"], a["relapses"], a["overdue_business_days"]) == ("closed", "agreement", "satisfied", 0, 0)
     assert a["parties"] == [["张*", "applicant"], ["李*", "respondent"]]
     assert (a["mediator_name"], a["responsible_unit_name"], a["village_name"]) == ("调解员甲", "试点司法所", "甲村")
     g = rows[town["G"]]
     assert (g["state"], g["resolved"], g["closed"], g["relapses"], g["new"]) == ("mediating", "", "", 1, False)
-    assert rows[town["F"]]["overdue_days"] == 2  # due 23 March 10:00, resolved 25 March 10:00
-    assert rows[town["B"]]["overdue_days"] == 4  # follow-up due 27 March 10:00, not done by 1 April 00:00
+    assert rows[town["F"]]["overdue_business_days"] == 2  # due Monday 23 March 10:00, resolved Wednesday 25 March
+    # follow-up due Friday 27 March 10:00, not done by 1 April 00:00: four calendar days, two workdays (30, 31)
+    assert rows[town["B"]]["overdue_business_days"] == 2
     assert rows[town["C"]]["state"] == "referred" and rows[town["C"]]["closed"] == "2026-03-08"
     assert rows[town["E"]]["risk"] == "high" and rows[town["E"]]["key_person"] is True
 
@@ -138,12 +140,20 @@ def test_ledger_xlsx_cell_by_cell(march_town):
     assert ws["A1"].value == "试点镇矛盾纠纷排查调处工作台账"
     assert [c.value for c in ws[3]][:4] == ["序号", "案件编号", "纠纷名称", "登记日期"]
     assert ws.max_row == 3 + 7
+    assert ws.cell(row=3, column=21).value == "逾期工作日"
     row_a = [c.value for c in ws[6]]  # G, F, then A
-    assert row_a == [3, town["A"], "宅基地边界纠纷", "2026-03-02", "2026-03-03", "2026-03-10", "2026-03-13", "甲村",
+    day = lambda d: datetime.datetime(2026, 3, d)  # noqa: E731 — spreadsheet dates, read back as datetimes
+    assert row_a == [3, town["A"], "宅基地边界纠纷", day(2), day(3), day(10), day(13), "甲村",
                      "邻里纠纷", "网格排查", "张*（申请人）、李*（被申请人）", "中", "试点司法所", "调解员甲", None, None,
                      "已销号", "达成协议（书面）", "满意", 0, 0]
     row_f = [c.value for c in ws[5]]
     assert row_f[1] == town["F"] and row_f[7] == "乙村" and row_f[9] == "110联动" and row_f[20] == 2
+    assert [ws.cell(row=6, column=c).is_date for c in (4, 5, 6, 7)] == [True] * 4
+    assert ws.cell(row=6, column=4).number_format == "yyyy-mm-dd"
+    assert ws.cell(row=4, column=6).value is None  # G is not resolved: an empty cell, not ""
+    assert ws.auto_filter.ref == "A3:U10" and ws.freeze_panes == "C4"
+    assert ws.column_dimensions["D"].width >= 11 and ws.column_dimensions["K"].width >= 20
+    assert ws.column_dimensions["A"].width < ws.column_dimensions["C"].width
     row_c = [c.value for c in ws[8]]
     assert row_c[1] == town["C"] and row_c[16] == "已移交" and row_c[17] == "移交人民法院"
     summary = wb["汇总"]

@@ -80,11 +80,11 @@ def test_the_case_page_lists_its_work_orders_with_clocks_and_overdue_marks(offic
     assert 'id="work-orders"' in html
     assert f'data-order="{w}" data-state="pending"' in html and f'data-order="{w2}" data-state="handling"' in html
     assert "人社所" in html and "自然资源所" in html and "地界清楚" in html and 'data-returns="1"' in html
-    assert "2026-03-03 11:00" in html and "已超期" not in html
+    assert "2026-03-03 11:00" in html and "已逾期" not in html
     clock.advance(hours=3)
     late = c.get(f"/cases/{n}").text
     row = late.split(f'data-order="{w}"')[1].split("</tr>")[0]
-    assert "已超期" in row and "签收时限" in row and "黄牌" in row
+    assert "已逾期" in row and "签收时限" in row and "黄牌" in row
 
     order_page = c.get(f"/cases/{w2}").text
     assert 'id="order-office">自然资源所<' in order_page and "请附图" in order_page and "核查地界" in order_page
@@ -92,9 +92,10 @@ def test_the_case_page_lists_its_work_orders_with_clocks_and_overdue_marks(offic
 
     sup = login(offices, "sup")
     board = sup.get("/board").text
-    assert "交办超期（按承办站所）" in board
+    assert "交办逾期（按承办站所）" in board
     section = board.split('id="board-offices"')[1]
     assert 'data-office="rss"' in section and f'data-order="{w}"' in section and w2 not in section
+    assert "<th>逾期工作日</th>" in section and "超期小时" not in board
 
 
 def test_the_api_lists_my_offices_work_orders_by_state(offices):
