@@ -115,16 +115,11 @@ def history_text(rows: list[dict], engine, number: str, lang: str) -> str:
                   title=(f"案件 {number} 的时间线：" if not en else f"timeline of {number}:"))
 
 
-def _late(n: int, t) -> str:
-    """Business days late; a clock due today (or on the last holiday) is late by less than one."""
-    return t(f"{n} 个工作日", f"{n} business days") if n else t("不足 1 个工作日", "under 1 business day")
-
-
 def board_text(rows: list[dict], lang: str) -> str:
     en = lang.startswith("en")
     t = (lambda zh, e: e if en else zh)
     body = [(level_label(r["level"], lang), r["number"], r["title"], r["unit_name"], r["clock_label"],
-             _local(r["due_at"]), _late(r["overdue_business_days"], t),
+             _local(r["due_at"]), t(f"{r['overdue_business_days']} 个工作日", f"{r['overdue_business_days']} business days"),
              r["risk_label"], r["lead_official_name"], t("是", "yes") if r["supervision"] else t("否", "no"))
             for r in rows]
     counts: dict[str, int] = {}
