@@ -97,6 +97,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "overdue": ("逾期", "Overdue"),
     "overdue_days": ("逾期工作日", "Business days overdue"),
     "late_workdays": ("逾期 {n} 个工作日", "{n} business days overdue"),
+    "under_one": ("不足 1", "under 1"),
     "none_overdue": ("没有逾期事项。", "Nothing is overdue."),
     "lapse_person": ("人员", "Person"),
     "days_missed": ("漏报/漏访日期", "Days missed"),

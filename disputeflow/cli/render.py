@@ -97,6 +97,11 @@ def case_text(doc: dict, engine, lang: str) -> str:
     return "\n".join(out)
 
 
+def _workdays(n: int, t) -> str:
+    """How late an overdue deadline is; less than one business day is said so, not "0 business days"."""
+    return t(f"{n} 个工作日", f"{n} business days") if n else t("不足 1 个工作日", "under 1 business day")
+
+
 def _late(clock: dict, t) -> str:
     n = clock.get("overdue_business_days")
     return t(f"，逾期 {n} 个工作日", f", {n} business days overdue") if n else ""
@@ -119,7 +124,7 @@ def board_text(rows: list[dict], lang: str) -> str:
     en = lang.startswith("en")
     t = (lambda zh, e: e if en else zh)
     body = [(level_label(r["level"], lang), r["number"], r["title"], r["unit_name"], r["clock_label"],
-             _local(r["due_at"]), t(f"{r['overdue_business_days']} 个工作日", f"{r['overdue_business_days']} business days"),
+             _local(r["due_at"]), _workdays(r["overdue_business_days"], t),
              r["risk_label"], r["lead_official_name"], t("是", "yes") if r["supervision"] else t("否", "no"))
             for r in rows]
     counts: dict[str, int] = {}

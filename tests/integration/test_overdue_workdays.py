@@ -46,3 +46,24 @@ def test_the_case_page_and_my_work_say_overdue_in_business_days(live, clock):
     work = c.get("/").text
     row = work[work.index(n):]
     assert '<span class="late-days">逾期 2 个工作日</span>' in row[:row.index("</tr>")]
+
+
+def test_less_than_a_business_day_late_is_not_shown_as_zero(engine, clock):
+    """An hour past due is late, but by less than one business day: the board says so, not "0 个工作日"."""
+    from disputeflow.cli.render import board_text
+
+    n = report(engine)
+    clock.advance(days=1, hours=1)  # Wednesday 4 March 10:00, an hour after the assessment was due
+    rows = [r for r in engine.overdue(actor="sup") if r["number"] == n]
+    assert rows and rows[0]["overdue_business_days"] == 0
+    table = board_text(rows, "zh_CN")
+    assert "不足 1 个工作日" in table and " 0 个工作日" not in table
+    assert "under 1 business day" in board_text(rows, "en")
+
+
+def test_the_board_page_says_under_one_business_day(live, clock):
+    n = report(live.engine)
+    clock.advance(days=1, hours=1)
+    page = login(live, "sup").get("/board").text
+    row = page[page.index(n):]
+    assert '<td data-label="逾期工作日">不足 1</td>' in row[:row.index("</tr>")]
