@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from disputeflow.workflow.masking import mask_name
-from disputeflow.reports import control, facts as facts_mod, offices, screening_hook
+from disputeflow.reports import control, facts as facts_mod, offices, screening_figures
 from disputeflow.reports.period import Period, day_of
 from disputeflow.reports.stats import MonthTally, Tally, add_trend
 from disputeflow.reports.units import Units, user_names
@@ -108,13 +108,16 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
     for r in village_rows:
         r["control"] = rates.get(r["key"]) or control.nobody()
         r["control_rate"] = r["control"]["rate"]
-        r["screening"] = screening_hook.screening_figures(engine, r["key"], start, end, min(end, now))
     doc["by_village"] = village_rows
     doc["by_category"] = [{"key": k, **t.figures()} for k, t in sorted(groups["category"].items()) if t.active()]
     doc["by_source"] = [{"key": k, **t.figures()} for k, t in sorted(groups["source"].items()) if t.active()]
     doc["trend"] = [{"month": k, **m.as_dict()} for k, m in months.items()]
     doc["nil_units"] = [r["key"] for r in village_rows if r["reported"] == 0]
-    doc["screening"] = screening_hook.screening_figures(engine, unit_id, start, end, min(end, now))
+    doc["screening"], by_row = screening_figures.screening_figures(
+        engine, unit_id, [r["key"] for r in village_rows], {k: u.path for k, u in units.by_id.items()},
+        start, end, min(end, now))
+    for r in village_rows:
+        r["screening"] = by_row.get(r["key"])
     if not ledger:
         doc["by_office"] = offices.by_office(engine, units, unit.path, start, end, min(end, now))
     if ledger:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from disputeflow.reports import judged, screening_hook
+from disputeflow.reports import judged, screening_figures
 from disputeflow.reports.facts import REFERRED, CaseFacts
 from disputeflow.workflow.outcomes import AGREED
 
@@ -43,7 +43,7 @@ DEFINITIONS = [
      "Referred, withdrawn: disputes handed to another body or withdrawn by the parties in the period."),
 ]
 
-DEFINITIONS += judged.definitions() + screening_hook.definitions()
+DEFINITIONS += judged.definitions() + screening_figures.definitions()
 
 COUNTS = ("reported", "cohort_withdrawn", "cohort_resolved", "concluded", "resolved", "on_time", "on_time_base",
           "relapses", "level1", "level2", "level3", "kp_total", "kp_controlled", "referred", "withdrawn")

@@ -10,6 +10,7 @@ in the period, or a database without the screening tables, shows them as —.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Mapping
 
 # key, zh name, en name, kind, zh definition, en definition
 FIGURES = [
@@ -32,11 +33,15 @@ FIGURES = [
 TABLES = ("screening_rounds", "screening_reports")
 
 
-def screening_figures(engine, unit_id: str, start: datetime, end: datetime, as_of: datetime) -> dict | None:
-    """The screening figures of ``unit_id`` for the periods ending in ``[start, end)`` and due by ``as_of``, or
-    ``None`` (shown as —) when the database holds no screening records or no duty fell due
-    (:mod:`disputeflow.workflow.screening_reads` defines them).
+def screening_figures(engine, unit_id: str, rows: list[str], paths: Mapping[str, str], start: datetime,
+                      end: datetime, as_of: datetime) -> tuple[dict | None, dict[str, dict | None]]:
+    """The screening figures of ``unit_id`` and of each of its report ``rows`` (unit ids; ``paths`` maps every
+    unit id to its path) for the
+    periods ending in ``[start, end)`` and due by ``as_of``; ``None`` (shown as —) where the database holds no
+    screening records or no duty fell due (:mod:`disputeflow.workflow.screening_reads` defines them).
 
+    The duties and rounds of the whole unit are read once and split by path: a row's figures add up the
+    screening units at or under it, so a county report with a row per village costs two reads, not two per row.
     ``as_of`` is the report's own (the period's end once it is over), so a closed month's figures never change. A
     consequence: the report of a period ending on the month's last day, due a day or two later, is counted in
     neither month (its round is: a round is due by its period's end).
@@ -47,17 +52,32 @@ def screening_figures(engine, unit_id: str, start: datetime, end: datetime, as_o
 
     with transactions.read(engine.store) as conn:
         if not report_reads.has_tables(conn, TABLES):
-            return None
+            return None, dict.fromkeys(rows)
     first, last = local_date(start), local_date(end - timedelta(microseconds=1))
     doc = screening_reads.filing(engine, first, last, unit_id, None, as_of)
-    total = doc["total"]
-    if not total["rounds_due"] and not total["reports_due"]:
+    found = screening_reads.rounds(engine, None, unit_id, first, last)
+    whole = _figures(doc["units"], found)
+    split = {}
+    for key in rows:
+        path = paths.get(key)
+
+        def under(uid: str, _path=path) -> bool:
+            return _path is not None and paths.get(uid, "").startswith(_path)
+
+        split[key] = _figures([u for u in doc["units"] if under(u["unit"])], [r for r in found if under(r["unit"])])
+    return whole, split
+
+
+def _figures(units: list[dict], rounds: list[dict]) -> dict | None:
+    """The figures of some screening units' duties and rounds, or ``None`` when no duty fell due on them."""
+    due = {k: sum(u[k] for u in units) for k in ("rounds_due", "rounds_held", "rounds_on_time", "reports_due",
+                                                    "reports_on_time")}
+    if not due["rounds_due"] and not due["reports_due"]:
         return None  # no duty fell due: nothing to show but —
-    found = {c["number"] for r in screening_reads.rounds(engine, None, unit_id, first, last) for c in r["cases"]}
-    return {"rounds_due": total["rounds_due"], "rounds_held": total["rounds_held"],
-            "rounds_on_time": total["rounds_on_time"], "found_by_screening": len(found),
-            "filings_due": total["reports_due"], "filings_on_time": total["reports_on_time"],
-            "filing_on_time_rate": total["on_time_rate"]}
+    rate = round(due["reports_on_time"] / due["reports_due"], 4) if due["reports_due"] else None
+    return {"rounds_due": due["rounds_due"], "rounds_held": due["rounds_held"], "rounds_on_time": due["rounds_on_time"],
+            "found_by_screening": len({c["number"] for r in rounds for c in r["cases"]}),
+            "filings_due": due["reports_due"], "filings_on_time": due["reports_on_time"], "filing_on_time_rate": rate}
 
 
 def definitions() -> list[tuple[str, str, str]]:
