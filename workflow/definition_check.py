@@ -218,7 +218,7 @@ def policy_problems(defn: Definition, policy) -> list[Problem]:
     """
     found = [Problem(f"政策文件 {policy.source} 没有规定流程 {defn.name} 的时限 {name} 的时长",
                      f"policy {policy.source} has no duration for clock {name} of workflow {defn.name}",
-                     ("clocks", name), nearest(name, policy.clocks))
+                     ("clocks", name), nearest(name, set(policy.clocks) - set(defn.clocks)))  # a misspelt rule
              for name in policy.missing_clocks(defn.clocks)]
     levels, listing = defn.vocab.get("level"), policy.auto_listing
     if levels is not None and listing.enabled and listing.level not in levels:
