@@ -79,6 +79,29 @@ def shape_problems(doc: Mapping[str, Any]) -> list[Problem]:
         found += _checked(rd, ROLE_KEYS, ("roles", rname), (f"角色 {rname}", f"role {rname}"))
     if "child" in doc:
         found += _checked(doc["child"], CHILD_KEYS, ("child",), ("[child]", "[child]"), label=False)
+    return found + _labelled_lists(doc)
+
+
+def _labelled_lists(doc: Mapping[str, Any]) -> list[Problem]:
+    """``[clocks]`` and ``[vocab.<name>]`` entries written as ``key = ["中文", "English"]``."""
+    def bad(v: Any, most: int) -> bool:
+        return not (isinstance(v, list) and 1 <= len(v) <= most and all(isinstance(x, str) for x in v))
+
+    clocks = doc.get("clocks", {})
+    found = _not_table(clocks, ("clocks",), ("[clocks]", "[clocks]"))
+    for k, v in (clocks.items() if isinstance(clocks, Mapping) else ()):
+        if bad(v, 2):
+            found.append(Problem(f"时限 {k} 须写作 {k} = [\"中文名称\", \"English\"]",
+                                 f"clock {k} must be written {k} = [\"中文名称\", \"English\"]", ("clocks", k)))
+    vocab = doc.get("vocab", {})
+    found += _not_table(vocab, ("vocab",), ("[vocab]", "[vocab]"))
+    for vname, entries in (vocab.items() if isinstance(vocab, Mapping) else ()):
+        found += _not_table(entries, ("vocab", vname), (f"词表 {vname}", f"vocabulary {vname}"))
+        for k, v in (entries.items() if isinstance(entries, Mapping) else ()):
+            if bad(v, 3):
+                found.append(Problem(f"词表 {vname} 的 {k} 须写作 {k} = [\"中文名称\", \"English\"]",
+                                     f"vocabulary {vname} entry {k} must be written {k} = [\"中文名称\", \"English\"]",
+                                     ("vocab", vname, k)))
     return found
 
 

@@ -95,6 +95,16 @@ def test_every_problem_is_listed_at_once_in_the_files_order(tmp_path):
     assert lines[0] == _line(text, 'stops = ["asess"]') and lines[2] == _line(text, 'effects = ["delits"]')
 
 
+def test_a_clock_written_without_its_labels_is_refused_at_its_line(tmp_path):
+    text = GRASSROOTS.replace('control = ["稳控时限", "control"]', 'control = "稳控时限"', 1)
+    path = tmp_path / "clock.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DefinitionError) as e:
+        load_definition(path)
+    [p] = e.value.problems
+    assert p.line == _line(text, 'control = "稳控时限"') and "control" in p.zh
+
+
 def test_a_toml_syntax_error_names_its_line(tmp_path):
     path = tmp_path / "syntax.toml"
     path.write_text('name = "x"\nversion = \n', encoding="utf-8")
