@@ -50,25 +50,33 @@ def field_problems(a: Action, where: Path, known_roles: tuple[str, ...]) -> list
 def notify_problems(a: Action, where: Path, known_roles: tuple[str, ...]) -> list[Problem]:
     """Each ``notify`` recipient that names no kind, role, field or slot there is."""
     found: list[Problem] = []
-    fields = sorted(a.field_names)
+    fields = tuple(sorted(a.field_names))
     for token, kind, what in a.notify_tokens:
-        if ":" not in token:
-            valid = ("responsible_unit", *SLOT_ROLES, *known_roles)
-            bad = token not in valid
-            suggestion = nearest(token, [*valid, *(f"case:{s}" for s in CASE_SLOTS), *(f"field:{f}" for f in fields),
-                                         *(f"unit:{r}" for r in known_roles)])
-        elif kind not in NOTIFY_KINDS:
-            bad, suggestion = True, nearest(token, [f"{k}:{what}" for k in NOTIFY_KINDS])
-        else:
-            valid = {"unit": known_roles, "field": fields, "field_unit": fields, "case": CASE_SLOTS,
-                     "role": known_roles}.get(kind)
-            name = what.partition("@")[0] if kind == "role" else what
-            bad = not what or (valid is not None and name not in valid) or (kind == "role" and "@" not in what)
-            suggestion = nearest(token, [f"{kind}:{v}" for v in valid]) if valid is not None and bad else None
-        if bad:
+        ok, suggestion = _recipient(token, kind, what, fields, known_roles)
+        if not ok:
             found.append(Problem(f"动作 {a.name} 的通知对象 {token} 无效", f"action {a.name}: notify {token} is invalid",
                                  (*where, "notify"), suggestion))
     return found
+
+
+def _recipient(token: str, kind: str, what: str, fields: tuple[str, ...],
+               known_roles: tuple[str, ...]) -> tuple[bool, str | None]:
+    """Whether ``token`` names someone (:mod:`disputeflow.workflow.audience`), and the nearest valid one if not."""
+    if ":" not in token:
+        bare = ("responsible_unit", *SLOT_ROLES, *known_roles)
+        forms = [*bare, *(f"case:{s}" for s in CASE_SLOTS), *(f"field:{f}" for f in fields),
+                 *(f"unit:{r}" for r in known_roles)]
+        return token in bare, nearest(token, forms)
+    if kind not in NOTIFY_KINDS:
+        return False, nearest(token, [f"{k}:{what}" for k in NOTIFY_KINDS])
+    if kind == "user":
+        return bool(what), None
+    valid: tuple[str, ...] = {"unit": known_roles, "field": fields, "field_unit": fields, "case": CASE_SLOTS,
+                              "role": known_roles}[kind]
+    name = what.partition("@")[0] if kind == "role" else what
+    if name in valid and (kind != "role" or "@" in what):
+        return True, None
+    return False, nearest(token, [f"{kind}:{v}" for v in valid])
 
 
 def intake_problems(intake: Action) -> list[Problem]:

@@ -138,3 +138,25 @@ def test_the_names_checked_against_are_the_callers():
                                 default.conditions)
     with pytest.raises(DefinitionError, match="delist"):
         definition_from_dict(tomllib.loads(GRASSROOTS), names=without_delist)
+
+
+@pytest.mark.parametrize("token, ok, near", [
+    ("case:mediator", True, None), ("responsible_unit", True, None), ("assignee", True, None),
+    ("supervisor", True, None), ("field:mediator", True, None), ("role:mediator@/t1/", True, None),
+    ("user:u1", True, None), ("supervisr", False, "supervisor"), ("case:mediatr", False, "case:mediator"),
+    ("field:mediatr", False, "field:mediator"), ("role:mediator", False, "role:mediator"),
+    ("sms:mediator", False, "user:mediator"), ("case:x", False, None),
+])
+def test_each_recipient_form_of_notify_is_checked(token, ok, near):
+    import tomllib
+
+    doc = tomllib.loads(GRASSROOTS.replace('notify = ["unit:mediator"]', f'notify = ["{token}"]', 1)
+                        .replace('[intake.fields.title]', '[intake.fields.mediator]\ntype = "user"\n'
+                                 'label_zh = "调解员"\n\n[intake.fields.title]', 1))
+    if ok:
+        assert definition_from_dict(doc).intake.notify == (token,)
+        return
+    with pytest.raises(DefinitionError) as e:
+        definition_from_dict(doc)
+    [p] = e.value.problems
+    assert token in p.zh and p.nearest == near
