@@ -209,10 +209,12 @@ def load_definition(path: str | Path, *, names: CheckNames | None = None) -> Def
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        why = getattr(exc, "strerror", None) or "不是 UTF-8 文本"
-        raise DefinitionError([DefinitionProblem(str(p), None, f"无法读取流程定义文件：{why}",
-                                                 f"cannot read the workflow definition: {why}")]) from None
+    except UnicodeDecodeError:
+        raise DefinitionError([DefinitionProblem(str(p), None, "流程定义文件不是 UTF-8 文本",
+                                                 "the workflow definition is not UTF-8 text")]) from None
+    except OSError as exc:
+        raise DefinitionError([DefinitionProblem(str(p), None, f"无法读取流程定义文件：{exc.strerror}",
+                                                 f"cannot read the workflow definition: {exc.strerror}")]) from None
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
