@@ -31,6 +31,8 @@ __all__ = [
     "Conflict",
     "ConfigError",
     "FieldError",
+    "DefinitionError",
+    "DefinitionProblem",
     "Definition",
     "load_definition",
     "definition_from_dict",
@@ -53,6 +55,7 @@ PUBLIC_MODULES = (
     "disputeflow.workflow.engine",
     "disputeflow.workflow.errors",
     "disputeflow.workflow.definition",
+    "disputeflow.workflow.definition_errors",
     "disputeflow.workflow.guards",
     "disputeflow.workflow.effects",
     "disputeflow.workflow.actor",
@@ -70,6 +73,8 @@ _LAZY = {
     "SystemClock": ("disputeflow.workflow.timesource", "SystemClock"),
     "FixedClock": ("disputeflow.workflow.timesource", "FixedClock"),
     "Definition": ("disputeflow.workflow.definition", "Definition"),
+    "DefinitionError": ("disputeflow.workflow.definition_errors", "DefinitionError"),
+    "DefinitionProblem": ("disputeflow.workflow.definition_errors", "DefinitionProblem"),
     "load_definition": ("disputeflow.workflow.definition", "load_definition"),
     "definition_from_dict": ("disputeflow.workflow.definition", "definition_from_dict"),
     "builtin_definition": ("disputeflow.workflow.definition", "builtin"),
@@ -90,6 +95,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
     from disputeflow.workflow.config import Config
     from disputeflow.workflow.definition import Definition, definition_from_dict, load_definition
     from disputeflow.workflow.definition import builtin as builtin_definition
+    from disputeflow.workflow.definition_errors import DefinitionError, DefinitionProblem
     from disputeflow.workflow.engine import Engine
     from disputeflow.workflow.errors import (Conflict, ConfigError, DisputeflowError, FieldError, InvalidAction, NotFound,
                                  NotPermitted, ValidationError)

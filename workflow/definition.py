@@ -10,13 +10,16 @@ a definition can be checked, drawn and tested on its own.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
 from disputeflow.workflow import guards
-from disputeflow.workflow.definition_check import problems
+from disputeflow.workflow.definition_check import CheckNames, problems
+from disputeflow.workflow.definition_errors import DefinitionError, DefinitionProblem, Problem, place
+from disputeflow.workflow.definition_keys import shape_problems
 from disputeflow.workflow.definition_types import (  # noqa: F401  (the types are used from here)
     FIELD_TYPES,
     ROLE_NAME_MAX,
@@ -33,6 +36,7 @@ from disputeflow.workflow.definition_types import (  # noqa: F401  (the types ar
     State,
 )
 from disputeflow.workflow.errors import ConfigError
+from disputeflow.workflow.tomlfile import key_lines
 
 
 # --------------------------------------------------------------------------- loading
@@ -106,21 +110,40 @@ def _action(d: Mapping[str, Any], where: str) -> Action:
     )
 
 
-def definition_from_dict(doc: Mapping[str, Any]) -> Definition:
+def definition_from_dict(doc: Mapping[str, Any], *, names: CheckNames | None = None) -> Definition:
     """Build and validate a definition from plain data (what a TOML file holds).
 
+    ``names``: the guards, conditions and effects to check against (default:
+    the built-ins and everything registered in this process).
+
     Raises:
-        ConfigError: the definition refers to a state, vocabulary, guard or role
-            that does not exist, or misses a required key; the message says which.
+        DefinitionError: (a ``ConfigError``) the definition has unknown keys, misses a
+            required one, or refers to a state, clock, vocabulary, guard, effect, role,
+            unit kind, target or recipient that does not exist; ``problems`` lists each
+            with the nearest valid name.
     """
+    return _build(doc, names)
+
+
+def _build(doc: Mapping[str, Any], names: CheckNames | None, file: str | None = None,
+           text: str | None = None) -> Definition:
+    """The checked definition; every problem is placed at its line of ``text`` when given."""
+    found: list[Problem] = shape_problems(doc)
+    defn = None
     try:
         defn = _parse(doc)
     except KeyError as exc:
-        raise ConfigError(f"流程定义缺少必填项 {exc.args[0]}", f"workflow definition misses key {exc.args[0]}") from None
-    found = problems(defn)
-    if found:
-        raise ConfigError("流程定义有误：" + "；".join(p[0] for p in found),
-                          "invalid workflow definition: " + "; ".join(p[1] for p in found))
+        fault = Problem(f"流程定义缺少必填项 {exc.args[0]}", f"workflow definition misses key {exc.args[0]}")
+    except ConfigError as exc:
+        fault = Problem(exc.zh, exc.en)
+    except (TypeError, ValueError, AttributeError, IndexError) as exc:  # a value of the wrong shape
+        fault = Problem(f"流程定义的某个值格式不对（{exc}）", f"a value of the definition has the wrong shape ({exc})")
+    if defn is not None:
+        found += problems(defn, names)
+    elif not found:  # a shape problem already says why it cannot be read
+        found = [fault]
+    if found or defn is None:
+        raise DefinitionError(place(found, file, key_lines(text) if text is not None else None))
     for a in defn.actions:
         if a.record:  # a refusal that asks for the record names the action that writes it
             guards.label_record(a.record, a.label.zh, a.label.en)
@@ -176,21 +199,29 @@ def _retired(word: Any, vocab: str, key: str) -> bool:
     return True
 
 
-def load_definition(path: str | Path) -> Definition:
-    """Load a definition from a TOML file; errors name the file and the line."""
+def load_definition(path: str | Path, *, names: CheckNames | None = None) -> Definition:
+    """Load a definition from a TOML file; each problem names the file, the line and the nearest valid name.
+
+    Raises:
+        DefinitionError: the file cannot be read, is not TOML, or holds a definition
+            :func:`definition_from_dict` refuses.
+    """
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DefinitionError([DefinitionProblem(str(p), None, "流程定义文件不是 UTF-8 文本",
+                                                 "the workflow definition is not UTF-8 text")]) from None
     except OSError as exc:
-        raise ConfigError(f"无法读取流程定义文件 {p}：{exc.strerror}", f"cannot read workflow definition {p}: {exc.strerror}") from None
+        raise DefinitionError([DefinitionProblem(str(p), None, f"无法读取流程定义文件：{exc.strerror}",
+                                                 f"cannot read the workflow definition: {exc.strerror}")]) from None
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"流程定义文件 {p} 格式错误：{exc}", f"workflow definition {p} is malformed: {exc}") from None
-    try:
-        return definition_from_dict(doc)
-    except ConfigError as exc:
-        raise ConfigError(f"{p}：{exc.zh}", f"{p}: {exc.en}") from None
+        m = re.search(r"at line (\d+)", str(exc))
+        raise DefinitionError([DefinitionProblem(str(p), int(m.group(1)) if m else None,
+                                                 f"TOML 格式错误（{exc}）", f"malformed TOML ({exc})")]) from None
+    return _build(doc, names, str(p), text)
 
 
 _BUILTIN: dict[str, Definition] = {}

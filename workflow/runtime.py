@@ -152,7 +152,7 @@ class Runtime:
                 naming the line), or a loaded workflow uses a clock it does not define or
                 has no supervision level the automatic listing names.
         """
-        from disputeflow.workflow.definition_check import spawn_problems
+        from disputeflow.workflow.definition_check import policy_problems, spawn_problems
 
         found = spawn_problems(self._latest)
         if found:
@@ -160,18 +160,9 @@ class Runtime:
                               "invalid workflow definitions: " + "; ".join(p[1] for p in found))
         policy = self.policy
         for d in self._definitions.values():
-            missing = policy.missing_clocks(d.clocks)
-            if missing:
-                raise ConfigError(
-                    f"政策文件 {policy.source} 没有规定流程 {d.name} 的时限：{'、'.join(missing)}",
-                    f"policy {policy.source} has no rule for the clocks of workflow {d.name}: {', '.join(missing)}")
-            levels, listing = d.vocab.get("level"), policy.auto_listing
-            if levels is not None and listing.enabled and listing.level not in levels:
-                raise ConfigError(
-                    f"政策文件 {policy.source} 的 auto_listing.level “{listing.level}”不是流程 {d.name} 的挂牌级别"
-                    f"（{'、'.join(levels)}）",
-                    f"auto_listing.level {listing.level!r} of policy {policy.source} is not a supervision level of "
-                    f"workflow {d.name} ({', '.join(levels)})")
+            found = policy_problems(d, policy)
+            if found:
+                raise ConfigError("；".join(p.zh for p in found), "; ".join(p.en for p in found))
 
     # ------------------------------------------------------------------ small rules the write path asks
 

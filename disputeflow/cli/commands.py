@@ -41,6 +41,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("disputeflow.cli.report:group", "报表：台账、统计、零报告、研判会议程、调解文书。"),
     "audit": ("disputeflow.cli.audit:group", "审计日志：校验、重新签名、生成密钥。"),
     "policy": ("disputeflow.cli.policy:group", "时限与升级政策：查看当前生效的政策。"),
+    "definition": ("disputeflow.cli.definition:group", "流程定义文件：检查。"),
     "board": ("disputeflow.cli.search:board", "看板：反复纠纷的当事人。"),
 }
 

@@ -62,11 +62,16 @@ def test_hotline_due_times_on_the_official_calendar():
         datetime(2026, 10, 21, 2, 0, tzinfo=timezone.utc)
 
 
+# what an intake needs (the case's title, category, place and parties)
+INTAKE_FIELDS = {"title": {"label_zh": "标题"}, "category": {"label_zh": "类别"}, "unit": {"type": "unit", "label_zh": "属地"},
+                 "parties": {"type": "parties", "label_zh": "当事人"}}
+
+
 def _doc(**roles):
     return {"name": "x", "version": 1, "label_zh": "测试", "initial": "a",
             "states": [{"name": "a", "label_zh": "甲"}, {"name": "b", "label_zh": "乙", "terminal": True}],
             "roles": roles,
-            "intake": {"name": "open", "label_zh": "登记", "roles": ["clerk"]},
+            "intake": {"name": "open", "label_zh": "登记", "roles": ["clerk"], "fields": INTAKE_FIELDS},
             "actions": [{"name": "go", "label_zh": "走", "sources": ["a"], "dest": "b", "roles": ["clerk"]}]}
 
 

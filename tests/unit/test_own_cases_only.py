@@ -11,7 +11,10 @@ from disputeflow.workflow.errors import ConfigError
 
 BASE = {"name": "w", "version": 1, "label_zh": "流", "initial": "open",
         "states": [{"name": "open", "label_zh": "开"}, {"name": "end", "label_zh": "结", "terminal": True}],
-        "intake": {"name": "report", "label_zh": "登记", "roles": ["mediator"]}}
+        "intake": {"name": "report", "label_zh": "登记", "roles": ["mediator"],
+                   "fields": {"title": {"label_zh": "标题"}, "category": {"label_zh": "类别"},
+                              "unit": {"type": "unit", "label_zh": "属地"},
+                              "parties": {"type": "parties", "label_zh": "当事人"}}}}
 
 
 def _with(action: dict):
