@@ -13,7 +13,7 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from disputeflow.workflow import guards
 from disputeflow.workflow.definition_check import problems
@@ -33,6 +33,9 @@ from disputeflow.workflow.definition_types import (  # noqa: F401  (the types ar
     State,
 )
 from disputeflow.workflow.errors import ConfigError
+
+if TYPE_CHECKING:
+    from disputeflow.workflow.registry import Names
 
 
 # --------------------------------------------------------------------------- loading
@@ -106,8 +109,14 @@ def _action(d: Mapping[str, Any], where: str) -> Action:
     )
 
 
-def definition_from_dict(doc: Mapping[str, Any]) -> Definition:
+def definition_from_dict(doc: Mapping[str, Any], *, known: "Names | None" = None) -> Definition:
     """Build and validate a definition from plain data (what a TOML file holds).
+
+    ``known``: the guard, condition and effect names it may use; by default
+    those of the process default registry (the built-ins and what the
+    module-level ``register_*`` added). A definition naming rules registered on
+    one engine only passes that engine's ``engine.rule_names()``; the engine
+    checks again, against its own registry, when the definition is loaded into it.
 
     Raises:
         ConfigError: the definition refers to a state, vocabulary, guard or role
@@ -117,7 +126,11 @@ def definition_from_dict(doc: Mapping[str, Any]) -> Definition:
         defn = _parse(doc)
     except KeyError as exc:
         raise ConfigError(f"流程定义缺少必填项 {exc.args[0]}", f"workflow definition misses key {exc.args[0]}") from None
-    found = problems(defn)
+    if known is None:
+        from disputeflow.workflow.registry import DEFAULT
+
+        known = DEFAULT.names()
+    found = problems(defn, known)
     if found:
         raise ConfigError("流程定义有误：" + "；".join(p[0] for p in found),
                           "invalid workflow definition: " + "; ".join(p[1] for p in found))
@@ -176,8 +189,9 @@ def _retired(word: Any, vocab: str, key: str) -> bool:
     return True
 
 
-def load_definition(path: str | Path) -> Definition:
-    """Load a definition from a TOML file; errors name the file and the line."""
+def load_definition(path: str | Path, *, known: "Names | None" = None) -> Definition:
+    """Load a definition from a TOML file; errors name the file and the line (``known`` as for
+    :func:`definition_from_dict`)."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -188,7 +202,7 @@ def load_definition(path: str | Path) -> Definition:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"流程定义文件 {p} 格式错误：{exc}", f"workflow definition {p} is malformed: {exc}") from None
     try:
-        return definition_from_dict(doc)
+        return definition_from_dict(doc, known=known)
     except ConfigError as exc:
         raise ConfigError(f"{p}：{exc.zh}", f"{p}: {exc.en}") from None
 

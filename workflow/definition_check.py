@@ -8,20 +8,27 @@ author fixes the file once. Pure: the registries checked against hold no I/O.
 
 from __future__ import annotations
 
-from disputeflow.workflow import effects as effect_registry, guards as guard_registry
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-from disputeflow.workflow import procedure_guards  # noqa: F401  (registers the mediation-procedure guards)
 from disputeflow.workflow.case_roles import OWN_CASE_COLUMNS
 from disputeflow.workflow.definition_types import (
     CHILD_SUFFIX_MAX, PARENT_FIELDS, ROLE_NAME_MAX, ROLES, SYSTEM_ROLE, Action, Definition,
 )
 
+if TYPE_CHECKING:
+    from disputeflow.workflow.registry import Names
+
 Problem = tuple[str, str]  # the Chinese and the English wording
 
 
-def problems(defn: Definition) -> list[Problem]:
-    """Every broken reference of ``defn``; empty when the definition is sound."""
+def problems(defn: Definition, known: "Names | None" = None) -> list[Problem]:
+    """Every broken reference of ``defn``; empty when the definition is sound.
+
+    ``known``: the guard, condition and effect names to check against (an
+    engine's :meth:`~disputeflow.workflow.registry.Registry.names`); without it
+    those names are left to the engine that loads the definition, since which
+    rules exist is each engine's own.
+    """
     names = {s.name for s in defn.states}
     found: list[Problem] = []
     if defn.initial not in names:
@@ -37,8 +44,8 @@ def problems(defn: Definition) -> list[Problem]:
         if a.name in seen:
             found.append((f"动作 {a.name} 重复定义", f"action {a.name} is defined twice"))
         seen.add(a.name)
-        found += _names(a, names, known_roles)
-        found += _clocks_and_vocab(defn, a)
+        found += _names(a, names, known_roles, known)
+        found += _clocks_and_vocab(defn, a, known)
         if a is not defn.intake and not a.sources:
             found.append((f"动作 {a.name} 没有来源状态", f"action {a.name} has no source state"))
         if a.spawns is not None and (a is defn.intake or not a.spawns.isidentifier()):
@@ -99,7 +106,7 @@ def spawn_problems(definitions: Mapping[str, Definition]) -> list[Problem]:
     return found
 
 
-def _names(a: Action, states: set[str], known_roles: tuple[str, ...]) -> list[Problem]:
+def _names(a: Action, states: set[str], known_roles: tuple[str, ...], known: "Names | None") -> list[Problem]:
     """The action's states, roles, guards and effects that nothing defines or registers."""
     found: list[Problem] = []
     for s in (*a.sources, *([a.dest] if a.dest else [])):
@@ -114,16 +121,16 @@ def _names(a: Action, states: set[str], known_roles: tuple[str, ...]) -> list[Pr
                           f"{'、'.join(OWN_CASE_COLUMNS)}",
                           f"action {a.name}: own_cases_only role {r} must be one of the action's roles and one of "
                           f"{', '.join(OWN_CASE_COLUMNS)}"))
-    for g in a.guards:
-        if guard_registry.lookup(g) is None:
+    for g in a.guards if known is not None else ():
+        if not known.has_guard(g):  # type: ignore[union-attr]
             found.append((f"动作 {a.name} 的条件 {g} 未注册", f"action {a.name} names unregistered guard {g}"))
-    for e in a.effects:
-        if e not in effect_registry.EFFECTS:
+    for e in a.effects if known is not None else ():
+        if e not in known.effects:  # type: ignore[union-attr]
             found.append((f"动作 {a.name} 的效果 {e} 未注册", f"action {a.name} names unregistered effect {e}"))
     return found
 
 
-def _clocks_and_vocab(defn: Definition, a: Action) -> list[Problem]:
+def _clocks_and_vocab(defn: Definition, a: Action, known: "Names | None") -> list[Problem]:
     """The action's clock conditions, clocks and field vocabularies that are not there.
 
     A definition without a ``[clocks]`` table may start any clock, so clocks are
@@ -131,7 +138,7 @@ def _clocks_and_vocab(defn: Definition, a: Action) -> list[Problem]:
     """
     found: list[Problem] = []
     for st in a.starts:
-        if st.when and st.when not in guard_registry.CONDITIONS:
+        if st.when and known is not None and st.when not in known.conditions:
             found.append((f"动作 {a.name} 的计时条件 {st.when} 未注册",
                           f"action {a.name} names unregistered condition {st.when}"))
         if defn.clocks and st.clock not in defn.clocks:

@@ -69,12 +69,12 @@ def desk(engine, actor, state: str | None = None, *, limit: int = 50, offset: in
     items = []
     for r in rows[:limit]:
         d = engine.definition(r.definition, r.definition_version)
-        data = mask_text(json.loads(r.data), who.role)
+        data = mask_text(json.loads(r.data), who.role, engine.unmasked_roles)
         clocks = [_clock(engine, d, n, s, due, as_of, r.risk, r.category, lang)
                   for n, s, due in running.get(r.id, ())]
         items.append({
             "number": r.number, "state": r.state, "state_label": d.state_label(r.state, lang),
-            "parent": r.parent_number, "parent_title": mask_text(r.parent_title, who.role),
+            "parent": r.parent_number, "parent_title": mask_text(r.parent_title, who.role, engine.unmasked_roles),
             "category": r.category, "category_label": d.vocab_label("category", r.category, lang),
             "unit_name": r.unit_name, "request": data.get("request"), "result": data.get("result"),
             "returns": len(data.get("returns") or ()), "dispatched_at": _iso(r.reported_at),
