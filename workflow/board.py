@@ -138,7 +138,7 @@ def _doc(engine, as_of: datetime, row, role: str | None, lang: str) -> dict:
 
     (number, title, dname, dver, state, risk, unit_id, unit_name, clock, started, due, raised, lead, lead_name,
      supervision, mediator, mediator_name, _kid, level) = row
-    d = engine.definition(dname, dver)
+    d = engine.listed_definition(dname, dver)
     due_dt = from_db(due)
     days = engine.calendar.workdays_between(due_dt.astimezone(LOCAL_TZ).date(), as_of.astimezone(LOCAL_TZ).date())
     hours = (as_of - due_dt).total_seconds() / 3600

@@ -193,7 +193,7 @@ def list_cases(engine, actor, state, unit, limit: int, offset: int, lang: str | 
         rows = case_reads.case_list(conn, scope_of(conn, who, unit), state, limit, offset)
     out = []
     for c in rows:
-        d = engine.definition(c["definition"], c["definition_version"])
+        d = engine.listed_definition(c["definition"], c["definition_version"])
         out.append({
             "number": c["number"], "title": mask_text(c["title"], who.role, engine.unmasked_roles) if who else c["title"], "state": c["state"],
             "state_label": d.state_label(c["state"], lang), "risk": c["risk"],

@@ -41,7 +41,7 @@ def repeat_parties(engine, actor, unit: str | None = None, limit: int = 100, lan
         seen: dict[str, dict] = {}
         for r in rows:
             if r["number"] not in seen:
-                d = engine.definition(r["definition"], r["definition_version"])
+                d = engine.listed_definition(r["definition"], r["definition_version"])
                 seen[r["number"]] = {"number": r["number"], "title": r["title"], "state": r["state"],
                                      "state_label": d.state_label(r["state"], lang),
                                      "reported_at": iso(from_db(r["reported_at"]))}

@@ -27,6 +27,7 @@ from disputeflow.workflow.machine import CompiledWorkflow, compile_definition
 from disputeflow.workflow.masking import UNMASKED_ROLES
 from disputeflow.workflow.registry import Registry
 from disputeflow.workflow.timesource import Clock, SystemClock
+from disputeflow.workflow.unloaded import UnloadedDefinition
 from disputeflow.workflow.vocabulary import ROLE_LABELS
 
 if TYPE_CHECKING:
@@ -113,19 +114,25 @@ class Runtime:
             raise DefinitionNotLoaded(name, version)
         return d
 
-    def loaded_definition(self, name: str, version: int) -> Definition | None:
-        """The definition a stored case runs under, or None (with one warning per process) if not loaded.
+    def listed_definition(self, name: str, version: int) -> "Definition | UnloadedDefinition":
+        """The definition a listed case runs under; if it is not loaded, a stand-in that labels the case's
+        state as under an unloaded workflow (and one warning in the log per engine and definition).
 
-        For boards, lists and the sweep: a case whose definition this engine
-        lacks is skipped or shown marked there, while its own operations raise
-        :class:`DefinitionNotLoaded`.
+        For boards and lists: such a case is shown, marked, instead of breaking the list, while its
+        own operations raise :class:`DefinitionNotLoaded` (and the sweep leaves its clocks alone).
         """
         d = self._definitions.get((name, version))
-        if d is None and (name, version) not in self._missing:
+        if d is not None:
+            return d
+        if (name, version) not in self._missing:
             self._missing.add((name, version))
-            log.warning("workflow %s version %s is not loaded: its cases are skipped by boards, lists and the sweep",
-                        name, version)
-        return d
+            log.warning("workflow %s version %s is not loaded: lists show its cases marked, their own operations "
+                        "fail, the sweep leaves their clocks alone", name, version)
+        return UnloadedDefinition(name, version)
+
+    def definition_keys(self) -> tuple[tuple[str, int], ...]:
+        """Every loaded definition as (name, version), sorted."""
+        return tuple(sorted(self._definitions))
 
     def compiled(self, definition: Definition) -> CompiledWorkflow:
         """``definition`` compiled with this engine's registry (its rules' names resolved once)."""

@@ -98,7 +98,7 @@ def search(engine, actor, values: dict[str, Any], limit: int = 50, offset: int =
     role = who.role if who is not None else "admin"
     items = []
     for c in rows:
-        d = engine.definition(c["definition"], c["definition_version"])
+        d = engine.listed_definition(c["definition"], c["definition_version"])
         items.append({
             "number": c["number"], "title": mask_text(c["title"], role, engine.unmasked_roles), "state": c["state"],
             "state_label": d.state_label(c["state"], lang), "risk": c["risk"],

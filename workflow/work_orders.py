@@ -31,7 +31,7 @@ def family(engine, conn, c: dict, reader, lang: str, clock_dicts: Callable) -> d
     clock_rows = child_reads.clocks_of(conn, [k["id"] for k in kids])
     orders = []
     for k in kids:
-        d = engine.definition(k["definition"], k["definition_version"])
+        d = engine.listed_definition(k["definition"], k["definition_version"])
         data = json.loads(k["data"])
         if reader is not None:
             data = mask_text(data, reader.role, engine.unmasked_roles)  # a phone typed into the request is masked as in the case's own data

@@ -54,7 +54,7 @@ def _docs(engine, conn, ids: list[int], lang: str, role: str | None) -> list[dic
     for case_id in ids:
         (_, number, title, dname, dver, state, risk, unit_id, unit_name, supervision, version, mediator,
          data) = rows[case_id]
-        d = engine.definition(dname, dver)
+        d = engine.listed_definition(dname, dver)
         running = sorted(clocks.get(case_id, []), key=lambda c: c[2])
         worst = None
         for name, started, due in running:
