@@ -22,20 +22,45 @@ NEW_CLOCK_COLUMNS = ("case_id", "name", "started_at", "due_at", "warn_at", "cale
 _CLOCK_IF_ABSENT = "ON CONFLICT (case_id, name) WHERE stopped_at IS NULL DO NOTHING"
 
 
-def claim_sql(store) -> str:
-    """The claim of a batch: due clocks with their cases' columns, oldest step first (``:now``, ``:batch``)."""
+def _definitions(loaded: tuple[tuple[str, int], ...]) -> tuple[str, dict]:
+    """The condition "the case runs under one of ``loaded`` (definition, version)" and its parameters."""
+    terms = " OR ".join(f"(c.definition = :dn{i} AND c.definition_version = :dv{i})" for i in range(len(loaded)))
+    params = {}
+    for i, (name, version) in enumerate(loaded):
+        params[f"dn{i}"], params[f"dv{i}"] = name, version
+    return f"({terms})" if terms else "1 = 0", params
+
+
+def claim_sql(store, loaded: tuple[tuple[str, int], ...] | None = None) -> str:
+    """The claim of a batch: due clocks with their cases' columns, oldest step first (``:now``, ``:batch``).
+
+    With ``loaded`` (the engine's definitions as (name, version)), only clocks
+    of cases under one of them: a case whose definition is not loaded is left
+    for an engine that loads it, and never holds up the clocks behind it.
+    """
+    where = _definitions(loaded)[0] + " AND " if loaded is not None else ""
     base = ("SELECT k.id, k.case_id, k.name, k.started_at, k.due_at, k.level, c.number, c.state, c.version, "
             "c.audit_seq, c.audit_hash, c.supervision_level, c.data, c.unit_path, c.mediator, c.lead_official, "
             "c.responsible_unit, c.definition, c.definition_version, c.unit_id, c.risk, c.category "
             "FROM clocks k JOIN cases c ON c.id = k.case_id "
-            "WHERE k.next_at IS NOT NULL AND k.next_at <= :now ORDER BY k.next_at, k.id LIMIT :batch")
+            f"WHERE {where}k.next_at IS NOT NULL AND k.next_at <= :now ORDER BY k.next_at, k.id LIMIT :batch")
     if not store.is_sqlite:
         base += " FOR UPDATE OF k, c SKIP LOCKED"
     return base
 
 
-def claim(tx, now, batch: int) -> list:
-    return tx.query(claim_sql(tx.store), {"now": now, "batch": batch})
+def claim(tx, now, batch: int, loaded: tuple[tuple[str, int], ...] | None = None) -> list:
+    """Claim a batch of due clocks (:func:`claim_sql`), of cases under ``loaded`` definitions when given."""
+    params = {"now": now, "batch": batch, **(_definitions(loaded)[1] if loaded is not None else {})}
+    return tx.query(claim_sql(tx.store, loaded), params)
+
+
+def unloaded_due(tx, now, loaded: tuple[tuple[str, int], ...]) -> list[tuple[str, int]]:
+    """The (definition, version) of cases with a due clock whose definition is not among ``loaded``."""
+    cond, params = _definitions(loaded)
+    rows = tx.query("SELECT DISTINCT c.definition, c.definition_version FROM clocks k JOIN cases c ON c.id = k.case_id "
+                    f"WHERE k.next_at IS NOT NULL AND k.next_at <= :now AND NOT {cond}", {"now": now, **params})
+    return [(r[0], r[1]) for r in rows]
 
 
 def insert_escalations(tx, rows: list[tuple]) -> list[bool]:

@@ -30,6 +30,7 @@ __all__ = [
     "ValidationError",
     "Conflict",
     "ConfigError",
+    "DefinitionNotLoaded",
     "FieldError",
     "DefinitionError",
     "DefinitionProblem",
@@ -86,7 +87,7 @@ _LAZY = {
     "Refusal": ("disputeflow.workflow.guards", "Refusal"),
 }
 _ERRORS = ("DisputeflowError", "NotFound", "InvalidAction", "NotPermitted", "ValidationError",
-           "Conflict", "ConfigError", "FieldError")
+           "Conflict", "ConfigError", "FieldError", "DefinitionNotLoaded")
 
 if TYPE_CHECKING:  # what type checkers see; at run time the names load on first use
     from disputeflow.workflow.actor import Actor
@@ -97,8 +98,8 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
     from disputeflow.workflow.definition import builtin as builtin_definition
     from disputeflow.workflow.definition_errors import DefinitionError, DefinitionProblem
     from disputeflow.workflow.engine import Engine
-    from disputeflow.workflow.errors import (Conflict, ConfigError, DisputeflowError, FieldError, InvalidAction, NotFound,
-                                 NotPermitted, ValidationError)
+    from disputeflow.workflow.errors import (Conflict, ConfigError, DefinitionNotLoaded, DisputeflowError, FieldError,
+                                             InvalidAction, NotFound, NotPermitted, ValidationError)
     from disputeflow.workflow.effects import Change, register_effect
     from disputeflow.workflow.guards import CaseView, Refusal, register_condition, register_guard
 

@@ -134,7 +134,7 @@ class _Batch:
         if definition is None:
             definition = self.definitions[key] = self.engine.definition(*key)
         d = decide(definition, self.policy, self.calendar, case, who, action, data, self.now, lookups=self.lookups,
-                   note=note, expected_version=expected)
+                   note=note, expected_version=expected, registry=self.engine.registry)
         self.cases[number] = d.case
         if d.running is not None:
             self.lookups.clocks[case.id] = d.running
@@ -201,4 +201,4 @@ def _reads(engine, definition: str, version: int, action: str) -> tuple | None:
     if a is None:
         return None
     lookups = tuple((spec.name, spec.type == "user") for spec in a.fields if spec.type in ("user", "unit"))
-    return lookups, may_touch_clocks(d, a)
+    return lookups, may_touch_clocks(d, a, engine.registry)

@@ -88,7 +88,7 @@ def _end_one(engine, child, parent, lookups):
     given = dict(zip(PARENT_FIELDS, (parent.case.number, parent.outcome.event, parent.outcome.to_state)))
     fields = {k: v for k, v in given.items() if k in action.field_names}  # those the action keeps
     return decide(definition, engine.policy, engine.calendar, child, SYSTEM, name, fields, parent.outcome.at,
-                  lookups=lookups)
+                  lookups=lookups, registry=engine.registry)
 
 
 def _naming(d, ended: list[str]):

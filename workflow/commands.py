@@ -154,7 +154,7 @@ def report(engine, actor: str | Actor, definition: Definition, data: dict[str, A
         view = guards.CaseView(state=definition.initial, risk=floor, flags=tuple(flags), party_count=len(parties),
                                category=clean["category"])
         for st in intake.starts:
-            if st.when is None or guards.CONDITIONS[st.when](view, clean):
+            if st.when is None or engine.registry.condition(st.when)(view, clean):
                 clocks.start(engine, tx, case_id, st.clock, now, floor, clean["category"], {},
                              tier=case_data.get("tier"))
         to = audience(intake, clean, None, None, unit_path)
@@ -206,7 +206,7 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
         case = CaseRecord._make(row)
         decision = decide(engine.definition(case.definition, case.definition_version), engine.policy,
                           engine.calendar, case, who, action, data, now, lookups=resolver or TxResolver(tx),
-                          note=note, expected_version=expected_version)
+                          note=note, expected_version=expected_version, registry=engine.registry)
         decisions = (decision,)
         if decision.writes and NewChild in map(type, decision.writes):
             decisions = spawn.open_children(engine, tx, decisions)

@@ -37,6 +37,7 @@ from disputeflow.workflow.documents import jsonable
 from disputeflow.workflow.effects import Change
 from disputeflow.workflow.errors import Conflict, InvalidAction, NotPermitted, ValidationError
 from disputeflow.workflow.machine import CompiledWorkflow, compile_definition
+from disputeflow.workflow.registry import Registry
 from disputeflow.workflow.timeutil import parse_time
 from disputeflow.workflow.vocabulary import ROLE_LABELS
 
@@ -163,11 +164,10 @@ def ends_listing(a: Action) -> bool:
     return a.dest is not None and "supervision" in a.stops and "delist" not in a.effects
 
 
-def may_touch_clocks(definition: Definition, a: Action) -> bool:
+def may_touch_clocks(definition: Definition, a: Action, registry: Registry | None = None) -> bool:
     """Whether ``a`` can read the case's clocks: it stops, starts or extends one, or can end the case."""
-    if a.stops or a.starts or effects.reads_clocks(a.effects):
-        return True
-    return a.name in compile_definition(definition).ending_actions
+    compiled = compile_definition(definition, registry)
+    return bool(a.stops or a.starts or compiled.reads_clocks[a.name]) or a.name in compiled.ending_actions
 
 
 def _check_version(case: CaseRecord, who: Actor, expected_version: int | None) -> None:
@@ -226,7 +226,7 @@ def _admit(compiled: CompiledWorkflow, case: CaseRecord, who: Actor, action: str
 
 def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord, actor: Actor, action: str,
            data: Mapping[str, Any], now: datetime, *, lookups: Lookups, note: Any = None,
-           expected_version: int | None = None) -> Decision:
+           expected_version: int | None = None, registry: Registry | None = None) -> Decision:
     """Check ``action`` by ``actor`` on ``case`` and compute its writes.
 
     Args:
@@ -234,13 +234,14 @@ def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord,
         data: the action's fields (without ``note``).
         lookups: users and units the fields name; the case's running clocks (asked only when the action
             stops, starts or extends a clock, or ends the case).
+        registry: the deciding engine's guards, conditions and effects (default: the process's), bound at compile.
 
     Raises:
         InvalidAction, NotPermitted, Conflict, ValidationError.
     """
     if expected_version is not None:
         _check_version(case, actor, expected_version)
-    compiled = compile_definition(definition)
+    compiled = compile_definition(definition, registry)
     a, dest = _admit(compiled, case, actor, action)
     state = case.state
     note = fields.note(note)
@@ -257,9 +258,9 @@ def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord,
                     case.party_count, case.risk_floor, jsonable(clean), [], None, {})
     view = None
     if a.guards:
-        view = _view(state, change, tuple(lookups.open_children(case.id)) if guards.needs_children(a.guards) else None)
+        view = _view(state, change, tuple(lookups.open_children(case.id)) if compiled.reads_children[a.name] else None)
     if view is not None:
-        refusals = guards.check(a.guards, view, clean)
+        refusals = compiled.check(a.name, view, clean)
         if refusals:
             raise ValidationError([fields.FieldError(r.field, r.zh, r.en) for r in refusals])
     new_state = state
@@ -273,10 +274,10 @@ def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord,
     if a.spawns is not None:
         change.writes.append(NewChild(a.spawns, dict(clean), actor.id, actor.role))
     terminal = dest is not None and definition.state(new_state).terminal
-    if terminal or a.stops or a.starts or (a.effects and effects.reads_clocks(a.effects)):
+    if terminal or a.stops or a.starts or (a.effects and compiled.reads_clocks[a.name]):
         change.running = dict(lookups.running_clocks(case.id))
-    if a.effects:
-        effects.apply(a.effects, change)
+    for effect in compiled.effects[a.name]:
+        effect.apply(change)
     if (terminal or ends_listing(a)) and change.columns["supervision_level"] is not None:
         # An ended case is no longer supervised, nor one handed to another body (refer stops the
         # supervision clock): the listing ends with it, in this event.
@@ -286,7 +287,7 @@ def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord,
     if note:
         change.audit["note"] = note
     if change.running is not None:
-        _move_clocks(a, change, new_state, terminal)
+        _move_clocks(a, change, new_state, terminal, compiled)
     return _decision(a, change, new_state, dest is not None, terminal)
 
 
@@ -312,7 +313,7 @@ def _set_fields(a: Action, change: Change, note: Any = None) -> None:
         change.data.setdefault(a.record, []).append(jsonable(entry))  # type: ignore[union-attr]
 
 
-def _move_clocks(a: Action, change: Change, new_state: str, terminal: bool) -> None:
+def _move_clocks(a: Action, change: Change, new_state: str, terminal: bool, compiled: CompiledWorkflow) -> None:
     """Stop the clocks this action answers (all of the case's own when it ends the case), then start those it opens."""
     running = change.running
     assert running is not None
@@ -326,7 +327,7 @@ def _move_clocks(a: Action, change: Change, new_state: str, terminal: bool) -> N
     started = []
     after = _view(new_state, change) if a.starts else None
     for st in a.starts:
-        if st.when is not None and not guards.CONDITIONS[st.when](after, change.fields):  # type: ignore[arg-type]
+        if st.when is not None and not compiled.conditions[st.when](after, change.fields):  # type: ignore[arg-type]
             continue
         due = change.fields.get(st.due_field) if st.due_field else None
         if due is None and st.due_field and change.data and change.data.get(st.due_field):

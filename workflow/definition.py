@@ -14,10 +14,10 @@ import re
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from disputeflow.workflow import guards
-from disputeflow.workflow.definition_check import CheckNames, problems
+from disputeflow.workflow.definition_check import problems
 from disputeflow.workflow.definition_errors import DefinitionError, DefinitionProblem, Problem, place
 from disputeflow.workflow.definition_keys import shape_problems
 from disputeflow.workflow.definition_types import (  # noqa: F401  (the types are used from here)
@@ -37,6 +37,9 @@ from disputeflow.workflow.definition_types import (  # noqa: F401  (the types ar
 )
 from disputeflow.workflow.errors import ConfigError
 from disputeflow.workflow.tomlfile import key_lines
+
+if TYPE_CHECKING:
+    from disputeflow.workflow.registry import Names
 
 
 # --------------------------------------------------------------------------- loading
@@ -110,11 +113,14 @@ def _action(d: Mapping[str, Any], where: str) -> Action:
     )
 
 
-def definition_from_dict(doc: Mapping[str, Any], *, names: CheckNames | None = None) -> Definition:
+def definition_from_dict(doc: Mapping[str, Any], *, known: "Names | None" = None) -> Definition:
     """Build and validate a definition from plain data (what a TOML file holds).
 
-    ``names``: the guards, conditions and effects to check against (default:
-    the built-ins and everything registered in this process).
+    ``known``: the guard, condition and effect names it may use; by default
+    those of the process default registry (the built-ins and what the
+    module-level ``register_*`` added). A definition naming rules registered on
+    one engine only passes that engine's ``engine.rule_names()``; the engine
+    checks again, against its own registry, when the definition is loaded into it.
 
     Raises:
         DefinitionError: (a ``ConfigError``) the definition has unknown keys, misses a
@@ -122,10 +128,10 @@ def definition_from_dict(doc: Mapping[str, Any], *, names: CheckNames | None = N
             unit kind, target or recipient that does not exist; ``problems`` lists each
             with the nearest valid name.
     """
-    return _build(doc, names)
+    return _build(doc, known)
 
 
-def _build(doc: Mapping[str, Any], names: CheckNames | None, file: str | None = None,
+def _build(doc: Mapping[str, Any], names: "Names | None", file: str | None = None,
            text: str | None = None) -> Definition:
     """The checked definition; every problem is placed at its line of ``text`` when given."""
     found: list[Problem] = shape_problems(doc)
@@ -199,8 +205,9 @@ def _retired(word: Any, vocab: str, key: str) -> bool:
     return True
 
 
-def load_definition(path: str | Path, *, names: CheckNames | None = None) -> Definition:
-    """Load a definition from a TOML file; each problem names the file, the line and the nearest valid name.
+def load_definition(path: str | Path, *, known: "Names | None" = None) -> Definition:
+    """Load a definition from a TOML file; each problem names the file, the line and the nearest valid name
+    (``known`` as for :func:`definition_from_dict`).
 
     Raises:
         DefinitionError: the file cannot be read, is not TOML, or holds a definition
@@ -221,7 +228,7 @@ def load_definition(path: str | Path, *, names: CheckNames | None = None) -> Def
         m = re.search(r"at line (\d+)", str(exc))
         raise DefinitionError([DefinitionProblem(str(p), int(m.group(1)) if m else None,
                                                  f"TOML 格式错误（{exc}）", f"malformed TOML ({exc})")]) from None
-    return _build(doc, names, str(p), text)
+    return _build(doc, known, str(p), text)
 
 
 _BUILTIN: dict[str, Definition] = {}

@@ -8,11 +8,8 @@ author fixes the file once. Pure: the registries checked against hold no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Collection, Mapping
+from typing import TYPE_CHECKING, Mapping
 
-from disputeflow.workflow import effects as effect_registry, guards as guard_registry
-from disputeflow.workflow import procedure_guards  # noqa: F401  (registers the mediation-procedure guards)
 from disputeflow.workflow.case_roles import OWN_CASE_COLUMNS
 from disputeflow.workflow.definition_errors import Path, Problem, nearest
 from disputeflow.workflow.definition_refs import field_problems, intake_problems, notify_problems
@@ -20,39 +17,20 @@ from disputeflow.workflow.definition_types import (
     CHILD_SUFFIX_MAX, PARENT_FIELDS, ROLE_NAME_MAX, ROLES, SYSTEM_ROLE, Action, Definition,
 )
 
-
-@dataclass(frozen=True)
-class CheckNames:
-    """The guard, guard-family, condition and effect names a definition is checked against.
-
-    An engine with registries of its own passes them here; :meth:`default`
-    takes the built-ins and whatever was registered in this process.
-    """
-
-    effects: Collection[str]
-    guards: Collection[str]
-    guard_families: Collection[str]
-    conditions: Collection[str]
-
-    @classmethod
-    def default(cls) -> "CheckNames":
-        """The names registered in this process (the built-ins and any ``register_*`` call so far)."""
-        return cls(frozenset(effect_registry.EFFECTS), frozenset(guard_registry.GUARDS),
-                   frozenset(guard_registry.GUARD_FAMILIES), frozenset(guard_registry.CONDITIONS))
-
-    def has_guard(self, name: str) -> bool:
-        """Whether ``name`` is a guard, or ``family:param`` of a guard family."""
-        family, sep, param = name.partition(":")
-        return name in self.guards or bool(sep and param and family in self.guard_families)
+if TYPE_CHECKING:
+    from disputeflow.workflow.registry import Names
 
 
-def problems(defn: Definition, names: CheckNames | None = None) -> list[Problem]:
+def problems(defn: Definition, names: "Names | None" = None) -> list[Problem]:
     """Every broken reference of ``defn``; empty when the definition is sound.
 
-    ``names``: the registries to check guards, conditions and effects against
-    (default :meth:`CheckNames.default`).
+    ``names``: the guard, condition and effect names to check against (an engine's
+    :meth:`~disputeflow.workflow.registry.Registry.names`; default: the process default registry's).
     """
-    names = names or CheckNames.default()
+    if names is None:
+        from disputeflow.workflow.registry import DEFAULT
+
+        names = DEFAULT.names()
     states = {s.name for s in defn.states}
     found: list[Problem] = []
     if defn.initial not in states:
@@ -138,7 +116,7 @@ def spawn_problems(definitions: Mapping[str, Definition]) -> list[Problem]:
 
 
 def _names(a: Action, where: Path, states: set[str], known_roles: tuple[str, ...],
-           names: CheckNames) -> list[Problem]:
+           names: "Names") -> list[Problem]:
     """The action's states, roles, guards and effects that nothing defines or registers."""
     found: list[Problem] = []
     for key, s in (*(("sources", s) for s in a.sources), *([("dest", a.dest)] if a.dest else [])):
@@ -167,7 +145,7 @@ def _names(a: Action, where: Path, states: set[str], known_roles: tuple[str, ...
     return found
 
 
-def _clocks_and_vocab(defn: Definition, a: Action, where: Path, names: CheckNames) -> list[Problem]:
+def _clocks_and_vocab(defn: Definition, a: Action, where: Path, names: "Names") -> list[Problem]:
     """The action's clock conditions, clocks, due fields and field vocabularies that are not there.
 
     A definition that starts or stops a clock must list it under ``[clocks]``;

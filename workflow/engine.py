@@ -31,6 +31,7 @@ from disputeflow.workflow.engine_notices import Notices
 from disputeflow.workflow.engine_offices import OfficeWork
 from disputeflow.workflow.engine_persons import KeyPersons
 from disputeflow.workflow.engine_records import Records
+from disputeflow.workflow.engine_rules import Rules
 from disputeflow.workflow.engine_screening import Screening
 from disputeflow.workflow.engine_search import Finding
 from disputeflow.workflow.engine_signin import SignIn
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 
 class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, SignIn, Finding,
-             Attachments):
+             Attachments, Rules):
     """The dispute workflow engine.
 
     Args:

@@ -128,3 +128,25 @@ class ConfigError(DisputeflowError):
     exit_code = 2
     http_status = 500
     code = "config"
+
+
+class DefinitionNotLoaded(ConfigError):
+    """A case runs under a workflow definition (name and version) this engine has not loaded.
+
+    Only that case's own operations fail with it; boards, lists and the sweep
+    skip such cases (or show them marked) and log a warning, so one missing
+    definition never breaks the rest. ``name`` and ``version`` say which.
+    """
+
+    code = "definition_not_loaded"
+
+    def __init__(self, name: str, version: int | None):
+        which = f"{name} 版本 {version}" if version is not None else name
+        which_en = f"{name} version {version}" if version is not None else name
+        super().__init__(
+            f"流程 {which} 未加载：请在创建引擎时加载它（Engine(..., definitions=[...]) 或配置项 definitions），"
+            "或调用 engine.register_definition(...)",
+            f"workflow {which_en} is not loaded: load it when building the engine (Engine(..., definitions=[...]) "
+            "or the definitions setting), or call engine.register_definition(...)")
+        self.name = name
+        self.version = version

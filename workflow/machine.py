@@ -25,7 +25,9 @@ from transitions import Machine, MachineError, State, Transition
 
 from disputeflow.workflow import guards
 from disputeflow.workflow.definition import Definition
+from disputeflow.workflow.effects import Effect
 from disputeflow.workflow.errors import ConfigError
+from disputeflow.workflow.registry import DEFAULT, Registry
 
 logging.getLogger("transitions").setLevel(logging.WARNING)
 
@@ -45,26 +47,56 @@ class _GuardsPass:
     Fired without a case (a routing question: where does this action lead), it holds.
     """
 
-    __slots__ = ("names",)
+    __slots__ = ("guards",)
 
-    def __init__(self, names: tuple[str, ...]):
-        self.names = names
+    def __init__(self, resolved: tuple[guards.Guard, ...]):
+        self.guards = resolved
 
     def __call__(self, case: guards.CaseView | None = None, data: Mapping[str, Any] | None = None) -> bool:
-        return case is None or not guards.check(self.names, case, data or {})
+        return case is None or not any(g(case, data or {}) is not None for g in self.guards)
+
+
+def _unregistered(kind: str, name: str) -> Any:
+    """A stand-in for a rule the registry does not know: the definition still draws and routes, and only
+    running the rule fails, with a typed error (an engine refuses such a definition when it loads)."""
+    zh = {"guard": "条件", "condition": "计时条件", "effect": "效果"}[kind]
+
+    def missing(*_args: Any) -> Any:
+        raise ConfigError(f"{zh} {name} 未注册（须在加载使用它的流程之前注册）",
+                          f"{kind} {name} is not registered (register it before loading a definition that names it)")
+
+    return missing
 
 
 class CompiledWorkflow:
-    """A definition compiled to its shared machine."""
+    """A definition compiled to its shared machine, its rules' names resolved in one registry.
 
-    def __init__(self, definition: Definition):
+    The guards, conditions and effects each action names are looked up once,
+    here, so the command path calls functions without asking any table.
+    """
+
+    def __init__(self, definition: Definition, registry: Registry | None = None):
         self.definition = definition
+        reg = registry if registry is not None else DEFAULT
+        self.registry = reg
+        acts = (definition.intake, *definition.actions)
+        # action name → its resolved guards, whether they read the case's children, its effects, whether those
+        # read the running clocks; condition name → predicate
+        self.guards: dict[str, tuple[guards.Guard, ...]] = {
+            a.name: tuple(reg.guard(g) or _unregistered("guard", g) for g in a.guards) for a in acts}
+        self.reads_children: dict[str, bool] = {a.name: any(reg.reads_children(g) for g in a.guards) for a in acts}
+        self.effects: dict[str, tuple[Effect, ...]] = {
+            a.name: tuple(reg.effect(e) or Effect(e, _unregistered("effect", e)) for e in a.effects) for a in acts}
+        self.reads_clocks: dict[str, bool] = {a.name: any(e.reads_clocks for e in self.effects[a.name]) for a in acts}
+        self.conditions: dict[str, guards.Condition] = {
+            st.when: reg.condition(st.when) or _unregistered("condition", st.when)
+            for a in acts for st in a.starts if st.when}
         self.machine = Machine(
             model=None,
             states=[s.name for s in definition.states],
             initial=definition.initial,
             transitions=[{"trigger": a.name, "source": list(a.sources), "dest": a.dest,
-                          "conditions": [_GuardsPass(a.guards)] if a.guards else []}
+                          "conditions": [_GuardsPass(self.guards[a.name])] if a.guards else []}
                          for a in definition.actions],
             auto_transitions=False,
             send_event=False,
@@ -73,6 +105,15 @@ class CompiledWorkflow:
         self._open: dict[str, tuple[str, ...]] = {}  # the machine's answer per state (it never changes)
         # The actions that can end a case: asked of every item of a batch, answered once per definition.
         self.ending_actions = frozenset(name for _, dest, name in self.moves() if definition.state(dest).terminal)
+
+    def check(self, action: str, case: guards.CaseView, data: Mapping[str, Any]) -> list[guards.Refusal]:
+        """Run every guard of ``action``; all refusals (empty when the action may go ahead)."""
+        out = []
+        for guard in self.guards[action]:
+            r = guard(case, data)
+            if r is not None:
+                out.append(r)
+        return out
 
     def transition(self, action: str, state: str) -> Transition:
         """The machine's transition for ``action`` from ``state``.
@@ -170,7 +211,11 @@ def _diagram_machine() -> type:
     return type("_DiagramMachine", (GraphMachine,), {"state_cls": _LabelledState})
 
 
-@lru_cache(maxsize=32)
-def compile_definition(definition: Definition) -> CompiledWorkflow:
-    """Compile once per definition (definitions are frozen and hashable by identity)."""
-    return CompiledWorkflow(definition)
+@lru_cache(maxsize=64)
+def compile_definition(definition: Definition, registry: Registry | None = None) -> CompiledWorkflow:
+    """Compile once per definition and registry (both hashable by identity).
+
+    Without ``registry``, the names resolve in the process default
+    (:data:`disputeflow.workflow.registry.DEFAULT`); an engine passes its own.
+    """
+    return CompiledWorkflow(definition, registry)

@@ -68,13 +68,13 @@ def desk(engine, actor, state: str | None = None, *, limit: int = 50, offset: in
             running.setdefault(case_id, []).append((name, started, due))
     items = []
     for r in rows[:limit]:
-        d = engine.definition(r.definition, r.definition_version)
-        data = mask_text(json.loads(r.data), who.role)
+        d = engine.listed_definition(r.definition, r.definition_version)
+        data = mask_text(json.loads(r.data), who.role, engine.unmasked_roles)
         clocks = [_clock(engine, d, n, s, due, as_of, r.risk, r.category, lang)
                   for n, s, due in running.get(r.id, ())]
         items.append({
             "number": r.number, "state": r.state, "state_label": d.state_label(r.state, lang),
-            "parent": r.parent_number, "parent_title": mask_text(r.parent_title, who.role),
+            "parent": r.parent_number, "parent_title": mask_text(r.parent_title, who.role, engine.unmasked_roles),
             "category": r.category, "category_label": d.vocab_label("category", r.category, lang),
             "unit_name": r.unit_name, "request": data.get("request"), "result": data.get("result"),
             "returns": len(data.get("returns") or ()), "dispatched_at": _iso(r.reported_at),
@@ -98,7 +98,7 @@ def overdue_by_office(engine, as_of: datetime, actor, lang: str | None = None) -
         rows = office_reads.overdue_by_office(conn, scope(conn, who, None), as_of, TIER_CLOCK, BOARD_LIMIT)
     groups: dict[str, dict] = {}
     for office, office_name, number, dname, dver, state, parent, clock, started, due, risk, category in rows:
-        d = engine.definition(dname, dver)
+        d = engine.listed_definition(dname, dver)
         # a referral to a court or an arbitration committee names no unit of the town: its own group
         outside = "外部接收单位（法院、仲裁委等）" if not lang.startswith("en") else "bodies outside the town (courts …)"
         group = groups.setdefault(office or "", {"office": office, "office_name": office_name or office or outside,

@@ -40,7 +40,7 @@ def release(engine, actor, person_id, *, reason: str) -> dict:
             errors.append(FieldError("person", "该人员已解除稳控", "this person has already been released"))
         open_cases = []
         for number, state, dname, dver in key_person_store.linked_cases(tx, p["id"]):
-            done = set(RESOLVED_STATES) | set(engine.definition(dname, dver).terminal_states)
+            done = set(RESOLVED_STATES) | set(engine.listed_definition(dname, dver).terminal_states)
             if state not in done:
                 open_cases.append(number)
         if open_cases:

@@ -14,7 +14,6 @@ from disputeflow.workflow import case_roles, guards, handover, lapse_board, part
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import load_actor, may_touch
 from disputeflow.workflow.errors import NotFound, NotPermitted
-from disputeflow.workflow.machine import compile_definition
 from disputeflow.workflow.masking import mask_party, mask_text, needs_unmasked
 
 
@@ -89,11 +88,11 @@ def case(engine, number: str, actor, lang: str) -> dict:
         data = json.loads(c.pop("data"))
         flags = json.loads(c["flags"])
         parties = [party_particulars.flatten(dict(r)) for r in case_reads.party_rows(conn, c["id"])]
-        role = who.role if who else None
+        role, full = (who.role if who else None), engine.unmasked_roles
         if who is not None:
-            parties = [mask_party(p, role) for p in parties]
-            data = mask_text(data, role)
-            c["title"], c["description"] = mask_text(c["title"], role), mask_text(c["description"], role)
+            parties = [mask_party(p, role, full) for p in parties]
+            data = mask_text(data, role, full)
+            c["title"], c["description"] = mask_text(c["title"], role, full), mask_text(c["description"], role, full)
         handling = handover.handling_unit(c["unit_path"], data)
         names = directory.names(conn, [c["mediator"], c["lead_official"], c["responsible_unit"], c["reporter"],
                                        handling])
@@ -145,19 +144,19 @@ def history(engine, number: str, actor, lang: str | None = None) -> list[dict]:
         rows = case_reads.history_rows(conn, c["id"])
         names = directory.names(conn, [r[2] for r in rows])
     out = []
-    role = who.role if who else None
+    role, full = (who.role if who else None), engine.unmasked_roles
     for seq, at, act_by, action, frm, to, data, h in rows:
         payload = json.loads(data)
-        if who is not None and not needs_unmasked(role) and "parties" in payload:
-            payload["parties"] = [mask_party(p, role) for p in payload["parties"]]
-        if who is not None and not needs_unmasked(role) and "party" in payload:
-            payload["party"] = [mask_party(p, role) for p in payload["party"]]
-        if who is not None and not needs_unmasked(role) and "parties" in payload.get("changes", {}):
+        if who is not None and not needs_unmasked(role, full) and "parties" in payload:
+            payload["parties"] = [mask_party(p, role, full) for p in payload["parties"]]
+        if who is not None and not needs_unmasked(role, full) and "party" in payload:
+            payload["party"] = [mask_party(p, role, full) for p in payload["party"]]
+        if who is not None and not needs_unmasked(role, full) and "parties" in payload.get("changes", {}):
             # a ledger correction lists the parties before and after
             diff = payload["changes"]["parties"]
-            payload["changes"]["parties"] = {k: [mask_party(p, role) for p in (v or [])] for k, v in diff.items()}
+            payload["changes"]["parties"] = {k: [mask_party(p, role, full) for p in (v or [])] for k, v in diff.items()}
         if who is not None:
-            payload = mask_text(payload, role)  # notes, descriptions, ledger columns: numbers typed into text
+            payload = mask_text(payload, role, full)  # notes, descriptions, ledger columns: numbers typed into text
         out.append({"seq": seq, "at": _iso(at), "actor": act_by, "actor_name": names.get(act_by, act_by),
                     "action": action, "action_label": d.action_label(action, lang) if action not in
                     ("escalate",) else ("升级提醒" if not lang.startswith("en") else "escalation"),
@@ -194,9 +193,9 @@ def list_cases(engine, actor, state, unit, limit: int, offset: int, lang: str | 
         rows = case_reads.case_list(conn, scope_of(conn, who, unit), state, limit, offset)
     out = []
     for c in rows:
-        d = engine.definition(c["definition"], c["definition_version"])
+        d = engine.listed_definition(c["definition"], c["definition_version"])
         out.append({
-            "number": c["number"], "title": mask_text(c["title"], who.role) if who else c["title"], "state": c["state"],
+            "number": c["number"], "title": mask_text(c["title"], who.role, engine.unmasked_roles) if who else c["title"], "state": c["state"],
             "state_label": d.state_label(c["state"], lang), "risk": c["risk"],
             "risk_label": d.vocab_label("risk", c["risk"], lang), "category": c["category"],
             "category_label": d.vocab_label("category", c["category"], lang), "unit": c["unit"],
@@ -216,7 +215,8 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
         running = case_reads.running_clock_names(conn, c["id"])
         d = engine.definition(c["definition"], c["definition_version"])
         children = None
-        if any(guards.needs_children(a.guards) for a in d.actions):
+        compiled = engine.compiled(d)
+        if any(compiled.reads_children[a.name] for a in d.actions):
             children = tuple(tuple(r[:3]) for r in child_reads.open_children(conn, c["id"]))
         offices = work_orders.office_choices(conn, c["unit_path"], c["category"], lang or engine.lang) if any(
             a.spawns for a in d.actions) else {}
@@ -229,12 +229,11 @@ def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
                            party_count=c["party_count"], data=data, category=c["category"], children=children)
     lang = lang or engine.lang
     out = []
-    compiled = compile_definition(d)
     for name in compiled.open_actions(c["state"]):
         a = d.action(name)
         if who.role not in a.roles or (name in hands and not handover.may_hand_over(who, c["unit_path"], data)):
             continue
-        refusals = guards.check(a.guards, view, {})
+        refusals = compiled.check(name, view, {})
         dest = compiled.transition(name, c["state"]).dest
         fields = []
         for f in a.fields:

@@ -41,12 +41,12 @@ def repeat_parties(engine, actor, unit: str | None = None, limit: int = 100, lan
         seen: dict[str, dict] = {}
         for r in rows:
             if r["number"] not in seen:
-                d = engine.definition(r["definition"], r["definition_version"])
+                d = engine.listed_definition(r["definition"], r["definition_version"])
                 seen[r["number"]] = {"number": r["number"], "title": r["title"], "state": r["state"],
                                      "state_label": d.state_label(r["state"], lang),
                                      "reported_at": iso(from_db(r["reported_at"]))}
-                seen[r["number"]]["title"] = mask_text(r["title"], role)
-        shown = mask_party({"name": rows[0]["name"] if rows else "", g["key"]: g["value"]}, role)
+                seen[r["number"]]["title"] = mask_text(r["title"], role, engine.unmasked_roles)
+        shown = mask_party({"name": rows[0]["name"] if rows else "", g["key"]: g["value"]}, role, engine.unmasked_roles)
         items.append({"key": g["key"], "value": shown[g["key"]], "name": shown["name"], "cases": g["cases"],
                       "open": g["open"], "case_list": list(seen.values())})
     items.sort(key=lambda i: (-i["cases"], -i["open"]))

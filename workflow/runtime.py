@@ -22,9 +22,12 @@ from disputeflow.cases.jurisdiction import town_of
 from disputeflow.cases.store import Store
 from disputeflow.workflow.config import Config, is_builtin_name
 from disputeflow.workflow.definition import Definition, builtin, load_definition
-from disputeflow.workflow.errors import Busy, ConfigError
+from disputeflow.workflow.errors import Busy, ConfigError, DefinitionNotLoaded
 from disputeflow.workflow.machine import CompiledWorkflow, compile_definition
+from disputeflow.workflow.masking import UNMASKED_ROLES
+from disputeflow.workflow.registry import Registry
 from disputeflow.workflow.timesource import Clock, SystemClock
+from disputeflow.workflow.unloaded import UnloadedDefinition
 from disputeflow.workflow.vocabulary import ROLE_LABELS
 
 if TYPE_CHECKING:
@@ -68,23 +71,38 @@ class Runtime:
         self.listeners: dict[str, list[Callable]] = defaultdict(list)
         self.extra_channels: dict[str, Any] = {}
         self._notifier = None
+        # This engine's guards, conditions and effects: the process default as it is now, plus the engine's own.
+        self.registry = Registry.default_copy()
+        # The roles that see contact details in full here: the built-in ones and those this engine's
+        # definitions declare with ``personal_data`` (never another engine's).
+        self.unmasked_roles: frozenset[str] = UNMASKED_ROLES
+        self._missing: set[tuple[str, int]] = set()  # unloaded definitions already warned about
 
     # ------------------------------------------------------------------ definitions
 
     def register_definition(self, definition: Definition) -> None:
-        """Make a definition available; the newest version of a name is used for new cases."""
+        """Make a definition available; the newest version of a name is used for new cases.
+
+        Raises:
+            ConfigError: the definition names a guard, condition or effect this engine's registry lacks.
+        """
+        from disputeflow.workflow.definition_check import problems
+
+        found = problems(definition, self.registry.names())
+        if found:
+            which = f"{definition.name} 版本 {definition.version}", f"{definition.name} version {definition.version}"
+            raise ConfigError(f"流程定义 {which[0]} 有误：" + "；".join(p[0] for p in found),
+                              f"invalid workflow definition {which[1]}: " + "; ".join(p[1] for p in found))
         self._definitions[definition.key] = definition
         self._user_fields.clear()
         for spec in definition.roles.values():
             self._roles[spec.name] = (spec.label.zh, spec.label.en)
             if spec.personal_data:
-                from disputeflow.workflow.masking import allow_personal_data
-
-                allow_personal_data(spec.name)
+                self.unmasked_roles = self.unmasked_roles | {spec.name}
         cur = self._latest.get(definition.name)
         if cur is None or definition.version >= cur.version:
             self._latest[definition.name] = definition
-        compile_definition(definition)
+        compile_definition(definition, self.registry)
 
     def definitions(self) -> Iterable[Definition]:
         return self._definitions.values()
@@ -93,11 +111,32 @@ class Runtime:
         name = name or self.config.default_definition
         d = self._latest.get(name) if version is None else self._definitions.get((name, version))
         if d is None:
-            raise ConfigError(f"流程 {name} 版本 {version} 未加载", f"workflow {name} version {version} is not loaded")
+            raise DefinitionNotLoaded(name, version)
         return d
 
+    def listed_definition(self, name: str, version: int) -> "Definition | UnloadedDefinition":
+        """The definition a listed case runs under; if it is not loaded, a stand-in that labels the case's
+        state as under an unloaded workflow (and one warning in the log per engine and definition).
+
+        For boards and lists: such a case is shown, marked, instead of breaking the list, while its
+        own operations raise :class:`DefinitionNotLoaded` (and the sweep leaves its clocks alone).
+        """
+        d = self._definitions.get((name, version))
+        if d is not None:
+            return d
+        if (name, version) not in self._missing:
+            self._missing.add((name, version))
+            log.warning("workflow %s version %s is not loaded: lists show its cases marked, their own operations "
+                        "fail, the sweep leaves their clocks alone", name, version)
+        return UnloadedDefinition(name, version)
+
+    def definition_keys(self) -> tuple[tuple[str, int], ...]:
+        """Every loaded definition as (name, version), sorted."""
+        return tuple(sorted(self._definitions))
+
     def compiled(self, definition: Definition) -> CompiledWorkflow:
-        return compile_definition(definition)
+        """``definition`` compiled with this engine's registry (its rules' names resolved once)."""
+        return compile_definition(definition, self.registry)
 
     def _user_field_names(self, action: str) -> tuple[str, ...]:
         """The user fields of the actions named ``action`` in every loaded definition (read with the case)."""

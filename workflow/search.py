@@ -98,20 +98,20 @@ def search(engine, actor, values: dict[str, Any], limit: int = 50, offset: int =
     role = who.role if who is not None else "admin"
     items = []
     for c in rows:
-        d = engine.definition(c["definition"], c["definition_version"])
+        d = engine.listed_definition(c["definition"], c["definition_version"])
         items.append({
-            "number": c["number"], "title": mask_text(c["title"], role), "state": c["state"],
+            "number": c["number"], "title": mask_text(c["title"], role, engine.unmasked_roles), "state": c["state"],
             "state_label": d.state_label(c["state"], lang), "risk": c["risk"],
             "risk_label": d.vocab_label("risk", c["risk"], lang), "category": c["category"],
             "category_label": d.vocab_label("category", c["category"], lang), "unit": c["unit"],
             "unit_name": c["unit_name"], "mediator": c["mediator"], "reporter": c["reporter"],
             "reported_at": _iso(c["reported_at"]), "party_count": c["party_count"],
-            "parties": [mask_party(p, role) for p in parties.get(c["number"], [])],
+            "parties": [mask_party(p, role, engine.unmasked_roles) for p in parties.get(c["number"], [])],
         })
     shown = {k: v for k, v in filters._asdict().items() if v not in (None, "") and k not in ("reported_from", "reported_to")}
     for k in ("phone", "id_number"):
         if k in shown:
-            shown[k] = mask_party({k: shown[k]}, role)[k]
+            shown[k] = mask_party({k: shown[k]}, role, engine.unmasked_roles)[k]
     return {"items": items, "filters": shown}
 
 

@@ -122,6 +122,6 @@ def _start_clocks(engine, tx, intake, child_id: int, cols: dict, category: str, 
     view = guards.CaseView(state="", risk=cols["risk"], mediator=cols["mediator"],
                            responsible_unit=cols["responsible_unit"], category=category)
     for st in intake.starts:
-        if st.when is None or guards.CONDITIONS[st.when](view, clean):
+        if st.when is None or engine.registry.condition(st.when)(view, clean):
             due = clean.get(st.due_field) if st.due_field else None
             clocks.start(engine, tx, child_id, st.clock, now, cols["risk"], category, {}, due_at=due)

@@ -44,6 +44,7 @@ def run(engine, now: datetime, batch: int = 500, stop: threading.Event | None = 
                 break
             if stop is not None and stop.is_set():
                 return raised
+        _warn_unloaded(engine, now)
     from disputeflow.workflow import duty_sweep  # key-person duties: roll the next occurrences, forward their escalations
 
     if duty_sweep.after_sweep(engine, now, batch, raised):
@@ -53,6 +54,15 @@ def run(engine, now: datetime, batch: int = 500, stop: threading.Event | None = 
 
     screening_sweep.run(engine, now, batch)
     return raised
+
+
+def _warn_unloaded(engine, now: datetime) -> None:
+    """Log the definitions whose cases have due clocks this engine left alone (it does not load them)."""
+    with engine.store.read() as tx:
+        missing = sweep_store.unloaded_due(tx, tx.t(now), engine.definition_keys())
+    for name, version in missing:
+        log.warning("sweep: cases under workflow %s version %s have due clocks but the definition is not loaded "
+                    "in this engine; they are not escalated", name, version)
 
 
 DEADLOCK_RETRIES = 5
@@ -90,7 +100,7 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
     """
     with engine.store.write() as tx:
         t_now = tx.t(now)
-        rows = sweep_store.claim(tx, t_now, batch)
+        rows = sweep_store.claim(tx, t_now, batch, engine.definition_keys())
         texts = _BatchTexts(engine.policy, engine.calendar, tx)
         cases, new, clock_updates, tier_done = _due_steps(engine, rows, now, t_now, texts)
         if new:

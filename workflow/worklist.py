@@ -54,7 +54,7 @@ def _docs(engine, conn, ids: list[int], lang: str, role: str | None) -> list[dic
     for case_id in ids:
         (_, number, title, dname, dver, state, risk, unit_id, unit_name, supervision, version, mediator,
          data) = rows[case_id]
-        d = engine.definition(dname, dver)
+        d = engine.listed_definition(dname, dver)
         running = sorted(clocks.get(case_id, []), key=lambda c: c[2])
         worst = None
         for name, started, due in running:
@@ -68,7 +68,7 @@ def _docs(engine, conn, ids: list[int], lang: str, role: str | None) -> list[dic
                        "overdue_business_days": workdays_late(engine.calendar, due, now)}
         doc = json.loads(data)
         out.append({
-            "number": number, "title": mask_text(title, role), "state": state,
+            "number": number, "title": mask_text(title, role, engine.unmasked_roles), "state": state,
             "state_label": d.state_label(state, lang),
             "risk": risk, "risk_label": d.vocab_label("risk", risk, lang), "unit": unit_id, "unit_name": unit_name,
             "supervision": supervision, "version": version, "mediator": mediator,
@@ -76,7 +76,7 @@ def _docs(engine, conn, ids: list[int], lang: str, role: str | None) -> list[dic
             "clocks": [{"clock": n, "label": d.clock_label(n, lang, engine.policy), "due_at": _iso(due),
                         "overdue_business_days": workdays_late(engine.calendar, due, now)} for n, _, due in running],
             "supervision_label": d.vocab_label("level", supervision, lang) if supervision else None,
-            "authority": mask_text(doc.get("supervision_authority"), role), "deadline": doc.get("supervision_deadline"),
+            "authority": mask_text(doc.get("supervision_authority"), role, engine.unmasked_roles), "deadline": doc.get("supervision_deadline"),
         })
     return out
 

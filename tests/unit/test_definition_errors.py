@@ -7,6 +7,7 @@ expected line is wherever the fault is in that text, found again here.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from importlib import resources
 
@@ -14,7 +15,7 @@ import pytest
 
 from disputeflow import ConfigError, DefinitionError, load_definition
 from disputeflow.workflow.definition import definition_from_dict
-from disputeflow.workflow.definition_check import CheckNames
+from disputeflow.workflow.registry import DEFAULT
 
 GRASSROOTS = (resources.files("disputeflow.workflow") / "definitions" / "grassroots.toml").read_text(encoding="utf-8")
 
@@ -130,14 +131,12 @@ def test_the_names_checked_against_are_the_callers():
     doc = tomllib.loads(GRASSROOTS.replace('effects = ["delist"]', 'effects = ["count_visits"]', 1))
     with pytest.raises(DefinitionError, match="count_visits"):
         definition_from_dict(doc)  # not registered in this process
-    default = CheckNames.default()
-    mine = CheckNames({*default.effects, "count_visits"}, default.guards, default.guard_families,
-                      default.conditions)
-    assert definition_from_dict(doc, names=mine).action("delist").effects == ("count_visits",)
-    without_delist = CheckNames(set(default.effects) - {"delist"}, default.guards, default.guard_families,
-                                default.conditions)
+    default = DEFAULT.names()
+    mine = dataclasses.replace(default, effects=frozenset({*default.effects, "count_visits"}))
+    assert definition_from_dict(doc, known=mine).action("delist").effects == ("count_visits",)
+    without_delist = dataclasses.replace(default, effects=default.effects - {"delist"})
     with pytest.raises(DefinitionError, match="delist"):
-        definition_from_dict(tomllib.loads(GRASSROOTS), names=without_delist)
+        definition_from_dict(tomllib.loads(GRASSROOTS), known=without_delist)
 
 
 @pytest.mark.parametrize("token, ok, near", [

@@ -18,6 +18,8 @@ PUBLIC = {
     # wiring
     "config", "lang", "clock", "policy", "calendar", "register_definition", "definition", "role_label",
     "known_roles", "on", "resolve_actor", "close",
+    # this engine's own rules (guards, conditions, effects), unseen by other engines in the process
+    "register_guard", "register_condition", "register_effect", "rule_names",
     # schema and admin
     "init", "add_unit", "add_user", "units", "users",
     # cases
