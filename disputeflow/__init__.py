@@ -31,6 +31,9 @@ __all__ = [
     "Conflict",
     "ConfigError",
     "FieldError",
+    "Busy",
+    "Unavailable",
+    "UnitOfWork",
     "Definition",
     "load_definition",
     "definition_from_dict",
@@ -59,6 +62,7 @@ PUBLIC_MODULES = (
     "disputeflow.workflow.timesource",
     "disputeflow.workflow.config",
     "disputeflow.workflow.policy",
+    "disputeflow.workflow.unit_of_work",
 )
 
 _LAZY = {
@@ -79,9 +83,10 @@ _LAZY = {
     "Change": ("disputeflow.workflow.effects", "Change"),
     "CaseView": ("disputeflow.workflow.guards", "CaseView"),
     "Refusal": ("disputeflow.workflow.guards", "Refusal"),
+    "UnitOfWork": ("disputeflow.workflow.unit_of_work", "UnitOfWork"),
 }
 _ERRORS = ("DisputeflowError", "NotFound", "InvalidAction", "NotPermitted", "ValidationError",
-           "Conflict", "ConfigError", "FieldError")
+           "Conflict", "ConfigError", "FieldError", "Busy", "Unavailable")
 
 if TYPE_CHECKING:  # what type checkers see; at run time the names load on first use
     from disputeflow.workflow.actor import Actor
@@ -91,8 +96,9 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
     from disputeflow.workflow.definition import Definition, definition_from_dict, load_definition
     from disputeflow.workflow.definition import builtin as builtin_definition
     from disputeflow.workflow.engine import Engine
-    from disputeflow.workflow.errors import (Conflict, ConfigError, DisputeflowError, FieldError, InvalidAction, NotFound,
-                                 NotPermitted, ValidationError)
+    from disputeflow.workflow.errors import (Busy, Conflict, ConfigError, DisputeflowError, FieldError, InvalidAction,
+                                 NotFound, NotPermitted, Unavailable, ValidationError)
+    from disputeflow.workflow.unit_of_work import UnitOfWork
     from disputeflow.workflow.effects import Change, register_effect
     from disputeflow.workflow.guards import CaseView, Refusal, register_condition, register_guard
 
