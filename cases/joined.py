@@ -23,8 +23,9 @@ the driver has not begun one yet.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
 
@@ -55,3 +56,22 @@ def cursor(conn: Connection, is_sqlite: bool) -> Iterator:
             yield cur
         finally:
             cur.close()
+
+
+def on_end(conn: Connection, committed: Callable[[Connection], None],
+           rolled_back: Callable[[Connection], None]) -> None:
+    """Call ``committed(conn)`` when the host commits ``conn``'s transaction and ``rolled_back(conn)`` when it
+    rolls back (SQLAlchemy's connection events; ``committed`` runs just before the database's commit — see
+    :func:`commit_now`)."""
+    event.listen(conn, "commit", committed)
+    event.listen(conn, "rollback", rolled_back)
+
+
+def commit_now(conn: Connection) -> None:
+    """Commit ``conn``'s transaction on the database now, from inside SQLAlchemy's ``commit`` event.
+
+    SQLAlchemy's own commit that follows finds nothing left to commit (both drivers
+    answer a commit outside a transaction with nothing). What runs after this call
+    knows the database stored the transaction; a failed commit raises to the host.
+    """
+    conn.dialect.do_commit(conn.connection)

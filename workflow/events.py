@@ -28,9 +28,9 @@ import logging
 from typing import Any, Callable
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection
 
+from disputeflow.cases import joined
 from disputeflow.workflow.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -125,8 +125,7 @@ def pending(conn: Connection) -> list:
     if got is None:
         got = _PENDING[conn] = []
     if conn not in _HOOKED:
-        sa_event.listen(conn, "commit", _on_commit)
-        sa_event.listen(conn, "rollback", _on_rollback)
+        joined.on_end(conn, _on_commit, _on_rollback)
         _HOOKED[conn] = True
     return got
 
@@ -135,14 +134,13 @@ def _on_commit(conn: Connection) -> None:
     """The host commits: commit on the database first, then tell the listeners.
 
     SQLAlchemy's ``commit`` event comes before the database's commit, and a
-    Connection has no event after it; committing here (SQLAlchemy's own commit
-    that follows finds nothing left to commit) means a listener never hears
-    of a change the database refused to commit — that error goes to the host.
+    Connection has no event after it; committing first (:func:`disputeflow.cases.joined.commit_now`)
+    means a listener never hears of a change the database refused to commit — that error goes to the host.
     """
     waiting = _PENDING.pop(conn, None)
     if not waiting:
         return
-    conn.dialect.do_commit(conn.connection)
+    joined.commit_now(conn)
     for rt, outcome in waiting:
         _after(rt, outcome)
 

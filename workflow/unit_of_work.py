@@ -142,10 +142,8 @@ class UnitOfWork:
 
     def act_many(self, items: Iterable, *, batch: int = 100) -> list:
         """:meth:`disputeflow.Engine.act_many` in the host's transaction: all items or, on a failing item, none."""
-        from disputeflow.workflow import bulk
-
         rt = self._engine._rt
         with joined(rt, self.connection):
-            got = bulk.act_many(rt, items, batch=batch)
+            got = self._engine.act_many(items, batch=batch)
         self.outcomes.extend(got)
         return got

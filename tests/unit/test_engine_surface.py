@@ -17,7 +17,8 @@ from disputeflow import Engine
 PUBLIC = {
     # wiring
     "config", "lang", "clock", "policy", "calendar", "register_definition", "definition", "role_label",
-    "known_roles", "on", "resolve_actor", "close",
+    "known_roles", "on", "off", "resolve_actor", "close",
+    "unit_of_work",  # the host's transaction joined
     # schema and admin
     "init", "add_unit", "add_user", "units", "users",
     # cases
