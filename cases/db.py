@@ -108,6 +108,40 @@ def is_busy(exc: BaseException) -> bool:
     return type(exc).__name__ == "OperationalError" and "database is locked" in str(exc)
 
 
+# connection_exception (class 08), admin_shutdown, crash_shutdown, cannot_connect_now
+UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+_SQLITE_UNAVAILABLE = ("SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_NOTADB", "SQLITE_CORRUPT")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """``exc`` says the database could not be used at all: not reachable, the connection lost, the server shut down.
+
+    PostgreSQL: a failed connect (no server on the port, refused, name not
+    resolved), a connection the server terminated or closed (SQLSTATE class
+    08, 57P01–57P03), or a statement on a connection already closed.
+    SQLite: the file cannot be opened or read. SQLAlchemy's own word that it
+    lost the connection counts too. A busy database (:func:`is_busy`) is not
+    unavailable: asking again shortly helps there.
+    """
+    from sqlalchemy.exc import DBAPIError, DisconnectionError
+
+    if isinstance(exc, DisconnectionError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    name = getattr(exc, "sqlite_errorname", None)
+    if name is not None:
+        return name.startswith(_SQLITE_UNAVAILABLE)
+    kind = type(exc)
+    if not kind.__module__.startswith(("psycopg", "sqlite3")):
+        return False
+    state = getattr(exc, "sqlstate", None)
+    if state is not None:
+        return state.startswith("08") or state in UNAVAILABLE_SQLSTATES
+    # no SQLSTATE: the client library's own failure (connect refused, connection closed or broken)
+    return kind.__name__ in ("OperationalError", "InterfaceError") and kind.__module__.startswith("psycopg")
+
+
 def _readable(fd: int) -> bool:
     try:
         return bool(select.select([fd], [], [], 0)[0])

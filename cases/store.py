@@ -21,22 +21,30 @@ The parts: the SQL (:mod:`~disputeflow.cases.statements`), made once per store
 from __future__ import annotations
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Callable, Iterator
 
 from sqlalchemy.engine import Engine as SAEngine
 
 from disputeflow.cases.bulk_rows import _pg_columns
 from disputeflow.cases.compiled import CompiledStatements
-from disputeflow.cases.db import is_busy
+from disputeflow.cases import joined
+from disputeflow.cases.db import is_busy, is_unavailable
 from disputeflow.cases.sqlite_writer import SQLiteWriter
 from disputeflow.cases.statements import _PARAM, CASE_COLUMNS, RUNNING_CLOCK_COLUMNS, STATEMENTS
 from disputeflow.cases.tx import Tx
 
-__all__ = ["CASE_COLUMNS", "RUNNING_CLOCK_COLUMNS", "STATEMENTS", "Store", "StoreBusy", "Tx", "_PARAM", "_pg_columns"]
+__all__ = ["CASE_COLUMNS", "RUNNING_CLOCK_COLUMNS", "STATEMENTS", "Store", "StoreBusy", "StoreUnavailable", "Tx",
+           "_PARAM", "_pg_columns"]
 
 
 class StoreBusy(Exception):
     """The database stayed locked past the wait budget (what :class:`Store` raises unless given ``busy``)."""
+
+
+class StoreUnavailable(Exception):
+    """The database could not be reached or the connection was lost (what :class:`Store` raises unless given
+    ``unavailable``)."""
 
 
 class Store(CompiledStatements, SQLiteWriter):
@@ -44,13 +52,18 @@ class Store(CompiledStatements, SQLiteWriter):
 
     ``busy`` makes the error raised when a lock or a connection is not had in
     time (:func:`disputeflow.cases.db.is_busy`); the engine passes its typed ``Busy`` so the
-    web and the CLI tell "try again shortly" apart from a failure.
+    web and the CLI tell "try again shortly" apart from a failure. ``unavailable``
+    likewise for a database that cannot be reached or a connection lost
+    (:func:`disputeflow.cases.db.is_unavailable`). ``joined`` holds a host's
+    SQLAlchemy connection while its transaction is joined (:mod:`disputeflow.cases.joined`).
     """
 
     def __init__(self, engine: SAEngine, statements: dict[str, str] | None = None,
-                 busy: Callable[[], Exception] = StoreBusy):
+                 busy: Callable[[], Exception] = StoreBusy, unavailable: Callable[[], Exception] = StoreUnavailable):
         self.engine = engine
         self.busy = busy
+        self.unavailable = unavailable
+        self.joined: ContextVar = ContextVar(f"disputeflow_joined_{id(self)}", default=None)
         from disputeflow.cases.audit_key import Signer
 
         self.signer = Signer()  # the audit key (the engine sets the configured one): every chain append signs with it
@@ -73,6 +86,32 @@ class Store(CompiledStatements, SQLiteWriter):
             raise ValidationError.one("input", "输入含有空字符（NUL），请删除后重试",
                                       "the input holds a NUL character; remove it and try again") from None
 
+    def driver_error(self, exc: BaseException) -> None:
+        """Raise the typed error a driver's failure stands for (busy, unavailable), if it stands for one.
+
+        The one place the store's transactions (here and in :mod:`disputeflow.cases.transactions`)
+        translate what the driver raised; SQLAlchemy's wrappers are looked under.
+        """
+        orig = getattr(exc, "orig", None)
+        if is_busy(exc) or (orig is not None and is_busy(orig)):
+            raise self.busy() from exc
+        if is_unavailable(exc) or (orig is not None and is_unavailable(orig)):
+            raise self.unavailable() from exc
+
+    @contextmanager
+    def _joined(self, host) -> Iterator[Tx]:
+        """A transaction of this store inside the host's joined transaction (a SAVEPOINT on its connection)."""
+        try:
+            with joined.cursor(host, self.is_sqlite) as cur:
+                try:
+                    yield Tx(cur, self)
+                except BaseException as exc:
+                    self.refuse_nul(exc)
+                    raise
+        except Exception as exc:
+            self.driver_error(exc)
+            raise
+
     def is_unique_violation(self, exc: BaseException) -> bool:
         """``exc`` is the driver's refusal of a row a unique index already holds (a concurrent writer's)."""
         if self.is_sqlite:
@@ -81,7 +120,12 @@ class Store(CompiledStatements, SQLiteWriter):
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
-        """A write transaction: commits on success, rolls back on any error."""
+        """A write transaction: commits on success, rolls back on any error (a SAVEPOINT in a joined host's)."""
+        host = self.joined.get()
+        if host is not None:
+            with self._joined(host) as tx:
+                yield tx
+            return
         held = self.is_sqlite and self._writer_lock.acquire(blocking=False)
         try:
             conn = self._held_writer() if held else self.engine.raw_connection()
@@ -107,8 +151,7 @@ class Store(CompiledStatements, SQLiteWriter):
                 if not held:
                     conn.close()
         except Exception as exc:
-            if is_busy(exc):
-                raise self.busy() from exc
+            self.driver_error(exc)
             raise
         finally:
             if held:
@@ -128,15 +171,14 @@ class Store(CompiledStatements, SQLiteWriter):
         needs neither BEGIN nor COMMIT: two round trips instead of four. One
         with clock or party rows calls :meth:`Tx.begin` first and commits here.
         """
-        if self.is_sqlite:
+        if self.is_sqlite or self.joined.get() is not None:
             with self.write() as tx:
                 yield tx
             return
         try:
             conn = self.engine.raw_connection()
         except Exception as exc:
-            if is_busy(exc):  # no pooled connection free within the budget
-                raise self.busy() from exc
+            self.driver_error(exc)  # no pooled connection free within the budget, or no server
             raise
         raw = conn.dbapi_connection
         try:
@@ -158,8 +200,7 @@ class Store(CompiledStatements, SQLiteWriter):
             finally:
                 cur.close()
         except Exception as exc:
-            if is_busy(exc):
-                raise self.busy() from exc
+            self.driver_error(exc)
             raise
         finally:
             try:
@@ -170,12 +211,19 @@ class Store(CompiledStatements, SQLiteWriter):
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
-        """A read: a consistent snapshot on SQLite (one deferred transaction), rolled back after."""
+        """A read: a consistent snapshot on SQLite (one deferred transaction), rolled back after.
+
+        In a joined host's transaction: on the host's connection, seeing its uncommitted rows.
+        """
+        host = self.joined.get()
+        if host is not None:
+            with self._joined(host) as tx:
+                yield tx
+            return
         try:
             conn = self.engine.raw_connection()
         except Exception as exc:
-            if is_busy(exc):
-                raise self.busy() from exc
+            self.driver_error(exc)
             raise
         try:
             cur = conn.cursor()
@@ -190,8 +238,7 @@ class Store(CompiledStatements, SQLiteWriter):
                 conn.rollback()
                 cur.close()
         except Exception as exc:
-            if is_busy(exc):
-                raise self.busy() from exc
+            self.driver_error(exc)
             raise
         finally:
             conn.close()

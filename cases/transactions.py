@@ -24,7 +24,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Table, bindparam
 from sqlalchemy.engine import Connection
 
-from disputeflow.cases.db import is_busy
+from disputeflow.cases import joined
 from disputeflow.cases.prepared import skip_existing
 from disputeflow.cases.store import Store, Tx
 
@@ -36,8 +36,18 @@ def _driver_error(exc: BaseException) -> BaseException:
 
 def _refuse(store: Store, exc: BaseException) -> None:
     store.refuse_nul(_driver_error(exc))
-    if is_busy(exc) or is_busy(_driver_error(exc)):
-        raise store.busy() from exc
+    store.driver_error(exc)
+
+
+@contextmanager
+def _on_host(store: Store, host: Connection) -> Iterator[Connection]:
+    """A joined host's connection, inside a SAVEPOINT of its transaction (see :mod:`disputeflow.cases.joined`)."""
+    try:
+        with joined.savepoint(host, store.is_sqlite):
+            yield host
+    except Exception as exc:
+        _refuse(store, exc)
+        raise
 
 
 _READERS: WeakKeyDictionary = WeakKeyDictionary()
@@ -76,6 +86,11 @@ def driver_transaction(conn: Connection, begin: str | None) -> Iterator[Connecti
 
 @contextmanager
 def _reading(store: Store, snapshot: bool) -> Iterator[Connection]:
+    host = store.joined.get()
+    if host is not None:
+        with _on_host(store, host) as conn:
+            yield conn
+        return
     try:
         with _reader(store, snapshot).connect() as conn, \
                 driver_transaction(conn, "BEGIN DEFERRED" if store.is_sqlite else None):
@@ -96,7 +111,15 @@ def read(store: Store):
 
 @contextmanager
 def write(store: Store) -> Iterator[Connection]:
-    """A write transaction (``BEGIN IMMEDIATE`` on SQLite): commits on success, rolls back on any error."""
+    """A write transaction (``BEGIN IMMEDIATE`` on SQLite): commits on success, rolls back on any error.
+
+    In a joined host's transaction: a SAVEPOINT on the host's connection; the host commits.
+    """
+    host = store.joined.get()
+    if host is not None:
+        with _on_host(store, host) as conn:
+            yield conn
+        return
     try:
         with store.engine.begin() as conn:
             yield conn
@@ -142,6 +165,11 @@ class HeldConnection:
         more than the one-row statement). A statement run through ``Connection.execute`` inside
         it still works: SQLAlchemy's transaction then joins the open one and ends it.
         """
+        host = self.store.joined.get()
+        if host is not None:
+            with _on_host(self.store, host) as conn:
+                yield conn
+            return
         try:
             if self._conn is None or self._conn.invalidated:
                 self.close()

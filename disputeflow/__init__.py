@@ -34,6 +34,9 @@ __all__ = [
     "FieldError",
     "DefinitionError",
     "DefinitionProblem",
+    "Busy",
+    "Unavailable",
+    "UnitOfWork",
     "Definition",
     "load_definition",
     "definition_from_dict",
@@ -63,6 +66,7 @@ PUBLIC_MODULES = (
     "disputeflow.workflow.timesource",
     "disputeflow.workflow.config",
     "disputeflow.workflow.policy",
+    "disputeflow.workflow.unit_of_work",
 )
 
 _LAZY = {
@@ -85,9 +89,10 @@ _LAZY = {
     "Change": ("disputeflow.workflow.effects", "Change"),
     "CaseView": ("disputeflow.workflow.guards", "CaseView"),
     "Refusal": ("disputeflow.workflow.guards", "Refusal"),
+    "UnitOfWork": ("disputeflow.workflow.unit_of_work", "UnitOfWork"),
 }
 _ERRORS = ("DisputeflowError", "NotFound", "InvalidAction", "NotPermitted", "ValidationError",
-           "Conflict", "ConfigError", "FieldError", "DefinitionNotLoaded")
+           "Conflict", "ConfigError", "FieldError", "DefinitionNotLoaded", "Busy", "Unavailable")
 
 if TYPE_CHECKING:  # what type checkers see; at run time the names load on first use
     from disputeflow.workflow.actor import Actor
@@ -98,8 +103,10 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
     from disputeflow.workflow.definition import builtin as builtin_definition
     from disputeflow.workflow.definition_errors import DefinitionError, DefinitionProblem
     from disputeflow.workflow.engine import Engine
-    from disputeflow.workflow.errors import (Conflict, ConfigError, DefinitionNotLoaded, DisputeflowError, FieldError,
-                                             InvalidAction, NotFound, NotPermitted, ValidationError)
+    from disputeflow.workflow.errors import (Busy, Conflict, ConfigError, DefinitionNotLoaded, DisputeflowError,
+                                             FieldError, InvalidAction, NotFound, NotPermitted, Unavailable,
+                                             ValidationError)
+    from disputeflow.workflow.unit_of_work import UnitOfWork
     from disputeflow.workflow.effects import Change, register_effect
     from disputeflow.workflow.guards import CaseView, Refusal, register_condition, register_guard
 

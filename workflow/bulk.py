@@ -29,6 +29,7 @@ from disputeflow.workflow.definition import Definition
 from disputeflow.workflow.errors import DisputeflowError, NotFound, NotPermitted, ValidationError
 from disputeflow.cases import batch_reads
 from disputeflow.workflow.decision import decide, may_touch_clocks
+from disputeflow.workflow.unit_of_work import owned
 
 Item = Sequence[Any]  # (number, action, actor, fields)
 
@@ -80,26 +81,27 @@ def _apply(engine, chunk: list[tuple[int, tuple]], out: list[commands.Outcome]) 
     now = engine.clock.now()
     index, number = None, None
     try:
-        with engine.store.write() as tx:
-            batch = _Batch(engine, now, *_read(engine, tx, chunk))
-            decisions = []
-            for index, (number, action, actor, data) in chunk:
-                decisions.append(batch.decide(number, action, actor, data))
-            decisions = spawn.open_children(engine, tx, decisions)  # the work orders items dispatch
-            # the open children of the cases items end, ended with them (a no-op for a batch that ends none)
-            decisions, owners = child_end.end_children(engine, tx, decisions, batch.lookups, batch.cases)
-            try:
-                commands.write(tx, decisions)
-            except DisputeflowError as exc:  # a case changed under the batch (PostgreSQL)
-                index, (number, *_) = chunk[owners[getattr(exc, "position", 0)]]
-                raise
+        with owned(engine):  # a before_commit listener: the batch on a SQLAlchemy connection, told inside
+            with engine.store.write() as tx:
+                batch = _Batch(engine, now, *_read(engine, tx, chunk))
+                decisions = []
+                for index, (number, action, actor, data) in chunk:
+                    decisions.append(batch.decide(number, action, actor, data))
+                decisions = spawn.open_children(engine, tx, decisions)  # the work orders items dispatch
+                # the open children of the cases items end, ended with them (a no-op for a batch that ends none)
+                decisions, owners = child_end.end_children(engine, tx, decisions, batch.lookups, batch.cases)
+                try:
+                    commands.write(tx, decisions)
+                except DisputeflowError as exc:  # a case changed under the batch (PostgreSQL)
+                    index, (number, *_) = chunk[owners[getattr(exc, "position", 0)]]
+                    raise
+            done = [d.outcome for d in decisions[:len(chunk)]]
+            for outcome in done:
+                engine.emit(outcome)
     except DisputeflowError as exc:
         exc.index, exc.number, exc.committed = index, number, committed
         raise
-    done = [d.outcome for d in decisions[:len(chunk)]]
     out.extend(done)
-    for outcome in done:
-        engine.emit(outcome)
 
 
 class _Batch:

@@ -28,11 +28,12 @@ from datetime import datetime, timedelta
 
 from disputeflow.cases import duty_store, key_person_store, lapse_store, outbox
 from disputeflow.workflow.audience import audience, person_slots
-from disputeflow.workflow.commands import dumps
+from disputeflow.workflow.commands import Outcome, dumps
 from disputeflow.workflow.masking import mask_name
 from disputeflow.workflow.policy import DUTY_CLOCK_PREFIX
 from disputeflow.workflow.person_access import append, load
 from disputeflow.workflow.timeutil import iso, local_date
+from disputeflow.workflow.unit_of_work import owned
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +72,17 @@ def run(engine, now: datetime, batch: int = 500, out: list[dict] | None = None) 
         if len(pids) < batch:
             break
     while True:
-        with engine.store.write() as tx:
-            pids = lapse_store.due_persons(tx, tx.t(now), batch)
-            for pid in pids:
-                raised += _raise(engine, tx, pid, now, out)
+        with owned(engine):  # a before_commit listener: the batch on a SQLAlchemy connection, told inside
+            told: list[dict] = []
+            with engine.store.write() as tx:
+                pids = lapse_store.due_persons(tx, tx.t(now), batch)
+                for pid in pids:
+                    raised += _raise(engine, tx, pid, now, told)
+            for t in told:  # listeners (engine.on) hear of each step as person.duty_<step>
+                engine.emit(Outcome(f"person.duty_{t['step']}"[:40], t["number"] or "", SYSTEM_ACTOR, now, None, "",
+                                    0, 0, t))
+        if out is not None:
+            out.extend(told)
         if len(pids) < batch:
             break
     if raised:

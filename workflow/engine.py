@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from sqlalchemy.engine import Engine as SAEngine
 
-from disputeflow.workflow import commands, queries, units_users
+from disputeflow.workflow import commands, queries, unit_of_work, units_users
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.config import Config
 from disputeflow.workflow.definition import Definition
@@ -39,8 +39,13 @@ from disputeflow.workflow.runtime import compose
 from disputeflow.workflow.timesource import Clock
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from sqlalchemy.engine import Connection
+
     from disputeflow.workflow.calendar import BusinessCalendar
     from disputeflow.workflow.policy import Policy
+    from disputeflow.workflow.unit_of_work import UnitOfWork
 
 
 class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, SignIn, Finding,
@@ -111,13 +116,53 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
         """The built-in roles and those the loaded definitions add, in that order."""
         return self._rt.known_roles()
 
-    def on(self, event: str, callback: Callable[[commands.Outcome], Any]) -> None:
-        """Call ``callback(outcome)`` after every committed ``event`` (an action name, or ``*``).
+    def on(self, event: str, callback: Callable[..., Any], *, phase: str = "after_commit") -> Callable[[], None]:
+        """Call ``callback`` for every committed ``event``; returns a function that removes it again.
 
-        Callbacks run after commit, in the caller's thread; an exception in one
-        is logged and does not undo the change or stop the other callbacks.
+        ``event`` is an action of a loaded workflow (``report``, ``accept`` …), a
+        sweep event (``escalate.<step>``, ``case.tier_upgraded``, ``unit.talk_listed``),
+        a key person's missed-duty step (``person.duty_<step>``), ``ledger.import``
+        (one per imported batch), or ``*`` for all. Each change is told as an
+        :class:`~disputeflow.Outcome`.
+
+        ``phase="after_commit"`` (the default): ``callback(outcome)`` after the change
+        is stored, in the caller's thread; an exception is logged and undoes nothing.
+        In a host's transaction (``connection=``, :meth:`unit_of_work`) it runs when
+        the host commits, and never if it rolls back.
+        ``phase="before_commit"``: ``callback(outcome, connection)`` inside the change's
+        transaction, with its SQLAlchemy ``Connection`` (write your own rows on it);
+        an exception rolls the whole change back and is raised to the caller.
+
+        Raises:
+            ConfigError: ``event`` is not a known event name (the nearest one is named), or ``phase`` is unknown.
         """
-        self._rt.listeners[event].append(callback)
+        from disputeflow.workflow import events
+
+        return events.subscribe(self._rt, event, callback, phase)
+
+    def off(self, event: str, callback: Callable[..., Any]) -> None:
+        """Stop calling ``callback`` for ``event`` (in either phase); a callback not registered is ignored."""
+        from disputeflow.workflow import events
+
+        events.unsubscribe(self._rt, event, callback)
+
+    def unit_of_work(self, connection: "Connection") -> "AbstractContextManager[UnitOfWork]":
+        """Act inside a transaction the host began: ``with engine.unit_of_work(conn) as uow: uow.act(...)``.
+
+        ``connection`` is a SQLAlchemy ``Connection`` to the engine's database (its transaction
+        begun, or begun here as SQLAlchemy's autobegin would). Nothing is committed until the
+        host commits; a host rollback leaves every case untouched. Each operation is a SAVEPOINT,
+        so one the engine refuses leaves the host's transaction usable.
+        See :mod:`disputeflow.workflow.unit_of_work`.
+
+        Raises:
+            ConfigError: ``connection`` is not a SQLAlchemy connection to the engine's database.
+        """
+        from contextlib import nullcontext
+
+        from disputeflow.workflow.unit_of_work import UnitOfWork, check_connection
+
+        return nullcontext(UnitOfWork(self, check_connection(self._rt, connection)))
 
     def resolve_actor(self, actor: str | Actor | None) -> Actor | None:
         """The :class:`Actor` of a user id (an ``Actor`` is returned as is)."""
@@ -153,30 +198,39 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
 
     # ------------------------------------------------------------------ commands
 
-    def report(self, actor: str | Actor, *, definition: str | None = None, **fields: Any) -> commands.Outcome:
+    def report(self, actor: str | Actor, *, definition: str | None = None, connection: "Connection | None" = None,
+               **fields: Any) -> commands.Outcome:
         """Register a new dispute (登记). Returns the outcome, whose ``number`` is the case number.
 
         Args:
             actor: a user id, or an :class:`Actor` the embedding system vouches for.
             definition: the workflow to open the case under (``"hotline"`` …); the
                 configured default when not given. The newest registered version is used.
+            connection: a SQLAlchemy ``Connection`` whose transaction the host began: the case is
+                written in it and committed (or rolled back) by the host (see :meth:`unit_of_work`).
             fields: the intake fields of that workflow (title, category, unit, parties …).
 
         Raises:
             ValidationError: names every bad or missing field.
             NotPermitted: the actor's role may not report, or the unit is outside their jurisdiction.
+            Busy, Unavailable: the database stayed locked, or could not be reached.
         """
-        out = commands.report(self._rt, actor, self.definition(definition), fields)
-        self._rt.emit(out)
-        return out
+        def run() -> commands.Outcome:
+            out = commands.report(self._rt, actor, self.definition(definition), fields)
+            self._rt.emit(out)
+            return out
+
+        return unit_of_work.run(self._rt, connection, run)
 
     def act(self, number: str, action: str, actor: str | Actor, *, expected_version: int | None = None,
-            **data: Any) -> commands.Outcome:
+            connection: "Connection | None" = None, **data: Any) -> commands.Outcome:
         """Perform ``action`` on case ``number``, in one transaction.
 
         Args:
             expected_version: the case version the person saw; if someone changed
                 the case since, :class:`Conflict` is raised and nothing is written.
+            connection: a SQLAlchemy ``Connection`` whose transaction the host began: the action is
+                written in it and committed (or rolled back) by the host (see :meth:`unit_of_work`).
             data: the action's fields (see ``actions()``), plus an optional ``note``.
 
         Raises:
@@ -185,14 +239,24 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
             NotPermitted: the actor's role or jurisdiction does not allow it.
             ValidationError: a field is missing or wrong (each one is named).
             Conflict: someone changed the case since it was read, or since ``expected_version``.
+            Busy, Unavailable: the database stayed locked, or could not be reached.
         """
         if expected_version is not None:
             from disputeflow.workflow.numbers import check_int
 
             expected_version = check_int(expected_version, "expected_version")
-        out = commands.act(self._rt, number, action, actor, data, expected_version)
-        self._rt.emit(out)
-        return out
+        rt = self._rt
+        if connection is None and not rt.before_listeners:  # the raw path: it commits by itself
+            out = commands.act(rt, number, action, actor, data, expected_version)
+            rt.emit(out)
+            return out
+
+        def run() -> commands.Outcome:
+            out = commands.act(rt, number, action, actor, data, expected_version)
+            rt.emit(out)
+            return out
+
+        return unit_of_work.run(rt, connection, run)
 
     # ------------------------------------------------------------------ queries
 

@@ -67,6 +67,24 @@ class Busy(DisputeflowError):
         super().__init__(zh, en)
 
 
+class Unavailable(DisputeflowError):
+    """The database could not be reached, or the connection to it was lost (the server stopped or ended it).
+
+    Nothing of the command was written, or — when the connection was lost
+    while committing — the database alone knows; reading the case again tells.
+    A later call opens a fresh connection. The web answers 503; the CLI exits 1.
+    """
+
+    exit_code = 1
+    http_status = 503
+    code = "unavailable"
+    retry_after = 30  # seconds a client should wait before trying again
+
+    def __init__(self, zh: str = "数据库暂时无法连接，请稍后重试",
+                 en: str = "the database cannot be reached; please try again later"):
+        super().__init__(zh, en)
+
+
 class InvalidAction(DisputeflowError):
     """The action does not apply to the case's current state.
 

@@ -22,7 +22,8 @@ from disputeflow.cases.jurisdiction import town_of
 from disputeflow.cases.store import Store
 from disputeflow.workflow.config import Config, is_builtin_name
 from disputeflow.workflow.definition import Definition, builtin, load_definition
-from disputeflow.workflow.errors import Busy, ConfigError, DefinitionNotLoaded
+from disputeflow.workflow import events
+from disputeflow.workflow.errors import Busy, ConfigError, DefinitionNotLoaded, Unavailable
 from disputeflow.workflow.machine import CompiledWorkflow, compile_definition
 from disputeflow.workflow.masking import UNMASKED_ROLES
 from disputeflow.workflow.registry import Registry
@@ -59,6 +60,7 @@ class Runtime:
         self.db = db
         self.clock = clock
         self.store = Store(db, busy=Busy)
+        self.store.unavailable = Unavailable
         self.store.signer = _signer(config)
         self._definitions: dict[tuple[str, int], Definition] = {}
         self._latest: dict[str, Definition] = {}
@@ -68,7 +70,8 @@ class Runtime:
         self._calendar = calendar
         self._prefixes: dict[str, str] = {}
         self._towns: dict[str, tuple[str, str]] = {}  # unit path → (town path, town name); kinds never change
-        self.listeners: dict[str, list[Callable]] = defaultdict(list)
+        self.listeners: dict[str, list[Callable]] = defaultdict(list)  # after commit (see workflow/events.py)
+        self.before_listeners: dict[str, list[Callable]] = defaultdict(list)  # inside the change's transaction
         self.extra_channels: dict[str, Any] = {}
         self._notifier = None
         # This engine's guards, conditions and effects: the process default as it is now, plus the engine's own.
@@ -249,12 +252,8 @@ class Runtime:
     # ------------------------------------------------------------------ after commit
 
     def emit(self, outcome) -> None:
-        """Call the listeners of ``outcome.event`` (and of ``*``); a failing listener is logged, not raised."""
-        for cb in (*self.listeners.get(outcome.event, ()), *self.listeners.get("*", ())):
-            try:
-                cb(outcome)
-            except Exception:  # a listener must not break the command that already committed
-                log.exception("listener for %s failed", outcome.event)
+        """Tell the listeners of ``outcome.event`` (and of ``*``) of a change (:func:`disputeflow.workflow.events.emit`)."""
+        events.emit(self, outcome)
 
     @property
     def notifier(self):

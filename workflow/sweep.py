@@ -19,9 +19,10 @@ from datetime import datetime
 from disputeflow.cases import chain_writer, sweep_store
 from disputeflow.workflow.policy import TIER_CLOCK
 from disputeflow.workflow.sweep_events import (  # noqa: F401  (importable from here, as before)
-    SYSTEM_ACTOR, BatchTexts as _BatchTexts, _escalation_json, _json_strings, events,
+    SYSTEM_ACTOR, BatchTexts as _BatchTexts, _escalation_json, _json_strings, events, outcomes,
 )
 from disputeflow.workflow.sweep_talks import talk_key, unit_talk
+from disputeflow.workflow.unit_of_work import owned
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,8 @@ def _batch_retrying_deadlocks(engine, now: datetime, batch: int) -> tuple[list[d
     """
     for attempt in range(DEADLOCK_RETRIES + 1):
         try:
-            return _one_batch(engine, now, batch)
+            with owned(engine):  # a before_commit listener: the batch on a SQLAlchemy connection, told inside
+                return _one_batch(engine, now, batch)
         except Exception as exc:
             if getattr(exc, "sqlstate", None) != "40P01" or attempt == DEADLOCK_RETRIES:
                 raise
@@ -110,6 +112,7 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
                     c["events"].append((name, step, due_iso))
         out = events(engine, tx, cases, now, t_now, texts, talk_key)
         raised = out.raised
+        talks: list[dict] = []
         # Talk rows are the one thing concurrent sweepers insert under the same keys: taken in one
         # order (sorted by unit and month), two batches can wait for each other's row but never both.
         listed: set[tuple[str, str]] = set()
@@ -117,10 +120,14 @@ def _one_batch(engine, now: datetime, batch: int) -> tuple[list[dict], int]:
             talk = unit_talk(engine, tx, *out.talks[key], now, listed)
             if talk:
                 raised.append(talk)
+                talks.append(talk)
         with tx.pipeline():  # nothing below is read back: one round trip on PostgreSQL
             sweep_store.write_clocks(tx, clock_updates, tier_done, out.new_clocks)
             chain_writer.append(tx, chain_writer.CASES, out.audits, {("supervision_level", "data"): out.heads},
                                 held=True, outbox=out.outbox)
+    if engine.listeners or engine.before_listeners:
+        for outcome in outcomes(out, talks, now):
+            engine.emit(outcome)
     return raised, len(rows)
 
 

@@ -86,6 +86,23 @@ def events(engine, tx, cases: dict, now: datetime, t_now, texts: "BatchTexts", t
     return out
 
 
+def outcomes(out: Written, talks: list[dict], now: datetime) -> list:
+    """What a committed batch changed, as listeners (``engine.on``) are told of it: one
+    :class:`~disputeflow.workflow.decision.Outcome` per escalation (event ``escalate.<step>`` or
+    ``case.tier_upgraded``; ``data`` is the audit event's payload) and per unit listed for a talk."""
+    from disputeflow.workflow.decision import Outcome
+
+    heads = {h[6]: (h[0], h[2]) for h in out.heads}  # case id → (version, audit seq) after the batch
+    told = []
+    for a, o in zip(out.audits, out.outbox):
+        version, seq = heads[a[0]]
+        told.append(Outcome(o.event, o.case_number, SYSTEM_ACTOR, now, a[5], a[6], version - (seq - a[1]), a[1],
+                            json.loads(a[7])))
+    for t in talks:
+        told.append(Outcome("unit.talk_listed", "", SYSTEM_ACTOR, now, None, "", 0, 0, dict(t)))
+    return told
+
+
 def _special(engine, tx, c: dict, data: dict, clock: str, step, at_iso: str, due_iso: str, now: datetime,
              listing: list, new_clocks: list, lists: bool) -> tuple[str, str, str, str, bool]:
     """``(action, event, payload, fields, listed)`` of a step that changes the case: the tier upgrade, or a red card

@@ -73,13 +73,22 @@ class BulkWriter:
             counts of created, updated and unchanged rows, and ``problems`` for
             corrections that could not be applied (the rest of the batch is written).
         """
+        from disputeflow.workflow.decision import Outcome
+        from disputeflow.workflow.events import IMPORT_EVENT
+        from disputeflow.workflow.unit_of_work import owned
+
         integrity = self.store.engine.dialect.dbapi.IntegrityError
-        try:
-            return self._write_batch(items, prepared)
-        except integrity:
-            # another import of the same ledger committed some of these keys first:
-            # this batch rolled back whole; again, those rows are known and compare as such
-            return self._write_batch(items, prepared)
+        with owned(self.engine):  # a before_commit listener: the batch on a SQLAlchemy connection, told inside
+            try:
+                got = self._write_batch(items, prepared)
+            except integrity:
+                # another import of the same ledger committed some of these keys first:
+                # this batch rolled back whole; again, those rows are known and compare as such
+                got = self._write_batch(items, prepared)
+            if got["created"] or got["updated"]:  # listeners (engine.on) hear of each batch that changed cases
+                counts = {k: got[k] for k in ("created", "updated", "unchanged")}
+                self.engine.emit(Outcome(IMPORT_EVENT, "", self.actor, self.now, None, "", 0, 0, counts))
+        return got
 
     def _write_batch(self, items: list[tuple[int, dict, str, str]], prepared: list | None) -> dict:
         result = {"created": 0, "updated": 0, "unchanged": 0, "problems": [], "notices": [],

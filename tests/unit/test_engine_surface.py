@@ -17,7 +17,8 @@ from disputeflow import Engine
 PUBLIC = {
     # wiring
     "config", "lang", "clock", "policy", "calendar", "register_definition", "definition", "role_label",
-    "known_roles", "on", "resolve_actor", "close",
+    "known_roles", "on", "off", "resolve_actor", "close",
+    "unit_of_work",  # the host's transaction joined
     # this engine's own rules (guards, conditions, effects), unseen by other engines in the process
     "register_guard", "register_condition", "register_effect", "rule_names",
     # schema and admin
