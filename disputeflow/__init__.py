@@ -41,6 +41,8 @@ __all__ = [
     "Change",
     "CaseView",
     "Refusal",
+    "IdentityResolver",
+    "Identity",
     "PUBLIC_MODULES",
     "__version__",
 ]
@@ -59,6 +61,7 @@ PUBLIC_MODULES = (
     "disputeflow.workflow.timesource",
     "disputeflow.workflow.config",
     "disputeflow.workflow.policy",
+    "disputeflow.workflow.identities",
 )
 
 _LAZY = {
@@ -79,6 +82,8 @@ _LAZY = {
     "Change": ("disputeflow.workflow.effects", "Change"),
     "CaseView": ("disputeflow.workflow.guards", "CaseView"),
     "Refusal": ("disputeflow.workflow.guards", "Refusal"),
+    "IdentityResolver": ("disputeflow.workflow.identities", "IdentityResolver"),
+    "Identity": ("disputeflow.workflow.identities", "Identity"),
 }
 _ERRORS = ("DisputeflowError", "NotFound", "InvalidAction", "NotPermitted", "ValidationError",
            "Conflict", "ConfigError", "FieldError")
@@ -95,6 +100,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
                                  NotPermitted, ValidationError)
     from disputeflow.workflow.effects import Change, register_effect
     from disputeflow.workflow.guards import CaseView, Refusal, register_condition, register_guard
+    from disputeflow.workflow.identities import Identity, IdentityResolver
 
 
 def __getattr__(name: str) -> Any:

@@ -180,8 +180,8 @@ def _read(engine, tx, chunk):
             actors[uid] = Actor(id=uid, role=role, unit_path=unit_path, unit_id=unit_id)
     units: dict = {uid: None for uid in unit_ids}
     if unit_ids:
-        for uid, unit_kind, path, name in batch_reads.units(tx, unit_ids):
-            units[uid] = (unit_kind, path, name)
+        for uid, unit_kind, path, name, active in batch_reads.units(tx, unit_ids):
+            units[uid] = (unit_kind, path, name, active)
     running: dict[int, dict] = {}
     if clock_cases:
         running = {cid: {} for cid in clock_cases}
