@@ -42,6 +42,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("disputeflow.cli.audit:group", "审计日志：校验、重新签名、生成密钥。"),
     "policy": ("disputeflow.cli.policy:group", "时限与升级政策：查看当前生效的政策。"),
     "board": ("disputeflow.cli.search:board", "看板：反复纠纷的当事人。"),
+    "directory": ("disputeflow.cli.directory_sync:group", "与外部系统同步单位和用户。"),
 }
 
 
