@@ -127,6 +127,9 @@ class _Batch:
             who = actor
         else:
             who = self.actors.get(actor)
+            known = self.lookups.users.get(actor)  # an active user of the table is in self.actors already
+            if who is None and (known is None or known[2]):  # not in the users table: one of the host's?
+                who = self.actors[actor] = commands.host_actor(self.lookups.tx, actor)
             if who is None:
                 raise NotPermitted(f"用户“{actor}”不存在或已停用", f"user {actor!r} does not exist or is disabled")
         key = (case.definition, case.definition_version)

@@ -101,3 +101,12 @@ def test_the_engines_table_wins_and_bad_identities_are_refused(engine, host):
     with pytest.raises(NotPermitted):
         engine.act(number, "assess", "h-med", risk="low")
     assert "sup" not in host.asked
+
+
+def test_a_host_identity_acts_in_a_batch(engine):
+    number = engine.report("h-go", title="噪音纠纷", category="neighbour", unit="v1", parties=PARTIES,
+                           source="grid").number
+    out = engine.act_many([(number, "assign", "sup", {"mediator": "h-med"}),
+                           (number, "assess", "h-med", {"risk": "low"})])
+    assert [o.event for o in out] == ["assign", "assess"]
+    assert engine.case(number, "h-med")["state"] == "assessed"
