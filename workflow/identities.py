@@ -13,7 +13,8 @@ missing or switched off is treated as unknown (and logged), never half-trusted.
 
 What the resolver reaches: acting (reporting, acting, reading), being named in
 a user field (the mediator an assignment names, a lead official) and being
-notified by id (a case's mediator or lead official, a field's user). A
+notified by id (a case's mediator or lead official, a field's user). A key
+person's grid officer and lead official are the engine's own users only. A
 notification addressed to a role at a place (``role:mediator@/t1/v1/``) reaches
 only the engine's own users: a resolver answers for an id, it cannot list
 people. Each answer is kept for the one operation that asked (a command, a

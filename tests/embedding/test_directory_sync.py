@@ -85,6 +85,7 @@ def test_moved_village_takes_its_cases_to_the_new_town(engine):
     assert number in [c["number"] for c in engine.list_cases("med-t2")]
     assert number not in [c["number"] for c in engine.list_cases("med-t1")]
     assert engine.case(number, "med-t2")["number"] == number
+    assert engine.verify_audit()["problems"] == []  # the history records the unit, not its path
     engine.act(number, "assign", "med-t2", mediator="med1")  # the village's own mediator moved along
     assert engine.case(number, "med1")["mediator"] == "med1"
     # the village's next case is numbered by its new town; the old number stays as it was
