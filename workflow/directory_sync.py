@@ -36,7 +36,7 @@ def _rows(rows: Iterable[Mapping[str, Any]], what: tuple[str, str]) -> list[Mapp
     """The rows as a list of mappings, each with an ``id``, no id twice."""
     out, seen, errors = [], set(), []
     for i, row in enumerate(rows):
-        if not isinstance(row, Mapping) or not row.get("id"):
+        if not isinstance(row, Mapping) or not isinstance(row.get("id"), str) or not row["id"].strip():
             errors.append(FieldError(f"rows[{i}]", f"第 {i + 1} 行不是带编号（id）的{what[0]}",
                                      f"row {i + 1} is not a {what[1]} with an id"))
             continue
@@ -64,7 +64,7 @@ def _checked(rows, check) -> list:
 
 def _parents_first(rows: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Rows ordered so that a unit's parent in the list comes before it (by depth within the list)."""
-    parent = {r["id"]: r.get("parent") for r in rows}
+    parent = {r["id"]: r.get("parent") if isinstance(r.get("parent"), str) else None for r in rows}
 
     def depth(uid: str) -> int:
         n, seen = 0, {uid}
@@ -103,6 +103,10 @@ def sync_units(engine, rows: Iterable[Mapping[str, Any]], deactivate_missing: bo
 
 def _clean_user_row(engine, row: Mapping[str, Any]) -> tuple:
     clean = clean_user(engine, row["id"], row.get("name"), row.get("role"), row.get("phone"), row.get("email"))
+    if not isinstance(row.get("active", True), bool):
+        raise ValidationError.one("active", "active 应为 true 或 false", "active must be true or false")
+    if not isinstance(row.get("unit"), str):
+        raise ValidationError.one("unit", "请写明所属单位编号", "say which unit (its id)")
     return clean, check_lang(row.get("lang") or "zh_CN")
 
 
@@ -114,8 +118,8 @@ def sync_users(engine, rows: Iterable[Mapping[str, Any]], deactivate_missing: bo
     with transactions.write(engine.store) as conn:
         for row, (clean, lang) in zip(rows, cleaned):
             try:
-                _user, status = save_user_in(engine, conn, clean, row["role"], row.get("unit"), lang,
-                                             bool(row.get("active", True)))
+                _user, status = save_user_in(engine, conn, clean, row["role"], row["unit"], lang,
+                                             row.get("active", True))
             except ValidationError as exc:
                 raise ValidationError([FieldError(f"{row['id']}.{e.field}", e.zh, e.en) for e in exc.errors]) from None
             counts[status] += 1

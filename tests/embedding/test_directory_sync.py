@@ -135,3 +135,25 @@ def test_deactivated_unit_takes_no_new_cases_or_users(engine):
         engine.save_user("new1", "新人", "mediator", "v1")
     assert engine.case(number, "med-t1")["number"] == number  # its cases stay readable
     assert {u["id"]: u["active"] for u in engine.units()}["v1"] is False
+
+
+@pytest.mark.parametrize("rows", [
+    [{"id": ["v9"], "name": "甲", "kind": "village"}],
+    [{"id": "v9", "name": "甲", "kind": "village", "parent": ["t1"]}],
+    [{"id": "v9", "name": "甲", "kind": "hamlet"}],
+    [{"id": "v9", "name": "甲", "kind": "village"}, {"id": "v9", "name": "乙", "kind": "village"}],
+    ["v9"],
+])
+def test_bad_unit_rows_are_refused_with_a_typed_error(engine, rows):
+    with pytest.raises(ValidationError):
+        engine.sync_units(rows)
+    assert engine.units() == []
+
+
+@pytest.mark.parametrize("row", [{"active": "no"}, {"unit": None}, {"unit": "nowhere"}, {"role": None},
+                                 {"lang": "x" * 20}, {"phone": "12"}])
+def test_bad_user_rows_are_refused_with_a_typed_error(engine, row):
+    _synced(engine)
+    with pytest.raises(ValidationError):
+        engine.sync_users([{**USERS[0], "id": "new1", **row}])
+    assert "new1" not in {u["id"] for u in engine.users()}
