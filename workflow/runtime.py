@@ -213,11 +213,6 @@ class Runtime:
             self._prefixes[path] = name
         return self._prefixes[path]
 
-    @property
-    def identities(self):
-        """The host's people (:class:`disputeflow.workflow.identities.HostPeople`), or None."""
-        return self.store.identities
-
     def forget_places(self) -> None:
         """Drop the cached towns and number prefixes: a unit was renamed, re-kinded or moved."""
         self._towns.clear()
