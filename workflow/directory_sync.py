@@ -13,7 +13,8 @@ keep). A user row: ``id``, ``name``, ``role``, ``unit`` and optionally
 ``phone``, ``email``, ``lang`` (default ``zh_CN``), ``active`` (default true) —
 the row is the whole user, so a missing phone clears the stored one.
 
-``deactivate_missing`` switches off what the list leaves out: users, or units
+A unit or user the list names is switched on again if it was off (a user row
+may say ``active: false``). ``deactivate_missing`` switches off what the list leaves out: users, or units
 (deepest first; their open cases stay readable and with their holders). It
 switches off the engine's own accounts too if the list does not name them.
 """
