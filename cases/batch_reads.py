@@ -60,7 +60,7 @@ class _Matching:
 _CASES = _Matching(select(*(_cases.c[n] for n in _names(CASE_COLUMNS))), _cases.c.number)
 _USERS = _Matching(select(_users.c.id, _users.c.role, _users.c.unit_path, _users.c.unit_id, _users.c.active),
                    _users.c.id)
-_UNITS = _Matching(select(_units.c.id, _units.c.kind, _units.c.path, _units.c.name), _units.c.id)
+_UNITS = _Matching(select(_units.c.id, _units.c.kind, _units.c.path, _units.c.name, _units.c.active), _units.c.id)
 _RUNNING = _Matching(select(*(clocks.c[n] for n in _names(RUNNING_CLOCK_COLUMNS)), clocks.c.case_id)
                      .where(clocks.c.stopped_at.is_(None)), clocks.c.case_id)
 _HASHES = _Matching(select(_cases.c.id, _cases.c.audit_hash), _cases.c.id)
@@ -89,7 +89,7 @@ def users(tx, ids) -> list:
 
 
 def units(tx, ids) -> list:
-    """``(id, kind, path, name)`` of these units."""
+    """``(id, kind, path, name, active)`` of these units."""
     return _select_in(tx, _UNITS, ids)
 
 

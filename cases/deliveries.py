@@ -220,3 +220,9 @@ def listing(store, failed_only: bool = False, limit: int = 200) -> list[dict]:
             "next_attempt_at": None, "sent_at": None} for oid, created, event, number in queued]
     out.extend(dict(zip(LISTING_KEYS, r)) for r in rows)
     return out
+
+
+def unit_of(store, unit_id: str):
+    """``(kind, path, name, active)`` of a unit, or None (a host identity's unit, asked while delivering)."""
+    with read(store) as conn:
+        return Directory(conn).unit(unit_id)

@@ -19,18 +19,19 @@ from disputeflow.cases.tables import units, user_passwords, users
 CHUNK = 500  # ids per statement when a report asks for thousands of names
 
 # Built once: building a statement costs more than running it on a page.
-_UNIT = select(units.c.kind, units.c.path, units.c.name).where(units.c.id == bindparam("id"))
+_UNIT = select(units.c.kind, units.c.path, units.c.name, units.c.active).where(units.c.id == bindparam("id"))
 _NAMES = {t.name: select(t.c.id, t.c.name).where(t.c.id.in_(bindparam("ids", expanding=True))) for t in (units, users)}
 # Units and users in one statement; units first, so a user's name wins over a unit's of the same id.
 _BOTH = union_all(*(select(literal(n), t.c.id, t.c.name).where(t.c.id.in_(bindparam("ids", expanding=True)))
                     for n, t in enumerate((units, users))))
-_ALL_UNITS = (select(units.c.id, units.c.name, units.c.kind, units.c.parent_id, units.c.path, units.c.handles)
+_ALL_UNITS = (select(units.c.id, units.c.name, units.c.kind, units.c.parent_id, units.c.path, units.c.handles,
+                     units.c.active)
               .order_by(units.c.path))
 _USER_EXISTS = select(exists().where(users.c.id == bindparam("id")))
 
 
 def unit(conn: Connection, unit_id: str) -> Row | None:
-    """``(kind, path, name)`` of a unit, or None."""
+    """``(kind, path, name, active)`` of a unit, or None."""
     return run(conn, _UNIT, {"id": unit_id}).first()
 
 
@@ -40,7 +41,7 @@ def town_of(conn: Connection, unit_path: str) -> tuple[str, str]:
 
 
 def all_units(conn: Connection) -> list:
-    """Every unit as ``(id, name, kind, parent_id, path, handles)``, parents before children."""
+    """Every unit as ``(id, name, kind, parent_id, path, handles, active)``, parents before children."""
     return run(conn, _ALL_UNITS).tuples()
 
 
@@ -79,9 +80,9 @@ def user_exists(conn: Connection, user_id: str) -> bool:
 
 
 def users_of(conn: Connection, unit_id: str | None, role: str | None) -> list[Row]:
-    """Users as ``(id, name, role, unit, unit_name, phone, email)``, by id; optionally of one unit or role."""
+    """Users as ``(id, name, role, unit, unit_name, phone, email, active)``, by id; optionally of one unit or role."""
     q = (select(users.c.id, users.c.name, users.c.role, users.c.unit_id.label("unit"), units.c.name.label("unit_name"),
-                users.c.phone, users.c.email)
+                users.c.phone, users.c.email, users.c.active)
          .join_from(users, units, units.c.id == users.c.unit_id).order_by(users.c.id))
     if unit_id:
         q = q.where(users.c.unit_id == unit_id)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from disputeflow.cases.transactions import read
 from disputeflow.cases.prepared import run
-from disputeflow.cases.tables import users
+from disputeflow.cases.tables import units, users
 
 
 class Person(NamedTuple):
@@ -34,6 +34,8 @@ class Person(NamedTuple):
 _ACTIVE = select(users.c.id, users.c.name, users.c.role, users.c.unit_path, users.c.email, users.c.phone,
                  users.c.lang, users.c.unit_id).where(users.c.active == true())
 _BY_ID = _ACTIVE.where(users.c.id.in_(bindparam("values", expanding=True)))
+_KNOWN = select(users.c.id).where(users.c.id.in_(bindparam("values", expanding=True)))
+_UNIT = select(units.c.kind, units.c.path, units.c.name, units.c.active).where(units.c.id == bindparam("id"))
 _OF_UNIT = _ACTIVE.where(users.c.unit_id.in_(bindparam("values", expanding=True)))
 _ROLE_ON_PATHS = _ACTIVE.where(users.c.role == bindparam("role"),
                                users.c.unit_path.in_(bindparam("values", expanding=True)))
@@ -53,6 +55,17 @@ class Directory:
 
     def by_ids(self, ids: Iterable[str]) -> list[Person]:
         return self._find(_BY_ID, ids)
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """Those of ``ids`` the users table has, active or not (a switched-off user is not anyone else)."""
+        ids = list(ids)
+        if not ids:
+            return set()
+        return set(run(self.conn, _KNOWN, {"values": ids}).scalars())
+
+    def unit(self, unit_id: str):
+        """``(kind, path, name, active)`` of a unit, or None."""
+        return run(self.conn, _UNIT, {"id": unit_id}).first()
 
     def of_units(self, unit_ids: Iterable[str]) -> list[Person]:
         """The staff of responsible units."""

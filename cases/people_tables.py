@@ -25,6 +25,8 @@ units = Table(
     Column("short_name", String(8), nullable=True),
     # An office's categories (JSON list): the engine proposes it for a work order on a case of one of them.
     Column("handles", Text(), nullable=True),
+    # 0020: a unit switched off takes no new cases or users; its cases stay readable.
+    Column("active", Boolean(), nullable=False, server_default=text("true")),
 )
 Index("ix_units_path", units.c.path)
 

@@ -39,7 +39,7 @@ STATEMENTS: dict[str, str] = {
     "case_by_number": "SELECT " + CASE_COLUMNS + " FROM cases WHERE number = :number",
     "actor": "SELECT role, unit_path, unit_id, active, name FROM users WHERE id = :actor",
     "user": "SELECT role, unit_path, active FROM users WHERE id = :id",
-    "unit": "SELECT kind, path, name FROM units WHERE id = :id",
+    "unit": "SELECT kind, path, name, active FROM units WHERE id = :id",
     "next_number": (
         "INSERT INTO case_counters (prefix, year, last) VALUES (:prefix, :year, 1) "
         "ON CONFLICT (prefix, year) DO UPDATE SET last = case_counters.last + 1 RETURNING last"

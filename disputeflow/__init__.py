@@ -47,6 +47,8 @@ __all__ = [
     "Change",
     "CaseView",
     "Refusal",
+    "IdentityResolver",
+    "Identity",
     "PUBLIC_MODULES",
     "__version__",
 ]
@@ -67,6 +69,7 @@ PUBLIC_MODULES = (
     "disputeflow.workflow.config",
     "disputeflow.workflow.policy",
     "disputeflow.workflow.unit_of_work",
+    "disputeflow.workflow.identities",
 )
 
 _LAZY = {
@@ -90,6 +93,8 @@ _LAZY = {
     "CaseView": ("disputeflow.workflow.guards", "CaseView"),
     "Refusal": ("disputeflow.workflow.guards", "Refusal"),
     "UnitOfWork": ("disputeflow.workflow.unit_of_work", "UnitOfWork"),
+    "IdentityResolver": ("disputeflow.workflow.identities", "IdentityResolver"),
+    "Identity": ("disputeflow.workflow.identities", "Identity"),
 }
 _ERRORS = ("DisputeflowError", "NotFound", "InvalidAction", "NotPermitted", "ValidationError",
            "Conflict", "ConfigError", "FieldError", "DefinitionNotLoaded", "Busy", "Unavailable")
@@ -109,6 +114,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
     from disputeflow.workflow.unit_of_work import UnitOfWork
     from disputeflow.workflow.effects import Change, register_effect
     from disputeflow.workflow.guards import CaseView, Refusal, register_condition, register_guard
+    from disputeflow.workflow.identities import Identity, IdentityResolver
 
 
 def __getattr__(name: str) -> Any:

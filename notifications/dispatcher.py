@@ -68,13 +68,14 @@ class Dispatcher:
         # Set when the process is asked to stop (the scheduler's SIGTERM): the send in hand finishes,
         # what is claimed and not yet tried is released, nothing more is claimed; all of it stays queued.
         self.stopping = threading.Event()
+        self._asked = None  # the host's people of the delivery pass in hand
 
     # ------------------------------------------------------------------ fan-out
 
     def fan_out(self, now: datetime, limit: int | None = None) -> int:
         """Turn pending outbox rows into deliveries; returns how many rows were routed."""
         with deliveries.routing(self.store, now, limit or self.settings.batch) as batch:
-            audiences = resolve_all(batch.people, [row.audience for row in batch.rows])
+            audiences = resolve_all(batch.people, [row.audience for row in batch.rows], self._host(batch.people.unit))
             for row, people in zip(batch.rows, audiences):
                 for person in people:
                     for name in self.settings.person_channels_for(person["id"], person["role"]):
@@ -98,6 +99,12 @@ class Dispatcher:
             return True
         return unit_path is not None and any(f"/{u}/" in unit_path for u in units)
 
+    def _host(self, unit):
+        """The host's people for one pass (answers kept for the pass only), or None without a resolver."""
+        from disputeflow.workflow.identities import asked
+
+        return asked(self.store, unit)
+
     # ------------------------------------------------------------------ delivery
 
     def claim(self, now: datetime, limit: int) -> list[int]:
@@ -120,6 +127,7 @@ class Dispatcher:
         budget_ends = time.monotonic() + self.settings.claim_seconds / 2
         builder = ContextBuilder(self.engine, self.settings.base_url)
         items = deliveries.claimed(self.store, ids)
+        self._asked = self._host(lambda uid: deliveries.unit_of(self.store, uid))
         with facts(self.store) as known:
             builder.load(known, [it.notice for it in items])
         down: dict[str, str] = {}
@@ -167,6 +175,8 @@ class Dispatcher:
             if ch is None:
                 raise LookupError(f"channel {item.channel} is no longer configured")
             person = {"id": item.recipient, **item.addressee._asdict()} if item.recipient != "*" else {}
+            if person and person["name"] is None and self._asked is not None:
+                person = {**person, **(self._asked.person(item.recipient) or {})}  # one of the host's people
             ctx = builder.context(notice.id, item.lang, person or None)
             out = self.renderer.render(ch.template, item.lang, notice.event, ctx)
             ch.send(Message(event=notice.event, lang=ctx["lang"], subject=out.subject, text=out.text,

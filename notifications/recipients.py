@@ -45,10 +45,22 @@ def parse(audience: list[str]) -> Tokens:
     return tokens
 
 
-def resolve_all(people: Directory, audiences: list[list[str]]) -> list[list[dict]]:
-    """The people each audience names, each once, in a stable order (dicts of :data:`USER_COLUMNS`)."""
+def resolve_all(people: Directory, audiences: list[list[str]], host=None) -> list[list[dict]]:
+    """The people each audience names, each once, in a stable order (dicts of :data:`USER_COLUMNS`).
+
+    ``host``: the host's people for this pass (:class:`disputeflow.workflow.identities.Asked`), asked about a
+    ``user:ID`` the users table does not know (any other token reaches the table's people only).
+    """
     parsed = [parse(a) for a in audiences]
-    by_id = {p.id: p for p in people.by_ids(sorted({u for t in parsed for u in t.users}))}
+    wanted = sorted({u for t in parsed for u in t.users})
+    by_id: dict = {p.id: p for p in people.by_ids(wanted)}
+    if host is not None:
+        known = people.known_ids([u for u in wanted if u not in by_id])
+        for uid in wanted:
+            if uid not in by_id and uid not in known:
+                found = host.person(uid)
+                if found is not None:
+                    by_id[uid] = Person(**found, unit_id="")
     by_unit: dict[str, list[Person]] = {}
     for p in people.of_units(sorted({u for t in parsed for u in t.units})):
         by_unit.setdefault(p.unit_id, []).append(p)

@@ -129,6 +129,9 @@ class _Batch:
             who = actor
         else:
             who = self.actors.get(actor)
+            known = self.lookups.users.get(actor)  # an active user of the table is in self.actors already
+            if who is None and (known is None or known[2]):  # not in the users table: one of the host's?
+                who = self.actors[actor] = commands.host_actor(self.lookups.tx, actor)
             if who is None:
                 raise NotPermitted(f"用户“{actor}”不存在或已停用", f"user {actor!r} does not exist or is disabled")
         key = (case.definition, case.definition_version)
@@ -182,8 +185,8 @@ def _read(engine, tx, chunk):
             actors[uid] = Actor(id=uid, role=role, unit_path=unit_path, unit_id=unit_id)
     units: dict = {uid: None for uid in unit_ids}
     if unit_ids:
-        for uid, unit_kind, path, name in batch_reads.units(tx, unit_ids):
-            units[uid] = (unit_kind, path, name)
+        for uid, unit_kind, path, name, active in batch_reads.units(tx, unit_ids):
+            units[uid] = (unit_kind, path, name, active)
     running: dict[int, dict] = {}
     if clock_cases:
         running = {cid: {} for cid in clock_cases}

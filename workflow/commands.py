@@ -21,7 +21,9 @@ from disputeflow.cases.chain import EMPTY, Head, link
 from disputeflow.cases.records import (
     CaseRecord, ClockExtension, ClockStop, NewChild, NewClock, NewParty, RunningClock,
 )
-from disputeflow.workflow import child_end, clocks, fields, guards, party_particulars, repeats, risk, spawn
+from disputeflow.workflow import (
+    child_end, clocks, fields, guards, identities, party_particulars, repeats, risk, spawn,
+)
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.definition import Definition
 from disputeflow.workflow.errors import Conflict, InvalidAction, NotFound, NotPermitted
@@ -46,22 +48,39 @@ class TxResolver:
         self.users = users if users is not None else {}
         self.units = units if units is not None else {}
         self.clocks = clocks if clocks is not None else {}
+        self._asked = False  # the host's people, looked up on first need
 
     def user(self, user_id: str):
+        """``(role, unit_path)`` of an active user; ``(role, unit_path, False)`` of one switched off; else None.
+
+        An id the ``users`` table does not know is asked of the host's identity resolver, when there is one.
+        """
         try:
             row = self.users[user_id]
         except KeyError:
             row = self.users[user_id] = self.tx.one("user", {"id": user_id})
-        if row is None or not row[2]:
-            return None
-        return row[0], row[1]
+        if row is None:
+            host = self._host()
+            row = self.users[user_id] = host.user(user_id) if host is not None else None
+            if row is None:
+                return None
+        return (row[0], row[1]) if row[2] else (row[0], row[1], False)
 
     def unit(self, unit_id: str):
+        """``(kind, path)`` of an active unit; ``(kind, path, False)`` of one switched off; else None."""
         try:
             row = self.units[unit_id]
         except KeyError:
             row = self.units[unit_id] = self.tx.one("unit", {"id": unit_id})
-        return (row[0], row[1]) if row else None
+        if not row:
+            return None
+        return (row[0], row[1]) if len(row) < 4 or row[3] else (row[0], row[1], False)
+
+    def _host(self):
+        """The host's people for this command (asked once per id), or None without a resolver."""
+        if self._asked is False:
+            self._asked = identities.asked(self.tx.store, lambda uid: self.tx.one("unit", {"id": uid}))
+        return self._asked
 
     def running_clocks(self, case_id: int) -> dict[str, RunningClock]:
         found = self.clocks.get(case_id)
@@ -77,9 +96,19 @@ def load_actor(tx, actor: str | Actor) -> Actor:
     if isinstance(actor, Actor):
         return actor
     row = tx.one("actor", {"actor": actor})
+    if row is None:
+        found = host_actor(tx, actor)
+        if found is not None:
+            return found
     if row is None or not row[3]:
         raise NotPermitted(f"用户“{actor}”不存在或已停用", f"user {actor!r} does not exist or is disabled")
     return Actor(id=actor, role=row[0], unit_path=row[1], unit_id=row[2], name=row[4])
+
+
+def host_actor(tx, actor: str) -> Actor | None:
+    """The host's identity of an id the ``users`` table does not know, as an actor (None without a resolver)."""
+    host = identities.asked(tx.store, lambda uid: tx.one("unit", {"id": uid}))
+    return host.actor(actor) if host is not None else None
 
 
 def report(engine, actor: str | Actor, definition: Definition, data: dict[str, Any]) -> Outcome:
@@ -199,9 +228,11 @@ def act(engine, number: str, action: str, actor: str | Actor, data: dict[str, An
         if row is None:
             raise NotFound(f"案件“{number}”不存在", f"case {number} not found")
         if who is None:
-            if row[A_ROLE] is None or not row[A_ACTIVE]:
+            who = host_actor(tx, actor) if row[A_ROLE] is None else None
+            if who is None and (row[A_ROLE] is None or not row[A_ACTIVE]):
                 raise NotPermitted(f"用户“{actor}”不存在或已停用", f"user {actor!r} does not exist or is disabled")
-            who = Actor(id=actor, role=row[A_ROLE], unit_path=row[A_UNIT_PATH], unit_id=row[A_UNIT_ID])
+            if who is None:
+                who = Actor(id=actor, role=row[A_ROLE], unit_path=row[A_UNIT_PATH], unit_id=row[A_UNIT_ID])
             row = row[:_CASE_WIDTH]
         case = CaseRecord._make(row)
         decision = decide(engine.definition(case.definition, case.definition_version), engine.policy,

@@ -72,11 +72,11 @@ class Outcome:
 class Lookups(Protocol):
     """What :func:`decide` asks its caller: the records a field names, and the case's running clocks."""
 
-    def user(self, user_id: str) -> tuple[str, str] | None:
-        """(role, unit_path) of an active user, or None."""
+    def user(self, user_id: str) -> tuple | None:
+        """(role, unit_path) of an active user, (role, unit_path, False) of one switched off, or None."""
 
-    def unit(self, unit_id: str) -> tuple[str, str] | None:
-        """(kind, path) of a unit, or None."""
+    def unit(self, unit_id: str) -> tuple | None:
+        """(kind, path) of an active unit, (kind, path, False) of one switched off, or None."""
 
     def running_clocks(self, case_id: int) -> Mapping[str, RunningClock]:
         """The case's running clocks by name (asked at most once, only when the action touches clocks)."""

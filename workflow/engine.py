@@ -27,6 +27,7 @@ from disputeflow.workflow.config import Config
 from disputeflow.workflow.definition import Definition
 from disputeflow.workflow.engine_attachments import Attachments
 from disputeflow.workflow.engine_board import Supervision
+from disputeflow.workflow.engine_directory import HostDirectory
 from disputeflow.workflow.engine_notices import Notices
 from disputeflow.workflow.engine_offices import OfficeWork
 from disputeflow.workflow.engine_persons import KeyPersons
@@ -44,12 +45,13 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from disputeflow.workflow.calendar import BusinessCalendar
+    from disputeflow.workflow.identities import IdentityResolver
     from disputeflow.workflow.policy import Policy
     from disputeflow.workflow.unit_of_work import UnitOfWork
 
 
 class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, SignIn, Finding,
-             Attachments, Rules):
+             Attachments, Rules, HostDirectory):
     """The dispute workflow engine.
 
     Args:
@@ -62,13 +64,16 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
         calendar: a business calendar to use instead of the configured one.
         lang: the default language of messages and documents (``zh_CN`` unless set); each
             operation that writes text for a person also takes ``lang``.
+        identities: a :class:`disputeflow.IdentityResolver` of the host's people: an id the
+            engine's users table does not know is asked of it, so the host's people can act, be
+            assigned and be notified without being copied into the engine.
     """
 
     def __init__(self, url_or_config: str | Config | SAEngine | None = None, *, clock: Clock | None = None,
                  definitions: Iterable[Definition] = (), policy: "Policy | None" = None, calendar: "BusinessCalendar | None" = None,
-                 lang: str | None = None):
+                 lang: str | None = None, identities: "IdentityResolver | None" = None):
         self._rt = compose(url_or_config, clock=clock, definitions=definitions, policy=policy, calendar=calendar,
-                           lang=lang)
+                           lang=lang, identities=identities)
 
     # ------------------------------------------------------------------ wiring
 

@@ -23,11 +23,11 @@ _FALSE = {"0", "false", "no", "n", "否", "off", ""}
 
 
 class Resolver(Protocol):
-    def user(self, user_id: str) -> tuple[str, str] | None:
-        """(role, unit_path) of an active user, or None."""
+    def user(self, user_id: str) -> tuple | None:
+        """(role, unit_path) of an active user, (role, unit_path, False) of one switched off, or None."""
 
-    def unit(self, unit_id: str) -> tuple[str, str] | None:
-        """(kind, path) of a unit, or None."""
+    def unit(self, unit_id: str) -> tuple | None:
+        """(kind, path) of an active unit, (kind, path, False) of one switched off, or None."""
 
 
 def _normalise_digits(text: str) -> str:
@@ -259,6 +259,10 @@ def _directory_id(spec: FieldSpec, raw: Any, errors: list[FieldError], find: Cal
     found = find(uid)
     if found is None:
         errors.append(FieldError(spec.name, f"{thing_zh}“{uid}”不存在", f"no {thing_en} {uid!r}"))
+        return None
+    if len(found) > 2 and found[2] is False:  # switched off (``deactivate_user``/``deactivate_unit``)
+        errors.append(FieldError(spec.name, f"{thing_zh}“{uid}”已停用，不能再指定",
+                                 f"{thing_en} {uid!r} is deactivated and cannot be chosen"))
         return None
     if allowed and found[0] not in allowed:
         zh = "、".join(_label_of(a, 0) for a in allowed)

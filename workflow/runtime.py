@@ -52,7 +52,7 @@ class Runtime:
     """The engine's collaborators, built once from a configuration (see :func:`compose`)."""
 
     def __init__(self, config: Config, db: SAEngine, clock: Clock, policy: "Policy | None" = None,
-                 calendar: "BusinessCalendar | None" = None, lang: str | None = None):
+                 calendar: "BusinessCalendar | None" = None, lang: str | None = None, identities=None):
         self.config = config
         # The default language of what the engine writes for people; each reading operation takes its own
         # ``lang``, so one runtime serves readers of every language at once and this is never changed.
@@ -62,6 +62,12 @@ class Runtime:
         self.store = Store(db, busy=Busy)
         self.store.unavailable = Unavailable
         self.store.signer = _signer(config)
+        # The host's people (``Engine(identities=...)``): asked about ids the users table does not know.
+        self.store.identities = None
+        if identities is not None:
+            from disputeflow.workflow.identities import HostPeople
+
+            self.store.identities = HostPeople(identities, self.known_roles)
         self._definitions: dict[tuple[str, int], Definition] = {}
         self._latest: dict[str, Definition] = {}
         self._user_fields: dict[str, tuple[str, ...]] = {}
@@ -69,7 +75,7 @@ class Runtime:
         self._policy = policy
         self._calendar = calendar
         self._prefixes: dict[str, str] = {}
-        self._towns: dict[str, tuple[str, str]] = {}  # unit path → (town path, town name); kinds never change
+        self._towns: dict[str, tuple[str, str]] = {}  # unit path → (town path, town name); see forget_places
         self.listeners: dict[str, list[Callable]] = defaultdict(list)  # after commit (see workflow/events.py)
         self.before_listeners: dict[str, list[Callable]] = defaultdict(list)  # inside the change's transaction
         self.extra_channels: dict[str, Any] = {}
@@ -220,7 +226,8 @@ class Runtime:
 
     def town(self, tx, unit_path: str) -> tuple[str, str]:
         """``(path, name)`` of the town of a unit path (:func:`disputeflow.cases.jurisdiction.town_of`), cached:
-        a unit's kind and place never change, and the command path asks on every new case."""
+        the command path asks on every new case; the directory's changes in this engine clear it
+        (:meth:`forget_places`)."""
         got = self._towns.get(unit_path)
         if got is None:
             got = self._towns[unit_path] = town_of(unit_path, lambda uid: tx.one("unit", {"id": uid}))
@@ -238,6 +245,11 @@ class Runtime:
                     break
             self._prefixes[path] = name
         return self._prefixes[path]
+
+    def forget_places(self) -> None:
+        """Drop the cached towns and number prefixes: a unit was renamed, re-kinded or moved."""
+        self._towns.clear()
+        self._prefixes.clear()
 
     def resolve_actor(self, actor):
         from disputeflow.workflow.actor import Actor
@@ -298,7 +310,7 @@ class Runtime:
 
 def compose(url_or_config: "str | Config | SAEngine | None" = None, *, clock: Clock | None = None,
             definitions: Iterable[Definition] = (), policy: "Policy | None" = None,
-            calendar: "BusinessCalendar | None" = None, lang: str | None = None) -> Runtime:
+            calendar: "BusinessCalendar | None" = None, lang: str | None = None, identities=None) -> Runtime:
     """Build the runtime: database, store and signer, definitions (built-in, configured, given), policy, calendar.
 
     Raises:
@@ -316,7 +328,7 @@ def compose(url_or_config: "str | Config | SAEngine | None" = None, *, clock: Cl
     else:
         cfg.url = url_from_env(cfg.url or None)
         db = make_engine(cfg.url, synchronous=cfg.sqlite_synchronous, busy_timeout=cfg.busy_timeout)
-    rt = Runtime(cfg, db, clock or SystemClock(), policy, calendar, lang)
+    rt = Runtime(cfg, db, clock or SystemClock(), policy, calendar, lang, identities)
     rt.register_definition(builtin("grassroots"))
     rt.register_definition(builtin("work_order"))  # the child workflow grassroots' dispatch opens
     rt.register_definition(builtin("referral"))  # the child workflow grassroots' refer opens

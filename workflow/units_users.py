@@ -42,8 +42,13 @@ def _check_parent_kind(kind: str, parent_kind: str) -> None:
         raise ValidationError.one("parent", "县（区）下只能设镇或站所", "under a county only towns and offices")
 
 
-def add_unit(engine, id: str, name: str, kind: str, parent: str | None, short_name: str | None = None,
-             handles=None) -> dict:
+def clean_unit(engine, id: str, name: str, kind: str, parent: str | None, short_name: str | None,
+               handles) -> tuple[str, str, str, str | None, str | None, list[str]]:
+    """A unit's fields checked and trimmed: ``(id, name, kind, parent, short_name, handles)``.
+
+    Raises:
+        ValidationError: names every bad field.
+    """
     from disputeflow.workflow import inputs
     from disputeflow.workflow.vocabulary import UNIT_KINDS
     from disputeflow.workflow.errors import FieldError
@@ -62,32 +67,55 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None, short_na
     if kind not in UNIT_KINDS:
         errors.append(FieldError("kind", f"单位类型“{kind}”无效（可选：{'、'.join(UNIT_KINDS)}）",
                                  f"unit kind {kind!r} is invalid (one of {', '.join(UNIT_KINDS)})"))
-    if short_name is not None and not (1 <= len(short_name.strip()) <= 4 and short_name.strip().isalnum()):
+    if short_name is not None and short_name.strip() and not (len(short_name.strip()) <= 4
+                                                              and short_name.strip().isalnum()):
         errors.append(FieldError("short_name", "简称应为 1 至 4 个字（用于文书编号，如“东调字”）",
                                  "short name must be 1 to 4 characters (it numbers the papers, as in 东调字)"))
     if errors:
         raise ValidationError(errors)
-    short_name = short_name.strip() if short_name else None
-    handled = _handles(engine, kind, handles)
+    short_name = short_name.strip() if short_name is not None else None  # "": none (an update clears it)
+    return id, name.strip(), kind, parent, short_name, _handles(engine, kind, handles)
+
+
+def parent_path(conn, kind: str, parent: str | None) -> str:
+    """The path a unit of ``kind`` gets its own path under: its parent's (checked: present, active, of a kind
+    that may hold it), or ``/`` at the top.
+
+    Raises:
+        ValidationError: the parent is missing, switched off, or may not hold a unit of this kind.
+    """
+    if not parent:
+        return "/"
+    row = directory.unit(conn, parent)
+    if row is None:
+        raise ValidationError.one("parent", f"上级单位“{parent}”不存在", f"parent unit {parent!r} not found")
+    if not row[3]:
+        raise ValidationError.one("parent", f"上级单位“{parent}”已停用", f"parent unit {parent!r} is deactivated")
+    _check_parent_kind(kind, row[0])
+    return row[1]
+
+
+def add_unit(engine, id: str, name: str, kind: str, parent: str | None, short_name: str | None = None,
+             handles=None) -> dict:
+    id, name, kind, parent, short_name, handled = clean_unit(engine, id, name, kind, parent, short_name, handles)
     now = engine.clock.now()
     with transactions.write(engine.store) as conn:
-        path = "/"
-        if parent:
-            row = directory.unit(conn, parent)
-            if row is None:
-                raise ValidationError.one("parent", f"上级单位“{parent}”不存在", f"parent unit {parent!r} not found")
-            path = row[1]
-            _check_parent_kind(kind, row[0])
+        path = parent_path(conn, kind, parent)
         if directory.unit(conn, id) is not None:
             raise ValidationError.one("id", f"单位“{id}”已存在", f"unit {id!r} exists already")
         path = f"{path}{id}/"
-        directory.add_unit(conn, id, name.strip(), kind, parent, path, now, short_name,
+        directory.add_unit(conn, id, name, kind, parent, path, now, short_name or None,
                            json.dumps(handled) if handled else None)
-    return {"id": id, "name": name.strip(), "kind": kind, "parent": parent, "path": path, "short_name": short_name,
+    return {"id": id, "name": name, "kind": kind, "parent": parent, "path": path, "short_name": short_name or None,
             "handles": handled}
 
 
-def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lang) -> dict:
+def clean_user(engine, id: str, name: str, role: str, phone, email) -> tuple[str, str, str | None, str | None]:
+    """A user's fields checked and trimmed: ``(id, name, phone, email)``.
+
+    Raises:
+        ValidationError: names every bad field.
+    """
     from disputeflow.workflow import inputs
     from disputeflow.workflow.errors import FieldError
 
@@ -96,6 +124,8 @@ def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lan
     name = inputs.text("name", name, errors, max_length=inputs.NAME_MAX, required=True, label=("姓名", "name"))
     if phone not in (None, ""):
         phone = inputs.phone("phone", phone, errors)
+    else:
+        phone = None
     email = inputs.optional_text("email", email, errors, max_length=inputs.EMAIL_MAX, label=("电子邮箱", "e-mail"))
     if errors:
         raise ValidationError(errors)
@@ -109,23 +139,41 @@ def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lan
         errors.append(FieldError("email", f"电子邮箱“{email}”格式有误", f"e-mail {email!r} is malformed"))
     if errors:
         raise ValidationError(errors)
+    return id, name.strip(), phone, email or None
+
+
+def user_unit_path(conn, unit: str) -> str:
+    """The path of the unit a user is put in (present and active).
+
+    Raises:
+        ValidationError: the unit is missing or switched off.
+    """
+    row = directory.unit(conn, unit)
+    if row is None:
+        raise ValidationError.one("unit", f"单位“{unit}”不存在", f"unit {unit!r} not found")
+    if not row[3]:
+        raise ValidationError.one("unit", f"单位“{unit}”已停用，不能再添加用户",
+                                  f"unit {unit!r} is deactivated: no new users there")
+    return row[1]
+
+
+def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lang) -> dict:
+    id, name, phone, email = clean_user(engine, id, name, role, phone, email)
     now = engine.clock.now()
     with transactions.write(engine.store) as conn:
-        row = directory.unit(conn, unit)
-        if row is None:
-            raise ValidationError.one("unit", f"单位“{unit}”不存在", f"unit {unit!r} not found")
+        path = user_unit_path(conn, unit)
         if directory.user_exists(conn, id):
             raise ValidationError.one("id", f"用户“{id}”已存在", f"user {id!r} exists already")
-        directory.add_user(conn, id=id, name=name.strip(), role=role, unit_id=unit, unit_path=row[1], phone=phone,
+        directory.add_user(conn, id=id, name=name, role=role, unit_id=unit, unit_path=path, phone=phone,
                            email=email, lang=lang, now=now)
-    return {"id": id, "name": name.strip(), "role": role, "unit": unit, "unit_path": row[1]}
+    return {"id": id, "name": name, "role": role, "unit": unit, "unit_path": path}
 
 
 def units(engine) -> list[dict]:
     with transactions.read(engine.store) as conn:
         rows = directory.all_units(conn)
-    return [{**dict(zip(("id", "name", "kind", "parent", "path"), r)), "handles": json.loads(r[5]) if r[5] else []}
-            for r in rows]
+    return [{**dict(zip(("id", "name", "kind", "parent", "path"), r)), "handles": json.loads(r[5]) if r[5] else [],
+             "active": bool(r[6])} for r in rows]
 
 
 def users(engine, unit: str | None, role: str | None) -> list[dict]:

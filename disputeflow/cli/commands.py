@@ -43,6 +43,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "policy": ("disputeflow.cli.policy:group", "时限与升级政策：查看当前生效的政策。"),
     "definition": ("disputeflow.cli.definition:group", "流程定义文件：检查。"),
     "board": ("disputeflow.cli.search:board", "看板：反复纠纷的当事人。"),
+    "directory": ("disputeflow.cli.directory_sync:group", "与外部系统同步单位和用户。"),
 }
 
 

@@ -43,6 +43,29 @@ def unit_list(c: Ctx):
                        [(r["id"], r["name"], kinds.get(r["kind"], r["kind"]), r["parent"]) for r in rows]))
 
 
+@unit.command("move", help="把单位（连同下级单位、用户和案件）迁移到新的上级单位下；已有案件随之归新的上级管辖，案件编号不变。")
+@click.argument("unit_id")
+@click.option("--parent", required=True, help="新的上级单位编号（写 - 表示移到最上级）。")
+@pass_ctx
+def unit_move(c: Ctx, unit_id, parent):
+    u = c.engine().move_unit(unit_id, None if parent == "-" else parent)
+    m = u["moved"]
+    c.out(u, c.t(f"已迁移单位 {u['id']}（{u['name']}）到 {u['path']}：单位 {m['units']} 个、用户 {m['users']} 个、"
+                 f"案件 {m['cases']} 件。",
+                 f"unit {u['id']} ({u['name']}) moved to {u['path']}: {m['units']} units, {m['users']} users, "
+                 f"{m['cases']} cases."))
+
+
+@unit.command("deactivate", help="停用单位：不能再在此登记案件或新增用户，已有案件照常可查。有未停用的下级单位或未办结案件时拒绝，除非加 --force。")
+@click.argument("unit_id")
+@click.option("--force", is_flag=True, help="强制停用（连同全部下级单位；未办结案件仍由原承办人办理）。")
+@pass_ctx
+def unit_deactivate(c: Ctx, unit_id, force):
+    u = c.engine().deactivate_unit(unit_id, force=force)
+    c.out(u, c.t(f"已停用单位 {u['id']}（{u['name']}）。" if u["changed"] else f"单位 {u['id']} 已是停用状态。",
+                 f"unit {u['id']} deactivated." if u["changed"] else f"unit {u['id']} was already deactivated."))
+
+
 @click.group(help="用户与角色。")
 def user():
     pass
@@ -86,6 +109,20 @@ def user_list(c: Ctx, unit_id, role):
     rows = [mask_contacts(r) for r in eng.users(unit_id, role)]
     c.out(rows, render(c.t("用户名 姓名 角色 单位 电话", "id name role unit phone").split(),
                        [(r["id"], r["name"], eng.role_label(r["role"]), r["unit_name"], r["phone"]) for r in rows]))
+
+
+@user.command("deactivate", help="停用用户：不能登录、办理或被指派，也不再收到通知；其承办的案件保留记录，列出待重新指派的案件。")
+@click.argument("user_id")
+@pass_ctx
+def user_deactivate(c: Ctx, user_id):
+    u = c.engine().deactivate_user(user_id)
+    held = "、".join(u["held"])
+    zh = f"已停用用户 {u['id']}（{u['name']}）。" if u["changed"] else f"用户 {u['id']} 已是停用状态。"
+    en = f"user {u['id']} deactivated." if u["changed"] else f"user {u['id']} was already deactivated."
+    if held:
+        zh += f"以下未办结案件需要重新指派：{held}"
+        en += f" Open cases to reassign: {', '.join(u['held'])}"
+    c.out(u, c.t(zh, en))
 
 
 def _user_passwd():

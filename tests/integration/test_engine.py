@@ -458,7 +458,7 @@ def test_the_user_an_action_names_is_read_with_the_case_and_checked_as_before(en
         c.execute(text("UPDATE users SET active = :f WHERE id = 'med2'"), {"f": False})
     with pytest.raises(ValidationError) as e:
         engine.act(number, "assign", "sup", mediator="med2")  # no longer active
-    assert [(f.field, f.zh) for f in e.value.errors] == [("mediator", "用户“med2”不存在")]
+    assert [(f.field, f.zh) for f in e.value.errors] == [("mediator", "用户“med2”已停用，不能再指定")]
     seen.clear()
     out = engine.act(number, "assign", "sup", mediator=" med1 ")
     assert out.data["mediator"] == "med1" and engine.case(number)["mediator"] == "med1"

@@ -23,6 +23,8 @@ PUBLIC = {
     "register_guard", "register_condition", "register_effect", "rule_names",
     # schema and admin
     "init", "add_unit", "add_user", "units", "users",
+    # the host's directory kept in step (save, move, switch off, bulk sync)
+    "save_unit", "move_unit", "deactivate_unit", "save_user", "deactivate_user", "sync_units", "sync_users",
     # cases
     "report", "act", "act_many", "actions", "case", "history", "list_cases", "offices_for",
     "search_cases", "repeat_parties",  # finding cases by their people, and the people in repeated disputes
