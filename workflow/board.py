@@ -143,7 +143,8 @@ def _doc(engine, as_of: datetime, row, role: str | None, lang: str) -> dict:
     days = engine.calendar.workdays_between(due_dt.astimezone(LOCAL_TZ).date(), as_of.astimezone(LOCAL_TZ).date())
     hours = (as_of - due_dt).total_seconds() / 3600
     return {
-        "number": number, "title": title if role is _FULL else mask_text(title, role, engine.unmasked_roles), "state": state,
+        "number": number, "title": title if role is _FULL else mask_text(title, role, engine.unmasked_roles),
+        "state": state,
         "state_label": d.state_label(state, lang),
         "risk": risk, "risk_label": d.vocab_label("risk", risk, lang), "unit": unit_id, "unit_name": unit_name,
         "clock": clock, "clock_label": d.clock_label(clock, lang, engine.policy), "due_at": _iso(due),

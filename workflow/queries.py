@@ -195,7 +195,8 @@ def list_cases(engine, actor, state, unit, limit: int, offset: int, lang: str | 
     for c in rows:
         d = engine.listed_definition(c["definition"], c["definition_version"])
         out.append({
-            "number": c["number"], "title": mask_text(c["title"], who.role, engine.unmasked_roles) if who else c["title"], "state": c["state"],
+            "number": c["number"],
+            "title": mask_text(c["title"], who.role, engine.unmasked_roles) if who else c["title"], "state": c["state"],
             "state_label": d.state_label(c["state"], lang), "risk": c["risk"],
             "risk_label": d.vocab_label("risk", c["risk"], lang), "category": c["category"],
             "category_label": d.vocab_label("category", c["category"], lang), "unit": c["unit"],

@@ -62,7 +62,8 @@ def town_board(engine, as_of: datetime, actor, lang: str | None = None) -> dict:
     for number, title, unit_id, unit_name, path, data, due in listed_rows:
         _tpath, town_name = jurisdiction.town_of(path, lookup)
         doc = json.loads(data or "{}")
-        cases.append({"number": number, "title": mask_text(title, role, engine.unmasked_roles) if role else title, "unit": unit_id,
+        cases.append({"number": number,
+                      "title": mask_text(title, role, engine.unmasked_roles) if role else title, "unit": unit_id,
                       "unit_name": unit_name, "town": town_row(unit_id)["id"], "town_name": town_name,
                       "authority": doc.get("supervision_authority"), "deadline": _iso(due)})
     rows = sorted(towns.values(), key=lambda t: (-t["overdue"], -t["open"], t["path"]))

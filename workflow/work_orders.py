@@ -34,7 +34,8 @@ def family(engine, conn, c: dict, reader, lang: str, clock_dicts: Callable) -> d
         d = engine.listed_definition(k["definition"], k["definition_version"])
         data = json.loads(k["data"])
         if reader is not None:
-            data = mask_text(data, reader.role, engine.unmasked_roles)  # a phone typed into the request is masked as in the case's own data
+            # a phone typed into the request is masked as in the case's own data
+            data = mask_text(data, reader.role, engine.unmasked_roles)
         # a referral to a body outside the town names it in words (and its kind): it has no unit
         to_name = k["responsible_unit_name"] or data.get("detail") or (
             d.vocab_label("referral", data["to"], lang) if data.get("to") and "referral" in d.vocab else None)

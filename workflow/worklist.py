@@ -76,7 +76,8 @@ def _docs(engine, conn, ids: list[int], lang: str, role: str | None) -> list[dic
             "clocks": [{"clock": n, "label": d.clock_label(n, lang, engine.policy), "due_at": _iso(due),
                         "overdue_business_days": workdays_late(engine.calendar, due, now)} for n, _, due in running],
             "supervision_label": d.vocab_label("level", supervision, lang) if supervision else None,
-            "authority": mask_text(doc.get("supervision_authority"), role, engine.unmasked_roles), "deadline": doc.get("supervision_deadline"),
+            "authority": mask_text(doc.get("supervision_authority"), role, engine.unmasked_roles),
+            "deadline": doc.get("supervision_deadline"),
         })
     return out
 
