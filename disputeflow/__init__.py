@@ -41,6 +41,31 @@ __all__ = [
     "Change",
     "CaseView",
     "Refusal",
+    "Channel",
+    "Message",
+    "ChannelError",
+    "ChannelConfigError",
+    "CaseDoc",
+    "CaseSummary",
+    "HistoryEntry",
+    "ActionDoc",
+    "ActionField",
+    "Party",
+    "Deadline",
+    "FiveOnes",
+    "SupervisionInfo",
+    "WorkOrder",
+    "OverdueItem",
+    "OverduePage",
+    "SweepEvent",
+    "DispatchReport",
+    "InboxMessage",
+    "UnitDoc",
+    "UserDoc",
+    "NewUnit",
+    "NewUser",
+    "AuditReport",
+    "Health",
     "PUBLIC_MODULES",
     "__version__",
 ]
@@ -59,12 +84,15 @@ PUBLIC_MODULES = (
     "disputeflow.workflow.timesource",
     "disputeflow.workflow.config",
     "disputeflow.workflow.policy",
+    "disputeflow.workflow.results",
+    "disputeflow.workflow.results_cases",
+    "disputeflow.notifications.channels.base",
 )
 
 _LAZY = {
     "Engine": ("disputeflow.workflow.engine", "Engine"),
     "Actor": ("disputeflow.workflow.actor", "Actor"),
-    "Outcome": ("disputeflow.workflow.commands", "Outcome"),
+    "Outcome": ("disputeflow.workflow.decision", "Outcome"),
     "Config": ("disputeflow.workflow.config", "Config"),
     "Clock": ("disputeflow.workflow.timesource", "Clock"),
     "SystemClock": ("disputeflow.workflow.timesource", "SystemClock"),
@@ -79,22 +107,89 @@ _LAZY = {
     "Change": ("disputeflow.workflow.effects", "Change"),
     "CaseView": ("disputeflow.workflow.guards", "CaseView"),
     "Refusal": ("disputeflow.workflow.guards", "Refusal"),
+    "Channel": ("disputeflow.notifications.channels.base", "Channel"),
+    "Message": ("disputeflow.notifications.channels.base", "Message"),
+    "ChannelError": ("disputeflow.notifications.channels.base", "ChannelError"),
+    "ChannelConfigError": ("disputeflow.notifications.channels.base", "ChannelConfigError"),
 }
+# The shapes of what the Engine returns (TypedDicts: plain dicts at run time).
+_LAZY.update({name: ("disputeflow.workflow.results", name) for name in (
+    "CaseDoc",
+    "CaseSummary",
+    "HistoryEntry",
+    "ActionDoc",
+    "ActionField",
+    "Party",
+    "Deadline",
+    "FiveOnes",
+    "SupervisionInfo",
+    "WorkOrder",
+    "OverdueItem",
+    "OverduePage",
+    "SweepEvent",
+    "DispatchReport",
+    "InboxMessage",
+    "UnitDoc",
+    "UserDoc",
+    "NewUnit",
+    "NewUser",
+    "AuditReport",
+    "Health",
+)})
 _ERRORS = ("DisputeflowError", "NotFound", "InvalidAction", "NotPermitted", "ValidationError",
            "Conflict", "ConfigError", "FieldError")
 
-if TYPE_CHECKING:  # what type checkers see; at run time the names load on first use
-    from disputeflow.workflow.actor import Actor
-    from disputeflow.workflow.timesource import Clock, FixedClock, SystemClock
-    from disputeflow.workflow.commands import Outcome
-    from disputeflow.workflow.config import Config
-    from disputeflow.workflow.definition import Definition, definition_from_dict, load_definition
+if TYPE_CHECKING:  # what type checkers see (explicit re-exports); at run time the names load on first use
+    from disputeflow.notifications.channels.base import Channel as Channel
+    from disputeflow.notifications.channels.base import ChannelConfigError as ChannelConfigError
+    from disputeflow.notifications.channels.base import ChannelError as ChannelError
+    from disputeflow.notifications.channels.base import Message as Message
+    from disputeflow.workflow.actor import Actor as Actor
+    from disputeflow.workflow.config import Config as Config
+    from disputeflow.workflow.decision import Outcome as Outcome
     from disputeflow.workflow.definition import builtin as builtin_definition
-    from disputeflow.workflow.engine import Engine
-    from disputeflow.workflow.errors import (Conflict, ConfigError, DisputeflowError, FieldError, InvalidAction, NotFound,
-                                 NotPermitted, ValidationError)
-    from disputeflow.workflow.effects import Change, register_effect
-    from disputeflow.workflow.guards import CaseView, Refusal, register_condition, register_guard
+    from disputeflow.workflow.definition import definition_from_dict as definition_from_dict
+    from disputeflow.workflow.definition import load_definition as load_definition
+    from disputeflow.workflow.definition_types import Definition as Definition
+    from disputeflow.workflow.effects import Change as Change
+    from disputeflow.workflow.effects import register_effect as register_effect
+    from disputeflow.workflow.engine import Engine as Engine
+    from disputeflow.workflow.errors import Conflict as Conflict
+    from disputeflow.workflow.errors import ConfigError as ConfigError
+    from disputeflow.workflow.errors import DisputeflowError as DisputeflowError
+    from disputeflow.workflow.errors import FieldError as FieldError
+    from disputeflow.workflow.errors import InvalidAction as InvalidAction
+    from disputeflow.workflow.errors import NotFound as NotFound
+    from disputeflow.workflow.errors import NotPermitted as NotPermitted
+    from disputeflow.workflow.errors import ValidationError as ValidationError
+    from disputeflow.workflow.guards import CaseView as CaseView
+    from disputeflow.workflow.guards import Refusal as Refusal
+    from disputeflow.workflow.guards import register_condition as register_condition
+    from disputeflow.workflow.guards import register_guard as register_guard
+    from disputeflow.workflow.results import ActionDoc as ActionDoc
+    from disputeflow.workflow.results import ActionField as ActionField
+    from disputeflow.workflow.results import AuditReport as AuditReport
+    from disputeflow.workflow.results import CaseDoc as CaseDoc
+    from disputeflow.workflow.results import CaseSummary as CaseSummary
+    from disputeflow.workflow.results import Deadline as Deadline
+    from disputeflow.workflow.results import DispatchReport as DispatchReport
+    from disputeflow.workflow.results import FiveOnes as FiveOnes
+    from disputeflow.workflow.results import Health as Health
+    from disputeflow.workflow.results import HistoryEntry as HistoryEntry
+    from disputeflow.workflow.results import InboxMessage as InboxMessage
+    from disputeflow.workflow.results import NewUnit as NewUnit
+    from disputeflow.workflow.results import NewUser as NewUser
+    from disputeflow.workflow.results import OverdueItem as OverdueItem
+    from disputeflow.workflow.results import OverduePage as OverduePage
+    from disputeflow.workflow.results import Party as Party
+    from disputeflow.workflow.results import SupervisionInfo as SupervisionInfo
+    from disputeflow.workflow.results import SweepEvent as SweepEvent
+    from disputeflow.workflow.results import UnitDoc as UnitDoc
+    from disputeflow.workflow.results import UserDoc as UserDoc
+    from disputeflow.workflow.results import WorkOrder as WorkOrder
+    from disputeflow.workflow.timesource import Clock as Clock
+    from disputeflow.workflow.timesource import FixedClock as FixedClock
+    from disputeflow.workflow.timesource import SystemClock as SystemClock
 
 
 def __getattr__(name: str) -> Any:

@@ -49,7 +49,19 @@ def _payload(from_state: str, to_state: str, seq: int) -> str:
 
 @dataclass(frozen=True, init=False)
 class Outcome:
-    """What a command did, handed to the caller and to ``engine.on`` listeners after commit."""
+    """What a command did, handed to the caller and to ``engine.on`` listeners after commit.
+
+    Attributes:
+        event: the action performed (``report``, ``assign`` …).
+        number: the case's number (for ``report``: the number the new case was given).
+        actor: the id of the user who did it.
+        at: when it was committed (the engine clock's time, timezone-aware).
+        from_state: the case's state before (None for ``report``).
+        to_state: the case's state after.
+        version: the case's version after (pass it as ``expected_version`` next time).
+        seq: the audit event's position in the case's chain.
+        data: the action's fields as recorded (not masked: the caller supplied them).
+    """
 
     event: str
     number: str
@@ -59,10 +71,10 @@ class Outcome:
     to_state: str
     version: int
     seq: int
-    data: dict
+    data: dict[str, Any]
 
     def __init__(self, event: str, number: str, actor: str, at: datetime, from_state: str | None, to_state: str,
-                 version: int, seq: int, data: dict):
+                 version: int, seq: int, data: dict[str, Any]) -> None:
         # Not the generated frozen __init__: see "Fast paths" in bench/README.md.
         self.__dict__.update(event=event, number=number, actor=actor, at=at, from_state=from_state,
                              to_state=to_state, version=version, seq=seq, data=data)

@@ -7,6 +7,7 @@ import json
 
 from disputeflow.cases import directory, transactions
 from disputeflow.workflow.errors import ValidationError
+from disputeflow.workflow.results import NewUnit, NewUser, UnitDoc, UserDoc
 
 
 def _handles(engine, kind: str, handles) -> list[str]:
@@ -43,7 +44,7 @@ def _check_parent_kind(kind: str, parent_kind: str) -> None:
 
 
 def add_unit(engine, id: str, name: str, kind: str, parent: str | None, short_name: str | None = None,
-             handles=None) -> dict:
+             handles=None) -> NewUnit:
     from disputeflow.workflow import inputs
     from disputeflow.workflow.vocabulary import UNIT_KINDS
     from disputeflow.workflow.errors import FieldError
@@ -87,7 +88,7 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None, short_na
             "handles": handled}
 
 
-def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lang) -> dict:
+def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lang) -> NewUser:
     from disputeflow.workflow import inputs
     from disputeflow.workflow.errors import FieldError
 
@@ -121,13 +122,13 @@ def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lan
     return {"id": id, "name": name.strip(), "role": role, "unit": unit, "unit_path": row[1]}
 
 
-def units(engine) -> list[dict]:
+def units(engine) -> list[UnitDoc]:
     with transactions.read(engine.store) as conn:
         rows = directory.all_units(conn)
     return [{**dict(zip(("id", "name", "kind", "parent", "path"), r)), "handles": json.loads(r[5]) if r[5] else []}
             for r in rows]
 
 
-def users(engine, unit: str | None, role: str | None) -> list[dict]:
+def users(engine, unit: str | None, role: str | None) -> list[UserDoc]:
     with transactions.read(engine.store) as conn:
         return [dict(r._mapping) for r in directory.users_of(conn, unit, role)]
