@@ -11,7 +11,7 @@ import logging
 import secrets
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -24,6 +24,13 @@ from starlette.middleware.sessions import SessionMiddleware
 from disputeflow.web import deps
 from disputeflow.web.health import SchedulerState, checked_health, health_doc  # noqa: F401  (the app's health endpoint)
 from disputeflow.web.i18n import word
+from disputeflow.web.mount import PrefixedRedirects, app_path
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.base import BaseScheduler
+    from fastapi import APIRouter
+
+    from disputeflow.workflow.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +72,23 @@ def _load_router(path: str):
     return getattr(mod, attr or "router")
 
 
-def create_app(engine, *, secret: str | None = None, scheduler=None, lang: str | None = None,
-               routers: Iterable[Any] = (), secure_cookies: bool = False, threads: int | None = None) -> FastAPI:
-    """Build the ASGI app over ``engine``.
+def create_app(engine: Engine, *, secret: str | None = None, scheduler: BaseScheduler | None = None,
+               lang: str | None = None, routers: Iterable[APIRouter] = (), secure_cookies: bool = False,
+               threads: int | None = None) -> FastAPI:
+    """Build the web workspace and the HTTP API (``/api/v1``) over ``engine``, as one ASGI app.
+
+    The app is self-contained (its pages, static files, API and ``/healthz``), so a
+    host can serve it alone (``uvicorn``) or mount it inside its own application under
+    a prefix, where every link, form, redirect and static file stays under that prefix::
+
+        host = FastAPI()
+        host.mount("/mediation", create_app(engine, secret=key))
+
+    Every page and API call goes through ``engine``, so its roles and jurisdiction
+    apply. Handlers that call the engine run in worker threads, never on the event loop.
 
     Args:
+        engine: the engine the workspace serves.
         secret: key that signs session cookies; a random one (sessions end with
             the process) when not given.
         scheduler: an APScheduler scheduler started and stopped with the app.
@@ -119,6 +138,7 @@ def create_app(engine, *, secret: str | None = None, scheduler=None, lang: str |
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    app.add_middleware(PrefixedRedirects)  # mounted under a prefix: redirects to app paths stay under it
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.mount("/api/v1", api.create_api(engine, state))
 
@@ -174,7 +194,7 @@ def _install_page_errors(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException):
-        if request.url.path.startswith("/api/"):  # an API caller gets a problem document, never a page
+        if app_path(request).startswith("/api/"):  # an API caller gets a problem document, never a page
             from disputeflow.web.problems import http_detail, problem
 
             lang = deps.lang_of(request)
