@@ -113,7 +113,7 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
         """The built-in roles and those the loaded definitions add, in that order."""
         return self._rt.known_roles()
 
-    def on(self, event: str, callback: Callable[[Outcome], Any]) -> None:
+    def on(self, event: str, callback: Callable[[commands.Outcome], Any]) -> None:
         """Call ``callback(outcome)`` after every committed ``event`` (an action name, or ``*``).
 
         Callbacks run after commit, in the caller's thread; an exception in one
@@ -217,7 +217,8 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
 
         return work_orders.offices_for(self._rt, queries.case(self._rt, number, actor, self._rt.lang))
 
-    def history(self, number: str, actor: str | Actor | None = None, *, lang: str | None = None) -> list[HistoryEntry]:
+    def history(self, number: str, actor: str | Actor | None = None, *,
+                lang: str | None = None) -> list[HistoryEntry]:
         """The case's audit timeline, oldest first, masked for the actor."""
         return queries.history(self._rt, number, actor, lang)
 
@@ -226,7 +227,8 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
         """Cases in the actor's jurisdiction, newest report first."""
         return queries.list_cases(self._rt, actor, state, unit, limit, offset, lang)
 
-    def act_many(self, items: Iterable[tuple[str, str, str | Actor, Mapping[str, Any]]], *, batch: int = 100) -> list[Outcome]:
+    def act_many(self, items: Iterable[tuple[str, str, str | Actor, Mapping[str, Any]]], *,
+                 batch: int = 100) -> list[Outcome]:
         """Apply ``(number, action, actor, fields)`` items in order, ``batch`` per transaction.
 
         Each item is checked and written exactly as ``act`` would; see
