@@ -45,6 +45,7 @@ __all__ = [
     "Message",
     "ChannelError",
     "ChannelConfigError",
+    "create_app",
     "CaseDoc",
     "CaseSummary",
     "HistoryEntry",
@@ -111,6 +112,8 @@ _LAZY = {
     "Message": ("disputeflow.notifications.channels.base", "Message"),
     "ChannelError": ("disputeflow.notifications.channels.base", "ChannelError"),
     "ChannelConfigError": ("disputeflow.notifications.channels.base", "ChannelConfigError"),
+    # The web workspace's app factory: loads FastAPI, so only when asked for.
+    "create_app": ("disputeflow.web.app", "create_app"),
 }
 # The shapes of what the Engine returns (TypedDicts: plain dicts at run time).
 _LAZY.update({name: ("disputeflow.workflow.results", name) for name in (
@@ -144,6 +147,7 @@ if TYPE_CHECKING:  # what type checkers see (explicit re-exports); at run time t
     from disputeflow.notifications.channels.base import ChannelConfigError as ChannelConfigError
     from disputeflow.notifications.channels.base import ChannelError as ChannelError
     from disputeflow.notifications.channels.base import Message as Message
+    from disputeflow.web.app import create_app as create_app
     from disputeflow.workflow.actor import Actor as Actor
     from disputeflow.workflow.config import Config as Config
     from disputeflow.workflow.decision import Outcome as Outcome

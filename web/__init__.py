@@ -1,6 +1,7 @@
 """The web workspace and HTTP API: an ASGI app over the same Engine facade.
 
-``from disputeflow.web import create_app``; ``create_app(engine, ...)`` builds a FastAPI application with
+``create_app(engine, ...)`` (``from disputeflow import create_app``, loaded on first use so that
+``import disputeflow`` never loads the web dependencies) builds a FastAPI application with
 
 * the workspace pages (server-rendered from ``templates/web/``, Simplified
   Chinese by default, English switchable, no external assets), signed session
@@ -33,21 +34,3 @@ Templates go in ``templates/web/``. Navigation entries are registered with
 the feature module or through its ``NAV_ITEMS`` list; the layout shows each
 item to the roles it names.
 """
-
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
-__all__ = ["create_app"]
-
-if TYPE_CHECKING:
-    from disputeflow.web.app import create_app as create_app
-
-
-def __getattr__(name: str) -> Any:
-    # Loaded on first use: the submodules the app is made of (deps, nav …) import this package first.
-    if name == "create_app":
-        from disputeflow.web.app import create_app
-
-        return create_app
-    raise AttributeError(f"module 'disputeflow.web' has no attribute {name!r}")

@@ -13,10 +13,12 @@ import sys
 from datetime import datetime, timezone
 from typing import Any, assert_type
 
+from fastapi import FastAPI
+
 from disputeflow import (ActionDoc, Actor, CaseDoc, CaseSummary, Channel, Config, Conflict, Deadline,
                          DispatchReport, DisputeflowError, Engine, FixedClock, HistoryEntry, InboxMessage,
                          InvalidAction, Message, NotFound, Outcome, OverdueItem, SweepEvent, UnitDoc, UserDoc,
-                         ValidationError)
+                         ValidationError, create_app)
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -76,6 +78,7 @@ def exact_types(engine: Engine, number: str) -> None:
     assert_type(engine.units(), list[UnitDoc])
     assert_type(engine.users(), list[UserDoc])
     assert_type(Message(event="e", lang="zh_CN", subject="s", text="t").recipient, dict[str, Any])
+    assert_type(create_app(engine, secret="k"), FastAPI)
 
 
 def run(url: str) -> dict[str, Any]:

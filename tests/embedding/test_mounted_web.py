@@ -10,6 +10,8 @@ signing in, after an action, and to the sign-in page.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from urllib.parse import unquote, urlsplit
 
 import httpx
@@ -17,8 +19,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 
-from disputeflow import Engine
-from disputeflow.web import create_app
+from disputeflow import Engine, create_app
 from tests.conftest import build_town, report
 from tests.web_support import CHEAP_HASHES, PASSWORD, LiveServer, csrf_of
 
@@ -138,3 +139,11 @@ def test_sign_in_redirects_stay_under_the_prefix(host):
                                                 "next": "/board?level=level1"})
     assert r.status_code == 303 and r.headers["location"] == f"{PREFIX}/board?level=level1"
     assert anonymous.get(r.headers["location"]).status_code == 200
+
+
+def test_importing_disputeflow_loads_no_web_dependency():
+    code = ("import sys, disputeflow; assert callable(disputeflow.Engine); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fastapi', 'starlette', 'uvicorn')))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
