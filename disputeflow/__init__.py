@@ -58,6 +58,9 @@ __all__ = [
     "WorkOrder",
     "OverdueItem",
     "OverduePage",
+    "WorkClock",
+    "WorkItem",
+    "WorkPage",
     "SweepEvent",
     "DispatchReport",
     "InboxMessage",
@@ -129,6 +132,9 @@ _LAZY.update({name: ("disputeflow.workflow.results", name) for name in (
     "WorkOrder",
     "OverdueItem",
     "OverduePage",
+    "WorkClock",
+    "WorkItem",
+    "WorkPage",
     "SweepEvent",
     "DispatchReport",
     "InboxMessage",
@@ -190,7 +196,10 @@ if TYPE_CHECKING:  # what type checkers see (explicit re-exports); at run time t
     from disputeflow.workflow.results import SweepEvent as SweepEvent
     from disputeflow.workflow.results import UnitDoc as UnitDoc
     from disputeflow.workflow.results import UserDoc as UserDoc
+    from disputeflow.workflow.results import WorkClock as WorkClock
+    from disputeflow.workflow.results import WorkItem as WorkItem
     from disputeflow.workflow.results import WorkOrder as WorkOrder
+    from disputeflow.workflow.results import WorkPage as WorkPage
     from disputeflow.workflow.timesource import Clock as Clock
     from disputeflow.workflow.timesource import FixedClock as FixedClock
     from disputeflow.workflow.timesource import SystemClock as SystemClock

@@ -75,17 +75,11 @@ def _load_router(path: str):
 def create_app(engine: Engine, *, secret: str | None = None, scheduler: BaseScheduler | None = None,
                lang: str | None = None, routers: Iterable[APIRouter] = (), secure_cookies: bool = False,
                threads: int | None = None) -> FastAPI:
-    """Build the web workspace and the HTTP API (``/api/v1``) over ``engine``, as one ASGI app.
+    """The web workspace and the HTTP API (``/api/v1``) over ``engine``, as one ASGI app.
 
-    The app is self-contained (its pages, static files, API and ``/healthz``), so a
-    host can serve it alone (``uvicorn``) or mount it inside its own application under
-    a prefix, where every link, form, redirect and static file stays under that prefix::
-
-        host = FastAPI()
-        host.mount("/mediation", create_app(engine, secret=key))
-
-    Every page and API call goes through ``engine``, so its roles and jurisdiction
-    apply. Handlers that call the engine run in worker threads, never on the event loop.
+    Serve it alone (``uvicorn``) or mount it in the host's app under a prefix
+    (``host.mount("/mediation", create_app(engine, secret=key))``): links, forms,
+    redirects and static files stay under it (:mod:`disputeflow.web.mount`).
 
     Args:
         engine: the engine the workspace serves.

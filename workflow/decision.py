@@ -49,19 +49,9 @@ def _payload(from_state: str, to_state: str, seq: int) -> str:
 
 @dataclass(frozen=True, init=False)
 class Outcome:
-    """What a command did, handed to the caller and to ``engine.on`` listeners after commit.
-
-    Attributes:
-        event: the action performed (``report``, ``assign`` …).
-        number: the case's number (for ``report``: the number the new case was given).
-        actor: the id of the user who did it.
-        at: when it was committed (the engine clock's time, timezone-aware).
-        from_state: the case's state before (None for ``report``).
-        to_state: the case's state after.
-        version: the case's version after (pass it as ``expected_version`` next time).
-        seq: the audit event's position in the case's chain.
-        data: the action's fields as recorded (not masked: the caller supplied them).
-    """
+    """What a command did, for the caller and ``engine.on`` listeners: ``event`` (the action), the case ``number``,
+    ``actor`` (user id), ``at`` (commit time), ``from_state`` (None for a report), ``to_state``, the case's
+    ``version`` after (the next ``expected_version``), the audit ``seq``, ``data`` (the fields as recorded)."""
 
     event: str
     number: str

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from disputeflow.workflow.actor import Actor
-from disputeflow.workflow.results import OverdueItem, OverduePage, SweepEvent
+from disputeflow.workflow.results import OverdueItem, OverduePage, SweepEvent, WorkPage
 
 if TYPE_CHECKING:
     from disputeflow.workflow.runtime import Runtime
@@ -72,15 +72,15 @@ class Supervision:
         return queries.unit_talks(self._rt, actor, month)
 
     def my_work(self, actor: str | Actor, *, limit: int = 50, offset: int = 0, lang: str | None = None,
-                led_by: str | None = None) -> dict:
-        """Open cases in the actor's jurisdiction, nearest deadline first: ``{"total", "items"}``;
+                led_by: str | None = None) -> WorkPage:
+        """Open cases in the actor's jurisdiction, nearest deadline first: ``{"items", "more", "offset", "limit"}``;
         ``led_by``: only those that user leads (包案)."""
         from disputeflow.workflow import worklist
 
         return worklist.my_work(self._rt, actor, limit=limit, offset=offset, lang=lang, led_by=led_by)
 
     def supervised_cases(self, actor: str | Actor, *, limit: int = 50, offset: int = 0,
-                         lang: str | None = None) -> dict:
+                         lang: str | None = None) -> WorkPage:
         """Cases listed for supervision (挂牌督办) in the actor's jurisdiction, nearest deadline first."""
         from disputeflow.workflow import worklist
 

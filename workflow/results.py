@@ -13,8 +13,6 @@ All of them are exported from ``disputeflow`` (``from disputeflow import CaseDoc
 This module is pure: it imports no I/O library.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any, NotRequired, TypedDict
 
@@ -25,7 +23,8 @@ from disputeflow.workflow.results_cases import (ActionDoc as ActionDoc, ActionFi
                                                 SupervisionInfo as SupervisionInfo, WorkOrder as WorkOrder)
 
 __all__ = ["ActionDoc", "ActionField", "CaseDoc", "CaseSummary", "Deadline", "FiveOnes", "HistoryEntry", "Party",
-           "SupervisionInfo", "WorkOrder", "OverdueItem", "OverduePage", "SweepEvent", "DispatchReport",
+           "SupervisionInfo", "WorkOrder", "OverdueItem", "OverduePage", "WorkClock", "WorkItem", "WorkPage",
+           "SweepEvent", "DispatchReport",
            "InboxMessage", "UnitDoc", "UserDoc", "NewUnit", "NewUser", "AuditReport", "Health"]
 
 
@@ -67,6 +66,52 @@ class OverduePage(TypedDict):
     #: How many late clocks and how many cases match the filter (None when ``count=False``).
     total: int | None
     cases: int | None
+
+
+class WorkClock(TypedDict):
+    """A running clock of a case on a work list (``WorkItem.clocks`` and ``next_clock``)."""
+
+    clock: str
+    label: str
+    due_at: str | None
+    #: Business days past due (0 while within time).
+    overdue_business_days: int
+
+
+class WorkItem(TypedDict):
+    """One open case on a work list (``Engine.my_work()``, ``Engine.supervised_cases()``)."""
+
+    number: str
+    #: The case's title, masked for the reader's role.
+    title: str
+    state: str
+    state_label: str
+    risk: str
+    risk_label: str
+    unit: str
+    unit_name: str
+    #: The supervision level (None unless supervised), its name, who supervises and by when.
+    supervision: str | None
+    supervision_label: str | None
+    authority: str | None
+    deadline: str | None
+    version: int
+    mediator: str | None
+    #: The worst ladder step its running clocks have reached now (None: all within time).
+    level: str | None
+    #: The running clock due first (None: no running clock), and all of them.
+    next_clock: WorkClock | None
+    clocks: list[WorkClock]
+
+
+class WorkPage(TypedDict):
+    """One page of a work list, nearest deadline first."""
+
+    items: list[WorkItem]
+    #: Whether another page follows; the page's ``offset`` and ``limit``.
+    more: bool
+    offset: int
+    limit: int
 
 
 class SweepEvent(TypedDict):

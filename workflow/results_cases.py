@@ -9,8 +9,6 @@ people (titles, descriptions, parties, payloads) is masked for the reader's role
 This module is pure: it imports no I/O library and no other part of the package.
 """
 
-from __future__ import annotations
-
 from typing import Any, NotRequired, TypedDict
 
 __all__ = ["Party", "Deadline", "FiveOnes", "SupervisionInfo", "WorkOrder", "CaseDoc",

@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from disputeflow import (ActionDoc, Actor, CaseDoc, CaseSummary, Channel, Config, Conflict, Deadline,
                          DispatchReport, DisputeflowError, Engine, FixedClock, HistoryEntry, InboxMessage,
                          InvalidAction, Message, NotFound, Outcome, OverdueItem, SweepEvent, UnitDoc, UserDoc,
-                         ValidationError, create_app)
+                         ValidationError, WorkClock, create_app)
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -72,6 +72,7 @@ def exact_types(engine: Engine, number: str) -> None:
     assert_type(engine.actions(number, "med1"), list[ActionDoc])
     assert_type(engine.list_cases(), list[CaseSummary])
     assert_type(engine.overdue(), list[OverdueItem])
+    assert_type(engine.my_work("med1")["items"][0]["next_clock"], WorkClock | None)
     assert_type(engine.sweep(), list[SweepEvent])
     assert_type(engine.dispatch(), DispatchReport)
     assert_type(engine.inbox("med1"), list[InboxMessage])
