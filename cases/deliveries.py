@@ -43,11 +43,17 @@ class PendingRow(NamedTuple):
 
 
 class Addressee(NamedTuple):
-    """The person a delivery is for, as the recipients' table knows them (empty for a group channel)."""
+    """The person a delivery is for, as the users' table knows them (all None for a group channel).
+
+    A person channel needs the address it delivers to (an e-mail address, a mobile
+    phone) and the person's language; these go to the channel, never into rendered text.
+    """
 
     name: str | None
     email: str | None
     role: str | None
+    phone: str | None
+    lang: str | None
 
 
 class DueDelivery(NamedTuple):
@@ -79,7 +85,7 @@ _CLAIM = (update(d).where(d.c.id.in_(select(d.c.id).where(_due(d)).order_by(d.c.
                                      .with_for_update(skip_locked=True)), _due(d))
           .values(claimed_by=bindparam("me"), claimed_until=bindparam("until")).returning(d.c.id))
 _CLAIMED = (select(d.c.id, d.c.recipient, d.c.channel, d.c.lang, d.c.attempts, *NOTICE_COLUMNS,
-                   users.c.name, users.c.email, users.c.role)
+                   users.c.name, users.c.email, users.c.role, users.c.phone, users.c.lang)
             .select_from(d.join(o, o.c.id == d.c.outbox_id).outerjoin(users, users.c.id == d.c.recipient))
             .where(d.c.id.in_(bindparam("ids", expanding=True))).order_by(d.c.id))
 _MINE = d.c.claimed_by == bindparam("me")

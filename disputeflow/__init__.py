@@ -49,6 +49,35 @@ __all__ = [
     "Refusal",
     "IdentityResolver",
     "Identity",
+    "Channel",
+    "Message",
+    "ChannelError",
+    "ChannelConfigError",
+    "create_app",
+    "CaseDoc",
+    "CaseSummary",
+    "HistoryEntry",
+    "ActionDoc",
+    "ActionField",
+    "Party",
+    "Deadline",
+    "FiveOnes",
+    "SupervisionInfo",
+    "WorkOrder",
+    "OverdueItem",
+    "OverduePage",
+    "WorkClock",
+    "WorkItem",
+    "WorkPage",
+    "SweepEvent",
+    "DispatchReport",
+    "InboxMessage",
+    "UnitDoc",
+    "UserDoc",
+    "NewUnit",
+    "NewUser",
+    "AuditReport",
+    "Health",
     "PUBLIC_MODULES",
     "__version__",
 ]
@@ -70,12 +99,15 @@ PUBLIC_MODULES = (
     "disputeflow.workflow.policy",
     "disputeflow.workflow.unit_of_work",
     "disputeflow.workflow.identities",
+    "disputeflow.workflow.results",
+    "disputeflow.workflow.results_cases",
+    "disputeflow.notifications.channels.base",
 )
 
 _LAZY = {
     "Engine": ("disputeflow.workflow.engine", "Engine"),
     "Actor": ("disputeflow.workflow.actor", "Actor"),
-    "Outcome": ("disputeflow.workflow.commands", "Outcome"),
+    "Outcome": ("disputeflow.workflow.decision", "Outcome"),
     "Config": ("disputeflow.workflow.config", "Config"),
     "Clock": ("disputeflow.workflow.timesource", "Clock"),
     "SystemClock": ("disputeflow.workflow.timesource", "SystemClock"),
@@ -95,26 +127,106 @@ _LAZY = {
     "UnitOfWork": ("disputeflow.workflow.unit_of_work", "UnitOfWork"),
     "IdentityResolver": ("disputeflow.workflow.identities", "IdentityResolver"),
     "Identity": ("disputeflow.workflow.identities", "Identity"),
+    "Channel": ("disputeflow.notifications.channels.base", "Channel"),
+    "Message": ("disputeflow.notifications.channels.base", "Message"),
+    "ChannelError": ("disputeflow.notifications.channels.base", "ChannelError"),
+    "ChannelConfigError": ("disputeflow.notifications.channels.base", "ChannelConfigError"),
+    # The web workspace's app factory: loads FastAPI, so only when asked for.
+    "create_app": ("disputeflow.web.app", "create_app"),
 }
+# The shapes of what the Engine returns (TypedDicts: plain dicts at run time).
+_LAZY.update({name: ("disputeflow.workflow.results", name) for name in (
+    "CaseDoc",
+    "CaseSummary",
+    "HistoryEntry",
+    "ActionDoc",
+    "ActionField",
+    "Party",
+    "Deadline",
+    "FiveOnes",
+    "SupervisionInfo",
+    "WorkOrder",
+    "OverdueItem",
+    "OverduePage",
+    "WorkClock",
+    "WorkItem",
+    "WorkPage",
+    "SweepEvent",
+    "DispatchReport",
+    "InboxMessage",
+    "UnitDoc",
+    "UserDoc",
+    "NewUnit",
+    "NewUser",
+    "AuditReport",
+    "Health",
+)})
 _ERRORS = ("DisputeflowError", "NotFound", "InvalidAction", "NotPermitted", "ValidationError",
            "Conflict", "ConfigError", "FieldError", "DefinitionNotLoaded", "Busy", "Unavailable")
 
-if TYPE_CHECKING:  # what type checkers see; at run time the names load on first use
-    from disputeflow.workflow.actor import Actor
-    from disputeflow.workflow.timesource import Clock, FixedClock, SystemClock
-    from disputeflow.workflow.commands import Outcome
-    from disputeflow.workflow.config import Config
-    from disputeflow.workflow.definition import Definition, definition_from_dict, load_definition
+if TYPE_CHECKING:  # what type checkers see (explicit re-exports); at run time the names load on first use
+    from disputeflow.notifications.channels.base import Channel as Channel
+    from disputeflow.notifications.channels.base import ChannelConfigError as ChannelConfigError
+    from disputeflow.notifications.channels.base import ChannelError as ChannelError
+    from disputeflow.notifications.channels.base import Message as Message
+    from disputeflow.web.app import create_app as create_app
+    from disputeflow.workflow.actor import Actor as Actor
+    from disputeflow.workflow.config import Config as Config
+    from disputeflow.workflow.decision import Outcome as Outcome
     from disputeflow.workflow.definition import builtin as builtin_definition
-    from disputeflow.workflow.definition_errors import DefinitionError, DefinitionProblem
-    from disputeflow.workflow.engine import Engine
-    from disputeflow.workflow.errors import (Busy, Conflict, ConfigError, DefinitionNotLoaded, DisputeflowError,
-                                             FieldError, InvalidAction, NotFound, NotPermitted, Unavailable,
-                                             ValidationError)
-    from disputeflow.workflow.unit_of_work import UnitOfWork
-    from disputeflow.workflow.effects import Change, register_effect
-    from disputeflow.workflow.guards import CaseView, Refusal, register_condition, register_guard
-    from disputeflow.workflow.identities import Identity, IdentityResolver
+    from disputeflow.workflow.definition import definition_from_dict as definition_from_dict
+    from disputeflow.workflow.definition import load_definition as load_definition
+    from disputeflow.workflow.definition_types import Definition as Definition
+    from disputeflow.workflow.effects import Change as Change
+    from disputeflow.workflow.effects import register_effect as register_effect
+    from disputeflow.workflow.engine import Engine as Engine
+    from disputeflow.workflow.errors import Conflict as Conflict
+    from disputeflow.workflow.errors import ConfigError as ConfigError
+    from disputeflow.workflow.errors import DisputeflowError as DisputeflowError
+    from disputeflow.workflow.errors import FieldError as FieldError
+    from disputeflow.workflow.errors import InvalidAction as InvalidAction
+    from disputeflow.workflow.errors import NotFound as NotFound
+    from disputeflow.workflow.errors import NotPermitted as NotPermitted
+    from disputeflow.workflow.errors import ValidationError as ValidationError
+    from disputeflow.workflow.guards import CaseView as CaseView
+    from disputeflow.workflow.guards import Refusal as Refusal
+    from disputeflow.workflow.guards import register_condition as register_condition
+    from disputeflow.workflow.guards import register_guard as register_guard
+    from disputeflow.workflow.results import ActionDoc as ActionDoc
+    from disputeflow.workflow.results import ActionField as ActionField
+    from disputeflow.workflow.results import AuditReport as AuditReport
+    from disputeflow.workflow.results import CaseDoc as CaseDoc
+    from disputeflow.workflow.results import CaseSummary as CaseSummary
+    from disputeflow.workflow.results import Deadline as Deadline
+    from disputeflow.workflow.results import DispatchReport as DispatchReport
+    from disputeflow.workflow.results import FiveOnes as FiveOnes
+    from disputeflow.workflow.results import Health as Health
+    from disputeflow.workflow.results import HistoryEntry as HistoryEntry
+    from disputeflow.workflow.results import InboxMessage as InboxMessage
+    from disputeflow.workflow.results import NewUnit as NewUnit
+    from disputeflow.workflow.results import NewUser as NewUser
+    from disputeflow.workflow.results import OverdueItem as OverdueItem
+    from disputeflow.workflow.results import OverduePage as OverduePage
+    from disputeflow.workflow.results import Party as Party
+    from disputeflow.workflow.results import SupervisionInfo as SupervisionInfo
+    from disputeflow.workflow.results import SweepEvent as SweepEvent
+    from disputeflow.workflow.results import UnitDoc as UnitDoc
+    from disputeflow.workflow.results import UserDoc as UserDoc
+    from disputeflow.workflow.results import WorkClock as WorkClock
+    from disputeflow.workflow.results import WorkItem as WorkItem
+    from disputeflow.workflow.results import WorkOrder as WorkOrder
+    from disputeflow.workflow.results import WorkPage as WorkPage
+    from disputeflow.workflow.timesource import Clock as Clock
+    from disputeflow.workflow.timesource import FixedClock as FixedClock
+    from disputeflow.workflow.timesource import SystemClock as SystemClock
+    from disputeflow.workflow.definition_errors import DefinitionError as DefinitionError
+    from disputeflow.workflow.definition_errors import DefinitionProblem as DefinitionProblem
+    from disputeflow.workflow.errors import Busy as Busy
+    from disputeflow.workflow.errors import DefinitionNotLoaded as DefinitionNotLoaded
+    from disputeflow.workflow.errors import Unavailable as Unavailable
+    from disputeflow.workflow.identities import Identity as Identity
+    from disputeflow.workflow.identities import IdentityResolver as IdentityResolver
+    from disputeflow.workflow.unit_of_work import UnitOfWork as UnitOfWork
 
 
 def __getattr__(name: str) -> Any:

@@ -27,7 +27,7 @@ import threading
 import time
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from disputeflow.cases import deliveries
 from disputeflow.cases.message_facts import facts
@@ -36,6 +36,9 @@ from disputeflow.notifications.context import ContextBuilder
 from disputeflow.notifications.recipients import resolve_all
 from disputeflow.notifications.render import Renderer
 from disputeflow.notifications.settings import NotifySettings
+
+if TYPE_CHECKING:
+    from disputeflow.workflow.results import DispatchReport
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +194,7 @@ class Dispatcher:
             return error
         return None
 
-    def run(self, now: datetime, limit: int | None = None) -> dict:
+    def run(self, now: datetime, limit: int | None = None) -> DispatchReport:
         """Fan out what is new, then deliver everything due, ``limit`` rows per transaction.
 
         A failed delivery is rescheduled into the future, so the loop ends; so
@@ -250,7 +253,7 @@ def dispatcher_for(engine) -> Dispatcher:
     return d
 
 
-def dispatch(engine, now: datetime, limit: int | None = None) -> dict:
+def dispatch(engine, now: datetime, limit: int | None = None) -> DispatchReport:
     """One dispatch pass for ``engine`` (fan-out, then delivery)."""
     d = engine.notifier
     return d.run(now, limit)

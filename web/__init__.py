@@ -1,6 +1,7 @@
 """The web workspace and HTTP API: an ASGI app over the same Engine facade.
 
-``disputeflow.web.app.create_app(engine, ...)`` builds a FastAPI application with
+``create_app(engine, ...)`` (``from disputeflow import create_app``, loaded on first use so that
+``import disputeflow`` never loads the web dependencies) builds a FastAPI application with
 
 * the workspace pages (server-rendered from ``templates/web/``, Simplified
   Chinese by default, English switchable, no external assets), signed session

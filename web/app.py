@@ -11,7 +11,7 @@ import logging
 import secrets
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -24,6 +24,13 @@ from starlette.middleware.sessions import SessionMiddleware
 from disputeflow.web import deps
 from disputeflow.web.health import SchedulerState, checked_health, health_doc  # noqa: F401  (the app's health endpoint)
 from disputeflow.web.i18n import word
+from disputeflow.web.mount import PrefixedRedirects, app_path
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.base import BaseScheduler
+    from fastapi import APIRouter
+
+    from disputeflow.workflow.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +72,17 @@ def _load_router(path: str):
     return getattr(mod, attr or "router")
 
 
-def create_app(engine, *, secret: str | None = None, scheduler=None, lang: str | None = None,
-               routers: Iterable[Any] = (), secure_cookies: bool = False, threads: int | None = None) -> FastAPI:
-    """Build the ASGI app over ``engine``.
+def create_app(engine: Engine, *, secret: str | None = None, scheduler: BaseScheduler | None = None,
+               lang: str | None = None, routers: Iterable[APIRouter] = (), secure_cookies: bool = False,
+               threads: int | None = None) -> FastAPI:
+    """The web workspace and the HTTP API (``/api/v1``) over ``engine``, as one ASGI app.
+
+    Serve it alone (``uvicorn``) or mount it in the host's app under a prefix
+    (``host.mount("/mediation", create_app(engine, secret=key))``): links, forms,
+    redirects and static files stay under it (:mod:`disputeflow.web.mount`).
 
     Args:
+        engine: the engine the workspace serves.
         secret: key that signs session cookies; a random one (sessions end with
             the process) when not given.
         scheduler: an APScheduler scheduler started and stopped with the app.
@@ -119,6 +132,7 @@ def create_app(engine, *, secret: str | None = None, scheduler=None, lang: str |
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    app.add_middleware(PrefixedRedirects)  # mounted under a prefix: redirects to app paths stay under it
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.mount("/api/v1", api.create_api(engine, state))
 
@@ -174,7 +188,7 @@ def _install_page_errors(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException):
-        if request.url.path.startswith("/api/"):  # an API caller gets a problem document, never a page
+        if app_path(request).startswith("/api/"):  # an API caller gets a problem document, never a page
             from disputeflow.web.problems import http_detail, problem
 
             lang = deps.lang_of(request)

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse
 
 from disputeflow.web import nav
 from disputeflow.web.i18n import LANGS, word
+from disputeflow.web.mount import app_path, root_path
 
 TEMPLATES = FilePath(__file__).resolve().parent.parent / "templates" / "web"
 
@@ -123,7 +124,10 @@ def page(request: Request, template: str, status: int = 200, **ctx) -> HTMLRespo
     lang = lang_of(request)
     user = ctx.pop("user", None)
     base = {
-        "lang": lang, "user": user, "csrf": csrf_token(request), "path": request.url.path,
+        # ``path`` is the page's path inside the app; ``root`` the prefix the app is mounted under, written
+        # before every address a page gives the browser (web.mount)
+        "lang": lang, "user": user, "csrf": csrf_token(request), "path": app_path(request),
+        "root": root_path(request.scope),
         "nav": nav.items_for(user.role if user else None) if user else [],
         "t": lambda key, **kw: word(key, lang, **kw), "quote": quote,
         "role_label": (lambda r: engine_of(request).role_label(r, lang)),

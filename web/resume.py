@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 from starlette.requests import Request
 
+from disputeflow.web.mount import app_path, root_path
+
 ACT = re.compile(r"^/cases/([^/]+)/act/([A-Za-z0-9_]+)$")
 KEPT_BYTES = 1500  # a cookie holds about 4 KB, signed and base64-encoded: what was typed must fit beside the rest
 SKIP = ("csrf", "version", "next")
@@ -25,9 +27,10 @@ SKIP = ("csrf", "version", "next")
 async def login_target(request: Request) -> str:
     """Where to go after signing in: the address asked for, or for a post the page its form was on."""
     url = request.url
+    path = app_path(request)  # an app path: the redirect after sign-in adds the mount prefix (web.mount)
     if request.method in ("GET", "HEAD"):
-        return url.path + (("?" + url.query) if url.query else "")
-    m = ACT.match(url.path)
+        return path + (("?" + url.query) if url.query else "")
+    m = ACT.match(path)
     if m:
         values = await _typed(request)
         kept = {"path": f"/cases/{m[1]}", "action": m[2], "values": values}
@@ -36,8 +39,9 @@ async def login_target(request: Request) -> str:
         return f"/cases/{m[1]}?form={m[2]}"
     referer = request.headers.get("referer") or ""
     parts = urlsplit(referer)
-    if parts.netloc == url.netloc and parts.path.startswith("/") and not parts.path.startswith("//"):
-        return parts.path + (("?" + parts.query) if parts.query else "")
+    root = root_path(request.scope)
+    if parts.netloc == url.netloc and parts.path.startswith(root + "/") and not parts.path.startswith("//"):
+        return parts.path[len(root):] + (("?" + parts.query) if parts.query else "")
     return "/"
 
 

@@ -21,6 +21,7 @@ from disputeflow.cases import board_reads, transactions
 from disputeflow.cases.board_reads import Ladder, Step
 from disputeflow.cases.types import from_db
 from disputeflow.workflow.masking import mask_text
+from disputeflow.workflow.results import OverdueItem, OverduePage
 
 LEVEL_ORDER = {None: 0, "warning": 1, "level1": 2, "level2": 3, "level3": 4}
 
@@ -92,7 +93,7 @@ def _base(engine, conn, as_of: datetime, unit: str | None, actor, clock: str | N
 
 def page(engine, as_of: datetime, unit: str | None, actor, *, clock: str | None = None, level: str | None = None,
          risk: str | None = None, limit: int | None = None, offset: int = 0, count: bool = True,
-         lang: str | None = None) -> dict:
+         lang: str | None = None) -> OverduePage:
     """One page of the board, worst first: ``{"items": [...], "total": rows or None, "cases": cases or None}``.
 
     The level shown is computed from the ladder at ``as_of`` (so a board for a
@@ -132,7 +133,7 @@ def counts_by_unit(engine, as_of: datetime, unit: str | None, actor) -> dict[str
         return board_reads.counts_by_unit(conn, where)
 
 
-def _doc(engine, as_of: datetime, row, role: str | None, lang: str) -> dict:
+def _doc(engine, as_of: datetime, row, role: str | None, lang: str) -> OverdueItem:
     from disputeflow.workflow.queries import _iso
     from disputeflow.workflow.timeutil import LOCAL_TZ
 
@@ -154,6 +155,6 @@ def _doc(engine, as_of: datetime, row, role: str | None, lang: str) -> dict:
     }
 
 
-def overdue(engine, as_of: datetime, unit: str | None, actor, lang: str | None = None) -> list[dict]:
+def overdue(engine, as_of: datetime, unit: str | None, actor, lang: str | None = None) -> list[OverdueItem]:
     """Every running clock whose due time has passed at ``as_of``, worst first (the whole board)."""
     return page(engine, as_of, unit, actor, count=False, lang=lang)["items"]

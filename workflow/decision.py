@@ -50,7 +50,9 @@ def _payload(from_state: str, to_state: str, seq: int) -> str:
 
 @dataclass(frozen=True, init=False)
 class Outcome:
-    """What a command did, handed to the caller and to ``engine.on`` listeners after commit."""
+    """What a command did, for the caller and ``engine.on`` listeners: ``event`` (the action), the case ``number``,
+    ``actor`` (user id), ``at`` (commit time), ``from_state`` (None for a report), ``to_state``, the case's
+    ``version`` after (the next ``expected_version``), the audit ``seq``, ``data`` (the fields as recorded)."""
 
     event: str
     number: str
@@ -60,10 +62,10 @@ class Outcome:
     to_state: str
     version: int
     seq: int
-    data: dict
+    data: dict[str, Any]
 
     def __init__(self, event: str, number: str, actor: str, at: datetime, from_state: str | None, to_state: str,
-                 version: int, seq: int, data: dict):
+                 version: int, seq: int, data: dict[str, Any]) -> None:
         # Not the generated frozen __init__: see "Fast paths" in bench/README.md.
         self.__dict__.update(event=event, number=number, actor=actor, at=at, from_state=from_state,
                              to_state=to_state, version=version, seq=seq, data=data)

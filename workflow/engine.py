@@ -17,14 +17,15 @@ engine: one engine serves readers of every language at once.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from sqlalchemy.engine import Engine as SAEngine
 
 from disputeflow.workflow import commands, queries, unit_of_work, units_users
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.config import Config
-from disputeflow.workflow.definition import Definition
+from disputeflow.workflow.decision import Outcome
+from disputeflow.workflow.definition_types import Definition
 from disputeflow.workflow.engine_attachments import Attachments
 from disputeflow.workflow.engine_board import Supervision
 from disputeflow.workflow.engine_directory import HostDirectory
@@ -36,6 +37,8 @@ from disputeflow.workflow.engine_rules import Rules
 from disputeflow.workflow.engine_screening import Screening
 from disputeflow.workflow.engine_search import Finding
 from disputeflow.workflow.engine_signin import SignIn
+from disputeflow.workflow.results import (ActionDoc, CaseDoc, CaseSummary, HistoryEntry, NewUnit, NewUser, UnitDoc,
+                                          UserDoc)
 from disputeflow.workflow.runtime import compose
 from disputeflow.workflow.timesource import Clock
 
@@ -186,25 +189,25 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
         return current_revision(self._rt.db) or ""
 
     def add_unit(self, id: str, name: str, kind: str, parent: str | None = None, short_name: str | None = None,
-                 handles: Iterable[str] | None = None) -> dict:
+                 handles: Iterable[str] | None = None) -> NewUnit:
         """A unit of the jurisdiction; ``short_name`` numbers its committee's papers (default: its first
         character); an office lists the categories it ``handles`` (the routing of work orders)."""
         return units_users.add_unit(self._rt, id, name, kind, parent, short_name, handles)
 
     def add_user(self, id: str, name: str, role: str, unit: str, phone: str | None = None,
-                 email: str | None = None, lang: str = "zh_CN") -> dict:
+                 email: str | None = None, lang: str = "zh_CN") -> NewUser:
         return units_users.add_user(self._rt, id, name, role, unit, phone, email, lang)
 
-    def units(self) -> list[dict]:
+    def units(self) -> list[UnitDoc]:
         return units_users.units(self._rt)
 
-    def users(self, unit: str | None = None, role: str | None = None) -> list[dict]:
+    def users(self, unit: str | None = None, role: str | None = None) -> list[UserDoc]:
         return units_users.users(self._rt, unit, role)
 
     # ------------------------------------------------------------------ commands
 
     def report(self, actor: str | Actor, *, definition: str | None = None, connection: "Connection | None" = None,
-               **fields: Any) -> commands.Outcome:
+               **fields: Any) -> Outcome:
         """Register a new dispute (登记). Returns the outcome, whose ``number`` is the case number.
 
         Args:
@@ -220,7 +223,7 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
             NotPermitted: the actor's role may not report, or the unit is outside their jurisdiction.
             Busy, Unavailable: the database stayed locked, or could not be reached.
         """
-        def run() -> commands.Outcome:
+        def run() -> Outcome:
             out = commands.report(self._rt, actor, self.definition(definition), fields)
             self._rt.emit(out)
             return out
@@ -228,7 +231,7 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
         return unit_of_work.run(self._rt, connection, run)
 
     def act(self, number: str, action: str, actor: str | Actor, *, expected_version: int | None = None,
-            connection: "Connection | None" = None, **data: Any) -> commands.Outcome:
+            connection: "Connection | None" = None, **data: Any) -> Outcome:
         """Perform ``action`` on case ``number``, in one transaction.
 
         Args:
@@ -256,7 +259,7 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
             rt.emit(out)
             return out
 
-        def run() -> commands.Outcome:
+        def run() -> Outcome:
             out = commands.act(rt, number, action, actor, data, expected_version)
             rt.emit(out)
             return out
@@ -265,15 +268,15 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
 
     # ------------------------------------------------------------------ queries
 
-    def actions(self, number: str, actor: str | Actor, *, lang: str | None = None) -> list[dict]:
+    def actions(self, number: str, actor: str | Actor, *, lang: str | None = None) -> list[ActionDoc]:
         """The actions ``actor`` may take on the case now, each with its fields and any guard refusals."""
         return queries.actions(self._rt, number, actor, lang)
 
-    def case(self, number: str, actor: str | Actor | None = None, lang: str | None = None) -> dict:
+    def case(self, number: str, actor: str | Actor | None = None, lang: str | None = None) -> CaseDoc:
         """The case as a plain document (parties masked unless the actor's role needs them)."""
         return queries.case(self._rt, number, actor, lang or self._rt.lang)
 
-    def offices_for(self, number: str, actor: str | Actor | None = None) -> list[dict]:
+    def offices_for(self, number: str, actor: str | Actor | None = None) -> list[dict[str, Any]]:
         """The offices of the case's town, those that handle its category first (``proposed``): where to dispatch.
 
         Raises:
@@ -284,16 +287,18 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
 
         return work_orders.offices_for(self._rt, queries.case(self._rt, number, actor, self._rt.lang))
 
-    def history(self, number: str, actor: str | Actor | None = None, *, lang: str | None = None) -> list[dict]:
+    def history(self, number: str, actor: str | Actor | None = None, *,
+                lang: str | None = None) -> list[HistoryEntry]:
         """The case's audit timeline, oldest first, masked for the actor."""
         return queries.history(self._rt, number, actor, lang)
 
     def list_cases(self, actor: str | Actor | None = None, *, state: str | None = None, unit: str | None = None,
-                   limit: int = 200, offset: int = 0, lang: str | None = None) -> list[dict]:
+                   limit: int = 200, offset: int = 0, lang: str | None = None) -> list[CaseSummary]:
         """Cases in the actor's jurisdiction, newest report first."""
         return queries.list_cases(self._rt, actor, state, unit, limit, offset, lang)
 
-    def act_many(self, items, *, batch: int = 100) -> list[commands.Outcome]:
+    def act_many(self, items: Iterable[tuple[str, str, str | Actor, Mapping[str, Any]]], *,
+                 batch: int = 100) -> list[Outcome]:
         """Apply ``(number, action, actor, fields)`` items in order, ``batch`` per transaction.
 
         Each item is checked and written exactly as ``act`` would; see

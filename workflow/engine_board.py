@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.results import OverdueItem, OverduePage, SweepEvent, WorkPage
 
 if TYPE_CHECKING:
     from disputeflow.workflow.runtime import Runtime
@@ -21,7 +22,7 @@ class Supervision:
     _rt: "Runtime"
 
     def overdue(self, as_of: datetime | None = None, unit: str | None = None, actor: str | Actor | None = None,
-                *, lang: str | None = None) -> list[dict]:
+                *, lang: str | None = None) -> list[OverdueItem]:
         """The supervisor's board: every running clock past its due time, worst first."""
         from disputeflow.workflow import board
 
@@ -30,7 +31,7 @@ class Supervision:
     def overdue_page(self, as_of: datetime | None = None, unit: str | None = None,
                      actor: str | Actor | None = None, *, clock: str | None = None, level: str | None = None,
                      risk: str | None = None, limit: int = 50, offset: int = 0, count: bool = True,
-                     lang: str | None = None) -> dict:
+                     lang: str | None = None) -> OverduePage:
         """One page of the board, filtered, ordered and paged in the database: ``{"items", "total"}``.
 
         ``count=False`` skips the count query (``total`` is then None), for a caller that knows it.
@@ -71,21 +72,21 @@ class Supervision:
         return queries.unit_talks(self._rt, actor, month)
 
     def my_work(self, actor: str | Actor, *, limit: int = 50, offset: int = 0, lang: str | None = None,
-                led_by: str | None = None) -> dict:
-        """Open cases in the actor's jurisdiction, nearest deadline first: ``{"total", "items"}``;
+                led_by: str | None = None) -> WorkPage:
+        """Open cases in the actor's jurisdiction, nearest deadline first: ``{"items", "more", "offset", "limit"}``;
         ``led_by``: only those that user leads (包案)."""
         from disputeflow.workflow import worklist
 
         return worklist.my_work(self._rt, actor, limit=limit, offset=offset, lang=lang, led_by=led_by)
 
     def supervised_cases(self, actor: str | Actor, *, limit: int = 50, offset: int = 0,
-                         lang: str | None = None) -> dict:
+                         lang: str | None = None) -> WorkPage:
         """Cases listed for supervision (挂牌督办) in the actor's jurisdiction, nearest deadline first."""
         from disputeflow.workflow import worklist
 
         return worklist.supervised(self._rt, actor, limit=limit, offset=offset, lang=lang)
 
-    def sweep(self, now: datetime | None = None, batch: int = 500) -> list[dict]:
+    def sweep(self, now: datetime | None = None, batch: int = 500) -> list[SweepEvent]:
         """One escalation pass: raise every ladder step that has come due, exactly once."""
         from disputeflow.workflow import sweep
 

@@ -10,8 +10,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.results import DispatchReport, InboxMessage
 
 if TYPE_CHECKING:
+    from disputeflow.notifications.channels.base import Channel
     from disputeflow.workflow.runtime import Runtime
 
 
@@ -30,7 +32,7 @@ class Notices:
     _rt: "Runtime"
 
     def inbox(self, actor: str | Actor, *, unread_only: bool = False, limit: int = 50, offset: int = 0,
-              lang: str | None = None) -> list[dict]:
+              lang: str | None = None) -> list[InboxMessage]:
         """The actor's in-app messages, newest first.
 
         Each is ``{id, event, case_number, title, body, created_at, read_at}``
@@ -51,8 +53,8 @@ class Notices:
             for r in rows:
                 if r["outbox_id"] in again:
                     r["title"], r["body"] = again[r["outbox_id"]].subject, again[r["outbox_id"]].text
-        keys = ("id", "event", "case_number", "title", "body", "created_at", "read_at")
-        return [{k: r[k] for k in keys} for r in rows]
+        return [InboxMessage(id=r["id"], event=r["event"], case_number=r["case_number"], title=r["title"],
+                             body=r["body"], created_at=r["created_at"], read_at=r["read_at"]) for r in rows]
 
     def mark_read(self, actor: str | Actor, ids: list[int] | None = None) -> int:
         """Mark the actor's messages read (all when ``ids`` is None); returns how many changed."""
@@ -73,7 +75,7 @@ class Notices:
         """
         return sorted(self._rt.notifier.channels)
 
-    def add_channel(self, channel, *, name: str | None = None, everyone: bool = False) -> None:
+    def add_channel(self, channel: Channel, *, name: str | None = None, everyone: bool = False) -> None:
         """Add a channel instance (a :class:`disputeflow.notifications.channels.base.Channel`) of the embedding system.
 
         A group channel receives every notification (or those its ``events``
@@ -88,7 +90,7 @@ class Notices:
 
         return queue(self._rt, now or self._rt.clock.now())
 
-    def dispatch(self, now: datetime | None = None, limit: int = 100) -> dict:
+    def dispatch(self, now: datetime | None = None, limit: int = 100) -> DispatchReport:
         """Deliver pending notifications from the outbox (after commit, with retries)."""
         from disputeflow.notifications.dispatcher import dispatch
 

@@ -7,9 +7,10 @@ reported, imported in bulk) rather than as work moving through the workflow.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.results import AuditReport
 
 if TYPE_CHECKING:
     from disputeflow.workflow.runtime import Runtime
@@ -20,14 +21,14 @@ class Records:
 
     _rt: "Runtime"
 
-    def verify_audit(self) -> dict:
+    def verify_audit(self) -> AuditReport:
         """Walk every case's signed chain and compare its replay with the stored case, its parties and the
         number counters; ``problems`` is tampering, ``status`` also says what could not be checked
         (see :class:`disputeflow.cases.audit_verify.Tally`)."""
         from disputeflow.cases.audit_verify import verify_cases
 
         with self._rt.store.read() as tx:
-            return verify_cases(tx, self._rt.store.signer)
+            return cast(AuditReport, verify_cases(tx, self._rt.store.signer))
 
     def resign_audit(self) -> dict:
         """Sign every unsigned or legacy event (and counter) with the current key, after checking it is intact."""

@@ -6,9 +6,10 @@ any case operation runs; the rules are in :mod:`disputeflow.signin.credentials`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.results import Health
 
 if TYPE_CHECKING:
     from disputeflow.workflow.runtime import Runtime
@@ -64,8 +65,8 @@ class SignIn:
 
         return auth.tokens(self._rt)
 
-    def health(self) -> dict:
+    def health(self) -> Health:
         """Database reachability and outbox backlog, for the web health endpoint."""
         from disputeflow.signin import credentials as auth
 
-        return auth.health(self._rt)
+        return cast(Health, auth.health(self._rt))

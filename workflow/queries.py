@@ -15,6 +15,7 @@ from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.commands import load_actor, may_touch
 from disputeflow.workflow.errors import NotFound, NotPermitted
 from disputeflow.workflow.masking import mask_party, mask_text, needs_unmasked
+from disputeflow.workflow.results_cases import ActionDoc, CaseDoc, CaseSummary, HistoryEntry
 
 
 
@@ -79,7 +80,7 @@ def level_at(engine, started, due, at, clock: str = "", risk: str | None = None,
     return level
 
 
-def case(engine, number: str, actor, lang: str) -> dict:
+def case(engine, number: str, actor, lang: str) -> CaseDoc:
     with transactions.read(engine.store) as conn:
         who = _actor(engine, conn, actor)
         c = _load(conn, number)
@@ -134,7 +135,7 @@ def _five_ones(view, lang: str) -> dict:
     return {"required": view.high_risk, "missing": missing, "missing_labels": guards.five_ones_labels(missing, lang)}
 
 
-def history(engine, number: str, actor, lang: str | None = None) -> list[dict]:
+def history(engine, number: str, actor, lang: str | None = None) -> list[HistoryEntry]:
     lang = lang or engine.lang
     with transactions.read(engine.store) as conn:
         who = _actor(engine, conn, actor)
@@ -186,7 +187,7 @@ def scope_of(conn, who: Actor | None, unit: str | None) -> jurisdiction.Scope:
     return jurisdiction.case_scope_of(who, _subtree(conn, unit))
 
 
-def list_cases(engine, actor, state, unit, limit: int, offset: int, lang: str | None = None) -> list[dict]:
+def list_cases(engine, actor, state, unit, limit: int, offset: int, lang: str | None = None) -> list[CaseSummary]:
     lang = lang or engine.lang
     with transactions.read(engine.store) as conn:
         who = _actor(engine, conn, actor)
@@ -206,7 +207,7 @@ def list_cases(engine, actor, state, unit, limit: int, offset: int, lang: str | 
     return out
 
 
-def actions(engine, number: str, actor, lang: str | None = None) -> list[dict]:
+def actions(engine, number: str, actor, lang: str | None = None) -> list[ActionDoc]:
     with transactions.read(engine.store) as conn:
         who = _actor(engine, conn, actor)
         if who is None:

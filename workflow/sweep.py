@@ -18,6 +18,7 @@ from datetime import datetime
 
 from disputeflow.cases import chain_writer, sweep_store
 from disputeflow.workflow.policy import TIER_CLOCK
+from disputeflow.workflow.results import SweepEvent
 from disputeflow.workflow.sweep_events import (  # noqa: F401  (importable from here, as before)
     SYSTEM_ACTOR, BatchTexts as _BatchTexts, _escalation_json, _json_strings, events, outcomes,
 )
@@ -30,13 +31,13 @@ SWEEP_CHECKPOINT_PAGES = 10_000  # SQLite: the WAL may grow to ~40 MB during a s
 _claim_sql = sweep_store.claim_sql  # the benchmarks time the claim by itself
 
 
-def run(engine, now: datetime, batch: int = 500, stop: threading.Event | None = None) -> list[dict]:
+def run(engine, now: datetime, batch: int = 500, stop: threading.Event | None = None) -> list[SweepEvent]:
     """Raise due steps in batches until none is left; returns what was raised.
 
     ``stop`` (the scheduler's shutdown) ends the run after the batch in hand:
     each batch commits whole, and the next pass raises the rest.
     """
-    raised: list[dict] = []
+    raised: list[SweepEvent] = []
     with engine.store.checkpoint_every(SWEEP_CHECKPOINT_PAGES):
         while True:
             got, n = _batch_retrying_deadlocks(engine, now, batch)

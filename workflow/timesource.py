@@ -32,7 +32,8 @@ class FixedClock:
     def now(self) -> datetime:
         return self.at
 
-    def advance(self, **kwargs) -> datetime:
+    def advance(self, **kwargs: float) -> datetime:
+        """Move the clock forward by ``timedelta(**kwargs)`` (``days=2``, ``hours=3`` …); returns the new time."""
         self.at = self.at + timedelta(**kwargs)
         return self.at
 

@@ -7,6 +7,7 @@ import json
 
 from disputeflow.cases import directory, transactions
 from disputeflow.workflow.errors import ValidationError
+from disputeflow.workflow.results import NewUnit, NewUser, UnitDoc, UserDoc
 
 
 def _handles(engine, kind: str, handles) -> list[str]:
@@ -96,7 +97,7 @@ def parent_path(conn, kind: str, parent: str | None) -> str:
 
 
 def add_unit(engine, id: str, name: str, kind: str, parent: str | None, short_name: str | None = None,
-             handles=None) -> dict:
+             handles=None) -> NewUnit:
     id, name, kind, parent, short_name, handled = clean_unit(engine, id, name, kind, parent, short_name, handles)
     now = engine.clock.now()
     with transactions.write(engine.store) as conn:
@@ -107,7 +108,7 @@ def add_unit(engine, id: str, name: str, kind: str, parent: str | None, short_na
         directory.add_unit(conn, id, name, kind, parent, path, now, short_name or None,
                            json.dumps(handled) if handled else None)
     return {"id": id, "name": name, "kind": kind, "parent": parent, "path": path, "short_name": short_name or None,
-            "handles": handled}
+            "handles": handled, "active": True}
 
 
 def clean_user(engine, id: str, name: str, role: str, phone, email) -> tuple[str, str, str | None, str | None]:
@@ -157,7 +158,7 @@ def user_unit_path(conn, unit: str) -> str:
     return row[1]
 
 
-def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lang) -> dict:
+def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lang) -> NewUser:
     id, name, phone, email = clean_user(engine, id, name, role, phone, email)
     now = engine.clock.now()
     with transactions.write(engine.store) as conn:
@@ -169,13 +170,13 @@ def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lan
     return {"id": id, "name": name, "role": role, "unit": unit, "unit_path": path}
 
 
-def units(engine) -> list[dict]:
+def units(engine) -> list[UnitDoc]:
     with transactions.read(engine.store) as conn:
         rows = directory.all_units(conn)
     return [{**dict(zip(("id", "name", "kind", "parent", "path"), r)), "handles": json.loads(r[5]) if r[5] else [],
              "active": bool(r[6])} for r in rows]
 
 
-def users(engine, unit: str | None, role: str | None) -> list[dict]:
+def users(engine, unit: str | None, role: str | None) -> list[UserDoc]:
     with transactions.read(engine.store) as conn:
-        return [dict(r._mapping) for r in directory.users_of(conn, unit, role)]
+        return [{**r._mapping, "active": bool(r.active)} for r in directory.users_of(conn, unit, role)]

@@ -10,7 +10,7 @@ and a child's ``parent``.
 from __future__ import annotations
 
 import json
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 from disputeflow.cases import child_reads, directory, transactions
 from disputeflow.workflow.errors import NotFound
@@ -68,7 +68,7 @@ def office_choices(conn, unit_path: str, category: str, lang: str) -> dict[str, 
     return {uid: name + (mark if category in handles else "") for uid, name, handles in ranked}
 
 
-def offices_for(engine, doc: dict) -> list[dict]:
+def offices_for(engine, doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The offices of the town of case ``doc`` (as the reader may read it), those handling its category first.
 
     Every office of the town is returned (a dispatcher may choose another), each

@@ -19,12 +19,13 @@ from disputeflow.cases.types import from_db
 from disputeflow.workflow.board import LEVEL_ORDER
 from disputeflow.workflow.masking import mask_text
 from disputeflow.workflow.policy import TIER_CLOCK
+from disputeflow.workflow.results import WorkItem, WorkPage
 
 def _open_states(engine) -> list[str]:
     return [s.name for s in engine.definition().states if not s.terminal]
 
 
-def _page(engine, actor, which, extra_where: list, limit: int, offset: int, lang: str, undated: bool) -> dict:
+def _page(engine, actor, which, extra_where: list, limit: int, offset: int, lang: str, undated: bool) -> WorkPage:
     from disputeflow.workflow.queries import _actor, scope
 
     want = offset + limit + 1
@@ -39,7 +40,7 @@ def _page(engine, actor, which, extra_where: list, limit: int, offset: int, lang
     return {"items": items, "more": len(ids) > offset + limit, "offset": offset, "limit": limit}
 
 
-def _docs(engine, conn, ids: list[int], lang: str, role: str | None) -> list[dict]:
+def _docs(engine, conn, ids: list[int], lang: str, role: str | None) -> list[WorkItem]:
     from disputeflow.workflow.queries import _iso, level_at
     from disputeflow.workflow.timeutil import workdays_late
 
@@ -83,7 +84,7 @@ def _docs(engine, conn, ids: list[int], lang: str, role: str | None) -> list[dic
 
 
 def my_work(engine, actor, *, limit: int = 50, offset: int = 0, lang: str | None = None,
-            led_by: str | None = None) -> dict:
+            led_by: str | None = None) -> WorkPage:
     """Open cases in the reader's jurisdiction, nearest running deadline first (none last).
 
     Returns ``{"items", "more", "offset", "limit"}``; each item carries its worst
@@ -96,7 +97,7 @@ def my_work(engine, actor, *, limit: int = 50, offset: int = 0, lang: str | None
                  undated=True)
 
 
-def supervised(engine, actor, *, limit: int = 50, offset: int = 0, lang: str | None = None) -> dict:
+def supervised(engine, actor, *, limit: int = 50, offset: int = 0, lang: str | None = None) -> WorkPage:
     """Cases listed for supervision (挂牌督办) in the reader's jurisdiction, nearest supervision deadline first."""
     return _page(engine, actor, worklist_reads.clocks_named("supervision"), [worklist_reads.supervised_cases()],
                  limit, offset, lang or engine.lang, undated=True)

@@ -11,7 +11,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from importlib.metadata import entry_points
-from types import SimpleNamespace
+from dataclasses import replace
 
 received: list[dict] = []
 
@@ -33,6 +33,8 @@ class Gateway(BaseHTTPRequestHandler):
 
 
 def main() -> dict:
+    from disputeflow import Message
+
     found = {ep.name: ep for ep in entry_points(group="disputeflow.channels")}
     channel_cls = found["sms"].load()
     server = HTTPServer(("127.0.0.1", 0), Gateway)
@@ -40,14 +42,15 @@ def main() -> dict:
     try:
         channel = channel_cls({"gateway_url": f"http://127.0.0.1:{server.server_port}/send",
                                "sign": "【双乳镇综治中心】"})
-        # The dispatcher hands channels rendered messages; these are the attributes an SMS needs.
-        notice = SimpleNamespace(event="escalate.level1", lang="zh_CN", subject="黄牌",
+        # The dispatcher hands channels rendered messages like this one (tests/embedding/test_sms_plugin.py
+        # sends through a real Engine.dispatch); ``recipient`` carries the phone to deliver to.
+        notice = Message(event="escalate.level1", lang="zh_CN", subject="黄牌",
                                  text="双乳-2026-000035 化解时限已到期（黄牌），请尽快处理。",
                                  case_number="双乳-2026-000035", recipient={"phone": "13800000002"})
         channel.send(notice)
         refused = None
         try:
-            channel.send(SimpleNamespace(**{**vars(notice), "recipient": {"phone": "02088886666"}}))
+            channel.send(replace(notice, recipient={"phone": "02088886666"}))
         except Exception as exc:  # the dispatcher would record this and retry later
             refused = type(exc).__name__
     finally:

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from typing import Any
+from typing import Any, Mapping
 
-from disputeflow.notifications.channels.base import Channel
+from disputeflow import Channel, ChannelError, Message
 
 MAX_LENGTH = 300  # long SMS are split by the operator's network; keep notices short
 
 
-class SmsGatewayError(RuntimeError):
+class SmsGatewayError(ChannelError):
     """The gateway refused the message or could not be reached."""
 
 
@@ -34,7 +34,7 @@ class SmsChannel(Channel):
     audience = "person"   # one message per recipient
     template = "short"    # the one-line rendering of the notification
 
-    def __init__(self, settings: dict):
+    def __init__(self, settings: Mapping[str, Any]) -> None:
         super().__init__(settings)
         url = settings.get("gateway_url")
         if not url:
@@ -46,12 +46,16 @@ class SmsChannel(Channel):
     def accepts(self, recipient: dict[str, Any]) -> bool:
         return bool(recipient.get("phone"))
 
-    def send(self, message) -> None:
-        recipient = getattr(message, "recipient", None) or {}
-        phone = recipient.get("phone")
+    def send(self, message: Message) -> None:
+        """Post ``message`` to the gateway, addressed to ``message.recipient["phone"]``.
+
+        The phone is the delivery address the dispatcher hands a person channel; the
+        text is the masked one-line rendering, cut to :data:`MAX_LENGTH`.
+        """
+        phone = message.recipient.get("phone")
         if not phone:
             raise SmsGatewayError("recipient has no mobile phone number")
-        text = (getattr(message, "text", None) or getattr(message, "subject", "") or "").strip()
+        text = (message.text or message.subject or "").strip()
         body = json.dumps({"to": phone, "sign": self.sign, "text": text[:MAX_LENGTH]},
                           ensure_ascii=False).encode()
         req = urllib.request.Request(self.url, data=body, method="POST",

@@ -1,0 +1,83 @@
+"""The documented result types say exactly which keys the Engine's reads return.
+
+Each read of a real case is compared with its ``TypedDict`` from ``disputeflow``:
+every required key is there, and no key is there that the type does not name
+(an optional key may be missing). A new key in a read without its line in
+``disputeflow.workflow.results`` fails here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import disputeflow
+from disputeflow import (ActionDoc, ActionField, AuditReport, CaseDoc, CaseSummary, Deadline, DispatchReport,
+                         FiveOnes, Health, HistoryEntry, InboxMessage, NewUnit, NewUser, OverdueItem, OverduePage,
+                         SweepEvent, UnitDoc, UserDoc, WorkClock, WorkItem, WorkPage)
+from tests.conftest import report
+
+
+def same_keys(doc: dict[str, Any], shape: Any, where: str) -> None:
+    keys = set(doc)
+    missing = shape.__required_keys__ - keys
+    unknown = keys - shape.__required_keys__ - shape.__optional_keys__
+    assert not missing and not unknown, f"{where}: missing {sorted(missing)}, not in {shape.__name__}: {sorted(unknown)}"
+
+
+def test_every_read_has_the_keys_its_type_names(engine):
+    number = report(engine)
+    engine.act(number, "assess", "med1", risk="high")
+    case = engine.case(number, "sup")
+    same_keys(case, CaseDoc, "case")
+    same_keys(case["five_ones"], FiveOnes, "case.five_ones")
+    for d in case["deadlines"]:
+        same_keys(d, Deadline, "case.deadlines")
+    for h in engine.history(number, "sup"):
+        same_keys(h, HistoryEntry, "history")
+    for a in engine.actions(number, "med1"):
+        same_keys(a, ActionDoc, "actions")
+        for f in a["fields"]:
+            same_keys(f, ActionField, "actions.fields")
+    for c in engine.list_cases("sup"):
+        same_keys(c, CaseSummary, "list_cases")
+    for u in engine.units():
+        same_keys(u, UnitDoc, "units")
+    for u in engine.users():
+        same_keys(u, UserDoc, "users")
+    same_keys(engine.add_unit("v3", "丙村", "village", "t1"), NewUnit, "add_unit")
+    same_keys(engine.add_user("med3", "调解员丙", "mediator", "v3"), NewUser, "add_user")
+
+    engine.clock.advance(days=40)
+    raised = engine.sweep()
+    assert raised
+    for e in raised:
+        same_keys(e, SweepEvent, "sweep")
+    board = engine.overdue_page(actor="sup")
+    same_keys(board, OverduePage, "overdue_page")
+    assert board["items"]
+    for row in board["items"] + engine.overdue(actor="sup"):
+        same_keys(row, OverdueItem, "overdue")
+    work = engine.my_work("med1")
+    same_keys(work, WorkPage, "my_work")
+    assert work["items"]
+    for item in work["items"]:
+        same_keys(item, WorkItem, "my_work.items")
+        for c in item["clocks"]:
+            same_keys(c, WorkClock, "my_work.items.clocks")
+    same_keys(engine.supervised_cases("sup"), WorkPage, "supervised_cases")
+    same_keys(engine.dispatch(), DispatchReport, "dispatch")
+    inbox = engine.inbox("med1")
+    assert inbox
+    for m in inbox:
+        same_keys(m, InboxMessage, "inbox")
+    same_keys(engine.verify_audit(), AuditReport, "verify_audit")
+    same_keys(engine.health(), Health, "health")
+
+
+def test_every_result_type_is_exported_and_documented():
+    from disputeflow.workflow import results
+
+    for name in results.__all__:
+        shape = getattr(disputeflow, name)
+        assert shape is getattr(results, name) and name in disputeflow.__all__
+        assert shape.__doc__ and len(shape.__doc__) > 20, name
