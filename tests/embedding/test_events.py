@@ -160,3 +160,16 @@ def test_a_ledger_import_is_told_per_batch_and_a_before_commit_failure_writes_no
     engine.on("ledger.import", heard.append)
     assert engine.import_ledger(path, actor="sup")["created"] == 2
     assert [(o.event, o.actor, o.data["created"]) for o in heard] == [("ledger.import", "sup", 2)]
+
+
+def test_a_key_persons_missed_duties_reach_listeners_as_duty_events(engine, clock):
+    number = engine.report("go", **FIELDS).number
+    pid = engine.add_person("go", name="王大锤", cases=[number], risk="critical", grid_officer="go",
+                            lead_official="lead", reasons={"threat": "扬言报复"})["id"]
+    heard: list[Outcome] = []
+    engine.on("*", lambda o: heard.append(o) if o.event.startswith("person.duty_") else None)
+    clock.set(datetime(2026, 3, 7, 21, 30, tzinfo=SHANGHAI))  # nothing recorded since the 3rd
+    raised = [r for r in engine.sweep() if r.get("person_id") == pid]
+    assert raised and [o.data["step"] for o in heard] == [r["step"] for r in raised]
+    assert {o.event for o in heard} == {f"person.duty_{r['step']}" for r in raised}
+    assert all(o.number == number and o.data["person_id"] == pid for o in heard)
