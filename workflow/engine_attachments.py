@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.errors import NotFound
+from disputeflow.workflow.unit_of_work import owned
 
 if TYPE_CHECKING:
     from disputeflow.workflow.files import FileStore
@@ -66,20 +67,21 @@ class Attachments:
         rt = self._rt
         now = rt.clock.now()
         who = actor if isinstance(actor, Actor) else str(actor)
-        with rt.store.write() as tx:
-            case_id = attachment_store.case_id(tx, number)
-            if case_id is None:
-                raise NotFound(f"案件“{number}”不存在", f"case {number} not found")
-            by = who.id if isinstance(who, Actor) else who
-            aid = attachment_store.insert(tx, case_id, got.name, got.content_type, len(data), digest, thumb_key,
-                                          by, now)
-            out = commands.act(rt, number, "attach", who, {
-                "attachment": aid, "file": got.name, "content_type": got.content_type, "size": len(data),
-                "sha256": digest}, tx=tx, now=now)
-            self._file_store.put(digest, data)
-            if got.thumbnail:
-                self._file_store.put(thumb_key, got.thumbnail)
-        rt.emit(out)
+        with owned(rt):  # a before_commit listener: the change on a SQLAlchemy connection, told inside
+            with rt.store.write() as tx:
+                case_id = attachment_store.case_id(tx, number)
+                if case_id is None:
+                    raise NotFound(f"案件“{number}”不存在", f"case {number} not found")
+                by = who.id if isinstance(who, Actor) else who
+                aid = attachment_store.insert(tx, case_id, got.name, got.content_type, len(data), digest, thumb_key,
+                                              by, now)
+                out = commands.act(rt, number, "attach", who, {
+                    "attachment": aid, "file": got.name, "content_type": got.content_type, "size": len(data),
+                    "sha256": digest}, tx=tx, now=now)
+                self._file_store.put(digest, data)
+                if got.thumbnail:
+                    self._file_store.put(thumb_key, got.thumbnail)
+            rt.emit(out)
         return {"id": aid, "name": got.name, "content_type": got.content_type, "size": len(data), "sha256": digest,
                 "thumbnail": bool(thumb_key), "uploaded_by": by, "uploaded_at": now.isoformat(), "seq": out.seq}
 
@@ -121,19 +123,20 @@ class Attachments:
 
         rt = self._rt
         now = rt.clock.now()
-        with rt.store.write() as tx:
-            case_id = attachment_store.case_id(tx, number)
-            if case_id is None:
-                raise NotFound(f"案件“{number}”不存在", f"case {number} not found")
-            row = attachment_store.one(tx, case_id, attachment_id)
-            if row is None or row.deleted_at is not None:
-                raise _gone(number, attachment_id)
-            data: dict[str, Any] = {"attachment": attachment_id, "file": row.name}
-            if reason:
-                data["reason"] = reason
-            out = commands.act(rt, number, "detach", actor, data, tx=tx, now=now)
-            attachment_store.mark_deleted(tx, attachment_id, out.actor, now)
-        rt.emit(out)
+        with owned(rt):  # a before_commit listener: the change on a SQLAlchemy connection, told inside
+            with rt.store.write() as tx:
+                case_id = attachment_store.case_id(tx, number)
+                if case_id is None:
+                    raise NotFound(f"案件“{number}”不存在", f"case {number} not found")
+                row = attachment_store.one(tx, case_id, attachment_id)
+                if row is None or row.deleted_at is not None:
+                    raise _gone(number, attachment_id)
+                data: dict[str, Any] = {"attachment": attachment_id, "file": row.name}
+                if reason:
+                    data["reason"] = reason
+                out = commands.act(rt, number, "detach", actor, data, tx=tx, now=now)
+                attachment_store.mark_deleted(tx, attachment_id, out.actor, now)
+            rt.emit(out)
         return {"id": attachment_id, "name": row.name, "seq": out.seq}
 
 

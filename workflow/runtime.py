@@ -264,7 +264,7 @@ class Runtime:
     # ------------------------------------------------------------------ after commit
 
     def emit(self, outcome) -> None:
-        """Tell the listeners of ``outcome.event`` (and of ``*``) of a change (:func:`disputeflow.workflow.events.emit`)."""
+        """Tell the listeners of ``outcome.event`` (and of ``*``) of a change (``events.emit``)."""
         events.emit(self, outcome)
 
     @property

@@ -95,11 +95,14 @@ def test_before_commit_writes_the_hosts_rows_in_the_same_transaction(engine, hos
     def record(outcome, conn):
         conn.execute(journal.insert().values(event=outcome.event, number=outcome.number))
 
+    after: list[tuple[str, int]] = []
     engine.on("*", record, phase="before_commit")
+    engine.on("*", lambda o: after.append((o.event, len(journaled(host)))))  # told once committed
     number = engine.report("go", **FIELDS).number
     engine.act(number, "assign", "sup", mediator="med1")
     engine.act_many([(number, "assess", "med1", {"risk": "low"})])
     assert journaled(host) == [("report", number), ("assign", number), ("assess", number)]
+    assert after == [("report", 1), ("assign", 2), ("assess", 3)]
 
 
 def test_an_exception_in_a_before_commit_listener_rolls_the_change_back_and_propagates(engine, host, clock):
@@ -136,3 +139,37 @@ def test_before_commit_in_a_host_transaction_gets_the_hosts_connection(engine, h
     with host.begin() as conn:
         engine.report("go", connection=conn, **FIELDS)
     assert seen == [conn]
+
+
+def test_a_ledger_import_is_told_per_batch_and_a_before_commit_failure_writes_none_of_it(engine, tmp_path):
+    from tests.ledgers import write_xlsx
+
+    rows = [["TZ-001", "2026-03-01", "甲村", "邻里纠纷", "张三", "13812345678", "低", None, "调处中", None, None, None],
+            ["TZ-002", "2026-03-02", "乙村", "婚姻家庭", "王五", None, "中", None, "已登记", None, None, None]]
+    path = write_xlsx(tmp_path / "台账.xlsx", rows)
+
+    def refuse(outcome, conn):
+        raise Boom(outcome.data)
+
+    engine.on("ledger.import", refuse, phase="before_commit")
+    with pytest.raises(Boom):
+        engine.import_ledger(path, actor="sup")
+    assert engine.list_cases("sup") == []
+    engine.off("ledger.import", refuse)
+    heard: list[Outcome] = []
+    engine.on("ledger.import", heard.append)
+    assert engine.import_ledger(path, actor="sup")["created"] == 2
+    assert [(o.event, o.actor, o.data["created"]) for o in heard] == [("ledger.import", "sup", 2)]
+
+
+def test_a_key_persons_missed_duties_reach_listeners_as_duty_events(engine, clock):
+    number = engine.report("go", **FIELDS).number
+    pid = engine.add_person("go", name="王大锤", cases=[number], risk="critical", grid_officer="go",
+                            lead_official="lead", reasons={"threat": "扬言报复"})["id"]
+    heard: list[Outcome] = []
+    engine.on("*", lambda o: heard.append(o) if o.event.startswith("person.duty_") else None)
+    clock.set(datetime(2026, 3, 7, 21, 30, tzinfo=SHANGHAI))  # nothing recorded since the 3rd
+    raised = [r for r in engine.sweep() if r.get("person_id") == pid]
+    assert raised and [o.data["step"] for o in heard] == [r["step"] for r in raised]
+    assert {o.event for o in heard} == {f"person.duty_{r['step']}" for r in raised}
+    assert all(o.number == number and o.data["person_id"] == pid for o in heard)
