@@ -107,7 +107,7 @@ PUBLIC_MODULES = (
 _LAZY = {
     "Engine": ("disputeflow.workflow.engine", "Engine"),
     "Actor": ("disputeflow.workflow.actor", "Actor"),
-    "Outcome": ("disputeflow.workflow.decision", "Outcome"),
+    "Outcome": ("disputeflow.workflow.decision_types", "Outcome"),
     "Config": ("disputeflow.workflow.config", "Config"),
     "Clock": ("disputeflow.workflow.timesource", "Clock"),
     "SystemClock": ("disputeflow.workflow.timesource", "SystemClock"),
@@ -172,7 +172,7 @@ if TYPE_CHECKING:  # what type checkers see (explicit re-exports); at run time t
     from disputeflow.web.app import create_app as create_app
     from disputeflow.workflow.actor import Actor as Actor
     from disputeflow.workflow.config import Config as Config
-    from disputeflow.workflow.decision import Outcome as Outcome
+    from disputeflow.workflow.decision_types import Outcome as Outcome
     from disputeflow.workflow.definition import builtin as builtin_definition
     from disputeflow.workflow.definition import definition_from_dict as definition_from_dict
     from disputeflow.workflow.definition import load_definition as load_definition
