@@ -19,7 +19,8 @@ import sys
 
 import click
 
-from disputeflow.cli import help_en
+from disputeflow.cli.help_en import Asked, english
+from disputeflow.cli.help_en import COMMANDS as COMMANDS_EN, GROUP as GROUP_EN, OPTIONS as OPTIONS_EN
 from disputeflow.cli.attachments import COMMANDS as ATTACHMENT_COMMANDS
 from disputeflow.cli.cases import case
 from disputeflow.cli.deadlines import calendar_group, overdue, scheduler, sweep, talks
@@ -73,27 +74,27 @@ class LazyGroup(click.Group):
                 if cmd is not None and not cmd.hidden:
                     rows.append((name, cmd.get_short_help_str(formatter.width - 6 - len(name))))
         if rows:
-            en = help_en.english(ctx)
+            en = english(ctx)
             if en:
-                rows = [(name, help_en.COMMANDS.get(name, text)) for name, text in rows]
+                rows = [(name, COMMANDS_EN.get(name, text)) for name, text in rows]
             with formatter.section("Commands" if en else "命令"):
                 formatter.write_dl(rows)
 
     def format_help_text(self, ctx, formatter):
-        if ctx.parent is None and help_en.english(ctx):
+        if ctx.parent is None and english(ctx):
             formatter.write_paragraph()
             with formatter.indentation():
-                formatter.write_text(help_en.GROUP)
+                formatter.write_text(GROUP_EN)
             return
         super().format_help_text(ctx, formatter)
 
     def format_options(self, ctx, formatter):
-        if ctx.parent is None and help_en.english(ctx):
+        if ctx.parent is None and english(ctx):
             rows = []
             for param in self.get_params(ctx):
                 record = param.get_help_record(ctx)
                 if record is not None:
-                    rows.append((record[0], help_en.OPTIONS.get(param.name, record[1])))
+                    rows.append((record[0], OPTIONS_EN.get(param.name, record[1])))
             if rows:
                 with formatter.section("Options"):
                     formatter.write_dl(rows)
@@ -184,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     en = lang.startswith("en")
     try:
         # ``obj`` carries the language to a ``--help`` that comes before ``--lang``; the group's callback replaces it
-        cli.main(args=args, prog_name="disputeflow", standalone_mode=False, obj=help_en.Asked(en))
+        cli.main(args=args, prog_name="disputeflow", standalone_mode=False, obj=Asked(en))
         return 0
     except DisputeflowError as exc:
         click.echo(("error: " if en else "错误：") + one_line(exc.message(lang)), err=True)
