@@ -11,12 +11,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# `make run` serves the workspace and may use PostgreSQL: the package with every extra.
 $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[all]'
 	touch $@
 
 $(VENV)/.installed-test: $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[all,test]'
 	touch $(VENV)/.installed $@
 
 run: $(VENV)/.installed
@@ -25,7 +26,7 @@ run: $(VENV)/.installed
 	$(BIN)/disputeflow --db $(DB) serve --demo-logins --port $(PORT)
 
 $(VENV)/.installed-bench: $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[all,test,bench]'
 	touch $(VENV)/.installed $(VENV)/.installed-test $@
 
 # The browser tests drive Debian's chromium (never a downloaded browser) and need CJK fonts

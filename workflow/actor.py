@@ -28,6 +28,7 @@ class Actor:
     bound: str | None = None
 
     def covers(self, unit_path: str) -> bool:
+        """Whether a unit (by its materialised path) is in the actor's jurisdiction and bound."""
         return unit_path.startswith(self.unit_path) and self.within(unit_path)
 
     def within(self, unit_path: str) -> bool:

@@ -24,6 +24,13 @@ def is_builtin_name(entry: str) -> bool:
 
 @dataclass
 class Config:
+    """What an operator may change, in one object: database, workflows, policy, calendar, channels.
+
+    Build it in code (``Config(url="sqlite:///cases.db")``) or read it from a TOML file with
+    :meth:`load`; every field is described in the configuration reference. Unknown keys and
+    bad values are refused when the engine starts (``ConfigError``), never half-used.
+    """
+
     url: str = ""
     definitions: list[str] = field(default_factory=list)
     default_definition: str = "grassroots"

@@ -158,6 +158,12 @@ class ChildSpec:
 
 @dataclass(frozen=True, eq=False)
 class Definition:
+    """A workflow as data: its states, actions, clocks, vocabularies and roles, checked when loaded.
+
+    Made by :func:`load_definition` (a TOML file) or :func:`definition_from_dict`; a stored case
+    keeps the ``(name, version)`` it was opened under, so a new version never changes running cases.
+    """
+
     name: str
     version: int
     label: Label
@@ -174,15 +180,22 @@ class Definition:
 
     @property
     def key(self) -> tuple[str, int]:
+        """``(name, version)``: what a stored case records of the definition it runs under."""
         return (self.name, self.version)
 
     def state(self, name: str) -> State:
+        """The state called ``name``.
+
+        Raises:
+            KeyError: the definition has no such state.
+        """
         for s in self.states:
             if s.name == name:
                 return s
         raise KeyError(name)
 
     def action(self, name: str) -> Action | None:
+        """The first action called ``name`` (an action may leave several states), or ``None``."""
         return self._actions_by_name.get(name)
 
     @cached_property
@@ -198,16 +211,19 @@ class Definition:
         return {k: v.get(lang) for k, v in self.vocab.get(vocab, {}).items() if k not in retired}
 
     def vocab_label(self, vocab: str, key: str, lang: str = "zh_CN") -> str:
+        """The label of ``key`` in vocabulary ``vocab`` (``category``, ``risk`` …), in ``lang``; the key if unknown."""
         lab = self.vocab.get(vocab, {}).get(key)
         return lab.get(lang) if lab else key
 
     def state_label(self, name: str, lang: str = "zh_CN") -> str:
+        """A state's name for people, in ``lang``; the state name itself if unknown."""
         try:
             return self.state(name).label.get(lang)
         except KeyError:
             return name
 
     def action_label(self, name: str, lang: str = "zh_CN") -> str:
+        """An action's name for people, in ``lang`` (the intake and engine-made actions included)."""
         if name == self.intake.name:
             return self.intake.label.get(lang)
         a = self.action(name)
@@ -226,4 +242,5 @@ class Definition:
 
     @property
     def terminal_states(self) -> tuple[str, ...]:
+        """The names of the states that end a case (closed, withdrawn, referred …)."""
         return tuple(s.name for s in self.states if s.terminal)

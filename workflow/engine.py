@@ -82,6 +82,7 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
 
     @property
     def config(self) -> Config:
+        """The configuration the engine was built with (read-only): database URL, policy, definitions, tables."""
         return self._rt.config
 
     @property
@@ -91,6 +92,11 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
 
     @property
     def clock(self) -> Clock:
+        """Where the engine reads the time.
+
+        Settable, so a drill or a test can move one engine to another time
+        (``engine.clock = FixedClock(...)``); every operation reads it afresh.
+        """
         return self._rt.clock
 
     @clock.setter
@@ -177,6 +183,10 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
         return self._rt.resolve_actor(actor)
 
     def close(self) -> None:
+        """Release the engine's database connections (its pool and the SQLite writer).
+
+        Call it when the host shuts down or a test ends; the engine is not used afterwards.
+        """
         self._rt.close()
 
     # ------------------------------------------------------------------ schema and admin
@@ -196,12 +206,37 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
 
     def add_user(self, id: str, name: str, role: str, unit: str, phone: str | None = None,
                  email: str | None = None, lang: str = "zh_CN") -> NewUser:
+        """Create a user of the engine in ``unit`` with one ``role`` (see :meth:`known_roles`).
+
+        For a host that keeps its own people in the engine's directory; ``lang`` is the
+        language of the messages the user receives.
+
+        Returns:
+            ``{"id", "name", "role", "unit", "unit_path"}`` of the new user.
+
+        Raises:
+            ValidationError: a bad id, name, phone or e-mail, an unknown role or unit,
+                or a user with this id exists already (every bad field at once).
+        """
         return units_users.add_user(self._rt, id, name, role, unit, phone, email, lang)
 
     def units(self) -> list[UnitDoc]:
+        """Every unit of the jurisdiction, by path, for pickers and host synchronisation.
+
+        Returns:
+            One dict per unit: ``id``, ``name``, ``kind``, ``parent`` (``None`` at the top),
+            ``path`` (``/town/village/``), ``handles`` (the categories an office handles; ``[]``) and
+            ``active`` (False once switched off).
+        """
         return units_users.units(self._rt)
 
     def users(self, unit: str | None = None, role: str | None = None) -> list[UserDoc]:
+        """The engine's users by id, optionally only those of one ``unit`` or ``role``.
+
+        Returns:
+            One dict per user: ``id``, ``name``, ``role``, ``unit`` (the unit id),
+            ``unit_name``, ``phone`` and ``email`` (``None`` when not known) and ``active``.
+        """
         return units_users.users(self._rt, unit, role)
 
     # ------------------------------------------------------------------ commands

@@ -45,6 +45,10 @@ class Attachments:
 
     @property
     def attachment_max_bytes(self) -> int:
+        """The largest attachment accepted, in bytes (``[attachments] max_mb``, 20 MiB by default).
+
+        A host checks an upload against it before reading the whole body.
+        """
         from disputeflow.workflow.attachment_files import DEFAULT_MAX_MB
 
         mb = (self._rt.config.attachments or {}).get("max_mb", DEFAULT_MAX_MB)

@@ -63,6 +63,7 @@ class Notices:
         return inbox.mark_read(self._rt.store, _actor_id(actor), ids, self._rt.clock.now(), _bound(actor))
 
     def unread_count(self, actor: str | Actor) -> int:
+        """How many of the actor's inbox messages are unread (the badge on a host's menu)."""
         from disputeflow.notifications import inbox
 
         return inbox.unread_count(self._rt.store, _actor_id(actor), _bound(actor))

@@ -36,6 +36,23 @@ class Screening:
 
     def screening_rounds(self, actor: str | Actor, unit: str | None = None, since: date | None = None,
                          until: date | None = None) -> list[dict]:
+        """Screening rounds (排查) on record in the reader's jurisdiction, newest first.
+
+        Args:
+            actor: the reader; only rounds of units in their jurisdiction are returned.
+            unit: only this unit and the units under it.
+            since: the first day (default: 31 days before ``until``).
+            until: the last day (default: today, local time).
+
+        Returns:
+            One dict per round: ``id``, ``unit``, ``unit_name``, ``held_on``, ``participants``,
+            ``coverage``, ``households``, ``none_found``, ``note``, ``recorded_at``, ``recorded_by``
+            and ``cases`` (``{"number", "title", "state", "opened"}`` for each case it found).
+
+        Raises:
+            ValidationError: ``since`` after ``until``, or a range too long.
+            NotPermitted: ``unit`` is outside the reader's jurisdiction.
+        """
         from disputeflow.workflow import screening_reads
 
         return screening_reads.rounds(self._rt, actor, unit, since, until)

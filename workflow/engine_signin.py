@@ -51,16 +51,35 @@ class SignIn:
         return auth.create_token(self._rt, name, user_id, unit)
 
     def token_actor(self, token: str) -> Actor:
+        """The :class:`Actor` a bearer token stands for: its user, narrowed to the token's unit.
+
+        A host that accepts the engine's API tokens calls it once per request.
+
+        Raises:
+            NotPermitted: an unknown or revoked token, a disabled user, or a token whose
+                unit is no longer in its user's jurisdiction.
+        """
         from disputeflow.signin import credentials as auth
 
         return auth.token_actor(self._rt, token)
 
     def revoke_token(self, token_id: int) -> None:
+        """Revoke an API token by its id (see :meth:`tokens`); it stops working at once.
+
+        Raises:
+            NotFound: no such token, or it was revoked already.
+        """
         from disputeflow.signin import credentials as auth
 
         auth.revoke_token(self._rt, token_id)
 
     def tokens(self) -> list[dict]:
+        """Every API token issued, for an administrator's list; never the clear token.
+
+        Returns:
+            One dict per token: ``id``, ``name``, ``user``, ``unit``, ``prefix`` (the first
+            characters, to recognise it), ``created_at`` and ``revoked_at`` (ISO 8601 or ``None``).
+        """
         from disputeflow.signin import credentials as auth
 
         return auth.tokens(self._rt)

@@ -27,16 +27,24 @@ class DisputeflowError(Exception):
         return self.en if lang.startswith("en") else self.zh
 
     def to_dict(self, lang: str = "zh_CN") -> dict:
+        """The error as JSON for an API answer: ``error`` (the stable ``code``) and ``message`` in ``lang``.
+
+        Subclasses add their own keys (``allowed``, ``fields``).
+        """
         return {"error": self.code, "message": self.message(lang)}
 
 
 class NotFound(DisputeflowError, LookupError):
+    """No such case, user, unit, token or record (or the reader may not know it exists)."""
+
     exit_code = 5
     http_status = 404
     code = "not_found"
 
 
 class NotPermitted(DisputeflowError, PermissionError):
+    """The actor may not do this: outside their jurisdiction, or their role does not allow it."""
+
     exit_code = 3
     http_status = 403
     code = "not_permitted"
@@ -100,6 +108,7 @@ class InvalidAction(DisputeflowError):
         self.allowed = list(allowed or [])
 
     def to_dict(self, lang: str = "zh_CN") -> dict:
+        """``error``, ``message`` and ``allowed`` (the actions that do apply now)."""
         d = super().to_dict(lang)
         d["allowed"] = self.allowed
         return d
@@ -114,6 +123,7 @@ class FieldError:
     en: str
 
     def message(self, lang: str = "zh_CN") -> str:
+        """Why the field is wrong, in ``lang``."""
         return self.en if lang.startswith("en") else self.zh
 
 
@@ -132,9 +142,11 @@ class ValidationError(DisputeflowError, ValueError):
 
     @classmethod
     def one(cls, field: str, zh: str, en: str) -> "ValidationError":
+        """The error for a single bad ``field``, with its reason in Chinese and English."""
         return cls([FieldError(field, zh, en)])
 
     def to_dict(self, lang: str = "zh_CN") -> dict:
+        """``error``, ``message`` and ``fields``: each bad field's name mapped to its reason in ``lang``."""
         d = super().to_dict(lang)
         d["fields"] = {e.field: e.message(lang) for e in self.errors}
         return d

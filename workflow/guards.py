@@ -40,11 +40,17 @@ class CaseView:
 
     @property
     def high_risk(self) -> bool:
+        """Whether the case's risk is high or critical (what many guards and rules ask)."""
         return self.risk in HIGH_RISKS
 
 
 @dataclass(frozen=True)
 class Refusal:
+    """Why a guard refuses an action: the ``field`` to fix and the reason in Chinese and English.
+
+    ``moot`` marks an action that does not apply to the case at all; it is not offered, rather than refused.
+    """
+
     field: str
     zh: str
     en: str
@@ -112,6 +118,12 @@ def label_record(record: str, zh: str, en: str) -> None:
 
 
 def register_condition(name: str) -> Callable[[Condition], Condition]:
+    """Decorator: register ``fn(case, data) -> bool`` as the condition ``name``.
+
+    A definition names a condition in the ``when`` of a clock start: the clock starts
+    only when the condition holds for the case and the action's input. Register before
+    the definition is loaded, since a definition naming an unknown condition is refused.
+    """
     def deco(fn: Condition) -> Condition:
         CONDITIONS[name] = fn
         return fn

@@ -12,12 +12,20 @@ from typing import Protocol
 
 
 class Clock(Protocol):
+    """Anything with ``now()`` returning an aware datetime: what the engine asks for the time.
+
+    The engine never calls ``datetime.now()`` itself, so a host can run it on its own clock.
+    """
+
     def now(self) -> datetime:
         """The current time, aware, in UTC."""
 
 
 class SystemClock:
+    """The real time, from the operating system: the clock of a running service."""
+
     def now(self) -> datetime:
+        """The current time, aware, in UTC."""
         return datetime.now(timezone.utc)
 
 
@@ -30,6 +38,7 @@ class FixedClock:
         self.at = at.astimezone(timezone.utc)
 
     def now(self) -> datetime:
+        """The time the clock was set to, aware, in UTC."""
         return self.at
 
     def advance(self, **kwargs: float) -> datetime:
@@ -38,6 +47,11 @@ class FixedClock:
         return self.at
 
     def set(self, at: datetime) -> None:
+        """Put the clock at ``at``.
+
+        Raises:
+            ValueError: ``at`` is naive (without a time zone).
+        """
         if at.tzinfo is None:
             raise ValueError("FixedClock needs an aware datetime")
         self.at = at.astimezone(timezone.utc)

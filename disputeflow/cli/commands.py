@@ -19,6 +19,8 @@ import sys
 
 import click
 
+from disputeflow.cli.help_en import Asked, english
+from disputeflow.cli.help_en import COMMANDS as COMMANDS_EN, GROUP as GROUP_EN, OPTIONS as OPTIONS_EN
 from disputeflow.cli.attachments import COMMANDS as ATTACHMENT_COMMANDS
 from disputeflow.cli.cases import case
 from disputeflow.cli.deadlines import calendar_group, overdue, scheduler, sweep, talks
@@ -74,8 +76,40 @@ class LazyGroup(click.Group):
                 if cmd is not None and not cmd.hidden:
                     rows.append((name, cmd.get_short_help_str(formatter.width - 6 - len(name))))
         if rows:
-            with formatter.section("命令" if not (ctx.obj and getattr(ctx.obj, "en", False)) else "Commands"):
+            en = english(ctx)
+            if en:
+                rows = [(name, COMMANDS_EN.get(name, text)) for name, text in rows]
+            with formatter.section("Commands" if en else "命令"):
                 formatter.write_dl(rows)
+
+    def format_help_text(self, ctx, formatter):
+        if ctx.parent is None and english(ctx):
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(GROUP_EN)
+            return
+        super().format_help_text(ctx, formatter)
+
+    def format_options(self, ctx, formatter):
+        if ctx.parent is None and english(ctx):
+            rows = []
+            for param in self.get_params(ctx):
+                record = param.get_help_record(ctx)
+                if record is not None:
+                    rows.append((record[0], OPTIONS_EN.get(param.name, record[1])))
+            if rows:
+                with formatter.section("Options"):
+                    formatter.write_dl(rows)
+            self.format_commands(ctx, formatter)
+            return
+        super().format_options(ctx, formatter)
+
+
+def _remember_lang(ctx, param, value):
+    """Read ``--lang`` before ``--help`` runs, so the help itself is in that language."""
+    if value:
+        ctx.meta["disputeflow.lang"] = value
+    return value
 
 
 @click.group(cls=LazyGroup, help="disputeflow — 矛盾纠纷排查调处工作流引擎。")
@@ -83,7 +117,7 @@ class LazyGroup(click.Group):
 @click.option("--as", "user", envvar="DISPUTEFLOW_USER", help="操作人的用户名。")
 @click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档。")
 @click.option("--lang", type=click.Choice(["zh_CN", "en"]), default=None, envvar="DISPUTEFLOW_LANG",
-              help="界面语言（默认简体中文）。")
+              is_eager=True, callback=_remember_lang, help="界面语言（默认简体中文）。")
 @click.option("--now", envvar="DISPUTEFLOW_NOW", type=INSTANT, help="把本次命令的时钟固定在此时刻（ISO 8601，须带时区）。")
 @click.option("--config", envvar="DISPUTEFLOW_CONFIG", help="配置文件（TOML）。")
 @click.version_option(package_name="disputeflow", message="%(prog)s %(version)s")
@@ -152,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
             lang = args[i + 1]
     en = lang.startswith("en")
     try:
-        cli.main(args=args, prog_name="disputeflow", standalone_mode=False)
+        # ``obj`` carries the language to a ``--help`` that comes before ``--lang``; the group's callback replaces it
+        cli.main(args=args, prog_name="disputeflow", standalone_mode=False, obj=Asked(en))
         return 0
     except DisputeflowError as exc:
         click.echo(("error: " if en else "错误：") + one_line(exc.message(lang)), err=True)
@@ -175,6 +210,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # last resort: one line, never a traceback
         import logging
+
+        from disputeflow.extras import install_message, missing_extra
+
+        extra = missing_extra(exc)
+        if extra is not None:  # an optional part that is not installed: say which extra brings it
+            click.echo(("error: " if en else "错误：") + install_message(extra, lang), err=True)
+            return 2
 
         if schema_missing(exc):
             click.echo(("error: " if en else "错误：") + schema_missing_message(en), err=True)
