@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from datetime import datetime
-from operator import itemgetter
 from typing import Any
 
 from disputeflow.cases import batch_reads, chain_writer, outbox
@@ -234,7 +233,6 @@ _CHANGEABLE = {CaseRecord._fields.index(name): name for name in (
     "state", "risk", "risk_floor", "party_count", "mediator", "lead_official", "responsible_unit",
     "supervision_level", "data", "closed_at")}
 _CHANGEABLE_AT = tuple(_CHANGEABLE)
-_changeable = itemgetter(*_CHANGEABLE_AT)  # a record's changeable columns, in that order
 _CLOSED_AT = CaseRecord._fields.index("closed_at")
 
 
@@ -327,8 +325,9 @@ def _case_update(tx, base: CaseRecord, case: CaseRecord, at, audit_hash: str) ->
     """The positions of the columns that differ between ``base`` and ``case``, and the parameters of
     :meth:`Tx.update_cases` for them."""
     changed, values = [], [case.version, at, case.audit_seq, audit_hash]
-    for i, new, old in zip(_CHANGEABLE_AT, _changeable(case), _changeable(base)):
-        if new != old:
+    for i in _CHANGEABLE_AT:
+        new = case[i]
+        if new != base[i]:
             changed.append(i)
             values.append(new if i != _CLOSED_AT else tx.t(new))
     values += (case.id, base.version)
