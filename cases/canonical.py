@@ -36,7 +36,7 @@ def dumps(value: Any) -> str:
                 break
             else:
                 return "{}"
-    elif kind is list and len(value) == 1 and type(value[0]) is str:  # an audience of one
+    elif (kind is tuple or kind is list) and len(value) == 1 and type(value[0]) is str:  # an audience of one
         return "[" + encode_basestring(value[0]) + "]"
     return "".join(_SORTED(value, 0))
 

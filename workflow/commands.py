@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from disputeflow.cases import batch_reads, chain_writer, outbox
-from disputeflow.cases.audit import case_snapshot
+from disputeflow.cases.audit import canonical_time, case_snapshot
 from disputeflow.cases.audit_verify import sign_counter
 from disputeflow.cases.chain import EMPTY, Head, link
 from disputeflow.cases.records import (
@@ -257,16 +257,16 @@ def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
     signer = tx.store.signer
     spans: dict[int, list] = {}  # case id → [record read first, record the last item left, its time, its link]
     audits, queued = [], []
-    last_at = at = None
+    last_at = at = stamp = None
     for i, d in enumerate(decisions):
         _outcome, base, case, ev, n, writes, _running = d
         _seq, when, actor, action, from_state, to_state, data, fields_json = ev
         case_id, number = case.id, case.number
         span = spans.get(case_id)
         head = span[3] if span is not None else tuple.__new__(Head, (base.audit_seq, base.audit_hash))
-        ln = link(signer, head, number, when, actor, action, from_state, to_state, data, fields_json)
-        if when is not last_at:
-            last_at, at = when, tx.t(when)
+        if when is not last_at:  # a batch's items share one time: converted once, for the driver and the hash
+            last_at, at, stamp = when, tx.t(when), canonical_time(when)
+        ln = link(signer, head, number, stamp, actor, action, from_state, to_state, data, fields_json)
         if span is None:
             spans[case_id] = [base, case, at, ln]
         else:

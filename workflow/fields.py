@@ -133,8 +133,8 @@ def validate(defn: Definition, action: Action, data: Mapping[str, Any], resolver
             if spec.required:
                 errors.append(FieldError(spec.name, f"{spec.label.zh}为必填项", f"{spec.label.en} is required"))
             continue
-        if ctx is None:
-            ctx = _Context(defn, resolver, parse_time, now)
+        if ctx is None:  # built with tuple.__new__ (see "Positional rows" in bench/README.md)
+            ctx = tuple.__new__(_Context, (defn, resolver, parse_time, now))
         kind = _KINDS.get(spec.type)
         if kind is None:
             raise AssertionError(spec.type)

@@ -30,6 +30,7 @@ VALUES = [
     # the smallest documents, written out without the encoder: one text field, an audience of one
     {"mediator": "调解员\"一\u2028\x00"},
     ["user:m1"],
+    ("user:m2",),
     {"k": None},
     {"k": ["v"]},
     [None],
