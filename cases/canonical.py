@@ -1,8 +1,9 @@
 """JSON text that is the same for the same value: what the audit hashes and the import's row hashes cover.
 
 Both encoders reuse one C encoder instead of letting ``json.dumps`` build a
-new one per call (see "Fast paths" in ``bench/README.md``); without the C
-accelerator they fall back to the equivalent ``json.JSONEncoder``.
+new one per call, and :func:`dumps` writes the smallest documents out itself
+(see "Fast paths" in ``bench/README.md``); without the C accelerator they fall
+back to the equivalent ``json.JSONEncoder``.
 Our documents are trees, so neither checks for cycles.
 """
 
@@ -26,6 +27,17 @@ def dumps(value: Any) -> str:
     """Canonical JSON: sorted keys, no spaces, UTF-8 text as is; anything else JSON lacks as ``str()``."""
     if _SORTED is None:
         return _SORTED_PY(value)
+    kind = type(value)
+    if kind is dict:
+        if len(value) < 2:  # most of what a command records: {} or one field
+            for k, v in value.items():
+                if type(k) is str and type(v) is str:
+                    return "{" + encode_basestring(k) + ":" + encode_basestring(v) + "}"
+                break
+            else:
+                return "{}"
+    elif (kind is tuple or kind is list) and len(value) == 1 and type(value[0]) is str:  # an audience of one
+        return "[" + encode_basestring(value[0]) + "]"
     return "".join(_SORTED(value, 0))
 
 

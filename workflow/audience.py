@@ -28,6 +28,16 @@ SLOT_ROLES = {"assignee": "mediator", "mediator": "mediator", "lead_official": "
               "grid_officer": "grid_officer"}
 
 
+def split(recipients: Iterable[str]) -> tuple[tuple[str, str | None, str], ...]:
+    """``recipients`` as ``(token, kind, what)``: ``field:mediator`` → ``("field:mediator", "field", "mediator")``;
+    ``kind`` is None for a bare word (no colon). A definition's actions keep theirs split (``Action.notify_tokens``)."""
+    out = []
+    for token in recipients:
+        kind, sep, what = token.partition(":")
+        out.append((token, kind if sep else None, what))
+    return tuple(out)
+
+
 def audience(recipients: Iterable[str], unit_path: str, slots: Mapping[str, str | None] | None = None,
              fields: Mapping[str, object] | None = None) -> list[str]:
     """The audience tokens of ``recipients`` for one subject, in order, each once.
@@ -39,16 +49,21 @@ def audience(recipients: Iterable[str], unit_path: str, slots: Mapping[str, str 
             ``grid_officer`` (user ids) and ``responsible_unit`` (a unit id); missing means empty.
         fields: the action's cleaned fields, for ``field:<name>``.
     """
+    return audience_of(split(recipients), unit_path, slots, fields)
+
+
+def audience_of(tokens: Iterable[tuple[str, str | None, str]], unit_path: str,
+                slots: Mapping[str, str | None] | None = None, fields: Mapping[str, object] | None = None) -> list[str]:
+    """:func:`audience` of recipients already :func:`split`."""
     slots = slots or {}
     out: list[str] = []
-    for token in recipients:
-        kind, sep, what = token.partition(":")
-        if sep:
-            if kind == "unit":
-                got = f"role:{what}@{unit_path}"
-            elif kind == "field":
+    for token, kind, what in tokens:
+        if kind is not None:
+            if kind == "field":
                 value = (fields or {}).get(what)
                 got = f"user:{value}" if value else None
+            elif kind == "unit":
+                got = f"role:{what}@{unit_path}"
             elif kind == "field_unit":
                 value = (fields or {}).get(what)
                 got = f"unit:{value}" if value else None

@@ -58,10 +58,8 @@ def check_assignee(a: Action, clean: dict, who: Actor, unit_path: str,
     """
     if who.role in CROSS_UNIT_ASSIGNERS:
         return
-    for name, kind, key in a.targets:
-        spec = a.field(name)
-        if kind != "case" or key != "mediator" or not clean.get(name) or (spec and spec.roles
-                                                                          and "mediator" not in spec.roles):
+    for name, assigns in a.mediator_fields:
+        if not assigns or not clean.get(name):
             continue  # another workflow's handler (a 12345 承办人) is the dispatcher's to choose
         row = user(clean[name])
         if row is not None and not unit_path.startswith(row[1]):
@@ -74,7 +72,7 @@ def take_case(a: Action, who: Actor, columns: dict[str, Any], audit: dict[str, A
     """The mediator who first does the work becomes the case's mediator, recorded in this event."""
     if who.role != "mediator" or columns.get("mediator") is not None or a.name in _NOT_TAKING:
         return
-    if any(kind == "case" and key == "mediator" for _n, kind, key in a.targets):
+    if a.mediator_fields:
         return  # an assignment names the mediator itself
     columns["mediator"] = who.id
     audit["mediator_taken"] = who.id

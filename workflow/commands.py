@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from datetime import datetime
-from operator import itemgetter
 from typing import Any
 
 from disputeflow.cases import batch_reads, chain_writer, outbox
-from disputeflow.cases.audit import case_snapshot
+from disputeflow.cases.audit import canonical_time, case_snapshot
 from disputeflow.cases.audit_verify import sign_counter
 from disputeflow.cases.chain import EMPTY, Head, link
 from disputeflow.cases.records import (
@@ -265,7 +264,6 @@ _CHANGEABLE = {CaseRecord._fields.index(name): name for name in (
     "state", "risk", "risk_floor", "party_count", "mediator", "lead_official", "responsible_unit",
     "supervision_level", "data", "closed_at")}
 _CHANGEABLE_AT = tuple(_CHANGEABLE)
-_changeable = itemgetter(*_CHANGEABLE_AT)  # a record's changeable columns, in that order
 _CLOSED_AT = CaseRecord._fields.index("closed_at")
 
 
@@ -290,16 +288,16 @@ def write(tx, decisions: tuple[Decision, ...] | list[Decision]) -> None:
     signer = tx.store.signer
     spans: dict[int, list] = {}  # case id → [record read first, record the last item left, its time, its link]
     audits, queued = [], []
-    last_at = at = None
+    last_at = at = stamp = None
     for i, d in enumerate(decisions):
         _outcome, base, case, ev, n, writes, _running = d
         _seq, when, actor, action, from_state, to_state, data, fields_json = ev
         case_id, number = case.id, case.number
         span = spans.get(case_id)
         head = span[3] if span is not None else tuple.__new__(Head, (base.audit_seq, base.audit_hash))
-        ln = link(signer, head, number, when, actor, action, from_state, to_state, data, fields_json)
-        if when is not last_at:
-            last_at, at = when, tx.t(when)
+        if when is not last_at:  # a batch's items share one time: converted once, for the driver and the hash
+            last_at, at, stamp = when, tx.t(when), canonical_time(when)
+        ln = link(signer, head, number, stamp, actor, action, from_state, to_state, data, fields_json)
         if span is None:
             spans[case_id] = [base, case, at, ln]
         else:
@@ -358,8 +356,9 @@ def _case_update(tx, base: CaseRecord, case: CaseRecord, at, audit_hash: str) ->
     """The positions of the columns that differ between ``base`` and ``case``, and the parameters of
     :meth:`Tx.update_cases` for them."""
     changed, values = [], [case.version, at, case.audit_seq, audit_hash]
-    for i, new, old in zip(_CHANGEABLE_AT, _changeable(case), _changeable(base)):
-        if new != old:
+    for i in _CHANGEABLE_AT:
+        new = case[i]
+        if new != base[i]:
             changed.append(i)
             values.append(new if i != _CLOSED_AT else tx.t(new))
     values += (case.id, base.version)

@@ -66,8 +66,8 @@ def audience(action: Action, clean: Mapping[str, Any], mediator: str | None, lea
     """Who hears of ``action`` on a case (:func:`disputeflow.workflow.audience.audience` of its ``notify``)."""
     if not action.notify:
         return []
-    return audiences.audience(action.notify, unit_path,
-                              {"mediator": mediator, "lead_official": lead, "responsible_unit": responsible}, clean)
+    return audiences.audience_of(action.notify_tokens, unit_path,
+                                 {"mediator": mediator, "lead_official": lead, "responsible_unit": responsible}, clean)
 
 
 def role_label(definition: Definition, role: str, lang: str = "zh_CN") -> str:
@@ -158,7 +158,8 @@ def _admit(compiled: CompiledWorkflow, case: CaseRecord, who: Actor, action: str
                            f"{action} needs role {' or '.join(a.roles)} (you are {who.role})")
     if not may_touch(who, case.unit_path, case.mediator, case.lead_official, case.responsible_unit):
         raise NotPermitted(f"案件“{case.number}”不在您的管辖范围内", f"case {case.number} is outside your jurisdiction")
-    case_roles.check_own_case(a, who, case.mediator, case.lead_official)
+    if a.own_cases_only:
+        case_roles.check_own_case(a, who, case.mediator, case.lead_official)
     return a, dest
 
 
@@ -182,17 +183,16 @@ def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord,
     compiled = compile_definition(definition, registry)
     a, dest = _admit(compiled, case, actor, action)
     state = case.state
-    note = fields.note(note)
+    note = fields.note(note) if note is not None else None
     clean = fields.validate(definition, a, data, lookups, parse_time, now)
     case_roles.check_assignee(a, clean, actor, case.unit_path, lookups.user)
     # The case's JSON documents are parsed only when this action reads or changes them.
-    reads_data = bool(a.guards or a.record or a.effects or a.starts) or (
-        bool(a.data_fields) and any(name in clean for name in a.data_fields))
+    reads_data = a.reads_data or (bool(a.data_fields) and any(name in clean for name in a.data_fields))
     change = Change(case, actor, a.name, clean, now, policy, calendar,
                     {"risk": case.risk, "mediator": case.mediator, "lead_official": case.lead_official,
                      "responsible_unit": case.responsible_unit, "supervision_level": case.supervision_level},
                     json.loads(case.data) if reads_data else None,
-                    json.loads(case.flags) if (a.guards or a.effects or a.starts) else None,
+                    json.loads(case.flags) if a.reads_flags else None,
                     case.party_count, case.risk_floor, jsonable(clean), [], None, {})
     view = None
     if a.guards:
@@ -288,8 +288,8 @@ def _move_clocks(a: Action, change: Change, new_state: str, terminal: bool, comp
 
 def _decision(a: Action, change: Change, new_state: str, moved: bool, terminal: bool) -> Decision:
     cols, now = change.columns, change.now
-    (case_id, number, definition, definition_version, state, version, category, unit_path, was_risk, was_floor,
-     flags, _party_count, was_mediator, was_lead, was_responsible, was_supervision, data, closed_at, audit_seq,
+    (case_id, number, definition, definition_version, state, version, category, unit_path, _risk, _floor, flags,
+     _party_count, _mediator, _lead, _responsible, _supervision, data, closed_at, audit_seq,
      audit_hash) = case = change.case
     seq = audit_seq + 1
     if terminal:
@@ -304,9 +304,7 @@ def _decision(a: Action, change: Change, new_state: str, moved: bool, terminal: 
                                  lead, cols["responsible_unit"], cols["supervision_level"], data_json, closed_at,
                                  seq, audit_hash))
     actor = change.actor.id
-    recorded = _recorded((state, was_risk, was_mediator, was_lead, was_responsible, was_supervision, was_floor),
-                         (new_state, cols["risk"], mediator, lead, cols["responsible_unit"], cols["supervision_level"],
-                          change.risk_floor), data, data_json, change.recorded)
+    recorded = _recorded(case, after, data, data_json, change.recorded)
     event = _record(AuditEvent, (seq, now, actor, a.name, state, new_state, dumps(change.audit), dumps(recorded)))
     to = audience(a, change.fields, mediator, lead, unit_path, cols["responsible_unit"])
     notification = _record(Notification, (a.name, tuple(to), _payload(state, new_state, seq))) if to else None
@@ -318,20 +316,20 @@ _record = tuple.__new__
 
 # The case fields whose after-value an audit event's ``fields`` holds when an action changes them (the data document
 # by its digest).
-_RECORDED = ("state", "risk", "mediator", "lead_official", "responsible_unit", "supervision_level", "risk_floor")
+_RECORDED = tuple((name, CaseRecord._fields.index(name)) for name in (
+    "state", "risk", "mediator", "lead_official", "responsible_unit", "supervision_level", "risk_floor"))
 
 
-def _recorded(before: tuple, after: tuple, data: str, data_json: str, parties: dict) -> dict:
+def _recorded(before: CaseRecord, after: CaseRecord, data: str, data_json: str, parties: dict) -> dict:
     """The after-values of the recorded case fields the action changed (the audit event's ``fields``).
 
-    ``before`` and ``after`` hold the :data:`_RECORDED` fields' values in that order; ``data`` and
-    ``data_json`` are the case's data document before and after.
+    ``data`` and ``data_json`` are the case's data document before and after.
     """
     out = dict(parties) if parties else {}
-    if before != after:
-        for name, was, now in zip(_RECORDED, before, after):
-            if was != now:
-                out[name] = now
+    for name, i in _RECORDED:
+        now = after[i]
+        if now != before[i]:
+            out[name] = now
     if data_json is not data and data_json != data:
         out["data"] = digest(data_json)
     return out

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Mapping
 
+from disputeflow.workflow.audience import split
+
 FIELD_TYPES = frozenset(
     {"text", "choice", "choices", "user", "unit", "datetime", "bool", "int", "parties", "clock"}
 )
@@ -106,13 +108,9 @@ class Action:
         return self.dest is not None
 
     @cached_property
-    def notify_tokens(self) -> tuple[tuple[str, str, str], ...]:
-        """``notify`` as ``(token, kind, what)``: ``field:mediator`` → ``("field:mediator", "field", "mediator")``."""
-        out = []
-        for token in self.notify:
-            kind, _, what = token.partition(":")
-            out.append((token, kind, what))
-        return tuple(out)
+    def notify_tokens(self) -> tuple[tuple[str, str | None, str], ...]:
+        """``notify`` split once (:func:`disputeflow.workflow.audience.split`)."""
+        return split(self.notify)
 
     @cached_property
     def targets(self) -> tuple[tuple[str, str, str], ...]:
@@ -132,6 +130,24 @@ class Action:
     def data_fields(self) -> tuple[str, ...]:
         """The fields whose value lands in the case's JSON document (a target other than ``case.*``)."""
         return tuple(f.name for f in self.fields if f.target and not f.target.startswith("case."))
+
+    @cached_property
+    def mediator_fields(self) -> tuple[tuple[str, bool], ...]:
+        """The fields landing on ``case.mediator`` as ``(field, assigns)``; ``assigns``: the field names a
+        mediator (it names no roles, or ``mediator`` among them), not another workflow's handler."""
+        return tuple((f.name, not f.roles or "mediator" in f.roles) for f in self.fields
+                     if f.target == "case.mediator")
+
+    @cached_property
+    def reads_data(self) -> bool:
+        """Whether the action reads or changes the case's JSON document whatever its input (its guards, record,
+        effects or clock starts); an action with data fields reads it only when one of them is given."""
+        return bool(self.guards or self.record or self.effects or self.starts)
+
+    @cached_property
+    def reads_flags(self) -> bool:
+        """Whether the action reads the case's flags (its guards, effects or clock starts)."""
+        return bool(self.guards or self.effects or self.starts)
 
     def field(self, name: str) -> FieldSpec | None:
         for f in self.fields:

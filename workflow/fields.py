@@ -121,21 +121,24 @@ def validate(defn: Definition, action: Action, data: Mapping[str, Any], resolver
     clean: dict[str, Any] = {}
     ctx = None
     known = action.field_names
-    for name in data:
-        if name not in known:
-            allowed = "、".join(f.name for f in action.fields) or "无"
-            errors.append(FieldError(name, f"动作“{action.label.zh}”没有此字段（可用字段：{allowed}）",
-                                     f"action {action.name} has no such field (fields: {', '.join(known) or 'none'})"))
+    if not known.issuperset(data):
+        _unknown(action, data, errors)
     for spec in action.fields:
         raw = data.get(spec.name)
-        empty = raw is None or (isinstance(raw, (str, list, tuple)) and len(raw) == 0)
+        if type(raw) is str:
+            empty = not raw
+        else:
+            empty = raw is None or (isinstance(raw, (list, tuple, str)) and len(raw) == 0)
         if empty:
             if spec.required:
                 errors.append(FieldError(spec.name, f"{spec.label.zh}为必填项", f"{spec.label.en} is required"))
             continue
-        if ctx is None:
-            ctx = _Context(defn, resolver, parse_time, now)
-        value = _one(spec, raw, errors, ctx)
+        if ctx is None:  # built with tuple.__new__ (see "Positional rows" in bench/README.md)
+            ctx = tuple.__new__(_Context, (defn, resolver, parse_time, now))
+        kind = _KINDS.get(spec.type)
+        if kind is None:
+            raise AssertionError(spec.type)
+        value = kind(spec, raw, errors, ctx)
         if value is not None and spec.bound in ("past", "future") and now is not None:
             value = inputs.time_bound(spec.name, value, spec.bound, now, errors, (spec.label.zh, spec.label.en))
         if value is not None:
@@ -143,6 +146,16 @@ def validate(defn: Definition, action: Action, data: Mapping[str, Any], resolver
     if errors:
         raise ValidationError(errors)
     return clean
+
+
+def _unknown(action: Action, data: Mapping[str, Any], errors: list[FieldError]) -> None:
+    """Name each field of ``data`` that ``action`` does not have."""
+    known = action.field_names
+    for name in data:
+        if name not in known:
+            allowed = "、".join(f.name for f in action.fields) or "无"
+            errors.append(FieldError(name, f"动作“{action.label.zh}”没有此字段（可用字段：{allowed}）",
+                                     f"action {action.name} has no such field (fields: {', '.join(known) or 'none'})"))
 
 
 class _Context(NamedTuple):
@@ -157,13 +170,6 @@ class _Context(NamedTuple):
     def today(self) -> date | None:
         """The command's local date (bounds a party's birth date); worked out only for the kinds that ask."""
         return local_date(self.now) if self.now else None
-
-
-def _one(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:
-    kind = _KINDS.get(spec.type)
-    if kind is None:
-        raise AssertionError(spec.type)
-    return kind(spec, raw, errors, ctx)
 
 
 def _as_text(spec: FieldSpec, raw: Any, errors: list[FieldError], ctx: _Context) -> Any:

@@ -35,7 +35,7 @@ def open_children(engine, tx, decisions: Sequence) -> list:
     event naming the child it opened (``spawned``)."""
     out = []
     for d in decisions:
-        kids = [w for w in d.writes if type(w) is NewChild]
+        kids = [w for w in d.writes if type(w) is NewChild] if d.writes else None
         if not kids:
             out.append(d)
             continue

@@ -27,6 +27,13 @@ VALUES = [
     {},
     "纠纷",
     {"n": -0.0, "big": 10**30, "e": 1e-7, "nested": [{"k": [{"j": {}}]}]},
+    # the smallest documents, written out without the encoder: one text field, an audience of one
+    {"mediator": "调解员\"一\u2028\x00"},
+    ["user:m1"],
+    ("user:m2",),
+    {"k": None},
+    {"k": ["v"]},
+    [None],
 ]
 # Timing figures in a comment or docstring: µs / μs, "microsecond(s)", "3 ms", "12us".
 TIMING = re.compile(r"µs|μs|\bmicroseconds?\b|\b\d+(\.\d+)?\s?(us|ns|ms)\b")
