@@ -26,6 +26,8 @@ COMMANDS = {
     "board": "Boards: parties of repeated disputes.",
     "calendar": "Business calendar: public holidays and make-up workdays.",
     "case": "Cases: register, read, act.",
+    "definition": "Workflow definition files: check one.",
+    "directory": "Keep units and users in step with a host system (sync from a JSON or CSV file).",
     "demo": "Load the demo (a fictional county over 双乳镇 and 青石镇); --day plays a day of 双乳镇's work.",
     "import": "Import cases from an Excel or CSV ledger.",
     "inbox": "Inbox messages: read and mark read.",
