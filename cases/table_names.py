@@ -87,16 +87,24 @@ class TableNames:
         """``sql`` with the prefix only (the migrations run with the schema first on the search path)."""
         return self._rewrite(sql, None) if self.prefix else sql
 
+    def catalogue_parameters(self, statement: str, parameters):
+        """SQLite's reflection looks a table up in ``sqlite_master`` by a bound name: the migrations' plain name
+        becomes the table's own there (a table rebuild then keeps every constraint)."""
+        if not self.prefix or "sqlite_master" not in statement or not isinstance(parameters, tuple):
+            return parameters
+        tables = self._patterns[3]
+        return tuple(self.prefix + p if isinstance(p, str) and p in tables else p for p in parameters)
+
     @cached_property
-    def _patterns(self) -> tuple[re.Pattern, re.Pattern, dict[str, frozenset[str]]]:
+    def _patterns(self) -> tuple[re.Pattern, re.Pattern, dict[str, frozenset[str]], frozenset[str]]:
         tables, columns = _plain_names()
         alternatives = "|".join(sorted(tables, key=len, reverse=True))
         word = re.compile(rf"(?<![\w.:$])(?<!%\()({alternatives})\b")
         convention = re.compile(rf"\b(ix|uq|fk|pk|ck)_(?=(?:{alternatives})(?:_|\b))")
-        return word, convention, columns
+        return word, convention, columns, tables
 
     def _rewrite(self, sql: str, schema: str | None) -> str:
-        word, convention, columns = self._patterns
+        word, convention, columns, _tables = self._patterns
         prefix = self.prefix
         # a bare name that is also a column of a table this statement names is that column
         columns_here = {name for name, owners in columns.items()
@@ -171,9 +179,3 @@ def inspect_tables(op) -> _Tables:
     names = (context.config.attributes.get("table_names") if context.config is not None else None) or TableNames()
     return _Tables(inspect(op.get_bind()), names)
 
-
-def real_table(op, table: str) -> str:
-    """The name of ``table`` in the database (prefixed): for a batch operation that reflects the table."""
-    context = op.get_context()
-    names = (context.config.attributes.get("table_names") if context.config is not None else None) or TableNames()
-    return names.prefix + table

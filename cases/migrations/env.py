@@ -3,7 +3,8 @@
 With a table prefix (:class:`disputeflow.cases.table_names.TableNames`) the
 migrations, written with the plain names, run on a connection whose statements
 get the prefix (``CREATE TABLE cases`` becomes ``CREATE TABLE df_cases``, index
-names too); their inspections go through :func:`disputeflow.cases.table_names.inspect_tables`.
+names too); their inspections go through :func:`disputeflow.cases.table_names.inspect_tables`, and
+SQLite's reflection for a table rebuild finds the prefixed table.
 With a schema (PostgreSQL) the schema is created if missing and put first on the
 search path for the migration's transaction only (``SET LOCAL``), so the
 migrations' plain names create and find the tables there. Alembic's version table
@@ -28,7 +29,7 @@ if engine is None:  # run from the alembic command line
 with engine.connect() as connection:
     if names.prefix:
         def _prefixed(_conn, _cursor, statement, parameters, _context, _executemany):
-            return names.rewrite_ddl(statement), parameters
+            return names.rewrite_ddl(statement), names.catalogue_parameters(statement, parameters)
 
         event.listen(connection, "before_cursor_execute", _prefixed, retval=True)
     if names.schema:

@@ -220,3 +220,40 @@ def test_the_options_come_from_the_config_file(tmp_path):
     path.write_text('table_prefix = "DF"\n', encoding="utf-8")
     with pytest.raises(ConfigError):
         Config.load(path)
+
+
+def test_a_migration_round_trip_keeps_the_prefixed_tables(tmp_path):
+    """Down to 0015 and up again on a prefixed database holding a key person (0018 rebuilds its table on
+    SQLite): the data and the schema come back as the plain database has them."""
+    from alembic import command
+
+    from disputeflow.cases import schema
+    from disputeflow.cases.table_names import TableNames
+
+    path = tmp_path / "round.db"
+    url = f"sqlite:///{path}"
+    engine = Engine(Config(url=url, table_prefix="df_"), clock=FixedClock(T0))
+    engine.init()
+    town(engine)
+    engine.add_user("lead", "包案领导", "lead_official", "t1")
+    number = engine.report("go", title="甲", category="neighbour", unit="v1-g1", parties=PARTIES).number
+    pid = engine.add_person("go", name="王某", cases=[number], risk="critical", grid_officer="go",
+                            lead_official="lead")["id"]
+    engine.close()
+    db = sa.create_engine(url)
+    try:
+        names = TableNames("df_")
+        command.downgrade(schema.alembic_config(db, names), "0015")
+        assert schema.current_revision(db, names) == "0015"
+        schema.upgrade(db, names=names)
+    finally:
+        db.dispose()
+    engine = Engine(Config(url=url, table_prefix="df_"), clock=FixedClock(T0))
+    try:
+        assert [p["id"] for p in engine.persons("admin")] == [pid]
+        assert engine.verify_person_audit()["problems"] == []
+    finally:
+        engine.close()
+    plain = tmp_path / "plain.db"
+    Engine(Config(url=f"sqlite:///{plain}")).init()
+    assert _schema_sql(path, "df_") == _schema_sql(plain, "")

@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 from disputeflow.cases.types import UTCDateTime
-from disputeflow.cases.table_names import inspect_tables, real_table
+from disputeflow.cases.table_names import inspect_tables
 
 
 revision = '0018'
@@ -32,7 +32,7 @@ def upgrade() -> None:
     missing = [make() for name, make in _NEW_COLUMNS if name not in columns]
     if missing or not columns['anchor_case_id']['nullable']:
         # a person may be registered without a case: the anchor becomes optional
-        with op.batch_alter_table(real_table(op, 'key_persons')) as batch:  # it reflects the table
+        with op.batch_alter_table('key_persons') as batch:
             for column in missing:
                 batch.add_column(column)
             if not columns['anchor_case_id']['nullable']:
