@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
-_KEYWORD = re.compile(r"(?:FROM|JOIN|INTO|UPDATE|TABLE|ON|REFERENCES|EXISTS)\s+$", re.I)
+_KEYWORD = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE|ON|REFERENCES|EXISTS)\s+$", re.I)
 _CACHE_MAX = 5000  # distinct statements kept rewritten; past it a statement is rewritten per call
 
 
