@@ -30,6 +30,7 @@ import re
 from functools import cached_property
 
 _KEYWORD = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE|ON|REFERENCES|EXISTS)\s+$", re.I)
+_LOCKED = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\s+OF\s+(?:\w+\s*,\s*)*$", re.I)
 _CACHE_MAX = 5000  # distinct statements kept rewritten; past it a statement is rewritten per call
 
 
@@ -113,8 +114,8 @@ class TableNames:
         def name(m: re.Match) -> str:
             plain = m.group(1)
             end = m.end()
-            if end < len(sql) and sql[end] == ".":  # a qualified column: ``cases.id``
-                return prefix + plain
+            if end < len(sql) and sql[end] == "." or _LOCKED.search(sql, 0, m.start()):
+                return prefix + plain  # a qualified column (``cases.id``), or ``FOR UPDATE OF`` (never qualified)
             if plain in columns_here and not _KEYWORD.search(sql, 0, m.start()):
                 return plain
             return f"{schema}.{prefix}{plain}" if schema else prefix + plain

@@ -85,3 +85,10 @@ def test_the_store_makes_its_statements_with_the_names_when_it_starts(tmp_path):
         assert plain.engine is db and plain.sql["insert_case"][0].startswith("INSERT INTO cases (")
     finally:
         db.dispose()
+
+
+def test_the_tables_of_a_row_lock_are_never_qualified():
+    sql = "SELECT outbox.id FROM outbox JOIN cases ON cases.id = outbox.case_id FOR UPDATE OF outbox, cases SKIP LOCKED"
+    assert MED.rewrite(sql) == (
+        "SELECT df_outbox.id FROM mediation.df_outbox JOIN mediation.df_cases ON df_cases.id = df_outbox.case_id "
+        "FOR UPDATE OF df_outbox, df_cases SKIP LOCKED")
