@@ -46,7 +46,7 @@ class _Matching:
         sql = self._lists.get(len(values))
         if sql is None:
             sql = self._lists[len(values)] = self._in_list(tx, len(values))
-        tx.cur.execute(sql, values)
+        tx.cur.execute(tx.store.named(sql), values)
         return tx.cur.fetchall()
 
     def _in_list(self, tx, n: int) -> str:

@@ -29,11 +29,12 @@ class BulkRows:
         if not rows:
             return 0
         cols = ", ".join(columns)
+        plain, table = table, self.store.names.table(table)
         if self.store.is_sqlite:
             marks = ", ".join("?" * len(columns))
             self.cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks}) {suffix}", rows)
             return self.cur.rowcount
-        exprs, params, arrays = _pg_columns(columns, self.store.pg_types(table, columns), rows)
+        exprs, params, arrays = _pg_columns(columns, self.store.pg_types(plain, columns), rows)
         self.cur.execute(f"INSERT INTO {table} ({cols}) SELECT {exprs} FROM {arrays} {suffix}", params)
         return self.cur.rowcount
 
@@ -45,12 +46,13 @@ class BulkRows:
         """
         if not rows:
             return
+        plain, table = table, self.store.names.table(table)
         if self.store.is_sqlite:
             sets = ", ".join([f"{c} = ?" for c in columns] + ([extra] if extra else []))
             self.cur.executemany(f"UPDATE {table} SET {sets} WHERE {key} = ?", [(*r[1:], r[0]) for r in rows])
             return
         names = (key, *columns)
-        exprs, params, arrays = _pg_columns(names, self.store.pg_types(table, names), rows, split=True)
+        exprs, params, arrays = _pg_columns(names, self.store.pg_types(plain, names), rows, split=True)
         sets = ", ".join([f"{c} = {e}" for c, e in zip(columns, exprs[1:])] + ([extra] if extra else []))
         self.cur.execute(f"UPDATE {table} AS t SET {sets} FROM {arrays} WHERE t.{key} = v.{key}", params)
 

@@ -11,6 +11,7 @@ from operator import itemgetter
 from typing import Callable
 
 from disputeflow.cases.statements import _PARAM
+from disputeflow.cases.table_names import TableNames
 
 
 class CompiledStatements:
@@ -18,12 +19,14 @@ class CompiledStatements:
 
     is_sqlite: bool
 
-    def _compile(self, statements: dict[str, str]) -> None:
+    def _compile(self, statements: dict[str, str], names: TableNames | None = None) -> None:
+        # the tables' configured names (prefix, schema): statements are rewritten here, once
+        self.names = names or TableNames()
         self._cache: dict[str, str] = {}
         self._types: dict[tuple, tuple[str, ...]] = {}
         self._case_updates: dict[tuple[str, ...], str] = {}
         self._case_changes: dict[tuple, str] = {}
-        self.sql = {name: self.positional(text) for name, text in statements.items()}
+        self.sql = {name: self.positional(self.names.rewrite(text)) for name, text in statements.items()}
 
     def pg_types(self, table: str, columns: tuple[str, ...]) -> tuple[str, ...]:
         """PostgreSQL type names of ``columns``, from the table definitions (for typed ``unnest`` arrays)."""
@@ -46,7 +49,8 @@ class CompiledStatements:
         if sql is None:
             mark = "?" if self.is_sqlite else "%s"
             sets = ", ".join(f"{c} = {mark}" for c in ("version", "updated_at", "audit_seq", "audit_hash", *columns))
-            sql = self._case_updates[columns] = f"UPDATE cases SET {sets} WHERE id = {mark} AND version = {mark}"
+            sql = self._case_updates[columns] = (f"UPDATE {self.names.table('cases')} SET {sets} "
+                                                 f"WHERE id = {mark} AND version = {mark}")
         return sql
 
     def change_case_sql(self, columns: tuple[str, ...], outbox: bool) -> str:
@@ -89,10 +93,15 @@ class CompiledStatements:
         return text, itemgetter(*names)
 
     def translate(self, sql: str) -> str:
+        """Ad-hoc SQL with ``:name`` parameters in the driver's named style and the configured table names (kept)."""
         if self.is_sqlite:
-            return sql
+            return self.names.rewrite(sql)
         out = self._cache.get(sql)
         if out is None:
-            out = _PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
+            out = _PARAM.sub(r"%(\1)s", self.names.rewrite(sql).replace("%", "%%"))
             self._cache[sql] = out
         return out
+
+    def named(self, sql: str) -> str:
+        """SQL compiled elsewhere (a Core statement's text) with the configured table names (kept)."""
+        return self.names.rewrite(sql)

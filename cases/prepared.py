@@ -37,6 +37,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.engine.interfaces import BindTyping
 from sqlalchemy.sql import ClauseElement, Executable
 
+from disputeflow.cases.table_names import names_of
+
 _SHAPES: dict[Hashable, Any] = {}
 _STREAMS = count()
 _SHAPES_MAX = 2000  # a bound on statements kept by shape; past it a shape is built per call
@@ -216,6 +218,9 @@ def run(conn: Connection, stmt: ClauseElement, params: dict[str, Any] | None = N
     """
     plan = _plan(stmt, conn.dialect)
     sql, values = plan.statement(params)
+    names = names_of(conn)
+    if names is not None:
+        sql = names.rewrite(sql)
     cur = conn.connection.driver_connection.cursor()
     try:
         cur.execute(sql, values)
@@ -253,9 +258,10 @@ def run_many(conn: Connection, stmt: ClauseElement, rows: list[dict[str, Any]]) 
         merged = dict(base)
         merged.update(params)
         values.append(_driver_params(plan.order, merged, plan.processors))
+    names = names_of(conn)
     cur = conn.connection.driver_connection.cursor()
     try:
-        cur.executemany(plan.sql, values)
+        cur.executemany(plan.sql if names is None else names.rewrite(plan.sql), values)
         return cur.rowcount
     finally:
         cur.close()
@@ -268,6 +274,9 @@ def stream(conn: Connection, stmt: ClauseElement, params: dict[str, Any] | None 
     PostgreSQL), so a year of rows never sits in memory at once. Read to the end or closed with the transaction."""
     plan = _plan(stmt, conn.dialect)
     sql, values = plan.statement(params)
+    names = names_of(conn)
+    if names is not None:
+        sql = names.rewrite(sql)
     raw = conn.connection.driver_connection
     named = conn.dialect.name == "postgresql"
     cur = raw.cursor(name=f"df_stream_{id(plan):x}_{next(_STREAMS)}") if named else raw.cursor()
@@ -319,7 +328,7 @@ class Prepared:
     def cursor(self, tx, params: Mapping[str, Any] | None = None):
         """Run the statement with ``params`` (by bound parameter name); returns the cursor."""
         sql, values = _bind(self.compiled(tx.store.engine.dialect), params)
-        tx.cur.execute(sql, values)
+        tx.cur.execute(tx.store.named(sql), values)
         return tx.cur
 
     def all(self, tx, params: Mapping[str, Any] | None = None) -> list:
@@ -338,7 +347,7 @@ class Prepared:
         if not rows:
             return 0
         compiled = self.compiled(tx.store.engine.dialect)
-        tx.cur.executemany(compiled.string, [_bind(compiled, r)[1] for r in rows])
+        tx.cur.executemany(tx.store.named(compiled.string), [_bind(compiled, r)[1] for r in rows])
         return tx.cur.rowcount
 
 

@@ -101,5 +101,9 @@ def has_tables(conn: Connection, names: tuple[str, ...]) -> bool:
     """Whether every table in ``names`` exists (a part of the schema another feature adds may be missing)."""
     from sqlalchemy import inspect
 
-    present = set(inspect(conn).get_table_names())
-    return all(n in present for n in names)
+    from disputeflow.cases.table_names import names_of
+
+    configured = names_of(conn)  # a table prefix or schema: the tables are named, or live, there
+    prefix, schema = (configured.prefix, configured.schema) if configured is not None else ("", None)
+    present = set(inspect(conn).get_table_names(schema=schema))
+    return all(prefix + n in present for n in names)

@@ -1,6 +1,10 @@
 """Create or upgrade the schema through Alembic, and nothing else.
 
-``upgrade`` is idempotent: on an up-to-date database it does nothing.
+``upgrade`` is idempotent: on an up-to-date database it does nothing. With
+:class:`~disputeflow.cases.table_names.TableNames` the tables, their indexes and
+Alembic's version table get the configured prefix, and on PostgreSQL live in the
+configured schema (created if missing); the migrations' environment applies them
+(``cases/migrations/env.py``).
 """
 
 from __future__ import annotations
@@ -13,21 +17,26 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine as SAEngine
 
+from disputeflow.cases.table_names import TableNames
 
-def alembic_config(engine: SAEngine) -> Config:
+
+def alembic_config(engine: SAEngine, names: TableNames | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("disputeflow.cases") / "migrations"))
     cfg.attributes["engine"] = engine
+    cfg.attributes["table_names"] = names or TableNames()
     return cfg
 
 
-def upgrade(engine: SAEngine, revision: str = "head") -> None:
-    command.upgrade(alembic_config(engine), revision)
+def upgrade(engine: SAEngine, revision: str = "head", names: TableNames | None = None) -> None:
+    command.upgrade(alembic_config(engine, names), revision)
 
 
-def current_revision(engine: SAEngine) -> str | None:
+def current_revision(engine: SAEngine, names: TableNames | None = None) -> str | None:
+    names = names or TableNames()
+    opts = {"version_table": names.version_table, "version_table_schema": names.schema}
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return MigrationContext.configure(conn, opts=opts).get_current_revision()
 
 
 def head_revision(engine: SAEngine) -> str | None:

@@ -32,6 +32,7 @@ from disputeflow.cases import joined
 from disputeflow.cases.db import is_busy, is_unavailable
 from disputeflow.cases.sqlite_writer import SQLiteWriter
 from disputeflow.cases.statements import _PARAM, CASE_COLUMNS, RUNNING_CLOCK_COLUMNS, STATEMENTS
+from disputeflow.cases.table_names import TableNames
 from disputeflow.cases.tx import Tx
 
 __all__ = ["CASE_COLUMNS", "RUNNING_CLOCK_COLUMNS", "STATEMENTS", "Store", "StoreBusy", "StoreUnavailable", "Tx",
@@ -59,8 +60,9 @@ class Store(CompiledStatements, SQLiteWriter):
     """
 
     def __init__(self, engine: SAEngine, statements: dict[str, str] | None = None,
-                 busy: Callable[[], Exception] = StoreBusy, unavailable: Callable[[], Exception] = StoreUnavailable):
-        self.engine = engine
+                 busy: Callable[[], Exception] = StoreBusy, unavailable: Callable[[], Exception] = StoreUnavailable,
+                 names: TableNames | None = None):
+        self.engine = names.bind(engine) if names else engine  # names: the tables' prefix and schema
         self.busy = busy
         self.unavailable = unavailable
         self.joined: ContextVar = ContextVar(f"disputeflow_joined_{id(self)}", default=None)
@@ -70,7 +72,7 @@ class Store(CompiledStatements, SQLiteWriter):
         self.dialect = engine.dialect.name
         self.is_sqlite = self.dialect == "sqlite"
         self._init_writer()
-        self._compile(statements or STATEMENTS)
+        self._compile(statements or STATEMENTS, names)
 
     def refuse_nul(self, exc: BaseException) -> None:
         """Raise a validation error in place of the driver's refusal of a NUL character.

@@ -8,6 +8,7 @@ read from code defaults hidden deeper in the engine.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -20,6 +21,23 @@ def is_builtin_name(entry: str) -> bool:
     """``definitions`` entries without a path separator or ``.toml`` name a definition shipped
     with the package (``"hotline"``); the others are files."""
     return "/" not in entry and "\\" not in entry and not entry.endswith(".toml")
+
+
+_PREFIX = re.compile(r"[a-z][a-z0-9_]*")
+_SCHEMA = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def _check_names(prefix: Any, schema: Any) -> None:
+    """A prefix and a schema are written into SQL as they are: only lower-case letters, digits and ``_``."""
+    if not isinstance(prefix, str) or (prefix and (not _PREFIX.fullmatch(prefix) or len(prefix) > 20)):
+        raise ConfigError(f"table_prefix 应以小写字母开头，只含小写字母、数字和下划线（至多 20 个字符，如 df_），而不是 {prefix!r}",
+                          "table_prefix must start with a lower-case letter and hold only lower-case letters, digits "
+                          f"and underscores (at most 20 characters, e.g. df_), not {prefix!r}")
+    if schema is not None and (not isinstance(schema, str) or not _SCHEMA.fullmatch(schema) or len(schema) > 63
+                               or schema.startswith("pg_")):
+        raise ConfigError(f"schema 应为小写字母、数字和下划线组成的 PostgreSQL 模式名（不以 pg_ 开头），而不是 {schema!r}",
+                          "schema must be a PostgreSQL schema name of lower-case letters, digits and underscores "
+                          f"(not starting with pg_), not {schema!r}")
 
 
 @dataclass
@@ -51,12 +69,17 @@ class Config:
     # Kept here or in the environment, never in the database (docs/operations.md).
     audit_key: str | None = None
     audit_old_keys: list[str] = field(default_factory=list)
+    # Beside a host application's tables: every table, index and Alembic's version table named ``{prefix}…``,
+    # and on PostgreSQL in ``schema`` (created by ``init()`` if missing). See docs/operations.md.
+    table_prefix: str = ""
+    schema: str | None = None
 
     def __post_init__(self) -> None:
         t = self.busy_timeout
         if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 < t <= 600:
             raise ConfigError(f"busy_timeout 应为 0 到 600 之间的秒数，而不是 {t!r}",
                               f"busy_timeout must be a number of seconds between 0 and 600, not {t!r}")
+        _check_names(self.table_prefix, self.schema)
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, **overrides: Any) -> "Config":

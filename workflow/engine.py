@@ -195,8 +195,9 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
         """Create or upgrade the schema (idempotent). Returns the schema revision."""
         from disputeflow.cases.schema import current_revision, upgrade
 
-        upgrade(self._rt.db)
-        return current_revision(self._rt.db) or ""
+        names = self._rt.store.names  # the configured table prefix and schema
+        upgrade(self._rt.db, names=names)
+        return current_revision(self._rt.db, names) or ""
 
     def add_unit(self, id: str, name: str, kind: str, parent: str | None = None, short_name: str | None = None,
                  handles: Iterable[str] | None = None) -> NewUnit:

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine as SAEngine
 from disputeflow.cases.db import make_engine, url_from_env
 from disputeflow.cases.jurisdiction import town_of
 from disputeflow.cases.store import Store
+from disputeflow.cases.table_names import TableNames
 from disputeflow.workflow.config import Config, is_builtin_name
 from disputeflow.workflow.definition import Definition, builtin, load_definition
 from disputeflow.workflow import events
@@ -48,6 +49,14 @@ def _signer(cfg: Config):
         raise ConfigError(*exc.args) from None
 
 
+def _table_names(cfg: Config, db: SAEngine) -> TableNames:
+    """Where the engine's tables are: the configured prefix, and a schema only where the database has schemas."""
+    if cfg.schema and db.dialect.name != "postgresql":
+        raise ConfigError("schema 仅适用于 PostgreSQL；SQLite 请用 table_prefix",
+                          "schema applies to PostgreSQL only; on SQLite use table_prefix")
+    return TableNames(cfg.table_prefix, cfg.schema)
+
+
 class Runtime:
     """The engine's collaborators, built once from a configuration (see :func:`compose`)."""
 
@@ -59,7 +68,7 @@ class Runtime:
         self.lang = lang or config.lang
         self.db = db
         self.clock = clock
-        self.store = Store(db, busy=Busy)
+        self.store = Store(db, busy=Busy, names=_table_names(config, db))
         self.store.unavailable = Unavailable
         self.store.signer = _signer(config)
         # The host's people (``Engine(identities=...)``): asked about ids the users table does not know.

@@ -158,6 +158,14 @@ CONFIG_HELP: dict[str, str] = {
                  "database and its backups (see Operations: the audit key).",
     "audit_old_keys": "Keys rotated out, kept so the events they signed still verify "
                       "(`DISPUTEFLOW_AUDIT_OLD_KEYS`, separated by commas, when unset).",
+    "table_prefix": "Prefix of every table, index and constraint the engine makes, and of Alembic's version "
+                    "table (`df_` gives `df_cases`, `df_alembic_version`): the engine lives beside an "
+                    "application's own `users` or `cases`. A lower-case letter, then lower-case letters, digits "
+                    "and `_`; default none. Set it before `init`: it names the tables, it does not move them "
+                    "(see Operations: beside another application's tables).",
+    "schema": "PostgreSQL only: the schema of the engine's tables and version table, created by `init` if "
+              "missing (the database user needs `CREATE` on the database, or create it beforehand). "
+              "Default none: the connection's `search_path`. Refused on SQLite.",
 }
 
 POLICY_HELP: dict[str, tuple[str, str]] = {

@@ -6,6 +6,7 @@ Revises: 0013
 from alembic import op
 import sqlalchemy as sa
 import disputeflow.cases.types
+from disputeflow.cases.table_names import inspect_tables
 
 
 revision = '0014'
@@ -15,7 +16,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    inspector = sa.inspect(op.get_bind())
+    inspector = inspect_tables(op)
     tables = set(inspector.get_table_names())
     # Each part only if missing: a database re-run from an older revision mark keeps what it has.
     if 'paper_counters' not in tables:

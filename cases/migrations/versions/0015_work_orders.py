@@ -5,6 +5,7 @@ Revises: 0014
 """
 from alembic import op
 import sqlalchemy as sa
+from disputeflow.cases.table_names import inspect_tables
 
 
 revision = '0015'
@@ -15,7 +16,7 @@ depends_on = None
 
 def upgrade() -> None:
     bind = op.get_bind()
-    inspector = sa.inspect(bind)
+    inspector = inspect_tables(op)
     # Each part only if missing: a database re-run from an older revision mark keeps what it has.
     if 'parent_id' not in {c['name'] for c in inspector.get_columns('cases')}:
         if bind.dialect.name == 'sqlite':

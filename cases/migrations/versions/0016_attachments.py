@@ -6,6 +6,7 @@ Revises: 0018
 from alembic import op
 import sqlalchemy as sa
 import disputeflow.cases.types
+from disputeflow.cases.table_names import inspect_tables
 
 
 revision = '0016'
@@ -15,7 +16,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    inspector = sa.inspect(op.get_bind())
+    inspector = inspect_tables(op)
     # Only if missing: a database re-run from an older revision mark keeps what it has.
     if 'attachments' not in set(inspector.get_table_names()):
         op.create_table(
@@ -34,7 +35,7 @@ def upgrade() -> None:
             sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_attachments_case_id_cases')),
             sa.PrimaryKeyConstraint('id', name=op.f('pk_attachments')),
         )
-    if 'ix_attachments_case_id' not in {i['name'] for i in sa.inspect(op.get_bind()).get_indexes('attachments')}:
+    if 'ix_attachments_case_id' not in {i['name'] for i in inspect_tables(op).get_indexes('attachments')}:
         op.create_index('ix_attachments_case_id', 'attachments', ['case_id'], unique=False)
 
 

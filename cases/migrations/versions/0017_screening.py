@@ -5,6 +5,7 @@ Revises: 0015
 """
 from alembic import op
 import sqlalchemy as sa
+from disputeflow.cases.table_names import inspect_tables
 
 
 revision = '0017'
@@ -27,7 +28,7 @@ def _tables():
 
 def upgrade() -> None:
     bind = op.get_bind()
-    present = set(sa.inspect(bind).get_table_names())
+    present = set(inspect_tables(op).get_table_names())
     for table in _tables():
         if table.name not in present:  # idempotent: a re-run keeps what it has
             table.create(bind)
@@ -35,7 +36,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
-    present = set(sa.inspect(bind).get_table_names())
+    present = set(inspect_tables(op).get_table_names())
     for table in reversed(_tables()):
         if table.name in present:
             op.drop_table(table.name)

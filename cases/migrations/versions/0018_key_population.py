@@ -8,6 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 from disputeflow.cases.types import UTCDateTime
+from disputeflow.cases.table_names import inspect_tables
 
 
 revision = '0018'
@@ -26,8 +27,7 @@ _NEW_COLUMNS = (
 
 
 def upgrade() -> None:
-    bind = op.get_bind()
-    inspector = sa.inspect(bind)
+    inspector = inspect_tables(op)
     columns = {c['name']: c for c in inspector.get_columns('key_persons')}
     missing = [make() for name, make in _NEW_COLUMNS if name not in columns]
     if missing or not columns['anchor_case_id']['nullable']:

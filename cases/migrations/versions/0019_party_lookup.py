@@ -10,6 +10,7 @@ Revises: 0015
 """
 from alembic import op
 import sqlalchemy as sa
+from disputeflow.cases.table_names import inspect_tables
 
 
 revision = '0019'
@@ -26,14 +27,14 @@ _INDEXES = (
 
 
 def upgrade() -> None:
-    inspector = sa.inspect(op.get_bind())
+    inspector = inspect_tables(op)
     for name, table, columns in _INDEXES:
         if name not in {i['name'] for i in inspector.get_indexes(table)}:
             op.create_index(name, table, columns, unique=False)
 
 
 def downgrade() -> None:
-    inspector = sa.inspect(op.get_bind())
+    inspector = inspect_tables(op)
     for name, table, _columns in reversed(_INDEXES):
         if name in {i['name'] for i in inspector.get_indexes(table)}:
             op.drop_index(name, table_name=table)
