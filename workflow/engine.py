@@ -70,13 +70,17 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
         identities: a :class:`disputeflow.IdentityResolver` of the host's people: an id the
             engine's users table does not know is asked of it, so the host's people can act, be
             assigned and be notified without being copied into the engine.
+        db: a SQLAlchemy engine the host owns, used with the settings of a :class:`Config` given as
+            ``url_or_config`` (its ``url`` is then ignored). The engine never disposes it:
+            :meth:`close` leaves the host's pool alone. The host's engine keeps its own connection
+            settings; see "Threads and async" in the docs for what SQLite needs (WAL, a busy timeout).
     """
 
     def __init__(self, url_or_config: str | Config | SAEngine | None = None, *, clock: Clock | None = None,
                  definitions: Iterable[Definition] = (), policy: "Policy | None" = None, calendar: "BusinessCalendar | None" = None,
-                 lang: str | None = None, identities: "IdentityResolver | None" = None):
+                 lang: str | None = None, identities: "IdentityResolver | None" = None, db: SAEngine | None = None):
         self._rt = compose(url_or_config, clock=clock, definitions=definitions, policy=policy, calendar=calendar,
-                           lang=lang, identities=identities)
+                           lang=lang, identities=identities, db=db)
 
     # ------------------------------------------------------------------ wiring
 
@@ -185,7 +189,8 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
     def close(self) -> None:
         """Release the engine's database connections (its pool and the SQLite writer).
 
-        Call it when the host shuts down or a test ends; the engine is not used afterwards.
+        Call it when the host shuts down or a test ends; the engine is not used afterwards. A
+        SQLAlchemy engine the host passed in is not disposed: its pool is the host's.
         """
         self._rt.close()
 

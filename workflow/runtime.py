@@ -312,32 +312,36 @@ class Runtime:
             else:
                 d.stopping.clear()
 
+    owns_db = True  # False for a SQLAlchemy engine the host passed in: never disposed here
+
     def close(self) -> None:
         self.store.close()
-        self.db.dispose()
+        if self.owns_db:
+            self.db.dispose()
 
 
 def compose(url_or_config: "str | Config | SAEngine | None" = None, *, clock: Clock | None = None,
             definitions: Iterable[Definition] = (), policy: "Policy | None" = None,
-            calendar: "BusinessCalendar | None" = None, lang: str | None = None, identities=None) -> Runtime:
+            calendar: "BusinessCalendar | None" = None, lang: str | None = None, identities=None,
+            db: SAEngine | None = None) -> Runtime:
     """Build the runtime: database, store and signer, definitions (built-in, configured, given), policy, calendar.
 
     Raises:
         ConfigError: the default workflow is not defined, the policy is broken or misses a clock, or the
             audit key is unusable.
     """
-    if isinstance(url_or_config, Config):
-        cfg = url_or_config
-    elif isinstance(url_or_config, SAEngine):
-        cfg = Config()
-    else:
-        cfg = Config(url=url_or_config or "")
     if isinstance(url_or_config, SAEngine):
-        db = url_or_config
-    else:
+        if db is not None:
+            raise ConfigError("数据库只能给一次：url_or_config 与 db 都是 SQLAlchemy 引擎",
+                              "give the database once: both url_or_config and db are SQLAlchemy engines")
+        url_or_config, db = None, url_or_config
+    cfg = url_or_config if isinstance(url_or_config, Config) else Config(url=url_or_config or "")
+    owned = db is None  # a host's engine is the host's to dispose
+    if db is None:
         cfg.url = url_from_env(cfg.url or None)
         db = make_engine(cfg.url, synchronous=cfg.sqlite_synchronous, busy_timeout=cfg.busy_timeout)
     rt = Runtime(cfg, db, clock or SystemClock(), policy, calendar, lang, identities)
+    rt.owns_db = owned
     rt.register_definition(builtin("grassroots"))
     rt.register_definition(builtin("work_order"))  # the child workflow grassroots' dispatch opens
     rt.register_definition(builtin("referral"))  # the child workflow grassroots' refer opens

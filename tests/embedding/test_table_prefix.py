@@ -257,3 +257,27 @@ def test_a_migration_round_trip_keeps_the_prefixed_tables(tmp_path):
     plain = tmp_path / "plain.db"
     Engine(Config(url=f"sqlite:///{plain}")).init()
     assert _schema_sql(path, "df_") == _schema_sql(plain, "")
+
+
+def test_a_config_with_the_hosts_own_engine_and_close_leaves_its_pool(host_url):
+    """The host passes its SQLAlchemy engine and a Config: the prefix applies, and close() never disposes the
+    host's pool (the host keeps using it afterwards)."""
+    before = host_rows(host_url)
+    host = sa.create_engine(host_url)
+    disposed = []
+    sa.event.listen(host, "engine_disposed", lambda e: disposed.append(e))
+    try:
+        engine = Engine(Config(table_prefix="df_"), db=host, clock=FixedClock(T0))
+        engine.init()
+        number = walk(engine)
+        engine.close()
+        assert disposed == []
+        with host.connect() as conn:  # the host's own engine, still the host's: its tables untouched
+            assert conn.exec_driver_sql("SELECT count(*) FROM df_cases").scalar() == 1
+            assert conn.exec_driver_sql("SELECT title FROM cases").scalar() == "the host's own case"
+        assert number.endswith("000001")
+        with pytest.raises(ConfigError, match="give the database once"):
+            Engine(host, db=host)
+    finally:
+        host.dispose()
+    assert host_rows(host_url) == before

@@ -10,6 +10,8 @@ Revises: 0019
 from alembic import op
 import sqlalchemy as sa
 
+from disputeflow.cases.table_names import inspect_tables
+
 
 revision = '0020'
 down_revision = '0019'
@@ -18,14 +20,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    inspector = sa.inspect(op.get_bind())
+    inspector = inspect_tables(op)
     if 'active' not in {c['name'] for c in inspector.get_columns('units')}:
         with op.batch_alter_table('units') as batch:
             batch.add_column(sa.Column('active', sa.Boolean(), nullable=False, server_default=sa.text('true')))
 
 
 def downgrade() -> None:
-    inspector = sa.inspect(op.get_bind())
+    inspector = inspect_tables(op)
     if 'active' in {c['name'] for c in inspector.get_columns('units')}:
         with op.batch_alter_table('units') as batch:
             batch.drop_column('active')
