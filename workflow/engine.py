@@ -197,12 +197,22 @@ class Engine(Supervision, OfficeWork, KeyPersons, Screening, Records, Notices, S
     # ------------------------------------------------------------------ schema and admin
 
     def init(self) -> str:
-        """Create or upgrade the schema (idempotent). Returns the schema revision."""
+        """Create or upgrade the schema (idempotent). Returns the schema revision.
+
+        Raises:
+            Unavailable: the database cannot be reached.
+            Busy: the database stayed locked past the configured wait.
+        """
         from disputeflow.cases.schema import current_revision, upgrade
 
-        names = self._rt.store.names  # the configured table prefix and schema
-        upgrade(self._rt.db, names=names)
-        return current_revision(self._rt.db, names) or ""
+        store = self._rt.store
+        names = store.names  # the configured table prefix and schema
+        try:
+            upgrade(self._rt.db, names=names)
+            return current_revision(self._rt.db, names) or ""
+        except Exception as exc:
+            store.driver_error(exc)  # no server, or locked: Unavailable / Busy, never the driver's own error
+            raise
 
     def add_unit(self, id: str, name: str, kind: str, parent: str | None = None, short_name: str | None = None,
                  handles: Iterable[str] | None = None) -> NewUnit:

@@ -37,6 +37,16 @@ def test_a_postgresql_server_nobody_listens_on_is_unavailable():
         eng.close()
 
 
+def test_init_on_a_postgresql_server_nobody_listens_on_is_unavailable():
+    eng = Engine("postgresql+psycopg://postgres@127.0.0.1:1/test", clock=FixedClock(T0))
+    try:
+        with pytest.raises(Unavailable) as err:
+            eng.init()
+        assert not isinstance(err.value, Busy)
+    finally:
+        eng.close()
+
+
 @pytest.fixture
 def pg_engine(db_url):
     if not db_url.startswith("postgresql"):
