@@ -41,6 +41,16 @@ _RESULTS = (
     "NewUser",
     "AuditReport",
     "Health",
+    "SearchParty",
+    "SearchHit",
+    "SearchPage",
+    "LapseItem",
+    "LapseGroup",
+    "TownRow",
+    "CountyListedCase",
+    "TownBoard",
+    "TokenDoc",
+    "NewToken",
 )
 
 __all__ = [
@@ -106,6 +116,7 @@ PUBLIC_MODULES = (
     "disputeflow.workflow.identities",
     "disputeflow.workflow.results",
     "disputeflow.workflow.results_cases",
+    "disputeflow.workflow.results_more",
     "disputeflow.notifications.channels.base",
 )
 
@@ -188,6 +199,16 @@ if TYPE_CHECKING:  # what type checkers see (explicit re-exports); at run time t
     from disputeflow.workflow.results import OverdueItem as OverdueItem
     from disputeflow.workflow.results import OverduePage as OverduePage
     from disputeflow.workflow.results import Party as Party
+    from disputeflow.workflow.results import SearchParty as SearchParty
+    from disputeflow.workflow.results import SearchHit as SearchHit
+    from disputeflow.workflow.results import SearchPage as SearchPage
+    from disputeflow.workflow.results import LapseItem as LapseItem
+    from disputeflow.workflow.results import LapseGroup as LapseGroup
+    from disputeflow.workflow.results import TownRow as TownRow
+    from disputeflow.workflow.results import CountyListedCase as CountyListedCase
+    from disputeflow.workflow.results import TownBoard as TownBoard
+    from disputeflow.workflow.results import TokenDoc as TokenDoc
+    from disputeflow.workflow.results import NewToken as NewToken
     from disputeflow.workflow.results import SupervisionInfo as SupervisionInfo
     from disputeflow.workflow.results import SweepEvent as SweepEvent
     from disputeflow.workflow.results import UnitDoc as UnitDoc

@@ -7,10 +7,10 @@ jurisdiction and deadline, where the case operations read one case.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from disputeflow.workflow.actor import Actor
-from disputeflow.workflow.results import OverdueItem, OverduePage, SweepEvent, WorkPage
+from disputeflow.workflow.results import LapseGroup, OverdueItem, OverduePage, SweepEvent, TownBoard, WorkPage
 
 if TYPE_CHECKING:
     from disputeflow.workflow.runtime import Runtime
@@ -42,11 +42,11 @@ class Supervision:
                           limit=limit, offset=offset, count=count, lang=lang)
 
     def overdue_lapses(self, as_of: datetime | None = None, unit: str | None = None,
-                       actor: str | Actor | None = None, *, lang: str | None = None) -> dict:
+                       actor: str | Actor | None = None, *, lang: str | None = None) -> LapseGroup:
         """The board's group of key persons' open missed-duty items (重点人员漏报/漏访): ``{"label", "total", "items"}``."""
         from disputeflow.workflow import board
 
-        return board.lapses(self._rt, as_of or self._rt.clock.now(), unit, actor, lang=lang)
+        return cast(LapseGroup, board.lapses(self._rt, as_of or self._rt.clock.now(), unit, actor, lang=lang))
 
     def overdue_counts(self, as_of: datetime | None = None, unit: str | None = None,
                        actor: str | Actor | None = None) -> dict[str, int]:
@@ -56,14 +56,14 @@ class Supervision:
         return board.counts_by_unit(self._rt, as_of or self._rt.clock.now(), unit, actor)
 
     def town_board(self, as_of: datetime | None = None, actor: str | Actor | None = None, *,
-                   lang: str | None = None) -> dict:
+                   lang: str | None = None) -> TownBoard:
         """The board by town: per town overdue, open and listed counts, and the cases listed at county level.
 
         A county reader gets every town under the county; a town reader their own town only.
         """
         from disputeflow.workflow import town_board
 
-        return town_board.town_board(self._rt, as_of or self._rt.clock.now(), actor, lang=lang)
+        return cast(TownBoard, town_board.town_board(self._rt, as_of or self._rt.clock.now(), actor, lang=lang))
 
     def unit_talks(self, month: str | None = None, actor: str | Actor | None = None) -> list[dict]:
         """Units the sweep put on the supervisor's list for a formal talk (约谈), optionally for one month (YYYY-MM)."""

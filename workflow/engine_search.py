@@ -6,9 +6,10 @@ on them, where the case operations read one case.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.results import SearchPage
 
 if TYPE_CHECKING:
     from disputeflow.workflow.runtime import Runtime
@@ -20,7 +21,7 @@ class Finding:
     _rt: "Runtime"
 
     def search_cases(self, actor: str | Actor | None = None, *, limit: int = 50, offset: int = 0,
-                     lang: str | None = None, **filters: Any) -> dict:
+                     lang: str | None = None, **filters: Any) -> SearchPage:
         """Cases ``actor`` may read matching ``filters`` (see :data:`disputeflow.workflow.search.FILTERS`).
 
         ``mine=True`` gives the cases the actor reported (我上报的); ``q`` is the search box's free text.
@@ -34,7 +35,7 @@ class Finding:
         unknown = set(filters) - set(search.FILTERS)
         if unknown:
             raise TypeError(f"unknown search filters: {', '.join(sorted(unknown))}")
-        return search.search(self._rt, actor, filters, limit, offset, lang)
+        return cast(SearchPage, search.search(self._rt, actor, filters, limit, offset, lang))
 
     def repeat_parties(self, actor: str | Actor | None = None, *, unit: str | None = None, limit: int = 100,
                        lang: str | None = None) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from disputeflow.workflow.actor import Actor
-from disputeflow.workflow.results import Health
+from disputeflow.workflow.results import Health, NewToken, TokenDoc
 
 if TYPE_CHECKING:
     from disputeflow.workflow.runtime import Runtime
@@ -44,11 +44,11 @@ class SignIn:
 
         auth.end_sessions(self._rt, user_id)
 
-    def create_token(self, name: str, user_id: str, unit: str | None = None) -> dict:
+    def create_token(self, name: str, user_id: str, unit: str | None = None) -> NewToken:
         """Issue an API token for another system; the clear token is returned once."""
         from disputeflow.signin import credentials as auth
 
-        return auth.create_token(self._rt, name, user_id, unit)
+        return cast(NewToken, auth.create_token(self._rt, name, user_id, unit))
 
     def token_actor(self, token: str) -> Actor:
         """The :class:`Actor` a bearer token stands for: its user, narrowed to the token's unit.
@@ -73,7 +73,7 @@ class SignIn:
 
         auth.revoke_token(self._rt, token_id)
 
-    def tokens(self) -> list[dict]:
+    def tokens(self) -> list[TokenDoc]:
         """Every API token issued, for an administrator's list; never the clear token.
 
         Returns:
@@ -82,7 +82,7 @@ class SignIn:
         """
         from disputeflow.signin import credentials as auth
 
-        return auth.tokens(self._rt)
+        return cast(list[TokenDoc], auth.tokens(self._rt))
 
     def health(self) -> Health:
         """Database reachability and outbox backlog, for the web health endpoint."""

@@ -4,7 +4,9 @@ Every read of :class:`disputeflow.Engine` returns plain ``dict`` and ``list``
 values (JSON-ready: the web API and the CLI serialise them as they are); these
 types tell a type checker, and a reader, which keys each one has. The case reads
 (``case``, ``history``, ``actions``, ``list_cases``) are in
-:mod:`disputeflow.workflow.results_cases` and re-exported here; the board, the
+:mod:`disputeflow.workflow.results_cases` and re-exported here; the search, the
+town board, the missed-duty group and the API tokens are in
+:mod:`disputeflow.workflow.results_more`, also re-exported here; the board, the
 sweep, notices, the directory and the audit check are below. Times are ISO-8601
 strings with their offset unless a key says otherwise; labels are in the
 reader's language.
@@ -21,11 +23,18 @@ from disputeflow.workflow.results_cases import (ActionDoc as ActionDoc, ActionFi
                                                 Deadline as Deadline, FiveOnes as FiveOnes,
                                                 HistoryEntry as HistoryEntry, Party as Party,
                                                 SupervisionInfo as SupervisionInfo, WorkOrder as WorkOrder)
+from disputeflow.workflow.results_more import (CountyListedCase as CountyListedCase, LapseGroup as LapseGroup,
+                                               LapseItem as LapseItem, NewToken as NewToken,
+                                               SearchHit as SearchHit, SearchPage as SearchPage,
+                                               SearchParty as SearchParty, TokenDoc as TokenDoc,
+                                               TownBoard as TownBoard, TownRow as TownRow)
 
 __all__ = ["ActionDoc", "ActionField", "CaseDoc", "CaseSummary", "Deadline", "FiveOnes", "HistoryEntry", "Party",
            "SupervisionInfo", "WorkOrder", "OverdueItem", "OverduePage", "WorkClock", "WorkItem", "WorkPage",
            "SweepEvent", "DispatchReport",
-           "InboxMessage", "UnitDoc", "UserDoc", "NewUnit", "NewUser", "AuditReport", "Health"]
+           "InboxMessage", "UnitDoc", "UserDoc", "NewUnit", "NewUser", "AuditReport", "Health",
+           "SearchParty", "SearchHit", "SearchPage", "LapseItem", "LapseGroup", "TownRow", "CountyListedCase",
+           "TownBoard", "TokenDoc", "NewToken"]
 
 
 # ---------------------------------------------------------------------------- the board and the sweep

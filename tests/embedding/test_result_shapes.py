@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import disputeflow
-from disputeflow import (ActionDoc, ActionField, AuditReport, CaseDoc, CaseSummary, Deadline, DispatchReport,
-                         FiveOnes, Health, HistoryEntry, InboxMessage, NewUnit, NewUser, OverdueItem, OverduePage,
-                         SweepEvent, UnitDoc, UserDoc, WorkClock, WorkItem, WorkPage)
+from disputeflow import (ActionDoc, ActionField, AuditReport, CaseDoc, CaseSummary, CountyListedCase, Deadline,
+                         DispatchReport, FiveOnes, Health, HistoryEntry, InboxMessage, LapseGroup, LapseItem, NewToken,
+                         NewUnit, NewUser, OverdueItem, OverduePage, SearchHit, SearchPage, SearchParty, SweepEvent,
+                         TokenDoc, TownBoard, TownRow, UnitDoc, UserDoc, WorkClock, WorkItem, WorkPage)
 from tests.conftest import report
 
 
@@ -72,6 +73,51 @@ def test_every_read_has_the_keys_its_type_names(engine):
         same_keys(m, InboxMessage, "inbox")
     same_keys(engine.verify_audit(), AuditReport, "verify_audit")
     same_keys(engine.health(), Health, "health")
+
+
+def test_search_tokens_and_the_town_board_have_the_keys_their_types_name(engine):
+    number = report(engine)
+    found = engine.search_cases("sup", q="纠纷")
+    same_keys(found, SearchPage, "search_cases")
+    assert found["items"]
+    for hit in found["items"]:
+        same_keys(hit, SearchHit, "search_cases.items")
+        assert hit["parties"]
+        for p in hit["parties"]:
+            same_keys(p, SearchParty, "search_cases.items.parties")
+    same_keys(engine.create_token("hotline", "sup"), NewToken, "create_token")
+    tokens = engine.tokens()
+    assert tokens
+    for t in tokens:
+        same_keys(t, TokenDoc, "tokens")
+
+    engine.add_unit("cty", "示范县", "county")
+    engine.move_unit("t1", "cty")
+    engine.add_user("sup-cty", "县督办员", "supervisor", "cty")
+    engine.clock.advance(days=40)
+    engine.sweep()
+    engine.act(number, "supervise", "sup-cty", level="county", authority="县综治中心",
+               deadline="2026-06-30T17:00+08:00")
+    board = engine.town_board(actor="sup-cty")
+    same_keys(board, TownBoard, "town_board")
+    assert board["towns"] and board["county_listed"]
+    for t in board["towns"]:
+        same_keys(t, TownRow, "town_board.towns")
+    for c in board["county_listed"]:
+        same_keys(c, CountyListedCase, "town_board.county_listed")
+
+
+def test_the_missed_duty_group_has_the_keys_its_type_names(engine):
+    number = report(engine)
+    engine.add_person("go", name="王大锤", cases=[number], risk="critical", grid_officer="go",
+                      lead_official="lead", reasons={"threat": "扬言报复"})
+    engine.clock.advance(days=5)
+    engine.sweep()
+    group = engine.overdue_lapses(actor="sup")
+    same_keys(group, LapseGroup, "overdue_lapses")
+    assert group["items"]
+    for item in group["items"]:
+        same_keys(item, LapseItem, "overdue_lapses.items")
 
 
 def test_every_result_type_is_exported_and_documented():

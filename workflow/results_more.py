@@ -1,0 +1,155 @@
+"""The shapes of the Engine's search, town board, missed-duty group and API token reads.
+
+Re-exported from :mod:`disputeflow.workflow.results` and from ``disputeflow``; plain
+``dict`` values at run time. Times are ISO-8601 strings with their offset, or None.
+This module is pure: it imports no I/O library.
+"""
+
+from typing import Any, TypedDict
+
+__all__ = ["SearchParty", "SearchHit", "SearchPage", "LapseItem", "LapseGroup", "TownRow", "CountyListedCase",
+           "TownBoard", "TokenDoc", "NewToken"]
+
+
+# ---------------------------------------------------------------------------- search
+
+class SearchParty(TypedDict):
+    """One party of a found case (``SearchHit.parties``), masked for the reader's role."""
+
+    name: str
+    #: The party's role on the case (``applicant``, ``respondent`` …).
+    role: str
+    phone: str | None
+    id_number: str | None
+
+
+class SearchHit(TypedDict):
+    """One case found by ``Engine.search_cases()``, as the case list shows it."""
+
+    number: str
+    #: The case's title, masked for the reader's role.
+    title: str
+    state: str
+    state_label: str
+    risk: str
+    risk_label: str
+    category: str
+    category_label: str
+    unit: str
+    unit_name: str
+    #: The mediator's and the reporter's user ids (None when unassigned or unknown).
+    mediator: str | None
+    reporter: str | None
+    reported_at: str
+    party_count: int
+    parties: list[SearchParty]
+
+
+class SearchPage(TypedDict):
+    """The answer of ``Engine.search_cases()``: newest report first."""
+
+    items: list[SearchHit]
+    #: The filters that applied (blank ones and the date range left out), phone and ID number masked.
+    filters: dict[str, Any]
+
+
+# ---------------------------------------------------------------------------- the board's other groups
+
+class LapseItem(TypedDict):
+    """One open missed-duty item of a key person (重点人员漏报/漏访)."""
+
+    #: The item's id, the person's id and masked name.
+    item: int
+    person_id: int
+    person: str
+    #: What was missed (the duty's kind), and the person's risk.
+    kind: str
+    risk: str
+    unit: str
+    unit_name: str
+    #: The days missed, ISO dates in order.
+    days_missed: list[str]
+    #: The escalation step reached and its name for people; whether it is listed for supervision.
+    level: str
+    level_label: str
+    listed: bool
+    opened_at: str | None
+    first_due: str | None
+    #: The person's page in the web interface.
+    link: str
+
+
+class LapseGroup(TypedDict):
+    """The board's group of missed-duty items (``Engine.overdue_lapses()``)."""
+
+    label: str
+    total: int
+    items: list[LapseItem]
+
+
+class TownRow(TypedDict):
+    """One town of ``Engine.town_board()``."""
+
+    id: str
+    name: str
+    #: The town's unit path (``/county/town/``).
+    path: str
+    #: Running clocks past due (the board's own count).
+    overdue: int
+    #: Open disputes (work orders left out).
+    open: int
+    #: Open and listed for supervision at any level; and at county level.
+    listed: int
+    county_listed: int
+
+
+class CountyListedCase(TypedDict):
+    """One case listed for supervision at county level (``TownBoard.county_listed``)."""
+
+    number: str
+    #: Masked for the reader's role.
+    title: str
+    unit: str
+    unit_name: str
+    town: str
+    town_name: str
+    #: Who listed it (the supervision authority), if recorded.
+    authority: str | None
+    #: The supervision's deadline, or None.
+    deadline: str | None
+
+
+class TownBoard(TypedDict):
+    """The board by town (``Engine.town_board()``): towns worst first, and the county-listed cases."""
+
+    towns: list[TownRow]
+    county_listed: list[CountyListedCase]
+
+
+# ---------------------------------------------------------------------------- API tokens
+
+class TokenDoc(TypedDict):
+    """One API token of ``Engine.tokens()``; never the clear token."""
+
+    id: int
+    name: str
+    #: The user the token acts as, within ``unit``.
+    user: str
+    unit: str
+    #: The token's first characters, to recognise it.
+    prefix: str
+    created_at: str
+    #: When it was revoked, or None while it works.
+    revoked_at: str | None
+
+
+class NewToken(TypedDict):
+    """A token just issued by ``Engine.create_token()``: the clear ``token`` is shown this once."""
+
+    id: int
+    name: str
+    user: str
+    unit: str
+    prefix: str
+    #: The clear token, for the other system's configuration; only its digest is stored.
+    token: str
