@@ -51,6 +51,16 @@ _RESULTS = (
     "TownBoard",
     "TokenDoc",
     "NewToken",
+    "PersonSummary",
+    "PersonsPage",
+    "PersonDoc",
+    "PlanDuty",
+    "PersonContact",
+    "PersonDuty",
+    "MissedItem",
+    "ContactDue",
+    "ControlRate",
+    "PersonAuditReport",
 )
 
 __all__ = [
@@ -117,6 +127,7 @@ PUBLIC_MODULES = (
     "disputeflow.workflow.results",
     "disputeflow.workflow.results_cases",
     "disputeflow.workflow.results_more",
+    "disputeflow.workflow.results_persons",
     "disputeflow.notifications.channels.base",
 )
 
@@ -199,6 +210,16 @@ if TYPE_CHECKING:  # what type checkers see (explicit re-exports); at run time t
     from disputeflow.workflow.results import OverdueItem as OverdueItem
     from disputeflow.workflow.results import OverduePage as OverduePage
     from disputeflow.workflow.results import Party as Party
+    from disputeflow.workflow.results import PersonSummary as PersonSummary
+    from disputeflow.workflow.results import PersonsPage as PersonsPage
+    from disputeflow.workflow.results import PersonDoc as PersonDoc
+    from disputeflow.workflow.results import PlanDuty as PlanDuty
+    from disputeflow.workflow.results import PersonContact as PersonContact
+    from disputeflow.workflow.results import PersonDuty as PersonDuty
+    from disputeflow.workflow.results import MissedItem as MissedItem
+    from disputeflow.workflow.results import ContactDue as ContactDue
+    from disputeflow.workflow.results import ControlRate as ControlRate
+    from disputeflow.workflow.results import PersonAuditReport as PersonAuditReport
     from disputeflow.workflow.results import SearchParty as SearchParty
     from disputeflow.workflow.results import SearchHit as SearchHit
     from disputeflow.workflow.results import SearchPage as SearchPage

@@ -7,9 +7,11 @@ its own chain, access log and duties; it shares only the runtime with cases.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.results import (ContactDue, ControlRate, PersonAuditReport, PersonDoc, PersonsPage,
+                                          PersonSummary)
 
 if TYPE_CHECKING:
     from disputeflow.workflow.runtime import Runtime
@@ -45,42 +47,43 @@ class KeyPersons:
         return persons.release(self._rt, actor, person_id, reason=reason)
 
     def persons(self, actor: str | Actor, *, status: str | None = None, unit: str | None = None, limit: int = 200,
-                offset: int = 0, lang: str | None = None) -> list[dict]:
+                offset: int = 0, lang: str | None = None) -> list[PersonSummary]:
         """The key-person register as ``actor`` may see it (names masked unless in their charge); each read audited."""
         from disputeflow.workflow import person_queries
 
-        return person_queries.persons(self._rt, actor, status=status, unit=unit, limit=limit, offset=offset, lang=lang)
+        return cast(list[PersonSummary], person_queries.persons(self._rt, actor, status=status, unit=unit, limit=limit,
+                                                               offset=offset, lang=lang))
 
     def persons_page(self, actor: str | Actor, *, status: str | None = None, unit: str | None = None,
-                     limit: int = 50, offset: int = 0, lang: str | None = None) -> dict:
+                     limit: int = 50, offset: int = 0, lang: str | None = None) -> PersonsPage:
         """One page of the register, ``{"items", "more"}``; only the persons returned are logged as read."""
         from disputeflow.workflow import person_queries
 
-        return person_queries.persons_page(self._rt, actor, status=status, unit=unit, limit=limit, offset=offset,
-                                           lang=lang)
+        return cast(PersonsPage, person_queries.persons_page(self._rt, actor, status=status, unit=unit, limit=limit,
+                                                             offset=offset, lang=lang))
 
-    def person(self, person_id: int, actor: str | Actor, lang: str | None = None) -> dict:
+    def person(self, person_id: int, actor: str | Actor, lang: str | None = None) -> PersonDoc:
         """One key person: details for the grid officer, lead official and supervisors of the jurisdiction; audited."""
         from disputeflow.workflow import person_queries
 
-        return person_queries.person(self._rt, person_id, actor, lang=lang)
+        return cast(PersonDoc, person_queries.person(self._rt, person_id, actor, lang=lang))
 
-    def contacts_due(self, actor: str | Actor, day: date | None = None, lang: str | None = None) -> list[dict]:
+    def contacts_due(self, actor: str | Actor, day: date | None = None, lang: str | None = None) -> list[ContactDue]:
         """Duties ``actor`` owes on the local ``day`` (a ``date``; default today) for the key persons in their charge."""
         from disputeflow.workflow import person_queries
 
-        return person_queries.contacts_due(self._rt, actor, day, lang=lang)
+        return cast(list[ContactDue], person_queries.contacts_due(self._rt, actor, day, lang=lang))
 
-    def control_rate(self, unit: str, start: datetime, end: datetime, actor: str | Actor | None = None) -> dict:
+    def control_rate(self, unit: str, start: datetime, end: datetime, actor: str | Actor | None = None) -> ControlRate:
         """The key-person control rate (稳控率) for ``unit`` over ``[start, end)``; the definition is in
         :func:`disputeflow.workflow.person_queries.control_rate`. With ``actor``, only inside their jurisdiction."""
         from disputeflow.workflow import person_queries
 
-        return person_queries.control_rate(self._rt, unit, start, end, actor)
+        return cast(ControlRate, person_queries.control_rate(self._rt, unit, start, end, actor))
 
-    def verify_person_audit(self) -> dict:
+    def verify_person_audit(self) -> PersonAuditReport:
         """Walk every key person's audit chain (changes and reads), with the cases' verifier."""
         from disputeflow.cases.audit_verify import verify_persons
 
         with self._rt.store.read() as tx:
-            return verify_persons(tx, self._rt.store.signer)
+            return cast(PersonAuditReport, verify_persons(tx, self._rt.store.signer))

@@ -23,6 +23,11 @@ from disputeflow.workflow.results_cases import (ActionDoc as ActionDoc, ActionFi
                                                 Deadline as Deadline, FiveOnes as FiveOnes,
                                                 HistoryEntry as HistoryEntry, Party as Party,
                                                 SupervisionInfo as SupervisionInfo, WorkOrder as WorkOrder)
+from disputeflow.workflow.results_persons import (PersonSummary as PersonSummary, PersonsPage as PersonsPage,
+                                                  PersonDoc as PersonDoc, PlanDuty as PlanDuty,
+                                                  PersonContact as PersonContact, PersonDuty as PersonDuty,
+                                                  MissedItem as MissedItem, ContactDue as ContactDue,
+                                                  ControlRate as ControlRate, PersonAuditReport as PersonAuditReport)
 from disputeflow.workflow.results_more import (CountyListedCase as CountyListedCase, LapseGroup as LapseGroup,
                                                LapseItem as LapseItem, NewToken as NewToken,
                                                SearchHit as SearchHit, SearchPage as SearchPage,
@@ -34,7 +39,8 @@ __all__ = ["ActionDoc", "ActionField", "CaseDoc", "CaseSummary", "Deadline", "Fi
            "SweepEvent", "DispatchReport",
            "InboxMessage", "UnitDoc", "UserDoc", "NewUnit", "NewUser", "AuditReport", "Health",
            "SearchParty", "SearchHit", "SearchPage", "LapseItem", "LapseGroup", "TownRow", "CountyListedCase",
-           "TownBoard", "TokenDoc", "NewToken"]
+           "TownBoard", "TokenDoc", "NewToken",
+           "PersonSummary", "PersonsPage", "PersonDoc", "PlanDuty", "PersonContact", "PersonDuty", "MissedItem", "ContactDue", "ControlRate", "PersonAuditReport"]
 
 
 # ---------------------------------------------------------------------------- the board and the sweep

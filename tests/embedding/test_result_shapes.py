@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import disputeflow
-from disputeflow import (ActionDoc, ActionField, AuditReport, CaseDoc, CaseSummary, CountyListedCase, Deadline,
+from disputeflow import (ActionDoc, ActionField, AuditReport, CaseDoc, CaseSummary, ContactDue, ControlRate,
+                         CountyListedCase, Deadline, MissedItem, PersonAuditReport, PersonContact, PersonDoc,
+                         PersonDuty, PersonsPage, PersonSummary, PlanDuty,
                          DispatchReport, FiveOnes, Health, HistoryEntry, InboxMessage, LapseGroup, LapseItem, NewToken,
                          NewUnit, NewUser, OverdueItem, OverduePage, SearchHit, SearchPage, SearchParty, SweepEvent,
                          TokenDoc, TownBoard, TownRow, UnitDoc, UserDoc, WorkClock, WorkItem, WorkPage)
@@ -118,6 +120,46 @@ def test_the_missed_duty_group_has_the_keys_its_type_names(engine):
     assert group["items"]
     for item in group["items"]:
         same_keys(item, LapseItem, "overdue_lapses.items")
+
+
+def test_the_key_person_reads_have_the_keys_their_types_name(engine):
+    number = report(engine)
+    pid = engine.add_person("go", name="王大锤", cases=[number], risk="critical", grid_officer="go",
+                            lead_official="lead", reasons={"threat": "扬言报复"})["id"]
+    engine.clock.advance(days=5)
+    engine.sweep()
+    engine.record_contact(pid, "go", method="visit", state="情绪平稳")
+    full = engine.person(pid, "go")
+    assert not full["masked"]
+    same_keys(full, PersonDoc, "person")
+    assert PersonDoc.__optional_keys__ <= set(full)  # the full record has every optional key
+    for d in full["plan"]:
+        same_keys(d, PlanDuty, "person.plan")
+    assert full["contacts"] and full["duties"] and full["missed_items"]
+    for c in full["contacts"]:
+        same_keys(c, PersonContact, "person.contacts")
+    for d in full["duties"]:
+        same_keys(d, PersonDuty, "person.duties")
+    for m in full["missed_items"]:
+        same_keys(m, MissedItem, "person.missed_items")
+    engine.add_user("sup9", "村督办员", "supervisor", "v1")
+    for who in ("sup", "sup9"):
+        same_keys(engine.person(pid, who), PersonDoc, f"person as {who}")
+    listed = engine.persons("sup")
+    assert listed
+    for p in listed:
+        same_keys(p, PersonSummary, "persons")
+    page = engine.persons_page("sup")
+    same_keys(page, PersonsPage, "persons_page")
+    for p in page["items"]:
+        same_keys(p, PersonSummary, "persons_page.items")
+    due = engine.contacts_due("go")
+    assert due
+    for d in due:
+        same_keys(d, ContactDue, "contacts_due")
+    start = engine.clock.now().replace(day=1)
+    same_keys(engine.control_rate("t1", start, engine.clock.now()), ControlRate, "control_rate")
+    same_keys(engine.verify_person_audit(), PersonAuditReport, "verify_person_audit")
 
 
 def test_every_result_type_is_exported_and_documented():
