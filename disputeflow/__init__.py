@@ -61,6 +61,16 @@ _RESULTS = (
     "ContactDue",
     "ControlRate",
     "PersonAuditReport",
+    "RoundCase",
+    "ScreeningRound",
+    "ScreeningDue",
+    "MissingDuty",
+    "FilingTotal",
+    "UnitFiling",
+    "ScreeningFiling",
+    "ScreeningOverdue",
+    "FiledReport",
+    "ScreeningEscalation",
 )
 
 __all__ = [
@@ -127,6 +137,7 @@ PUBLIC_MODULES = (
     "disputeflow.workflow.results",
     "disputeflow.workflow.results_cases",
     "disputeflow.workflow.results_more",
+    "disputeflow.workflow.results_screening",
     "disputeflow.workflow.results_persons",
     "disputeflow.notifications.channels.base",
 )
@@ -210,6 +221,16 @@ if TYPE_CHECKING:  # what type checkers see (explicit re-exports); at run time t
     from disputeflow.workflow.results import OverdueItem as OverdueItem
     from disputeflow.workflow.results import OverduePage as OverduePage
     from disputeflow.workflow.results import Party as Party
+    from disputeflow.workflow.results import RoundCase as RoundCase
+    from disputeflow.workflow.results import ScreeningRound as ScreeningRound
+    from disputeflow.workflow.results import ScreeningDue as ScreeningDue
+    from disputeflow.workflow.results import MissingDuty as MissingDuty
+    from disputeflow.workflow.results import FilingTotal as FilingTotal
+    from disputeflow.workflow.results import UnitFiling as UnitFiling
+    from disputeflow.workflow.results import ScreeningFiling as ScreeningFiling
+    from disputeflow.workflow.results import ScreeningOverdue as ScreeningOverdue
+    from disputeflow.workflow.results import FiledReport as FiledReport
+    from disputeflow.workflow.results import ScreeningEscalation as ScreeningEscalation
     from disputeflow.workflow.results import PersonSummary as PersonSummary
     from disputeflow.workflow.results import PersonsPage as PersonsPage
     from disputeflow.workflow.results import PersonDoc as PersonDoc

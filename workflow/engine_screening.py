@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.results import (FiledReport, ScreeningDue, ScreeningEscalation, ScreeningFiling,
+                                          ScreeningOverdue, ScreeningRound)
 
 if TYPE_CHECKING:
     from disputeflow.workflow.runtime import Runtime
@@ -35,7 +37,7 @@ class Screening:
         return screening.set_sensitive(self._rt, actor, **fields)
 
     def screening_rounds(self, actor: str | Actor, unit: str | None = None, since: date | None = None,
-                         until: date | None = None) -> list[dict]:
+                         until: date | None = None) -> list[ScreeningRound]:
         """Screening rounds (排查) on record in the reader's jurisdiction, newest first.
 
         Args:
@@ -55,38 +57,38 @@ class Screening:
         """
         from disputeflow.workflow import screening_reads
 
-        return screening_reads.rounds(self._rt, actor, unit, since, until)
+        return cast(list[ScreeningRound], screening_reads.rounds(self._rt, actor, unit, since, until))
 
     def screening_due(self, actor: str | Actor, unit: str | None = None, as_of: datetime | None = None,
-                      lang: str | None = None) -> list[dict]:
+                      lang: str | None = None) -> list[ScreeningDue]:
         """What each unit in the reader's jurisdiction owes for the periods running now or just ended."""
         from disputeflow.workflow import screening_reads
 
-        return screening_reads.due(self._rt, actor, unit, as_of, lang or self._rt.lang)
+        return cast(list[ScreeningDue], screening_reads.due(self._rt, actor, unit, as_of, lang or self._rt.lang))
 
     def screening_filing(self, first: date, last: date, unit: str | None = None,
-                         actor: str | Actor | None = None) -> dict:
+                         actor: str | Actor | None = None) -> ScreeningFiling:
         """Per unit: rounds due, held, on time; reports due, filed, on time, for periods ending ``first``..``last``
         (definitions in :mod:`disputeflow.workflow.screening_reads`). The figures 22c's statistics read."""
         from disputeflow.workflow import screening_reads
 
-        return screening_reads.filing(self._rt, first, last, unit, actor)
+        return cast(ScreeningFiling, screening_reads.filing(self._rt, first, last, unit, actor))
 
     def screening_overdue(self, as_of: datetime | None = None, unit: str | None = None,
-                          actor: str | Actor | None = None) -> list[dict]:
+                          actor: str | Actor | None = None) -> list[ScreeningOverdue]:
         """Units whose round or report is past due and not on record: the board's section."""
         from disputeflow.workflow import screening_reads
 
-        return screening_reads.overdue(self._rt, as_of, unit, actor)
+        return cast(list[ScreeningOverdue], screening_reads.overdue(self._rt, as_of, unit, actor))
 
     def screening_reports(self, first: date, last: date, unit: str | None = None,
-                          actor: str | Actor | None = None) -> list[dict]:
+                          actor: str | Actor | None = None) -> list[FiledReport]:
         """The reports filed (found N / 零报告) for periods ending ``first``..``last``: what the nil-report paper prints."""
         from disputeflow.workflow import screening_reads
 
-        return screening_reads.filed_reports(self._rt, first, last, unit, actor)
+        return cast(list[FiledReport], screening_reads.filed_reports(self._rt, first, last, unit, actor))
 
-    def screening_escalations(self, unit: str | None = None) -> list[dict]:
+    def screening_escalations(self, unit: str | None = None) -> list[ScreeningEscalation]:
         """The ladder steps raised for missed screening duties, oldest first."""
         from disputeflow.cases import screening_store
         from disputeflow.workflow.timeutil import iso

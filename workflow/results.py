@@ -6,7 +6,9 @@ types tell a type checker, and a reader, which keys each one has. The case reads
 (``case``, ``history``, ``actions``, ``list_cases``) are in
 :mod:`disputeflow.workflow.results_cases` and re-exported here; the search, the
 town board, the missed-duty group and the API tokens are in
-:mod:`disputeflow.workflow.results_more`, also re-exported here; the board, the
+:mod:`disputeflow.workflow.results_more`, the key persons' reads in
+:mod:`disputeflow.workflow.results_persons` and the screening reads in
+:mod:`disputeflow.workflow.results_screening`, all re-exported here; the board, the
 sweep, notices, the directory and the audit check are below. Times are ISO-8601
 strings with their offset unless a key says otherwise; labels are in the
 reader's language.
@@ -28,6 +30,12 @@ from disputeflow.workflow.results_persons import (PersonSummary as PersonSummary
                                                   PersonContact as PersonContact, PersonDuty as PersonDuty,
                                                   MissedItem as MissedItem, ContactDue as ContactDue,
                                                   ControlRate as ControlRate, PersonAuditReport as PersonAuditReport)
+from disputeflow.workflow.results_screening import (RoundCase as RoundCase, ScreeningRound as ScreeningRound,
+                                                    ScreeningDue as ScreeningDue, MissingDuty as MissingDuty,
+                                                    FilingTotal as FilingTotal, UnitFiling as UnitFiling,
+                                                    ScreeningFiling as ScreeningFiling,
+                                                    ScreeningOverdue as ScreeningOverdue, FiledReport as FiledReport,
+                                                    ScreeningEscalation as ScreeningEscalation)
 from disputeflow.workflow.results_more import (CountyListedCase as CountyListedCase, LapseGroup as LapseGroup,
                                                LapseItem as LapseItem, NewToken as NewToken,
                                                SearchHit as SearchHit, SearchPage as SearchPage,
@@ -40,7 +48,10 @@ __all__ = ["ActionDoc", "ActionField", "CaseDoc", "CaseSummary", "Deadline", "Fi
            "InboxMessage", "UnitDoc", "UserDoc", "NewUnit", "NewUser", "AuditReport", "Health",
            "SearchParty", "SearchHit", "SearchPage", "LapseItem", "LapseGroup", "TownRow", "CountyListedCase",
            "TownBoard", "TokenDoc", "NewToken",
-           "PersonSummary", "PersonsPage", "PersonDoc", "PlanDuty", "PersonContact", "PersonDuty", "MissedItem", "ContactDue", "ControlRate", "PersonAuditReport"]
+           "PersonSummary", "PersonsPage", "PersonDoc", "PlanDuty", "PersonContact", "PersonDuty", "MissedItem",
+           "ContactDue", "ControlRate", "PersonAuditReport",
+           "RoundCase", "ScreeningRound", "ScreeningDue", "MissingDuty", "FilingTotal", "UnitFiling",
+           "ScreeningFiling", "ScreeningOverdue", "FiledReport", "ScreeningEscalation"]
 
 
 # ---------------------------------------------------------------------------- the board and the sweep

@@ -12,6 +12,8 @@ from typing import Any
 
 import disputeflow
 from disputeflow import (ActionDoc, ActionField, AuditReport, CaseDoc, CaseSummary, ContactDue, ControlRate,
+                         FiledReport, FilingTotal, MissingDuty, RoundCase, ScreeningDue, ScreeningEscalation,
+                         ScreeningFiling, ScreeningOverdue, ScreeningRound, UnitFiling,
                          CountyListedCase, Deadline, MissedItem, PersonAuditReport, PersonContact, PersonDoc,
                          PersonDuty, PersonsPage, PersonSummary, PlanDuty,
                          DispatchReport, FiveOnes, Health, HistoryEntry, InboxMessage, LapseGroup, LapseItem, NewToken,
@@ -160,6 +162,53 @@ def test_the_key_person_reads_have_the_keys_their_types_name(engine):
     start = engine.clock.now().replace(day=1)
     same_keys(engine.control_rate("t1", start, engine.clock.now()), ControlRate, "control_rate")
     same_keys(engine.verify_person_audit(), PersonAuditReport, "verify_person_audit")
+
+
+def test_the_screening_reads_have_the_keys_their_types_name(engine):
+    from datetime import date, datetime, timezone
+
+    engine.clock.set(datetime(2026, 4, 10, 2, tzinfo=timezone.utc))
+    number = report(engine)
+    engine.record_round("med1", unit="v1", participants="调解员", coverage="全村", cases=[number])
+    engine.file_screening_report("med1", unit="v1")
+    engine.sweep()  # opens the periods' duties; v2 meets none of them
+    for day in (20, 28):
+        engine.clock.set(datetime(2026, 4, day, 2, tzinfo=timezone.utc))
+        engine.sweep()
+    engine.clock.set(datetime(2026, 5, 12, 2, tzinfo=timezone.utc))
+    engine.sweep()
+    rounds = engine.screening_rounds("sup", since=date(2026, 4, 1))
+    assert rounds and rounds[0]["cases"]
+    for r in rounds:
+        same_keys(r, ScreeningRound, "screening_rounds")
+        for c in r["cases"]:
+            same_keys(c, RoundCase, "screening_rounds.cases")
+    due = engine.screening_due("sup")
+    assert due
+    for d in due:
+        same_keys(d, ScreeningDue, "screening_due")
+    filing = engine.screening_filing(date(2026, 4, 1), date(2026, 4, 30), actor="sup")
+    same_keys(filing, ScreeningFiling, "screening_filing")
+    same_keys(filing["total"], FilingTotal, "screening_filing.total")
+    assert filing["units"]
+    for u in filing["units"]:
+        same_keys(u, UnitFiling, "screening_filing.units")
+        for m in u["missing"]:
+            same_keys(m, MissingDuty, "screening_filing.units.missing")
+    late = engine.screening_overdue(actor="sup")
+    assert late
+    for u in late:
+        same_keys(u, ScreeningOverdue, "screening_overdue")
+        for m in u["missing"]:
+            same_keys(m, MissingDuty, "screening_overdue.missing")
+    filed = engine.screening_reports(date(2026, 4, 1), date(2026, 4, 30), actor="sup")
+    assert filed
+    for f in filed:
+        same_keys(f, FiledReport, "screening_reports")
+    steps = engine.screening_escalations()
+    assert steps
+    for e in steps:
+        same_keys(e, ScreeningEscalation, "screening_escalations")
 
 
 def test_every_result_type_is_exported_and_documented():
