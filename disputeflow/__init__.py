@@ -71,6 +71,11 @@ _RESULTS = (
     "ScreeningOverdue",
     "FiledReport",
     "ScreeningEscalation",
+    "OrderClock",
+    "DeskItem",
+    "OfficeDesk",
+    "OverdueOrder",
+    "OfficeOverdue",
 )
 
 __all__ = [
@@ -137,6 +142,7 @@ PUBLIC_MODULES = (
     "disputeflow.workflow.results",
     "disputeflow.workflow.results_cases",
     "disputeflow.workflow.results_more",
+    "disputeflow.workflow.results_offices",
     "disputeflow.workflow.results_screening",
     "disputeflow.workflow.results_persons",
     "disputeflow.notifications.channels.base",
@@ -221,6 +227,11 @@ if TYPE_CHECKING:  # what type checkers see (explicit re-exports); at run time t
     from disputeflow.workflow.results import OverdueItem as OverdueItem
     from disputeflow.workflow.results import OverduePage as OverduePage
     from disputeflow.workflow.results import Party as Party
+    from disputeflow.workflow.results import OrderClock as OrderClock
+    from disputeflow.workflow.results import DeskItem as DeskItem
+    from disputeflow.workflow.results import OfficeDesk as OfficeDesk
+    from disputeflow.workflow.results import OverdueOrder as OverdueOrder
+    from disputeflow.workflow.results import OfficeOverdue as OfficeOverdue
     from disputeflow.workflow.results import RoundCase as RoundCase
     from disputeflow.workflow.results import ScreeningRound as ScreeningRound
     from disputeflow.workflow.results import ScreeningDue as ScreeningDue

@@ -8,9 +8,10 @@ A part of the facade of its own so that the office's side of the loop
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from disputeflow.workflow.actor import Actor
+from disputeflow.workflow.results import OfficeDesk, OfficeOverdue
 
 if TYPE_CHECKING:
     from disputeflow.workflow.runtime import Runtime
@@ -22,7 +23,7 @@ class OfficeWork:
     _rt: "Runtime"
 
     def office_desk(self, actor: str | Actor, state: str | None = None, *, limit: int = 50, offset: int = 0,
-                    lang: str | None = None) -> dict:
+                    lang: str | None = None) -> OfficeDesk:
         """Work orders sent to the actor's office (office staff only): ``{"office", "counts", "items", "more"}``.
 
         Raises:
@@ -30,11 +31,12 @@ class OfficeWork:
         """
         from disputeflow.workflow import office_work
 
-        return office_work.desk(self._rt, actor, state, limit=limit, offset=offset, lang=lang)
+        return cast(OfficeDesk, office_work.desk(self._rt, actor, state, limit=limit, offset=offset, lang=lang))
 
     def overdue_work_orders(self, as_of: datetime | None = None, actor: str | Actor | None = None, *,
-                            lang: str | None = None) -> list[dict]:
+                            lang: str | None = None) -> list[OfficeOverdue]:
         """Overdue work orders on the reader's board, grouped under the office each was sent to."""
         from disputeflow.workflow import office_work
 
-        return office_work.overdue_by_office(self._rt, as_of or self._rt.clock.now(), actor, lang=lang)
+        return cast(list[OfficeOverdue],
+                    office_work.overdue_by_office(self._rt, as_of or self._rt.clock.now(), actor, lang=lang))

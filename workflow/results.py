@@ -8,7 +8,8 @@ types tell a type checker, and a reader, which keys each one has. The case reads
 town board, the missed-duty group and the API tokens are in
 :mod:`disputeflow.workflow.results_more`, the key persons' reads in
 :mod:`disputeflow.workflow.results_persons` and the screening reads in
-:mod:`disputeflow.workflow.results_screening`, all re-exported here; the board, the
+:mod:`disputeflow.workflow.results_screening` and the work-order desk in
+:mod:`disputeflow.workflow.results_offices`, all re-exported here; the board, the
 sweep, notices, the directory and the audit check are below. Times are ISO-8601
 strings with their offset unless a key says otherwise; labels are in the
 reader's language.
@@ -25,6 +26,9 @@ from disputeflow.workflow.results_cases import (ActionDoc as ActionDoc, ActionFi
                                                 Deadline as Deadline, FiveOnes as FiveOnes,
                                                 HistoryEntry as HistoryEntry, Party as Party,
                                                 SupervisionInfo as SupervisionInfo, WorkOrder as WorkOrder)
+from disputeflow.workflow.results_offices import (DeskItem as DeskItem, OfficeDesk as OfficeDesk,
+                                                  OfficeOverdue as OfficeOverdue, OrderClock as OrderClock,
+                                                  OverdueOrder as OverdueOrder)
 from disputeflow.workflow.results_persons import (PersonSummary as PersonSummary, PersonsPage as PersonsPage,
                                                   PersonDoc as PersonDoc, PlanDuty as PlanDuty,
                                                   PersonContact as PersonContact, PersonDuty as PersonDuty,
@@ -51,7 +55,8 @@ __all__ = ["ActionDoc", "ActionField", "CaseDoc", "CaseSummary", "Deadline", "Fi
            "PersonSummary", "PersonsPage", "PersonDoc", "PlanDuty", "PersonContact", "PersonDuty", "MissedItem",
            "ContactDue", "ControlRate", "PersonAuditReport",
            "RoundCase", "ScreeningRound", "ScreeningDue", "MissingDuty", "FilingTotal", "UnitFiling",
-           "ScreeningFiling", "ScreeningOverdue", "FiledReport", "ScreeningEscalation"]
+           "ScreeningFiling", "ScreeningOverdue", "FiledReport", "ScreeningEscalation",
+           "OrderClock", "DeskItem", "OfficeDesk", "OverdueOrder", "OfficeOverdue"]
 
 
 # ---------------------------------------------------------------------------- the board and the sweep

@@ -12,6 +12,7 @@ from typing import Any
 
 import disputeflow
 from disputeflow import (ActionDoc, ActionField, AuditReport, CaseDoc, CaseSummary, ContactDue, ControlRate,
+                         DeskItem, OfficeDesk, OfficeOverdue, OrderClock, OverdueOrder,
                          FiledReport, FilingTotal, MissingDuty, RoundCase, ScreeningDue, ScreeningEscalation,
                          ScreeningFiling, ScreeningOverdue, ScreeningRound, UnitFiling,
                          CountyListedCase, Deadline, MissedItem, PersonAuditReport, PersonContact, PersonDoc,
@@ -209,6 +210,31 @@ def test_the_screening_reads_have_the_keys_their_types_name(engine):
     assert steps
     for e in steps:
         same_keys(e, ScreeningEscalation, "screening_escalations")
+
+
+def test_the_work_order_reads_have_the_keys_their_types_name(engine):
+    from tests.conftest import PARTIES
+
+    engine.add_unit("rss", "人社所", "office", "t1", handles=["labour"])
+    engine.add_user("rss1", "人社所小李", "office_staff", "rss")
+    number = engine.report("go", title="工地欠薪", category="labour", unit="v1-g1", parties=PARTIES).number
+    engine.act(number, "assess", "med1", risk="medium")
+    engine.act(number, "dispatch", "med1", to="rss", request="核实欠薪金额并督促支付")
+    engine.clock.advance(days=30)
+    desk = engine.office_desk("rss1")
+    same_keys(desk, OfficeDesk, "office_desk")
+    assert desk["items"]
+    for item in desk["items"]:
+        same_keys(item, DeskItem, "office_desk.items")
+        assert item["deadlines"]
+        for c in item["deadlines"]:
+            same_keys(c, OrderClock, "office_desk.items.deadlines")
+    late = engine.overdue_work_orders(actor="sup")
+    assert late and late[0]["items"]
+    for group in late:
+        same_keys(group, OfficeOverdue, "overdue_work_orders")
+        for row in group["items"]:
+            same_keys(row, OverdueOrder, "overdue_work_orders.items")
 
 
 def test_every_result_type_is_exported_and_documented():
