@@ -76,6 +76,10 @@ _RESULTS = (
     "OfficeDesk",
     "OverdueOrder",
     "OfficeOverdue",
+    "RepeatCase",
+    "RepeatParty",
+    "RepeatParties",
+    "UnitTalk",
 )
 
 __all__ = [
@@ -227,6 +231,10 @@ if TYPE_CHECKING:  # what type checkers see (explicit re-exports); at run time t
     from disputeflow.workflow.results import OverdueItem as OverdueItem
     from disputeflow.workflow.results import OverduePage as OverduePage
     from disputeflow.workflow.results import Party as Party
+    from disputeflow.workflow.results import RepeatCase as RepeatCase
+    from disputeflow.workflow.results import RepeatParty as RepeatParty
+    from disputeflow.workflow.results import RepeatParties as RepeatParties
+    from disputeflow.workflow.results import UnitTalk as UnitTalk
     from disputeflow.workflow.results import OrderClock as OrderClock
     from disputeflow.workflow.results import DeskItem as DeskItem
     from disputeflow.workflow.results import OfficeDesk as OfficeDesk

@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from disputeflow.workflow.actor import Actor
-from disputeflow.workflow.results import LapseGroup, OverdueItem, OverduePage, SweepEvent, TownBoard, WorkPage
+from disputeflow.workflow.results import (LapseGroup, OverdueItem, OverduePage, SweepEvent, TownBoard, UnitTalk,
+                                          WorkPage)
 
 if TYPE_CHECKING:
     from disputeflow.workflow.runtime import Runtime
@@ -65,11 +66,11 @@ class Supervision:
 
         return cast(TownBoard, town_board.town_board(self._rt, as_of or self._rt.clock.now(), actor, lang=lang))
 
-    def unit_talks(self, month: str | None = None, actor: str | Actor | None = None) -> list[dict]:
+    def unit_talks(self, month: str | None = None, actor: str | Actor | None = None) -> list[UnitTalk]:
         """Units the sweep put on the supervisor's list for a formal talk (约谈), optionally for one month (YYYY-MM)."""
         from disputeflow.workflow import queries
 
-        return queries.unit_talks(self._rt, actor, month)
+        return cast(list[UnitTalk], queries.unit_talks(self._rt, actor, month))
 
     def my_work(self, actor: str | Actor, *, limit: int = 50, offset: int = 0, lang: str | None = None,
                 led_by: str | None = None) -> WorkPage:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from disputeflow.workflow.actor import Actor
-from disputeflow.workflow.results import SearchPage
+from disputeflow.workflow.results import RepeatParties, SearchPage
 
 if TYPE_CHECKING:
     from disputeflow.workflow.runtime import Runtime
@@ -38,8 +38,8 @@ class Finding:
         return cast(SearchPage, search.search(self._rt, actor, filters, limit, offset, lang))
 
     def repeat_parties(self, actor: str | Actor | None = None, *, unit: str | None = None, limit: int = 100,
-                       lang: str | None = None) -> dict:
+                       lang: str | None = None) -> RepeatParties:
         """People on repeated disputes (policy ``[repeat_disputes]``) in ``actor``'s jurisdiction, with their cases."""
         from disputeflow.workflow import repeat_list
 
-        return repeat_list.repeat_parties(self._rt, actor, unit, limit, lang)
+        return cast(RepeatParties, repeat_list.repeat_parties(self._rt, actor, unit, limit, lang))

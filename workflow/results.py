@@ -44,14 +44,16 @@ from disputeflow.workflow.results_more import (CountyListedCase as CountyListedC
                                                LapseItem as LapseItem, NewToken as NewToken,
                                                SearchHit as SearchHit, SearchPage as SearchPage,
                                                SearchParty as SearchParty, TokenDoc as TokenDoc,
-                                               TownBoard as TownBoard, TownRow as TownRow)
+                                               TownBoard as TownBoard, TownRow as TownRow, RepeatCase as RepeatCase,
+                                               RepeatParty as RepeatParty, RepeatParties as RepeatParties,
+                                               UnitTalk as UnitTalk)
 
 __all__ = ["ActionDoc", "ActionField", "CaseDoc", "CaseSummary", "Deadline", "FiveOnes", "HistoryEntry", "Party",
            "SupervisionInfo", "WorkOrder", "OverdueItem", "OverduePage", "WorkClock", "WorkItem", "WorkPage",
            "SweepEvent", "DispatchReport",
            "InboxMessage", "UnitDoc", "UserDoc", "NewUnit", "NewUser", "AuditReport", "Health",
            "SearchParty", "SearchHit", "SearchPage", "LapseItem", "LapseGroup", "TownRow", "CountyListedCase",
-           "TownBoard", "TokenDoc", "NewToken",
+           "TownBoard", "TokenDoc", "NewToken", "RepeatCase", "RepeatParty", "RepeatParties", "UnitTalk",
            "PersonSummary", "PersonsPage", "PersonDoc", "PlanDuty", "PersonContact", "PersonDuty", "MissedItem",
            "ContactDue", "ControlRate", "PersonAuditReport",
            "RoundCase", "ScreeningRound", "ScreeningDue", "MissingDuty", "FilingTotal", "UnitFiling",

@@ -1,4 +1,5 @@
-"""The shapes of the Engine's search, town board, missed-duty group and API token reads.
+"""The shapes of the Engine's search, repeat parties, town board, missed-duty group, unit talks and API
+token reads.
 
 Re-exported from :mod:`disputeflow.workflow.results` and from ``disputeflow``; plain
 ``dict`` values at run time. Times are ISO-8601 strings with their offset, or None.
@@ -8,7 +9,7 @@ This module is pure: it imports no I/O library.
 from typing import Any, TypedDict
 
 __all__ = ["SearchParty", "SearchHit", "SearchPage", "LapseItem", "LapseGroup", "TownRow", "CountyListedCase",
-           "TownBoard", "TokenDoc", "NewToken"]
+           "TownBoard", "TokenDoc", "NewToken", "RepeatCase", "RepeatParty", "RepeatParties", "UnitTalk"]
 
 
 # ---------------------------------------------------------------------------- search
@@ -51,6 +52,42 @@ class SearchPage(TypedDict):
     items: list[SearchHit]
     #: The filters that applied (blank ones and the date range left out), phone and ID number masked.
     filters: dict[str, Any]
+
+
+class RepeatCase(TypedDict):
+    """One case of a party in repeated disputes (``RepeatParty.case_list``)."""
+
+    number: str
+    #: Masked for the reader's role.
+    title: str
+    state: str
+    state_label: str
+    reported_at: str
+
+
+class RepeatParty(TypedDict):
+    """A party on repeated disputes, found by one contact (``Engine.repeat_parties()``), most cases first."""
+
+    #: ``phone`` or ``id_number``: the contact the cases share, masked for the reader's role.
+    key: str
+    value: str
+    #: The name on the latest case, masked likewise.
+    name: str
+    #: How many cases in the period, and how many of them are open.
+    cases: int
+    open: int
+    case_list: list[RepeatCase]
+
+
+class RepeatParties(TypedDict):
+    """``Engine.repeat_parties()``: the parties, and the rule that found them."""
+
+    items: list[RepeatParty]
+    #: The start of the period looked at, and the least number of cases that lists a party.
+    since: str
+    min_cases: int
+    #: Where the rule comes from (policy ``[repeat_disputes]``).
+    source: str
 
 
 # ---------------------------------------------------------------------------- the board's other groups
@@ -124,6 +161,19 @@ class TownBoard(TypedDict):
 
     towns: list[TownRow]
     county_listed: list[CountyListedCase]
+
+
+class UnitTalk(TypedDict):
+    """A unit the sweep listed for a formal talk (约谈) in a month (``Engine.unit_talks()``), newest first."""
+
+    unit: str
+    unit_name: str
+    #: ``YYYY-MM``.
+    month: str
+    #: How many cases reached the red card (level 3) against the unit that month, and their numbers.
+    level3_count: int
+    cases: list[str]
+    listed_at: str
 
 
 # ---------------------------------------------------------------------------- API tokens

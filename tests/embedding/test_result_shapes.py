@@ -12,6 +12,7 @@ from typing import Any
 
 import disputeflow
 from disputeflow import (ActionDoc, ActionField, AuditReport, CaseDoc, CaseSummary, ContactDue, ControlRate,
+                         RepeatCase, RepeatParties, RepeatParty, UnitTalk,
                          DeskItem, OfficeDesk, OfficeOverdue, OrderClock, OverdueOrder,
                          FiledReport, FilingTotal, MissingDuty, RoundCase, ScreeningDue, ScreeningEscalation,
                          ScreeningFiling, ScreeningOverdue, ScreeningRound, UnitFiling,
@@ -235,6 +236,28 @@ def test_the_work_order_reads_have_the_keys_their_types_name(engine):
         same_keys(group, OfficeOverdue, "overdue_work_orders")
         for row in group["items"]:
             same_keys(row, OverdueOrder, "overdue_work_orders.items")
+
+
+def test_repeat_parties_and_unit_talks_have_the_keys_their_types_name(engine):
+    numbers = [report(engine) for _ in range(3)]  # the same parties on each: repeated disputes
+    found = engine.repeat_parties("sup")
+    same_keys(found, RepeatParties, "repeat_parties")
+    assert found["items"]
+    for p in found["items"]:
+        same_keys(p, RepeatParty, "repeat_parties.items")
+        assert p["case_list"]
+        for c in p["case_list"]:
+            same_keys(c, RepeatCase, "repeat_parties.items.case_list")
+    for n in numbers:  # three red cards against one unit in a month list it for a talk
+        engine.act(n, "assess", "med1", risk="low", responsible_unit="justice")
+        engine.act(n, "inform", "med1", informed_parties="双方当事人", method="oral")
+        engine.act(n, "mediate", "med1")
+    engine.clock.advance(days=45)
+    engine.sweep()
+    talks = engine.unit_talks(actor="sup")
+    assert talks
+    for t in talks:
+        same_keys(t, UnitTalk, "unit_talks")
 
 
 def test_every_result_type_is_exported_and_documented():
