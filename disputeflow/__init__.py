@@ -80,6 +80,8 @@ _RESULTS = (
     "RepeatParty",
     "RepeatParties",
     "UnitTalk",
+    "AttachmentDoc",
+    "NewAttachment",
 )
 
 __all__ = [
@@ -231,6 +233,8 @@ if TYPE_CHECKING:  # what type checkers see (explicit re-exports); at run time t
     from disputeflow.workflow.results import OverdueItem as OverdueItem
     from disputeflow.workflow.results import OverduePage as OverduePage
     from disputeflow.workflow.results import Party as Party
+    from disputeflow.workflow.results import AttachmentDoc as AttachmentDoc
+    from disputeflow.workflow.results import NewAttachment as NewAttachment
     from disputeflow.workflow.results import RepeatCase as RepeatCase
     from disputeflow.workflow.results import RepeatParty as RepeatParty
     from disputeflow.workflow.results import RepeatParties as RepeatParties

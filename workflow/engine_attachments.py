@@ -10,10 +10,11 @@ read the case may see and open its files, nobody else.
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from disputeflow.workflow.actor import Actor
 from disputeflow.workflow.errors import NotFound
+from disputeflow.workflow.results import AttachmentDoc, NewAttachment
 from disputeflow.workflow.unit_of_work import owned
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class Attachments:
         mb = (self._rt.config.attachments or {}).get("max_mb", DEFAULT_MAX_MB)
         return int(float(mb) * 1048576)
 
-    def attach(self, number: str, actor: str | Actor, filename: str, data: bytes) -> dict:
+    def attach(self, number: str, actor: str | Actor, filename: str, data: bytes) -> NewAttachment:
         """Attach ``data`` to case ``number`` as ``filename``.
 
         Raises:
@@ -89,7 +90,8 @@ class Attachments:
         return {"id": aid, "name": got.name, "content_type": got.content_type, "size": len(data), "sha256": digest,
                 "thumbnail": bool(thumb_key), "uploaded_by": by, "uploaded_at": now.isoformat(), "seq": out.seq}
 
-    def attachments(self, number: str, actor: str | Actor | None = None, *, with_deleted: bool = False) -> list[dict]:
+    def attachments(self, number: str, actor: str | Actor | None = None, *,
+                    with_deleted: bool = False) -> list[AttachmentDoc]:
         """The case's files, oldest first, for a reader of the case (uploader names resolved)."""
         from disputeflow.cases import attachment_store, directory, transactions
         from disputeflow.workflow import queries
@@ -100,7 +102,7 @@ class Attachments:
             rows = attachment_store.of_case(tx, case_id, with_deleted)
         with transactions.read(self._rt.store) as conn:
             names = directory.user_names(conn, [r.uploaded_by for r in rows] + [r.deleted_by for r in rows])
-        return [_doc(r, names) for r in rows]
+        return [cast(AttachmentDoc, _doc(r, names)) for r in rows]
 
     def attachment_file(self, number: str, attachment_id: int, actor: str | Actor | None = None, *,
                         thumbnail: bool = False) -> tuple[str, bytes, str]:

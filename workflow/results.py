@@ -46,7 +46,8 @@ from disputeflow.workflow.results_more import (CountyListedCase as CountyListedC
                                                SearchParty as SearchParty, TokenDoc as TokenDoc,
                                                TownBoard as TownBoard, TownRow as TownRow, RepeatCase as RepeatCase,
                                                RepeatParty as RepeatParty, RepeatParties as RepeatParties,
-                                               UnitTalk as UnitTalk)
+                                               UnitTalk as UnitTalk, AttachmentDoc as AttachmentDoc,
+                                               NewAttachment as NewAttachment)
 
 __all__ = ["ActionDoc", "ActionField", "CaseDoc", "CaseSummary", "Deadline", "FiveOnes", "HistoryEntry", "Party",
            "SupervisionInfo", "WorkOrder", "OverdueItem", "OverduePage", "WorkClock", "WorkItem", "WorkPage",
@@ -54,6 +55,7 @@ __all__ = ["ActionDoc", "ActionField", "CaseDoc", "CaseSummary", "Deadline", "Fi
            "InboxMessage", "UnitDoc", "UserDoc", "NewUnit", "NewUser", "AuditReport", "Health",
            "SearchParty", "SearchHit", "SearchPage", "LapseItem", "LapseGroup", "TownRow", "CountyListedCase",
            "TownBoard", "TokenDoc", "NewToken", "RepeatCase", "RepeatParty", "RepeatParties", "UnitTalk",
+           "AttachmentDoc", "NewAttachment",
            "PersonSummary", "PersonsPage", "PersonDoc", "PlanDuty", "PersonContact", "PersonDuty", "MissedItem",
            "ContactDue", "ControlRate", "PersonAuditReport",
            "RoundCase", "ScreeningRound", "ScreeningDue", "MissingDuty", "FilingTotal", "UnitFiling",

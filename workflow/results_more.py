@@ -1,5 +1,5 @@
 """The shapes of the Engine's search, repeat parties, town board, missed-duty group, unit talks and API
-token reads.
+token reads, and a case's attachments.
 
 Re-exported from :mod:`disputeflow.workflow.results` and from ``disputeflow``; plain
 ``dict`` values at run time. Times are ISO-8601 strings with their offset, or None.
@@ -9,7 +9,8 @@ This module is pure: it imports no I/O library.
 from typing import Any, TypedDict
 
 __all__ = ["SearchParty", "SearchHit", "SearchPage", "LapseItem", "LapseGroup", "TownRow", "CountyListedCase",
-           "TownBoard", "TokenDoc", "NewToken", "RepeatCase", "RepeatParty", "RepeatParties", "UnitTalk"]
+           "TownBoard", "TokenDoc", "NewToken", "RepeatCase", "RepeatParty", "RepeatParties", "UnitTalk",
+           "AttachmentDoc", "NewAttachment"]
 
 
 # ---------------------------------------------------------------------------- search
@@ -203,3 +204,40 @@ class NewToken(TypedDict):
     prefix: str
     #: The clear token, for the other system's configuration; only its digest is stored.
     token: str
+
+
+# ---------------------------------------------------------------------------- attachments
+
+class AttachmentDoc(TypedDict):
+    """One file attached to a case (``Engine.attachments()``), in the order attached."""
+
+    id: int
+    #: The file's name as uploaded, its type and size in bytes, and the SHA-256 of its content (hex).
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    #: It is an image, and a thumbnail of it is stored.
+    image: bool
+    thumbnail: bool
+    uploaded_by: str
+    uploaded_by_name: str
+    uploaded_at: str | None
+    #: When and by whom it was removed (listed only with ``with_deleted=True``), else None.
+    deleted_at: str | None
+    deleted_by_name: str | None
+
+
+class NewAttachment(TypedDict):
+    """A file just attached by ``Engine.attach()``."""
+
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    thumbnail: bool
+    uploaded_by: str
+    uploaded_at: str
+    #: The position of the attaching event on the case's chain.
+    seq: int

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import disputeflow
-from disputeflow import (ActionDoc, ActionField, AuditReport, CaseDoc, CaseSummary, ContactDue, ControlRate,
+from disputeflow import (ActionDoc, ActionField, AttachmentDoc, AuditReport, CaseDoc, CaseSummary, ContactDue,
+                         ControlRate, NewAttachment,
                          RepeatCase, RepeatParties, RepeatParty, UnitTalk,
                          DeskItem, OfficeDesk, OfficeOverdue, OrderClock, OverdueOrder,
                          FiledReport, FilingTotal, MissingDuty, RoundCase, ScreeningDue, ScreeningEscalation,
@@ -258,6 +259,25 @@ def test_repeat_parties_and_unit_talks_have_the_keys_their_types_name(engine):
     assert talks
     for t in talks:
         same_keys(t, UnitTalk, "unit_talks")
+
+
+def test_attachments_have_the_keys_their_types_name(db_url, clock, tmp_path):
+    from disputeflow import Config, Engine
+    from tests.conftest import build_town
+    from tests.integration.test_attachments import jpeg
+
+    eng = Engine(Config(url=db_url, attachments={"dir": str(tmp_path / "files"), "max_mb": 1}), clock=clock)
+    try:
+        eng.init()
+        build_town(eng)
+        number = report(eng)
+        same_keys(eng.attach(number, "go", "IMG_0001.JPG", jpeg()), NewAttachment, "attach")
+        listed = eng.attachments(number, "med1")
+        assert listed
+        for a in listed:
+            same_keys(a, AttachmentDoc, "attachments")
+    finally:
+        eng.close()
 
 
 def test_every_result_type_is_exported_and_documented():
