@@ -1,7 +1,7 @@
 """Run every benchmark and publish the figures.
 
 Discovers ``bench/bench_*.py`` (any module added there is picked up), calls
-each module's ``run(quick, pg)`` and writes:
+each module's ``run(quick, pg)`` — with ``size=`` too when the module takes it — and writes:
 
 - ``bench/results.json``: every module's result, with the machine and the time;
 - ``bench/results.md``: one Markdown table;
@@ -12,13 +12,18 @@ optionally ``ratio``/``baseline``, ``target``/``ok``, ``skipped``) become table
 lines. A dict without ``rows`` is shown key by key; a module that fails is
 shown as failed with its error, and the others still run.
 
-Run: .venv/bin/python bench/run.py [--quick] [--pg URL] [--only NAME]... [--no-readme]
+Sizes (``--size``): ``quick`` is a smoke run, ``county`` (the default) a one-county slice, ``city``
+a prefecture-level city's five years (long: hours on this machine). A module without a ``size``
+parameter runs its quick volumes at ``quick`` and its full volumes otherwise.
+
+Run: .venv/bin/python bench/run.py [--size quick|county|city] [--pg URL] [--only NAME]... [--no-readme]
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
 import json
 import os
 import platform
@@ -82,19 +87,31 @@ def pg_reachable(url: str | None) -> tuple[str | None, str | None]:
     return url, None
 
 
-def run_all(topics, quick: bool, pg: str | None) -> dict[str, dict]:
+SIZES = ("quick", "county", "city")
+
+
+def call(module, size: str, pg: str | None):
+    """A module's ``run``, given the size when it takes one."""
+    kwargs = {"quick": size == "quick", "pg": pg}
+    if "size" in inspect.signature(module.run).parameters:
+        kwargs["size"] = size
+    return module.run(**kwargs)
+
+
+def run_all(topics, size: str, pg: str | None) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for topic, path in topics:
-        print(f"== bench_{topic} ...", flush=True)
+        print(f"== bench_{topic} ({size}) ...", flush=True)
         t = time.perf_counter()
         try:
             module = load(topic, path)
-            result = normalise(module.run(quick=quick, pg=pg))
+            result = normalise(call(module, size, pg))
         except Exception as exc:
             traceback.print_exc()
             result = {"title": "", "rows": [{"name": f"{topic}: failed", "value": None,
                                              "error": f"{type(exc).__name__}: {exc}"}]}
         result["seconds"] = round(time.perf_counter() - t, 1)
+        result["size"] = size
         out[topic] = result
         for r in result["rows"]:
             print("   " + line_text(r), flush=True)
@@ -133,7 +150,8 @@ def markdown(results: dict[str, dict], meta: dict) -> str:
     load = meta["machine"].get("load_average_after")
     lines = [f"Measured {meta['generated_at']} on {meta['machine']['cpus']} CPUs, Python {meta['machine']['python']}"
              f"{f' (load average {load[0]} at the end: a shared machine)' if load else ''}"
-             f"{' (quick run)' if meta['quick'] else ''}. Figures are medians of interleaved runs; each ratio "
+             f" (size {meta['size']})" + (" (a partial run: other topics keep their last figures)"
+                                          if meta.get("partial") else "") + ". Figures are medians of interleaved runs; each ratio "
              "is measured against its baseline in the same run.", "",
              "| benchmark | figure | ratio | target | status |", "|---|---:|---|---|---|"]
     for topic in sorted(results):
@@ -158,7 +176,9 @@ def insert_into_readme(readme: Path, table: str) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Run the benchmarks in bench/ and publish the figures.")
-    ap.add_argument("--quick", action="store_true", help="small volumes: a smoke run, not figures to quote")
+    ap.add_argument("--size", choices=SIZES, default="county",
+                    help="data volume: quick (a smoke run), county (default) or city (hours)")
+    ap.add_argument("--quick", action="store_true", help="the same as --size quick")
     ap.add_argument("--pg", default=os.environ.get("DISPUTEFLOW_BENCH_PG"), help="PostgreSQL URL (else skipped)")
     ap.add_argument("--only", action="append", help="run only this topic (bench_<topic>.py); repeatable")
     ap.add_argument("--out", default=str(HERE / "results.json"))
@@ -172,10 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     if not topics:
         print("no benchmark matched", file=sys.stderr)
         return 2
-    results = run_all(topics, args.quick, pg)
+    size = "quick" if args.quick else args.size
+    results = run_all(topics, size, pg)
 
     out = Path(args.out)
-    meta = {"generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "quick": args.quick,
+    meta = {"generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "quick": size == "quick",
+            "size": size, "partial": bool(args.only),
             "postgresql": bool(pg), "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                                 "platform": platform.platform(),
                                                 "load_average_after": [round(x, 1) for x in os.getloadavg()]}}
