@@ -24,12 +24,18 @@ from disputeflow.workflow import risk
 from disputeflow.workflow.timeutil import iso
 
 VILLAGE_KINDS = ("village", "community", "town", "county")  # a grid's name match widens to its village
+# How many earlier cases a new case keeps by name, newest first. A party with hundreds of cases (a
+# company, a common name in a large village) would otherwise copy every number into each new case's
+# data and first audit event; the totals are kept beside the lists.
+KEEP = 20
 
 
 class Found(NamedTuple):
     similar: list[dict]  # {"number", "state", "open", "reported_at", "matched": [phone|id_number|name]}
     repeat_of: list[str]  # the earlier cases of parties in repeated disputes
     floor: str | None  # the risk floor repeated disputes demand (None: none found)
+    similar_total: int = 0  # how many there were before the lists were cut to KEEP
+    repeat_total: int = 0
 
     @property
     def reasons(self) -> list[str]:
@@ -42,8 +48,12 @@ class Found(NamedTuple):
         out: dict[str, Any] = {}
         if self.similar:
             out["similar"] = self.similar
+            if self.similar_total > len(self.similar):
+                out["similar_total"] = self.similar_total
         if self.repeat_of:
             out["repeat_of"] = self.repeat_of
+            if self.repeat_total > len(self.repeat_of):
+                out["repeat_total"] = self.repeat_total
         return out
 
 
@@ -72,8 +82,10 @@ def at_intake(engine, tx, parties: list[dict], village: str, now: datetime) -> F
     rows = party_lookup.earlier_cases(tx, phones, ids, names, village, min(similar_since, repeat_since))
     by_case: dict[str, dict] = {}
     per_party: dict[int, dict[str, tuple[bool, bool]]] = {}
+    when: dict[str, datetime] = {}
     for number, state, _title, reported_at, closed_at, _path, _defn, name, phone, idn in rows:
         reported_at, is_open = tx.time(reported_at), closed_at is None
+        when[number] = reported_at
         for i, p in enumerate(parties):
             matched = [k for k, v in (("phone", phone), ("id_number", idn)) if v and p.get(k) == v]
             if not matched and name == p.get("name"):
@@ -92,7 +104,9 @@ def at_intake(engine, tx, parties: list[dict], village: str, now: datetime) -> F
         if policy.is_repeat(in_window, still_open):
             repeat_of.update(n for n, (is_open, recent) in found.items() if recent or is_open)
     floor = policy.risk_floor if repeat_of else None
-    return Found(sorted(by_case.values(), key=lambda e: e["reported_at"], reverse=True), sorted(repeat_of), floor)
+    similar = sorted(by_case.values(), key=lambda e: e["reported_at"], reverse=True)
+    newest = sorted(repeat_of, key=lambda n: (when[n], n), reverse=True)[:KEEP]
+    return Found(similar[:KEEP], sorted(newest), floor, len(similar), len(repeat_of))
 
 
 def raise_floor(floor: str, found: Found) -> str:

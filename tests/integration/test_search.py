@@ -188,3 +188,18 @@ def test_cases_imported_from_a_ledger_are_found_by_phone_typed_any_way(engine, t
     again = engine.report("go", title="又因院墙争吵", category="neighbour", unit="v1-g1",
                           parties=[{"name": "张三", "phone": "13812345678"}])
     assert again.data["similar"][0]["number"] == found["number"]
+
+
+def test_a_party_with_many_cases_keeps_the_newest_twenty_and_the_totals(engine, clock):
+    from disputeflow.workflow.repeats import KEEP
+
+    earlier = []
+    for _ in range(KEEP + 5):
+        earlier.append(report(engine, parties=[ZHANG]))
+        clock.advance(minutes=5)
+    new = engine.report("go", title="第二十六次", category="neighbour", unit="v1-g1", parties=[ZHANG])
+    data = new.data
+    assert data["repeat_of"] == sorted(earlier[-KEEP:]) and data["repeat_total"] == KEEP + 5
+    assert [s["number"] for s in data["similar"]] == earlier[::-1][:KEEP] and data["similar_total"] == KEEP + 5
+    assert engine.history(new.number)[0]["data"]["repeat_total"] == KEEP + 5
+    assert engine.case(new.number)["risk"] == "medium"

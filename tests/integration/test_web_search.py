@@ -99,3 +99,15 @@ def test_report_form_takes_five_parties_and_warns_of_the_same_party(live):
     assert 'id="similar-notice"' not in go.get(r.headers["location"]).text  # shown once
     bad = post_form(go, "/report", "/report", {**data, "people_involved": "-2"})
     assert bad.status_code == 400 and 'data-field="people_involved"' in bad.text
+
+
+def test_case_page_says_how_many_earlier_cases_when_the_list_is_cut(live):
+    from disputeflow.workflow.repeats import KEEP
+
+    for _ in range(KEEP + 3):
+        _report(live.engine)
+    n = _report(live.engine, title="又一次")
+    page = login(live, "sup").get(f"/cases/{n}").text
+    facts = page.split('id="repeat-of"', 1)[1].split("</dd>", 1)[0]
+    assert facts.count("<a href=") == KEEP
+    assert f"（共 {KEEP + 3} 件，列出最近 {KEEP} 件）" in facts
