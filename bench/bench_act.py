@@ -64,8 +64,8 @@ def seed(url: str, cases: int = CASES, synchronous: str = "NORMAL") -> tuple[Eng
     eng.add_user("m", "调解员", "mediator", "v")
     for m in MEDIATORS:
         eng.add_user(m, "调解员" + m, "mediator", "v")
-    numbers = [eng.report("g", title="基准纠纷", category="neighbour", unit="v", parties=["甲", "乙"]).number
-               for _ in range(cases)]
+    numbers = [eng.report("g", title="基准纠纷", category="neighbour", unit="v", parties=[f"甲{i}", f"乙{i}"]).number
+               for i in range(cases)]
     return eng, numbers
 
 
