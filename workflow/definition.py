@@ -20,6 +20,7 @@ from disputeflow.workflow import guards
 from disputeflow.workflow.definition_check import problems
 from disputeflow.workflow.definition_errors import DefinitionError, DefinitionProblem, Problem, place
 from disputeflow.workflow.definition_keys import shape_problems
+from disputeflow.workflow.definition_refs import INTAKE_FIELDS
 from disputeflow.workflow.definition_types import (  # noqa: F401  (the types are used from here)
     FIELD_TYPES,
     ROLE_NAME_MAX,
@@ -156,6 +157,19 @@ def _build(doc: Mapping[str, Any], names: "Names | None", file: str | None = Non
     return defn
 
 
+def _case_columns_required(fields: Mapping[str, Any], child: bool) -> Mapping[str, Any]:
+    """The intake's fields, with those the case row is written from required unless the file says otherwise.
+
+    A report cannot make a case without them; a file that says ``required = false`` is refused by the
+    checker instead (:func:`disputeflow.workflow.definition_refs.intake_problems`).
+    """
+    if child or not isinstance(fields, Mapping):
+        return fields
+    return {name: ({**spec, "required": spec.get("required", True)}
+                   if name in INTAKE_FIELDS and isinstance(spec, Mapping) else spec)
+            for name, spec in fields.items()}
+
+
 def _parse(doc: Mapping[str, Any]) -> Definition:
     """The definition as written, references unchecked; a missing required key raises KeyError."""
     states = tuple(
@@ -178,7 +192,8 @@ def _parse(doc: Mapping[str, Any]) -> Definition:
     clocks = {k: Label(v[0], v[1] if len(v) > 1 else v[0]) for k, v in doc.get("clocks", {}).items()}
     roles = {rname: RoleSpec(rname, _label(rd, f"角色 {rname}"), bool(rd.get("personal_data", False)))
              for rname, rd in doc.get("roles", {}).items()}
-    intake = _action({**doc["intake"], "name": doc["intake"].get("name", "report")}, "登记")
+    intake = _action({**doc["intake"], "name": doc["intake"].get("name", "report"),
+                      "fields": _case_columns_required(doc["intake"].get("fields", {}), "child" in doc)}, "登记")
     actions = tuple(_action(a, f"第 {i + 1} 个动作") for i, a in enumerate(doc.get("actions", ())))
     child = (ChildSpec(str(doc["child"].get("suffix", "")), doc["child"].get("on_parent_end") or None)
              if "child" in doc else None)

@@ -79,11 +79,33 @@ def _recipient(token: str, kind: str, what: str, fields: tuple[str, ...],
     return False, nearest(token, [f"{kind}:{v}" for v in valid])
 
 
+# The type each of those fields must have: the case row is written from them as such.
+INTAKE_TYPES = {"unit": "unit", "parties": "parties"}
+
+
 def intake_problems(intake: Action) -> list[Problem]:
-    """The fields an intake of a workflow people open must have and does not."""
+    """The fields an intake of a workflow people open must have and does not, or has optional or mistyped.
+
+    Every case row needs a title, a category, a unit and its parties: a definition that lets one be
+    left out would be accepted at load and then fail at the first report.
+    """
     missing = [f for f in INTAKE_FIELDS if intake.field(f) is None]
-    if not missing:
-        return []
-    return [Problem(f"登记动作缺少字段 {'、'.join(missing)}（须有 {'、'.join(INTAKE_FIELDS)}）",
-                    f"the intake has no field {', '.join(missing)} (it needs {', '.join(INTAKE_FIELDS)})",
-                    ("intake", "fields"), None)]
+    found = []
+    if missing:
+        found.append(Problem(f"登记动作缺少字段 {'、'.join(missing)}（须有 {'、'.join(INTAKE_FIELDS)}）",
+                             f"the intake has no field {', '.join(missing)} (it needs {', '.join(INTAKE_FIELDS)})",
+                             ("intake", "fields"), None))
+    for name in INTAKE_FIELDS:
+        spec = intake.field(name)
+        if spec is None:
+            continue
+        if not spec.required:
+            found.append(Problem(f"登记字段 {name} 须为必填（required = true）",
+                                 f"the intake field {name} must be required (required = true)",
+                                 ("intake", "fields", name, "required"), None))
+        want = INTAKE_TYPES.get(name)
+        if want is not None and spec.type != want:
+            found.append(Problem(f"登记字段 {name} 的类型须为 {want}（现为 {spec.type}）",
+                                 f"the intake field {name} must be of type {want} (it is {spec.type})",
+                                 ("intake", "fields", name, "type"), None))
+    return found

@@ -159,3 +159,19 @@ def test_each_recipient_form_of_notify_is_checked(token, ok, near):
         definition_from_dict(doc)
     [p] = e.value.problems
     assert token in p.zh and p.nearest == near
+
+
+@pytest.mark.parametrize("old, new, says", [
+    ('label_en = "parties"\nrequired = true', 'label_en = "parties"\nrequired = false', "parties 须为必填"),
+    ('[intake.fields.parties]\ntype = "parties"', '[intake.fields.parties]\ntype = "text"', "parties 的类型须为 parties"),
+], ids=["optional parties", "parties as text"])
+def test_an_intake_whose_case_columns_could_be_left_out_is_refused_at_load(tmp_path, old, new, says):
+    """A report under it would otherwise fail on its first case, with nothing the reporter could do."""
+    assert GRASSROOTS.count(old) >= 1
+    text = GRASSROOTS.replace(old, new, 1)
+    path = tmp_path / "loose.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DefinitionError) as e:
+        load_definition(path)
+    [p] = [p for p in e.value.problems if "parties" in p.zh]
+    assert says in p.zh and p.line is not None and p.line >= _line(text, "[intake.fields.parties]")
