@@ -68,6 +68,46 @@ def check_assignee(a: Action, clean: dict, who: Actor, unit_path: str,
                                "only a supervisor assigns across villages")
 
 
+# The listing levels (the ``level`` vocabulary of 挂牌督办), by rank, and the unit kinds that hold them.
+LISTING_RANK = {"town": 1, "county": 2}
+
+
+def check_listing_level(a: Action, clean: dict, who: Actor, unit: Callable[[str], tuple | None]) -> None:
+    """A supervisor lists a case at their own body's level or below when the body above is in the
+    directory: a township's supervisor cannot put a case under the county's listing (县级挂牌 is the
+    county's to decide, and its supervisors are here to do it).
+
+    The actor's level is the kind of the nearest unit at or above theirs that is a town or a county
+    (an office under the county is county level). A deployment with no county unit above the town
+    records the county's listing through the town's supervisor (the ``authority`` field names who
+    listed it); an actor on no such unit (the system) is not limited.
+
+    Raises:
+        NotPermitted: the chosen level belongs to a body above the actor's.
+    """
+    for name, kind, key in a.targets:
+        if kind != "case" or key != "supervision_level" or name not in clean:
+            continue
+        wanted = LISTING_RANK.get(str(clean[name]))
+        kinds = _level_kinds(who.unit_path, unit)  # nearest first
+        if wanted is None or not kinds or wanted <= LISTING_RANK[kinds[0]]:
+            continue
+        if any(LISTING_RANK[k] >= wanted for k in kinds[1:]):
+            raise NotPermitted("县级挂牌须由县级督办人员决定；您所在单位为乡镇（街道）级，可选镇级挂牌",
+                               "county-level listing is for the county's supervisors; "
+                               "your unit is at town level (choose town)")
+
+
+def _level_kinds(unit_path: str, unit: Callable[[str], tuple | None]) -> list[str]:
+    """The listing-level kinds of the units on ``unit_path``, from the actor's own unit up."""
+    out = []
+    for unit_id in reversed([p for p in unit_path.strip("/").split("/") if p]):
+        row = unit(unit_id)
+        if row is not None and row[0] in LISTING_RANK:
+            out.append(row[0])
+    return out
+
+
 def take_case(a: Action, who: Actor, columns: dict[str, Any], audit: dict[str, Any]) -> None:
     """The mediator who first does the work becomes the case's mediator, recorded in this event."""
     if who.role != "mediator" or columns.get("mediator") is not None or a.name in _NOT_TAKING:

@@ -186,6 +186,8 @@ def decide(definition: Definition, policy: Any, calendar: Any, case: CaseRecord,
     note = fields.note(note) if note is not None else None
     clean = fields.validate(definition, a, data, lookups, parse_time, now)
     case_roles.check_assignee(a, clean, actor, case.unit_path, lookups.user)
+    if a.lists:
+        case_roles.check_listing_level(a, clean, actor, lookups.unit)
     # The case's JSON documents are parsed only when this action reads or changes them.
     reads_data = a.reads_data or (bool(a.data_fields) and any(name in clean for name in a.data_fields))
     change = Change(case, actor, a.name, clean, now, policy, calendar,

@@ -139,6 +139,11 @@ class Action:
                      if f.target == "case.mediator")
 
     @cached_property
+    def lists(self) -> bool:
+        """Whether a field of the action sets the case's listing level (挂牌督办)."""
+        return any(f.target == "case.supervision_level" for f in self.fields)
+
+    @cached_property
     def reads_data(self) -> bool:
         """Whether the action reads or changes the case's JSON document whatever its input (its guards, record,
         effects or clock starts); an action with data fields reads it only when one of them is given."""

@@ -62,7 +62,7 @@ def _scenarios(now: datetime) -> list[tuple]:
         # under supervision
         ("nantang", "land", "集体经济组织收益分配纠纷", "petition", [], 15, 38,
          [assess("high", "sr-njz"), *high_prep(L3), MEDIATE,
-          ("supervise", "S", {"level": "county", "authority": "县委政法委", "deadline": deadline_ok}, 24)]),
+          ("supervise", "cc-zhang", {"level": "county", "authority": "县委政法委", "deadline": deadline_ok}, 24)]),
         # referred and withdrawn
         ("beishan", "contract", "工程款结算纠纷（标的较大）", "visit", [], 2, 26,
          [assess("medium"), ("refer", "M", {"to": "court", "detail": "县人民法院诉调对接中心"}, 30)]),

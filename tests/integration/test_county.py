@@ -131,3 +131,17 @@ def test_a_county_supervisor_lists_any_towns_case_at_county_level_over_a_town_li
     b = report(county, "go-qs", "qs-v1")
     with pytest.raises(NotPermitted):  # a town's supervisor has no say over the neighbouring town
         county.act(b, "supervise", "sup-sr", level="town", authority="镇综治中心", deadline="2026-04-20T17:00+08:00")
+
+
+def test_a_town_supervisor_cannot_list_at_county_level_where_the_county_is_in_the_directory(county):
+    a = report(county, "go-sr", "sr-v1")
+    with pytest.raises(NotPermitted) as e:
+        county.act(a, "supervise", "sup-sr", level="county", authority="县综治中心", deadline="2026-04-30T17:00+08:00")
+    assert "县级挂牌须由县级督办人员决定" in e.value.zh
+    assert county.case(a, "sup-sr")["supervision"] is None or not county.case(a, "sup-sr")["supervision"].get("level")
+    county.act(a, "supervise", "sup-cty", level="county", authority="县综治中心", deadline="2026-04-30T17:00+08:00")
+    assert county.case(a, "sup-cty")["supervision"]["level"] == "county"
+    b = report(county, "go-sr", "sr-v1")
+    with pytest.raises(NotPermitted):  # the bulk path decides the same way
+        county.act_many([(b, "supervise", "sup-sr",
+                          {"level": "county", "authority": "县综治中心", "deadline": "2026-04-30T17:00+08:00"})])
