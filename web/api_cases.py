@@ -76,8 +76,8 @@ def add_case_routes(api: FastAPI, engine, actor) -> None:
                 limit: int = Limit, offset: int = Offset, who=Depends(actor)):
         found = engine.overdue_page(as_of=time_param("as_of", as_of), unit=unit, actor=who, clock=clock, level=level,
                                     risk=risk, limit=limit + 1, offset=offset, lang=request_lang(request))
-        lapses = engine.overdue_lapses(as_of=time_param("as_of", as_of), unit=unit, actor=who,
-                                       lang=request_lang(request))
+        lapses = engine.overdue_lapses(as_of=time_param("as_of", as_of), unit=unit, actor=who, clock=clock,
+                                       level=level, risk=risk, lang=request_lang(request))
         return {**page(found["items"], limit, offset, total=found["total"]), "cases": found["cases"],  # distinct
                 "key_person_lapses": lapses}  # a group of its own, counted apart from the cases
 

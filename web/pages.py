@@ -333,7 +333,7 @@ def board(request: Request, user=Depends(current_user)):
                 risks={k: v.get(lang) for k, v in d.vocab["risk"].items()},
                 levels=("warning", "level1", "level2", "level3"), filters=dict(q), query=query,
                 supervision_levels={k: v.get(lang) for k, v in d.vocab["level"].items()},
-                lapses=engine.overdue_lapses(as_of=as_of, unit=village, actor=user, lang=lang),  # a group apart
+                lapses=engine.overdue_lapses(as_of=as_of, unit=village, actor=user, lang=lang, **filters),  # apart
                 may_list=user.role == "supervisor", error=error, towns=board_towns.by_town(engine, user, units, as_of, lang))
 
 

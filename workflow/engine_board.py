@@ -43,11 +43,17 @@ class Supervision:
                           limit=limit, offset=offset, count=count, lang=lang)
 
     def overdue_lapses(self, as_of: datetime | None = None, unit: str | None = None,
-                       actor: str | Actor | None = None, *, lang: str | None = None) -> LapseGroup:
-        """The board's group of key persons' open missed-duty items (重点人员漏报/漏访): ``{"label", "total", "items"}``."""
-        from disputeflow.workflow import board
+                       actor: str | Actor | None = None, *, clock: str | None = None, level: str | None = None,
+                       risk: str | None = None, lang: str | None = None) -> LapseGroup:
+        """The board's group of key persons' open missed-duty items (重点人员漏报/漏访): ``{"label", "total", "items"}``.
 
-        return cast(LapseGroup, board.lapses(self._rt, as_of or self._rt.clock.now(), unit, actor, lang=lang))
+        The board's filters apply as they do to the cases: ``level`` is the item's card (``warning``: not yet
+        carded), ``risk`` the person's risk level, and any ``clock`` leaves no item (a missed duty is no case clock).
+        """
+        from disputeflow.workflow import board, lapse_board
+
+        group = board.lapses(self._rt, as_of or self._rt.clock.now(), unit, actor, lang=lang)
+        return cast(LapseGroup, lapse_board.filtered(group, clock, level, risk))
 
     def overdue_counts(self, as_of: datetime | None = None, unit: str | None = None,
                        actor: str | Actor | None = None) -> dict[str, int]:

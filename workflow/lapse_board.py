@@ -42,6 +42,20 @@ def docs(rows, lang: str) -> dict:
     return {"label": GROUP_LABEL["en" if lang.startswith("en") else "zh"], "total": len(items), "items": items}
 
 
+def filtered(group: dict, clock: str | None = None, level: str | None = None, risk: str | None = None) -> dict:
+    """The group as the board's filters leave it.
+
+    A missed duty is no case clock: a clock filter leaves none. The level filter matches the item's
+    card (``warning`` the items not yet carded); the risk filter the person's risk level.
+    """
+    if not (clock or level or risk):
+        return group
+    items = [] if clock else [
+        i for i in group["items"]
+        if (not level or i["level"] == (None if level == "warning" else level)) and (not risk or i["risk"] == risk)]
+    return {**group, "total": len(items), "items": items}
+
+
 def of_case(conn, case_id: int, lang: str) -> list[dict]:
     """The open items of the persons linked to a case, for its page (the reader may read the case)."""
     return [_doc(r, lang) for r in lapse_reads.of_case(conn, case_id)]

@@ -100,3 +100,24 @@ def test_api_board_page_and_case_page_show_the_item(live, clock):
     assert f'data-lapse-person="{pid}"' in case_page and "2026-03-06" in case_page
     other = login(live, "sup-t2", PASSWORD).get("/board").text
     assert 'id="lapse-board"' not in other and f'data-person="{pid}"' not in other
+
+
+def test_the_boards_filters_apply_to_the_group_too(live, clock):
+    eng = live.engine
+    pid, _number = four_missed_days(eng, clock)
+    level = eng.overdue_lapses(actor="sup")["items"][0]["level"]
+    other = "level1" if level != "level1" else "level3"
+    assert eng.overdue_lapses(actor="sup", level=level)["total"] == 1
+    assert eng.overdue_lapses(actor="sup", level=other)["items"] == []
+    assert eng.overdue_lapses(actor="sup", risk="critical")["total"] == 1  # the person's risk
+    assert eng.overdue_lapses(actor="sup", risk="low")["total"] == 0
+    assert eng.overdue_lapses(actor="sup", clock="assess")["total"] == 0  # a missed duty is no case clock
+    token = eng.create_token("board", "sup", None)["token"]
+    with httpx.Client(base_url=live.url + "/api/v1", timeout=30) as c:
+        got = c.get("/overdue", params={"risk": "low"}, headers={"Authorization": f"Bearer {token}"}).json()
+        assert got["key_person_lapses"]["total"] == 0
+        got = c.get("/overdue", params={"level": level}, headers={"Authorization": f"Bearer {token}"}).json()
+        assert [r["person_id"] for r in got["key_person_lapses"]["items"]] == [pid]
+    sup = login(live, "sup")
+    assert f'data-person="{pid}"' in sup.get("/board").text
+    assert f'data-person="{pid}"' not in sup.get("/board", params={"risk": "low"}).text
