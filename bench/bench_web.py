@@ -42,10 +42,17 @@ VILLAGES = 7
 PASSWORD = "bench-password"
 
 
-def seed(eng: Engine, n: int, due_fraction: float = 0.01) -> str:
-    """``n`` open cases over seven villages, each with a running assess clock; returns a probed case number."""
+def seed(eng: Engine, n: int, due_fraction: float = 0.01, county: str | None = None) -> str:
+    """``n`` open cases over seven villages, each with a running assess clock; returns a probed case number.
+
+    With ``county``, the town sits under a county unit of that id (for readers above a town).
+    """
     eng.init()
-    eng.add_unit("t", "基准镇", "town")
+    top = "/"
+    if county:
+        eng.add_unit(county, "基准县", "county")
+        top = f"/{county}/"
+    eng.add_unit("t", "基准镇", "town", county)
     for v in range(VILLAGES):
         eng.add_unit(f"v{v}", f"基准{v}村", "village", "t")
     eng.add_user("g", "网格员", "grid_officer", "v0")
@@ -67,7 +74,7 @@ def seed(eng: Engine, n: int, due_fraction: float = 0.01) -> str:
                 due_at = started + timedelta(days=1)
                 next_at = started + timedelta(hours=19, minutes=12)
                 v = i % VILLAGES
-                cases.append((i + 1, f"基准-2026-{i + 1:07d}", d.name, d.version, f"v{v}", f"/t/v{v}/",
+                cases.append((i + 1, f"基准-2026-{i + 1:07d}", d.name, d.version, f"v{v}", f"{top}t/v{v}/",
                               t(started), t(started)))
                 clocks.append((i + 1, t(started), t(due_at), t(next_at), rev, t(next_at)))
                 parties.append((i + 1, f"当事人{i}", f"139{i % 100000000:08d}"))
