@@ -71,11 +71,11 @@ class StandIn:
     samples: dict[str, list[str]] = field(default_factory=dict)
 
 
-def stand_in(url: str, size: str) -> StandIn:
+def stand_in(url: str, size: str, n: int | None = None) -> StandIn:
     """``SIZES[size]`` open cases in one town of a county (seven villages), a second, empty town, and
     sign-ins for every role: a grid officer and a mediator per village, supervisors at the town and
-    the county, a lead official and an administrator."""
-    n = SIZES[size]
+    the county, a lead official and an administrator. ``n`` overrides the size's case count."""
+    n = n or SIZES[size]
     eng = Engine(url, clock=FixedClock(bench_web.NOW))
     bench_web.seed(eng, n, county="c")
     eng.add_unit("t2", "基准二镇", "town", "c")
