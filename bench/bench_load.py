@@ -51,6 +51,7 @@ SIZES = {"quick": 10_000, "county": 100_000, "city": 1_000_000}
 SECONDS = {"quick": 60, "county": 90, "city": 120}
 USERS = 50
 TARGET_MS = 100.0
+THINK = (1.0, 5.0)  # seconds a user waits between requests: a busy office, not a saturation test
 # the endpoints the issue sets the target for, in the order of the table
 TARGETS = ("my work", "board (town)", "board (county)", "case page", "search by phone", "search by party name",
            "dashboard", "api list", "api show", "api act (note)")
@@ -173,7 +174,7 @@ def locust_command() -> list[str]:
 
 
 def swarm(base: str, ds, tokens: list[str], workdir: Path, *, users: int, seconds: int,
-          think: tuple[float, float] = (0.5, 1.5)) -> dict:
+          think: tuple[float, float] = THINK) -> dict:
     """Run Locust headless against ``base``; returns every request time by endpoint, after sign-in."""
     out = workdir / f"load-{uuid.uuid4().hex[:6]}.json"
     logins = ds.logins
@@ -195,6 +196,57 @@ def swarm(base: str, ds, tokens: list[str], workdir: Path, *, users: int, second
     return json.loads(out.read_text(encoding="utf-8"))
 
 
+def alone(base: str, ds, token: str, rounds: int = 5) -> dict[str, float]:
+    """Each endpoint on its own, one request at a time (after one warm-up): median ms, the baseline."""
+    import re
+    from urllib.parse import unquote
+
+    import httpx
+
+    def person(uid: str) -> httpx.Client:
+        c = httpx.Client(base_url=base, timeout=120)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text).group(1)
+        r = c.post("/login", data={"csrf": csrf, "user_id": uid, "password": ds.password, "next": "/"})
+        assert r.status_code == 303, r.text[:300]
+        return c
+
+    field_ids = [u for r in FIELD_ROLES for u in ds.logins.get(r, [])]
+    worker = person(field_ids[0])
+    number = unquote(re.search(r'href="/cases/([^"/?#]+)"', worker.get("/").text).group(1))
+    csrf = re.search(r'name="csrf" value="([^"]+)"', worker.get(f"/cases/{number}").text).group(1)
+    town, api = person(ds.logins["supervisor_town"][0]), httpx.Client(base_url=base, timeout=120)
+    api.headers["Authorization"] = f"Bearer {token}"
+    listed = api.get("/api/v1/cases?limit=20").json()["items"][0]["number"]
+    phone, name = ds.samples["phones"][0], ds.samples["names"][0]
+    calls = {"my work": lambda: worker.get("/"), "case page": lambda: worker.get(f"/cases/{number}"),
+             "board (town)": lambda: town.get("/board"), "dashboard": lambda: town.get("/dashboard"),
+             "search by phone": lambda: town.get("/search", params={"phone": phone}),
+             "search by party name": lambda: town.get("/search", params={"party": name}),
+             "api list": lambda: api.get("/api/v1/cases?limit=20"),
+             "api show": lambda: api.get(f"/api/v1/cases/{listed}"),
+             "api act (note)": lambda: api.post(f"/api/v1/cases/{listed}/actions/note",
+                                                json={"data": {"text": "负载测试基线备注"}}),
+             "case page act (note)": lambda: worker.post(f"/cases/{number}/act/note", follow_redirects=False,
+                                                         data={"csrf": csrf, "text": "负载测试基线备注"})}
+    if ds.logins.get("supervisor_county") and len(ds.towns) > 1:
+        county = person(ds.logins["supervisor_county"][0])
+        calls["board (county)"] = lambda: county.get("/board")
+    out = {}
+    clients = [worker, town, api] + ([county] if "board (county)" in calls else [])
+    for name_, call in calls.items():
+        call()
+        times = []
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            r = call()
+            times.append((time.perf_counter() - t0) * 1000)
+            assert r.status_code in (200, 303), f"{name_}: {r.status_code}"
+        out[name_] = statistics.median(times)
+    for c in clients:
+        c.close()
+    return out
+
+
 def summarise(found: dict) -> dict[str, dict]:
     """Median, p95, count and failures per endpoint, in ms."""
     out = {}
@@ -202,12 +254,15 @@ def summarise(found: dict) -> dict[str, dict]:
         p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 20 else max(times)
         out[name] = {"median_ms": round(statistics.median(times), 1), "p95_ms": round(p95, 1), "requests": len(times),
                      "failures": len(found["failures"].get(name, [])),
+                     "first_failure": (found["failures"].get(name) or [None])[0],
                      "per_s": round(len(times) / found["seconds"], 1) if found["seconds"] else None}
     return out
 
 
-def rows_for(stats: dict[str, dict], label: str, seconds: float) -> list[dict]:
-    """One row per endpoint (value: p95, with the median beside it); the targets carry ``ok``."""
+def rows_for(stats: dict[str, dict], label: str, seconds: float, alone_ms: dict[str, float] | None = None) -> list[dict]:
+    """One row per endpoint (value: p95, with the median beside it); the targets carry ``ok``; the
+    ratio is the p95 under load over the same endpoint's median alone on the same server."""
+    alone_ms = alone_ms or {}
     rows = []
     for name in [*TARGETS, *sorted(set(stats) - set(TARGETS))]:
         s = stats.get(name)
@@ -217,8 +272,11 @@ def rows_for(stats: dict[str, dict], label: str, seconds: float) -> list[dict]:
             continue
         target = dict(target=f"p95 < {TARGET_MS:.0f} ms", ok=s["p95_ms"] < TARGET_MS and not s["failures"]) \
             if name in TARGETS else {}
+        base = alone_ms.get(name)
+        ratio = dict(ratio=s["p95_ms"] / base, baseline="median of the endpoint alone, same server",
+                     alone_ms=round(base, 1)) if base else {}
         rows.append(common.row(f"load {name}, {label}", s["p95_ms"], f"ms p95 (median {s['median_ms']} ms)",
-                               **target, **s))
+                               **ratio, **target, **s))
     total = sum(s["requests"] for n, s in stats.items() if not n.startswith("sign in"))
     rows.append(common.row(f"load throughput, {label}", round(total / seconds, 1) if seconds else None,
                            "requests/s (all endpoints, after sign-in)"))
@@ -226,7 +284,7 @@ def rows_for(stats: dict[str, dict], label: str, seconds: float) -> list[dict]:
 
 
 def measure(pg: str | None, size: str, *, users: int, seconds: int, workers: int,
-            think: tuple[float, float] = (0.5, 1.5)) -> tuple[list[dict], dict]:
+            think: tuple[float, float] = THINK) -> tuple[list[dict], dict]:
     """Seed (or find) the data set, start the server, swarm it; the rows and the raw per-endpoint stats."""
     with ExitStack() as stack:
         ds = dataset(stack, pg, size)
@@ -234,22 +292,28 @@ def measure(pg: str | None, size: str, *, users: int, seconds: int, workers: int
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         proc, base, used = start_server(ds.url, ds.now, workdir, workers)
         try:
+            base_ms = alone(base, ds, tokens[0])
+            busy = os.getloadavg()[0]  # the machine is shared: how busy it was is part of the figure
             found = swarm(base, ds, tokens, workdir, users=users, seconds=seconds, think=think)
+            busy = round(max(busy, os.getloadavg()[0]), 1)
         finally:
             stop(proc)
     stats = summarise(found)
     store = "PostgreSQL" if pg else "SQLite"
     label = f"{SIZES[size] // 1000}k cases, {store}, {users} users, {used} worker{'s' if used > 1 else ''}"
-    return rows_for(stats, label, found["seconds"]), stats
+    rows = rows_for(stats, label, found["seconds"], base_ms)
+    for r in rows:
+        r["load_average"] = busy
+    return rows, stats
 
 
 def run(quick: bool = False, pg: str | None = None, size: str = "quick", workers: int = 1,
-        users: int = USERS) -> dict:
+        users: int = USERS, think: tuple[float, float] = THINK) -> dict:
     seconds = 20 if quick else SECONDS[size]
-    rows = measure(None, size, users=users, seconds=seconds, workers=workers)[0]
+    rows = measure(None, size, users=users, seconds=seconds, workers=workers, think=think)[0]
     pg = common.pg_url(pg)
     if pg:
-        rows += measure(pg, size, users=users, seconds=seconds, workers=workers)[0]
+        rows += measure(pg, size, users=users, seconds=seconds, workers=workers, think=think)[0]
     note = ("Locust and the server share the machine's two cores: Locust's own CPU is taken from the "
             "server's, so the figures are upper bounds for a server on a machine of its own.")
     return {"rows": rows, "note": note}
@@ -263,16 +327,22 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--users", type=int, default=USERS)
     ap.add_argument("--seconds", type=int)
+    ap.add_argument("--think", type=float, nargs=2, default=THINK, metavar=("MIN", "MAX"))
     ap.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     args = ap.parse_args()
     seconds = args.seconds or (20 if args.quick else SECONDS[args.size])
     stores = ([] if args.no_sqlite else [None]) + ([args.pg] if args.pg else [])
-    print(f"{'endpoint':<72} {'median':>8} {'p95':>8} {'n':>6} {'fail':>5} {'ok':>4}")
+    print(f"{'endpoint':<72} {'median':>8} {'p95':>8} {'alone':>7} {'n':>6} {'fail':>5} {'ok':>4}")
     for store in stores:
-        rows, _ = measure(store, args.size, users=args.users, seconds=seconds, workers=args.workers)
+        rows, stats = measure(store, args.size, users=args.users, seconds=seconds, workers=args.workers,
+                              think=tuple(args.think))
         for r in rows:
             print(f"{r['name']:<72} {r.get('median_ms', ''):>8} {r['value'] if r['value'] is not None else '-':>8} "
+              f"{r.get('alone_ms', ''):>7} "
                   f"{r.get('requests', ''):>6} {r.get('failures', ''):>5} {str(r.get('ok', '')):>4}")
+        for name, s in stats.items():
+            if s["first_failure"]:
+                print(f"  {name}: {s['failures']} failed, the first: {s['first_failure']}")
 
 
 if __name__ == "__main__":

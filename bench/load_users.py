@@ -31,7 +31,7 @@ from urllib.parse import unquote
 from locust import HttpUser, between, events, task
 
 CONFIG = json.loads(open(os.environ["DISPUTEFLOW_LOAD_CONFIG"], encoding="utf-8").read())
-THINK = between(*CONFIG.get("think", [0.5, 1.5]))
+THINK = between(*CONFIG.get("think", [1.0, 5.0]))
 CASE_LINK = re.compile(r'href="/cases/([^"/?#]+)"')
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 _turns = {key: itertools.count() for key in ("field", "town", "county", "tokens", "supervisor")}
@@ -89,7 +89,7 @@ class _Person(HttpUser):
     def _page(self, path: str, name: str):
         with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as r:
             if r.status_code != 200:
-                r.failure(f"{name} answered {r.status_code}")
+                r.failure(f"{name} answered {r.status_code}: {r.text[:300]}")
             return r
 
 
@@ -123,7 +123,7 @@ class FieldUser(_Person):
                               catch_response=True, data={"csrf": self.csrf, "text": "负载测试备注",
                                                          "next": f"/cases/{number}"}) as r:
             if r.status_code != 303:
-                r.failure(f"note answered {r.status_code}")
+                r.failure(f"note answered {r.status_code}: {r.text[:300]}")
 
 
 class SupervisorUser(_Person):
@@ -165,7 +165,7 @@ class ApiUser(HttpUser):
     def _get(self, path: str, name: str):
         with self.client.get(path, name=name, catch_response=True) as r:
             if r.status_code != 200:
-                r.failure(f"{name} answered {r.status_code}")
+                r.failure(f"{name} answered {r.status_code}: {r.text[:300]}")
             return r
 
     @task(3)
@@ -188,4 +188,4 @@ class ApiUser(HttpUser):
         with self.client.post(f"/api/v1/cases/{number}/actions/note", name="api act (note)", catch_response=True,
                               json={"data": {"text": "接口负载测试备注"}}) as r:
             if r.status_code != 200:
-                r.failure(f"api act answered {r.status_code}")
+                r.failure(f"api act answered {r.status_code}: {r.text[:300]}")
