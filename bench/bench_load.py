@@ -182,13 +182,13 @@ def swarm(base: str, ds, tokens: list[str], workdir: Path, *, users: int, second
               "town": logins.get("supervisor_town", []),
               "county": logins.get("supervisor_county", []) if len(ds.towns) > 1 else [],
               "tokens": tokens, "phones": ds.samples["phones"], "names": ds.samples["names"],
-              "think": list(think), "out": str(out)}
+              "think": list(think), "seconds": seconds, "out": str(out)}
     config_path = out.with_suffix(".config.json")
     config_path.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
     spawn = max(1, users // 5)  # everyone signed in within about five seconds
-    run_for = seconds + users // spawn + 2  # the measured window starts once all have spawned
+    run_for = seconds + users // spawn + 60  # a bound only: the users stop the run `seconds` after all signed in
     cmd = [*locust_command(), "-f", str(LOCUSTFILE), "--headless", "-u", str(users), "-r", str(spawn),
-           "-t", f"{run_for}s", "--host", base, "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING"]
+           "-t", f"{run_for}s", "--host", base, "--only-summary", "--stop-timeout", "30", "--loglevel", "WARNING"]
     done = subprocess.run(cmd, env={**os.environ, "DISPUTEFLOW_LOAD_CONFIG": str(config_path)}, cwd=workdir,
                           capture_output=True, text=True, timeout=run_for + 120)
     if not out.exists():

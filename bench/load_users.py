@@ -8,8 +8,10 @@ from the JSON file named by ``DISPUTEFLOW_LOAD_CONFIG``:
   town and above one): user ids, handed out in turn; ``tokens``: API bearer tokens;
 - ``phones`` and ``names``: search terms that find cases in the data set;
 - ``think``: ``[min, max]`` seconds a user waits between two requests;
-- ``out``: where to write every request's time in ms, by endpoint, taken after the last user
-  has signed in (sign-in, an argon2 hash each, is timed too but apart), with the failures.
+- ``seconds``: how long to measure; the run stops that long after the last user signed in;
+- ``out``: where to write every request's time in ms, by endpoint, taken from when the last user
+  has signed in (sign-in, an argon2 hash each, is timed too but apart) until the run is told to
+  stop (requests then in flight finish and count), with the failures.
 
 Field users open their work list, a case from it, and add a note to it (the ``note`` action,
 which every open case accepts); supervisors open the board, the dashboard and search by phone
@@ -28,7 +30,10 @@ import re
 import time
 from urllib.parse import unquote
 
+import gevent
 from locust import HttpUser, between, events, task
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 CONFIG = json.loads(open(os.environ["DISPUTEFLOW_LOAD_CONFIG"], encoding="utf-8").read())
 THINK = between(*CONFIG.get("think", [1.0, 5.0]))
@@ -37,7 +42,25 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 _turns = {key: itertools.count() for key in ("field", "town", "county", "tokens", "supervisor")}
 _times: dict[str, list[float]] = {}
 _failures: dict[str, list[str]] = {}
-_window = {"from": None, "to": None}
+_window = {"from": None, "stop": None}
+_ready = {"expected": None, "count": 0}
+_env: dict = {}
+
+
+def _why(r) -> str:
+    """What went wrong: the answer's start, or the error when there was no answer (status 0)."""
+    return r.text[:300] if r.status_code else repr(r.error)[:300]
+
+
+def _like_a_browser(client) -> None:
+    """Retry once a request sent on a connection the server had just closed as idle.
+
+    uvicorn closes a keep-alive connection after 5 s without a request, and a user who thinks
+    for up to 5 s can send on it just as it closes (the reset comes before any answer); browsers
+    resend then, and so do these users, once, so the figures are not of a race in the test.
+    """
+    retry = Retry(total=1, connect=1, read=1, status=0, other=0, allowed_methods=None, raise_on_status=False)
+    client.mount("http://", HTTPAdapter(max_retries=retry))
 
 
 def _next(key: str) -> str:
@@ -46,25 +69,50 @@ def _next(key: str) -> str:
 
 
 @events.request.add_listener
-def _record(request_type, name, response_time, response_length, exception=None, **kw):
+def _record(request_type, name, response_time, response_length, exception=None, start_time=None, **kw):
     if _window["from"] is None and not name.startswith("sign in"):
         return  # users are still signing in: not yet the load the figures describe
+    if _window["stop"] is not None and (start_time or 0) >= _window["stop"]:
+        return  # begun after the run was told to stop
     _times.setdefault(name, []).append(response_time)
     if exception is not None:
-        _failures.setdefault(name, []).append(str(exception)[:200])
+        _failures.setdefault(name, []).append(str(exception)[:300])
+
+
+def _open_window() -> None:
+    """The figures start once every user is spawned and has signed in (or got its token)."""
+    if _window["from"] is None and _ready["expected"] and _ready["count"] >= _ready["expected"]:
+        _window["from"] = time.time()
+        gevent.spawn_later(CONFIG["seconds"], lambda: _env["environment"].runner.quit())  # a window of that length
+
+
+@events.init.add_listener
+def _init(environment, **kw):
+    _env["environment"] = environment
+
+
+def _signed_in() -> None:
+    _ready["count"] += 1
+    _open_window()
 
 
 @events.spawning_complete.add_listener
 def _spawned(user_count, **kw):
-    _window["from"] = time.perf_counter()
+    _ready["expected"] = user_count
+    _open_window()
+
+
+@events.test_stopping.add_listener
+def _stopping(**kw):
+    _window["stop"] = time.time()  # requests in flight still finish (--stop-timeout) and count
 
 
 @events.quitting.add_listener
 def _write(environment, **kw):
-    _window["to"] = time.perf_counter()
-    start = _window["from"] or _window["to"]
+    end = _window["stop"] or time.time()
     with open(CONFIG["out"], "w", encoding="utf-8") as f:
-        json.dump({"seconds": _window["to"] - start, "times": _times, "failures": _failures}, f, ensure_ascii=False)
+        json.dump({"seconds": end - (_window["from"] or end), "times": _times, "failures": _failures}, f,
+                  ensure_ascii=False)
 
 
 class _Person(HttpUser):
@@ -76,6 +124,7 @@ class _Person(HttpUser):
 
     def on_start(self):
         self.user_id = _next(self.pool)
+        _like_a_browser(self.client)
         self.cases: list[str] = []
         self.csrf = ""
         page = self.client.get("/login", name="sign in (form)")
@@ -85,11 +134,12 @@ class _Person(HttpUser):
                                     "password": CONFIG["password"], "next": "/"}) as r:
             if r.status_code != 303:
                 r.failure(f"sign-in of {self.user_id} answered {r.status_code}")
+        _signed_in()
 
     def _page(self, path: str, name: str):
         with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as r:
             if r.status_code != 200:
-                r.failure(f"{name} answered {r.status_code}: {r.text[:300]}")
+                r.failure(f"{name} answered {r.status_code}: {_why(r)}")
             return r
 
 
@@ -123,7 +173,7 @@ class FieldUser(_Person):
                               catch_response=True, data={"csrf": self.csrf, "text": "负载测试备注",
                                                          "next": f"/cases/{number}"}) as r:
             if r.status_code != 303:
-                r.failure(f"note answered {r.status_code}: {r.text[:300]}")
+                r.failure(f"note answered {r.status_code}: {_why(r)}")
 
 
 class SupervisorUser(_Person):
@@ -160,12 +210,14 @@ class ApiUser(HttpUser):
 
     def on_start(self):
         self.client.headers["Authorization"] = f"Bearer {_next('tokens')}"
+        _like_a_browser(self.client)
         self.cases: list[str] = []
+        _signed_in()
 
     def _get(self, path: str, name: str):
         with self.client.get(path, name=name, catch_response=True) as r:
             if r.status_code != 200:
-                r.failure(f"{name} answered {r.status_code}: {r.text[:300]}")
+                r.failure(f"{name} answered {r.status_code}: {_why(r)}")
             return r
 
     @task(3)
@@ -188,4 +240,4 @@ class ApiUser(HttpUser):
         with self.client.post(f"/api/v1/cases/{number}/actions/note", name="api act (note)", catch_response=True,
                               json={"data": {"text": "接口负载测试备注"}}) as r:
             if r.status_code != 200:
-                r.failure(f"api act answered {r.status_code}: {r.text[:300]}")
+                r.failure(f"api act answered {r.status_code}: {_why(r)}")
