@@ -174,7 +174,7 @@ def locust_command() -> list[str]:
 
 
 def swarm(base: str, ds, tokens: list[str], workdir: Path, *, users: int, seconds: int,
-          think: tuple[float, float] = THINK) -> dict:
+          think: tuple[float, float] = THINK, skip: tuple[str, ...] = ()) -> dict:
     """Run Locust headless against ``base``; returns every request time by endpoint, after sign-in."""
     out = workdir / f"load-{uuid.uuid4().hex[:6]}.json"
     logins = ds.logins
@@ -182,7 +182,8 @@ def swarm(base: str, ds, tokens: list[str], workdir: Path, *, users: int, second
               "town": logins.get("supervisor_town", []),
               "county": logins.get("supervisor_county", []) if len(ds.towns) > 1 else [],
               "tokens": tokens, "phones": ds.samples["phones"], "names": ds.samples["names"],
-              "think": list(think), "seconds": seconds, "out": str(out)}
+              "think": list(think), "seconds": seconds, "skip": list(skip),
+              "out": str(out)}
     config_path = out.with_suffix(".config.json")
     config_path.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
     spawn = max(1, users // 5)  # everyone signed in within about five seconds
@@ -284,7 +285,7 @@ def rows_for(stats: dict[str, dict], label: str, seconds: float, alone_ms: dict[
 
 
 def measure(pg: str | None, size: str, *, users: int, seconds: int, workers: int,
-            think: tuple[float, float] = THINK) -> tuple[list[dict], dict]:
+            think: tuple[float, float] = THINK, skip: tuple[str, ...] = ()) -> tuple[list[dict], dict]:
     """Seed (or find) the data set, start the server, swarm it; the rows and the raw per-endpoint stats."""
     with ExitStack() as stack:
         ds = dataset(stack, pg, size)
@@ -294,13 +295,14 @@ def measure(pg: str | None, size: str, *, users: int, seconds: int, workers: int
         try:
             base_ms = alone(base, ds, tokens[0])
             busy = os.getloadavg()[0]  # the machine is shared: how busy it was is part of the figure
-            found = swarm(base, ds, tokens, workdir, users=users, seconds=seconds, think=think)
+            found = swarm(base, ds, tokens, workdir, users=users, seconds=seconds, think=think, skip=skip)
             busy = round(max(busy, os.getloadavg()[0]), 1)
         finally:
             stop(proc)
     stats = summarise(found)
     store = "PostgreSQL" if pg else "SQLite"
-    label = f"{SIZES[size] // 1000}k cases, {store}, {users} users, {used} worker{'s' if used > 1 else ''}"
+    label = f"{SIZES[size] // 1000}k cases, {store}, {users} users, {used} worker{'s' if used > 1 else ''}" + \
+        "".join(f", no {name}" for name in skip)
     rows = rows_for(stats, label, found["seconds"], base_ms)
     for r in rows:
         r["load_average"] = busy
@@ -329,13 +331,14 @@ def main() -> None:
     ap.add_argument("--seconds", type=int)
     ap.add_argument("--think", type=float, nargs=2, default=THINK, metavar=("MIN", "MAX"))
     ap.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    ap.add_argument("--skip", action="append", default=[], choices=["dashboard"], help="leave an endpoint out")
     args = ap.parse_args()
     seconds = args.seconds or (20 if args.quick else SECONDS[args.size])
     stores = ([] if args.no_sqlite else [None]) + ([args.pg] if args.pg else [])
     print(f"{'endpoint':<72} {'median':>8} {'p95':>8} {'alone':>7} {'n':>6} {'fail':>5} {'ok':>4}")
     for store in stores:
         rows, stats = measure(store, args.size, users=args.users, seconds=seconds, workers=args.workers,
-                              think=tuple(args.think))
+                              think=tuple(args.think), skip=tuple(args.skip))
         for r in rows:
             print(f"{r['name']:<72} {r.get('median_ms', ''):>8} {r['value'] if r['value'] is not None else '-':>8} "
               f"{r.get('alone_ms', ''):>7} "
