@@ -11,18 +11,20 @@ from datetime import datetime
 from sqlalchemy import String, cast, delete, exists, func, insert, literal, select, update
 from sqlalchemy.engine import Connection, Row
 
+from disputeflow.cases import session_store
 from disputeflow.cases.tables import api_tokens, login_failures, outbox, units, user_passwords, users
 
 f = login_failures.c
 
 
 def set_password(conn: Connection, user_id: str, password_hash: str, now: datetime) -> None:
-    """Store a new hash (voiding every session issued under the old one) and forget the user's failures."""
+    """Store a new hash (revoking every session signed in under the old one) and forget the user's failures."""
     changed = conn.execute(update(user_passwords).where(user_passwords.c.user_id == user_id).values(
         password_hash=password_hash, updated_at=now, session_gen=user_passwords.c.session_gen + 1)).rowcount
     if not changed:
         conn.execute(insert(user_passwords).values(user_id=user_id, password_hash=password_hash, updated_at=now))
     clear_failures(conn, user_id)
+    session_store.revoke_user(conn, user_id, now)
 
 
 def failures_since(conn: Connection, user_id: str, since: datetime) -> int:
@@ -64,9 +66,11 @@ def session_generation(conn: Connection, user_id: str) -> int | None:
     return conn.execute(select(user_passwords.c.session_gen).where(user_passwords.c.user_id == user_id)).scalar()
 
 
-def end_sessions(conn: Connection, user_id: str) -> None:
+def end_sessions(conn: Connection, user_id: str, now: datetime) -> None:
+    """Sign-out everywhere: bump the generation and revoke every session record of the user."""
     conn.execute(update(user_passwords).where(user_passwords.c.user_id == user_id)
                  .values(session_gen=user_passwords.c.session_gen + 1))
+    session_store.revoke_user(conn, user_id, now)
 
 
 def add_token(conn: Connection, name: str, user_id: str, unit_id: str, token_hash: str, prefix: str,

@@ -9,6 +9,8 @@ the move commits and never in both or neither.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import and_, bindparam, func, literal, select, update
 from sqlalchemy.engine import Connection, Row
 
@@ -54,10 +56,14 @@ def update_unit(conn: Connection, unit_id: str, **values) -> None:
     conn.execute(update(units).where(units.c.id == unit_id).values(**values))
 
 
-def update_user(conn: Connection, user_id: str, **values) -> None:
+def update_user(conn: Connection, user_id: str, now: datetime | None = None, **values) -> None:
     """Change a user's columns (``name``, ``role``, ``unit_id``, ``unit_path``, ``phone``, ``email``, ``lang``,
-    ``active``)."""
+    ``active``). Switching a user off (``active=False``, with ``now``) also revokes their web sessions."""
     conn.execute(update(users).where(users.c.id == user_id).values(**values))
+    if values.get("active") is False and now is not None:
+        from disputeflow.cases import session_store
+
+        session_store.revoke_user(conn, user_id, now)
 
 
 def move_paths(conn: Connection, old: str, new: str) -> dict[str, int]:

@@ -46,3 +46,17 @@ api_tokens = Table(
     Column("last_used_at", UTCDateTime(), nullable=True),
     UniqueConstraint("token_hash"),
 )
+
+# A signed-in browser: the cookie carries only the signed id; the row says whose it is and whether it still holds,
+# so a sign-out, a password change or a deactivation ends it on every worker and host at once.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),  # SHA-256 of the random id in the cookie, never the id itself
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("last_seen_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+)
+Index("ix_web_sessions_user_id", web_sessions.c.user_id)

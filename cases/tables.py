@@ -46,7 +46,7 @@ from disputeflow.cases.screening_tables import (
     screening_rounds,
     sensitive_periods,
 )
-from disputeflow.cases.signin_tables import api_tokens, login_failures, user_passwords
+from disputeflow.cases.signin_tables import api_tokens, login_failures, user_passwords, web_sessions
 
 __all__ = [
     "NAMING", "metadata",
@@ -56,7 +56,7 @@ __all__ = [
     "key_persons", "key_person_cases", "key_person_contacts", "key_person_duties", "key_person_notices",
     "key_person_events", "key_person_lapses",
     "import_keys",
-    "user_passwords", "login_failures", "api_tokens",
+    "user_passwords", "login_failures", "api_tokens", "web_sessions",
     "report_snapshots",
     "paper_counters", "paper_numbers",
     "screening_rounds", "screening_round_cases", "screening_reports", "sensitive_periods", "screening_duties",

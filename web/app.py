@@ -1,7 +1,8 @@
 """The application factory: workspace pages, the /api/v1 sub-application, health, static files.
 
 ``create_app(engine)`` builds everything from one engine facade; ``disputeflow
-serve`` runs it on uvicorn with the scheduler in the same process.
+serve`` runs it on uvicorn with the scheduler in the same process (in each of
+``--workers`` processes: :mod:`disputeflow.web.workers`).
 """
 
 from __future__ import annotations
@@ -83,8 +84,8 @@ def create_app(engine: Engine, *, secret: str | None = None, scheduler: BaseSche
 
     Args:
         engine: the engine the workspace serves.
-        secret: key that signs session cookies; a random one (sessions end with
-            the process) when not given.
+        secret: key that signs session cookies (default ``[web] secret``, else random:
+            sessions end with the process; several workers or hosts must share one).
         scheduler: an APScheduler scheduler started and stopped with the app.
         lang: default language of pages (the engine's when not given).
         routers: extra feature routers, in addition to :data:`FEATURE_ROUTERS`.
@@ -114,7 +115,7 @@ def create_app(engine: Engine, *, secret: str | None = None, scheduler: BaseSche
     app.state.engine = engine
     app.state.default_lang = lang or engine.lang
     app.state.scheduler = state
-    app.add_middleware(SessionMiddleware, secret_key=secret or secrets.token_urlsafe(32),
+    app.add_middleware(SessionMiddleware, secret_key=secret or configured_secret(engine) or secrets.token_urlsafe(32),
                        session_cookie=SESSION_COOKIE, max_age=SESSION_MAX_AGE, same_site="lax",
                        https_only=secure_cookies)
 
@@ -151,6 +152,18 @@ def create_app(engine: Engine, *, secret: str | None = None, scheduler: BaseSche
 
     _install_page_errors(app)
     return app
+
+
+def configured_secret(engine) -> str | None:
+    """``[web] secret`` of the configuration file, if set (``--secret`` and ``DISPUTEFLOW_SECRET`` come first)."""
+    from disputeflow.workflow.errors import ConfigError
+
+    value = engine.config.web.get("secret")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ConfigError("[web] secret 应为字符串", "[web] secret must be a string")
+    return value
 
 
 def _install_page_errors(app: FastAPI) -> None:

@@ -1,9 +1,11 @@
 """What every page needs: the signed-in actor, the language, CSRF checks and rendering.
 
 Sessions are Starlette's signed cookie (itsdangerous): HttpOnly, SameSite=Lax,
-holding only the user id, the session generation, the CSRF token and the
-language. The actor and the generation are re-read on every request, so a
-disabled user is out at once and a sign-out voids every copy of the cookie.
+holding the random session id, the CSRF token and the language, never the user
+id. Whose the session is, and whether it still holds, is a row in the database
+(:mod:`disputeflow.signin.web_sessions`) re-read on every request, so a
+disabled user is out at once and a sign-out voids every copy of the cookie on
+every worker and host; each of them must sign with the same secret.
 Feature routers use these helpers too (see :mod:`web`).
 """
 
@@ -73,11 +75,12 @@ def current_user(request: Request):
     """The signed-in actor (a dependency for every workspace page)."""
     from disputeflow.workflow.errors import NotPermitted
 
-    uid = request.session.get("user")
-    if not uid:
+    sid = request.session.get("sid")
+    if not sid:
         raise LoginRequired()
     engine = engine_of(request)
-    if request.session.get("gen") != engine.session_generation(uid):  # signed out since, or password changed
+    uid = engine.session_user(sid)  # the database's record: revoked, lapsed or switched off is out on every worker
+    if uid is None:
         request.session.clear()
         raise LoginRequired()
     try:

@@ -22,6 +22,12 @@ class SchedulerState:
     def alive(self) -> bool:
         return bool(self.scheduler is not None and self.scheduler.running)
 
+    @property
+    def leader(self) -> bool:
+        """This process's scheduler holds the leader lock: it is the one that sweeps."""
+        leadership = getattr(self.scheduler, "leadership", None)
+        return bool(self.alive and leadership is not None and leadership.held)
+
 
 async def checked_health(app: FastAPI, engine, state: SchedulerState) -> dict:
     """:func:`health_doc` on two threads of its own, so a pool full of waiting requests never delays it."""
@@ -40,7 +46,7 @@ def health_doc(engine, state: SchedulerState) -> dict:
     doc = {
         "ok": bool(h["database"]) and (state.alive or not state.enabled),
         "database": h["database"],
-        "scheduler": {"enabled": state.enabled, "alive": state.alive},
+        "scheduler": {"enabled": state.enabled, "alive": state.alive, "leader": state.leader},
         "outbox": {"pending": outbox.get("pending", 0), "failed": outbox.get("failed", 0),
                    "dead": outbox.get("dead", 0)},
     }

@@ -70,9 +70,9 @@ def login(request: Request, form: dict = Depends(check_csrf)):
                     next=target, error=exc.message(lang_of(request)), user_id=user_id)
     lang = request.session.get("lang")
     kept = resume.carried(request.session)
+    engine.end_session(request.session.get("sid"))  # whoever was signed in on this browser before
     request.session.clear()  # a fresh session (and CSRF token) on sign-in: no session fixation
-    request.session["user"] = actor.id
-    request.session["gen"] = engine.session_generation(actor.id)
+    request.session["sid"] = engine.start_session(actor.id)  # the cookie holds the id; the row, whose it is
     if lang:
         request.session["lang"] = lang
     if kept:

@@ -13,16 +13,19 @@ router = APIRouter(include_in_schema=False)
 
 @router.post("/logout")
 def logout(request: Request, form: dict = Depends(check_csrf)):
-    """Sign out on this device: its cookie is emptied; the person's other devices stay signed in."""
+    """Sign out on this device: its session record is revoked (a copy of the cookie dies with it) and the
+    cookie emptied; the person's other devices stay signed in."""
+    deps.engine_of(request).end_session(request.session.get("sid"))
     return _signed_out(request)
 
 
 @router.post("/logout/all")
 def logout_everywhere(request: Request, form: dict = Depends(check_csrf)):
     """Sign out everywhere: every session of the user ends (a lost phone, a shared computer)."""
-    uid = request.session.get("user")
+    engine = deps.engine_of(request)
+    uid = engine.session_user(request.session.get("sid"))
     if uid:
-        deps.engine_of(request).end_sessions(uid)
+        engine.end_sessions(uid)
     return _signed_out(request)
 
 

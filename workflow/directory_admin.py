@@ -220,7 +220,7 @@ def save_user_in(engine, conn, clean: tuple, role: str, unit: str, lang: str, ac
         directory.add_user(conn, id=uid, name=name, role=role, unit_id=unit, unit_path=path, phone=phone,
                            email=email, lang=lang, now=engine.clock.now())
         if not active:
-            writes.update_user(conn, uid, active=False)
+            writes.update_user(conn, uid, engine.clock.now(), active=False)
         return user_dict(writes.user_row(conn, uid)), "created"
     want = {"name": name, "role": role, "phone": phone, "email": email, "lang": lang, "active": active}
     values = {k: v for k, v in want.items() if (bool(row.active) if k == "active" else getattr(row, k)) != v}
@@ -228,7 +228,7 @@ def save_user_in(engine, conn, clean: tuple, role: str, unit: str, lang: str, ac
         values.update(unit_id=unit, unit_path=user_unit_path(conn, unit))
     if not values:
         return user_dict(row), "unchanged"
-    writes.update_user(conn, uid, **values)
+    writes.update_user(conn, uid, engine.clock.now(), **values)
     return user_dict(writes.user_row(conn, uid)), "updated"
 
 
@@ -252,7 +252,7 @@ def deactivate_user(engine, user_id: str) -> dict:
         if row is None:
             raise NotFound(f"用户“{user_id}”不存在", f"user {user_id!r} not found")
         if row.active:
-            writes.update_user(conn, user_id, active=False)
+            writes.update_user(conn, user_id, engine.clock.now(), active=False)
         held = writes.open_cases_held(conn, user_id)
         now = writes.user_row(conn, user_id)
     return {**user_dict(now), "changed": bool(row.active), "held": held}

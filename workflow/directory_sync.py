@@ -128,6 +128,6 @@ def sync_users(engine, rows: Iterable[Mapping[str, Any]], deactivate_missing: bo
             named = {r["id"] for r in rows}
             for uid, r in writes.all_user_rows(conn).items():
                 if uid not in named and r.active:
-                    writes.update_user(conn, uid, active=False)
+                    writes.update_user(conn, uid, engine.clock.now(), active=False)
                     counts["deactivated"] += 1
     return counts

@@ -44,6 +44,34 @@ class SignIn:
 
         auth.end_sessions(self._rt, user_id)
 
+    def start_session(self, user_id: str) -> str:
+        """Record a web session for ``user_id`` (just signed in); returns the id the signed cookie carries.
+
+        The session lives in the database, so every worker and host honours it and a
+        sign-out anywhere ends it everywhere (:mod:`disputeflow.signin.web_sessions`).
+        """
+        from disputeflow.signin import web_sessions
+
+        return web_sessions.start(self._rt, user_id)
+
+    def session_user(self, session_id: str | None) -> str | None:
+        """The user of a live web session, or None (unknown, signed out, lapsed, or the user switched off)."""
+        from disputeflow.signin import web_sessions
+
+        return web_sessions.user_of(self._rt, session_id)
+
+    def end_session(self, session_id: str | None) -> bool:
+        """Sign out one web session (this device); a copy of its cookie stops working too."""
+        from disputeflow.signin import web_sessions
+
+        return web_sessions.end(self._rt, session_id)
+
+    def live_sessions(self, user_id: str) -> int:
+        """How many web sessions of ``user_id`` are live now."""
+        from disputeflow.signin import web_sessions
+
+        return web_sessions.live_sessions(self._rt, user_id)
+
     def create_token(self, name: str, user_id: str, unit: str | None = None) -> NewToken:
         """Issue an API token for another system; the clear token is returned once."""
         from disputeflow.signin import credentials as auth

@@ -3,9 +3,12 @@
 APScheduler cannot share a job store between processes, so it keeps no job
 store at all: each process runs the sweep on an interval and the database
 decides who raises what (see :mod:`disputeflow.workflow.sweep`). Several schedulers against
-one PostgreSQL database therefore raise each step exactly once. At start the
-sweep runs immediately, which catches up on everything that came due while no
-scheduler was running. The time zone is Asia/Shanghai, never the host's.
+one PostgreSQL database therefore raise each step exactly once. Only the leader
+(:mod:`disputeflow.workflow.leader`) sweeps and sends the digest, so N workers on
+M hosts do not all sweep the same rows; a standby takes over when the leader dies.
+When a scheduler starts leading, the sweep runs immediately, which catches up on
+everything that came due while no scheduler was running. The time zone is
+Asia/Shanghai, never the host's.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from disputeflow.workflow.timeutil import LOCAL_TZ
 log = logging.getLogger(__name__)
 
 
-def sweep_job(engine, stop: threading.Event | None = None) -> None:
-    """One sweep; ``stop`` (set at shutdown) ends it after the batch in hand."""
+def sweep_job(engine, stop: threading.Event | None = None, leader=None) -> None:
+    """One sweep; ``stop`` (set at shutdown) ends it after the batch in hand; skipped unless ``leader`` holds."""
+    if leader is not None and not leader.held:
+        return
     from disputeflow.workflow import sweep
     from disputeflow.workflow.errors import Busy
     from disputeflow.workflow.runtime import runtime_of
@@ -36,8 +41,10 @@ def sweep_job(engine, stop: threading.Event | None = None) -> None:
         log.info("sweep raised %d escalations", len(raised))
 
 
-def digest_job(engine) -> None:
-    """The supervisors' daily digest of overdue items, on business days only."""
+def digest_job(engine, leader=None) -> None:
+    """The supervisors' daily digest of overdue items, on business days only (by the leader)."""
+    if leader is not None and not leader.held:
+        return
     now = engine.clock.now()
     if not engine.calendar.is_workday(now.astimezone(LOCAL_TZ).date()):
         return
@@ -70,7 +77,10 @@ def build(engine, *, sweep_seconds: int = 60, digest_at: str = "08:30"):
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
+    from disputeflow.workflow.leader import Leadership, leader_seconds
+
     stop = threading.Event()
+    every_try = leader_seconds(engine)
 
     class Scheduler(BackgroundScheduler):
         def shutdown(self, wait: bool = True) -> None:
@@ -80,13 +90,20 @@ def build(engine, *, sweep_seconds: int = 60, digest_at: str = "08:30"):
                 from disputeflow.workflow.runtime import runtime_of
 
                 runtime_of(engine).hold_delivery(False)
+            self.leadership.release()  # after the sweep in hand: a standby leads at its next try
 
     hour, minute = (int(x) for x in digest_at.split(":"))
     sched = Scheduler(timezone=LOCAL_TZ, job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
-    sched.add_job(sweep_job, IntervalTrigger(seconds=sweep_seconds, timezone=LOCAL_TZ), args=[engine, stop],
-                  id="sweep", next_run_time=datetime.now(LOCAL_TZ))
-    sched.add_job(digest_job, CronTrigger(hour=hour, minute=minute, timezone=LOCAL_TZ), args=[engine], id="digest")
+    # Taking the lead sweeps at once (catch-up after the previous leader died), not one interval later.
+    sched.leadership = leader = Leadership(engine, on_lead=lambda: sched.modify_job(
+        "sweep", next_run_time=datetime.now(LOCAL_TZ)))
+    sched.add_job(leader.tick, IntervalTrigger(seconds=every_try, timezone=LOCAL_TZ), id="leader",
+                  next_run_time=datetime.now(LOCAL_TZ))
+    sched.add_job(sweep_job, IntervalTrigger(seconds=sweep_seconds, timezone=LOCAL_TZ), args=[engine, stop, leader],
+                  id="sweep")
+    sched.add_job(digest_job, CronTrigger(hour=hour, minute=minute, timezone=LOCAL_TZ), args=[engine, leader],
+                  id="digest")
     every = float(engine.config.notifications.get("dispatch_seconds", 15))
     if every > 0:
         engine.check_notifications()  # a broken [notifications] table stops the scheduler at start

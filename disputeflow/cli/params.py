@@ -158,6 +158,7 @@ OFFSET = Count(0, INT4_MAX)       # rows skipped
 ROW_ID = Count(1, INT4_MAX)       # a person, message, delivery or token
 VERSION = Count(0, INT4_MAX)      # a case version seen
 PORT = Count(1, 65_535)
+WORKERS = Count(1, 64)            # serve's worker processes
 YEAR = Year()
 TEXT = Text()
 INSTANT = Instant()

@@ -1,7 +1,8 @@
 """CLI for the web: ``disputeflow serve``, ``disputeflow token …`` and ``user passwd``.
 
 ``serve`` runs the ASGI app on uvicorn (loopback by default) with the
-scheduler in the same process; the global ``--now`` fixes the clock, for drills
+scheduler in the same process, or in each of ``--workers`` processes (see
+:mod:`disputeflow.web.workers`); the global ``--now`` fixes the clock, for drills
 and browser tests.
 """
 
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from disputeflow.cli.params import PORT, ROW_ID, SECONDS, TEXT
+from disputeflow.cli.params import PORT, ROW_ID, SECONDS, TEXT, WORKERS
 
 if TYPE_CHECKING:  # the CLI imports this module; no import back at run time
     from disputeflow.cli.context import Ctx
@@ -53,25 +54,27 @@ def set_demo_logins(engine) -> list[tuple[str, str]]:
 @click.command("serve", help="启动网页工作台和 HTTP 接口（同一进程内运行调度器）。")
 @click.option("--host", type=TEXT, default="127.0.0.1", show_default=True, help="监听地址（默认仅本机）。")
 @click.option("--port", default=8000, show_default=True, type=PORT, help="端口（1—65535）。")
+@click.option("--workers", default=1, show_default=True, type=WORKERS,
+              help="工作进程数（1—64）；多于 1 个时须配置会话密钥（--secret、DISPUTEFLOW_SECRET 或配置文件 [web] secret）。")
 @click.option("--no-scheduler", is_flag=True, help="不在本进程运行调度器。")
 @click.option("--sweep-seconds", default=60, show_default=True, type=SECONDS, help="巡检间隔（秒，1—86400）。")
-@click.option("--secret", envvar="DISPUTEFLOW_SECRET", help="签名会话 Cookie 的密钥（默认随机，重启后需重新登录）。")
+@click.option("--secret", envvar="DISPUTEFLOW_SECRET",
+              help="签名会话 Cookie 的密钥（也可在配置文件 [web] secret 设置；都没有时随机，重启后需重新登录）。")
 @click.option("--demo-logins", is_flag=True, help="为示范镇的样例用户设置演示密码并打印登录名。")
 @click.option("--secure-cookies", is_flag=True, help="Cookie 仅经 HTTPS 发送（部署在 HTTPS 之后时使用）。")
 @click.pass_obj
-def serve(c: Ctx, host, port, no_scheduler, sweep_seconds, secret, demo_logins, secure_cookies):
+def serve(c: Ctx, host, port, workers, no_scheduler, sweep_seconds, secret, demo_logins, secure_cookies):
     import uvicorn
 
-    from disputeflow.web.app import create_app
+    from disputeflow.web import workers as served
 
     engine = c.engine()
+    secret = secret or served.configured_secret(engine)
+    if workers > 1 and not secret:
+        raise served.secret_missing(workers)
     engine.init()
-    scheduler = None
-    if not no_scheduler:
-        from disputeflow.workflow import scheduler as sched_mod
-
-        scheduler = sched_mod.build(engine, sweep_seconds=sweep_seconds)
-    app = create_app(engine, secret=secret, scheduler=scheduler, lang=c.lang, secure_cookies=secure_cookies)
+    spec = served.Spec(db=c.db, config=c.config, lang=c.lang, now=c.now, sweep_seconds=sweep_seconds,
+                       scheduler=not no_scheduler, secure_cookies=secure_cookies)
     click.echo(c.t(f"工作台地址：http://{host}:{port}/    接口：http://{host}:{port}/api/v1/openapi.json",
                    f"workspace: http://{host}:{port}/    API: http://{host}:{port}/api/v1/openapi.json"))
     if demo_logins:
@@ -82,8 +85,19 @@ def serve(c: Ctx, host, port, no_scheduler, sweep_seconds, secret, demo_logins, 
                 click.echo(f"  {uid:<20} {label}")
     if c.now:
         click.echo(c.t(f"时钟固定在 {c.now}", f"clock fixed at {c.now}"))
+    if workers > 1:
+        click.echo(c.t(f"{workers} 个工作进程；调度器在每个进程中运行，只有持有领导锁的一个巡检。",
+                       f"{workers} worker processes; each runs a scheduler, only the one holding the leader lock sweeps."))
     click.echo(c.t("按 Ctrl-C 停止。", "press Ctrl-C to stop."), err=False)
-    uvicorn.run(app, host=host, port=port, log_level=os.environ.get("DISPUTEFLOW_LOG_LEVEL", "warning"),
+    level = os.environ.get("DISPUTEFLOW_LOG_LEVEL", "warning")
+    if workers == 1:
+        app = served.build_app(spec, secret, engine)
+        uvicorn.run(app, host=host, port=port, log_level=level, proxy_headers=False)
+        return
+    # Each worker is a process of its own that builds its engine and app from the spec (uvicorn imports the factory).
+    os.environ[served.SPEC_ENV] = spec.dumps()
+    os.environ["DISPUTEFLOW_SECRET"] = secret
+    uvicorn.run(served.FACTORY, factory=True, workers=workers, host=host, port=port, log_level=level,
                 proxy_headers=False)
 
 

@@ -141,9 +141,10 @@ def session_generation(engine, user_id: str) -> int | None:
 
 
 def end_sessions(engine, user_id: str) -> None:
-    """Void every session cookie of ``user_id`` (sign-out)."""
+    """Void every session of ``user_id`` (sign-out everywhere): its records are revoked on every worker."""
+    now = engine.clock.now()
     with transactions.write(engine.store) as conn:
-        credentials_store.end_sessions(conn, user_id)
+        credentials_store.end_sessions(conn, user_id, now)
 
 
 def _digest(token: str) -> str:

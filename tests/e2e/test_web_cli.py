@@ -8,6 +8,8 @@ import signal
 import subprocess
 import sys
 
+import time
+
 import httpx
 import pytest
 
@@ -69,8 +71,13 @@ def test_serve_answers_on_loopback_with_the_scheduler_alive(town, tmp_path):
     url, eng = town
     srv = Serve(url, T0, tmp_path)
     try:
-        health = httpx.get(srv.url + "/healthz").json()
-        assert health["ok"] and health["scheduler"] == {"enabled": True, "alive": True}
+        for _ in range(100):  # bounded: the first leader try runs as the scheduler starts
+            health = httpx.get(srv.url + "/healthz").json()
+            if health["scheduler"]["leader"]:
+                break
+            time.sleep(0.1)
+        # alone on its database, it leads (it is the one that sweeps)
+        assert health["ok"] and health["scheduler"] == {"enabled": True, "alive": True, "leader": True}
         login = httpx.get(srv.url + "/login")
         assert login.status_code == 200 and "登录" in login.text
         assert httpx.get(srv.url + "/api/v1/openapi.json").json()["info"]["title"] == "disputeflow API"
@@ -88,6 +95,6 @@ def test_serve_without_scheduler_reports_it_disabled(town, tmp_path):
     srv = Serve(url, T0, tmp_path, "--no-scheduler")
     try:
         health = httpx.get(srv.url + "/api/v1/health").json()
-        assert health["scheduler"] == {"enabled": False, "alive": False} and health["ok"]
+        assert health["scheduler"] == {"enabled": False, "alive": False, "leader": False} and health["ok"]
     finally:
         srv.stop()

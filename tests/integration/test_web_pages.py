@@ -300,7 +300,7 @@ def test_static_assets_ship_with_the_package_and_pages_use_no_cdn(live):
 def test_health_reports_database_scheduler_and_outbox(live):
     report(live.engine)
     doc = client(live).get("/healthz").json()
-    assert doc["database"] is True and doc["scheduler"] == {"enabled": False, "alive": False}
+    assert doc["database"] is True and doc["scheduler"] == {"enabled": False, "alive": False, "leader": False}
     assert doc["outbox"]["pending"] >= 1 and doc["ok"] is True
 
 

@@ -44,7 +44,8 @@ PUBLIC = {
     # notices
     "inbox", "mark_read", "unread_count", "check_notifications", "add_channel", "queue_digest", "dispatch",
     # sign-in
-    "set_password", "authenticate", "session_generation", "end_sessions", "create_token", "token_actor",
+    "set_password", "authenticate", "session_generation", "end_sessions", "start_session", "session_user",
+    "end_session", "live_sessions", "create_token", "token_actor",
     "revoke_token", "tokens", "health",
 }
 
