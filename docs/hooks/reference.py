@@ -143,9 +143,11 @@ CONFIG_HELP: dict[str, str] = {
                     "PostgreSQL `lock_timeout`) before it is refused as busy: 系统繁忙，请稍后重试, HTTP 503 with "
                     "`Retry-After`, exit code 1. Default 5.",
     "notifications": "Table read by the notification dispatcher and its channels (`[notifications]`).",
-    "scheduler": "Table read by the scheduler (`[scheduler]`).",
+    "scheduler": "Table read by the scheduler (`[scheduler]`): `leader_seconds`, how often a standby scheduler "
+                 "tries to take the leader lock (default 20; see Several workers and hosts).",
     "web": "Table read by the web workspace and HTTP API (`[web]`): `threads`, the worker threads for handlers "
-           "(default 16).",
+           "(default 16); `secret`, the key that signs session cookies, the same on every worker and host "
+           "(`--secret` and `DISPUTEFLOW_SECRET` come first; required with `serve --workers` above 1).",
     "attachments": "Table for case attachments (`[attachments]`): `dir`, the folder of the local file store "
                    "(relative to the configuration file; default: next to an SQLite database file, "
                    "`<name>-files/`, else `disputeflow-files/`); `max_mb`, the largest file accepted (default 20); "
@@ -297,7 +299,13 @@ def subtable_keys_in_code() -> dict[str, set[str]]:
     return found
 
 
-SUBTABLE_HELP: dict[str, str] = {}  # "table.key" -> description; keys found in code without one are listed too
+SUBTABLE_HELP: dict[str, str] = {
+    "scheduler.leader_seconds": "Seconds between a standby scheduler's tries to take the leader lock, and the "
+                                "leader's checks that it still holds it (0.2–300, default 20).",
+    "web.secret": "The key that signs session cookies; the same on every worker and host behind a load balancer. "
+                  "`--secret` and `DISPUTEFLOW_SECRET` come first. Unset: a random key per process.",
+    "web.threads": "Worker threads for the handlers that call the engine (default 16).",
+}  # "table.key" -> description; keys found in code without one are listed too
 
 
 def config_markdown() -> str:
