@@ -95,6 +95,7 @@ def serve(c: Ctx, host, port, workers, no_scheduler, sweep_seconds, secret, demo
         uvicorn.run(app, host=host, port=port, log_level=level, proxy_headers=False)
         return
     # Each worker is a process of its own that builds its engine and app from the spec (uvicorn imports the factory).
+    engine.close()  # this process only starts and watches the workers: no pool of its own kept open
     os.environ[served.SPEC_ENV] = spec.dumps()
     os.environ["DISPUTEFLOW_SECRET"] = secret
     uvicorn.run(served.FACTORY, factory=True, workers=workers, host=host, port=port, log_level=level,

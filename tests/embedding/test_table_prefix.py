@@ -146,7 +146,7 @@ def test_a_postgresql_schema_created_by_init(host_url):
         admin.dispose()
     assert host_rows(host_url) == before
     assert ("table", "df_cases") in objects and ("table", "df_alembic_version") in objects
-    assert len([o for o in objects if o[0] == "table"]) == 34  # every table of the engine, in its schema
+    assert len([o for o in objects if o[0] == "table"]) == 35  # every table of the engine, in its schema
     # nothing of the engine's in the host's schema
     assert [o for o in engine_objects(host_url, None) if o[1].startswith(("df_", "ix_df_"))] == []
 
