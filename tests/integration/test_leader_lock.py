@@ -105,3 +105,17 @@ def test_each_schema_has_a_leader_of_its_own(db_url, clock, tmp_path):
         one.close()
         two_.close()
         drop()
+
+
+@pytest.mark.parametrize("bad", [0, -1, 301, "20", True])
+def test_a_bad_leader_interval_is_refused_when_the_scheduler_is_built(tmp_path, bad):
+    from disputeflow.workflow import scheduler
+    from disputeflow.workflow.config import Config
+    from disputeflow.workflow.errors import ConfigError
+
+    eng = Engine(Config(url=f"sqlite:///{tmp_path / 'cases.db'}", scheduler={"leader_seconds": bad}))
+    try:
+        with pytest.raises(ConfigError, match="leader_seconds"):
+            scheduler.build(eng)
+    finally:
+        eng.close()
