@@ -24,6 +24,7 @@ import secrets
 from datetime import timedelta
 
 from disputeflow.cases import session_store, transactions
+from disputeflow.workflow.errors import Busy
 from disputeflow.workflow.timesource import SystemClock
 
 IDLE = timedelta(hours=12)
@@ -57,8 +58,11 @@ def user_of(engine, session_id: str | None) -> str | None:
     if row is None or row.revoked_at is not None or row.expires_at <= now or not row.active:
         return None
     if now - row.last_seen_at >= TOUCH_EVERY:
-        with transactions.write(engine.store) as conn:
-            session_store.touch(conn, key, now, now + IDLE)
+        try:
+            with transactions.write(engine.store) as conn:
+                session_store.touch(conn, key, now, now + IDLE)
+        except Busy:  # a busy database must not refuse a page for its bookkeeping: the next request touches
+            pass
     return row.user_id
 
 
