@@ -6,7 +6,7 @@ The command path writes these with prepared SQL (:mod:`disputeflow.cases.stateme
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, column, table
 
 from disputeflow.cases import people_tables  # noqa: F401  (units, users: the foreign keys' targets)
 from disputeflow.cases.metadata import metadata
@@ -83,6 +83,12 @@ Index("ix_parties_phone", parties.c.phone)
 Index("ix_parties_id_number", parties.c.id_number)
 Index("ix_parties_name", parties.c.name)
 Index("ix_cases_reporter", cases.c.reporter)
+# Name search by fragment (migration 0022): on SQLite an FTS5 trigram table over parties.name, kept in step by
+# triggers; on PostgreSQL the GIN index ix_parties_name_trgm (pg_trgm). Neither is in ``metadata``: they exist on
+# one database each and are the migration's alone (see disputeflow.cases.schema.include_name).
+parties_fts = table("parties_fts", column("rowid", Integer()), column("name", String()))
+VIRTUAL_TABLES = ("parties_fts",)
+DIALECT_INDEXES = ("ix_parties_name_trgm",)
 
 audit_events = Table(
     "audit_events",
