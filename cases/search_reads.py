@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import and_, bindparam, select, union_all
 from sqlalchemy.engine import Connection
 
 from disputeflow.cases.case_reads import LISTED, _cases
 from disputeflow.cases.jurisdiction import Scope
 from disputeflow.cases.prepared import run, shaped
-from disputeflow.cases.case_tables import parties_fts
+from disputeflow.cases.case_tables import cases_fts, parties_fts
 from disputeflow.cases.tables import cases, parties
 
 _C, _P = cases.c, parties.c
@@ -60,7 +60,7 @@ def starts(value: str) -> str:
 
 
 def _named(dialect: str, short: bool, param: str):
-    """Cases with a party whose name holds (or, ``short``, starts with) the value bound as ``param``."""
+    """Ids of cases with a party whose name holds (or, ``short``, starts with) the value bound as ``param``."""
     if dialect == "sqlite" and short:
         # BINARY order: a range on ix_parties_name (SQLite's LIKE cannot use a BINARY index)
         cond = and_(_P.name >= bindparam(param + "_lo"), _P.name < bindparam(param + "_hi"))
@@ -68,15 +68,32 @@ def _named(dialect: str, short: bool, param: str):
         cond = _P.id.in_(select(parties_fts.c.rowid).where(parties_fts.c.name.match(bindparam(param))))
     else:  # pg_trgm's GIN index serves both patterns (it pads the start of a word)
         cond = _P.name.like(bindparam(param), escape=ESCAPE)
-    return _C.id.in_(select(_P.case_id).where(cond))
+    return select(_P.case_id).where(cond)
+
+
+def _titled(dialect: str, short: bool):
+    """Ids of cases whose title holds the value bound as ``text`` (a fragment shorter than a trigram: a scan)."""
+    if dialect == "sqlite" and not short:
+        return select(cases_fts.c.rowid).where(cases_fts.c.title.match(bindparam("text_fts")))
+    return select(_C.id).where(_C.title.like(bindparam("text"), escape=ESCAPE))
+
+
+def _text(dialect: str, short: bool):
+    """A title or a party's name: one ``IN`` over both id lists, so each is read from its own index."""
+    return _C.id.in_(union_all(_titled(dialect, short), _named(dialect, short, "text_name")))
 
 
 def _name_params(dialect: str, param: str, value: str) -> dict[str, str]:
     if dialect == "sqlite" and len(value) < SHORT_NAME:
         return {param + "_lo": value, param + "_hi": value + _TOP}
     if dialect == "sqlite":
-        return {param: '"' + value.replace('"', '""') + '"'}  # one FTS5 phrase: the fragment, literally
+        return {param: _phrase(value)}
     return {param: starts(value) if len(value) < SHORT_NAME else contains(value)}
+
+
+def _phrase(value: str) -> str:
+    """One FTS5 phrase: the fragment, literally (FTS5's own syntax taken as text)."""
+    return '"' + value.replace('"', '""') + '"'
 
 
 def _party(condition):
@@ -86,8 +103,8 @@ def _party(condition):
 _CONDITIONS = {
     "number": lambda: _C.number.like(bindparam("number"), escape=ESCAPE),
     "title": lambda: _C.title.like(bindparam("title"), escape=ESCAPE),
-    "text": lambda d, short: or_(_C.title.like(bindparam("text"), escape=ESCAPE), _named(d, short, "text_name")),
-    "party": lambda d, short: _named(d, short, "party"),
+    "text": _text,
+    "party": lambda d, short: _C.id.in_(_named(d, short, "party")),
     "phone": lambda: _party(_P.phone == bindparam("phone")),
     "id_number": lambda: _party(_P.id_number == bindparam("id_number")),
     "category": lambda: _C.category == bindparam("category"),
@@ -117,6 +134,8 @@ def statement(conn: Connection, scope: Scope, filters: Filters, limit: int, offs
         value = getattr(filters, k)
         if k in _NAMES:
             params.update(_name_params(dialect, _NAMES[k], value))
+        if k == "text" and dialect == "sqlite" and len(value) >= SHORT_NAME:
+            params["text_fts"] = _phrase(value)
         if k != "party":
             params[k] = contains(value) if k in _LIKE else value
     key = ("case_search", dialect, scope.key, used, tuple(sorted(short.items())))

@@ -1,4 +1,4 @@
-"""Search by a party's name through the index of migration 0022, on both databases.
+"""Search by a party's name or a title through the indexes of migration 0022, on both databases.
 
 A full name and a fragment of 3 characters or more match anywhere in a name
 (FTS5 trigram table on SQLite, pg_trgm GIN index on PostgreSQL); a 1-2
@@ -40,7 +40,11 @@ def test_name_search_full_fragment_short_and_jurisdiction(engine):
     assert numbers(engine.search_cases("med2", q="阳小明")) == []
     assert numbers(engine.search_cases("med2", q="阳小红")) == [b]
     assert numbers(engine.search_cases("sup", party='"阳小')) == []  # FTS5 syntax is taken literally
-    assert numbers(engine.search_cases("sup", q="欠薪")) == [b]  # the title still matches as a substring
+    assert numbers(engine.search_cases("sup", q="欠薪")) == [b]  # a title matches as a substring, short or long
+    assert numbers(engine.search_cases("sup", q="薪纠纷")) == [b]
+    assert numbers(engine.search_cases("med2", q="地边界")) == []  # 宅基地边界纠纷 lies in v1
+    assert sorted(numbers(engine.search_cases("sup", q="地边界"))) == sorted(numbers(engine.search_cases("sup",
+                                                                                                   unit="v1")))
 
 
 def _plan(engine, **filters) -> str:
@@ -61,7 +65,12 @@ def test_name_search_uses_the_index(engine):
     else:
         assert "Bitmap Index Scan on ix_parties_name_trgm" in fragment, fragment
         assert "Bitmap Index Scan on ix_parties_name_trgm" in short, short
-    assert "parties_fts" in _plan(engine, text="阳小明") or not sqlite
+    text = _plan(engine, text="阳小明")  # the search box: a title or a party's name
+    if sqlite:
+        assert "cases_fts VIRTUAL TABLE" in text and "parties_fts VIRTUAL TABLE" in text, text
+    else:
+        assert "Bitmap Index Scan on ix_cases_title_trgm" in text, text
+        assert "Bitmap Index Scan on ix_parties_name_trgm" in text, text
 
 
 def test_0022_round_trip_rebuilds_the_index_from_stored_parties(db_url, clock):
@@ -75,11 +84,13 @@ def test_0022_round_trip_rebuilds_the_index_from_stored_parties(db_url, clock):
         command.downgrade(schema.alembic_config(db), "0020")
         tables = set(inspect(db).get_table_names())
         indexes = {i["name"] for i in inspect(db).get_indexes("parties")}
-        assert "parties_fts" not in tables and "ix_parties_name_trgm" not in indexes
+        assert "parties_fts" not in tables and "cases_fts" not in tables and "ix_parties_name_trgm" not in indexes
+        assert "ix_cases_open_reported_at" not in {i["name"] for i in inspect(db).get_indexes("cases")}
         schema.upgrade(db)
         schema.upgrade(db)  # idempotent
+        assert "ix_cases_open_reported_at" in {i["name"] for i in inspect(db).get_indexes("cases")}
         if db.dialect.name == "sqlite":
-            assert "parties_fts" in set(inspect(db).get_table_names())
+            assert {"parties_fts", "cases_fts"} <= set(inspect(db).get_table_names())
         else:
             assert "ix_parties_name_trgm" in {i["name"] for i in inspect(db).get_indexes("parties")}
     finally:
@@ -87,6 +98,7 @@ def test_0022_round_trip_rebuilds_the_index_from_stored_parties(db_url, clock):
     eng = Engine(db_url, clock=clock)
     try:
         assert numbers(eng.search_cases("sup", party="马相如")) == [number]  # filled from the stored parties
+        assert numbers(eng.search_cases("sup", q="基地边")) == [number]  # and the stored titles
         later = report(eng, parties=[{"name": "司马光", "role": "applicant"}])  # kept in step after the upgrade
         assert numbers(eng.search_cases("sup", party="司马光")) == [later]
     finally:
