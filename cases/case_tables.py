@@ -93,7 +93,8 @@ Index("ix_cases_reporter", cases.c.reporter)
 parties_fts = table("parties_fts", column("rowid", Integer()), column("name", String()))
 cases_fts = table("cases_fts", column("rowid", Integer()), column("title", String()))
 VIRTUAL_TABLES = ("parties_fts", "cases_fts")
-DIALECT_INDEXES = ("ix_parties_name_trgm", "ix_cases_title_trgm")
+# The unit path in LIKE's order (0022): varchar_pattern_ops on PostgreSQL, COLLATE NOCASE on SQLite.
+DIALECT_INDEXES = ("ix_parties_name_trgm", "ix_cases_title_trgm", "ix_cases_unit_path_like")
 
 audit_events = Table(
     "audit_events",

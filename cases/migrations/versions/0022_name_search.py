@@ -19,7 +19,11 @@ start of a name; a fragment needs trigrams:
   create them again (:func:`sqlite_triggers`).
 
 Both databases: ``ix_cases_open_reported_at``, the open cases by report time
-(partial, ``closed_at IS NULL``), for my work's cases without a deadline.
+(partial, ``closed_at IS NULL``), for my work's cases without a deadline; and
+``ix_cases_unit_path_like``, the unit path in an order ``LIKE '/t1/%'`` can
+use (the jurisdiction's prefix match): ``varchar_pattern_ops`` on PostgreSQL
+(a B-tree in the database's collation serves no ``LIKE``), ``COLLATE NOCASE``
+on SQLite (its ``LIKE`` is case-insensitive, so only a NOCASE index serves it).
 
 Downgrade drops the indexes (not the extension: others may use it), the FTS
 tables and their triggers.
@@ -45,6 +49,9 @@ log = logging.getLogger("disputeflow.migrations")
 _TEXT = (("parties_fts", "ix_parties_name_trgm", "parties", "name"),
          ("cases_fts", "ix_cases_title_trgm", "cases", "title"))
 _OPEN = "ix_cases_open_reported_at"
+_PATH = "ix_cases_unit_path_like"
+_PATH_DDL = {"postgresql": f"CREATE INDEX {_PATH} ON cases (unit_path varchar_pattern_ops)",
+             "sqlite": f"CREATE INDEX {_PATH} ON cases (unit_path COLLATE NOCASE)"}
 _FIND_TRGM = ("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
               "WHERE e.extname = 'pg_trgm'")
 
@@ -105,15 +112,20 @@ def upgrade() -> None:
         _upgrade_postgresql(bind)
     elif bind.dialect.name == 'sqlite':
         _upgrade_sqlite()
-    if _OPEN not in {i['name'] for i in inspect_tables(op).get_indexes('cases')}:
+    have = {i['name'] for i in inspect_tables(op).get_indexes('cases')}
+    if _OPEN not in have:
         closed = sa.column('closed_at').is_(None)
         op.create_index(_OPEN, 'cases', ['reported_at'], unique=False, sqlite_where=closed, postgresql_where=closed)
+    if _PATH not in have and bind.dialect.name in _PATH_DDL:
+        op.execute(_PATH_DDL[bind.dialect.name])
 
 
 def downgrade() -> None:
     bind = op.get_bind()
-    if _OPEN in {i['name'] for i in inspect_tables(op).get_indexes('cases')}:
-        op.drop_index(_OPEN, table_name='cases')
+    have = {i['name'] for i in inspect_tables(op).get_indexes('cases')}
+    for name in (_PATH, _OPEN):
+        if name in have:
+            op.drop_index(name, table_name='cases')
     if bind.dialect.name == 'postgresql':
         inspector = inspect_tables(op)
         for _fts, ix, table, _column in _TEXT:
