@@ -4,13 +4,14 @@ A full name and a fragment of 3 characters or more match anywhere in a name
 (FTS5 trigram table on SQLite, pg_trgm GIN index on PostgreSQL); a 1-2
 character query matches the start of a name (a B-tree range on SQLite, the
 trigram index's padded start on PostgreSQL). Jurisdiction holds on every path,
-and the plans say the index is used. Down to 0020 and up again rebuilds the
+and the plans say the index is used. Down to the revision before 0022 and up again rebuilds the
 index from the parties already stored.
 """
 
 from __future__ import annotations
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
 from disputeflow import Engine
@@ -81,7 +82,8 @@ def test_0022_round_trip_rebuilds_the_index_from_stored_parties(db_url, clock):
     eng.close()
     db = create_engine(db_url)
     try:
-        command.downgrade(schema.alembic_config(db), "0020")
+        cfg = schema.alembic_config(db)
+        command.downgrade(cfg, ScriptDirectory.from_config(cfg).get_revision("0022").down_revision)
         tables = set(inspect(db).get_table_names())
         indexes = {i["name"] for i in inspect(db).get_indexes("parties")}
         assert "parties_fts" not in tables and "cases_fts" not in tables and "ix_parties_name_trgm" not in indexes
