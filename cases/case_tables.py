@@ -6,7 +6,7 @@ The command path writes these with prepared SQL (:mod:`disputeflow.cases.stateme
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, column, table
 
 from disputeflow.cases import people_tables  # noqa: F401  (units, users: the foreign keys' targets)
 from disputeflow.cases.metadata import metadata
@@ -60,6 +60,10 @@ Index("ix_cases_state", cases.c.state)
 Index("ix_cases_parent_id", cases.c.parent_id)
 Index("ix_cases_unit_path", cases.c.unit_path)
 Index("ix_cases_reported_at", cases.c.reported_at)
+# Open cases by report time (migration 0022): my work's cases without a deadline, oldest first, walk the open
+# cases only (a city keeps a few percent of its cases open; the full index walks five years of closed ones).
+Index("ix_cases_open_reported_at", cases.c.reported_at, sqlite_where=cases.c.closed_at.is_(None),
+      postgresql_where=cases.c.closed_at.is_(None))
 
 parties = Table(
     "parties",
@@ -83,6 +87,14 @@ Index("ix_parties_phone", parties.c.phone)
 Index("ix_parties_id_number", parties.c.id_number)
 Index("ix_parties_name", parties.c.name)
 Index("ix_cases_reporter", cases.c.reporter)
+# Search by a fragment of a party's name or a case's title (migration 0022): on SQLite FTS5 trigram tables over
+# parties.name and cases.title, kept in step by triggers; on PostgreSQL GIN indexes (pg_trgm). None is in
+# ``metadata``: each exists on one database and is the migration's alone (disputeflow.cases.schema.include_name).
+parties_fts = table("parties_fts", column("rowid", Integer()), column("name", String()))
+cases_fts = table("cases_fts", column("rowid", Integer()), column("title", String()))
+VIRTUAL_TABLES = ("parties_fts", "cases_fts")
+# The unit path in LIKE's order (0022): varchar_pattern_ops on PostgreSQL, COLLATE NOCASE on SQLite.
+DIALECT_INDEXES = ("ix_parties_name_trgm", "ix_cases_title_trgm", "ix_cases_unit_path_like")
 
 audit_events = Table(
     "audit_events",

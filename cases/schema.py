@@ -41,3 +41,18 @@ def current_revision(engine: SAEngine, names: TableNames | None = None) -> str |
 
 def head_revision(engine: SAEngine) -> str | None:
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def include_name(name: str | None, type_: str, _parents: dict) -> bool:
+    """What Alembic compares against the models: not the one-database search objects of migration 0022.
+
+    SQLite's FTS5 table ``parties_fts`` (and the shadow tables FTS5 makes for it) and PostgreSQL's trigram
+    index exist on one database each, so they are not in ``metadata``; autogenerate must not drop them.
+    """
+    from disputeflow.cases.case_tables import DIALECT_INDEXES, VIRTUAL_TABLES
+
+    if type_ == "table" and name is not None:
+        return not any(name == v or name.startswith(v + "_") for v in VIRTUAL_TABLES)
+    if type_ == "index":
+        return name not in DIALECT_INDEXES
+    return True

@@ -36,9 +36,10 @@ _CACHE_MAX = 5000  # distinct statements kept rewritten; past it a statement is 
 
 def _plain_names() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     """The engine's table names, and for each name that is also a column, the tables having that column."""
+    from disputeflow.cases.case_tables import VIRTUAL_TABLES
     from disputeflow.cases.tables import metadata
 
-    tables = frozenset(metadata.tables)
+    tables = frozenset(metadata.tables) | frozenset(VIRTUAL_TABLES)
     columns: dict[str, set[str]] = {}
     for table in metadata.tables.values():
         for column in table.c:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import ColumnElement
 
@@ -18,7 +18,9 @@ from disputeflow.cases.tables import cases, clocks, units
 
 
 def open_cases(states: Iterable[str]) -> ColumnElement:
-    return cases.c.state.in_(list(states))
+    """Cases in an open state. ``closed_at`` is set exactly when a case enters a terminal state (and cleared when it
+    leaves one), so ``closed_at IS NULL`` says nothing new; it lets the planner use ``ix_cases_open_reported_at``."""
+    return and_(cases.c.closed_at.is_(None), cases.c.state.in_(list(states)))
 
 
 def led_by(user_id: str) -> ColumnElement:

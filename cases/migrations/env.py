@@ -15,6 +15,7 @@ for this run: nothing here changes what a host's connections do.
 from alembic import context
 from sqlalchemy import event
 
+from disputeflow.cases.schema import include_name
 from disputeflow.cases.table_names import TableNames
 from disputeflow.cases.tables import metadata
 
@@ -40,6 +41,7 @@ with engine.connect() as connection:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
         version_table=names.version_table,
         version_table_schema=names.schema,
     )

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from disputeflow.cases.db import make_engine
-from disputeflow.cases.schema import current_revision, head_revision, upgrade
+from disputeflow.cases.schema import current_revision, head_revision, include_name, upgrade
 from disputeflow.cases.tables import metadata
 
 
@@ -17,7 +17,7 @@ def test_upgrade_from_empty_matches_the_models(db_url):
         upgrade(eng)  # idempotent
         assert current_revision(eng) == head_revision(eng)
         with eng.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name}), metadata)
         assert diff == []
     finally:
         eng.dispose()
