@@ -182,16 +182,17 @@ def write_directory(engine, places, signed_in: set[str], hashed: str, keep_rows=
 
     now = to_sqlite(NOW) if store.is_sqlite else NOW
     units = [(u[0], u[1], u[2], u[3], u[4], now, None, u[5], True) for u in places.units]
-    users = [(u[0], u[1], u[2], u[3], u[4], u[5], None, "zh_CN", True, hashed if u[0] in signed_in else None, now)
-             for u in places.users]
+    users = [(u[0], u[1], u[2], u[3], u[4], u[5], None, "zh_CN", True, now) for u in places.users]
+    passwords = [(u[0], hashed, now) for u in places.users if u[0] in signed_in]
     unit_cols = ("id", "name", "kind", "parent_id", "path", "created_at", "short_name", "handles", "active")
-    user_cols = ("id", "name", "role", "unit_id", "unit_path", "phone", "email", "lang", "active", "password_hash",
-                 "created_at")
+    user_cols = ("id", "name", "role", "unit_id", "unit_path", "phone", "email", "lang", "active", "created_at")
     with store.write() as tx:
         tx.insert_rows("units", unit_cols, units)
         tx.insert_rows("users", user_cols, users)
+        tx.insert_rows("user_passwords", ("user_id", "password_hash", "updated_at"), passwords)
     if keep_rows is not None:
-        keep_rows({"units": (unit_cols, units), "users": (user_cols, users)})
+        keep_rows({"units": (unit_cols, units), "users": (user_cols, users),
+                   "user_passwords": (("user_id", "password_hash", "updated_at"), passwords)})
     return {"units": len(units), "users": len(users)}
 
 

@@ -16,6 +16,7 @@ supervisor …) rather than the importer, and the import's bookkeeping (``import
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
@@ -39,6 +40,7 @@ CATEGORIES = {"neighbour": 24, "marriage_family": 18, "land": 12, "house_site": 
               "damages": 7, "property": 5, "demolition": 3, "medical": 1, "environment": 2, "consumer": 1, "other": 2}
 SOURCES = {"grid": 58, "visit": 20, "hotline": 10, "police": 5, "petition": 3, "court": 2, "other": 2}
 RISKS = {"low": 56, "medium": 30, "high": 11, "critical": 3}
+SATISFACTION = {"satisfied": 80, "basically_satisfied": 17, "dissatisfied": 3}
 OPEN_MIX = {"assessed": 10, "controlled": 8, "mediating": 45, "resolved": 9, "following_up": 15, "referred": 8,
             "reported": 5}
 FRESH_MIX = {"reported": 40, "assessed": 30, "controlled": 10, "mediating": 20}
@@ -48,8 +50,14 @@ OUTBOX_COLUMNS = ("created_at", "event", "case_id", "case_number", "actor", "aud
                   "attempts", "next_attempt_at", "sent_at")
 
 
+_CUMS: dict[int, tuple[list[str], list[int]]] = {}
+
+
 def _pick(rng: random.Random, weights: dict[str, int]) -> str:
-    return rng.choices(list(weights), list(weights.values()))[0]
+    got = _CUMS.get(id(weights))
+    if got is None:
+        got = _CUMS[id(weights)] = (list(weights), list(itertools.accumulate(weights.values())))
+    return rng.choices(got[0], cum_weights=got[1])[0]
 
 
 def open_share(age_days: float) -> float:
@@ -144,9 +152,7 @@ class CaseMaker:
                "mediator": mediator, "lead_official": p.lead_for(rng, town) if risk in ("high", "critical") else None,
                "measures": "包案领导约谈双方，网格员每日走访", "outcome": rng.choice(("written_agreement", "oral_agreement",
                                                                    "written_agreement", "no_agreement")),
-               "method": rng.choice(("visit", "phone")), "satisfaction": _pick(rng, {"satisfied": 80,
-                                                                                    "basically_satisfied": 17,
-                                                                                    "dissatisfied": 3}),
+               "method": rng.choice(("visit", "phone")), "satisfaction": _pick(rng, SATISFACTION),
                "relapse_risk": "low", "withdraw_reason": "双方自行和解，申请撤回", "decline_reason": "被申请人明确拒绝调解",
                "declined_by": b, "referred_to": rng.choice(("police", "court", "petition", "department")),
                "referred_detail": "超出人民调解范围，移交有关部门处理",

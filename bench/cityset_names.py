@@ -9,6 +9,7 @@ village is named.
 
 from __future__ import annotations
 
+import itertools
 import random
 
 # (surname, weight per mille), the commonest 60, then a long tail with weight 1.
@@ -45,9 +46,12 @@ _PLACE_2 = "川 江 河 湖 山 岭 溪 泉 桥 坪 岗 林 田 湾 塘 坝 口 
            "家 屯 营 寨 堡 畈 垸 岙 墩 圩 冲 坡 里 街 门".split()
 
 
+_CUM = list(itertools.accumulate(SURNAME_WEIGHTS))
+
+
 def person_name(rng: random.Random, female: bool | None = None) -> str:
     """A realistic name: a weighted surname and a one- or two-character given name (about 30 % one)."""
-    surname = rng.choices(SURNAMES, SURNAME_WEIGHTS)[0]
+    surname = rng.choices(SURNAMES, cum_weights=_CUM)[0]
     female = rng.random() < 0.5 if female is None else female
     last = rng.choice(_FEMALE if female else _MALE)
     if rng.random() < 0.3:
