@@ -185,9 +185,19 @@ class CaseMaker:
         scale = min(1.0, room / total) if total else 1.0
         out, t = {"reported_at": t0.isoformat()}, t0
         for k, g in steps:
-            t = t + timedelta(days=g * scale)
+            t = self._working(rng, t + timedelta(days=g * scale))
             out[k] = t.isoformat()
         return out
+
+    def _working(self, rng: random.Random, at: datetime) -> datetime:
+        """``at`` to the second, moved to the next morning when it falls outside 8:00–18:00 Shanghai (not past now)."""
+        local = at.astimezone(LOCAL_TZ).replace(microsecond=0)
+        if not 8 <= local.hour < 18:
+            day = local.date() + timedelta(days=1 if local.hour >= 18 else 0)
+            local = datetime(day.year, day.month, day.day, 8, 30, tzinfo=LOCAL_TZ) + timedelta(
+                seconds=rng.randrange(3 * 3600))
+        moved = local.astimezone(timezone.utc)
+        return moved if moved < self.now - timedelta(minutes=10) else at.replace(microsecond=0)
 
     # ------------------------------------------------------------------ one batch
 
