@@ -65,6 +65,7 @@ def test_chain_board_and_action(built):
     county = ds.logins["supervisor_county"][0]
     board = engine.overdue(as_of=ds.now, actor=county)
     assert board
+    assert len(engine.town_board(as_of=ds.now, actor=county)["towns"]) == ds.shape.towns
     late = next(i for i in board if i["number"] in set(ds.samples["overdue_numbers"]) or "-交" not in i["number"])
     doc = engine.case(late["number"], actor=county)
     names = [p["name"] for p in doc["parties"]]
