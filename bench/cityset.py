@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-VERSION = 2
+VERSION = 3
 DATA_DIR = Path(__file__).resolve().parent / ".data"
 MARKER = "cityset_complete"
 PASSWORD = "Cityset-2026!"

@@ -114,6 +114,7 @@ class CaseMaker:
         self.outbox_from = now - timedelta(days=OUTBOX_DAYS)
         self.counts: dict[str, int] = defaultdict(int)
         self.terminal = {st.name: st.terminal for st in self.defn.states}
+        self.off_board = frozenset(rt.policy.off_board)  # late on these is no one's lateness (tier, 司法确认 window)
         self.open_cases: list[tuple] = []  # (number, state, updated_at, mediator, town, overdue)
         self.samples: list[tuple] = []  # (number, state, [(name, phone)])
         self.seen = 0
@@ -227,7 +228,8 @@ class CaseMaker:
                                    unit, rec["title"], rec["category"], data, [r[1:] for r in parties]))
         self.counts[f"state:{plan.state}"] += 1
         facts = (unit_path, rec["mediator"], lead, resp, self.places.town_of(unit), plan.updated_at, plan.state,
-                 any(c.stopped_at is None and c.due_at <= self.now for c in plan.clocks))
+                 any(c.stopped_at is None and c.due_at <= self.now and c.name not in self.off_board
+                     for c in plan.clocks))
         return (unit_path, self.rt.local_year(t0)), case, events, parties, clocks, snap, facts
 
     def write(self, tx, prepared: list) -> dict[str, tuple[tuple[str, ...], list[tuple]]]:
