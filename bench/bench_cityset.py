@@ -10,7 +10,8 @@ transaction per batch. The raw load's time is kept out of the generator's.
 Figures, per backend: the generator's rows per second end to end (drawing, planning and
 writing the directory and the cases) and its write transactions alone, each against the raw
 load of the same rows in the same round; and the whole build's wall time (with the work orders,
-the sweep and the counts). Rounds interleave the two; the ``quick`` size runs two rounds (one with ``--quick``), larger sizes one.
+the sweep and the counts). Rounds interleave the two; the ``quick`` size runs two rounds (one
+with ``--quick``), larger sizes one.
 
 Run: .venv/bin/python bench/bench_cityset.py [--quick] [--pg URL] [--size quick|county|city]
 """
