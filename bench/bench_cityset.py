@@ -33,7 +33,7 @@ TABLES = ("units", "users", "user_passwords", "cases", "parties", "audit_events"
 
 
 class RawSQLite:
-    """Loads rows into a SQLite file with the engine's schema: one ``executemany`` per table, one transaction a batch."""
+    """Loads rows into a SQLite file with the engine's schema: ``executemany`` per table, a transaction a batch."""
 
     def __init__(self, path: Path):
         from disputeflow import Engine

@@ -141,7 +141,8 @@ class CaseMaker:
             phone_b = mobile(rng)
         town, village = p.town_of(unit), p.village_of(unit)
         addr = f"{p.names[town]}{p.names.get(village, '')}{rng.randint(1, 12)}组{rng.randint(1, 80)}号"
-        parties = [{"name": a, "role": "applicant", "phone": phone_a, "id_number": _id_number(rng, t0), "address": addr},
+        parties = [{"name": a, "role": "applicant", "phone": phone_a, "id_number": _id_number(rng, t0),
+                    "address": addr},
                    {"name": b, "role": "respondent", "phone": phone_b,
                     "id_number": _id_number(rng, t0) if rng.random() < 0.6 else None, "address": None}]
         risk = _pick(rng, RISKS)
@@ -170,7 +171,8 @@ class CaseMaker:
     def _dates(self, rng: random.Random, t0: datetime, state: str, age: float, risk: str) -> dict[str, str]:
         """The dates of each step up to ``state``, squeezed to fit before now."""
         gaps = [("assessed_at", rng.uniform(0.05, 1.5 if risk in ("low", "medium") else 0.15)),
-                ("controlled_at", rng.uniform(0.1, 1.0) if risk in ("high", "critical") or rng.random() < 0.1 else None),
+                ("controlled_at",
+                 rng.uniform(0.1, 1.0) if risk in ("high", "critical") or rng.random() < 0.1 else None),
                 ("mediation_at", rng.uniform(0.5, 6)), ("resolved_at", rng.lognormvariate(2.4, 0.6)),
                 ("followed_up_at", rng.uniform(2, 9)), ("closed_at", rng.uniform(3, 28))]
         upto = {"reported": 0, "assessed": 1, "controlled": 2, "mediating": 3, "resolved": 4, "following_up": 5,
@@ -302,7 +304,8 @@ def _id_number(rng: random.Random, t0: datetime) -> str:
     """A well-formed 18-digit resident ID (area, birth date, sequence, ISO 7064 check digit); made up."""
     age = rng.randint(20, 80)
     born = t0.date() - timedelta(days=int(age * 365.25) + rng.randrange(365))
-    body = f"{rng.choice((330122, 330127, 330182, 341721, 341722, 320481, 510921))}{born:%Y%m%d}{rng.randrange(1000):03d}"
+    area = rng.choice((330122, 330127, 330182, 341721, 341722, 320481, 510921))
+    body = f"{area}{born:%Y%m%d}{rng.randrange(1000):03d}"
     total = sum(int(c) * w for c, w in zip(body, (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)))
     return body + "10X98765432"[total % 11]
 
