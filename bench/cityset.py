@@ -234,6 +234,8 @@ def table_counts(url: str) -> dict[str, int]:
     """Rows per table the data set fills (a count query each)."""
     import sqlalchemy as sa
 
+    from disputeflow.cases.types import to_sqlite
+
     tables = ("units", "users", "cases", "parties", "audit_events", "clocks", "escalations", "unit_talks", "outbox")
     eng = sa.create_engine(url)
     try:
@@ -243,7 +245,7 @@ def table_counts(url: str) -> dict[str, int]:
                                               ).scalar_one()
             out["open_overdue_clocks"] = conn.execute(
                 sa.text("SELECT count(*) FROM clocks WHERE stopped_at IS NULL AND due_at < :now"),
-                {"now": NOW.isoformat() if url.startswith("sqlite") else NOW}).scalar_one()
+                {"now": to_sqlite(NOW) if url.startswith("sqlite") else NOW}).scalar_one()
     finally:
         eng.dispose()
     return out
