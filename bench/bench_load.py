@@ -312,7 +312,10 @@ def measure(pg: str | None, size: str, *, users: int, seconds: int, workers: int
 def run(quick: bool = False, pg: str | None = None, size: str = "quick", workers: int = 1,
         users: int = USERS, think: tuple[float, float] = THINK) -> dict:
     seconds = 20 if quick else SECONDS[size]
-    rows = measure(None, size, users=users, seconds=seconds, workers=workers, think=think)[0]
+    if size == "city":  # the city data set is PostgreSQL's only
+        rows = [common.row("load: SQLite", None, "ms", skipped="the city data set is built on PostgreSQL only")]
+    else:
+        rows = measure(None, size, users=users, seconds=seconds, workers=workers, think=think)[0]
     pg = common.pg_url(pg)
     if pg:
         rows += measure(pg, size, users=users, seconds=seconds, workers=workers, think=think)[0]
