@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import bindparam, exists, insert, literal, select, union_all
+from sqlalchemy import bindparam, exists, insert, literal, or_, select, union_all
 from sqlalchemy.engine import Connection, Row
 
 from disputeflow.cases import jurisdiction
@@ -28,6 +28,17 @@ _ALL_UNITS = (select(units.c.id, units.c.name, units.c.kind, units.c.parent_id, 
                      units.c.active)
               .order_by(units.c.path))
 _USER_EXISTS = select(exists().where(users.c.id == bindparam("id")))
+_OFFICES_AROUND = (select(units.c.id, units.c.name, units.c.kind, units.c.parent_id, units.c.path, units.c.handles,
+                           units.c.active)
+                    .where(units.c.kind == "office",
+                           or_(jurisdiction.under_bound(units.c.path),
+                               units.c.parent_id.in_(bindparam("ids", expanding=True))))
+                    .order_by(units.c.path))
+_AROUND = (select(users.c.id, users.c.name, users.c.role, users.c.unit_id.label("unit"), units.c.name.label("unit_name"),
+                  users.c.phone, users.c.email, users.c.active, users.c.unit_path)
+           .join_from(users, units, units.c.id == users.c.unit_id)
+           .where(or_(jurisdiction.under_bound(users.c.unit_path), users.c.unit_id.in_(bindparam("ids", expanding=True))))
+           .order_by(users.c.id))
 
 
 def unit(conn: Connection, unit_id: str) -> Row | None:
@@ -77,6 +88,25 @@ def user_unit(conn: Connection, user_id: str) -> str | None:
 
 def user_exists(conn: Connection, user_id: str) -> bool:
     return bool(run(conn, _USER_EXISTS, {"id": user_id}).scalar())
+
+
+def users_around(conn: Connection, unit_path: str) -> list[Row]:
+    """The users a case at ``unit_path`` may name: everyone in its town and everyone on the units above it.
+
+    As :func:`users_of` rows, plus ``unit_path``. A case page reads these, not the directory: a city
+    holds tens of thousands of users, a town a few hundred.
+    """
+    town_path, _name = town_of(conn, unit_path)
+    above = [p for p in unit_path.strip("/").split("/") if p]
+    return run(conn, _AROUND, {"under": jurisdiction.subtree(town_path), "ids": above}).all()
+
+
+def offices_around(conn: Connection, unit_path: str) -> list:
+    """The offices a case at ``unit_path`` may be handed to: those in its town and those directly under
+    the units above it (the county's), as :func:`all_units` rows."""
+    town_path, _name = town_of(conn, unit_path)
+    above = [p for p in unit_path.strip("/").split("/") if p]
+    return run(conn, _OFFICES_AROUND, {"under": jurisdiction.subtree(town_path), "ids": above}).tuples()
 
 
 def users_of(conn: Connection, unit_id: str | None, role: str | None) -> list[Row]:

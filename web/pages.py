@@ -209,8 +209,7 @@ def report(request: Request, user=Depends(current_user), form: dict = Depends(ch
 def _case_context(engine, number: str, user, lang: str) -> dict:
     case = engine.case(number, user, lang)
     actions = engine.actions(number, user, lang=lang)
-    people = records.assignees(engine, case["unit"], user.role)  # by role: those who may take the case
-    offices = [u for u in engine.units() if u["kind"] == "office"]
+    people, offices = records.assignees(engine, case["unit"], user.role)  # who and where may take the case
     d = engine.definition(case["definition"], case["definition_version"])
     history = records.timeline(engine, d, engine.history(number, user, lang=lang), lang)
     mark_overdue(case.get("work_orders") or [], engine.clock.now())

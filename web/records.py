@@ -13,7 +13,8 @@ from typing import Any
 
 from disputeflow.web.deps import local_time
 from disputeflow.web.i18n import word
-from disputeflow.workflow import case_roles
+from disputeflow.workflow import case_roles, units_users
+from disputeflow.workflow.runtime import runtime_of
 from disputeflow.workflow.timeutil import parse_time
 
 # Audit keys that are not a field but say what the action did to the case's people.
@@ -58,20 +59,24 @@ def inputs(d, event: dict, names: dict[str, str], lang: str) -> list[tuple[str, 
 
 
 def timeline(engine, d, history: list[dict], lang: str) -> list[dict]:
-    """``history`` with each event's ``inputs`` (see :func:`inputs`)."""
-    names = {u["id"]: u["name"] for u in engine.users()}
-    names.update({u["id"]: u["name"] for u in engine.units()})
+    """``history`` with each event's ``inputs`` (see :func:`inputs`); names read for the ids it holds only."""
+    ids = {v for e in history for v in (e.get("actor"), *e["data"].values()) if isinstance(v, str) and len(v) <= 64}
+    names = units_users.names(runtime_of(engine), ids)
     for e in history:
         e["inputs"] = inputs(d, e, names, lang)
     return history
 
 
-def assignees(engine, unit_id: str, role: str) -> dict[str, list[dict]]:
+def assignees(engine, unit_id: str, role: str) -> tuple[dict[str, list[dict]], list[dict]]:
     """The users a user field may name, by role: mediators whose jurisdiction covers the case's place first;
-    for a supervisor, the others after them (``mediator_other``), since only a supervisor assigns across units."""
-    users = engine.users()
-    paths = {u["id"]: u["path"] for u in engine.units()}
-    unit_path = paths.get(unit_id, "")
+    for a supervisor, the others after them (``mediator_other``), since only a supervisor assigns across units.
+    And the offices the case may be handed to.
+
+    Only the case's town and the units above it are read (:func:`disputeflow.cases.directory.users_around`):
+    a city's directory would make every case page list tens of thousands of people.
+    """
+    unit_path, users, offices = units_users.around(runtime_of(engine), unit_id)
+    paths = {u["unit"]: u["unit_path"] for u in users}
     near = case_roles.assignable(users, unit_path, paths)
     out = {"mediator": near, "mediator_other": []}
     if role in case_roles.CROSS_UNIT_ASSIGNERS:
@@ -80,7 +85,7 @@ def assignees(engine, unit_id: str, role: str) -> dict[str, list[dict]]:
     for u in users:
         if u["role"] != "mediator":
             out.setdefault(u["role"], []).append(u)
-    return out
+    return out, offices
 
 
 def extension_limits(engine, rows: list[dict], now: datetime) -> None:

@@ -173,8 +173,29 @@ def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lan
 def units(engine) -> list[UnitDoc]:
     with transactions.read(engine.store) as conn:
         rows = directory.all_units(conn)
-    return [{**dict(zip(("id", "name", "kind", "parent", "path"), r)), "handles": json.loads(r[5]) if r[5] else [],
-             "active": bool(r[6])} for r in rows]
+    return [_unit_doc(r) for r in rows]
+
+
+def _unit_doc(r) -> UnitDoc:
+    return {**dict(zip(("id", "name", "kind", "parent", "path"), r)),  # type: ignore[typeddict-item]
+            "handles": json.loads(r[5]) if r[5] else [], "active": bool(r[6])}
+
+
+def around(engine, unit_id: str) -> tuple[str, list[dict], list[UnitDoc]]:
+    """Whom and where a case on ``unit_id`` may be given to: the unit's path, the users of its town and of
+    the units above it (each with ``unit_path``), and the offices in its town or under the units above it."""
+    with transactions.read(engine.store) as conn:
+        row = directory.unit(conn, unit_id)
+        path = row[1] if row is not None else "/"
+        people = [{**r._mapping, "active": bool(r.active)} for r in directory.users_around(conn, path)]
+        offices = directory.offices_around(conn, path)
+    return path, people, [_unit_doc(r) for r in offices]
+
+
+def names(engine, ids) -> dict[str, str]:
+    """Display names of the users and units among ``ids``."""
+    with transactions.read(engine.store) as conn:
+        return directory.names(conn, ids)
 
 
 def users(engine, unit: str | None, role: str | None) -> list[UserDoc]:
