@@ -48,20 +48,23 @@ def build(engine, actor, lang: str) -> dict:
     heat: dict[tuple[str, str], int] = Counter()
     with transactions.snapshot(rt.store) as conn:
         open_rows = dashboard_reads.open_cases(conn, path, last_month, now, terminal, _maybe_ended(rt))
-        moved = {"intake": dashboard_reads.intake(conn, path, last_month, this_month, now),
-                 "resolved": dashboard_reads.resolved(conn, path, last_month, this_month, now)}
-    for unit_path, state, risk, category, n in open_rows:
-        village = units.village_of(unit_path)
+        intake_this, intake["last"] = dashboard_reads.intake(conn, path, last_month, this_month, now)
+        resolved_rows = dashboard_reads.resolved(conn, path, last_month, this_month, now)
+    village_of = _villages(units)
+    for unit_id, state, risk, category, n in open_rows:
+        village = village_of(unit_id)
         stages[_stage(d, state)][risk] += n
         by_village[village]["open"] += n
         heat[(category, village)] += n
-    for key, counter in (("intake", intake), ("resolved", resolved)):
-        for unit_path, this, n in moved[key]:
-            if this:
-                counter["this"] += n
-                by_village[units.village_of(unit_path)][key] += n
-            else:
-                counter["last"] += n
+    for unit_id, n in intake_this.items():
+        intake["this"] += n
+        by_village[village_of(unit_id)]["intake"] += n
+    for unit_id, this, n in resolved_rows:
+        if this:
+            resolved["this"] += n
+            by_village[village_of(unit_id)]["resolved"] += n
+        else:
+            resolved["last"] += n
     overdue = _overdue_by_village(engine, actor, units, now)
     for village, n in overdue.items():
         by_village[village]["overdue"] = n
@@ -135,12 +138,20 @@ def _stage_label(d, stage: str, lang: str) -> str:
     return d.state_label(stage, lang)
 
 
+def _villages(units: Units):
+    """A unit id's village (as :meth:`Units.village_of` its path), the unit id itself for a unit not known."""
+    def village_of(unit_id: str) -> str:
+        u = units.by_id.get(unit_id)
+        return units.village_of(u.path) if u else unit_id
+    return village_of
+
+
 def _overdue_by_village(engine, actor, units: Units, now: datetime) -> Counter:
     """Late cases (not clocks) per village: the board's count of cases per unit, summed by village."""
     out: Counter = Counter()
+    village_of = _villages(units)
     for unit_id, n in engine.overdue_counts(now, None, actor).items():
-        u = units.by_id.get(unit_id)
-        out[units.village_of(u.path) if u else unit_id] += n
+        out[village_of(unit_id)] += n
     return out
 
 
