@@ -82,4 +82,5 @@ if __name__ == "__main__":
     result = run(pg=args[args.index("--pg") + 1] if "--pg" in args else None,
                  size=args[args.index("--size") + 1] if "--size" in args else "quick")
     for r in result["rows"]:
-        print(f"{r['name']:<48} {r['value']:>8} ms  × board page {r['ratio']:<6} (board {r['board_ms']} ms)  ok={r['ok']}")
+        print(f"{r['name']:<48} {r['value']:>8} ms  × board page {r['ratio']:<6} (board {r['board_ms']} ms)"
+              f"  ok={r['ok']}")

@@ -71,6 +71,8 @@ def _intake(by_unit: bool):
 
 
 def _resolved():
+    """Per unit, the cases whose latest resolution before ``now`` lies in the two months: the events
+    read by time (``ix_audit_events_at``), two months of them, never the whole log."""
     e_at = bindparam("start", type_=_e.at.type), bindparam("now", type_=_e.at.type)
     latest = (select(_e.case_id.label("case_id"), func.max(_e.at).label("at"))
               .where(_e.at >= e_at[0], _e.at < e_at[1], _e.action == "resolve")
