@@ -1,9 +1,11 @@
 """The leader's dashboard (领导驾驶舱): the jurisdiction at a glance, each figure a way into its list.
 
-One scan of the case facts (as the statistics read them) gives the open cases by
-stage and risk, this month's intake and resolution against last month's, the
-villages ranked and the category × village table; the overdue board gives the
-late cases by village, and the office board the late work orders by office.
+Grouped counts from the database (:mod:`disputeflow.cases.dashboard_reads`, the
+cases the statistics would read, counted without replaying them) give the open
+cases by stage and risk, this month's intake and resolution against last
+month's, the villages ranked and the category × village table; the overdue
+board's count per unit gives the late cases by village, and the office board
+the late work orders by office.
 Everything is counted in cases, not deadlines: a case late on two clocks is one.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 
-from disputeflow.reports import facts as facts_mod
+from disputeflow.cases import dashboard_reads, transactions
 from disputeflow.reports.units import Units
 from disputeflow.workflow.timeutil import LOCAL_TZ
 
@@ -31,37 +33,39 @@ def build(engine, actor, lang: str) -> dict:
     """The dashboard's figures for ``actor``'s jurisdiction (their unit and everything under it)."""
     from disputeflow.workflow.runtime import runtime_of
 
-    rt = runtime_of(engine)  # the statistics' scan reads through the runtime; the boards through the facade
+    rt = runtime_of(engine)  # the counts read through the runtime; the boards through the facade
     now = engine.clock.now()
     units = Units.load(rt)
     unit = units.get(actor.unit_id) if actor.unit_id in units.by_id else None
     path = unit.path if unit else actor.unit_path
     this_month, last_month = _month_starts(now)
     d = engine.definition()
-    terminal = {s.name for s in d.states if s.terminal}
+    terminal = sorted({s.name for s in d.states if s.terminal})
     risks = list(reversed(list(d.vocab.get("risk", {})))) or list(RISKS)  # the gravest first
     stages: dict[str, Counter] = defaultdict(Counter)
     intake, resolved = Counter(), Counter()
     by_village: dict[str, Counter] = defaultdict(Counter)
     heat: dict[tuple[str, str], int] = Counter()
-    for f in facts_mod.scan(rt, path, last_month, now, payloads=facts_mod.STATS_PAYLOADS | {"report", "assess"}):
-        village = units.village_of(f.unit_path)
-        is_open = f.state not in terminal and not f.closed_at and not f.ended_at
-        if is_open:
-            stage = _stage(d, f.state)
-            stages[stage][f.risk] += 1
-            by_village[village]["open"] += 1
-            heat[(f.category, village)] += 1
-        for key, at in (("intake", f.reported_at), ("resolved", f.resolved_at)):
-            if at is None or at > now:
-                continue
-            counter = intake if key == "intake" else resolved
-            if at >= this_month:
-                counter["this"] += 1
-                by_village[village][key] += 1
-            elif at >= last_month:
-                counter["last"] += 1
-    overdue = _overdue_by_village(engine, actor, units, lang)
+    with transactions.snapshot(rt.store) as conn:
+        open_rows = dashboard_reads.open_cases(conn, path, last_month, now, terminal, _maybe_ended(rt))
+        intake_this, intake["last"] = dashboard_reads.intake(conn, path, last_month, this_month, now)
+        resolved_rows = dashboard_reads.resolved(conn, path, last_month, this_month, now)
+    village_of = _villages(units)
+    for unit_id, state, risk, category, n in open_rows:
+        village = village_of(unit_id)
+        stages[_stage(d, state)][risk] += n
+        by_village[village]["open"] += n
+        heat[(category, village)] += n
+    for unit_id, n in intake_this.items():
+        intake["this"] += n
+        by_village[village_of(unit_id)]["intake"] += n
+    for unit_id, this, n in resolved_rows:
+        if this:
+            resolved["this"] += n
+            by_village[village_of(unit_id)]["resolved"] += n
+        else:
+            resolved["last"] += n
+    overdue = _overdue_by_village(engine, actor, units, now)
     for village, n in overdue.items():
         by_village[village]["overdue"] = n
     villages = [{"id": v.id, "name": v.name, **_village_row(by_village.get(v.id, Counter()))}
@@ -87,6 +91,19 @@ def build(engine, actor, lang: str) -> dict:
                  "cells": {f"{c}|{v['id']}": heat.get((c, v["id"]), 0) for c in categories for v in heat_villages},
                  "max": max(heat.values(), default=0)},
     }
+
+
+def _maybe_ended(rt) -> list[str]:
+    """The states a case may be in after it was referred or withdrawn (which the statistics count as ended,
+    whatever follows): where an ending action leads, or leaves it, and every state reachable from there."""
+    actions = [a for d in rt.definitions() for a in d.actions]
+    found = {s for a in actions if a.name in dashboard_reads.ENDING for s in ((a.dest,) if a.dest else a.sources)}
+    grew = True
+    while grew:
+        more = {a.dest for a in actions if a.dest and a.dest not in found and found.intersection(a.sources)}
+        found |= more
+        grew = bool(more)
+    return sorted(found)
 
 
 def _village_row(c: Counter) -> dict:
@@ -121,14 +138,21 @@ def _stage_label(d, stage: str, lang: str) -> str:
     return d.state_label(stage, lang)
 
 
-def _overdue_by_village(engine, actor, units: Units, lang: str) -> Counter:
-    """Late cases (not clocks) per village."""
-    seen: dict[str, str] = {}
-    for row in engine.overdue(actor=actor, lang=lang):
-        if row["number"] not in seen:
-            u = units.by_id.get(row["unit"])
-            seen[row["number"]] = units.village_of(u.path) if u else row["unit"]
-    return Counter(seen.values())
+def _villages(units: Units):
+    """A unit id's village (as :meth:`Units.village_of` its path), the unit id itself for a unit not known."""
+    def village_of(unit_id: str) -> str:
+        u = units.by_id.get(unit_id)
+        return units.village_of(u.path) if u else unit_id
+    return village_of
+
+
+def _overdue_by_village(engine, actor, units: Units, now: datetime) -> Counter:
+    """Late cases (not clocks) per village: the board's count of cases per unit, summed by village."""
+    out: Counter = Counter()
+    village_of = _villages(units)
+    for unit_id, n in engine.overdue_counts(now, None, actor).items():
+        out[village_of(unit_id)] += n
+    return out
 
 
 def _overdue_by_office(engine, actor, lang: str) -> list[dict]:
