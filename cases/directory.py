@@ -28,6 +28,8 @@ _ALL_UNITS = (select(units.c.id, units.c.name, units.c.kind, units.c.parent_id, 
                      units.c.active)
               .order_by(units.c.path))
 _USER_EXISTS = select(exists().where(users.c.id == bindparam("id")))
+_UNITS_WITHIN = _ALL_UNITS.where(or_(jurisdiction.under_bound(units.c.path),
+                                     units.c.id.in_(bindparam("ids", expanding=True))))
 _OFFICES_AROUND = (select(units.c.id, units.c.name, units.c.kind, units.c.parent_id, units.c.path, units.c.handles,
                            units.c.active)
                     .where(units.c.kind == "office",
@@ -49,6 +51,13 @@ def unit(conn: Connection, unit_id: str) -> Row | None:
 def town_of(conn: Connection, unit_path: str) -> tuple[str, str]:
     """``(path, name)`` of the town ``unit_path`` lies in (:func:`disputeflow.cases.jurisdiction.town_of`)."""
     return jurisdiction.town_of(unit_path, lambda uid: unit(conn, uid))
+
+
+def units_within(conn: Connection, unit_path: str) -> list:
+    """The units at or under ``unit_path`` and those above it, as :func:`all_units` rows: what a reader's
+    pages offer and look up, without the rest of a city's tens of thousands of units."""
+    above = [p for p in unit_path.strip("/").split("/") if p]
+    return run(conn, _UNITS_WITHIN, {"under": jurisdiction.subtree(unit_path), "ids": above}).tuples()
 
 
 def all_units(conn: Connection) -> list:

@@ -90,6 +90,15 @@ def current_user(request: Request):
         raise LoginRequired() from None
 
 
+def units_of(engine, user) -> list[dict]:
+    """The units a reader's pages offer and look up: at or under their own and those above it (an
+    administrator's: all), never the whole directory of a city."""
+    from disputeflow.workflow.runtime import runtime_of
+    from disputeflow.workflow.units_users import units_within
+
+    return units_within(runtime_of(engine), "/" if user.role == "admin" else user.unit_path)
+
+
 def local_time(value: str | datetime | None, with_year: bool = True) -> str:
     """An ISO time shown in Asia/Shanghai, to the minute."""
     from disputeflow.workflow.timeutil import LOCAL_TZ

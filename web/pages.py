@@ -112,7 +112,7 @@ def my_work(request: Request, user=Depends(current_user)):
 
 def _intake_context(engine, user, lang: str) -> dict:
     d = engine.definition()
-    units = [u for u in engine.units() if u["kind"] in ("village", "community", "grid", "town")
+    units = [u for u in deps.units_of(engine, user) if u["kind"] in ("village", "community", "grid", "town")
              and u["path"].startswith(user.unit_path)]
     return {
         "categories": {k: v.get(lang) for k, v in d.vocab["category"].items()},
@@ -302,7 +302,7 @@ def board(request: Request, user=Depends(current_user)):
     engine = engine_of(request)
     lang = lang_of(request)
     q = request.query_params
-    units = engine.units()
+    units = deps.units_of(engine, user)  # the reader's subtree and the units above it
     lookup = board_towns.unit_lookup(units)
     paths = {u["id"]: u["path"] for u in units}
     names = {u["id"]: u["name"] for u in units}

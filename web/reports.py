@@ -16,6 +16,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from disputeflow.web import deps
 from disputeflow.web.deps import current_user, engine_of, lang_of, page
 from disputeflow.web.nav import NavItem
 
@@ -90,7 +91,7 @@ def _form_page(request: Request, user, status: int = 200, error: str | None = No
     from datetime import date
 
     prev = date.fromordinal(last_month)
-    units = [u for u in engine.units() if u["kind"] in ("town", "village", "community", "grid")
+    units = [u for u in deps.units_of(engine, user) if u["kind"] in ("town", "village", "community", "grid")
              and (user.role == "admin" or u["path"].startswith(user.unit_path))]
     defaults = {"month": prev.strftime("%Y-%m"), "date": today.isoformat(), "unit": user.unit_id or ""}
     return page(request, "reports.html.j2", status=status, user=user, rt=_w(lang_of(request)), units=units,

@@ -13,6 +13,7 @@ import re
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
+from disputeflow.web import deps
 from disputeflow.web.deps import check_csrf, current_user, engine_of, flash, lang_of, page
 from disputeflow.web.nav import NavItem
 
@@ -57,7 +58,7 @@ def _page(request: Request, user, notice: str | None = None, errors: dict | None
     lang = lang_of(request)
     kinds = tuple(engine.policy.screening.by_kind)
     mine = user.unit_path if user.role != "admin" else "/"
-    units = [u for u in engine.units() if u["kind"] in kinds and u["path"].startswith(mine)]
+    units = [u for u in deps.units_of(engine, user) if u["kind"] in kinds and u["path"].startswith(mine)]
     d = engine.definition()
     return page(request, "screening.html.j2", status=status, user=user, st=_w(lang), units=units,
                 due=engine.screening_due(user, lang=lang), rounds=engine.screening_rounds(user)[:20],

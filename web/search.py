@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 
+from disputeflow.web import deps
 from disputeflow.web.deps import current_user, engine_of, lang_of, page
 from disputeflow.web.nav import NavItem
 
@@ -44,9 +45,10 @@ def _w(lang: str):
     return lambda key, **kw: WORDS[key][1 if lang.startswith("en") else 0].format(**kw)
 
 
-def _choices(engine, lang: str) -> dict:
+def _choices(engine, user, lang: str) -> dict:
     d = engine.definition()
-    units = [u for u in engine.units() if u["kind"] in ("town", "village", "community", "grid")]
+    units = [u for u in deps.units_of(engine, user) if u["kind"] in ("town", "village", "community", "grid")
+             and u["path"].startswith("/" if user.role == "admin" else user.unit_path)]
     return {"categories": {k: v.get(lang) for k, v in d.vocab["category"].items()},
             "states": {s.name: d.state_label(s.name, lang) for s in d.states}, "units": units}
 
@@ -76,7 +78,7 @@ def search_page(request: Request, user=Depends(current_user)):
     more = offset + PAGE if len(items) > PAGE else None
     return page(request, "search.html.j2", status=400 if errors else 200, user=user, values=values, errors=errors,
                 items=items[:PAGE], searched=bool(filters), offset=offset, more=more, w=_w(lang), qs=urlencode(filters),
-                **_choices(engine, lang))
+                **_choices(engine, user, lang))
 
 
 @router.get("/board/repeats")

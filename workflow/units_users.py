@@ -170,6 +170,13 @@ def add_user(engine, id: str, name: str, role: str, unit: str, phone, email, lan
     return {"id": id, "name": name, "role": role, "unit": unit, "unit_path": path}
 
 
+def units_within(engine, unit_path: str) -> list[UnitDoc]:
+    """The units at or under ``unit_path`` and those above it (:func:`disputeflow.cases.directory.units_within`)."""
+    with transactions.read(engine.store) as conn:
+        rows = directory.units_within(conn, unit_path)
+    return [_unit_doc(r) for r in rows]
+
+
 def units(engine) -> list[UnitDoc]:
     with transactions.read(engine.store) as conn:
         rows = directory.all_units(conn)
