@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from datetime import datetime, timedelta
+from operator import add
 
 from disputeflow.workflow.masking import mask_name
 from disputeflow.reports import control, facts as facts_mod, offices, screening_figures
@@ -19,6 +20,7 @@ from disputeflow.reports.units import Units, user_names
 from disputeflow.workflow.timeutil import iso
 
 TREND_MONTHS = 12
+_NO_DUE: dict = {}
 
 
 class MonthKeys:
@@ -65,27 +67,30 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
     trend = (not ledger) if trend is None else trend
     units = Units.load(engine)
     unit = units.get(unit_id)
-    start, end = period.start, period.end
+    start, end = period.start, period.end  # each computes local midnight: once, not per case
     window = trend_window(period) if trend else period
-    due = facts_mod.resolve_clocks(engine, unit.path, start, end)
-    overall = Tally()
-    groups = {"village": defaultdict(Tally), "category": defaultdict(Tally), "source": defaultdict(Tally)}
+    window_start = window.start
+    # Each case is counted once, into the cell of its (village, category, source); the total and the three
+    # groupings are sums of cells (a few thousand at most, however many cases), added up after the scan.
+    cells: dict[tuple[str, str, str], Tally] = {}
     months = {m.first.strftime("%Y-%m"): MonthTally() for m in window.months()} if trend else {}
     month_of = MonthKeys(window.months())
     rows: list[dict] = []
     payloads = None if ledger else facts_mod.STATS_PAYLOADS
-    for f in facts_mod.scan(engine, unit.path, window.start, end, period_start=start,
+    for f in facts_mod.scan(engine, unit.path, window.start, end, period_start=start, resolve_due=True,
                             **({"payloads": payloads} if payloads else {})):
         village = units.village_of(f.unit_path)
         if not f.terminal_before_start():
-            overall.add(f, start, end, due)
-            groups["village"][village].add(f, start, end, due)
-            groups["category"][f.category].add(f, start, end, due)
-            groups["source"][f.source].add(f, start, end, due)
+            key = (village, f.category, f.source)
+            cell = cells.get(key)
+            if cell is None:
+                cell = cells[key] = Tally()
+            cell.add(f, start, end, f.due or _NO_DUE)
             if ledger:
                 rows.append(_ledger_row(f, village, start, end))
         if trend:
-            add_trend(months, f, window.start, end, month_of)
+            add_trend(months, f, window_start, end, month_of)
+    overall, groups = _sum_cells(cells)
     doc = header(units, unit_id, period, now)
     doc["kind"] = "ledger" if ledger else "stats"
     doc["as_of"] = iso(min(end, now))
@@ -132,6 +137,27 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
         rows.sort(key=lambda r: (r["reported"], r["number"]))
         doc["rows"] = rows
     return doc
+
+
+def _sum_cells(cells: dict[tuple[str, str, str], Tally]) -> tuple[Tally, dict[str, dict[str, Tally]]]:
+    """The total and the tallies by village, category and source, each a sum of cells (groups in first-seen order).
+
+    Cells are added up as tuples of counts (one C-level sum per cell and group), not count by count.
+    """
+    sums: dict[tuple[str, str], tuple] = {}
+    for (village, category, source), cell in cells.items():
+        values = cell.values()
+        for key in (("", ""), ("village", village), ("category", category), ("source", source)):
+            acc = sums.get(key)
+            sums[key] = values if acc is None else tuple(map(add, acc, values))
+    groups: dict[str, dict[str, Tally]] = {"village": {}, "category": {}, "source": {}}
+    overall = Tally()
+    for (kind, key), values in sums.items():
+        if kind:
+            groups[kind][key] = Tally.of(values)
+        else:
+            overall = Tally.of(values)
+    return overall, groups
 
 
 def _ledger_row(f: facts_mod.CaseFacts, village: str, start: datetime, end: datetime) -> dict:

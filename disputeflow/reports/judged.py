@@ -20,6 +20,7 @@ Skip-level petitions (越级上访) are recorded nowhere and are shown as —.
 from __future__ import annotations
 
 from datetime import datetime
+from operator import attrgetter
 
 ESCALATIONS = ("civil_to_criminal", "group_incident", "collective_petition")
 SATISFIED = frozenset({"satisfied", "basically_satisfied"})
@@ -77,6 +78,9 @@ COUNTS = ("people", "followed_up", "visited", "satisfied", "perf_base", "perform
           "confirm_rejected", "repeat_petitions", *PAIRS, *(p + "_people" for p in PAIRS))
 
 
+_VALUES = attrgetter(*COUNTS)
+
+
 def definitions() -> list[tuple[str, str, str]]:
     """``(key, zh, en)`` of the figures that carry a definition, for the report's notes."""
     return [(key, zh_def, en_def) for key, _zh, _en, _kind, zh_def, en_def in FIGURES if zh_def]
@@ -126,6 +130,18 @@ class JudgedCounts:
         if last_performance is not None:
             self.perf_base += 1
             self.performed += last_performance == "full"
+
+    def values(self) -> tuple:
+        """The counts in :data:`COUNTS` order (groups are added up as these tuples)."""
+        return _VALUES(self)
+
+    @classmethod
+    def of(cls, values) -> "JudgedCounts":
+        """The counts whose :meth:`values` are ``values``."""
+        j = cls()
+        for k, v in zip(COUNTS, values):
+            setattr(j, k, v)
+        return j
 
     def figures(self, concluded: int) -> dict:
         d = {k: getattr(self, k) for k in COUNTS}

@@ -8,6 +8,7 @@ end of the period (see :mod:`disputeflow.reports.facts`).
 from __future__ import annotations
 
 from datetime import datetime
+from operator import attrgetter
 
 from disputeflow.reports import judged, screening_figures
 from disputeflow.reports.facts import REFERRED, CaseFacts
@@ -99,6 +100,19 @@ class Tally:
             if f.controlled_at is not None:
                 self.kp_controlled += 1
 
+    def values(self) -> tuple:
+        """Every count (and the sum of days) in a fixed order: groups are added up as these tuples."""
+        return _VALUES(self) + self.judged.values()
+
+    @classmethod
+    def of(cls, values) -> "Tally":
+        """The tally whose :meth:`values` are ``values`` (a sum of other tallies' values)."""
+        t = cls()
+        for k, v in zip(_VALUE_NAMES, values):
+            setattr(t, k, v)
+        t.judged = judged.JudgedCounts.of(values[len(_VALUE_NAMES):])
+        return t
+
     def figures(self) -> dict:
         d = {k: getattr(self, k) for k in COUNTS}
         d["resolution_rate"] = ratio(self.cohort_resolved, self.reported - self.cohort_withdrawn)
@@ -113,6 +127,10 @@ class Tally:
 
     def active(self) -> bool:
         return any(getattr(self, k) for k in COUNTS) or self.judged.people > 0
+
+
+_VALUE_NAMES = (*COUNTS, "days_sum")
+_VALUES = attrgetter(*_VALUE_NAMES)
 
 
 def ratio(num: int, den: int) -> float | None:
