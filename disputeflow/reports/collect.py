@@ -10,7 +10,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from datetime import datetime, timedelta
-from operator import add
 
 from disputeflow.workflow.masking import mask_name
 from disputeflow.reports import control, facts as facts_mod, offices, screening_figures
@@ -70,9 +69,8 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
     start, end = period.start, period.end  # each computes local midnight: once, not per case
     window = trend_window(period) if trend else period
     window_start = window.start
-    # Each case is counted once, into the cell of its (village, category, source); the total and the three
-    # groupings are sums of cells (a few thousand at most, however many cases), added up after the scan.
-    cells: dict[tuple[str, str, str], Tally] = {}
+    overall = Tally()
+    groups = {"village": defaultdict(Tally), "category": defaultdict(Tally), "source": defaultdict(Tally)}
     months = {m.first.strftime("%Y-%m"): MonthTally() for m in window.months()} if trend else {}
     month_of = MonthKeys(window.months())
     rows: list[dict] = []
@@ -81,16 +79,16 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
                             **({"payloads": payloads} if payloads else {})):
         village = units.village_of(f.unit_path)
         if not f.terminal_before_start():
-            key = (village, f.category, f.source)
-            cell = cells.get(key)
-            if cell is None:
-                cell = cells[key] = Tally()
-            cell.add(f, start, end, f.due or _NO_DUE)
+            share = Tally()  # the case's counts, worked out once and added to each of its four groups
+            share.add(f, start, end, f.due or _NO_DUE)
+            overall.absorb(share)
+            groups["village"][village].absorb(share)
+            groups["category"][f.category].absorb(share)
+            groups["source"][f.source].absorb(share)
             if ledger:
                 rows.append(_ledger_row(f, village, start, end))
         if trend:
             add_trend(months, f, window_start, end, month_of)
-    overall, groups = _sum_cells(cells)
     doc = header(units, unit_id, period, now)
     doc["kind"] = "ledger" if ledger else "stats"
     doc["as_of"] = iso(min(end, now))
@@ -137,27 +135,6 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
         rows.sort(key=lambda r: (r["reported"], r["number"]))
         doc["rows"] = rows
     return doc
-
-
-def _sum_cells(cells: dict[tuple[str, str, str], Tally]) -> tuple[Tally, dict[str, dict[str, Tally]]]:
-    """The total and the tallies by village, category and source, each a sum of cells (groups in first-seen order).
-
-    Cells are added up as tuples of counts (one C-level sum per cell and group), not count by count.
-    """
-    sums: dict[tuple[str, str], tuple] = {}
-    for (village, category, source), cell in cells.items():
-        values = cell.values()
-        for key in (("", ""), ("village", village), ("category", category), ("source", source)):
-            acc = sums.get(key)
-            sums[key] = values if acc is None else tuple(map(add, acc, values))
-    groups: dict[str, dict[str, Tally]] = {"village": {}, "category": {}, "source": {}}
-    overall = Tally()
-    for (kind, key), values in sums.items():
-        if kind:
-            groups[kind][key] = Tally.of(values)
-        else:
-            overall = Tally.of(values)
-    return overall, groups
 
 
 def _ledger_row(f: facts_mod.CaseFacts, village: str, start: datetime, end: datetime) -> dict:

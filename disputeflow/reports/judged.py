@@ -20,7 +20,6 @@ Skip-level petitions (越级上访) are recorded nowhere and are shown as —.
 from __future__ import annotations
 
 from datetime import datetime
-from operator import attrgetter
 
 ESCALATIONS = ("civil_to_criminal", "group_incident", "collective_petition")
 SATISFIED = frozenset({"satisfied", "basically_satisfied"})
@@ -78,22 +77,19 @@ COUNTS = ("people", "followed_up", "visited", "satisfied", "perf_base", "perform
           "confirm_rejected", "repeat_petitions", *PAIRS, *(p + "_people" for p in PAIRS))
 
 
-_VALUES = attrgetter(*COUNTS)
-
-
 def definitions() -> list[tuple[str, str, str]]:
     """``(key, zh, en)`` of the figures that carry a definition, for the report's notes."""
     return [(key, zh_def, en_def) for key, _zh, _en, _kind, zh_def, en_def in FIGURES if zh_def]
 
 
 class JudgedCounts:
-    """The counts behind :data:`FIGURES` for one group of cases."""
+    """The counts behind :data:`FIGURES` for one group of cases (zero until added to: see ``Tally``)."""
 
-    __slots__ = COUNTS
-
-    def __init__(self):
-        for k in COUNTS:
-            setattr(self, k, 0)
+    def absorb(self, other: "JudgedCounts") -> None:
+        """Add the counts ``other`` holds to these."""
+        mine = self.__dict__
+        for k, v in other.__dict__.items():
+            mine[k] = mine.get(k, 0) + v
 
     def add(self, f, start: datetime, end: datetime, concluded_at: datetime | None) -> None:
         """Count case ``f`` into ``[start, end)``; ``concluded_at`` is its last conclusion in the period, if any."""
@@ -131,18 +127,6 @@ class JudgedCounts:
             self.perf_base += 1
             self.performed += last_performance == "full"
 
-    def values(self) -> tuple:
-        """The counts in :data:`COUNTS` order (groups are added up as these tuples)."""
-        return _VALUES(self)
-
-    @classmethod
-    def of(cls, values) -> "JudgedCounts":
-        """The counts whose :meth:`values` are ``values``."""
-        j = cls()
-        for k, v in zip(COUNTS, values):
-            setattr(j, k, v)
-        return j
-
     def figures(self, concluded: int) -> dict:
         d = {k: getattr(self, k) for k in COUNTS}
         d["follow_up_rate"] = _ratio(self.followed_up, concluded)
@@ -150,6 +134,10 @@ class JudgedCounts:
         d["performance_rate"] = _ratio(self.performed, self.perf_base)
         d["skip_level_petitions"] = None
         return d
+
+
+for _k in COUNTS:
+    setattr(JudgedCounts, _k, 0)
 
 
 def _ratio(num: int, den: int) -> float | None:

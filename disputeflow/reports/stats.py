@@ -8,7 +8,6 @@ end of the period (see :mod:`disputeflow.reports.facts`).
 from __future__ import annotations
 
 from datetime import datetime
-from operator import attrgetter
 
 from disputeflow.reports import judged, screening_figures
 from disputeflow.reports.facts import REFERRED, CaseFacts
@@ -51,14 +50,16 @@ COUNTS = ("reported", "cohort_withdrawn", "cohort_resolved", "concluded", "resol
 
 
 class Tally:
-    """Counts for one group (the whole jurisdiction, a village, a category or a source)."""
+    """Counts for one group (the whole jurisdiction, a village, a category or a source), or one case's share.
 
-    __slots__ = (*COUNTS, "days_sum", "judged")
+    Every count starts at the class's zero and an instance holds only the counts added to, so a case is
+    counted once into a fresh tally and that handful of counts is then added to each group it belongs to
+    (:meth:`absorb`), rather than running the counting rules once per group.
+    """
+
+    days_sum = 0.0
 
     def __init__(self):
-        for k in COUNTS:
-            setattr(self, k, 0)
-        self.days_sum = 0.0
         self.judged = judged.JudgedCounts()
 
     def add(self, f: CaseFacts, start: datetime, end: datetime, due: dict) -> None:
@@ -100,18 +101,13 @@ class Tally:
             if f.controlled_at is not None:
                 self.kp_controlled += 1
 
-    def values(self) -> tuple:
-        """Every count (and the sum of days) in a fixed order: groups are added up as these tuples."""
-        return _VALUES(self) + self.judged.values()
-
-    @classmethod
-    def of(cls, values) -> "Tally":
-        """The tally whose :meth:`values` are ``values`` (a sum of other tallies' values)."""
-        t = cls()
-        for k, v in zip(_VALUE_NAMES, values):
-            setattr(t, k, v)
-        t.judged = judged.JudgedCounts.of(values[len(_VALUE_NAMES):])
-        return t
+    def absorb(self, other: "Tally") -> None:
+        """Add the counts ``other`` holds (a case's share) to this group's."""
+        mine = self.__dict__
+        for k, v in other.__dict__.items():
+            if k != "judged":
+                mine[k] = mine.get(k, 0) + v
+        self.judged.absorb(other.judged)
 
     def figures(self) -> dict:
         d = {k: getattr(self, k) for k in COUNTS}
@@ -129,8 +125,8 @@ class Tally:
         return any(getattr(self, k) for k in COUNTS) or self.judged.people > 0
 
 
-_VALUE_NAMES = (*COUNTS, "days_sum")
-_VALUES = attrgetter(*_VALUE_NAMES)
+for _k in COUNTS:
+    setattr(Tally, _k, 0)
 
 
 def ratio(num: int, den: int) -> float | None:
