@@ -71,6 +71,7 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
     window_start = window.start
     overall = Tally()
     groups = {"village": defaultdict(Tally), "category": defaultdict(Tally), "source": defaultdict(Tally)}
+    by_village, by_category, by_source = groups["village"], groups["category"], groups["source"]
     months = {m.first.strftime("%Y-%m"): MonthTally() for m in window.months()} if trend else {}
     month_of = MonthKeys(window.months())
     rows: list[dict] = []
@@ -81,10 +82,7 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
         if not f.terminal_before_start():
             share = Tally()  # the case's counts, worked out once and added to each of its four groups
             share.add(f, start, end, f.due or _NO_DUE)
-            overall.absorb(share)
-            groups["village"][village].absorb(share)
-            groups["category"][f.category].absorb(share)
-            groups["source"][f.source].absorb(share)
+            share.spread((overall, by_village[village], by_category[f.category], by_source[f.source]))
             if ledger:
                 rows.append(_ledger_row(f, village, start, end))
         if trend:

@@ -201,12 +201,14 @@ def scan(engine, unit_path: str, start: datetime, end: datetime, *, period_start
         pending_clock = next(clock_rows, None) if clock_rows is not None else None
         pending = next(event_rows, None)
         for cid, number, title, category, source, unit_id, path, flags, reported_at in case_rows:
-            facts = CaseFacts(cid, number, title, category, source, unit_id, path, tuple(json.loads(flags)),
-                              reported_at)
+            facts = CaseFacts(cid, number, title, category, source, unit_id, path,
+                              () if flags == "[]" else tuple(json.loads(flags)), reported_at)
             while pending is not None and pending[0] <= cid:
                 ecid, at, action, to_state, data = pending
                 if ecid == cid:
-                    facts.apply(at, action, to_state, json.loads(data) if action in payloads else None, period_start)
+                    # an empty payload (most steps') is not parsed: apply reads it as empty and keeps nothing of it
+                    parsed = (_EMPTY if data == "{}" else json.loads(data)) if action in payloads else None
+                    facts.apply(at, action, to_state, parsed, period_start)
                 pending = next(event_rows, None)
             while pending_clock is not None and pending_clock[0] <= cid:
                 if pending_clock[0] == cid:

@@ -85,12 +85,6 @@ def definitions() -> list[tuple[str, str, str]]:
 class JudgedCounts:
     """The counts behind :data:`FIGURES` for one group of cases (zero until added to: see ``Tally``)."""
 
-    def absorb(self, other: "JudgedCounts") -> None:
-        """Add the counts ``other`` holds to these."""
-        mine = self.__dict__
-        for k, v in other.__dict__.items():
-            mine[k] = mine.get(k, 0) + v
-
     def add(self, f, start: datetime, end: datetime, concluded_at: datetime | None) -> None:
         """Count case ``f`` into ``[start, end)``; ``concluded_at`` is its last conclusion in the period, if any."""
         if start <= f.reported_at < end:

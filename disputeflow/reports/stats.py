@@ -54,7 +54,7 @@ class Tally:
 
     Every count starts at the class's zero and an instance holds only the counts added to, so a case is
     counted once into a fresh tally and that handful of counts is then added to each group it belongs to
-    (:meth:`absorb`), rather than running the counting rules once per group.
+    (:meth:`spread`), rather than running the counting rules once per group.
     """
 
     days_sum = 0.0
@@ -101,13 +101,17 @@ class Tally:
             if f.controlled_at is not None:
                 self.kp_controlled += 1
 
-    def absorb(self, other: "Tally") -> None:
-        """Add the counts ``other`` holds (a case's share) to this group's."""
-        mine = self.__dict__
-        for k, v in other.__dict__.items():
-            if k != "judged":
+    def spread(self, groups: tuple["Tally", ...]) -> None:
+        """Add the counts this tally holds (one case's share) to each of ``groups``; this tally is spent."""
+        counts = self.__dict__
+        judged_counts = counts.pop("judged").__dict__
+        for g in groups:
+            mine = g.__dict__
+            for k, v in counts.items():
                 mine[k] = mine.get(k, 0) + v
-        self.judged.absorb(other.judged)
+            mine = mine["judged"].__dict__
+            for k, v in judged_counts.items():
+                mine[k] = mine.get(k, 0) + v
 
     def figures(self) -> dict:
         d = {k: getattr(self, k) for k in COUNTS}
