@@ -281,7 +281,8 @@ def _ratio(figs: dict, num: str, den: str) -> float:
 
 
 def run(quick: bool = False, pg: str | None = None, size: str = "quick") -> dict:
-    size = "quick" if quick and size not in SIZES else size
+    if not quick and size == "quick":  # the full run (bench/run.py without --quick) is the county scale
+        size = "county"
     n = SIZES[size]
     with tempfile.TemporaryDirectory() as d, ExitStack() as stack:
         big, source = _dataset(stack, d, pg, n)
