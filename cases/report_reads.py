@@ -53,6 +53,9 @@ def case_streams(conn: Connection, unit_path: str, start: datetime, end: datetim
     """
     case_q, event_q = shaped(("report_streams", reported_only), lambda: _streams(reported_only))
     params = {"under": subtree(unit_path), "start": start, "end": end}
+    if conn.dialect.name == "postgresql":
+        # every row of these cursors is read: plan them for all rows, not PostgreSQL's default first tenth
+        conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
     return stream(conn, case_q, params, BATCH), stream(conn, event_q, params, BATCH)
 
 
