@@ -1,26 +1,38 @@
-"""Ledger and statistics for one year of a county: time and peak memory.
+"""A county's year statistics and a town's monthly ledger (台账): time and peak memory, at two sizes.
 
-The data set (default 100,000 cases: 15 towns × 12 villages, about six audit
-events and a resolution clock per case, spread over 2025) is written with bulk
-inserts straight into the tables, not through 100,000 engine calls. Then:
+Data set: the city data set (``bench.cityset.ensure``) when that module is
+present, else this file's own seed (:func:`build`: 15 towns × 12 villages, about
+six audit events and a resolution clock per case, spread over 2025, written with
+bulk inserts). Sizes: quick = 10,000 cases, county = 100,000, city = 1,000,000.
 
-* statistics for the year (by village, category, source; trend; definitions) — dataset and HTML;
-* the December ledger (new and carried-over cases) — XLSX and CSV;
-* the same ledger served again from its frozen snapshot once the month has ended.
+Measured, in interleaved rounds (medians; each ratio is the median of the
+ratios taken within one round):
 
-Baseline, measured in the same run: the bare read of every audit event of the
-year with the raw driver (the least any replay of the log costs). Ratios are
-report time ÷ that read. Peak memory is the Python heap peak (tracemalloc) of
-one separate run of each report, so it does not slow the timed runs.
+* the county's statistics for the year (dataset) against the raw read of the
+  same rows: the county's cases and their audit events up to the end of the
+  year, by the bare driver with batched fetches and no conversion;
+* the town's ledger for the month (dataset, and the XLSX as a figure of its own)
+  against the raw read of the town's cases and events the ledger reads.
 
-Run: .venv/bin/python bench/bench_reports.py [--quick] [--pg URL]
+Target: each dataset ≤ 3 × its raw read. A report must replay each case's log up
+to the period's end (the figures are as of that end, see reports/facts.py), so
+the raw read of the same rows is the floor.
+
+Memory: the Python heap peak (tracemalloc) of one separate run of each report,
+at the size asked for and at a tenth of it (10k/100k for ``county``; a quarter for ``quick``, where a
+tenth would not fill one fetch batch). The
+statistics must be flat: the larger peak under 1.10 × the smaller + 1 MiB. A
+ledger holds its own rows (they are sorted and frozen as one dataset), so its
+criterion is per ledger row: peak ÷ rows at the larger size under 1.10 × the
+same at the smaller + 1 KiB — memory follows what is printed, not the cases scanned.
+
+Run: .venv/bin/python bench/bench_reports.py [--size quick|county|city] [--pg URL]
 """
 
 from __future__ import annotations
 
 import json
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -32,10 +44,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from disputeflow import Engine  # noqa: E402
+from disputeflow.workflow.actor import Actor  # noqa: E402
 from disputeflow.workflow.runtime import runtime_of  # noqa: E402
 from disputeflow.workflow.timesource import FixedClock  # noqa: E402
 from disputeflow.workflow.timeutil import LOCAL_TZ  # noqa: E402
-from bench.common import pg_schema  # noqa: E402
+from bench.common import median, pg_schema, row  # noqa: E402
+
+SIZES = {"quick": 10_000, "county": 100_000, "city": 1_000_000}
+READER = Actor(id="bench", role="system", unit_path="/")
+ROUNDS = 3
 
 CATEGORIES = ["neighbour", "marriage_family", "land", "labour", "contract", "damages", "property", "demolition",
               "medical", "environment", "consumer", "other"]
@@ -147,103 +164,176 @@ def build(eng: Engine, n_cases: int, seed: int = 7) -> None:
     flush()
 
 
-def _timed(fn, repeat: int) -> float:
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return statistics.median(out)
+class Seeded:
+    """This file's own county, when the city data set is not available (what ``cityset.ensure`` returns, in part)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.now = datetime(2025, 12, 31, 23, tzinfo=LOCAL_TZ)  # the year has not ended: computed each time
+        self.towns = [f"t{t:02d}" for t in range(TOWNS)]
+        self.counties = ["county"]
+
+
+def _dataset(stack: ExitStack, tmp: str, pg: str | None, n: int):
+    """``(data set, source)``: the city data set of ``n`` cases if the generator exists, else the seed."""
+    name = next((k for k, v in SIZES.items() if v == n), None)
+    try:
+        from bench import cityset
+    except ImportError:
+        cityset = None
+    if cityset is not None and name is not None:
+        return cityset.ensure(pg or "sqlite", name), f"city data set ({name})"
+    url = stack.enter_context(pg_schema(pg, "bench_reports")) if pg else f"sqlite:///{Path(tmp) / f'county{n}.db'}"
+    ds = Seeded(url)
+    eng = Engine(url, clock=FixedClock(ds.now))
+    eng.init()
+    build(eng, n)
+    eng.close()
+    return ds, "bench_reports seed"
+
+
+def _periods(ds) -> tuple[dict, dict, tuple, tuple]:
+    """Report parameters and raw-read windows of the county's year and the town's month (both still running)."""
+    now = ds.now.astimezone(LOCAL_TZ)
+    year_start, year_end = datetime(now.year, 1, 1, tzinfo=LOCAL_TZ), datetime(now.year + 1, 1, 1, tzinfo=LOCAL_TZ)
+    month_start = datetime(now.year, now.month, 1, tzinfo=LOCAL_TZ)
+    month_end = datetime(now.year + (now.month == 12), now.month % 12 + 1, 1, tzinfo=LOCAL_TZ)
+    county, town = ds.counties[0], ds.towns[0]
+    stats = {"year": now.year, "unit": county}
+    ledger = {"month": f"{now.year}-{now.month:02d}", "unit": town}
+    return stats, ledger, (county, year_start, year_end), (town, month_start, month_end)
+
+
+_RAW_CASES = ("SELECT c.id, c.number, c.title, c.category, c.source, c.unit_id, c.unit_path, c.flags, c.reported_at "
+              "FROM cases c WHERE c.unit_path LIKE {p} AND c.reported_at < {p} "
+              "AND (c.closed_at IS NULL OR c.closed_at >= {p}) AND c.parent_id IS NULL ORDER BY c.id")
+_RAW_EVENTS = ("SELECT e.case_id, e.at, e.action, e.to_state, e.data FROM audit_events e JOIN cases c ON c.id = e.case_id "
+               "WHERE c.unit_path LIKE {p} AND c.reported_at < {p} AND (c.closed_at IS NULL OR c.closed_at >= {p}) "
+               "AND c.parent_id IS NULL AND e.at < {p} ORDER BY e.case_id, e.seq")
+
+
+def _raw_read(eng: Engine, window: tuple) -> int:
+    """The report's rows (cases and their events in the window) by the bare driver; returns the event count."""
+    unit, start, end = window
+    store = runtime_of(eng).store
+    with store.read() as tx:
+        path = tx.query("SELECT path FROM units WHERE id = :id", {"id": unit})[0][0]
+    from disputeflow.cases.types import to_sqlite
+
+    conv = to_sqlite if store.is_sqlite else (lambda v: v)
+    mark = "?" if store.is_sqlite else "%s"
+    conn = runtime_of(eng).db.raw_connection()
+    n = 0
+    try:
+        for i, (sql, params) in enumerate(((_RAW_CASES, (path + "%", conv(end), conv(start))),
+                                           (_RAW_EVENTS, (path + "%", conv(end), conv(start), conv(end))))):
+            cur = conn.cursor() if store.is_sqlite else conn.cursor(name=f"bench_raw_{i}")
+            cur.execute(sql.format(p=mark), params)
+            while part := cur.fetchmany(2000):
+                n += len(part) if i else 0
+            cur.close()
+    finally:
+        conn.rollback()
+        conn.close()
+    return n
+
+
+def _secs(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
 
 
 def _peak(fn) -> float:
     tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 2**20
-
-
-def _raw_read(eng: Engine) -> None:
-    conn = runtime_of(eng).db.raw_connection()
     try:
-        cur = conn.cursor() if runtime_of(eng).store.is_sqlite else conn.cursor(name="bench_raw")
-        cur.execute("SELECT case_id, at, action, to_state, data FROM audit_events ORDER BY case_id, seq")
-        while cur.fetchmany(5000):
-            pass
-        cur.close()
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
     finally:
-        conn.rollback()
-        conn.close()
+        tracemalloc.stop()
 
 
-def run(quick: bool = False, pg: str | None = None) -> dict:
-    n = 10_000 if quick else 100_000
-    repeat = 3
+def _measure(ds, timed: bool) -> dict:
+    """One data set: the rounds (when ``timed``) and each report's heap peak."""
+    eng = Engine(ds.url, clock=FixedClock(ds.now))
+    stats_p, ledger_p, county_w, town_w = _periods(ds)
+    stats = lambda: eng.report_data("stats", actor=READER, **stats_p)  # noqa: E731
+    ledger = lambda: eng.report_data("ledger", actor=READER, **ledger_p)  # noqa: E731
+    ledger_xlsx = lambda: eng.report_file("ledger", fmt="xlsx", actor=READER, **ledger_p)  # noqa: E731
+    out = {"ledger_rows": len(ledger()["rows"]), "county_events": _raw_read(eng, county_w),
+           "town_events": _raw_read(eng, town_w), "stats_peak": _peak(stats), "ledger_peak": _peak(ledger)}
+    with runtime_of(eng).store.read() as tx:
+        out["cases"] = tx.query("SELECT count(*) FROM cases")[0][0]
+    if timed:
+        variants = {"raw_county": lambda: _raw_read(eng, county_w), "stats": stats,
+                    "raw_town": lambda: _raw_read(eng, town_w), "ledger": ledger, "ledger_xlsx": ledger_xlsx}
+        figs: dict[str, list[float]] = {k: [] for k in variants}
+        for _ in range(ROUNDS):
+            for k, fn in variants.items():
+                figs[k].append(_secs(fn))
+        out["figures"] = figs
+    eng.close()
+    return out
+
+
+def _ratio(figs: dict, num: str, den: str) -> float:
+    return median([a / b for a, b in zip(figs[num], figs[den])])
+
+
+def run(quick: bool = False, pg: str | None = None, size: str = "quick") -> dict:
+    if not quick and size == "quick":  # the full run (bench/run.py without --quick) is the county scale
+        size = "county"
+    n = SIZES[size]
     with tempfile.TemporaryDirectory() as d, ExitStack() as stack:
-        # PostgreSQL: a throw-away schema, so a shared test database's other contents never collide
-        url = stack.enter_context(pg_schema(pg, "bench_reports")) if pg else f"sqlite:///{Path(d) / 'county.db'}"
-        clock = FixedClock(datetime(2025, 12, 31, 23, tzinfo=LOCAL_TZ))  # the year has not ended: computed each time
-        eng = Engine(url, clock=clock)
-        eng.init()
-        t0 = time.perf_counter()
-        build(eng, n)
-        build_s = time.perf_counter() - t0
-        with runtime_of(eng).store.read() as tx:
-            n_events = tx.query("SELECT count(*) FROM audit_events")[0][0]
-        stats_data = lambda: eng.report_data("stats", actor="sup", year=2025)  # noqa: E731
-        stats_html = lambda: eng.report_file("stats", fmt="html", actor="sup", year=2025)  # noqa: E731
-        ledger_xlsx = lambda: eng.report_file("ledger", fmt="xlsx", actor="sup", month="2025-12")  # noqa: E731
-        ledger_csv = lambda: eng.report_file("ledger", fmt="csv", actor="sup", month="2025-12")  # noqa: E731
-        raw = _timed(lambda: _raw_read(eng), repeat)
-        res = {"cases": n, "events": n_events, "build_s": round(build_s, 1), "raw_read_s": round(raw, 3)}
-        for name, fn in (("stats_year", stats_data), ("stats_year_html", stats_html),
-                         ("ledger_dec_xlsx", ledger_xlsx), ("ledger_dec_csv", ledger_csv)):
-            s = _timed(fn, repeat)
-            res[name + "_s"] = round(s, 3)
-            res[name + "_ratio"] = round(s / raw, 2)
-            res[name + "_peak_mib"] = round(_peak(fn), 1)
-        res["ledger_rows"] = len(eng.report_data("ledger", actor="sup", month="2025-12")["rows"])
-        clock.set(datetime(2026, 1, 2, 9, tzinfo=LOCAL_TZ))  # December has ended: the first run freezes it
-        res["ledger_dec_freeze_s"] = round(_timed(ledger_xlsx, 1), 3)
-        res["ledger_dec_frozen_xlsx_s"] = round(_timed(ledger_xlsx, repeat), 3)
-        eng.close()
+        big, source = _dataset(stack, d, pg, n)
+        res = {"size": size, "source": source, "big": _measure(big, timed=True)}
+        small, _ = _dataset(stack, d, pg, n // 10 if n >= 100_000 else n // 4)
+        res["small"] = _measure(small, timed=False)
     return {"title": "reports", "details": res, "rows": table_rows(res, "PostgreSQL" if pg else "SQLite")}
 
 
 def table_rows(res: dict, backend: str) -> list[dict]:
-    """The published lines: each report's seconds against the raw read of the audit log, and its heap peak."""
-    from bench.common import row
-
-    scope = f"{res['cases']:,} cases, {res['events']:,} events ({backend})"
-    base = f"raw read of the audit log ({res['raw_read_s']:.2f} s)"
-    out = [row(f"reports: raw read of every audit event of the year (baseline), {scope}", res["raw_read_s"], "s",
-               note=f"data set bulk-built in {res['build_s']} s")]
-    for key, label in (("stats_year", "statistics for the year (dataset)"),
-                       ("stats_year_html", "statistics for the year (HTML)"),
-                       ("ledger_dec_xlsx", f"December ledger, {res['ledger_rows']:,} rows (XLSX)"),
-                       ("ledger_dec_csv", f"December ledger, {res['ledger_rows']:,} rows (CSV)")):
-        out.append(row(f"reports: {label}, {scope}", res[key + "_s"], "s", ratio=res[key + "_ratio"], baseline=base))
-        out.append(row(f"reports: {label}, Python heap peak", res[key + "_peak_mib"], "MiB"))
-    out.append(row("reports: December ledger (XLSX), first run after the month ends (freezes it)",
-                   res["ledger_dec_freeze_s"], "s", ratio=res["ledger_dec_freeze_s"] / res["raw_read_s"], baseline=base))
-    out.append(row("reports: December ledger (XLSX), served from the frozen snapshot", res["ledger_dec_frozen_xlsx_s"],
-                   "s", ratio=res["ledger_dec_frozen_xlsx_s"] / res["raw_read_s"], baseline=base))
+    """Seconds and ratios against the raw read of the same rows; heap peaks at two sizes and whether they are flat."""
+    big, small = res["big"], res["small"]
+    figs = big["figures"]
+    scope = f"{big['cases']:,} cases, {res['source']} ({backend})"
+    base_c = f"raw read of the county's cases and {big['county_events']:,} events ({median(figs['raw_county']):.2f} s)"
+    base_t = f"raw read of the town's cases and {big['town_events']:,} events ({median(figs['raw_town']):.3f} s)"
+    out = [row(f"reports: raw read, county year (baseline), {scope}", median(figs["raw_county"]), "s"),
+           row(f"reports: raw read, town month (baseline), {scope}", median(figs["raw_town"]), "s")]
+    for key, label, base, den in (("stats", "county statistics for the year (dataset)", base_c, "raw_county"),
+                                  ("ledger", f"town ledger for the month, {big['ledger_rows']:,} rows (dataset)",
+                                   base_t, "raw_town")):
+        r = _ratio(figs, key, den)
+        out.append(row(f"reports: {label}, {scope}", median(figs[key]), "s", ratio=r, baseline=base,
+                       target="≤ 3× raw", ok=r <= 3))
+    out.append(row(f"reports: town ledger for the month (XLSX), {scope}", median(figs["ledger_xlsx"]), "s",
+                   ratio=_ratio(figs, "ledger_xlsx", "raw_town"), baseline=base_t))
+    sizes = f"{small['cases']:,} / {big['cases']:,} cases"
+    for key, label in (("stats", "county statistics"), ("ledger", "town ledger")):
+        out.append(row(f"reports: {label}, Python heap peak (tracemalloc), {small['cases']:,} cases ({backend})",
+                       round(small[key + "_peak"], 1), "MiB"))
+        out.append(row(f"reports: {label}, Python heap peak (tracemalloc), {big['cases']:,} cases ({backend})",
+                       round(big[key + "_peak"], 1), "MiB"))
+    grow = big["stats_peak"] / small["stats_peak"]
+    out.append(row(f"reports: county statistics memory flat, {sizes}", round(grow, 3), "× (peak ratio)",
+                   target="< 1.10× (+1 MiB)", ok=big["stats_peak"] < 1.10 * small["stats_peak"] + 1))
+    per_big = big["ledger_peak"] * 1024 / max(big["ledger_rows"], 1)
+    per_small = small["ledger_peak"] * 1024 / max(small["ledger_rows"], 1)
+    out.append(row(f"reports: town ledger memory per row, {sizes} ({big['ledger_rows']:,} / "
+                   f"{small['ledger_rows']:,} rows)", round(per_big, 2), "KiB/row", ratio=per_big / per_small,
+                   baseline=f"{per_small:.2f} KiB/row at {small['cases']:,} cases",
+                   target="< 1.10× (+1 KiB) per row", ok=per_big < 1.10 * per_small + 1))
     return out
 
 
 def main() -> None:
-    quick = "--quick" in sys.argv
+    size = sys.argv[sys.argv.index("--size") + 1] if "--size" in sys.argv else "quick"
     pg = sys.argv[sys.argv.index("--pg") + 1] if "--pg" in sys.argv else None
-    res = run(quick=quick, pg=pg)["details"]
-    print(f"county year: {res['cases']:,} cases, {res['events']:,} audit events (bulk build {res['build_s']} s)")
-    print(f"baseline: raw read of every audit event       {res['raw_read_s']:.3f} s (median of 3)")
-    for key, label in (("stats_year", "statistics for the year (dataset)"), ("stats_year_html", "statistics for the year (HTML)"),
-                       ("ledger_dec_xlsx", f"December ledger, {res['ledger_rows']:,} rows (XLSX)"),
-                       ("ledger_dec_csv", f"December ledger, {res['ledger_rows']:,} rows (CSV)")):
-        print(f"{label:<45} {res[key + '_s']:.3f} s  ×{res[key + '_ratio']:.2f} of baseline  peak {res[key + '_peak_mib']:.1f} MiB")
-    print(f"December ledger, first run after the month (freeze) {res['ledger_dec_freeze_s']:.3f} s; "
-          f"served frozen {res['ledger_dec_frozen_xlsx_s']:.3f} s")
+    for r in run(quick=size == "quick", pg=pg, size=size)["rows"]:
+        extra = f"  ×{r['ratio']:.2f} of {r['baseline']}" if "ratio" in r else ""
+        ok = f"  [{r['target']}: {'ok' if r['ok'] else 'NOT MET'}]" if "target" in r else ""
+        print(f"{r['name']}: {r['value']:.3f} {r['unit']}{extra}{ok}")
 
 
 if __name__ == "__main__":

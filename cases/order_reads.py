@@ -21,16 +21,19 @@ from disputeflow.cases.tables import audit_events, cases, clocks
 _c, _e, _k = cases.c, audit_events.c, clocks.c
 _CHILD = and_(_c.parent_id.is_not(None), under_bound(_c.unit_path))
 _start, _end = bindparam("start", type_=_c.reported_at.type), bindparam("end", type_=_c.reported_at.type)
+# The child cases' ids, named again as a filter on the events and clocks: without it SQLite reads every event
+# (clock) of the period through its time index and looks up the case of each, where a county has few orders.
+_CHILD_IDS = select(_c.id).where(_CHILD).scalar_subquery()
 
 _OPENED = (select(_c.responsible_unit, func.count()).where(_CHILD, _c.reported_at >= _start, _c.reported_at < _end)
            .group_by(_c.responsible_unit))
 _EVENTS = (select(_e.case_id, _c.responsible_unit, _e.action, _e.at).join_from(audit_events, cases, _c.id == _e.case_id)
-           .where(_CHILD, _e.action.in_(bindparam("actions", expanding=True)),
+           .where(_CHILD, _e.case_id.in_(_CHILD_IDS), _e.action.in_(bindparam("actions", expanding=True)),
                   _e.at >= bindparam("start", type_=_e.at.type), _e.at < bindparam("end", type_=_e.at.type))
            .order_by(_e.case_id, _e.seq))
 _CLOCKS = (select(_k.case_id, _c.responsible_unit, _k.name, _k.started_at, _k.due_at, _k.stopped_at)
            .join_from(clocks, cases, _c.id == _k.case_id)
-           .where(_CHILD, _k.name.in_(bindparam("names", expanding=True)),
+           .where(_CHILD, _k.case_id.in_(_CHILD_IDS), _k.name.in_(bindparam("names", expanding=True)),
                   _k.started_at < bindparam("end", type_=_k.started_at.type),
                   or_(_k.due_at >= bindparam("start", type_=_k.due_at.type),
                       _k.stopped_at >= bindparam("start", type_=_k.stopped_at.type)))

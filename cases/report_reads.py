@@ -53,6 +53,9 @@ def case_streams(conn: Connection, unit_path: str, start: datetime, end: datetim
     """
     case_q, event_q = shaped(("report_streams", reported_only), lambda: _streams(reported_only))
     params = {"under": subtree(unit_path), "start": start, "end": end}
+    if conn.dialect.name == "postgresql":
+        # every row of these cursors is read: plan them for all rows, not PostgreSQL's default first tenth
+        conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
     return stream(conn, case_q, params, BATCH), stream(conn, event_q, params, BATCH)
 
 
@@ -65,6 +68,7 @@ def _resolve_clocks():
 
 
 _RESOLVE_CLOCKS = _resolve_clocks()
+_RESOLVE_CLOCKS_BY_CASE = _RESOLVE_CLOCKS.order_by(clocks.c.case_id)
 _k = clocks.c
 _LATE_CLOCKS = select(_k.case_id, _k.due_at, _k.stopped_at).where(
     _k.name != bindparam("skip"), _k.started_at < bindparam("as_of", type_=_k.started_at.type),
@@ -77,6 +81,11 @@ _FROZEN = select(report_snapshots.c.body).where(report_snapshots.c.kind == bindp
 def resolve_clocks(conn: Connection, unit_path: str, start: datetime, end: datetime) -> list[Row]:
     """``(case_id, stopped_at, due_at)`` of the resolution clocks stopped in ``[start, end)`` under ``unit_path``."""
     return run(conn, _RESOLVE_CLOCKS, {"under": subtree(unit_path), "start": start, "end": end}).all()
+
+
+def resolve_clock_stream(conn: Connection, unit_path: str, start: datetime, end: datetime) -> Iterator[Sequence]:
+    """:func:`resolve_clocks` by case id, fetched in batches (merged with :func:`case_streams`' cases)."""
+    return stream(conn, _RESOLVE_CLOCKS_BY_CASE, {"under": subtree(unit_path), "start": start, "end": end}, BATCH)
 
 
 def late_clocks(conn: Connection, case_ids: list[int], as_of: datetime, skip: str) -> Iterator[Row]:

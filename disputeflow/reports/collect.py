@@ -19,6 +19,7 @@ from disputeflow.reports.units import Units, user_names
 from disputeflow.workflow.timeutil import iso
 
 TREND_MONTHS = 12
+_NO_DUE: dict = {}
 
 
 class MonthKeys:
@@ -65,27 +66,27 @@ def build(engine, unit_id: str, period: Period, *, ledger: bool = False, trend: 
     trend = (not ledger) if trend is None else trend
     units = Units.load(engine)
     unit = units.get(unit_id)
-    start, end = period.start, period.end
+    start, end = period.start, period.end  # each computes local midnight: once, not per case
     window = trend_window(period) if trend else period
-    due = facts_mod.resolve_clocks(engine, unit.path, start, end)
+    window_start = window.start
     overall = Tally()
     groups = {"village": defaultdict(Tally), "category": defaultdict(Tally), "source": defaultdict(Tally)}
+    by_village, by_category, by_source = groups["village"], groups["category"], groups["source"]
     months = {m.first.strftime("%Y-%m"): MonthTally() for m in window.months()} if trend else {}
     month_of = MonthKeys(window.months())
     rows: list[dict] = []
     payloads = None if ledger else facts_mod.STATS_PAYLOADS
-    for f in facts_mod.scan(engine, unit.path, window.start, end, period_start=start,
+    for f in facts_mod.scan(engine, unit.path, window.start, end, period_start=start, resolve_due=True,
                             **({"payloads": payloads} if payloads else {})):
         village = units.village_of(f.unit_path)
         if not f.terminal_before_start():
-            overall.add(f, start, end, due)
-            groups["village"][village].add(f, start, end, due)
-            groups["category"][f.category].add(f, start, end, due)
-            groups["source"][f.source].add(f, start, end, due)
+            share = Tally()  # the case's counts, worked out once and added to each of its four groups
+            share.add(f, start, end, f.due or _NO_DUE)
+            share.spread((overall, by_village[village], by_category[f.category], by_source[f.source]))
             if ledger:
                 rows.append(_ledger_row(f, village, start, end))
         if trend:
-            add_trend(months, f, window.start, end, month_of)
+            add_trend(months, f, window_start, end, month_of)
     doc = header(units, unit_id, period, now)
     doc["kind"] = "ledger" if ledger else "stats"
     doc["as_of"] = iso(min(end, now))

@@ -78,6 +78,8 @@ class CaseFacts:
     confirmations: list = field(default_factory=list)  # (at, "applied" | confirmation result)
     averted: list = field(default_factory=list)  # (at, prevented kinds, happened kinds)
     repeat_petitions: list = field(default_factory=list)  # at: a petition refused as already concluded
+    # due times of the resolution clocks stopped in the period, by (case id, stop time); read when asked
+    due: dict | None = None
 
     @property
     def key_person(self) -> bool:
@@ -179,7 +181,7 @@ def headcount(party: dict) -> int:
 
 
 def scan(engine, unit_path: str, start: datetime, end: datetime, *, period_start: datetime | None = None,
-         reported_only: bool = False,
+         reported_only: bool = False, resolve_due: bool = False,
          payloads: frozenset[str] = _PARSED) -> Iterator[CaseFacts]:
     """Yield the facts of every case under ``unit_path`` that may count in ``[start, end)``.
 
@@ -189,19 +191,31 @@ def scan(engine, unit_path: str, start: datetime, end: datetime, *, period_start
             window reads from earlier than the period it reports on).
         reported_only: only cases reported inside the window (the nil report needs no more).
         payloads: the actions whose JSON payload is parsed (``STATS_PAYLOADS`` when only counting).
+        resolve_due: fill each case's ``due`` with its resolution clocks stopped in ``[period_start, end)``
+            (what :func:`resolve_clocks` returns for the whole jurisdiction, read alongside, case by case).
     """
     period_start = period_start or start
     with transactions.snapshot(engine.store) as conn:
         case_rows, event_rows = report_reads.case_streams(conn, unit_path, start, end, reported_only)
+        clock_rows = report_reads.resolve_clock_stream(conn, unit_path, period_start, end) if resolve_due else None
+        pending_clock = next(clock_rows, None) if clock_rows is not None else None
         pending = next(event_rows, None)
         for cid, number, title, category, source, unit_id, path, flags, reported_at in case_rows:
-            facts = CaseFacts(cid, number, title, category, source, unit_id, path, tuple(json.loads(flags)),
-                              reported_at)
+            facts = CaseFacts(cid, number, title, category, source, unit_id, path,
+                              () if flags == "[]" else tuple(json.loads(flags)), reported_at)
             while pending is not None and pending[0] <= cid:
                 ecid, at, action, to_state, data = pending
                 if ecid == cid:
-                    facts.apply(at, action, to_state, json.loads(data) if action in payloads else None, period_start)
+                    # an empty payload (most steps') is not parsed: apply reads it as empty and keeps nothing of it
+                    parsed = (_EMPTY if data == "{}" else json.loads(data)) if action in payloads else None
+                    facts.apply(at, action, to_state, parsed, period_start)
                 pending = next(event_rows, None)
+            while pending_clock is not None and pending_clock[0] <= cid:
+                if pending_clock[0] == cid:
+                    if facts.due is None:
+                        facts.due = {}
+                    facts.due[(cid, pending_clock[1])] = pending_clock[2]
+                pending_clock = next(clock_rows, None)
             yield facts
 
 

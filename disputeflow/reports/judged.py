@@ -83,13 +83,7 @@ def definitions() -> list[tuple[str, str, str]]:
 
 
 class JudgedCounts:
-    """The counts behind :data:`FIGURES` for one group of cases."""
-
-    __slots__ = COUNTS
-
-    def __init__(self):
-        for k in COUNTS:
-            setattr(self, k, 0)
+    """The counts behind :data:`FIGURES` for one group of cases (zero until added to: see ``Tally``)."""
 
     def add(self, f, start: datetime, end: datetime, concluded_at: datetime | None) -> None:
         """Count case ``f`` into ``[start, end)``; ``concluded_at`` is its last conclusion in the period, if any."""
@@ -134,6 +128,10 @@ class JudgedCounts:
         d["performance_rate"] = _ratio(self.performed, self.perf_base)
         d["skip_level_petitions"] = None
         return d
+
+
+for _k in COUNTS:
+    setattr(JudgedCounts, _k, 0)
 
 
 def _ratio(num: int, den: int) -> float | None:

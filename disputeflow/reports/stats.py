@@ -50,14 +50,16 @@ COUNTS = ("reported", "cohort_withdrawn", "cohort_resolved", "concluded", "resol
 
 
 class Tally:
-    """Counts for one group (the whole jurisdiction, a village, a category or a source)."""
+    """Counts for one group (the whole jurisdiction, a village, a category or a source), or one case's share.
 
-    __slots__ = (*COUNTS, "days_sum", "judged")
+    Every count starts at the class's zero and an instance holds only the counts added to, so a case is
+    counted once into a fresh tally and that handful of counts is then added to each group it belongs to
+    (:meth:`spread`), rather than running the counting rules once per group.
+    """
+
+    days_sum = 0.0
 
     def __init__(self):
-        for k in COUNTS:
-            setattr(self, k, 0)
-        self.days_sum = 0.0
         self.judged = judged.JudgedCounts()
 
     def add(self, f: CaseFacts, start: datetime, end: datetime, due: dict) -> None:
@@ -99,6 +101,18 @@ class Tally:
             if f.controlled_at is not None:
                 self.kp_controlled += 1
 
+    def spread(self, groups: tuple["Tally", ...]) -> None:
+        """Add the counts this tally holds (one case's share) to each of ``groups``; this tally is spent."""
+        counts = self.__dict__
+        judged_counts = counts.pop("judged").__dict__
+        for g in groups:
+            mine = g.__dict__
+            for k, v in counts.items():
+                mine[k] = mine.get(k, 0) + v
+            mine = mine["judged"].__dict__
+            for k, v in judged_counts.items():
+                mine[k] = mine.get(k, 0) + v
+
     def figures(self) -> dict:
         d = {k: getattr(self, k) for k in COUNTS}
         d["resolution_rate"] = ratio(self.cohort_resolved, self.reported - self.cohort_withdrawn)
@@ -113,6 +127,10 @@ class Tally:
 
     def active(self) -> bool:
         return any(getattr(self, k) for k in COUNTS) or self.judged.people > 0
+
+
+for _k in COUNTS:
+    setattr(Tally, _k, 0)
 
 
 def ratio(num: int, den: int) -> float | None:
