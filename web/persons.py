@@ -16,6 +16,10 @@ from fastapi.responses import RedirectResponse
 
 from disputeflow.web.deps import PersonId, check_csrf, current_user, engine_of, flash, lang_of, page
 from disputeflow.web.deps import page_no as deps_page_no
+from disputeflow.web.deps import units_of
+from disputeflow.workflow import units_users
+from disputeflow.workflow.runtime import runtime_of
+from disputeflow.workflow.units_users import units_within
 from disputeflow.web.nav import NavItem
 
 router = APIRouter(include_in_schema=False)
@@ -135,7 +139,7 @@ def register_page(request: Request, user=Depends(current_user)):
     lang = lang_of(request)
     q = request.query_params
     status = q.get("status") if q.get("status") in ("controlled", "released") else None
-    units = {u["id"]: u for u in engine.units()}
+    units = {u["id"]: u for u in units_of(engine, user)}
     unit = q.get("unit") if q.get("unit") in units else None
     page_no = deps_page_no(q)
     found = engine.persons_page(user, status=status, unit=unit, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE,
@@ -163,8 +167,9 @@ def _person_page(request: Request, user, person_id: int, status: int = 200, erro
     doc = engine.person(person_id, user, lang=lang_of(request))
     may_act = not doc["masked"] and doc["status"] == "controlled"
     may_release = may_act and user.role == "supervisor"
-    names = {u["id"]: u["name"] for u in engine.users()} if not doc["masked"] else {}
-    unit_names = {u["id"]: u["name"] for u in engine.units()} if not doc["masked"] else {}
+    # the names of the people and units the record names, read for those ids only (not a city's directory)
+    names = _names_in(engine, doc) if not doc["masked"] else {}
+    unit_names = names
     return page(request, "person.html.j2", status=status, user=user, p=doc, may_act=may_act, names=names,
                 unit_names=unit_names,
                 may_release=may_release, errors=errors or {}, values=values or {}, form=form, notice=notice,
@@ -187,9 +192,10 @@ def _new_page(request: Request, user, values: dict, errors: dict | None = None, 
 
     engine = engine_of(request)
     lang = lang_of(request)
-    units = {u["id"]: u for u in engine.units()}
     mine = user.unit_path if user.role != "admin" else "/"
-    people = [u for u in engine.users() if u["role"] in ("grid_officer", "lead_official")
+    root = "/".join(mine.split("/")[:2]) + "/"  # the reader's county (or town, without a county)
+    units = {u["id"]: u for u in units_within(runtime_of(engine), root)}
+    people = [u for u in _people_of(engine, user) if u["role"] in ("grid_officer", "lead_official")
               and _related(units.get(u["unit"], {}).get("path", ""), mine)]
     d = engine.definition()
     return page(request, "person_new.html.j2", status=status, user=user, values=values, errors=errors or {},
@@ -198,9 +204,35 @@ def _new_page(request: Request, user, values: dict, errors: dict | None = None, 
                 grid_officers=[u for u in people if u["role"] == "grid_officer"],
                 leads=[u for u in people if u["role"] == "lead_official"],
                 # responsible units may be anywhere in the reader's county or town (a justice office, a police station)
-                all_units=[u for u in units.values() if u["path"].startswith("/".join(mine.split("/")[:2]) + "/")],
+                all_units=[u for u in units.values() if u["path"].startswith(root)],
                 person_types={k: person_types.label(k, lang) for k in person_types.TYPES},
                 risks={k: d.vocab_label("risk", k, lang) for k in risk_mod.LEVELS}, **_ctx(request))
+
+
+def _names_in(engine, doc: dict) -> dict[str, str]:
+    """Display names of the users and units among the short strings of a person's record."""
+    ids: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            if 0 < len(value) <= 64:
+                ids.add(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+
+    walk(doc)
+    return units_users.names(runtime_of(engine), ids)
+
+
+def _people_of(engine, user) -> list[dict]:
+    """The users a register form may name: the reader's town and the units above it (an administrator: all)."""
+    if user.role == "admin" or not user.unit_id:
+        return engine.users()
+    return units_users.around(runtime_of(engine), user.unit_id)[1]
 
 
 def _may_register(engine, user) -> None:
