@@ -35,7 +35,7 @@ def build(engine, actor, lang: str) -> dict:
 
     rt = runtime_of(engine)  # the counts read through the runtime; the boards through the facade
     now = engine.clock.now()
-    units = Units.load(rt)
+    units = Units.load(rt, within=None if actor.role == "admin" else actor.unit_path)
     unit = units.get(actor.unit_id) if actor.unit_id in units.by_id else None
     path = unit.path if unit else actor.unit_path
     this_month, last_month = _month_starts(now)

@@ -32,9 +32,10 @@ class Units:
         self._village: dict[str, str] = {}
 
     @classmethod
-    def load(cls, engine) -> "Units":
+    def load(cls, engine, within: str | None = None) -> "Units":
+        """Every unit, or those at or under ``within`` and above it (a reader's part of a city's directory)."""
         with transactions.read(engine.store) as conn:
-            return cls(directory.all_units(conn))
+            return cls(directory.all_units(conn) if within is None else directory.units_within(conn, within))
 
     def get(self, unit_id: str) -> Unit:
         u = self.by_id.get(unit_id)
