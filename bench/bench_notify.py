@@ -45,7 +45,7 @@ def render_rates(quick: bool) -> dict:
     sandboxed = Renderer(override_dir=tempfile.mkdtemp())
     event, ctx = samples.context("escalate.level1", "zh_CN")
     c, d = ctx["case"], ctx
-    fmt = "【{0}】{1}「{2}」{3}已于{4}超期，请立即处理。"
+    fmt = "【{0}】{1}「{2}」{3}已于{4}逾期，请立即处理。"
 
     def baseline():
         return fmt.format(d["step_label"], c["number"], c["title"], d["clock_label"], d["due_local"])
