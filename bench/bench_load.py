@@ -212,8 +212,16 @@ def alone(base: str, ds, token: str, rounds: int = 5) -> dict[str, float]:
         return c
 
     field_ids = [u for r in FIELD_ROLES for u in ds.logins.get(r, [])]
-    worker = person(field_ids[0])
-    number = unquote(re.search(r'href="/cases/([^"/?#]+)"', worker.get("/").text).group(1))
+    worker, number = None, None
+    for uid in field_ids:  # the first person in the field with a case on their list (a quiet grid has none)
+        worker = person(uid)
+        found = re.search(r'href="/cases/([^"/?#]+)"', worker.get("/").text)
+        if found:
+            number = unquote(found.group(1))
+            break
+        worker.close()
+    if number is None:
+        raise RuntimeError("no grid officer or mediator of the data set has a case on their work list")
     csrf = re.search(r'name="csrf" value="([^"]+)"', worker.get(f"/cases/{number}").text).group(1)
     town, api = person(ds.logins["supervisor_town"][0]), httpx.Client(base_url=base, timeout=120)
     api.headers["Authorization"] = f"Bearer {token}"
