@@ -155,7 +155,10 @@ def markdown(results: dict[str, dict], meta: dict) -> str:
              "is measured against its baseline in the same run.", "",
              "| benchmark | figure | ratio | target | status |", "|---|---:|---|---|---|"]
     for topic in sorted(results):
+        size = results[topic].get("size")
         for r in results[topic]["rows"]:
+            if size and size != meta["size"]:  # a topic measured in another run, at another size
+                r = {**r, "name": f"{r.get('name', '')} ({size})"}
             ratio = f"{r['ratio']:.2f} × {r.get('baseline') or ''}" if r.get("ratio") is not None else ""
             fig = f"{fmt_value(r.get('value'))} {r.get('unit', '')}".strip()
             cells = [str(r.get("name", "")), fig, ratio, str(r.get("target") or ""), status(r)]
