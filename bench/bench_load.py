@@ -317,7 +317,7 @@ def measure(pg: str | None, size: str, *, users: int, seconds: int, workers: int
     return rows, stats
 
 
-def run(quick: bool = False, pg: str | None = None, size: str = "quick", workers: int = 1,
+def run(quick: bool = False, pg: str | None = None, size: str = "quick", workers: int = 2,
         users: int = USERS, think: tuple[float, float] = THINK) -> dict:
     seconds = 20 if quick else SECONDS[size]
     if size == "city":  # the city data set is PostgreSQL's only
