@@ -64,6 +64,10 @@ Index("ix_cases_reported_at", cases.c.reported_at)
 # cases only (a city keeps a few percent of its cases open; the full index walks five years of closed ones).
 Index("ix_cases_open_reported_at", cases.c.reported_at, sqlite_where=cases.c.closed_at.is_(None),
       postgresql_where=cases.c.closed_at.is_(None))
+# A reader's cases: under their path, or naming them or their unit (0023); open ones only.
+for _name, _column in (("ix_cases_open_mediator", cases.c.mediator), ("ix_cases_open_lead_official", cases.c.lead_official),
+                       ("ix_cases_open_responsible_unit", cases.c.responsible_unit)):
+    Index(_name, _column, sqlite_where=cases.c.closed_at.is_(None), postgresql_where=cases.c.closed_at.is_(None))
 
 parties = Table(
     "parties",
