@@ -51,7 +51,9 @@ def overdue_conditions(as_of: datetime, skip_clocks, clock: str | None = None,
     a milestone, a window that only warns), of one kind or risk if given. ``warning``: instead the clocks
     not yet due whose warning (预警) time has come."""
     when = ([clocks.c.warn_at <= as_of, clocks.c.due_at > as_of] if warning else [clocks.c.due_at <= as_of])
-    where = [clocks.c.stopped_at.is_(None), *when, clocks.c.name.not_in(skip_clocks)]
+    # An ended case stops its clocks; saying so lets the reader's scope use the open cases' indexes (0023)
+    # instead of walking every running clock of a city to keep the reader's few.
+    where = [clocks.c.stopped_at.is_(None), cases.c.closed_at.is_(None), *when, clocks.c.name.not_in(skip_clocks)]
     if clock:
         where.append(clocks.c.name == clock)
     if risk:

@@ -98,7 +98,7 @@ parties_fts = table("parties_fts", column("rowid", Integer()), column("name", St
 cases_fts = table("cases_fts", column("rowid", Integer()), column("title", String()))
 VIRTUAL_TABLES = ("parties_fts", "cases_fts")
 # The unit path in LIKE's order (0022): varchar_pattern_ops on PostgreSQL, COLLATE NOCASE on SQLite.
-DIALECT_INDEXES = ("ix_parties_name_trgm", "ix_cases_title_trgm", "ix_cases_unit_path_like")
+DIALECT_INDEXES = ("ix_parties_name_trgm", "ix_cases_title_trgm", "ix_cases_unit_path_like", "ix_cases_open_unit_path")
 
 audit_events = Table(
     "audit_events",
