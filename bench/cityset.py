@@ -183,8 +183,26 @@ def build(url: str, shape: Shape, *, keep_rows: Callable[[dict], None] | None = 
                  towns=list(places.towns), counties=list(places.counties),
                  samples=samples(maker, places), timings=timings)
     engine.close()
+    analyze(url)
     write_marker(url, ds)
     return ds
+
+
+def analyze(url: str) -> None:
+    """Fresh planner statistics for every table: a bulk load leaves them empty or stale until autovacuum
+    comes round, and a benchmark run then measures whichever plan the stale figures chose."""
+    import sqlalchemy as sa
+
+    eng = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with eng.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                for table in sa.inspect(conn).get_table_names():
+                    conn.execute(sa.text(f'ANALYZE "{table}"'))
+            else:
+                conn.execute(sa.text("ANALYZE"))
+    finally:
+        eng.dispose()
 
 
 def write_directory(engine, places, signed_in: set[str], hashed: str, keep_rows=None) -> dict[str, int]:
