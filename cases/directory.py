@@ -99,23 +99,17 @@ def user_exists(conn: Connection, user_id: str) -> bool:
     return bool(run(conn, _USER_EXISTS, {"id": user_id}).scalar())
 
 
-def users_around(conn: Connection, unit_path: str) -> list[Row]:
-    """The users a case at ``unit_path`` may name: everyone in its town and everyone on the units above it.
+def around(conn: Connection, unit_path: str) -> tuple[list[Row], list]:
+    """Whom and where a case at ``unit_path`` may be given to, in one pass over its town:
 
-    As :func:`users_of` rows, plus ``unit_path``. A case page reads these, not the directory: a city
-    holds tens of thousands of users, a town a few hundred.
+    - the users of its town and of the units above it (:func:`users_of` rows, plus ``unit_path``);
+    - the offices in its town and those directly under the units above it (:func:`all_units` rows).
+
+    A case page reads these, not the directory: a city holds tens of thousands of users, a town a few hundred.
     """
     town_path, _name = town_of(conn, unit_path)
-    above = [p for p in unit_path.strip("/").split("/") if p]
-    return run(conn, _AROUND, {"under": jurisdiction.subtree(town_path), "ids": above}).all()
-
-
-def offices_around(conn: Connection, unit_path: str) -> list:
-    """The offices a case at ``unit_path`` may be handed to: those in its town and those directly under
-    the units above it (the county's), as :func:`all_units` rows."""
-    town_path, _name = town_of(conn, unit_path)
-    above = [p for p in unit_path.strip("/").split("/") if p]
-    return run(conn, _OFFICES_AROUND, {"under": jurisdiction.subtree(town_path), "ids": above}).tuples()
+    params = {"under": jurisdiction.subtree(town_path), "ids": [p for p in unit_path.strip("/").split("/") if p]}
+    return run(conn, _AROUND, params).all(), run(conn, _OFFICES_AROUND, params).tuples()
 
 
 def users_of(conn: Connection, unit_id: str | None, role: str | None) -> list[Row]:

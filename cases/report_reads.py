@@ -78,13 +78,9 @@ _FROZEN = select(report_snapshots.c.body).where(report_snapshots.c.kind == bindp
                                                 report_snapshots.c.period == bindparam("period"))
 
 
-def resolve_clocks(conn: Connection, unit_path: str, start: datetime, end: datetime) -> list[Row]:
-    """``(case_id, stopped_at, due_at)`` of the resolution clocks stopped in ``[start, end)`` under ``unit_path``."""
-    return run(conn, _RESOLVE_CLOCKS, {"under": subtree(unit_path), "start": start, "end": end}).all()
-
-
 def resolve_clock_stream(conn: Connection, unit_path: str, start: datetime, end: datetime) -> Iterator[Sequence]:
-    """:func:`resolve_clocks` by case id, fetched in batches (merged with :func:`case_streams`' cases)."""
+    """``(case_id, stopped_at, due_at)`` of the resolution clocks stopped in ``[start, end)`` under ``unit_path``,
+    by case id, fetched in batches (merged with :func:`case_streams`' cases)."""
     return stream(conn, _RESOLVE_CLOCKS_BY_CASE, {"under": subtree(unit_path), "start": start, "end": end}, BATCH)
 
 

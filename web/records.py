@@ -72,7 +72,7 @@ def assignees(engine, unit_id: str, role: str) -> tuple[dict[str, list[dict]], l
     for a supervisor, the others after them (``mediator_other``), since only a supervisor assigns across units.
     And the offices the case may be handed to.
 
-    Only the case's town and the units above it are read (:func:`disputeflow.cases.directory.users_around`):
+    Only the case's town and the units above it are read (:func:`disputeflow.cases.directory.around`):
     a city's directory would make every case page list tens of thousands of people.
     """
     unit_path, users, offices = units_users.around(runtime_of(engine), unit_id)

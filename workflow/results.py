@@ -33,7 +33,8 @@ from disputeflow.workflow.results_persons import (PersonSummary as PersonSummary
                                                   PersonDoc as PersonDoc, PlanDuty as PlanDuty,
                                                   PersonContact as PersonContact, PersonDuty as PersonDuty,
                                                   MissedItem as MissedItem, ContactDue as ContactDue,
-                                                  ControlRate as ControlRate, PersonAuditReport as PersonAuditReport)
+                                                  ControlRate as ControlRate, PersonAuditReport as PersonAuditReport,
+                                                  ChainCheck)
 from disputeflow.workflow.results_screening import (RoundCase as RoundCase, ScreeningRound as ScreeningRound,
                                                     ScreeningDue as ScreeningDue, MissingDuty as MissingDuty,
                                                     FilingTotal as FilingTotal, UnitFiling as UnitFiling,
@@ -257,7 +258,7 @@ class NewUser(TypedDict):
 
 # ---------------------------------------------------------------------------- records and health
 
-class AuditReport(TypedDict):
+class AuditReport(ChainCheck):
     """The result of ``Engine.verify_audit()``.
 
     ``status`` is ``ok``; ``tampered`` (see ``problems``); ``no_key`` (signed events, no key to
@@ -267,18 +268,6 @@ class AuditReport(TypedDict):
     """
 
     cases: int
-    status: str
-    #: The id of the key new events are signed with (None: signing is off).
-    signing_key: str | None
-    events: int
-    signed: int
-    unsigned: int
-    legacy: int
-    unverifiable: int
-    unsigned_counters: int
-    #: Up to 20 case numbers whose chains have unsigned events.
-    unsigned_chains: list[str]
-    problems: list[Any]
 
 
 class Health(TypedDict):

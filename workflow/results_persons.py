@@ -157,11 +157,11 @@ class ControlRate(TypedDict):
     definition_en: str
 
 
-class PersonAuditReport(TypedDict):
-    """The result of ``Engine.verify_person_audit()``: the persons' chains, as ``AuditReport`` has the cases'."""
+class ChainCheck(TypedDict):
+    """What checking hash chains finds, whoever's chains they are (cases' or key persons')."""
 
-    persons: int
     status: str
+    #: The id of the key new events are signed with (None: signing is off).
     signing_key: str | None
     events: int
     signed: int
@@ -169,5 +169,12 @@ class PersonAuditReport(TypedDict):
     legacy: int
     unverifiable: int
     unsigned_counters: int
+    #: Up to 20 chains (case numbers, person ids) with unsigned events.
     unsigned_chains: list[str]
     problems: list[Any]
+
+
+class PersonAuditReport(ChainCheck):
+    """The result of ``Engine.verify_person_audit()``: the persons' chains, as ``AuditReport`` has the cases'."""
+
+    persons: int

@@ -194,8 +194,8 @@ def around(engine, unit_id: str) -> tuple[str, list[dict], list[UnitDoc]]:
     with transactions.read(engine.store) as conn:
         row = directory.unit(conn, unit_id)
         path = row[1] if row is not None else "/"
-        people = [{**r._mapping, "active": bool(r.active)} for r in directory.users_around(conn, path)]
-        offices = directory.offices_around(conn, path)
+        users, offices = directory.around(conn, path)
+    people = [{**r._mapping, "active": bool(r.active)} for r in users]
     return path, people, [_unit_doc(r) for r in offices]
 
 

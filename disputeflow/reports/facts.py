@@ -192,7 +192,7 @@ def scan(engine, unit_path: str, start: datetime, end: datetime, *, period_start
         reported_only: only cases reported inside the window (the nil report needs no more).
         payloads: the actions whose JSON payload is parsed (``STATS_PAYLOADS`` when only counting).
         resolve_due: fill each case's ``due`` with its resolution clocks stopped in ``[period_start, end)``
-            (what :func:`resolve_clocks` returns for the whole jurisdiction, read alongside, case by case).
+            (:func:`disputeflow.cases.report_reads.resolve_clock_stream`, read alongside, case by case).
     """
     period_start = period_start or start
     with transactions.snapshot(engine.store) as conn:
@@ -217,17 +217,6 @@ def scan(engine, unit_path: str, start: datetime, end: datetime, *, period_start
                     facts.due[(cid, pending_clock[1])] = pending_clock[2]
                 pending_clock = next(clock_rows, None)
             yield facts
-
-
-def resolve_clocks(engine, unit_path: str, start: datetime, end: datetime) -> dict[tuple[int, datetime], datetime]:
-    """Due times of the resolution clocks stopped inside the period, keyed by (case id, stop time).
-
-    A resolution stops its clock in the same transaction, at the same instant,
-    so the pair finds the clock each resolution answered (a reopened case has several).
-    """
-    with transactions.read(engine.store) as conn:
-        rows = report_reads.resolve_clocks(conn, unit_path, start, end)
-    return {(cid, stopped): due for cid, stopped, due in rows}
 
 
 def overdue_business_days(engine, case_ids: list[int], as_of: datetime) -> dict[int, int]:
